@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+// The census collection platform.
+//
+// Modules follow the pipeline, and dependencies point one way:
+//   Questionnaire (schema model + evaluator)
+//     <- QuestionnaireLanguage (source -> checked schema)
+//     <- ResponseStore (address frame, access codes, shards)
+//     <- CensusCLI (`census`), CensusBenchmarks (`census-bench`)
+import PackageDescription
+
+let package = Package(
+    name: "census",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "census", targets: ["CensusCLI"]),
+        .executable(name: "census-bench", targets: ["CensusBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "Questionnaire",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "QuestionnaireLanguage",
+            dependencies: ["Questionnaire"]
+        ),
+        .target(
+            name: "ResponseStore",
+            dependencies: [
+                "Questionnaire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "CensusCLI",
+            dependencies: [
+                "Questionnaire", "QuestionnaireLanguage", "ResponseStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "CensusBenchmarks",
+            dependencies: [
+                "Questionnaire", "QuestionnaireLanguage", "ResponseStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "QuestionnaireLanguageTests", dependencies: ["QuestionnaireLanguage", "Questionnaire"]),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
+        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "Questionnaire"]),
+    ]
+)

@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderResponseStoreTests: XCTestCase { func testNothing() {} }
