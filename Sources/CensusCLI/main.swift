@@ -1,1 +1,19 @@
-print("census")
+import ArgumentParser
+
+/// `census`: the command-line front of the census collection platform.
+///
+/// Each subcommand is a thin layer over a library module; see `census help SUBCOMMAND`.
+struct Census: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "census",
+        abstract: "Write, check and run a national census: questionnaires, responses and stores.",
+        discussion: """
+            With no subcommand, runs the demo census on built-in defaults: it compiles and \
+            checks the household form in questionnaires/ and prints a summary of it.
+            """,
+        subcommands: [Demo.self, Check.self, Compile.self],
+        defaultSubcommand: Demo.self
+    )
+}
+
+Census.main()
