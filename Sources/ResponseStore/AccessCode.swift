@@ -4,7 +4,7 @@ import Foundation
 /// A household access code, as printed on a letter.
 ///
 /// An access code is 16 characters from a 27-letter alphabet without vowels
-/// and without look-alikes (no `0/O`, `1/I/L`, `U/V`…):
+/// (A E I O U, and Y) and without look-alikes (no `0`, `1`, `W`):
 ///
 /// ```
 /// BCDFGHJKLMNPQRSTVXZ23456789
@@ -99,7 +99,7 @@ public struct AccessCode: Sendable, Hashable, CustomStringConvertible {
     private static func hint(for ch: Character) -> String? {
         switch ch {
         case "0", "O": return "codes have no letter O or zero; check the letter"
-        case "1", "I", "L": return "codes have no I or 1; an L may look like them"
+        case "1", "I": return "codes have no I or 1; did you mean L?"
         case "A", "E", "U", "Y": return "codes have no vowels"
         case "W": return "codes have no W"
         default: return nil
