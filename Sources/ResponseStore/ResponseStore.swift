@@ -255,8 +255,10 @@ public final class ResponseStore: Sendable {
             completeness: row["completeness"], body: includeBody ? row["body"] : nil)
     }
 
+    deinit { close() }
+
     /// Commits everything pending, stops the writers and closes the shard
-    /// files. Later submissions fail with ``StoreError/closed``.
+    /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
     public func close() {
         for slot in slots {
             if case .open(let w) = slot {

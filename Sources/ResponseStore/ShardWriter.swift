@@ -39,7 +39,8 @@ final class ShardWriter: @unchecked Sendable {
         self.path = path
         self.pool = pool
         self.maxBatchSize = max(1, maxBatchSize)
-        let thread = Thread { [unowned self] in self.run() }
+        // The thread holds the writer strongly until `stop()` ends it.
+        let thread = Thread { self.run() }
         thread.name = "census-shard-writer-\(index)"
         thread.stackSize = 1 << 20
         self.thread = thread
