@@ -18,7 +18,8 @@ final class CrashTests: XCTestCase {
         }
         candidates.append(packageRoot.appendingPathComponent(".build/debug/census-bench"))
         for c in candidates where fm.isExecutableFile(atPath: c.path) { return c }
-        throw XCTSkip("census-bench is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first")
+        struct NotBuilt: Error, CustomStringConvertible { var description: String }
+        throw NotBuilt(description: "census-bench is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
     }
 
     struct Ack: Hashable {
