@@ -32,6 +32,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// `accept-schema` on a store whose accepted list is empty (any schema is
     /// accepted) without `--restrict`: adding a hash would refuse all others.
     case acceptsAnySchema(path: String)
+    /// A retry reused an idempotency key of the household for a *different*
+    /// save (another body, kind, channel or schema hash). Nothing was stored.
+    /// `receiptID` is the version stored under the key. An HTTP layer should
+    /// answer 409 Conflict (or 422): it is a client bug, retrying cannot help.
+    case idempotencyConflict(householdID: String, idempotencyKey: String, receiptID: String, reason: String)
     /// The submission is malformed (empty household id or idempotency key…).
     case invalidSubmission(reason: String)
     /// The store was closed.
@@ -64,6 +69,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "'\(hash)' is not a questionnaire schema hash: expected sha256: and 64 lowercase hex digits, as printed by `census compile` and `census demo`."
         case .acceptsAnySchema(let path):
             return "the store at \(path) accepts any questionnaire schema (its accepted list is empty), so there is nothing to add. To accept only listed schemas from now on, run `census store accept-schema --restrict --dir \(path) HASH…` with every schema still in use."
+        case .idempotencyConflict(let household, let key, let receipt, let reason):
+            return "idempotency key '\(key)' of household \(household) was already used for a different save (\(receipt)): \(reason). Nothing was stored. A retry must resend exactly the same request; a new save needs a new idempotency key."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
         case .closed:
