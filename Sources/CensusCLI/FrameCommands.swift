@@ -39,6 +39,32 @@ func frameURL(_ dir: String) -> URL {
     URL(fileURLWithPath: dir).appendingPathComponent(AddressFrame.fileName)
 }
 
+/// A one-line CLI error (printed by ArgumentParser as `Error: …`, exit status 1).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The system's reason for a Foundation file error, not its NSError dump.
+func systemReason(_ error: any Error) -> String {
+    let ns = error as NSError
+    if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
+        return String(cString: strerror(Int32(u.code)))
+    }
+    return ns.localizedDescription
+}
+
+/// The bytes of a file named on the command line ("-" for standard input),
+/// or a one-line error naming the file and the system's reason.
+func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+    do {
+        return try FileIO.read(path)
+    } catch let e as FileIO.Failure {
+        // "cannot read PATH: reason" -> "cannot read WHAT PATH: reason"
+        throw CLIError(e.description.replacingOccurrences(of: "cannot read ", with: "cannot read \(what) ", options: .anchored))
+    }
+}
+
 struct FrameGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -65,10 +91,17 @@ struct FrameGenerate: ParsableCommand {
 
     func run() throws {
         let dir = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        if !csvOnly && FileIO.exists(frameURL(out).path) {
+            throw CLIError("\(frameURL(out).path) already exists; generate into a new directory (or pass --csv-only to write only frame.csv).")
+        }
         let frame = FrameGenerator(households: households, seed: seed).generate()
         let csvURL = dir.appendingPathComponent("frame.csv")
-        try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
+        try FileSystemError.createDirectory(dir, what: "the output directory")
+        do {
+            try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
+        } catch {
+            throw CLIError("cannot write \(csvURL.path): \(systemReason(error))")
+        }
         print("wrote \(frame.count) households to \(csvURL.path)")
         if !csvOnly {
             let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
@@ -155,13 +188,18 @@ struct CodesReissue: ParsableCommand {
     var revokePrevious = false
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws {
+        guard !households.isEmpty || householdsFile != nil else { throw ValidationError("give --household H (repeatable) or --households-file FILE") }
+    }
+
     func run() throws {
         var ids = households
         if let file = householdsFile {
-            let text = try String(contentsOfFile: file, encoding: .utf8)
-            ids += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let text = String(decoding: try readInputFile(file, what: "the households file"), as: UTF8.self)
+            let fromFile = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if fromFile.isEmpty { throw CLIError("the households file \(file) holds no household ids (one per line)") }
+            ids += fromFile
         }
-        guard !ids.isEmpty else { throw ValidationError("give --household or --households-file") }
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
@@ -182,15 +220,30 @@ struct CodesRevoke: ParsableCommand {
     var household: String?
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws {
+        guard (code == nil) != (household == nil) else { throw ValidationError("give either --code C or --household H") }
+    }
+
     func run() throws {
         let f = try AddressFrame.open(at: frameURL(dir))
         if let code {
-            let done = try f.revoke(code: code, hasher: secret.hasher())
-            print(done ? "revoked" : "no active code matches")
+            let hasher = try secret.hasher()
+            if try f.revoke(code: code, hasher: hasher) {
+                print("revoked")
+                return
+            }
+            // Not revoked now: already revoked (fine, nothing to do) or not a code of this frame.
+            do {
+                _ = try f.lookup(code: code, hasher: hasher)
+            } catch CodeLookupError.revoked(let h, let at) {
+                print("already revoked (household \(h), \(ISO8601DateFormatter().string(from: at))); nothing to do")
+                return
+            } catch CodeLookupError.notFound {
+                throw CLIError("no code of this frame matches \(code); check it against the letters file")
+            }
+            throw CLIError("the code \(code) could not be revoked (another process changed it meanwhile?); run the command again")
         } else if let household {
-            print("revoked \(try f.revokeAll(householdID: household)) codes of \(household)")
-        } else {
-            throw ValidationError("give --code or --household")
+            print("revoked \(try f.revokeAll(householdID: household)) active codes of \(household)")
         }
     }
 }

@@ -49,6 +49,7 @@ struct StoreCheck: ParsableCommand {
 
     func run() throws {
         let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
+        if let e = report.manifestError { throw e }
         print(report.description)
         if !report.isHealthy { throw ExitCode(1) }
     }
@@ -151,9 +152,14 @@ struct StoreSubmit: ParsableCommand {
     @Option(help: "File holding the response body (JSON); '-' for standard input.")
     var body: String
 
+    func validate() throws {
+        guard ResponseKind(rawValue: kind) != nil else { throw ValidationError("--kind must be partial, submitted or paper") }
+        guard completeness.isFinite else { throw ValidationError("--completeness must be a number") }
+    }
+
     func run() throws {
-        guard let k = ResponseKind(rawValue: kind) else { throw ValidationError("--kind must be partial, submitted or paper") }
-        let data = body == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: body))
+        let k = ResponseKind(rawValue: kind)!
+        let data = Data(try readInputFile(body, what: "the response body file"))
         let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
         defer { store.close() }
         let submission = Submission(

@@ -122,8 +122,17 @@ public final class AddressFrame: Sendable {
             return AddressFrame(path: path, queue: queue)
         } catch let e as FrameError {
             throw e
+        } catch let e as DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                throw FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
+            case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+                throw FrameError.unreadable(path: path, reason: "it cannot be opened for writing (check the permissions of the file and its directory)")
+            default:
+                throw FrameError.unreadable(path: path, reason: "SQLite: \(e.message ?? "\(e.resultCode)")")
+            }
         } catch {
-            throw FrameError.unreadable(path: path, reason: "\(error)")
+            throw FrameError.unreadable(path: path, reason: DurableFile.reason(error))
         }
     }
 

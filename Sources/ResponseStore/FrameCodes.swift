@@ -135,7 +135,7 @@ extension AddressFrame {
 
         // 1. Letters to a temporary file, fsynced.
         let dir = lettersFile.deletingLastPathComponent()
-        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        try DurableFile.createDirectory(dir, what: "the directory of the letters file")
         let tmp = dir.appendingPathComponent(".\(lettersFile.lastPathComponent).partial-\(UUID().uuidString)")
         var text = CSV.line(["household_id", "letter", "access_code", "address_line_1", "address_line_2", "address_line_3", "postcode"])
         for (h, c) in zip(households, codes) {
@@ -220,10 +220,16 @@ extension AddressFrame {
     }
 
     /// Revokes every active code of a household. Returns how many.
+    ///
+    /// - throws: ``FrameError/unknownHousehold(_:)`` when the household is
+    ///   not in the frame.
     @discardableResult
     public func revokeAll(householdID: String, now: Date = Date()) throws -> Int {
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
         return try queue.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM household WHERE household_id = ?", arguments: [householdID]) == true else {
+                throw FrameError.unknownHousehold(householdID)
+            }
             try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL",
                            arguments: [micros, householdID])
             return db.changesCount

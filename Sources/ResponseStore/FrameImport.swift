@@ -19,6 +19,15 @@ public struct FrameImportError: Error, Sendable, CustomStringConvertible, Locali
     public static let reportLimit = 1000
 
     public var description: String {
+        if errors.count > 1, errors.allSatisfy({ $0.message.hasSuffix("is already in the frame") }) {
+            // One cause, not a thousand lines: the file was imported before.
+            let what = totalErrors == errors.count
+                ? "all \(totalErrors) bad rows are households already in the frame"
+                : "\(totalErrors) bad rows, the first \(errors.count) of them households already in the frame"
+            return "\(file): \(what) (was this file imported before?); nothing was imported. Import only new households, or import into a new directory.\n"
+                + errors.prefix(3).map { "  " + $0.description }.joined(separator: "\n")
+                + (totalErrors > 3 ? "\n  … and \(totalErrors - 3) more" : "")
+        }
         var s = "\(file): \(totalErrors) bad row\(totalErrors == 1 ? "" : "s"); nothing was imported. Fix the rows and import the whole file again.\n"
         s += errors.map { "  " + $0.description }.joined(separator: "\n")
         if totalErrors > errors.count { s += "\n  … and \(totalErrors - errors.count) more" }
@@ -103,9 +112,9 @@ extension AddressFrame {
             d = d.deletingLastPathComponent()
         }
         do {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+            try DurableFile.createDirectory(dir, what: "the directory")
         } catch {
-            throw FrameError.cannotCreate(path: frameURL.path, reason: "cannot create the directory \(dir.path) (\(error.localizedDescription))")
+            throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
         }
         let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
         var published = false
@@ -117,8 +126,8 @@ extension AddressFrame {
         let frame: AddressFrame
         do {
             frame = try open(at: tmp, create: true)
-        } catch {
-            throw FrameError.cannotCreate(path: frameURL.path, reason: "\(error)")
+        } catch FrameError.unreadable(_, let reason) {
+            throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
         }
         let summary: FrameImportSummary
         do {

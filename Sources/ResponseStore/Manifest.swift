@@ -143,10 +143,53 @@ enum DurableFile {
         }
     }
 
-    static func posixError(_ what: String) -> NSError {
-        let code = errno
-        return NSError(domain: NSPOSIXErrorDomain, code: Int(code),
-                       userInfo: [NSLocalizedDescriptionKey: "\(what): \(String(cString: strerror(code)))"])
+    static func posixError(_ what: String) -> FileSystemError {
+        FileSystemError("\(what): \(String(cString: strerror(errno)))")
+    }
+
+    /// The system's one-line reason for a Foundation file error ("No such
+    /// file or directory"), rather than its `NSError` dump.
+    static func reason(_ error: any Error) -> String {
+        if let e = error as? FileSystemError { return e.message }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+
+    /// `mkdir -p` with a one-line error; see ``FileSystemError/createDirectory(_:what:)``.
+    static func createDirectory(_ url: URL, what: String) throws {
+        try FileSystemError.createDirectory(url, what: what)
+    }
+}
+
+/// A file-system failure: the file, and the system's reason, in one line.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    public var errorDescription: String? { message }
+
+    /// Creates a directory and its missing parents (`mkdir -p`, mode 0755).
+    /// Unlike `FileManager.createDirectory`, a failure names the directory
+    /// that could not be made and the system's reason ("Permission denied").
+    public static func createDirectory(_ url: URL, what: String) throws {
+        var missing: [String] = []
+        var dir = url.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), dir.path != "/" {
+            missing.append(dir.path)
+            dir = dir.deletingLastPathComponent()
+        }
+        if missing.isEmpty && !isDirectory.boolValue {
+            throw FileSystemError("cannot use \(what) \(url.path): it exists and is not a directory")
+        }
+        for path in missing.reversed() where mkdir(path, 0o755) != 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            throw FileSystemError("cannot create \(what) \(url.path): \(path == url.standardizedFileURL.path ? "" : "\(path): ")\(reason)")
+        }
     }
 }
 

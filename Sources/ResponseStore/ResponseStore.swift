@@ -91,7 +91,7 @@ public final class ResponseStore: Sendable {
            let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
             throw StoreError.alreadyExists(path: shardsDir.path)
         }
-        try fm.createDirectory(at: shardsDir, withIntermediateDirectories: true)
+        try DurableFile.createDirectory(shardsDir, what: "the store directory")
         let manifest = StoreManifest(
             format: StoreManifest.formatName, formatVersion: 1,
             storeID: UUID().uuidString, createdAt: Date(),
