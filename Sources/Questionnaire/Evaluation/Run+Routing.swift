@@ -281,11 +281,19 @@ extension Run {
         }
     }
 
+    /// Whether check `k` fires for instance `i` of its scope: its container applies and its condition is known true.
+    func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
+        let info = ev.checks[k]
+        let c = ctx(scope: s, instance: i)
+        if info.container >= 0, !containerApplies(info.container, c) { return false }
+        if case .bool(true) = eval(info.when, c) { return true }
+        return false
+    }
+
     func runCheck(_ k: Int, _ s: Int, _ i: Int) {
         let info = ev.checks[k]
         let c = ctx(scope: s, instance: i)
-        if info.container >= 0, !containerApplies(info.container, c) { return }
-        guard case .bool(true) = eval(info.when, c) else { return }
+        guard checkFires(k, s, i) else { return }
         let check = ev.schema.checks[k]
         if check.severity == .confirm, confirmed[k]?.contains(i) == true { return }
         var path = basePath(scope: s, instance: i)

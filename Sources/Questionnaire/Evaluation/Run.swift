@@ -84,6 +84,29 @@ final class Run {
                 if case .array(let items) = v { memberCount[r] = min(items.count, Run.hardMemberLimit) }
             }
         }
+        allocate()
+
+        for (key, value) in top {
+            switch ev.topKeys[key] {
+            case .reserved?: readReserved(key, value)
+            case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
+            case .roster(let r)?: readRoster(r, value)
+            case .pairs(let r)?: readPairs(r, value)
+            case nil:
+                let candidates = ev.topKeys.keys
+                let hint = ev.suggestion(for: key, among: candidates) ?? ""
+                add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+            }
+        }
+        if top["channel"] == nil {
+            add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
+        }
+        return finish()
+    }
+
+    /// Allocates every scope's frame for the member counts in ``memberCount``.
+    func allocate() {
+        frames.removeAll(keepingCapacity: true)
         frames.reserveCapacity(ev.scopes.count)
         for info in ev.scopes {
             let count: Int
@@ -105,22 +128,6 @@ final class Run {
             frames.append(f)
         }
 
-        for (key, value) in top {
-            switch ev.topKeys[key] {
-            case .reserved?: readReserved(key, value)
-            case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
-            case .roster(let r)?: readRoster(r, value)
-            case .pairs(let r)?: readPairs(r, value)
-            case nil:
-                let candidates = ev.topKeys.keys
-                let hint = ev.suggestion(for: key, among: candidates) ?? ""
-                add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
-            }
-        }
-        if top["channel"] == nil {
-            add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
-        }
-        return finish()
     }
 
     func single(_ code: String, _ path: String, _ message: String) -> Evaluation {
