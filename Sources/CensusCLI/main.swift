@@ -7,7 +7,12 @@ struct Census: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census",
         abstract: "Write, check and run a national census: questionnaires, responses and stores.",
-        subcommands: [Validate.self, Generate.self]
+        discussion: """
+            With no subcommand, runs the demo census on built-in defaults: it compiles and \
+            checks the household form in questionnaires/ and prints a summary of it.
+            """,
+        subcommands: [Demo.self, Check.self, Compile.self, Validate.self, Generate.self],
+        defaultSubcommand: Demo.self
     )
 }
 

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Questionnaire
+import QuestionnaireLanguage
+
+/// The main job on built-in defaults: the demo census.
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the demo census: compile and check the household form and summarise it.",
+        discussion: """
+            Uses questionnaires/census-household.census from this repository unless --form \
+            names another source.
+            """
+    )
+
+    @Option(help: "The questionnaire source to use.")
+    var form: String?
+
+    /// The census form: found from the working directory, else beside this source file (so
+    /// `swift run census` works from anywhere inside the checkout).
+    static func defaultForm() -> String {
+        let relative = "questionnaires/census-household.census"
+        if FileIO.exists(relative) { return relative }
+        var root = #filePath
+        for _ in 0..<3 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
+        return root + "/" + relative
+    }
+
+    func run() throws {
+        let path = form ?? Demo.defaultForm()
+        let started = FileIO.now()
+        let results = try compileSources([path], format: .human)
+        let elapsed = FileIO.now() - started
+        guard let schema = results.first?.schema else { throw ExitCode(1) }
+        FileIO.writeOut(Summary(schema: schema).text + "\n" + format3(elapsed * 1000) + " ms to compile and check \(path)\n")
+    }
+
+    func format3(_ v: Double) -> String {
+        let rounded = (v * 10).rounded() / 10
+        return String(rounded)
+    }
+}
+
+/// A short description of a compiled schema, for people.
+struct Summary {
+    let schema: Schema
+
+    var text: String {
+        var out = "\(schema.title[schema.languages[0]] ?? schema.id) (\(schema.id) version \(schema.version))\n"
+        out += "  census date     \(schema.censusDate.iso)\n"
+        out += "  languages       \(schema.languages.joined(separator: ", "))\n"
+        let sections = schema.containers.filter { $0.kind == .section }
+        let pages = schema.containers.filter { $0.kind == .page }
+        out += "  sections        \(sections.count) (\(sections.filter { $0.parent == nil }.map(\.id).joined(separator: ", ")))\n"
+        out += "  pages           \(pages.count) grouped, plus one per ungrouped question\n"
+        var byScope: [String: Int] = [:]
+        for q in schema.questions { byScope[q.scope.description, default: 0] += 1 }
+        out += "  questions       \(schema.questions.count): " + byScope.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "\n"
+        out += "  required        \(schema.questions.filter(\.required).count)\n"
+        out += "  routed          \(schema.questions.filter { $0.when != nil }.count) questions and \(schema.containers.filter { $0.when != nil }.count) blocks have conditions\n"
+        for roster in schema.containers where roster.kind == .roster {
+            out += "  roster          \(roster.id): \(roster.minMembers ?? 0) to \(roster.maxMembers ?? 0) members\n"
+        }
+        for block in schema.containers where block.kind == .relationships {
+            out += "  relationships   \(block.id) over \(block.roster ?? "?") (every pair once; unrelated shortcut: \(block.unrelatedOption ?? "none"))\n"
+        }
+        var severities: [String: Int] = [:]
+        for c in schema.checks { severities[c.severity.rawValue, default: 0] += 1 }
+        out += "  checks          \(schema.checks.count): " + Check_Severity_order.compactMap { s in severities[s].map { "\($0) \(s)" } }.joined(separator: ", ") + "\n"
+        out += "  derived values  \(schema.derived.map(\.id).joined(separator: ", "))\n"
+        out += "  choice lists    \(schema.choiceLists.count)\n"
+        out += "  schema hash     \(schema.hash)\n"
+        return out
+    }
+
+    private var Check_Severity_order: [String] { ["error", "warning", "confirm"] }
+}

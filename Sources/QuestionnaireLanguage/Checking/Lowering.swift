@@ -1,0 +1,40 @@
+import Questionnaire
+
+extension Checker {
+    /// The compiled schema, sealed with its content hash.
+    func buildSchema() -> Schema {
+        var lists: [ChoiceList] = []
+        if choiceLists["yes_no"]?.used == true {
+            lists.append(
+                ChoiceList(id: "yes_no", options: [
+                    .init(id: "yes", label: builtIn(["en": "Yes", "cy": "Ie"])),
+                    .init(id: "no", label: builtIn(["en": "No", "cy": "Na"])),
+                ]))
+        }
+        for id in choiceListOrder + inlineListOrder {
+            guard let info = choiceLists[id] else { continue }
+            lists.append(
+                ChoiceList(id: id, options: info.options.map { o in
+                    ChoiceList.Option(
+                        id: o.name.text, label: localized(o.label), exclusive: o.exclusive,
+                        specify: o.specify.flatMap { s in s.prompt.map { ChoiceList.Specify(prompt: localized($0), maxLength: s.max ?? 100) } })
+                }))
+        }
+        var schema = Schema(
+            id: tree.name.text, version: version, title: title, languages: languages, censusDate: censusDate,
+            choiceLists: lists, containers: containers, questions: questions,
+            derived: derivedOrder.compactMap { s in
+                s.lowered.map { DerivedValue(id: s.name.text, scope: s.scope, expression: $0, valueType: s.type.schemaName) }
+            },
+            checks: checks)
+        schema.seal()
+        return schema
+    }
+
+    /// Built-in labels in the declared languages (English where a language has none).
+    private func builtIn(_ labels: LocalizedText) -> LocalizedText {
+        var text: LocalizedText = [:]
+        for language in languages { text[language] = labels[language] ?? labels["en"] }
+        return text
+    }
+}

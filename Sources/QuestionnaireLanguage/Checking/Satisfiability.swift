@@ -1,0 +1,486 @@
+import Questionnaire
+
+/// A closed range of numbers: whole numbers, days (dates) or months (month-years).
+struct Interval: Equatable {
+    enum Unit: Equatable { case number, day, month }
+    var low: Double
+    var high: Double
+    var unit: Unit
+
+    static func point(_ v: Double, _ unit: Unit) -> Interval { Interval(low: v, high: v, unit: unit) }
+    var isEmpty: Bool { low > high }
+
+    /// The value of a constant expression (`16`, `census_date - 115y`), as a point in its unit.
+    static func constant(_ e: Expression) -> Interval? {
+        guard let v = Interval.fold(e) else { return nil }
+        switch v {
+        case .integer(let i): return .point(Double(i), .number)
+        case .decimal(let d): return .point(d, .number)
+        case .date(let d): return .point(Double(d.dayNumber), .day)
+        case .monthYear(let m): return .point(Double(m.monthNumber), .month)
+        default: return nil
+        }
+    }
+
+    static func > (a: Interval, b: Interval) -> Bool { a.unit == b.unit && a.low > b.high }
+
+    /// Folds literals and date arithmetic on literals.
+    static func fold(_ e: Expression) -> Expression.Literal? {
+        switch e {
+        case .literal(let l): return l
+        case .unary(.negate, let inner):
+            switch fold(inner) {
+            case .integer(let i)?: return .integer(-i)
+            case .decimal(let d)?: return .decimal(-d)
+            default: return nil
+            }
+        case .binary(let op, let a, let b) where op == .add || op == .subtract:
+            guard let x = fold(a), let y = fold(b) else { return nil }
+            let sign = op == .add ? 1 : -1
+            switch (x, y) {
+            case (.integer(let i), .integer(let j)): return .integer(i + sign * j)
+            case (.date(let d), .duration(let u)): return d.adding(sign == 1 ? u : u.negated).map { .date($0) }
+            case (.monthYear(let m), .duration(let u)): return m.adding(sign == 1 ? u : u.negated).map { .monthYear($0) }
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+}
+
+/// Finds conditions that can never hold: a question that is never asked, a section never
+/// shown, a check that never fires. It reasons about ranges of numbers and dates, option sets
+/// and `is answered`, and says nothing when unsure, so what it reports is certain.
+struct Satisfiability {
+    let checker: Checker
+    let schema: Schema
+    var containerByID: [String: Container] = [:]
+    var questionsByScope: [String: Question] = [:]
+    var derivedByScope: [String: DerivedValue] = [:]
+    var listByID: [String: ChoiceList] = [:]
+
+    init(checker: Checker, schema: Schema) {
+        self.checker = checker
+        self.schema = schema
+        for c in schema.containers { containerByID[c.id] = c }
+        for q in schema.questions { questionsByScope["\(q.scope)/\(q.id)"] = q }
+        for d in schema.derived { derivedByScope["\(d.scope)/\(d.id)"] = d }
+        for l in schema.choiceLists { listByID[l.id] = l }
+    }
+
+    // MARK: Formulas
+
+    enum Atom {
+        case compare(Expression, Expression.BinaryOperator, Interval)
+        case options(Expression, Set<String>, negated: Bool)
+        case contains(Expression, String, negated: Bool)
+        case answered(Expression, negated: Bool)
+        case opaque
+    }
+
+    /// A condition in disjunctive normal form: any of the conjunctions; `nil` when too large to expand.
+    typealias DNF = [[Atom]]
+    static let maximumConjunctions = 256
+
+    /// The scopes the formula's references are read in, to find declarations.
+    struct Frame {
+        var roster: String?
+        var pairRoster: String?
+    }
+
+    func dnf(_ e: Expression, negated: Bool, _ frame: Frame, depth: Int = 0) -> DNF? {
+        guard depth < 24 else { return [[.opaque]] }
+        switch e {
+        case .unary(.not, let inner): return dnf(inner, negated: !negated, frame, depth: depth + 1)
+        case .binary(.and, let a, let b), .binary(.or, let a, let b):
+            guard case .binary(let op, _, _) = e else { return nil }
+            let isAnd = (op == .and) != negated
+            guard let x = dnf(a, negated: negated, frame, depth: depth + 1), let y = dnf(b, negated: negated, frame, depth: depth + 1) else { return nil }
+            if !isAnd { return x.count + y.count > Satisfiability.maximumConjunctions ? nil : x + y }
+            if x.count * y.count > Satisfiability.maximumConjunctions { return nil }
+            var out: DNF = []
+            for p in x { for q in y { out.append(p + q) } }
+            return out
+        case .literal(.bool(let b)): return b != negated ? [[]] : []
+        case .derived(let id, let subject):
+            // A derived condition stands for its definition.
+            if let d = derived(id, subject, frame), d.valueType == "bool" {
+                return dnf(resubject(d.expression, subject), negated: negated, frame, depth: depth + 1)
+            }
+            return [[.opaque]]
+        case .answered(let key, let n): return [[.answered(key, negated: n != negated)]]
+        case .member(let key, let items, let n):
+            let neg = n != negated
+            let options = items.compactMap { item -> String? in if case .literal(.option(let o)) = item { return o } else { return nil } }
+            if options.count == items.count { return [[.options(key, Set(options), negated: neg)]] }
+            let points = items.compactMap(Interval.constant)
+            guard points.count == items.count else { return [[.opaque]] }
+            if neg { return [points.map { .compare(key, .notEqual, $0) }] }
+            return points.map { [.compare(key, .equal, $0)] }
+        case .binary(.contains, let key, .literal(.option(let o))): return [[.contains(key, o, negated: negated)]]
+        case .binary(let op, let a, let b) where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op):
+            let (key, constant, flipped): (Expression, Expression, Bool)
+            if Interval.fold(b) != nil { (key, constant, flipped) = (a, b, false) }
+            else if Interval.fold(a) != nil { (key, constant, flipped) = (b, a, true) }
+            else { return [[.opaque]] }
+            var op = flipped ? Satisfiability.flip(op) : op
+            if negated { op = Satisfiability.negate(op) }
+            if case .literal(.option(let o)) = constant {
+                guard op == .equal || op == .notEqual else { return [[.opaque]] }
+                return [[.options(key, [o], negated: op == .notEqual)]]
+            }
+            guard var point = Interval.constant(constant) else { return [[.opaque]] }
+            // A month-year compared with a date compares months.
+            if point.unit == .day, unit(of: key, frame) == .month, let d = CalendarDate(dayNumber: Int(point.low)) {
+                point = .point(Double(MonthYear(d).monthNumber), .month)
+            }
+            return [[.compare(key, op, point)]]
+        default: return [[.opaque]]
+        }
+    }
+
+    static func flip(_ op: Expression.BinaryOperator) -> Expression.BinaryOperator {
+        switch op {
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        default: return op
+        }
+    }
+
+    static func negate(_ op: Expression.BinaryOperator) -> Expression.BinaryOperator {
+        switch op {
+        case .equal: return .notEqual
+        case .notEqual: return .equal
+        case .less: return .greaterOrEqual
+        case .lessOrEqual: return .greater
+        case .greater: return .lessOrEqual
+        case .greaterOrEqual: return .less
+        default: return op
+        }
+    }
+
+    /// A derived value's definition as seen from `subject` (person.age means age of the person).
+    func resubject(_ e: Expression, _ subject: Expression.Subject) -> Expression {
+        guard subject == .person || subject == .other else { return e }
+        func walk(_ e: Expression) -> Expression {
+            switch e {
+            case .answer(let id, .member): return .answer(id, subject)
+            case .derived(let id, .member): return .derived(id, subject)
+            case .unary(let op, let x): return .unary(op, walk(x))
+            case .binary(let op, let a, let b): return .binary(op, walk(a), walk(b))
+            case .member(let x, let items, let n): return .member(walk(x), items.map(walk), negated: n)
+            case .answered(let x, let n): return .answered(walk(x), negated: n)
+            case .call(let f, let args): return .call(f, args.map(walk))
+            default: return e
+            }
+        }
+        return walk(e)
+    }
+
+    // MARK: Declarations and domains
+
+    func scopeKey(_ subject: Expression.Subject, _ frame: Frame) -> String? {
+        switch subject {
+        case .household: return "household"
+        case .member: return frame.roster.map { "member:\($0)" }
+        case .person, .other: return frame.pairRoster.map { "member:\($0)" }
+        }
+    }
+
+    func question(_ id: String, _ subject: Expression.Subject, _ frame: Frame) -> Question? {
+        guard let scope = scopeKey(subject, frame) else { return nil }
+        return questionsByScope["\(scope)/\(id)"] ?? (subject == .household ? questionsByScope["pair:\(frame.pairRoster ?? "")/\(id)"] : nil)
+    }
+
+    func derived(_ id: String, _ subject: Expression.Subject, _ frame: Frame) -> DerivedValue? {
+        guard let scope = scopeKey(subject, frame) else { return nil }
+        return derivedByScope["\(scope)/\(id)"]
+    }
+
+    func unit(of key: Expression, _ frame: Frame) -> Interval.Unit? { domain(key, frame, depth: 0)?.unit }
+
+    /// The values an expression can take, from declared ranges, when that can be known.
+    func domain(_ e: Expression, _ frame: Frame, depth: Int) -> Interval? {
+        guard depth < 16 else { return nil }
+        switch e {
+        case .literal: return Interval.constant(e)
+        case .answer(let id, let subject):
+            guard let q = question(id, subject, frame) else { return nil }
+            func range(_ lo: Expression?, _ hi: Expression?, _ unit: Interval.Unit) -> Interval {
+                let low = lo.flatMap(Interval.constant)?.low ?? -Double.infinity
+                let high = hi.flatMap(Interval.constant)?.high ?? Double.infinity
+                return Interval(low: low, high: high, unit: unit)
+            }
+            switch q.type {
+            case .integer(let lo, let hi), .decimal(let lo, let hi): return range(lo, hi, .number)
+            case .date(let lo, let hi): return range(lo, hi, .day)
+            case .monthYear(let lo, let hi):
+                var r = range(lo, hi, .month)
+                // Bounds given as dates count as their months.
+                for (bound, isLow) in [(lo, true), (hi, false)] {
+                    if let b = bound, let c = Interval.constant(b), c.unit == .day, let d = CalendarDate(dayNumber: Int(c.low)) {
+                        if isLow { r.low = Double(MonthYear(d).monthNumber) } else { r.high = Double(MonthYear(d).monthNumber) }
+                    }
+                }
+                return r
+            default: return nil
+            }
+        case .derived(let id, let subject):
+            guard let d = derived(id, subject, frame) else { return nil }
+            return domain(resubject(d.expression, subject), frame, depth: depth + 1)
+        case .position:
+            let max = frame.roster.flatMap { containerByID[$0]?.maxMembers } ?? 1000
+            return Interval(low: 1, high: Double(max), unit: .number)
+        case .count(let roster):
+            let c = containerByID[roster]
+            return Interval(low: Double(c?.minMembers ?? 0), high: Double(c?.maxMembers ?? 1000), unit: .number)
+        case .unary(.negate, let x):
+            guard let i = domain(x, frame, depth: depth + 1) else { return nil }
+            return Interval(low: -i.high, high: -i.low, unit: i.unit)
+        case .binary(let op, let a, let b) where op == .add || op == .subtract:
+            if case .literal(.duration(let u)) = b, let i = domain(a, frame, depth: depth + 1) {
+                let r = i.unit == .month
+                    ? (u.unit == .years ? Double(12 * u.amount)...Double(12 * u.amount) : u.unit == .months ? Double(u.amount)...Double(u.amount) : Double(u.dayRange.lowerBound / 31)...Double(u.dayRange.upperBound / 28 + 1))
+                    : Double(u.dayRange.lowerBound)...Double(u.dayRange.upperBound)
+                return op == .add
+                    ? Interval(low: i.low + r.lowerBound, high: i.high + r.upperBound, unit: i.unit)
+                    : Interval(low: i.low - r.upperBound, high: i.high - r.lowerBound, unit: i.unit)
+            }
+            guard let x = domain(a, frame, depth: depth + 1), let y = domain(b, frame, depth: depth + 1),
+                x.unit == .number, y.unit == .number
+            else { return nil }
+            return op == .add
+                ? Interval(low: x.low + y.low, high: x.high + y.high, unit: .number)
+                : Interval(low: x.low - y.high, high: x.high - y.low, unit: .number)
+        case .call(.yearsBetween, let args) where args.count == 2:
+            guard let a = domain(args[0], frame, depth: depth + 1), let b = domain(args[1], frame, depth: depth + 1),
+                a.unit == .day, b.unit == .day
+            else { return nil }
+            // Whole years lie between days/366 and days/365.
+            let lowDays = b.low - a.high
+            let highDays = b.high - a.low
+            func years(_ days: Double, upper: Bool) -> Double {
+                guard days.isFinite else { return days }
+                if days >= 0 { return upper ? (days / 365).rounded(.down) : (days / 366).rounded(.down) }
+                return upper ? -((-days) / 366).rounded(.down) : -((-days) / 365).rounded(.down) - 1
+            }
+            return Interval(low: years(lowDays, upper: false), high: years(highDays, upper: true), unit: .number)
+        default: return nil
+        }
+    }
+
+    func isWhole(_ key: Expression, _ frame: Frame) -> Bool {
+        switch key {
+        case .answer(let id, let s):
+            if let q = question(id, s, frame), case .decimal = q.type { return false }
+            return true
+        case .derived(let id, let s): return derived(id, s, frame)?.valueType != "decimal"
+        default: return true
+        }
+    }
+
+    // MARK: Deciding
+
+    /// Why a conjunction cannot hold, or `nil` when it may.
+    func contradiction(_ atoms: [Atom], _ frame: Frame) -> String? {
+        struct Bounds {
+            var low = -Double.infinity
+            var high = Double.infinity
+            var excluded: [Double] = []
+            var unit: Interval.Unit?
+            /// The bounds from the comparisons alone, without the declared range.
+            var statedLow = -Double.infinity
+            var statedHigh = Double.infinity
+        }
+        var bounds: [Expression: Bounds] = [:]
+        var allowed: [Expression: Set<String>] = [:]
+        var forbidden: [Expression: Set<String>] = [:]
+        var includes: [Expression: Set<String>] = [:]
+        var excludes: [Expression: Set<String>] = [:]
+        var answered: [Expression: Bool] = [:]
+        var valued: Set<Expression> = []
+
+        for atom in atoms {
+            switch atom {
+            case .opaque: continue
+            case .answered(let key, let negated):
+                if let previous = answered[key], previous == negated { return "\(name(key)) cannot be both answered and not answered" }
+                answered[key] = !negated
+            case .options(let key, let set, let negated):
+                valued.insert(key)
+                if negated { forbidden[key, default: []].formUnion(set) } else { allowed[key] = allowed[key].map { $0.intersection(set) } ?? set }
+            case .contains(let key, let option, let negated):
+                valued.insert(key)
+                if negated { excludes[key, default: []].insert(option) } else { includes[key, default: []].insert(option) }
+            case .compare(let key, let op, let point):
+                valued.insert(key)
+                var b = bounds[key] ?? {
+                    var b = Bounds()
+                    if let d = domain(key, frame, depth: 0), d.unit == point.unit { b.low = d.low; b.high = d.high }
+                    return b
+                }()
+                if let unit = b.unit, unit != point.unit { continue }
+                b.unit = point.unit
+                let whole = point.unit != .number || isWhole(key, frame)
+                let step = whole ? 1.0 : 1e-9
+                let v = point.low
+                var low = -Double.infinity
+                var high = Double.infinity
+                switch op {
+                case .equal: low = v; high = v
+                case .notEqual: b.excluded.append(v)
+                case .less: high = whole ? (v - step).rounded(.up) : v - step
+                case .lessOrEqual: high = whole ? v.rounded(.down) : v
+                case .greater: low = whole ? (v + step).rounded(.down) : v + step
+                case .greaterOrEqual: low = whole ? v.rounded(.up) : v
+                default: break
+                }
+                b.low = max(b.low, low)
+                b.high = min(b.high, high)
+                b.statedLow = max(b.statedLow, low)
+                b.statedHigh = min(b.statedHigh, high)
+                bounds[key] = b
+            }
+        }
+        for key in valued where answered[key] == false {
+            return "\(name(key)) must be unanswered and have a value at once"
+        }
+        for (key, b) in bounds {
+            let empty = b.low > b.high || (b.low == b.high && b.excluded.contains(b.low))
+            guard empty else { continue }
+            let statedEmpty = b.statedLow > b.statedHigh || (b.statedLow == b.statedHigh && b.excluded.contains(b.statedLow))
+            if statedEmpty { return "no value of \(name(key)) can meet all of these comparisons at once" }
+            return explainBounds(key, frame)
+        }
+        for (key, set) in allowed {
+            let remaining = set.subtracting(forbidden[key] ?? [])
+            if remaining.isEmpty { return "no option of \(name(key)) meets all of its comparisons" }
+        }
+        for (key, set) in includes {
+            if let clash = set.intersection(excludes[key] ?? []).first {
+                return "\(name(key)) cannot both contain and not contain '\(clash)'"
+            }
+            if set.count > 1, let list = listOf(key, frame) {
+                let exclusive = Set(list.options.filter(\.exclusive).map(\.id))
+                if let only = set.intersection(exclusive).first {
+                    return "'\(only)' is an exclusive option of \(name(key)): it cannot be chosen with another"
+                }
+            }
+        }
+        return nil
+    }
+
+    func listOf(_ key: Expression, _ frame: Frame) -> ChoiceList? {
+        guard case .answer(let id, let s) = key, let q = question(id, s, frame), let l = q.type.choiceList else { return nil }
+        return listByID[l]
+    }
+
+    func name(_ key: Expression) -> String {
+        switch key {
+        case .answer(let id, let s), .derived(let id, let s):
+            return s == .person || s == .other ? "'\(s.rawValue).\(id)'" : "'\(id)'"
+        case .count(let r): return "count(\(r))"
+        case .position: return "position"
+        default: return "the value"
+        }
+    }
+
+    func explainBounds(_ key: Expression, _ frame: Frame) -> String {
+        if let d = domain(key, frame, depth: 0), d.low.isFinite || d.high.isFinite {
+            return "no value of \(name(key)) satisfies it: \(name(key)) can only be \(describe(d))"
+        }
+        return "no value of \(name(key)) satisfies all of its comparisons"
+    }
+
+    func describe(_ i: Interval) -> String {
+        func show(_ v: Double) -> String {
+            switch i.unit {
+            case .number: return v == v.rounded() ? String(Int(v)) : String(v)
+            case .day: return CalendarDate(dayNumber: Int(v))?.iso ?? String(Int(v))
+            case .month: return MonthYear(monthNumber: Int(v))?.iso ?? String(Int(v))
+            }
+        }
+        if i.low.isFinite && i.high.isFinite { return "from \(show(i.low)) to \(show(i.high))" }
+        if i.low.isFinite { return "at least \(show(i.low))" }
+        return "at most \(show(i.high))"
+    }
+
+    // MARK: Running
+
+    func frame(for scope: Scope) -> Frame {
+        switch scope {
+        case .household: return Frame(roster: nil, pairRoster: nil)
+        case .member(let r): return Frame(roster: r, pairRoster: nil)
+        case .pair(let r): return Frame(roster: nil, pairRoster: r)
+        }
+    }
+
+    func run() {
+        // Conditions of the containers around a guard, innermost first.
+        var reportedContainers: Set<String> = []
+        for g in checker.guards {
+            var path: [(Container, Expression)] = []
+            var id = g.container
+            while let current = id, let c = containerByID[current] {
+                if let w = c.when { path.append((c, w)) }
+                id = c.parent
+            }
+            if path.contains(where: { reportedContainers.contains($0.0.id) }) { continue }
+            // Member-scope and household-scope references share one frame: the innermost roster.
+            var fr = Frame(roster: nil, pairRoster: nil)
+            for (c, _) in path.reversed() { fr = merge(fr, frame(for: c.scope)) }
+            if let own = g.own, let span = g.ownSpan {
+                let question = checker.questions.first { "question '\($0.id)'" == g.what }
+                fr = merge(fr, frame(for: question?.scope ?? scopeOfGuard(g)))
+                guard let ownDNF = dnf(own, negated: false, fr) else { continue }
+                if ownDNF.allSatisfy({ contradiction($0, fr) != nil }) {
+                    let reason = ownDNF.first.flatMap { contradiction($0, fr) } ?? "it contradicts itself"
+                    report(g, span, "can never hold", reason)
+                    if g.what.hasPrefix("section") || g.what.hasPrefix("page") || g.what.hasPrefix("roster") || g.what.hasPrefix("relationships") {
+                        reportedContainers.insert(String(g.what.split(separator: "'")[1]))
+                    }
+                    continue
+                }
+                guard !path.isEmpty else { continue }
+                let combined = path.reduce(own) { .binary(.and, $0, $1.1) }
+                guard let all = dnf(combined, negated: false, fr) else { continue }
+                // Only blame this condition when the enclosing ones can hold on their own.
+                let enclosing = path.dropFirst().reduce(path[0].1) { .binary(.and, $0, $1.1) }
+                guard let outer = dnf(enclosing, negated: false, fr), !outer.allSatisfy({ contradiction($0, fr) != nil }) else { continue }
+                if all.allSatisfy({ contradiction($0, fr) != nil }) {
+                    let names = path.map { "\($0.0.kind.rawValue) '\($0.0.id)'" }.joined(separator: " and ")
+                    report(g, span, "can never hold together with the condition of \(names)",
+                        all.first.flatMap { contradiction($0, fr) } ?? "they contradict each other")
+                }
+            }
+        }
+    }
+
+    func scopeOfGuard(_ g: Checker.Guard) -> Scope {
+        if let c = g.container.flatMap({ containerByID[$0] }) {
+            if c.kind == .roster { return .member(roster: c.id) }
+            if c.kind == .relationships, let r = c.roster { return .pair(roster: r) }
+            return c.scope
+        }
+        if let check = checker.checks.first(where: { "check '\($0.id)'" == g.what }) { return check.scope }
+        return .household
+    }
+
+    func merge(_ a: Frame, _ b: Frame) -> Frame {
+        Frame(roster: b.roster ?? a.roster, pairRoster: b.pairRoster ?? a.pairRoster)
+    }
+
+    func report(_ g: Checker.Guard, _ span: Span, _ what: String, _ reason: String) {
+        let consequence: String
+        if g.what.hasPrefix("check") {
+            consequence = "so \(g.what) can never fire"
+        } else if g.what.hasPrefix("question") {
+            consequence = "so \(g.what) is never asked"
+        } else {
+            consequence = "so \(g.what) is never shown"
+        }
+        checker.error("never-holds", "this condition \(what), \(consequence)", at: span, hint: reason)
+    }
+}

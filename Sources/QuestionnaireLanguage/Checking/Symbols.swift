@@ -1,0 +1,111 @@
+import Questionnaire
+
+/// The static type of an expression.
+enum ValueType: Equatable, CustomStringConvertible {
+    case bool, integer, decimal, text, date, monthYear, duration, address
+    /// One option of a choice list.
+    case choice(String)
+    /// A set of options of a choice list.
+    case choices(String)
+    /// Already reported; stays silent so one mistake gives one diagnostic.
+    case error
+
+    var description: String {
+        switch self {
+        case .bool: return "a condition (true or false)"
+        case .integer: return "a whole number"
+        case .decimal: return "a number"
+        case .text: return "text"
+        case .date: return "a date"
+        case .monthYear: return "a month and year"
+        case .duration: return "a duration"
+        case .address: return "an address"
+        case .choice(let l): return "an option of '\(l)'"
+        case .choices(let l): return "a set of options of '\(l)'"
+        case .error: return "an invalid value"
+        }
+    }
+
+    var isNumeric: Bool { self == .integer || self == .decimal }
+    var isCalendar: Bool { self == .date || self == .monthYear }
+
+    /// The name recorded in the schema for a derived value of this type.
+    var schemaName: String {
+        switch self {
+        case .bool: return "bool"
+        case .integer: return "integer"
+        case .decimal: return "decimal"
+        case .text: return "text"
+        case .date: return "date"
+        case .monthYear: return "month_year"
+        case .duration: return "duration"
+        case .address: return "address"
+        case .choice(let l): return "one_of(\(l))"
+        case .choices(let l): return "any_of(\(l))"
+        case .error: return "error"
+        }
+    }
+}
+
+/// A question or derived value that expressions can refer to.
+final class Symbol {
+    enum Kind { case question, derived }
+    let kind: Kind
+    let name: Name
+    let scope: Scope
+    /// For questions: the index in flow order. For derived values: computed from what they use.
+    var position: Int
+    var type: ValueType
+    /// For derived values.
+    var declaration: LetDecl?
+    var lowered: Expression?
+    var state: State = .unchecked
+    /// Questions this value depends on, directly or through other derived values.
+    var questionDependencies: [Symbol] = []
+    /// The declared range, for questions with one (used to find conditions that never hold).
+    var question: QuestionDecl?
+
+    enum State { case unchecked, checking, checked }
+
+    init(kind: Kind, name: Name, scope: Scope, position: Int, type: ValueType) {
+        self.kind = kind
+        self.name = name
+        self.scope = scope
+        self.position = position
+        self.type = type
+    }
+
+    var kindName: String { kind == .question ? "question" : "derived value" }
+}
+
+struct RosterInfo {
+    var name: Name
+    var minMembers: Int
+    var maxMembers: Int
+    /// Flow position where the roster starts; members' answers exist from here on.
+    var position: Int
+}
+
+struct ChoiceListInfo {
+    var id: String
+    var span: Span
+    var options: [OptionDecl]
+    var optionIDs: Set<String>
+    var used = false
+}
+
+/// Where an expression is checked: whose answers plain names mean, and how far the flow has got.
+struct Context {
+    var scope: Scope
+    /// Answers at or after this flow position are not known yet.
+    var position: Int
+    /// What the expression is, for messages ("the condition of question 'x'").
+    var subject: String
+    /// Whether `{self|proxy}` wording may be used here.
+    var selfSwitchAvailable = false
+    /// Questions the expression depends on (filled in while checking).
+    var dependencies: [Symbol] = []
+
+    /// Derived values are checked outside the flow: their uses are checked instead.
+    static let anywhere = Int.max
+}

@@ -1,0 +1,142 @@
+import Questionnaire
+
+extension Checker {
+    static let languageNames = ["en": "English", "cy": "Welsh", "ga": "Irish", "gd": "Scottish Gaelic", "fr": "French"]
+
+    func languageName(_ code: String) -> String { Checker.languageNames[code].map { "\($0) (\(code))" } ?? "'\(code)'" }
+
+    /// Every text in every declared language, and its `{piping}` valid in every language.
+    func checkTexts() {
+        let declared = Set(languages)
+        let others = languages.dropFirst()
+        for pending in pendingTexts {
+            guard let node = pending.text else { continue }
+            var seen: Set<String> = []
+            for (tag, _) in node.translations {
+                if !declared.contains(tag.text) {
+                    error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
+                        hint: "the questionnaire declares: languages \(languages.joined(separator: ", "))")
+                } else if tag.text == languages.first {
+                    error("duplicate-id", "\(pending.what) gives the primary language \(languageName(tag.text)) twice", at: tag.span,
+                        hint: "the first, untagged string is the \(languageName(tag.text)) text")
+                } else if !seen.insert(tag.text).inserted {
+                    error("duplicate-id", "\(pending.what) gives \(languageName(tag.text)) twice", at: tag.span)
+                }
+            }
+            for language in others where !seen.contains(language) {
+                error("missing-translation", "\(pending.what) has no \(languageName(language)) text", at: node.span,
+                    hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
+            }
+            var context = pending.context
+            checkTemplate(node.primary, &context)
+            for (_, text) in node.translations { checkTemplate(text, &context) }
+        }
+        for (id, info) in choiceLists.sorted(by: { $0.key < $1.key }) {
+            for option in info.options {
+                let context = Context(scope: .household, position: 0, subject: "an option label")
+                pendingOptionTexts(option.label, "the label of option '\(option.name.text)' in '\(id)'", context, declared)
+                if let prompt = option.specify?.prompt {
+                    pendingOptionTexts(prompt, "the 'please specify' prompt of option '\(option.name.text)'", context, declared)
+                }
+            }
+        }
+    }
+
+    private func pendingOptionTexts(_ node: TextNode, _ what: String, _ context: Context, _ declared: Set<String>) {
+        var seen: Set<String> = []
+        for (tag, _) in node.translations where declared.contains(tag.text) { seen.insert(tag.text) }
+        for language in languages.dropFirst() where !seen.contains(language) {
+            error("missing-translation", "\(what) has no \(languageName(language)) text", at: node.span,
+                hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
+        }
+        var c = context
+        checkTemplate(node.primary, &c)
+        for (_, text) in node.translations { checkTemplate(text, &c) }
+    }
+
+    /// Checks `{name}` piping and `{self|proxy}` switches in one string, reporting at the exact
+    /// column inside the string.
+    func checkTemplate(_ literal: StringLiteral, _ context: inout Context) {
+        let start = literal.span.start + 1
+        let end = max(start, literal.span.end - 1)
+        guard end > start, end <= file.bytes.count else { return }
+        checkTemplatePart(start, end, &context, inSwitch: false)
+    }
+
+    private func checkTemplatePart(_ from: Int, _ to: Int, _ context: inout Context, inSwitch: Bool) {
+        let bytes = file.bytes
+        let open = UInt8(ascii: "{")
+        let close = UInt8(ascii: "}")
+        var i = from
+        while i < to {
+            let c = bytes[i]
+            if c == open {
+                if i + 1 < to && bytes[i + 1] == open { i += 2; continue }
+                var depth = 1
+                var j = i + 1
+                var bar: Int?
+                var bars = 0
+                while j < to {
+                    if bytes[j] == open { depth += 1 }
+                    if bytes[j] == close { depth -= 1; if depth == 0 { break } }
+                    if bytes[j] == UInt8(ascii: "|") && depth == 1 { bars += 1; bar = bar ?? j }
+                    j += 1
+                }
+                if depth != 0 {
+                    error("bad-template", "this '{' is not closed", at: Span(i, i + 1), hint: "close it with '}', or write '{{' for a brace")
+                    return
+                }
+                if let bar {
+                    if !context.selfSwitchAvailable {
+                        error("bad-template", "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section",
+                            at: Span(i, j + 1), hint: "declare who the respondent is first, e.g. self when is_you == yes")
+                    } else if inSwitch {
+                        error("bad-template", "wording switches cannot be nested", at: Span(i, j + 1))
+                    } else if bars > 1 {
+                        error("bad-template", "a wording switch has exactly two sides: {self wording|proxy wording}", at: Span(i, j + 1))
+                    } else {
+                        checkTemplatePart(i + 1, bar, &context, inSwitch: true)
+                        checkTemplatePart(bar + 1, j, &context, inSwitch: true)
+                    }
+                } else {
+                    checkPipe(i + 1, j, &context)
+                }
+                i = j + 1
+            } else if c == close {
+                if i + 1 < to && bytes[i + 1] == close { i += 2; continue }
+                error("bad-template", "this '}' has no matching '{'", at: Span(i, i + 1), hint: "write '}}' for a literal brace")
+                i += 1
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    private func checkPipe(_ from: Int, _ to: Int, _ context: inout Context) {
+        var a = from
+        var b = to
+        while a < b && file.bytes[a] == 0x20 { a += 1 }
+        while b > a && file.bytes[b - 1] == 0x20 { b -= 1 }
+        let text = file.text(Span(a, b))
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let valid = !parts.isEmpty && parts.count <= 2 && parts.allSatisfy { p in
+            guard let f = p.utf8.first, Lexer.isLetter(f) else { return false }
+            return p.utf8.allSatisfy { Lexer.isLetter($0) || Lexer.isDigit($0) }
+        }
+        guard valid else {
+            error("bad-template", text.isEmpty ? "empty '{}' in text" : "'{\(text)}' does not name an answer or derived value",
+                at: Span(from - 1, to + 1), hint: "pipe a value with {name}; write '{{' and '}}' for literal braces")
+            return
+        }
+        let typed: Typed
+        if parts.count == 2 {
+            let dot = a + parts[0].utf8.count
+            typed = resolveQualified(Name(text: parts[0], span: Span(a, dot)), Name(text: parts[1], span: Span(dot + 1, b)), &context)
+        } else {
+            typed = resolve(Name(text: text, span: Span(a, b)), &context)
+        }
+        if typed.type == .bool {
+            error("bad-template", "'{\(text)}' is a condition; only answers and values can be piped into text", at: Span(a, b))
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Questionnaire
+
+/// Compiles questionnaire sources to schemas.
+///
+/// ```swift
+/// let result = Compiler.compile(SourceFile(name: "form.census", text: source))
+/// if result.hasErrors { print(result.render()) } else { write(result.schema!.canonicalBytes()) }
+/// ```
+public enum Compiler {
+    public struct Result: Sendable {
+        public var file: SourceFile
+        /// The compiled schema; `nil` when the source has errors.
+        public var schema: Schema?
+        /// Every problem found, in source order.
+        public var diagnostics: [Diagnostic]
+
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+        /// The diagnostics as people read them.
+        public func render() -> String {
+            let renderer = DiagnosticRenderer(file: file)
+            return diagnostics.map(renderer.human).joined(separator: "\n")
+        }
+    }
+
+    /// The largest source accepted; a census form is a few hundred kilobytes at most.
+    public static let maximumSourceBytes = 64 * 1024 * 1024
+
+    public static func compile(_ file: SourceFile) -> Result {
+        var diagnostics: [Diagnostic] = []
+        if let offset = file.firstInvalidUTF8Offset {
+            diagnostics.append(
+                Diagnostic(code: "invalid-utf8", "the file is not valid UTF-8 text", at: Span(offset, offset + 1),
+                    hint: "save the file as UTF-8; invalid bytes were replaced so the rest could be checked"))
+        }
+        if file.bytes.count > maximumSourceBytes {
+            diagnostics.append(Diagnostic(code: "too-large", "the file is larger than \(maximumSourceBytes / 1024 / 1024) MB", at: Span(0, 1)))
+            return Result(file: file, schema: nil, diagnostics: diagnostics)
+        }
+        let (tree, syntax) = Parser.parse(file)
+        diagnostics += syntax
+        guard let tree else { return Result(file: file, schema: nil, diagnostics: diagnostics) }
+        let checker = Checker(file: file, tree: tree)
+        let schema = checker.run()
+        // Semantic checks on a tree with syntax errors repeat them; keep only the first kind
+        // when the parse failed badly.
+        if syntax.count < Parser.maximumSyntaxErrors { diagnostics += checker.diagnostics }
+        diagnostics.sort { ($0.span.start, $0.span.end) < ($1.span.start, $1.span.end) }
+        let hasErrors = diagnostics.contains { $0.severity == .error }
+        return Result(file: file, schema: hasErrors ? nil : schema, diagnostics: diagnostics)
+    }
+}

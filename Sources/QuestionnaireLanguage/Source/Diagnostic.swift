@@ -1,0 +1,103 @@
+import Questionnaire
+
+/// A problem found in a questionnaire source, with where it is, what it is and how to fix it.
+public struct Diagnostic: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable {
+        case error, warning
+    }
+
+    public var severity: Severity
+    /// A stable, kebab-case code (`undefined-name`), for editors, CI and the docs.
+    public var code: String
+    /// One line saying what is wrong.
+    public var message: String
+    public var span: Span
+    /// How to fix it, when there is something useful to say.
+    public var hint: String?
+    /// Related places ("first declared here").
+    public var notes: [Note]
+
+    public struct Note: Sendable, Hashable {
+        public var message: String
+        public var span: Span
+        public init(_ message: String, at span: Span) {
+            self.message = message
+            self.span = span
+        }
+    }
+
+    public init(_ severity: Severity = .error, code: String, _ message: String, at span: Span, hint: String? = nil, notes: [Note] = []) {
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.span = span
+        self.hint = hint
+        self.notes = notes
+    }
+}
+
+/// Turns diagnostics into text for people or JSON for tools.
+public struct DiagnosticRenderer {
+    public let file: SourceFile
+
+    public init(file: SourceFile) { self.file = file }
+
+    /// `file:line:column: error: message`, the source line with a caret under the problem, and the hint.
+    public func human(_ d: Diagnostic) -> String {
+        let (line, column) = file.location(of: d.span.start)
+        var out = "\(file.name):\(line):\(column): \(d.severity.rawValue): \(d.message) [\(d.code)]\n"
+        out += excerpt(line: line, column: column, span: d.span)
+        if let hint = d.hint { out += "   = hint: \(hint)\n" }
+        for note in d.notes {
+            let (nl, nc) = file.location(of: note.span.start)
+            out += "   = note: \(file.name):\(nl):\(nc): \(note.message)\n"
+        }
+        return out
+    }
+
+    func excerpt(line: Int, column: Int, span: Span) -> String {
+        let text = file.lineText(line).replacingTabs()
+        let gutter = String(line)
+        let pad = String(repeating: " ", count: gutter.count)
+        let (endLine, endColumn) = file.location(of: max(span.start, span.end))
+        let lineLength = text.unicodeScalars.count
+        var width = endLine == line ? endColumn - column : lineLength - column + 1
+        width = max(1, min(width, max(1, lineLength - column + 1)))
+        // Very long lines (generated or binary input) are cut around the caret.
+        var shown = text
+        var caretColumn = column
+        if lineLength > 160 {
+            let scalars = Array(text.unicodeScalars)
+            let from = max(0, column - 60)
+            let to = min(scalars.count, from + 120)
+            shown = (from > 0 ? "..." : "") + String(String.UnicodeScalarView(scalars[from..<to])) + (to < scalars.count ? "..." : "")
+            caretColumn = column - from + (from > 0 ? 3 : 0)
+            width = min(width, 120)
+        }
+        return "\(pad) |\n\(gutter) | \(shown)\n\(pad) | \(String(repeating: " ", count: max(0, caretColumn - 1)))\(String(repeating: "^", count: width))\n"
+    }
+
+    public func json(_ d: Diagnostic) -> JSONValue {
+        let (line, column) = file.location(of: d.span.start)
+        let (endLine, endColumn) = file.location(of: max(d.span.start, d.span.end))
+        var o: [String: JSONValue] = [
+            "file": .string(file.name), "line": .integer(line), "column": .integer(column),
+            "endLine": .integer(endLine), "endColumn": .integer(endColumn),
+            "severity": .string(d.severity.rawValue), "code": .string(d.code), "message": .string(d.message),
+        ]
+        if let hint = d.hint { o["hint"] = .string(hint) }
+        if !d.notes.isEmpty {
+            o["notes"] = .array(d.notes.map { note in
+                let (nl, nc) = file.location(of: note.span.start)
+                return .object(["message": .string(note.message), "line": .integer(nl), "column": .integer(nc)])
+            })
+        }
+        return .object(o)
+    }
+}
+
+extension String {
+    fileprivate func replacingTabs() -> String {
+        String(unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+    }
+}

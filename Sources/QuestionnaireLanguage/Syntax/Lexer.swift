@@ -1,0 +1,199 @@
+import Questionnaire
+
+/// Splits source bytes into tokens. Problems (an unterminated string, a stray character) become
+/// diagnostics and the lexer carries on, so one run reports every error.
+struct Lexer {
+    let bytes: [UInt8]
+    var index = 0
+    var diagnostics: [Diagnostic] = []
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(bytes: file.bytes)
+        var tokens: [Token] = []
+        tokens.reserveCapacity(file.bytes.count / 5)
+        while true {
+            let token = lexer.next()
+            tokens.append(token)
+            if token.kind == .end { break }
+        }
+        return (tokens, lexer.diagnostics)
+    }
+
+    @inline(__always) func peek(_ offset: Int = 0) -> UInt8 {
+        index + offset < bytes.count ? bytes[index + offset] : 0
+    }
+
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "_")
+    }
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    mutating func error(_ message: String, _ span: Span, hint: String? = nil) {
+        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
+    }
+
+    mutating func skipTrivia() {
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+                index += 1
+            } else if b == UInt8(ascii: "#") {
+                while index < bytes.count && bytes[index] != 0x0A { index += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    mutating func next() -> Token {
+        while true {
+            skipTrivia()
+            guard index < bytes.count else { return Token(kind: .end, span: Span(bytes.count, bytes.count)) }
+            let start = index
+            let b = bytes[index]
+            if Lexer.isLetter(b) { return word(start) }
+            if Lexer.isDigit(b) { return number(start) }
+            if b == UInt8(ascii: "\"") { return string(start) }
+            if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
+            // Skip one whole character (possibly multi-byte) and report it once.
+            index += 1
+            while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
+            let character = String(decoding: bytes[start..<index], as: UTF8.self)
+            let shown = character.unicodeScalars.first.map { $0.value < 0x20 || $0.value == 0x7F ? "U+" + String($0.value, radix: 16, uppercase: true) : character } ?? character
+            error("unexpected character '\(shown)'", Span(start, index),
+                hint: b == UInt8(ascii: "'") ? "strings are written in double quotes: \"...\"" : nil)
+            // Coalesce a run of junk into one diagnostic.
+            while index < bytes.count, !Lexer.isLetter(bytes[index]), !Lexer.isDigit(bytes[index]), bytes[index] != UInt8(ascii: "\""),
+                bytes[index] > 0x20, symbolAt(index) == nil, bytes[index] != UInt8(ascii: "#")
+            {
+                index += 1
+            }
+        }
+    }
+
+    mutating func word(_ start: Int) -> Token {
+        while index < bytes.count && (Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index])) { index += 1 }
+        return Token(kind: .word(String(decoding: bytes[start..<index], as: UTF8.self)), span: Span(start, index))
+    }
+
+    mutating func digits() {
+        while index < bytes.count && Lexer.isDigit(bytes[index]) { index += 1 }
+    }
+
+    func text(_ start: Int) -> String { String(decoding: bytes[start..<index], as: UTF8.self) }
+
+    mutating func number(_ start: Int) -> Token {
+        digits()
+        // 2021-03-21 and 2021-03: dates are written without spaces.
+        if index - start == 4, peek() == UInt8(ascii: "-"), Lexer.isDigit(peek(1)), Lexer.isDigit(peek(2)) {
+            let save = index
+            index += 3
+            if peek() == UInt8(ascii: "-"), Lexer.isDigit(peek(1)), Lexer.isDigit(peek(2)), !Lexer.isDigit(peek(3)) {
+                index += 3
+                let t = text(start)
+                if let date = CalendarDate(iso: t) { return Token(kind: .date(date), span: Span(start, index)) }
+                error("'\(t)' is not a valid date", Span(start, index), hint: "dates are YYYY-MM-DD with a real month and day")
+                return Token(kind: .date(CalendarDate(year: 2000, month: 1, day: 1)!), span: Span(start, index))
+            }
+            if !Lexer.isDigit(peek()) {
+                let t = text(start)
+                if let m = MonthYear(iso: t) { return Token(kind: .monthYear(m), span: Span(start, index)) }
+                error("'\(t)' is not a valid month", Span(start, index), hint: "month-years are YYYY-MM with a month from 01 to 12")
+                return Token(kind: .monthYear(MonthYear(year: 2000, month: 1)!), span: Span(start, index))
+            }
+            index = save
+        }
+        if peek() == UInt8(ascii: "."), Lexer.isDigit(peek(1)) {
+            index += 1
+            digits()
+            let t = text(start)
+            return Token(kind: .decimal(Double(t) ?? 0), span: Span(start, index))
+        }
+        let digitsText = text(start)
+        let b = peek()
+        if let unit = CalendarDuration.Unit(rawValue: String(UnicodeScalar(b))), !Lexer.isLetter(peek(1)), !Lexer.isDigit(peek(1)) {
+            index += 1
+            guard let amount = Int(digitsText) else {
+                error("duration \(digitsText) is too large", Span(start, index))
+                return Token(kind: .duration(CalendarDuration(0, unit)), span: Span(start, index))
+            }
+            return Token(kind: .duration(CalendarDuration(amount, unit)), span: Span(start, index))
+        }
+        if Lexer.isLetter(b) {
+            // 12abc: report the whole run once.
+            while index < bytes.count && (Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index])) { index += 1 }
+            error("'\(text(start))' is neither a number nor a name", Span(start, index),
+                hint: "names start with a letter; durations are a number and one of y, m, w, d (115y)")
+            return Token(kind: .integer(0), span: Span(start, index))
+        }
+        guard let value = Int(digitsText) else {
+            error("number \(digitsText) is too large", Span(start, index))
+            return Token(kind: .integer(0), span: Span(start, index))
+        }
+        return Token(kind: .integer(value), span: Span(start, index))
+    }
+
+    mutating func string(_ start: Int) -> Token {
+        index += 1
+        var value: [UInt8] = []
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                index += 1
+                return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+            }
+            if b == 0x0A { break }
+            if b == UInt8(ascii: "\\") {
+                let e = peek(1)
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): value.append(e); index += 2
+                case UInt8(ascii: "n"): value.append(0x0A); index += 2
+                default:
+                    error("unknown escape '\\\(e < 0x80 && e >= 0x20 ? String(UnicodeScalar(e)) : "?")' in string", Span(index, index + 2),
+                        hint: "strings understand \\\", \\\\ and \\n")
+                    index += e == 0 || e == 0x0A ? 1 : 2
+                }
+                continue
+            }
+            value.append(b)
+            index += 1
+        }
+        error("this string is not closed", Span(start, index), hint: "add a closing \" before the end of the line")
+        return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+    }
+
+    func symbolAt(_ i: Int) -> Token.Symbol? {
+        guard i < bytes.count else { return nil }
+        let b = bytes[i]
+        let n = i + 1 < bytes.count ? bytes[i + 1] : 0
+        switch b {
+        case UInt8(ascii: "{"): return .leftBrace
+        case UInt8(ascii: "}"): return .rightBrace
+        case UInt8(ascii: "("): return .leftParen
+        case UInt8(ascii: ")"): return .rightParen
+        case UInt8(ascii: "["): return .leftBracket
+        case UInt8(ascii: "]"): return .rightBracket
+        case UInt8(ascii: ","): return .comma
+        case UInt8(ascii: ":"): return .colon
+        case UInt8(ascii: "."):
+            return n == UInt8(ascii: ".") && i + 2 < bytes.count && bytes[i + 2] == UInt8(ascii: ".") ? .ellipsis : .dot
+        case UInt8(ascii: "="): return n == UInt8(ascii: "=") ? .equalEqual : .equal
+        case UInt8(ascii: "!"): return n == UInt8(ascii: "=") ? .notEqual : nil
+        case UInt8(ascii: "<"): return n == UInt8(ascii: "=") ? .lessEqual : .less
+        case UInt8(ascii: ">"): return n == UInt8(ascii: "=") ? .greaterEqual : .greater
+        case UInt8(ascii: "+"): return .plus
+        case UInt8(ascii: "-"): return .minus
+        case UInt8(ascii: "*"): return .star
+        case UInt8(ascii: "/"): return .slash
+        default: return nil
+        }
+    }
+
+    mutating func symbol() -> Token.Symbol? {
+        guard let s = symbolAt(index) else { return nil }
+        index += s.rawValue.utf8.count
+        return s
+    }
+}

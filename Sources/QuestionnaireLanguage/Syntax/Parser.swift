@@ -1,0 +1,683 @@
+import Questionnaire
+
+/// Builds the syntax tree from tokens. After a syntax error it reports it, skips to the next
+/// thing that can start an item (`question`, `section`, `}` ...) and carries on, so one run
+/// finds every syntax error.
+struct Parser {
+    private var tokens: [Token]
+    private var position = 0
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Language tags known before parsing, so that `name "Label"` in a choice list is not
+    /// mistaken for a translation.
+    private let declaredLanguages: Set<String>
+    private var blockDepth = 0
+    private var expressionDepth = 0
+
+    static let maximumExpressionDepth = 200
+    static let maximumBlockDepth = 64
+    /// Stop after this many syntax errors: past it they are mostly echoes of the first.
+    static let maximumSyntaxErrors = 100
+
+    struct Abort: Error {}
+
+    init(tokens: [Token]) {
+        self.tokens = tokens
+        var languages: Set<String> = []
+        for (i, t) in tokens.enumerated() where t.isWord("languages") {
+            var j = i + 1
+            while j < tokens.count, let w = tokens[j].word, !Keyword.all.contains(w) {
+                languages.insert(w)
+                j += 1
+                if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else { break }
+            }
+            break
+        }
+        if languages.isEmpty { languages = ["en", "cy"] }
+        declaredLanguages = languages
+    }
+
+    static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
+        let (tokens, lexical) = Lexer.tokenize(file)
+        var parser = Parser(tokens: tokens)
+        let tree = parser.parseFile()
+        return (tree, lexical + parser.diagnostics)
+    }
+
+    // MARK: - Tokens
+
+    private var current: Token { tokens[position] }
+    private var next: Token { tokens[min(position + 1, tokens.count - 1)] }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = tokens[position]
+        if position < tokens.count - 1 { position += 1 }
+        return t
+    }
+
+    private var previousEnd: Int { position > 0 ? tokens[position - 1].span.end : 0 }
+
+    private mutating func report(_ message: String, at span: Span, hint: String? = nil) {
+        guard diagnostics.count < Parser.maximumSyntaxErrors else { return }
+        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
+    }
+
+    private mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Abort {
+        report(message, at: span ?? current.span, hint: hint)
+        return Abort()
+    }
+
+    private mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(Abort) -> Token {
+        guard current.isSymbol(symbol) else {
+            throw fail("expected '\(symbol.rawValue)' \(context), found \(current.describe)")
+        }
+        return advance()
+    }
+
+    private mutating func expectWord(_ word: String, _ context: String) throws(Abort) {
+        guard current.isWord(word) else { throw fail("expected '\(word)' \(context), found \(current.describe)") }
+        advance()
+    }
+
+    /// An identifier that is not a keyword.
+    private mutating func name(_ what: String) throws(Abort) -> Name {
+        guard let w = current.word else { throw fail("expected \(what), found \(current.describe)") }
+        if Keyword.all.contains(w) {
+            throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: "choose another name, such as '\(w)_1'")
+        }
+        let t = advance()
+        return Name(text: w, span: t.span)
+    }
+
+    private mutating func integer(_ what: String) throws(Abort) -> (Int, Span) {
+        guard case .integer(let i) = current.kind else { throw fail("expected \(what) (a whole number), found \(current.describe)") }
+        return (i, advance().span)
+    }
+
+    /// Skips to something that can start an item at this nesting level, skipping whole blocks.
+    private mutating func synchronize() {
+        var depth = 0
+        while current.kind != .end {
+            if depth == 0, let w = current.word, Keyword.itemStarts.contains(w) { return }
+            if current.isSymbol(.leftBrace) { depth += 1 }
+            if current.isSymbol(.rightBrace) {
+                if depth == 0 { return }
+                depth -= 1
+            }
+            advance()
+        }
+    }
+
+    // MARK: - File and items
+
+    mutating func parseFile() -> QuestionnaireSyntax? {
+        let start = current.span
+        var name = Name(text: "", span: start)
+        var hasHeader = false
+        if current.isWord("questionnaire") {
+            advance()
+            if let n = try? self.name("the questionnaire's id") { name = n }
+            if current.isSymbol(.leftBrace) {
+                advance()
+                hasHeader = true
+            } else {
+                report("expected '{' after the questionnaire's id, found \(current.describe)", at: current.span)
+            }
+        } else {
+            report("a questionnaire file starts with 'questionnaire ID {', found \(current.describe)", at: current.span,
+                hint: "begin the file with, for example: questionnaire census_household {")
+        }
+        let items = parseItems()
+        if hasHeader {
+            if current.isSymbol(.rightBrace) {
+                advance()
+            } else {
+                report("the questionnaire is not closed: expected '}' before \(current.describe)", at: current.span,
+                    hint: "add a '}' to close 'questionnaire \(name.text) {'")
+            }
+        }
+        while current.kind != .end {
+            report("unexpected \(current.describe) after the end of the questionnaire", at: current.span)
+            advance()
+            synchronize()
+            if current.isSymbol(.rightBrace) { advance() }
+        }
+        return QuestionnaireSyntax(name: name, items: items, span: start.to(current.span))
+    }
+
+    /// Items until a closing `}` (left for the caller) or the end of the file.
+    private mutating func parseItems() -> [Item] {
+        var items: [Item] = []
+        while current.kind != .end && !current.isSymbol(.rightBrace) {
+            if diagnostics.count >= Parser.maximumSyntaxErrors {
+                // Enough: skip the rest quickly.
+                while current.kind != .end { advance() }
+                break
+            }
+            let before = position
+            do {
+                items.append(try parseItem())
+            } catch {
+                if position == before { advance() }
+                synchronize()
+            }
+        }
+        return items
+    }
+
+    private mutating func parseItem() throws(Abort) -> Item {
+        let start = current.span
+        guard let word = current.word else {
+            throw fail("expected a question, section, page, roster, let, check or choice list, found \(current.describe)")
+        }
+        switch word {
+        case "version":
+            advance()
+            guard case .string(let s) = current.kind else { throw fail("expected the version as a string, e.g. version \"2021.1\"") }
+            let t = advance()
+            return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
+        case "title":
+            advance()
+            let text = try parseText("the title")
+            return .title(text, start.to(text.span))
+        case "languages":
+            advance()
+            var names = [try name("a language code such as en")]
+            while current.isSymbol(.comma) {
+                advance()
+                names.append(try name("a language code such as cy"))
+            }
+            return .languages(names, start.to(names.last!.span))
+        case "census_date":
+            advance()
+            guard case .date(let d) = current.kind else { throw fail("expected the census date as YYYY-MM-DD, found \(current.describe)") }
+            let t = advance()
+            return .censusDate(d, start.to(t.span))
+        case "choices": return .choices(try parseChoices())
+        case "section", "page", "roster", "relationships": return .block(try parseBlock())
+        case "question": return .question(try parseQuestion())
+        case "let":
+            advance()
+            let n = try name("a name for the derived value")
+            _ = try expect(.equal, "after 'let \(n.text)'")
+            let value = try parseExpression()
+            return .letValue(LetDecl(name: n, value: value, span: start.to(value.span)))
+        case "error", "warning", "confirm": return .check(try parseCheck())
+        case "self":
+            advance()
+            try expectWord("when", "after 'self' (self when CONDITION)")
+            let e = try parseExpression()
+            return .selfWhen(e, start.to(e.span))
+        case "unrelated":
+            advance()
+            let n = try name("the option that means 'unrelated'")
+            return .unrelated(n, start.to(n.span))
+        default:
+            let suggestion = Suggest.closest(to: word, among: Array(Keyword.itemStarts))
+            throw fail("expected a question, section, page, roster, let, check or choice list, found '\(word)'",
+                hint: suggestion.map { "did you mean '\($0)'?" })
+        }
+    }
+
+    // MARK: - Text
+
+    private func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
+        guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
+        return strict ? declaredLanguages.contains(w) : true
+    }
+
+    /// `"text" cy "testun" ...`. In choice lists only declared languages count as tags.
+    private mutating func parseText(_ what: String, strictTags: Bool = false) throws(Abort) -> TextNode {
+        guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
+        let first = advance()
+        var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
+        while isTranslationTag(current, strict: strictTags) {
+            let tag = advance()
+            guard case .string(let value) = current.kind else { break }
+            let t = advance()
+            node.translations.append((Name(text: tag.word!, span: tag.span), StringLiteral(value: value, span: t.span)))
+            node.span = node.span.to(t.span)
+        }
+        return node
+    }
+
+    // MARK: - Choices
+
+    private mutating func parseChoices() throws(Abort) -> ChoicesDecl {
+        let start = advance().span
+        let n = try name("a name for the choice list")
+        let (options, end) = try parseOptionBlock()
+        return ChoicesDecl(name: n, options: options, span: start.to(end))
+    }
+
+    private mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
+        _ = try expect(.leftBrace, "to open the list of options")
+        var options: [OptionDecl] = []
+        while !current.isSymbol(.rightBrace) && current.kind != .end {
+            let before = position
+            do {
+                options.append(try parseOption())
+            } catch {
+                if position == before { advance() }
+                while current.kind != .end && !current.isSymbol(.rightBrace) {
+                    if current.word != nil, case .string = next.kind, !isTranslationTag(current, strict: true) { break }
+                    advance()
+                }
+            }
+        }
+        let end = try expect(.rightBrace, "to close the list of options").span
+        return (options, end)
+    }
+
+    private mutating func parseOption() throws(Abort) -> OptionDecl {
+        let n = try name("an option name")
+        let label = try parseText("the option's label", strictTags: true)
+        var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
+        while true {
+            if current.isWord("exclusive") {
+                advance()
+                option.exclusive = true
+            } else if current.isWord("specify") {
+                let keyword = advance().span
+                var prompt: TextNode?
+                var max: Int?
+                if case .string = current.kind { prompt = try parseText("the 'please specify' prompt", strictTags: true) }
+                if current.isWord("max") {
+                    advance()
+                    max = try integer("the maximum length").0
+                }
+                option.specify = (keyword, prompt, max)
+            } else {
+                return option
+            }
+        }
+    }
+
+    // MARK: - Blocks
+
+    private mutating func parseBlock() throws(Abort) -> BlockDecl {
+        let keywordToken = advance()
+        let keyword = keywordToken.word!
+        let n = try name("a name for the \(keyword)")
+        var block = BlockDecl(kind: .page, keyword: keywordToken.span, name: n, title: nil, when: nil, items: [], span: keywordToken.span)
+        var forRoster: Name?
+        var minimum: (Int, Span)?
+        var maximum: (Int, Span)?
+        while !current.isSymbol(.leftBrace) {
+            if case .string = current.kind, block.title == nil {
+                block.title = try parseText("the title")
+            } else if current.isWord("when") {
+                advance()
+                block.when = try parseExpression()
+            } else if current.isWord("for"), keyword == "section" || keyword == "relationships" {
+                advance()
+                forRoster = try name("the roster this \(keyword) is for")
+            } else if current.isWord("min"), keyword == "roster" {
+                advance()
+                minimum = try integer("the minimum number of members")
+            } else if current.isWord("max"), keyword == "roster" {
+                advance()
+                maximum = try integer("the maximum number of members")
+            } else {
+                let allowed: String
+                switch keyword {
+                case "roster": allowed = "a title, 'min N', 'max N', 'when' or '{'"
+                case "section", "relationships": allowed = "a title, 'for ROSTER', 'when' or '{'"
+                default: allowed = "a title, 'when' or '{'"
+                }
+                throw fail("expected \(allowed) in \(keyword) '\(n.text)', found \(current.describe)")
+            }
+        }
+        switch keyword {
+        case "section": block.kind = .section(forRoster: forRoster)
+        case "roster": block.kind = .roster(min: minimum, max: maximum)
+        case "relationships": block.kind = .relationships(forRoster: forRoster)
+        default: block.kind = .page
+        }
+        let open = advance()
+        blockDepth += 1
+        defer { blockDepth -= 1 }
+        guard blockDepth <= Parser.maximumBlockDepth else {
+            throw fail("blocks are nested more than \(Parser.maximumBlockDepth) deep", at: open.span)
+        }
+        block.items = parseItems()
+        if current.isSymbol(.rightBrace) {
+            block.span = keywordToken.span.to(advance().span)
+        } else {
+            report("\(keyword) '\(n.text)' is not closed: expected '}' before \(current.describe)", at: open.span,
+                hint: "add a '}' to close the \(keyword) opened here")
+            block.span = keywordToken.span.to(Span(previousEnd, previousEnd))
+        }
+        return block
+    }
+
+    // MARK: - Questions
+
+    private mutating func parseQuestion() throws(Abort) -> QuestionDecl {
+        let start = advance().span
+        let n = try name("a name for the question")
+        _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        let typeStart = current.span
+        let type = try parseAnswerType()
+        var q = QuestionDecl(
+            name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
+            label: nil, hint: nil, span: start)
+        while true {
+            if current.isWord("required") {
+                advance()
+                q.required = true
+            } else if current.isWord("when") {
+                advance()
+                q.when = try parseExpression()
+            } else if current.isWord("hint") {
+                advance()
+                q.hint = try parseText("the hint")
+            } else if case .string = current.kind {
+                if q.label != nil {
+                    report("question '\(n.text)' already has a label", at: current.span,
+                        hint: "translations are tagged with their language: \"...\" cy \"...\"")
+                }
+                q.label = try parseText("the label")
+            } else {
+                break
+            }
+        }
+        q.span = start.to(Span(previousEnd, previousEnd))
+        if q.label == nil {
+            report("question '\(n.text)' has no label", at: n.span, hint: "add the question's wording as a string after its type")
+        }
+        return q
+    }
+
+    private func startsRange(_ t: Token) -> Bool {
+        switch t.kind {
+        case .integer, .decimal, .date, .monthYear, .duration: return true
+        case .symbol(let s): return s == .minus || s == .leftParen
+        case .word(let w): return w == "census_date" || !Keyword.all.contains(w)
+        default: return false
+        }
+    }
+
+    static let answerTypeNames = ["text", "integer", "decimal", "date", "month_year", "one_of", "any_of", "yes_no", "address"]
+
+    private mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
+        guard startsRange(current) else { return (nil, nil) }
+        let low = try parseExpression()
+        _ = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
+        let high = try parseExpression()
+        return (low, high)
+    }
+
+    private mutating func parseAnswerType() throws(Abort) -> AnswerTypeSyntax {
+        guard let word = current.word else { throw fail("expected an answer type, found \(current.describe)") }
+        let t = advance()
+        switch word {
+        case "text":
+            var max: (Int, Span)?
+            var pattern: StringLiteral?
+            while true {
+                if current.isWord("max") {
+                    advance()
+                    max = try integer("the maximum length")
+                } else if current.isWord("pattern") {
+                    advance()
+                    guard case .string(let s) = current.kind else { throw fail("expected the pattern as a string") }
+                    pattern = StringLiteral(value: s, span: advance().span)
+                } else {
+                    return .text(max: max, pattern: pattern)
+                }
+            }
+        case "integer": let (a, b) = try parseRange(); return .integer(a, b)
+        case "decimal": let (a, b) = try parseRange(); return .decimal(a, b)
+        case "date": let (a, b) = try parseRange(); return .date(a, b)
+        case "month_year": let (a, b) = try parseRange(); return .monthYear(a, b)
+        case "yes_no": return .yesNo
+        case "address":
+            if current.isWord("uk") {
+                advance()
+                return .address(ukOnly: true)
+            }
+            return .address(ukOnly: false)
+        case "one_of", "any_of":
+            let reference: ChoiceReference
+            if current.isSymbol(.leftParen) {
+                advance()
+                let list = try name("the name of a choice list")
+                _ = try expect(.rightParen, "after the choice list's name")
+                reference = .named(list)
+            } else if current.isSymbol(.leftBrace) {
+                let start = current.span
+                let (options, end) = try parseOptionBlock()
+                reference = .inline(options, span: start.to(end))
+            } else {
+                throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)")
+            }
+            return word == "one_of" ? .oneOf(reference) : .anyOf(reference)
+        default:
+            diagnostics.append(
+                Diagnostic(
+                    code: "unknown-type", "unknown answer type '\(word)'", at: t.span,
+                    hint: Suggest.closest(to: word, among: Parser.answerTypeNames).map { "did you mean '\($0)'?" }
+                        ?? "answer types are \(Parser.answerTypeNames.joined(separator: ", "))"))
+            return .invalid
+        }
+    }
+
+    // MARK: - Checks
+
+    private mutating func parseCheck() throws(Abort) -> CheckDecl {
+        let keyword = advance()
+        let severity: Check.Severity = keyword.isWord("error") ? .error : keyword.isWord("warning") ? .warning : .confirm
+        let n = try name("a name for the check")
+        var check = CheckDecl(severity: severity, name: n, when: nil, target: nil, message: nil, span: keyword.span)
+        while true {
+            if current.isWord("when") {
+                advance()
+                check.when = try parseExpression()
+            } else if current.isWord("on") {
+                advance()
+                check.target = try name("the question the check is about")
+            } else if case .string = current.kind, check.message == nil {
+                check.message = try parseText("the message")
+            } else {
+                break
+            }
+        }
+        check.span = keyword.span.to(Span(previousEnd, previousEnd))
+        if check.when == nil {
+            report("check '\(n.text)' has no condition", at: n.span, hint: "write: \(keyword.word!) \(n.text) when CONDITION \"message\"")
+        }
+        if check.message == nil {
+            report("check '\(n.text)' has no message", at: n.span, hint: "add the message shown when it fires, as a string")
+        }
+        return check
+    }
+
+    // MARK: - Expressions
+
+    mutating func parseExpression() throws(Abort) -> Expr {
+        expressionDepth += 1
+        defer { expressionDepth -= 1 }
+        if expressionDepth > Parser.maximumExpressionDepth {
+            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep",
+                hint: "split it into derived values with 'let'")
+        }
+        return try parseOr()
+    }
+
+    private mutating func combine(_ op: Expression.BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span) throws(Abort) -> Expr {
+        let depth = max(l.depth, r.depth) + 1
+        if depth > Parser.maximumExpressionDepth {
+            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep", at: opSpan,
+                hint: "split it into derived values with 'let'")
+        }
+        return Expr(kind: .binary(op, l, r, opSpan: opSpan), span: l.span.to(r.span), depth: depth)
+    }
+
+    private mutating func parseOr() throws(Abort) -> Expr {
+        var left = try parseAnd()
+        while current.isWord("or") {
+            let op = advance().span
+            left = try combine(.or, left, try parseAnd(), op)
+        }
+        return left
+    }
+
+    private mutating func parseAnd() throws(Abort) -> Expr {
+        var left = try parseNot()
+        while current.isWord("and") {
+            let op = advance().span
+            left = try combine(.and, left, try parseNot(), op)
+        }
+        return left
+    }
+
+    private mutating func parseNot() throws(Abort) -> Expr {
+        if current.isWord("not") {
+            let start = advance().span
+            expressionDepth += 1
+            defer { expressionDepth -= 1 }
+            if expressionDepth > Parser.maximumExpressionDepth {
+                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
+            }
+            let inner = try parseNot()
+            return Expr(kind: .not(inner), span: start.to(inner.span), depth: inner.depth + 1)
+        }
+        return try parseComparison()
+    }
+
+    private static let comparisons: [Token.Symbol: Expression.BinaryOperator] = [
+        .equalEqual: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessOrEqual, .greater: .greater,
+        .greaterEqual: .greaterOrEqual,
+    ]
+
+    private mutating func parseComparison() throws(Abort) -> Expr {
+        let left = try parseAdditive()
+        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
+            let opSpan = advance().span
+            let right = try parseAdditive()
+            let result = try combine(op, left, right, opSpan)
+            if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
+                throw fail("comparisons cannot be chained", hint: "write 'a < b and b < c'")
+            }
+            return result
+        }
+        if current.isSymbol(.equal) {
+            throw fail("'=' is not a comparison", hint: "use '==' to compare")
+        }
+        if current.isWord("in") || (current.isWord("not") && next.isWord("in")) {
+            let negated = current.isWord("not")
+            if negated { advance() }
+            advance()
+            _ = try expect(.leftBracket, "after 'in' (x in [a, b])")
+            var items: [Expr] = []
+            if !current.isSymbol(.rightBracket) {
+                items.append(try parseAdditive())
+                while current.isSymbol(.comma) {
+                    advance()
+                    items.append(try parseAdditive())
+                }
+            }
+            let end = try expect(.rightBracket, "to close the list")
+            let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
+            return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)
+        }
+        if current.isWord("contains") {
+            let op = advance().span
+            return try combine(.contains, left, try parseAdditive(), op)
+        }
+        if current.isWord("is") {
+            advance()
+            let negated = current.isWord("not")
+            if negated { advance() }
+            guard current.isWord("answered") else { throw fail("expected 'answered' after 'is' (x is answered)") }
+            let end = advance().span
+            return Expr(kind: .answered(left, negated: negated), span: left.span.to(end), depth: left.depth + 1)
+        }
+        return left
+    }
+
+    private mutating func parseAdditive() throws(Abort) -> Expr {
+        var left = try parseMultiplicative()
+        while current.isSymbol(.plus) || current.isSymbol(.minus) {
+            let t = advance()
+            left = try combine(t.isSymbol(.plus) ? .add : .subtract, left, try parseMultiplicative(), t.span)
+        }
+        return left
+    }
+
+    private mutating func parseMultiplicative() throws(Abort) -> Expr {
+        var left = try parseUnary()
+        while current.isSymbol(.star) || current.isSymbol(.slash) {
+            let t = advance()
+            left = try combine(t.isSymbol(.star) ? .multiply : .divide, left, try parseUnary(), t.span)
+        }
+        return left
+    }
+
+    private mutating func parseUnary() throws(Abort) -> Expr {
+        if current.isSymbol(.minus) {
+            let start = advance().span
+            expressionDepth += 1
+            defer { expressionDepth -= 1 }
+            if expressionDepth > Parser.maximumExpressionDepth {
+                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
+            }
+            let inner = try parseUnary()
+            switch inner.kind {
+            case .integer(let i): return Expr(kind: .integer(-i), span: start.to(inner.span))
+            case .decimal(let d): return Expr(kind: .decimal(-d), span: start.to(inner.span))
+            case .duration(let d): return Expr(kind: .duration(d.negated), span: start.to(inner.span))
+            default: return Expr(kind: .negate(inner), span: start.to(inner.span), depth: inner.depth + 1)
+            }
+        }
+        return try parsePrimary()
+    }
+
+    private mutating func parsePrimary() throws(Abort) -> Expr {
+        let t = current
+        switch t.kind {
+        case .integer(let i): advance(); return Expr(kind: .integer(i), span: t.span)
+        case .decimal(let d): advance(); return Expr(kind: .decimal(d), span: t.span)
+        case .string(let s): advance(); return Expr(kind: .string(s), span: t.span)
+        case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)
+        case .monthYear(let m): advance(); return Expr(kind: .monthYear(m), span: t.span)
+        case .duration(let d): advance(); return Expr(kind: .duration(d), span: t.span)
+        case .symbol(.leftParen):
+            advance()
+            var inner = try parseExpression()
+            let close = try expect(.rightParen, "to close '('")
+            inner.span = t.span.to(close.span)
+            return inner
+        case .word(let w):
+            if w == "true" || w == "false" { advance(); return Expr(kind: .bool(w == "true"), span: t.span) }
+            if w == "census_date" || w == "position" { advance(); return Expr(kind: .name(w), span: t.span) }
+            if Keyword.all.contains(w) {
+                throw fail("expected a value, found keyword '\(w)'")
+            }
+            advance()
+            if current.isSymbol(.leftParen) {
+                advance()
+                var args: [Expr] = []
+                if !current.isSymbol(.rightParen) {
+                    args.append(try parseExpression())
+                    while current.isSymbol(.comma) {
+                        advance()
+                        args.append(try parseExpression())
+                    }
+                }
+                let close = try expect(.rightParen, "to close the arguments of \(w)(...)")
+                let depth = args.reduce(0) { max($0, $1.depth) } + 1
+                return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
+            }
+            if current.isSymbol(.dot) {
+                advance()
+                let field = try name("a name after '.'")
+                return Expr(kind: .qualified(Name(text: w, span: t.span), field), span: t.span.to(field.span))
+            }
+            return Expr(kind: .name(w), span: t.span)
+        default:
+            throw fail("expected a value, found \(t.describe)")
+        }
+    }
+}
