@@ -162,7 +162,11 @@ public final class HouseholdGenerator: @unchecked Sendable {
             index = p
         }
         _ = index
-        if let value = modelled(question.id, info, person, comp, s, i, run, &rng), valid(value, info) { return value }
+        if let value = modelled(question.id, info, person, comp, s, i, run, &rng) {
+            // `null` means the model leaves it unanswered on purpose.
+            if value.isNull { return nil }
+            if valid(value, info) { return value }
+        }
         return generic(question, info, s, i, run, &rng)
     }
 
@@ -194,7 +198,19 @@ public final class HouseholdGenerator: @unchecked Sendable {
             switch id {
             case "first_name", "visitor_first_name": return .string(p.firstName)
             case "last_name", "visitor_last_name": return .string(p.lastName)
-            case "middle_names": return rng.chance(0.15) ? .string(rng.pick(Composition.maleNames + Composition.femaleNames)) : nil
+            case "middle_names": return rng.chance(0.15) ? .string(rng.pick(Composition.maleNames + Composition.femaleNames)) : .null
+            case "gender_identity": return rng.chance(0.995) ? "same" : ["value": "different", "detail": "Non-binary"]
+            case "sexual_orientation":
+                return .string(rng.weighted([("straight", 89.0), ("gay_lesbian", 1.5), ("bisexual", 1.3), ("other", 0.2)]))
+            case "degree": return rng.chance(0.33) ? "yes" : "no"
+            case "apprenticeship": return rng.chance(0.06) ? "yes" : "no"
+            case "armed_forces": return rng.chance(0.04) ? ["regular"] : ["no"]
+            case "supervises": return rng.chance(0.3) ? "yes" : "no"
+            case "workplace_type": return .string(rng.weighted([("at_home", 30.0), ("workplace", 55.0), ("depot", 5.0), ("no_fixed_place", 10.0)]))
+            case "looking_for_work", "waiting_to_start": return rng.chance(0.1) ? "yes" : "no"
+            case "available_to_start": return rng.chance(0.3) ? "yes" : "no"
+            case "vocational", "a_levels", "gcses", "other_qualifications":
+                return p.age < 19 && id != "gcses" ? ["none"] : nil
             case "is_you":
                 let livesHere = run.frames[0].answers.first.map { _ in true } ?? true
                 _ = livesHere
