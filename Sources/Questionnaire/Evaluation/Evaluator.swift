@@ -106,6 +106,46 @@ public final class Evaluator: @unchecked Sendable {
     var checkIndex: [String: Int] = [:]
     var topKeys: [String: TopKey] = [:]
     var choices: [String: ChoiceInfo] = [:]
+    /// Flat, immutable copies of what the hot path reads (no struct copies, no access checks).
+    var plan: Plan!
+
+    final class Plan {
+        let scopeKind: [ScopeKind]
+        let scopeRoster: [Int]
+        let scopeQuestions: [[Int]]
+        let scopeDerived: [[Int]]
+        let scopeChecks: [[Int]]
+        let qWhen: [CExpr?]
+        let qContainer: [Int]
+        let qKind: [AnswerKind]
+        let qRequired: [Bool]
+        let qHasRange: [Bool]
+        let cWhen: [CExpr?]
+        let cParent: [Int]
+        let cScope: [Int]
+        let cLocal: [Int]
+        let dExpr: [CExpr]
+        let rosterContainer: [Int]
+
+        init(_ ev: Evaluator) {
+            scopeKind = ev.scopes.map(\.kind)
+            scopeRoster = ev.scopes.map(\.roster)
+            scopeQuestions = ev.scopes.map(\.questions)
+            scopeDerived = ev.scopes.map(\.derived)
+            scopeChecks = ev.scopes.map(\.checks)
+            qWhen = ev.questions.map(\.when)
+            qContainer = ev.questions.map(\.container)
+            qKind = ev.questions.map(\.kind)
+            qRequired = ev.schema.questions.map(\.required)
+            qHasRange = ev.questions.map { $0.min != nil || $0.max != nil }
+            cWhen = ev.containers.map(\.when)
+            cParent = ev.containers.map(\.parent)
+            cScope = ev.containers.map(\.scope)
+            cLocal = ev.containers.map(\.local)
+            dExpr = ev.derived.map(\.expr)
+            rosterContainer = ev.rosters.map(\.container)
+        }
+    }
 
     public init(schema: Schema) throws(EvaluatorError) {
         self.schema = schema
@@ -245,6 +285,7 @@ public final class Evaluator: @unchecked Sendable {
             topKeys[roster.id] = .roster(r)
             if let b = roster.pairBlock { topKeys[b] = .pairs(r) }
         }
+        plan = Plan(self)
     }
 
     // MARK: Compiling expressions

@@ -52,13 +52,19 @@ public struct ApplicableQuestion: Sendable, Hashable {
     public var answered: Bool
 }
 
+/// A derived value of one instance: `$.residents[0].age` = 40.
+public struct DerivedResult: Sendable, Hashable {
+    public var path: String
+    public var value: Value
+}
+
 /// The outcome of evaluating one response against a schema.
 public struct Evaluation: Sendable {
     public var findings: [Finding]
     /// Filled when ``EvaluationOptions/includeApplicable`` is set.
     public var applicable: [ApplicableQuestion]
     /// Derived values by path (`$.residents[0].age`), when ``EvaluationOptions/includeDerived`` is set.
-    public var derived: [(path: String, value: Value)]
+    public var derived: [DerivedResult]
     /// Applicable questions, counted once per member or pair.
     public var applicableCount: Int
     /// Of those, the ones answered with a usable answer.
@@ -87,7 +93,7 @@ public struct Evaluation: Sendable {
         }
         if !derived.isEmpty {
             var d: [String: JSONValue] = [:]
-            for (path, value) in derived { d[path] = value.json }
+            for r in derived { d[r.path] = r.value.json }
             o["derived"] = .object(d)
         }
         return .object(o)

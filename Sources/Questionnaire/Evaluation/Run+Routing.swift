@@ -3,17 +3,16 @@ extension Run {
 
     @inline(__always)
     func ctx(scope s: Int, instance i: Int) -> Ctx {
-        let info = ev.scopes[s]
-        switch info.kind {
+        switch plan.scopeKind[s] {
         case .household: return Ctx()
         case .member: return Ctx(member: i)
-        case .pair: return Ctx(pair: i, person: pairPerson[info.roster][i], other: pairOther[info.roster][i])
+        case .pair: return Ctx(pair: i, person: frames[s].pairPerson[i], other: frames[s].pairOther[i])
         }
     }
 
     @inline(__always)
     func instance(of s: Int, _ c: Ctx) -> Int {
-        switch ev.scopes[s].kind {
+        switch plan.scopeKind[s] {
         case .household: return 0
         case .member: return c.member
         case .pair: return c.pair
@@ -40,10 +39,11 @@ extension Run {
         default: break
         }
         frames[s].qState[flat] = 3
-        let info = ev.questions[ev.scopes[s].questions[q]]
+        let gi = plan.scopeQuestions[s][q]
         let c = ctx(scope: s, instance: i)
-        var ok = info.container < 0 || containerApplies(info.container, c)
-        if ok, let w = info.when {
+        let container = plan.qContainer[gi]
+        var ok = container < 0 || containerApplies(container, c)
+        if ok, let w = plan.qWhen[gi] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
         frames[s].qState[flat] = ok ? 1 : 2
@@ -51,19 +51,19 @@ extension Run {
     }
 
     func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
-        let info = ev.containers[container]
-        let s = info.scope
+        let s = plan.cScope[container]
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
-        let flat = i * frames[s].nC + info.local
+        let flat = i * frames[s].nC + plan.cLocal[container]
         switch frames[s].cState[flat] {
         case 1: return true
         case 2, 3: return false
         default: break
         }
         frames[s].cState[flat] = 3
-        var ok = info.parent < 0 || containerApplies(info.parent, c)
-        if ok, let w = info.when {
+        let parent = plan.cParent[container]
+        var ok = parent < 0 || containerApplies(parent, c)
+        if ok, let w = plan.cWhen[container] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
         frames[s].cState[flat] = ok ? 1 : 2
@@ -88,7 +88,7 @@ extension Run {
         default: break
         }
         frames[s].dState[flat] = 3
-        let v = eval(ev.derived[ev.scopes[s].derived[d]].expr, ctx(scope: s, instance: i))
+        let v = eval(plan.dExpr[plan.scopeDerived[s][d]], ctx(scope: s, instance: i))
         frames[s].dValues[flat] = v
         frames[s].dState[flat] = 1
         return v
@@ -198,7 +198,7 @@ extension Run {
 
     func finish() -> Evaluation {
         var applicable: [ApplicableQuestion] = []
-        var derivedOut: [(path: String, value: Value)] = []
+        var derivedOut: [DerivedResult] = []
         var applicableCount = 0, answeredCount = 0
         let schema = ev.schema
 
@@ -220,17 +220,18 @@ extension Run {
             }
         }
 
-        for (s, info) in ev.scopes.enumerated() {
-            let frame = frames[s]
-            let nQ = frame.nQ
-            for i in 0..<frame.count {
+        for s in 0..<scopeCount {
+            let info = ev.scopes[s]
+            let nQ = frames[s].nQ
+            let nD = frames[s].nD
+            for i in 0..<frames[s].count {
                 for q in 0..<nQ {
                     let flat = i * nQ + q
                     let present = frames[s].present[flat]
                     let gi = info.questions[q]
-                    let question = schema.questions[gi]
                     if !applies(s, q, i) {
                         if present != 0 {
+                            let question = schema.questions[gi]
                             add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),
                                 Messages.text("not_applicable", language, [question.id]), question: question.id)
                         }
@@ -239,20 +240,21 @@ extension Run {
                     applicableCount += 1
                     if present == 1 {
                         answeredCount += 1
-                        checkRange(s, q, i, gi)
-                    } else if present == 0, question.required {
+                        if plan.qHasRange[gi] { checkRange(s, q, i, gi) }
+                    } else if present == 0, plan.qRequired[gi] {
+                        let question = schema.questions[gi]
                         add("required", .error, path(scope: s, instance: i, local: q),
                             Messages.text("required", language, [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
                             question: question.id)
                     }
                     if options.includeApplicable {
-                        applicable.append(ApplicableQuestion(question: question.id, path: path(scope: s, instance: i, local: q), answered: present == 1))
+                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: present == 1))
                     }
                 }
                 if options.includeDerived {
-                    for d in 0..<frame.nD {
+                    for d in 0..<nD {
                         let v = derivedValue(s, d, i)
-                        derivedOut.append((basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, v))
+                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, value: v))
                     }
                 }
                 for k in info.checks { runCheck(k, s, i) }

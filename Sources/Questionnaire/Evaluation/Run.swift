@@ -20,6 +20,9 @@ struct Frame {
     var dValues: [Value] = []
     /// For pairs: the index of the pair's object in the response array (-1 when missing).
     var responseIndex: [Int] = []
+    /// For pairs: the two members of each pair (person after other).
+    var pairPerson: [Int] = []
+    var pairOther: [Int] = []
 
     init() {}
 
@@ -40,15 +43,23 @@ struct Frame {
 /// One evaluation of one response.
 final class Run {
     let ev: Evaluator
+    let plan: Evaluator.Plan
     let options: EvaluationOptions
     var language: String
-    var frames: [Frame] = []
-    var memberCount: [Int]
-    var pairPerson: [[Int]]
-    var pairOther: [[Int]]
+    /// One frame per scope. Pointers (not arrays in `var`s) keep the hot path free of
+    /// exclusivity checks and copies.
+    let frames: UnsafeMutablePointer<Frame>
+    let scopeCount: Int
+    let memberCount: UnsafeMutablePointer<Int>
     var findings: [Finding] = []
     /// Findings about answer values, reported only when the question applies.
-    var pending: [(scope: Int, index: Int, finding: Finding)] = []
+    var pending: [Pending] = []
+
+    struct Pending {
+        var scope: Int
+        var index: Int
+        var finding: Finding
+    }
     /// Per check: the instances whose confirmation the response records.
     var confirmed: [Int: Set<Int>] = [:]
     var rosterPresent: [Bool]
@@ -59,11 +70,26 @@ final class Run {
     init(_ ev: Evaluator, options: EvaluationOptions) {
         self.ev = ev
         self.options = options
+        plan = ev.plan
         language = options.language ?? ev.schema.languages.first ?? "en"
-        memberCount = [Int](repeating: 0, count: ev.rosters.count)
-        pairPerson = [[Int]](repeating: [], count: ev.rosters.count)
-        pairOther = [[Int]](repeating: [], count: ev.rosters.count)
+        scopeCount = ev.scopes.count
+        frames = .allocate(capacity: scopeCount)
+        frames.initialize(repeating: Frame(), count: scopeCount)
+        memberCount = .allocate(capacity: max(1, ev.rosters.count))
+        memberCount.initialize(repeating: 0, count: max(1, ev.rosters.count))
         rosterPresent = [Bool](repeating: false, count: ev.rosters.count)
+    }
+
+    deinit {
+        frames.deinitialize(count: scopeCount)
+        frames.deallocate()
+        memberCount.deallocate()
+    }
+
+    /// The two members (0-based) of pair `k` of roster `r`'s relationship block.
+    func pair(_ r: Int, _ k: Int) -> (person: Int, other: Int) {
+        let s = ev.rosters[r].pairScope
+        return (frames[s].pairPerson[k], frames[s].pairOther[k])
     }
 
     // MARK: Reading the response
@@ -106,9 +132,7 @@ final class Run {
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
     func allocate() {
-        frames.removeAll(keepingCapacity: true)
-        frames.reserveCapacity(ev.scopes.count)
-        for info in ev.scopes {
+        for (s, info) in ev.scopes.enumerated() {
             let count: Int
             switch info.kind {
             case .household: count = 1
@@ -116,16 +140,16 @@ final class Run {
             case .pair:
                 let n = memberCount[info.roster]
                 count = n * (n - 1) / 2
-                var pp: [Int] = [], po: [Int] = []
-                pp.reserveCapacity(count)
-                po.reserveCapacity(count)
-                for p in 0..<n { for o in 0..<p { pp.append(p); po.append(o) } }
-                pairPerson[info.roster] = pp
-                pairOther[info.roster] = po
             }
             var f = Frame(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count)
-            if info.kind == .pair { f.responseIndex = [Int](repeating: -1, count: count) }
-            frames.append(f)
+            if info.kind == .pair {
+                f.responseIndex = [Int](repeating: -1, count: count)
+                let n = memberCount[info.roster]
+                f.pairPerson.reserveCapacity(count)
+                f.pairOther.reserveCapacity(count)
+                for p in 0..<n { for o in 0..<p { f.pairPerson.append(p); f.pairOther.append(o) } }
+            }
+            frames[s] = f
         }
 
     }
@@ -297,7 +321,7 @@ final class Run {
             let block = ev.rosters[info.roster].pairBlock!
             let k = frames[s].responseIndex[i]
             if k >= 0 { return "$.\(block)[\(k)]" }
-            return "$.\(block)[?(@.person==\(pairPerson[info.roster][i] + 1)&&@.other==\(pairOther[info.roster][i] + 1))]"
+            return "$.\(block)[?(@.person==\(frames[s].pairPerson[i] + 1)&&@.other==\(frames[s].pairOther[i] + 1))]"
         }
     }
 
@@ -306,20 +330,20 @@ final class Run {
         let f = Finding(
             code: code, severity: .error, path: path(scope: s, instance: i, local: q) + suffix,
             message: Messages.text(code, language, args), question: ev.schema.questions[gi].id)
-        pending.append((s, i * frames[s].nQ + q, f))
+        pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
     func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
-        let info = ev.questions[ev.scopes[s].questions[q]]
+        let kind = plan.qKind[plan.scopeQuestions[s][q]]
         var value = Value.unknown
         var ok = true
         func typeError(_ expected: String) {
             problem(s, i, q, "type", [expected, json.kindName])
             ok = false
         }
-        switch info.kind {
+        switch kind {
         case .text(let maxLength, _, let regex):
             guard case .string(let text) = json else { typeError("text"); break }
             if text.isEmpty { return }

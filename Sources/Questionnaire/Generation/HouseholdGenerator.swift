@@ -117,8 +117,8 @@ public final class HouseholdGenerator: @unchecked Sendable {
                 for k in 0..<run.frames[ps].count {
                     guard let answers = pairAnswers[ps * 1_000_000 + k] else { continue }
                     var o = answers
-                    o["person"] = .integer(run.pairPerson[r][k] + 1)
-                    o["other"] = .integer(run.pairOther[r][k] + 1)
+                    o["person"] = .integer(run.pair(r, k).person + 1)
+                    o["other"] = .integer(run.pair(r, k).other + 1)
                     items.append(.object(o))
                 }
                 if !items.isEmpty { top[block] = .array(items) }
@@ -135,7 +135,7 @@ public final class HouseholdGenerator: @unchecked Sendable {
                 case .member: list.append(.integer(i + 1))
                 case .pair:
                     let r = ev.scopes[s].roster
-                    list.append([.integer(run.pairPerson[r][i] + 1), .integer(run.pairOther[r][i] + 1)])
+                    list.append([.integer(run.pair(r, i).person + 1), .integer(run.pair(r, i).other + 1)])
                 }
             }
             if !list.isEmpty { confirmations[check.id] = .array(list) }
@@ -155,7 +155,7 @@ public final class HouseholdGenerator: @unchecked Sendable {
             if scopeInfo.roster == visitors, i < comp.visitors.count { person = comp.visitors[i] }
         }
         if scopeInfo.kind == .pair, scopeInfo.roster == residents {
-            let p = run.pairPerson[scopeInfo.roster][i], o = run.pairOther[scopeInfo.roster][i]
+            let (p, o) = run.pair(scopeInfo.roster, i)
             if case .oneOf(let list) = info.kind, let rel = Optional(comp.relationship(person: p, other: o)), list.index[rel] != nil {
                 return .string(rel)
             }

@@ -50,7 +50,7 @@ public struct RouteCoverage {
         let run = Run(ev, options: EvaluationOptions())
         _ = run.evaluate(response)
         var taken = Set<Int>()
-        guard run.frames.count == ev.scopes.count else { return taken }
+        guard run.frames[0].count == 1 else { return taken }
         var b = 0
         for (gi, info) in ev.questions.enumerated() {
             guard let w = info.when else { continue }
