@@ -31,6 +31,8 @@ public final class HouseholdGenerator: @unchecked Sendable {
     var schema: Schema { evaluator.schema }
     let residents: Int?
     let visitors: Int?
+    /// Questions that decide whether a roster is asked: never skipped, or the members would be orphaned.
+    let rosterGates: Set<Int>
 
     public init(evaluator: Evaluator, seed: UInt64) {
         self.evaluator = evaluator
@@ -38,6 +40,17 @@ public final class HouseholdGenerator: @unchecked Sendable {
         residents = evaluator.rosters.firstIndex { !$0.id.contains("visitor") } ?? (evaluator.rosters.isEmpty ? nil : 0)
         let v = evaluator.rosters.firstIndex { $0.id.contains("visitor") }
         visitors = v == residents ? nil : v
+        var gates = Set<Int>()
+        for roster in evaluator.rosters {
+            var refs: [(scope: Int, index: Int)] = []
+            var k = roster.container
+            while k >= 0 {
+                evaluator.containers[k].when?.collectAnswers(into: &refs)
+                k = evaluator.containers[k].parent
+            }
+            for (s, q) in refs { gates.insert(evaluator.scopes[s].questions[q]) }
+        }
+        rosterGates = gates
     }
 
     /// Household `index`: valid (no errors, every confirmation given), or with one realistic
@@ -88,7 +101,7 @@ public final class HouseholdGenerator: @unchecked Sendable {
             let s = info.scope
             for i in 0..<run.frames[s].count {
                 guard run.applies(s, info.local, i) else { continue }
-                if !question.required && rng.chance(skip) { continue }
+                if !question.required && !rosterGates.contains(gi) && rng.chance(skip) { continue }
                 guard let json = answer(question, info, s, i, comp, run, &rng) else { continue }
                 run.decode(json, scope: s, instance: i, local: info.local)
                 switch ev.scopes[s].kind {

@@ -82,7 +82,8 @@ struct Composition {
             let youngestParent = c.people.map(\.age).min() ?? refAge
             for _ in 0..<max(0, children) {
                 let oldest = max(0, min(youngestParent - 17, 30))
-                let age = rng.weighted([(rng.int(0...min(4, oldest)), 25.0), (rng.int(0...min(17, oldest)), 60.0), (rng.int(0...oldest), 15.0)])
+                // About a third of the "children" in a family household are 16 or over.
+                let age = rng.weighted([(rng.int(0...min(4, oldest)), 20.0), (rng.int(0...min(15, oldest)), 45.0), (rng.int(min(16, oldest)...oldest), 35.0)])
                 var child = person(&rng, .child, age: age, lastName: lastName, censusDate)
                 if age >= 16 { child.marital = "never_married" }
                 // Children of parents born abroad are mostly born here.

@@ -153,8 +153,14 @@ public struct RouteCoverage {
         for info in ev.containers { if let w = info.when { exprs.append(w) } }
         for info in ev.checks { exprs.append(info.when) }
         let k = branch / 2
-        guard k < exprs.count else { return nil }
         var out: [(scope: Int, index: Int)] = []
+        if k >= exprs.count {
+            // A roster bound: vary what decides whether the roster is asked at all.
+            let r = k - exprs.count
+            guard r < ev.rosters.count, let w = ev.containers[ev.rosters[r].container].when else { return nil }
+            w.collectAnswers(into: &out)
+            return out
+        }
         exprs[k].collectAnswers(into: &out)
         // Follow derived values one level (age reads dob).
         var derivedRefs: [(Int, Int)] = []
