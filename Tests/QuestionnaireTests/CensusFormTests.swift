@@ -281,3 +281,51 @@ final class CensusFormTests: XCTestCase {
         }
     }
 }
+
+/// The byte-level fast reader must give exactly what the general path gives.
+final class FastReaderTests: XCTestCase {
+    var ev: Evaluator { CensusFormTests.evaluator }
+
+    func same(_ bytes: [UInt8], _ note: String, file: StaticString = #filePath, line: UInt = #line) {
+        let options = EvaluationOptions(includeApplicable: true, includeDerived: true)
+        let fast = ev.evaluate(bytes: bytes, options: options)
+        let general = ev.evaluateGeneral(bytes: bytes, options: options)
+        XCTAssertEqual(JSONWriter().string(fast.json), JSONWriter().string(general.json), note, file: file, line: line)
+    }
+
+    func testFastReaderAgreesOnGeneratedHouseholds() {
+        let generator = HouseholdGenerator(evaluator: ev, seed: 99)
+        var fastCount = 0
+        for i in 0..<300 {
+            let h = generator.household(i, invalidRate: 0.3)
+            let bytes = JSONWriter(pretty: i % 7 == 0).bytes(h.response)
+            same(bytes, "household \(i)")
+            let run = Run(ev, options: EvaluationOptions())
+            if bytes.withUnsafeBufferPointer({ run.readFast($0) }) { fastCount += 1 }
+        }
+        XCTAssertGreaterThan(fastCount, 200, "clean households take the fast path")
+    }
+
+    func testFastReaderAgreesOnOddInputs() {
+        let base = JSONWriter().string(HouseholdGenerator(evaluator: ev, seed: 1).household(3).response)
+        let variants = [
+            base.replacingOccurrences(of: "\"channel\":\"online\"", with: "\"channel\":\"fax\""),
+            base.replacingOccurrences(of: "\"lives_here\":\"yes\"", with: "\"lives_here\":\"yes\",\"lives_here\":\"no\""),
+            base.replacingOccurrences(of: "\"lives_here\":\"yes\"", with: "\"lives_here\":null"),
+            base.replacingOccurrences(of: "\"residents\":[", with: "\"residents\":[{},"),
+            base.replacingOccurrences(of: "\"is_you\":\"yes\"", with: "\"is_you\":\"y\\u0065s\""),
+            base.replacingOccurrences(of: "\"dob\":\"", with: "\"dob\":\"x"),
+            base.replacingOccurrences(of: "\"bedrooms\":", with: "\"bedrooms\":1.0,\"x\":"),
+            base.replacingOccurrences(of: "\"first_name\":\"", with: "\"first_name\":\"\u{00e9}"),
+            base + " ",
+            base + "x",
+            String(base.dropLast()),
+            "{}",
+            "[]",
+        ]
+        for (k, v) in variants.enumerated() { same(Array(v.utf8), "variant \(k)") }
+        for f in ["edge-household-of-one.json", "edge-aged-104.json", "edge-newborn.json", "edge-maximum-roster.json"] {
+            same(Array(try! Data(contentsOf: CensusFormTests.fixtures.appendingPathComponent(f))), f)
+        }
+    }
+}

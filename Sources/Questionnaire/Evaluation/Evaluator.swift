@@ -41,9 +41,16 @@ public final class Evaluator: @unchecked Sendable {
         let id: String
         let order: [String]
         let index: [String: (exclusive: Bool, specifyMax: Int?)]
+        /// For the byte-level reader: option position by id bytes, and each option's flags.
+        let table: ByteTable
+        let exclusive: [Bool]
+        let specifyMax: [Int]
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
+            table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
+            exclusive = list.options.map(\.exclusive)
+            specifyMax = list.options.map { $0.specify?.maxLength ?? -1 }
             var index: [String: (exclusive: Bool, specifyMax: Int?)] = [:]
             for o in list.options { index[o.id] = (o.exclusive, o.specify?.maxLength) }
             self.index = index
@@ -126,8 +133,28 @@ public final class Evaluator: @unchecked Sendable {
         let cLocal: [Int]
         let dExpr: [CExpr]
         let rosterContainer: [Int]
+        /// Byte-level key tables for the fast reader.
+        let topTable: ByteTable
+        let scopeTables: [ByteTable]
+        let checkTable: ByteTable
+        let reservedOrder: [String]
+        let textRegex: [Bool]
 
         init(_ ev: Evaluator) {
+            reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
+            var top: [(String, Int)] = []
+            for (k, v) in ev.topKeys {
+                switch v {
+                case .household(let q): top.append((k, q))
+                case .roster(let r): top.append((k, 100_000 + r))
+                case .pairs(let r): top.append((k, 200_000 + r))
+                case .reserved: top.append((k, 300_000 + (reservedOrder.firstIndex(of: k) ?? 99)))
+                }
+            }
+            topTable = ByteTable(top)
+            scopeTables = ev.scopes.map { ByteTable($0.questionIndex.map { ($0.key, $0.value) }) }
+            checkTable = ByteTable(ev.schema.checks.enumerated().map { ($0.element.id, $0.offset) })
+            textRegex = ev.questions.map { if case .text(_, let p, _) = $0.kind { return p != nil } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
             scopeQuestions = ev.scopes.map(\.questions)
@@ -385,7 +412,20 @@ public final class Evaluator: @unchecked Sendable {
     }
 
     /// Parses and evaluates one response; invalid JSON gives a single `json` finding.
+    ///
+    /// Clean responses are decoded straight from the bytes (no `JSONValue` tree); anything the
+    /// fast reader does not accept is re-read on the general path, with the same result.
     public func evaluate(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
+        let fast: Evaluation? = bytes.withContiguousStorageIfAvailable { buffer in
+            let run = Run(self, options: options)
+            return run.readFast(buffer) ? run.finish() : nil
+        } ?? nil
+        if let fast { return fast }
+        return evaluateGeneral(bytes: bytes, options: options)
+    }
+
+    /// The general path only: strict parse, then evaluation of the tree.
+    public func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
         do {
             let value = try JSONParser.parse(bytes)
             return evaluate(value, options: options)
