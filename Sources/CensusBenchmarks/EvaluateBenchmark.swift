@@ -36,6 +36,9 @@ struct ValidateBenchmark: ParsableCommand {
     @Option(name: .long, help: "Validate this NDJSON file instead of generated households.")
     var file: String?
 
+    @Option(name: .long, help: "Only this phase: parse, tree (evaluate parsed trees), or bytes (parse + validate).")
+    var only: String?
+
     func validate() throws {
         guard (1...1_000_000).contains(households) else { throw ValidationError("--households must be 1...1000000") }
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100") }
@@ -83,6 +86,7 @@ struct ValidateBenchmark: ParsableCommand {
         if generation > .zero { print("generated in \(format(generation)) (\(rate(n, generation)) households/s)") }
 
         func timed(_ name: String, _ body: () -> Int) {
+            if let only, !(only == "parse" && name == "parse") && !(only == "tree" && name == "validate (tree)") && !(only == "bytes" && name == "parse + validate") { return }
             var times: [Duration] = []
             var check = 0
             for _ in 0..<rounds { times.append(clock.measure { check = body() }) }
@@ -95,7 +99,7 @@ struct ValidateBenchmark: ParsableCommand {
             for line in lines { if (try? JSONParser.parse(line)) != nil { count += 1 } }
             return count
         }
-        timed("validate") {
+        timed("validate (tree)") {
             var valid = 0
             for v in parsed where evaluator.evaluate(v).isValid { valid += 1 }
             return valid

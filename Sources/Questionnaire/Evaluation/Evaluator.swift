@@ -139,6 +139,12 @@ public final class Evaluator: @unchecked Sendable {
         let checkTable: ByteTable
         let reservedOrder: [String]
         let textRegex: [Bool]
+        /// The answer kind split into plain arrays (switching on `AnswerKind` copies its payloads).
+        /// Tags: 0 text, 1 integer, 2 decimal, 3 date, 4 month_year, 5 one_of, 6 any_of, 7 address.
+        let qTag: [UInt8]
+        let qChoice: [ChoiceInfo?]
+        let qMaxLength: [Int]
+        let qUKOnly: [Bool]
 
         init(_ ev: Evaluator) {
             reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
@@ -155,6 +161,26 @@ public final class Evaluator: @unchecked Sendable {
             scopeTables = ev.scopes.map { ByteTable($0.questionIndex.map { ($0.key, $0.value) }) }
             checkTable = ByteTable(ev.schema.checks.enumerated().map { ($0.element.id, $0.offset) })
             textRegex = ev.questions.map { if case .text(_, let p, _) = $0.kind { return p != nil } else { return false } }
+            qTag = ev.questions.map {
+                switch $0.kind {
+                case .text: return 0
+                case .integer: return 1
+                case .decimal: return 2
+                case .date: return 3
+                case .monthYear: return 4
+                case .oneOf: return 5
+                case .anyOf: return 6
+                case .address: return 7
+                }
+            }
+            qChoice = ev.questions.map {
+                switch $0.kind {
+                case .oneOf(let c), .anyOf(let c): return c
+                default: return nil
+                }
+            }
+            qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
+            qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
             scopeQuestions = ev.scopes.map(\.questions)

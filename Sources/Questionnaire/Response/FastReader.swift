@@ -44,7 +44,11 @@ struct FastCursor {
     }
 
     func string(_ r: Range<Int>) -> String? {
-        String(validating: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+        let slice = UnsafeBufferPointer(rebasing: b[r])
+        var ascii = true
+        for byte in slice where byte >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: slice, as: UTF8.self) }
+        return String(validating: slice, as: UTF8.self)
     }
 
     func equals(_ r: Range<Int>, _ s: String) -> Bool {
@@ -347,34 +351,37 @@ extension Run {
         if c.null() { frames[s].present[flat] = 3; return true }
         let gi = plan.scopeQuestions[s][q]
         let value: Value
-        switch plan.qKind[gi] {
-        case .text(let maxLength, _, let regex):
+        switch plan.qTag[gi] {
+        case 0:
             guard let r = c.plainString() else { return false }
             if r.isEmpty { frames[s].present[flat] = 3; return true }
             guard let text = c.string(r) else { return false }
+            let maxLength = plan.qMaxLength[gi]
             if r.count > maxLength && text.count > maxLength { return false }
-            if let regex, (try? regex.wholeMatch(in: text)) == nil { return false }
+            if plan.textRegex[gi] {
+                guard case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) != nil else { return false }
+            }
             value = .text(text)
-        case .integer:
+        case 1:
             guard let n = c.integer() else { return false }
             value = .int(n)
-        case .decimal:
-            return false
-        case .date:
+        case 3:
             guard let r = c.plainString(), r.count == 10, c.b[r.lowerBound + 4] == UInt8(ascii: "-"), c.b[r.lowerBound + 7] == UInt8(ascii: "-"),
                 let y = c.digits(r.lowerBound, 4), let m = c.digits(r.lowerBound + 5, 2), let d = c.digits(r.lowerBound + 8, 2),
                 let date = CalendarDate(year: y, month: m, day: d)
             else { return false }
             value = .date(date)
-        case .monthYear:
+        case 4:
             guard let r = c.plainString(), r.count == 7, c.b[r.lowerBound + 4] == UInt8(ascii: "-"),
                 let y = c.digits(r.lowerBound, 4), let m = c.digits(r.lowerBound + 5, 2), let my = MonthYear(year: y, month: m)
             else { return false }
             value = .month(my)
-        case .oneOf(let list):
+        case 5:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
             guard let o = readChoiceFast(&c, list) else { return false }
             value = .option(list.order[o])
-        case .anyOf(let list):
+        case 6:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
             guard c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
             var ids: [String] = []
@@ -388,9 +395,11 @@ extension Run {
             } while c.eat(UInt8(ascii: ","))
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
             value = .options(ids)
-        case .address(let ukOnly):
-            guard readAddressFast(&c, ukOnly: ukOnly) else { return false }
+        case 7:
+            guard readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
             value = .present
+        default:
+            return false
         }
         frames[s].present[flat] = 1
         frames[s].answers[flat] = value
