@@ -106,7 +106,8 @@ struct ValidateBenchmark: ParsableCommand {
         }
         timed("parse + validate") {
             var valid = 0
-            for line in lines where evaluator.evaluate(bytes: line).isValid { valid += 1 }
+            let session = evaluator.makeSession()
+            for line in lines where session.evaluate(bytes: line).isValid { valid += 1 }
             return valid
         }
         print("(bracketed: responses parsed / valid in the last round; one thread)")

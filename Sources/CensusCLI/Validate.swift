@@ -58,6 +58,7 @@ struct Validate: ParsableCommand {
         }
         let options = EvaluationOptions(language: language, includeApplicable: details, includeDerived: details)
         let out = try CLIFiles.Output()
+        let session = evaluator.makeSession(options: options)
         var total = 0, invalid = 0, errors = 0, warnings = 0
         var lines: [(line: Int, bytes: ArraySlice<UInt8>)] = []
         if (try? JSONParser.parse(bytes)) != nil {
@@ -74,7 +75,7 @@ struct Validate: ParsableCommand {
         let stream = lines.count > 1 || (lines.count == 1 && lines[0].bytes.count < bytes.count)
         for (line, slice) in lines {
             total += 1
-            let evaluation = evaluator.evaluate(bytes: slice, options: options)
+            let evaluation = session.evaluate(bytes: slice)
             var ok = evaluation.isValid
             if strict && evaluation.findings.contains(where: { $0.severity == .warning || $0.severity == .notApplicable }) { ok = false }
             if !ok { invalid += 1 }

@@ -306,6 +306,20 @@ final class FastReaderTests: XCTestCase {
         XCTAssertGreaterThan(fastCount, 200, "clean households take the fast path")
     }
 
+    func testSessionReuseLeaksNothingBetweenResponses() {
+        let generator = HouseholdGenerator(evaluator: ev, seed: 21)
+        let options = EvaluationOptions(includeApplicable: true, includeDerived: true)
+        let session = ev.makeSession(options: options)
+        for i in 0..<200 {
+            // Mix sizes, mistakes, confirmations and the general path.
+            let h = generator.household(i, invalidRate: 0.4).response
+            var bytes = JSONWriter().bytes(h)
+            if i % 9 == 0 { bytes += Array(" x".utf8) }
+            XCTAssertEqual(JSONWriter().string(session.evaluate(bytes: bytes).json),
+                JSONWriter().string(ev.evaluateGeneral(bytes: bytes, options: options).json), "household \(i)")
+        }
+    }
+
     func testFastReaderAgreesOnOddInputs() {
         let base = JSONWriter().string(HouseholdGenerator(evaluator: ev, seed: 1).household(3).response)
         let variants = [

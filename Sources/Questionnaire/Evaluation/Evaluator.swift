@@ -450,6 +450,12 @@ public final class Evaluator: @unchecked Sendable {
         return evaluateGeneral(bytes: bytes, options: options)
     }
 
+    /// A reusable evaluation context for one thread: evaluating many responses through one
+    /// session reuses its working storage (no allocation per response on the fast path).
+    public func makeSession(options: EvaluationOptions = EvaluationOptions()) -> EvaluationSession {
+        EvaluationSession(self, options: options)
+    }
+
     /// The general path only: strict parse, then evaluation of the tree.
     public func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
         do {
@@ -469,6 +475,28 @@ public final class Evaluator: @unchecked Sendable {
             if d <= max(1, min(3, key.count / 3)), best == nil || d < best!.1 { best = (c, d) }
         }
         return best?.0
+    }
+}
+
+/// See ``Evaluator/makeSession(options:)``. Not thread-safe: one per thread.
+public final class EvaluationSession {
+    public let evaluator: Evaluator
+    let options: EvaluationOptions
+    let run: Run
+
+    init(_ evaluator: Evaluator, options: EvaluationOptions) {
+        self.evaluator = evaluator
+        self.options = options
+        run = Run(evaluator, options: options)
+    }
+
+    public func evaluate(bytes: some Collection<UInt8>) -> Evaluation {
+        let fast: Evaluation? = bytes.withContiguousStorageIfAvailable { buffer in
+            run.reset()
+            return run.readFast(buffer) ? run.finish() : nil
+        } ?? nil
+        if let fast { return fast }
+        return evaluator.evaluateGeneral(bytes: bytes, options: options)
     }
 }
 

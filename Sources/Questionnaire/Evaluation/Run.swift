@@ -27,16 +27,30 @@ struct Frame {
     init() {}
 
     init(count: Int, nQ: Int, nD: Int, nC: Int) {
+        reset(count: count, nQ: nQ, nD: nD, nC: nC)
+    }
+
+    /// Sizes the frame for `count` instances, keeping the arrays' storage when it is big enough.
+    mutating func reset(count: Int, nQ: Int, nD: Int, nC: Int) {
         self.count = count
         self.nQ = nQ
         self.nD = nD
         self.nC = nC
-        answers = [Value](repeating: .unknown, count: count * nQ)
-        present = [UInt8](repeating: 0, count: count * nQ)
-        qState = [UInt8](repeating: 0, count: count * nQ)
-        cState = [UInt8](repeating: 0, count: count * nC)
-        dState = [UInt8](repeating: 0, count: count * nD)
-        dValues = [Value](repeating: .unknown, count: count * nD)
+        answers.removeAll(keepingCapacity: true)
+        answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ))
+        present.removeAll(keepingCapacity: true)
+        present.append(contentsOf: repeatElement(0, count: count * nQ))
+        qState.removeAll(keepingCapacity: true)
+        qState.append(contentsOf: repeatElement(0, count: count * nQ))
+        cState.removeAll(keepingCapacity: true)
+        cState.append(contentsOf: repeatElement(0, count: count * nC))
+        dState.removeAll(keepingCapacity: true)
+        dState.append(contentsOf: repeatElement(0, count: count * nD))
+        dValues.removeAll(keepingCapacity: true)
+        dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD))
+        responseIndex.removeAll(keepingCapacity: true)
+        pairPerson.removeAll(keepingCapacity: true)
+        pairOther.removeAll(keepingCapacity: true)
     }
 }
 
@@ -78,6 +92,18 @@ final class Run {
         memberCount = .allocate(capacity: max(1, ev.rosters.count))
         memberCount.initialize(repeating: 0, count: max(1, ev.rosters.count))
         rosterPresent = [Bool](repeating: false, count: ev.rosters.count)
+    }
+
+    /// Clears everything read from a response, keeping the storage, so one run can serve many.
+    func reset() {
+        language = options.language ?? ev.schema.languages.first ?? "en"
+        for r in 0..<ev.rosters.count {
+            memberCount[r] = 0
+            rosterPresent[r] = false
+        }
+        findings.removeAll(keepingCapacity: true)
+        pending.removeAll(keepingCapacity: true)
+        if !confirmed.isEmpty { confirmed.removeAll() }
     }
 
     deinit {
@@ -141,15 +167,17 @@ final class Run {
                 let n = memberCount[info.roster]
                 count = n * (n - 1) / 2
             }
-            var f = Frame(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count)
+            frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count)
             if info.kind == .pair {
-                f.responseIndex = [Int](repeating: -1, count: count)
+                frames[s].responseIndex.append(contentsOf: repeatElement(-1, count: count))
                 let n = memberCount[info.roster]
-                f.pairPerson.reserveCapacity(count)
-                f.pairOther.reserveCapacity(count)
-                for p in 0..<n { for o in 0..<p { f.pairPerson.append(p); f.pairOther.append(o) } }
+                for p in 0..<n {
+                    for o in 0..<p {
+                        frames[s].pairPerson.append(p)
+                        frames[s].pairOther.append(o)
+                    }
+                }
             }
-            frames[s] = f
         }
 
     }
