@@ -30,11 +30,22 @@ enum FileIO {
         return out
     }
 
-    /// Writes a whole file atomically (a temporary file renamed into place), or to standard
-    /// output for "-".
+    /// Writes a whole file atomically (a temporary file renamed into place, so a reader never
+    /// sees half a file), or to standard output for "-". Like other compilers it does not fsync:
+    /// the output can be made again from its source.
     static func write(_ bytes: [UInt8], to path: String) throws {
         if path == "-" {
             writeOut(bytes)
+            return
+        }
+        // Devices and pipes (/dev/null, /dev/stdout) are written in place: only a regular file
+        // may be replaced by renaming.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            writeAll(bytes, fd: fd)
             return
         }
         let temporary = path + ".tmp-\(getpid())"
@@ -52,7 +63,6 @@ enum FileIO {
             }
             offset += n
         }
-        fsync(fd)
         close(fd)
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
@@ -62,7 +72,7 @@ enum FileIO {
 
     static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
 
-    private static func writeAll(_ bytes: [UInt8], fd: Int32) {
+    static func writeAll(_ bytes: [UInt8], fd: Int32) {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

@@ -1,1 +1,270 @@
-// placeholder
+import Foundation
+import GRDB
+
+/// The sharded, append-only store of census responses.
+///
+/// A store is a directory:
+///
+/// ```
+/// store/
+///   manifest.json          shard count, shard function, schema hashes
+///   shards/shard-000.sqlite
+///   shards/shard-001.sqlite
+///   …
+/// ```
+///
+/// Every household lives in exactly one shard, chosen by ``ShardFunction``.
+/// Each shard is a SQLite database in WAL mode with a single writer
+/// (``ShardWriter``) that commits submissions in groups.
+///
+/// ## Creating and opening
+///
+/// ```swift
+/// let store = try ResponseStore.create(at: dir, shardCount: 8)
+/// // later, in any process:
+/// let store = try ResponseStore.open(at: dir)
+/// ```
+///
+/// Opening never fails because of one bad shard. A missing, corrupt,
+/// read-only or mismatched shard is reported in ``shardStatus``, and only the
+/// households of that shard get its error; every other shard works.
+///
+/// ## Writing
+///
+/// ```swift
+/// let receipt = try await store.submit(submission)
+/// ```
+///
+/// `submit` returns only after the transaction holding the submission has
+/// committed — with the default ``Durability/full``, after the write-ahead log
+/// has been fsynced. A retry with the same idempotency key stores nothing and
+/// returns the original receipt.
+///
+/// ## Reading
+///
+/// ``versions(of:includeBodies:)`` lists a household's versions, oldest
+/// first, and ``authoritativeReturn(for:)`` picks the one that counts, by the
+/// rules of ``AuthoritativeReturn``.
+public final class ResponseStore: Sendable {
+    /// The store directory.
+    public let directory: URL
+    /// The manifest read when the store was opened.
+    public let manifest: StoreManifest
+    /// The options the store was opened with.
+    public let options: StoreOptions
+    private let slots: [Slot]
+
+    private enum Slot: Sendable {
+        case open(ShardWriter)
+        case failed(StoreError)
+    }
+
+    private init(directory: URL, manifest: StoreManifest, options: StoreOptions, slots: [Slot]) {
+        self.directory = directory
+        self.manifest = manifest
+        self.options = options
+        self.slots = slots
+    }
+
+    /// Creates a new, empty store of `shardCount` shards in `directory`.
+    ///
+    /// The shard files are created first and the manifest is written last,
+    /// atomically: if creation fails half-way there is no manifest, hence no
+    /// store, and the partial files are removed.
+    ///
+    /// - parameter questionnaireSchemas: the questionnaire schema hashes the
+    ///   store accepts; empty accepts any.
+    public static func create(
+        at directory: URL,
+        shardCount: Int,
+        questionnaireSchemas: [String] = [],
+        options: StoreOptions = StoreOptions()
+    ) throws -> ResponseStore {
+        precondition(shardCount > 0 && shardCount <= 4096, "shard count must be in 1...4096")
+        let fm = FileManager.default
+        let manifestURL = directory.appendingPathComponent(StoreManifest.fileName)
+        if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
+        let shardsDir = directory.appendingPathComponent("shards")
+        if fm.fileExists(atPath: shardsDir.path),
+           let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
+            throw StoreError.alreadyExists(path: shardsDir.path)
+        }
+        try fm.createDirectory(at: shardsDir, withIntermediateDirectories: true)
+        let manifest = StoreManifest(
+            format: StoreManifest.formatName, formatVersion: 1,
+            storeID: UUID().uuidString, createdAt: Date(),
+            shardCount: shardCount, shardFunction: ShardFunction.name,
+            shardFunctionDefinition: ShardFunction.definition,
+            shardFiles: (0..<shardCount).map(StoreManifest.shardFile),
+            shardSchemaVersion: ShardSchema.currentVersion,
+            shardSchemaHash: ShardSchema.hash(upTo: ShardSchema.currentVersion)!,
+            questionnaireSchemas: questionnaireSchemas,
+            durability: "WAL, synchronous=\(options.durability.pragma)")
+        do {
+            for i in 0..<shardCount {
+                let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+                try ShardFile.create(index: i, path: path, manifest: manifest, options: options)
+            }
+            DurableFile.syncDirectory(shardsDir)
+            try manifest.write(to: directory)
+        } catch {
+            try? fm.removeItem(at: shardsDir)
+            throw error
+        }
+        return try open(at: directory, options: options)
+    }
+
+    /// Opens the store in `directory`.
+    ///
+    /// Throws only when the manifest is missing or invalid. Shard problems
+    /// are reported per shard in ``shardStatus``; use ``requireAllShards()``
+    /// to turn them into an error.
+    public static func open(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
+        let manifest = try StoreManifest.read(from: directory)
+        var slots: [Slot] = []
+        for i in 0..<manifest.shardCount {
+            let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+            do {
+                let pool = try ShardFile.open(index: i, path: path, manifest: manifest, options: options)
+                slots.append(.open(ShardWriter(index: i, path: path, pool: pool, maxBatchSize: options.maxBatchSize)))
+            } catch {
+                slots.append(.failed(ShardFile.mapError(error, shard: i, path: path)))
+            }
+        }
+        return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
+    }
+
+    /// The status of every shard, by index.
+    public var shardStatus: [ShardStatus] {
+        slots.enumerated().map { i, slot in
+            let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+            switch slot {
+            case .open: return ShardStatus(index: i, path: path, error: nil)
+            case .failed(let e): return ShardStatus(index: i, path: path, error: e)
+            }
+        }
+    }
+
+    /// Throws the first shard error, if any shard is unavailable.
+    public func requireAllShards() throws {
+        if let e = shardStatus.compactMap(\.error).first { throw e }
+    }
+
+    /// The shard index that holds `householdID`.
+    public func shard(for householdID: String) -> Int {
+        ShardFunction.shard(for: householdID, count: manifest.shardCount)
+    }
+
+    private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
+        switch slots[shard] {
+        case .open(let w): return w
+        case .failed(let e): throw e
+        }
+    }
+
+    private func validate(_ s: Submission) throws(StoreError) {
+        if s.householdID.isEmpty { throw .invalidSubmission(reason: "empty household id") }
+        if s.idempotencyKey.isEmpty { throw .invalidSubmission(reason: "empty idempotency key for household \(s.householdID)") }
+        if !s.completeness.isFinite { throw .invalidSubmission(reason: "completeness must be a finite number") }
+        if !manifest.questionnaireSchemas.isEmpty, !manifest.questionnaireSchemas.contains(s.schemaHash) {
+            throw .unknownQuestionnaireSchema(hash: s.schemaHash, accepted: manifest.questionnaireSchemas)
+        }
+    }
+
+    /// Stores a submission and calls `completion` once its transaction has
+    /// committed (on the shard's writer thread; do not block in it).
+    ///
+    /// This is the callback form of ``submit(_:)``, for callers that are not
+    /// in an async context.
+    public func submit(_ submission: Submission, completion: @escaping @Sendable (Result<Receipt, StoreError>) -> Void) {
+        do {
+            try validate(submission)
+            let w = try writer(for: shard(for: submission.householdID))
+            w.enqueue(submission, completion: completion)
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// Stores a submission and returns its receipt once the transaction that
+    /// holds it has committed.
+    ///
+    /// - throws: ``StoreError``. The submission is then *not* stored (or, for
+    ///   a retry, was stored earlier), never half-stored.
+    public func submit(_ submission: Submission) async throws(StoreError) -> Receipt {
+        let result: Result<Receipt, StoreError> = await withCheckedContinuation { continuation in
+            submit(submission) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// The versions of a household, oldest first.
+    public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
+        let shard = shard(for: householdID)
+        let w = try writer(for: shard)
+        let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
+            + (includeBodies ? ", body" : "")
+        do {
+            return try w.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT \(columns) FROM response_version WHERE household_id = ? ORDER BY id",
+                                 arguments: [householdID])
+                    .map { Self.version(from: $0, shard: shard, includeBody: includeBodies) }
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: w.path)
+        }
+    }
+
+    /// The household's authoritative return, or nil when it has no version.
+    /// See ``AuthoritativeReturn`` for the rules.
+    public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
+        let shard = shard(for: householdID)
+        let w = try writer(for: shard)
+        let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
+            + (includeBody ? ", body" : "")
+        do {
+            return try w.pool.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT \(columns) FROM response_version WHERE household_id = ?
+                    ORDER BY \(AuthoritativeReturn.sqlOrdering) LIMIT 1
+                    """, arguments: [householdID])
+                    .map { Self.version(from: $0, shard: shard, includeBody: includeBody) }
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: w.path)
+        }
+    }
+
+    /// The number of stored versions in each available shard (nil for an
+    /// unavailable shard).
+    public func versionCounts() -> [Int?] {
+        slots.map { slot in
+            guard case .open(let w) = slot else { return nil }
+            return try? w.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
+        }
+    }
+
+    private static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
+        let micros: Int64 = row["received_at"]
+        return ResponseVersion(
+            shard: shard, version: row["id"], householdID: row["household_id"],
+            kind: ResponseKind(rawValue: row["kind"]) ?? .partial,
+            channel: Channel(rawValue: row["channel"]) ?? .online,
+            receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
+            schemaHash: row["schema_hash"], idempotencyKey: row["idempotency_key"],
+            completeness: row["completeness"], body: includeBody ? row["body"] : nil)
+    }
+
+    deinit { close() }
+
+    /// Commits everything pending, stops the writers and closes the shard
+    /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
+    public func close() {
+        for slot in slots {
+            if case .open(let w) = slot {
+                w.stop()
+                try? w.pool.close()
+            }
+        }
+    }
+}

@@ -34,10 +34,16 @@ final class Checker {
     var questionCount = 0
 
     struct Guard {
+        enum Kind { case question, block, check }
+        var kind: Kind
         var what: String
+        /// The scope the condition is read in.
+        var scope: Scope
         var own: Expression?
         var ownSpan: Span?
         var container: String?
+        /// For blocks: the block's own id, so that what it contains is not blamed again.
+        var blockID: String?
     }
 
     struct Walk {
@@ -419,7 +425,7 @@ final class Checker {
             var context = Context(scope: whenScope, position: questionCount, subject: "the condition of \(keyword) '\(b.name.text)'")
             let typed = checkCondition(when, &context)
             container.when = typed.expression
-            guards.append(Guard(what: "\(keyword) '\(b.name.text)'", own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container))
+            guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text))
         }
         containers.append(container)
         walk(b.items, inner)
@@ -488,7 +494,7 @@ final class Checker {
             when = typed.expression
             valid = typed.type != .error
         }
-        guards.append(Guard(what: "question '\(q.name.text)'", own: valid ? when : nil, ownSpan: q.when?.span, container: w.container))
+        guards.append(Guard(kind: .question, what: "question '\(q.name.text)'", scope: w.scope, own: valid ? when : nil, ownSpan: q.when?.span, container: w.container))
         pendingTexts.append(PendingText(text: q.label, what: "the label of question '\(q.name.text)'", context: context))
         if let hint = q.hint { pendingTexts.append(PendingText(text: hint, what: "the hint of question '\(q.name.text)'", context: context)) }
         questions.append(
@@ -641,7 +647,7 @@ final class Checker {
                 hint: "a check is about answers: name the question it points at with 'on QUESTION'")
         }
         pendingTexts.append(PendingText(text: c.message, what: "the message of check '\(c.name.text)'", context: context))
-        guards.append(Guard(what: "check '\(c.name.text)'", own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: w.container))
+        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: w.container))
         checks.append(
             Check(
                 id: c.name.text, scope: w.scope, severity: c.severity, when: typed.expression,

@@ -432,15 +432,12 @@ struct Satisfiability {
             var fr = Frame(roster: nil, pairRoster: nil)
             for (c, _) in path.reversed() { fr = merge(fr, frame(for: c.scope)) }
             if let own = g.own, let span = g.ownSpan {
-                let question = checker.questions.first { "question '\($0.id)'" == g.what }
-                fr = merge(fr, frame(for: question?.scope ?? scopeOfGuard(g)))
+                fr = merge(fr, frame(for: g.scope))
                 guard let ownDNF = dnf(own, negated: false, fr) else { continue }
                 if ownDNF.allSatisfy({ contradiction($0, fr) != nil }) {
                     let reason = ownDNF.first.flatMap { contradiction($0, fr) } ?? "it contradicts itself"
                     report(g, span, "can never hold", reason)
-                    if g.what.hasPrefix("section") || g.what.hasPrefix("page") || g.what.hasPrefix("roster") || g.what.hasPrefix("relationships") {
-                        reportedContainers.insert(String(g.what.split(separator: "'")[1]))
-                    }
+                    if let id = g.blockID { reportedContainers.insert(id) }
                     continue
                 }
                 guard !path.isEmpty else { continue }
@@ -458,28 +455,16 @@ struct Satisfiability {
         }
     }
 
-    func scopeOfGuard(_ g: Checker.Guard) -> Scope {
-        if let c = g.container.flatMap({ containerByID[$0] }) {
-            if c.kind == .roster { return .member(roster: c.id) }
-            if c.kind == .relationships, let r = c.roster { return .pair(roster: r) }
-            return c.scope
-        }
-        if let check = checker.checks.first(where: { "check '\($0.id)'" == g.what }) { return check.scope }
-        return .household
-    }
-
     func merge(_ a: Frame, _ b: Frame) -> Frame {
         Frame(roster: b.roster ?? a.roster, pairRoster: b.pairRoster ?? a.pairRoster)
     }
 
     func report(_ g: Checker.Guard, _ span: Span, _ what: String, _ reason: String) {
         let consequence: String
-        if g.what.hasPrefix("check") {
-            consequence = "so \(g.what) can never fire"
-        } else if g.what.hasPrefix("question") {
-            consequence = "so \(g.what) is never asked"
-        } else {
-            consequence = "so \(g.what) is never shown"
+        switch g.kind {
+        case .check: consequence = "so \(g.what) can never fire"
+        case .question: consequence = "so \(g.what) is never asked"
+        case .block: consequence = "so \(g.what) is never shown"
         }
         checker.error("never-holds", "this condition \(what), \(consequence)", at: span, hint: reason)
     }

@@ -1,0 +1,238 @@
+import ArgumentParser
+import Foundation
+import ResponseStore
+
+struct FrameCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "frame",
+        abstract: "The address frame: households and their access codes.",
+        discussion: """
+            The frame lives in DIR/frame.sqlite (normally the store directory). Households come \
+            from a CSV file (`import`) or are synthesised (`generate`); access codes are issued \
+            with `codes`, and only their keyed hashes are kept.
+            """,
+        subcommands: [FrameGenerate.self, FrameImport.self, FrameCodes.self, FrameLookup.self, FrameStats.self]
+    )
+}
+
+/// Options shared by commands that need the access-code secret.
+struct SecretOptions: ParsableArguments {
+    @Flag(help: "Use the public built-in development secret if none is configured. Demo only: anyone can check guessed codes against a frame keyed with it.")
+    var devSecret = false
+
+    func hasher() throws -> AccessCodeHasher {
+        let secret = try DeploymentSecret.load(allowDevelopment: devSecret)
+        if secret.isDevelopment {
+            FileHandleOutput.stderr("warning: using the public development secret; codes are NOT protected. Set \(DeploymentSecret.fileVariable) for real use.")
+        }
+        return AccessCodeHasher(secret: secret)
+    }
+}
+
+enum FileHandleOutput {
+    static func stderr(_ s: String) {
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}
+
+func frameURL(_ dir: String) -> URL {
+    URL(fileURLWithPath: dir).appendingPathComponent(AddressFrame.fileName)
+}
+
+struct FrameGenerate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a realistic synthetic address frame.",
+        discussion: """
+            Writes DIR/frame.csv and, unless --csv-only, imports it into DIR/frame.sqlite. \
+            Households are spread over eight local authorities with nested LSOAs, output areas, \
+            postcodes and streets; the same seed gives the same frame on every machine.
+            """
+    )
+
+    @Option(help: "Number of households (e.g. 10000 to 1000000).")
+    var households: Int = 10_000
+    @Option(help: "Random seed; the same seed gives the same frame.")
+    var seed: UInt64 = 1
+    @Option(help: "Output directory.")
+    var out: String
+    @Flag(help: "Only write frame.csv; do not create frame.sqlite.")
+    var csvOnly = false
+
+    func validate() throws {
+        guard households > 0 && households <= 50_000_000 else { throw ValidationError("--households must be between 1 and 50000000") }
+    }
+
+    func run() throws {
+        let dir = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let frame = FrameGenerator(households: households, seed: seed).generate()
+        let csvURL = dir.appendingPathComponent("frame.csv")
+        try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
+        print("wrote \(frame.count) households to \(csvURL.path)")
+        if !csvOnly {
+            let f = try AddressFrame.open(at: frameURL(out), create: true)
+            let summary = try f.importCSV(at: csvURL)
+            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(f.path)")
+        }
+    }
+}
+
+struct FrameImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import households from a CSV file, all or nothing.",
+        discussion: """
+            The file's header is \(Household.csvHeader.joined(separator: ",")). \
+            Every bad row is reported with its line number and then nothing is imported.
+            """
+    )
+
+    @Argument(help: "The frame CSV file.")
+    var file: String
+    @Option(help: "Directory holding (or to hold) frame.sqlite.")
+    var out: String
+
+    func run() throws {
+        let f = try AddressFrame.open(at: frameURL(out), create: true)
+        do {
+            let summary = try f.importCSV(at: URL(fileURLWithPath: file))
+            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(f.path)")
+        } catch let e as FrameImportError {
+            FileHandleOutput.stderr("error: " + e.description)
+            throw ExitCode(65)
+        }
+    }
+}
+
+struct FrameCodes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codes",
+        abstract: "Issue, reissue and revoke access codes.",
+        discussion: """
+            Codes are 16 characters (four blocks of four) from BCDFGHJKLMNPQRSTVXZ23456789, drawn \
+            from the system's cryptographic random source. Only HMAC-SHA256(secret, code) is stored; \
+            the codes themselves are written once, to a new letters file, for printing and mailing. \
+            The secret comes from the file named by \(DeploymentSecret.fileVariable) or from \
+            \(DeploymentSecret.variable).
+            """,
+        subcommands: [CodesIssue.self, CodesReissue.self, CodesRevoke.self]
+    )
+}
+
+struct CodesIssue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue a first code to every household that has no active code."
+    )
+    @Option(help: "Directory holding frame.sqlite.")
+    var dir: String
+    @Option(help: "The letters file to write (must not exist).")
+    var letters: String
+    @OptionGroup var secret: SecretOptions
+
+    func run() throws {
+        let f = try AddressFrame.open(at: frameURL(dir))
+        let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
+                                 lettersFile: URL(fileURLWithPath: letters))
+        print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
+    }
+}
+
+struct CodesReissue: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reissue",
+        abstract: "Issue new codes (reminder letters) to some households.",
+        discussion: "Earlier codes keep working unless --revoke-previous is given."
+    )
+    @Option(help: "Directory holding frame.sqlite.")
+    var dir: String
+    @Option(name: .customLong("household"), help: "A household id (repeatable).")
+    var households: [String] = []
+    @Option(help: "A file of household ids, one per line.")
+    var householdsFile: String?
+    @Option(help: "The letters file to write (must not exist).")
+    var letters: String
+    @Flag(help: "Revoke the households' earlier codes.")
+    var revokePrevious = false
+    @OptionGroup var secret: SecretOptions
+
+    func run() throws {
+        var ids = households
+        if let file = householdsFile {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            ids += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard !ids.isEmpty else { throw ValidationError("give --household or --households-file") }
+        let f = try AddressFrame.open(at: frameURL(dir))
+        let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
+                                 lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
+        print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
+    }
+}
+
+struct CodesRevoke: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Revoke one code, or every code of a household."
+    )
+    @Option(help: "Directory holding frame.sqlite.")
+    var dir: String
+    @Option(help: "The code to revoke (as printed).")
+    var code: String?
+    @Option(help: "Revoke every active code of this household.")
+    var household: String?
+    @OptionGroup var secret: SecretOptions
+
+    func run() throws {
+        let f = try AddressFrame.open(at: frameURL(dir))
+        if let code {
+            let done = try f.revoke(code: code, hasher: secret.hasher())
+            print(done ? "revoked" : "no active code matches")
+        } else if let household {
+            print("revoked \(try f.revokeAll(householdID: household)) codes of \(household)")
+        } else {
+            throw ValidationError("give --code or --household")
+        }
+    }
+}
+
+struct FrameLookup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookup",
+        abstract: "Find the household of an access code (case, spaces and dashes are ignored)."
+    )
+    @Option(help: "Directory holding frame.sqlite.")
+    var dir: String
+    @Argument(help: "The access code as typed.")
+    var code: String
+    @OptionGroup var secret: SecretOptions
+
+    func run() throws {
+        let f = try AddressFrame.open(at: frameURL(dir))
+        do {
+            let h = try f.lookup(code: code, hasher: secret.hasher())
+            print([h.householdID, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode, h.localAuthority]
+                .filter { !$0.isEmpty }.joined(separator: ", "))
+        } catch let e as CodeLookupError {
+            FileHandleOutput.stderr("error: \(e)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct FrameStats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Count households and codes."
+    )
+    @Option(help: "Directory holding frame.sqlite.")
+    var dir: String
+
+    func run() throws {
+        let f = try AddressFrame.open(at: frameURL(dir))
+        let c = try f.codeCounts()
+        print("households: \(try f.householdCount())")
+        print("codes issued: \(c.issued), active: \(c.active), households with an active code: \(c.householdsWithActiveCode)")
+    }
+}

@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import ResponseStore
+
+struct StoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "The sharded response store.",
+        discussion: """
+            A store is a directory with manifest.json and shards/shard-NNN.sqlite. The manifest \
+            records the shard count, the shard function (FNV-1a 64 of the household id, mod N) \
+            and schema hashes, so every tool agrees where a household lives.
+            """,
+        subcommands: [StoreInit.self, StoreCheck.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
+    )
+}
+
+struct StoreInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an empty store of N shards."
+    )
+    @Option(help: "Number of shards (fixed for the life of the store).")
+    var shards: Int = 8
+    @Option(help: "Store directory.")
+    var dir: String
+    @Option(name: .customLong("schema-hash"), help: "Accept only these questionnaire schema hashes (repeatable; default: any).")
+    var schemaHashes: [String] = []
+
+    func validate() throws {
+        guard (1...4096).contains(shards) else { throw ValidationError("--shards must be between 1 and 4096") }
+    }
+
+    func run() throws {
+        let store = try ResponseStore.create(at: URL(fileURLWithPath: dir), shardCount: shards, questionnaireSchemas: schemaHashes)
+        store.close()
+        print("created a store of \(shards) shards in \(dir) (WAL, synchronous=FULL)")
+    }
+}
+
+struct StoreCheck: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check every shard: present, writable, matching the manifest, integrity_check ok.",
+        discussion: "Exits with status 1 when any shard fails; each failure names its file and what to do."
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+
+    func run() throws {
+        let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
+        print(report.description)
+        if !report.isHealthy { throw ExitCode(1) }
+    }
+}
+
+struct StoreWhere: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "where",
+        abstract: "Print the shard and file that hold a household."
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+    @Argument(help: "Household id.")
+    var household: String
+
+    func run() throws {
+        let m = try StoreManifest.read(from: URL(fileURLWithPath: dir))
+        let s = ShardFunction.shard(for: household, count: m.shardCount)
+        print("\(household) -> shard \(s) (\(m.shardFiles[s]))")
+    }
+}
+
+struct StoreShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "List a household's response versions and its authoritative return."
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+    @Argument(help: "Household id.")
+    var household: String
+
+    func run() throws {
+        let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
+        defer { store.close() }
+        let versions = try store.versions(of: household)
+        let best = AuthoritativeReturn.choose(from: versions)
+        let f = ISO8601DateFormatter()
+        for v in versions {
+            let mark = v.version == best?.version ? "*" : " "
+            print("\(mark) \(v.receiptID) \(v.kind.rawValue) \(v.channel.rawValue) \(f.string(from: v.receivedAt)) completeness=\(v.completeness) \(v.schemaHash) key=\(v.idempotencyKey)")
+        }
+        if versions.isEmpty { print("no responses for \(household)") } else { print("* = authoritative return") }
+    }
+}
+
+struct StoreSubmit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Store one response version and print its receipt (for demos and keying tools)."
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+    @Option(help: "Household id.")
+    var household: String
+    @Option(help: "partial, submitted or paper.")
+    var kind: String = "submitted"
+    @Option(help: "Questionnaire schema hash, e.g. sha256:…")
+    var schemaHash: String
+    @Option(help: "Idempotency key (default: a new UUID). Reuse it to retry safely.")
+    var key: String?
+    @Option(help: "Completeness measure, e.g. answered questions.")
+    var completeness: Double = 0
+    @Option(help: "File holding the response body (JSON); '-' for standard input.")
+    var body: String
+
+    func run() throws {
+        guard let k = ResponseKind(rawValue: kind) else { throw ValidationError("--kind must be partial, submitted or paper") }
+        let data = body == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: body))
+        let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
+        defer { store.close() }
+        let submission = Submission(
+            householdID: household, kind: k, channel: k == .paper ? .paper : .online, receivedAt: Date(),
+            schemaHash: schemaHash, idempotencyKey: key ?? UUID().uuidString, completeness: completeness, body: data)
+        let box = ResultBox()
+        store.submit(submission) { box.set($0) }
+        let receipt = try box.wait().get()
+        print("\(receipt.receiptID) shard=\(receipt.shard) version=\(receipt.version)\(receipt.isReplay ? " (retry: already stored)" : "")")
+    }
+}
+
+/// Waits for one callback result (the CLI is synchronous).
+final class ResultBox: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var result: Result<Receipt, StoreError>?
+    func set(_ r: Result<Receipt, StoreError>) {
+        result = r
+        semaphore.signal()
+    }
+    func wait() -> Result<Receipt, StoreError> {
+        semaphore.wait()
+        return result!
+    }
+}

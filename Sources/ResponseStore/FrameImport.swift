@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+
+/// One rejected row of a frame import.
+public struct FrameRowError: Sendable, Hashable, CustomStringConvertible {
+    /// The 1-based line of the file on which the row starts.
+    public var line: Int
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// A frame import that was refused. Nothing was imported.
+public struct FrameImportError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    public var file: String
+    /// The rejected rows, at most ``reportLimit`` of them, in line order.
+    public var errors: [FrameRowError]
+    /// The total number of rejected rows (may exceed `errors.count`).
+    public var totalErrors: Int
+    public static let reportLimit = 1000
+
+    public var description: String {
+        var s = "\(file): \(totalErrors) bad row\(totalErrors == 1 ? "" : "s"); nothing was imported. Fix the rows and import the whole file again.\n"
+        s += errors.map { "  " + $0.description }.joined(separator: "\n")
+        if totalErrors > errors.count { s += "\n  … and \(totalErrors - errors.count) more" }
+        return s
+    }
+
+    public var errorDescription: String? { description }
+}
+
+/// The outcome of a successful import.
+public struct FrameImportSummary: Sendable {
+    public var households: Int
+    public var localAuthorities: Int
+}
+
+extension AddressFrame {
+    /// Imports a frame CSV file: all rows or none.
+    ///
+    /// The file starts with the header
+    /// `household_id,address_line_1,address_line_2,address_line_3,postcode,output_area,lsoa,local_authority`
+    /// (columns may come in any order). Each row is checked:
+    ///
+    /// - the number of fields matches the header;
+    /// - `household_id` is 1–32 letters, digits, `-` or `_`, and is not
+    ///   repeated in the file or already in the frame;
+    /// - `address_line_1` is not empty;
+    /// - `postcode` is a UK postcode (normalised to `AA9A 9AA` form);
+    /// - `output_area`, `lsoa` and `local_authority` are GSS codes (a
+    ///   letter and 8 digits).
+    ///
+    /// Every bad row is reported with its line number in a
+    /// ``FrameImportError``, and then nothing is imported. Otherwise all rows
+    /// are inserted in one transaction.
+    @discardableResult
+    public func importCSV(at url: URL) throws -> FrameImportSummary {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw FrameImportError(file: url.path, errors: [FrameRowError(line: 0, message: "cannot read the file")], totalErrors: 1)
+        }
+        return try importCSV(data, name: url.path)
+    }
+
+    /// Imports frame CSV content; see ``importCSV(at:)``.
+    @discardableResult
+    public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
+        let (records, syntaxErrors) = CSV.parse(data)
+        var errors = syntaxErrors.map { FrameRowError(line: $0.line, message: $0.message) }
+        var households: [Household] = []
+        guard let header = records.first else {
+            errors.append(FrameRowError(line: 1, message: "empty file: expected the header \(Household.csvHeader.joined(separator: ","))"))
+            throw FrameImportError(file: name, errors: errors, totalErrors: errors.count)
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var column: [String: Int] = [:]
+        for (i, n) in names.enumerated() { column[n] = i }
+        let missing = Household.csvHeader.filter { column[$0] == nil }
+        let unknown = names.filter { !Household.csvHeader.contains($0) }
+        if !missing.isEmpty || !unknown.isEmpty || names.count != Set(names).count {
+            var msg = "bad header"
+            if !missing.isEmpty { msg += "; missing column(s) \(missing.joined(separator: ", "))" }
+            if !unknown.isEmpty { msg += "; unknown column(s) \(unknown.joined(separator: ", "))" }
+            if names.count != Set(names).count { msg += "; repeated column(s)" }
+            msg += ". Expected: \(Household.csvHeader.joined(separator: ","))"
+            errors.append(FrameRowError(line: header.line, message: msg))
+            throw FrameImportError(file: name, errors: errors.sorted { $0.line < $1.line }, totalErrors: errors.count)
+        }
+        let existing = Set(try queue.read { try String.fetchAll($0, sql: "SELECT household_id FROM household") })
+        var seen: [String: Int] = [:]
+        households.reserveCapacity(records.count)
+        for record in records.dropFirst() {
+            let f = record.fields
+            guard f.count == names.count else {
+                errors.append(FrameRowError(line: record.line, message: "\(f.count) fields, expected \(names.count)"))
+                continue
+            }
+            func value(_ c: String) -> String { f[column[c]!].trimmingCharacters(in: .whitespaces) }
+            var problems: [String] = []
+            let id = value("household_id")
+            if !FrameValidation.isHouseholdID(id) {
+                problems.append(id.isEmpty ? "household_id is empty" : "household_id '\(id)' must be 1-32 letters, digits, '-' or '_'")
+            } else if let first = seen[id] {
+                problems.append("household_id \(id) repeats line \(first)")
+            } else if existing.contains(id) {
+                problems.append("household_id \(id) is already in the frame")
+            }
+            if !id.isEmpty && seen[id] == nil { seen[id] = record.line }
+            let line1 = value("address_line_1")
+            if line1.isEmpty { problems.append("address_line_1 is empty") }
+            let postcode = FrameValidation.normalizedPostcode(value("postcode"))
+            if postcode == nil { problems.append("postcode '\(value("postcode"))' is not a UK postcode") }
+            for c in ["output_area", "lsoa", "local_authority"] where !FrameValidation.isGSSCode(value(c)) {
+                problems.append("\(c) '\(value(c))' is not a GSS code (a letter and 8 digits, e.g. E00123456)")
+            }
+            if !problems.isEmpty {
+                errors.append(FrameRowError(line: record.line, message: problems.joined(separator: "; ")))
+                continue
+            }
+            households.append(Household(
+                householdID: id, addressLine1: line1, addressLine2: value("address_line_2"),
+                addressLine3: value("address_line_3"), postcode: postcode!, outputArea: value("output_area"),
+                lsoa: value("lsoa"), localAuthority: value("local_authority")))
+        }
+        if !errors.isEmpty {
+            errors.sort { $0.line < $1.line }
+            throw FrameImportError(file: name, errors: Array(errors.prefix(FrameImportError.reportLimit)), totalErrors: errors.count)
+        }
+        try insert(households)
+        return FrameImportSummary(households: households.count,
+                                  localAuthorities: Set(households.map(\.localAuthority)).count)
+    }
+
+    /// Inserts households in one transaction.
+    func insert(_ households: [Household]) throws {
+        try queue.write { db in
+            let stmt = try db.makeStatement(sql: """
+                INSERT INTO household (household_id, address_line_1, address_line_2, address_line_3,
+                                       postcode, output_area, lsoa, local_authority)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for h in households {
+                stmt.setUncheckedArguments(StatementArguments(h.csvFields))
+                try stmt.execute()
+            }
+        }
+    }
+}
+
+/// Field checks for frame rows.
+public enum FrameValidation {
+    /// 1–32 ASCII letters, digits, `-` or `_`.
+    public static func isHouseholdID(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 32 && s.utf8.allSatisfy { b in
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
+        }
+    }
+
+    /// A GSS code: an uppercase letter and eight digits.
+    public static func isGSSCode(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        return b.count == 9 && b[0] >= 65 && b[0] <= 90 && b[1...].allSatisfy { $0 >= 48 && $0 <= 57 }
+    }
+
+    /// The postcode in normal form (`SW1A 1AA`), or nil when it is not a UK
+    /// postcode. Accepts any case and spacing.
+    public static func normalizedPostcode(_ s: String) -> String? {
+        let compact = s.uppercased().filter { !$0.isWhitespace }
+        let c = Array(compact.utf8)
+        guard c.count >= 5 && c.count <= 7 else { return nil }
+        func letter(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+        func digit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        // Inward code: digit letter letter.
+        let inward = c.suffix(3)
+        let i = Array(inward)
+        guard digit(i[0]), letter(i[1]), letter(i[2]) else { return nil }
+        // Outward code: A9, A99, AA9, AA99, A9A, AA9A.
+        let o = Array(c.prefix(c.count - 3))
+        let ok: Bool
+        switch o.count {
+        case 2: ok = letter(o[0]) && digit(o[1])
+        case 3: ok = letter(o[0]) && ((digit(o[1]) && (digit(o[2]) || letter(o[2]))) || (letter(o[1]) && digit(o[2])))
+        case 4: ok = letter(o[0]) && letter(o[1]) && digit(o[2]) && (digit(o[3]) || letter(o[3]))
+        default: ok = false
+        }
+        guard ok else { return nil }
+        return String(decoding: o, as: UTF8.self) + " " + String(decoding: i, as: UTF8.self)
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+
+/// The single writer of one shard, with group commit.
+///
+/// Each shard has exactly one writer: a dedicated thread that waits for
+/// submissions, drains *all* pending ones (up to ``StoreOptions/maxBatchSize``)
+/// into one `BEGIN IMMEDIATE … COMMIT` transaction, and only after the COMMIT
+/// has returned calls each submission's completion with its receipt. While a
+/// transaction is being written and synced, new submissions queue up and form
+/// the next batch, so the cost of each fsync is shared by every submission
+/// that arrived during the previous one.
+///
+/// If a transaction fails because one submission violates a constraint, the
+/// batch is retried one submission per transaction so that only the bad one
+/// fails. Any other failure (disk full, I/O error) fails the whole batch:
+/// nothing of it was committed.
+final class ShardWriter: @unchecked Sendable {
+    typealias Completion = @Sendable (Result<Receipt, StoreError>) -> Void
+
+    struct Pending {
+        var submission: Submission
+        var receivedAtMicros: Int64
+        var completion: Completion
+    }
+
+    let index: Int
+    let path: String
+    let pool: DatabasePool
+    private let maxBatchSize: Int
+    private let condition = NSCondition()
+    private var pending: [Pending] = []
+    private var stopping = false
+    private var finished = false
+    private var thread: Thread?
+
+    init(index: Int, path: String, pool: DatabasePool, maxBatchSize: Int) {
+        self.index = index
+        self.path = path
+        self.pool = pool
+        self.maxBatchSize = max(1, maxBatchSize)
+        // The thread holds the writer strongly until `stop()` ends it.
+        let thread = Thread { self.run() }
+        thread.name = "census-shard-writer-\(index)"
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues a submission. The completion is called on the writer thread
+    /// after the transaction that stored it has committed (or failed).
+    func enqueue(_ submission: Submission, completion: @escaping Completion) {
+        let micros = Int64((submission.receivedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        condition.lock()
+        if stopping {
+            condition.unlock()
+            completion(.failure(.closed))
+            return
+        }
+        pending.append(Pending(submission: submission, receivedAtMicros: micros, completion: completion))
+        if pending.count == 1 { condition.signal() }
+        condition.unlock()
+    }
+
+    /// Stops accepting submissions, commits the pending ones, and waits for
+    /// the writer thread to finish.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty && !stopping { condition.wait() }
+            if pending.isEmpty && stopping {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            var batch: [Pending]
+            if pending.count <= maxBatchSize {
+                batch = []
+                batch.reserveCapacity(pending.count)
+                swap(&batch, &pending)
+            } else {
+                batch = Array(pending.prefix(maxBatchSize))
+                pending.removeFirst(maxBatchSize)
+            }
+            condition.unlock()
+
+            let results = write(batch)
+            for (p, r) in zip(batch, results) { p.completion(r) }
+        }
+    }
+
+    /// Writes a batch in one transaction. Returns one result per submission.
+    private func write(_ batch: [Pending]) -> [Result<Receipt, StoreError>] {
+        do {
+            var receipts: [Receipt] = []
+            receipts.reserveCapacity(batch.count)
+            let shard = index
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    let insert = try db.cachedStatement(sql: """
+                        INSERT INTO response_version
+                          (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (household_id, idempotency_key) DO NOTHING
+                        """)
+                    let lookup = try db.cachedStatement(sql: """
+                        SELECT id, received_at FROM response_version
+                        WHERE household_id = ? AND idempotency_key = ?
+                        """)
+                    for p in batch {
+                        let s = p.submission
+                        insert.setUncheckedArguments([
+                            s.householdID, s.kind.rawValue, s.channel.rawValue, p.receivedAtMicros,
+                            s.schemaHash, s.idempotencyKey, s.completeness, s.body,
+                        ])
+                        try insert.execute()
+                        if db.changesCount == 1 {
+                            receipts.append(Receipt(
+                                shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,
+                                receivedAt: Date(timeIntervalSince1970: Double(p.receivedAtMicros) / 1_000_000),
+                                isReplay: false))
+                        } else {
+                            guard let row = try Row.fetchOne(lookup, arguments: [s.householdID, s.idempotencyKey]) else {
+                                throw StoreError.shardFailure(shard: shard, path: path, reason: "idempotency conflict without a stored row")
+                            }
+                            let micros: Int64 = row["received_at"]
+                            receipts.append(Receipt(
+                                shard: shard, version: row["id"], householdID: s.householdID,
+                                receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
+                                isReplay: true))
+                        }
+                    }
+                    return .commit
+                }
+            }
+            return receipts.map { .success($0) }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && batch.count > 1 {
+            // Isolate the offending submission(s): one transaction each.
+            return batch.flatMap { write([$0]) }
+        } catch {
+            let mapped = ShardFile.mapError(error, shard: index, path: path)
+            return Array(repeating: .failure(mapped), count: batch.count)
+        }
+    }
+}

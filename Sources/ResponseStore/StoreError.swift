@@ -1,0 +1,76 @@
+import Foundation
+
+/// Errors of the response store.
+///
+/// Every error about a file names the file and says what to do. Shard errors
+/// only affect the households of that shard: the rest of the store keeps
+/// working (see ``ResponseStore/shardStatus``).
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// The store directory has no manifest.
+    case manifestMissing(path: String)
+    /// The manifest cannot be read or is not a census store manifest.
+    case manifestInvalid(path: String, reason: String)
+    /// A store already exists where one was to be created.
+    case alreadyExists(path: String)
+    /// The manifest uses a shard function this build does not implement.
+    case unsupportedShardFunction(path: String, name: String)
+    /// A shard file listed in the manifest does not exist.
+    case shardMissing(shard: Int, path: String)
+    /// A shard file is not a readable SQLite database, or failed its check.
+    case shardCorrupt(shard: Int, path: String, reason: String)
+    /// A shard file, or its directory, is not writable.
+    case shardReadOnly(shard: Int, path: String)
+    /// A shard file does not match the manifest or this build's schema.
+    case schemaMismatch(shard: Int, path: String, reason: String)
+    /// Any other SQLite failure on a shard.
+    case shardFailure(shard: Int, path: String, reason: String)
+    /// The submission's questionnaire schema hash is not accepted by the manifest.
+    case unknownQuestionnaireSchema(hash: String, accepted: [String])
+    /// The submission is malformed (empty household id or idempotency key…).
+    case invalidSubmission(reason: String)
+    /// The store was closed.
+    case closed
+
+    /// A message naming the file and the remedy.
+    public var description: String {
+        switch self {
+        case .manifestMissing(let path):
+            return "no store manifest at \(path). Create a store with `census store init --shards N --dir DIR`, or pass the directory that holds manifest.json."
+        case .manifestInvalid(let path, let reason):
+            return "store manifest \(path) is unreadable: \(reason). Restore manifest.json from backup; do not edit it by hand."
+        case .alreadyExists(let path):
+            return "a store already exists at \(path); refusing to overwrite it. Choose an empty directory."
+        case .unsupportedShardFunction(let path, let name):
+            return "store manifest \(path) uses shard function '\(name)', but this build only knows '\(ShardFunction.name)'. Use the census build that created the store."
+        case .shardMissing(let shard, let path):
+            return "shard \(shard) is missing: \(path) does not exist. Restore the file from backup (do not create an empty one: its households' responses would be lost). Other shards are unaffected."
+        case .shardCorrupt(let shard, let path, let reason):
+            return "shard \(shard) at \(path) is corrupt or not a shard database (\(reason)). Stop writers, restore the file from backup or recover it with `sqlite3 \(path) .recover`, then run `census store check`. Other shards are unaffected."
+        case .shardReadOnly(let shard, let path):
+            return "shard \(shard) at \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; its households cannot be written until then. Other shards are unaffected."
+        case .schemaMismatch(let shard, let path, let reason):
+            return "shard \(shard) at \(path) does not match: \(reason). Use the census build and manifest that created this store; do not copy shard files between stores."
+        case .shardFailure(let shard, let path, let reason):
+            return "shard \(shard) at \(path) failed: \(reason). The transaction was rolled back; nothing was half-written. Retry, then run `census store check`."
+        case .unknownQuestionnaireSchema(let hash, let accepted):
+            return "questionnaire schema \(hash) is not accepted by this store (accepted: \(accepted.joined(separator: ", "))). Add it with `census store accept-schema`."
+        case .invalidSubmission(let reason):
+            return "invalid submission: \(reason)"
+        case .closed:
+            return "the response store is closed"
+        }
+    }
+
+    public var errorDescription: String? { description }
+
+    /// The shard the error is about, if any.
+    public var shard: Int? {
+        switch self {
+        case .shardMissing(let s, _), .shardCorrupt(let s, _, _), .shardReadOnly(let s, _),
+             .schemaMismatch(let s, _, _), .shardFailure(let s, _, _):
+            return s
+        default:
+            return nil
+        }
+    }
+}

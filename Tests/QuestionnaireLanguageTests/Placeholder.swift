@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderQuestionnaireLanguageTests: XCTestCase { func testNothing() {} }

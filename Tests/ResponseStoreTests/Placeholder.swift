@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderResponseStoreTests: XCTestCase { func testNothing() {} }
