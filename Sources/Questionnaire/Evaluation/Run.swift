@@ -222,8 +222,22 @@ final class Run {
 
     /// `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
     static func isTimestamp(_ s: String) -> Bool {
-        let u = Array(s.utf8)
-        guard u.count >= 17, CalendarDate(iso: String(decoding: u[0..<10], as: UTF8.self)) != nil, u[10] == UInt8(ascii: "T") else { return false }
+        var s = s
+        return s.withUTF8 { isTimestamp($0) }
+    }
+
+    static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        func digits(_ a: Int, _ n: Int) -> Int? {
+            var v = 0
+            for k in a..<(a + n) {
+                guard u[k] >= 0x30, u[k] <= 0x39 else { return nil }
+                v = v * 10 + Int(u[k] - 0x30)
+            }
+            return v
+        }
+        guard u.count >= 17, u.count <= 40, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T"),
+            let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2), CalendarDate(year: y, month: m, day: d) != nil
+        else { return false }
         let last = u[u.count - 1]
         return last == UInt8(ascii: "Z") || (u.count >= 22 && (u[u.count - 6] == UInt8(ascii: "+") || u[u.count - 6] == UInt8(ascii: "-")))
     }

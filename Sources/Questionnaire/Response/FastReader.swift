@@ -223,8 +223,9 @@ extension Run {
             guard let v = c.plainString() else { return false }
             return c.equals(v, "online") || c.equals(v, "paper")
         case 2, 3:
-            guard let v = c.plainString(), let s = c.string(v) else { return false }
-            return Run.isTimestamp(s)
+            guard let v = c.plainString() else { return false }
+            // Timestamps that pass are ASCII, hence valid UTF-8.
+            return Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v]))
         case 4:
             guard let v = c.plainString(), let s = c.string(v), ev.schema.languages.contains(s) else { return false }
             if options.language == nil { language = s }
