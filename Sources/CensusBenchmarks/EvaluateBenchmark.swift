@@ -36,7 +36,7 @@ struct ValidateBenchmark: ParsableCommand {
     @Option(name: .long, help: "Validate this NDJSON file instead of generated households.")
     var file: String?
 
-    @Option(name: .long, help: "Only this phase: parse, tree (evaluate parsed trees), or bytes (parse + validate).")
+    @Option(name: .long, help: "Only this phase: parse (general parser), read (fast reader), tree (evaluate parsed trees), bytes (end to end).")
     var only: String?
 
     func validate() throws {
@@ -85,36 +85,63 @@ struct ValidateBenchmark: ParsableCommand {
         print("\(n) households, \(people) residents (mean \(String(format: "%.2f", Double(people) / Double(max(n, 1))))), \(bytes / 1024) KiB NDJSON, mean \(bytes / max(n, 1)) bytes")
         if generation > .zero { print("generated in \(format(generation)) (\(rate(n, generation)) households/s)") }
 
-        func timed(_ name: String, _ body: () -> Int) {
-            if let only, !(only == "parse" && name == "parse") && !(only == "tree" && name == "validate (tree)") && !(only == "bytes" && name == "parse + validate") { return }
+        // The whole stream as one buffer, split into lines inside every timed phase.
+        var ndjson: [UInt8] = []
+        ndjson.reserveCapacity(bytes + n)
+        for line in lines { ndjson += line; ndjson.append(UInt8(ascii: "\n")) }
+        func eachLine(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            ndjson.withUnsafeBufferPointer { all in
+                var start = 0
+                for k in 0..<all.count where all[k] == UInt8(ascii: "\n") {
+                    if k > start { body(UnsafeBufferPointer(rebasing: all[start..<k])) }
+                    start = k + 1
+                }
+            }
+        }
+        var results: [String: Duration] = [:]
+        func timed(_ key: String, _ name: String, _ body: () -> Int) {
+            if let only, only != key { return }
             var times: [Duration] = []
             var check = 0
             for _ in 0..<rounds { times.append(clock.measure { check = body() }) }
             times.sort()
             let best = times[0], median = times[times.count / 2]
-            print("\(name.padding(toLength: 18, withPad: " ", startingAt: 0)) best \(rate(n, best)) households/s (\(perItem(n, best)) each)   median \(rate(n, median)) households/s   [\(check)]")
+            results[key] = best
+            print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) best \(rate(n, best).evalPad(7)) hh/s (\(perItem(n, best)))   median \(rate(n, median).evalPad(7)) hh/s   [\(check)]")
         }
-        timed("parse") {
+        let session = evaluator.makeSession()
+        timed("parse", "NDJSON parse, general (JSONParser tree)") {
             var count = 0
-            for line in lines { if (try? JSONParser.parse(line)) != nil { count += 1 } }
+            eachLine { if (try? JSONParser.parse($0)) != nil { count += 1 } }
             return count
         }
-        timed("validate (tree)") {
+        timed("read", "NDJSON read, fast reader (bytes to frames)") {
+            var count = 0
+            eachLine { if session.readOnly(bytes: $0) { count += 1 } }
+            return count
+        }
+        timed("tree", "validate parsed trees (general path)") {
             var valid = 0
             for v in parsed where evaluator.evaluate(v).isValid { valid += 1 }
             return valid
         }
-        timed("parse + validate") {
+        timed("bytes", "parse + validate, end to end (fast path)") {
             var valid = 0
-            let session = evaluator.makeSession()
-            for line in lines where session.evaluate(bytes: line).isValid { valid += 1 }
+            eachLine { if session.evaluate(bytes: $0).isValid { valid += 1 } }
             return valid
         }
-        print("(bracketed: responses parsed / valid in the last round; one thread)")
+        if let read = results["read"], let both = results["bytes"] {
+            print("=> routing, checks and findings alone: about \(perItem(n, both - read)) per household")
+        }
+        print("(hh/s = households per second on one thread; bracketed: households parsed / read fast / valid in the last round)")
     }
 
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
     func rate(_ n: Int, _ d: Duration) -> String { String(Int(Double(n) / max(seconds(d), 1e-9))) }
     func perItem(_ n: Int, _ d: Duration) -> String { String(format: "%.1f µs", seconds(d) / Double(max(n, 1)) * 1e6) }
     func format(_ d: Duration) -> String { String(format: "%.2f s", seconds(d)) }
+}
+
+private extension String {
+    func evalPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

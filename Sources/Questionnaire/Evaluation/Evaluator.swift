@@ -498,6 +498,13 @@ public final class EvaluationSession {
         if let fast { return fast }
         return evaluator.evaluateGeneral(bytes: bytes, options: options)
     }
+
+    /// Benchmark hook: only the fast reader (bytes into frames), no routing or findings.
+    /// `false` when the response would need the general path.
+    public func readOnly(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        run.reset()
+        return run.readFast(bytes)
+    }
 }
 
 /// Levenshtein distance, giving up (returning `limit + 1`) when it exceeds `limit`.
