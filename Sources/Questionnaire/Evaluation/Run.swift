@@ -52,6 +52,17 @@ struct Frame {
         pairPerson.removeAll(keepingCapacity: true)
         pairOther.removeAll(keepingCapacity: true)
     }
+
+    /// Adds one instance (a roster member read from the response), with nothing answered.
+    mutating func appendInstance() {
+        count += 1
+        answers.append(contentsOf: repeatElement(Value.unknown, count: nQ))
+        present.append(contentsOf: repeatElement(0, count: nQ))
+        qState.append(contentsOf: repeatElement(0, count: nQ))
+        cState.append(contentsOf: repeatElement(0, count: nC))
+        dState.append(contentsOf: repeatElement(0, count: nD))
+        dValues.append(contentsOf: repeatElement(Value.unknown, count: nD))
+    }
 }
 
 /// One evaluation of one response.
@@ -157,8 +168,11 @@ final class Run {
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
-    func allocate() {
-        for (s, info) in ev.scopes.enumerated() {
+    func allocate() { allocate(kinds: nil) }
+
+    /// Allocates the frames of the scopes of the given kinds only (all when `nil`).
+    func allocate(kinds: Set<Evaluator.ScopeKind>?) {
+        for (s, info) in ev.scopes.enumerated() where kinds?.contains(info.kind) ?? true {
             let count: Int
             switch info.kind {
             case .household: count = 1

@@ -147,8 +147,11 @@ extension Run {
     func readFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var c = FastCursor(bytes)
         guard c.eat(UInt8(ascii: "{")) else { return false }
-        var spans: [TopSpan] = []
-        spans.reserveCapacity(48)
+        // One pass: household answers and roster members are decoded where they stand (member
+        // frames grow as members are read); pairs and confirmations, which need the roster
+        // sizes, are only located and read afterwards.
+        allocate(kinds: [.household, .member])
+        var deferred: [TopSpan] = []
         var sawChannel = false, sawSchema = false
         var seenReserved = 0
         if !c.eat(UInt8(ascii: "}")) {
@@ -156,45 +159,40 @@ extension Run {
                 guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let code = plan.topTable.lookup(bytes, key) else { return false }
                 c.ws()
                 let start = c.i
-                guard let n = c.skip() else { return false }
-                if code >= 300_000 {
+                if code < 100_000 {
+                    guard readAnswerFast(&c, scope: 0, instance: 0, local: code) else { return false }
+                } else if code < 200_000 {
+                    let r = code - 100_000
+                    guard !rosterPresent[r] else { return false }
+                    rosterPresent[r] = true
+                    guard readMembersFast(&c, roster: r) else { return false }
+                } else if code < 300_000 {
+                    guard !deferred.contains(where: { $0.code == code }), c.skip() != nil else { return false }
+                    deferred.append(TopSpan(code: code, start: start))
+                } else {
                     let bit = 1 << (code - 300_000)
                     if seenReserved & bit != 0 { return false }
                     seenReserved |= bit
-                } else if code >= 100_000 {
-                    if spans.contains(where: { $0.code == code }) { return false }
-                    if code < 200_000 {
-                        let r = code - 100_000
-                        rosterPresent[r] = true
-                        guard bytes[start] == UInt8(ascii: "["), n <= Run.hardMemberLimit else { return false }
-                        memberCount[r] = n
+                    if code == 300_005 {
+                        guard c.skip() != nil else { return false }
+                        deferred.append(TopSpan(code: code, start: start))
+                    } else {
+                        guard readReservedFast(code - 300_000, &c) else { return false }
                     }
+                    if code == 300_000 { sawSchema = true }
+                    if code == 300_001 { sawChannel = true }
                 }
-                if code == 300_000 { sawSchema = true }
-                if code == 300_001 { sawChannel = true }
-                spans.append(TopSpan(code: code, start: start))
             } while c.eat(UInt8(ascii: ","))
             guard c.eat(UInt8(ascii: "}")) else { return false }
         }
         c.ws()
         guard c.atEnd, sawSchema, sawChannel else { return false }
-        allocate()
-        // Envelope first (the language affects nothing here; messages are made later).
-        for span in spans where span.code >= 300_000 {
+        allocate(kinds: [.pair])
+        for span in deferred where span.code < 300_000 {
             c.i = span.start
-            guard readReservedFast(span.code - 300_000, &c) else { return false }
+            guard readPairsFast(&c, roster: span.code - 200_000) else { return false }
         }
-        for span in spans where span.code < 300_000 {
-            c.i = span.start
-            if span.code < 100_000 {
-                guard readAnswerFast(&c, scope: 0, instance: 0, local: span.code) else { return false }
-            } else if span.code < 200_000 {
-                guard readMembersFast(&c, roster: span.code - 100_000) else { return false }
-            } else {
-                guard readPairsFast(&c, roster: span.code - 200_000) else { return false }
-            }
-        }
-        for span in spans where span.code == 300_005 {
+        for span in deferred where span.code == 300_005 {
             c.i = span.start
             guard readConfirmationsFast(&c) else { return false }
         }
@@ -245,7 +243,9 @@ extension Run {
         if c.eat(UInt8(ascii: "]")) { return true }
         var m = 0
         repeat {
-            guard m < memberCount[r], c.eat(UInt8(ascii: "{")) else { return false }
+            guard m < Run.hardMemberLimit, c.eat(UInt8(ascii: "{")) else { return false }
+            frames[s].appendInstance()
+            memberCount[r] = m + 1
             if !c.eat(UInt8(ascii: "}")) {
                 repeat {
                     guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let q = table.lookup(c.b, key),
