@@ -196,6 +196,7 @@ final class EvaluatorTests: XCTestCase {
         var o = MiniCensus.couple()
         o["visitors"] = [["visitor_first_name": "Vic"]]
         has(evaluate(o), "not_applicable", "$.visitors")
+        XCTAssertEqual(evaluate(o).findings.count, 1, "the members of a roster that is not asked are not reported one by one")
         o["any_visitors"] = "yes"
         XCTAssertEqual(evaluate(o).findings, [])
         o["visitors"] = [["visitor_first_name": nil]]

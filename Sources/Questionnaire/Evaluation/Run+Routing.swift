@@ -202,11 +202,13 @@ extension Run {
         var applicableCount = 0, answeredCount = 0
         let schema = ev.schema
 
+        var skippedRoster = [Bool](repeating: false, count: ev.rosters.count)
         for (r, roster) in ev.rosters.enumerated() {
             let c = ev.containers[roster.container]
             let rosterApplies = containerApplies(roster.container, Ctx())
             let n = memberCount[r]
             if !rosterApplies {
+                skippedRoster[r] = true
                 if n > 0 {
                     add("not_applicable", .notApplicable, "$." + roster.id, Messages.text("not_applicable", language, [roster.id]), question: roster.id)
                 }
@@ -222,6 +224,8 @@ extension Run {
 
         for s in 0..<scopeCount {
             let info = ev.scopes[s]
+            // A roster that is not asked is reported once, as a whole, above.
+            if info.roster >= 0, skippedRoster[info.roster] { continue }
             let nQ = frames[s].nQ
             let nD = frames[s].nD
             for i in 0..<frames[s].count {
