@@ -320,6 +320,30 @@ final class FastReaderTests: XCTestCase {
         }
     }
 
+    /// Random byte edits of real households: never a crash, and both paths always agree.
+    func testFastReaderAgreesUnderRandomEdits() {
+        let generator = HouseholdGenerator(evaluator: ev, seed: 77)
+        var rng = SeededRandom(seed: 77)
+        let session = ev.makeSession()
+        let pieces = Array("\"{}[],:0123456789-.e nulltruefalse\\u00e9yesnootherdetailvalue".utf8)
+        for i in 0..<1500 {
+            var bytes = JSONWriter().bytes(generator.household(i % 60).response)
+            for _ in 0..<rng.int(1...3) {
+                let at = rng.int(0...(bytes.count - 1))
+                switch rng.int(0...3) {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(rng.pick(pieces), at: at)
+                case 2: bytes[at] = rng.pick(pieces)
+                default:
+                    let end = min(bytes.count, at + rng.int(1...40))
+                    bytes.insert(contentsOf: bytes[at..<end], at: at)
+                }
+            }
+            XCTAssertEqual(JSONWriter().string(session.evaluate(bytes: bytes).json), JSONWriter().string(ev.evaluateGeneral(bytes: bytes).json),
+                "edit \(i): \(String(decoding: bytes, as: UTF8.self).prefix(300))")
+        }
+    }
+
     func testFastReaderAgreesOnOddInputs() {
         let base = JSONWriter().string(HouseholdGenerator(evaluator: ev, seed: 1).household(3).response)
         let variants = [

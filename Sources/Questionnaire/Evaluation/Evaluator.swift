@@ -472,7 +472,7 @@ public final class Evaluator: @unchecked Sendable {
         var best: (String, Int)?
         for c in candidates {
             let d = editDistance(key, c, limit: 3)
-            if d <= max(1, min(3, key.count / 3)), best == nil || d < best!.1 { best = (c, d) }
+            if d <= max(1, min(3, key.count / 3)), best == nil || d < best!.1 || (d == best!.1 && c < best!.0) { best = (c, d) }
         }
         return best?.0
     }

@@ -149,7 +149,9 @@ final class Run {
         }
         allocate()
 
-        for (key, value) in top {
+        // Keys in sorted order: findings must not depend on dictionary iteration order.
+        for key in top.keys.sorted() {
+            let value = top[key]!
             switch ev.topKeys[key] {
             case .reserved?: readReserved(key, value)
             case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
@@ -269,7 +271,8 @@ final class Run {
                 add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
                 continue
             }
-            for (key, v) in member {
+            for key in member.keys.sorted() {
+                let v = member[key]!
                 if let q = index[key] {
                     decode(v, scope: s, instance: i, local: q)
                 } else {
@@ -306,7 +309,8 @@ final class Run {
                 continue
             }
             frames[s].responseIndex[instance] = k
-            for (key, v) in pair where key != "person" && key != "other" {
+            for key in pair.keys.sorted() where key != "person" && key != "other" {
+                let v = pair[key]!
                 if let q = index[key] {
                     decode(v, scope: s, instance: instance, local: q)
                 } else {
@@ -322,7 +326,8 @@ final class Run {
             add("invalid_confirmation", .error, "$.confirmations", Messages.text("invalid_confirmation", language, ["expected an object of check id to confirmations"]))
             return
         }
-        for (checkId, v) in o {
+        for checkId in o.keys.sorted() {
+            let v = o[checkId]!
             let path = "$.confirmations.\(checkId)"
             guard let k = ev.checkIndex[checkId], ev.schema.checks[k].severity == .confirm else {
                 let hint = ev.suggestion(for: checkId, among: ev.schema.checks.filter { $0.severity == .confirm }.map(\.id)) ?? ""
@@ -498,7 +503,7 @@ final class Run {
             problem(s, i, q, "type", ["an address object", json.kindName])
             return false
         }
-        for key in o.keys where !["lines", "town", "postcode", "country"].contains(key) {
+        for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
             problem(s, i, q, "invalid_address", ["unknown field '\(key)'"], suffix: "." + key)
             return false
         }
