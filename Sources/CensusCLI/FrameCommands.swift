@@ -71,9 +71,8 @@ struct FrameGenerate: ParsableCommand {
         try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
         print("wrote \(frame.count) households to \(csvURL.path)")
         if !csvOnly {
-            let f = try AddressFrame.open(at: frameURL(out), create: true)
-            let summary = try f.importCSV(at: csvURL)
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(f.path)")
+            let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
+            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
         }
     }
 }
@@ -94,10 +93,9 @@ struct FrameImport: ParsableCommand {
     var out: String
 
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(out), create: true)
         do {
-            let summary = try f.importCSV(at: URL(fileURLWithPath: file))
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(f.path)")
+            let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
+            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
         } catch let e as FrameImportError {
             FileHandleOutput.stderr("error: " + e.description)
             throw ExitCode(65)

@@ -11,7 +11,7 @@ struct StoreCommand: ParsableCommand {
             records the shard count, the shard function (FNV-1a 64 of the household id, mod N) \
             and schema hashes, so every tool agrees where a household lives.
             """,
-        subcommands: [StoreInit.self, StoreCheck.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
+        subcommands: [StoreInit.self, StoreCheck.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
     )
 }
 
@@ -51,6 +51,42 @@ struct StoreCheck: ParsableCommand {
         let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
         print(report.description)
         if !report.isHealthy { throw ExitCode(1) }
+    }
+}
+
+struct StoreAcceptSchema: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "accept-schema",
+        abstract: "Add questionnaire schema hashes to the store's accepted list.",
+        discussion: """
+            The hash is the one `census compile` prints (sha256: and 64 hex digits). The manifest \
+            is replaced atomically; a hash already accepted is left as it is (running the command \
+            twice is harmless). A store created without --schema-hash accepts any schema: adding \
+            a hash to it needs --restrict, because from then on only listed schemas are accepted. \
+            Processes that have the store open read the manifest when they open it: restart them \
+            afterwards.
+            """
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+    @Flag(help: "Allow turning an accept-any store into one that accepts only the listed schemas.")
+    var restrict = false
+    @Argument(help: "Questionnaire schema hashes (sha256:…).")
+    var hashes: [String]
+
+    func validate() throws {
+        guard !hashes.isEmpty else { throw ValidationError("give at least one schema hash (sha256:…, as printed by `census compile`)") }
+    }
+
+    func run() throws {
+        let r = try ResponseStore.acceptQuestionnaireSchemas(hashes, at: URL(fileURLWithPath: dir), restrict: restrict)
+        for h in r.alreadyAccepted { print("already accepted: \(h)") }
+        for h in r.added { print("accepted: \(h)") }
+        if r.added.isEmpty {
+            print("nothing changed; the store accepts \(r.accepted.count) schema\(r.accepted.count == 1 ? "" : "s")")
+        } else {
+            print("the store now accepts \(r.accepted.count) schema\(r.accepted.count == 1 ? "" : "s"); restart processes that have it open to pick this up")
+        }
     }
 }
 

@@ -165,6 +165,10 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case unreadable(path: String, reason: String)
     case lettersFileExists(path: String)
     case unknownHousehold(String)
+    /// The frame CSV file cannot be read.
+    case unreadableCSV(path: String, reason: String)
+    /// A new frame file could not be created; nothing was left behind.
+    case cannotCreate(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -176,6 +180,10 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "the letters file \(path) already exists. Letters files are written once and never overwritten; choose a new file name."
         case .unknownHousehold(let id):
             return "household \(id) is not in the address frame."
+        case .unreadableCSV(let path, let reason):
+            return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
+        case .cannotCreate(let path, let reason):
+            return "cannot create the address frame \(path): \(reason). Nothing was imported and no frame file was left behind."
         }
     }
 

@@ -54,10 +54,90 @@ extension AddressFrame {
     /// are inserted in one transaction.
     @discardableResult
     public func importCSV(at url: URL) throws -> FrameImportSummary {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw FrameImportError(file: url.path, errors: [FrameRowError(line: 0, message: "cannot read the file")], totalErrors: 1)
+        try importCSV(AddressFrame.readCSV(url), name: url.path)
+    }
+
+    /// The bytes of a frame CSV file, or ``FrameError/unreadableCSV(path:reason:)``.
+    static func readCSV(_ url: URL) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw FrameError.unreadableCSV(path: url.path, reason: "no such file")
         }
-        return try importCSV(data, name: url.path)
+        if isDirectory.boolValue { throw FrameError.unreadableCSV(path: url.path, reason: "it is a directory") }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw FrameError.unreadableCSV(path: url.path, reason: "permission denied or read error")
+        }
+        return data
+    }
+
+    /// Imports a frame CSV file into the frame file at `frameURL`
+    /// (`census frame import`), creating the frame if it does not exist.
+    /// All or nothing, and nothing is left half-created:
+    ///
+    /// - The CSV is read and checked before anything is written.
+    /// - **New frame:** the frame is built in a temporary file beside
+    ///   `frameURL` (`.frame.sqlite.importing-…`), closed (which checkpoints
+    ///   its WAL into it), and only then linked to its final name, never over
+    ///   an existing file. On any failure the temporary file is removed, and
+    ///   so are the directories this call created: no empty `frame.sqlite` is
+    ///   left behind.
+    /// - **Existing frame:** the rows are inserted in one transaction, after
+    ///   every row has been checked; on failure the frame is unchanged.
+    ///
+    /// - throws: ``FrameImportError`` for bad rows, ``FrameError`` otherwise.
+    @discardableResult
+    public static func importCSV(at csv: URL, intoFrameAt frameURL: URL) throws -> FrameImportSummary {
+        let data = try readCSV(csv)
+        let fm = FileManager.default
+        if fm.fileExists(atPath: frameURL.path) {
+            let frame = try open(at: frameURL)
+            defer { try? frame.close() }
+            return try frame.importCSV(data, name: csv.path)
+        }
+
+        let dir = frameURL.deletingLastPathComponent()
+        var created: [String] = []
+        var d = dir
+        while !fm.fileExists(atPath: d.path), d.path != "/" {
+            created.append(d.path)
+            d = d.deletingLastPathComponent()
+        }
+        do {
+            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        } catch {
+            throw FrameError.cannotCreate(path: frameURL.path, reason: "cannot create the directory \(dir.path) (\(error.localizedDescription))")
+        }
+        let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
+        var published = false
+        defer {
+            for suffix in ["-wal", "-shm", "-journal"] { unlink(tmp.path + suffix) }
+            unlink(tmp.path)
+            if !published { for p in created { rmdir(p) } }  // innermost first; only empty ones go
+        }
+        let frame: AddressFrame
+        do {
+            frame = try open(at: tmp, create: true)
+        } catch {
+            throw FrameError.cannotCreate(path: frameURL.path, reason: "\(error)")
+        }
+        let summary: FrameImportSummary
+        do {
+            summary = try frame.importCSV(data, name: csv.path)
+            try frame.close()  // the last connection: SQLite checkpoints the WAL into the file
+        } catch {
+            try? frame.close()
+            throw error
+        }
+        if fm.fileExists(atPath: tmp.path + "-wal") {
+            throw FrameError.cannotCreate(path: frameURL.path, reason: "the new frame's write-ahead log was not checkpointed")
+        }
+        guard link(tmp.path, frameURL.path) == 0 else {
+            let reason = errno == EEXIST ? "another process created it meanwhile" : String(cString: strerror(errno))
+            throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
+        }
+        published = true
+        DurableFile.syncDirectory(dir)
+        return summary
     }
 
     /// Imports frame CSV content; see ``importCSV(at:)``.

@@ -38,7 +38,9 @@ import GRDB
 /// `submit` returns only after the transaction holding the submission has
 /// committed — with the default ``Durability/full``, after the write-ahead log
 /// has been fsynced. A retry with the same idempotency key stores nothing and
-/// returns the original receipt.
+/// returns the original receipt (``Receipt/isReplay``), or fails with
+/// ``StoreError/idempotencyConflict(householdID:idempotencyKey:receiptID:reason:)``
+/// when the retry is not the same save (another body, kind, channel or schema).
 ///
 /// ## Reading
 ///

@@ -99,10 +99,17 @@ final class ShardWriter: @unchecked Sendable {
     }
 
     /// Writes a batch in one transaction. Returns one result per submission.
+    ///
+    /// A submission whose idempotency key is already stored for its household
+    /// is a retry: nothing is written and the stored version's receipt is
+    /// returned with `isReplay`, provided the retry is the same save (same
+    /// body, kind, channel and schema hash). Otherwise it fails with
+    /// ``StoreError/idempotencyConflict(householdID:idempotencyKey:receiptID:reason:)``;
+    /// the rest of the batch is unaffected.
     private func write(_ batch: [Pending]) -> [Result<Receipt, StoreError>] {
         do {
-            var receipts: [Receipt] = []
-            receipts.reserveCapacity(batch.count)
+            var results: [Result<Receipt, StoreError>] = []
+            results.reserveCapacity(batch.count)
             let shard = index
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
@@ -113,7 +120,7 @@ final class ShardWriter: @unchecked Sendable {
                         ON CONFLICT (household_id, idempotency_key) DO NOTHING
                         """)
                     let lookup = try db.cachedStatement(sql: """
-                        SELECT id, received_at FROM response_version
+                        SELECT id, received_at, kind, channel, schema_hash, body FROM response_version
                         WHERE household_id = ? AND idempotency_key = ?
                         """)
                     for p in batch {
@@ -124,25 +131,32 @@ final class ShardWriter: @unchecked Sendable {
                         ])
                         try insert.execute()
                         if db.changesCount == 1 {
-                            receipts.append(Receipt(
+                            results.append(.success(Receipt(
                                 shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,
                                 receivedAt: Date(timeIntervalSince1970: Double(p.receivedAtMicros) / 1_000_000),
-                                isReplay: false))
+                                isReplay: false)))
                         } else {
                             guard let row = try Row.fetchOne(lookup, arguments: [s.householdID, s.idempotencyKey]) else {
                                 throw StoreError.shardFailure(shard: shard, path: path, reason: "idempotency conflict without a stored row")
                             }
+                            let version: Int64 = row["id"]
+                            if let reason = Self.difference(s, storedRow: row) {
+                                results.append(.failure(.idempotencyConflict(
+                                    householdID: s.householdID, idempotencyKey: s.idempotencyKey,
+                                    receiptID: Receipt.makeID(shard: shard, version: version), reason: reason)))
+                                continue
+                            }
                             let micros: Int64 = row["received_at"]
-                            receipts.append(Receipt(
-                                shard: shard, version: row["id"], householdID: s.householdID,
+                            results.append(.success(Receipt(
+                                shard: shard, version: version, householdID: s.householdID,
                                 receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
-                                isReplay: true))
+                                isReplay: true)))
                         }
                     }
                     return .commit
                 }
             }
-            return receipts.map { .success($0) }
+            return results
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT && batch.count > 1 {
             // Isolate the offending submission(s): one transaction each.
             return batch.flatMap { write([$0]) }
@@ -150,5 +164,20 @@ final class ShardWriter: @unchecked Sendable {
             let mapped = ShardFile.mapError(error, shard: index, path: path)
             return Array(repeating: .failure(mapped), count: batch.count)
         }
+    }
+
+    /// Why a retry is not the same save as the stored version, or nil when it
+    /// is. The time received and completeness are not compared: the server
+    /// stamps the time, and completeness is derived from the body.
+    static func difference(_ s: Submission, storedRow row: Row) -> String? {
+        let body: Data = row["body"]
+        if body != s.body { return "the body differs from the stored one (\(s.body.count) bytes now, \(body.count) stored)" }
+        let kind: String = row["kind"]
+        if kind != s.kind.rawValue { return "the kind is \(s.kind.rawValue), the stored version's is \(kind)" }
+        let channel: String = row["channel"]
+        if channel != s.channel.rawValue { return "the channel is \(s.channel.rawValue), the stored version's is \(channel)" }
+        let schema: String = row["schema_hash"]
+        if schema != s.schemaHash { return "the schema hash is \(s.schemaHash), the stored version's is \(schema)" }
+        return nil
     }
 }

@@ -26,6 +26,17 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case shardFailure(shard: Int, path: String, reason: String)
     /// The submission's questionnaire schema hash is not accepted by the manifest.
     case unknownQuestionnaireSchema(hash: String, accepted: [String])
+    /// A questionnaire schema hash given to `accept-schema` is not
+    /// `sha256:` and 64 lowercase hex digits.
+    case invalidSchemaHash(String)
+    /// `accept-schema` on a store whose accepted list is empty (any schema is
+    /// accepted) without `--restrict`: adding a hash would refuse all others.
+    case acceptsAnySchema(path: String)
+    /// A retry reused an idempotency key of the household for a *different*
+    /// save (another body, kind, channel or schema hash). Nothing was stored.
+    /// `receiptID` is the version stored under the key. An HTTP layer should
+    /// answer 409 Conflict (or 422): it is a client bug, retrying cannot help.
+    case idempotencyConflict(householdID: String, idempotencyKey: String, receiptID: String, reason: String)
     /// The submission is malformed (empty household id or idempotency key…).
     case invalidSubmission(reason: String)
     /// The store was closed.
@@ -53,7 +64,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
         case .shardFailure(let shard, let path, let reason):
             return "shard \(shard) at \(path) failed: \(reason). The transaction was rolled back; nothing was half-written. Retry, then run `census store check`."
         case .unknownQuestionnaireSchema(let hash, let accepted):
-            return "questionnaire schema \(hash) is not accepted by this store (accepted: \(accepted.joined(separator: ", "))). Add it with `census store accept-schema`."
+            return "questionnaire schema \(hash) is not accepted by this store (accepted: \(accepted.joined(separator: ", "))). If this form is meant to be collected, run `census store accept-schema --dir STORE_DIR \(hash)`, then restart the processes that have the store open."
+        case .invalidSchemaHash(let hash):
+            return "'\(hash)' is not a questionnaire schema hash: expected sha256: and 64 lowercase hex digits, as printed by `census compile` and `census demo`."
+        case .acceptsAnySchema(let path):
+            return "the store at \(path) accepts any questionnaire schema (its accepted list is empty), so there is nothing to add. To accept only listed schemas from now on, run `census store accept-schema --restrict --dir \(path) HASH…` with every schema still in use."
+        case .idempotencyConflict(let household, let key, let receipt, let reason):
+            return "idempotency key '\(key)' of household \(household) was already used for a different save (\(receipt)): \(reason). Nothing was stored. A retry must resend exactly the same request; a new save needs a new idempotency key."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
         case .closed:

@@ -59,9 +59,12 @@ public enum Channel: String, Sendable, Codable, CaseIterable, Hashable {
 ///
 /// The **idempotency key** is chosen by the client once per logical save and
 /// reused when the client retries. Within one household, a second submission
-/// with the same key stores nothing and returns the receipt of the first one
-/// (with ``Receipt/isReplay`` set). The store does not compare the bodies of
-/// the two attempts: the key alone identifies the save.
+/// with the same key stores nothing. If it is the same save — the same body
+/// (byte for byte), kind, channel and schema hash; the time received may
+/// differ — it returns the receipt of the first one with
+/// ``Receipt/isReplay`` set. Otherwise the key was reused for a different
+/// save, a client bug, and it fails with
+/// ``StoreError/idempotencyConflict(householdID:idempotencyKey:receiptID:reason:)``.
 public struct Submission: Sendable, Hashable {
     /// The household identifier, as in the address frame. Decides the shard.
     public var householdID: String

@@ -188,4 +188,53 @@ final class AddressFrameTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("census frame import"))
         }
     }
+
+    // MARK: - Import into a frame file: nothing half-created
+
+    func testFailedImportIntoNewDirectoryLeavesNothing() throws {
+        let root = try makeTempDirectory(self)
+        let out = root.appendingPathComponent("new/frame-dir")
+        let frameURL = out.appendingPathComponent(AddressFrame.fileName)
+        XCTAssertThrowsError(try AddressFrame.importCSV(at: fixtures.appendingPathComponent("frame-bad-rows.csv"), intoFrameAt: frameURL)) {
+            XCTAssertTrue($0 is FrameImportError, "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: frameURL.path))
+        // Not even the directories it made.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), [])
+
+        // An existing, empty directory stays empty.
+        XCTAssertThrowsError(try AddressFrame.importCSV(at: fixtures.appendingPathComponent("frame-bad-rows.csv"),
+                                                        intoFrameAt: root.appendingPathComponent(AddressFrame.fileName)))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), [])
+
+        // A missing CSV is its own error, and creates nothing either.
+        XCTAssertThrowsError(try AddressFrame.importCSV(at: root.appendingPathComponent("nope.csv"), intoFrameAt: frameURL)) {
+            guard case .unreadableCSV(let p, _)? = $0 as? FrameError else { return XCTFail("\($0)") }
+            XCTAssertTrue(p.hasSuffix("nope.csv"))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), [])
+    }
+
+    func testImportIntoNewFrameThenFailedImportKeepsItUnchanged() throws {
+        let out = try makeTempDirectory(self)
+        let frameURL = out.appendingPathComponent(AddressFrame.fileName)
+        let summary = try AddressFrame.importCSV(at: fixtures.appendingPathComponent("frame-small.csv"), intoFrameAt: frameURL)
+        XCTAssertEqual(summary.households, 250)
+        // Only the frame file: no temporary file, WAL or shm left.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [AddressFrame.fileName])
+        // (Not byte-compared: GRDB's WAL set-up writes to the header on every open.)
+        func contents() throws -> [Household] {
+            let f = try AddressFrame.open(at: frameURL)
+            defer { try? f.close() }
+            return try f.householdIDs().map { try f.household($0)! }
+        }
+        let before = try contents()
+
+        // Bad rows, a repeat of the same file (every id already present), a missing file.
+        for csv in ["frame-bad-rows.csv", "frame-small.csv", "missing.csv"] {
+            XCTAssertThrowsError(try AddressFrame.importCSV(at: fixtures.appendingPathComponent(csv), intoFrameAt: frameURL), csv)
+        }
+        XCTAssertEqual(try contents(), before)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path), [AddressFrame.fileName])
+    }
 }

@@ -44,8 +44,8 @@ final class ResponseStoreTests: XCTestCase {
         let store = try ResponseStore.create(at: dir, shardCount: 2)
         defer { store.close() }
         let first = try await store.submit(submission("H1", key: "k-1", body: "{\"a\":1}"))
-        // A retry, even with a later time and another body, returns the same receipt.
-        let retry = try await store.submit(submission("H1", at: 1_800_000_000, key: "k-1", body: "{\"a\":2}"))
+        // A retry of the same save, even at a later time, returns the same receipt.
+        let retry = try await store.submit(submission("H1", at: 1_800_000_000, key: "k-1", body: "{\"a\":1}"))
         XCTAssertEqual(retry.receiptID, first.receiptID)
         XCTAssertEqual(retry.version, first.version)
         XCTAssertEqual(retry.receivedAt, first.receivedAt)
@@ -65,6 +65,53 @@ final class ResponseStoreTests: XCTestCase {
         XCTAssertEqual(Set(receipts.map(\.receiptID)).count, 1)
         XCTAssertEqual(receipts.filter { !$0.isReplay }.count, 1)
         XCTAssertEqual(try store.versions(of: "H3").count, 1)
+    }
+
+    func testRetryWithSameKeyButDifferentSaveIsAConflict() async throws {
+        let dir = try makeTempDirectory(self)
+        let store = try ResponseStore.create(at: dir, shardCount: 2)
+        defer { store.close() }
+        let first = try await store.submit(submission("H1", kind: .partial, key: "k-1", body: "{\"a\":1}"))
+        let variants: [(Submission, String)] = [
+            (submission("H1", kind: .partial, key: "k-1", body: "{\"a\":2}"), "body"),
+            (submission("H1", kind: .submitted, key: "k-1", body: "{\"a\":1}"), "kind"),
+            (submission("H1", kind: .partial, key: "k-1", schema: "sha256:other", body: "{\"a\":1}"), "schema"),
+        ]
+        for (s, what) in variants {
+            do {
+                let r = try await store.submit(s)
+                XCTFail("a retry with a different \(what) was accepted as \(r)")
+            } catch {
+                guard case .idempotencyConflict(let h, let k, let receipt, let reason) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(h, "H1")
+                XCTAssertEqual(k, "k-1")
+                XCTAssertEqual(receipt, first.receiptID)
+                XCTAssertTrue(reason.contains(what), reason)
+                XCTAssertTrue(error.description.contains("k-1") && error.description.contains("H1"), error.description)
+            }
+        }
+        XCTAssertEqual(try store.versions(of: "H1").count, 1)
+        // The identical retry is still a replay of the original.
+        let replay = try await store.submit(submission("H1", kind: .partial, at: 1_800_000_000, key: "k-1", body: "{\"a\":1}"))
+        XCTAssertTrue(replay.isReplay)
+        XCTAssertEqual(replay.receiptID, first.receiptID)
+
+        // In one group commit, a conflicting retry fails alone; the others are stored.
+        let results = await withTaskGroup(of: (Int, Result<Receipt, StoreError>).self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    let s = i == 7 ? submission("H2", key: "k-0", body: "{\"other\":true}")
+                                   : submission("H2", key: "k-\(i)")
+                    do throws(StoreError) { return (i, .success(try await store.submit(s))) } catch { return (i, .failure(error)) }
+                }
+            }
+            return await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        let failures = results.filter { if case .failure = $0.value { return true } else { return false } }
+        // Exactly one of key k-0's two different saves lost (whichever came second).
+        XCTAssertEqual(failures.count, 1, "\(failures)")
+        XCTAssertTrue([0, 7].contains(failures.first!.key))
+        XCTAssertEqual(try store.versions(of: "H2").count, 39)
     }
 
     func testManyConcurrentSubmissionsAllAcknowledgedAndStored() async throws {

@@ -4,14 +4,14 @@ import Questionnaire
 /// thing that can start an item (`question`, `section`, `}` ...) and carries on, so one run
 /// finds every syntax error.
 struct Parser {
-    private var tokens: [Token]
-    private var position = 0
+    var tokens: [Token]
+    var position = 0
     private(set) var diagnostics: [Diagnostic] = []
     /// Language tags known before parsing, so that `name "Label"` in a choice list is not
     /// mistaken for a translation.
-    private let declaredLanguages: Set<String>
-    private var blockDepth = 0
-    private var expressionDepth = 0
+    let declaredLanguages: Set<String>
+    var blockDepth = 0
+    var expressionDepth = 0
 
     static let maximumExpressionDepth = 200
     static let maximumBlockDepth = 64
@@ -45,42 +45,42 @@ struct Parser {
 
     // MARK: - Tokens
 
-    private var current: Token { tokens[position] }
-    private var next: Token { tokens[min(position + 1, tokens.count - 1)] }
+    var current: Token { tokens[position] }
+    var next: Token { tokens[min(position + 1, tokens.count - 1)] }
 
     @discardableResult
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let t = tokens[position]
         if position < tokens.count - 1 { position += 1 }
         return t
     }
 
-    private var previousEnd: Int { position > 0 ? tokens[position - 1].span.end : 0 }
+    var previousEnd: Int { position > 0 ? tokens[position - 1].span.end : 0 }
 
-    private mutating func report(_ message: String, at span: Span, hint: String? = nil) {
+    mutating func report(_ message: String, at span: Span, hint: String? = nil) {
         guard diagnostics.count < Parser.maximumSyntaxErrors else { return }
         diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
     }
 
-    private mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Abort {
+    mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Abort {
         report(message, at: span ?? current.span, hint: hint)
         return Abort()
     }
 
-    private mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(Abort) -> Token {
+    mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(Abort) -> Token {
         guard current.isSymbol(symbol) else {
             throw fail("expected '\(symbol.rawValue)' \(context), found \(current.describe)")
         }
         return advance()
     }
 
-    private mutating func expectWord(_ word: String, _ context: String) throws(Abort) {
+    mutating func expectWord(_ word: String, _ context: String) throws(Abort) {
         guard current.isWord(word) else { throw fail("expected '\(word)' \(context), found \(current.describe)") }
         advance()
     }
 
     /// An identifier that is not a keyword.
-    private mutating func name(_ what: String) throws(Abort) -> Name {
+    mutating func name(_ what: String) throws(Abort) -> Name {
         guard let w = current.word else { throw fail("expected \(what), found \(current.describe)") }
         if Keyword.all.contains(w) {
             throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: "choose another name, such as '\(w)_1'")
@@ -89,13 +89,13 @@ struct Parser {
         return Name(text: w, span: t.span)
     }
 
-    private mutating func integer(_ what: String) throws(Abort) -> (Int, Span) {
+    mutating func integer(_ what: String) throws(Abort) -> (Int, Span) {
         guard case .integer(let i) = current.kind else { throw fail("expected \(what) (a whole number), found \(current.describe)") }
         return (i, advance().span)
     }
 
     /// Skips to something that can start an item at this nesting level, skipping whole blocks.
-    private mutating func synchronize() {
+    mutating func synchronize() {
         var depth = 0
         while current.kind != .end {
             if depth == 0, let w = current.word, Keyword.itemStarts.contains(w) { return }
@@ -146,7 +146,7 @@ struct Parser {
     }
 
     /// Items until a closing `}` (left for the caller) or the end of the file.
-    private mutating func parseItems() -> [Item] {
+    mutating func parseItems() -> [Item] {
         var items: [Item] = []
         while current.kind != .end && !current.isSymbol(.rightBrace) {
             if diagnostics.count >= Parser.maximumSyntaxErrors {
@@ -165,7 +165,7 @@ struct Parser {
         return items
     }
 
-    private mutating func parseItem() throws(Abort) -> Item {
+    mutating func parseItem() throws(Abort) -> Item {
         let start = current.span
         guard let word = current.word else {
             throw fail("expected a question, section, page, roster, let, check or choice list, found \(current.describe)")
@@ -221,13 +221,13 @@ struct Parser {
 
     // MARK: - Text
 
-    private func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
+    func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
         return strict ? declaredLanguages.contains(w) : true
     }
 
     /// `"text" cy "testun" ...`. In choice lists only declared languages count as tags.
-    private mutating func parseText(_ what: String, strictTags: Bool = false) throws(Abort) -> TextNode {
+    mutating func parseText(_ what: String, strictTags: Bool = false) throws(Abort) -> TextNode {
         guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
         let first = advance()
         var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
@@ -243,14 +243,14 @@ struct Parser {
 
     // MARK: - Choices
 
-    private mutating func parseChoices() throws(Abort) -> ChoicesDecl {
+    mutating func parseChoices() throws(Abort) -> ChoicesDecl {
         let start = advance().span
         let n = try name("a name for the choice list")
         let (options, end) = try parseOptionBlock()
         return ChoicesDecl(name: n, options: options, span: start.to(end))
     }
 
-    private mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
+    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
         _ = try expect(.leftBrace, "to open the list of options")
         var options: [OptionDecl] = []
         while !current.isSymbol(.rightBrace) && current.kind != .end {
@@ -269,7 +269,7 @@ struct Parser {
         return (options, end)
     }
 
-    private mutating func parseOption() throws(Abort) -> OptionDecl {
+    mutating func parseOption() throws(Abort) -> OptionDecl {
         let n = try name("an option name")
         let label = try parseText("the option's label", strictTags: true)
         var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
@@ -295,7 +295,7 @@ struct Parser {
 
     // MARK: - Blocks
 
-    private mutating func parseBlock() throws(Abort) -> BlockDecl {
+    mutating func parseBlock() throws(Abort) -> BlockDecl {
         let keywordToken = advance()
         let keyword = keywordToken.word!
         let n = try name("a name for the \(keyword)")
@@ -353,7 +353,7 @@ struct Parser {
 
     // MARK: - Questions
 
-    private mutating func parseQuestion() throws(Abort) -> QuestionDecl {
+    mutating func parseQuestion() throws(Abort) -> QuestionDecl {
         let start = advance().span
         let n = try name("a name for the question")
         _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
@@ -389,7 +389,7 @@ struct Parser {
         return q
     }
 
-    private func startsRange(_ t: Token) -> Bool {
+    func startsRange(_ t: Token) -> Bool {
         switch t.kind {
         case .integer, .decimal, .date, .monthYear, .duration: return true
         case .symbol(let s): return s == .minus || s == .leftParen
@@ -400,7 +400,7 @@ struct Parser {
 
     static let answerTypeNames = ["text", "integer", "decimal", "date", "month_year", "one_of", "any_of", "yes_no", "address"]
 
-    private mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
+    mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
         guard startsRange(current) else { return (nil, nil) }
         let low = try parseExpression()
         _ = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
@@ -408,7 +408,7 @@ struct Parser {
         return (low, high)
     }
 
-    private mutating func parseAnswerType() throws(Abort) -> AnswerTypeSyntax {
+    mutating func parseAnswerType() throws(Abort) -> AnswerTypeSyntax {
         guard let word = current.word else { throw fail("expected an answer type, found \(current.describe)") }
         let t = advance()
         switch word {
@@ -465,7 +465,7 @@ struct Parser {
 
     // MARK: - Checks
 
-    private mutating func parseCheck() throws(Abort) -> CheckDecl {
+    mutating func parseCheck() throws(Abort) -> CheckDecl {
         let keyword = advance()
         let severity: Check.Severity = keyword.isWord("error") ? .error : keyword.isWord("warning") ? .warning : .confirm
         let n = try name("a name for the check")
@@ -491,193 +491,5 @@ struct Parser {
             report("check '\(n.text)' has no message", at: n.span, hint: "add the message shown when it fires, as a string")
         }
         return check
-    }
-
-    // MARK: - Expressions
-
-    mutating func parseExpression() throws(Abort) -> Expr {
-        expressionDepth += 1
-        defer { expressionDepth -= 1 }
-        if expressionDepth > Parser.maximumExpressionDepth {
-            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep",
-                hint: "split it into derived values with 'let'")
-        }
-        return try parseOr()
-    }
-
-    private mutating func combine(_ op: Expression.BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span) throws(Abort) -> Expr {
-        let depth = max(l.depth, r.depth) + 1
-        if depth > Parser.maximumExpressionDepth {
-            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep", at: opSpan,
-                hint: "split it into derived values with 'let'")
-        }
-        return Expr(kind: .binary(op, l, r, opSpan: opSpan), span: l.span.to(r.span), depth: depth)
-    }
-
-    private mutating func parseOr() throws(Abort) -> Expr {
-        var left = try parseAnd()
-        while current.isWord("or") {
-            let op = advance().span
-            left = try combine(.or, left, try parseAnd(), op)
-        }
-        return left
-    }
-
-    private mutating func parseAnd() throws(Abort) -> Expr {
-        var left = try parseNot()
-        while current.isWord("and") {
-            let op = advance().span
-            left = try combine(.and, left, try parseNot(), op)
-        }
-        return left
-    }
-
-    private mutating func parseNot() throws(Abort) -> Expr {
-        if current.isWord("not") {
-            let start = advance().span
-            expressionDepth += 1
-            defer { expressionDepth -= 1 }
-            if expressionDepth > Parser.maximumExpressionDepth {
-                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
-            }
-            let inner = try parseNot()
-            return Expr(kind: .not(inner), span: start.to(inner.span), depth: inner.depth + 1)
-        }
-        return try parseComparison()
-    }
-
-    private static let comparisons: [Token.Symbol: Expression.BinaryOperator] = [
-        .equalEqual: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessOrEqual, .greater: .greater,
-        .greaterEqual: .greaterOrEqual,
-    ]
-
-    private mutating func parseComparison() throws(Abort) -> Expr {
-        let left = try parseAdditive()
-        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
-            let opSpan = advance().span
-            let right = try parseAdditive()
-            let result = try combine(op, left, right, opSpan)
-            if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
-                throw fail("comparisons cannot be chained", hint: "write 'a < b and b < c'")
-            }
-            return result
-        }
-        if current.isSymbol(.equal) {
-            throw fail("'=' is not a comparison", hint: "use '==' to compare")
-        }
-        if current.isWord("in") || (current.isWord("not") && next.isWord("in")) {
-            let negated = current.isWord("not")
-            if negated { advance() }
-            advance()
-            _ = try expect(.leftBracket, "after 'in' (x in [a, b])")
-            var items: [Expr] = []
-            if !current.isSymbol(.rightBracket) {
-                items.append(try parseAdditive())
-                while current.isSymbol(.comma) {
-                    advance()
-                    items.append(try parseAdditive())
-                }
-            }
-            let end = try expect(.rightBracket, "to close the list")
-            let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
-            return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)
-        }
-        if current.isWord("contains") {
-            let op = advance().span
-            return try combine(.contains, left, try parseAdditive(), op)
-        }
-        if current.isWord("is") {
-            advance()
-            let negated = current.isWord("not")
-            if negated { advance() }
-            guard current.isWord("answered") else { throw fail("expected 'answered' after 'is' (x is answered)") }
-            let end = advance().span
-            return Expr(kind: .answered(left, negated: negated), span: left.span.to(end), depth: left.depth + 1)
-        }
-        return left
-    }
-
-    private mutating func parseAdditive() throws(Abort) -> Expr {
-        var left = try parseMultiplicative()
-        while current.isSymbol(.plus) || current.isSymbol(.minus) {
-            let t = advance()
-            left = try combine(t.isSymbol(.plus) ? .add : .subtract, left, try parseMultiplicative(), t.span)
-        }
-        return left
-    }
-
-    private mutating func parseMultiplicative() throws(Abort) -> Expr {
-        var left = try parseUnary()
-        while current.isSymbol(.star) || current.isSymbol(.slash) {
-            let t = advance()
-            left = try combine(t.isSymbol(.star) ? .multiply : .divide, left, try parseUnary(), t.span)
-        }
-        return left
-    }
-
-    private mutating func parseUnary() throws(Abort) -> Expr {
-        if current.isSymbol(.minus) {
-            let start = advance().span
-            expressionDepth += 1
-            defer { expressionDepth -= 1 }
-            if expressionDepth > Parser.maximumExpressionDepth {
-                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
-            }
-            let inner = try parseUnary()
-            switch inner.kind {
-            case .integer(let i): return Expr(kind: .integer(-i), span: start.to(inner.span))
-            case .decimal(let d): return Expr(kind: .decimal(-d), span: start.to(inner.span))
-            case .duration(let d): return Expr(kind: .duration(d.negated), span: start.to(inner.span))
-            default: return Expr(kind: .negate(inner), span: start.to(inner.span), depth: inner.depth + 1)
-            }
-        }
-        return try parsePrimary()
-    }
-
-    private mutating func parsePrimary() throws(Abort) -> Expr {
-        let t = current
-        switch t.kind {
-        case .integer(let i): advance(); return Expr(kind: .integer(i), span: t.span)
-        case .decimal(let d): advance(); return Expr(kind: .decimal(d), span: t.span)
-        case .string(let s): advance(); return Expr(kind: .string(s), span: t.span)
-        case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)
-        case .monthYear(let m): advance(); return Expr(kind: .monthYear(m), span: t.span)
-        case .duration(let d): advance(); return Expr(kind: .duration(d), span: t.span)
-        case .symbol(.leftParen):
-            advance()
-            var inner = try parseExpression()
-            let close = try expect(.rightParen, "to close '('")
-            inner.span = t.span.to(close.span)
-            return inner
-        case .word(let w):
-            if w == "true" || w == "false" { advance(); return Expr(kind: .bool(w == "true"), span: t.span) }
-            if w == "census_date" || w == "position" { advance(); return Expr(kind: .name(w), span: t.span) }
-            if Keyword.all.contains(w) {
-                throw fail("expected a value, found keyword '\(w)'")
-            }
-            advance()
-            if current.isSymbol(.leftParen) {
-                advance()
-                var args: [Expr] = []
-                if !current.isSymbol(.rightParen) {
-                    args.append(try parseExpression())
-                    while current.isSymbol(.comma) {
-                        advance()
-                        args.append(try parseExpression())
-                    }
-                }
-                let close = try expect(.rightParen, "to close the arguments of \(w)(...)")
-                let depth = args.reduce(0) { max($0, $1.depth) } + 1
-                return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
-            }
-            if current.isSymbol(.dot) {
-                advance()
-                let field = try name("a name after '.'")
-                return Expr(kind: .qualified(Name(text: w, span: t.span), field), span: t.span.to(field.span))
-            }
-            return Expr(kind: .name(w), span: t.span)
-        default:
-            throw fail("expected a value, found \(t.describe)")
-        }
     }
 }

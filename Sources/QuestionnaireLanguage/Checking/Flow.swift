@@ -1,0 +1,358 @@
+import Questionnaire
+
+/// The walk over the flow: blocks, questions and checks in document order, checking each
+/// against what is known at its place and lowering it to the schema.
+extension Checker {
+    // MARK: - The walk over the flow
+
+    func walk(_ items: [Item], _ w: Walk) {
+        var w = w
+        for item in items {
+            switch item {
+            case .version, .title, .languages, .censusDate:
+                if w.container != nil {
+                    error("misplaced", "questionnaire metadata belongs at the top of the questionnaire, not inside '\(w.container!)'", at: item.span)
+                }
+            case .choices(let c):
+                if w.container != nil {
+                    error("misplaced", "choice lists are declared at the top level of the questionnaire", at: c.name.span,
+                        hint: "move 'choices \(c.name.text)' out of '\(w.container!)'")
+                }
+            case .block(let b): walkBlock(b, w)
+            case .question(let q): walkQuestion(q, w)
+            case .letValue(let l):
+                if case .pair = w.scope {
+                    error("misplaced", "derived values cannot be declared in a relationships block", at: l.name.span,
+                        hint: "declare it in the roster, and use it as person.\(l.name.text) or other.\(l.name.text)")
+                }
+            case .check(let c): walkCheck(c, w)
+            case .selfWhen(let e, let span):
+                guard case .member = w.scope, case .section? = w.kind else {
+                    error("misplaced", "'self when' belongs in a per-member section (section ... for ROSTER)", at: span)
+                    continue
+                }
+                var context = Context(scope: w.scope, position: questionCount, subject: "the self condition")
+                let typed = checkCondition(e, &context)
+                if let index = containers.lastIndex(where: { $0.id == w.container }) {
+                    if containers[index].selfWhen != nil {
+                        error("duplicate-id", "this section already has a 'self when'", at: span)
+                    }
+                    containers[index].selfWhen = typed.expression
+                }
+                w.selfPosition = questionCount
+            case .unrelated(let n, let span):
+                guard case .pair = w.scope else {
+                    error("misplaced", "'unrelated' belongs in a relationships block", at: span)
+                    continue
+                }
+                _ = n
+            }
+        }
+    }
+
+    func walkBlock(_ b: BlockDecl, _ outer: Walk) {
+        let keyword: String
+        var inner = outer
+        inner.container = b.name.text
+        inner.kind = b.kind
+        var container = Container(id: b.name.text, kind: .section, parent: outer.container, scope: outer.scope)
+        switch b.kind {
+        case .section(let forRoster):
+            keyword = "section"
+            if let r = forRoster {
+                if rosters[r.text] == nil {
+                    error("undefined-name", "'\(r.text)' is not a roster", at: r.span,
+                        hint: Suggest.closest(to: r.text, among: rosters.keys).map { "did you mean '\($0)'?" })
+                } else if outer.scope != .household {
+                    error("misplaced", "a section for a roster must be outside other rosters", at: r.span)
+                } else {
+                    if rosters[r.text]!.position > questionCount {
+                        error("later-answer", "roster '\(r.text)' comes later in the flow than this section", at: r.span,
+                            hint: "move the section after the roster")
+                    }
+                    inner.scope = .member(roster: r.text)
+                    inner.inRoster = r.text
+                }
+            }
+            container.scope = inner.scope
+            if b.title == nil { error("missing-title", "section '\(b.name.text)' has no title", at: b.name.span, hint: "add its title as a string after the name") }
+        case .page:
+            keyword = "page"
+            container.kind = .page
+            if case .page? = outer.kind { error("misplaced", "pages cannot be nested in pages", at: b.keyword) }
+        case .roster:
+            keyword = "roster"
+            container.kind = .roster
+            if outer.inRoster != nil || outer.scope != .household {
+                error("misplaced", "rosters cannot be nested inside another roster", at: b.keyword)
+            } else {
+                inner.scope = .member(roster: b.name.text)
+                inner.inRoster = b.name.text
+            }
+            container.minMembers = rosters[b.name.text]?.minMembers
+            container.maxMembers = rosters[b.name.text]?.maxMembers
+            if b.title == nil { error("missing-title", "roster '\(b.name.text)' has no title", at: b.name.span) }
+        case .relationships(let forRoster):
+            keyword = "relationships"
+            container.kind = .relationships
+            if let r = forRoster, rosters[r.text] != nil {
+                inner.scope = .pair(roster: r.text)
+                container.roster = r.text
+                if rosters[r.text]!.position > questionCount {
+                    error("later-answer", "roster '\(r.text)' comes later in the flow than these relationships", at: r.span)
+                }
+            } else if let r = forRoster {
+                error("undefined-name", "'\(r.text)' is not a roster", at: r.span,
+                    hint: Suggest.closest(to: r.text, among: rosters.keys).map { "did you mean '\($0)'?" })
+            } else {
+                error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span)
+            }
+            if outer.scope != .household { error("misplaced", "relationships belong outside rosters", at: b.keyword) }
+            container.unrelatedOption = checkRelationshipBody(b, roster: forRoster?.text)
+        }
+        if let first = containerNames[b.name.text] {
+            error("duplicate-id", "'\(b.name.text)' already names a section, page or roster", at: b.name.span,
+                notes: [.init("first used here", at: first)])
+        }
+        containerNames[b.name.text] = b.name.span
+        container.title = b.title.map(localized)
+        if let when = b.when {
+            // A block's condition is evaluated where the block stands, except a per-member
+            // section's, which is evaluated for each member.
+            let whenScope: Scope
+            if case .section = b.kind { whenScope = inner.scope } else if case .page = b.kind { whenScope = inner.scope } else { whenScope = outer.scope }
+            var context = Context(scope: whenScope, position: questionCount, subject: "the condition of \(keyword) '\(b.name.text)'")
+            let typed = checkCondition(when, &context)
+            container.when = typed.expression
+            guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text))
+        }
+        containers.append(container)
+        walk(b.items, inner)
+    }
+
+    /// Checks the shape of a relationships block and returns its "unrelated" option.
+    func checkRelationshipBody(_ b: BlockDecl, roster: String?) -> String? {
+        var questionDecl: QuestionDecl?
+        var unrelated: Name?
+        for item in b.items {
+            switch item {
+            case .question(let q):
+                if questionDecl != nil {
+                    error("misplaced", "a relationships block asks exactly one question", at: q.name.span)
+                }
+                questionDecl = questionDecl ?? q
+            case .unrelated(let n, _): unrelated = n
+            case .block(let inner): error("misplaced", "relationships cannot contain a \(blockKeyword(inner))", at: inner.keyword)
+            default: break
+            }
+        }
+        guard let q = questionDecl else {
+            error("missing-question", "relationships '\(b.name.text)' has no question", at: b.name.span,
+                hint: "add: question relationship: one_of(LIST) \"{person.name} is {other.name}'s ...\"")
+            return nil
+        }
+        guard case .oneOf(let ref) = q.type else {
+            error("type-mismatch", "the relationship question must be one_of a choice list", at: q.typeSpan)
+            return nil
+        }
+        if let n = unrelated, let list = choiceListID(ref, question: q, scope: .pair(roster: roster ?? "")),
+            let info = choiceLists[list], !info.optionIDs.contains(n.text)
+        {
+            error("unknown-option", "'\(n.text)' is not an option of '\(list)'", at: n.span,
+                hint: Suggest.closest(to: n.text, among: info.optionIDs).map { "did you mean '\($0)'?" })
+        }
+        return unrelated?.text
+    }
+
+    func blockKeyword(_ b: BlockDecl) -> String {
+        switch b.kind {
+        case .section: return "section"
+        case .page: return "page"
+        case .roster: return "roster"
+        case .relationships: return "relationships"
+        }
+    }
+
+    // MARK: - Questions
+
+    func walkQuestion(_ q: QuestionDecl, _ w: Walk) {
+        let position = questionCount
+        questionCount += 1
+        guard let symbol = symbolFor(q.name.text, scope: w.scope), symbol.question?.name.span == q.name.span else {
+            return  // a duplicate, already reported
+        }
+        var context = Context(scope: w.scope, position: position, subject: "question '\(q.name.text)'")
+        context.selfSwitchAvailable = w.selfPosition != nil
+        let type = lowerAnswerType(q, &context)
+        symbol.type = valueType(of: type)
+        var when: Expression?
+        var valid = true
+        if let e = q.when {
+            var whenContext = Context(scope: w.scope, position: position, subject: "the condition of question '\(q.name.text)'")
+            let typed = checkCondition(e, &whenContext)
+            when = typed.expression
+            valid = typed.type != .error
+        }
+        guards.append(Guard(kind: .question, what: "question '\(q.name.text)'", scope: w.scope, own: valid ? when : nil, ownSpan: q.when?.span, container: w.container))
+        pendingTexts.append(PendingText(text: q.label, what: "the label of question '\(q.name.text)'", context: context))
+        if let hint = q.hint { pendingTexts.append(PendingText(text: hint, what: "the hint of question '\(q.name.text)'", context: context)) }
+        questions.append(
+            Question(
+                id: q.name.text, scope: w.scope, type: type, required: q.required, when: when,
+                label: q.label.map(localized) ?? [:], hint: q.hint.map(localized), container: w.container))
+        questionSpans.append(q.name.span)
+    }
+
+    func symbolFor(_ id: String, scope: Scope) -> Symbol? {
+        switch scope {
+        case .household, .pair: return household[id]
+        case .member(let r): return members[r]?[id]
+        }
+    }
+
+    func valueType(of type: AnswerType) -> ValueType {
+        switch type {
+        case .text: return .text
+        case .integer: return .integer
+        case .decimal: return .decimal
+        case .date: return .date
+        case .monthYear: return .monthYear
+        case .oneOf(let l): return l.isEmpty ? .error : .choice(l)
+        case .anyOf(let l): return l.isEmpty ? .error : .choices(l)
+        case .address: return .address
+        }
+    }
+
+    /// The id of a question's inline choice list: the question's id, qualified by its roster.
+    func inlineListID(_ question: String, scope: Scope) -> String {
+        let id = scope.roster.map { "\($0).\(question)" } ?? question
+        return choiceListOrder.contains(id) || id == "yes_no" ? id + ".options" : id
+    }
+
+    func choiceListID(_ ref: ChoiceReference, question q: QuestionDecl, scope: Scope) -> String? {
+        switch ref {
+        case .named(let n):
+            guard var info = choiceLists[n.text] else {
+                error("unknown-choice-list", "there is no choice list called '\(n.text)'", at: n.span,
+                    hint: Suggest.closest(to: n.text, among: choiceLists.keys).map { "did you mean '\($0)'?" }
+                        ?? "declare it at the top level: choices \(n.text) { ... }")
+                return nil
+            }
+            info.used = true
+            choiceLists[n.text] = info
+            return n.text
+        case .inline(let options, let span):
+            _ = (options, span)
+            let id = inlineListID(q.name.text, scope: scope)
+            return choiceLists[id] == nil ? nil : id
+        }
+    }
+
+    func lowerAnswerType(_ q: QuestionDecl, _ context: inout Context) -> AnswerType {
+        func bound(_ e: Expr?, _ expected: [ValueType], _ name: String) -> Expression? {
+            guard let e else { return nil }
+            var c = context
+            c.subject = "the range of question '\(q.name.text)'"
+            let typed = checkExpression(e, &c)
+            if typed.type != .error && !expected.contains(typed.type) {
+                error("type-mismatch", "the range of '\(q.name.text)' needs \(expected[0]), but this is \(typed.type)", at: e.span)
+            }
+            return typed.expression
+        }
+        switch q.type {
+        case .text(let max, let pattern):
+            if let pattern { checkPattern(pattern) }
+            if let max, max.0 < 1 { error("bad-range", "a text's max length must be at least 1", at: max.1) }
+            return .text(maxLength: max?.0 ?? 200, pattern: pattern?.value)
+        case .integer(let lo, let hi):
+            return checkedRange(.integer(min: bound(lo, [.integer], "min"), max: bound(hi, [.integer], "max")), q)
+        case .decimal(let lo, let hi):
+            return checkedRange(.decimal(min: bound(lo, [.decimal, .integer], "min"), max: bound(hi, [.decimal, .integer], "max")), q)
+        case .date(let lo, let hi):
+            return checkedRange(.date(min: bound(lo, [.date], "min"), max: bound(hi, [.date], "max")), q)
+        case .monthYear(let lo, let hi):
+            return checkedRange(.monthYear(min: bound(lo, [.monthYear, .date], "min"), max: bound(hi, [.monthYear, .date], "max")), q)
+        case .yesNo:
+            choiceLists["yes_no"]!.used = true
+            return .oneOf(list: "yes_no")
+        case .oneOf(let ref): return .oneOf(list: choiceListID(ref, question: q, scope: context.scope) ?? "")
+        case .anyOf(let ref): return .anyOf(list: choiceListID(ref, question: q, scope: context.scope) ?? "")
+        case .address(let uk): return .address(ukOnly: uk)
+        case .invalid: return .text(maxLength: 200, pattern: nil)
+        }
+    }
+
+    /// Reports a range whose constant bounds are the wrong way round.
+    func checkedRange(_ type: AnswerType, _ q: QuestionDecl) -> AnswerType {
+        switch type {
+        case .integer(let lo?, let hi?), .decimal(let lo?, let hi?), .date(let lo?, let hi?), .monthYear(let lo?, let hi?):
+            if let a = Interval.constant(lo), let b = Interval.constant(hi), a > b {
+                error("bad-range", "the range of '\(q.name.text)' is empty: its lower bound is above its upper bound", at: q.typeSpan)
+            }
+        default: break
+        }
+        return type
+    }
+
+    func checkPattern(_ pattern: StringLiteral) {
+        // Patterns are regular expressions; only balance is checked here so the check has no
+        // platform-dependent regex engine in it. The evaluator compiles them.
+        var depth = 0
+        var escaped = false
+        var inClass = false
+        for c in pattern.value {
+            if escaped { escaped = false; continue }
+            switch c {
+            case "\\": escaped = true
+            case "[": inClass = true
+            case "]": inClass = false
+            case "(" where !inClass: depth += 1
+            case ")" where !inClass: depth -= 1
+            default: break
+            }
+            if depth < 0 { break }
+        }
+        if depth != 0 || inClass || escaped {
+            error("bad-pattern", "the pattern \"\(pattern.value)\" is not a valid regular expression (unbalanced brackets)", at: pattern.span)
+        }
+    }
+
+    // MARK: - Checks
+
+    func walkCheck(_ c: CheckDecl, _ w: Walk) {
+        if let first = checkNames[c.name.text] {
+            error("duplicate-id", "check '\(c.name.text)' is declared twice", at: c.name.span, notes: [.init("first declared here", at: first)])
+            return
+        }
+        checkNames[c.name.text] = c.name.span
+        var context = Context(scope: w.scope, position: questionCount, subject: "check '\(c.name.text)'")
+        context.selfSwitchAvailable = w.selfPosition != nil
+        guard let when = c.when else { return }
+        let typed = checkCondition(when, &context)
+        var target: String?
+        if let t = c.target {
+            if let symbol = lookupQuestion(t.text, scope: w.scope), symbol.kind == .question {
+                target = t.text
+            } else {
+                error("undefined-name", "'\(t.text)' is not a question here", at: t.span,
+                    hint: Suggest.closest(to: t.text, among: visibleNames(w.scope)).map { "did you mean '\($0)'?" })
+            }
+        } else if let latest = context.dependencies.max(by: { $0.position < $1.position }) {
+            target = latest.name.text
+        } else if typed.type != .error {
+            error("check-without-answer", "check '\(c.name.text)' does not depend on any answer", at: c.name.span,
+                hint: "a check is about answers: name the question it points at with 'on QUESTION'")
+        }
+        pendingTexts.append(PendingText(text: c.message, what: "the message of check '\(c.name.text)'", context: context))
+        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: w.container))
+        checks.append(
+            Check(
+                id: c.name.text, scope: w.scope, severity: c.severity, when: typed.expression,
+                message: c.message.map(localized) ?? [:], target: target ?? "", container: w.container))
+    }
+
+    func lookupQuestion(_ id: String, scope: Scope) -> Symbol? {
+        if case .member(let r) = scope, let s = members[r]?[id] { return s }
+        return household[id]
+    }
+}

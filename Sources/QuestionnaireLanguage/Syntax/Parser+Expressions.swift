@@ -1,0 +1,193 @@
+import Questionnaire
+
+/// Expressions, by precedence climbing: or < and < not < comparison < + - < * / < unary minus.
+/// Depth is bounded so that hostile input cannot exhaust the stack.
+extension Parser {
+    // MARK: - Expressions
+
+    mutating func parseExpression() throws(Abort) -> Expr {
+        expressionDepth += 1
+        defer { expressionDepth -= 1 }
+        if expressionDepth > Parser.maximumExpressionDepth {
+            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep",
+                hint: "split it into derived values with 'let'")
+        }
+        return try parseOr()
+    }
+
+    private mutating func combine(_ op: Expression.BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span) throws(Abort) -> Expr {
+        let depth = max(l.depth, r.depth) + 1
+        if depth > Parser.maximumExpressionDepth {
+            throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep", at: opSpan,
+                hint: "split it into derived values with 'let'")
+        }
+        return Expr(kind: .binary(op, l, r, opSpan: opSpan), span: l.span.to(r.span), depth: depth)
+    }
+
+    private mutating func parseOr() throws(Abort) -> Expr {
+        var left = try parseAnd()
+        while current.isWord("or") {
+            let op = advance().span
+            left = try combine(.or, left, try parseAnd(), op)
+        }
+        return left
+    }
+
+    private mutating func parseAnd() throws(Abort) -> Expr {
+        var left = try parseNot()
+        while current.isWord("and") {
+            let op = advance().span
+            left = try combine(.and, left, try parseNot(), op)
+        }
+        return left
+    }
+
+    private mutating func parseNot() throws(Abort) -> Expr {
+        if current.isWord("not") {
+            let start = advance().span
+            expressionDepth += 1
+            defer { expressionDepth -= 1 }
+            if expressionDepth > Parser.maximumExpressionDepth {
+                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
+            }
+            let inner = try parseNot()
+            return Expr(kind: .not(inner), span: start.to(inner.span), depth: inner.depth + 1)
+        }
+        return try parseComparison()
+    }
+
+    private static let comparisons: [Token.Symbol: Expression.BinaryOperator] = [
+        .equalEqual: .equal, .notEqual: .notEqual, .less: .less, .lessEqual: .lessOrEqual, .greater: .greater,
+        .greaterEqual: .greaterOrEqual,
+    ]
+
+    private mutating func parseComparison() throws(Abort) -> Expr {
+        let left = try parseAdditive()
+        if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
+            let opSpan = advance().span
+            let right = try parseAdditive()
+            let result = try combine(op, left, right, opSpan)
+            if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
+                throw fail("comparisons cannot be chained", hint: "write 'a < b and b < c'")
+            }
+            return result
+        }
+        if current.isSymbol(.equal) {
+            throw fail("'=' is not a comparison", hint: "use '==' to compare")
+        }
+        if current.isWord("in") || (current.isWord("not") && next.isWord("in")) {
+            let negated = current.isWord("not")
+            if negated { advance() }
+            advance()
+            _ = try expect(.leftBracket, "after 'in' (x in [a, b])")
+            var items: [Expr] = []
+            if !current.isSymbol(.rightBracket) {
+                items.append(try parseAdditive())
+                while current.isSymbol(.comma) {
+                    advance()
+                    items.append(try parseAdditive())
+                }
+            }
+            let end = try expect(.rightBracket, "to close the list")
+            let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
+            return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)
+        }
+        if current.isWord("contains") {
+            let op = advance().span
+            return try combine(.contains, left, try parseAdditive(), op)
+        }
+        if current.isWord("is") {
+            advance()
+            let negated = current.isWord("not")
+            if negated { advance() }
+            guard current.isWord("answered") else { throw fail("expected 'answered' after 'is' (x is answered)") }
+            let end = advance().span
+            return Expr(kind: .answered(left, negated: negated), span: left.span.to(end), depth: left.depth + 1)
+        }
+        return left
+    }
+
+    private mutating func parseAdditive() throws(Abort) -> Expr {
+        var left = try parseMultiplicative()
+        while current.isSymbol(.plus) || current.isSymbol(.minus) {
+            let t = advance()
+            left = try combine(t.isSymbol(.plus) ? .add : .subtract, left, try parseMultiplicative(), t.span)
+        }
+        return left
+    }
+
+    private mutating func parseMultiplicative() throws(Abort) -> Expr {
+        var left = try parseUnary()
+        while current.isSymbol(.star) || current.isSymbol(.slash) {
+            let t = advance()
+            left = try combine(t.isSymbol(.star) ? .multiply : .divide, left, try parseUnary(), t.span)
+        }
+        return left
+    }
+
+    private mutating func parseUnary() throws(Abort) -> Expr {
+        if current.isSymbol(.minus) {
+            let start = advance().span
+            expressionDepth += 1
+            defer { expressionDepth -= 1 }
+            if expressionDepth > Parser.maximumExpressionDepth {
+                throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep")
+            }
+            let inner = try parseUnary()
+            switch inner.kind {
+            case .integer(let i): return Expr(kind: .integer(-i), span: start.to(inner.span))
+            case .decimal(let d): return Expr(kind: .decimal(-d), span: start.to(inner.span))
+            case .duration(let d): return Expr(kind: .duration(d.negated), span: start.to(inner.span))
+            default: return Expr(kind: .negate(inner), span: start.to(inner.span), depth: inner.depth + 1)
+            }
+        }
+        return try parsePrimary()
+    }
+
+    private mutating func parsePrimary() throws(Abort) -> Expr {
+        let t = current
+        switch t.kind {
+        case .integer(let i): advance(); return Expr(kind: .integer(i), span: t.span)
+        case .decimal(let d): advance(); return Expr(kind: .decimal(d), span: t.span)
+        case .string(let s): advance(); return Expr(kind: .string(s), span: t.span)
+        case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)
+        case .monthYear(let m): advance(); return Expr(kind: .monthYear(m), span: t.span)
+        case .duration(let d): advance(); return Expr(kind: .duration(d), span: t.span)
+        case .symbol(.leftParen):
+            advance()
+            var inner = try parseExpression()
+            let close = try expect(.rightParen, "to close '('")
+            inner.span = t.span.to(close.span)
+            return inner
+        case .word(let w):
+            if w == "true" || w == "false" { advance(); return Expr(kind: .bool(w == "true"), span: t.span) }
+            if w == "census_date" || w == "position" { advance(); return Expr(kind: .name(w), span: t.span) }
+            if Keyword.all.contains(w) {
+                throw fail("expected a value, found keyword '\(w)'")
+            }
+            advance()
+            if current.isSymbol(.leftParen) {
+                advance()
+                var args: [Expr] = []
+                if !current.isSymbol(.rightParen) {
+                    args.append(try parseExpression())
+                    while current.isSymbol(.comma) {
+                        advance()
+                        args.append(try parseExpression())
+                    }
+                }
+                let close = try expect(.rightParen, "to close the arguments of \(w)(...)")
+                let depth = args.reduce(0) { max($0, $1.depth) } + 1
+                return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
+            }
+            if current.isSymbol(.dot) {
+                advance()
+                let field = try name("a name after '.'")
+                return Expr(kind: .qualified(Name(text: w, span: t.span), field), span: t.span.to(field.span))
+            }
+            return Expr(kind: .name(w), span: t.span)
+        default:
+            throw fail("expected a value, found \(t.describe)")
+        }
+    }
+}
