@@ -5,7 +5,7 @@ struct CensusBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census-bench",
         abstract: "Benchmarks for the census platform (run with swift run -c release census-bench ...).",
-        subcommands: [CompileBenchmark.self, StoreBenchmark.self, StoreWriterHelper.self]
+        subcommands: [CompileBenchmark.self, StoreBenchmark.self, StoreWriterHelper.self, ValidateBenchmark.self]
     )
 }
 

@@ -11,7 +11,7 @@ struct Census: ParsableCommand {
             With no subcommand, runs the demo census on built-in defaults: it compiles and \
             checks the household form in questionnaires/ and prints a summary of it.
             """,
-        subcommands: [Demo.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self],
+        subcommands: [Demo.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self],
         defaultSubcommand: Demo.self
     )
 }

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Questionnaire
+
+/// `census validate`: evaluate responses against a compiled schema.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check household responses against a compiled questionnaire schema.",
+        discussion: """
+            Reads one response (a JSON object) or a stream of responses (NDJSON: one per line) \
+            from a file or from standard input (-), and reports for each: errors, warnings, \
+            confirmations not yet given, and answers to questions that do not apply. Each \
+            finding has a stable code and a JSON path into the response (see \
+            docs/response-format.md).
+
+            Exit status: 0 when every response is valid (no errors, no missing confirmations), \
+            1 when any is not, 2 when the schema or the input cannot be read. With --strict, \
+            warnings and answers to questions that do not apply also make a response invalid.
+
+            Examples:
+              census validate --schema census.json household.json
+              census generate --schema census.json --households 100 --seed 1 | census validate --schema census.json -
+            """
+    )
+
+    @Option(name: .long, help: "The compiled schema (from `census compile`).")
+    var schema: String
+
+    @Argument(help: "A response file (JSON or NDJSON), or - for standard input.")
+    var input: String = "-"
+
+    @Option(name: .long, help: "Output format: human or json (json: one result object per response, NDJSON for streams).")
+    var format: OutputFormat = .human
+
+    @Option(name: .long, help: "Language of the messages (default: the response's language, else the form's first).")
+    var language: String?
+
+    @Flag(name: .long, help: "Treat warnings and answers to questions that do not apply as failures too.")
+    var strict = false
+
+    @Flag(name: .long, help: "Only print invalid responses and the summary.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Include the applicable questions and derived values in JSON output.")
+    var details = false
+
+    enum OutputFormat: String, ExpressibleByArgument { case human, json }
+
+    func run() throws {
+        let evaluator: Evaluator
+        let bytes: [UInt8]
+        do {
+            evaluator = try CLIFiles.evaluator(schema)
+            bytes = try CLIFiles.read(input)
+        } catch {
+            FileHandle.standardError.write(Data("census validate: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let options = EvaluationOptions(language: language, includeApplicable: details, includeDerived: details)
+        let out = try CLIFiles.Output()
+        let session = evaluator.makeSession(options: options)
+        var total = 0, invalid = 0, errors = 0, warnings = 0
+        var lines: [(line: Int, bytes: ArraySlice<UInt8>)] = []
+        if (try? JSONParser.parse(bytes)) != nil {
+            lines = [(1, bytes[...])]
+        } else {
+            var start = 0, line = 1
+            for k in 0...bytes.count where k == bytes.count || bytes[k] == UInt8(ascii: "\n") {
+                let slice = bytes[start..<k]
+                if slice.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) { lines.append((line, slice)) }
+                start = k + 1
+                line += 1
+            }
+        }
+        let stream = lines.count > 1 || (lines.count == 1 && lines[0].bytes.count < bytes.count)
+        for (line, slice) in lines {
+            total += 1
+            let evaluation = session.evaluate(bytes: slice)
+            var ok = evaluation.isValid
+            if strict && evaluation.findings.contains(where: { $0.severity == .warning || $0.severity == .notApplicable }) { ok = false }
+            if !ok { invalid += 1 }
+            errors += evaluation.count(.error)
+            warnings += evaluation.count(.warning)
+            switch format {
+            case .json:
+                if quiet && ok { continue }
+                var json = evaluation.json
+                if case .object(var o) = json {
+                    o["valid"] = .bool(ok)
+                    if stream { o["line"] = .integer(line) }
+                    json = .object(o)
+                }
+                out.write(bytes: JSONWriter(pretty: !stream).bytes(json))
+                if stream { out.write("\n") }
+            case .human:
+                if quiet && ok { continue }
+                let label = stream ? "line \(line)" : input
+                let pct = Int((evaluation.completeness * 100).rounded())
+                out.write("\(label): \(ok ? "valid" : "INVALID") (\(evaluation.count(.error)) errors, \(evaluation.count(.warning)) warnings, \(evaluation.count(.confirm)) confirmations to give, \(evaluation.count(.notApplicable)) ignored answers; \(pct)% complete)\n")
+                for f in evaluation.findings {
+                    let tag = f.severity == .notApplicable ? "ignored" : f.severity.rawValue
+                    out.write("  \(tag.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)\n")
+                }
+            }
+        }
+        if format == .human && stream {
+            out.write("\(total) responses: \(total - invalid) valid, \(invalid) invalid; \(errors) errors, \(warnings) warnings\n")
+        }
+        out.flush()
+        if invalid > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,51 @@
+/// Whose frame a reference reads at run time.
+enum Slot: UInt8, Sendable {
+    case household, member, pair, person, other
+}
+
+/// An ``Expression`` with every name resolved to a scope and an index, so evaluating it does
+/// no dictionary look-ups.
+indirect enum CExpr: Sendable {
+    case literal(Value)
+    case answer(scope: Int, index: Int, slot: Slot)
+    case derived(scope: Int, index: Int, slot: Slot)
+    case position(Slot)
+    case count(roster: Int)
+    case any(roster: Int, CExpr)
+    case not(CExpr)
+    case negate(CExpr)
+    case and(CExpr, CExpr)
+    case or(CExpr, CExpr)
+    case compare(Expression.BinaryOperator, CExpr, CExpr)
+    case arithmetic(Expression.BinaryOperator, CExpr, CExpr)
+    case contains(CExpr, CExpr)
+    case member(CExpr, [CExpr], negated: Bool)
+    case answered(CExpr, negated: Bool)
+    case yearsBetween(CExpr, CExpr)
+    case join([CExpr])
+
+    /// Answer references this expression reads (for coverage reports and check targets).
+    func collectAnswers(into out: inout [(scope: Int, index: Int)]) {
+        switch self {
+        case .literal, .position, .count: break
+        case .answer(let s, let i, _): out.append((s, i))
+        case .derived: break
+        case .any(_, let e), .not(let e), .negate(let e), .answered(let e, _): e.collectAnswers(into: &out)
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
+            .contains(let a, let b), .yearsBetween(let a, let b):
+            a.collectAnswers(into: &out)
+            b.collectAnswers(into: &out)
+        case .member(let e, let items, _):
+            e.collectAnswers(into: &out)
+            for item in items { item.collectAnswers(into: &out) }
+        case .join(let items): for item in items { item.collectAnswers(into: &out) }
+        }
+    }
+}
+
+/// A schema that cannot be prepared for evaluation (a compiler bug or a hand-edited schema).
+public struct EvaluatorError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

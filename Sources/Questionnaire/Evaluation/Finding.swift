@@ -1,0 +1,114 @@
+/// One thing wrong with (or to be done about) a response.
+public struct Finding: Sendable, Hashable, CustomStringConvertible {
+    public enum Severity: String, Sendable, Hashable, CaseIterable {
+        /// Blocks submission.
+        case error
+        /// Recorded; does not block.
+        case warning
+        /// A confirmation the respondent has not given yet; blocks submission until given.
+        case confirm
+        /// An answer to a question that does not apply: it is ignored (treated as not answered).
+        case notApplicable = "not_applicable"
+    }
+
+    /// Stable code: `required`, `not_applicable`, `type`, `out_of_range`, `check.<id>`, `confirm.<id>`, ...
+    public var code: String
+    public var severity: Severity
+    /// JSONPath into the response: `$.residents[2].dob`.
+    public var path: String
+    /// In the chosen language.
+    public var message: String
+    /// The question (or roster / key) the finding is about.
+    public var question: String?
+    /// The check, for `check.*` and `confirm.*` findings.
+    public var check: String?
+
+    public init(code: String, severity: Severity, path: String, message: String, question: String? = nil, check: String? = nil) {
+        self.code = code
+        self.severity = severity
+        self.path = path
+        self.message = message
+        self.question = question
+        self.check = check
+    }
+
+    public var description: String { "\(severity.rawValue) \(code) at \(path): \(message)" }
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "code": .string(code), "severity": .string(severity.rawValue), "path": .string(path), "message": .string(message),
+        ]
+        if let question { o["question"] = .string(question) }
+        if let check { o["check"] = .string(check) }
+        return .object(o)
+    }
+}
+
+/// A question that applies to a response: once for the household, per roster member or per pair.
+public struct ApplicableQuestion: Sendable, Hashable {
+    public var question: String
+    /// Where its answer lives (or would live) in the response.
+    public var path: String
+    public var answered: Bool
+}
+
+/// A derived value of one instance: `$.residents[0].age` = 40.
+public struct DerivedResult: Sendable, Hashable {
+    public var path: String
+    public var value: Value
+}
+
+/// The outcome of evaluating one response against a schema.
+public struct Evaluation: Sendable {
+    public var findings: [Finding]
+    /// Filled when ``EvaluationOptions/includeApplicable`` is set.
+    public var applicable: [ApplicableQuestion]
+    /// Derived values by path (`$.residents[0].age`), when ``EvaluationOptions/includeDerived`` is set.
+    public var derived: [DerivedResult]
+    /// Applicable questions, counted once per member or pair.
+    public var applicableCount: Int
+    /// Of those, the ones answered with a usable answer.
+    public var answeredCount: Int
+
+    /// answered / applicable (1 when nothing applies): the store ranks a household's returns by it.
+    public var completeness: Double { applicableCount == 0 ? 1 : Double(answeredCount) / Double(applicableCount) }
+
+    /// No errors and no confirmations still to give. Warnings and ignored answers do not count.
+    public var isValid: Bool { !findings.contains { $0.severity == .error || $0.severity == .confirm } }
+
+    public var errors: [Finding] { findings.filter { $0.severity == .error } }
+
+    public func count(_ severity: Finding.Severity) -> Int { findings.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = [
+            "valid": .bool(isValid),
+            "completeness": .double((completeness * 10000).rounded() / 10000),
+            "applicable": .integer(applicableCount),
+            "answered": .integer(answeredCount),
+            "findings": .array(findings.map(\.json)),
+        ]
+        if !applicable.isEmpty {
+            o["applicableQuestions"] = .array(applicable.map { .object(["question": .string($0.question), "path": .string($0.path), "answered": .bool($0.answered)]) })
+        }
+        if !derived.isEmpty {
+            var d: [String: JSONValue] = [:]
+            for r in derived { d[r.path] = r.value.json }
+            o["derived"] = .object(d)
+        }
+        return .object(o)
+    }
+}
+
+public struct EvaluationOptions: Sendable {
+    /// Language of messages; `nil` uses the response's `language` if the schema has it, else the primary one.
+    public var language: String?
+    public var includeApplicable: Bool
+    public var includeDerived: Bool
+
+    public init(language: String? = nil, includeApplicable: Bool = false, includeDerived: Bool = false) {
+        self.language = language
+        self.includeApplicable = includeApplicable
+        self.includeDerived = includeDerived
+    }
+}

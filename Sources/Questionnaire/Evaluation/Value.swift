@@ -1,0 +1,142 @@
+/// A value an expression computes or an answer holds, once decoded from the response.
+/// `.unknown` is the third truth value of Kleene logic and also "not answered".
+public enum Value: Sendable, Hashable, CustomStringConvertible {
+    case unknown
+    case bool(Bool)
+    case int(Int)
+    case dec(Double)
+    case text(String)
+    case date(CalendarDate)
+    case month(MonthYear)
+    case duration(CalendarDuration)
+    /// A one_of answer, or an option literal.
+    case option(String)
+    /// An any_of answer (never empty).
+    case options([String])
+    /// An answer with no comparable value (an address).
+    case present
+
+    public var isKnown: Bool { if case .unknown = self { return false } else { return true } }
+
+    public var description: String {
+        switch self {
+        case .unknown: return ""
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .dec(let d): return String(d)
+        case .text(let s): return s
+        case .date(let d): return d.iso
+        case .month(let m): return m.iso
+        case .duration(let d): return d.description
+        case .option(let o): return o
+        case .options(let os): return os.joined(separator: ", ")
+        case .present: return "(answered)"
+        }
+    }
+
+    public var json: JSONValue {
+        switch self {
+        case .unknown: return .null
+        case .bool(let b): return .bool(b)
+        case .int(let i): return .integer(i)
+        case .dec(let d): return .double(d)
+        case .text(let s): return .string(s)
+        case .date(let d): return .string(d.iso)
+        case .month(let m): return .string(m.iso)
+        case .duration(let d): return .string(d.description)
+        case .option(let o): return .string(o)
+        case .options(let os): return .array(os.map { .string($0) })
+        case .present: return .bool(true)
+        }
+    }
+
+    // MARK: Kleene logic and comparison
+
+    /// Equality: `nil` when either side is unknown (or the two cannot be compared).
+    @inline(__always)
+    static func equal(_ a: Value, _ b: Value) -> Bool? {
+        switch (a, b) {
+        case (.option(let x), .option(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        case (.text(let x), .text(let y)): return x == y
+        case (.options(let xs), .options(let ys)): return Set(xs) == Set(ys)
+        default:
+            guard let c = order(a, b) else { return nil }
+            return c == 0
+        }
+    }
+
+    /// -1, 0, 1; `nil` when unknown or incomparable. Dates and month-years compare at month precision.
+    @inline(__always)
+    static func order(_ a: Value, _ b: Value) -> Int? {
+        @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return cmp(x, y)
+        case (.int(let x), .dec(let y)): return cmp(Double(x), y)
+        case (.dec(let x), .int(let y)): return cmp(x, Double(y))
+        case (.dec(let x), .dec(let y)): return cmp(x, y)
+        case (.date(let x), .date(let y)): return cmp(x, y)
+        case (.month(let x), .month(let y)): return cmp(x.monthNumber, y.monthNumber)
+        case (.date(let x), .month(let y)): return cmp(MonthYear(x).monthNumber, y.monthNumber)
+        case (.month(let x), .date(let y)): return cmp(x.monthNumber, MonthYear(y).monthNumber)
+        case (.text(let x), .text(let y)): return cmp(x, y)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
+        case (.option(let x), .option(let y)): return x == y ? 0 : nil
+        default: return nil
+        }
+    }
+
+    static func arithmetic(_ op: Expression.BinaryOperator, _ a: Value, _ b: Value) -> Value {
+        switch (a, b) {
+        case (.int(let x), .int(let y)):
+            switch op {
+            case .add: let (r, o) = x.addingReportingOverflow(y); return o ? .unknown : .int(r)
+            case .subtract: let (r, o) = x.subtractingReportingOverflow(y); return o ? .unknown : .int(r)
+            case .multiply: let (r, o) = x.multipliedReportingOverflow(by: y); return o ? .unknown : .int(r)
+            case .divide:
+                if y == 0 { return .unknown }
+                return x % y == 0 ? .int(x / y) : .dec(Double(x) / Double(y))
+            default: return .unknown
+            }
+        case (.date(let d), .duration(let u)):
+            switch op {
+            case .add: return d.adding(u).map(Value.date) ?? .unknown
+            case .subtract: return d.adding(u.negated).map(Value.date) ?? .unknown
+            default: return .unknown
+            }
+        case (.month(let m), .duration(let u)):
+            switch op {
+            case .add: return m.adding(u).map(Value.month) ?? .unknown
+            case .subtract: return m.adding(u.negated).map(Value.month) ?? .unknown
+            default: return .unknown
+            }
+        case (.duration(let u), .date(let d)) where op == .add: return d.adding(u).map(Value.date) ?? .unknown
+        default:
+            guard let x = a.number, let y = b.number else { return .unknown }
+            switch op {
+            case .add: return .dec(x + y)
+            case .subtract: return .dec(x - y)
+            case .multiply: return .dec(x * y)
+            case .divide: return y == 0 ? .unknown : .dec(x / y)
+            default: return .unknown
+            }
+        }
+    }
+
+    var number: Double? {
+        switch self {
+        case .int(let i): return Double(i)
+        case .dec(let d): return d
+        default: return nil
+        }
+    }
+
+    var asDate: CalendarDate? {
+        switch self {
+        case .date(let d): return d
+        case .month(let m): return CalendarDate(year: m.year, month: m.month, day: 1)
+        default: return nil
+        }
+    }
+}

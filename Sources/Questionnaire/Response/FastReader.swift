@@ -1,0 +1,478 @@
+/// The optimistic byte-level reader: decodes a well-formed, clean response straight from its
+/// UTF-8 bytes into the evaluation frames, without building a `JSONValue` tree.
+///
+/// It accepts only what the general path (strict ``JSONParser`` + ``Run/decode``) would accept
+/// *without any finding* about the answers' shapes, and must then leave exactly the same frames.
+/// On anything else (an escape in a string, an unknown key, an invalid option, a duplicate key,
+/// a number that is not a plain integer, malformed JSON, ...) it returns `false` and the caller
+/// re-reads the response on the general path, which produces the precise findings.
+struct FastCursor {
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    init(_ b: UnsafeBufferPointer<UInt8>) { self.b = b }
+
+    @inline(__always) var atEnd: Bool { i >= b.count }
+    @inline(__always) var peek: UInt8 { i < b.count ? b[i] : 0 }
+
+    @inline(__always) mutating func ws() {
+        while i < b.count {
+            let c = b[i]
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { return }
+        }
+    }
+
+    @inline(__always) mutating func eat(_ c: UInt8) -> Bool {
+        ws()
+        if i < b.count && b[i] == c { i += 1; return true }
+        return false
+    }
+
+    /// A string with no escapes and no control characters: the range of its content.
+    @inline(__always) mutating func plainString() -> Range<Int>? {
+        ws()
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else { return nil }
+        i += 1
+        let start = i
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\"") { let r = start..<i; i += 1; return r }
+            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    func string(_ r: Range<Int>) -> String? {
+        let slice = UnsafeBufferPointer(rebasing: b[r])
+        var ascii = true
+        for byte in slice where byte >= 0x80 { ascii = false; break }
+        if ascii { return String(decoding: slice, as: UTF8.self) }
+        return String(validating: slice, as: UTF8.self)
+    }
+
+    func equals(_ r: Range<Int>, _ s: String) -> Bool {
+        var k = r.lowerBound
+        for byte in s.utf8 {
+            if k >= r.upperBound || b[k] != byte { return false }
+            k += 1
+        }
+        return k == r.upperBound
+    }
+
+    /// A JSON integer without fraction or exponent (and without leading zeros).
+    @inline(__always) mutating func integer() -> Int? {
+        ws()
+        var negative = false
+        if i < b.count && b[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+        let start = i
+        var value = 0
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(Int(b[i] - 0x30))
+            if o1 || o2 { return nil }
+            value = a
+            i += 1
+        }
+        let digits = i - start
+        if digits == 0 || (digits > 1 && b[start] == 0x30) { return nil }
+        if i < b.count, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") { return nil }
+        return negative ? -value : value
+    }
+
+    @inline(__always) mutating func null() -> Bool {
+        ws()
+        if i + 4 <= b.count, b[i] == UInt8(ascii: "n"), b[i + 1] == UInt8(ascii: "u"), b[i + 2] == UInt8(ascii: "l"), b[i + 3] == UInt8(ascii: "l") {
+            i += 4
+            return true
+        }
+        return false
+    }
+
+    /// Skips one value (validating structure loosely; strings must be plain). Counts array elements
+    /// when the value is an array. Returns `nil` on anything it does not accept.
+    mutating func skip(depth: Int = 0) -> Int? {
+        guard depth < 64 else { return nil }
+        ws()
+        guard i < b.count else { return nil }
+        switch b[i] {
+        case UInt8(ascii: "\""): return plainString() == nil ? nil : 0
+        case UInt8(ascii: "{"):
+            i += 1
+            if eat(UInt8(ascii: "}")) { return 0 }
+            repeat {
+                guard plainString() != nil, eat(UInt8(ascii: ":")), skip(depth: depth + 1) != nil else { return nil }
+            } while eat(UInt8(ascii: ","))
+            return eat(UInt8(ascii: "}")) ? 0 : nil
+        case UInt8(ascii: "["):
+            i += 1
+            if eat(UInt8(ascii: "]")) { return 0 }
+            var n = 0
+            repeat {
+                guard skip(depth: depth + 1) != nil else { return nil }
+                n += 1
+            } while eat(UInt8(ascii: ","))
+            return eat(UInt8(ascii: "]")) ? n : nil
+        case UInt8(ascii: "t"):
+            guard i + 4 <= b.count, b[i + 1] == UInt8(ascii: "r"), b[i + 2] == UInt8(ascii: "u"), b[i + 3] == UInt8(ascii: "e") else { return nil }
+            i += 4
+            return 0
+        case UInt8(ascii: "f"):
+            guard i + 5 <= b.count, b[i + 1] == UInt8(ascii: "a"), b[i + 2] == UInt8(ascii: "l"), b[i + 3] == UInt8(ascii: "s"), b[i + 4] == UInt8(ascii: "e") else { return nil }
+            i += 5
+            return 0
+        case UInt8(ascii: "n"): return null() ? 0 : nil
+        default: return integer() == nil ? nil : 0
+        }
+    }
+
+    @inline(__always) func digits(_ start: Int, _ count: Int) -> Int? {
+        var v = 0
+        for k in start..<(start + count) {
+            let c = b[k]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+        }
+        return v
+    }
+}
+
+extension Run {
+    struct TopSpan {
+        var code: Int
+        var start: Int
+    }
+
+    /// Reads a clean response into the frames; `false` means "use the general path".
+    func readFast(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var c = FastCursor(bytes)
+        guard c.eat(UInt8(ascii: "{")) else { return false }
+        // One pass: household answers and roster members are decoded where they stand (member
+        // frames grow as members are read); pairs and confirmations, which need the roster
+        // sizes, are only located and read afterwards.
+        allocate(kinds: [.household, .member])
+        var deferred: [TopSpan] = []
+        var sawChannel = false, sawSchema = false
+        var seenReserved = 0
+        if !c.eat(UInt8(ascii: "}")) {
+            repeat {
+                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let code = plan.topTable.lookup(bytes, key) else { return false }
+                c.ws()
+                let start = c.i
+                if code < 100_000 {
+                    guard readAnswerFast(&c, scope: 0, instance: 0, local: code) else { return false }
+                } else if code < 200_000 {
+                    let r = code - 100_000
+                    guard !rosterPresent[r] else { return false }
+                    rosterPresent[r] = true
+                    guard readMembersFast(&c, roster: r) else { return false }
+                } else if code < 300_000 {
+                    guard !deferred.contains(where: { $0.code == code }), c.skip() != nil else { return false }
+                    deferred.append(TopSpan(code: code, start: start))
+                } else {
+                    let bit = 1 << (code - 300_000)
+                    if seenReserved & bit != 0 { return false }
+                    seenReserved |= bit
+                    if code == 300_005 {
+                        guard c.skip() != nil else { return false }
+                        deferred.append(TopSpan(code: code, start: start))
+                    } else {
+                        guard readReservedFast(code - 300_000, &c) else { return false }
+                    }
+                    if code == 300_000 { sawSchema = true }
+                    if code == 300_001 { sawChannel = true }
+                }
+            } while c.eat(UInt8(ascii: ","))
+            guard c.eat(UInt8(ascii: "}")) else { return false }
+        }
+        c.ws()
+        guard c.atEnd, sawSchema, sawChannel else { return false }
+        allocate(kinds: [.pair])
+        for span in deferred where span.code < 300_000 {
+            c.i = span.start
+            guard readPairsFast(&c, roster: span.code - 200_000) else { return false }
+        }
+        for span in deferred where span.code == 300_005 {
+            c.i = span.start
+            guard readConfirmationsFast(&c) else { return false }
+        }
+        // "Seen but unanswered" marks back to absent.
+        for s in 0..<scopeCount {
+            let n = frames[s].present.count
+            for k in 0..<n where frames[s].present[k] == 3 { frames[s].present[k] = 0 }
+        }
+        return true
+    }
+
+    func readReservedFast(_ which: Int, _ c: inout FastCursor) -> Bool {
+        switch which {
+        case 0:  // schema
+            guard c.eat(UInt8(ascii: "{")) else { return false }
+            var id = false, hash = false
+            repeat {
+                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let value = c.plainString() else { return false }
+                if c.equals(key, "id") { guard !id, c.equals(value, ev.schema.id) else { return false }; id = true }
+                else if c.equals(key, "hash") { guard !hash, c.equals(value, ev.schema.hash) else { return false }; hash = true }
+                else if c.equals(key, "version") { guard c.string(value) != nil else { return false } }
+                else { return false }
+            } while c.eat(UInt8(ascii: ","))
+            return c.eat(UInt8(ascii: "}")) && id && hash
+        case 1:  // channel
+            guard let v = c.plainString() else { return false }
+            return c.equals(v, "online") || c.equals(v, "paper")
+        case 2, 3:
+            guard let v = c.plainString() else { return false }
+            // Timestamps that pass are ASCII, hence valid UTF-8.
+            return Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v]))
+        case 4:
+            guard let v = c.plainString(), let s = c.string(v), ev.schema.languages.contains(s) else { return false }
+            if options.language == nil { language = s }
+            return true
+        case 5: return true  // confirmations: read after the answers
+        case 6, 7:
+            guard let v = c.plainString() else { return false }
+            return c.string(v) != nil
+        default: return false
+        }
+    }
+
+    func readMembersFast(_ c: inout FastCursor, roster r: Int) -> Bool {
+        let s = ev.rosters[r].memberScope
+        let table = plan.scopeTables[s]
+        guard c.eat(UInt8(ascii: "[")) else { return false }
+        if c.eat(UInt8(ascii: "]")) { return true }
+        var m = 0
+        repeat {
+            guard m < Run.hardMemberLimit, c.eat(UInt8(ascii: "{")) else { return false }
+            frames[s].appendInstance()
+            memberCount[r] = m + 1
+            if !c.eat(UInt8(ascii: "}")) {
+                repeat {
+                    guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let q = table.lookup(c.b, key),
+                        readAnswerFast(&c, scope: s, instance: m, local: q)
+                    else { return false }
+                } while c.eat(UInt8(ascii: ","))
+                guard c.eat(UInt8(ascii: "}")) else { return false }
+            }
+            m += 1
+        } while c.eat(UInt8(ascii: ","))
+        return c.eat(UInt8(ascii: "]"))
+    }
+
+    func readPairsFast(_ c: inout FastCursor, roster r: Int) -> Bool {
+        let s = ev.rosters[r].pairScope
+        let table = plan.scopeTables[s]
+        let n = memberCount[r]
+        guard c.eat(UInt8(ascii: "[")) else { return false }
+        if c.eat(UInt8(ascii: "]")) { return true }
+        var k = 0
+        var pending: [(Int, Int)] = []
+        repeat {
+            guard c.eat(UInt8(ascii: "{")) else { return false }
+            var person = -1, other = -1
+            pending.removeAll(keepingCapacity: true)
+            if !c.eat(UInt8(ascii: "}")) {
+                repeat {
+                    guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return false }
+                    if c.equals(key, "person") {
+                        guard person < 0, let v = c.integer() else { return false }
+                        person = v
+                    } else if c.equals(key, "other") {
+                        guard other < 0, let v = c.integer() else { return false }
+                        other = v
+                    } else {
+                        guard let q = table.lookup(c.b, key) else { return false }
+                        c.ws()
+                        pending.append((q, c.i))
+                        guard c.skip() != nil else { return false }
+                    }
+                } while c.eat(UInt8(ascii: ","))
+                guard c.eat(UInt8(ascii: "}")) else { return false }
+            }
+            guard other >= 1, person > other, person <= n else { return false }
+            let instance = (person - 1) * (person - 2) / 2 + (other - 1)
+            guard frames[s].responseIndex[instance] < 0 else { return false }
+            frames[s].responseIndex[instance] = k
+            let resume = c.i
+            for (q, at) in pending {
+                c.i = at
+                guard readAnswerFast(&c, scope: s, instance: instance, local: q) else { return false }
+            }
+            c.i = resume
+            k += 1
+        } while c.eat(UInt8(ascii: ","))
+        return c.eat(UInt8(ascii: "]"))
+    }
+
+    func readConfirmationsFast(_ c: inout FastCursor) -> Bool {
+        guard c.eat(UInt8(ascii: "{")) else { return false }
+        if c.eat(UInt8(ascii: "}")) { return true }
+        repeat {
+            guard let key = c.plainString(), c.eat(UInt8(ascii: ":")), let k = plan.checkTable.lookup(c.b, key),
+                ev.schema.checks[k].severity == .confirm, confirmed[k] == nil
+            else { return false }
+            let s = ev.checks[k].scope
+            var set = Set<Int>()
+            let n = plan.scopeRoster[s] >= 0 ? memberCount[plan.scopeRoster[s]] : 0
+            switch plan.scopeKind[s] {
+            case .household:
+                c.ws()
+                guard c.skip() != nil, c.b[c.i - 1] == UInt8(ascii: "e"), c.b[c.i - 4] == UInt8(ascii: "t") else { return false }
+                set.insert(0)
+            case .member:
+                guard c.eat(UInt8(ascii: "[")) else { return false }
+                if !c.eat(UInt8(ascii: "]")) {
+                    repeat {
+                        guard let p = c.integer(), p >= 1, p <= n else { return false }
+                        set.insert(p - 1)
+                    } while c.eat(UInt8(ascii: ","))
+                    guard c.eat(UInt8(ascii: "]")) else { return false }
+                }
+            case .pair:
+                guard c.eat(UInt8(ascii: "[")) else { return false }
+                if !c.eat(UInt8(ascii: "]")) {
+                    repeat {
+                        guard c.eat(UInt8(ascii: "[")), let p = c.integer(), c.eat(UInt8(ascii: ",")), let o = c.integer(), c.eat(UInt8(ascii: "]")),
+                            o >= 1, p > o, p <= n
+                        else { return false }
+                        set.insert((p - 1) * (p - 2) / 2 + (o - 1))
+                    } while c.eat(UInt8(ascii: ","))
+                    guard c.eat(UInt8(ascii: "]")) else { return false }
+                }
+            }
+            confirmed[k] = set
+        } while c.eat(UInt8(ascii: ","))
+        return c.eat(UInt8(ascii: "}"))
+    }
+
+    /// One answer at the cursor. `false` for anything the general path would report on.
+    func readAnswerFast(_ c: inout FastCursor, scope s: Int, instance i: Int, local q: Int) -> Bool {
+        let flat = i * frames[s].nQ + q
+        if frames[s].present[flat] != 0 { return false }  // a duplicate key
+        if c.null() { frames[s].present[flat] = 3; return true }
+        let gi = plan.scopeQuestions[s][q]
+        let value: Value
+        switch plan.qTag[gi] {
+        case 0:
+            guard let r = c.plainString() else { return false }
+            if r.isEmpty { frames[s].present[flat] = 3; return true }
+            guard let text = c.string(r) else { return false }
+            let maxLength = plan.qMaxLength[gi]
+            if r.count > maxLength && text.count > maxLength { return false }
+            if plan.textRegex[gi] {
+                guard case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) != nil else { return false }
+            }
+            value = .text(text)
+        case 1:
+            guard let n = c.integer() else { return false }
+            value = .int(n)
+        case 3:
+            guard let r = c.plainString(), r.count == 10, c.b[r.lowerBound + 4] == UInt8(ascii: "-"), c.b[r.lowerBound + 7] == UInt8(ascii: "-"),
+                let y = c.digits(r.lowerBound, 4), let m = c.digits(r.lowerBound + 5, 2), let d = c.digits(r.lowerBound + 8, 2),
+                let date = CalendarDate(year: y, month: m, day: d)
+            else { return false }
+            value = .date(date)
+        case 4:
+            guard let r = c.plainString(), r.count == 7, c.b[r.lowerBound + 4] == UInt8(ascii: "-"),
+                let y = c.digits(r.lowerBound, 4), let m = c.digits(r.lowerBound + 5, 2), let my = MonthYear(year: y, month: m)
+            else { return false }
+            value = .month(my)
+        case 5:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
+            guard let o = readChoiceFast(&c, list) else { return false }
+            value = .option(list.order[o])
+        case 6:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
+            guard c.eat(UInt8(ascii: "[")) else { return false }
+            if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
+            var ids: [String] = []
+            var exclusive = false
+            repeat {
+                guard let o = readChoiceFast(&c, list) else { return false }
+                let id = list.order[o]
+                if ids.contains(id) { return false }
+                if list.exclusive[o] { exclusive = true }
+                ids.append(id)
+            } while c.eat(UInt8(ascii: ","))
+            guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
+            value = .options(ids)
+        case 7:
+            guard readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
+            value = .present
+        default:
+            return false
+        }
+        frames[s].present[flat] = 1
+        frames[s].answers[flat] = value
+        return true
+    }
+
+    /// `"id"` or `{"value": "id", "detail": "..."}` (detail only on options that take one).
+    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Int? {
+        c.ws()
+        if c.peek == UInt8(ascii: "\"") {
+            guard let r = c.plainString() else { return nil }
+            return list.table.lookup(c.b, r)
+        }
+        guard c.eat(UInt8(ascii: "{")) else { return nil }
+        var option: Int?
+        var detail: Range<Int>?
+        var detailNull = false
+        repeat {
+            guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return nil }
+            if c.equals(key, "value") {
+                guard option == nil, let r = c.plainString(), let o = list.table.lookup(c.b, r) else { return nil }
+                option = o
+            } else if c.equals(key, "detail") {
+                guard detail == nil, !detailNull else { return nil }
+                if c.null() { detailNull = true; continue }
+                guard let r = c.plainString() else { return nil }
+                detail = r
+            } else {
+                return nil
+            }
+        } while c.eat(UInt8(ascii: ","))
+        guard c.eat(UInt8(ascii: "}")), let option else { return nil }
+        if let detail {
+            let max = list.specifyMax[option]
+            guard max >= 0, let text = c.string(detail) else { return nil }
+            if detail.count > max && text.count > max { return nil }
+        }
+        return option
+    }
+
+    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> Bool {
+        guard c.eat(UInt8(ascii: "{")) else { return false }
+        var lines = 0
+        var postcode: String?
+        var seen = 0
+        if !c.eat(UInt8(ascii: "}")) {
+            repeat {
+                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return false }
+                let bit: Int
+                if c.equals(key, "lines") {
+                    bit = 1
+                    guard c.eat(UInt8(ascii: "[")) else { return false }
+                    if c.eat(UInt8(ascii: "]")) { return false }
+                    repeat {
+                        guard let r = c.plainString(), let line = c.string(r), line.count <= 100 else { return false }
+                        lines += 1
+                    } while c.eat(UInt8(ascii: ","))
+                    guard c.eat(UInt8(ascii: "]")), lines <= 4 else { return false }
+                } else if c.equals(key, "town") || c.equals(key, "country") || c.equals(key, "postcode") {
+                    bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
+                    guard let r = c.plainString(), let text = c.string(r) else { return false }
+                    if bit == 8 { postcode = text }
+                } else {
+                    return false
+                }
+                if seen & bit != 0 { return false }
+                seen |= bit
+            } while c.eat(UInt8(ascii: ","))
+            guard c.eat(UInt8(ascii: "}")) else { return false }
+        }
+        guard lines > 0 else { return false }
+        if ukOnly && !Run.isUKPostcode(postcode ?? "") { return false }
+        return true
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderQuestionnaireTests: XCTestCase { func testNothing() {} }
