@@ -47,7 +47,4 @@ enum CLIFiles {
     }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
+
