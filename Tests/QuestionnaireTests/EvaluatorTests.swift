@@ -29,6 +29,21 @@ final class EvaluatorTests: XCTestCase {
         return o
     }
 
+    func testSchemaWhoseContainersLoopIsRejected() {
+        // A hand-edited schema could make a container its own ancestor; routing would never end.
+        var looped = MiniCensus.schema
+        let people = looped.containers.firstIndex { $0.id == "people" }!
+        looped.containers[people].parent = "residents"
+        XCTAssertThrowsError(try Evaluator(schema: looped)) { error in
+            XCTAssertEqual("\(error)", "container people: parent residents is not an earlier container")
+        }
+        var doubled = MiniCensus.schema
+        doubled.containers.append(doubled.containers[0])
+        XCTAssertThrowsError(try Evaluator(schema: doubled)) { error in
+            XCTAssertEqual("\(error)", "container people is listed twice")
+        }
+    }
+
     func testValidCoupleHasNoFindings() {
         let e = evaluate(MiniCensus.couple())
         XCTAssertEqual(e.findings, [])

@@ -243,13 +243,17 @@ public final class Evaluator: @unchecked Sendable {
         // Index every name before compiling expressions (derived values may refer forward).
         for (i, c) in schema.containers.enumerated() {
             let s = try scopeIndex(c.scope)
+            guard containerIndex[c.id] == nil else { throw EvaluatorError("container \(c.id) is listed twice") }
             containerIndex[c.id] = i
             containers.append(ContainerInfo(scope: s, local: scopes[s].containers.count, parent: -1))
             scopes[s].containers.append(i)
         }
         for (i, c) in schema.containers.enumerated() {
             if let p = c.parent {
-                guard let pi = containerIndex[p] else { throw EvaluatorError("container \(c.id): unknown parent \(p)") }
+                // Parents come before their children in a schema, which also rules out cycles.
+                guard let pi = containerIndex[p], pi < i else {
+                    throw EvaluatorError("container \(c.id): parent \(p) is not an earlier container")
+                }
                 containers[i].parent = pi
             }
         }

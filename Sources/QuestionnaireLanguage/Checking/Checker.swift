@@ -11,6 +11,8 @@ final class Checker {
     var version = "0"
     var title: LocalizedText = [:]
     var languages: [String] = []
+    /// False when the `languages` line is missing, so translations go unchecked.
+    var languagesDeclared = true
     var censusDate = CalendarDate(year: 2021, month: 3, day: 21)!
 
     // Declarations
@@ -115,7 +117,8 @@ final class Checker {
         where seen[key] == nil && !tree.name.text.isEmpty {
             error("missing-metadata", "questionnaire '\(tree.name.text)' has no \(key)", at: header, hint: "add: \(example)")
         }
-        if languages.isEmpty { languages = ["en"] }
+        // Without a declaration (already reported) the translations cannot be judged.
+        if languages.isEmpty { languages = ["en"]; languagesDeclared = false }
         if let titleNode {
             title = localized(titleNode)
             pendingTexts.append(PendingText(text: titleNode, what: "the questionnaire's title", context: Context(scope: .household, position: 0, subject: "the title")))
@@ -214,7 +217,8 @@ final class Checker {
                 var inner = scope
                 switch b.kind {
                 case .roster:
-                    if rosters[b.name.text] != nil { rosters[b.name.text]!.position = flow }
+                    // Only the first roster of a name counts; a duplicate is reported elsewhere.
+                    if rosters[b.name.text]?.name.span == b.name.span { rosters[b.name.text]!.position = flow }
                     if case .household = scope { inner = .member(roster: b.name.text) }
                 case .section(let forRoster):
                     if let r = forRoster, rosters[r.text] != nil { inner = .member(roster: r.text) }

@@ -168,7 +168,7 @@ extension Checker {
         }
         context.dependencies.append(s)
         if s.position >= context.position && context.position != Context.anywhere {
-            let same = s.position == context.position
+            let same = context.ownQuestion && s.position == context.position
             error("later-answer",
                 same ? "'\(name.text)' cannot be used in its own question" : "'\(name.text)' is asked later in the flow (line \(line(s.name.span))), so it is not known here",
                 at: name.span,
@@ -208,9 +208,9 @@ extension Checker {
         guard case .name(let n) = e.kind else { return nil }
         let info = choiceLists[list]
         if let info, info.optionIDs.contains(n) { return Typed(type: .choice(list), expression: .literal(.option(n))) }
-        // A name that is a visible answer of the same list is compared as an answer.
-        if case .choice(let other) = peekType(n, context), other == list { return nil }
-        let options = info?.options.map(\.name.text) ?? (list == "yes_no" ? ["yes", "no"] : [])
+        // A name that is an answer or derived value is read as one (and its type checked).
+        if peekType(n, context) != nil { return nil }
+        let options = list == "yes_no" ? ["yes", "no"] : info?.options.map(\.name.text) ?? []
         let suggestion = Suggest.closest(to: n, among: options)
         let listing = options.count <= 12 ? " (options: \(options.joined(separator: ", ")))" : ""
         error("unknown-option", "'\(n)' is not an option of choice list '\(list)'", at: e.span,
@@ -363,6 +363,16 @@ extension Checker {
 
     func checkMembership(_ value: Expr, _ items: [Expr], _ negated: Bool, _ context: inout Context) -> Typed {
         let a = checkExpression(value, &context)
+        // Wrong kinds of value are reported before the items, which cannot be read without one.
+        if case .choices(let list) = a.type {
+            error("type-mismatch", "'in' tests one value; this is a set of options of '\(list)'", at: value.span,
+                hint: "use 'x contains option' for multiple-choice answers")
+            return .invalid
+        }
+        if [.bool, .address, .duration].contains(a.type) {
+            error("type-mismatch", "'in' needs an option, a number or text, but this is \(a.type)", at: value.span)
+            return .invalid
+        }
         var lowered: [Expression] = []
         var failed = a.type == .error
         for item in items {
@@ -388,15 +398,6 @@ extension Checker {
                 }
                 lowered.append(t.expression)
             }
-        }
-        if case .choices(let list) = a.type {
-            error("type-mismatch", "'in' tests one value; this is a set of options of '\(list)'", at: value.span,
-                hint: "use 'x contains option' for multiple-choice answers")
-            return .invalid
-        }
-        if [.bool, .address, .duration].contains(a.type) {
-            error("type-mismatch", "'in' needs an option, a number or text, but this is \(a.type)", at: value.span)
-            return .invalid
         }
         if items.isEmpty {
             error("type-mismatch", "the list after 'in' is empty", at: value.span)
@@ -455,6 +456,7 @@ extension Checker {
             }
             if f.text == "count" { return Typed(type: .integer, expression: .count(roster: rosterName)) }
             var inner = Context(scope: .member(roster: rosterName), position: context.position, subject: context.subject)
+            inner.ownQuestion = context.ownQuestion
             let condition = checkCondition(args[1], &inner)
             context.dependencies.append(contentsOf: inner.dependencies)
             if condition.type == .error { return .invalid }

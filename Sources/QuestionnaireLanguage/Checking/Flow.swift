@@ -110,11 +110,15 @@ extension Checker {
             if outer.scope != .household { error("misplaced", "relationships belong outside rosters", at: b.keyword) }
             container.unrelatedOption = checkRelationshipBody(b, roster: forRoster?.text)
         }
+        // A duplicate is reported and its contents still checked, but it is not lowered:
+        // container ids must stay unique or the parent chain could loop back on itself.
+        let isDuplicate = containerNames[b.name.text] != nil
         if let first = containerNames[b.name.text] {
             error("duplicate-id", "'\(b.name.text)' already names a section, page or roster", at: b.name.span,
                 notes: [.init("first used here", at: first)])
+        } else {
+            containerNames[b.name.text] = b.name.span
         }
-        containerNames[b.name.text] = b.name.span
         container.title = b.title.map(localized)
         if let when = b.when {
             // A block's condition is evaluated where the block stands, except a per-member
@@ -126,7 +130,7 @@ extension Checker {
             container.when = typed.expression
             guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text))
         }
-        containers.append(container)
+        if !isDuplicate { containers.append(container) }
         walk(b.items, inner)
     }
 
@@ -182,6 +186,7 @@ extension Checker {
             return  // a duplicate, already reported
         }
         var context = Context(scope: w.scope, position: position, subject: "question '\(q.name.text)'")
+        context.ownQuestion = true
         context.selfSwitchAvailable = w.selfPosition != nil
         let type = lowerAnswerType(q, &context)
         symbol.type = valueType(of: type)
@@ -189,6 +194,7 @@ extension Checker {
         var valid = true
         if let e = q.when {
             var whenContext = Context(scope: w.scope, position: position, subject: "the condition of question '\(q.name.text)'")
+            whenContext.ownQuestion = true
             let typed = checkCondition(e, &whenContext)
             when = typed.expression
             valid = typed.type != .error

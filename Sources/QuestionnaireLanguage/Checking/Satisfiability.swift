@@ -119,6 +119,11 @@ struct Satisfiability {
             return points.map { [.compare(key, .equal, $0)] }
         case .binary(.contains, let key, .literal(.option(let o))): return [[.contains(key, o, negated: negated)]]
         case .binary(let op, let a, let b) where [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op):
+            if let x = Interval.constant(a), let y = Interval.constant(b), x.unit == y.unit {
+                // Two constants: the comparison is simply true or false.
+                let holds = Satisfiability.compare(x.low, op, y.low) != negated
+                return holds ? [[]] : []
+            }
             let (key, constant, flipped): (Expression, Expression, Bool)
             if Interval.fold(b) != nil { (key, constant, flipped) = (a, b, false) }
             else if Interval.fold(a) != nil { (key, constant, flipped) = (b, a, true) }
@@ -283,6 +288,18 @@ struct Satisfiability {
 
     // MARK: Deciding
 
+    static func compare(_ x: Double, _ op: Expression.BinaryOperator, _ y: Double) -> Bool {
+        switch op {
+        case .equal: return x == y
+        case .notEqual: return x != y
+        case .less: return x < y
+        case .lessOrEqual: return x <= y
+        case .greater: return x > y
+        case .greaterOrEqual: return x >= y
+        default: return false
+        }
+    }
+
     /// Why a conjunction cannot hold, or `nil` when it may.
     func contradiction(_ atoms: [Atom], _ frame: Frame) -> String? {
         struct Bounds {
@@ -423,7 +440,8 @@ struct Satisfiability {
         for g in checker.guards {
             var path: [(Container, Expression)] = []
             var id = g.container
-            while let current = id, let c = containerByID[current] {
+            var seen: Set<String> = []
+            while let current = id, seen.insert(current).inserted, let c = containerByID[current] {
                 if let w = c.when { path.append((c, w)) }
                 id = c.parent
             }
@@ -435,7 +453,8 @@ struct Satisfiability {
                 fr = merge(fr, frame(for: g.scope))
                 guard let ownDNF = dnf(own, negated: false, fr) else { continue }
                 if ownDNF.allSatisfy({ contradiction($0, fr) != nil }) {
-                    let reason = ownDNF.first.flatMap { contradiction($0, fr) } ?? "it contradicts itself"
+                    let reason = ownDNF.isEmpty ? "it is always false, whatever the answers"
+                        : ownDNF.first.flatMap { contradiction($0, fr) } ?? "it contradicts itself"
                     report(g, span, "can never hold", reason)
                     if let id = g.blockID { reportedContainers.insert(id) }
                     continue
@@ -449,7 +468,8 @@ struct Satisfiability {
                 if all.allSatisfy({ contradiction($0, fr) != nil }) {
                     let names = path.map { "\($0.0.kind.rawValue) '\($0.0.id)'" }.joined(separator: " and ")
                     report(g, span, "can never hold together with the condition of \(names)",
-                        all.first.flatMap { contradiction($0, fr) } ?? "they contradict each other")
+                        all.isEmpty ? "together they are always false, whatever the answers"
+                            : all.first.flatMap { contradiction($0, fr) } ?? "they contradict each other")
                 }
             }
         }

@@ -101,6 +101,9 @@ struct Context {
     var position: Int
     /// What the expression is, for messages ("the condition of question 'x'").
     var subject: String
+    /// Whether the expression belongs to the question at `position` (its condition, label or
+    /// range), so a use of that question is a use of its own answer.
+    var ownQuestion = false
     /// Whether `{self|proxy}` wording may be used here.
     var selfSwitchAvailable = false
     /// Questions the expression depends on (filled in while checking).

@@ -12,7 +12,7 @@ extension Checker {
         for pending in pendingTexts {
             guard let node = pending.text else { continue }
             var seen: Set<String> = []
-            for (tag, _) in node.translations {
+            for (tag, _) in node.translations where languagesDeclared {
                 if !declared.contains(tag.text) {
                     error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
                         hint: "the questionnaire declares: languages \(languages.joined(separator: ", "))")
@@ -23,7 +23,7 @@ extension Checker {
                     error("duplicate-id", "\(pending.what) gives \(languageName(tag.text)) twice", at: tag.span)
                 }
             }
-            for language in others where !seen.contains(language) {
+            for language in others where languagesDeclared && !seen.contains(language) {
                 error("missing-translation", "\(pending.what) has no \(languageName(language)) text", at: node.span,
                     hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
             }

@@ -56,23 +56,23 @@ public struct DiagnosticRenderer {
     }
 
     func excerpt(line: Int, column: Int, span: Span) -> String {
-        let text = file.lineText(line).replacingTabs()
         let gutter = String(line)
         let pad = String(repeating: " ", count: gutter.count)
         let (endLine, endColumn) = file.location(of: max(span.start, span.end))
-        let lineLength = text.unicodeScalars.count
+        let lineLength = file.lineLength(line)
         var width = endLine == line ? endColumn - column : lineLength - column + 1
         width = max(1, min(width, max(1, lineLength - column + 1)))
-        // Very long lines (generated or binary input) are cut around the caret.
-        var shown = text
+        let shown: String
         var caretColumn = column
         if lineLength > 160 {
-            let scalars = Array(text.unicodeScalars)
-            let from = max(0, column - 60)
-            let to = min(scalars.count, from + 120)
-            shown = (from > 0 ? "..." : "") + String(String.UnicodeScalarView(scalars[from..<to])) + (to < scalars.count ? "..." : "")
-            caretColumn = column - from + (from > 0 ? 3 : 0)
+            // Very long lines (generated or binary input) are cut around the caret.
+            let part = file.window(around: span.start, before: 59, length: 120)
+            let cutBefore = part.startColumn > 1
+            shown = (cutBefore ? "..." : "") + part.text.replacingTabs() + (part.endColumn <= lineLength ? "..." : "")
+            caretColumn = column - part.startColumn + 1 + (cutBefore ? 3 : 0)
             width = min(width, 120)
+        } else {
+            shown = file.lineText(line).replacingTabs()
         }
         return "\(pad) |\n\(gutter) | \(shown)\n\(pad) | \(String(repeating: " ", count: max(0, caretColumn - 1)))\(String(repeating: "^", count: width))\n"
     }
