@@ -47,4 +47,5 @@ enum CLIFiles {
     }
 }
 
-
+/// "1 error", "2 errors".
+func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

@@ -22,7 +22,7 @@ func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler
     case .human:
         for result in results where !result.diagnostics.isEmpty { FileIO.writeError(result.render() + "\n") }
         let errors = results.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .error }.count }
-        if errors > 0 { FileIO.writeError("\(errors) error\(errors == 1 ? "" : "s") found.\n") }
+        if errors > 0 { FileIO.writeError("\(counted(errors, "error")) found.\n") }
     case .json:
         var all: [JSONValue] = []
         for result in results {

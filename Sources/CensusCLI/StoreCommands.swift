@@ -84,9 +84,9 @@ struct StoreAcceptSchema: ParsableCommand {
         for h in r.alreadyAccepted { print("already accepted: \(h)") }
         for h in r.added { print("accepted: \(h)") }
         if r.added.isEmpty {
-            print("nothing changed; the store accepts \(r.accepted.count) schema\(r.accepted.count == 1 ? "" : "s")")
+            print("nothing changed; the store accepts \(counted(r.accepted.count, "schema"))")
         } else {
-            print("the store now accepts \(r.accepted.count) schema\(r.accepted.count == 1 ? "" : "s"); restart processes that have it open to pick this up")
+            print("the store now accepts \(counted(r.accepted.count, "schema")); restart processes that have it open to pick this up")
         }
     }
 }
@@ -165,23 +165,32 @@ struct StoreSubmit: ParsableCommand {
         let submission = Submission(
             householdID: household, kind: k, channel: k == .paper ? .paper : .online, receivedAt: Date(),
             schemaHash: schemaHash, idempotencyKey: key ?? UUID().uuidString, completeness: completeness, body: data)
-        let box = ResultBox()
-        store.submit(submission) { box.set($0) }
-        let receipt = try box.wait().get()
+        let receipt = try submitAndWait([submission], to: store)[0]
         print("\(receipt.receiptID) shard=\(receipt.shard) version=\(receipt.version)\(receipt.isReplay ? " (retry: already stored)" : "")")
     }
 }
 
-/// Waits for one callback result (the CLI is synchronous).
-final class ResultBox: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private var result: Result<Receipt, StoreError>?
-    func set(_ r: Result<Receipt, StoreError>) {
-        result = r
-        semaphore.signal()
+/// Submits concurrently (the shard writers group them into transactions) and waits for
+/// every receipt: the CLI is synchronous.
+func submitAndWait(_ submissions: [Submission], to store: ResponseStore) throws -> [Receipt] {
+    let results = ReceiptBox(count: submissions.count)
+    let group = DispatchGroup()
+    for (i, s) in submissions.enumerated() {
+        group.enter()
+        store.submit(s) { result in
+            results.set(i, result)
+            group.leave()
+        }
     }
-    func wait() -> Result<Receipt, StoreError> {
-        semaphore.wait()
-        return result!
-    }
+    group.wait()
+    return try results.values.map { try $0!.get() }
+}
+
+/// Receipts arriving on writer threads, by submission index.
+private final class ReceiptBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [Result<Receipt, StoreError>?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<Receipt, StoreError>) { lock.withLock { storage[i] = r } }
+    var values: [Result<Receipt, StoreError>?] { lock.withLock { storage } }
 }

@@ -96,7 +96,12 @@ struct Validate: ParsableCommand {
                 if quiet && ok { continue }
                 let label = stream ? "line \(line)" : input
                 let pct = Int((evaluation.completeness * 100).rounded())
-                out.write("\(label): \(ok ? "valid" : "INVALID") (\(evaluation.count(.error)) errors, \(evaluation.count(.warning)) warnings, \(evaluation.count(.confirm)) confirmations to give, \(evaluation.count(.notApplicable)) ignored answers; \(pct)% complete)\n")
+                let counts = [
+                    counted(evaluation.count(.error), "error"), counted(evaluation.count(.warning), "warning"),
+                    counted(evaluation.count(.confirm), "confirmation") + " to give",
+                    counted(evaluation.count(.notApplicable), "ignored answer"),
+                ]
+                out.write("\(label): \(ok ? "valid" : "INVALID") (\(counts.joined(separator: ", ")); \(pct)% complete)\n")
                 for f in evaluation.findings {
                     let tag = f.severity == .notApplicable ? "ignored" : f.severity.rawValue
                     out.write("  \(tag.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)\n")
@@ -104,7 +109,7 @@ struct Validate: ParsableCommand {
             }
         }
         if format == .human && stream {
-            out.write("\(total) responses: \(total - invalid) valid, \(invalid) invalid; \(errors) errors, \(warnings) warnings\n")
+            out.write("\(counted(total, "response")): \(total - invalid) valid, \(invalid) invalid; \(counted(errors, "error")), \(counted(warnings, "warning"))\n")
         }
         out.flush()
         if invalid > 0 { throw ExitCode(1) }

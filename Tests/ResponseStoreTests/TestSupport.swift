@@ -37,3 +37,57 @@ func fetchInt(_ path: String, _ sql: String) throws -> Int? {
     defer { try? db.close() }
     return try db.read { try Int.fetchOne($0, sql: sql) }
 }
+
+/// The `census` executable built next to the test bundle.
+func censusExecutable() throws -> URL {
+    var candidates: [URL] = []
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        candidates.append(dir.appendingPathComponent("census"))
+        dir = dir.deletingLastPathComponent()
+    }
+    for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c }
+    struct NotBuilt: Error, CustomStringConvertible { var description: String }
+    throw NotBuilt(description: "census is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
+}
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Standard error without warnings and ArgumentParser's usage lines.
+    var messageLines: [String] {
+        stderr.split(separator: "\n").map(String.init).filter {
+            !$0.hasPrefix("warning:") && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '")
+        }
+    }
+}
+
+/// Runs the `census` executable in `dir`, without any configured code secret.
+func census(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
+    let p = Process()
+    p.executableURL = try censusExecutable()
+    p.arguments = arguments
+    p.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["CENSUS_CODE_SECRET"] = nil
+    env["CENSUS_CODE_SECRET_FILE"] = nil
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let out = dir.appendingPathComponent(".out-\(UUID().uuidString)")
+    let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: out.path, contents: nil)
+    FileManager.default.createFile(atPath: err.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+    p.standardOutput = try FileHandle(forWritingTo: out)
+    p.standardError = try FileHandle(forWritingTo: err)
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus,
+               stdout: try String(contentsOf: out, encoding: .utf8),
+               stderr: try String(contentsOf: err, encoding: .utf8))
+}

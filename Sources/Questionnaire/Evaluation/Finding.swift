@@ -70,8 +70,9 @@ public struct Evaluation: Sendable {
     /// Of those, the ones answered with a usable answer.
     public var answeredCount: Int
 
-    /// answered / applicable (1 when nothing applies): the store ranks a household's returns by it.
-    public var completeness: Double { applicableCount == 0 ? 1 : Double(answeredCount) / Double(applicableCount) }
+    /// answered / applicable: the store ranks a household's returns by it. A response that
+    /// could not be read (nothing applies) is 0% complete, not 100%.
+    public var completeness: Double { applicableCount == 0 ? 0 : Double(answeredCount) / Double(applicableCount) }
 
     /// No errors and no confirmations still to give. Warnings and ignored answers do not count.
     public var isValid: Bool { !findings.contains { $0.severity == .error || $0.severity == .confirm } }
