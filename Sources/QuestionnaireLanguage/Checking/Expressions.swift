@@ -208,6 +208,8 @@ extension Checker {
         guard case .name(let n) = e.kind else { return nil }
         let info = choiceLists[list]
         if let info, info.optionIDs.contains(n) { return Typed(type: .choice(list), expression: .literal(.option(n))) }
+        // A list with no options is reported as empty; naming its options is not a second mistake.
+        if let info, info.optionIDs.isEmpty { return .invalid }
         // A name that is an answer or derived value is read as one (and its type checked).
         if peekType(n, context) != nil { return nil }
         let options = list == "yes_no" ? ["yes", "no"] : info?.options.map(\.name.text) ?? []

@@ -87,7 +87,11 @@ extension Checker {
                     return
                 }
                 if let bar {
-                    if !context.selfSwitchAvailable {
+                    if !context.selfSwitchAvailable, context.scope == .household {
+                        // Not about a member at all: there is only one wording to give.
+                        error("bad-template", "the wording switch {self|proxy} is for questions about each member of a roster, not the household",
+                            at: Span(i, j + 1), hint: "write one wording here; use {self|proxy} in a per-member section after 'self when ...'")
+                    } else if !context.selfSwitchAvailable {
                         error("bad-template", "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section",
                             at: Span(i, j + 1), hint: "declare who the respondent is first, e.g. self when is_you == yes")
                     } else if inSwitch {

@@ -12,6 +12,11 @@ struct Parser {
     let declaredLanguages: Set<String>
     var blockDepth = 0
     var expressionDepth = 0
+    /// The source, to read indentation when guessing which block lost its `}`.
+    var source: [UInt8] = []
+    /// The first block closed by a `}` indented less than the block itself: when the file then
+    /// ends unclosed, this is most likely the block that is missing its `}`.
+    var likelyUnclosed: (keyword: String, name: String, open: Span, closer: Span)?
 
     static let maximumExpressionDepth = 200
     static let maximumBlockDepth = 64
@@ -28,7 +33,7 @@ struct Parser {
             while j < tokens.count, let w = tokens[j].word, !Keyword.all.contains(w) {
                 languages.insert(w)
                 j += 1
-                if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else { break }
+                if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else if j < tokens.count, Parser.isMissingCommaLanguage(tokens[j]) { continue } else { break }
             }
             break
         }
@@ -39,6 +44,7 @@ struct Parser {
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
         let (tokens, lexical) = Lexer.tokenize(file)
         var parser = Parser(tokens: tokens)
+        parser.source = file.bytes
         let tree = parser.parseFile()
         return (tree, lexical + parser.diagnostics)
     }
@@ -127,10 +133,24 @@ struct Parser {
             report("a questionnaire file starts with 'questionnaire ID {', found \(current.describe)", at: current.span,
                 hint: "begin the file with, for example: questionnaire census_household {")
         }
-        let items = parseItems()
+        var items = parseItems()
         if hasHeader {
+            // A stray '}' that closes the questionnaire early, when the file still ends with '}':
+            // report it and read on, so the rest is checked rather than rejected wholesale.
+            while current.isSymbol(.rightBrace), let w = next.word, Keyword.itemStarts.contains(w), tokens.count >= 2,
+                tokens[tokens.count - 2].isSymbol(.rightBrace)
+            {
+                report("this '}' has no matching '{': it would close the questionnaire before the end of the file", at: current.span,
+                    hint: "remove it, or add the '{' it was meant to close")
+                advance()
+                items += parseItems()
+            }
             if current.isSymbol(.rightBrace) {
                 advance()
+            } else if current.kind == .end, let block = likelyUnclosed {
+                diagnostics.append(Diagnostic(code: "syntax", "\(block.keyword) '\(block.name)' is not closed", at: block.open,
+                    hint: "add a '}' to close the \(block.keyword) opened here",
+                    notes: [.init("this '}', indented less than the \(block.keyword), closes it instead", at: block.closer)]))
             } else {
                 report("the questionnaire is not closed: expected '}' before \(current.describe)", at: current.span,
                     hint: "add a '}' to close 'questionnaire \(name.text) {'")
@@ -173,7 +193,15 @@ struct Parser {
         switch word {
         case "version":
             advance()
-            guard case .string(let s) = current.kind else { throw fail("expected the version as a string, e.g. version \"2021.1\"") }
+            guard case .string(let s) = current.kind else {
+                if case .decimal = current.kind {} else if case .integer = current.kind {} else {
+                    throw fail("expected the version as a string, e.g. version \"2021.1\"")
+                }
+                // `version 1.0`: the version is there, only unquoted; no "has no version" as well.
+                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(describeNumber(current))\"")
+                let t = advance()
+                return .version(StringLiteral(value: "", span: t.span), start.to(t.span))
+            }
             let t = advance()
             return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
         case "title":
@@ -183,8 +211,15 @@ struct Parser {
         case "languages":
             advance()
             var names = [try name("a language code such as en")]
-            while current.isSymbol(.comma) {
-                advance()
+            while current.isSymbol(.comma) || Parser.isMissingCommaLanguage(current) {
+                // `languages en cy`: report the missing comma and keep the language, so its
+                // translations are not all reported as undeclared.
+                if !current.isSymbol(.comma) {
+                    report("expected ',' between languages, found \(current.describe)", at: current.span,
+                        hint: "separate the languages with commas: languages \((names.map(\.text) + [current.word!]).joined(separator: ", "))")
+                } else {
+                    advance()
+                }
                 names.append(try name("a language code such as cy"))
             }
             return .languages(names, start.to(names.last!.span))
@@ -223,6 +258,8 @@ struct Parser {
 
     func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
+        // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
+        if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
         return strict ? declaredLanguages.contains(w) : true
     }
 
@@ -231,7 +268,17 @@ struct Parser {
         guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
         let first = advance()
         var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
-        while isTranslationTag(current, strict: strictTags) {
+        while true {
+            if let w = current.word, declaredLanguages.contains(w), !isTranslationTag(current, strict: strictTags) {
+                // `"Owns" cy rents ...`: the tag without its text. Report it here, as the tag's,
+                // rather than misreading the tag as the next option or item.
+                let tag = advance()
+                report("expected the \(w) text after '\(w)', found \(current.describe)", at: current.span,
+                    hint: "write the translation as a string: \(w) \"...\"")
+                node.translations.append((Name(text: w, span: tag.span), StringLiteral(value: "", span: tag.span)))
+                continue
+            }
+            guard isTranslationTag(current, strict: strictTags) else { break }
             let tag = advance()
             guard case .string(let value) = current.kind else { break }
             let t = advance()
@@ -342,6 +389,9 @@ struct Parser {
         }
         block.items = parseItems()
         if current.isSymbol(.rightBrace) {
+            if likelyUnclosed == nil, indentation(of: current.span) < indentation(of: keywordToken.span) {
+                likelyUnclosed = (keyword, n.text, open.span, current.span)
+            }
             block.span = keywordToken.span.to(advance().span)
         } else {
             report("\(keyword) '\(n.text)' is not closed: expected '}' before \(current.describe)", at: open.span,
@@ -356,7 +406,13 @@ struct Parser {
     mutating func parseQuestion() throws(Abort) -> QuestionDecl {
         let start = advance().span
         let n = try name("a name for the question")
-        _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
+            // `question a integer`: the type is there, so read on after reporting the colon.
+            report("expected ':' after the question's name (question \(n.text): TYPE ...), found \(current.describe)", at: current.span,
+                hint: "write: question \(n.text): \(w)")
+        } else {
+            _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        }
         let typeStart = current.span
         let type = try parseAnswerType()
         var q = QuestionDecl(
@@ -378,6 +434,8 @@ struct Parser {
                         hint: "translations are tagged with their language: \"...\" cy \"...\"")
                 }
                 q.label = try parseText("the label")
+            } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
+                continue
             } else {
                 break
             }
@@ -393,7 +451,10 @@ struct Parser {
         switch t.kind {
         case .integer, .decimal, .date, .monthYear, .duration: return true
         case .symbol(let s): return s == .minus || s == .leftParen
-        case .word(let w): return w == "census_date" || !Keyword.all.contains(w)
+        case .word(let w):
+            // `integer wen a > 1` is a misspelt `when`, not a range starting at a name.
+            if Suggest.closest(to: w, among: Parser.questionClauses) != nil, !Keyword.itemStarts.contains(w), case .word = next.kind { return false }
+            return w == "census_date" || !Keyword.all.contains(w)
         default: return false
         }
     }
@@ -459,6 +520,7 @@ struct Parser {
                     code: "unknown-type", "unknown answer type '\(word)'", at: t.span,
                     hint: Suggest.closest(to: word, among: Parser.answerTypeNames).map { "did you mean '\($0)'?" }
                         ?? "answer types are \(Parser.answerTypeNames.joined(separator: ", "))"))
+            skipTypeArguments()
             return .invalid
         }
     }
@@ -479,6 +541,8 @@ struct Parser {
                 check.target = try name("the question the check is about")
             } else if case .string = current.kind, check.message == nil {
                 check.message = try parseText("the message")
+            } else if correctClauseTypo(["when"], in: "check '\(n.text)'") {
+                continue
             } else {
                 break
             }
