@@ -265,4 +265,82 @@ final class MethodologistMistakesTests: XCTestCase {
             question heating: any_of(tenure) "H" cy "H"
             """).diagnostics, [])
     }
+
+    // MARK: Second round: tags, literals, lists, lets
+
+    func testMisspeltLanguageTagIsOneMistake() {
+        // Not also "has no Welsh (cy) text".
+        assertDiagnostic(
+            """
+            question a: integer "A" cym "A"
+            """, code: "unknown-language", message: "'cym' is not a declared language", at: (1, 25),
+            hint: "did you mean 'cy'? This text has no Welsh (cy) translation")
+    }
+
+    func testQuotedOptionsAndDatesGetAHint() {
+        assertDiagnostic(
+            """
+            question own: yes_no "O" cy "O"
+            question b: integer when own == "yes" "B" cy "B"
+            """, code: "type-mismatch", message: "cannot compare an option of 'yes_no' with text", at: (2, 30),
+            hint: "yes_no answers are the options yes and no: x == yes")
+        assertDiagnostic(
+            """
+            question dob: date "D" cy "D"
+            question c: integer when dob < "2005-03-21" "C" cy "C"
+            """, code: "type-mismatch", message: "cannot compare a date with text", at: (2, 30),
+            hint: "dates are written without quotes: 2021-03-21 (a month: 2021-03)")
+    }
+
+    func testOptionOfAnotherListSaysWhichList() {
+        assertDiagnostic(
+            """
+            choices tenure { owns "O" cy "O" rents "R" cy "R" }
+            choices landlord { council "C" cy "C" private "P" cy "P" }
+            question tenure: one_of(tenure) "T" cy "T"
+            question rent: decimal when tenure == council "R" cy "R"
+            """, code: "unknown-option", message: "'council' is not an option of choice list 'tenure'", at: (4, 39),
+            hint: "'council' is an option of 'landlord', not of 'tenure'; choose one of its options (options: owns, rents)")
+    }
+
+    func testMissingCommaInAListSaysSo() {
+        assertDiagnostic(
+            """
+            choices tenure { owns "O" cy "O" rents "R" cy "R" free "F" cy "F" }
+            question tenure: one_of(tenure) "T" cy "T"
+            question l: text when tenure in [rents free] "L" cy "L"
+            """, code: "syntax", message: "expected ']' to close the list, found 'free'", at: (3, 40),
+            hint: "separate the items with commas: [a, b]")
+    }
+
+    func testQuestionWithoutItsKeywordIsStillDeclared() {
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            b: integer "B" cy "B"
+            question c: integer when b > 1 "C" cy "C"
+            """, code: "syntax", message: "expected a question, section, page, roster, let, check or choice list, found 'b'",
+            at: (2, 1), hint: "did you mean 'question b: ...'?")
+    }
+
+    func testLetWithoutEqualsIsOneMistake() {
+        // Not also a misread 'census_date' item inside the value, nor 'age' undefined later.
+        assertDiagnostic(
+            """
+            question dob: date "D" cy "D"
+            let age years_between(dob, census_date)
+            question c: integer when age > 1 "C" cy "C"
+            """, code: "syntax", message: "expected '=' after 'let age', found 'years_between'", at: (2, 9),
+            hint: "write: let age = VALUE")
+    }
+
+    func testLetWhoseValueDoesNotParseStillDeclaresItsName() {
+        assertDiagnostic(
+            """
+            question dob: date "D" cy "D"
+            let age = years_between(dob, census_date
+            question c: integer when age > 1 "C" cy "C"
+            """, code: "syntax", message: "expected ')' to close the arguments of years_between(...), found keyword 'question'",
+            at: (3, 1))
+    }
 }

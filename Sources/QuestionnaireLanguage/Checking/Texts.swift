@@ -12,10 +12,15 @@ extension Checker {
         for pending in pendingTexts {
             guard let node = pending.text else { continue }
             var seen: Set<String> = []
+            // `"A" cym "A"`: a misspelt tag is one mistake, not also a missing translation.
+            var missing = others.filter { language in !node.translations.contains { $0.language.text == language } }
             for (tag, _) in node.translations where languagesDeclared {
                 if !declared.contains(tag.text) {
+                    let meant = Suggest.closest(to: tag.text, among: missing)
+                    if let meant { seen.insert(meant); missing.removeAll { $0 == meant } }
                     error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
-                        hint: "the questionnaire declares: languages \(languages.joined(separator: ", "))")
+                        hint: meant.map { "did you mean '\($0)'? This text has no \(languageName($0)) translation" }
+                            ?? "the questionnaire declares: languages \(languages.joined(separator: ", "))")
                 } else if tag.text == languages.first {
                     error("duplicate-id", "\(pending.what) gives the primary language \(languageName(tag.text)) twice", at: tag.span,
                         hint: "the first, untagged string is the \(languageName(tag.text)) text")

@@ -104,7 +104,8 @@ struct Parser {
     mutating func synchronize() {
         var depth = 0
         while current.kind != .end {
-            if depth == 0, let w = current.word, Keyword.itemStarts.contains(w) { return }
+            // census_date is also a value (`years_between(dob, census_date)`): only an item with its date.
+            if depth == 0, let w = current.word, Keyword.itemStarts.contains(w), w != "census_date" || next.kind.isDate { return }
             if current.isSymbol(.leftBrace) { depth += 1 }
             if current.isSymbol(.rightBrace) {
                 if depth == 0 { return }
@@ -234,8 +235,20 @@ struct Parser {
         case "let":
             advance()
             let n = try name("a name for the derived value")
-            _ = try expect(.equal, "after 'let \(n.text)'")
-            let value = try parseExpression()
+            let startsItem = current.word.map(Keyword.itemStarts.contains) ?? false
+            if current.isSymbol(.equalEqual) || !current.isSymbol(.equal) && !startsItem && startsRange(current) && !current.isSymbol(.leftParen) {
+                // `let age years_between(...)` or `let age == ...`: report, and read the value anyway.
+                report("expected '=' after 'let \(n.text)', found \(current.describe)", at: current.span,
+                    hint: "write: let \(n.text) = VALUE")
+                if current.isSymbol(.equalEqual) { advance() }
+            } else {
+                _ = try expect(.equal, "after 'let \(n.text)'")
+            }
+            // A value that does not parse still declares the name, so its uses are not undefined.
+            guard let value = try? parseExpression() else {
+                synchronize()
+                return .letValue(LetDecl(name: n, value: Expr(kind: .invalid, span: n.span), span: start.to(n.span)))
+            }
             return .letValue(LetDecl(name: n, value: value, span: start.to(value.span)))
         case "error", "warning", "confirm": return .check(try parseCheck())
         case "self":
@@ -248,6 +261,12 @@ struct Parser {
             let n = try name("the option that means 'unrelated'")
             return .unrelated(n, start.to(n.span))
         default:
+            if next.isSymbol(.colon), !Keyword.all.contains(word) {
+                // `b: integer "B"`: a question without its keyword. Report it and read the question.
+                report("expected a question, section, page, roster, let, check or choice list, found '\(word)'", at: current.span,
+                    hint: "did you mean 'question \(word): ...'?")
+                return .question(try parseQuestion(keywordPresent: false))
+            }
             let suggestion = Suggest.closest(to: word, among: Array(Keyword.itemStarts))
             throw fail("expected a question, section, page, roster, let, check or choice list, found '\(word)'",
                 hint: suggestion.map { "did you mean '\($0)'?" })
@@ -403,8 +422,8 @@ struct Parser {
 
     // MARK: - Questions
 
-    mutating func parseQuestion() throws(Abort) -> QuestionDecl {
-        let start = advance().span
+    mutating func parseQuestion(keywordPresent: Bool = true) throws(Abort) -> QuestionDecl {
+        let start = keywordPresent ? advance().span : current.span
         let n = try name("a name for the question")
         if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
             // `question a integer`: the type is there, so read on after reporting the colon.
