@@ -343,4 +343,24 @@ final class MethodologistMistakesTests: XCTestCase {
             """, code: "syntax", message: "expected ')' to close the arguments of years_between(...), found keyword 'question'",
             at: (3, 1))
     }
+
+    func testMisspeltSpecifyIsNotReadAsAnExtraOption() {
+        assertDiagnostic(
+            """
+            choices heating {
+              gas "Gas" cy "Nwy"
+              other "Other" cy "Arall" specfy "Write in" cy "Ysgrifennwch"
+            }
+            question heating: any_of(heating) "H" cy "H"
+            """, code: "syntax", message: "unknown clause 'specfy' in option 'other'", at: (3, 28), hint: "did you mean 'specify'?")
+        // An option named like a keyword on its own line is still an option.
+        XCTAssertEqual(Support.compile(
+            """
+            choices kind {
+              general "General" cy "Cyffredinol"
+              specific "Specific" cy "Penodol"
+            }
+            question kind: any_of(kind) "K" cy "K"
+            """).diagnostics, [])
+    }
 }

@@ -50,4 +50,11 @@ extension Parser {
         guard t.span.end <= source.count else { return "1.0" }
         return String(decoding: source[t.span.start..<t.span.end], as: UTF8.self)
     }
+
+    /// Whether `token` is on the line where the previous token ends.
+    func onSameLineAsPrevious(_ token: Token) -> Bool {
+        let from = min(previousEnd, source.count)
+        let to = min(token.span.start, source.count)
+        return from <= to && !source[from..<to].contains(0x0A)
+    }
 }

@@ -307,58 +307,6 @@ struct Parser {
         return node
     }
 
-    // MARK: - Choices
-
-    mutating func parseChoices() throws(Abort) -> ChoicesDecl {
-        let start = advance().span
-        let n = try name("a name for the choice list")
-        let (options, end) = try parseOptionBlock()
-        return ChoicesDecl(name: n, options: options, span: start.to(end))
-    }
-
-    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
-        _ = try expect(.leftBrace, "to open the list of options")
-        var options: [OptionDecl] = []
-        while !current.isSymbol(.rightBrace) && current.kind != .end {
-            let before = position
-            do {
-                options.append(try parseOption())
-            } catch {
-                if position == before { advance() }
-                while current.kind != .end && !current.isSymbol(.rightBrace) {
-                    if current.word != nil, case .string = next.kind, !isTranslationTag(current, strict: true) { break }
-                    advance()
-                }
-            }
-        }
-        let end = try expect(.rightBrace, "to close the list of options").span
-        return (options, end)
-    }
-
-    mutating func parseOption() throws(Abort) -> OptionDecl {
-        let n = try name("an option name")
-        let label = try parseText("the option's label", strictTags: true)
-        var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
-        while true {
-            if current.isWord("exclusive") {
-                advance()
-                option.exclusive = true
-            } else if current.isWord("specify") {
-                let keyword = advance().span
-                var prompt: TextNode?
-                var max: Int?
-                if case .string = current.kind { prompt = try parseText("the 'please specify' prompt", strictTags: true) }
-                if current.isWord("max") {
-                    advance()
-                    max = try integer("the maximum length").0
-                }
-                option.specify = (keyword, prompt, max)
-            } else {
-                return option
-            }
-        }
-    }
-
     // MARK: - Blocks
 
     mutating func parseBlock() throws(Abort) -> BlockDecl {
@@ -542,37 +490,5 @@ struct Parser {
             skipTypeArguments()
             return .invalid
         }
-    }
-
-    // MARK: - Checks
-
-    mutating func parseCheck() throws(Abort) -> CheckDecl {
-        let keyword = advance()
-        let severity: Check.Severity = keyword.isWord("error") ? .error : keyword.isWord("warning") ? .warning : .confirm
-        let n = try name("a name for the check")
-        var check = CheckDecl(severity: severity, name: n, when: nil, target: nil, message: nil, span: keyword.span)
-        while true {
-            if current.isWord("when") {
-                advance()
-                check.when = try parseExpression()
-            } else if current.isWord("on") {
-                advance()
-                check.target = try name("the question the check is about")
-            } else if case .string = current.kind, check.message == nil {
-                check.message = try parseText("the message")
-            } else if correctClauseTypo(["when"], in: "check '\(n.text)'") {
-                continue
-            } else {
-                break
-            }
-        }
-        check.span = keyword.span.to(Span(previousEnd, previousEnd))
-        if check.when == nil {
-            report("check '\(n.text)' has no condition", at: n.span, hint: "write: \(keyword.word!) \(n.text) when CONDITION \"message\"")
-        }
-        if check.message == nil {
-            report("check '\(n.text)' has no message", at: n.span, hint: "add the message shown when it fires, as a string")
-        }
-        return check
     }
 }
