@@ -363,4 +363,21 @@ final class MethodologistMistakesTests: XCTestCase {
             question kind: any_of(kind) "K" cy "K"
             """).diagnostics, [])
     }
+
+    func testUnquotedTitleIsNotAlsoMissing() {
+        let found = compileWhole(
+            """
+            questionnaire t {
+              version "1"
+              title Household survey
+              languages en, cy
+              census_date 2021-03-21
+              question a: integer "A" cy "A"
+            }
+            """)
+        XCTAssertEqual(found, [
+            .init(code: "syntax", message: "expected the title as a string, found 'Household'", line: 3, column: 9,
+                hint: "put it in quotes: title \"...\" cy \"...\"")
+        ])
+    }
 }

@@ -99,7 +99,8 @@ final class Checker {
             case .version(let s, let span): once("version", span); version = s.value
             case .title(let t, let span):
                 once("title", span)
-                titleNode = t
+                // An empty node stands for an unquoted title, already reported by the parser.
+                if t.span.start != t.span.end { titleNode = t }
             case .languages(let names, let span):
                 once("languages", span)
                 var set: Set<String> = []

@@ -207,6 +207,15 @@ struct Parser {
             return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
         case "title":
             advance()
+            if case .string = current.kind {} else if current.word != nil, onSameLineAsPrevious(current) {
+                // `title Household survey`: the title is there, unquoted. Report it once (not also
+                // "has no title") and skip the rest of the line.
+                report("expected the title as a string, found \(current.describe)", at: current.span,
+                    hint: "put it in quotes: title \"...\" cy \"...\"")
+                while current.kind != .end, onSameLineAsPrevious(current) { advance() }
+                let empty = Span(previousEnd, previousEnd)
+                return .title(TextNode(primary: StringLiteral(value: "", span: empty), translations: [], span: empty), start.to(empty))
+            }
             let text = try parseText("the title")
             return .title(text, start.to(text.span))
         case "languages":
