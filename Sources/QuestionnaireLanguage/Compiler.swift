@@ -26,6 +26,14 @@ public enum Compiler {
     /// The largest source accepted; a census form is a few hundred kilobytes at most.
     public static let maximumSourceBytes = 64 * 1024 * 1024
 
+    /// A string left open swallows the rest of its line, so everything else reported on that
+    /// line is an echo of it (a quote missing in `"Rooms? cy "Ystafelloedd"` misreads the line).
+    static func withoutEchoesOfUnclosedStrings(_ diagnostics: [Diagnostic], _ file: SourceFile) -> [Diagnostic] {
+        let lines = Set(diagnostics.filter { $0.message == Lexer.unclosedString }.map { file.location(of: $0.span.start).line })
+        guard !lines.isEmpty else { return diagnostics }
+        return diagnostics.filter { $0.message == Lexer.unclosedString || !lines.contains(file.location(of: $0.span.start).line) }
+    }
+
     public static func compile(_ file: SourceFile) -> Result {
         var diagnostics: [Diagnostic] = []
         if let offset = file.firstInvalidUTF8Offset {
@@ -45,6 +53,7 @@ public enum Compiler {
         // Semantic checks on a tree with syntax errors repeat them; keep only the first kind
         // when the parse failed badly.
         if syntax.count < Parser.maximumSyntaxErrors { diagnostics += checker.diagnostics }
+        diagnostics = withoutEchoesOfUnclosedStrings(diagnostics, file)
         diagnostics.sort { ($0.span.start, $0.span.end) < ($1.span.start, $1.span.end) }
         let hasErrors = diagnostics.contains { $0.severity == .error }
         return Result(file: file, schema: hasErrors ? nil : schema, diagnostics: diagnostics)

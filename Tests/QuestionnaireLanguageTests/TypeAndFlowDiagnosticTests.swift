@@ -372,10 +372,12 @@ final class TypeAndFlowDiagnosticTests: XCTestCase {
     func testSwitchWithoutSelf() {
         assertDiagnostic(
             """
-            question a: integer "A" cy "A"
-            question b: integer "{a|x}" cy "B"
+            roster p "P" cy "P" {
+              question a: integer "A" cy "A"
+              question b: integer "{a|x}" cy "B"
+            }
             """, code: "bad-template",
-            message: "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section", at: (2, 22),
+            message: "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section", at: (3, 24),
             hint: "declare who the respondent is first, e.g. self when is_you == yes")
     }
 

@@ -78,6 +78,7 @@ final class Checker {
         checkDerivedValues()
         walk(tree.items, Walk(scope: .household, container: nil, inRoster: nil, selfPosition: nil, kind: nil))
         checkTexts()
+        checkExclusiveOptions()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
         return schema
@@ -98,7 +99,8 @@ final class Checker {
             case .version(let s, let span): once("version", span); version = s.value
             case .title(let t, let span):
                 once("title", span)
-                titleNode = t
+                // An empty node stands for an unquoted title, already reported by the parser.
+                if t.span.start != t.span.end { titleNode = t }
             case .languages(let names, let span):
                 once("languages", span)
                 var set: Set<String> = []
@@ -166,14 +168,30 @@ final class Checker {
         return ChoiceListInfo(id: listName, span: span, options: options, optionIDs: Set(ids.keys))
     }
 
+    /// `exclusive` on a list only ever answered with one_of has no effect: a warning, since the
+    /// author probably meant the question to be any_of.
+    func checkExclusiveOptions() {
+        for id in choiceListOrder + inlineListOrder {
+            guard let info = choiceLists[id], info.usedBySingleChoice, !info.usedByMultipleChoice else { continue }
+            for option in info.options where option.exclusive {
+                diagnostics.append(Diagnostic(.warning, code: "misplaced",
+                    "option '\(option.name.text)' is exclusive, but '\(id)' is only used by one_of questions, where it has no effect",
+                    at: option.name.span, hint: "a one_of answer is always a single option: remove 'exclusive', or ask with any_of"))
+            }
+        }
+    }
+
     func declareRosters(_ items: [Item], depth: Int) {
         for item in items {
             guard case .block(let b) = item else { continue }
             if case .roster(let lo, let hi) = b.kind {
-                let minMembers = lo?.0 ?? 0
                 let maxMembers = hi?.0 ?? 30
-                if let lo, let hi, lo.0 > hi.0 {
-                    error("bad-range", "roster '\(b.name.text)' has min \(lo.0) above max \(hi.0)", at: lo.1)
+                // A min above max is reported below; the bounds are not used as given, or every
+                // condition on count(...) would be reported as never holding as well.
+                let minMembers = (lo?.0 ?? 0) > maxMembers ? 0 : lo?.0 ?? 0
+                if let lo, lo.0 > maxMembers {
+                    error("bad-range", "roster '\(b.name.text)' has min \(lo.0) above max \(maxMembers)", at: lo.1,
+                        hint: hi == nil ? "without 'max N' a roster has at most 30 members" : nil)
                 }
                 if maxMembers < 1 { error("bad-range", "roster '\(b.name.text)' must allow at least one member", at: hi?.1 ?? b.name.span) }
                 if rosters[b.name.text] == nil {
@@ -221,9 +239,9 @@ final class Checker {
                     if rosters[b.name.text]?.name.span == b.name.span { rosters[b.name.text]!.position = flow }
                     if case .household = scope { inner = .member(roster: b.name.text) }
                 case .section(let forRoster):
-                    if let r = forRoster, rosters[r.text] != nil { inner = .member(roster: r.text) }
+                    if let r = forRoster, let roster = rosterFor(r) { inner = .member(roster: roster) }
                 case .relationships(let forRoster):
-                    if let r = forRoster, rosters[r.text] != nil { inner = .pair(roster: r.text) }
+                    if let r = forRoster, let roster = rosterFor(r) { inner = .pair(roster: roster) }
                 case .page: break
                 }
                 flow = declareSymbols(b.items, scope: inner, flow: flow)

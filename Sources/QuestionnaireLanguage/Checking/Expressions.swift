@@ -208,13 +208,19 @@ extension Checker {
         guard case .name(let n) = e.kind else { return nil }
         let info = choiceLists[list]
         if let info, info.optionIDs.contains(n) { return Typed(type: .choice(list), expression: .literal(.option(n))) }
+        // A list with no options is reported as empty; naming its options is not a second mistake.
+        if let info, info.optionIDs.isEmpty { return .invalid }
         // A name that is an answer or derived value is read as one (and its type checked).
         if peekType(n, context) != nil { return nil }
         let options = list == "yes_no" ? ["yes", "no"] : info?.options.map(\.name.text) ?? []
         let suggestion = Suggest.closest(to: n, among: options)
         let listing = options.count <= 12 ? " (options: \(options.joined(separator: ", ")))" : ""
+        // An option of another list (`tenure == council`) is named as such: the answer is on the wrong list.
+        let owner = choiceListOrder.first { $0 != list && choiceLists[$0]?.optionIDs.contains(n) == true }
         error("unknown-option", "'\(n)' is not an option of choice list '\(list)'", at: e.span,
-            hint: suggestion.map { "did you mean '\($0)'?" } ?? "choose one of its options\(listing)")
+            hint: suggestion.map { "did you mean '\($0)'?" }
+                ?? owner.map { "'\(n)' is an option of '\($0)', not of '\(list)'; choose one of its options\(listing)" }
+                ?? "choose one of its options\(listing)")
         return .invalid
     }
 
@@ -358,6 +364,13 @@ extension Checker {
             return "to compare an age, derive it first: let age = years_between(dob, census_date)"
         }
         if case .choices = a { return "to test a multiple-choice answer use: x contains option" }
+        if a.isCalendar && b == .text || a == .text && b.isCalendar {
+            return "dates are written without quotes: 2021-03-21 (a month: 2021-03)"
+        }
+        if case .choice(let list) = a, b == .text || b == .bool {
+            // `own == "yes"`, `own == true`: options are names, not strings or truth values.
+            return list == "yes_no" ? "yes_no answers are the options yes and no: x == yes" : "options are written without quotes: x == option"
+        }
         return nil
     }
 

@@ -53,6 +53,8 @@ extension Checker {
     func walkBlock(_ b: BlockDecl, _ outer: Walk) {
         let keyword: String
         var inner = outer
+        /// Set when the body's scope is unknown (a `for` naming no roster): checking it would only echo that.
+        var skipBody = false
         inner.container = b.name.text
         inner.kind = b.kind
         var container = Container(id: b.name.text, kind: .section, parent: outer.container, scope: outer.scope)
@@ -61,8 +63,14 @@ extension Checker {
             keyword = "section"
             if let r = forRoster {
                 if rosters[r.text] == nil {
-                    error("undefined-name", "'\(r.text)' is not a roster", at: r.span,
-                        hint: Suggest.closest(to: r.text, among: rosters.keys).map { "did you mean '\($0)'?" })
+                    notARoster(r)
+                    if let meant = rosterFor(r) {
+                        // Read the body as for the roster it was meant to name: no follow-on errors.
+                        inner.scope = .member(roster: meant)
+                        inner.inRoster = meant
+                    } else {
+                        skipBody = true
+                    }
                 } else if outer.scope != .household {
                     error("misplaced", "a section for a roster must be outside other rosters", at: r.span)
                 } else {
@@ -102,13 +110,13 @@ extension Checker {
                     error("later-answer", "roster '\(r.text)' comes later in the flow than these relationships", at: r.span)
                 }
             } else if let r = forRoster {
-                error("undefined-name", "'\(r.text)' is not a roster", at: r.span,
-                    hint: Suggest.closest(to: r.text, among: rosters.keys).map { "did you mean '\($0)'?" })
+                notARoster(r)
+                if let meant = rosterFor(r) { inner.scope = .pair(roster: meant) } else { skipBody = true }
             } else {
                 error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span)
             }
             if outer.scope != .household { error("misplaced", "relationships belong outside rosters", at: b.keyword) }
-            container.unrelatedOption = checkRelationshipBody(b, roster: forRoster?.text)
+            container.unrelatedOption = skipBody ? nil : checkRelationshipBody(b, roster: forRoster.flatMap(rosterFor))
         }
         // A duplicate is reported and its contents still checked, but it is not lowered:
         // container ids must stay unique or the parent chain could loop back on itself.
@@ -120,18 +128,41 @@ extension Checker {
             containerNames[b.name.text] = b.name.span
         }
         container.title = b.title.map(localized)
+        // A block's condition and title are read where the block stands, except a per-member
+        // section's, which are read for each member.
+        let whenScope: Scope
+        if case .section = b.kind { whenScope = inner.scope } else if case .page = b.kind { whenScope = inner.scope } else { whenScope = outer.scope }
+        if let title = b.title, !skipBody {
+            // Titles are texts like any other: every language, and pipes that name something.
+            var context = Context(scope: whenScope, position: questionCount, subject: "the title of \(keyword) '\(b.name.text)'")
+            context.selfSwitchAvailable = inner.selfPosition != nil
+            pendingTexts.append(PendingText(text: title, what: context.subject, context: context))
+        }
         if let when = b.when {
-            // A block's condition is evaluated where the block stands, except a per-member
-            // section's, which is evaluated for each member.
-            let whenScope: Scope
-            if case .section = b.kind { whenScope = inner.scope } else if case .page = b.kind { whenScope = inner.scope } else { whenScope = outer.scope }
             var context = Context(scope: whenScope, position: questionCount, subject: "the condition of \(keyword) '\(b.name.text)'")
             let typed = checkCondition(when, &context)
             container.when = typed.expression
             guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text))
         }
         if !isDuplicate { containers.append(container) }
-        walk(b.items, inner)
+        if !skipBody { walk(b.items, inner) }
+    }
+
+    /// The roster `for NAME` means: NAME, or the roster it is a likely misspelling of.
+    func rosterFor(_ name: Name) -> String? {
+        rosters[name.text] != nil ? name.text : Suggest.closest(to: name.text, among: rosters.keys)
+    }
+
+    func notARoster(_ r: Name) {
+        let hint: String
+        if let meant = Suggest.closest(to: r.text, among: rosters.keys) {
+            hint = "did you mean '\(meant)'?"
+        } else if containerNames[r.text] != nil {
+            hint = "'\(r.text)' is a section or page; only a roster has members: roster \(r.text) \"...\" { ... }"
+        } else {
+            hint = rosters.isEmpty ? "declare the roster first: roster \(r.text) \"...\" { ... }" : "rosters here: \(rosters.keys.sorted().joined(separator: ", "))"
+        }
+        error("undefined-name", "'\(r.text)' is not a roster", at: r.span, hint: hint)
     }
 
     /// Checks the shape of a relationships block and returns its "unrelated" option.
@@ -189,7 +220,8 @@ extension Checker {
         context.ownQuestion = true
         context.selfSwitchAvailable = w.selfPosition != nil
         let type = lowerAnswerType(q, &context)
-        symbol.type = valueType(of: type)
+        // An unknown type (already reported) is not read as text, which would give follow-on errors.
+        if case .invalid = q.type { symbol.type = .error } else { symbol.type = valueType(of: type) }
         var when: Expression?
         var valid = true
         if let e = q.when {
@@ -281,8 +313,14 @@ extension Checker {
         case .yesNo:
             choiceLists["yes_no"]!.used = true
             return .oneOf(list: "yes_no")
-        case .oneOf(let ref): return .oneOf(list: choiceListID(ref, question: q, scope: context.scope) ?? "")
-        case .anyOf(let ref): return .anyOf(list: choiceListID(ref, question: q, scope: context.scope) ?? "")
+        case .oneOf(let ref):
+            let list = choiceListID(ref, question: q, scope: context.scope) ?? ""
+            choiceLists[list]?.usedBySingleChoice = true
+            return .oneOf(list: list)
+        case .anyOf(let ref):
+            let list = choiceListID(ref, question: q, scope: context.scope) ?? ""
+            choiceLists[list]?.usedByMultipleChoice = true
+            return .anyOf(list: list)
         case .address(let uk): return .address(ukOnly: uk)
         case .invalid: return .text(maxLength: 200, pattern: nil)
         }
@@ -339,6 +377,12 @@ extension Checker {
         if let t = c.target {
             if let symbol = lookupQuestion(t.text, scope: w.scope), symbol.kind == .question {
                 target = t.text
+                // A check is evaluated where it stands, so it cannot point at a question not yet asked.
+                if symbol.position >= questionCount {
+                    error("later-answer", "check '\(c.name.text)' is on '\(t.text)', which is asked later in the flow (line \(line(symbol.name.span)))",
+                        at: t.span, hint: "move the check after '\(t.text)', or point it at a question asked before it",
+                        notes: [.init("'\(t.text)' is asked here", at: symbol.name.span)])
+                }
             } else {
                 error("undefined-name", "'\(t.text)' is not a question here", at: t.span,
                     hint: Suggest.closest(to: t.text, among: visibleNames(w.scope)).map { "did you mean '\($0)'?" })

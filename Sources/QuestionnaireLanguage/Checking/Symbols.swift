@@ -92,6 +92,9 @@ struct ChoiceListInfo {
     var options: [OptionDecl]
     var optionIDs: Set<String>
     var used = false
+    /// How questions use the list: `exclusive` only means something to an any_of answer.
+    var usedBySingleChoice = false
+    var usedByMultipleChoice = false
 }
 
 /// Where an expression is checked: whose answers plain names mean, and how far the flow has got.

@@ -12,10 +12,15 @@ extension Checker {
         for pending in pendingTexts {
             guard let node = pending.text else { continue }
             var seen: Set<String> = []
+            // `"A" cym "A"`: a misspelt tag is one mistake, not also a missing translation.
+            var missing = others.filter { language in !node.translations.contains { $0.language.text == language } }
             for (tag, _) in node.translations where languagesDeclared {
                 if !declared.contains(tag.text) {
+                    let meant = Suggest.closest(to: tag.text, among: missing)
+                    if let meant { seen.insert(meant); missing.removeAll { $0 == meant } }
                     error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
-                        hint: "the questionnaire declares: languages \(languages.joined(separator: ", "))")
+                        hint: meant.map { "did you mean '\($0)'? This text has no \(languageName($0)) translation" }
+                            ?? "the questionnaire declares: languages \(languages.joined(separator: ", "))")
                 } else if tag.text == languages.first {
                     error("duplicate-id", "\(pending.what) gives the primary language \(languageName(tag.text)) twice", at: tag.span,
                         hint: "the first, untagged string is the \(languageName(tag.text)) text")
@@ -87,7 +92,11 @@ extension Checker {
                     return
                 }
                 if let bar {
-                    if !context.selfSwitchAvailable {
+                    if !context.selfSwitchAvailable, context.scope == .household {
+                        // Not about a member at all: there is only one wording to give.
+                        error("bad-template", "the wording switch {self|proxy} is for questions about each member of a roster, not the household",
+                            at: Span(i, j + 1), hint: "write one wording here; use {self|proxy} in a per-member section after 'self when ...'")
+                    } else if !context.selfSwitchAvailable {
                         error("bad-template", "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section",
                             at: Span(i, j + 1), hint: "declare who the respondent is first, e.g. self when is_you == yes")
                     } else if inSwitch {

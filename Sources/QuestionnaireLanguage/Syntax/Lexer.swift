@@ -9,6 +9,8 @@ struct Lexer {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
+    static let unclosedString = "this string is not closed"
+
     static func tokenize(_ file: SourceFile) -> (tokens: [Token], diagnostics: [Diagnostic]) {
         var lexer = Lexer(bytes: file.bytes)
         var tokens: [Token] = []
@@ -160,7 +162,13 @@ struct Lexer {
             value.append(b)
             index += 1
         }
-        error("this string is not closed", Span(start, index), hint: "add a closing \" before the end of the line")
+        // `"Rooms? cy "Ystafelloedd"`: when the string before this one on the line ends in a
+        // space, its closing quote is more likely the one missing.
+        var before = start - 1
+        while before >= 1 && bytes[before] != 0x0A && bytes[before] != UInt8(ascii: "\"") { before -= 1 }
+        let earlier = before >= 1 && bytes[before] == UInt8(ascii: "\"") && bytes[before - 1] == 0x20
+        error(Lexer.unclosedString, Span(start, index),
+            hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
         return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
     }
 

@@ -88,6 +88,10 @@ extension Parser {
                     items.append(try parseAdditive())
                 }
             }
+            if !current.isSymbol(.rightBracket), !items.isEmpty, current.word != nil || startsRange(current) {
+                // `[rents rent_free]`: most likely a missing comma, not a missing bracket.
+                throw fail("expected ']' to close the list, found \(current.describe)", hint: "separate the items with commas: [a, b]")
+            }
             let end = try expect(.rightBracket, "to close the list")
             let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
             return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)

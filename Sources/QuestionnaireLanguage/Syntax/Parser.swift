@@ -12,6 +12,11 @@ struct Parser {
     let declaredLanguages: Set<String>
     var blockDepth = 0
     var expressionDepth = 0
+    /// The source, to read indentation when guessing which block lost its `}`.
+    var source: [UInt8] = []
+    /// The first block closed by a `}` indented less than the block itself: when the file then
+    /// ends unclosed, this is most likely the block that is missing its `}`.
+    var likelyUnclosed: (keyword: String, name: String, open: Span, closer: Span)?
 
     static let maximumExpressionDepth = 200
     static let maximumBlockDepth = 64
@@ -28,7 +33,7 @@ struct Parser {
             while j < tokens.count, let w = tokens[j].word, !Keyword.all.contains(w) {
                 languages.insert(w)
                 j += 1
-                if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else { break }
+                if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else if j < tokens.count, Parser.isMissingCommaLanguage(tokens[j]) { continue } else { break }
             }
             break
         }
@@ -39,6 +44,7 @@ struct Parser {
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
         let (tokens, lexical) = Lexer.tokenize(file)
         var parser = Parser(tokens: tokens)
+        parser.source = file.bytes
         let tree = parser.parseFile()
         return (tree, lexical + parser.diagnostics)
     }
@@ -98,7 +104,8 @@ struct Parser {
     mutating func synchronize() {
         var depth = 0
         while current.kind != .end {
-            if depth == 0, let w = current.word, Keyword.itemStarts.contains(w) { return }
+            // census_date is also a value (`years_between(dob, census_date)`): only an item with its date.
+            if depth == 0, let w = current.word, Keyword.itemStarts.contains(w), w != "census_date" || next.kind.isDate { return }
             if current.isSymbol(.leftBrace) { depth += 1 }
             if current.isSymbol(.rightBrace) {
                 if depth == 0 { return }
@@ -127,10 +134,24 @@ struct Parser {
             report("a questionnaire file starts with 'questionnaire ID {', found \(current.describe)", at: current.span,
                 hint: "begin the file with, for example: questionnaire census_household {")
         }
-        let items = parseItems()
+        var items = parseItems()
         if hasHeader {
+            // A stray '}' that closes the questionnaire early, when the file still ends with '}':
+            // report it and read on, so the rest is checked rather than rejected wholesale.
+            while current.isSymbol(.rightBrace), let w = next.word, Keyword.itemStarts.contains(w), tokens.count >= 2,
+                tokens[tokens.count - 2].isSymbol(.rightBrace)
+            {
+                report("this '}' has no matching '{': it would close the questionnaire before the end of the file", at: current.span,
+                    hint: "remove it, or add the '{' it was meant to close")
+                advance()
+                items += parseItems()
+            }
             if current.isSymbol(.rightBrace) {
                 advance()
+            } else if current.kind == .end, let block = likelyUnclosed {
+                diagnostics.append(Diagnostic(code: "syntax", "\(block.keyword) '\(block.name)' is not closed", at: block.open,
+                    hint: "add a '}' to close the \(block.keyword) opened here",
+                    notes: [.init("this '}', indented less than the \(block.keyword), closes it instead", at: block.closer)]))
             } else {
                 report("the questionnaire is not closed: expected '}' before \(current.describe)", at: current.span,
                     hint: "add a '}' to close 'questionnaire \(name.text) {'")
@@ -173,18 +194,42 @@ struct Parser {
         switch word {
         case "version":
             advance()
-            guard case .string(let s) = current.kind else { throw fail("expected the version as a string, e.g. version \"2021.1\"") }
+            guard case .string(let s) = current.kind else {
+                if case .decimal = current.kind {} else if case .integer = current.kind {} else {
+                    throw fail("expected the version as a string, e.g. version \"2021.1\"")
+                }
+                // `version 1.0`: the version is there, only unquoted; no "has no version" as well.
+                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(describeNumber(current))\"")
+                let t = advance()
+                return .version(StringLiteral(value: "", span: t.span), start.to(t.span))
+            }
             let t = advance()
             return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
         case "title":
             advance()
+            if case .string = current.kind {} else if current.word != nil, onSameLineAsPrevious(current) {
+                // `title Household survey`: the title is there, unquoted. Report it once (not also
+                // "has no title") and skip the rest of the line.
+                report("expected the title as a string, found \(current.describe)", at: current.span,
+                    hint: "put it in quotes: title \"...\" cy \"...\"")
+                while current.kind != .end, onSameLineAsPrevious(current) { advance() }
+                let empty = Span(previousEnd, previousEnd)
+                return .title(TextNode(primary: StringLiteral(value: "", span: empty), translations: [], span: empty), start.to(empty))
+            }
             let text = try parseText("the title")
             return .title(text, start.to(text.span))
         case "languages":
             advance()
             var names = [try name("a language code such as en")]
-            while current.isSymbol(.comma) {
-                advance()
+            while current.isSymbol(.comma) || Parser.isMissingCommaLanguage(current) {
+                // `languages en cy`: report the missing comma and keep the language, so its
+                // translations are not all reported as undeclared.
+                if !current.isSymbol(.comma) {
+                    report("expected ',' between languages, found \(current.describe)", at: current.span,
+                        hint: "separate the languages with commas: languages \((names.map(\.text) + [current.word!]).joined(separator: ", "))")
+                } else {
+                    advance()
+                }
                 names.append(try name("a language code such as cy"))
             }
             return .languages(names, start.to(names.last!.span))
@@ -199,8 +244,20 @@ struct Parser {
         case "let":
             advance()
             let n = try name("a name for the derived value")
-            _ = try expect(.equal, "after 'let \(n.text)'")
-            let value = try parseExpression()
+            let startsItem = current.word.map(Keyword.itemStarts.contains) ?? false
+            if current.isSymbol(.equalEqual) || !current.isSymbol(.equal) && !startsItem && startsRange(current) && !current.isSymbol(.leftParen) {
+                // `let age years_between(...)` or `let age == ...`: report, and read the value anyway.
+                report("expected '=' after 'let \(n.text)', found \(current.describe)", at: current.span,
+                    hint: "write: let \(n.text) = VALUE")
+                if current.isSymbol(.equalEqual) { advance() }
+            } else {
+                _ = try expect(.equal, "after 'let \(n.text)'")
+            }
+            // A value that does not parse still declares the name, so its uses are not undefined.
+            guard let value = try? parseExpression() else {
+                synchronize()
+                return .letValue(LetDecl(name: n, value: Expr(kind: .invalid, span: n.span), span: start.to(n.span)))
+            }
             return .letValue(LetDecl(name: n, value: value, span: start.to(value.span)))
         case "error", "warning", "confirm": return .check(try parseCheck())
         case "self":
@@ -213,6 +270,12 @@ struct Parser {
             let n = try name("the option that means 'unrelated'")
             return .unrelated(n, start.to(n.span))
         default:
+            if next.isSymbol(.colon), !Keyword.all.contains(word) {
+                // `b: integer "B"`: a question without its keyword. Report it and read the question.
+                report("expected a question, section, page, roster, let, check or choice list, found '\(word)'", at: current.span,
+                    hint: "did you mean 'question \(word): ...'?")
+                return .question(try parseQuestion(keywordPresent: false))
+            }
             let suggestion = Suggest.closest(to: word, among: Array(Keyword.itemStarts))
             throw fail("expected a question, section, page, roster, let, check or choice list, found '\(word)'",
                 hint: suggestion.map { "did you mean '\($0)'?" })
@@ -223,6 +286,8 @@ struct Parser {
 
     func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
+        // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
+        if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
         return strict ? declaredLanguages.contains(w) : true
     }
 
@@ -231,7 +296,17 @@ struct Parser {
         guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
         let first = advance()
         var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
-        while isTranslationTag(current, strict: strictTags) {
+        while true {
+            if let w = current.word, declaredLanguages.contains(w), !isTranslationTag(current, strict: strictTags) {
+                // `"Owns" cy rents ...`: the tag without its text. Report it here, as the tag's,
+                // rather than misreading the tag as the next option or item.
+                let tag = advance()
+                report("expected the \(w) text after '\(w)', found \(current.describe)", at: current.span,
+                    hint: "write the translation as a string: \(w) \"...\"")
+                node.translations.append((Name(text: w, span: tag.span), StringLiteral(value: "", span: tag.span)))
+                continue
+            }
+            guard isTranslationTag(current, strict: strictTags) else { break }
             let tag = advance()
             guard case .string(let value) = current.kind else { break }
             let t = advance()
@@ -239,58 +314,6 @@ struct Parser {
             node.span = node.span.to(t.span)
         }
         return node
-    }
-
-    // MARK: - Choices
-
-    mutating func parseChoices() throws(Abort) -> ChoicesDecl {
-        let start = advance().span
-        let n = try name("a name for the choice list")
-        let (options, end) = try parseOptionBlock()
-        return ChoicesDecl(name: n, options: options, span: start.to(end))
-    }
-
-    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
-        _ = try expect(.leftBrace, "to open the list of options")
-        var options: [OptionDecl] = []
-        while !current.isSymbol(.rightBrace) && current.kind != .end {
-            let before = position
-            do {
-                options.append(try parseOption())
-            } catch {
-                if position == before { advance() }
-                while current.kind != .end && !current.isSymbol(.rightBrace) {
-                    if current.word != nil, case .string = next.kind, !isTranslationTag(current, strict: true) { break }
-                    advance()
-                }
-            }
-        }
-        let end = try expect(.rightBrace, "to close the list of options").span
-        return (options, end)
-    }
-
-    mutating func parseOption() throws(Abort) -> OptionDecl {
-        let n = try name("an option name")
-        let label = try parseText("the option's label", strictTags: true)
-        var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
-        while true {
-            if current.isWord("exclusive") {
-                advance()
-                option.exclusive = true
-            } else if current.isWord("specify") {
-                let keyword = advance().span
-                var prompt: TextNode?
-                var max: Int?
-                if case .string = current.kind { prompt = try parseText("the 'please specify' prompt", strictTags: true) }
-                if current.isWord("max") {
-                    advance()
-                    max = try integer("the maximum length").0
-                }
-                option.specify = (keyword, prompt, max)
-            } else {
-                return option
-            }
-        }
     }
 
     // MARK: - Blocks
@@ -342,6 +365,9 @@ struct Parser {
         }
         block.items = parseItems()
         if current.isSymbol(.rightBrace) {
+            if likelyUnclosed == nil, indentation(of: current.span) < indentation(of: keywordToken.span) {
+                likelyUnclosed = (keyword, n.text, open.span, current.span)
+            }
             block.span = keywordToken.span.to(advance().span)
         } else {
             report("\(keyword) '\(n.text)' is not closed: expected '}' before \(current.describe)", at: open.span,
@@ -353,10 +379,16 @@ struct Parser {
 
     // MARK: - Questions
 
-    mutating func parseQuestion() throws(Abort) -> QuestionDecl {
-        let start = advance().span
+    mutating func parseQuestion(keywordPresent: Bool = true) throws(Abort) -> QuestionDecl {
+        let start = keywordPresent ? advance().span : current.span
         let n = try name("a name for the question")
-        _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
+            // `question a integer`: the type is there, so read on after reporting the colon.
+            report("expected ':' after the question's name (question \(n.text): TYPE ...), found \(current.describe)", at: current.span,
+                hint: "write: question \(n.text): \(w)")
+        } else {
+            _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        }
         let typeStart = current.span
         let type = try parseAnswerType()
         var q = QuestionDecl(
@@ -378,6 +410,8 @@ struct Parser {
                         hint: "translations are tagged with their language: \"...\" cy \"...\"")
                 }
                 q.label = try parseText("the label")
+            } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
+                continue
             } else {
                 break
             }
@@ -393,7 +427,10 @@ struct Parser {
         switch t.kind {
         case .integer, .decimal, .date, .monthYear, .duration: return true
         case .symbol(let s): return s == .minus || s == .leftParen
-        case .word(let w): return w == "census_date" || !Keyword.all.contains(w)
+        case .word(let w):
+            // `integer wen a > 1` is a misspelt `when`, not a range starting at a name.
+            if Suggest.closest(to: w, among: Parser.questionClauses) != nil, !Keyword.itemStarts.contains(w), case .word = next.kind { return false }
+            return w == "census_date" || !Keyword.all.contains(w)
         default: return false
         }
     }
@@ -459,37 +496,8 @@ struct Parser {
                     code: "unknown-type", "unknown answer type '\(word)'", at: t.span,
                     hint: Suggest.closest(to: word, among: Parser.answerTypeNames).map { "did you mean '\($0)'?" }
                         ?? "answer types are \(Parser.answerTypeNames.joined(separator: ", "))"))
+            skipTypeArguments()
             return .invalid
         }
-    }
-
-    // MARK: - Checks
-
-    mutating func parseCheck() throws(Abort) -> CheckDecl {
-        let keyword = advance()
-        let severity: Check.Severity = keyword.isWord("error") ? .error : keyword.isWord("warning") ? .warning : .confirm
-        let n = try name("a name for the check")
-        var check = CheckDecl(severity: severity, name: n, when: nil, target: nil, message: nil, span: keyword.span)
-        while true {
-            if current.isWord("when") {
-                advance()
-                check.when = try parseExpression()
-            } else if current.isWord("on") {
-                advance()
-                check.target = try name("the question the check is about")
-            } else if case .string = current.kind, check.message == nil {
-                check.message = try parseText("the message")
-            } else {
-                break
-            }
-        }
-        check.span = keyword.span.to(Span(previousEnd, previousEnd))
-        if check.when == nil {
-            report("check '\(n.text)' has no condition", at: n.span, hint: "write: \(keyword.word!) \(n.text) when CONDITION \"message\"")
-        }
-        if check.message == nil {
-            report("check '\(n.text)' has no message", at: n.span, hint: "add the message shown when it fires, as a string")
-        }
-        return check
     }
 }

@@ -60,3 +60,7 @@ enum Keyword {
         "question", "let", "self", "error", "warning", "confirm", "unrelated",
     ]
 }
+
+extension Token.Kind {
+    var isDate: Bool { if case .date = self { return true } else { return false } }
+}

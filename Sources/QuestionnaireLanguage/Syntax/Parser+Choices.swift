@@ -1,0 +1,59 @@
+import Questionnaire
+
+/// Choice lists: `choices NAME { option "Label" cy "..." [exclusive] [specify ...] }`.
+extension Parser {
+    mutating func parseChoices() throws(Abort) -> ChoicesDecl {
+        let start = advance().span
+        let n = try name("a name for the choice list")
+        let (options, end) = try parseOptionBlock()
+        return ChoicesDecl(name: n, options: options, span: start.to(end))
+    }
+
+    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
+        _ = try expect(.leftBrace, "to open the list of options")
+        var options: [OptionDecl] = []
+        while !current.isSymbol(.rightBrace) && current.kind != .end {
+            let before = position
+            do {
+                options.append(try parseOption())
+            } catch {
+                if position == before { advance() }
+                while current.kind != .end && !current.isSymbol(.rightBrace) {
+                    if current.word != nil, case .string = next.kind, !isTranslationTag(current, strict: true) { break }
+                    advance()
+                }
+            }
+        }
+        let end = try expect(.rightBrace, "to close the list of options").span
+        return (options, end)
+    }
+
+    mutating func parseOption() throws(Abort) -> OptionDecl {
+        let n = try name("an option name")
+        let label = try parseText("the option's label", strictTags: true)
+        var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
+        while true {
+            if current.isWord("exclusive") {
+                advance()
+                option.exclusive = true
+            } else if current.isWord("specify") {
+                let keyword = advance().span
+                var prompt: TextNode?
+                var max: Int?
+                if case .string = current.kind { prompt = try parseText("the 'please specify' prompt", strictTags: true) }
+                if current.isWord("max") {
+                    advance()
+                    max = try integer("the maximum length").0
+                }
+                option.specify = (keyword, prompt, max)
+            } else if onSameLineAsPrevious(current), correctClauseTypo(["exclusive", "specify"], in: "option '\(n.text)'") {
+                // `other "Other" cy "Arall" specfy "Write in"` would otherwise be read as an
+                // extra option called 'specfy'. Options start on their own lines, so a near-miss
+                // on the label's line is a misspelt keyword.
+                continue
+            } else {
+                return option
+            }
+        }
+    }
+}

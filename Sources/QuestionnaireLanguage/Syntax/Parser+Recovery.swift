@@ -1,0 +1,60 @@
+/// Recovery from common slips, so that one mistake gives one diagnostic and the rest of the
+/// item is still read as intended.
+extension Parser {
+    /// A word that can only be another language code after `languages en` (not a keyword or item).
+    static func isMissingCommaLanguage(_ t: Token) -> Bool {
+        guard let w = t.word else { return false }
+        return !Keyword.all.contains(w) && !Keyword.itemStarts.contains(w)
+    }
+
+    /// A misspelt clause keyword (`wen` for `when`): reported with a did-you-mean, and the token
+    /// is read as the keyword, so the rest of the item is not misread as something else.
+    mutating func correctClauseTypo(_ clauses: [String], in what: String) -> Bool {
+        guard let w = current.word, !Keyword.all.contains(w), !Keyword.itemStarts.contains(w),
+            let meant = Suggest.closest(to: w, among: clauses)
+        else { return false }
+        report("unknown clause '\(w)' in \(what)", at: current.span, hint: "did you mean '\(meant)'?")
+        tokens[position].kind = .word(meant)
+        return true
+    }
+
+    static let questionClauses = ["when", "required", "hint"]
+
+    /// After an unknown type, skips what it was given (`integr 0...99`, `one_off(list)`) up to
+    /// the question's label or clauses, so they are not reported again as syntax errors.
+    mutating func skipTypeArguments() {
+        var depth = 0
+        while current.kind != .end {
+            if depth == 0 {
+                if case .string = current.kind { return }
+                if let w = current.word, Parser.questionClauses.contains(w) || Keyword.itemStarts.contains(w) { return }
+                if current.isSymbol(.rightBrace) || current.isSymbol(.rightParen) { return }
+            }
+            if current.isSymbol(.leftBrace) || current.isSymbol(.leftParen) { depth += 1 }
+            if depth > 0, current.isSymbol(.rightBrace) || current.isSymbol(.rightParen) { depth -= 1 }
+            advance()
+        }
+    }
+
+    /// The column where the line holding `span` starts its text (its indentation, in bytes).
+    func indentation(of span: Span) -> Int {
+        var lineStart = min(span.start, source.count)
+        while lineStart > 0 && source[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var i = lineStart
+        while i < source.count && (source[i] == 0x20 || source[i] == 0x09) { i += 1 }
+        return i - lineStart
+    }
+
+    /// A number token as it was written, for a hint.
+    func describeNumber(_ t: Token) -> String {
+        guard t.span.end <= source.count else { return "1.0" }
+        return String(decoding: source[t.span.start..<t.span.end], as: UTF8.self)
+    }
+
+    /// Whether `token` is on the line where the previous token ends.
+    func onSameLineAsPrevious(_ token: Token) -> Bool {
+        let from = min(previousEnd, source.count)
+        let to = min(token.span.start, source.count)
+        return from <= to && !source[from..<to].contains(0x0A)
+    }
+}
