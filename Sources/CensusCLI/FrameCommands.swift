@@ -76,7 +76,7 @@ struct FrameGenerate: ParsableCommand {
             """
     )
 
-    @Option(help: "Number of households (e.g. 10000 to 1000000).")
+    @Option(parsing: .unconditional, help: "Number of households (e.g. 10000 to 1000000).")
     var households: Int = 10_000
     @Option(help: "Random seed; the same seed gives the same frame.")
     var seed: UInt64 = 1
@@ -105,7 +105,7 @@ struct FrameGenerate: ParsableCommand {
         print("wrote \(frame.count) households to \(csvURL.path)")
         if !csvOnly {
             let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
+            print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         }
     }
 }
@@ -128,7 +128,7 @@ struct FrameImport: ParsableCommand {
     func run() throws {
         do {
             let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
+            print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         } catch let e as FrameImportError {
             FileHandleOutput.stderr("error: " + e.description)
             throw ExitCode(65)

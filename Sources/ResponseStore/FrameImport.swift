@@ -209,6 +209,10 @@ extension AddressFrame {
                 addressLine3: value("address_line_3"), postcode: postcode!, outputArea: value("output_area"),
                 lsoa: value("lsoa"), localAuthority: value("local_authority")))
         }
+        if records.count == 1 && errors.isEmpty {
+            // A header alone is a wrong or truncated export, not a frame of no households.
+            errors.append(FrameRowError(line: 2, message: "no households: the file has only the header line; expected one household per line after it"))
+        }
         if !errors.isEmpty {
             errors.sort { $0.line < $1.line }
             throw FrameImportError(file: name, errors: Array(errors.prefix(FrameImportError.reportLimit)), totalErrors: errors.count)

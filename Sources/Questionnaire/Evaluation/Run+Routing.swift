@@ -217,7 +217,7 @@ extension Run {
             _ = c
             if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
                 add("roster_size", .error, "$." + roster.id,
-                    Messages.text("roster_size", language, [String(n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
+                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
                     question: roster.id)
             }
         }
