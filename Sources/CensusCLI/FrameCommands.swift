@@ -195,7 +195,10 @@ struct CodesReissue: ParsableCommand {
     func run() throws {
         var ids = households
         if let file = householdsFile {
-            let text = String(decoding: try readInputFile(file, what: "the households file"), as: UTF8.self)
+            var bytes = try readInputFile(file, what: "the households file")[...]
+            // A byte order mark (Windows editors) would otherwise stick to the first id, invisibly.
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            let text = String(decoding: bytes, as: UTF8.self)
             let fromFile = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if fromFile.isEmpty { throw CLIError("the households file \(file) holds no household ids (one per line)") }
             ids += fromFile
@@ -243,7 +246,7 @@ struct CodesRevoke: ParsableCommand {
             }
             throw CLIError("the code \(code) could not be revoked (another process changed it meanwhile?); run the command again")
         } else if let household {
-            print("revoked \(try f.revokeAll(householdID: household)) active codes of \(household)")
+            print("revoked \(counted(try f.revokeAll(householdID: household), "active code")) of \(household)")
         }
     }
 }

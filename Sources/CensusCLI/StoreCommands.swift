@@ -107,7 +107,7 @@ struct StoreWhere: ParsableCommand {
     var household: String
 
     func validate() throws {
-        guard !household.isEmpty else { throw ValidationError("give a household id (as in the address frame), not an empty string") }
+        try checkHouseholdID(household)
     }
 
     func run() throws {
@@ -128,7 +128,7 @@ struct StoreShow: ParsableCommand {
     var household: String
 
     func validate() throws {
-        guard !household.isEmpty else { throw ValidationError("give a household id (as in the address frame), not an empty string") }
+        try checkHouseholdID(household)
     }
 
     func run() throws {
@@ -166,6 +166,7 @@ struct StoreSubmit: ParsableCommand {
     var body: String
 
     func validate() throws {
+        try checkHouseholdID(household)
         guard ResponseKind(rawValue: kind) != nil else { throw ValidationError("--kind must be partial, submitted or paper") }
         // Completeness ranks a household's returns: a negative one is a mistake, not a rank.
         guard completeness.isFinite, completeness >= 0 else { throw ValidationError("--completeness must be a number, 0 or more") }
@@ -190,6 +191,15 @@ struct StoreSubmit: ParsableCommand {
             schemaHash: schemaHash, idempotencyKey: key ?? UUID().uuidString, completeness: completeness, body: data)
         let receipt = try submitAndWait([submission], to: store)[0]
         print("\(receipt.receiptID) shard=\(receipt.shard) version=\(receipt.version)\(receipt.isReplay ? " (retry: already stored)" : "")")
+    }
+}
+
+/// A household id as the address frame has them. A typo such as a trailing space would
+/// otherwise file the response under a household that does not exist.
+func checkHouseholdID(_ id: String) throws {
+    guard !id.isEmpty else { throw ValidationError("give a household id (as in the address frame), not an empty string") }
+    guard FrameValidation.isHouseholdID(id) else {
+        throw ValidationError("'\(id.count > 40 ? id.prefix(40) + "…" : id)' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
     }
 }
 

@@ -222,4 +222,27 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stdout.hasPrefix("imported 1 household in 1 local authority into "), ok.stdout)
     }
+
+    func testHouseholdIdsAreCheckedAndHouseholdFilesMayHaveAByteOrderMark() throws {
+        let dir = try makeTempDirectory(self)
+        let a = "sha256:" + String(repeating: "a", count: 64)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        // "H1 " (a trailing space) used to be stored as a household of its own.
+        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1 ", "--schema-hash", a, "--body", "b.json"], in: dir,
+                               expecting: "'H1 ' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
+        try assertCleanFailure(["store", "where", "--dir", "st", String(repeating: "H", count: 1000)], in: dir,
+                               expecting: "'" + String(repeating: "H", count: 40) + "…' is not a household id")
+
+        let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path
+        XCTAssertEqual(try census(["frame", "import", small, "--out", "fr"], in: dir).status, 0)
+        XCTAssertEqual(try census(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"], in: dir).status, 0)
+        // A byte order mark used to stick to the first id: "household \u{FEFF}H000000001 is not in the address frame".
+        try Data("\u{FEFF}H000000001\r\nH000000002\r\n".utf8).write(to: dir.appendingPathComponent("ids.txt"))
+        let r = try census(["frame", "codes", "reissue", "--dir", "fr", "--households-file", "ids.txt", "--letters", "r.csv", "--dev-secret"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("issued 2 reminder codes"), r.stdout)
+        let revoke = try census(["frame", "codes", "revoke", "--dir", "fr", "--household", "H000000003"], in: dir)
+        XCTAssertEqual(revoke.stdout, "revoked 1 active code of H000000003\n", revoke.stderr)
+    }
 }
