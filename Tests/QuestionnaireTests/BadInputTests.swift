@@ -58,6 +58,18 @@ final class BadInputTests: XCTestCase {
                        ["roster_size: residents has 500 members; it must have between 0 and 30"])
     }
 
+    // A member with no name yet used to be asked "Are you ?" and "What is 's date of birth?".
+    func testUnnamedMemberIsCalledByPosition() {
+        guard case .object(var o) = household, case .array(var members)? = o["residents"] else { return XCTFail() }
+        members[1] = .object([:])
+        o["residents"] = .array(members)
+        let bytes = JSONWriter().bytes(.object(o))
+        XCTAssertEqual(findings(bytes, at: "$.residents[1].is_you"), ["required: This question needs an answer: Are you person 2?"])
+        XCTAssertEqual(findings(bytes, at: "$.residents[1].dob"), ["required: This question needs an answer: What is person 2's date of birth?"])
+        let welsh = ev.evaluate(bytes: bytes, options: EvaluationOptions(language: "cy")).findings.first { $0.path == "$.residents[1].dob" }
+        XCTAssertEqual(welsh?.message, "Mae angen ateb i'r cwestiwn hwn: Beth yw dyddiad geni person 2?")
+    }
+
     // MARK: - Splitting validate's input into responses
 
     func split(_ text: String) -> (lines: [Int], texts: [String], isStream: Bool) {
