@@ -245,4 +245,17 @@ final class CLIErrorTests: XCTestCase {
         let revoke = try census(["frame", "codes", "revoke", "--dir", "fr", "--household", "H000000003"], in: dir)
         XCTAssertEqual(revoke.stdout, "revoked 1 active code of H000000003\n", revoke.stderr)
     }
+
+    // A shard path that is a directory used to be reported as a failed transaction to retry.
+    func testShardThatIsADirectoryIsReportedAsNotADatabase() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
+        let shard = dir.appendingPathComponent("st/shards/shard-001.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: shard.path + suffix) }
+        try FileManager.default.createDirectory(at: shard, withIntermediateDirectories: false)
+        let r = try census(["store", "check", "--dir", "st"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("shard 1: FAILED — shard 1 at \(shard.path) is corrupt or not a shard database (it is a directory, not a database file)"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("rolled back"), r.stdout)
+    }
 }
