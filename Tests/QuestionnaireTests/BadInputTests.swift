@@ -90,7 +90,8 @@ final class BadInputTests: XCTestCase {
         let r = split(doc)
         XCTAssertEqual(r.lines, [1])
         XCTAssertFalse(r.isStream)
-        XCTAssertEqual(split(doc + "}\ngarbage\n").lines, [1])
+        // Text after a whole document is reported on its own line.
+        XCTAssertEqual(split(doc + "}\ngarbage\n").lines, [1, 6])
         let e = ev.evaluate(bytes: ResponseInput.split(Array(doc.utf8)).items[0].bytes)
         XCTAssertEqual(e.findings.map(\.description).count, 1)
         XCTAssertEqual(e.findings.first?.message, "not valid JSON: line 5, column 1: unexpected end of input: unclosed object")
@@ -105,6 +106,18 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(split(ndjson).texts, ["{\"a\": 1}\r", "{\"a\": 2}\r"])
         XCTAssertEqual(split(ndjson).lines, [1, 3])
         XCTAssertTrue(split(ndjson).isStream)
+    }
+
+    // `census generate --pretty` output used to be one "unexpected text after the JSON value".
+    func testPrettyDocumentsOneAfterAnotherAreAStream() {
+        let r = split("{\n  \"a\": 1\n}\n{\n  \"a\": 2\n}\n")
+        XCTAssertEqual(r.lines, [1, 4])
+        XCTAssertEqual(r.texts, ["{\n  \"a\": 1\n}", "{\n  \"a\": 2\n}"])
+        XCTAssertTrue(r.isStream)
+        // A broken one is reported where it starts, with everything after it.
+        let broken = split("{\n  \"a\": 1\n}\n{\n  \"a\": \n}\n")
+        XCTAssertEqual(broken.lines, [1, 4])
+        XCTAssertEqual(broken.texts.last, "{\n  \"a\": \n}\n")
     }
 
     func testBrokenLinesOfAStreamStayOnePerLine() {

@@ -143,9 +143,14 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertTrue(r.stdout.hasPrefix("truncated.json: INVALID (1 error,"), r.stdout)
         XCTAssertTrue(r.stdout.contains("[json] not valid JSON: line "), r.stdout)
         try (pretty + Data("garbage\n".utf8)).write(to: dir.appendingPathComponent("trailing.json"))
+        // The household is checked, and the text after it is reported where it starts.
         r = try census(["validate", "--schema", schema, "trailing.json"], in: dir)
-        XCTAssertEqual(r.stdout.split(separator: "\n").count, 2, r.stdout)
-        XCTAssertTrue(r.stdout.contains("unexpected text after the JSON value"), r.stdout)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, r.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("line 1: valid"), r.stdout)
+        XCTAssertTrue(lines[1].hasSuffix(": INVALID (1 error, 0 warnings, 0 confirmations to give, 0 ignored answers; 0% complete)"), r.stdout)
+        XCTAssertTrue(lines[2].hasSuffix("[json] not valid JSON: line 1, column 1: unexpected character 'g': expected a value"), r.stdout)
         // A byte order mark used to make a valid household invalid.
         try (Data([0xEF, 0xBB, 0xBF]) + pretty).write(to: dir.appendingPathComponent("bom.json"))
         r = try census(["validate", "--schema", schema, "bom.json"], in: dir)

@@ -29,7 +29,36 @@ public enum ResponseInput {
         // whole record (ends with '}') or some line holds a response of its own.
         let first = lines[0].bytes.reversed().drop(while: isBlank)
         if first.first == UInt8(ascii: "}") || lines.contains(where: isObject) { return (lines, true) }
+        // Pretty-printed responses one after another (`census generate --pretty`).
+        if let documents = documents(bytes), documents.count > 1 { return (documents, true) }
         return ([whole], false)
+    }
+
+    /// The JSON values of `bytes` one after another (the first broken one and all after it as
+    /// the last item), or nil when the first is broken.
+    private static func documents(_ bytes: ArraySlice<UInt8>) -> [Item]? {
+        let array = Array(bytes)
+        return array.withUnsafeBufferPointer { buffer -> [Item]? in
+            var cursor = JSONParser.Cursor(bytes: buffer)
+            var items: [Item] = []
+            var line = 1, counted = 0
+            cursor.skipWhitespace()
+            while cursor.index < buffer.count {
+                let start = cursor.index
+                for k in counted..<start where buffer[k] == UInt8(ascii: "\n") { line += 1 }
+                counted = start
+                let offset = bytes.startIndex
+                guard (try? cursor.parseValue(depth: 0)) != nil else {
+                    // The rest is one broken response, reported where it starts.
+                    if items.isEmpty { return nil }
+                    items.append(Item(line: line, bytes: bytes[(offset + start)...]))
+                    return items
+                }
+                items.append(Item(line: line, bytes: bytes[(offset + start)..<(offset + cursor.index)]))
+                cursor.skipWhitespace()
+            }
+            return items
+        }
     }
 
     private static func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0D || b == 0x09 || b == 0x0A }
