@@ -1,21 +1,25 @@
 import Foundation
 import Questionnaire
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reading files and schemas for the subcommands.
 enum CLIFiles {
-    static func read(_ path: String) throws -> [UInt8] {
-        if path == "-" {
-            return Array(FileHandle.standardInput.readDataToEndOfFile())
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError("cannot read \(path)")
-        }
-        return Array(data)
+    /// The bytes of a file ("-" for standard input); errors name `what`, the path and the system's reason.
+    static func read(_ path: String, what: String) throws -> [UInt8] {
+        try readInputFile(path, what: what)
     }
 
     static func schema(_ path: String) throws -> Schema {
-        do { return try Schema(jsonBytes: try read(path)) } catch let e as SchemaError {
-            throw CLIError("\(path): \(e.message)")
+        let bytes = try read(path, what: "the schema file")
+        do { return try Schema(jsonBytes: bytes) } catch let e as SchemaError {
+            // Say what to do as well: every way out is to compile the form (again).
+            let remedy = e.message.contains("compile") ? "" : "; is it a schema written by `census compile FORM.census -o \(path)`?"
+            throw CLIError("\(path): \(e.message)\(remedy)")
         }
     }
 
@@ -24,25 +28,63 @@ enum CLIFiles {
         do { return try Evaluator(schema: schema) } catch { throw CLIError("\(path): \(error)") }
     }
 
-    /// Writes to stdout through a buffer (NDJSON streams are large).
+    /// Buffered output to standard output, or to a file that appears only when complete: it is
+    /// written beside its final name and renamed by ``commit()``; a run that fails before then
+    /// leaves no partial file behind (the temporary file is removed when the output is dropped).
     final class Output {
         var buffer: [UInt8] = []
-        let handle: FileHandle
+        private let fd: Int32
+        private let path: String?
+        private let temporary: String?
+        private var failure: String?
+        private var committed = false
+
         init(path: String? = nil) throws {
-            if let path, path != "-" {
-                guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-                    throw CLIError("cannot write \(path)")
-                }
-                handle = h
-            } else {
-                handle = FileHandle.standardOutput
+            guard let path, path != "-" else {
+                (fd, self.path, temporary) = (1, nil, nil)
+                buffer.reserveCapacity(1 << 16)
+                return
             }
+            var info = stat()
+            if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+                throw CLIError("cannot write \(path): it is a directory; give a file name")
+            }
+            // Devices and pipes (/dev/null, /dev/stdout) are written in place.
+            let inPlace = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
+            let target = inPlace ? path : path + ".tmp-\(getpid())"
+            let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            (self.fd, self.path, temporary) = (fd, path, inPlace ? nil : target)
             buffer.reserveCapacity(1 << 16)
         }
+
+        deinit {
+            if fd != 1 { close(fd) }
+            if !committed, let temporary { unlink(temporary) }
+        }
+
         func write(_ s: String) { buffer.append(contentsOf: s.utf8); if buffer.count > 1 << 16 { flush() } }
         func write(bytes: [UInt8]) { buffer.append(contentsOf: bytes); if buffer.count > 1 << 16 { flush() } }
+
         func flush() {
-            if !buffer.isEmpty { handle.write(Data(buffer)); buffer.removeAll(keepingCapacity: true) }
+            var offset = 0
+            while offset < buffer.count && failure == nil {
+                let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { failure = String(cString: strerror(errno)); break }
+                offset += n
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Flushes and, for a file, puts it in place under its name.
+        func commit() throws {
+            flush()
+            let name = path ?? "standard output"
+            if let failure { throw CLIError("cannot write \(name): \(failure)") }
+            guard let temporary, let path else { return }
+            guard rename(temporary, path) == 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            committed = true
         }
     }
 }

@@ -76,7 +76,7 @@ struct FrameGenerate: ParsableCommand {
             """
     )
 
-    @Option(help: "Number of households (e.g. 10000 to 1000000).")
+    @Option(parsing: .unconditional, help: "Number of households (e.g. 10000 to 1000000).")
     var households: Int = 10_000
     @Option(help: "Random seed; the same seed gives the same frame.")
     var seed: UInt64 = 1
@@ -105,7 +105,7 @@ struct FrameGenerate: ParsableCommand {
         print("wrote \(frame.count) households to \(csvURL.path)")
         if !csvOnly {
             let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
+            print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         }
     }
 }
@@ -128,7 +128,7 @@ struct FrameImport: ParsableCommand {
     func run() throws {
         do {
             let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
-            print("imported \(summary.households) households in \(summary.localAuthorities) local authorities into \(frameURL(out).path)")
+            print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         } catch let e as FrameImportError {
             FileHandleOutput.stderr("error: " + e.description)
             throw ExitCode(65)
@@ -195,7 +195,10 @@ struct CodesReissue: ParsableCommand {
     func run() throws {
         var ids = households
         if let file = householdsFile {
-            let text = String(decoding: try readInputFile(file, what: "the households file"), as: UTF8.self)
+            var bytes = try readInputFile(file, what: "the households file")[...]
+            // A byte order mark (Windows editors) would otherwise stick to the first id, invisibly.
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            let text = String(decoding: bytes, as: UTF8.self)
             let fromFile = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if fromFile.isEmpty { throw CLIError("the households file \(file) holds no household ids (one per line)") }
             ids += fromFile
@@ -243,7 +246,7 @@ struct CodesRevoke: ParsableCommand {
             }
             throw CLIError("the code \(code) could not be revoked (another process changed it meanwhile?); run the command again")
         } else if let household {
-            print("revoked \(try f.revokeAll(householdID: household)) active codes of \(household)")
+            print("revoked \(counted(try f.revokeAll(householdID: household), "active code")) of \(household)")
         }
     }
 }

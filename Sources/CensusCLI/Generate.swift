@@ -31,13 +31,13 @@ struct Generate: ParsableCommand {
     @Option(name: .long, help: "The compiled schema (from `census compile`).")
     var schema: String
 
-    @Option(name: .long, help: "How many households.")
+    @Option(name: .long, parsing: .unconditional, help: "How many households.")
     var households: Int = 100
 
-    @Option(name: .long, help: "Random seed: equal seeds give equal output.")
+    @Option(name: .long, parsing: .unconditional, help: "Random seed: equal seeds give equal output.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "Share of households (0...1) given one realistic mistake.")
+    @Option(name: .long, parsing: .unconditional, help: "Share of households (0...1) given one realistic mistake.")
     var invalidRate: Double = 0
 
     @Option(name: .long, help: "Write the injected mistakes here as NDJSON ({line, kind, code, path}).")
@@ -68,7 +68,7 @@ struct Generate: ParsableCommand {
                 out.write(bytes: writer.bytes(h))
                 if !pretty { out.write("\n") }
             }
-            out.flush()
+            try out.commit()
             var err = "cover-routes: \(report.households.count) households cover \(report.covered) of \(report.total) branches\n"
             for miss in report.unreached { err += "  not reached: \(miss)\n" }
             FileHandle.standardError.write(Data(err.utf8))
@@ -87,7 +87,7 @@ struct Generate: ParsableCommand {
                 mistakeOut.write("\n")
             }
         }
-        out.flush()
-        mistakeOut?.flush()
+        try out.commit()
+        try mistakeOut?.commit()
     }
 }

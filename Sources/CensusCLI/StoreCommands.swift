@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Questionnaire
 import ResponseStore
 
 struct StoreCommand: ParsableCommand {
@@ -20,7 +21,7 @@ struct StoreInit: ParsableCommand {
         commandName: "init",
         abstract: "Create an empty store of N shards."
     )
-    @Option(help: "Number of shards (fixed for the life of the store).")
+    @Option(parsing: .unconditional, help: "Number of shards (fixed for the life of the store).")
     var shards: Int = 8
     @Option(help: "Store directory.")
     var dir: String
@@ -29,6 +30,10 @@ struct StoreInit: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(shards) else { throw ValidationError("--shards must be between 1 and 4096") }
+        // Checked here like `accept-schema` does: a store must not accept a hash no form can have.
+        for h in schemaHashes where !ResponseStore.isQuestionnaireSchemaHash(h) {
+            throw ValidationError(StoreError.invalidSchemaHash(h).description)
+        }
     }
 
     func run() throws {
@@ -101,6 +106,10 @@ struct StoreWhere: ParsableCommand {
     @Argument(help: "Household id.")
     var household: String
 
+    func validate() throws {
+        try checkHouseholdID(household)
+    }
+
     func run() throws {
         let m = try StoreManifest.read(from: URL(fileURLWithPath: dir))
         let s = ShardFunction.shard(for: household, count: m.shardCount)
@@ -117,6 +126,10 @@ struct StoreShow: ParsableCommand {
     var dir: String
     @Argument(help: "Household id.")
     var household: String
+
+    func validate() throws {
+        try checkHouseholdID(household)
+    }
 
     func run() throws {
         let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
@@ -147,19 +160,30 @@ struct StoreSubmit: ParsableCommand {
     var schemaHash: String
     @Option(help: "Idempotency key (default: a new UUID). Reuse it to retry safely.")
     var key: String?
-    @Option(help: "Completeness measure, e.g. answered questions.")
+    @Option(parsing: .unconditional, help: "Completeness measure, e.g. answered questions.")
     var completeness: Double = 0
     @Option(help: "File holding the response body (JSON); '-' for standard input.")
     var body: String
 
     func validate() throws {
+        try checkHouseholdID(household)
         guard ResponseKind(rawValue: kind) != nil else { throw ValidationError("--kind must be partial, submitted or paper") }
-        guard completeness.isFinite else { throw ValidationError("--completeness must be a number") }
+        // Completeness ranks a household's returns: a negative one is a mistake, not a rank.
+        guard completeness.isFinite, completeness >= 0 else { throw ValidationError("--completeness must be a number, 0 or more") }
     }
 
     func run() throws {
         let k = ResponseKind(rawValue: kind)!
-        let data = Data(try readInputFile(body, what: "the response body file"))
+        let bytes = try readInputFile(body, what: "the response body file")
+        // A body that is not a JSON object could still become the household's authoritative return.
+        do {
+            guard case .object = try JSONParser.parse(bytes) else {
+                throw CLIError("the response body file \(body) is not a JSON object (a household response is one); nothing was stored")
+            }
+        } catch let e as JSONParser.Error {
+            throw CLIError("the response body file \(body) is not valid JSON (\(e)); nothing was stored")
+        }
+        let data = Data(bytes)
         let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
         defer { store.close() }
         let submission = Submission(
@@ -167,6 +191,15 @@ struct StoreSubmit: ParsableCommand {
             schemaHash: schemaHash, idempotencyKey: key ?? UUID().uuidString, completeness: completeness, body: data)
         let receipt = try submitAndWait([submission], to: store)[0]
         print("\(receipt.receiptID) shard=\(receipt.shard) version=\(receipt.version)\(receipt.isReplay ? " (retry: already stored)" : "")")
+    }
+}
+
+/// A household id as the address frame has them. A typo such as a trailing space would
+/// otherwise file the response under a household that does not exist.
+func checkHouseholdID(_ id: String) throws {
+    guard !id.isEmpty else { throw ValidationError("give a household id (as in the address frame), not an empty string") }
+    guard FrameValidation.isHouseholdID(id) else {
+        throw ValidationError("'\(id.count > 40 ? id.prefix(40) + "…" : id)' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
     }
 }
 

@@ -51,31 +51,29 @@ struct Validate: ParsableCommand {
         let bytes: [UInt8]
         do {
             evaluator = try CLIFiles.evaluator(schema)
-            bytes = try CLIFiles.read(input)
+            bytes = try CLIFiles.read(input, what: "the responses file")
+            if let language, !evaluator.schema.languages.contains(language) {
+                throw CLIError("--language \(language): the form has no such language; it has \(evaluator.schema.languages.joined(separator: ", "))")
+            }
         } catch {
             FileHandle.standardError.write(Data("census validate: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let (items, stream) = ResponseInput.split(bytes)
+        if items.isEmpty {
+            // An empty input is a mistake (wrong file, failed pipe), not "all valid".
+            let name = input == "-" ? "standard input" : input
+            FileHandle.standardError.write(Data("census validate: \(name) holds no response (it is empty); give a JSON response or NDJSON, one response per line\n".utf8))
             throw ExitCode(2)
         }
         let options = EvaluationOptions(language: language, includeApplicable: details, includeDerived: details)
         let out = try CLIFiles.Output()
         let session = evaluator.makeSession(options: options)
         var total = 0, invalid = 0, errors = 0, warnings = 0
-        var lines: [(line: Int, bytes: ArraySlice<UInt8>)] = []
-        if (try? JSONParser.parse(bytes)) != nil {
-            lines = [(1, bytes[...])]
-        } else {
-            var start = 0, line = 1
-            for k in 0...bytes.count where k == bytes.count || bytes[k] == UInt8(ascii: "\n") {
-                let slice = bytes[start..<k]
-                if slice.contains(where: { $0 != 0x20 && $0 != 0x0D && $0 != 0x09 }) { lines.append((line, slice)) }
-                start = k + 1
-                line += 1
-            }
-        }
-        let stream = lines.count > 1 || (lines.count == 1 && lines[0].bytes.count < bytes.count)
-        for (line, slice) in lines {
+        for item in items {
+            let line = item.line
             total += 1
-            let evaluation = session.evaluate(bytes: slice)
+            let evaluation = session.evaluate(bytes: item.bytes)
             var ok = evaluation.isValid
             if strict && evaluation.findings.contains(where: { $0.severity == .warning || $0.severity == .notApplicable }) { ok = false }
             if !ok { invalid += 1 }

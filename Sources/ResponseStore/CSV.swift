@@ -73,7 +73,7 @@ public enum CSV {
                 atFieldStart = false
                 switch b {
                 case UInt8(ascii: ","):
-                    fields.append(String(decoding: field, as: UTF8.self))
+                    fields.append(text(field, &bad))
                     field.removeAll(keepingCapacity: true)
                     atFieldStart = true
                     i += 1
@@ -94,7 +94,7 @@ public enum CSV {
                     i += 1
                 }
             }
-            fields.append(String(decoding: field, as: UTF8.self))
+            fields.append(text(field, &bad))
             if let bad {
                 errors.append(SyntaxError(line: startLine, message: bad))
                 if i >= n { break }
@@ -104,6 +104,14 @@ public enum CSV {
             records.append(Record(line: startLine, fields: fields))
         }
         return (records, errors)
+    }
+
+    /// A field's text. Invalid UTF-8 (a file saved as Latin-1 or Windows-1252) is a syntax error:
+    /// decoding it with replacement characters would import mangled addresses silently.
+    static func text(_ field: [UInt8], _ bad: inout String?) -> String {
+        if let s = String(validating: field, as: UTF8.self) { return s }
+        if bad == nil { bad = "text that is not UTF-8 (save the file as UTF-8, e.g. \"CSV UTF-8\" in Excel)" }
+        return String(decoding: field, as: UTF8.self)
     }
 
     /// Quotes a field when needed.

@@ -152,6 +152,11 @@ extension AddressFrame {
     /// Imports frame CSV content; see ``importCSV(at:)``.
     @discardableResult
     public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            // One cause, said once (not a garbled error for every line).
+            let e = FrameRowError(line: 1, message: "the file is UTF-16 text; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)")
+            throw FrameImportError(file: name, errors: [e], totalErrors: 1)
+        }
         let (records, syntaxErrors) = CSV.parse(data)
         var errors = syntaxErrors.map { FrameRowError(line: $0.line, message: $0.message) }
         var households: [Household] = []
@@ -170,6 +175,9 @@ extension AddressFrame {
             if !unknown.isEmpty { msg += "; unknown column(s) \(unknown.joined(separator: ", "))" }
             if names.count != Set(names).count { msg += "; repeated column(s)" }
             msg += ". Expected: \(Household.csvHeader.joined(separator: ","))"
+            if names.count == 1, let sep = [";", "\t", "|"].first(where: { names[0].contains($0) }) {
+                msg += " (the file separates columns with '\(sep == "\t" ? "\\t" : sep)'; save it with commas)"
+            }
             errors.append(FrameRowError(line: header.line, message: msg))
             throw FrameImportError(file: name, errors: errors.sorted { $0.line < $1.line }, totalErrors: errors.count)
         }
@@ -182,8 +190,12 @@ extension AddressFrame {
                 errors.append(FrameRowError(line: record.line, message: "\(f.count) fields, expected \(names.count)"))
                 continue
             }
-            func value(_ c: String) -> String { f[column[c]!].trimmingCharacters(in: .whitespaces) }
+            // Newlines too: a last line ending in a lone CR would otherwise keep it, invisibly.
+            func value(_ c: String) -> String { f[column[c]!].trimmingCharacters(in: .whitespacesAndNewlines) }
             var problems: [String] = []
+            for c in Household.csvHeader {
+                if let p = FrameValidation.fieldProblem(value(c)) { problems.append("\(c) \(p)") }
+            }
             let id = value("household_id")
             if !FrameValidation.isHouseholdID(id) {
                 problems.append(id.isEmpty ? "household_id is empty" : "household_id '\(id)' must be 1-32 letters, digits, '-' or '_'")
@@ -208,6 +220,10 @@ extension AddressFrame {
                 householdID: id, addressLine1: line1, addressLine2: value("address_line_2"),
                 addressLine3: value("address_line_3"), postcode: postcode!, outputArea: value("output_area"),
                 lsoa: value("lsoa"), localAuthority: value("local_authority")))
+        }
+        if records.count == 1 && errors.isEmpty {
+            // A header alone is a wrong or truncated export, not a frame of no households.
+            errors.append(FrameRowError(line: 2, message: "no households: the file has only the header line; expected one household per line after it"))
         }
         if !errors.isEmpty {
             errors.sort { $0.line < $1.line }
@@ -241,6 +257,19 @@ public enum FrameValidation {
         !s.isEmpty && s.utf8.count <= 32 && s.utf8.allSatisfy { b in
             (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
         }
+    }
+
+    /// The longest field accepted. A longer one is a broken export (a stray quote that swallowed
+    /// the rows after it), not an address.
+    public static let maximumFieldLength = 200
+
+    /// Why a field cannot go on a letter, or nil. Line breaks inside a quoted address are allowed.
+    public static func fieldProblem(_ s: String) -> String? {
+        if s.count > maximumFieldLength { return "is \(s.count) characters long, at most \(maximumFieldLength) (a stray quote?)" }
+        if s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t") || $0.value == 0x7F }) {
+            return "contains a control character"
+        }
+        return nil
     }
 
     /// A GSS code: an uppercase letter and eight digits.

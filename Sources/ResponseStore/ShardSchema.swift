@@ -195,9 +195,12 @@ enum ShardFile {
     /// Opens an existing shard for writing and checks it against the
     /// manifest. Never creates a file.
     static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
-        guard FileManager.default.fileExists(atPath: path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw StoreError.shardMissing(shard: index, path: path)
         }
+        // Otherwise SQLite's "unable to open database file" became a "retry" shard failure.
+        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
         if isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && isReadOnly(path + "-wal")) {
             throw StoreError.shardReadOnly(shard: index, path: path)
         }

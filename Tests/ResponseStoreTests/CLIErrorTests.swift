@@ -104,4 +104,163 @@ final class CLIErrorTests: XCTestCase {
         try Data(repeating: 0x5A, count: 4096).write(to: dir.appendingPathComponent("bad/frame.sqlite"))
         try assertCleanFailure(["frame", "stats", "--dir", "bad"], in: dir, expecting: "not an address frame database")
     }
+
+    // MARK: - Defects found by the CLI review (each case failed before its fix)
+
+    func testValidateRejectsEmptyAndUnreadableInputCleanly() throws {
+        let dir = try makeTempDirectory(self)
+        let schema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
+        let household = packageRoot.appendingPathComponent("fixtures/households/edge-newborn.json")
+        try Data().write(to: dir.appendingPathComponent("empty.json"))
+        // Empty input used to exit 0 with no output, as if every response were valid.
+        var r = try assertCleanFailure(["validate", "--schema", schema, "empty.json"], in: dir,
+                                       expecting: "census validate: empty.json holds no response (it is empty); give a JSON response or NDJSON, one response per line")
+        XCTAssertEqual(r.status, 2)
+        r = try assertCleanFailure(["validate", "--schema", schema, "-"], in: dir, expecting: "census validate: standard input holds no response")
+        XCTAssertEqual(r.status, 2)
+        // Unreadable files used to say only "cannot read PATH".
+        try assertCleanFailure(["validate", "--schema", "nope.json", household.path], in: dir,
+                               expecting: "census validate: cannot read the schema file nope.json: No such file or directory")
+        try assertCleanFailure(["validate", "--schema", schema, "missing.json"], in: dir,
+                               expecting: "census validate: cannot read the responses file missing.json: No such file or directory")
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("notschema.json"))
+        try assertCleanFailure(["validate", "--schema", "notschema.json", household.path], in: dir,
+                               expecting: "notschema.json: $.format: missing; is it a schema written by `census compile FORM.census -o notschema.json`?")
+        // A language the form does not have used to fall back to English silently.
+        try assertCleanFailure(["validate", "--schema", schema, "--language", "fr", household.path], in: dir,
+                               expecting: "--language fr: the form has no such language; it has en, cy")
+    }
+
+    func testValidateReadsPrettyDocumentsWithMistakesAsOneResponse() throws {
+        let dir = try makeTempDirectory(self)
+        let schema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
+        let pretty = try Data(contentsOf: packageRoot.appendingPathComponent("fixtures/households/edge-newborn.json"))
+        // Truncated, and with trailing text: one finding each (it used to be one per line).
+        try pretty.prefix(2000).write(to: dir.appendingPathComponent("truncated.json"))
+        var r = try census(["validate", "--schema", schema, "truncated.json"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 2, r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("truncated.json: INVALID (1 error,"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[json] not valid JSON: line "), r.stdout)
+        try (pretty + Data("garbage\n".utf8)).write(to: dir.appendingPathComponent("trailing.json"))
+        // The household is checked, and the text after it is reported where it starts.
+        r = try census(["validate", "--schema", schema, "trailing.json"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, r.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("line 1: valid"), r.stdout)
+        XCTAssertTrue(lines[1].hasSuffix(": INVALID (1 error, 0 warnings, 0 confirmations to give, 0 ignored answers; 0% complete)"), r.stdout)
+        XCTAssertTrue(lines[2].hasSuffix("[json] not valid JSON: line 1, column 1: unexpected character 'g': expected a value"), r.stdout)
+        // A byte order mark used to make a valid household invalid.
+        try (Data([0xEF, 0xBB, 0xBF]) + pretty).write(to: dir.appendingPathComponent("bom.json"))
+        r = try census(["validate", "--schema", schema, "bom.json"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertTrue(r.stdout.hasPrefix("bom.json: valid"), r.stdout)
+    }
+
+    func testGenerateTakesNegativeNumbersAndLeavesNoPartialOutput() throws {
+        let dir = try makeTempDirectory(self)
+        let schema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
+        // "-1" used to be read as an option name: "Missing value for '--households'".
+        try assertCleanFailure(["generate", "--schema", schema, "--households", "-1"], in: dir, expecting: "--households must be 0...10000000")
+        try assertCleanFailure(["generate", "--schema", schema, "--invalid-rate", "-0.1"], in: dir, expecting: "--invalid-rate must be between 0 and 1")
+        try assertCleanFailure(["store", "init", "--dir", "st", "--shards", "-1"], in: dir, expecting: "--shards must be between 1 and 4096")
+        // An unwritable --mistakes file used to leave an empty output file behind.
+        try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "--mistakes", "no/such/dir/m.ndjson", "-o", "g.ndjson"],
+                               in: dir, expecting: "cannot write no/such/dir/m.ndjson: No such file or directory")
+        try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "-o", "."], in: dir, expecting: "cannot write .: it is a directory")
+        try assertCleanFailure(["generate", "--schema", "nope.json", "--households", "3", "-o", "g.ndjson"], in: dir,
+                               expecting: "cannot read the schema file nope.json: No such file or directory")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { !$0.hasPrefix(".out-") && !$0.hasPrefix(".err-") }
+        XCTAssertEqual(left, [])
+        let ok = try census(["generate", "--schema", schema, "--households", "3", "-o", "g.ndjson"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("g.ndjson"), encoding: .utf8).split(separator: "\n").count, 3)
+    }
+
+    func testStoreRejectsBadHashesBodiesAndManifestsCleanly() throws {
+        let dir = try makeTempDirectory(self)
+        let a = "sha256:" + String(repeating: "a", count: 64)
+        // init used to accept any text as a schema hash (accept-schema refused it).
+        try assertCleanFailure(["store", "init", "--dir", "st", "--schema-hash", "nothash"], in: dir,
+                               expecting: "'nothash' is not a questionnaire schema hash: expected sha256: and 64 lowercase hex digits")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st").path))
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st", "--schema-hash", a], in: dir).status, 0)
+
+        // Bodies that are not a household response used to be stored (and could become the
+        // authoritative return).
+        try Data().write(to: dir.appendingPathComponent("empty.json"))
+        try Data("[1]".utf8).write(to: dir.appendingPathComponent("array.json"))
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        let submit = ["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body"]
+        try assertCleanFailure(submit + ["empty.json"], in: dir,
+                               expecting: "the response body file empty.json is not valid JSON (line 1, column 1: unexpected end of input: expected a value); nothing was stored")
+        try assertCleanFailure(submit + ["array.json"], in: dir,
+                               expecting: "the response body file array.json is not a JSON object (a household response is one); nothing was stored")
+        try assertCleanFailure(submit + ["b.json", "--completeness", "-5"], in: dir, expecting: "--completeness must be a number, 0 or more")
+        XCTAssertEqual(try census(["store", "show", "--dir", "st", "H1"], in: dir).stdout, "no responses for H1\n")
+        // An empty household id used to print " -> shard 1".
+        try assertCleanFailure(["store", "where", "--dir", "st", ""], in: dir, expecting: "give a household id (as in the address frame), not an empty string")
+        try assertCleanFailure(["store", "show", "--dir", "st", ""], in: dir, expecting: "give a household id")
+
+        // Corrupt manifests used to print a DecodingError dump.
+        let manifest = dir.appendingPathComponent("st/manifest.json")
+        try Data("garbage{".utf8).write(to: manifest)
+        let r = try assertCleanFailure(["store", "check", "--dir", "st"], in: dir, expecting: "manifest.json is unreadable: it is not valid JSON. Restore manifest.json from backup")
+        XCTAssertFalse(r.stderr.contains("DecodingError"), r.stderr)
+        try Data("{}".utf8).write(to: manifest)
+        try assertCleanFailure(["store", "show", "--dir", "st", "H1"], in: dir, expecting: "manifest.json is unreadable: field 'format' is missing.")
+        try Data(#"{"format": 7}"#.utf8).write(to: manifest)
+        try assertCleanFailure(["store", "where", "--dir", "st", "H1"], in: dir, expecting: "manifest.json is unreadable: field 'format' has the wrong type.")
+    }
+
+    func testFrameImportOfHeaderOnlyFileImportsNothing() throws {
+        let dir = try makeTempDirectory(self)
+        let header = "household_id,address_line_1,address_line_2,address_line_3,postcode,output_area,lsoa,local_authority\n"
+        try Data(header.utf8).write(to: dir.appendingPathComponent("header.csv"))
+        // It used to create an empty frame and report "imported 0 households".
+        try assertCleanFailure(["frame", "import", "header.csv", "--out", "fr"], in: dir,
+                               expecting: "line 2: no households: the file has only the header line; expected one household per line after it", lines: 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fr").path))
+        try Data((header + "H1,1 Acacia Road,,Leeds,LS1 5NF,E00000001,E01000001,E08000035\n").utf8).write(to: dir.appendingPathComponent("one.csv"))
+        let ok = try census(["frame", "import", "one.csv", "--out", "fr"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.hasPrefix("imported 1 household in 1 local authority into "), ok.stdout)
+    }
+
+    func testHouseholdIdsAreCheckedAndHouseholdFilesMayHaveAByteOrderMark() throws {
+        let dir = try makeTempDirectory(self)
+        let a = "sha256:" + String(repeating: "a", count: 64)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        // "H1 " (a trailing space) used to be stored as a household of its own.
+        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1 ", "--schema-hash", a, "--body", "b.json"], in: dir,
+                               expecting: "'H1 ' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
+        try assertCleanFailure(["store", "where", "--dir", "st", String(repeating: "H", count: 1000)], in: dir,
+                               expecting: "'" + String(repeating: "H", count: 40) + "…' is not a household id")
+
+        let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path
+        XCTAssertEqual(try census(["frame", "import", small, "--out", "fr"], in: dir).status, 0)
+        XCTAssertEqual(try census(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"], in: dir).status, 0)
+        // A byte order mark used to stick to the first id: "household \u{FEFF}H000000001 is not in the address frame".
+        try Data("\u{FEFF}H000000001\r\nH000000002\r\n".utf8).write(to: dir.appendingPathComponent("ids.txt"))
+        let r = try census(["frame", "codes", "reissue", "--dir", "fr", "--households-file", "ids.txt", "--letters", "r.csv", "--dev-secret"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("issued 2 reminder codes"), r.stdout)
+        let revoke = try census(["frame", "codes", "revoke", "--dir", "fr", "--household", "H000000003"], in: dir)
+        XCTAssertEqual(revoke.stdout, "revoked 1 active code of H000000003\n", revoke.stderr)
+    }
+
+    // A shard path that is a directory used to be reported as a failed transaction to retry.
+    func testShardThatIsADirectoryIsReportedAsNotADatabase() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
+        let shard = dir.appendingPathComponent("st/shards/shard-001.sqlite")
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: shard.path + suffix) }
+        try FileManager.default.createDirectory(at: shard, withIntermediateDirectories: false)
+        let r = try census(["store", "check", "--dir", "st"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("shard 1: FAILED — shard 1 at \(shard.path) is corrupt or not a shard database (it is a directory, not a database file)"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("rolled back"), r.stdout)
+    }
 }

@@ -13,6 +13,9 @@ enum Messages {
                 : "This question does not apply, so its answer is ignored: \(a(0))"
         case "type":
             return welsh ? "Disgwyliwyd \(a(0)), ond cafwyd \(a(1))" : "Expected \(a(0)), found \(a(1))"
+        case "no_such_date":
+            return welsh ? "Nid yw \(a(0)) yn ddyddiad go iawn (nid oes diwrnod, mis neu flwyddyn o'r fath)"
+                : "\(a(0)) is not a real date (no such day, month or year)"
         case "out_of_range":
             return welsh ? "Mae \(a(0)) y tu allan i'r ystod a ganiateir (\(a(1)) i \(a(2)))"
                 : "\(a(0)) is outside the allowed range (\(a(1)) to \(a(2)))"

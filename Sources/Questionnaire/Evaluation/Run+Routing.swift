@@ -217,7 +217,7 @@ extension Run {
             _ = c
             if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
                 add("roster_size", .error, "$." + roster.id,
-                    Messages.text("roster_size", language, [String(n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
+                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
                     question: roster.id)
             }
         }
@@ -352,6 +352,12 @@ extension Run {
             isSelf = result
             return result
         }
+        /// A member's piped answer not given yet ("Are you {name}?" before the name is known)
+        /// reads "person 2" rather than "Are you ?" ("person" is Welsh as well as English).
+        func orPosition(_ text: String, _ scope: Int, _ instance: Int) -> String {
+            if text.isEmpty, case .member = ev.scopes[scope].kind { return "person \(instance + 1)" }
+            return text
+        }
         func lookup(_ name: String) -> String {
             var scope = s
             var inst = i
@@ -371,9 +377,9 @@ extension Run {
                     {
                         return localized(opt.label)
                     }
-                    return v.description
+                    return orPosition(v.description, sc, useInst)
                 }
-                if let d = ev.scopes[sc].derivedIndex[id] { return derivedValue(sc, d, useInst).description }
+                if let d = ev.scopes[sc].derivedIndex[id] { return orPosition(derivedValue(sc, d, useInst).description, sc, useInst) }
             }
             return "{" + name + "}"
         }

@@ -88,6 +88,8 @@ final class Run {
     /// Per check: the instances whose confirmation the response records.
     var confirmed: [Int: Set<Int>] = [:]
     var rosterPresent: [Bool]
+    /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
+    var rosterLength: [Int: Int] = [:]
 
     /// Members beyond this are not evaluated (a hostile response cannot make the evaluator quadratic).
     static let hardMemberLimit = 500
@@ -115,6 +117,7 @@ final class Run {
         findings.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         if !confirmed.isEmpty { confirmed.removeAll() }
+        if !rosterLength.isEmpty { rosterLength.removeAll() }
     }
 
     deinit {
@@ -144,7 +147,10 @@ final class Run {
         for (r, roster) in ev.rosters.enumerated() {
             if let v = top[roster.id] {
                 rosterPresent[r] = true
-                if case .array(let items) = v { memberCount[r] = min(items.count, Run.hardMemberLimit) }
+                if case .array(let items) = v {
+                    memberCount[r] = min(items.count, Run.hardMemberLimit)
+                    if items.count > Run.hardMemberLimit { rosterLength[r] = items.count }
+                }
             }
         }
         allocate()
@@ -386,11 +392,11 @@ final class Run {
         }
     }
 
-    func problem(_ s: Int, _ i: Int, _ q: Int, _ code: String, _ args: [String], suffix: String = "") {
+    func problem(_ s: Int, _ i: Int, _ q: Int, _ code: String, _ args: [String], suffix: String = "", message: String? = nil) {
         let gi = ev.scopes[s].questions[q]
         let f = Finding(
             code: code, severity: .error, path: path(scope: s, instance: i, local: q) + suffix,
-            message: Messages.text(code, language, args), question: ev.schema.questions[gi].id)
+            message: Messages.text(message ?? code, language, args), question: ev.schema.questions[gi].id)
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
@@ -402,6 +408,15 @@ final class Run {
         var ok = true
         func typeError(_ expected: String) {
             problem(s, i, q, "type", [expected, json.kindName])
+            ok = false
+        }
+        /// "1990-02-30" has the right shape but is no day of the calendar: saying "expected a date
+        /// YYYY-MM-DD, found a string" would not tell the respondent what is wrong.
+        func dateError(_ expected: String, _ shape: String) {
+            guard case .string(let text) = json, text.count == shape.count,
+                zip(text, shape).allSatisfy({ $1 == "#" ? $0.isASCII && $0.isNumber : $0 == $1 })
+            else { return typeError(expected) }
+            problem(s, i, q, "type", [text], message: "no_such_date")
             ok = false
         }
         switch kind {
@@ -423,10 +438,10 @@ final class Run {
             guard let d = json.doubleValue else { typeError("a number"); break }
             value = .dec(d)
         case .date:
-            guard case .string(let text) = json, let d = CalendarDate(iso: text) else { typeError("a date YYYY-MM-DD"); break }
+            guard case .string(let text) = json, let d = CalendarDate(iso: text) else { dateError("a date YYYY-MM-DD", "####-##-##"); break }
             value = .date(d)
         case .monthYear:
-            guard case .string(let text) = json, let m = MonthYear(iso: text) else { typeError("a month and year YYYY-MM"); break }
+            guard case .string(let text) = json, let m = MonthYear(iso: text) else { dateError("a month and year YYYY-MM", "####-##"); break }
             value = .month(m)
         case .oneOf(let list):
             guard let (id, detail) = choice(json) else { typeError("an option id"); break }
