@@ -16,7 +16,7 @@ enum CLIFiles {
 
     static func schema(_ path: String) throws -> Schema {
         let bytes = try read(path, what: "the schema file")
-        do { return try Schema(jsonBytes: bytes) } catch let e as SchemaError {
+        do { return try Schema(jsonBytes: bytes) } catch let e {
             // Say what to do as well: every way out is to compile the form (again).
             let remedy = e.message.contains("compile") ? "" : "; is it a schema written by `census compile FORM.census -o \(path)`?"
             throw CLIError("\(path): \(e.message)\(remedy)")
