@@ -21,8 +21,11 @@ func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler
     switch format {
     case .human:
         for result in results where !result.diagnostics.isEmpty { FileIO.writeError(result.render() + "\n") }
-        let errors = results.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .error }.count }
-        if errors > 0 { FileIO.writeError("\(counted(errors, "error")) found.\n") }
+        let all = results.flatMap(\.diagnostics)
+        let errors = all.filter { $0.severity == .error }.count
+        let warnings = all.count - errors
+        let tally = [(errors, "error"), (warnings, "warning")].filter { $0.0 > 0 }.map { counted($0.0, $0.1) }
+        if !tally.isEmpty { FileIO.writeError("\(tally.joined(separator: " and ")) found.\n") }
     case .json:
         var all: [JSONValue] = []
         for result in results {
@@ -39,7 +42,8 @@ struct Check: ParsableCommand {
         abstract: "Check questionnaire sources and report every problem found.",
         discussion: """
             Prints each problem with file:line:column, the source line, a caret under the \
-            problem and a hint. Exits 0 when every file is clean, 1 when any has a problem, \
+            problem and a hint. Exits 0 when every file is clean, 1 when any has a problem \
+            (a warning too: it compiles, but says something the author did not mean), \
             2 when a file cannot be read.
 
             Example:

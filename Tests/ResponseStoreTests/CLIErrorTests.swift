@@ -24,6 +24,25 @@ final class CLIErrorTests: XCTestCase {
         return r
     }
 
+    func testCheckTalliesWarningsAndErrorsAndExitsOneForEither() throws {
+        let dir = try makeTempDirectory(self)
+        let head = "questionnaire w {\n  version \"1\"\n  title \"W\"\n  languages en\n  census_date 2021-03-21\n"
+        let warned = head + "  choices t { owns \"Owns\" none \"None\" exclusive }\n  question t: one_of(t) \"T\"\n}\n"
+        try Data(warned.utf8).write(to: dir.appendingPathComponent("warned.census"))
+        try Data((head + "  question a: integer\n}\n").utf8).write(to: dir.appendingPathComponent("broken.census"))
+        let w = try census(["check", "warned.census"], in: dir)
+        XCTAssertEqual(w.status, 1, w.stderr)
+        XCTAssertTrue(w.stderr.contains("warning: option 'none' is exclusive"), w.stderr)
+        XCTAssertTrue(w.stderr.hasSuffix("1 warning found.\n"), w.stderr)
+        let both = try census(["check", "warned.census", "broken.census"], in: dir)
+        XCTAssertEqual(both.status, 1, both.stderr)
+        XCTAssertTrue(both.stderr.hasSuffix("1 error and 1 warning found.\n"), both.stderr)
+        // A warning does not stop the schema being written.
+        let c = try census(["compile", "warned.census", "-o", "w.json"], in: dir)
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w.json").path))
+    }
+
     func testStoreCommandsFailCleanly() throws {
         let dir = try makeTempDirectory(self)
         let a = "sha256:" + String(repeating: "a", count: 64)
