@@ -49,8 +49,8 @@ final class SemanticDiagnosticTests: XCTestCase {
 
     func testBuiltInYesNoCannotBeRedeclared() {
         assertDiagnostic(
-            #"choices yes_no { x "X" cy "X" }"#, code: "duplicate-id", message: "'yes_no' is a built-in choice list",
-            at: (1, 9), hint: "use the type yes_no, or give this list another name")
+            #"choices yes_no { x "X" cy "X" }"#, code: "duplicate-id", message: "'yes_no' is a built-in choice list with the options yes and no",
+            at: (1, 9), hint: "declare exactly yes and no to relabel it (choices yes_no { yes \"Yes\" ... no \"No\" ... }), or give this list another name")
     }
 
     func testMetadataGivenTwice() {

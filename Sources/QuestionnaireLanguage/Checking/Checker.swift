@@ -19,6 +19,10 @@ final class Checker {
     var choiceLists: [String: ChoiceListInfo] = [:]
     var choiceListOrder: [String] = []
     var inlineListOrder: [String] = []
+    /// Where a `yes_no` answer type is first used (for a built-in label the form must supply).
+    var firstYesNo: Span?
+    /// Whether the form declares its own yes_no (even a rejected one: its labels are not missing).
+    var declaresYesNo = false
     var rosters: [String: RosterInfo] = [:]
     var household: [String: Symbol] = [:]
     var members: [String: [String: Symbol]] = [:]
@@ -79,6 +83,7 @@ final class Checker {
         walk(tree.items, Walk(scope: .household, container: nil, inRoster: nil, selfPosition: nil, kind: nil))
         checkTexts()
         checkExclusiveOptions()
+        checkBuiltInLabels()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
         return schema
@@ -135,8 +140,22 @@ final class Checker {
         choiceLists["yes_no"] = ChoiceListInfo(id: "yes_no", span: .none, options: [], optionIDs: ["yes", "no"])
         for item in tree.items {
             guard case .choices(let decl) = item else { continue }
+            // The form may relabel the built-in list (for a language it has no words in), but
+            // not change its options, which conditions everywhere compare with yes and no.
             if decl.name.text == "yes_no" {
-                error("duplicate-id", "'yes_no' is a built-in choice list", at: decl.name.span, hint: "use the type yes_no, or give this list another name")
+                declaresYesNo = true
+                let ids = decl.options.map(\.name.text)
+                if ids.sorted() != ["no", "yes"] {
+                    error("duplicate-id", "'yes_no' is a built-in choice list with the options yes and no", at: decl.name.span,
+                        hint: "declare exactly yes and no to relabel it (choices yes_no { yes \"Yes\" ... no \"No\" ... }), or give this list another name")
+                    continue
+                }
+                if !choiceLists["yes_no"]!.options.isEmpty {
+                    error("duplicate-id", "choice list 'yes_no' is declared twice", at: decl.name.span,
+                        notes: [.init("first declared here", at: choiceLists["yes_no"]!.span)])
+                    continue
+                }
+                choiceLists["yes_no"] = checkOptions(decl.options, listName: "yes_no", span: decl.name.span)
                 continue
             }
             if let existing = choiceLists[decl.name.text] {

@@ -312,6 +312,7 @@ extension Checker {
             return checkedRange(.monthYear(min: bound(lo, [.monthYear, .date], "min"), max: bound(hi, [.monthYear, .date], "max")), q)
         case .yesNo:
             choiceLists["yes_no"]!.used = true
+            if firstYesNo == nil { firstYesNo = q.typeSpan }
             return .oneOf(list: "yes_no")
         case .oneOf(let ref):
             let list = choiceListID(ref, question: q, scope: context.scope) ?? ""

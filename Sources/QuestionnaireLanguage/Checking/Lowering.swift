@@ -4,7 +4,17 @@ extension Checker {
     /// The compiled schema, sealed with its content hash.
     func buildSchema() -> Schema {
         var lists: [ChoiceList] = []
-        if choiceLists["yes_no"]?.used == true {
+        if let declared = choiceLists["yes_no"], declared.used, !declared.options.isEmpty {
+            // The form's own labels, in the built-in order.
+            lists.append(
+                ChoiceList(id: "yes_no", options: ["yes", "no"].compactMap { id in
+                    declared.options.first { $0.name.text == id }.map { o in
+                        ChoiceList.Option(
+                            id: id, label: localized(o.label), exclusive: o.exclusive,
+                            specify: o.specify.flatMap { s in s.prompt.map { ChoiceList.Specify(prompt: localized($0), maxLength: s.max ?? 100) } })
+                    }
+                }))
+        } else if choiceLists["yes_no"]?.used == true {
             lists.append(
                 ChoiceList(id: "yes_no", options: [
                     .init(id: "yes", label: builtIn(["en": "Yes", "cy": "Ie"])),
@@ -30,6 +40,19 @@ extension Checker {
         schema.seal()
         return schema
     }
+
+    /// The built-in yes_no labels are English and Welsh; a form in another language must give
+    /// its own, or its respondents would read English in their language's screens.
+    func checkBuiltInLabels() {
+        guard let first = firstYesNo, !declaresYesNo, languagesDeclared else { return }
+        for language in languages where !Self.builtInLanguages.contains(language) {
+            error("missing-translation", "the built-in yes_no answers have no \(languageName(language)) labels", at: first,
+                hint: "label them once for the whole form: choices yes_no { yes \"Yes\" \(language) \"...\" no \"No\" \(language) \"...\" }")
+            return
+        }
+    }
+
+    static let builtInLanguages: Set<String> = ["en", "cy"]
 
     /// Built-in labels in the declared languages (English where a language has none).
     private func builtIn(_ labels: LocalizedText) -> LocalizedText {

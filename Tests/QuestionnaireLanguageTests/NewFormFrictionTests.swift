@@ -1,0 +1,78 @@
+import Questionnaire
+import XCTest
+
+@testable import QuestionnaireLanguage
+
+/// Defects found by writing new forms (a communal establishment, a coverage survey, a
+/// Scottish form in English and Gaelic) from docs/language.md alone.
+final class NewFormFrictionTests: XCTestCase {
+    private func compileWhole(_ source: String) -> Compiler.Result {
+        Compiler.compile(SourceFile(name: "t.census", text: source))
+    }
+
+    private func gaelic(_ body: String) -> String {
+        """
+        questionnaire t {
+          version "1"
+          title "T" gd "T"
+          languages en, gd
+          census_date 2022-03-20
+        \(body)
+        }
+        """
+    }
+
+    // MARK: yes_no in a language it has no built-in words for
+
+    func testBuiltInYesNoInAGaelicFormIsAMissingTranslation() {
+        // Before, the Gaelic screens silently said "Yes" and "No" in English.
+        let result = compileWhole(gaelic("""
+              question away: yes_no "Away?" gd "Air falbh?"
+              question back: yes_no "Back?" gd "Air ais?"
+            """))
+        XCTAssertEqual(Support.found(result, lineOffset: 0), [
+            .init(code: "missing-translation", message: "the built-in yes_no answers have no Scottish Gaelic (gd) labels",
+                line: 6, column: 18,
+                hint: "label them once for the whole form: choices yes_no { yes \"Yes\" gd \"...\" no \"No\" gd \"...\" }")
+        ])
+    }
+
+    func testAFormMayLabelYesNoInItsLanguages() throws {
+        let result = compileWhole(gaelic("""
+              choices yes_no { yes "Yes" gd "Tha" no "No" gd "Chan eil" }
+              question away: yes_no "Away?" gd "Air falbh?"
+              question back: integer when away == yes "Back?" gd "Air ais?"
+            """))
+        XCTAssertEqual(Support.found(result, lineOffset: 0), [])
+        let list = try XCTUnwrap(result.schema?.choiceLists.first)
+        XCTAssertEqual(list.id, "yes_no")
+        XCTAssertEqual(list.options.map(\.id), ["yes", "no"])
+        XCTAssertEqual(list.options.map { $0.label["gd"] }, ["Tha", "Chan eil"])
+    }
+
+    func testOwnYesNoLabelsStillNeedEveryLanguage() {
+        let result = compileWhole(gaelic("""
+              choices yes_no { no "No" gd "Chan eil" yes "Yes" }
+              question away: yes_no "Away?" gd "Air falbh?"
+            """))
+        XCTAssertEqual(Support.found(result, lineOffset: 0).map(\.message), [
+            "the label of option 'yes' in 'yes_no' has no Scottish Gaelic (gd) text"
+        ])
+    }
+
+    func testYesNoWithOtherOptionsIsOneMistake() {
+        // Not also "the built-in yes_no answers have no ... labels" at every use.
+        assertDiagnostic(
+            """
+            choices yes_no { yes "Yes" cy "Ie" no "No" cy "Na" maybe "Maybe" cy "Efallai" }
+            question away: yes_no "Away?" cy "I ffwrdd?"
+            """, code: "duplicate-id", message: "'yes_no' is a built-in choice list with the options yes and no", at: (1, 9),
+            hint: "declare exactly yes and no to relabel it (choices yes_no { yes \"Yes\" ... no \"No\" ... }), or give this list another name")
+    }
+
+    func testWelshFormsKeepTheBuiltInYesNo() throws {
+        let result = Support.compile("question away: yes_no \"Away?\" cy \"I ffwrdd?\"")
+        XCTAssertEqual(Support.found(result), [])
+        XCTAssertEqual(try XCTUnwrap(result.schema?.choiceLists.first).options.map { $0.label["cy"] }, ["Ie", "Na"])
+    }
+}
