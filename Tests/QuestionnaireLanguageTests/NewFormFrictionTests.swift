@@ -75,4 +75,46 @@ final class NewFormFrictionTests: XCTestCase {
         XCTAssertEqual(Support.found(result), [])
         XCTAssertEqual(try XCTUnwrap(result.schema?.choiceLists.first).options.map { $0.label["cy"] }, ["Ie", "Na"])
     }
+
+    // MARK: Other slips
+
+    func testSelfWhenInARosterBodyIsOneMistake() {
+        // The {self|proxy} switches after it were also reported as having no 'self when'.
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" {
+              question first_name: text "First name" cy "Enw cyntaf"
+              question is_you: yes_no "Is this you?" cy "Ai chi yw hwn?"
+              self when is_you == yes
+              question dob: date "{Your|{first_name}'s} date of birth" cy "{Eich dyddiad geni|Dyddiad geni {first_name}}"
+              warning old when years_between(dob, census_date) > 100 "{You are|{first_name} is} over 100" cy "{Rydych|Mae {first_name}} dros 100"
+            }
+            """, code: "misplaced", message: "'self when' belongs in a per-member section (section ... for ROSTER)", at: (4, 3),
+            hint: "keep the roster to the questions that list its members; ask the rest in 'section NAME \"...\" for people { self when ... }' after it")
+    }
+
+    func testCountWithAConditionPointsToAny() {
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" {
+              question is_you: yes_no "Is this you?" cy "Ai chi yw hwn?"
+            }
+            warning nobody when count(people, is_you == yes) == 0 "Nobody is you" cy "Neb"
+            """, code: "type-mismatch", message: "count takes 1 argument, but is given 2", at: (4, 21),
+            hint: "count(roster) counts every member; to test whether a member satisfies a condition, use any(roster, condition)")
+    }
+
+    func testExclusiveInAnInlineOneOfNamesTheQuestion() {
+        // Not "'people.counted' is only used by one_of questions": an inline list has one question.
+        let result = Support.compile(
+            """
+            roster people "People" cy "Pobl" {
+              question counted: one_of { here "Here" cy "Yma"  unknown "Don't know" cy "Ddim yn gwybod" exclusive } "C" cy "C"
+            }
+            """)
+        XCTAssertEqual(Support.found(result), [
+            .init(code: "misplaced", message: "option 'unknown' is exclusive, but question 'counted' is one_of, where it has no effect",
+                line: 2, column: 52, hint: "a one_of answer is always a single option: remove 'exclusive', or ask with any_of")
+        ])
+    }
 }

@@ -192,9 +192,13 @@ final class Checker {
     func checkExclusiveOptions() {
         for id in choiceListOrder + inlineListOrder {
             guard let info = choiceLists[id], info.usedBySingleChoice, !info.usedByMultipleChoice else { continue }
+            // An inline list belongs to its one question (its id is scope-qualified: people.counted).
+            let usedBy = inlineListOrder.contains(id)
+                ? "question '\(id.split(separator: ".").last.map(String.init) ?? id)' is one_of"
+                : "'\(id)' is only used by one_of questions"
             for option in info.options where option.exclusive {
                 diagnostics.append(Diagnostic(.warning, code: "misplaced",
-                    "option '\(option.name.text)' is exclusive, but '\(id)' is only used by one_of questions, where it has no effect",
+                    "option '\(option.name.text)' is exclusive, but \(usedBy), where it has no effect",
                     at: option.name.span, hint: "a one_of answer is always a single option: remove 'exclusive', or ask with any_of"))
             }
         }

@@ -422,9 +422,9 @@ extension Checker {
     // MARK: Functions
 
     func checkCall(_ f: Name, _ args: [Expr], _ span: Span, _ context: inout Context) -> Typed {
-        func arity(_ n: Int) -> Bool {
+        func arity(_ n: Int, hint: String? = nil) -> Bool {
             if args.count != n {
-                error("type-mismatch", "\(f.text) takes \(n) argument\(n == 1 ? "" : "s"), but is given \(args.count)", at: span)
+                error("type-mismatch", "\(f.text) takes \(n) argument\(n == 1 ? "" : "s"), but is given \(args.count)", at: span, hint: hint)
                 return false
             }
             return true
@@ -455,7 +455,10 @@ extension Checker {
             if args.isEmpty { error("type-mismatch", "join needs at least one text", at: span); return .invalid }
             return failed ? .invalid : Typed(type: .text, expression: .call(.join, parts))
         case "count", "any":
-            guard arity(f.text == "count" ? 1 : 2) else { return .invalid }
+            // count(people, is_you == yes) is the obvious thing to write, but counting members
+            // that satisfy a condition is not in the language.
+            let countHint = "count(roster) counts every member; to test whether a member satisfies a condition, use any(roster, condition)"
+            guard f.text == "count" ? arity(1, hint: args.count == 2 ? countHint : nil) : arity(2) else { return .invalid }
             guard case .name(let rosterName) = args[0].kind, let roster = rosters[rosterName] else {
                 let shown = file.text(args[0].span)
                 error("undefined-name", "'\(shown)' is not a roster", at: args[0].span,

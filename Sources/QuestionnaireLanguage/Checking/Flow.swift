@@ -28,7 +28,15 @@ extension Checker {
             case .check(let c): walkCheck(c, w)
             case .selfWhen(let e, let span):
                 guard case .member = w.scope, case .section? = w.kind else {
-                    error("misplaced", "'self when' belongs in a per-member section (section ... for ROSTER)", at: span)
+                    if case .member(let roster) = w.scope {
+                        // In a roster's own body: one mistake, so the {self|proxy} switches after
+                        // it are not reported as lacking a 'self when' as well.
+                        error("misplaced", "'self when' belongs in a per-member section (section ... for ROSTER)", at: span,
+                            hint: "keep the roster to the questions that list its members; ask the rest in 'section NAME \"...\" for \(roster) { self when ... }' after it")
+                        w.selfPosition = questionCount
+                    } else {
+                        error("misplaced", "'self when' belongs in a per-member section (section ... for ROSTER)", at: span)
+                    }
                     continue
                 }
                 var context = Context(scope: w.scope, position: questionCount, subject: "the self condition")
