@@ -20,6 +20,8 @@ public struct RouteCoverage {
     /// How many ordinary households and mutations to try (every loop is bounded by these).
     public var ordinary = 300
     public var mutationsPerBranch = 40
+    /// How many households of a roster's minimum or maximum size to try before giving up.
+    static let attemptsPerRosterBound = 20
 
     public init(generator: HouseholdGenerator) { self.generator = generator }
 
@@ -105,14 +107,21 @@ public struct RouteCoverage {
         var rng = SeededRandom(seed: generator.seed, index: 0xC0FE)
         for i in 0..<ordinary { consider(generator.household(1_000_000 + i).response) }
         // Roster bounds: the smallest and the largest households the form allows.
+        // A roster asked only on some answers (roster people ... when contact == interview) may
+        // not be asked of the first household of a size: try others (bounded) until one is.
+        let rosterBranches = names.count - 2 * ev.rosters.count
         for (r, roster) in ev.rosters.enumerated() {
             for size in [roster.minMembers, max(roster.minMembers, 1), roster.maxMembers] {
-                var comp = Composition.make(&rng, censusDate: ev.schema.censusDate, maxMembers: 8)
-                let people = (0..<size).map { k in
-                    Composition.person(&rng, k == 0 ? .reference : .sharer, age: rng.int(0...104), lastName: rng.pick(Composition.lastNames), ev.schema.censusDate)
+                let bound = size == roster.minMembers ? rosterBranches + 2 * r : size == roster.maxMembers ? rosterBranches + 2 * r + 1 : nil
+                for attempt in 0..<(bound == nil ? 1 : Self.attemptsPerRosterBound) {
+                    var comp = Composition.make(&rng, censusDate: ev.schema.censusDate, maxMembers: 8)
+                    let people = (0..<size).map { k in
+                        Composition.person(&rng, k == 0 ? .reference : .sharer, age: rng.int(0...104), lastName: rng.pick(Composition.lastNames), ev.schema.censusDate)
+                    }
+                    if r == generator.visitors { comp.visitors = people } else { comp.people = people }
+                    consider(generator.household(comp, seed: (UInt64(size) &+ 77) &+ UInt64(attempt) &* 1_000_003, skipRate: 0))
+                    if let bound, seen.contains(bound) { break }
                 }
-                if r == generator.visitors { comp.visitors = people } else { comp.people = people }
-                consider(generator.household(comp, seed: UInt64(size) &+ 77, skipRate: 0))
             }
         }
         // Mutations aimed at the branches still missing.

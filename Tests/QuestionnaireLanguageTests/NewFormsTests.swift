@@ -1,0 +1,55 @@
+import Foundation
+import Questionnaire
+import XCTest
+
+@testable import QuestionnaireLanguage
+
+/// Forms written from docs/language.md alone, by someone who had not read the compiler: a
+/// communal establishment return, a census coverage survey and a Scottish household form in
+/// English and Gaelic (Tests/QuestionnaireLanguageTests/Forms). Each compiles with no
+/// diagnostic, and households generated for its compiled schema take every branch.
+final class NewFormsTests: XCTestCase {
+    static let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Forms")
+
+    /// Branches a form has that route coverage cannot reach, and why.
+    static let knownUnreached: [String: [String]] = [
+        // age_estimate is asked only when dob is not answered, so the check needs two answers
+        // changed at once (dob removed, age_estimate over 100); coverage mutates one at a time.
+        "coverage-survey": ["check old_estimate: fires"]
+    ]
+
+    static func compile(_ name: String) throws -> Compiler.Result {
+        let url = forms.appendingPathComponent("\(name).census")
+        return Compiler.compile(SourceFile(name: "Forms/\(name).census", bytes: Array(try Data(contentsOf: url))))
+    }
+
+    func testTheFormsAreAllHere() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.forms.path).filter { $0.hasSuffix(".census") }.sorted()
+        XCTAssertEqual(names, ["communal-establishment.census", "coverage-survey.census", "scotland-household.census"])
+    }
+
+    func checkForm(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try Self.compile(name)
+        XCTAssertEqual(result.diagnostics.count, 0, result.render(), file: file, line: line)
+        let schema = try XCTUnwrap(result.schema, file: file, line: line)
+        let evaluator = try Evaluator(schema: schema)
+        let report = RouteCoverage(generator: HouseholdGenerator(evaluator: evaluator, seed: 1)).cover()
+        XCTAssertEqual(report.unreached, Self.knownUnreached[name] ?? [], file: file, line: line)
+        XCTAssertGreaterThan(report.total, 10, file: file, line: line)
+    }
+
+    func testCommunalEstablishment() throws { try checkForm("communal-establishment") }
+
+    func testCoverageSurvey() throws {
+        // Its roster is asked only after an interview (when contact == interview): route
+        // coverage used to try one household of the maximum size, and left 'maximum 20' unreached.
+        try checkForm("coverage-survey")
+    }
+
+    func testScottishHousehold() throws {
+        try checkForm("scotland-household")
+        let schema = try XCTUnwrap(try Self.compile("scotland-household").schema)
+        XCTAssertEqual(schema.languages, ["en", "gd"])
+        XCTAssertEqual(schema.choiceLists.first { $0.id == "yes_no" }?.options.map { $0.label["gd"] }, ["Tha", "Chan eil"])
+    }
+}
