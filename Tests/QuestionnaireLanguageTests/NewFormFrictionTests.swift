@@ -117,4 +117,46 @@ final class NewFormFrictionTests: XCTestCase {
                 line: 2, column: 52, hint: "a one_of answer is always a single option: remove 'exclusive', or ask with any_of")
         ])
     }
+
+    // MARK: Piping into option labels
+
+    func testInlineOptionLabelsPipeLikeTheirQuestion() {
+        // Before, "{name}" in a roster question's own options was 'not clear which member'.
+        let result = Support.compile(
+            """
+            roster people "People" cy "Pobl" {
+              question name: text "Name" cy "Enw"
+              question is_you: yes_no "Is this you?" cy "Ai chi yw hwn?"
+            }
+            section work "Work" cy "Gwaith" for people {
+              self when is_you == yes
+              question job: one_of {
+                  employee "{I am|{name} is} an employee" cy "{Rwy'n|Mae {name} yn} gyflogai"
+                  other "Other" cy "Arall"
+                } "Job" cy "Swydd"
+            }
+            """)
+        XCTAssertEqual(Support.found(result), [])
+    }
+
+    func testInlineOptionLabelsCannotPipeLaterAnswers() {
+        assertDiagnostic(
+            """
+            question place: one_of { here "At {hall}" cy "Yn {hall}"  other "Other" cy "Arall" } "Where?" cy "Ble?"
+            question hall: text "Hall" cy "Neuadd"
+            """, code: "later-answer", message: "'hall' is asked later in the flow (line 8), so it is not known here", at: (1, 36),
+            hint: "an option label can only use answers given before it; move it after 'hall'", only: false)
+    }
+
+    func testSharedListLabelsCannotPipeAndSaySo() {
+        // Before: "'hall' is asked later in the flow (line 7)", about a question on the line above.
+        let found = assertDiagnostic(
+            """
+            question hall: text "Hall" cy "Neuadd"
+            choices place { here "At {hall}" cy "Yn {hall}"  other "Other" cy "Arall" }
+            question where: one_of(place) "Where?" cy "Ble?"
+            """, code: "bad-template", message: "the options of choice list 'place' cannot pipe '{hall}': the list is not tied to one question",
+            at: (2, 27), hint: "list the options in the question that pipes it: one_of { ... } or any_of { ... }", only: false)
+        XCTAssertEqual(found.map(\.code), ["bad-template", "bad-template"], "one for each language's text")
+    }
 }

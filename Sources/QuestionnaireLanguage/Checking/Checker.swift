@@ -19,6 +19,9 @@ final class Checker {
     var choiceLists: [String: ChoiceListInfo] = [:]
     var choiceListOrder: [String] = []
     var inlineListOrder: [String] = []
+    /// Where an inline list's option labels are read: as its question's label is (so they may
+    /// pipe what it may: "{name} is an employee" in a roster).
+    var inlineListContexts: [String: Context] = [:]
     /// Where a `yes_no` answer type is first used (for a built-in label the form must supply).
     var firstYesNo: Span?
     /// Whether the form declares its own yes_no (even a rejected one: its labels are not missing).

@@ -227,6 +227,13 @@ extension Checker {
         var context = Context(scope: w.scope, position: position, subject: "question '\(q.name.text)'")
         context.ownQuestion = true
         context.selfSwitchAvailable = w.selfPosition != nil
+        switch q.type {
+        case .oneOf(.inline), .anyOf(.inline):
+            var options = context
+            options.subject = "an option label"
+            inlineListContexts[inlineListID(q.name.text, scope: w.scope)] = options
+        default: break
+        }
         let type = lowerAnswerType(q, &context)
         // An unknown type (already reported) is not read as text, which would give follow-on errors.
         if case .invalid = q.type { symbol.type = .error } else { symbol.type = valueType(of: type) }

@@ -109,6 +109,9 @@ struct Context {
     var ownQuestion = false
     /// Whether `{self|proxy}` wording may be used here.
     var selfSwitchAvailable = false
+    /// Set when checking the option labels of a shared (top-level) choice list: it is not
+    /// tied to one question, so there are no answers it could pipe.
+    var sharedList: String?
     /// Questions the expression depends on (filled in while checking).
     var dependencies: [Symbol] = []
 

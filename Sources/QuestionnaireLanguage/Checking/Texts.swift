@@ -38,7 +38,8 @@ extension Checker {
         }
         for (id, info) in choiceLists.sorted(by: { $0.key < $1.key }) {
             for option in info.options {
-                let context = Context(scope: .household, position: 0, subject: "an option label")
+                var context = inlineListContexts[id] ?? Context(scope: .household, position: 0, subject: "an option label")
+                if inlineListContexts[id] == nil { context.sharedList = id }
                 pendingOptionTexts(option.label, "the label of option '\(option.name.text)' in '\(id)'", context, declared)
                 if let prompt = option.specify?.prompt {
                     pendingOptionTexts(prompt, "the 'please specify' prompt of option '\(option.name.text)'", context, declared)
@@ -135,6 +136,12 @@ extension Checker {
         guard valid else {
             error("bad-template", text.isEmpty ? "empty '{}' in text" : "'{\(text)}' does not name an answer or derived value",
                 at: Span(from - 1, to + 1), hint: "pipe a value with {name}; write '{{' and '}}' for literal braces")
+            return
+        }
+        if let list = context.sharedList, text != "census_date" {
+            // Not "'x' is asked later in the flow": the list comes before every question.
+            error("bad-template", "the options of choice list '\(list)' cannot pipe '{\(text)}': the list is not tied to one question",
+                at: Span(a, b), hint: "list the options in the question that pipes it: one_of { ... } or any_of { ... }")
             return
         }
         let typed: Typed
