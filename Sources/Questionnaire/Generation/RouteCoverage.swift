@@ -107,21 +107,14 @@ public struct RouteCoverage {
         var rng = SeededRandom(seed: generator.seed, index: 0xC0FE)
         for i in 0..<ordinary { consider(generator.household(1_000_000 + i).response) }
         // Roster bounds: the smallest and the largest households the form allows.
-        // A roster asked only on some answers (roster people ... when contact == interview) may
-        // not be asked of the first household of a size: try others (bounded) until one is.
-        let rosterBranches = names.count - 2 * ev.rosters.count
         for (r, roster) in ev.rosters.enumerated() {
             for size in [roster.minMembers, max(roster.minMembers, 1), roster.maxMembers] {
-                let bound = size == roster.minMembers ? rosterBranches + 2 * r : size == roster.maxMembers ? rosterBranches + 2 * r + 1 : nil
-                for attempt in 0..<(bound == nil ? 1 : Self.attemptsPerRosterBound) {
-                    var comp = Composition.make(&rng, censusDate: ev.schema.censusDate, maxMembers: 8)
-                    let people = (0..<size).map { k in
-                        Composition.person(&rng, k == 0 ? .reference : .sharer, age: rng.int(0...104), lastName: rng.pick(Composition.lastNames), ev.schema.censusDate)
-                    }
-                    if r == generator.visitors { comp.visitors = people } else { comp.people = people }
-                    consider(generator.household(comp, seed: (UInt64(size) &+ 77) &+ UInt64(attempt) &* 1_000_003, skipRate: 0))
-                    if let bound, seen.contains(bound) { break }
+                var comp = Composition.make(&rng, censusDate: ev.schema.censusDate, maxMembers: 8)
+                let people = (0..<size).map { k in
+                    Composition.person(&rng, k == 0 ? .reference : .sharer, age: rng.int(0...104), lastName: rng.pick(Composition.lastNames), ev.schema.censusDate)
                 }
+                if r == generator.visitors { comp.visitors = people } else { comp.people = people }
+                consider(generator.household(comp, seed: UInt64(size) &+ 77, skipRate: 0))
             }
         }
         // Mutations aimed at the branches still missing.
@@ -134,6 +127,25 @@ public struct RouteCoverage {
                 let mutated = mutate(base, refs, ev, &rng)
                 consider(mutated)
                 if seen.contains(branch) { break }
+            }
+        }
+        // A roster asked only on some answers (roster people ... when contact == interview) may
+        // not be asked of the one household of its minimum or maximum size above: try more of
+        // that size, from a stream of their own (so forms covered already are unchanged).
+        var boundRNG = SeededRandom(seed: generator.seed, index: 0xB0_0D)
+        let rosterBranches = names.count - 2 * ev.rosters.count
+        for (r, roster) in ev.rosters.enumerated() {
+            for (branch, size) in [(rosterBranches + 2 * r, roster.minMembers), (rosterBranches + 2 * r + 1, roster.maxMembers)] {
+                for attempt in 1..<Self.attemptsPerRosterBound where !seen.contains(branch) {
+                    var comp = Composition.make(&boundRNG, censusDate: ev.schema.censusDate, maxMembers: 8)
+                    let people = (0..<size).map { k in
+                        Composition.person(
+                            &boundRNG, k == 0 ? .reference : .sharer, age: boundRNG.int(0...104),
+                            lastName: boundRNG.pick(Composition.lastNames), ev.schema.censusDate)
+                    }
+                    if r == generator.visitors { comp.visitors = people } else { comp.people = people }
+                    consider(generator.household(comp, seed: (UInt64(size) &+ 77) &+ UInt64(attempt) &* 1_000_003, skipRate: 0))
+                }
             }
         }
         // Greedy set cover.
