@@ -159,4 +159,41 @@ final class NewFormFrictionTests: XCTestCase {
             at: (2, 27), hint: "list the options in the question that pipes it: one_of { ... } or any_of { ... }", only: false)
         XCTAssertEqual(found.map(\.code), ["bad-template", "bad-template"], "one for each language's text")
     }
+
+    // MARK: Ranges open on one side
+
+    func testARangeMayBeOpenOnOneSide() throws {
+        // Before, 'integer 16...' gave three errors, the first "question 'n' has no label".
+        let result = Support.compile(
+            """
+            question n: integer 16... "How many rooms?" cy "Faint o ystafelloedd?"
+            question d: date ...census_date required "Date moved in" cy "Dyddiad symud i mewn"
+            question m: month_year ... census_date when n > 20 "Since when?" cy "Ers pryd?"
+            """)
+        XCTAssertEqual(Support.found(result), [])
+        let types = try XCTUnwrap(result.schema).questions.map(\.type)
+        let censusDay = Expression.literal(.date(try XCTUnwrap(CalendarDate(year: 2021, month: 3, day: 21))))
+        XCTAssertEqual(types, [
+            .integer(min: .literal(.integer(16)), max: nil),
+            .date(min: nil, max: censusDay),
+            .monthYear(min: nil, max: censusDay),
+        ])
+    }
+
+    func testAnOpenRangeIsReasonedAbout() {
+        assertDiagnostic(
+            """
+            question n: integer 16... "Rooms" cy "Ystafelloedd"
+            question q: yes_no when n < 10 "Q" cy "Q"
+            """, code: "never-holds", message: "this condition can never hold, so question 'q' is never asked", at: (2, 25),
+            hint: "no value of 'n' satisfies it: 'n' can only be at least 16")
+    }
+
+    func testARangeWithNoBoundIsOneMistake() {
+        assertDiagnostic(
+            """
+            question n: integer ... "Rooms" cy "Ystafelloedd"
+            """, code: "syntax", message: "a range needs a bound on at least one side", at: (1, 21),
+            hint: "write LOW...HIGH, LOW... or ...HIGH, or leave the range out")
+    }
 }

@@ -437,11 +437,18 @@ struct Parser {
 
     static let answerTypeNames = ["text", "integer", "decimal", "date", "month_year", "one_of", "any_of", "yes_no", "address"]
 
+    /// `LOW...HIGH`, or open on one side: `16...` (at least 16), `...census_date` (not after it).
     mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
-        guard startsRange(current) else { return (nil, nil) }
-        let low = try parseExpression()
-        _ = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
-        let high = try parseExpression()
+        var low: Expr?
+        if !current.isSymbol(.ellipsis) {
+            guard startsRange(current) else { return (nil, nil) }
+            low = try parseExpression()
+        }
+        let dots = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
+        let high = startsRange(current) ? try parseExpression() : nil
+        if low == nil && high == nil {
+            report("a range needs a bound on at least one side", at: dots.span, hint: "write LOW...HIGH, LOW... or ...HIGH, or leave the range out")
+        }
         return (low, high)
     }
 
