@@ -106,7 +106,7 @@ final class SyntaxDiagnosticTests: XCTestCase {
     func testUnknownEscape() {
         assertDiagnostic(
             #"question a: text "A\q" cy "A""#, code: "syntax", message: "unknown escape '\\q' in string", at: (1, 20),
-            hint: "strings understand \\\", \\\\ and \\n")
+            hint: #"strings understand \", \\ and \n; a backslash itself is \\, as in pattern "^\\d+$""#)
     }
 
     func testNumberTooLarge() {

@@ -154,7 +154,7 @@ struct Lexer {
                 case UInt8(ascii: "n"): value.append(0x0A); index += 2
                 default:
                     error("unknown escape '\\\(e < 0x80 && e >= 0x20 ? String(UnicodeScalar(e)) : "?")' in string", Span(index, index + 2),
-                        hint: "strings understand \\\", \\\\ and \\n")
+                        hint: "strings understand \\\", \\\\ and \\n; a backslash itself is \\\\, as in pattern \"^\\\\d+$\"")
                     index += e == 0 || e == 0x0A ? 1 : 2
                 }
                 continue
