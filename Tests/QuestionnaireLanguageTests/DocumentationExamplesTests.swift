@@ -221,3 +221,30 @@ extension DocumentationExamplesTests {
         }
     }
 }
+
+extension DocumentationExamplesTests {
+    /// The table of diagnostic codes in docs/language.md lists exactly the codes the compiler
+    /// reports (read from its sources, where every diagnostic names its code as a literal).
+    func testEveryDiagnosticCodeIsDocumented() throws {
+        let text = try String(contentsOf: Self.docs.appendingPathComponent("language.md"), encoding: .utf8)
+        let table = try XCTUnwrap(text.components(separatedBy: "| code | what it means |").dropFirst().first?
+            .components(separatedBy: "\n\n").first)
+        var documented = Set<String>()
+        for row in table.split(separator: "\n").dropFirst() {
+            let first = row.split(separator: "|").first.map(String.init) ?? ""
+            for match in first.matches(of: /`([a-z0-9-]+)`/) { documented.insert(String(match.1)) }
+        }
+        let sources = Self.docs.deletingLastPathComponent().appendingPathComponent("Sources/QuestionnaireLanguage")
+        var reported = Set<String>()
+        let files = try XCTUnwrap(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }
+        for file in files where file.hasSuffix(".swift") {
+            let source = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+            for match in source.matches(of: /(?:code: |error\()"([a-z0-9]+(?:-[a-z0-9]+)+|syntax|misplaced)"/) {
+                reported.insert(String(match.1))
+            }
+        }
+        XCTAssertGreaterThan(reported.count, 20, "the sources were not read")
+        XCTAssertEqual(reported.subtracting(documented).sorted(), [], "reported but not in the docs' table")
+        XCTAssertEqual(documented.subtracting(reported).sorted(), [], "in the docs' table but never reported")
+    }
+}
