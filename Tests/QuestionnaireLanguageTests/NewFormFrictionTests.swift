@@ -196,4 +196,24 @@ final class NewFormFrictionTests: XCTestCase {
             """, code: "syntax", message: "a range needs a bound on at least one side", at: (1, 21),
             hint: "write LOW...HIGH, LOW... or ...HIGH, or leave the range out")
     }
+
+    func testAMemberAnswerPipedOutsideItsRosterSaysWhereItCanBe() {
+        // The hint was "use any(people, name ...) or count(people)", which cannot be piped.
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" { question name: text "Name" cy "Enw" }
+            question visitor: yes_no "Is {name} a visitor?" cy "A yw {name} yn ymwelydd?"
+            """, code: "wrong-member",
+            message: "'name' is answered once per member of roster 'people', so here it is not clear which member is meant",
+            at: (2, 31), hint: "pipe {name} in the roster or in a per-member section (section ... for people), where it is that member's",
+            only: false)
+        // In a condition the hint is still any/count.
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" { question name: text "Name" cy "Enw" }
+            warning w when name == "x" "Listed twice?" cy "Ddwywaith?"
+            """, code: "wrong-member",
+            message: "'name' is answered once per member of roster 'people', so here it is not clear which member is meant",
+            at: (2, 16), hint: "use any(people, name ...) or count(people) to ask about the members")
+    }
 }

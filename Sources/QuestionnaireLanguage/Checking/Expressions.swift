@@ -111,7 +111,10 @@ extension Checker {
         }
         for (roster, table) in members.sorted(by: { $0.key < $1.key }) where table[name.text] != nil && context.scope.roster != roster {
             let hint: String
-            if case .member = context.scope {
+            if context.piping {
+                // any(...) and count(...) cannot be piped: say where the member's answer can be.
+                hint = "pipe {\(name.text)} in the roster or in a per-member section (section ... for \(roster)), where it is that member's"
+            } else if case .member = context.scope {
                 hint = "a member of one roster cannot read another roster's answers; use any(\(roster), ...) or count(\(roster))"
             } else {
                 hint = "use any(\(roster), \(name.text) ...) or count(\(roster)) to ask about the members"

@@ -145,6 +145,8 @@ extension Checker {
             return
         }
         let typed: Typed
+        context.piping = true
+        defer { context.piping = false }
         if parts.count == 2 {
             let dot = a + parts[0].utf8.count
             typed = resolveQualified(Name(text: parts[0], span: Span(a, dot)), Name(text: parts[1], span: Span(dot + 1, b)), &context)
