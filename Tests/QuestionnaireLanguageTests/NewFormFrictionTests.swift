@@ -216,4 +216,48 @@ final class NewFormFrictionTests: XCTestCase {
             message: "'name' is answered once per member of roster 'people', so here it is not clear which member is meant",
             at: (2, 16), hint: "use any(people, name ...) or count(people) to ask about the members")
     }
+
+    // MARK: Checks on the number of people listed
+
+    func testACheckOnTheRosterSizePointsAtTheRoster() throws {
+        // Before: "check 'many' does not depend on any answer", and 'on people' was "not a question".
+        let result = Support.compile(
+            """
+            roster people "People" cy "Pobl" { question name: text "Name" cy "Enw" }
+            warning many when count(people) > 2 "More than 2 people" cy "Mwy na 2 o bobl"
+            error nobody when count(people) == 0 on people "Nobody is listed" cy "Does neb wedi'i restru"
+            """)
+        XCTAssertEqual(Support.found(result), [])
+        let schema = try XCTUnwrap(result.schema)
+        XCTAssertEqual(schema.checks.map(\.target), ["people", "people"])
+        let evaluator = try Evaluator(schema: schema)
+        let three: JSONValue = .object([
+            "schema": .object(["id": .string(schema.id), "hash": .string(schema.hash)]), "channel": "online",
+            "people": [["name": "A"], ["name": "B"], ["name": "C"]],
+        ])
+        XCTAssertEqual(evaluator.evaluate(three).findings.map { "\($0.code) \($0.path)" }, ["check.many $.people"])
+        let none: JSONValue = .object(["schema": .object(["id": .string(schema.id), "hash": .string(schema.hash)]), "channel": "online"])
+        XCTAssertEqual(evaluator.evaluate(none).findings.map { "\($0.code) \($0.path)" }, ["check.nobody $.people"])
+    }
+
+    func testACheckOnARosterBeforeItIsALaterAnswer() {
+        assertDiagnostic(
+            """
+            question rooms: integer "Rooms" cy "Ystafelloedd"
+            warning crowded when rooms < 2 on people "Crowded" cy "Gorlawn"
+            roster people "People" cy "Pobl" { question name: text "Name" cy "Enw" }
+            """, code: "later-answer", message: "check 'crowded' is on roster 'people', which comes later in the flow (line 9)",
+            at: (2, 35), hint: "move the check after the roster")
+    }
+
+    func testAMemberCheckOnlyCountingIsStillWithoutAnswer() {
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" {
+              question name: text "Name" cy "Enw"
+              warning many when count(people) > 15 "Many" cy "Llawer"
+            }
+            """, code: "check-without-answer", message: "check 'many' does not depend on any answer", at: (3, 11),
+            hint: "a check is about answers: name the question it points at with 'on QUESTION'")
+    }
 }

@@ -88,6 +88,8 @@ public final class Evaluator: @unchecked Sendable {
         var container: Int
         var when: CExpr
         var target: Int
+        /// A household check about a roster's size points at the roster (`$.people`).
+        var targetRoster: Int = -1
     }
 
     enum TopKey {
@@ -325,7 +327,9 @@ public final class Evaluator: @unchecked Sendable {
             }
             var container = -1
             if let c = k.container { container = containerIndex[c] ?? -1 }
-            checks.append(CheckInfo(scope: s, container: container, when: try compile(k.when, in: s), target: target))
+            var info = CheckInfo(scope: s, container: container, when: try compile(k.when, in: s), target: target)
+            if target < 0, s == 0, let r = rosters.firstIndex(where: { $0.id == k.target }) { info.targetRoster = r }
+            checks.append(info)
             checkIndex[k.id] = i
             scopes[s].checks.append(i)
         }

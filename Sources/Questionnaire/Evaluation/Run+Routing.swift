@@ -313,6 +313,8 @@ extension Run {
                 // A pair check aimed at a member question: point at the person described.
                 path = basePath(scope: tq.scope, instance: c.person) + "." + ev.schema.questions[info.target].id
             }
+        } else if info.targetRoster >= 0 {
+            path = "$." + ev.rosters[info.targetRoster].id
         }
         let severity: Finding.Severity
         switch check.severity {

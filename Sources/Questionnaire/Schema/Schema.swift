@@ -256,7 +256,7 @@ public struct Check: Sendable, Hashable {
     public var severity: Severity
     public var when: Expression
     public var message: LocalizedText
-    /// The question the finding points at.
+    /// The question the finding points at; for a household check about a roster's size, the roster.
     public var target: String
     public var container: String?
 

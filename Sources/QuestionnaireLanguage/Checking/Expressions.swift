@@ -473,6 +473,7 @@ extension Checker {
                     hint: "\(context.subject) can only use answers given before it")
                 return .invalid
             }
+            context.rosters.append(rosterName)
             if f.text == "count" { return Typed(type: .integer, expression: .count(roster: rosterName)) }
             var inner = Context(scope: .member(roster: rosterName), position: context.position, subject: context.subject)
             inner.ownQuestion = context.ownQuestion

@@ -399,12 +399,22 @@ extension Checker {
                         at: t.span, hint: "move the check after '\(t.text)', or point it at a question asked before it",
                         notes: [.init("'\(t.text)' is asked here", at: symbol.name.span)])
                 }
+            } else if w.scope == .household, let roster = rosters[t.text] {
+                // A check about the household's list of people points at the list.
+                target = t.text
+                if roster.position >= questionCount {
+                    error("later-answer", "check '\(c.name.text)' is on roster '\(t.text)', which comes later in the flow (line \(line(roster.name.span)))",
+                        at: t.span, hint: "move the check after the roster", notes: [.init("'\(t.text)' starts here", at: roster.name.span)])
+                }
             } else {
                 error("undefined-name", "'\(t.text)' is not a question here", at: t.span,
                     hint: Suggest.closest(to: t.text, among: visibleNames(w.scope)).map { "did you mean '\($0)'?" })
             }
         } else if let latest = context.dependencies.max(by: { $0.position < $1.position }) {
             target = latest.name.text
+        } else if w.scope == .household, let roster = context.rosters.last {
+            // count(people) > 15: about the number of people listed.
+            target = roster
         } else if typed.type != .error {
             error("check-without-answer", "check '\(c.name.text)' does not depend on any answer", at: c.name.span,
                 hint: "a check is about answers: name the question it points at with 'on QUESTION'")

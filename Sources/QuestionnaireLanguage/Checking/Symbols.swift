@@ -109,6 +109,8 @@ struct Context {
     var ownQuestion = false
     /// Whether `{self|proxy}` wording may be used here.
     var selfSwitchAvailable = false
+    /// Rosters whose members the expression counts or tests (`count(people)`, `any(people, ...)`).
+    var rosters: [String] = []
     /// Whether the name being resolved is piped into text (`{name}`), not used in an expression.
     var piping = false
     /// Set when checking the option labels of a shared (top-level) choice list: it is not
