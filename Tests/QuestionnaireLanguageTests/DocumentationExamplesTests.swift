@@ -248,3 +248,36 @@ extension DocumentationExamplesTests {
         XCTAssertEqual(documented.subtracting(reported).sorted(), [], "in the docs' table but never reported")
     }
 }
+
+extension DocumentationExamplesTests {
+    /// The lexical section's two lists of words: reserved words name nothing; the other words
+    /// of the language name a question, a choice list and an option.
+    func testReservedWordsAreAsDocumented() throws {
+        let text = try String(contentsOf: Self.docs.appendingPathComponent("language.md"), encoding: .utf8)
+        let item = try XCTUnwrap(text.components(separatedBy: "- Reserved words, which cannot name anything: ").dropFirst().first?
+            .components(separatedBy: "\n\n").first)
+        let (reservedPart, freePart) = try {
+            let parts = item.components(separatedBy: "Other words of the language")
+            return (try XCTUnwrap(parts.first), try XCTUnwrap(parts.dropFirst().first?.components(separatedBy: "mean something").first))
+        }()
+        func words(_ part: String) -> [String] {
+            part.matches(of: /`([^`]+)`/).flatMap { $0.1.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init) }
+        }
+        let reserved = words(reservedPart), free = words(freePart)
+        XCTAssertEqual(Set(reserved), Keyword.all, "the docs list exactly the lexer's reserved words")
+        XCTAssertEqual(free.count, 12)
+        for word in reserved {
+            let result = Support.compile("question \(word): integer \"Q\" cy \"Q\"")
+            XCTAssertEqual(result.diagnostics.first?.code, "syntax", "'\(word)' is documented as reserved")
+        }
+        for word in free {
+            let result = Support.compile(
+                """
+                choices \(word) { \(word) "A" cy "A"  other "B" cy "B" }
+                question \(word): any_of(\(word)) "Q" cy "Q"
+                question later: integer when \(word) contains \(word) "L" cy "L"
+                """)
+            XCTAssertEqual(result.diagnostics.map(\.code), [], "'\(word)' is documented as free to use as a name:\n\(result.render())")
+        }
+    }
+}
