@@ -260,4 +260,38 @@ final class NewFormFrictionTests: XCTestCase {
             """, code: "check-without-answer", message: "check 'many' does not depend on any answer", at: (3, 11),
             hint: "a check is about answers: name the question it points at with 'on QUESTION'")
     }
+
+    // MARK: A per-member section without its 'for'
+
+    func testASectionMissingItsForIsOneMistake() {
+        // Was five: each {name} (title, label, in both languages), the 'self when' and the switch.
+        let found = assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" {
+              question name: text "Name" cy "Enw"
+              question is_you: yes_no "Is this you?" cy "Ai chi yw hwn?"
+            }
+            section person "About {name}" cy "Am {name}" {
+              self when is_you == yes
+              question dob: date "{Your|{name}'s} date of birth" cy "{Eich dyddiad geni|Dyddiad geni {name}}"
+              question school: yes_no when years_between(dob, census_date) < 16 and name == "x" "At school?" cy "Yn yr ysgol?"
+            }
+            """, code: "wrong-member",
+            message: "section 'person' uses the answers of each member of roster 'people', but is not for a roster", at: (5, 9),
+            hint: "ask it once per member: section person \"...\" for people { ... }")
+        XCTAssertEqual(found.count, 1)
+    }
+
+    func testOneSlipInAHouseholdSectionKeepsItsOwnMessage() {
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" { question name: text "Name" cy "Enw" }
+            section household "Household" cy "Aelwyd" {
+              question rooms: integer "Rooms" cy "Ystafelloedd"
+              question everyone: yes_no when name == "x" "Is everyone listed?" cy "Ydy pawb wedi'u rhestru?"
+            }
+            """, code: "wrong-member",
+            message: "'name' is answered once per member of roster 'people', so here it is not clear which member is meant",
+            at: (4, 34), hint: "use any(people, name ...) or count(people) to ask about the members")
+    }
 }

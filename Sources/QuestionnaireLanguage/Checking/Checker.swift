@@ -85,6 +85,7 @@ final class Checker {
         checkDerivedValues()
         walk(tree.items, Walk(scope: .household, container: nil, inRoster: nil, selfPosition: nil, kind: nil))
         checkTexts()
+        foldSectionsMissingFor()
         checkExclusiveOptions()
         checkBuiltInLabels()
         let schema = buildSchema()

@@ -458,8 +458,7 @@ extension Checker {
             if args.isEmpty { error("type-mismatch", "join needs at least one text", at: span); return .invalid }
             return failed ? .invalid : Typed(type: .text, expression: .call(.join, parts))
         case "count", "any":
-            // count(people, is_you == yes) is the obvious thing to write, but counting members
-            // that satisfy a condition is not in the language.
+            // count(people, is_you == yes) is obvious to write, but not in the language.
             let countHint = "count(roster) counts every member; to test whether a member satisfies a condition, use any(roster, condition)"
             guard f.text == "count" ? arity(1, hint: args.count == 2 ? countHint : nil) : arity(2) else { return .invalid }
             guard case .name(let rosterName) = args[0].kind, let roster = rosters[rosterName] else {
