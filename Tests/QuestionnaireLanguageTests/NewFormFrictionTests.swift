@@ -93,15 +93,50 @@ final class NewFormFrictionTests: XCTestCase {
             hint: "keep the roster to the questions that list its members; ask the rest in 'section NAME \"...\" for people { self when ... }' after it")
     }
 
-    func testCountWithAConditionPointsToAny() {
-        assertDiagnostic(
+    func testCountTakesAConditionLikeAny() throws {
+        // Before: "count takes 1 argument, but is given 2". Whether more than one person says
+        // they are the respondent cannot be asked with any().
+        let result = Support.compile(
             """
             roster people "People" cy "Pobl" {
               question is_you: yes_no "Is this you?" cy "Ai chi yw hwn?"
             }
-            warning nobody when count(people, is_you == yes) == 0 "Nobody is you" cy "Neb"
-            """, code: "type-mismatch", message: "count takes 1 argument, but is given 2", at: (4, 21),
-            hint: "count(roster) counts every member; to test whether a member satisfies a condition, use any(roster, condition)")
+            error two_yous when count(people, is_you == yes) > 1 on people "Only one person can be you" cy "Dim ond un person all fod yn chi"
+            """)
+        XCTAssertEqual(Support.found(result), [])
+        let schema = try XCTUnwrap(result.schema)
+        let when = try XCTUnwrap(schema.checks.first?.when)
+        XCTAssertEqual(when, .binary(.greater, .countWhere(roster: "people", .binary(.equal, .answer("is_you", .member), .literal(.option("yes")))),
+            .literal(.integer(1))))
+        // The schema's JSON reads back the same.
+        XCTAssertEqual(try Schema(jsonBytes: schema.canonicalBytes()), schema)
+        let evaluator = try Evaluator(schema: schema)
+        func findings(_ answers: [String?]) -> [String] {
+            let people: [JSONValue] = answers.map { a in a.map { ["is_you": .string($0)] } ?? [:] }
+            let response: JSONValue = .object([
+                "schema": .object(["id": .string(schema.id), "hash": .string(schema.hash)]), "channel": "online", "people": .array(people),
+            ])
+            return evaluator.evaluate(response).findings.map { "\($0.code) \($0.path)" }
+        }
+        XCTAssertEqual(findings(["yes", "yes", "no"]), ["check.two_yous $.people"])
+        XCTAssertEqual(findings(["yes", "no", "no"]), [])
+        // Unknown while a member has not answered: the check does not fire.
+        XCTAssertEqual(findings(["yes", "yes", nil]), [])
+    }
+
+    func testACountOfMembersIsReasonedAbout() {
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" max 10 { question is_you: yes_no "You?" cy "Chi?" }
+            question q: yes_no when count(people, is_you == yes) > 10 "Q" cy "Q"
+            """, code: "never-holds", message: "this condition can never hold, so question 'q' is never asked", at: (2, 25),
+            hint: "no value of the count of people satisfies it: the count of people can only be from 0 to 10")
+        assertDiagnostic(
+            """
+            roster people "People" cy "Pobl" { question is_you: yes_no "You?" cy "Chi?" }
+            question q: yes_no when count(people, is_you == yes, 1) > 1 "Q" cy "Q"
+            """, code: "type-mismatch", message: "count takes 1 or 2 arguments, but is given 3", at: (2, 25),
+            hint: "count(roster) counts every member; count(roster, condition) those that satisfy it")
     }
 
     func testExclusiveInAnInlineOneOfNamesTheQuestion() {

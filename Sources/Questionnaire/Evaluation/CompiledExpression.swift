@@ -12,6 +12,7 @@ indirect enum CExpr: Sendable {
     case position(Slot)
     case count(roster: Int)
     case any(roster: Int, CExpr)
+    case countWhere(roster: Int, CExpr)
     case not(CExpr)
     case negate(CExpr)
     case and(CExpr, CExpr)
@@ -30,7 +31,7 @@ indirect enum CExpr: Sendable {
         case .literal, .position, .count: break
         case .answer(let s, let i, _): out.append((s, i))
         case .derived: break
-        case .any(_, let e), .not(let e), .negate(let e), .answered(let e, _): e.collectAnswers(into: &out)
+        case .any(_, let e), .countWhere(_, let e), .not(let e), .negate(let e), .answered(let e, _): e.collectAnswers(into: &out)
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
             .contains(let a, let b), .yearsBetween(let a, let b):
             a.collectAnswers(into: &out)

@@ -408,6 +408,9 @@ public final class Evaluator: @unchecked Sendable {
         case .any(let roster, let inner):
             guard let r = rosterIndex[roster] else { throw EvaluatorError("any: unknown roster \(roster)") }
             return .any(roster: r, try compile(inner, in: rosters[r].memberScope))
+        case .countWhere(let roster, let inner):
+            guard let r = rosterIndex[roster] else { throw EvaluatorError("count: unknown roster \(roster)") }
+            return .countWhere(roster: r, try compile(inner, in: rosters[r].memberScope))
         case .unary(let op, let a):
             return op == .not ? .not(try compile(a, in: s)) : .negate(try compile(a, in: s))
         case .binary(let op, let a, let b):

@@ -117,6 +117,18 @@ extension Run {
                 }
             }
             return sawUnknown ? .unknown : .bool(false)
+        case .countWhere(let r, let inner):
+            var n = 0
+            for m in 0..<memberCount[r] {
+                var mc = c
+                mc.member = m
+                switch eval(inner, mc) {
+                case .bool(true): n += 1
+                case .bool(false): break
+                default: return .unknown
+                }
+            }
+            return .int(n)
         case .not(let a):
             if case .bool(let b) = eval(a, c) { return .bool(!b) }
             return .unknown

@@ -193,7 +193,7 @@ public struct RouteCoverage {
     func collectDerived(_ e: CExpr, into out: inout [(Int, Int)]) {
         switch e {
         case .derived(let s, let d, _): out.append((s, d))
-        case .any(_, let a), .not(let a), .negate(let a), .answered(let a, _): collectDerived(a, into: &out)
+        case .any(_, let a), .countWhere(_, let a), .not(let a), .negate(let a), .answered(let a, _): collectDerived(a, into: &out)
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b), .contains(let a, let b), .yearsBetween(let a, let b):
             collectDerived(a, into: &out)
             collectDerived(b, into: &out)

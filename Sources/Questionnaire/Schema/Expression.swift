@@ -13,6 +13,9 @@ public indirect enum Expression: Sendable, Hashable {
     case count(roster: String)
     /// Whether any member of a roster satisfies a condition (evaluated in that member).
     case any(roster: String, Expression)
+    /// The number of members of a roster that satisfy a condition (evaluated in each member);
+    /// unknown while the condition is unknown for any member.
+    case countWhere(roster: String, Expression)
     case unary(UnaryOperator, Expression)
     case binary(BinaryOperator, Expression, Expression)
     /// `x in [a, b]` (or `not in` when `negated`).

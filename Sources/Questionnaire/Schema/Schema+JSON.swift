@@ -363,6 +363,7 @@ extension Expression {
         case .position(let subject): return ["position": .string(subject.rawValue)]
         case .count(let roster): return ["op": "count", "roster": .string(roster)]
         case .any(let roster, let e): return ["op": "any", "roster": .string(roster), "args": [e.json]]
+        case .countWhere(let roster, let e): return ["op": "count_where", "roster": .string(roster), "args": [e.json]]
         case .unary(let op, let e): return ["op": .string(op.rawValue), "args": [e.json]]
         case .binary(let op, let a, let b): return ["op": .string(op.rawValue), "args": [a.json, b.json]]
         case .member(let e, let items, let negated):
@@ -410,6 +411,7 @@ extension Expression {
         switch op {
         case "count": self = .count(roster: try r.string(o, "roster"))
         case "any": try arity(1); self = .any(roster: try r.string(o, "roster"), args[0])
+        case "count_where": try arity(1); self = .countWhere(roster: try r.string(o, "roster"), args[0])
         case "in", "not_in":
             guard !args.isEmpty else { throw r.fail("args", "\(op) needs a value") }
             self = .member(args[0], Array(args.dropFirst()), negated: op == "not_in")

@@ -425,9 +425,9 @@ extension Checker {
     // MARK: Functions
 
     func checkCall(_ f: Name, _ args: [Expr], _ span: Span, _ context: inout Context) -> Typed {
-        func arity(_ n: Int, hint: String? = nil) -> Bool {
+        func arity(_ n: Int) -> Bool {
             if args.count != n {
-                error("type-mismatch", "\(f.text) takes \(n) argument\(n == 1 ? "" : "s"), but is given \(args.count)", at: span, hint: hint)
+                error("type-mismatch", "\(f.text) takes \(n) argument\(n == 1 ? "" : "s"), but is given \(args.count)", at: span)
                 return false
             }
             return true
@@ -458,9 +458,13 @@ extension Checker {
             if args.isEmpty { error("type-mismatch", "join needs at least one text", at: span); return .invalid }
             return failed ? .invalid : Typed(type: .text, expression: .call(.join, parts))
         case "count", "any":
-            // count(people, is_you == yes) is obvious to write, but not in the language.
-            let countHint = "count(roster) counts every member; to test whether a member satisfies a condition, use any(roster, condition)"
-            guard f.text == "count" ? arity(1, hint: args.count == 2 ? countHint : nil) : arity(2) else { return .invalid }
+            // count(people) counts every member; count(people, is_you == yes) those that satisfy it.
+            if f.text == "count", args.count != 1, args.count != 2 {
+                error("type-mismatch", "count takes 1 or 2 arguments, but is given \(args.count)", at: span,
+                    hint: "count(roster) counts every member; count(roster, condition) those that satisfy it")
+                return .invalid
+            }
+            guard f.text == "count" || arity(2) else { return .invalid }
             guard case .name(let rosterName) = args[0].kind, let roster = rosters[rosterName] else {
                 let shown = file.text(args[0].span)
                 error("undefined-name", "'\(shown)' is not a roster", at: args[0].span,
@@ -473,12 +477,13 @@ extension Checker {
                 return .invalid
             }
             context.rosters.append(rosterName)
-            if f.text == "count" { return Typed(type: .integer, expression: .count(roster: rosterName)) }
+            if args.count == 1 { return Typed(type: .integer, expression: .count(roster: rosterName)) }
             var inner = Context(scope: .member(roster: rosterName), position: context.position, subject: context.subject)
             inner.ownQuestion = context.ownQuestion
             let condition = checkCondition(args[1], &inner)
             context.dependencies.append(contentsOf: inner.dependencies)
             if condition.type == .error { return .invalid }
+            if f.text == "count" { return Typed(type: .integer, expression: .countWhere(roster: rosterName, condition.expression)) }
             return Typed(type: .bool, expression: .any(roster: rosterName, condition.expression))
         default:
             error("undefined-name", "there is no function called '\(f.text)'", at: f.span,

@@ -241,6 +241,8 @@ struct Satisfiability {
         case .count(let roster):
             let c = containerByID[roster]
             return Interval(low: Double(c?.minMembers ?? 0), high: Double(c?.maxMembers ?? 1000), unit: .number)
+        case .countWhere(let roster, _):
+            return Interval(low: 0, high: Double(containerByID[roster]?.maxMembers ?? 1000), unit: .number)
         case .unary(.negate, let x):
             guard let i = domain(x, frame, depth: depth + 1) else { return nil }
             return Interval(low: -i.high, high: -i.low, unit: i.unit)
@@ -399,6 +401,7 @@ struct Satisfiability {
         case .answer(let id, let s), .derived(let id, let s):
             return s == .person || s == .other ? "'\(s.rawValue).\(id)'" : "'\(id)'"
         case .count(let r): return "count(\(r))"
+        case .countWhere(let r, _): return "the count of \(r)"
         case .position: return "position"
         default: return "the value"
         }
