@@ -51,7 +51,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "QuestionnaireLanguageTests", dependencies: ["QuestionnaireLanguage", "Questionnaire"]),
+        .testTarget(
+            name: "QuestionnaireLanguageTests",
+            dependencies: ["QuestionnaireLanguage", "Questionnaire"],
+            exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
+        ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
         .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "Questionnaire"]),
     ]
