@@ -141,33 +141,39 @@ extension AddressFrame {
         for (h, c) in zip(households, codes) {
             text += CSV.line([h.householdID, letter.rawValue, c.formatted, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode])
         }
-        try DurableFile.writeNew(Data(text.utf8), to: tmp)
+        Interruption.register(tmp.path)
+        defer { Interruption.unregister(tmp.path) }
         var committed = false
         defer { if !committed { unlink(tmp.path) } }
+        try DurableFile.writeNew(Data(text.utf8), to: tmp)
 
-        // 2. Hashes, in one transaction.
+        // 2. Hashes, in one transaction, and 3. the letters published: an interruption
+        // (Ctrl-C) waits for both, so codes never exist without their letters file.
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
         var revoked = 0
-        try queue.write { db in
-            try checkSecret(hasher, db: db, record: true)
-            if revokePrevious {
-                let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL")
-                for h in households {
-                    try revoke.execute(arguments: [micros, h.householdID])
-                    revoked += db.changesCount
+        try Interruption.uninterruptible {
+            try queue.write { db in
+                try checkSecret(hasher, db: db, record: true)
+                if revokePrevious {
+                    let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL")
+                    for h in households {
+                        try revoke.execute(arguments: [micros, h.householdID])
+                        revoked += db.changesCount
+                    }
+                }
+                let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
+                for (h, hash) in zip(households, hashes) {
+                    try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
                 }
             }
-            let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
-            for (h, hash) in zip(households, hashes) {
-                try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
-            }
-        }
-        committed = true
+            committed = true
 
-        // 3. Publish the letters file under its final name, never overwriting.
-        guard link(tmp.path, lettersFile.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
+            // 3. Publish the letters file under its final name, never overwriting.
+            guard link(tmp.path, lettersFile.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                Interruption.unregister(tmp.path)  // it holds the only copy of the issued codes
+                throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
+            }
         }
         unlink(tmp.path)
         DurableFile.syncDirectory(dir)

@@ -97,13 +97,21 @@ extension AddressFrame {
     @discardableResult
     public static func importCSV(at csv: URL, intoFrameAt frameURL: URL) throws -> FrameImportSummary {
         let data = try readCSV(csv)
-        let fm = FileManager.default
-        if fm.fileExists(atPath: frameURL.path) {
+        if FileManager.default.fileExists(atPath: frameURL.path) {
             let frame = try open(at: frameURL)
             defer { try? frame.close() }
             return try frame.importCSV(data, name: csv.path)
         }
+        return try buildNew(at: frameURL) { try $0.importCSV(data, name: csv.path) }
+    }
 
+    /// Creates a new frame file at `frameURL` and fills it with `fill`, all or nothing: the
+    /// frame is built in a temporary file beside it (`.frame.sqlite.importing-…`), closed
+    /// (which checkpoints its WAL into it) and only then linked to its final name, never over
+    /// an existing file. On any failure, or an interruption (``Interruption``), the temporary
+    /// file and the directories this call created are removed.
+    static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
+        let fm = FileManager.default
         let dir = frameURL.deletingLastPathComponent()
         var created: [String] = []
         var d = dir
@@ -111,17 +119,22 @@ extension AddressFrame {
             created.append(d.path)
             d = d.deletingLastPathComponent()
         }
+        for p in created.reversed() { Interruption.register(p, .emptyDirectory) }
         do {
             try DurableFile.createDirectory(dir, what: "the directory")
         } catch {
+            for p in created { Interruption.unregister(p) }
             throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
         }
         let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
+        Interruption.register(tmp.path)
         var published = false
         defer {
             for suffix in ["-wal", "-shm", "-journal"] { unlink(tmp.path + suffix) }
             unlink(tmp.path)
             if !published { for p in created { rmdir(p) } }  // innermost first; only empty ones go
+            Interruption.unregister(tmp.path)
+            for p in created { Interruption.unregister(p) }
         }
         let frame: AddressFrame
         do {
@@ -129,9 +142,9 @@ extension AddressFrame {
         } catch FrameError.unreadable(_, let reason) {
             throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
         }
-        let summary: FrameImportSummary
+        let result: T
         do {
-            summary = try frame.importCSV(data, name: csv.path)
+            result = try fill(frame)
             try frame.close()  // the last connection: SQLite checkpoints the WAL into the file
         } catch {
             try? frame.close()
@@ -146,7 +159,7 @@ extension AddressFrame {
         }
         published = true
         DurableFile.syncDirectory(dir)
-        return summary
+        return result
     }
 
     /// Imports frame CSV content; see ``importCSV(at:)``.

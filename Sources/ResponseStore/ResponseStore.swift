@@ -91,6 +91,14 @@ public final class ResponseStore: Sendable {
            let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
             throw StoreError.alreadyExists(path: shardsDir.path)
         }
+        // Interrupted before the manifest is written, the half-made store is removed.
+        let createdStoreDirectory = !fm.fileExists(atPath: directory.path)
+        if createdStoreDirectory { Interruption.register(directory.path, .emptyDirectory) }
+        Interruption.register(shardsDir.path, .directory)
+        defer {
+            Interruption.unregister(shardsDir.path)
+            if createdStoreDirectory { Interruption.unregister(directory.path) }
+        }
         try DurableFile.createDirectory(shardsDir, what: "the store directory")
         let manifest = StoreManifest(
             format: StoreManifest.formatName, formatVersion: 1,
@@ -108,7 +116,11 @@ public final class ResponseStore: Sendable {
                 try ShardFile.create(index: i, path: path, manifest: manifest, options: options)
             }
             DurableFile.syncDirectory(shardsDir)
-            try manifest.write(to: directory)
+            try Interruption.uninterruptible {
+                try manifest.write(to: directory)
+                Interruption.unregister(shardsDir.path)
+                if createdStoreDirectory { Interruption.unregister(directory.path) }
+            }
         } catch {
             try? fm.removeItem(at: shardsDir)
             throw error
