@@ -94,17 +94,12 @@ struct FrameGenerate: ParsableCommand {
         if !csvOnly && FileIO.exists(frameURL(out).path) {
             throw CLIError("\(frameURL(out).path) already exists; generate into a new directory (or pass --csv-only to write only frame.csv).")
         }
-        let frame = FrameGenerator(households: households, seed: seed).generate()
+        // Streamed in batches: a million households need no more memory than ten thousand.
         let csvURL = dir.appendingPathComponent("frame.csv")
-        try FileSystemError.createDirectory(dir, what: "the output directory")
-        do {
-            try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
-        } catch {
-            throw CLIError("cannot write \(csvURL.path): \(systemReason(error))")
-        }
-        print("wrote \(frame.count) households to \(csvURL.path)")
+        let summary = try AddressFrame.generate(FrameGenerator(households: households, seed: seed), csvAt: csvURL,
+                                                intoNewFrameAt: csvOnly ? nil : frameURL(out))
+        print("wrote \(summary.households) households to \(csvURL.path)")
         if !csvOnly {
-            let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
             print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         }
     }
