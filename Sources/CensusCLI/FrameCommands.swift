@@ -258,7 +258,7 @@ struct FrameLookup: ParsableCommand {
     @OptionGroup var secret: SecretOptions
 
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
         do {
             let h = try f.lookup(code: code, hasher: secret.hasher())
             print([h.householdID, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode, h.localAuthority]
@@ -279,7 +279,7 @@ struct FrameStats: ParsableCommand {
     var dir: String
 
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
         let c = try f.codeCounts()
         print("households: \(try f.householdCount())")
         print("codes issued: \(c.issued), active: \(c.active), households with an active code: \(c.householdsWithActiveCode)")

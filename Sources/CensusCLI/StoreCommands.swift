@@ -47,16 +47,27 @@ struct StoreCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check every shard: present, writable, matching the manifest, integrity_check ok.",
-        discussion: "Exits with status 1 when any shard fails; each failure names its file and what to do."
+        discussion: """
+            Exits with status 1 when any shard fails; each failure names its file and what to do. \
+            A read-only shard (file or directory not writable) is checked read-only and reported \
+            as READ-ONLY; it fails the check, because writers refuse it, unless --read-only says \
+            that the store is a read-only copy (an archive, a read-only mount).
+            """
     )
     @Option(help: "Store directory.")
     var dir: String
+    @Flag(help: "The store is a read-only copy: read-only shards do not fail the check.")
+    var readOnly = false
 
     func run() throws {
         let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
         if let e = report.manifestError { throw e }
         print(report.description)
-        if !report.isHealthy { throw ExitCode(1) }
+        if !report.isIntact { throw ExitCode(1) }
+        if !report.isHealthy && !readOnly {
+            FileHandleOutput.stderr("Error: read-only shards cannot take responses; fix their permissions, or pass --read-only to check a read-only copy")
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -132,7 +143,8 @@ struct StoreShow: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
+        // Read-only: it also works on a read-only shard, store directory or mount.
+        let store = try ResponseStore.openForReading(at: URL(fileURLWithPath: dir))
         defer { store.close() }
         let versions = try store.versions(of: household)
         let best = AuthoritativeReturn.choose(from: versions)

@@ -98,27 +98,51 @@ public final class AddressFrame: Sendable {
 
     /// Opens (and with `create`, creates) a frame file.
     ///
+    /// With `readOnly` (`census frame lookup`, `frame stats`) the file is opened for reading
+    /// only (``ReadOnlyOpen``): it works on a read-only file, directory or mount, and nothing
+    /// is written or created. Otherwise a file or directory that is not writable (or has no
+    /// write permission bit, even for root) is refused with ``FrameError/readOnly(path:)``.
+    ///
     /// - throws: ``FrameError/missing(path:)`` when the file does not exist
     ///   and `create` is false; ``FrameError/unreadable(path:reason:)`` when
     ///   it is not a frame database.
-    public static func open(at url: URL, create: Bool = false) throws -> AddressFrame {
+    public static func open(at url: URL, create: Bool = false, readOnly: Bool = false) throws -> AddressFrame {
         let path = url.path
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !create && !exists {
             throw FrameError.missing(path: path)
         }
+        if exists && isDirectory.boolValue {
+            throw FrameError.unreadable(path: path, reason: "it is a directory, not an address frame database")
+        }
+        if exists && !readOnly && ShardFile.isReadOnly(path) {
+            throw FrameError.readOnly(path: path)
+        }
         var config = Configuration()
-        config.journalMode = .wal
+        config.readonly = readOnly
+        config.journalMode = readOnly ? .default : .wal
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        if !readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         do {
             if create {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             }
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let name: String
+            do { name = readOnly ? try ReadOnlyOpen.name(for: path) : path } catch {
+                throw FrameError.unreadable(path: path, reason: error.reason)
+            }
+            let queue = try DatabaseQueue(path: name, configuration: config)
             if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw FrameError.unreadable(path: path, reason: "written by a newer census build")
             }
-            try migrator.migrate(queue)
+            if readOnly {
+                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw FrameError.unreadable(path: path, reason: "it is not a complete address frame (its tables are missing)")
+                }
+            } else {
+                try migrator.migrate(queue)
+            }
             return AddressFrame(path: path, queue: queue)
         } catch let e as FrameError {
             throw e
@@ -178,6 +202,8 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case unreadableCSV(path: String, reason: String)
     /// A new frame file could not be created; nothing was left behind.
     case cannotCreate(path: String, reason: String)
+    /// A command that writes the frame was given a read-only frame file or directory.
+    case readOnly(path: String)
 
     public var description: String {
         switch self {
@@ -191,6 +217,8 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "household \(id) is not in the address frame."
         case .unreadableCSV(let path, let reason):
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
+        case .readOnly(let path):
+            return "the address frame \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write to change it; `census frame lookup` and `frame stats` still work."
         case .cannotCreate(let path, let reason):
             return "cannot create the address frame \(path): \(reason). Nothing was imported and no frame file was left behind."
         }

@@ -58,6 +58,8 @@ public final class ResponseStore: Sendable {
 
     private enum Slot: Sendable {
         case open(ShardWriter)
+        /// Opened by ``openForReading(at:options:)``: no writer thread.
+        case reading(path: String, queue: DatabaseQueue)
         case failed(StoreError)
     }
 
@@ -148,12 +150,31 @@ public final class ResponseStore: Sendable {
         return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
     }
 
+    /// Opens the store in `directory` for reading only (`census store show`): every shard is
+    /// opened read-only (see ``ReadOnlyOpen``), so a read-only shard, store directory or mount
+    /// can be read. Nothing is written or created; ``submit(_:)`` fails with
+    /// ``StoreError/openedForReading(path:)``. Shard problems are reported per shard, as by
+    /// ``open(at:options:)``.
+    public static func openForReading(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
+        let manifest = try StoreManifest.read(from: directory)
+        var slots: [Slot] = []
+        for i in 0..<manifest.shardCount {
+            let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+            do {
+                slots.append(.reading(path: path, queue: try ShardFile.openForReading(index: i, path: path, manifest: manifest, options: options)))
+            } catch {
+                slots.append(.failed(ShardFile.mapError(error, shard: i, path: path)))
+            }
+        }
+        return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
+    }
+
     /// The status of every shard, by index.
     public var shardStatus: [ShardStatus] {
         slots.enumerated().map { i, slot in
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
             switch slot {
-            case .open: return ShardStatus(index: i, path: path, error: nil)
+            case .open, .reading: return ShardStatus(index: i, path: path, error: nil)
             case .failed(let e): return ShardStatus(index: i, path: path, error: e)
             }
         }
@@ -172,6 +193,15 @@ public final class ResponseStore: Sendable {
     private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
         switch slots[shard] {
         case .open(let w): return w
+        case .reading: throw .openedForReading(path: directory.path)
+        case .failed(let e): throw e
+        }
+    }
+
+    private func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
+        switch slots[shard] {
+        case .open(let w): return (w.pool, w.path)
+        case .reading(let path, let queue): return (queue, path)
         case .failed(let e): throw e
         }
     }
@@ -215,11 +245,11 @@ public final class ResponseStore: Sendable {
     /// The versions of a household, oldest first.
     public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
         let shard = shard(for: householdID)
-        let w = try writer(for: shard)
+        let w = try reader(for: shard)
         let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
             + (includeBodies ? ", body" : "")
         do {
-            return try w.pool.read { db in
+            return try w.reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(columns) FROM response_version WHERE household_id = ? ORDER BY id",
                                  arguments: [householdID])
                     .map { Self.version(from: $0, shard: shard, includeBody: includeBodies) }
@@ -233,11 +263,11 @@ public final class ResponseStore: Sendable {
     /// See ``AuthoritativeReturn`` for the rules.
     public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
         let shard = shard(for: householdID)
-        let w = try writer(for: shard)
+        let w = try reader(for: shard)
         let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
             + (includeBody ? ", body" : "")
         do {
-            return try w.pool.read { db in
+            return try w.reader.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT \(columns) FROM response_version WHERE household_id = ?
                     ORDER BY \(AuthoritativeReturn.sqlOrdering) LIMIT 1
@@ -252,9 +282,9 @@ public final class ResponseStore: Sendable {
     /// The number of stored versions in each available shard (nil for an
     /// unavailable shard).
     public func versionCounts() -> [Int?] {
-        slots.map { slot in
-            guard case .open(let w) = slot else { return nil }
-            return try? w.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
+        slots.indices.map { i in
+            guard let w = try? reader(for: i) else { return nil }
+            return try? w.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
         }
     }
 
@@ -275,9 +305,14 @@ public final class ResponseStore: Sendable {
     /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
     public func close() {
         for slot in slots {
-            if case .open(let w) = slot {
+            switch slot {
+            case .open(let w):
                 w.stop()
                 try? w.pool.close()
+            case .reading(_, let queue):
+                try? queue.close()
+            case .failed:
+                break
             }
         }
     }
