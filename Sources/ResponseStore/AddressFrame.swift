@@ -152,6 +152,8 @@ public final class AddressFrame: Sendable {
                 throw FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
             case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
                 throw FrameError.unreadable(path: path, reason: "it cannot be opened for writing (check the permissions of the file and its directory)")
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                throw FrameError.map(e, path: path)
             default:
                 throw FrameError.unreadable(path: path, reason: "SQLite: \(e.message ?? "\(e.resultCode)")")
             }
@@ -204,6 +206,12 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case cannotCreate(path: String, reason: String)
     /// A command that writes the frame was given a read-only frame file or directory.
     case readOnly(path: String)
+    /// The disk is full, or failed: the frame is unchanged (the transaction was rolled back).
+    case diskProblem(path: String, reason: String)
+    /// Any other SQLite failure while using the frame; the transaction was rolled back.
+    case failed(path: String, reason: String)
+    /// Another process issued codes while this one was choosing households; nothing was issued.
+    case concurrentIssue
 
     public var description: String {
         switch self {
@@ -217,6 +225,12 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "household \(id) is not in the address frame."
         case .unreadableCSV(let path, let reason):
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
+        case .concurrentIssue:
+            return "another process issued access codes to this frame at the same time; nothing was issued by this run and no letters file was written. Run the command again (once the other has finished): it issues codes only to households that still have none."
+        case .diskProblem(let path, let reason):
+            return "cannot use the address frame \(path): \(reason). The frame is unchanged (the transaction was rolled back); free space on the disk, or check it, and run the command again."
+        case .failed(let path, let reason):
+            return "the address frame \(path) failed: \(reason). The frame is unchanged (the transaction was rolled back); run the command again."
         case .readOnly(let path):
             return "the address frame \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write to change it; `census frame lookup` and `frame stats` still work."
         case .cannotCreate(let path, let reason):
@@ -225,4 +239,17 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     }
 
     public var errorDescription: String? { description }
+
+    /// A SQLite error on the frame as a one-line ``FrameError`` (errors of other kinds are
+    /// returned unchanged), so that no command prints "SQLite error 13: …".
+    static func map(_ error: any Error, path: String) -> any Error {
+        guard let e = error as? DatabaseError else { return error }
+        switch e.resultCode {
+        case .SQLITE_FULL: return FrameError.diskProblem(path: path, reason: "the disk is full")
+        case .SQLITE_IOERR: return FrameError.diskProblem(path: path, reason: "disk I/O error (is the disk full?)")
+        case .SQLITE_READONLY, .SQLITE_PERM: return FrameError.readOnly(path: path)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
+        default: return FrameError.failed(path: path, reason: e.message ?? "\(e.resultCode)")
+        }
+    }
 }

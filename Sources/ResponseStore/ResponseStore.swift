@@ -88,19 +88,23 @@ public final class ResponseStore: Sendable {
         let fm = FileManager.default
         let manifestURL = directory.appendingPathComponent(StoreManifest.fileName)
         if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
+        // Interrupted before the manifest is written, the half-made store is removed.
+        let createdStoreDirectory = !fm.fileExists(atPath: directory.path)
+        if createdStoreDirectory { Interruption.register(directory.path, .emptyDirectory) }
+        defer { if createdStoreDirectory { Interruption.unregister(directory.path) } }
+        try DurableFile.createDirectory(directory, what: "the store directory")
+        // Two `store init` runs on one directory: the second waits, then finds the first's store
+        // (without the lock, both could write shards and remove each other's on failure).
+        let lock = try StoreLock(directory)
+        defer { lock.release() }
+        if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
         let shardsDir = directory.appendingPathComponent("shards")
         if fm.fileExists(atPath: shardsDir.path),
            let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
             throw StoreError.alreadyExists(path: shardsDir.path)
         }
-        // Interrupted before the manifest is written, the half-made store is removed.
-        let createdStoreDirectory = !fm.fileExists(atPath: directory.path)
-        if createdStoreDirectory { Interruption.register(directory.path, .emptyDirectory) }
         Interruption.register(shardsDir.path, .directory)
-        defer {
-            Interruption.unregister(shardsDir.path)
-            if createdStoreDirectory { Interruption.unregister(directory.path) }
-        }
+        defer { Interruption.unregister(shardsDir.path) }
         try DurableFile.createDirectory(shardsDir, what: "the store directory")
         let manifest = StoreManifest(
             format: StoreManifest.formatName, formatVersion: 1,
@@ -125,6 +129,11 @@ public final class ResponseStore: Sendable {
             }
         } catch {
             try? fm.removeItem(at: shardsDir)
+            if createdStoreDirectory { rmdir(directory.path) }
+            // Not "retry, then run `census store check`": there is no store to check.
+            if let e = error as? StoreError, case .shardFailure(let shard, _, let reason) = e {
+                throw FileSystemError("cannot create the store in \(directory.path): shard \(shard): \(reason). Nothing was left behind; run `census store init` again.")
+            }
             throw error
         }
         return try open(at: directory, options: options)

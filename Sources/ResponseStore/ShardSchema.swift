@@ -150,7 +150,7 @@ enum ShardFile {
                 if !FileManager.default.fileExists(atPath: path) { return .shardMissing(shard: shard, path: path) }
                 return .shardFailure(shard: shard, path: path, reason: "cannot open the file: \(e.message ?? "")")
             case .SQLITE_FULL:
-                return .shardFailure(shard: shard, path: path, reason: "disk full")
+                return .shardFailure(shard: shard, path: path, reason: "the disk is full (free space on it first)")
             default:
                 return .shardFailure(shard: shard, path: path, reason: "\(e.resultCode): \(e.message ?? "")")
             }
