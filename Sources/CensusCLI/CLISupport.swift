@@ -39,8 +39,10 @@ enum CLIFiles {
         private let temporary: String?
         private var failure: String?
         private var committed = false
+        nonisolated(unsafe) private static var serial = 0
 
         init(path: String? = nil) throws {
+            if path?.isEmpty == true { throw CLIError("an output file name is empty: give a file name, or - for standard output") }
             guard let path, path != "-" else {
                 (fd, self.path, temporary) = (1, nil, nil)
                 buffer.reserveCapacity(1 << 16)
@@ -52,7 +54,9 @@ enum CLIFiles {
             }
             // Devices and pipes (/dev/null, /dev/stdout) are written in place.
             let inPlace = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
-            let target = inPlace ? path : path + ".tmp-\(getpid())"
+            // Unique per output: two outputs of one run must not share a temporary file.
+            Output.serial += 1
+            let target = inPlace ? path : path + ".tmp-\(getpid())-\(Output.serial)"
             if !inPlace { Interruption.register(target) }
             let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else {

@@ -57,6 +57,7 @@ func systemReason(_ error: any Error) -> String {
 /// The bytes of a file named on the command line ("-" for standard input),
 /// or a one-line error naming the file and the system's reason.
 func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+    if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
     do {
         return try FileIO.read(path)
     } catch let e as FileIO.Failure {
@@ -78,7 +79,7 @@ struct FrameGenerate: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Number of households (e.g. 10000 to 1000000).")
     var households: Int = 10_000
-    @Option(help: "Random seed; the same seed gives the same frame.")
+    @Option(parsing: .unconditional, help: "Random seed; the same seed gives the same frame.")
     var seed: UInt64 = 1
     @Option(help: "Output directory.")
     var out: String
@@ -87,6 +88,7 @@ struct FrameGenerate: ParsableCommand {
 
     func validate() throws {
         guard households > 0 && households <= 50_000_000 else { throw ValidationError("--households must be between 1 and 50000000") }
+        try PathArgument.directory(out, "--out")
     }
 
     func run() throws {
@@ -119,6 +121,11 @@ struct FrameImport: ParsableCommand {
     var file: String
     @Option(help: "Directory holding (or to hold) frame.sqlite.")
     var out: String
+
+    func validate() throws {
+        if file.isEmpty { throw ValidationError("the frame CSV file name is empty: give a file (or - for standard input)") }
+        try PathArgument.directory(out, "--out")
+    }
 
     func run() throws {
         do {
@@ -157,10 +164,19 @@ struct CodesIssue: ParsableCommand {
     var letters: String
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws {
+        try PathArgument.directory(dir, "--dir")
+        try PathArgument.newFile(letters, "--letters", what: "letters")
+    }
+
     func run() throws {
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters))
+        if s.issued == 0 {
+            print("every household already has an active code: nothing issued, no letters file written")
+            return
+        }
         print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
     }
 }
@@ -185,6 +201,9 @@ struct CodesReissue: ParsableCommand {
 
     func validate() throws {
         guard !households.isEmpty || householdsFile != nil else { throw ValidationError("give --household H (repeatable) or --households-file FILE") }
+        try PathArgument.directory(dir, "--dir")
+        try PathArgument.newFile(letters, "--letters", what: "letters")
+        for h in households { try checkHouseholdID(h) }
     }
 
     func run() throws {
@@ -196,8 +215,14 @@ struct CodesReissue: ParsableCommand {
             let text = String(decoding: bytes, as: UTF8.self)
             let fromFile = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if fromFile.isEmpty { throw CLIError("the households file \(file) holds no household ids (one per line)") }
+            if let bad = fromFile.first(where: { !FrameValidation.isHouseholdID($0) }) {
+                throw CLIError("the households file \(file) holds '\(bad.count > 40 ? bad.prefix(40) + "…" : bad)', which is not a household id (1-32 letters, digits, '-' or '_'); give one id per line")
+            }
             ids += fromFile
         }
+        // One reminder per household, even if it is named twice.
+        var seen = Set<String>()
+        ids = ids.filter { seen.insert($0).inserted }
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
@@ -220,6 +245,8 @@ struct CodesRevoke: ParsableCommand {
 
     func validate() throws {
         guard (code == nil) != (household == nil) else { throw ValidationError("give either --code C or --household H") }
+        try PathArgument.directory(dir, "--dir")
+        if let household { try checkHouseholdID(household) }
     }
 
     func run() throws {
@@ -257,6 +284,8 @@ struct FrameLookup: ParsableCommand {
     var code: String
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
+
     func run() throws {
         let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
         do {
@@ -277,6 +306,8 @@ struct FrameStats: ParsableCommand {
     )
     @Option(help: "Directory holding frame.sqlite.")
     var dir: String
+
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
 
     func run() throws {
         let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
