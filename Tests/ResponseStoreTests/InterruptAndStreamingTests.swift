@@ -71,6 +71,28 @@ final class InterruptAndStreamingTests: XCTestCase {
         XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
     }
 
+    /// Ctrl-C while codes are being issued: either no code was issued and no letters file
+    /// exists, or every issued code is in the letters file; never codes without letters, and
+    /// never a `.partial` file left behind.
+    func testInterruptedCodeIssueLeavesCodesAndLettersInStep() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["frame", "generate", "--households", "100000", "--out", "fr"], in: dir).status, 0)
+        let r = try interrupt(["frame", "codes", "issue", "--dir", "fr", "--letters", "letters.csv", "--dev-secret"], in: dir, with: SIGINT) {
+            exists(dir) { $0.contains(".letters.csv.partial-") }
+        }
+        XCTAssertEqual(r.status, 130, r.stderr)
+        XCTAssertFalse(exists(dir) { $0.contains(".partial-") }, "\(contents(dir))")
+        let frame = try AddressFrame.open(at: dir.appendingPathComponent("fr/frame.sqlite"))
+        defer { try? frame.close() }
+        let issued = try frame.codeCounts().issued
+        let letters = dir.appendingPathComponent("letters.csv")
+        if issued == 0 {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: letters.path))
+        } else {
+            XCTAssertEqual(try String(contentsOf: letters, encoding: .utf8).split(separator: "\n").count, issued + 1)
+        }
+    }
+
     /// Registered paths are removed only on an interruption; normal runs unregister them.
     func testNothingStaysRegisteredAfterNormalWrites() throws {
         let dir = try makeTempDirectory(self)
