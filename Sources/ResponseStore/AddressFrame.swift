@@ -130,7 +130,7 @@ public final class AddressFrame: Sendable {
             }
             let name: String
             do { name = readOnly ? try ReadOnlyOpen.name(for: path) : path } catch {
-                throw FrameError.unreadable(path: path, reason: error.reason)
+                throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
             }
             let queue = try DatabaseQueue(path: name, configuration: config)
             if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
@@ -206,6 +206,8 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case cannotCreate(path: String, reason: String)
     /// A command that writes the frame was given a read-only frame file or directory.
     case readOnly(path: String)
+    /// A read-only frame that cannot be read where it is (see ``ReadOnlyOpen``); it is intact.
+    case cannotReadInPlace(path: String, reason: String)
     /// The disk is full, or failed: the frame is unchanged (the transaction was rolled back).
     case diskProblem(path: String, reason: String)
     /// Any other SQLite failure while using the frame; the transaction was rolled back.
@@ -227,6 +229,8 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
         case .concurrentIssue:
             return "another process issued access codes to this frame at the same time; nothing was issued by this run and no letters file was written. Run the command again (once the other has finished): it issues codes only to households that still have none."
+        case .cannotReadInPlace(let path, let reason):
+            return "cannot read the address frame \(path): \(reason)."
         case .diskProblem(let path, let reason):
             return "cannot use the address frame \(path): \(reason). The frame is unchanged (the transaction was rolled back); free space on the disk, or check it, and run the command again."
         case .failed(let path, let reason):

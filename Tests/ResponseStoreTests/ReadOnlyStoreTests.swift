@@ -134,6 +134,20 @@ final class ReadOnlyStoreTests: XCTestCase {
         XCTAssertEqual(r.stderr, "Error: shard \(shard) at \(path) cannot be read: its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there. Other shards are unaffected.\n")
     }
 
+    func testReadOnlyFrameWithALogButNoIndexIsRefusedWithoutBlamingTheFrame() throws {
+        let dir = try makeTempDirectory(self)
+        _ = try makeStore(dir)
+        let st = dir.appendingPathComponent("st")
+        try checkpointAway(st)
+        let path = st.appendingPathComponent("frame.sqlite").path
+        try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: path + "-wal"))
+        try makeReadOnly(st, directories: true)
+        let r = try census(["frame", "stats", "--dir", "st"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        // Not "Restore it from backup": the frame is fine, only its directory is read-only.
+        XCTAssertEqual(r.stderr, "Error: cannot read the address frame \(path): its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there.\n")
+    }
+
     func testOpenForReadingRefusesWrites() async throws {
         let dir = try makeTempDirectory(self)
         try ResponseStore.create(at: dir, shardCount: 2).close()
