@@ -45,6 +45,9 @@ extension ResponseStore {
         for h in hashes where !isQuestionnaireSchemaHash(h) { throw StoreError.invalidSchemaHash(h) }
         // Validate the store before locking (a clear error for a wrong directory).
         _ = try StoreManifest.read(from: directory)
+        // As for shards: no write permission bit means "do not write", even for root.
+        let manifestPath = directory.appendingPathComponent(StoreManifest.fileName).path
+        if ShardFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
         let lock = try StoreLock(directory)
         defer { lock.release() }
 

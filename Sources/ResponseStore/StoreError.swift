@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case manifestMissing(path: String)
     /// The manifest cannot be read or is not a census store manifest.
     case manifestInvalid(path: String, reason: String)
+    /// The manifest, or the store directory, is not writable (`accept-schema`).
+    case manifestReadOnly(path: String)
     /// A store already exists where one was to be created.
     case alreadyExists(path: String)
     /// The manifest uses a shard function this build does not implement.
@@ -53,6 +55,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "no store manifest at \(path). Create a store with `census store init --shards N --dir DIR`, or pass the directory that holds manifest.json."
         case .manifestInvalid(let path, let reason):
             return "store manifest \(path) is unreadable: \(reason). Restore manifest.json from backup; do not edit it by hand."
+        case .manifestReadOnly(let path):
+            return "store manifest \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; nothing was changed."
         case .alreadyExists(let path):
             return "a store already exists at \(path); refusing to overwrite it. Choose an empty directory."
         case .unsupportedShardFunction(let path, let name):
