@@ -250,6 +250,8 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
         guard let e = error as? DatabaseError else { return error }
         switch e.resultCode {
         case .SQLITE_FULL: return FrameError.diskProblem(path: path, reason: "the disk is full")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return FrameError.failed(path: path, reason: "another process kept it locked for longer than 10 s (another census frame command?)")
         case .SQLITE_IOERR: return FrameError.diskProblem(path: path, reason: "disk I/O error (is the disk full?)")
         case .SQLITE_READONLY, .SQLITE_PERM: return FrameError.readOnly(path: path)
         case .SQLITE_NOTADB, .SQLITE_CORRUPT: return FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")

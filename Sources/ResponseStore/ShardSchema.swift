@@ -149,6 +149,8 @@ enum ShardFile {
             case .SQLITE_CANTOPEN:
                 if !FileManager.default.fileExists(atPath: path) { return .shardMissing(shard: shard, path: path) }
                 return .shardFailure(shard: shard, path: path, reason: "cannot open the file: \(e.message ?? "")")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return .shardFailure(shard: shard, path: path, reason: "another process kept it locked for longer than \(Int(StoreOptions().busyTimeout)) s (a long `store check`, or another writer)")
             case .SQLITE_FULL:
                 return .shardFailure(shard: shard, path: path, reason: "the disk is full (free space on it first)")
             default:

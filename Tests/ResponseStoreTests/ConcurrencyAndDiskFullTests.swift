@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import ResponseStore
 
@@ -79,6 +80,25 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
         defer { store.close() }
         XCTAssertEqual(try (0..<3).map { try store.versions(of: "H\($0)").count }, [4, 4, 4])
         XCTAssertTrue(ResponseStore.check(at: dir.appendingPathComponent("st")).isHealthy)
+    }
+
+    // A writer that cannot get a shard's lock used to fail with "SQLITE_BUSY: database is locked".
+    func testASubmitThatCannotGetTheLockSaysWhy() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "1"], in: dir).status, 0)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        let path = dir.appendingPathComponent("st/shards/shard-000.sqlite").path
+        let holder = try DatabaseQueue(path: path)
+        defer { try? holder.close() }
+        try holder.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            defer { try? db.execute(sql: "ROLLBACK") }
+            let r = try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"], in: dir)
+            XCTAssertEqual(r.status, 1)
+            XCTAssertTrue(r.stderr.hasPrefix("Error: shard 0 at \(path) failed: another process kept it locked for longer than 10 s"), r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        }
+        XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"], in: dir).status, 0)
     }
 
     // MARK: - A full disk (a 2 MB tmpfs; skipped where it cannot be mounted)
