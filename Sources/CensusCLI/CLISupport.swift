@@ -1,5 +1,6 @@
 import Foundation
 import Questionnaire
+import ResponseStore
 
 #if canImport(Glibc)
 import Glibc
@@ -38,8 +39,10 @@ enum CLIFiles {
         private let temporary: String?
         private var failure: String?
         private var committed = false
+        nonisolated(unsafe) private static var serial = 0
 
         init(path: String? = nil) throws {
+            if path?.isEmpty == true { throw CLIError("an output file name is empty: give a file name, or - for standard output") }
             guard let path, path != "-" else {
                 (fd, self.path, temporary) = (1, nil, nil)
                 buffer.reserveCapacity(1 << 16)
@@ -51,9 +54,16 @@ enum CLIFiles {
             }
             // Devices and pipes (/dev/null, /dev/stdout) are written in place.
             let inPlace = stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG
-            let target = inPlace ? path : path + ".tmp-\(getpid())"
+            // Unique per output: two outputs of one run must not share a temporary file.
+            Output.serial += 1
+            let target = inPlace ? path : path + ".tmp-\(getpid())-\(Output.serial)"
+            if !inPlace { Interruption.register(target) }
             let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            guard fd >= 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else {
+                let reason = String(cString: strerror(errno))
+                Interruption.unregister(target)
+                throw CLIError("cannot write \(path): \(reason)")
+            }
             (self.fd, self.path, temporary) = (fd, path, inPlace ? nil : target)
             buffer.reserveCapacity(1 << 16)
         }
@@ -61,6 +71,7 @@ enum CLIFiles {
         deinit {
             if fd != 1 { close(fd) }
             if !committed, let temporary { unlink(temporary) }
+            if let temporary { Interruption.unregister(temporary) }
         }
 
         func write(_ s: String) { buffer.append(contentsOf: s.utf8); if buffer.count > 1 << 16 { flush() } }

@@ -1,3 +1,5 @@
+import ResponseStore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -49,6 +51,8 @@ enum FileIO {
             return
         }
         let temporary = path + ".tmp-\(getpid())"
+        Interruption.register(temporary)
+        defer { Interruption.unregister(temporary) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
         var offset = 0

@@ -57,6 +57,7 @@ func systemReason(_ error: any Error) -> String {
 /// The bytes of a file named on the command line ("-" for standard input),
 /// or a one-line error naming the file and the system's reason.
 func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+    if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
     do {
         return try FileIO.read(path)
     } catch let e as FileIO.Failure {
@@ -78,7 +79,7 @@ struct FrameGenerate: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Number of households (e.g. 10000 to 1000000).")
     var households: Int = 10_000
-    @Option(help: "Random seed; the same seed gives the same frame.")
+    @Option(parsing: .unconditional, help: "Random seed; the same seed gives the same frame.")
     var seed: UInt64 = 1
     @Option(help: "Output directory.")
     var out: String
@@ -87,6 +88,7 @@ struct FrameGenerate: ParsableCommand {
 
     func validate() throws {
         guard households > 0 && households <= 50_000_000 else { throw ValidationError("--households must be between 1 and 50000000") }
+        try PathArgument.directory(out, "--out")
     }
 
     func run() throws {
@@ -94,17 +96,12 @@ struct FrameGenerate: ParsableCommand {
         if !csvOnly && FileIO.exists(frameURL(out).path) {
             throw CLIError("\(frameURL(out).path) already exists; generate into a new directory (or pass --csv-only to write only frame.csv).")
         }
-        let frame = FrameGenerator(households: households, seed: seed).generate()
+        // Streamed in batches: a million households need no more memory than ten thousand.
         let csvURL = dir.appendingPathComponent("frame.csv")
-        try FileSystemError.createDirectory(dir, what: "the output directory")
-        do {
-            try FrameGenerator.csv(frame).write(to: csvURL, options: .atomic)
-        } catch {
-            throw CLIError("cannot write \(csvURL.path): \(systemReason(error))")
-        }
-        print("wrote \(frame.count) households to \(csvURL.path)")
+        let summary = try AddressFrame.generate(FrameGenerator(households: households, seed: seed), csvAt: csvURL,
+                                                intoNewFrameAt: csvOnly ? nil : frameURL(out))
+        print("wrote \(summary.households) households to \(csvURL.path)")
         if !csvOnly {
-            let summary = try AddressFrame.importCSV(at: csvURL, intoFrameAt: frameURL(out))
             print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         }
     }
@@ -124,6 +121,11 @@ struct FrameImport: ParsableCommand {
     var file: String
     @Option(help: "Directory holding (or to hold) frame.sqlite.")
     var out: String
+
+    func validate() throws {
+        if file.isEmpty { throw ValidationError("the frame CSV file name is empty: give a file (or - for standard input)") }
+        try PathArgument.directory(out, "--out")
+    }
 
     func run() throws {
         do {
@@ -162,10 +164,19 @@ struct CodesIssue: ParsableCommand {
     var letters: String
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws {
+        try PathArgument.directory(dir, "--dir")
+        try PathArgument.newFile(letters, "--letters", what: "letters")
+    }
+
     func run() throws {
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters))
+        if s.issued == 0 {
+            print("every household already has an active code: nothing issued, no letters file written")
+            return
+        }
         print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
     }
 }
@@ -190,6 +201,9 @@ struct CodesReissue: ParsableCommand {
 
     func validate() throws {
         guard !households.isEmpty || householdsFile != nil else { throw ValidationError("give --household H (repeatable) or --households-file FILE") }
+        try PathArgument.directory(dir, "--dir")
+        try PathArgument.newFile(letters, "--letters", what: "letters")
+        for h in households { try checkHouseholdID(h) }
     }
 
     func run() throws {
@@ -201,8 +215,14 @@ struct CodesReissue: ParsableCommand {
             let text = String(decoding: bytes, as: UTF8.self)
             let fromFile = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             if fromFile.isEmpty { throw CLIError("the households file \(file) holds no household ids (one per line)") }
+            if let bad = fromFile.first(where: { !FrameValidation.isHouseholdID($0) }) {
+                throw CLIError("the households file \(file) holds '\(bad.count > 40 ? bad.prefix(40) + "…" : bad)', which is not a household id (1-32 letters, digits, '-' or '_'); give one id per line")
+            }
             ids += fromFile
         }
+        // One reminder per household, even if it is named twice.
+        var seen = Set<String>()
+        ids = ids.filter { seen.insert($0).inserted }
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
@@ -225,6 +245,8 @@ struct CodesRevoke: ParsableCommand {
 
     func validate() throws {
         guard (code == nil) != (household == nil) else { throw ValidationError("give either --code C or --household H") }
+        try PathArgument.directory(dir, "--dir")
+        if let household { try checkHouseholdID(household) }
     }
 
     func run() throws {
@@ -262,8 +284,10 @@ struct FrameLookup: ParsableCommand {
     var code: String
     @OptionGroup var secret: SecretOptions
 
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
+
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
         do {
             let h = try f.lookup(code: code, hasher: secret.hasher())
             print([h.householdID, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode, h.localAuthority]
@@ -283,8 +307,10 @@ struct FrameStats: ParsableCommand {
     @Option(help: "Directory holding frame.sqlite.")
     var dir: String
 
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
+
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
         let c = try f.codeCounts()
         print("households: \(try f.householdCount())")
         print("codes issued: \(c.issued), active: \(c.active), households with an active code: \(c.householdsWithActiveCode)")

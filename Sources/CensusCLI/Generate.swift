@@ -55,6 +55,11 @@ struct Generate: ParsableCommand {
     func validate() throws {
         guard households >= 0, households <= 10_000_000 else { throw ValidationError("--households must be 0...10000000") }
         guard (0...1).contains(invalidRate) else { throw ValidationError("--invalid-rate must be between 0 and 1") }
+        if let mistakes, mistakes == (output ?? "-") {
+            throw ValidationError(mistakes == "-"
+                ? "--mistakes - and the households would both go to standard output; give --mistakes FILE or -o FILE"
+                : "--mistakes and -o name the same file \(mistakes); give two different files")
+        }
     }
 
     func run() throws {

@@ -30,6 +30,7 @@ struct StoreInit: ParsableCommand {
 
     func validate() throws {
         guard (1...4096).contains(shards) else { throw ValidationError("--shards must be between 1 and 4096") }
+        try PathArgument.directory(dir, "--dir")
         // Checked here like `accept-schema` does: a store must not accept a hash no form can have.
         for h in schemaHashes where !ResponseStore.isQuestionnaireSchemaHash(h) {
             throw ValidationError(StoreError.invalidSchemaHash(h).description)
@@ -47,16 +48,29 @@ struct StoreCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check every shard: present, writable, matching the manifest, integrity_check ok.",
-        discussion: "Exits with status 1 when any shard fails; each failure names its file and what to do."
+        discussion: """
+            Exits with status 1 when any shard fails; each failure names its file and what to do. \
+            A read-only shard (file or directory not writable) is checked read-only and reported \
+            as READ-ONLY; it fails the check, because writers refuse it, unless --read-only says \
+            that the store is a read-only copy (an archive, a read-only mount).
+            """
     )
     @Option(help: "Store directory.")
     var dir: String
+    @Flag(help: "The store is a read-only copy: read-only shards do not fail the check.")
+    var readOnly = false
+
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
 
     func run() throws {
         let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
         if let e = report.manifestError { throw e }
         print(report.description)
-        if !report.isHealthy { throw ExitCode(1) }
+        if !report.isIntact { throw ExitCode(1) }
+        if !report.isHealthy && !readOnly {
+            FileHandleOutput.stderr("Error: read-only shards cannot take responses; fix their permissions, or pass --read-only to check a read-only copy")
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -82,6 +96,7 @@ struct StoreAcceptSchema: ParsableCommand {
 
     func validate() throws {
         guard !hashes.isEmpty else { throw ValidationError("give at least one schema hash (sha256:…, as printed by `census compile`)") }
+        try PathArgument.directory(dir, "--dir")
     }
 
     func run() throws {
@@ -107,6 +122,7 @@ struct StoreWhere: ParsableCommand {
     var household: String
 
     func validate() throws {
+        try PathArgument.directory(dir, "--dir")
         try checkHouseholdID(household)
     }
 
@@ -128,11 +144,13 @@ struct StoreShow: ParsableCommand {
     var household: String
 
     func validate() throws {
+        try PathArgument.directory(dir, "--dir")
         try checkHouseholdID(household)
     }
 
     func run() throws {
-        let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
+        // Read-only: it also works on a read-only shard, store directory or mount.
+        let store = try ResponseStore.openForReading(at: URL(fileURLWithPath: dir))
         defer { store.close() }
         let versions = try store.versions(of: household)
         let best = AuthoritativeReturn.choose(from: versions)
@@ -170,6 +188,12 @@ struct StoreSubmit: ParsableCommand {
         guard ResponseKind(rawValue: kind) != nil else { throw ValidationError("--kind must be partial, submitted or paper") }
         // Completeness ranks a household's returns: a negative one is a mistake, not a rank.
         guard completeness.isFinite, completeness >= 0 else { throw ValidationError("--completeness must be a number, 0 or more") }
+        try PathArgument.directory(dir, "--dir")
+        // As `init` and `accept-schema`: a hash no compiled form can have would be stored for good.
+        guard ResponseStore.isQuestionnaireSchemaHash(schemaHash) else { throw ValidationError(StoreError.invalidSchemaHash(schemaHash).description) }
+        if let key, key.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--key is empty: give the request's idempotency key, or leave --key out for a new one")
+        }
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ResponseStore
 
 /// `census`: the command-line front of the census collection platform.
 ///
@@ -18,4 +19,6 @@ struct Census: ParsableCommand {
     )
 }
 
+// First, before any other thread exists: Ctrl-C and SIGTERM remove unfinished output.
+Interruption.install()
 Census.main()

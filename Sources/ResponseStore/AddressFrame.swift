@@ -98,27 +98,51 @@ public final class AddressFrame: Sendable {
 
     /// Opens (and with `create`, creates) a frame file.
     ///
+    /// With `readOnly` (`census frame lookup`, `frame stats`) the file is opened for reading
+    /// only (``ReadOnlyOpen``): it works on a read-only file, directory or mount, and nothing
+    /// is written or created. Otherwise a file or directory that is not writable (or has no
+    /// write permission bit, even for root) is refused with ``FrameError/readOnly(path:)``.
+    ///
     /// - throws: ``FrameError/missing(path:)`` when the file does not exist
     ///   and `create` is false; ``FrameError/unreadable(path:reason:)`` when
     ///   it is not a frame database.
-    public static func open(at url: URL, create: Bool = false) throws -> AddressFrame {
+    public static func open(at url: URL, create: Bool = false, readOnly: Bool = false) throws -> AddressFrame {
         let path = url.path
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !create && !exists {
             throw FrameError.missing(path: path)
         }
+        if exists && isDirectory.boolValue {
+            throw FrameError.unreadable(path: path, reason: "it is a directory, not an address frame database")
+        }
+        if exists && !readOnly && ShardFile.isReadOnly(path) {
+            throw FrameError.readOnly(path: path)
+        }
         var config = Configuration()
-        config.journalMode = .wal
+        config.readonly = readOnly
+        config.journalMode = readOnly ? .default : .wal
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        if !readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         do {
             if create {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             }
-            let queue = try DatabaseQueue(path: path, configuration: config)
+            let name: String
+            do { name = readOnly ? try ReadOnlyOpen.name(for: path) : path } catch {
+                throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
+            }
+            let queue = try DatabaseQueue(path: name, configuration: config)
             if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
                 throw FrameError.unreadable(path: path, reason: "written by a newer census build")
             }
-            try migrator.migrate(queue)
+            if readOnly {
+                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw FrameError.unreadable(path: path, reason: "it is not a complete address frame (its tables are missing)")
+                }
+            } else {
+                try migrator.migrate(queue)
+            }
             return AddressFrame(path: path, queue: queue)
         } catch let e as FrameError {
             throw e
@@ -128,6 +152,8 @@ public final class AddressFrame: Sendable {
                 throw FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
             case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
                 throw FrameError.unreadable(path: path, reason: "it cannot be opened for writing (check the permissions of the file and its directory)")
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                throw FrameError.map(e, path: path)
             default:
                 throw FrameError.unreadable(path: path, reason: "SQLite: \(e.message ?? "\(e.resultCode)")")
             }
@@ -178,6 +204,16 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case unreadableCSV(path: String, reason: String)
     /// A new frame file could not be created; nothing was left behind.
     case cannotCreate(path: String, reason: String)
+    /// A command that writes the frame was given a read-only frame file or directory.
+    case readOnly(path: String)
+    /// A read-only frame that cannot be read where it is (see ``ReadOnlyOpen``); it is intact.
+    case cannotReadInPlace(path: String, reason: String)
+    /// The disk is full, or failed: the frame is unchanged (the transaction was rolled back).
+    case diskProblem(path: String, reason: String)
+    /// Any other SQLite failure while using the frame; the transaction was rolled back.
+    case failed(path: String, reason: String)
+    /// Another process issued codes while this one was choosing households; nothing was issued.
+    case concurrentIssue
 
     public var description: String {
         switch self {
@@ -191,10 +227,35 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
             return "household \(id) is not in the address frame."
         case .unreadableCSV(let path, let reason):
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
+        case .concurrentIssue:
+            return "another process issued access codes to this frame at the same time; nothing was issued by this run and no letters file was written. Run the command again (once the other has finished): it issues codes only to households that still have none."
+        case .cannotReadInPlace(let path, let reason):
+            return "cannot read the address frame \(path): \(reason)."
+        case .diskProblem(let path, let reason):
+            return "cannot use the address frame \(path): \(reason). The frame is unchanged (the transaction was rolled back); free space on the disk, or check it, and run the command again."
+        case .failed(let path, let reason):
+            return "the address frame \(path) failed: \(reason). The frame is unchanged (the transaction was rolled back); run the command again."
+        case .readOnly(let path):
+            return "the address frame \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write to change it; `census frame lookup` and `frame stats` still work."
         case .cannotCreate(let path, let reason):
             return "cannot create the address frame \(path): \(reason). Nothing was imported and no frame file was left behind."
         }
     }
 
     public var errorDescription: String? { description }
+
+    /// A SQLite error on the frame as a one-line ``FrameError`` (errors of other kinds are
+    /// returned unchanged), so that no command prints "SQLite error 13: …".
+    static func map(_ error: any Error, path: String) -> any Error {
+        guard let e = error as? DatabaseError else { return error }
+        switch e.resultCode {
+        case .SQLITE_FULL: return FrameError.diskProblem(path: path, reason: "the disk is full")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return FrameError.failed(path: path, reason: "another process kept it locked for longer than 10 s (another census frame command?)")
+        case .SQLITE_IOERR: return FrameError.diskProblem(path: path, reason: "disk I/O error (is the disk full?)")
+        case .SQLITE_READONLY, .SQLITE_PERM: return FrameError.readOnly(path: path)
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
+        default: return FrameError.failed(path: path, reason: e.message ?? "\(e.resultCode)")
+        }
+    }
 }

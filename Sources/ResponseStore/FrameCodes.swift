@@ -87,9 +87,12 @@ extension AddressFrame {
         let fm = FileManager.default
         if fm.fileExists(atPath: lettersFile.path) { throw FrameError.lettersFileExists(path: lettersFile.path) }
 
-        // Choose the households.
+        // Choose the households, noting how many codes exist: if another process issues codes
+        // before this one commits, the choice is stale (see the transaction below).
+        var codesAtSelection = 0
         let households: [Household] = try queue.read { db in
             try checkSecret(hasher, db: db, record: false)
+            codesAtSelection = try Int.fetchOne(db, sql: "SELECT count(*) FROM access_code") ?? 0
             switch selection {
             case .withoutActiveCode:
                 return try Row.fetchAll(db, sql: """
@@ -107,6 +110,9 @@ extension AddressFrame {
                 }
             }
         }
+
+        // Nothing to issue: no letters file either (an empty one would only confuse).
+        if households.isEmpty { return CodeIssueSummary(issued: 0, revoked: 0, lettersFile: "") }
 
         // Draw codes (distinct within the batch; collisions with stored codes
         // are caught by the primary key and redrawn below).
@@ -141,33 +147,50 @@ extension AddressFrame {
         for (h, c) in zip(households, codes) {
             text += CSV.line([h.householdID, letter.rawValue, c.formatted, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode])
         }
-        try DurableFile.writeNew(Data(text.utf8), to: tmp)
+        Interruption.register(tmp.path)
+        defer { Interruption.unregister(tmp.path) }
         var committed = false
         defer { if !committed { unlink(tmp.path) } }
+        try DurableFile.writeNew(Data(text.utf8), to: tmp)
 
-        // 2. Hashes, in one transaction.
+        // 2. Hashes, in one transaction, and 3. the letters published: an interruption
+        // (Ctrl-C) waits for both, so codes never exist without their letters file.
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
         var revoked = 0
-        try queue.write { db in
-            try checkSecret(hasher, db: db, record: true)
-            if revokePrevious {
-                let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL")
-                for h in households {
-                    try revoke.execute(arguments: [micros, h.householdID])
-                    revoked += db.changesCount
+        do { try Interruption.uninterruptible {
+            // BEGIN IMMEDIATE: the count below and the inserts see the same state.
+            try queue.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
+                try checkSecret(hasher, db: db, record: true)
+                // Codes are only ever added, so a different count means another process issued
+                // codes since the households were chosen: for first codes, some of them may now
+                // have one. Refuse rather than give them two.
+                if case .withoutActiveCode = selection,
+                   try Int.fetchOne(db, sql: "SELECT count(*) FROM access_code") != codesAtSelection {
+                    throw FrameError.concurrentIssue
                 }
-            }
-            let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
-            for (h, hash) in zip(households, hashes) {
-                try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
-            }
-        }
-        committed = true
+                if revokePrevious {
+                    let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL")
+                    for h in households {
+                        try revoke.execute(arguments: [micros, h.householdID])
+                        revoked += db.changesCount
+                    }
+                }
+                let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
+                for (h, hash) in zip(households, hashes) {
+                    try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
+                }
+                return .commit
+            } }
+            committed = true
 
-        // 3. Publish the letters file under its final name, never overwriting.
-        guard link(tmp.path, lettersFile.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
+            // 3. Publish the letters file under its final name, never overwriting.
+            guard link(tmp.path, lettersFile.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                Interruption.unregister(tmp.path)  // it holds the only copy of the issued codes
+                throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
+            }
+        } } catch {
+            throw FrameError.map(error, path: path)
         }
         unlink(tmp.path)
         DurableFile.syncDirectory(dir)
@@ -211,11 +234,15 @@ extension AddressFrame {
         do { code = try AccessCode(typed: typed) } catch { throw CodeLookupError.malformed(error) }
         let hash = hasher.hash(code)
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
-        return try queue.write { db in
-            try checkSecret(hasher, db: db, record: false)
-            try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL",
-                           arguments: [micros, hash])
-            return db.changesCount == 1
+        do {
+            return try queue.write { db in
+                try checkSecret(hasher, db: db, record: false)
+                try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE code_hash = ? AND revoked_at IS NULL",
+                               arguments: [micros, hash])
+                return db.changesCount == 1
+            }
+        } catch {
+            throw FrameError.map(error, path: path)
         }
     }
 
@@ -226,13 +253,15 @@ extension AddressFrame {
     @discardableResult
     public func revokeAll(householdID: String, now: Date = Date()) throws -> Int {
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
-        return try queue.write { db in
+        do { return try queue.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM household WHERE household_id = ?", arguments: [householdID]) == true else {
                 throw FrameError.unknownHousehold(householdID)
             }
             try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL",
                            arguments: [micros, householdID])
             return db.changesCount
+        } } catch {
+            throw FrameError.map(error, path: path)
         }
     }
 

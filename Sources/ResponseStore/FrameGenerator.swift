@@ -73,16 +73,24 @@ public struct FrameGenerator: Sendable {
 
     /// Generates the households, sorted by id.
     public func generate() -> [Household] {
-        var rng = SeededGenerator(seed: seed)
         var result: [Household] = []
         result.reserveCapacity(households)
+        forEach { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each household in turn, sorted by id (the households of
+    /// ``generate()``, without holding them all in memory).
+    public func forEach(_ body: (Household) throws -> Void) rethrows {
+        var rng = SeededGenerator(seed: seed)
+        var emitted = 0
         let total = FrameGenerator.authorities.reduce(0) { $0 + $1.weight }
         var oaSerial = 0
         var lsoaSerial = 0
         var next = 1
         for (ai, la) in FrameGenerator.authorities.enumerated() {
             var quota = households * la.weight / total
-            if ai == FrameGenerator.authorities.count - 1 { quota = households - result.count }
+            if ai == FrameGenerator.authorities.count - 1 { quota = households - emitted }
             let country = la.code.first!
             var district = 1
             var remaining = quota
@@ -119,9 +127,10 @@ public struct FrameGenerator: Sendable {
                                 line2 = ""
                                 number += Int.random(in: 1...2, using: &rng)
                             }
-                            result.append(Household(householdID: id, addressLine1: line1, addressLine2: line2,
-                                                    addressLine3: la.town, postcode: postcode, outputArea: oa,
-                                                    lsoa: lsoa, localAuthority: la.code))
+                            try body(Household(householdID: id, addressLine1: line1, addressLine2: line2,
+                                               addressLine3: la.town, postcode: postcode, outputArea: oa,
+                                               lsoa: lsoa, localAuthority: la.code))
+                            emitted += 1
                         }
                         inOA += pcSize
                     }
@@ -129,7 +138,6 @@ public struct FrameGenerator: Sendable {
                 }
             }
         }
-        return result
     }
 
     /// The frame as CSV, header first.

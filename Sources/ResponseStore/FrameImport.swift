@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One rejected row of a frame import.
 public struct FrameRowError: Sendable, Hashable, CustomStringConvertible {
     /// The 1-based line of the file on which the row starts.
@@ -66,15 +70,30 @@ extension AddressFrame {
         try importCSV(AddressFrame.readCSV(url), name: url.path)
     }
 
-    /// The bytes of a frame CSV file, or ``FrameError/unreadableCSV(path:reason:)``.
+    /// The bytes of a frame CSV file (standard input for a file named `-`), or
+    /// ``FrameError/unreadableCSV(path:reason:)`` with the system's reason. Read with plain
+    /// POSIX calls, so that pipes and devices (`/dev/stdin`, `/dev/null`) read like files.
     static func readCSV(_ url: URL) throws -> Data {
+        let stdin = url.lastPathComponent == "-" && !FileManager.default.fileExists(atPath: url.path)
+        let name = stdin ? "standard input" : url.path
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw FrameError.unreadableCSV(path: url.path, reason: "no such file")
+        if !stdin {
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                throw FrameError.unreadableCSV(path: name, reason: "no such file")
+            }
+            if isDirectory.boolValue { throw FrameError.unreadableCSV(path: name, reason: "it is a directory") }
         }
-        if isDirectory.boolValue { throw FrameError.unreadableCSV(path: url.path, reason: "it is a directory") }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw FrameError.unreadableCSV(path: url.path, reason: "permission denied or read error")
+        let fd = stdin ? 0 : Glibc.open(url.path, O_RDONLY)
+        guard fd >= 0 else { throw FrameError.unreadableCSV(path: name, reason: String(cString: strerror(errno))) }
+        defer { if fd != 0 { Glibc.close(fd) } }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw FrameError.unreadableCSV(path: name, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
         }
         return data
     }
@@ -97,13 +116,22 @@ extension AddressFrame {
     @discardableResult
     public static func importCSV(at csv: URL, intoFrameAt frameURL: URL) throws -> FrameImportSummary {
         let data = try readCSV(csv)
-        let fm = FileManager.default
-        if fm.fileExists(atPath: frameURL.path) {
+        let name = csv.lastPathComponent == "-" && !FileManager.default.fileExists(atPath: csv.path) ? "standard input" : csv.path
+        if FileManager.default.fileExists(atPath: frameURL.path) {
             let frame = try open(at: frameURL)
             defer { try? frame.close() }
-            return try frame.importCSV(data, name: csv.path)
+            do { return try frame.importCSV(data, name: name) } catch { throw FrameError.map(error, path: frameURL.path) }
         }
+        return try buildNew(at: frameURL) { try $0.importCSV(data, name: name) }
+    }
 
+    /// Creates a new frame file at `frameURL` and fills it with `fill`, all or nothing: the
+    /// frame is built in a temporary file beside it (`.frame.sqlite.importing-…`), closed
+    /// (which checkpoints its WAL into it) and only then linked to its final name, never over
+    /// an existing file. On any failure, or an interruption (``Interruption``), the temporary
+    /// file and the directories this call created are removed.
+    static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
+        let fm = FileManager.default
         let dir = frameURL.deletingLastPathComponent()
         var created: [String] = []
         var d = dir
@@ -111,17 +139,22 @@ extension AddressFrame {
             created.append(d.path)
             d = d.deletingLastPathComponent()
         }
+        for p in created.reversed() { Interruption.register(p, .emptyDirectory) }
         do {
             try DurableFile.createDirectory(dir, what: "the directory")
         } catch {
+            for p in created { Interruption.unregister(p) }
             throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
         }
         let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
+        Interruption.register(tmp.path)
         var published = false
         defer {
             for suffix in ["-wal", "-shm", "-journal"] { unlink(tmp.path + suffix) }
             unlink(tmp.path)
             if !published { for p in created { rmdir(p) } }  // innermost first; only empty ones go
+            Interruption.unregister(tmp.path)
+            for p in created { Interruption.unregister(p) }
         }
         let frame: AddressFrame
         do {
@@ -129,13 +162,14 @@ extension AddressFrame {
         } catch FrameError.unreadable(_, let reason) {
             throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
         }
-        let summary: FrameImportSummary
+        let result: T
         do {
-            summary = try frame.importCSV(data, name: csv.path)
+            result = try fill(frame)
             try frame.close()  // the last connection: SQLite checkpoints the WAL into the file
         } catch {
             try? frame.close()
-            throw error
+            // Named by the file to be created, as the temporary one is gone.
+            throw FrameError.map(error, path: frameURL.path)
         }
         if fm.fileExists(atPath: tmp.path + "-wal") {
             throw FrameError.cannotCreate(path: frameURL.path, reason: "the new frame's write-ahead log was not checkpointed")
@@ -146,7 +180,7 @@ extension AddressFrame {
         }
         published = true
         DurableFile.syncDirectory(dir)
-        return summary
+        return result
     }
 
     /// Imports frame CSV content; see ``importCSV(at:)``.

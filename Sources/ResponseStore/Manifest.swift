@@ -123,11 +123,13 @@ enum DurableFile {
     static func writeAtomically(_ data: Data, to url: URL) throws {
         let tmp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+        Interruption.register(tmp.path)
         let fd = open(tmp.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-        guard fd >= 0 else { throw posixError("cannot create \(tmp.path)") }
+        guard fd >= 0 else { Interruption.unregister(tmp.path); throw posixError("cannot create \(tmp.path)") }
         var ok = false
         defer {
             if !ok { unlink(tmp.path) }
+            Interruption.unregister(tmp.path)
         }
         try data.withUnsafeBytes { raw in
             var offset = 0

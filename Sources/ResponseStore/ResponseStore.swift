@@ -58,6 +58,8 @@ public final class ResponseStore: Sendable {
 
     private enum Slot: Sendable {
         case open(ShardWriter)
+        /// Opened by ``openForReading(at:options:)``: no writer thread.
+        case reading(path: String, queue: DatabaseQueue)
         case failed(StoreError)
     }
 
@@ -86,11 +88,23 @@ public final class ResponseStore: Sendable {
         let fm = FileManager.default
         let manifestURL = directory.appendingPathComponent(StoreManifest.fileName)
         if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
+        // Interrupted before the manifest is written, the half-made store is removed.
+        let createdStoreDirectory = !fm.fileExists(atPath: directory.path)
+        if createdStoreDirectory { Interruption.register(directory.path, .emptyDirectory) }
+        defer { if createdStoreDirectory { Interruption.unregister(directory.path) } }
+        try DurableFile.createDirectory(directory, what: "the store directory")
+        // Two `store init` runs on one directory: the second waits, then finds the first's store
+        // (without the lock, both could write shards and remove each other's on failure).
+        let lock = try StoreLock(directory)
+        defer { lock.release() }
+        if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
         let shardsDir = directory.appendingPathComponent("shards")
         if fm.fileExists(atPath: shardsDir.path),
            let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
             throw StoreError.alreadyExists(path: shardsDir.path)
         }
+        Interruption.register(shardsDir.path, .directory)
+        defer { Interruption.unregister(shardsDir.path) }
         try DurableFile.createDirectory(shardsDir, what: "the store directory")
         let manifest = StoreManifest(
             format: StoreManifest.formatName, formatVersion: 1,
@@ -108,9 +122,18 @@ public final class ResponseStore: Sendable {
                 try ShardFile.create(index: i, path: path, manifest: manifest, options: options)
             }
             DurableFile.syncDirectory(shardsDir)
-            try manifest.write(to: directory)
+            try Interruption.uninterruptible {
+                try manifest.write(to: directory)
+                Interruption.unregister(shardsDir.path)
+                if createdStoreDirectory { Interruption.unregister(directory.path) }
+            }
         } catch {
             try? fm.removeItem(at: shardsDir)
+            if createdStoreDirectory { rmdir(directory.path) }
+            // Not "retry, then run `census store check`": there is no store to check.
+            if let e = error as? StoreError, case .shardFailure(let shard, _, let reason) = e {
+                throw FileSystemError("cannot create the store in \(directory.path): shard \(shard): \(reason). Nothing was left behind; run `census store init` again.")
+            }
             throw error
         }
         return try open(at: directory, options: options)
@@ -136,12 +159,31 @@ public final class ResponseStore: Sendable {
         return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
     }
 
+    /// Opens the store in `directory` for reading only (`census store show`): every shard is
+    /// opened read-only (see ``ReadOnlyOpen``), so a read-only shard, store directory or mount
+    /// can be read. Nothing is written or created; ``submit(_:)`` fails with
+    /// ``StoreError/openedForReading(path:)``. Shard problems are reported per shard, as by
+    /// ``open(at:options:)``.
+    public static func openForReading(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
+        let manifest = try StoreManifest.read(from: directory)
+        var slots: [Slot] = []
+        for i in 0..<manifest.shardCount {
+            let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+            do {
+                slots.append(.reading(path: path, queue: try ShardFile.openForReading(index: i, path: path, manifest: manifest, options: options)))
+            } catch {
+                slots.append(.failed(ShardFile.mapError(error, shard: i, path: path)))
+            }
+        }
+        return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
+    }
+
     /// The status of every shard, by index.
     public var shardStatus: [ShardStatus] {
         slots.enumerated().map { i, slot in
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
             switch slot {
-            case .open: return ShardStatus(index: i, path: path, error: nil)
+            case .open, .reading: return ShardStatus(index: i, path: path, error: nil)
             case .failed(let e): return ShardStatus(index: i, path: path, error: e)
             }
         }
@@ -160,6 +202,15 @@ public final class ResponseStore: Sendable {
     private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
         switch slots[shard] {
         case .open(let w): return w
+        case .reading: throw .openedForReading(path: directory.path)
+        case .failed(let e): throw e
+        }
+    }
+
+    private func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
+        switch slots[shard] {
+        case .open(let w): return (w.pool, w.path)
+        case .reading(let path, let queue): return (queue, path)
         case .failed(let e): throw e
         }
     }
@@ -203,11 +254,11 @@ public final class ResponseStore: Sendable {
     /// The versions of a household, oldest first.
     public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
         let shard = shard(for: householdID)
-        let w = try writer(for: shard)
+        let w = try reader(for: shard)
         let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
             + (includeBodies ? ", body" : "")
         do {
-            return try w.pool.read { db in
+            return try w.reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(columns) FROM response_version WHERE household_id = ? ORDER BY id",
                                  arguments: [householdID])
                     .map { Self.version(from: $0, shard: shard, includeBody: includeBodies) }
@@ -221,11 +272,11 @@ public final class ResponseStore: Sendable {
     /// See ``AuthoritativeReturn`` for the rules.
     public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
         let shard = shard(for: householdID)
-        let w = try writer(for: shard)
+        let w = try reader(for: shard)
         let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
             + (includeBody ? ", body" : "")
         do {
-            return try w.pool.read { db in
+            return try w.reader.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT \(columns) FROM response_version WHERE household_id = ?
                     ORDER BY \(AuthoritativeReturn.sqlOrdering) LIMIT 1
@@ -240,9 +291,9 @@ public final class ResponseStore: Sendable {
     /// The number of stored versions in each available shard (nil for an
     /// unavailable shard).
     public func versionCounts() -> [Int?] {
-        slots.map { slot in
-            guard case .open(let w) = slot else { return nil }
-            return try? w.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
+        slots.indices.map { i in
+            guard let w = try? reader(for: i) else { return nil }
+            return try? w.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
         }
     }
 
@@ -263,9 +314,14 @@ public final class ResponseStore: Sendable {
     /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
     public func close() {
         for slot in slots {
-            if case .open(let w) = slot {
+            switch slot {
+            case .open(let w):
                 w.stop()
                 try? w.pool.close()
+            case .reading(_, let queue):
+                try? queue.close()
+            case .failed:
+                break
             }
         }
     }

@@ -45,13 +45,11 @@ extension ResponseStore {
         for h in hashes where !isQuestionnaireSchemaHash(h) { throw StoreError.invalidSchemaHash(h) }
         // Validate the store before locking (a clear error for a wrong directory).
         _ = try StoreManifest.read(from: directory)
-        let fd = posixOpenDirectory(directory.path)
-        guard fd >= 0 else { throw DurableFile.posixError("cannot open the store directory \(directory.path)") }
-        defer { posixClose(fd) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR { throw DurableFile.posixError("cannot lock the store directory \(directory.path)") }
-        }
-        defer { flock(fd, LOCK_UN) }
+        // As for shards: no write permission bit means "do not write", even for root.
+        let manifestPath = directory.appendingPathComponent(StoreManifest.fileName).path
+        if ShardFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
+        let lock = try StoreLock(directory)
+        defer { lock.release() }
 
         var manifest = try StoreManifest.read(from: directory)
         var added: [String] = []
@@ -76,5 +74,25 @@ extension ResponseStore {
 
 // File-scope wrappers: inside `ResponseStore` extensions `open`/`close` name
 // the store's own methods.
-private func posixOpenDirectory(_ path: String) -> Int32 { open(path, O_RDONLY) }
-private func posixClose(_ fd: Int32) { _ = close(fd) }
+/// An exclusive `flock` on the store directory, held while the manifest is created or
+/// replaced (`store init`, `accept-schema`), so that concurrent runs take turns.
+struct StoreLock {
+    private let fd: Int32
+
+    init(_ directory: URL) throws {
+        fd = open(directory.path, O_RDONLY)
+        guard fd >= 0 else { throw DurableFile.posixError("cannot open the store directory \(directory.path)") }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno != EINTR {
+                let e = DurableFile.posixError("cannot lock the store directory \(directory.path)")
+                close(fd)
+                throw e
+            }
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}

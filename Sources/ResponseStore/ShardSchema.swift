@@ -149,8 +149,10 @@ enum ShardFile {
             case .SQLITE_CANTOPEN:
                 if !FileManager.default.fileExists(atPath: path) { return .shardMissing(shard: shard, path: path) }
                 return .shardFailure(shard: shard, path: path, reason: "cannot open the file: \(e.message ?? "")")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return .shardFailure(shard: shard, path: path, reason: "another process kept it locked for longer than \(Int(StoreOptions().busyTimeout)) s (a long `store check`, or another writer)")
             case .SQLITE_FULL:
-                return .shardFailure(shard: shard, path: path, reason: "disk full")
+                return .shardFailure(shard: shard, path: path, reason: "the disk is full (free space on it first)")
             default:
                 return .shardFailure(shard: shard, path: path, reason: "\(e.resultCode): \(e.message ?? "")")
             }
@@ -166,8 +168,7 @@ enum ShardFile {
         if stat(path, &st) == 0, st.st_mode & 0o222 == 0 { return true }
         if access(path, W_OK) != 0 { return true }
         let dir = (path as NSString).deletingLastPathComponent
-        if access(dir, W_OK) != 0 { return true }
-        return false
+        return !ReadOnlyOpen.isWritableDirectory(dir.isEmpty ? "." : dir)
     }
 
     /// Creates a new shard file with the current schema and its metadata.
@@ -217,6 +218,35 @@ enum ShardFile {
             throw mapError(error, shard: index, path: path)
         }
         return pool
+    }
+
+    /// Opens an existing shard for reading only (see ``ReadOnlyOpen``) and checks it against
+    /// the manifest. Works on a read-only file or directory; never writes or creates a file.
+    static func openForReading(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabaseQueue {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError.shardMissing(shard: index, path: path)
+        }
+        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
+        let name: String
+        do {
+            name = try ReadOnlyOpen.name(for: path)
+        } catch {
+            throw StoreError.shardUnreadable(shard: index, path: path, reason: error.reason)
+        }
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: name, configuration: configuration(options, readonly: true))
+        } catch {
+            throw mapError(error, shard: index, path: path)
+        }
+        do {
+            try queue.read { db in try verify(db, index: index, path: path, manifest: manifest) }
+        } catch {
+            try? queue.close()
+            throw mapError(error, shard: index, path: path)
+        }
+        return queue
     }
 
     /// Checks that the shard's applied migrations and metadata match the

@@ -12,6 +12,9 @@ public struct StoreCheckReport: Sendable, CustomStringConvertible {
         public var ok: Bool
         /// The number of stored versions (0 when not ok).
         public var versions: Int
+        /// True when the shard is read-only (file or directory not writable): it was checked
+        /// read-only, and writers will refuse it until its permissions are fixed.
+        public var readOnly: Bool = false
         /// `ok`, or what is wrong and what to do.
         public var message: String
     }
@@ -20,12 +23,18 @@ public struct StoreCheckReport: Sendable, CustomStringConvertible {
     public var manifestError: StoreError?
     public var shards: [Shard]
 
-    public var isHealthy: Bool { manifestError == nil && shards.allSatisfy(\.ok) }
+    /// Every shard intact and writable.
+    public var isHealthy: Bool { manifestError == nil && shards.allSatisfy { $0.ok && !$0.readOnly } }
+    /// Every shard intact (read-only ones too): a sound read-only copy or archive.
+    public var isIntact: Bool { manifestError == nil && shards.allSatisfy(\.ok) }
 
     public var description: String {
         if let manifestError { return "manifest: \(manifestError)" }
         return shards.map { s in
-            s.ok ? "shard \(s.index): ok (\(s.versions) versions) \(s.path)" : "shard \(s.index): FAILED — \(s.message)"
+            if s.ok && s.readOnly {
+                return "shard \(s.index): ok, READ-ONLY (\(s.versions) versions) \(s.path): intact, but writers refuse it until its file and directory are writable"
+            }
+            return s.ok ? "shard \(s.index): ok (\(s.versions) versions) \(s.path)" : "shard \(s.index): FAILED — \(s.message)"
         }.joined(separator: "\n")
     }
 }
@@ -33,7 +42,9 @@ public struct StoreCheckReport: Sendable, CustomStringConvertible {
 extension ResponseStore {
     /// Checks every shard of the store in `directory`: that it exists, is
     /// writable, matches the manifest and the schema, and passes
-    /// `PRAGMA integrity_check`. Each shard is checked independently.
+    /// `PRAGMA integrity_check`. Each shard is checked independently. A read-only
+    /// shard is opened read-only (``ReadOnlyOpen``) and checked all the same; it is
+    /// reported with ``StoreCheckReport/Shard/readOnly``.
     ///
     /// Run it while no writer is active, or accept that it waits for locks.
     public static func check(at directory: URL, options: StoreOptions = StoreOptions()) -> StoreCheckReport {
@@ -46,16 +57,23 @@ extension ResponseStore {
         var shards: [StoreCheckReport.Shard] = []
         for i in 0..<manifest.shardCount {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
+            var readOnly = false
             do {
-                let pool = try ShardFile.open(index: i, path: path, manifest: manifest, options: options)
-                defer { try? pool.close() }
-                let (result, count) = try pool.read { db in
+                let reader: any DatabaseReader
+                do {
+                    reader = try ShardFile.open(index: i, path: path, manifest: manifest, options: options)
+                } catch StoreError.shardReadOnly {
+                    readOnly = true
+                    reader = try ShardFile.openForReading(index: i, path: path, manifest: manifest, options: options)
+                }
+                defer { try? reader.close() }
+                let (result, count) = try reader.read { db in
                     let lines = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                     let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0
                     return (lines, count)
                 }
                 if result == ["ok"] {
-                    shards.append(.init(index: i, path: path, ok: true, versions: count, message: "ok"))
+                    shards.append(.init(index: i, path: path, ok: true, versions: count, readOnly: readOnly, message: "ok"))
                 } else {
                     let e = StoreError.shardCorrupt(shard: i, path: path, reason: "integrity_check: " + result.prefix(5).joined(separator: "; "))
                     shards.append(.init(index: i, path: path, ok: false, versions: 0, message: e.description))

@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case manifestMissing(path: String)
     /// The manifest cannot be read or is not a census store manifest.
     case manifestInvalid(path: String, reason: String)
+    /// The manifest, or the store directory, is not writable (`accept-schema`).
+    case manifestReadOnly(path: String)
     /// A store already exists where one was to be created.
     case alreadyExists(path: String)
     /// The manifest uses a shard function this build does not implement.
@@ -20,6 +22,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case shardCorrupt(shard: Int, path: String, reason: String)
     /// A shard file, or its directory, is not writable.
     case shardReadOnly(shard: Int, path: String)
+    /// A shard cannot be read (opened read-only) for a reason other than corruption.
+    case shardUnreadable(shard: Int, path: String, reason: String)
+    /// A write to a store opened for reading only (``ResponseStore/openForReading(at:options:)``).
+    case openedForReading(path: String)
     /// A shard file does not match the manifest or this build's schema.
     case schemaMismatch(shard: Int, path: String, reason: String)
     /// Any other SQLite failure on a shard.
@@ -49,6 +55,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "no store manifest at \(path). Create a store with `census store init --shards N --dir DIR`, or pass the directory that holds manifest.json."
         case .manifestInvalid(let path, let reason):
             return "store manifest \(path) is unreadable: \(reason). Restore manifest.json from backup; do not edit it by hand."
+        case .manifestReadOnly(let path):
+            return "store manifest \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; nothing was changed."
         case .alreadyExists(let path):
             return "a store already exists at \(path); refusing to overwrite it. Choose an empty directory."
         case .unsupportedShardFunction(let path, let name):
@@ -59,6 +67,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "shard \(shard) at \(path) is corrupt or not a shard database (\(reason)). Stop writers, restore the file from backup or recover it with `sqlite3 \(path) .recover`, then run `census store check`. Other shards are unaffected."
         case .shardReadOnly(let shard, let path):
             return "shard \(shard) at \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; its households cannot be written until then. Other shards are unaffected."
+        case .shardUnreadable(let shard, let path, let reason):
+            return "shard \(shard) at \(path) cannot be read: \(reason). Other shards are unaffected."
+        case .openedForReading(let path):
+            return "the store at \(path) was opened for reading only; open it with ResponseStore.open to write"
         case .schemaMismatch(let shard, let path, let reason):
             return "shard \(shard) at \(path) does not match: \(reason). Use the census build and manifest that created this store; do not copy shard files between stores."
         case .shardFailure(let shard, let path, let reason):
@@ -83,7 +95,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// The shard the error is about, if any.
     public var shard: Int? {
         switch self {
-        case .shardMissing(let s, _), .shardCorrupt(let s, _, _), .shardReadOnly(let s, _),
+        case .shardMissing(let s, _), .shardCorrupt(let s, _, _), .shardReadOnly(let s, _), .shardUnreadable(let s, _, _),
              .schemaMismatch(let s, _, _), .shardFailure(let s, _, _):
             return s
         default:

@@ -61,7 +61,7 @@ final class CLIErrorTests: XCTestCase {
         try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--kind", "bogus", "--schema-hash", a, "--body", "-"],
                                in: dir, expecting: "--kind must be partial, submitted or paper")
         try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", "sha256:other", "--body", "b.json"],
+        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", "sha256:" + String(repeating: "b", count: 64), "--body", "b.json"],
                                in: dir, expecting: "census store accept-schema --dir")
         try assertCleanFailure(["store", "accept-schema", "--dir", "st", "sha256:short"], in: dir, expecting: "not a questionnaire schema hash")
         XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "b.json", "--key", "k1"], in: dir).status, 0)

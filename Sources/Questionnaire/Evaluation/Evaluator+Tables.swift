@@ -1,0 +1,173 @@
+/// The tables an evaluator resolves from its schema once, and the flat plan the hot path reads.
+extension Evaluator {
+    enum ScopeKind { case household, member, pair }
+
+    struct ScopeInfo {
+        var scope: Scope
+        var kind: ScopeKind
+        var roster: Int
+        var questions: [Int] = []
+        var questionIndex: [String: Int] = [:]
+        var derived: [Int] = []
+        var derivedIndex: [String: Int] = [:]
+        var containers: [Int] = []
+        var checks: [Int] = []
+    }
+
+    struct RosterInfo {
+        var id: String
+        var container: Int
+        var memberScope: Int
+        var pairScope: Int = -1
+        var pairBlock: String?
+        var pairContainer: Int = -1
+        var minMembers: Int
+        var maxMembers: Int
+    }
+
+    final class ChoiceInfo: @unchecked Sendable {
+        let id: String
+        let order: [String]
+        let index: [String: (exclusive: Bool, specifyMax: Int?)]
+        /// For the byte-level reader: option position by id bytes, and each option's flags.
+        let table: ByteTable
+        let exclusive: [Bool]
+        let specifyMax: [Int]
+        init(_ list: ChoiceList) {
+            id = list.id
+            order = list.options.map(\.id)
+            table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
+            exclusive = list.options.map(\.exclusive)
+            specifyMax = list.options.map { $0.specify?.maxLength ?? -1 }
+            var index: [String: (exclusive: Bool, specifyMax: Int?)] = [:]
+            for o in list.options { index[o.id] = (o.exclusive, o.specify?.maxLength) }
+            self.index = index
+        }
+    }
+
+    enum AnswerKind {
+        case text(maxLength: Int, pattern: String?, regex: Regex<AnyRegexOutput>?)
+        case integer, decimal, date, monthYear
+        case oneOf(ChoiceInfo)
+        case anyOf(ChoiceInfo)
+        case address(ukOnly: Bool)
+    }
+
+    struct QuestionInfo {
+        var scope: Int
+        var local: Int
+        var when: CExpr?
+        var container: Int
+        var kind: AnswerKind
+        var min: CExpr?
+        var max: CExpr?
+    }
+
+    struct ContainerInfo {
+        var scope: Int
+        var local: Int
+        var parent: Int
+        var when: CExpr?
+        var selfWhen: CExpr?
+    }
+
+    struct CheckInfo {
+        var scope: Int
+        var container: Int
+        var when: CExpr
+        var target: Int
+        /// A household check about a roster's size points at the roster (`$.people`).
+        var targetRoster: Int = -1
+    }
+
+    enum TopKey {
+        case reserved
+        case household(Int)
+        case roster(Int)
+        case pairs(Int)
+    }
+
+    final class Plan {
+        let scopeKind: [ScopeKind]
+        let scopeRoster: [Int]
+        let scopeQuestions: [[Int]]
+        let scopeDerived: [[Int]]
+        let scopeChecks: [[Int]]
+        let qWhen: [CExpr?]
+        let qContainer: [Int]
+        let qKind: [AnswerKind]
+        let qRequired: [Bool]
+        let qHasRange: [Bool]
+        let cWhen: [CExpr?]
+        let cParent: [Int]
+        let cScope: [Int]
+        let cLocal: [Int]
+        let dExpr: [CExpr]
+        let rosterContainer: [Int]
+        /// Byte-level key tables for the fast reader.
+        let topTable: ByteTable
+        let scopeTables: [ByteTable]
+        let checkTable: ByteTable
+        let reservedOrder: [String]
+        let textRegex: [Bool]
+        /// The answer kind split into plain arrays (switching on `AnswerKind` copies its payloads).
+        /// Tags: 0 text, 1 integer, 2 decimal, 3 date, 4 month_year, 5 one_of, 6 any_of, 7 address.
+        let qTag: [UInt8]
+        let qChoice: [ChoiceInfo?]
+        let qMaxLength: [Int]
+        let qUKOnly: [Bool]
+
+        init(_ ev: Evaluator) {
+            reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
+            var top: [(String, Int)] = []
+            for (k, v) in ev.topKeys {
+                switch v {
+                case .household(let q): top.append((k, q))
+                case .roster(let r): top.append((k, 100_000 + r))
+                case .pairs(let r): top.append((k, 200_000 + r))
+                case .reserved: top.append((k, 300_000 + (reservedOrder.firstIndex(of: k) ?? 99)))
+                }
+            }
+            topTable = ByteTable(top)
+            scopeTables = ev.scopes.map { ByteTable($0.questionIndex.map { ($0.key, $0.value) }) }
+            checkTable = ByteTable(ev.schema.checks.enumerated().map { ($0.element.id, $0.offset) })
+            textRegex = ev.questions.map { if case .text(_, let p, _) = $0.kind { return p != nil } else { return false } }
+            qTag = ev.questions.map {
+                switch $0.kind {
+                case .text: return 0
+                case .integer: return 1
+                case .decimal: return 2
+                case .date: return 3
+                case .monthYear: return 4
+                case .oneOf: return 5
+                case .anyOf: return 6
+                case .address: return 7
+                }
+            }
+            qChoice = ev.questions.map {
+                switch $0.kind {
+                case .oneOf(let c), .anyOf(let c): return c
+                default: return nil
+                }
+            }
+            qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
+            qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
+            scopeKind = ev.scopes.map(\.kind)
+            scopeRoster = ev.scopes.map(\.roster)
+            scopeQuestions = ev.scopes.map(\.questions)
+            scopeDerived = ev.scopes.map(\.derived)
+            scopeChecks = ev.scopes.map(\.checks)
+            qWhen = ev.questions.map(\.when)
+            qContainer = ev.questions.map(\.container)
+            qKind = ev.questions.map(\.kind)
+            qRequired = ev.schema.questions.map(\.required)
+            qHasRange = ev.questions.map { $0.min != nil || $0.max != nil }
+            cWhen = ev.containers.map(\.when)
+            cParent = ev.containers.map(\.parent)
+            cScope = ev.containers.map(\.scope)
+            cLocal = ev.containers.map(\.local)
+            dExpr = ev.derived.map(\.expr)
+            rosterContainer = ev.rosters.map(\.container)
+        }
+    }
+}

@@ -1,0 +1,195 @@
+extension Run {
+    // MARK: Decoding answers
+
+    func add(_ code: String, _ severity: Finding.Severity, _ path: String, _ message: String, question: String? = nil, check: String? = nil) {
+        findings.append(Finding(code: code, severity: severity, path: path, message: message, question: question, check: check))
+    }
+
+    func path(scope s: Int, instance i: Int, local q: Int) -> String {
+        let id = ev.schema.questions[ev.scopes[s].questions[q]].id
+        return basePath(scope: s, instance: i) + "." + id
+    }
+
+    func basePath(scope s: Int, instance i: Int) -> String {
+        let info = ev.scopes[s]
+        switch info.kind {
+        case .household: return "$"
+        case .member: return "$.\(ev.rosters[info.roster].id)[\(i)]"
+        case .pair:
+            let block = ev.rosters[info.roster].pairBlock!
+            let k = frames[s].responseIndex[i]
+            if k >= 0 { return "$.\(block)[\(k)]" }
+            return "$.\(block)[?(@.person==\(frames[s].pairPerson[i] + 1)&&@.other==\(frames[s].pairOther[i] + 1))]"
+        }
+    }
+
+    func problem(_ s: Int, _ i: Int, _ q: Int, _ code: String, _ args: [String], suffix: String = "", message: String? = nil) {
+        let gi = ev.scopes[s].questions[q]
+        let f = Finding(
+            code: code, severity: .error, path: path(scope: s, instance: i, local: q) + suffix,
+            message: Messages.text(message ?? code, language, args), question: ev.schema.questions[gi].id)
+        pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
+    }
+
+    func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
+        let flat = i * frames[s].nQ + q
+        if case .null = json { return }
+        let kind = plan.qKind[plan.scopeQuestions[s][q]]
+        var value = Value.unknown
+        var ok = true
+        func typeError(_ expected: String) {
+            problem(s, i, q, "type", [expected, json.kindName])
+            ok = false
+        }
+        /// "1990-02-30" has the right shape but is no day of the calendar: saying "expected a date
+        /// YYYY-MM-DD, found a string" would not tell the respondent what is wrong.
+        func dateError(_ expected: String, _ shape: String) {
+            guard case .string(let text) = json, text.count == shape.count,
+                zip(text, shape).allSatisfy({ $1 == "#" ? $0.isASCII && $0.isNumber : $0 == $1 })
+            else { return typeError(expected) }
+            problem(s, i, q, "type", [text], message: "no_such_date")
+            ok = false
+        }
+        switch kind {
+        case .text(let maxLength, _, let regex):
+            guard case .string(let text) = json else { typeError("text"); break }
+            if text.isEmpty { return }
+            if text.utf8.count > maxLength, text.count > maxLength {
+                problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
+                ok = false
+            } else if let regex, (try? regex.wholeMatch(in: text)) == nil {
+                problem(s, i, q, "pattern", [])
+                ok = false
+            }
+            value = .text(text)
+        case .integer:
+            guard let n = json.intValue else { typeError("a whole number"); break }
+            value = .int(n)
+        case .decimal:
+            guard let d = json.doubleValue else { typeError("a number"); break }
+            value = .dec(d)
+        case .date:
+            guard case .string(let text) = json, let d = CalendarDate(iso: text) else { dateError("a date YYYY-MM-DD", "####-##-##"); break }
+            value = .date(d)
+        case .monthYear:
+            guard case .string(let text) = json, let m = MonthYear(iso: text) else { dateError("a month and year YYYY-MM", "####-##"); break }
+            value = .month(m)
+        case .oneOf(let list):
+            guard let (id, detail) = choice(json) else { typeError("an option id"); break }
+            if checkOption(id, detail, list, s, i, q, suffix: "") { value = .option(id) } else { ok = false }
+        case .anyOf(let list):
+            guard case .array(let items) = json else { typeError("an array of option ids"); break }
+            if items.isEmpty { return }
+            var ids: [String] = []
+            ids.reserveCapacity(items.count)
+            var exclusive: String?
+            for (k, item) in items.enumerated() {
+                guard let (id, detail) = choice(item) else {
+                    problem(s, i, q, "type", ["an option id", item.kindName], suffix: "[\(k)]")
+                    ok = false
+                    continue
+                }
+                if !checkOption(id, detail, list, s, i, q, suffix: "[\(k)]") { ok = false; continue }
+                if ids.contains(id) {
+                    problem(s, i, q, "duplicate_option", [id], suffix: "[\(k)]")
+                    ok = false
+                }
+                if list.index[id]?.exclusive == true { exclusive = id }
+                ids.append(id)
+            }
+            if let exclusive, ids.count > 1 {
+                problem(s, i, q, "exclusive_option", [exclusive])
+                ok = false
+            }
+            value = .options(ids)
+        case .address(let ukOnly):
+            ok = checkAddress(json, ukOnly: ukOnly, s, i, q)
+            value = .present
+        }
+        frames[s].present[flat] = ok ? 1 : 2
+        if ok { frames[s].answers[flat] = value }
+    }
+
+    /// `"id"` or `{"value": "id", "detail": "..."}`.
+    @inline(__always)
+    func choice(_ json: JSONValue) -> (String, JSONValue?)? {
+        switch json {
+        case .string(let s): return (s, nil)
+        case .object(let o):
+            guard let v = o["value"]?.stringValue, o.count <= 2, o.count == 1 || o["detail"] != nil else { return nil }
+            return (v, o["detail"])
+        default: return nil
+        }
+    }
+
+    func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
+        guard let option = list.index[id] else {
+            let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
+            problem(s, i, q, "invalid_option", [id, list.order.joined(separator: ", ") + hint], suffix: suffix)
+            return false
+        }
+        guard let detail, !detail.isNull else { return true }
+        guard let max = option.specifyMax else {
+            problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
+            return false
+        }
+        guard case .string(let text) = detail else {
+            problem(s, i, q, "type", ["text", detail.kindName], suffix: suffix + ".detail")
+            return false
+        }
+        if text.count > max {
+            problem(s, i, q, "specify_too_long", [String(text.count), String(max)], suffix: suffix + ".detail")
+            return false
+        }
+        return true
+    }
+
+    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> Bool {
+        guard case .object(let o) = json else {
+            problem(s, i, q, "type", ["an address object", json.kindName])
+            return false
+        }
+        for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
+            problem(s, i, q, "invalid_address", ["unknown field '\(key)'"], suffix: "." + key)
+            return false
+        }
+        guard let lines = o["lines"]?.arrayValue, !lines.isEmpty, lines.count <= 4,
+            lines.allSatisfy({ ($0.stringValue?.count ?? 999) <= 100 })
+        else {
+            problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
+            return false
+        }
+        for key in ["town", "postcode", "country"] {
+            if let v = o[key], v.stringValue == nil {
+                problem(s, i, q, "invalid_address", ["\(key): expected text"], suffix: "." + key)
+                return false
+            }
+        }
+        if ukOnly {
+            let postcode = o["postcode"]?.stringValue ?? ""
+            if !Run.isUKPostcode(postcode) {
+                problem(s, i, q, "invalid_postcode", [postcode], suffix: ".postcode")
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The shape of a UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), a space, inward code (9AA).
+    static func isUKPostcode(_ text: String) -> Bool {
+        let u = Array(text.uppercased().utf8).filter { $0 != UInt8(ascii: " ") }
+        guard (5...7).contains(u.count) else { return false }
+        func letter(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
+        func digit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+        let inward = u.suffix(3)
+        guard digit(inward[inward.startIndex]), letter(inward[inward.startIndex + 1]), letter(inward[inward.startIndex + 2]) else { return false }
+        let out = Array(u.prefix(u.count - 3))
+        guard letter(out[0]) else { return false }
+        switch out.count {
+        case 2: return digit(out[1])
+        case 3: return (letter(out[1]) && digit(out[2])) || (digit(out[1]) && (digit(out[2]) || letter(out[2])))
+        case 4: return letter(out[1]) && digit(out[2]) && (digit(out[3]) || letter(out[3]))
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,237 @@
+extension Run {
+    // MARK: Reading the response
+
+    func evaluate(_ response: JSONValue) -> Evaluation {
+        guard case .object(let top) = response else {
+            return single("type", "$", Messages.text("type", language, ["a JSON object", response.kindName]))
+        }
+        if options.language == nil, let l = top["language"]?.stringValue, ev.schema.languages.contains(l) { language = l }
+        if let mismatch = schemaMismatch(top["schema"]) {
+            return single("schema_mismatch", "$.schema", mismatch)
+        }
+
+        // Sizes first, so every frame is allocated once.
+        for (r, roster) in ev.rosters.enumerated() {
+            if let v = top[roster.id] {
+                rosterPresent[r] = true
+                if case .array(let items) = v {
+                    memberCount[r] = min(items.count, Run.hardMemberLimit)
+                    if items.count > Run.hardMemberLimit { rosterLength[r] = items.count }
+                }
+            }
+        }
+        allocate()
+
+        // Keys in sorted order: findings must not depend on dictionary iteration order.
+        for key in top.keys.sorted() {
+            let value = top[key]!
+            switch ev.topKeys[key] {
+            case .reserved?: readReserved(key, value)
+            case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
+            case .roster(let r)?: readRoster(r, value)
+            case .pairs(let r)?: readPairs(r, value)
+            case nil:
+                let candidates = ev.topKeys.keys
+                let hint = ev.suggestion(for: key, among: candidates) ?? ""
+                add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+            }
+        }
+        if top["channel"] == nil {
+            add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
+        }
+        return finish()
+    }
+
+    /// Allocates every scope's frame for the member counts in ``memberCount``.
+    func allocate() { allocate(kinds: nil) }
+
+    /// Allocates the frames of the scopes of the given kinds only (all when `nil`).
+    func allocate(kinds: Set<Evaluator.ScopeKind>?) {
+        for (s, info) in ev.scopes.enumerated() where kinds?.contains(info.kind) ?? true {
+            let count: Int
+            switch info.kind {
+            case .household: count = 1
+            case .member: count = memberCount[info.roster]
+            case .pair:
+                let n = memberCount[info.roster]
+                count = n * (n - 1) / 2
+            }
+            frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count)
+            if info.kind == .pair {
+                frames[s].responseIndex.append(contentsOf: repeatElement(-1, count: count))
+                let n = memberCount[info.roster]
+                for p in 0..<n {
+                    for o in 0..<p {
+                        frames[s].pairPerson.append(p)
+                        frames[s].pairOther.append(o)
+                    }
+                }
+            }
+        }
+
+    }
+
+    func single(_ code: String, _ path: String, _ message: String) -> Evaluation {
+        Evaluation(
+            findings: [Finding(code: code, severity: .error, path: path, message: message)], applicable: [], derived: [],
+            applicableCount: 0, answeredCount: 0)
+    }
+
+    func schemaMismatch(_ value: JSONValue?) -> String? {
+        let schema = ev.schema
+        guard let o = value?.objectValue, let id = o["id"]?.stringValue, let hash = o["hash"]?.stringValue else {
+            return "The response does not say which schema it was written for: it needs \"schema\": {\"id\": \"\(schema.id)\", \"hash\": \"\(schema.hash)\"}"
+        }
+        if id != schema.id {
+            return "This response was written for questionnaire '\(id)', not '\(schema.id)' (version \(schema.version)); validate it with that questionnaire's schema"
+        }
+        if hash != schema.hash {
+            let version = o["version"]?.stringValue.map { " (version \($0))" } ?? ""
+            return "This response was written for another version of '\(id)'\(version), schema \(hash); this schema is version \(schema.version), \(schema.hash). Validate it with the schema it was written for"
+        }
+        return nil
+    }
+
+    func readReserved(_ key: String, _ value: JSONValue) {
+        switch key {
+        case "channel":
+            if value.stringValue != "online" && value.stringValue != "paper" {
+                add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "expected \"online\" or \"paper\""]))
+            }
+        case "startedAt", "submittedAt":
+            if let s = value.stringValue, Run.isTimestamp(s) { return }
+            add("invalid_field", .error, "$." + key, Messages.text("invalid_field", language, [key, "expected an ISO 8601 timestamp such as 2021-03-21T10:15:00Z"]))
+        case "confirmations": readConfirmations(value)
+        case "language":
+            if let l = value.stringValue, ev.schema.languages.contains(l) { return }
+            add("invalid_field", .error, "$.language", Messages.text("invalid_field", language, ["language", "expected one of \(ev.schema.languages.joined(separator: ", "))"]))
+        default: break
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)`.
+    static func isTimestamp(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { isTimestamp($0) }
+    }
+
+    static func isTimestamp(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        func digits(_ a: Int, _ n: Int) -> Int? {
+            var v = 0
+            for k in a..<(a + n) {
+                guard u[k] >= 0x30, u[k] <= 0x39 else { return nil }
+                v = v * 10 + Int(u[k] - 0x30)
+            }
+            return v
+        }
+        guard u.count >= 17, u.count <= 40, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T"),
+            let y = digits(0, 4), let m = digits(5, 2), let d = digits(8, 2), CalendarDate(year: y, month: m, day: d) != nil
+        else { return false }
+        let last = u[u.count - 1]
+        return last == UInt8(ascii: "Z") || (u.count >= 22 && (u[u.count - 6] == UInt8(ascii: "+") || u[u.count - 6] == UInt8(ascii: "-")))
+    }
+
+    func readRoster(_ r: Int, _ value: JSONValue) {
+        let roster = ev.rosters[r]
+        guard case .array(let items) = value else {
+            add("type", .error, "$." + roster.id, Messages.text("type", language, ["an array of members", value.kindName]), question: roster.id)
+            return
+        }
+        let s = roster.memberScope
+        let index = ev.scopes[s].questionIndex
+        for (i, item) in items.prefix(Run.hardMemberLimit).enumerated() {
+            guard case .object(let member) = item else {
+                add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
+                continue
+            }
+            for key in member.keys.sorted() {
+                let v = member[key]!
+                if let q = index[key] {
+                    decode(v, scope: s, instance: i, local: q)
+                } else {
+                    let hint = ev.suggestion(for: key, among: index.keys) ?? ""
+                    add("unknown_key", .error, "$.\(roster.id)[\(i)].\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
+                }
+            }
+        }
+    }
+
+    func readPairs(_ r: Int, _ value: JSONValue) {
+        let roster = ev.rosters[r]
+        let block = roster.pairBlock!
+        let s = roster.pairScope
+        guard case .array(let items) = value else {
+            add("type", .error, "$." + block, Messages.text("type", language, ["an array of pairs", value.kindName]), question: block)
+            return
+        }
+        let n = memberCount[r]
+        let index = ev.scopes[s].questionIndex
+        for (k, item) in items.prefix(Run.hardMemberLimit * 4).enumerated() {
+            let path = "$.\(block)[\(k)]"
+            guard case .object(let pair) = item, let p = pair["person"]?.intValue, let o = pair["other"]?.intValue else {
+                add("invalid_pair", .error, path, Messages.text("invalid_pair", language, ["expected {\"person\": P, \"other\": O, ...} with member positions"]), question: block)
+                continue
+            }
+            guard o >= 1, p > o, p <= n else {
+                add("invalid_pair", .error, path, Messages.text("invalid_pair", language, ["person \(p), other \(o): need 1 <= other < person <= \(n)"]), question: block)
+                continue
+            }
+            let instance = (p - 1) * (p - 2) / 2 + (o - 1)
+            if frames[s].responseIndex[instance] >= 0 {
+                add("duplicate_pair", .error, path, Messages.text("duplicate_pair", language, ["\(p)-\(o)"]), question: block)
+                continue
+            }
+            frames[s].responseIndex[instance] = k
+            for key in pair.keys.sorted() where key != "person" && key != "other" {
+                let v = pair[key]!
+                if let q = index[key] {
+                    decode(v, scope: s, instance: instance, local: q)
+                } else {
+                    let hint = ev.suggestion(for: key, among: index.keys) ?? ""
+                    add("unknown_key", .error, "\(path).\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
+                }
+            }
+        }
+    }
+
+    func readConfirmations(_ value: JSONValue) {
+        guard case .object(let o) = value else {
+            add("invalid_confirmation", .error, "$.confirmations", Messages.text("invalid_confirmation", language, ["expected an object of check id to confirmations"]))
+            return
+        }
+        for checkId in o.keys.sorted() {
+            let v = o[checkId]!
+            let path = "$.confirmations.\(checkId)"
+            guard let k = ev.checkIndex[checkId], ev.schema.checks[k].severity == .confirm else {
+                let hint = ev.suggestion(for: checkId, among: ev.schema.checks.filter { $0.severity == .confirm }.map(\.id)) ?? ""
+                add("unknown_key", .error, path, Messages.text("unknown_key", language, [checkId, hint]), check: checkId)
+                continue
+            }
+            let s = ev.checks[k].scope
+            var set = Set<Int>()
+            switch ev.scopes[s].kind {
+            case .household:
+                if v.boolValue == true { set.insert(0) } else if v.boolValue != false {
+                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected true"]), check: checkId)
+                }
+            case .member:
+                let n = memberCount[ev.scopes[s].roster]
+                for (i, item) in (v.arrayValue ?? [v]).enumerated() {
+                    if let p = item.intValue, p >= 1, p <= n { set.insert(p - 1) } else {
+                        add("invalid_confirmation", .error, "\(path)[\(i)]", Messages.text("invalid_confirmation", language, ["expected member positions 1...\(n)"]), check: checkId)
+                    }
+                }
+            case .pair:
+                let n = memberCount[ev.scopes[s].roster]
+                for (i, item) in (v.arrayValue ?? []).enumerated() {
+                    if let a = item.arrayValue, a.count == 2, let p = a[0].intValue, let q = a[1].intValue, q >= 1, p > q, p <= n {
+                        set.insert((p - 1) * (p - 2) / 2 + (q - 1))
+                    } else {
+                        add("invalid_confirmation", .error, "\(path)[\(i)]", Messages.text("invalid_confirmation", language, ["expected [person, other] positions"]), check: checkId)
+                    }
+                }
+            }
+            confirmed[k] = set
+        }
+    }
+}
