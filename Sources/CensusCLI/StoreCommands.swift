@@ -157,7 +157,7 @@ struct StoreShow: ParsableCommand {
         let f = ISO8601DateFormatter()
         for v in versions {
             let mark = v.version == best?.version ? "*" : " "
-            print("\(mark) \(v.receiptID) \(v.kind.rawValue) \(v.channel.rawValue) \(f.string(from: v.receivedAt)) completeness=\(v.completeness) \(v.schemaHash) key=\(v.idempotencyKey)")
+            print("\(mark) \(v.receiptID) \(v.kind.rawValue) \(v.channel.rawValue) \(f.string(from: v.receivedAt)) \(String(format: "%.1f", v.completeness * 100))% complete \(v.schemaHash) key=\(v.idempotencyKey)")
         }
         if versions.isEmpty { print("no responses for \(household)") } else { print("* = authoritative return") }
     }
