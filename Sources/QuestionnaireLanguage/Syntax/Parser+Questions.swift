@@ -1,0 +1,127 @@
+import Questionnaire
+
+/// Questions: `question NAME: TYPE [required] [when CONDITION] "label" cy "..." [hint ...]`, and
+/// their answer types.
+extension Parser {
+    mutating func parseQuestion(keywordPresent: Bool = true) throws(Abort) -> QuestionDecl {
+        let start = keywordPresent ? advance().span : current.span
+        let n = try name("a name for the question")
+        if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
+            // `question a integer`: the type is there, so read on after reporting the colon.
+            report("expected ':' after the question's name (question \(n.text): TYPE ...), found \(current.describe)", at: current.span,
+                hint: "write: question \(n.text): \(w)")
+        } else {
+            _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
+        }
+        let typeStart = current.span
+        let type = try parseAnswerType()
+        var q = QuestionDecl(
+            name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
+            label: nil, hint: nil, span: start)
+        while true {
+            if current.isWord("required") {
+                advance()
+                q.required = true
+            } else if current.isWord("when") {
+                advance()
+                q.when = try parseExpression()
+            } else if current.isWord("hint") {
+                advance()
+                q.hint = try parseText("the hint")
+            } else if case .string = current.kind {
+                if q.label != nil {
+                    report("question '\(n.text)' already has a label", at: current.span,
+                        hint: "translations are tagged with their language: \"...\" cy \"...\"")
+                }
+                q.label = try parseText("the label")
+            } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
+                continue
+            } else {
+                break
+            }
+        }
+        q.span = start.to(Span(previousEnd, previousEnd))
+        if q.label == nil {
+            report("question '\(n.text)' has no label", at: n.span, hint: "add the question's wording as a string after its type")
+        }
+        return q
+    }
+
+    func startsRange(_ t: Token) -> Bool {
+        switch t.kind {
+        case .integer, .decimal, .date, .monthYear, .duration: return true
+        case .symbol(let s): return s == .minus || s == .leftParen
+        case .word(let w):
+            // `integer wen a > 1` is a misspelt `when`, not a range starting at a name.
+            if Suggest.closest(to: w, among: Parser.questionClauses) != nil, !Keyword.itemStarts.contains(w), case .word = next.kind { return false }
+            return w == "census_date" || !Keyword.all.contains(w)
+        default: return false
+        }
+    }
+
+    static let answerTypeNames = ["text", "integer", "decimal", "date", "month_year", "one_of", "any_of", "yes_no", "address"]
+
+    mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
+        guard startsRange(current) else { return (nil, nil) }
+        let low = try parseExpression()
+        _ = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
+        let high = try parseExpression()
+        return (low, high)
+    }
+
+    mutating func parseAnswerType() throws(Abort) -> AnswerTypeSyntax {
+        guard let word = current.word else { throw fail("expected an answer type, found \(current.describe)") }
+        let t = advance()
+        switch word {
+        case "text":
+            var max: (Int, Span)?
+            var pattern: StringLiteral?
+            while true {
+                if current.isWord("max") {
+                    advance()
+                    max = try integer("the maximum length")
+                } else if current.isWord("pattern") {
+                    advance()
+                    guard case .string(let s) = current.kind else { throw fail("expected the pattern as a string") }
+                    pattern = StringLiteral(value: s, span: advance().span)
+                } else {
+                    return .text(max: max, pattern: pattern)
+                }
+            }
+        case "integer": let (a, b) = try parseRange(); return .integer(a, b)
+        case "decimal": let (a, b) = try parseRange(); return .decimal(a, b)
+        case "date": let (a, b) = try parseRange(); return .date(a, b)
+        case "month_year": let (a, b) = try parseRange(); return .monthYear(a, b)
+        case "yes_no": return .yesNo
+        case "address":
+            if current.isWord("uk") {
+                advance()
+                return .address(ukOnly: true)
+            }
+            return .address(ukOnly: false)
+        case "one_of", "any_of":
+            let reference: ChoiceReference
+            if current.isSymbol(.leftParen) {
+                advance()
+                let list = try name("the name of a choice list")
+                _ = try expect(.rightParen, "after the choice list's name")
+                reference = .named(list)
+            } else if current.isSymbol(.leftBrace) {
+                let start = current.span
+                let (options, end) = try parseOptionBlock()
+                reference = .inline(options, span: start.to(end))
+            } else {
+                throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)")
+            }
+            return word == "one_of" ? .oneOf(reference) : .anyOf(reference)
+        default:
+            add(
+                Diagnostic(
+                    code: "unknown-type", "unknown answer type '\(word)'", at: t.span,
+                    hint: Suggest.closest(to: word, among: Parser.answerTypeNames).map { "did you mean '\($0)'?" }
+                        ?? "answer types are \(Parser.answerTypeNames.joined(separator: ", "))"))
+            skipTypeArguments()
+            return .invalid
+        }
+    }
+}
