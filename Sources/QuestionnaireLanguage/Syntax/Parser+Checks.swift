@@ -9,8 +9,8 @@ extension Parser {
         var check = CheckDecl(severity: severity, name: n, when: nil, target: nil, message: nil, span: keyword.span)
         while true {
             if current.isWord("when") {
-                advance()
-                check.when = try parseExpression()
+                let keyword = advance().span
+                do { check.when = try parseExpression() } catch { check.when = recoverCondition(at: keyword) }
             } else if current.isWord("on") {
                 advance()
                 check.target = try name("the question the check is about")

@@ -23,8 +23,8 @@ extension Parser {
                 advance()
                 q.required = true
             } else if current.isWord("when") {
-                advance()
-                q.when = try parseExpression()
+                let keyword = advance().span
+                do { q.when = try parseExpression() } catch { q.when = recoverCondition(at: keyword) }
             } else if current.isWord("hint") {
                 advance()
                 q.hint = try parseText("the hint")

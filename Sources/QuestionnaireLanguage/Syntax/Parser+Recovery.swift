@@ -57,4 +57,23 @@ extension Parser {
         let to = min(token.span.start, source.count)
         return from <= to && !source[from..<to].contains(0x0A)
     }
+
+    /// After a condition that does not parse (already reported): skips the rest of it, up to what
+    /// can follow a condition in an item (its label, another clause, the block's `{`, the next
+    /// item), and stands an invalid expression in its place, so that the item is still declared
+    /// and its uses are not reported as well.
+    mutating func recoverCondition(at start: Span) -> Expr {
+        var depth = 0
+        while current.kind != .end {
+            if depth == 0 {
+                if case .string = current.kind { break }
+                if current.isSymbol(.leftBrace) || current.isSymbol(.rightBrace) { break }
+                if let w = current.word, Parser.questionClauses.contains(w) || Keyword.itemStarts.contains(w) || w == "on" { break }
+            }
+            if current.isSymbol(.leftParen) || current.isSymbol(.leftBracket) { depth += 1 }
+            if current.isSymbol(.rightParen) || current.isSymbol(.rightBracket) { depth = max(0, depth - 1) }
+            advance()
+        }
+        return Expr(kind: .invalid, span: start)
+    }
 }

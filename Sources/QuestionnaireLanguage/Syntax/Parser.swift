@@ -335,8 +335,8 @@ struct Parser {
             if case .string = current.kind, block.title == nil {
                 block.title = try parseText("the title")
             } else if current.isWord("when") {
-                advance()
-                block.when = try parseExpression()
+                let keyword = advance().span
+                do { block.when = try parseExpression() } catch { block.when = recoverCondition(at: keyword) }
             } else if current.isWord("for"), keyword == "section" || keyword == "relationships" {
                 advance()
                 forRoster = try name("the roster this \(keyword) is for")
