@@ -23,4 +23,40 @@ final class ReviewDefectTests: XCTestCase {
             question c: integer when b > 1 "C" cy "C"
             """, code: "syntax", message: "expected a value, found '>'", at: (2, 30), noHint: true)
     }
+
+    /// The note of the only diagnostic of `snippet`: where the parser noticed, as (line, column).
+    private func noteOfOnlyDiagnostic(_ snippet: String) -> (String, Int, Int)? {
+        let result = Support.compile(snippet)
+        guard result.diagnostics.count == 1, let note = result.diagnostics[0].notes.first else { return nil }
+        let (line, column) = result.file.location(of: note.span.start)
+        return (note.message, line - Support.headerLines, column)
+    }
+
+    func testAnUnclosedBracketIsBlamedWhereItWasOpened() {
+        let grouped = """
+            question a: integer "A" cy "A"
+            question b: integer when (a > 1 and a < 5 "B" cy "B"
+            question c: integer when b > 1 "C" cy "C"
+            """
+        assertDiagnostic(grouped, code: "syntax", message: "this '(' is not closed", at: (2, 26),
+            hint: "add ')' where the expression in brackets ends")
+        let note = noteOfOnlyDiagnostic(grouped)
+        XCTAssertEqual(note?.0, "expected ')' here, found a string")
+        XCTAssertEqual(note?.1, 2)
+        XCTAssertEqual(note?.2, 43)
+
+        assertDiagnostic(
+            """
+            roster p "P" cy "P" { question n: text "N" cy "N" }
+            question x: integer when count(p >= 2 "X" cy "X"
+            """, code: "syntax", message: "this '(' is not closed", at: (2, 31), hint: "add ')' after the arguments of count(...)")
+        let list = """
+            choices tenure { owns "O" cy "O" rents "R" cy "R" }
+            question t: one_of(tenure) "T" cy "T"
+            question x: integer when t in [owns, rents
+              "X" cy "X"
+            """
+        assertDiagnostic(list, code: "syntax", message: "this '[' is not closed", at: (3, 31), hint: "add ']' after the last item: x in [a, b]")
+        XCTAssertEqual(noteOfOnlyDiagnostic(list)?.1, 4)
+    }
 }

@@ -79,7 +79,7 @@ extension Parser {
             let negated = current.isWord("not")
             if negated { advance() }
             advance()
-            _ = try expect(.leftBracket, "after 'in' (x in [a, b])")
+            let open = try expect(.leftBracket, "after 'in' (x in [a, b])")
             var items: [Expr] = []
             if !current.isSymbol(.rightBracket) {
                 items.append(try parseAdditive())
@@ -92,7 +92,7 @@ extension Parser {
                 // `[rents rent_free]`: most likely a missing comma, not a missing bracket.
                 throw fail("expected ']' to close the list, found \(current.describe)", hint: "separate the items with commas: [a, b]")
             }
-            let end = try expect(.rightBracket, "to close the list")
+            let end = try closing(.rightBracket, of: open, hint: "add ']' after the last item: x in [a, b]")
             let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
             return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)
         }
@@ -160,7 +160,7 @@ extension Parser {
         case .symbol(.leftParen):
             advance()
             var inner = try parseExpression()
-            let close = try expect(.rightParen, "to close '('")
+            let close = try closing(.rightParen, of: t, hint: "add ')' where the expression in brackets ends")
             inner.span = t.span.to(close.span)
             return inner
         case .word(let w):
@@ -171,7 +171,7 @@ extension Parser {
             }
             advance()
             if current.isSymbol(.leftParen) {
-                advance()
+                let open = advance()
                 var args: [Expr] = []
                 if !current.isSymbol(.rightParen) {
                     args.append(try parseExpression())
@@ -180,7 +180,7 @@ extension Parser {
                         args.append(try parseExpression())
                     }
                 }
-                let close = try expect(.rightParen, "to close the arguments of \(w)(...)")
+                let close = try closing(.rightParen, of: open, hint: "add ')' after the arguments of \(w)(...)")
                 let depth = args.reduce(0) { max($0, $1.depth) } + 1
                 return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
             }

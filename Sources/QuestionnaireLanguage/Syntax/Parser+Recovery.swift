@@ -76,4 +76,15 @@ extension Parser {
         }
         return Expr(kind: .invalid, span: start)
     }
+
+    /// A `(` or `[` with no closing partner is blamed where it was opened, which is where the
+    /// author has to look; the note says where the parser found something else instead.
+    mutating func closing(_ symbol: Token.Symbol, of open: Token, hint: String) throws(Abort) -> Token {
+        guard current.isSymbol(symbol) else {
+            report("this '\(open.describe.dropFirst().dropLast())' is not closed", at: open.span, hint: hint,
+                notes: [.init("expected '\(symbol.rawValue)' here, found \(current.describe)", at: current.span)])
+            throw Abort()
+        }
+        return advance()
+    }
 }

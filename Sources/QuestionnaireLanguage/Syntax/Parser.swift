@@ -63,9 +63,9 @@ struct Parser {
 
     var previousEnd: Int { position > 0 ? tokens[position - 1].span.end : 0 }
 
-    mutating func report(_ message: String, at span: Span, hint: String? = nil) {
+    mutating func report(_ message: String, at span: Span, hint: String? = nil, notes: [Diagnostic.Note] = []) {
         guard diagnostics.count < Parser.maximumSyntaxErrors else { return }
-        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
+        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint, notes: notes))
     }
 
     /// A diagnostic with its own code or notes (not capped like syntax errors).
