@@ -59,4 +59,21 @@ final class ReviewDefectTests: XCTestCase {
         assertDiagnostic(list, code: "syntax", message: "this '[' is not closed", at: (3, 31), hint: "add ']' after the last item: x in [a, b]")
         XCTAssertEqual(noteOfOnlyDiagnostic(list)?.1, 4)
     }
+
+    func testAKeywordUsedAsANameIsOneMistake() {
+        // Not also "expected a name for the section" at the ':', nor errors where it is used.
+        assertDiagnostic(
+            """
+            question section: integer "A" cy "A"
+            question b: integer when section > 1 "B {section}" cy "B {section}"
+            """, code: "syntax", message: "'section' is a keyword and cannot be used as a name for the question", at: (1, 10),
+            hint: "choose another name, such as 'section_1'")
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            let required = a + 1
+            question b: integer when required > 1 "B" cy "B"
+            """, code: "syntax", message: "'required' is a keyword and cannot be used as a name for the derived value", at: (2, 5),
+            hint: "choose another name, such as 'required_1'")
+    }
 }

@@ -166,7 +166,7 @@ extension Parser {
         case .word(let w):
             if w == "true" || w == "false" { advance(); return Expr(kind: .bool(w == "true"), span: t.span) }
             if w == "census_date" || w == "position" { advance(); return Expr(kind: .name(w), span: t.span) }
-            if Keyword.all.contains(w) {
+            if Keyword.all.contains(w), !keywordsUsedAsNames.contains(w) {
                 throw fail("expected a value, found keyword '\(w)'")
             }
             advance()

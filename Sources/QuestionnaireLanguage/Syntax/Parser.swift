@@ -11,6 +11,9 @@ struct Parser {
     /// mistaken for a translation.
     let declaredLanguages: Set<String>
     var blockDepth = 0
+    /// Keywords already reported as used for a name: later uses of them as values are read as
+    /// that name, not reported again.
+    var keywordsUsedAsNames: Set<String> = []
     var expressionDepth = 0
     /// The source, to read indentation when guessing which block lost its `}`.
     var source: [UInt8] = []
@@ -94,7 +97,14 @@ struct Parser {
     mutating func name(_ what: String) throws(Abort) -> Name {
         guard let w = current.word else { throw fail("expected \(what), found \(current.describe)") }
         if Keyword.all.contains(w) {
-            throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: "choose another name, such as '\(w)_1'")
+            let hint = "choose another name, such as '\(w)_1'"
+            // `question section: ...`: the name is plainly meant as one. Report it once and read
+            // it as the name, so that neither the item nor its uses give follow-on errors.
+            guard next.isSymbol(.colon) || next.isSymbol(.equal) || next.isSymbol(.leftBrace) || next.kind.isString else {
+                throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: hint)
+            }
+            report("'\(w)' is a keyword and cannot be used as \(what)", at: current.span, hint: hint)
+            keywordsUsedAsNames.insert(w)
         }
         let t = advance()
         return Name(text: w, span: t.span)
