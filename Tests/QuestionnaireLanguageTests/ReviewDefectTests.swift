@@ -76,4 +76,22 @@ final class ReviewDefectTests: XCTestCase {
             """, code: "syntax", message: "'required' is a keyword and cannot be used as a name for the derived value", at: (2, 5),
             hint: "choose another name, such as 'required_1'")
     }
+
+    func testAPipeMistakeSharedByTheTranslationsIsReportedOnce() {
+        let snippet = """
+            question name: text "Name" cy "Enw"
+            question a: integer "Hello {nmae}" cy "Helo {nmae}"
+            """
+        assertDiagnostic(snippet, code: "undefined-name", message: "'nmae' is not defined", at: (2, 29), hint: "did you mean 'name'?")
+        let note = noteOfOnlyDiagnostic(snippet)
+        XCTAssertEqual(note?.0, "the same in the Welsh (cy) text")
+        XCTAssertEqual(note?.1, 2)
+        XCTAssertEqual(note?.2, 46)
+        // A mistake only in the translation is still reported, at the translation.
+        assertDiagnostic(
+            """
+            question name: text "Name" cy "Enw"
+            question a: integer "Hello {name}" cy "Helo {enw}"
+            """, code: "undefined-name", message: "'enw' is not defined", at: (2, 46))
+    }
 }

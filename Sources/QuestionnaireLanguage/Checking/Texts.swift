@@ -33,8 +33,7 @@ extension Checker {
                     hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
             }
             var context = pending.context
-            checkTemplate(node.primary, &context)
-            for (_, text) in node.translations { checkTemplate(text, &context) }
+            checkTemplates(node, &context)
         }
         for (id, info) in choiceLists.sorted(by: { $0.key < $1.key }) {
             for option in info.options {
@@ -55,8 +54,29 @@ extension Checker {
                 hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
         }
         var c = context
-        checkTemplate(node.primary, &c)
-        for (_, text) in node.translations { checkTemplate(text, &c) }
+        checkTemplates(node, &c)
+    }
+
+    /// The piping of a text in every language. The translations pipe the same values, so a
+    /// mistake they share (`{nmae}` in English and Welsh) is reported once, where it is first
+    /// made, with a note at each repetition.
+    private func checkTemplates(_ node: TextNode, _ context: inout Context) {
+        let before = diagnostics.count
+        checkTemplate(node.primary, &context)
+        for (tag, text) in node.translations {
+            let mark = diagnostics.count
+            checkTemplate(text, &context)
+            guard diagnostics.count > mark else { continue }
+            var kept: [Diagnostic] = []
+            for d in diagnostics[mark...] {
+                if let first = diagnostics[before..<mark].firstIndex(where: { $0.code == d.code && $0.message == d.message }) {
+                    diagnostics[first].notes.append(.init("the same in the \(languageName(tag.text)) text", at: d.span))
+                } else {
+                    kept.append(d)
+                }
+            }
+            diagnostics.replaceSubrange(mark..., with: kept)
+        }
     }
 
     /// Checks `{name}` piping and `{self|proxy}` switches in one string, reporting at the exact
