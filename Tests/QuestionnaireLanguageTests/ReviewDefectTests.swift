@@ -94,4 +94,42 @@ final class ReviewDefectTests: XCTestCase {
             question a: integer "Hello {name}" cy "Helo {enw}"
             """, code: "undefined-name", message: "'enw' is not defined", at: (2, 46))
     }
+
+    func testAnUndeclaredLanguageInPlaceOfAMissingOneIsOneMistake() {
+        // Not also "has no Welsh (cy) text": the gd text stands where the Welsh was due.
+        assertDiagnostic(
+            """
+            question a: integer "A" gd "A"
+            """, code: "unknown-language", message: "'gd' is not a declared language", at: (1, 25),
+            hint: "this text has no Welsh (cy) translation: tag it cy, or add gd to 'languages en, cy'")
+        // In a choice list too, where 'gd "A"' is not read as another option.
+        assertDiagnostic(
+            """
+            choices tenure {
+              owns "Owns" gd "Yn berchen"
+              rents "Rents" cy "Rhentu"
+            }
+            question t: one_of(tenure) "T" cy "T"
+            """, code: "unknown-language", message: "'gd' is not a declared language", at: (2, 15),
+            hint: "this text has no Welsh (cy) translation: tag it cy, or add gd to 'languages en, cy'")
+    }
+
+    func testTheSameUndeclaredLanguageInEveryTextIsReportedOnce() {
+        let result = Compiler.compile(SourceFile(name: "t.census", text: """
+            questionnaire t {
+              version "1"
+              title "T" cy "T"
+              languages en, gd
+              census_date 2021-03-21
+              choices tenure { owns "Owns" cy "Yn berchen" rents "Rents" cy "Rhentu" }
+              question a: one_of(tenure) "A" cy "A"
+              question b: integer "B" cy "B"
+            }
+            """))
+        XCTAssertEqual(Support.found(result, lineOffset: 0), [
+            .init(code: "unknown-language", message: "'cy' is not a declared language", line: 3, column: 13,
+                hint: "this text has no Scottish Gaelic (gd) translation: tag it gd, or add cy to 'languages en, gd'")
+        ])
+        XCTAssertEqual(result.diagnostics.first?.notes.map(\.message), ["also used here, and in 3 more texts"])
+    }
 }

@@ -303,7 +303,9 @@ struct Parser {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
         // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
         if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
-        return strict ? declaredLanguages.contains(w) : true
+        // In a choice list a word before a string is the next option, unless it is a language:
+        // a declared one, or a known code (`gd "..."`, reported by the checker as undeclared).
+        return strict ? declaredLanguages.contains(w) || Checker.languageNames[w] != nil : true
     }
 
     /// `"text" cy "testun" ...`. In choice lists only declared languages count as tags.
