@@ -132,4 +132,19 @@ final class ReviewDefectTests: XCTestCase {
         ])
         XCTAssertEqual(result.diagnostics.first?.notes.map(\.message), ["also used here, and in 3 more texts"])
     }
+
+    func testTheMissingTitleHintGivesEveryDeclaredLanguage() {
+        let found = Support.found(Compiler.compile(SourceFile(name: "t.census", text: """
+            questionnaire t {
+              version "1"
+              languages en, cy
+              census_date 2021-03-21
+              question a: integer "A" cy "A"
+            }
+            """)), lineOffset: 0)
+        XCTAssertEqual(found, [
+            .init(code: "missing-metadata", message: "questionnaire 't' has no title", line: 1, column: 15,
+                hint: "add: title \"...\" cy \"...\"")
+        ])
+    }
 }

@@ -115,7 +115,9 @@ final class Checker {
             }
         }
         let header = tree.name.span
-        for (key, example) in [("version", "version \"1.0\""), ("title", "title \"...\""), ("languages", "languages en, cy"), ("census_date", "census_date 2021-03-21")]
+        // The title is a text: the example gives it in every declared language.
+        let titleExample = "title \"...\"" + languages.dropFirst().map { " \($0) \"...\"" }.joined()
+        for (key, example) in [("version", "version \"1.0\""), ("title", titleExample), ("languages", "languages en, cy"), ("census_date", "census_date 2021-03-21")]
         where seen[key] == nil && !tree.name.text.isEmpty {
             error("missing-metadata", "questionnaire '\(tree.name.text)' has no \(key)", at: header, hint: "add: \(example)")
         }
