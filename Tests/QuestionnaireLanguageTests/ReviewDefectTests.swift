@@ -147,4 +147,31 @@ final class ReviewDefectTests: XCTestCase {
                 hint: "add: title \"...\" cy \"...\"")
         ])
     }
+
+    func testEveryTypoInAnItemGetsItsSuggestion() {
+        // After an unknown type, a misspelt clause is still reported, with its own did-you-mean.
+        let found = assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            question b: integr 0...99 wen a > 1 "B" cy "B"
+            """, code: "unknown-type", message: "unknown answer type 'integr'", at: (2, 13), hint: "did you mean 'integer'?",
+            only: false)
+        XCTAssertEqual(found.dropFirst(), [
+            .init(code: "syntax", message: "unknown clause 'wen' in question 'b'", line: 2, column: 27, hint: "did you mean 'when'?")
+        ])
+        // Misspelt clauses of sections and rosters are named too, not only 'expected ... or {'.
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            section s "S" cy "S" wen a > 1 {
+              question b: integer "B" cy "B"
+            }
+            """, code: "syntax", message: "unknown clause 'wen' in section 's'", at: (2, 22), hint: "did you mean 'when'?")
+        assertDiagnostic(
+            """
+            roster r "R" cy "R" mx 5 {
+              question b: integer "B" cy "B"
+            }
+            """, code: "syntax", message: "unknown clause 'mx' in roster 'r'", at: (1, 21), hint: "did you mean 'max'?")
+    }
 }

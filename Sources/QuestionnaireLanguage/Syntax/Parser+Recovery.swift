@@ -19,6 +19,7 @@ extension Parser {
     }
 
     static let questionClauses = ["when", "required", "hint"]
+    static let blockClauses = ["roster": ["when", "min", "max"], "section": ["when", "for"], "relationships": ["when", "for"]]
 
     /// After an unknown type, skips what it was given (`integr 0...99`, `one_off(list)`) up to
     /// the question's label or clauses, so they are not reported again as syntax errors.
@@ -28,6 +29,9 @@ extension Parser {
             if depth == 0 {
                 if case .string = current.kind { return }
                 if let w = current.word, Parser.questionClauses.contains(w) || Keyword.itemStarts.contains(w) { return }
+                // `integr 0...99 wen a > 1`: a misspelt clause is left to be reported in its turn.
+                if let w = current.word, !Keyword.all.contains(w), next.kind.isString || next.word != nil,
+                    Suggest.closest(to: w, among: Parser.questionClauses) != nil { return }
                 if current.isSymbol(.rightBrace) || current.isSymbol(.rightParen) { return }
             }
             if current.isSymbol(.leftBrace) || current.isSymbol(.leftParen) { depth += 1 }

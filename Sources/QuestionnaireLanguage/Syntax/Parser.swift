@@ -358,6 +358,8 @@ struct Parser {
             } else if current.isWord("max"), keyword == "roster" {
                 advance()
                 maximum = try integer("the maximum number of members")
+            } else if correctClauseTypo(Parser.blockClauses[keyword] ?? ["when"], in: "\(keyword) '\(n.text)'") {
+                continue
             } else {
                 let allowed: String
                 switch keyword {
