@@ -35,9 +35,11 @@ extension Parser {
 
     private mutating func parseAnd() throws(Abort) -> Expr {
         var left = try parseNot()
+        correctConnectiveTypo()
         while current.isWord("and") {
             let op = advance().span
             left = try combine(.and, left, try parseNot(), op)
+            correctConnectiveTypo()
         }
         return left
     }

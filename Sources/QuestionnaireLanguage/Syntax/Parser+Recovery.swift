@@ -19,6 +19,10 @@ extension Parser {
     }
 
     static let questionClauses = ["when", "required", "hint"]
+    /// Words that mean something only where they are expected (`on` after a check's condition).
+    static let contextualWords: Set<String> = [
+        "version", "title", "languages", "for", "min", "max", "pattern", "exclusive", "specify", "unrelated", "on", "uk",
+    ]
     static let blockClauses = ["roster": ["when", "min", "max"], "section": ["when", "for"], "relationships": ["when", "for"]]
 
     /// After an unknown type, skips what it was given (`integr 0...99`, `one_off(list)`) up to
@@ -90,5 +94,21 @@ extension Parser {
             throw Abort()
         }
         return advance()
+    }
+
+    /// `a > 1 adn b < 2`: a misspelt `and` or `or` between two conditions is reported with a
+    /// did-you-mean and read as meant, rather than ending the condition and misreading the rest.
+    mutating func correctConnectiveTypo() {
+        guard let w = current.word, !Keyword.all.contains(w), !Keyword.itemStarts.contains(w), !Parser.contextualWords.contains(w),
+            onSameLineAsPrevious(current),
+            Suggest.closest(to: w, among: Parser.questionClauses) == nil,
+            let meant = Suggest.closest(to: w, among: ["and", "or"])
+        else { return }
+        switch next.kind {
+        case .word, .integer, .decimal, .date, .monthYear, .symbol(.leftParen): break
+        default: return
+        }
+        report("unknown word '\(w)' in the condition", at: current.span, hint: "did you mean '\(meant)'?")
+        tokens[position].kind = .word(meant)
     }
 }

@@ -1,0 +1,27 @@
+import XCTest
+
+@testable import QuestionnaireLanguage
+
+/// Mistakes found by breaking the census and example forms one way at a time: each gives one
+/// diagnostic, where the mistake is, with a hint.
+final class HuntedMistakesTests: XCTestCase {
+    func testMisspeltAndOrIsOneMistake() {
+        // Not "has no message" plus "expected a question ... found 'adn'".
+        assertDiagnostic(
+            """
+            question a: yes_no "A" cy "A"
+            question b: integer "B" cy "B"
+            error e when a == yes adn b == 0 on a "E" cy "E"
+            """, code: "syntax", message: "unknown word 'adn' in the condition", at: (3, 23), hint: "did you mean 'and'?")
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            question b: integer when a > 1 ro a < -5 "B" cy "B"
+            """, code: "syntax", message: "unknown word 'ro' in the condition", at: (2, 32), hint: "did you mean 'or'?")
+        // 'on' after a check's condition is its clause, not a misspelt 'or'.
+        XCTAssertEqual(Support.compile("""
+            question a: integer "A" cy "A"
+            warning w when a > 1 on a "W" cy "W"
+            """).diagnostics, [])
+    }
+}
