@@ -24,4 +24,24 @@ final class HuntedMistakesTests: XCTestCase {
             warning w when a > 1 on a "W" cy "W"
             """).diagnostics, [])
     }
+
+    func testAnOptionLabelWithoutQuotesStillDeclaresTheOption() {
+        // Not also "'married' is not an option" where the option is used.
+        assertDiagnostic(
+            """
+            question marital: one_of {
+                never_married "Never married" cy "Erioed wedi priodi"
+                married Married cy "Yn briod"
+              }
+              "Marital status" cy "Statws priodasol"
+            question spouse: text when marital == married "Spouse" cy "Priod"
+            """, code: "syntax", message: "expected the option's label as a string, found 'Married'", at: (3, 13),
+            hint: "put it in quotes: married \"Married\"")
+        assertDiagnostic(
+            """
+            choices status { single Never married cy "Erioed wedi priodi" }
+            question s: one_of(status) "S" cy "S"
+            """, code: "syntax", message: "expected the option's label as a string, found 'Never married'", at: (1, 25),
+            hint: "put it in quotes: single \"Never married\"")
+    }
 }

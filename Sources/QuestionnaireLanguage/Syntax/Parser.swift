@@ -313,6 +313,12 @@ struct Parser {
         guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
         let first = advance()
         var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
+        parseTranslations(&node, strictTags: strictTags)
+        return node
+    }
+
+    /// The tagged translations after a text's primary string.
+    mutating func parseTranslations(_ node: inout TextNode, strictTags: Bool) {
         while true {
             if let w = current.word, declaredLanguages.contains(w), !isTranslationTag(current, strict: strictTags) {
                 // `"Owns" cy rents ...`: the tag without its text. Report it here, as the tag's,
@@ -330,7 +336,6 @@ struct Parser {
             node.translations.append((Name(text: tag.word!, span: tag.span), StringLiteral(value: value, span: t.span)))
             node.span = node.span.to(t.span)
         }
-        return node
     }
 
     // MARK: - Blocks
