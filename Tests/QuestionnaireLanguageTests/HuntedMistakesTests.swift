@@ -44,4 +44,23 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "expected the option's label as a string, found 'Never married'", at: (1, 25),
             hint: "put it in quotes: single \"Never married\"")
     }
+
+    func testSlipsInRangesAndListsHaveAHint() {
+        assertDiagnostic(
+            """
+            question bedrooms: integer 0..99 "B" cy "B"
+            """, code: "syntax", message: "expected '...' between the range's bounds (LOW...HIGH), found '.'", at: (1, 29),
+            hint: "a range is written with three dots: LOW...HIGH")
+        assertDiagnostic(
+            """
+            question bedrooms: integer 99...0 "B" cy "B"
+            """, code: "bad-range", message: "the range of 'bedrooms' is empty: its lower bound is above its upper bound", at: (1, 20),
+            hint: "write the lower bound first: LOW...HIGH")
+        assertDiagnostic(
+            """
+            question m: one_of { married "M" cy "P" civil "C" cy "S" single "S" cy "S" } "M" cy "P"
+            question s: yes_no when m in married, civil "S" cy "R"
+            """, code: "syntax", message: "expected '[' after 'in' (x in [a, b]), found 'married'", at: (2, 30),
+            hint: "put the values in brackets: x in [a, b]")
+    }
 }

@@ -331,7 +331,8 @@ extension Checker {
         switch type {
         case .integer(let lo?, let hi?), .decimal(let lo?, let hi?), .date(let lo?, let hi?), .monthYear(let lo?, let hi?):
             if let a = Interval.constant(lo), let b = Interval.constant(hi), a > b {
-                error("bad-range", "the range of '\(q.name.text)' is empty: its lower bound is above its upper bound", at: q.typeSpan)
+                error("bad-range", "the range of '\(q.name.text)' is empty: its lower bound is above its upper bound", at: q.typeSpan,
+                    hint: "write the lower bound first: LOW...HIGH")
             }
         default: break
         }

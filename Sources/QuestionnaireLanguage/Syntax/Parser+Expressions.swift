@@ -81,7 +81,10 @@ extension Parser {
             let negated = current.isWord("not")
             if negated { advance() }
             advance()
-            let open = try expect(.leftBracket, "after 'in' (x in [a, b])")
+            guard current.isSymbol(.leftBracket) else {
+                throw fail("expected '[' after 'in' (x in [a, b]), found \(current.describe)", hint: "put the values in brackets: x in [a, b]")
+            }
+            let open = advance()
             var items: [Expr] = []
             if !current.isSymbol(.rightBracket) {
                 items.append(try parseAdditive())

@@ -64,7 +64,11 @@ extension Parser {
     mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
         guard startsRange(current) else { return (nil, nil) }
         let low = try parseExpression()
-        _ = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
+        guard current.isSymbol(.ellipsis) else {
+            throw fail("expected '...' between the range's bounds (LOW...HIGH), found \(current.describe)",
+                hint: current.isSymbol(.dot) ? "a range is written with three dots: LOW...HIGH" : nil)
+        }
+        advance()
         let high = try parseExpression()
         return (low, high)
     }
