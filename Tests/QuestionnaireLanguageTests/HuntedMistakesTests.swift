@@ -63,4 +63,34 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "expected '[' after 'in' (x in [a, b]), found 'married'", at: (2, 30),
             hint: "put the values in brackets: x in [a, b]")
     }
+
+    func testAnExtraClosingBraceIsBlamedAndTheRestReadAsMeant() {
+        // Not the '}' at the end, nor the member answers read outside their roster after it.
+        let snippet = """
+            roster people "P" cy "P" max 5 {
+              question first_name: text "F" cy "F"
+              }
+              let name = join(first_name, first_name)
+              question dob: date "D {name}" cy "D {name}"
+            }
+            question c: integer when count(people) > 1 "C" cy "C"
+            """
+        assertDiagnostic(snippet, code: "syntax", message: "this '}' has no matching '{'", at: (3, 3),
+            hint: "remove it: it closes roster 'people' (line 7) before the items after it")
+        let result = Support.compile(snippet)
+        XCTAssertEqual(result.diagnostics.first?.notes.map(\.message), ["so this '}' closes the questionnaire before the end of the file"])
+        // The last block of the file: the questionnaire's own '}' is the one left over.
+        let last = Support.compile("""
+            section s "S" cy "S" {
+              question b: integer "B" cy "B"
+              }
+              question c: integer when b > 1 "C" cy "C"
+            }
+            """)
+        XCTAssertEqual(Support.found(last), [
+            .init(code: "syntax", message: "this '}' has no matching '{'", line: 3, column: 3,
+                hint: "remove it: it closes section 's' (line 7) before the items after it")
+        ])
+        XCTAssertEqual(last.diagnostics.first?.notes.map(\.message), ["so this '}' is left over after the end of the questionnaire"])
+    }
 }

@@ -111,4 +111,31 @@ extension Parser {
         report("unknown word '\(w)' in the condition", at: current.span, hint: "did you mean '\(meant)'?")
         tokens[position].kind = .word(meant)
     }
+
+    /// Whether `span` is the first thing on its line.
+    func startsLine(_ span: Span) -> Bool {
+        var i = min(span.start, source.count)
+        while i > 0, source[i - 1] == 0x20 || source[i - 1] == 0x09 { i -= 1 }
+        return i == 0 || source[i - 1] == 0x0A
+    }
+
+    /// A `}` left over at the end of the questionnaire (here, at `current`) means one too many
+    /// earlier. When a block was closed by a `}` indented as if inside it, that `}` is blamed,
+    /// and the file is parsed again without it. Returns whether it was.
+    mutating func reportExtraCloser(afterTheEnd: Bool = false) -> Bool {
+        guard let extra = likelyExtra, extra.index < position else { return false }
+        let line = lineNumber(of: extra.keywordSpan)
+        report("this '}' has no matching '{'", at: tokens[extra.index].span,
+            hint: "remove it: it closes \(extra.keyword) '\(extra.name)' (line \(line)) before the items after it",
+            notes: [.init(afterTheEnd ? "so this '}' is left over after the end of the questionnaire"
+                : "so this '}' closes the questionnaire before the end of the file", at: current.span)])
+        extraCloser = extra.index
+        return true
+    }
+
+    func lineNumber(of span: Span) -> Int {
+        var line = 1
+        for byte in source[..<min(span.start, source.count)] where byte == 0x0A { line += 1 }
+        return line
+    }
 }

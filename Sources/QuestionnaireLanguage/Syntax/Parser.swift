@@ -20,6 +20,11 @@ struct Parser {
     /// The first block closed by a `}` indented less than the block itself: when the file then
     /// ends unclosed, this is most likely the block that is missing its `}`.
     var likelyUnclosed: (keyword: String, name: String, open: Span, closer: Span)?
+    /// The first `}` that closed a block while indented more than the block's keyword: when a
+    /// `}` is left over at the end, this is most likely the extra one.
+    var likelyExtra: (keyword: String, name: String, keywordSpan: Span, index: Int)?
+    /// The index of the token found to be an extra `}`; the file is parsed again without it.
+    var extraCloser: Int?
 
     static let maximumExpressionDepth = 200
     static let maximumBlockDepth = 64
@@ -49,6 +54,14 @@ struct Parser {
         var parser = Parser(tokens: tokens)
         parser.source = file.bytes
         let tree = parser.parseFile()
+        if let extra = parser.extraCloser, let reported = parser.diagnostics.first(where: { $0.span == tokens[extra].span }) {
+            // One '}' too many: read the file again without it, so that what follows it is not
+            // checked in the wrong block (and reported again as a cascade of other mistakes).
+            var again = Parser(tokens: Array(tokens[..<extra] + tokens[(extra + 1)...]))
+            again.source = file.bytes
+            let retree = again.parseFile()
+            return (retree, lexical + ([reported] + again.diagnostics).sorted { $0.span.start < $1.span.start })
+        }
         return (tree, lexical + parser.diagnostics)
     }
 
@@ -156,6 +169,7 @@ struct Parser {
             while current.isSymbol(.rightBrace), let w = next.word, Keyword.itemStarts.contains(w), tokens.count >= 2,
                 tokens[tokens.count - 2].isSymbol(.rightBrace)
             {
+                if reportExtraCloser() { break }
                 report("this '}' has no matching '{': it would close the questionnaire before the end of the file", at: current.span,
                     hint: "remove it, or add the '{' it was meant to close")
                 advance()
@@ -172,6 +186,7 @@ struct Parser {
                     hint: "add a '}' to close 'questionnaire \(name.text) {'")
             }
         }
+        if current.isSymbol(.rightBrace), extraCloser == nil { _ = reportExtraCloser(afterTheEnd: true) }
         while current.kind != .end {
             report("unexpected \(current.describe) after the end of the questionnaire", at: current.span)
             advance()
@@ -391,6 +406,9 @@ struct Parser {
         if current.isSymbol(.rightBrace) {
             if likelyUnclosed == nil, indentation(of: current.span) < indentation(of: keywordToken.span) {
                 likelyUnclosed = (keyword, n.text, open.span, current.span)
+            }
+            if likelyExtra == nil, startsLine(current.span), indentation(of: current.span) > indentation(of: keywordToken.span) {
+                likelyExtra = (keyword, n.text, keywordToken.span, position)
             }
             block.span = keywordToken.span.to(advance().span)
         } else {
