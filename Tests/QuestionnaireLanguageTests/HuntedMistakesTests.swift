@@ -93,4 +93,36 @@ final class HuntedMistakesTests: XCTestCase {
         ])
         XCTAssertEqual(last.diagnostics.first?.notes.map(\.message), ["so this '}' is left over after the end of the questionnaire"])
     }
+
+    func testANameNeverDeclaredIsOneMistakeHoweverOftenItIsUsed() {
+        // `let age = ...` deleted: one error at the first use, not one per use (and 'age' is
+        // not offered 'name', two letters away).
+        let snippet = """
+            roster people "P" cy "P" max 5 {
+              question name: text "N" cy "N"
+              question dob: date "D" cy "D"
+              warning old when age >= 100 "{name} is {age}" cy "{name} yn {age}"
+              warning young when age < 0 "{name}" cy "{name}"
+            }
+            """
+        assertDiagnostic(snippet, code: "undefined-name", message: "'age' is not defined", at: (4, 20), noHint: true)
+        XCTAssertEqual(Support.compile(snippet).diagnostics.first?.notes.map(\.message), ["also here, and in 1 more place"])
+    }
+
+    func testSwitchesWithoutSelfWhenAreOneMistake() {
+        let snippet = """
+            roster people "P" cy "P" max 5 {
+              question name: text "N" cy "N"
+            }
+            section person "P" cy "P" for people {
+              question a: yes_no "{Are you|Is {name}} here?" cy "{Ydych chi|Ydy {name}} yma?"
+              question b: yes_no "{Do you|Does {name}} work?" cy "{Ydych chi|Ydy {name}} yn gweithio?"
+            }
+            """
+        assertDiagnostic(snippet, code: "bad-template",
+            message: "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section", at: (5, 23),
+            hint: "declare who the respondent is first, e.g. self when is_you == yes")
+        XCTAssertEqual(Support.compile(snippet).diagnostics.first?.notes.map(\.message),
+            ["the same in the Welsh (cy) text", "also here"])
+    }
 }

@@ -79,6 +79,7 @@ final class Checker {
         walk(tree.items, Walk(scope: .household, container: nil, inRoster: nil, selfPosition: nil, kind: nil))
         checkTexts()
         checkExclusiveOptions()
+        collapseRepeats()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
         return schema
