@@ -125,4 +125,17 @@ final class HuntedMistakesTests: XCTestCase {
         XCTAssertEqual(Support.compile(snippet).diagnostics.first?.notes.map(\.message),
             ["the same in the Welsh (cy) text", "also here"])
     }
+
+    func testASectionWithoutItsOpeningBraceIsOneMistake() {
+        // Its items are read as its body, so its '}' is not left over at the end.
+        assertDiagnostic(
+            """
+            question age: integer "A" cy "A"
+            section work "Work" cy "Gwaith" when age >= 16
+              question hours: integer "H" cy "H"
+            }
+            question c: integer when hours > 1 "C" cy "C"
+            """, code: "syntax", message: "expected a title, 'for ROSTER', 'when' or '{' in section 'work', found keyword 'question'",
+            at: (3, 3), hint: "add '{' at the end of line 8 to open the section")
+    }
 }

@@ -363,6 +363,7 @@ struct Parser {
         var forRoster: Name?
         var minimum: (Int, Span)?
         var maximum: (Int, Span)?
+        var braceMissing = false
         while !current.isSymbol(.leftBrace) {
             if case .string = current.kind, block.title == nil {
                 block.title = try parseText("the title")
@@ -387,6 +388,13 @@ struct Parser {
                 case "section", "relationships": allowed = "a title, 'for ROSTER', 'when' or '{'"
                 default: allowed = "a title, 'when' or '{'"
                 }
+                if let w = current.word, Keyword.itemStarts.contains(w), w != "title", !onSameLineAsPrevious(current) {
+                    // The header is complete but its '{' is missing: read the items as its body.
+                    report("expected \(allowed) in \(keyword) '\(n.text)', found \(current.describe)", at: current.span,
+                        hint: "add '{' at the end of line \(lineNumber(of: Span(previousEnd, previousEnd))) to open the \(keyword)")
+                    braceMissing = true
+                    break
+                }
                 throw fail("expected \(allowed) in \(keyword) '\(n.text)', found \(current.describe)")
             }
         }
@@ -396,7 +404,7 @@ struct Parser {
         case "relationships": block.kind = .relationships(forRoster: forRoster)
         default: block.kind = .page
         }
-        let open = advance()
+        let open = braceMissing ? Token(kind: .symbol(.leftBrace), span: Span(previousEnd, previousEnd)) : advance()
         blockDepth += 1
         defer { blockDepth -= 1 }
         guard blockDepth <= Parser.maximumBlockDepth else {
