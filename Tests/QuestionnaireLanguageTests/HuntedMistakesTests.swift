@@ -138,4 +138,20 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "expected a title, 'for ROSTER', 'when' or '{' in section 'work', found keyword 'question'",
             at: (3, 3), hint: "add '{' at the end of line 8 to open the section")
     }
+
+    func testAMissingOrMisplacedAnswerTypeIsOneMistake() {
+        // The question is still declared, so its uses are not undefined.
+        assertDiagnostic(
+            """
+            question bedrooms: "Bedrooms?" cy "Ystafelloedd?" integer 0...99
+            question c: integer when bedrooms > 1 "C" cy "C"
+            """, code: "syntax", message: "the answer type 'integer' comes after the label of question 'bedrooms'", at: (1, 51),
+            hint: "put it right after the colon: question bedrooms: integer ...")
+        assertDiagnostic(
+            """
+            question bedrooms: "Bedrooms?" cy "Ystafelloedd?"
+            question c: integer when bedrooms is answered "C" cy "C"
+            """, code: "syntax", message: "question 'bedrooms' has no answer type", at: (1, 20),
+            hint: "give it after the colon: question bedrooms: TYPE, where TYPE is one of text, integer, decimal, date, month_year, one_of, any_of, yes_no, address")
+    }
 }

@@ -14,7 +14,10 @@ extension Parser {
             _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
         }
         let typeStart = current.span
-        let type = try parseAnswerType()
+        // `question a: "Label" ...`: the type is missing (or comes later); the question is still read.
+        let typeMissing = current.kind.isString
+        let type = typeMissing ? .invalid : try parseAnswerType()
+        var typeFound = false
         var q = QuestionDecl(
             name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
             label: nil, hint: nil, span: start)
@@ -34,11 +37,22 @@ extension Parser {
                         hint: "translations are tagged with their language: \"...\" cy \"...\"")
                 }
                 q.label = try parseText("the label")
+            } else if typeMissing, !typeFound, let w = current.word, Parser.answerTypeNames.contains(w) {
+                let at = current.span
+                report("the answer type '\(w)' comes after the label of question '\(n.text)'", at: at,
+                    hint: "put it right after the colon: question \(n.text): \(w) ...")
+                typeFound = true
+                q.type = try parseAnswerType()
+                q.typeSpan = at.to(Span(previousEnd, previousEnd))
             } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
                 continue
             } else {
                 break
             }
+        }
+        if typeMissing, !typeFound {
+            report("question '\(n.text)' has no answer type", at: typeStart,
+                hint: "give it after the colon: question \(n.text): TYPE, where TYPE is one of \(Parser.answerTypeNames.joined(separator: ", "))")
         }
         q.span = start.to(Span(previousEnd, previousEnd))
         if q.label == nil {
