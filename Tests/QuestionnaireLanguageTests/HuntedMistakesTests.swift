@@ -154,4 +154,24 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "question 'bedrooms' has no answer type", at: (1, 20),
             hint: "give it after the colon: question bedrooms: TYPE, where TYPE is one of text, integer, decimal, date, month_year, one_of, any_of, yes_no, address")
     }
+
+    func testOperatorSlipsInConditionsHaveAHint() {
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            question b: integer when a <> 1 "B" cy "B"
+            """, code: "syntax", message: "'<>' is not an operator", at: (2, 28), hint: "use '!=' for 'not equal'")
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            question b: integer when a is anwsered "B" cy "B"
+            """, code: "syntax", message: "expected 'answered' after 'is' (x is answered), found 'anwsered'", at: (2, 31),
+            hint: "did you mean 'answered'?")
+        assertDiagnostic(
+            """
+            question hours: decimal 0...99 "H" cy "O"
+            question b: integer when hours == yes "B" cy "B"
+            """, code: "undefined-name", message: "'yes' is not defined", at: (2, 35),
+            hint: "'yes' is an option of choice list 'yes_no': only an answer from that list can be compared with it")
+    }
 }

@@ -81,6 +81,10 @@ extension Checker {
     func undefined(_ name: Name, _ context: Context) -> Typed {
         var hint = Suggest.closest(to: name.text, among: visibleNames(context.scope)).map { "did you mean '\($0)'?" }
         if hint == nil, Checker.functionNames.contains(name.text) { hint = "\(name.text) is a function: \(name.text)(...)" }
+        if hint == nil, let list = (["yes_no"] + choiceListOrder).first(where: { choiceLists[$0]?.optionIDs.contains(name.text) == true }) {
+            // `hours == yes`: an option compared with something that is not an answer of its list.
+            hint = "'\(name.text)' is an option of choice list '\(list)': only an answer from that list can be compared with it"
+        }
         error("undefined-name", "'\(name.text)' is not defined", at: name.span, hint: hint)
         return .invalid
     }

@@ -67,6 +67,9 @@ extension Parser {
         let left = try parseAdditive()
         if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
             let opSpan = advance().span
+            if s == .less, current.isSymbol(.greater), current.span.start == opSpan.end {
+                throw fail("'<>' is not an operator", at: opSpan.to(current.span), hint: "use '!=' for 'not equal'")
+            }
             let right = try parseAdditive()
             let result = try combine(op, left, right, opSpan)
             if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
@@ -109,7 +112,11 @@ extension Parser {
             advance()
             let negated = current.isWord("not")
             if negated { advance() }
-            guard current.isWord("answered") else { throw fail("expected 'answered' after 'is' (x is answered)") }
+            guard current.isWord("answered") else {
+                let meant = current.word.flatMap { Suggest.closest(to: $0, among: ["answered"]) }
+                throw fail("expected 'answered' after 'is' (x is answered), found \(current.describe)",
+                    hint: meant.map { "did you mean '\($0)'?" } ?? "write: x is answered, or x is not answered")
+            }
             let end = advance().span
             return Expr(kind: .answered(left, negated: negated), span: left.span.to(end), depth: left.depth + 1)
         }
