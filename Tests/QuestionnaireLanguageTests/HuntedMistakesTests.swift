@@ -174,4 +174,16 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "undefined-name", message: "'yes' is not defined", at: (2, 35),
             hint: "'yes' is an option of choice list 'yes_no': only an answer from that list can be compared with it")
     }
+
+    func testWelshWrittenBeforeEnglishIsOneMistake() {
+        // Not "has no label" plus a stray 'cy'.
+        assertDiagnostic(
+            """
+            question a: yes_no
+              cy "Ydych chi'n byw yma?"
+              "Do you live here?"
+            question b: integer when a == yes "B" cy "B"
+            """, code: "syntax", message: "the cy text comes before the label's untagged text in question 'a'", at: (2, 3),
+            hint: "write the label in the first language first, then cy \"...\"")
+    }
 }

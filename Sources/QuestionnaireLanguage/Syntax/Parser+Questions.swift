@@ -18,6 +18,7 @@ extension Parser {
         let typeMissing = current.kind.isString
         let type = typeMissing ? .invalid : try parseAnswerType()
         var typeFound = false
+        var translationFirst: (language: Name, text: StringLiteral)?
         var q = QuestionDecl(
             name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
             label: nil, hint: nil, span: start)
@@ -37,6 +38,15 @@ extension Parser {
                         hint: "translations are tagged with their language: \"...\" cy \"...\"")
                 }
                 q.label = try parseText("the label")
+                if let early = translationFirst { q.label!.translations.insert(early, at: 0) }
+                translationFirst = nil
+            } else if q.label == nil, translationFirst == nil, let w = current.word, declaredLanguages.contains(w), next.kind.isString {
+                // `cy "Pwy?" "Who?"`: the translation before the text it translates.
+                let tag = advance()
+                guard case .string(let value) = current.kind else { break }
+                report("the \(w) text comes before the label's untagged text in question '\(n.text)'", at: tag.span,
+                    hint: "write the label in the first language first, then \(w) \"...\"")
+                translationFirst = (Name(text: w, span: tag.span), StringLiteral(value: value, span: advance().span))
             } else if typeMissing, !typeFound, let w = current.word, Parser.answerTypeNames.contains(w) {
                 let at = current.span
                 report("the answer type '\(w)' comes after the label of question '\(n.text)'", at: at,
@@ -49,6 +59,10 @@ extension Parser {
             } else {
                 break
             }
+        }
+        if q.label == nil, let early = translationFirst {
+            // Only the translation: reported already, so it stands in for the whole label.
+            q.label = TextNode(primary: early.text, translations: [early], span: early.language.span.to(early.text.span))
         }
         if typeMissing, !typeFound {
             report("question '\(n.text)' has no answer type", at: typeStart,
