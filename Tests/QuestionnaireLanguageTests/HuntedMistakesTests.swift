@@ -186,4 +186,47 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "the cy text comes before the label's untagged text in question 'a'", at: (2, 3),
             hint: "write the label in the first language first, then cy \"...\"")
     }
+
+    func testASecondConditionIsReportedNotSilentlyDropped() {
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            question b: integer when a > 1 when a < 5 "B" cy "B"
+            """, code: "syntax", message: "question 'b' already has a condition", at: (2, 32),
+            hint: "give one condition, combining them: when (A) and (B)")
+    }
+
+    func testAMisnamedAnswerComparedWithAnOptionIsOneMistake() {
+        // Not also "'yes' is not defined".
+        assertDiagnostic(
+            """
+            question is_you: yes_no "Y" cy "Y"
+            question b: integer when is_yuo == yes "B" cy "B"
+            """, code: "undefined-name", message: "'is_yuo' is not defined", at: (2, 26), hint: "did you mean 'is_you'?")
+    }
+
+    func testACheckOnNoAnswerIsNotAlsoNeverHolds() {
+        assertDiagnostic(
+            """
+            question a: integer "A" cy "A"
+            error e when census_date < 2020-01-01 "E" cy "E"
+            """, code: "check-without-answer", message: "check 'e' does not depend on any answer", at: (2, 7),
+            hint: "a check is about answers: name the question it points at with 'on QUESTION'")
+    }
+
+    func testAnUntaggedTranslationIsOneMistake() {
+        // Not "already has a label" plus "has no Welsh (cy) text".
+        assertDiagnostic(
+            """
+            question a: integer "Who is your landlord?" "Pwy yw eich landlord?"
+            """, code: "syntax", message: "this text has no language tag", at: (1, 45), hint: "tag the translation: cy \"...\"")
+    }
+
+    func testCurlyQuotesAreOneMistake() {
+        assertDiagnostic(
+            """
+            question a: integer \u{201C}Who is your landlord?\u{201D} cy "Pwy yw eich landlord?"
+            """, code: "syntax", message: "this string is in curly quotes", at: (1, 21),
+            hint: "write it in straight double quotes: \"Who is your landlord?\"")
+    }
 }

@@ -314,6 +314,12 @@ extension Checker {
         let ordered = op != .equal && op != .notEqual
         // A bare option name on the left: check the right first, then read the left in its list.
         if case .name(let n) = l.kind, peekType(n, context) == nil, n != "census_date", n != "position" {
+            if case .name(let m) = r.kind, peekType(m, context) == nil, m != "census_date", m != "position" {
+                // `is_yuo == yes`: neither side is known. The left is the answer misnamed; the
+                // right is then most likely its option, and not a second mistake.
+                _ = checkExpression(l, &context)
+                return .invalid
+            }
             let b = checkExpression(r, &context)
             if case .choice(let list) = b.type, let a = option(l, of: list, &context) {
                 return finishComparison(op, a, b, opSpan, ordered)

@@ -375,6 +375,7 @@ extension Checker {
         guard let when = c.when else { return }
         let typed = checkCondition(when, &context)
         var target: String?
+        var constant = false
         if let t = c.target {
             if let symbol = lookupQuestion(t.text, scope: w.scope), symbol.kind == .question {
                 target = t.text
@@ -391,11 +392,13 @@ extension Checker {
         } else if let latest = context.dependencies.max(by: { $0.position < $1.position }) {
             target = latest.name.text
         } else if typed.type != .error {
+            constant = true
             error("check-without-answer", "check '\(c.name.text)' does not depend on any answer", at: c.name.span,
                 hint: "a check is about answers: name the question it points at with 'on QUESTION'")
         }
         pendingTexts.append(PendingText(text: c.message, what: "the message of check '\(c.name.text)'", context: context))
-        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: w.container))
+        // A condition on no answer is reported above; whether it can hold is then beside the point.
+        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error || constant ? nil : typed.expression, ownSpan: when.span, container: w.container))
         checks.append(
             Check(
                 id: c.name.text, scope: w.scope, severity: c.severity, when: typed.expression,

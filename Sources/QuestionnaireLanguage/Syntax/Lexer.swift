@@ -59,6 +59,7 @@ struct Lexer {
             if Lexer.isDigit(b) { return number(start) }
             if b == UInt8(ascii: "\"") { return string(start) }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
+            if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
             // Skip one whole character (possibly multi-byte) and report it once.
             index += 1
             while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -170,6 +171,20 @@ struct Lexer {
         error(Lexer.unclosedString, Span(start, index),
             hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
         return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+    }
+
+    /// `“Who is your landlord?”`, pasted from a word processor: one mistake, read as the string.
+    mutating func curlyQuotedString(_ start: Int) -> Token {
+        index += 3
+        let from = index
+        while index < bytes.count, bytes[index] != 0x0A, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == 0xE2, peek(1) == 0x80, peek(2) == 0x9D { break }
+            index += 1
+        }
+        let value = String(decoding: bytes[from..<index], as: UTF8.self)
+        if index < bytes.count, bytes[index] == 0xE2 { index += 3 } else if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { index += 1 }
+        error("this string is in curly quotes", Span(start, index), hint: "write it in straight double quotes: \"\(value)\"")
+        return Token(kind: .string(value), span: Span(start, index))
     }
 
     func symbolAt(_ i: Int) -> Token.Symbol? {

@@ -28,10 +28,27 @@ extension Parser {
                 q.required = true
             } else if current.isWord("when") {
                 let keyword = advance().span
+                let earlier = q.when
                 do { q.when = try parseExpression() } catch { q.when = recoverCondition(at: keyword) }
+                if let earlier, let later = q.when {
+                    // `when a when b`: the first would be silently replaced.
+                    report("question '\(n.text)' already has a condition", at: keyword,
+                        hint: "give one condition, combining them: when (A) and (B)")
+                    q.when = Expr(kind: .binary(.and, earlier, later, opSpan: keyword), span: earlier.span.to(later.span),
+                        depth: max(earlier.depth, later.depth) + 1)
+                }
             } else if current.isWord("hint") {
                 advance()
                 q.hint = try parseText("the hint")
+            } else if case .string(let value) = current.kind, let label = q.label, label.span.end == previousEnd,
+                let language = languageOrder.dropFirst().first(where: { l in !label.translations.contains { $0.language.text == l } })
+            {
+                // `"Who?" "Pwy?"`: the translation without its tag, read as the missing language's.
+                report("this text has no language tag", at: current.span, hint: "tag the translation: \(language) \"...\"")
+                let t = advance()
+                q.label!.translations.append((Name(text: language, span: t.span), StringLiteral(value: value, span: t.span)))
+                q.label!.span = label.span.to(t.span)
+                parseTranslations(&q.label!, strictTags: false)
             } else if case .string = current.kind {
                 if q.label != nil {
                     report("question '\(n.text)' already has a label", at: current.span,

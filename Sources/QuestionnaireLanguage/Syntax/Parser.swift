@@ -10,6 +10,8 @@ struct Parser {
     /// Language tags known before parsing, so that `name "Label"` in a choice list is not
     /// mistaken for a translation.
     let declaredLanguages: Set<String>
+    /// The same, in the declared order (the primary language first).
+    let languageOrder: [String]
     var blockDepth = 0
     /// Keywords already reported as used for a name: later uses of them as values are read as
     /// that name, not reported again.
@@ -36,17 +38,19 @@ struct Parser {
     init(tokens: [Token]) {
         self.tokens = tokens
         var languages: Set<String> = []
+        var order: [String] = []
         for (i, t) in tokens.enumerated() where t.isWord("languages") {
             var j = i + 1
             while j < tokens.count, let w = tokens[j].word, !Keyword.all.contains(w) {
-                languages.insert(w)
+                if languages.insert(w).inserted { order.append(w) }
                 j += 1
                 if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else if j < tokens.count, Parser.isMissingCommaLanguage(tokens[j]) { continue } else { break }
             }
             break
         }
-        if languages.isEmpty { languages = ["en", "cy"] }
+        if languages.isEmpty { languages = ["en", "cy"]; order = ["en", "cy"] }
         declaredLanguages = languages
+        languageOrder = order
     }
 
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
