@@ -229,4 +229,50 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "this string is in curly quotes", at: (1, 21),
             hint: "write it in straight double quotes: \"Who is your landlord?\"")
     }
+
+    func testSlipsInHeadersAndTypesKeepTheItemDeclared() {
+        // A roster with 'max ten' is still a roster: uses of it are not 'not a roster'.
+        assertDiagnostic(
+            """
+            roster people "P" cy "P" max ten {
+              question name: text "N" cy "N"
+            }
+            question c: integer when count(people) > 1 "C" cy "C"
+            """, code: "syntax", message: "expected the maximum number of members (a whole number), found 'ten'", at: (1, 30),
+            hint: "write it in digits, e.g. max 10")
+        // 'hint' with no text does not lose the question.
+        assertDiagnostic(
+            """
+            question a: text "A" cy "A" hint
+            question b: integer when a is answered "B" cy "B"
+            """, code: "syntax", message: "'hint' in question 'a' has no text", at: (1, 29),
+            hint: "write the hint after it: hint \"...\" cy \"...\", or remove 'hint'")
+        assertDiagnostic(
+            """
+            choices tenure { owns "O" cy "O" }
+            question a: yes_no(tenure) "A" cy "A"
+            question b: integer when a == yes "B" cy "B"
+            """, code: "syntax", message: "yes_no takes no choice list: its options are yes and no", at: (2, 19),
+            hint: "write yes_no alone, or one_of(LIST) for a question with the list's options")
+        assertDiagnostic(
+            """
+            question hours: decimal 0...99,5 "H" cy "O"
+            question b: integer when hours > 1 "B" cy "B"
+            """, code: "syntax", message: "a decimal is written with a point, not a comma", at: (1, 31), hint: "write 99.5")
+        assertDiagnostic(
+            """
+            choices heating { gas "G" cy "N" }
+            question h: any_of heating "H" cy "G"
+            """, code: "syntax", message: "expected '(LIST)' or '{ options }' after any_of, found 'heating'", at: (2, 20),
+            hint: "put the list's name in brackets: any_of(heating)")
+    }
+
+    func testQuestionClausesOnACheckAreOneMistake() {
+        assertDiagnostic(
+            """
+            question age: integer "A" cy "O"
+            warning old when age >= 100 required "Old" cy "Hen"
+            """, code: "syntax", message: "a check has no 'required'", at: (2, 29),
+            hint: "a check is not answered: error blocks, warning informs, confirm asks")
+    }
 }

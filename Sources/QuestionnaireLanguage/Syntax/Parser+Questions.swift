@@ -38,7 +38,13 @@ extension Parser {
                         depth: max(earlier.depth, later.depth) + 1)
                 }
             } else if current.isWord("hint") {
-                advance()
+                let keyword = advance().span
+                guard case .string = current.kind else {
+                    // `hint` with no text: the question is kept; only the hint is missing.
+                    report("'hint' in question '\(n.text)' has no text", at: keyword,
+                        hint: "write the hint after it: hint \"...\" cy \"...\", or remove 'hint'")
+                    continue
+                }
                 q.hint = try parseText("the hint")
             } else if case .string(let value) = current.kind, let label = q.label, label.span.end == previousEnd,
                 let language = languageOrder.dropFirst().first(where: { l in !label.translations.contains { $0.language.text == l } })
@@ -115,6 +121,12 @@ extension Parser {
         }
         advance()
         let high = try parseExpression()
+        if current.isSymbol(.comma), case .integer = next.kind, current.span.start == high.span.end, next.span.start == current.span.end {
+            // `0...99,5`: a decimal comma.
+            report("a decimal is written with a point, not a comma", at: current.span, hint: "write \(describeNumber(tokens[position - 1])).\(describeNumber(next))")
+            advance()
+            advance()
+        }
         return (low, high)
     }
 
@@ -141,7 +153,14 @@ extension Parser {
         case "decimal": let (a, b) = try parseRange(); return .decimal(a, b)
         case "date": let (a, b) = try parseRange(); return .date(a, b)
         case "month_year": let (a, b) = try parseRange(); return .monthYear(a, b)
-        case "yes_no": return .yesNo
+        case "yes_no":
+            if current.isSymbol(.leftParen), current.span.start == t.span.end {
+                // `yes_no(tenure)`: a yes_no question has its own options.
+                report("yes_no takes no choice list: its options are yes and no", at: current.span,
+                    hint: "write yes_no alone, or one_of(LIST) for a question with the list's options")
+                skipTypeArguments()
+            }
+            return .yesNo
         case "address":
             if current.isWord("uk") {
                 advance()
@@ -160,7 +179,8 @@ extension Parser {
                 let (options, end) = try parseOptionBlock()
                 reference = .inline(options, span: start.to(end))
             } else {
-                throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)")
+                throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)",
+                    hint: current.word.map { "put the list's name in brackets: \(word)(\($0))" })
             }
             return word == "one_of" ? .oneOf(reference) : .anyOf(reference)
         default:

@@ -138,4 +138,13 @@ extension Parser {
         for byte in source[..<min(span.start, source.count)] where byte == 0x0A { line += 1 }
         return line
     }
+
+    /// A roster's `min N` or `max N`. Anything else (`max ten`) is reported and skipped, and the
+    /// bound left at its default, so the roster itself is still declared.
+    mutating func bound(_ what: String) -> (Int, Span)? {
+        if case .integer(let i) = current.kind { return (i, advance().span) }
+        report("expected \(what) (a whole number), found \(current.describe)", at: current.span, hint: "write it in digits, e.g. max 10")
+        if !current.isSymbol(.leftBrace), onSameLineAsPrevious(current) { advance() }
+        return nil
+    }
 }

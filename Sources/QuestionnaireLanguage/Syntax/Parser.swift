@@ -379,10 +379,10 @@ struct Parser {
                 forRoster = try name("the roster this \(keyword) is for")
             } else if current.isWord("min"), keyword == "roster" {
                 advance()
-                minimum = try integer("the minimum number of members")
+                minimum = bound("the minimum number of members")
             } else if current.isWord("max"), keyword == "roster" {
                 advance()
-                maximum = try integer("the maximum number of members")
+                maximum = bound("the maximum number of members")
             } else if correctClauseTypo(Parser.blockClauses[keyword] ?? ["when"], in: "\(keyword) '\(n.text)'") {
                 continue
             } else {
