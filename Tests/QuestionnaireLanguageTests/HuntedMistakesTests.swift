@@ -275,4 +275,16 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "a check has no 'required'", at: (2, 29),
             hint: "a check is not answered: error blocks, warning informs, confirm asks")
     }
+
+    func testALabelWithoutItsOpeningQuoteIsOneMistake() {
+        // Not also "has no label": the words up to the lone quote are the label.
+        assertDiagnostic(
+            """
+            question a: integer
+              Who is your landlord?"
+              cy "Pwy yw eich landlord?"
+            question b: integer when a > 1 "B" cy "B"
+            """, code: "syntax", message: "this string is not closed", at: (2, 24),
+            hint: "this '\"' ends the line: add the opening \" where the text starts")
+    }
 }

@@ -168,8 +168,14 @@ struct Lexer {
         var before = start - 1
         while before >= 1 && bytes[before] != 0x0A && bytes[before] != UInt8(ascii: "\"") { before -= 1 }
         let earlier = before >= 1 && bytes[before] == UInt8(ascii: "\"") && bytes[before - 1] == 0x20
-        error(Lexer.unclosedString, Span(start, index),
-            hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
+        let quoteEarlierOnLine = before >= 0 && before < start && bytes[before] == UInt8(ascii: "\"")
+        if index == start + 1, !quoteEarlierOnLine {
+            // `Who is your landlord?"`: a lone quote at the end of a line ends a string never opened.
+            error(Lexer.unclosedString, Span(start, index), hint: "this '\"' ends the line: add the opening \" where the text starts")
+        } else {
+            error(Lexer.unclosedString, Span(start, index),
+                hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
+        }
         return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
     }
 

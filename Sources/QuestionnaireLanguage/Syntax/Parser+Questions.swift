@@ -77,6 +77,9 @@ extension Parser {
                 typeFound = true
                 q.type = try parseAnswerType()
                 q.typeSpan = at.to(Span(previousEnd, previousEnd))
+            } else if q.label == nil, let label = labelWithoutOpeningQuote() {
+                // Reported by the lexer: the label is the text up to the lone quote.
+                q.label = label
             } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
                 continue
             } else {
@@ -103,6 +106,8 @@ extension Parser {
         case .integer, .decimal, .date, .monthYear, .duration: return true
         case .symbol(let s): return s == .minus || s == .leftParen
         case .word(let w):
+            // A range written on the type's line; a word on the next line starts something else.
+            if !onSameLineAsPrevious(t) { return false }
             // `integer wen a > 1` is a misspelt `when`, not a range starting at a name.
             if Suggest.closest(to: w, among: Parser.questionClauses) != nil, !Keyword.itemStarts.contains(w), case .word = next.kind { return false }
             return w == "census_date" || !Keyword.all.contains(w)

@@ -147,4 +147,26 @@ extension Parser {
         if !current.isSymbol(.leftBrace), onSameLineAsPrevious(current) { advance() }
         return nil
     }
+
+    /// `Who is your landlord?" cy "..."`: words ending in a lone `"` on their line are a label
+    /// whose opening quote is missing (the lexer reports it). They are read as the label.
+    mutating func labelWithoutOpeningQuote() -> TextNode? {
+        guard current.word != nil else { return nil }
+        var j = position
+        while j < tokens.count - 1 {
+            let t = tokens[j]
+            if j > position, source[min(tokens[j - 1].span.end, source.count)..<min(t.span.start, source.count)].contains(0x0A) { return nil }
+            if case .string = t.kind {
+                guard t.span.end - t.span.start == 1 else { return nil }
+                let from = current.span
+                position = j
+                let quote = advance()
+                var node = TextNode(primary: StringLiteral(value: "", span: from.to(quote.span)), translations: [], span: from.to(quote.span))
+                parseTranslations(&node, strictTags: false)
+                return node
+            }
+            j += 1
+        }
+        return nil
+    }
 }
