@@ -287,4 +287,15 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "this string is not closed", at: (2, 24),
             hint: "this '\"' ends the line: add the opening \" where the text starts")
     }
+
+    func testAStringOverTwoLinesIsOneMistake() {
+        // Not also an unclosed string on the second line.
+        assertDiagnostic(
+            """
+            question a: integer "Who is your
+              landlord?" cy "Pwy yw eich landlord?"
+            question b: integer when a > 1 "B" cy "B"
+            """, code: "syntax", message: "this string runs over two lines", at: (1, 21),
+            hint: "keep a string on one line; write \\n for a line break")
+    }
 }

@@ -147,7 +147,17 @@ struct Lexer {
                 index += 1
                 return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
             }
-            if b == 0x0A { break }
+            if b == 0x0A {
+                if let close = closingQuoteOnNextLine(after: index) {
+                    // `"Who is your` / `landlord?"`: one string over two lines, one mistake.
+                    error("this string runs over two lines", Span(start, index), hint: "keep a string on one line; write \\n for a line break")
+                    value.append(0x20)
+                    value.append(contentsOf: bytes[(index + 1)..<close].drop { $0 == 0x20 || $0 == 0x09 })
+                    index = close + 1
+                    return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+                }
+                break
+            }
             if b == UInt8(ascii: "\\") {
                 let e = peek(1)
                 switch e {
@@ -191,6 +201,23 @@ struct Lexer {
         if index < bytes.count, bytes[index] == 0xE2 { index += 3 } else if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { index += 1 }
         error("this string is in curly quotes", Span(start, index), hint: "write it in straight double quotes: \"\(value)\"")
         return Token(kind: .string(value), span: Span(start, index))
+    }
+
+    /// The first `"` on the line after `newline`, if that line has an odd number of them (so the
+    /// first closes a string begun on the line before rather than opening one).
+    func closingQuoteOnNextLine(after newline: Int) -> Int? {
+        var i = newline + 1
+        var first: Int?
+        var count = 0
+        while i < bytes.count, bytes[i] != 0x0A {
+            if bytes[i] == UInt8(ascii: "\"") {
+                first = first ?? i
+                count += 1
+            }
+            if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+            i += 1
+        }
+        return count % 2 == 1 ? first : nil
     }
 
     func symbolAt(_ i: Int) -> Token.Symbol? {
