@@ -298,4 +298,12 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "this string runs over two lines", at: (1, 21),
             hint: "keep a string on one line; write \\n for a line break")
     }
+
+    func testAQuoteInsideATextIsNamedNotAnUndeclaredLanguage() {
+        assertDiagnostic(
+            """
+            question a: integer "Choose "None" if none" cy "Dewiswch \\"Dim\\""
+            """, code: "syntax", message: "a '\"' inside a text ends it", at: (1, 29),
+            hint: "write \\\" for a quote inside a text: \"... \\\"None\\\" ...\"")
+    }
 }

@@ -339,6 +339,16 @@ struct Parser {
     /// The tagged translations after a text's primary string.
     mutating func parseTranslations(_ node: inout TextNode, strictTags: Bool) {
         while true {
+            if let w = current.word, current.span.start == previousEnd, !declaredLanguages.contains(w), next.kind.isString,
+                next.span.start == current.span.end
+            {
+                // `"Who is your "landlord"?"`: quotes inside the text end it early.
+                report("a '\"' inside a text ends it", at: Span(previousEnd - 1, previousEnd),
+                    hint: "write \\\" for a quote inside a text: \"... \\\"\(w)\\\" ...\"")
+                advance()
+                node.span = node.span.to(advance().span)
+                continue
+            }
             if let w = current.word, declaredLanguages.contains(w), !isTranslationTag(current, strict: strictTags) {
                 // `"Owns" cy rents ...`: the tag without its text. Report it here, as the tag's,
                 // rather than misreading the tag as the next option or item.
