@@ -306,4 +306,33 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "a '\"' inside a text ends it", at: (1, 29),
             hint: "write \\\" for a quote inside a text: \"... \\\"None\\\" ...\"")
     }
+
+    func testRelationshipsWithoutTheirRosterAreOneMistake() {
+        // With one roster, the body is read for it: person./other. are not also reported.
+        assertDiagnostic(
+            """
+            choices rel { partner "P" cy "P" unrelated "U" cy "U" }
+            roster people "P" cy "P" max 5 {
+              question name: text "N" cy "N"
+            }
+            relationships family when count(people) >= 2 {
+              question relationship: one_of(rel) "{person.name} and {other.name}" cy "{person.name} a {other.name}"
+              unrelated unrelated
+            }
+            """, code: "syntax", message: "relationships need a roster: relationships family for ROSTER { ... }", at: (5, 15),
+            hint: "write: relationships family for people")
+    }
+
+    func testAnOptionWithoutALabelIsBlamedOnTheOption() {
+        assertDiagnostic(
+            """
+            choices heating {
+              gas "Gas" cy "Nwy"
+              electric
+              other "Other" cy "Arall"
+            }
+            question h: any_of(heating) "H" cy "G"
+            """, code: "syntax", message: "option 'electric' has no label", at: (3, 3),
+            hint: "write: electric \"...\" followed by its translations")
+    }
 }

@@ -245,6 +245,8 @@ final class Checker {
                     if let r = forRoster, let roster = rosterFor(r) { inner = .member(roster: roster) }
                 case .relationships(let forRoster):
                     if let r = forRoster, let roster = rosterFor(r) { inner = .pair(roster: roster) }
+                    // No 'for': reported in the walk; the only roster is the one meant.
+                    if forRoster == nil, rosters.count == 1, let only = rosters.keys.first { inner = .pair(roster: only) }
                 case .page: break
                 }
                 flow = declareSymbols(b.items, scope: inner, flow: flow)

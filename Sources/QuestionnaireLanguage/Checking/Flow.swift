@@ -113,10 +113,15 @@ extension Checker {
                 notARoster(r)
                 if let meant = rosterFor(r) { inner.scope = .pair(roster: meant) } else { skipBody = true }
             } else {
-                error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span)
+                // With only one roster it is plainly the one meant: the body is read for it, so
+                // this is one mistake, not one per person./other. pipe.
+                let only = rosters.count == 1 ? rosters.keys.first : nil
+                error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span,
+                    hint: only.map { "write: relationships \(b.name.text) for \($0)" })
+                if let only { inner.scope = .pair(roster: only) }
             }
             if outer.scope != .household { error("misplaced", "relationships belong outside rosters", at: b.keyword) }
-            container.unrelatedOption = skipBody ? nil : checkRelationshipBody(b, roster: forRoster.flatMap(rosterFor))
+            container.unrelatedOption = skipBody ? nil : checkRelationshipBody(b, roster: forRoster.flatMap(rosterFor) ?? inner.scope.roster)
         }
         // A duplicate is reported and its contents still checked, but it is not lowered:
         // container ids must stay unique or the parent chain could loop back on itself.

@@ -62,6 +62,10 @@ extension Parser {
     private mutating func optionLabel(_ n: Name) throws(Abort) -> TextNode {
         // A word before a string is rather the next option (`a b "B"`: a has no label at all).
         guard current.word != nil, onSameLineAsPrevious(current), !next.kind.isString else {
+            if case .string = current.kind {} else if !onSameLineAsPrevious(current) || current.isSymbol(.rightBrace) {
+                // `electric` alone on its line: blamed on the option, not on whatever follows.
+                throw fail("option '\(n.text)' has no label", at: n.span, hint: "write: \(n.text) \"...\" followed by its translations")
+            }
             return try parseText("the option's label", strictTags: true)
         }
         let first = current.span
