@@ -335,4 +335,14 @@ final class HuntedMistakesTests: XCTestCase {
             """, code: "syntax", message: "option 'electric' has no label", at: (3, 3),
             hint: "write: electric \"...\" followed by its translations")
     }
+
+    func testAConditionOnADerivedValueIsOneMistake() {
+        assertDiagnostic(
+            """
+            question dob: date "D" cy "D"
+            let age = years_between(dob, census_date) when dob is answered
+            question c: integer when age > 1 "C" cy "C"
+            """, code: "syntax", message: "a derived value has no 'when'", at: (2, 43),
+            hint: "it is unknown while the answers it uses are unanswered; put the condition where the value is used")
+    }
 }

@@ -292,6 +292,13 @@ struct Parser {
                 synchronize()
                 return .letValue(LetDecl(name: n, value: Expr(kind: .invalid, span: n.span), span: start.to(n.span)))
             }
+            if current.isWord("when"), onSameLineAsPrevious(current) {
+                // `let age = ... when dob is answered`: read past the condition after reporting it.
+                report("a derived value has no 'when'", at: current.span,
+                    hint: "it is unknown while the answers it uses are unanswered; put the condition where the value is used")
+                let keyword = advance().span
+                if (try? parseExpression()) == nil { _ = recoverCondition(at: keyword) }
+            }
             return .letValue(LetDecl(name: n, value: value, span: start.to(value.span)))
         case "error", "warning", "confirm": return .check(try parseCheck())
         case "self":
