@@ -340,8 +340,8 @@ final class MethodologistMistakesTests: XCTestCase {
             question dob: date "D" cy "D"
             let age = years_between(dob, census_date
             question c: integer when age > 1 "C" cy "C"
-            """, code: "syntax", message: "expected ')' to close the arguments of years_between(...), found keyword 'question'",
-            at: (3, 1))
+            """, code: "syntax", message: "this '(' is not closed", at: (2, 24),
+            hint: "add ')' after the arguments of years_between(...)")
     }
 
     func testMisspeltSpecifyIsNotReadAsAnExtraOption() {

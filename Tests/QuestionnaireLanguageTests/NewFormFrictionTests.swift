@@ -192,7 +192,10 @@ final class NewFormFrictionTests: XCTestCase {
             question where: one_of(place) "Where?" cy "Ble?"
             """, code: "bad-template", message: "the options of choice list 'place' cannot pipe '{hall}': the list is not tied to one question",
             at: (2, 27), hint: "list the options in the question that pipes it: one_of { ... } or any_of { ... }", only: false)
-        XCTAssertEqual(found.map(\.code), ["bad-template", "bad-template"], "one for each language's text")
+        // The Welsh text repeats the mistake: one diagnostic, with a note at the repetition.
+        XCTAssertEqual(found.map(\.code), ["bad-template"])
+        let d = Support.compile("question hall: text \"Hall\" cy \"Neuadd\"\nchoices place { here \"At {hall}\" cy \"Yn {hall}\" }\nquestion where: one_of(place) \"Where?\" cy \"Ble?\"").diagnostics
+        XCTAssertEqual(d.first?.notes.count, 1, "a note at the Welsh repetition")
     }
 
     // MARK: Ranges open on one side

@@ -88,6 +88,7 @@ final class Checker {
         foldSectionsMissingFor()
         checkExclusiveOptions()
         checkBuiltInLabels()
+        collapseRepeats()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
         return schema
@@ -124,7 +125,9 @@ final class Checker {
             }
         }
         let header = tree.name.span
-        for (key, example) in [("version", "version \"1.0\""), ("title", "title \"...\""), ("languages", "languages en, cy"), ("census_date", "census_date 2021-03-21")]
+        // The title is a text: the example gives it in every declared language.
+        let titleExample = "title \"...\"" + languages.dropFirst().map { " \($0) \"...\"" }.joined()
+        for (key, example) in [("version", "version \"1.0\""), ("title", titleExample), ("languages", "languages en, cy"), ("census_date", "census_date 2021-03-21")]
         where seen[key] == nil && !tree.name.text.isEmpty {
             error("missing-metadata", "questionnaire '\(tree.name.text)' has no \(key)", at: header, hint: "add: \(example)")
         }
@@ -269,6 +272,8 @@ final class Checker {
                     if let r = forRoster, let roster = rosterFor(r) { inner = .member(roster: roster) }
                 case .relationships(let forRoster):
                     if let r = forRoster, let roster = rosterFor(r) { inner = .pair(roster: roster) }
+                    // No 'for': reported in the walk; the only roster is the one meant.
+                    if forRoster == nil, rosters.count == 1, let only = rosters.keys.first { inner = .pair(roster: only) }
                 case .page: break
                 }
                 flow = declareSymbols(b.items, scope: inner, flow: flow)

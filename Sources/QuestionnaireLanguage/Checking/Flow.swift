@@ -121,10 +121,15 @@ extension Checker {
                 notARoster(r)
                 if let meant = rosterFor(r) { inner.scope = .pair(roster: meant) } else { skipBody = true }
             } else {
-                error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span)
+                // With only one roster it is plainly the one meant: the body is read for it, so
+                // this is one mistake, not one per person./other. pipe.
+                let only = rosters.count == 1 ? rosters.keys.first : nil
+                error("syntax", "relationships need a roster: relationships \(b.name.text) for ROSTER { ... }", at: b.name.span,
+                    hint: only.map { "write: relationships \(b.name.text) for \($0)" })
+                if let only { inner.scope = .pair(roster: only) }
             }
             if outer.scope != .household { error("misplaced", "relationships belong outside rosters", at: b.keyword) }
-            container.unrelatedOption = skipBody ? nil : checkRelationshipBody(b, roster: forRoster.flatMap(rosterFor))
+            container.unrelatedOption = skipBody ? nil : checkRelationshipBody(b, roster: forRoster.flatMap(rosterFor) ?? inner.scope.roster)
         }
         // A duplicate is reported and its contents still checked, but it is not lowered:
         // container ids must stay unique or the parent chain could loop back on itself.
@@ -347,7 +352,8 @@ extension Checker {
         switch type {
         case .integer(let lo?, let hi?), .decimal(let lo?, let hi?), .date(let lo?, let hi?), .monthYear(let lo?, let hi?):
             if let a = Interval.constant(lo), let b = Interval.constant(hi), a > b {
-                error("bad-range", "the range of '\(q.name.text)' is empty: its lower bound is above its upper bound", at: q.typeSpan)
+                error("bad-range", "the range of '\(q.name.text)' is empty: its lower bound is above its upper bound", at: q.typeSpan,
+                    hint: "write the lower bound first: LOW...HIGH")
             }
         default: break
         }
@@ -390,6 +396,7 @@ extension Checker {
         guard let when = c.when else { return }
         let typed = checkCondition(when, &context)
         var target: String?
+        var constant = false
         if let t = c.target {
             if let symbol = lookupQuestion(t.text, scope: w.scope), symbol.kind == .question {
                 target = t.text
@@ -416,11 +423,13 @@ extension Checker {
             // count(people) > 15: about the number of people listed.
             target = roster
         } else if typed.type != .error {
+            constant = true
             error("check-without-answer", "check '\(c.name.text)' does not depend on any answer", at: c.name.span,
                 hint: "a check is about answers: name the question it points at with 'on QUESTION'")
         }
         pendingTexts.append(PendingText(text: c.message, what: "the message of check '\(c.name.text)'", context: context))
-        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: w.container))
+        // A condition on no answer is reported above; whether it can hold is then beside the point.
+        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error || constant ? nil : typed.expression, ownSpan: when.span, container: w.container))
         checks.append(
             Check(
                 id: c.name.text, scope: w.scope, severity: c.severity, when: typed.expression,

@@ -122,3 +122,35 @@ struct Context {
     /// Derived values are checked outside the flow: their uses are checked instead.
     static let anywhere = Int.max
 }
+
+extension Checker {
+    /// Mistakes that are one mistake however often they show: a name used many times but never
+    /// declared, or `{self|proxy}` switches in a section without `self when`. The first use is
+    /// reported, with a note at the second saying how many more there are.
+    static let collapsedMessages: [(code: String, suffix: String)] = [
+        ("undefined-name", "' is not defined"), ("bad-template", "needs a 'self when ...' earlier in this per-member section"),
+    ]
+
+    func collapseRepeats() {
+        var first: [String: Int] = [:]
+        var repeats: [Int: [Span]] = [:]
+        let order = diagnostics.indices.sorted { diagnostics[$0].span.start < diagnostics[$1].span.start }
+        var dropped = Set<Int>()
+        for i in order {
+            let d = diagnostics[i]
+            guard Checker.collapsedMessages.contains(where: { d.code == $0.code && d.message.hasSuffix($0.suffix) }) else { continue }
+            if let kept = first[d.message] {
+                repeats[kept, default: []].append(d.span)
+                dropped.insert(i)
+            } else {
+                first[d.message] = i
+            }
+        }
+        guard !dropped.isEmpty else { return }
+        for (kept, spans) in repeats {
+            let more = spans.count - 1
+            diagnostics[kept].notes.append(.init(more == 0 ? "also here" : "also here, and in \(more) more place\(more == 1 ? "" : "s")", at: spans[0]))
+        }
+        diagnostics = diagnostics.indices.filter { !dropped.contains($0) }.map { diagnostics[$0] }
+    }
+}

@@ -7,57 +7,89 @@ extension Checker {
 
     /// Every text in every declared language, and its `{piping}` valid in every language.
     func checkTexts() {
-        let declared = Set(languages)
-        let others = languages.dropFirst()
+        var unknownTags: [String: (index: Int, repeats: Int)] = [:]
         for pending in pendingTexts {
             guard let node = pending.text else { continue }
-            var seen: Set<String> = []
-            // `"A" cym "A"`: a misspelt tag is one mistake, not also a missing translation.
-            var missing = others.filter { language in !node.translations.contains { $0.language.text == language } }
-            for (tag, _) in node.translations where languagesDeclared {
-                if !declared.contains(tag.text) {
-                    let meant = Suggest.closest(to: tag.text, among: missing)
-                    if let meant { seen.insert(meant); missing.removeAll { $0 == meant } }
-                    error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
-                        hint: meant.map { "did you mean '\($0)'? This text has no \(languageName($0)) translation" }
-                            ?? "the questionnaire declares: languages \(languages.joined(separator: ", "))")
-                } else if tag.text == languages.first {
-                    error("duplicate-id", "\(pending.what) gives the primary language \(languageName(tag.text)) twice", at: tag.span,
-                        hint: "the first, untagged string is the \(languageName(tag.text)) text")
-                } else if !seen.insert(tag.text).inserted {
-                    error("duplicate-id", "\(pending.what) gives \(languageName(tag.text)) twice", at: tag.span)
-                }
-            }
-            for language in others where languagesDeclared && !seen.contains(language) {
-                error("missing-translation", "\(pending.what) has no \(languageName(language)) text", at: node.span,
-                    hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
-            }
+            checkLanguages(of: node, pending.what, &unknownTags)
             var context = pending.context
-            checkTemplate(node.primary, &context)
-            for (_, text) in node.translations { checkTemplate(text, &context) }
+            checkTemplates(node, &context)
         }
         for (id, info) in choiceLists.sorted(by: { $0.key < $1.key }) {
             for option in info.options {
                 var context = inlineListContexts[id] ?? Context(scope: .household, position: 0, subject: "an option label")
                 if inlineListContexts[id] == nil { context.sharedList = id }
-                pendingOptionTexts(option.label, "the label of option '\(option.name.text)' in '\(id)'", context, declared)
+                checkLanguages(of: option.label, "the label of option '\(option.name.text)' in '\(id)'", &unknownTags)
+                checkTemplates(option.label, &context)
                 if let prompt = option.specify?.prompt {
-                    pendingOptionTexts(prompt, "the 'please specify' prompt of option '\(option.name.text)'", context, declared)
+                    checkLanguages(of: prompt, "the 'please specify' prompt of option '\(option.name.text)'", &unknownTags)
+                    checkTemplates(prompt, &context)
                 }
             }
         }
+        for (_, use) in unknownTags where use.repeats > 1 {
+            diagnostics[use.index].notes[diagnostics[use.index].notes.count - 1].message = "also used here, and in \(use.repeats - 1) more texts"
+        }
     }
 
-    private func pendingOptionTexts(_ node: TextNode, _ what: String, _ context: Context, _ declared: Set<String>) {
+    /// One text's translations: each declared language once, and no other.
+    private func checkLanguages(of node: TextNode, _ what: String, _ unknownTags: inout [String: (index: Int, repeats: Int)]) {
+        guard languagesDeclared else { return }
         var seen: Set<String> = []
-        for (tag, _) in node.translations where declared.contains(tag.text) { seen.insert(tag.text) }
+        // `"A" cym "A"`: a misspelt tag is one mistake, not also a missing translation.
+        var missing = languages.dropFirst().filter { language in !node.translations.contains { $0.language.text == language } }
+        for (tag, _) in node.translations {
+            if !languages.contains(tag.text) {
+                // `"A" gd "A"` where cy is missing: one mistake (the wrong tag), not also a
+                // missing translation. A close tag is a typo; otherwise it stands in for the
+                // first missing language.
+                let meant = Suggest.closest(to: tag.text, among: missing)
+                let standsFor = meant ?? missing.first
+                if let standsFor { seen.insert(standsFor); missing.removeAll { $0 == standsFor } }
+                if let first = unknownTags[tag.text] {
+                    // The same tag in many texts is one mistake (usually in the languages line).
+                    if first.repeats == 0 { diagnostics[first.index].notes.append(.init("also used here", at: tag.span)) }
+                    unknownTags[tag.text]!.repeats += 1
+                    continue
+                }
+                unknownTags[tag.text] = (diagnostics.count, 0)
+                let declaredLine = "languages \(languages.joined(separator: ", "))"
+                error("unknown-language", "'\(tag.text)' is not a declared language", at: tag.span,
+                    hint: meant.map { "did you mean '\($0)'? This text has no \(languageName($0)) translation" }
+                        ?? standsFor.map { "this text has no \(languageName($0)) translation: tag it \($0), or add \(tag.text) to '\(declaredLine)'" }
+                        ?? "the questionnaire declares: \(declaredLine)")
+            } else if tag.text == languages.first {
+                error("duplicate-id", "\(what) gives the primary language \(languageName(tag.text)) twice", at: tag.span,
+                    hint: "the first, untagged string is the \(languageName(tag.text)) text")
+            } else if !seen.insert(tag.text).inserted {
+                error("duplicate-id", "\(what) gives \(languageName(tag.text)) twice", at: tag.span)
+            }
+        }
         for language in languages.dropFirst() where !seen.contains(language) {
             error("missing-translation", "\(what) has no \(languageName(language)) text", at: node.span,
                 hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
         }
-        var c = context
-        checkTemplate(node.primary, &c)
-        for (_, text) in node.translations { checkTemplate(text, &c) }
+    }
+
+    /// The piping of a text in every language. The translations pipe the same values, so a
+    /// mistake they share (`{nmae}` in English and Welsh) is reported once, where it is first
+    /// made, with a note at each repetition.
+    private func checkTemplates(_ node: TextNode, _ context: inout Context) {
+        let before = diagnostics.count
+        checkTemplate(node.primary, &context)
+        for (tag, text) in node.translations {
+            let mark = diagnostics.count
+            checkTemplate(text, &context)
+            guard diagnostics.count > mark else { continue }
+            var kept: [Diagnostic] = []
+            for d in diagnostics[mark...] {
+                if let first = diagnostics[before..<mark].firstIndex(where: { $0.code == d.code && $0.message == d.message }) {
+                    diagnostics[first].notes.append(.init("the same in the \(languageName(tag.text)) text", at: d.span))
+                } else {
+                    kept.append(d)
+                }
+            }
+            diagnostics.replaceSubrange(mark..., with: kept)
+        }
     }
 
     /// Checks `{name}` piping and `{self|proxy}` switches in one string, reporting at the exact

@@ -3,7 +3,8 @@
 enum Suggest {
     static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let w = Array(word.lowercased().utf8)
-        let limit = max(1, min(3, w.count / 3 + 1))
+        // Short words allow one slip: 'age' is not a typo of 'name'.
+        let limit = w.count <= 4 ? 1 : min(3, w.count / 3 + 1)
         var best: (String, Int)?
         for candidate in candidates where candidate != word {
             let c = Array(candidate.lowercased().utf8)

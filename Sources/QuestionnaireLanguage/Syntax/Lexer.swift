@@ -59,6 +59,7 @@ struct Lexer {
             if Lexer.isDigit(b) { return number(start) }
             if b == UInt8(ascii: "\"") { return string(start) }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
+            if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
             // Skip one whole character (possibly multi-byte) and report it once.
             index += 1
             while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -146,7 +147,17 @@ struct Lexer {
                 index += 1
                 return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
             }
-            if b == 0x0A { break }
+            if b == 0x0A {
+                if let close = closingQuoteOnNextLine(after: index) {
+                    // `"Who is your` / `landlord?"`: one string over two lines, one mistake.
+                    error("this string runs over two lines", Span(start, index), hint: "keep a string on one line; write \\n for a line break")
+                    value.append(0x20)
+                    value.append(contentsOf: bytes[(index + 1)..<close].drop { $0 == 0x20 || $0 == 0x09 })
+                    index = close + 1
+                    return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+                }
+                break
+            }
             if b == UInt8(ascii: "\\") {
                 let e = peek(1)
                 switch e {
@@ -167,9 +178,46 @@ struct Lexer {
         var before = start - 1
         while before >= 1 && bytes[before] != 0x0A && bytes[before] != UInt8(ascii: "\"") { before -= 1 }
         let earlier = before >= 1 && bytes[before] == UInt8(ascii: "\"") && bytes[before - 1] == 0x20
-        error(Lexer.unclosedString, Span(start, index),
-            hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
+        let quoteEarlierOnLine = before >= 0 && before < start && bytes[before] == UInt8(ascii: "\"")
+        if index == start + 1, !quoteEarlierOnLine {
+            // `Who is your landlord?"`: a lone quote at the end of a line ends a string never opened.
+            error(Lexer.unclosedString, Span(start, index), hint: "this '\"' ends the line: add the opening \" where the text starts")
+        } else {
+            error(Lexer.unclosedString, Span(start, index),
+                hint: earlier ? "a closing \" is missing on this line, here or in an earlier string" : "add a closing \" before the end of the line")
+        }
         return Token(kind: .string(String(decoding: value, as: UTF8.self)), span: Span(start, index))
+    }
+
+    /// `“Who is your landlord?”`, pasted from a word processor: one mistake, read as the string.
+    mutating func curlyQuotedString(_ start: Int) -> Token {
+        index += 3
+        let from = index
+        while index < bytes.count, bytes[index] != 0x0A, bytes[index] != UInt8(ascii: "\"") {
+            if bytes[index] == 0xE2, peek(1) == 0x80, peek(2) == 0x9D { break }
+            index += 1
+        }
+        let value = String(decoding: bytes[from..<index], as: UTF8.self)
+        if index < bytes.count, bytes[index] == 0xE2 { index += 3 } else if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { index += 1 }
+        error("this string is in curly quotes", Span(start, index), hint: "write it in straight double quotes: \"\(value)\"")
+        return Token(kind: .string(value), span: Span(start, index))
+    }
+
+    /// The first `"` on the line after `newline`, if that line has an odd number of them (so the
+    /// first closes a string begun on the line before rather than opening one).
+    func closingQuoteOnNextLine(after newline: Int) -> Int? {
+        var i = newline + 1
+        var first: Int?
+        var count = 0
+        while i < bytes.count, bytes[i] != 0x0A {
+            if bytes[i] == UInt8(ascii: "\"") {
+                first = first ?? i
+                count += 1
+            }
+            if bytes[i] == UInt8(ascii: "\\") { i += 1 }
+            i += 1
+        }
+        return count % 2 == 1 ? first : nil
     }
 
     func symbolAt(_ i: Int) -> Token.Symbol? {

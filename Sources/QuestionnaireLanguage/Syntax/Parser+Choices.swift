@@ -30,7 +30,7 @@ extension Parser {
 
     mutating func parseOption() throws(Abort) -> OptionDecl {
         let n = try name("an option name")
-        let label = try parseText("the option's label", strictTags: true)
+        let label = try optionLabel(n)
         var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
         while true {
             if current.isWord("exclusive") {
@@ -55,5 +55,31 @@ extension Parser {
                 return option
             }
         }
+    }
+
+    /// The label, or `married Married cy "Yn briod"`: the label written without quotes, reported
+    /// once and read (with its translations), so that the option still exists.
+    private mutating func optionLabel(_ n: Name) throws(Abort) -> TextNode {
+        // A word before a string is rather the next option (`a b "B"`: a has no label at all).
+        guard current.word != nil, onSameLineAsPrevious(current), !next.kind.isString else {
+            if case .string = current.kind {} else if !onSameLineAsPrevious(current) || current.isSymbol(.rightBrace) {
+                // `electric` alone on its line: blamed on the option, not on whatever follows.
+                throw fail("option '\(n.text)' has no label", at: n.span, hint: "write: \(n.text) \"...\" followed by its translations")
+            }
+            return try parseText("the option's label", strictTags: true)
+        }
+        let first = current.span
+        var last = first
+        while current.word != nil, onSameLineAsPrevious(current), !next.kind.isString,
+            !current.isWord("exclusive"), !current.isWord("specify")
+        {
+            last = advance().span
+        }
+        let words = String(decoding: source[first.start..<min(last.end, source.count)], as: UTF8.self)
+        report("expected the option's label as a string, found '\(words)'",
+            at: first.to(last), hint: "put it in quotes: \(n.text) \"\(words)\"")
+        var node = TextNode(primary: StringLiteral(value: words, span: first.to(last)), translations: [], span: first.to(last))
+        parseTranslations(&node, strictTags: true)
+        return node
     }
 }

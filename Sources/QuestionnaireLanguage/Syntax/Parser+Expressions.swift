@@ -35,9 +35,11 @@ extension Parser {
 
     private mutating func parseAnd() throws(Abort) -> Expr {
         var left = try parseNot()
+        correctConnectiveTypo()
         while current.isWord("and") {
             let op = advance().span
             left = try combine(.and, left, try parseNot(), op)
+            correctConnectiveTypo()
         }
         return left
     }
@@ -65,6 +67,9 @@ extension Parser {
         let left = try parseAdditive()
         if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
             let opSpan = advance().span
+            if s == .less, current.isSymbol(.greater), current.span.start == opSpan.end {
+                throw fail("'<>' is not an operator", at: opSpan.to(current.span), hint: "use '!=' for 'not equal'")
+            }
             let right = try parseAdditive()
             let result = try combine(op, left, right, opSpan)
             if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
@@ -79,7 +84,10 @@ extension Parser {
             let negated = current.isWord("not")
             if negated { advance() }
             advance()
-            _ = try expect(.leftBracket, "after 'in' (x in [a, b])")
+            guard current.isSymbol(.leftBracket) else {
+                throw fail("expected '[' after 'in' (x in [a, b]), found \(current.describe)", hint: "put the values in brackets: x in [a, b]")
+            }
+            let open = advance()
             var items: [Expr] = []
             if !current.isSymbol(.rightBracket) {
                 items.append(try parseAdditive())
@@ -92,7 +100,7 @@ extension Parser {
                 // `[rents rent_free]`: most likely a missing comma, not a missing bracket.
                 throw fail("expected ']' to close the list, found \(current.describe)", hint: "separate the items with commas: [a, b]")
             }
-            let end = try expect(.rightBracket, "to close the list")
+            let end = try closing(.rightBracket, of: open, hint: "add ']' after the last item: x in [a, b]")
             let depth = items.reduce(left.depth) { max($0, $1.depth) } + 1
             return Expr(kind: .member(left, items, negated: negated), span: left.span.to(end.span), depth: depth)
         }
@@ -104,7 +112,11 @@ extension Parser {
             advance()
             let negated = current.isWord("not")
             if negated { advance() }
-            guard current.isWord("answered") else { throw fail("expected 'answered' after 'is' (x is answered)") }
+            guard current.isWord("answered") else {
+                let meant = current.word.flatMap { Suggest.closest(to: $0, among: ["answered"]) }
+                throw fail("expected 'answered' after 'is' (x is answered), found \(current.describe)",
+                    hint: meant.map { "did you mean '\($0)'?" } ?? "write: x is answered, or x is not answered")
+            }
             let end = advance().span
             return Expr(kind: .answered(left, negated: negated), span: left.span.to(end), depth: left.depth + 1)
         }
@@ -160,18 +172,18 @@ extension Parser {
         case .symbol(.leftParen):
             advance()
             var inner = try parseExpression()
-            let close = try expect(.rightParen, "to close '('")
+            let close = try closing(.rightParen, of: t, hint: "add ')' where the expression in brackets ends")
             inner.span = t.span.to(close.span)
             return inner
         case .word(let w):
             if w == "true" || w == "false" { advance(); return Expr(kind: .bool(w == "true"), span: t.span) }
             if w == "census_date" || w == "position" { advance(); return Expr(kind: .name(w), span: t.span) }
-            if Keyword.all.contains(w) {
+            if Keyword.all.contains(w), !keywordsUsedAsNames.contains(w) {
                 throw fail("expected a value, found keyword '\(w)'")
             }
             advance()
             if current.isSymbol(.leftParen) {
-                advance()
+                let open = advance()
                 var args: [Expr] = []
                 if !current.isSymbol(.rightParen) {
                     args.append(try parseExpression())
@@ -180,7 +192,7 @@ extension Parser {
                         args.append(try parseExpression())
                     }
                 }
-                let close = try expect(.rightParen, "to close the arguments of \(w)(...)")
+                let close = try closing(.rightParen, of: open, hint: "add ')' after the arguments of \(w)(...)")
                 let depth = args.reduce(0) { max($0, $1.depth) } + 1
                 return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
             }

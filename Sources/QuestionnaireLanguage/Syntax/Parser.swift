@@ -10,13 +10,23 @@ struct Parser {
     /// Language tags known before parsing, so that `name "Label"` in a choice list is not
     /// mistaken for a translation.
     let declaredLanguages: Set<String>
+    /// The same, in the declared order (the primary language first).
+    let languageOrder: [String]
     var blockDepth = 0
+    /// Keywords already reported as used for a name: later uses of them as values are read as
+    /// that name, not reported again.
+    var keywordsUsedAsNames: Set<String> = []
     var expressionDepth = 0
     /// The source, to read indentation when guessing which block lost its `}`.
     var source: [UInt8] = []
     /// The first block closed by a `}` indented less than the block itself: when the file then
     /// ends unclosed, this is most likely the block that is missing its `}`.
     var likelyUnclosed: (keyword: String, name: String, open: Span, closer: Span)?
+    /// The first `}` that closed a block while indented more than the block's keyword: when a
+    /// `}` is left over at the end, this is most likely the extra one.
+    var likelyExtra: (keyword: String, name: String, keywordSpan: Span, index: Int)?
+    /// The index of the token found to be an extra `}`; the file is parsed again without it.
+    var extraCloser: Int?
 
     static let maximumExpressionDepth = 200
     static let maximumBlockDepth = 64
@@ -28,17 +38,19 @@ struct Parser {
     init(tokens: [Token]) {
         self.tokens = tokens
         var languages: Set<String> = []
+        var order: [String] = []
         for (i, t) in tokens.enumerated() where t.isWord("languages") {
             var j = i + 1
             while j < tokens.count, let w = tokens[j].word, !Keyword.all.contains(w) {
-                languages.insert(w)
+                if languages.insert(w).inserted { order.append(w) }
                 j += 1
                 if j < tokens.count, tokens[j].isSymbol(.comma) { j += 1 } else if j < tokens.count, Parser.isMissingCommaLanguage(tokens[j]) { continue } else { break }
             }
             break
         }
-        if languages.isEmpty { languages = ["en", "cy"] }
+        if languages.isEmpty { languages = ["en", "cy"]; order = ["en", "cy"] }
         declaredLanguages = languages
+        languageOrder = order
     }
 
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
@@ -46,6 +58,14 @@ struct Parser {
         var parser = Parser(tokens: tokens)
         parser.source = file.bytes
         let tree = parser.parseFile()
+        if let extra = parser.extraCloser, let reported = parser.diagnostics.first(where: { $0.span == tokens[extra].span }) {
+            // One '}' too many: read the file again without it, so that what follows it is not
+            // checked in the wrong block (and reported again as a cascade of other mistakes).
+            var again = Parser(tokens: Array(tokens[..<extra] + tokens[(extra + 1)...]))
+            again.source = file.bytes
+            let retree = again.parseFile()
+            return (retree, lexical + ([reported] + again.diagnostics).sorted { $0.span.start < $1.span.start })
+        }
         return (tree, lexical + parser.diagnostics)
     }
 
@@ -63,9 +83,14 @@ struct Parser {
 
     var previousEnd: Int { position > 0 ? tokens[position - 1].span.end : 0 }
 
-    mutating func report(_ message: String, at span: Span, hint: String? = nil) {
+    mutating func report(_ message: String, at span: Span, hint: String? = nil, notes: [Diagnostic.Note] = []) {
         guard diagnostics.count < Parser.maximumSyntaxErrors else { return }
-        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
+        diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint, notes: notes))
+    }
+
+    /// A diagnostic with its own code or notes (not capped like syntax errors).
+    mutating func add(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
     }
 
     mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Abort {
@@ -89,7 +114,14 @@ struct Parser {
     mutating func name(_ what: String) throws(Abort) -> Name {
         guard let w = current.word else { throw fail("expected \(what), found \(current.describe)") }
         if Keyword.all.contains(w) {
-            throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: "choose another name, such as '\(w)_1'")
+            let hint = "choose another name, such as '\(w)_1'"
+            // `question section: ...`: the name is plainly meant as one. Report it once and read
+            // it as the name, so that neither the item nor its uses give follow-on errors.
+            guard next.isSymbol(.colon) || next.isSymbol(.equal) || next.isSymbol(.leftBrace) || next.kind.isString else {
+                throw fail("'\(w)' is a keyword and cannot be used as \(what)", hint: hint)
+            }
+            report("'\(w)' is a keyword and cannot be used as \(what)", at: current.span, hint: hint)
+            keywordsUsedAsNames.insert(w)
         }
         let t = advance()
         return Name(text: w, span: t.span)
@@ -141,6 +173,7 @@ struct Parser {
             while current.isSymbol(.rightBrace), let w = next.word, Keyword.itemStarts.contains(w), tokens.count >= 2,
                 tokens[tokens.count - 2].isSymbol(.rightBrace)
             {
+                if reportExtraCloser() { break }
                 report("this '}' has no matching '{': it would close the questionnaire before the end of the file", at: current.span,
                     hint: "remove it, or add the '{' it was meant to close")
                 advance()
@@ -157,6 +190,7 @@ struct Parser {
                     hint: "add a '}' to close 'questionnaire \(name.text) {'")
             }
         }
+        if current.isSymbol(.rightBrace), extraCloser == nil { _ = reportExtraCloser(afterTheEnd: true) }
         while current.kind != .end {
             report("unexpected \(current.describe) after the end of the questionnaire", at: current.span)
             advance()
@@ -258,6 +292,13 @@ struct Parser {
                 synchronize()
                 return .letValue(LetDecl(name: n, value: Expr(kind: .invalid, span: n.span), span: start.to(n.span)))
             }
+            if current.isWord("when"), onSameLineAsPrevious(current) {
+                // `let age = ... when dob is answered`: read past the condition after reporting it.
+                report("a derived value has no 'when'", at: current.span,
+                    hint: "it is unknown while the answers it uses are unanswered; put the condition where the value is used")
+                let keyword = advance().span
+                if (try? parseExpression()) == nil { _ = recoverCondition(at: keyword) }
+            }
             return .letValue(LetDecl(name: n, value: value, span: start.to(value.span)))
         case "error", "warning", "confirm": return .check(try parseCheck())
         case "self":
@@ -288,7 +329,9 @@ struct Parser {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
         // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
         if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
-        return strict ? declaredLanguages.contains(w) : true
+        // In a choice list a word before a string is the next option, unless it is a language:
+        // a declared one, or a known code (`gd "..."`, reported by the checker as undeclared).
+        return strict ? declaredLanguages.contains(w) || Checker.languageNames[w] != nil : true
     }
 
     /// `"text" cy "testun" ...`. In choice lists only declared languages count as tags.
@@ -296,7 +339,23 @@ struct Parser {
         guard case .string(let s) = current.kind else { throw fail("expected \(what) as a string, found \(current.describe)") }
         let first = advance()
         var node = TextNode(primary: StringLiteral(value: s, span: first.span), translations: [], span: first.span)
+        parseTranslations(&node, strictTags: strictTags)
+        return node
+    }
+
+    /// The tagged translations after a text's primary string.
+    mutating func parseTranslations(_ node: inout TextNode, strictTags: Bool) {
         while true {
+            if let w = current.word, current.span.start == previousEnd, !declaredLanguages.contains(w), next.kind.isString,
+                next.span.start == current.span.end
+            {
+                // `"Who is your "landlord"?"`: quotes inside the text end it early.
+                report("a '\"' inside a text ends it", at: Span(previousEnd - 1, previousEnd),
+                    hint: "write \\\" for a quote inside a text: \"... \\\"\(w)\\\" ...\"")
+                advance()
+                node.span = node.span.to(advance().span)
+                continue
+            }
             if let w = current.word, declaredLanguages.contains(w), !isTranslationTag(current, strict: strictTags) {
                 // `"Owns" cy rents ...`: the tag without its text. Report it here, as the tag's,
                 // rather than misreading the tag as the next option or item.
@@ -313,7 +372,6 @@ struct Parser {
             node.translations.append((Name(text: tag.word!, span: tag.span), StringLiteral(value: value, span: t.span)))
             node.span = node.span.to(t.span)
         }
-        return node
     }
 
     // MARK: - Blocks
@@ -326,27 +384,37 @@ struct Parser {
         var forRoster: Name?
         var minimum: (Int, Span)?
         var maximum: (Int, Span)?
+        var braceMissing = false
         while !current.isSymbol(.leftBrace) {
             if case .string = current.kind, block.title == nil {
                 block.title = try parseText("the title")
             } else if current.isWord("when") {
-                advance()
-                block.when = try parseExpression()
+                let keyword = advance().span
+                do { block.when = try parseExpression() } catch { block.when = recoverCondition(at: keyword) }
             } else if current.isWord("for"), keyword == "section" || keyword == "relationships" {
                 advance()
                 forRoster = try name("the roster this \(keyword) is for")
             } else if current.isWord("min"), keyword == "roster" {
                 advance()
-                minimum = try integer("the minimum number of members")
+                minimum = bound("the minimum number of members")
             } else if current.isWord("max"), keyword == "roster" {
                 advance()
-                maximum = try integer("the maximum number of members")
+                maximum = bound("the maximum number of members")
+            } else if correctClauseTypo(Parser.blockClauses[keyword] ?? ["when"], in: "\(keyword) '\(n.text)'") {
+                continue
             } else {
                 let allowed: String
                 switch keyword {
                 case "roster": allowed = "a title, 'min N', 'max N', 'when' or '{'"
                 case "section", "relationships": allowed = "a title, 'for ROSTER', 'when' or '{'"
                 default: allowed = "a title, 'when' or '{'"
+                }
+                if let w = current.word, Keyword.itemStarts.contains(w), w != "title", !onSameLineAsPrevious(current) {
+                    // The header is complete but its '{' is missing: read the items as its body.
+                    report("expected \(allowed) in \(keyword) '\(n.text)', found \(current.describe)", at: current.span,
+                        hint: "add '{' at the end of line \(lineNumber(of: Span(previousEnd, previousEnd))) to open the \(keyword)")
+                    braceMissing = true
+                    break
                 }
                 throw fail("expected \(allowed) in \(keyword) '\(n.text)', found \(current.describe)")
             }
@@ -357,7 +425,7 @@ struct Parser {
         case "relationships": block.kind = .relationships(forRoster: forRoster)
         default: block.kind = .page
         }
-        let open = advance()
+        let open = braceMissing ? Token(kind: .symbol(.leftBrace), span: Span(previousEnd, previousEnd)) : advance()
         blockDepth += 1
         defer { blockDepth -= 1 }
         guard blockDepth <= Parser.maximumBlockDepth else {
@@ -368,6 +436,9 @@ struct Parser {
             if likelyUnclosed == nil, indentation(of: current.span) < indentation(of: keywordToken.span) {
                 likelyUnclosed = (keyword, n.text, open.span, current.span)
             }
+            if likelyExtra == nil, startsLine(current.span), indentation(of: current.span) > indentation(of: keywordToken.span) {
+                likelyExtra = (keyword, n.text, keywordToken.span, position)
+            }
             block.span = keywordToken.span.to(advance().span)
         } else {
             report("\(keyword) '\(n.text)' is not closed: expected '}' before \(current.describe)", at: open.span,
@@ -375,136 +446,5 @@ struct Parser {
             block.span = keywordToken.span.to(Span(previousEnd, previousEnd))
         }
         return block
-    }
-
-    // MARK: - Questions
-
-    mutating func parseQuestion(keywordPresent: Bool = true) throws(Abort) -> QuestionDecl {
-        let start = keywordPresent ? advance().span : current.span
-        let n = try name("a name for the question")
-        if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
-            // `question a integer`: the type is there, so read on after reporting the colon.
-            report("expected ':' after the question's name (question \(n.text): TYPE ...), found \(current.describe)", at: current.span,
-                hint: "write: question \(n.text): \(w)")
-        } else {
-            _ = try expect(.colon, "after the question's name (question \(n.text): TYPE ...)")
-        }
-        let typeStart = current.span
-        let type = try parseAnswerType()
-        var q = QuestionDecl(
-            name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
-            label: nil, hint: nil, span: start)
-        while true {
-            if current.isWord("required") {
-                advance()
-                q.required = true
-            } else if current.isWord("when") {
-                advance()
-                q.when = try parseExpression()
-            } else if current.isWord("hint") {
-                advance()
-                q.hint = try parseText("the hint")
-            } else if case .string = current.kind {
-                if q.label != nil {
-                    report("question '\(n.text)' already has a label", at: current.span,
-                        hint: "translations are tagged with their language: \"...\" cy \"...\"")
-                }
-                q.label = try parseText("the label")
-            } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
-                continue
-            } else {
-                break
-            }
-        }
-        q.span = start.to(Span(previousEnd, previousEnd))
-        if q.label == nil {
-            report("question '\(n.text)' has no label", at: n.span, hint: "add the question's wording as a string after its type")
-        }
-        return q
-    }
-
-    func startsRange(_ t: Token) -> Bool {
-        switch t.kind {
-        case .integer, .decimal, .date, .monthYear, .duration: return true
-        case .symbol(let s): return s == .minus || s == .leftParen
-        case .word(let w):
-            // `integer wen a > 1` is a misspelt `when`, not a range starting at a name.
-            if Suggest.closest(to: w, among: Parser.questionClauses) != nil, !Keyword.itemStarts.contains(w), case .word = next.kind { return false }
-            return w == "census_date" || !Keyword.all.contains(w)
-        default: return false
-        }
-    }
-
-    static let answerTypeNames = ["text", "integer", "decimal", "date", "month_year", "one_of", "any_of", "yes_no", "address"]
-
-    /// `LOW...HIGH`, or open on one side: `16...` (at least 16), `...census_date` (not after it).
-    mutating func parseRange() throws(Abort) -> (Expr?, Expr?) {
-        var low: Expr?
-        if !current.isSymbol(.ellipsis) {
-            guard startsRange(current) else { return (nil, nil) }
-            low = try parseExpression()
-        }
-        let dots = try expect(.ellipsis, "between the range's bounds (LOW...HIGH)")
-        let high = startsRange(current) ? try parseExpression() : nil
-        if low == nil && high == nil {
-            report("a range needs a bound on at least one side", at: dots.span, hint: "write LOW...HIGH, LOW... or ...HIGH, or leave the range out")
-        }
-        return (low, high)
-    }
-
-    mutating func parseAnswerType() throws(Abort) -> AnswerTypeSyntax {
-        guard let word = current.word else { throw fail("expected an answer type, found \(current.describe)") }
-        let t = advance()
-        switch word {
-        case "text":
-            var max: (Int, Span)?
-            var pattern: StringLiteral?
-            while true {
-                if current.isWord("max") {
-                    advance()
-                    max = try integer("the maximum length")
-                } else if current.isWord("pattern") {
-                    advance()
-                    guard case .string(let s) = current.kind else { throw fail("expected the pattern as a string") }
-                    pattern = StringLiteral(value: s, span: advance().span)
-                } else {
-                    return .text(max: max, pattern: pattern)
-                }
-            }
-        case "integer": let (a, b) = try parseRange(); return .integer(a, b)
-        case "decimal": let (a, b) = try parseRange(); return .decimal(a, b)
-        case "date": let (a, b) = try parseRange(); return .date(a, b)
-        case "month_year": let (a, b) = try parseRange(); return .monthYear(a, b)
-        case "yes_no": return .yesNo
-        case "address":
-            if current.isWord("uk") {
-                advance()
-                return .address(ukOnly: true)
-            }
-            return .address(ukOnly: false)
-        case "one_of", "any_of":
-            let reference: ChoiceReference
-            if current.isSymbol(.leftParen) {
-                advance()
-                let list = try name("the name of a choice list")
-                _ = try expect(.rightParen, "after the choice list's name")
-                reference = .named(list)
-            } else if current.isSymbol(.leftBrace) {
-                let start = current.span
-                let (options, end) = try parseOptionBlock()
-                reference = .inline(options, span: start.to(end))
-            } else {
-                throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)")
-            }
-            return word == "one_of" ? .oneOf(reference) : .anyOf(reference)
-        default:
-            diagnostics.append(
-                Diagnostic(
-                    code: "unknown-type", "unknown answer type '\(word)'", at: t.span,
-                    hint: Suggest.closest(to: word, among: Parser.answerTypeNames).map { "did you mean '\($0)'?" }
-                        ?? "answer types are \(Parser.answerTypeNames.joined(separator: ", "))"))
-            skipTypeArguments()
-            return .invalid
-        }
     }
 }

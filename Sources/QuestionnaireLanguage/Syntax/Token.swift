@@ -63,4 +63,5 @@ enum Keyword {
 
 extension Token.Kind {
     var isDate: Bool { if case .date = self { return true } else { return false } }
+    var isString: Bool { if case .string = self { return true } else { return false } }
 }
