@@ -24,7 +24,7 @@ public enum RawSQLiteCeiling {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var queues: [DatabaseQueue] = []
         for i in 0..<files {
-            var config = ShardFile.configuration(StoreOptions(durability: durability))
+            var config = ShardFile.configuration(StoreOptions(durability: durability, checkpointPolicy: .inline))
             config.maximumReaderCount = 1
             let q = try DatabaseQueue(path: directory.appendingPathComponent("raw-\(i).sqlite").path, configuration: config)
             try q.write { db in

@@ -151,7 +151,10 @@ public final class ResponseStore: Sendable {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
             do {
                 let pool = try ShardFile.open(index: i, path: path, manifest: manifest, options: options)
-                slots.append(.open(ShardWriter(index: i, path: path, pool: pool, maxBatchSize: options.maxBatchSize)))
+                let checkpointer = options.checkpointPolicy == .background
+                    ? ShardCheckpointer(path: path, options: options) : nil
+                slots.append(.open(ShardWriter(index: i, path: path, pool: pool, maxBatchSize: options.maxBatchSize,
+                                               checkpointer: checkpointer)))
             } catch {
                 slots.append(.failed(ShardFile.mapError(error, shard: i, path: path)))
             }

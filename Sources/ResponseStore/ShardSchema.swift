@@ -98,9 +98,20 @@ public struct StoreOptions: Sendable {
     /// How long a connection waits for a lock held by another process
     /// (for example `census store check` reading a shard) before failing.
     public var busyTimeout: TimeInterval = 10
-    public init(durability: Durability = .full, maxBatchSize: Int = 4096) {
+    /// When the write-ahead log is checkpointed. Default
+    /// ``CheckpointPolicy/background`` (off the commit path).
+    public var checkpointPolicy: CheckpointPolicy = .background
+    /// ``CheckpointPolicy/background``: the shortest time between two
+    /// background checkpoint passes of a shard.
+    public var checkpointInterval: TimeInterval = 0.1
+    /// ``CheckpointPolicy/background``: the log size, in pages, at which the
+    /// writer checkpoints the rest of the log itself so that it restarts.
+    public var walRestartPages: Int = 4000
+    public init(durability: Durability = .full, maxBatchSize: Int = 4096,
+                checkpointPolicy: CheckpointPolicy = .background) {
         self.durability = durability
         self.maxBatchSize = maxBatchSize
+        self.checkpointPolicy = checkpointPolicy
     }
 }
 
@@ -127,12 +138,20 @@ enum ShardFile {
         config.maximumReaderCount = 2
         config.label = "shard"
         let pragma = options.durability.pragma
+        let inline = options.checkpointPolicy == .inline
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(pragma)")
-            // Larger page cache and checkpoints than the defaults: fewer, larger
-            // checkpoint writes under sustained load.
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+            if inline {
+                // Larger checkpoints than the default: fewer, larger checkpoint
+                // writes under sustained load, run by the committing writer.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+            } else {
+                // No checkpoint inside COMMIT: ShardCheckpointer does them. A
+                // log that restarts is truncated back to 64 MiB if it grew past.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
         }
         return config
     }

@@ -33,11 +33,15 @@ final class ShardWriter: @unchecked Sendable {
     private var stopping = false
     private var finished = false
     private var thread: Thread?
+    /// The shard's checkpoint thread (``CheckpointPolicy/background``), or
+    /// nil when SQLite checkpoints inside COMMIT (``CheckpointPolicy/inline``).
+    let checkpointer: ShardCheckpointer?
 
-    init(index: Int, path: String, pool: DatabasePool, maxBatchSize: Int) {
+    init(index: Int, path: String, pool: DatabasePool, maxBatchSize: Int, checkpointer: ShardCheckpointer? = nil) {
         self.index = index
         self.path = path
         self.pool = pool
+        self.checkpointer = checkpointer
         self.maxBatchSize = max(1, maxBatchSize)
         // The thread holds the writer strongly until `stop()` ends it.
         let thread = Thread { self.run() }
@@ -70,6 +74,7 @@ final class ShardWriter: @unchecked Sendable {
         condition.broadcast()
         while !finished { condition.wait() }
         condition.unlock()
+        checkpointer?.stop()
     }
 
     private func run() {
@@ -95,6 +100,11 @@ final class ShardWriter: @unchecked Sendable {
 
             let results = write(batch)
             for (p, r) in zip(batch, results) { p.completion(r) }
+            // Acknowledged first; only then, if the log is long, checkpoint
+            // what the background passes left so the log can restart.
+            if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.submission.body.count }) {
+                checkpointer.writerPass(pool)
+            }
         }
     }
 
