@@ -94,6 +94,14 @@ struct StoreBenchmark: ParsableCommand {
     var workDir: String = NSTemporaryDirectory()
     @Flag(help: "Skip the raw SQLite ceiling.")
     var skipRaw = false
+    @Option(help: "Checkpoint policy: background (the default), inline (before 2026-11-27) or both (side by side, alternating).")
+    var checkpoint: String = "background"
+    @Option(help: "Background policy: seconds between checkpoint passes of a shard.")
+    var checkpointInterval: Double = StoreOptions().checkpointInterval
+    @Option(help: "Background policy: log size in pages at which the writer checkpoints the rest itself.")
+    var walRestartPages: Int = StoreOptions().walRestartPages
+    @Option(help: "Runs of each configuration (with --checkpoint both: inline, background, inline, background, ...).")
+    var `repeat`: Int = 1
 
     func run() throws {
         let counts = shards.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -101,13 +109,19 @@ struct StoreBenchmark: ParsableCommand {
         let bodies = SyntheticResponses.bodies(count: 512, seed: 42)
         let avg = bodies.reduce(0) { $0 + $1.count } / bodies.count
         print("census-bench store: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(seconds)s per run, \(clients) in flight, bodies 3-6 KB (mean \(avg) B), WAL")
-        print(row(["sync", "shards", "store hh/s", "p50 ms", "p99 ms", "store MB/s", "raw rows/s", "store/raw"]))
-        print("| " + Array(repeating: "----------", count: 8).joined(separator: " | ") + " |")
+        let policies: [CheckpointPolicy] = checkpoint == "both" ? [.inline, .background]
+            : [CheckpointPolicy(rawValue: checkpoint) ?? .background]
+        let header = ["sync", "shards", "checkpoint", "store hh/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                      "store MB/s", "raw rows/s", "store/raw"]
+        print(row(header))
+        print("| " + Array(repeating: "----------", count: header.count).joined(separator: " | ") + " |")
         for mode in modes {
             for n in counts {
+              for _ in 0..<max(1, self.repeat) {
+                for policy in policies {
                 let dir = URL(fileURLWithPath: workDir).appendingPathComponent("census-bench-\(UUID().uuidString)")
                 defer { try? FileManager.default.removeItem(at: dir) }
-                let store = try runStore(dir: dir.appendingPathComponent("store"), shards: n, mode: mode, bodies: bodies)
+                let store = try runStore(dir: dir.appendingPathComponent("store"), shards: n, mode: mode, policy: policy, bodies: bodies)
                 try? FileManager.default.removeItem(at: dir.appendingPathComponent("store"))
                 var rawText = "-", ratio = "-"
                 if !skipRaw {
@@ -116,9 +130,12 @@ struct StoreBenchmark: ParsableCommand {
                     rawText = String(format: "%.0f", raw.perSecond)
                     ratio = String(format: "%.0f%%", 100 * store.perSecond / raw.perSecond)
                 }
-                print(row([mode.rawValue, String(n), String(format: "%.0f", store.perSecond),
+                print(row([mode.rawValue, String(n), policy.rawValue, String(format: "%.0f", store.perSecond),
                            String(format: "%.1f", store.p50 * 1000), String(format: "%.1f", store.p99 * 1000),
+                           String(format: "%.1f", store.p999 * 1000), String(format: "%.1f", store.max * 1000),
                            String(format: "%.1f", store.mbPerSecond), rawText, ratio]))
+                }
+              }
             }
         }
     }
@@ -132,11 +149,15 @@ struct StoreBenchmark: ParsableCommand {
         var perSecond: Double
         var p50: Double
         var p99: Double
+        var p999: Double
+        var max: Double
         var mbPerSecond: Double
     }
 
-    func runStore(dir: URL, shards: Int, mode: Durability, bodies: [Data]) throws -> StoreResult {
-        let options = StoreOptions(durability: mode, maxBatchSize: maxBatch)
+    func runStore(dir: URL, shards: Int, mode: Durability, policy: CheckpointPolicy, bodies: [Data]) throws -> StoreResult {
+        var options = StoreOptions(durability: mode, maxBatchSize: maxBatch, checkpointPolicy: policy)
+        options.checkpointInterval = checkpointInterval
+        options.walRestartPages = walRestartPages
         let store = try ResponseStore.create(at: dir, shardCount: shards, options: options)
         let clients = self.clients
         let seconds = self.seconds
@@ -179,7 +200,7 @@ struct StoreBenchmark: ParsableCommand {
         let lat = result.latencies.sorted()
         func pct(_ p: Double) -> Double { lat.isEmpty ? 0 : lat[min(lat.count - 1, Int(Double(lat.count) * p))] }
         return StoreResult(perSecond: Double(result.count) / elapsed, p50: pct(0.5), p99: pct(0.99),
-                           mbPerSecond: Double(result.bytes) / elapsed / 1e6)
+                           p999: pct(0.999), max: lat.last ?? 0, mbPerSecond: Double(result.bytes) / elapsed / 1e6)
     }
 }
 
