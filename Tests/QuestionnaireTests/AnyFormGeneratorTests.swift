@@ -165,4 +165,14 @@ final class AnyFormGeneratorTests: XCTestCase {
             XCTAssertEqual(h.unsatisfied.first?.path, "$.rooms")
         }
     }
+
+    /// Branches that need two answers changed at once (age_estimate asked only when
+    /// date_of_birth is not answered, and a check on it) are reached.
+    func testRouteCoverageChangesTwoAnswersAtOnce() throws {
+        for source in [Self.handWritten, try String(contentsOf: Self.root.appendingPathComponent(Self.files[2]), encoding: .utf8)] {
+            let ev = try Self.evaluator(source: source)
+            let report = RouteCoverage(generator: HouseholdGenerator(evaluator: ev, seed: 1)).cover()
+            XCTAssertEqual(report.unreached, [], ev.schema.id)
+        }
+    }
 }
