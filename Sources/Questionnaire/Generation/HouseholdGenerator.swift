@@ -70,8 +70,11 @@ public final class HouseholdGenerator: @unchecked Sendable {
             fit(&comp, &rng)
             var response = fill(comp, &rng)
             let evaluation = evaluator.evaluate(response)
-            var left = evaluation.findings.filter { $0.severity == .error || $0.severity == .confirm }
-            if !left.isEmpty, repairs { left = repair(&response, &rng) }
+            var left: [Finding] = []
+            if !evaluation.isValid {
+                left = evaluation.findings.filter { $0.severity == .error || $0.severity == .confirm }
+                if repairs { left = repair(&response, &rng) }
+            }
             if best == nil || left.count < best!.left.count { best = (response, left) }
             if left.isEmpty { break }
         }
@@ -218,12 +221,16 @@ public final class HouseholdGenerator: @unchecked Sendable {
         _ = index
         // A form's own name for a question the model knows (surname for last_name) is tried
         // only when the model does not know the name itself.
-        for id in [question.id] + HouseholdGenerator.synonyms(question.id) {
-            guard let value = modelled(id, info, person, comp, s, i, run, &rng) else { continue }
+        var value = modelled(question.id, info, person, comp, s, i, run, &rng)
+        if value == nil {
+            for id in HouseholdGenerator.synonyms(question.id) where value == nil {
+                value = modelled(id, info, person, comp, s, i, run, &rng)
+            }
+        }
+        if let value {
             // `null` means the model leaves it unanswered on purpose.
             if value.isNull { return nil }
             if valid(value, info) { return value }
-            break
         }
         return generic(question, info, s, i, run, &rng)
     }
