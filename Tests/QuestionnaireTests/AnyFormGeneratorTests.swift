@@ -87,6 +87,32 @@ final class AnyFormGeneratorTests: XCTestCase {
         }
         """
 
+    /// Three changes at once: the roster (with relationships) grown to 3, the number set to 3,
+    /// and an answer compared with that number brought down to it.
+    static let chained = """
+        questionnaire chained {
+          version "1"
+          title "Chained"
+          languages en
+          census_date 2021-03-21
+          section household "Household" {
+            question rooms: integer 3...30 "Rooms"
+            question people_here: integer 3...36 required "How many people live here?"
+            error rooms_people when rooms > people_here "More rooms than people"
+            roster people "People" min 1 max 3 {
+              question name: text max 30 required "Name"
+            }
+            error size when count(people) != people_here "The number must match the list"
+          }
+          relationships rel for people when count(people) >= 2 {
+            question relation: one_of {
+                partner "Partner"
+                other "Other"
+              } required "Relation"
+          }
+        }
+        """
+
     /// Households `0..<n` that the evaluator does not find valid, with their problems.
     func invalid(_ generator: HouseholdGenerator, _ n: Int) -> [String] {
         (0..<n).compactMap { i in
@@ -102,7 +128,7 @@ final class AnyFormGeneratorTests: XCTestCase {
             let generator = HouseholdGenerator(evaluator: try Self.evaluator(file: file), seed: 9)
             XCTAssertEqual(invalid(generator, 150), [], file)
         }
-        for source in [Self.handWritten, Self.sized] {
+        for source in [Self.handWritten, Self.sized, Self.chained] {
             let generator = HouseholdGenerator(evaluator: try Self.evaluator(source: source), seed: 9)
             XCTAssertEqual(invalid(generator, 300), [], generator.evaluator.schema.id)
         }
@@ -111,12 +137,12 @@ final class AnyFormGeneratorTests: XCTestCase {
     /// Without the repair these forms give invalid households (so the test above tests it).
     func testWithoutRepairTheFormsGiveInvalidHouseholds() throws {
         var failing: [String] = []
-        for source in [Self.handWritten, Self.sized] + (try Self.files.map { try String(contentsOf: Self.root.appendingPathComponent($0), encoding: .utf8) }) {
+        for source in [Self.handWritten, Self.sized, Self.chained] + (try Self.files.map { try String(contentsOf: Self.root.appendingPathComponent($0), encoding: .utf8) }) {
             let generator = HouseholdGenerator(evaluator: try Self.evaluator(source: source), seed: 9)
             generator.repairs = false
             if !invalid(generator, 150).isEmpty { failing.append(generator.evaluator.schema.id) }
         }
-        XCTAssertEqual(failing, ["hard", "sized", "example"])
+        XCTAssertEqual(failing, ["hard", "sized", "chained", "example"])
     }
 
     /// The form's own names for questions the model knows get the model's answers.

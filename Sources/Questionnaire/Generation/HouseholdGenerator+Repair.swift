@@ -17,6 +17,8 @@ extension HouseholdGenerator {
         var hints: [Value]
         /// Rosters whose size the condition reads (`count(people) == usual_residents`).
         var rosters: [Int] = []
+        /// The finding code of a check's error (`check.size`).
+        var code: String? = nil
     }
 
     /// How many errors repair works on, and how many values it tries for each answer.
@@ -30,21 +32,38 @@ extension HouseholdGenerator {
         var best = response
         var score = evaluator.evaluate(best).count(.error)
         var stuck = Set<String>()
+        var sidestepped = Set<String>()
         for _ in 0..<Self.repairRounds where score > 0 {
             let run = Run(evaluator, options: EvaluationOptions())
-            _ = run.evaluate(best)
+            let now = run.evaluate(best)
             guard let problem = problems(run).first(where: { !stuck.contains($0.key) }) else { break }
             var improved = false
+            // A change that removes this check's error but brings another, kept once per
+            // error when nothing better is found (a number that must follow the roster's size
+            // may then break a comparison with a third answer, repaired next).
+            var sideways: JSONValue?
+            func count(_ e: Evaluation, _ code: String) -> Int { e.findings.reduce(0) { $0 + ($1.code == code ? 1 : 0) } }
+            let firing = problem.code.map { count(now, $0) } ?? 0
+            let outside = count(now, "out_of_range")
+            func better(_ trial: JSONValue) -> Bool {
+                let evaluation = evaluator.evaluate(trial)
+                let s = evaluation.count(.error)
+                if s < score {
+                    best = trial
+                    score = s
+                    improved = true
+                    return true
+                }
+                if s == score, sideways == nil, let code = problem.code, !sidestepped.contains(problem.key),
+                    count(evaluation, code) < firing, count(evaluation, "out_of_range") <= outside {
+                    sideways = trial
+                }
+                return false
+            }
             search: for slot in problem.slots {
                 for candidate in candidates(slot, problem.hints, run, &rng) {
                     guard let trial = setting(candidate, at: slot, in: best, run) else { continue }
-                    let s = evaluator.evaluate(trial).count(.error)
-                    if s < score {
-                        best = trial
-                        score = s
-                        improved = true
-                        break search
-                    }
+                    if better(trial) { break search }
                 }
             }
             // A check on a roster's size: the roster at a size the condition mentions, or at
@@ -65,17 +84,14 @@ extension HouseholdGenerator {
                             if case .integer = evaluator.questions[evaluator.scopes[slot.s].questions[slot.q]].kind,
                                 let t = setting(.integer(n), at: slot, in: grown, run) { trials.append(t) }
                         }
-                        for trial in trials {
-                            let s = evaluator.evaluate(trial).count(.error)
-                            if s < score {
-                                best = trial
-                                score = s
-                                improved = true
-                                break resize
-                            }
-                        }
+                        for trial in trials where better(trial) { break resize }
                     }
                 }
+            }
+            if !improved, let sideways {
+                best = sideways
+                sidestepped.insert(problem.key)
+                improved = true
             }
             // A change elsewhere may make an error that was stuck repairable again.
             if improved { stuck.removeAll() } else { stuck.insert(problem.key) }
@@ -121,7 +137,7 @@ extension HouseholdGenerator {
                     for r in ev.rosters.indices { hints.append(.int(run.memberCount[r])) }
                     var rosters: [Int] = []
                     collectRosters(check.when, into: &rosters)
-                    out.append(Problem(key: "check \(k).\(i)", slots: unique(slots), hints: hints, rosters: rosters))
+                    out.append(Problem(key: "check \(k).\(i)", slots: unique(slots), hints: hints, rosters: rosters, code: "check." + schema.checks[k].id))
                 }
             }
         }
@@ -320,6 +336,14 @@ extension HouseholdGenerator {
         } else {
             var template: [String: JSONValue] = [:]
             if case .object(let o)? = pairs.first { template = o }
+            if roster.pairScope >= 0 {
+                // Answers for the pair questions no pair has answered yet (the roster had one member).
+                let scratch = Run(evaluator, options: EvaluationOptions())
+                scratch.allocate()
+                for gi in evaluator.scopes[roster.pairScope].questions where template[schema.questions[gi].id] == nil {
+                    template[schema.questions[gi].id] = generic(schema.questions[gi], evaluator.questions[gi], 0, 0, scratch, &rng)
+                }
+            }
             for m in members.count..<n {
                 members.append(members[rng.int(0...(members.count - 1))])
                 guard roster.pairBlock != nil else { continue }
