@@ -12,6 +12,12 @@ struct Generate: ParsableCommand {
             ages, about one in seven people born abroad, paper and online returns, optional \
             answers sometimes skipped). The same --seed always gives the same households.
 
+            On forms other than the census form, households the evaluator finds errors in are \
+            repaired (the answers each error points at are drawn again, a roster is resized to \
+            match a count). If some still have errors because the form makes a valid household \
+            impossible, they are written anyway, standard error says which checks could not be \
+            satisfied, and the exit status is 1.
+
             --invalid-rate R puts one realistic mistake into that share of households: a date of \
             birth in the future, an answer to a question the routing skips, or a missing \
             required answer. --mistakes FILE records each one (line, kind, finding code, path).
@@ -80,8 +86,10 @@ struct Generate: ParsableCommand {
             return
         }
         let mistakeOut = try mistakes.map { try CLIFiles.Output(path: $0) }
+        var impossible = UnsatisfiedReport()
         for i in 0..<households {
             let h = generator.household(i, invalidRate: invalidRate)
+            impossible.add(h.unsatisfied, household: i + 1)
             out.write(bytes: writer.bytes(h.response))
             if !pretty { out.write("\n") }
             for m in h.mistakes {
@@ -94,5 +102,34 @@ struct Generate: ParsableCommand {
         }
         try out.commit()
         try mistakeOut?.commit()
+        if let text = impossible.text(of: households) {
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The errors `census generate` could not remove from some households, grouped by finding code.
+struct UnsatisfiedReport {
+    var households = 0
+    var byCode: [String: (count: Int, first: Int, finding: Finding)] = [:]
+
+    mutating func add(_ findings: [Finding], household line: Int) {
+        guard !findings.isEmpty else { return }
+        households += 1
+        for f in findings {
+            let key = f.check != nil ? f.code : "\(f.code) of \(f.question ?? f.path)"
+            if let e = byCode[key] { byCode[key] = (e.count + 1, e.first, e.finding) } else { byCode[key] = (1, line, f) }
+        }
+    }
+
+    func text(of total: Int) -> String? {
+        guard households > 0 else { return nil }
+        var s = "generate: \(households) of \(total) households are not valid: the form's checks could not all be satisfied"
+        s += " (the form may make them impossible; the households were written anyway):\n"
+        for (key, e) in byCode.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
+            s += "  \(key): \(e.count) time\(e.count == 1 ? "" : "s"), first in household \(e.first) at \(e.finding.path): \(e.finding.message)\n"
+        }
+        return s
     }
 }

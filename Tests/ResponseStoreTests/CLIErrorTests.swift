@@ -197,6 +197,30 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("g.ndjson"), encoding: .utf8).split(separator: "\n").count, 3)
     }
 
+    /// A form whose error check no household can pass: the households are written, and standard
+    /// error names the check, how often and where (exit status 1), instead of passing them as valid.
+    func testGenerateSaysWhichCheckItCouldNotSatisfy() throws {
+        let dir = try makeTempDirectory(self)
+        try """
+            questionnaire impossible {
+              version "1"
+              title "Impossible"
+              languages en
+              census_date 2021-03-21
+              section household "Household" {
+                question rooms: integer 1...30 required "How many rooms?"
+                error too_few_rooms when rooms < 40 "At least 40 rooms"
+              }
+            }
+            """.write(to: dir.appendingPathComponent("f.census"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try census(["compile", "f.census", "-o", "f.json"], in: dir).status, 0)
+        let r = try census(["generate", "--schema", "f.json", "--households", "4", "-o", "g.ndjson"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("generate: 4 of 4 households are not valid"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("check.too_few_rooms: 4 times, first in household 1 at $.rooms: At least 40 rooms"), r.stderr)
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("g.ndjson"), encoding: .utf8).split(separator: "\n").count, 4)
+    }
+
     func testStoreRejectsBadHashesBodiesAndManifestsCleanly() throws {
         let dir = try makeTempDirectory(self)
         let a = "sha256:" + String(repeating: "a", count: 64)

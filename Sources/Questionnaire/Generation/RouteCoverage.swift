@@ -148,6 +148,26 @@ public struct RouteCoverage {
                 }
             }
         }
+        // Two answers at once: an answer a missing branch reads may itself be asked only on
+        // another (age_estimate when dob is not answered): change what decides whether it is
+        // asked (removed half the time) and then the answer, in the same member. A stream of
+        // its own, and only for branches still missing, so forms covered already are unchanged.
+        var pairRNG = SeededRandom(seed: generator.seed, index: 0x7A1F)
+        let allBases = pool.map(\.0)
+        for (branch, _) in names.enumerated() where !seen.contains(branch) {
+            guard let refs = references(of: branch, ev), !refs.isEmpty else { continue }
+            let gated = refs.compactMap { ref -> (ref: (scope: Int, index: Int), gates: [(scope: Int, index: Int)])? in
+                let g = gates(of: ev.scopes[ref.scope].questions[ref.index], ev)
+                return g.isEmpty ? nil : (ref, g)
+            }
+            guard !gated.isEmpty, !allBases.isEmpty else { continue }
+            for _ in 0..<(2 * mutationsPerBranch) where !seen.contains(branch) {
+                let (ref, gates) = pairRNG.pick(gated)
+                var member: Int?
+                let once = mutate(pairRNG.pick(allBases), gates, ev, &pairRNG, removal: 0.5, member: &member)
+                consider(mutate(once, [ref], ev, &pairRNG, removal: 0, member: &member, near: literals(of: branch, ev)))
+            }
+        }
         // Greedy set cover.
         var chosen: [JSONValue] = []
         var covered = Set<Int>()
@@ -205,19 +225,73 @@ public struct RouteCoverage {
         }
     }
 
-    /// Replaces (or removes) one answer the condition reads, in a random instance.
+    /// The literal numbers a branch's condition compares with.
+    func literals(of branch: Int, _ ev: Evaluator) -> [Value] {
+        var exprs: [CExpr] = []
+        for info in ev.questions { if let w = info.when { exprs.append(w) } }
+        for info in ev.containers { if let w = info.when { exprs.append(w) } }
+        for info in ev.checks { exprs.append(info.when) }
+        guard branch / 2 < exprs.count else { return [] }
+        var out: [Value] = []
+        func walk(_ e: CExpr) {
+            switch e {
+            case .literal(let v): if case .int = v { out.append(v) }
+            case .any(_, let a), .countWhere(_, let a), .not(let a), .negate(let a), .answered(let a, _): walk(a)
+            case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
+                .contains(let a, let b), .yearsBetween(let a, let b):
+                walk(a)
+                walk(b)
+            case .member(let a, let items, _):
+                walk(a)
+                items.forEach(walk)
+            case .join(let items): items.forEach(walk)
+            default: break
+            }
+        }
+        walk(exprs[branch / 2])
+        return out
+    }
+
+    /// The answers that decide whether question `gi` is asked: its `when` and its containers'.
+    func gates(of gi: Int, _ ev: Evaluator) -> [(scope: Int, index: Int)] {
+        var out: [(scope: Int, index: Int)] = []
+        ev.questions[gi].when?.collectAnswers(into: &out)
+        var k = ev.questions[gi].container
+        while k >= 0 {
+            ev.containers[k].when?.collectAnswers(into: &out)
+            k = ev.containers[k].parent
+        }
+        return out
+    }
+
     func mutate(_ base: JSONValue, _ refs: [(scope: Int, index: Int)], _ ev: Evaluator, _ rng: inout SeededRandom) -> JSONValue {
+        var member: Int?
+        return mutate(base, refs, ev, &rng, removal: 0.15, member: &member)
+    }
+
+    /// Replaces (or removes, with chance `removal`) one answer the condition reads, in a random
+    /// member (or `member`, when given, which is set to the member changed).
+    func mutate(
+        _ base: JSONValue, _ refs: [(scope: Int, index: Int)], _ ev: Evaluator, _ rng: inout SeededRandom,
+        removal: Double, member chosen: inout Int?, near literals: [Value] = []
+    ) -> JSONValue {
         guard case .object(var top) = base else { return base }
         let (s, q) = rng.pick(refs)
         let gi = ev.scopes[s].questions[q]
         let question = ev.schema.questions[gi]
-        let value: JSONValue? = rng.chance(0.15) ? nil : wild(ev.questions[gi].kind, ev, &rng)
+        var value: JSONValue? = rng.chance(removal) ? nil : wild(ev.questions[gi].kind, ev, &rng)
+        // Half the time, a number next to one the condition compares with (est > 92: 91, 92, 93).
+        if !literals.isEmpty, case .integer = ev.questions[gi].kind, rng.chance(0.5), case .int(let n) = rng.pick(literals) {
+            value = .integer(n + rng.int(-1...1))
+        }
         switch ev.scopes[s].kind {
         case .household: top[question.id] = value
         case .member:
             let roster = ev.rosters[ev.scopes[s].roster].id
             guard case .array(var members)? = top[roster], !members.isEmpty else { return base }
-            let m = rng.int(0...(members.count - 1))
+            var m = rng.int(0...(members.count - 1))
+            if let c = chosen, c < members.count { m = c }
+            chosen = m
             guard case .object(var member) = members[m] else { return base }
             member[question.id] = value
             members[m] = .object(member)
