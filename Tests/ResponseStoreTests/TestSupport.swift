@@ -76,8 +76,8 @@ func census(_ arguments: [String], in dir: URL, environment: [String: String] = 
     p.environment = env
     let out = dir.appendingPathComponent(".out-\(UUID().uuidString)")
     let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     defer {
         try? FileManager.default.removeItem(at: out)
         try? FileManager.default.removeItem(at: err)
