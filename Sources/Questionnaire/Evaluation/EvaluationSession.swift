@@ -67,7 +67,13 @@ public final class EvaluationSession {
             return run.readFast(buffer) ? run.finish() : nil
         } ?? nil
         if let fast { return fast }
-        return evaluator.evaluateGeneral(bytes: bytes, options: options)
+        return evaluateGeneral(bytes: bytes)
+    }
+
+    /// The general path only (strict parse, then evaluation of the tree), as ``evaluate(bytes:)``
+    /// takes it for any response the fast reader does not accept.
+    public func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
+        evaluator.evaluateGeneral(bytes: bytes, options: options)
     }
 
     /// Benchmark hook: only the fast reader (bytes into frames), no routing or findings.
