@@ -17,15 +17,21 @@ public struct JSONParser {
     }
 
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(Error) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in
-            var parser = Cursor(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != buffer.count { throw parser.error("unexpected text after the JSON value") }
-            return value
+        // Contiguous input (arrays, slices, buffers) is read in place, without a copy.
+        let direct: Result<JSONValue, Error>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Error) -> JSONValue in try parse(buffer: buffer) }
         }
+        if let direct { return try direct.get() }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in try parse(buffer: buffer) }
+    }
+
+    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
+        var parser = Cursor(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != buffer.count { throw parser.error("unexpected text after the JSON value") }
+        return value
     }
 
     struct Cursor {
@@ -150,6 +156,14 @@ public struct JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number: digits expected in exponent") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
+            // Up to 18 digits cannot overflow an Int: read them directly. Longer ones go through
+            // `Int(_:)`, which decides what fits (and `Int.min`).
+            let digits = index - start - (bytes[start] == UInt8(ascii: "-") ? 1 : 0)
+            if isInteger, digits <= 18 {
+                var value = 0
+                for k in (index - digits)..<index { value = value &* 10 &+ Int(bytes[k] &- 0x30) }
+                return .integer(bytes[start] == UInt8(ascii: "-") ? -value : value)
+            }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if isInteger, let value = Int(text) { return .integer(value) }
             guard let value = Double(text), value.isFinite else { throw error("number out of range") }
@@ -162,11 +176,14 @@ public struct JSONParser {
             index += 1  // opening quote
             let start = index
             // Fast path: no escapes, plain ASCII or valid UTF-8.
+            var high: UInt8 = 0
             while index < bytes.count {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    // ASCII is valid UTF-8: no validation pass needed.
+                    if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                     guard let s = String(validating: slice, as: UTF8.self) else {
                         index = start
                         throw error("invalid UTF-8 in string")
@@ -175,6 +192,7 @@ public struct JSONParser {
                 }
                 if b == UInt8(ascii: "\\") { break }
                 if b < 0x20 { throw error("control character in string: escape it") }
+                high |= b
                 index += 1
             }
             var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
