@@ -116,6 +116,14 @@ extension Evaluator {
         let qChoice: [ChoiceInfo?]
         let qMaxLength: [Int]
         let qUKOnly: [Bool]
+        /// For the general path: the keys an object may hold, ranked in `String` order, so the
+        /// members of an object whose keys are all known are put in key order by comparing ranks.
+        /// Top level: key -> rank, and by rank the key and what it is.
+        let topRank: [String: Int]
+        let topByRank: [(key: String, kind: TopKey)]
+        /// Per scope: question id -> rank, and by rank the local question index.
+        let scopeRank: [[String: Int]]
+        let scopeByRank: [[Int]]
 
         init(_ ev: Evaluator) {
             reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
@@ -168,6 +176,12 @@ extension Evaluator {
             cLocal = ev.containers.map(\.local)
             dExpr = ev.derived.map(\.expr)
             rosterContainer = ev.rosters.map(\.container)
+            let topSorted = ev.topKeys.sorted { $0.key < $1.key }
+            topByRank = topSorted.map { (key: $0.key, kind: $0.value) }
+            topRank = Dictionary(uniqueKeysWithValues: topSorted.enumerated().map { ($0.element.key, $0.offset) })
+            let scopeSorted = ev.scopes.map { $0.questionIndex.sorted { $0.key < $1.key } }
+            scopeByRank = scopeSorted.map { $0.map(\.value) }
+            scopeRank = scopeSorted.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($0.element.key, $0.offset) }) }
         }
     }
 }

@@ -23,23 +23,45 @@ extension Run {
         allocate()
 
         // Keys in sorted order: findings must not depend on dictionary iteration order.
-        for key in top.keys.sorted() {
-            let value = top[key]!
-            switch ev.topKeys[key] {
-            case .reserved?: readReserved(key, value)
-            case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
-            case .roster(let r)?: readRoster(r, value)
-            case .pairs(let r)?: readPairs(r, value)
-            case nil:
-                let candidates = ev.topKeys.keys
-                let hint = ev.suggestion(for: key, among: candidates) ?? ""
-                add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+        if let members = Run.inKeyOrder(top, plan.topRank) {
+            for (rank, value) in members {
+                let (key, kind) = plan.topByRank[rank]
+                readTop(key, kind, value)
             }
+        } else {
+            for key in top.keys.sorted() { readTop(key, ev.topKeys[key], top[key]!) }
         }
         if top["channel"] == nil {
             add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
         }
         return finish()
+    }
+
+    func readTop(_ key: String, _ kind: Evaluator.TopKey?, _ value: JSONValue) {
+        switch kind {
+        case .reserved?: readReserved(key, value)
+        case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
+        case .roster(let r)?: readRoster(r, value)
+        case .pairs(let r)?: readPairs(r, value)
+        case nil:
+            let candidates = ev.topKeys.keys
+            let hint = ev.suggestion(for: key, among: candidates) ?? ""
+            add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+        }
+    }
+
+    /// The members of `object` in key order as (rank, value), when every key has a rank in
+    /// `ranks` (known keys ranked in `String` order: comparing ranks orders them as comparing the
+    /// keys would, with one look-up per key and no string comparison); `nil` when a key is unknown.
+    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: [String: Int]) -> [(Int, JSONValue)]? {
+        var members: [(Int, JSONValue)] = []
+        members.reserveCapacity(object.count)
+        for (key, value) in object {
+            guard let rank = ranks[key] else { return nil }
+            members.append((rank, value))
+        }
+        members.sort { $0.0 < $1.0 }
+        return members
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
@@ -142,6 +164,11 @@ extension Run {
         for (i, item) in items.prefix(Run.hardMemberLimit).enumerated() {
             guard case .object(let member) = item else {
                 add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
+                continue
+            }
+            if let members = Run.inKeyOrder(member, plan.scopeRank[s]) {
+                let byRank = plan.scopeByRank[s]
+                for (rank, v) in members { decode(v, scope: s, instance: i, local: byRank[rank]) }
                 continue
             }
             for key in member.keys.sorted() {
