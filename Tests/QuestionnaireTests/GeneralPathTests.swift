@@ -90,3 +90,37 @@ final class GeneralPathTests: XCTestCase {
         }
     }
 }
+
+/// A repeated member name is reported as the first problem in document order, where the
+/// repeated member's value ends, whatever comes after it.
+final class JSONDuplicateMemberTests: XCTestCase {
+    func message(_ text: String) -> String {
+        do { _ = try JSONParser.parse(text); return "parsed" } catch { return error.description }
+    }
+
+    func testDuplicateIsReportedWhereItsValueEnds() {
+        XCTAssertEqual(message(#"{"a":1,"a":2}"#), #"line 1, column 13: duplicate member name "a""#)
+        XCTAssertEqual(message("{\"a\":1,\n \"a\": [2, 3] }"), #"line 2, column 13: duplicate member name "a""#)
+    }
+
+    func testDuplicateComesBeforeLaterProblems() {
+        XCTAssertEqual(message(#"{"a":1,"a":2,}"#), #"line 1, column 13: duplicate member name "a""#)
+        XCTAssertEqual(message(#"{"a":1,"a":2,"b":[1,}"#), #"line 1, column 13: duplicate member name "a""#)
+        XCTAssertEqual(message(#"{"a":1,"a":2,"b":{"c":1,"c":2}}"#), #"line 1, column 13: duplicate member name "a""#)
+        XCTAssertEqual(message(#"[{"a":1,"a":2}, x]"#), #"line 1, column 14: duplicate member name "a""#)
+    }
+
+    func testEarlierProblemsComeFirst() {
+        // The value of the repeated member is broken: that is found first.
+        XCTAssertEqual(message(#"{"a":1,"a":[1,}"#), #"line 1, column 15: unexpected character '}': expected a value"#)
+        // A duplicate inside an earlier member comes before one in the outer object.
+        XCTAssertEqual(message(#"{"a":{"b":1,"b":2},"a":3}"#), #"line 1, column 18: duplicate member name "b""#)
+        XCTAssertEqual(message(#"{"a":1,"b":{"c":1,"c":2},"a":2}"#), #"line 1, column 24: duplicate member name "c""#)
+    }
+
+    func testNamesAreComparedAsStrings() {
+        // Canonically equivalent spellings are the same name, as in a Swift dictionary.
+        XCTAssertEqual(message("{\"\u{e9}\":1,\"e\\u0301\":2}"), "line 1, column 20: duplicate member name \"e\u{301}\"")
+        XCTAssertEqual(message(#"{"a":1,"b":2,"c":{"a":1}}"#), "parsed")
+    }
+}

@@ -37,6 +37,15 @@ public struct JSONParser {
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// The members of the objects being read, innermost last.
+        var members: [Member] = []
+
+        struct Member {
+            var key: String
+            var value: JSONValue
+            /// Where its value ends.
+            var end: Int
+        }
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -93,27 +102,61 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
             if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
-            if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                    throw error("expected a member name in double quotes")
+            if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
+            // Members are gathered on a stack shared by all levels and put in a dictionary of the
+            // right size at the end (growing one member by member rehashes every key at each
+            // doubling). A duplicate name is still reported as the first problem in document
+            // order: where its value ends, unless an earlier problem came first, and before any
+            // later one (see ``firstDuplicate(from:count:)``).
+            let base = members.count
+            defer { members.removeSubrange(base...) }
+            do throws(Error) {
+                while true {
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a member name in double quotes")
+                    }
+                    let key = try parseString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
+                    index += 1
+                    skipWhitespace()
+                    let value = try parseValue(depth: depth)
+                    members.append(Member(key: key, value: value, end: index))
+                    skipWhitespace()
+                    guard index < bytes.count else { throw error("unexpected end of input: unclosed object") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                    throw error("expected ',' or '}' in object")
                 }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
-                index += 1
-                skipWhitespace()
-                let value = try parseValue(depth: depth)
-                if members.updateValue(value, forKey: key) != nil { throw error("duplicate member name \"\(key)\"") }
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unexpected end of input: unclosed object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                throw error("expected ',' or '}' in object")
+            } catch {
+                throw firstDuplicate(from: base, count: members.count - base) ?? error
             }
+            let count = members.count - base
+            var object = [String: JSONValue](minimumCapacity: count)
+            for k in base..<members.count where object.updateValue(members[k].value, forKey: members[k].key) != nil {
+                let end = index
+                defer { index = end }
+                index = members[k].end
+                throw error("duplicate member name \"\(members[k].key)\"")
+            }
+            return .object(object)
+        }
+
+        /// The error for the first member (of the `count` complete ones from `base`) whose name
+        /// repeats an earlier one, at the end of its value: where the problem was found when
+        /// members were checked one by one. A problem met later in the object (or inside a later
+        /// member) comes after it in the document.
+        mutating func firstDuplicate(from base: Int, count: Int) -> Error? {
+            var seen = Set<String>(minimumCapacity: count)
+            for k in base..<(base + count) where !seen.insert(members[k].key).inserted {
+                let end = index
+                defer { index = end }
+                index = members[k].end
+                return error("duplicate member name \"\(members[k].key)\"")
+            }
+            return nil
         }
 
         mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
