@@ -119,10 +119,10 @@ extension Evaluator {
         /// For the general path: the keys an object may hold, ranked in `String` order, so the
         /// members of an object whose keys are all known are put in key order by comparing ranks.
         /// Top level: key -> rank, and by rank the key and what it is.
-        let topRank: [String: Int]
+        let topRank: KeyRanks
         let topByRank: [(key: String, kind: TopKey)]
         /// Per scope: question id -> rank, and by rank the local question index.
-        let scopeRank: [[String: Int]]
+        let scopeRank: [KeyRanks]
         let scopeByRank: [[Int]]
 
         init(_ ev: Evaluator) {
@@ -178,10 +178,38 @@ extension Evaluator {
             rosterContainer = ev.rosters.map(\.container)
             let topSorted = ev.topKeys.sorted { $0.key < $1.key }
             topByRank = topSorted.map { (key: $0.key, kind: $0.value) }
-            topRank = Dictionary(uniqueKeysWithValues: topSorted.enumerated().map { ($0.element.key, $0.offset) })
+            topRank = KeyRanks(topSorted.map(\.key))
             let scopeSorted = ev.scopes.map { $0.questionIndex.sorted { $0.key < $1.key } }
             scopeByRank = scopeSorted.map { $0.map(\.value) }
-            scopeRank = scopeSorted.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($0.element.key, $0.offset) }) }
+            scopeRank = scopeSorted.map { KeyRanks($0.map(\.key)) }
         }
+    }
+}
+
+/// Keys ranked in `String` order. An ASCII key is looked up by its bytes (FNV hashing, no
+/// `String` hashing) when every ranked key is ASCII too: ASCII strings are equal exactly when
+/// their bytes are. Any other key is looked up as a `String` (canonical equivalence).
+struct KeyRanks {
+    let byName: [String: Int]
+    let table: ByteTable
+    let allASCII: Bool
+
+    init(_ sortedKeys: [String]) {
+        byName = Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($0.element, $0.offset) })
+        table = ByteTable(sortedKeys.enumerated().map { ($0.element, $0.offset) })
+        allASCII = sortedKeys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+    }
+
+    @inline(__always)
+    func rank(of key: String) -> Int? {
+        if allASCII {
+            var key = key
+            let found: Int?? = key.withUTF8 { u in
+                for b in u where b >= 0x80 { return nil }
+                return .some(table.lookup(u, 0..<u.count))
+            }
+            if let found { return found }
+        }
+        return byName[key]
     }
 }

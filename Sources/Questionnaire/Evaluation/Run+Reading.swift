@@ -53,11 +53,11 @@ extension Run {
     /// The members of `object` in key order as (rank, value), when every key has a rank in
     /// `ranks` (known keys ranked in `String` order: comparing ranks orders them as comparing the
     /// keys would, with one look-up per key and no string comparison); `nil` when a key is unknown.
-    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: [String: Int]) -> [(Int, JSONValue)]? {
+    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: KeyRanks) -> [(Int, JSONValue)]? {
         var members: [(Int, JSONValue)] = []
         members.reserveCapacity(object.count)
         for (key, value) in object {
-            guard let rank = ranks[key] else { return nil }
+            guard let rank = ranks.rank(of: key) else { return nil }
             members.append((rank, value))
         }
         members.sort { $0.0 < $1.0 }
