@@ -33,6 +33,10 @@ extension Evaluator {
         let table: ByteTable
         let exclusive: [Bool]
         let specifyMax: [Int]
+        /// For the general path: option position by id (the last option of an id, as in `index`).
+        let position: KeyRanks
+        /// By position: the most characters of written-in detail, `nil` for none.
+        let specify: [Int?]
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
@@ -42,6 +46,10 @@ extension Evaluator {
             var index: [String: (exclusive: Bool, specifyMax: Int?)] = [:]
             for o in list.options { index[o.id] = (o.exclusive, o.specify?.maxLength) }
             self.index = index
+            var position: [String: Int] = [:]
+            for (k, o) in list.options.enumerated() { position[o.id] = k }
+            self.position = KeyRanks(position)
+            specify = list.options.map { $0.specify?.maxLength }
         }
     }
 
@@ -186,7 +194,7 @@ extension Evaluator {
     }
 }
 
-/// Keys ranked in `String` order. An ASCII key is looked up by its bytes (FNV hashing, no
+/// Keys and their numbers (ranks in `String` order, option positions). An ASCII key is looked up by its bytes (FNV hashing, no
 /// `String` hashing) when every ranked key is ASCII too: ASCII strings are equal exactly when
 /// their bytes are. Any other key is looked up as a `String` (canonical equivalence).
 struct KeyRanks {
@@ -194,10 +202,15 @@ struct KeyRanks {
     let table: ByteTable
     let allASCII: Bool
 
+    /// Numbered in order.
     init(_ sortedKeys: [String]) {
-        byName = Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($0.element, $0.offset) })
-        table = ByteTable(sortedKeys.enumerated().map { ($0.element, $0.offset) })
-        allASCII = sortedKeys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+        self.init(Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($0.element, $0.offset) }))
+    }
+
+    init(_ numbers: [String: Int]) {
+        byName = numbers
+        table = ByteTable(numbers.map { ($0.key, $0.value) })
+        allASCII = numbers.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
     }
 
     @inline(__always)

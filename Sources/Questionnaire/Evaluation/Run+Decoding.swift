@@ -98,7 +98,7 @@ extension Run {
                     problem(s, i, q, "duplicate_option", [id], suffix: "[\(k)]")
                     ok = false
                 }
-                if list.index[id]?.exclusive == true { exclusive = id }
+                if let o = list.position.rank(of: id), list.exclusive[o] { exclusive = id }
                 ids.append(id)
             }
             if let exclusive, ids.count > 1 {
@@ -127,13 +127,13 @@ extension Run {
     }
 
     func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
-        guard let option = list.index[id] else {
+        guard let option = list.position.rank(of: id) else {
             let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
             problem(s, i, q, "invalid_option", [id, list.order.joined(separator: ", ") + hint], suffix: suffix)
             return false
         }
         guard let detail, !detail.isNull else { return true }
-        guard let max = option.specifyMax else {
+        guard let max = list.specify[option] else {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
         }
