@@ -124,3 +124,21 @@ final class JSONDuplicateMemberTests: XCTestCase {
         XCTAssertEqual(message(#"{"a":1,"b":2,"c":{"a":1}}"#), "parsed")
     }
 }
+
+/// Dates in their usual spelling are read from the bytes; other spellings as before.
+final class ISODateReadingTests: XCTestCase {
+    func testSpellings() {
+        XCTAssertEqual(CalendarDate(iso: "1990-02-28"), CalendarDate(year: 1990, month: 2, day: 28))
+        XCTAssertNil(CalendarDate(iso: "1990-02-30"))
+        XCTAssertNil(CalendarDate(iso: "1990-2-28"))
+        XCTAssertNil(CalendarDate(iso: "1990-02-2x"))
+        XCTAssertNil(CalendarDate(iso: "1990/02/28"))
+        XCTAssertNil(CalendarDate(iso: "19900-2-28"))
+        // Parts that `Int(_:)` reads with a sign were (and still are) accepted.
+        XCTAssertEqual(CalendarDate(iso: "1990-+2-28"), CalendarDate(year: 1990, month: 2, day: 28))
+        XCTAssertEqual(MonthYear(iso: "2011-03"), MonthYear(year: 2011, month: 3))
+        XCTAssertNil(MonthYear(iso: "2011-13"))
+        XCTAssertNil(MonthYear(iso: "2011-3"))
+        XCTAssertEqual(MonthYear(iso: "2011-+3"), MonthYear(year: 2011, month: 3))
+    }
+}
