@@ -24,9 +24,9 @@ extension Run {
 
         // Keys in sorted order: findings must not depend on dictionary iteration order.
         if let members = Run.inKeyOrder(top, plan.topRank) {
-            for (rank, value) in members {
-                let (key, kind) = plan.topByRank[rank]
-                readTop(key, kind, value)
+            for packed in members.order {
+                let (key, kind) = plan.topByRank[packed >> 32]
+                readTop(key, kind, members.values[packed & 0xFFFF_FFFF])
             }
         } else {
             for key in top.keys.sorted() { readTop(key, ev.topKeys[key], top[key]!) }
@@ -50,18 +50,22 @@ extension Run {
         }
     }
 
-    /// The members of `object` in key order as (rank, value), when every key has a rank in
+    /// The members of `object` in key order, when every key has a rank in
     /// `ranks` (known keys ranked in `String` order: comparing ranks orders them as comparing the
     /// keys would, with one look-up per key and no string comparison); `nil` when a key is unknown.
-    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: KeyRanks) -> [(Int, JSONValue)]? {
-        var members: [(Int, JSONValue)] = []
-        members.reserveCapacity(object.count)
+    /// `order` holds `rank << 32 | k` for the k-th of `values`, sorted (sorting plain integers).
+    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: KeyRanks) -> (order: [Int], values: [JSONValue])? {
+        var order: [Int] = []
+        order.reserveCapacity(object.count)
+        var values: [JSONValue] = []
+        values.reserveCapacity(object.count)
         for (key, value) in object {
             guard let rank = ranks.rank(of: key) else { return nil }
-            members.append((rank, value))
+            order.append(rank << 32 | values.count)
+            values.append(value)
         }
-        members.sort { $0.0 < $1.0 }
-        return members
+        order.sort()
+        return (order, values)
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
@@ -168,7 +172,9 @@ extension Run {
             }
             if let members = Run.inKeyOrder(member, plan.scopeRank[s]) {
                 let byRank = plan.scopeByRank[s]
-                for (rank, v) in members { decode(v, scope: s, instance: i, local: byRank[rank]) }
+                for packed in members.order {
+                    decode(members.values[packed & 0xFFFF_FFFF], scope: s, instance: i, local: byRank[packed >> 32])
+                }
                 continue
             }
             for key in member.keys.sorted() {
