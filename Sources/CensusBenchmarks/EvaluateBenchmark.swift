@@ -33,15 +33,19 @@ struct ValidateBenchmark: ParsableCommand {
     @Option(name: .long, help: "Timed rounds per phase (1...100).")
     var rounds = 5
 
+    @Option(name: .long, help: "Share of generated households given one injected mistake (0...1).")
+    var invalidRate = 0.0
+
     @Option(name: .long, help: "Validate this NDJSON file instead of generated households.")
     var file: String?
 
-    @Option(name: .long, help: "Only this phase: parse (general parser), read (fast reader), tree (evaluate parsed trees), bytes (end to end).")
+    @Option(name: .long, help: "Only this phase: parse (general parser), read (fast reader), tree (evaluate parsed trees), bytes (end to end), general (parse + evaluate, general path only).")
     var only: String?
 
     func validate() throws {
         guard (1...1_000_000).contains(households) else { throw ValidationError("--households must be 1...1000000") }
         guard (1...100).contains(rounds) else { throw ValidationError("--rounds must be 1...100") }
+        guard (0...1).contains(invalidRate) else { throw ValidationError("--invalid-rate must be 0...1") }
     }
 
     func loadSchema() throws -> Schema {
@@ -68,7 +72,7 @@ struct ValidateBenchmark: ParsableCommand {
             let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
             let writer = JSONWriter()
             generation = clock.measure {
-                lines = (0..<households).map { writer.bytes(generator.household($0).response) }
+                lines = (0..<households).map { writer.bytes(generator.household($0, invalidRate: invalidRate).response) }
             }
         }
         let n = lines.count
@@ -128,6 +132,11 @@ struct ValidateBenchmark: ParsableCommand {
         timed("bytes", "parse + validate, end to end (fast path)") {
             var valid = 0
             eachLine { if session.evaluate(bytes: $0).isValid { valid += 1 } }
+            return valid
+        }
+        timed("general", "parse + validate, general path only") {
+            var valid = 0
+            eachLine { if session.evaluateGeneral(bytes: $0).isValid { valid += 1 } }
             return valid
         }
         if let read = results["read"], let both = results["bytes"] {

@@ -32,9 +32,13 @@ extension Evaluator {
             let value = try JSONParser.parse(bytes)
             return evaluate(value, options: options)
         } catch {
-            let f = Finding(code: "json", severity: .error, path: "$", message: "not valid JSON: \(error)")
-            return Evaluation(findings: [f], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
+            return Evaluator.notJSON(error)
         }
+    }
+
+    static func notJSON(_ error: JSONParser.Error) -> Evaluation {
+        let f = Finding(code: "json", severity: .error, path: "$", message: "not valid JSON: \(error)")
+        return Evaluation(findings: [f], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
     }
 
     /// The ids of the questions, for did-you-mean suggestions.
@@ -67,7 +71,20 @@ public final class EvaluationSession {
             return run.readFast(buffer) ? run.finish() : nil
         } ?? nil
         if let fast { return fast }
-        return evaluator.evaluateGeneral(bytes: bytes, options: options)
+        return evaluateGeneral(bytes: bytes)
+    }
+
+    /// The general path only (strict parse, then evaluation of the tree), as ``evaluate(bytes:)``
+    /// takes it for any response the fast reader does not accept.
+    public func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
+        do {
+            let value = try JSONParser.parse(bytes)
+            // The session's run, cleared: its frames' storage is reused.
+            run.reset()
+            return run.evaluate(value)
+        } catch {
+            return Evaluator.notJSON(error)
+        }
     }
 
     /// Benchmark hook: only the fast reader (bytes into frames), no routing or findings.

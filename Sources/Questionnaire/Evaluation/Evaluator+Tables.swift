@@ -33,6 +33,10 @@ extension Evaluator {
         let table: ByteTable
         let exclusive: [Bool]
         let specifyMax: [Int]
+        /// For the general path: option position by id (the last option of an id, as in `index`).
+        let position: KeyRanks
+        /// By position: the most characters of written-in detail, `nil` for none.
+        let specify: [Int?]
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
@@ -42,6 +46,10 @@ extension Evaluator {
             var index: [String: (exclusive: Bool, specifyMax: Int?)] = [:]
             for o in list.options { index[o.id] = (o.exclusive, o.specify?.maxLength) }
             self.index = index
+            var position: [String: Int] = [:]
+            for (k, o) in list.options.enumerated() { position[o.id] = k }
+            self.position = KeyRanks(position)
+            specify = list.options.map { $0.specify?.maxLength }
         }
     }
 
@@ -116,6 +124,14 @@ extension Evaluator {
         let qChoice: [ChoiceInfo?]
         let qMaxLength: [Int]
         let qUKOnly: [Bool]
+        /// For the general path: the keys an object may hold, ranked in `String` order, so the
+        /// members of an object whose keys are all known are put in key order by comparing ranks.
+        /// Top level: key -> rank, and by rank the key and what it is.
+        let topRank: KeyRanks
+        let topByRank: [(key: String, kind: TopKey)]
+        /// Per scope: question id -> rank, and by rank the local question index.
+        let scopeRank: [KeyRanks]
+        let scopeByRank: [[Int]]
 
         init(_ ev: Evaluator) {
             reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
@@ -168,6 +184,45 @@ extension Evaluator {
             cLocal = ev.containers.map(\.local)
             dExpr = ev.derived.map(\.expr)
             rosterContainer = ev.rosters.map(\.container)
+            let topSorted = ev.topKeys.sorted { $0.key < $1.key }
+            topByRank = topSorted.map { (key: $0.key, kind: $0.value) }
+            topRank = KeyRanks(topSorted.map(\.key))
+            let scopeSorted = ev.scopes.map { $0.questionIndex.sorted { $0.key < $1.key } }
+            scopeByRank = scopeSorted.map { $0.map(\.value) }
+            scopeRank = scopeSorted.map { KeyRanks($0.map(\.key)) }
         }
+    }
+}
+
+/// Keys and their numbers (ranks in `String` order, option positions). An ASCII key is looked up by its bytes (FNV hashing, no
+/// `String` hashing) when every ranked key is ASCII too: ASCII strings are equal exactly when
+/// their bytes are. Any other key is looked up as a `String` (canonical equivalence).
+struct KeyRanks {
+    let byName: [String: Int]
+    let table: ByteTable
+    let allASCII: Bool
+
+    /// Numbered in order.
+    init(_ sortedKeys: [String]) {
+        self.init(Dictionary(uniqueKeysWithValues: sortedKeys.enumerated().map { ($0.element, $0.offset) }))
+    }
+
+    init(_ numbers: [String: Int]) {
+        byName = numbers
+        table = ByteTable(numbers.map { ($0.key, $0.value) })
+        allASCII = numbers.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+    }
+
+    @inline(__always)
+    func rank(of key: String) -> Int? {
+        if allASCII {
+            var key = key
+            let found: Int?? = key.withUTF8 { u in
+                for b in u where b >= 0x80 { return nil }
+                return .some(table.lookup(u, 0..<u.count))
+            }
+            if let found { return found }
+        }
+        return byName[key]
     }
 }

@@ -34,7 +34,7 @@ extension Run {
     func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
-        let kind = plan.qKind[plan.scopeQuestions[s][q]]
+        let gi = plan.scopeQuestions[s][q]
         var value = Value.unknown
         var ok = true
         func typeError(_ expected: String) {
@@ -50,34 +50,38 @@ extension Run {
             problem(s, i, q, "type", [text], message: "no_such_date")
             ok = false
         }
-        switch kind {
-        case .text(let maxLength, _, let regex):
+        // On the plan's plain tags: switching on `AnswerKind` would copy (retain) its payloads.
+        switch plan.qTag[gi] {
+        case 0:
             guard case .string(let text) = json else { typeError("text"); break }
             if text.isEmpty { return }
+            let maxLength = plan.qMaxLength[gi]
             if text.utf8.count > maxLength, text.count > maxLength {
                 problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
                 ok = false
-            } else if let regex, (try? regex.wholeMatch(in: text)) == nil {
+            } else if plan.textRegex[gi], case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) == nil {
                 problem(s, i, q, "pattern", [])
                 ok = false
             }
             value = .text(text)
-        case .integer:
+        case 1:
             guard let n = json.intValue else { typeError("a whole number"); break }
             value = .int(n)
-        case .decimal:
+        case 2:
             guard let d = json.doubleValue else { typeError("a number"); break }
             value = .dec(d)
-        case .date:
+        case 3:
             guard case .string(let text) = json, let d = CalendarDate(iso: text) else { dateError("a date YYYY-MM-DD", "####-##-##"); break }
             value = .date(d)
-        case .monthYear:
+        case 4:
             guard case .string(let text) = json, let m = MonthYear(iso: text) else { dateError("a month and year YYYY-MM", "####-##"); break }
             value = .month(m)
-        case .oneOf(let list):
+        case 5:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
             guard let (id, detail) = choice(json) else { typeError("an option id"); break }
             if checkOption(id, detail, list, s, i, q, suffix: "") { value = .option(id) } else { ok = false }
-        case .anyOf(let list):
+        case 6:
+            let list = plan.qChoice[gi].unsafelyUnwrapped
             guard case .array(let items) = json else { typeError("an array of option ids"); break }
             if items.isEmpty { return }
             var ids: [String] = []
@@ -94,7 +98,7 @@ extension Run {
                     problem(s, i, q, "duplicate_option", [id], suffix: "[\(k)]")
                     ok = false
                 }
-                if list.index[id]?.exclusive == true { exclusive = id }
+                if let o = list.position.rank(of: id), list.exclusive[o] { exclusive = id }
                 ids.append(id)
             }
             if let exclusive, ids.count > 1 {
@@ -102,8 +106,8 @@ extension Run {
                 ok = false
             }
             value = .options(ids)
-        case .address(let ukOnly):
-            ok = checkAddress(json, ukOnly: ukOnly, s, i, q)
+        default:
+            ok = checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q)
             value = .present
         }
         frames[s].present[flat] = ok ? 1 : 2
@@ -123,13 +127,13 @@ extension Run {
     }
 
     func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
-        guard let option = list.index[id] else {
+        guard let option = list.position.rank(of: id) else {
             let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
             problem(s, i, q, "invalid_option", [id, list.order.joined(separator: ", ") + hint], suffix: suffix)
             return false
         }
         guard let detail, !detail.isNull else { return true }
-        guard let max = option.specifyMax else {
+        guard let max = list.specify[option] else {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
         }

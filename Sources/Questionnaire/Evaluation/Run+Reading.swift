@@ -23,23 +23,49 @@ extension Run {
         allocate()
 
         // Keys in sorted order: findings must not depend on dictionary iteration order.
-        for key in top.keys.sorted() {
-            let value = top[key]!
-            switch ev.topKeys[key] {
-            case .reserved?: readReserved(key, value)
-            case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
-            case .roster(let r)?: readRoster(r, value)
-            case .pairs(let r)?: readPairs(r, value)
-            case nil:
-                let candidates = ev.topKeys.keys
-                let hint = ev.suggestion(for: key, among: candidates) ?? ""
-                add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+        if let members = Run.inKeyOrder(top, plan.topRank) {
+            for packed in members.order {
+                let (key, kind) = plan.topByRank[packed >> 32]
+                readTop(key, kind, members.values[packed & 0xFFFF_FFFF])
             }
+        } else {
+            for key in top.keys.sorted() { readTop(key, ev.topKeys[key], top[key]!) }
         }
         if top["channel"] == nil {
             add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
         }
         return finish()
+    }
+
+    func readTop(_ key: String, _ kind: Evaluator.TopKey?, _ value: JSONValue) {
+        switch kind {
+        case .reserved?: readReserved(key, value)
+        case .household(let q)?: decode(value, scope: 0, instance: 0, local: q)
+        case .roster(let r)?: readRoster(r, value)
+        case .pairs(let r)?: readPairs(r, value)
+        case nil:
+            let candidates = ev.topKeys.keys
+            let hint = ev.suggestion(for: key, among: candidates) ?? ""
+            add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+        }
+    }
+
+    /// The members of `object` in key order, when every key has a rank in
+    /// `ranks` (known keys ranked in `String` order: comparing ranks orders them as comparing the
+    /// keys would, with one look-up per key and no string comparison); `nil` when a key is unknown.
+    /// `order` holds `rank << 32 | k` for the k-th of `values`, sorted (sorting plain integers).
+    static func inKeyOrder(_ object: [String: JSONValue], _ ranks: KeyRanks) -> (order: [Int], values: [JSONValue])? {
+        var order: [Int] = []
+        order.reserveCapacity(object.count)
+        var values: [JSONValue] = []
+        values.reserveCapacity(object.count)
+        for (key, value) in object {
+            guard let rank = ranks.rank(of: key) else { return nil }
+            order.append(rank << 32 | values.count)
+            values.append(value)
+        }
+        order.sort()
+        return (order, values)
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
@@ -142,6 +168,13 @@ extension Run {
         for (i, item) in items.prefix(Run.hardMemberLimit).enumerated() {
             guard case .object(let member) = item else {
                 add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
+                continue
+            }
+            if let members = Run.inKeyOrder(member, plan.scopeRank[s]) {
+                let byRank = plan.scopeByRank[s]
+                for packed in members.order {
+                    decode(members.values[packed & 0xFFFF_FFFF], scope: s, instance: i, local: byRank[packed >> 32])
+                }
                 continue
             }
             for key in member.keys.sorted() {

@@ -17,20 +17,35 @@ public struct JSONParser {
     }
 
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(Error) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in
-            var parser = Cursor(bytes: buffer)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            if parser.index != buffer.count { throw parser.error("unexpected text after the JSON value") }
-            return value
+        // Contiguous input (arrays, slices, buffers) is read in place, without a copy.
+        let direct: Result<JSONValue, Error>? = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(Error) -> JSONValue in try parse(buffer: buffer) }
         }
+        if let direct { return try direct.get() }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in try parse(buffer: buffer) }
+    }
+
+    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
+        var parser = Cursor(bytes: buffer)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index != buffer.count { throw parser.error("unexpected text after the JSON value") }
+        return value
     }
 
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// The members of the objects being read, innermost last.
+        var members: [Member] = []
+
+        struct Member {
+            var key: String
+            var value: JSONValue
+            /// Where its value ends.
+            var end: Int
+        }
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -87,27 +102,61 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
             if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
-            if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            while true {
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-                    throw error("expected a member name in double quotes")
+            if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
+            // Members are gathered on a stack shared by all levels and put in a dictionary of the
+            // right size at the end (growing one member by member rehashes every key at each
+            // doubling). A duplicate name is still reported as the first problem in document
+            // order: where its value ends, unless an earlier problem came first, and before any
+            // later one (see ``firstDuplicate(from:count:)``).
+            let base = members.count
+            defer { members.removeSubrange(base...) }
+            do throws(Error) {
+                while true {
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                        throw error("expected a member name in double quotes")
+                    }
+                    let key = try parseString()
+                    skipWhitespace()
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
+                    index += 1
+                    skipWhitespace()
+                    let value = try parseValue(depth: depth)
+                    members.append(Member(key: key, value: value, end: index))
+                    skipWhitespace()
+                    guard index < bytes.count else { throw error("unexpected end of input: unclosed object") }
+                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+                    throw error("expected ',' or '}' in object")
                 }
-                let key = try parseString()
-                skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name") }
-                index += 1
-                skipWhitespace()
-                let value = try parseValue(depth: depth)
-                if members.updateValue(value, forKey: key) != nil { throw error("duplicate member name \"\(key)\"") }
-                skipWhitespace()
-                guard index < bytes.count else { throw error("unexpected end of input: unclosed object") }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-                throw error("expected ',' or '}' in object")
+            } catch {
+                throw firstDuplicate(from: base, count: members.count - base) ?? error
             }
+            let count = members.count - base
+            var object = [String: JSONValue](minimumCapacity: count)
+            for k in base..<members.count where object.updateValue(members[k].value, forKey: members[k].key) != nil {
+                let end = index
+                defer { index = end }
+                index = members[k].end
+                throw error("duplicate member name \"\(members[k].key)\"")
+            }
+            return .object(object)
+        }
+
+        /// The error for the first member (of the `count` complete ones from `base`) whose name
+        /// repeats an earlier one, at the end of its value: where the problem was found when
+        /// members were checked one by one. A problem met later in the object (or inside a later
+        /// member) comes after it in the document.
+        mutating func firstDuplicate(from base: Int, count: Int) -> Error? {
+            var seen = Set<String>(minimumCapacity: count)
+            for k in base..<(base + count) where !seen.insert(members[k].key).inserted {
+                let end = index
+                defer { index = end }
+                index = members[k].end
+                return error("duplicate member name \"\(members[k].key)\"")
+            }
+            return nil
         }
 
         mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
@@ -150,6 +199,14 @@ public struct JSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number: digits expected in exponent") }
                 while index < bytes.count, isDigit(bytes[index]) { index += 1 }
             }
+            // Up to 18 digits cannot overflow an Int: read them directly. Longer ones go through
+            // `Int(_:)`, which decides what fits (and `Int.min`).
+            let digits = index - start - (bytes[start] == UInt8(ascii: "-") ? 1 : 0)
+            if isInteger, digits <= 18 {
+                var value = 0
+                for k in (index - digits)..<index { value = value &* 10 &+ Int(bytes[k] &- 0x30) }
+                return .integer(bytes[start] == UInt8(ascii: "-") ? -value : value)
+            }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if isInteger, let value = Int(text) { return .integer(value) }
             guard let value = Double(text), value.isFinite else { throw error("number out of range") }
@@ -162,11 +219,14 @@ public struct JSONParser {
             index += 1  // opening quote
             let start = index
             // Fast path: no escapes, plain ASCII or valid UTF-8.
+            var high: UInt8 = 0
             while index < bytes.count {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
+                    // ASCII is valid UTF-8: no validation pass needed.
+                    if high < 0x80 { return String(decoding: slice, as: UTF8.self) }
                     guard let s = String(validating: slice, as: UTF8.self) else {
                         index = start
                         throw error("invalid UTF-8 in string")
@@ -175,6 +235,7 @@ public struct JSONParser {
                 }
                 if b == UInt8(ascii: "\\") { break }
                 if b < 0x20 { throw error("control character in string: escape it") }
+                high |= b
                 index += 1
             }
             var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -17,6 +17,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     /// Parses `YYYY-MM-DD`.
     public init?(iso text: String) {
+        // The common spelling, all digits, read from the bytes; anything else as before.
+        if let (y, m, d) = isoDigits(text, 10) {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
@@ -112,6 +117,10 @@ public struct MonthYear: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `YYYY-MM`.
     public init?(iso text: String) {
+        if let (y, m, _) = isoDigits(text, 7) {
+            self.init(year: y, month: m)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let y = Int(parts[0]), let m = Int(parts[1])
         else { return nil }
@@ -182,5 +191,24 @@ public struct CalendarDuration: Sendable, Hashable, CustomStringConvertible {
         case .months: return ordered(28 * a, 31 * a)
         case .years: return ordered(365 * a, 366 * a)
         }
+    }
+}
+
+/// `YYYY-MM-DD` (length 10) or `YYYY-MM` (length 7) with every other byte an ASCII digit: year,
+/// month and day (0 for 7), read without splitting the string; `nil` for any other text.
+private func isoDigits(_ text: String, _ length: Int) -> (Int, Int, Int)? {
+    var text = text
+    return text.withUTF8 { u -> (Int, Int, Int)? in
+        guard u.count == length, u[4] == UInt8(ascii: "-"), length == 7 || u[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var n = 0
+            for k in from..<to {
+                guard u[k] >= 0x30, u[k] <= 0x39 else { return nil }
+                n = n * 10 + Int(u[k] - 0x30)
+            }
+            return n
+        }
+        guard let y = number(0, 4), let m = number(5, 7), let d = length == 10 ? number(8, 10) : 0 else { return nil }
+        return (y, m, d)
     }
 }
