@@ -43,6 +43,14 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w.json").path))
     }
 
+    func testASourceGivenAsTheSchemaSaysToCompileItFirst() throws {
+        let dir = try makeTempDirectory(self)
+        let form = packageRoot.appendingPathComponent("questionnaires/example.census").path
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("r.json"))
+        try assertCleanFailure(["validate", "--schema", form, "r.json"], in: dir,
+                               expecting: "this is a questionnaire source: compile it first (census compile \(form) -o ")
+    }
+
     func testStoreCommandsFailCleanly() throws {
         let dir = try makeTempDirectory(self)
         let a = "sha256:" + String(repeating: "a", count: 64)
