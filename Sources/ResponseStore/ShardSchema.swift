@@ -215,57 +215,53 @@ enum ShardFile {
     /// Opens an existing shard for writing and checks it against the
     /// manifest. Never creates a file.
     static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw StoreError.shardMissing(shard: index, path: path)
-        }
-        // Otherwise SQLite's "unable to open database file" became a "retry" shard failure.
-        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
+        try requireShardFile(index: index, path: path)
         if isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && isReadOnly(path + "-wal")) {
             throw StoreError.shardReadOnly(shard: index, path: path)
         }
-        let pool: DatabasePool
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration(options))
-        } catch {
-            throw mapError(error, shard: index, path: path)
+        return try verified(index: index, path: path, manifest: manifest) {
+            try DatabasePool(path: path, configuration: configuration(options))
         }
-        do {
-            try pool.read { db in try verify(db, index: index, path: path, manifest: manifest) }
-        } catch {
-            try? pool.close()
-            throw mapError(error, shard: index, path: path)
-        }
-        return pool
     }
 
     /// Opens an existing shard for reading only (see ``ReadOnlyOpen``) and checks it against
     /// the manifest. Works on a read-only file or directory; never writes or creates a file.
     static func openForReading(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabaseQueue {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw StoreError.shardMissing(shard: index, path: path)
-        }
-        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
+        try requireShardFile(index: index, path: path)
         let name: String
         do {
             name = try ReadOnlyOpen.name(for: path)
         } catch {
             throw StoreError.shardUnreadable(shard: index, path: path, reason: error.reason)
         }
-        let queue: DatabaseQueue
+        return try verified(index: index, path: path, manifest: manifest) {
+            try DatabaseQueue(path: name, configuration: configuration(options, readonly: true))
+        }
+    }
+
+    /// A shard file must exist and be a file: otherwise SQLite's "unable to open database
+    /// file" would become a "retry" shard failure.
+    private static func requireShardFile(index: Int, path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError.shardMissing(shard: index, path: path)
+        }
+        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
+    }
+
+    /// Opens a connection with `connect` and checks it against the manifest; closes it when
+    /// the check fails. Errors name the shard and say what to do.
+    private static func verified<Reader: DatabaseReader>(index: Int, path: String, manifest: StoreManifest,
+                                                         _ connect: () throws -> Reader) throws -> Reader {
+        let reader: Reader
+        do { reader = try connect() } catch { throw mapError(error, shard: index, path: path) }
         do {
-            queue = try DatabaseQueue(path: name, configuration: configuration(options, readonly: true))
+            try reader.read { db in try verify(db, index: index, path: path, manifest: manifest) }
         } catch {
+            try? reader.close()
             throw mapError(error, shard: index, path: path)
         }
-        do {
-            try queue.read { db in try verify(db, index: index, path: path, manifest: manifest) }
-        } catch {
-            try? queue.close()
-            throw mapError(error, shard: index, path: path)
-        }
-        return queue
+        return reader
     }
 
     /// Checks that the shard's applied migrations and metadata match the
