@@ -164,7 +164,6 @@ extension Run {
             return
         }
         let s = roster.memberScope
-        let index = ev.scopes[s].questionIndex
         for (i, item) in items.prefix(Run.hardMemberLimit).enumerated() {
             guard case .object(let member) = item else {
                 add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
@@ -177,14 +176,20 @@ extension Run {
                 }
                 continue
             }
-            for key in member.keys.sorted() {
-                let v = member[key]!
-                if let q = index[key] {
-                    decode(v, scope: s, instance: i, local: q)
-                } else {
-                    let hint = ev.suggestion(for: key, among: index.keys) ?? ""
-                    add("unknown_key", .error, "$.\(roster.id)[\(i)].\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
-                }
+            decodeAnswers(of: member, scope: s, instance: i, path: "$.\(roster.id)[\(i)]")
+        }
+    }
+
+    /// Decodes each answer of a member or pair object in key order; a key that names no
+    /// question of the scope is an `unknown_key` with a did-you-mean.
+    func decodeAnswers(of object: [String: JSONValue], scope s: Int, instance: Int, path: String, skipping: Set<String> = []) {
+        let index = ev.scopes[s].questionIndex
+        for key in object.keys.sorted() where !skipping.contains(key) {
+            if let q = index[key] {
+                decode(object[key]!, scope: s, instance: instance, local: q)
+            } else {
+                let hint = ev.suggestion(for: key, among: index.keys) ?? ""
+                add("unknown_key", .error, "\(path).\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
             }
         }
     }
@@ -198,7 +203,6 @@ extension Run {
             return
         }
         let n = memberCount[r]
-        let index = ev.scopes[s].questionIndex
         for (k, item) in items.prefix(Run.hardMemberLimit * 4).enumerated() {
             let path = "$.\(block)[\(k)]"
             guard case .object(let pair) = item, let p = pair["person"]?.intValue, let o = pair["other"]?.intValue else {
@@ -215,15 +219,7 @@ extension Run {
                 continue
             }
             frames[s].responseIndex[instance] = k
-            for key in pair.keys.sorted() where key != "person" && key != "other" {
-                let v = pair[key]!
-                if let q = index[key] {
-                    decode(v, scope: s, instance: instance, local: q)
-                } else {
-                    let hint = ev.suggestion(for: key, among: index.keys) ?? ""
-                    add("unknown_key", .error, "\(path).\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
-                }
-            }
+            decodeAnswers(of: pair, scope: s, instance: instance, path: path, skipping: ["person", "other"])
         }
     }
 
