@@ -46,6 +46,7 @@ final class ShardCheckpointer: @unchecked Sendable {
     /// log that does not depend on this thread being scheduled in time.
     private var bytesSinceWriterPass = 0
     private let hardCapBytes: Int
+    private var started = false
     private var stopping = false
     private var finished = false
     /// Held during any checkpoint of this shard, so the writer and the
@@ -62,6 +63,13 @@ final class ShardCheckpointer: @unchecked Sendable {
         interval = options.checkpointInterval
         restartPages = max(1, options.walRestartPages)
         hardCapBytes = 2 * restartPages * 4096
+    }
+
+    /// Started by the first commit, so a store opened only to read (or a command that
+    /// commits nothing) starts no thread. Called with `condition` held.
+    private func startIfNeeded() {
+        guard !started else { return }
+        started = true
         let thread = Thread { self.run() }
         thread.name = "census-shard-checkpoint"
         thread.stackSize = 1 << 20
@@ -77,6 +85,7 @@ final class ShardCheckpointer: @unchecked Sendable {
     func afterCommit(bytes: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
+        startIfNeeded()
         commits += 1
         if commits == 1 { condition.signal() }
         bytesSinceWriterPass += bytes
@@ -109,7 +118,7 @@ final class ShardCheckpointer: @unchecked Sendable {
         condition.lock()
         stopping = true
         condition.broadcast()
-        while !finished { condition.wait() }
+        while started && !finished { condition.wait() }
         condition.unlock()
         try? queue?.close()
     }
