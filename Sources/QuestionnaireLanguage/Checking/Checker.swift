@@ -18,6 +18,8 @@ final class Checker {
     // Declarations
     var choiceLists: [String: ChoiceListInfo] = [:]
     var choiceListOrder: [String] = []
+    /// Messages reported with ``errorOnce(_:_:at:hint:)``: repeats collapse into notes.
+    var collapsibleMessages: Set<String> = []
     var inlineListOrder: [String] = []
     /// Where an inline list's option labels are read: as its question's label is (so they may
     /// pipe what it may: "{name} is an employee" in a roster).

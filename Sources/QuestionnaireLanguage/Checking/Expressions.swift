@@ -85,7 +85,7 @@ extension Checker {
             // `hours == yes`: an option compared with something that is not an answer of its list.
             hint = "'\(name.text)' is an option of choice list '\(list)': only an answer from that list can be compared with it"
         }
-        error("undefined-name", "'\(name.text)' is not defined", at: name.span, hint: hint)
+        errorOnce("undefined-name", "'\(name.text)' is not defined", at: name.span, hint: hint)
         return .invalid
     }
 

@@ -124,12 +124,14 @@ struct Context {
 }
 
 extension Checker {
-    /// Mistakes that are one mistake however often they show: a name used many times but never
-    /// declared, or `{self|proxy}` switches in a section without `self when`. The first use is
-    /// reported, with a note at the second saying how many more there are.
-    static let collapsedMessages: [(code: String, suffix: String)] = [
-        ("undefined-name", "' is not defined"), ("bad-template", "needs a 'self when ...' earlier in this per-member section"),
-    ]
+    /// Reports a mistake that is one mistake however often it shows (a name used many times
+    /// but never declared, `{self|proxy}` switches in a section without `self when`):
+    /// ``collapseRepeats()`` keeps the first use, with a note at the second saying how many more
+    /// there are.
+    func errorOnce(_ code: String, _ message: String, at span: Span, hint: String? = nil) {
+        collapsibleMessages.insert(message)
+        error(code, message, at: span, hint: hint)
+    }
 
     func collapseRepeats() {
         var first: [String: Int] = [:]
@@ -138,7 +140,7 @@ extension Checker {
         var dropped = Set<Int>()
         for i in order {
             let d = diagnostics[i]
-            guard Checker.collapsedMessages.contains(where: { d.code == $0.code && d.message.hasSuffix($0.suffix) }) else { continue }
+            guard collapsibleMessages.contains(d.message) else { continue }
             if let kept = first[d.message] {
                 repeats[kept, default: []].append(d.span)
                 dropped.insert(i)

@@ -130,7 +130,7 @@ extension Checker {
                         error("bad-template", "the wording switch {self|proxy} is for questions about each member of a roster, not the household",
                             at: Span(i, j + 1), hint: "write one wording here; use {self|proxy} in a per-member section after 'self when ...'")
                     } else if !context.selfSwitchAvailable {
-                        error("bad-template", "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section",
+                        errorOnce("bad-template", "the wording switch {self|proxy} needs a 'self when ...' earlier in this per-member section",
                             at: Span(i, j + 1), hint: "declare who the respondent is first, e.g. self when is_you == yes")
                     } else if inSwitch {
                         error("bad-template", "wording switches cannot be nested", at: Span(i, j + 1))
