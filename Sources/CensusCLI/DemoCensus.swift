@@ -94,10 +94,23 @@ struct DemoCensus {
         let sample = submissions.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
-              census store show --dir \(directory.path) \(sample)
-              census frame lookup --dir \(directory.path) --dev-secret "\(codes[sample] ?? "CODE")"
-              census store check --dir \(directory.path)
+              \(command) store show --dir \(directory.path) \(sample)
+              \(command) frame lookup --dir \(directory.path) --dev-secret "\(codes[sample] ?? "CODE")"
+              \(command) store check --dir \(directory.path)
             """)
+    }
+
+    /// How to run `census` again from here: after `swift run census` it is not on the PATH,
+    /// so name the built binary (relative to the current directory when inside it).
+    private var command: String {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        guard binary.contains("/.build/") else { return "census" }
+        var parts = binary.split(separator: "/", omittingEmptySubsequences: false)
+        // `.build/x86_64-unknown-linux-gnu/debug/census` is also `.build/debug/census`.
+        if let b = parts.lastIndex(of: ".build"), parts.count - b == 4 { parts.remove(at: b + 1) }
+        let path = parts.joined(separator: "/")
+        let here = FileManager.default.currentDirectoryPath + "/"
+        return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
     }
 
     /// Replaces the demo directory, refusing to touch one the demo did not create.

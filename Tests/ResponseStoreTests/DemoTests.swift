@@ -39,6 +39,16 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(all.dropFirst().prefix(2).map(String.init), ["300", "\(returned)"], out)
         XCTAssertEqual(all.last.map(String.init), String(format: "%.1f%%", 100 * Double(online) / Double(returned)))
 
+        // The commands it suggests name a binary that runs from where the demo ran (after
+        // `swift run census`, `census` is not on the PATH).
+        let explore = out.split(separator: "\n").drop { !$0.hasPrefix("Explore it:") }.dropFirst()
+        XCTAssertEqual(explore.count, 3, out)
+        for line in explore {
+            let binary = String(line.split(separator: " ")[0])
+            let resolved = binary.hasPrefix("/") ? binary : dir.appendingPathComponent(binary).path
+            XCTAssertTrue(FileManager.default.isExecutableFile(atPath: resolved), "\(binary) in: \(line)")
+        }
+
         // One letter per household.
         let letters = try String(contentsOf: demo.appendingPathComponent("letters.csv"), encoding: .utf8)
         XCTAssertEqual(letters.split(separator: "\n").count, 301)
