@@ -10,6 +10,13 @@ import GRDB
 ///
 /// Response versions are append-only: triggers abort any `UPDATE` or
 /// `DELETE` of the `response_version` table.
+///
+/// - `v1-response-versions`: `store_meta`, `response_version`.
+/// - `v2-page-saves`: `page_save`, the online questionnaire's page-by-page saves (deltas, see
+///   ``PageSave``). Lean rows on purpose: no schema hash, idempotency key or time in
+///   microseconds per row, so that a completed household's saves stay proportional to its
+///   response. A store made before it is brought up to date by ``ResponseStore/upgrade(at:options:)``
+///   (`census store upgrade`).
 public enum ShardSchema {
     /// The migrations, in order: identifier and SQL.
     public static let migrations: [(id: String, sql: String)] = [
@@ -40,7 +47,26 @@ public enum ShardSchema {
               BEGIN SELECT RAISE(ABORT, 'response versions are append-only'); END;
             """
         ),
+        (
+            "v2-page-saves",
+            """
+            CREATE TABLE page_save (
+              household_id TEXT NOT NULL,
+              seq INTEGER NOT NULL CHECK (seq >= 1),
+              saved_at INTEGER NOT NULL,
+              completeness INTEGER NOT NULL CHECK (completeness BETWEEN 0 AND 10000),
+              body BLOB NOT NULL,
+              PRIMARY KEY (household_id, seq)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER page_save_append_only_update
+              BEFORE UPDATE ON page_save
+              BEGIN SELECT RAISE(ABORT, 'page saves are append-only'); END;
+            """
+        ),
     ]
+
+    /// The migration that added page saves (``PageSave``).
+    public static let pageSavesVersion = "v2-page-saves"
 
     /// The identifier of the last migration this build knows.
     public static var currentVersion: String { migrations.last!.id }
@@ -269,6 +295,7 @@ enum ShardFile {
     static func verify(_ db: Database, index: Int, path: String, manifest: StoreManifest) throws {
         let migrator = ShardSchema.migrator
         let expected = ShardSchema.identifiers(upTo: manifest.shardSchemaVersion)
+        func identifiers(upTo v: String) -> [String] { ShardSchema.identifiers(upTo: v) }
         guard !expected.isEmpty, ShardSchema.hash(upTo: manifest.shardSchemaVersion) == manifest.shardSchemaHash else {
             throw StoreError.schemaMismatch(shard: index, path: path, reason: "the manifest's shard schema \(manifest.shardSchemaVersion) (\(manifest.shardSchemaHash)) is unknown to this build, whose schema is \(ShardSchema.currentVersion)")
         }
@@ -280,6 +307,10 @@ enum ShardFile {
             }
         } else {
             applied = []
+        }
+        if applied != expected, applied.count > expected.count, Array(applied.prefix(expected.count)) == expected,
+           applied == identifiers(upTo: ShardSchema.currentVersion) {
+            throw StoreError.schemaMismatch(shard: index, path: path, reason: "the shard was upgraded to \(ShardSchema.currentVersion) but the manifest still says \(manifest.shardSchemaVersion): an upgrade was interrupted; run `census store upgrade --dir DIR` again to finish it")
         }
         guard applied == expected else {
             throw StoreError.schemaMismatch(shard: index, path: path, reason: "applied shard migrations [\(applied.joined(separator: ", "))] differ from the manifest's [\(expected.joined(separator: ", "))]")
