@@ -12,7 +12,7 @@ struct StoreCommand: ParsableCommand {
             records the shard count, the shard function (FNV-1a 64 of the household id, mod N) \
             and schema hashes, so every tool agrees where a household lives.
             """,
-        subcommands: [StoreInit.self, StoreCheck.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
+        subcommands: [StoreInit.self, StoreCheck.self, StoreUpgrade.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
     )
 }
 
@@ -70,6 +70,32 @@ struct StoreCheck: ParsableCommand {
         if !report.isHealthy && !readOnly {
             FileHandleOutput.stderr("Error: read-only shards cannot take responses; fix their permissions, or pass --read-only to check a read-only copy")
             throw ExitCode(1)
+        }
+    }
+}
+
+struct StoreUpgrade: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upgrade",
+        abstract: "Bring a store made by an earlier build up to this build's shard schema.",
+        discussion: """
+            Applies the shard migrations this build has and the store lacks (v2-page-saves: the \
+            page-by-page saves of the online questionnaire) to every shard, then records the new \
+            shard schema in the manifest. Stop the store's writers (a running `census serve`) first. \
+            Running it again finishes an interrupted upgrade; on a current store it changes nothing.
+            """
+    )
+    @Option(help: "Store directory.")
+    var dir: String
+
+    func validate() throws { try PathArgument.directory(dir, "--dir") }
+
+    func run() throws {
+        let result = try ResponseStore.upgrade(at: URL(fileURLWithPath: dir))
+        if result.applied.isEmpty {
+            print("the store in \(dir) is already at shard schema \(result.to); nothing changed")
+        } else {
+            print("upgraded the store in \(dir) from \(result.from) to \(result.to) (applied \(result.applied.joined(separator: ", ")))")
         }
     }
 }
