@@ -29,6 +29,10 @@ public struct CodeIssueSummary: Sendable {
 }
 
 /// Why a typed code did not open a household.
+///
+/// The first three cases are the respondent's (an HTTP front end answers 401 and words the
+/// remedy for a person); the last two are the deployment's (503: nobody can log in until an
+/// operator fixes it), so a login handler is one `switch`.
 public enum CodeLookupError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The text is not a well-formed code.
     case malformed(AccessCodeError)
@@ -36,12 +40,19 @@ public enum CodeLookupError: Error, Sendable, Equatable, CustomStringConvertible
     case notFound
     /// The code was revoked (a newer code replaced it).
     case revoked(householdID: String, at: Date)
+    /// The hasher's secret is not the one the frame's codes were issued with (always
+    /// ``SecretError/mismatch(expected:actual:)``): a configuration fault, not a wrong code.
+    case secretMismatch(SecretError)
+    /// The frame could not be read (a locked, missing or damaged file); `reason` says why.
+    case frameUnavailable(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .malformed(let e): return e.description
         case .notFound: return "this access code is not recognised. Check it against your letter."
         case .revoked: return "this access code is no longer valid. Please use the code on your most recent letter."
+        case .secretMismatch(let e): return e.description
+        case .frameUnavailable(let path, let reason): return "the address frame \(path) cannot be read: \(reason)"
         }
     }
 
@@ -197,32 +208,55 @@ extension AddressFrame {
         return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
     }
 
-    /// Finds the household of a typed access code.
+    /// Finds the household of a typed access code: the login step of the online questionnaire.
     ///
     /// The text is normalised first (case, spaces and dashes ignored); a
     /// malformed code fails with ``CodeLookupError/malformed(_:)`` without
     /// touching the database.
-    public func lookup(code typed: String, hasher: AccessCodeHasher) throws -> Household {
+    ///
+    /// ```swift
+    /// do {
+    ///     let household = try frame.lookup(code: "k7qz 3xbm-pt9d-hc2r", hasher: hasher)
+    /// } catch {
+    ///     switch error {
+    ///     case .malformed, .notFound, .revoked: ...        // the respondent's: 401
+    ///     case .secretMismatch, .frameUnavailable: ...     // the deployment's: 503
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// - throws: ``CodeLookupError``, typed, so a front end can tell the respondent's mistake
+    ///   from a fault of the deployment.
+    public func lookup(code typed: String, hasher: AccessCodeHasher) throws(CodeLookupError) -> Household {
         let code: AccessCode
         do {
             code = try AccessCode(typed: typed)
         } catch {
-            throw CodeLookupError.malformed(error)
+            throw .malformed(error)
         }
         let hash = hasher.hash(code)
-        return try queue.read { db in
-            try checkSecret(hasher, db: db, record: false)
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT h.*, c.revoked_at FROM access_code c JOIN household h USING (household_id)
-                WHERE c.code_hash = ?
-                """, arguments: [hash]) else {
-                throw CodeLookupError.notFound
+        do {
+            return try queue.read { db in
+                try checkSecret(hasher, db: db, record: false)
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT h.*, c.revoked_at FROM access_code c JOIN household h USING (household_id)
+                    WHERE c.code_hash = ?
+                    """, arguments: [hash]) else {
+                    throw CodeLookupError.notFound
+                }
+                if let revokedAt: Int64 = row["revoked_at"] {
+                    throw CodeLookupError.revoked(householdID: row["household_id"],
+                                                  at: Date(timeIntervalSince1970: Double(revokedAt) / 1_000_000))
+                }
+                return AddressFrame.household(row)
             }
-            if let revokedAt: Int64 = row["revoked_at"] {
-                throw CodeLookupError.revoked(householdID: row["household_id"],
-                                              at: Date(timeIntervalSince1970: Double(revokedAt) / 1_000_000))
-            }
-            return AddressFrame.household(row)
+        } catch let e as CodeLookupError {
+            throw e
+        } catch let e as SecretError {
+            throw .secretMismatch(e)
+        } catch {
+            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? DurableFile.reason(error)
+            throw .frameUnavailable(path: path, reason: reason)
         }
     }
 
