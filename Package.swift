@@ -5,6 +5,7 @@
 //   Questionnaire (schema model + evaluator)
 //     <- QuestionnaireLanguage (source -> checked schema)
 //     <- ResponseStore (address frame, access codes, shards)
+//     <- CensusCollection (frame check, evaluation, kind rule, store: the one write path)
 //     <- CensusCLI (`census`), CensusBenchmarks (`census-bench`)
 import PackageDescription
 
@@ -37,10 +38,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "CensusCollection",
+            dependencies: ["Questionnaire", "ResponseStore"]
+        ),
         .executableTarget(
             name: "CensusCLI",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "ResponseStore",
+                "Questionnaire", "QuestionnaireLanguage", "ResponseStore", "CensusCollection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,5 +63,6 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
         .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "Questionnaire"]),
+        .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "ResponseStore", "Questionnaire"]),
     ]
 )
