@@ -1,6 +1,7 @@
 import Foundation
 import CensusCollection
 import Questionnaire
+import AddressFrame
 import ResponseStore
 
 /// The demo census's data, ready to collect: an address frame, its access-code letters, a

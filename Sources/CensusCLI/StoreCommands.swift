@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CensusCollection
 import Questionnaire
+import AddressFrame
 import ResponseStore
 
 struct StoreCommand: ParsableCommand {

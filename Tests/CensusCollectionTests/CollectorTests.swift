@@ -1,5 +1,6 @@
 import Foundation
 import Questionnaire
+import AddressFrame
 import ResponseStore
 import XCTest
 @testable import CensusCollection

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// Runs `census store …` and `census frame …` with bad input, as a new user

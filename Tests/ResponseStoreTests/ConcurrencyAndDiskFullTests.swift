@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// Two writers at once on one store or frame, and a full disk: never corrupt, never two codes

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// A hostile new user of `census store`, `census frame`, `validate` and `generate`: empty

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import DurableFiles
 @testable import ResponseStore
 
 /// Read-only commands (`store show`, `where`, `check`, `frame lookup`, `frame stats`) on a

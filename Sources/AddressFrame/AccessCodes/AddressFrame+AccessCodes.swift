@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 
@@ -307,23 +308,5 @@ extension AddressFrame {
             let hh = try Int.fetchOne(db, sql: "SELECT count(DISTINCT household_id) FROM access_code WHERE revoked_at IS NULL") ?? 0
             return (issued, active, hh)
         }
-    }
-}
-
-extension DurableFile {
-    /// Writes a new file (failing if it exists), fsynced, mode 0600.
-    static func writeNew(_ data: Data, to url: URL) throws {
-        let fd = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw posixError("cannot create \(url.path)") }
-        defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { throw posixError("cannot write \(url.path)") }
-                offset += n
-            }
-        }
-        guard fsync(fd) == 0 else { throw posixError("cannot fsync \(url.path)") }
     }
 }

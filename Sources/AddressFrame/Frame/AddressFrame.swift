@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 
@@ -116,7 +117,7 @@ public final class AddressFrame: Sendable {
         if exists && isDirectory.boolValue {
             throw FrameError.unreadable(path: path, reason: "it is a directory, not an address frame database")
         }
-        if exists && !readOnly && ShardFile.isReadOnly(path) {
+        if exists && !readOnly && DurableFile.isReadOnly(path) {
             throw FrameError.readOnly(path: path)
         }
         var config = Configuration()

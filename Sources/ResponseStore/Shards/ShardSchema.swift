@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 
@@ -179,17 +180,6 @@ enum ShardFile {
         return .shardFailure(shard: shard, path: path, reason: "\(error)")
     }
 
-    /// True when the file or its directory cannot be written. Also true when
-    /// the file has no write permission bit at all, even for root: an operator
-    /// who runs `chmod a-w` on a shard means "do not write to it".
-    static func isReadOnly(_ path: String) -> Bool {
-        var st = stat()
-        if stat(path, &st) == 0, st.st_mode & 0o222 == 0 { return true }
-        if access(path, W_OK) != 0 { return true }
-        let dir = (path as NSString).deletingLastPathComponent
-        return !ReadOnlyOpen.isWritableDirectory(dir.isEmpty ? "." : dir)
-    }
-
     /// Creates a new shard file with the current schema and its metadata.
     static func create(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws {
         do {
@@ -216,7 +206,7 @@ enum ShardFile {
     /// manifest. Never creates a file.
     static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
         try requireShardFile(index: index, path: path)
-        if isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && isReadOnly(path + "-wal")) {
+        if DurableFile.isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && DurableFile.isReadOnly(path + "-wal")) {
             throw StoreError.shardReadOnly(shard: index, path: path)
         }
         return try verified(index: index, path: path, manifest: manifest) {

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The outcome of ``ResponseStore/acceptQuestionnaireSchemas(_:at:restrict:)``.
@@ -47,7 +48,7 @@ extension ResponseStore {
         _ = try StoreManifest.read(from: directory)
         // As for shards: no write permission bit means "do not write", even for root.
         let manifestPath = directory.appendingPathComponent(StoreManifest.fileName).path
-        if ShardFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
+        if DurableFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
         let lock = try StoreLock(directory)
         defer { lock.release() }
 
