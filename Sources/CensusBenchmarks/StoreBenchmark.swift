@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import AddressFrame
 import ResponseStore
 
 /// Synthetic census household responses: JSON, 3–6 KB each.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ResponseStore
+import AddressFrame
 
 struct FrameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 final class ResponseStoreTests: XCTestCase {

@@ -1,3 +1,4 @@
+import DurableFiles
 import Crypto
 import Foundation
 
@@ -113,97 +114,6 @@ public struct StoreManifest: Codable, Sendable, Equatable {
         encoder.dateEncodingStrategy = .iso8601
         let data = try encoder.encode(self)
         try DurableFile.writeAtomically(data, to: directory.appendingPathComponent(StoreManifest.fileName))
-    }
-}
-
-/// Small helpers for crash-safe file writes.
-enum DurableFile {
-    /// Writes `data` to `url` so that after a crash the file is either the
-    /// old one or the complete new one.
-    static func writeAtomically(_ data: Data, to url: URL) throws {
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        Interruption.register(tmp.path)
-        let fd = open(tmp.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-        guard fd >= 0 else { Interruption.unregister(tmp.path); throw posixError("cannot create \(tmp.path)") }
-        var ok = false
-        defer {
-            if !ok { unlink(tmp.path) }
-            Interruption.unregister(tmp.path)
-        }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    close(fd)
-                    throw posixError("cannot write \(tmp.path)")
-                }
-                offset += n
-            }
-        }
-        guard fsync(fd) == 0 else { close(fd); throw posixError("cannot fsync \(tmp.path)") }
-        close(fd)
-        guard rename(tmp.path, url.path) == 0 else { throw posixError("cannot rename \(tmp.path) to \(url.path)") }
-        ok = true
-        syncDirectory(url.deletingLastPathComponent())
-    }
-
-    static func syncDirectory(_ dir: URL) {
-        let fd = open(dir.path, O_RDONLY)
-        if fd >= 0 {
-            _ = fsync(fd)
-            close(fd)
-        }
-    }
-
-    static func posixError(_ what: String) -> FileSystemError {
-        FileSystemError("\(what): \(String(cString: strerror(errno)))")
-    }
-
-    /// The system's one-line reason for a Foundation file error ("No such
-    /// file or directory"), rather than its `NSError` dump.
-    static func reason(_ error: any Error) -> String {
-        if let e = error as? FileSystemError { return e.message }
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
-    }
-
-    /// `mkdir -p` with a one-line error; see ``FileSystemError/createDirectory(_:what:)``.
-    static func createDirectory(_ url: URL, what: String) throws {
-        try FileSystemError.createDirectory(url, what: what)
-    }
-}
-
-/// A file-system failure: the file, and the system's reason, in one line.
-public struct FileSystemError: Error, Sendable, CustomStringConvertible, LocalizedError {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-    public var errorDescription: String? { message }
-
-    /// Creates a directory and its missing parents (`mkdir -p`, mode 0755).
-    /// Unlike `FileManager.createDirectory`, a failure names the directory
-    /// that could not be made and the system's reason ("Permission denied").
-    public static func createDirectory(_ url: URL, what: String) throws {
-        var missing: [String] = []
-        var dir = url.standardizedFileURL
-        var isDirectory: ObjCBool = false
-        while !FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), dir.path != "/" {
-            missing.append(dir.path)
-            dir = dir.deletingLastPathComponent()
-        }
-        if missing.isEmpty && !isDirectory.boolValue {
-            throw FileSystemError("cannot use \(what) \(url.path): it exists and is not a directory")
-        }
-        for path in missing.reversed() where mkdir(path, 0o755) != 0 && errno != EEXIST {
-            let reason = String(cString: strerror(errno))
-            throw FileSystemError("cannot create \(what) \(url.path): \(path == url.standardizedFileURL.path ? "" : "\(path): ")\(reason)")
-        }
     }
 }
 

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The outcome of ``ResponseStore/acceptQuestionnaireSchemas(_:at:restrict:)``.
@@ -47,7 +48,7 @@ extension ResponseStore {
         _ = try StoreManifest.read(from: directory)
         // As for shards: no write permission bit means "do not write", even for root.
         let manifestPath = directory.appendingPathComponent(StoreManifest.fileName).path
-        if ShardFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
+        if DurableFile.isReadOnly(manifestPath) { throw StoreError.manifestReadOnly(path: manifestPath) }
         let lock = try StoreLock(directory)
         defer { lock.release() }
 
@@ -69,30 +70,5 @@ extension ResponseStore {
             try manifest.write(to: directory)
         }
         return SchemaAcceptanceResult(added: added, alreadyAccepted: already, accepted: manifest.questionnaireSchemas)
-    }
-}
-
-// File-scope wrappers: inside `ResponseStore` extensions `open`/`close` name
-// the store's own methods.
-/// An exclusive `flock` on the store directory, held while the manifest is created or
-/// replaced (`store init`, `accept-schema`), so that concurrent runs take turns.
-struct StoreLock {
-    private let fd: Int32
-
-    init(_ directory: URL) throws {
-        fd = open(directory.path, O_RDONLY)
-        guard fd >= 0 else { throw DurableFile.posixError("cannot open the store directory \(directory.path)") }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno != EINTR {
-                let e = DurableFile.posixError("cannot lock the store directory \(directory.path)")
-                close(fd)
-                throw e
-            }
-        }
-    }
-
-    func release() {
-        flock(fd, LOCK_UN)
-        close(fd)
     }
 }

@@ -17,12 +17,12 @@ import GRDB
 /// - directory read-only, a non-empty `-wal` but no `-shm`: committed transactions are in the
 ///   log, which cannot be read without creating `-shm`. Refused with
 ///   ``ReadOnlyOpen/Failure/logNeedsWritableDirectory``, rather than silently ignoring them.
-enum ReadOnlyOpen {
-    enum Failure: Error {
+package enum ReadOnlyOpen {
+    package enum Failure: Error {
         case logNeedsWritableDirectory(path: String)
         case noURISupport(path: String)
 
-        var reason: String {
+        package var reason: String {
             switch self {
             case .logNeedsWritableDirectory(let path):
                 return "its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there"
@@ -33,16 +33,16 @@ enum ReadOnlyOpen {
     }
 
     /// True when the directory can be written. A directory without any write permission bit
-    /// counts as read-only even for root, as ``ShardFile/isReadOnly(_:)`` does for files: an
+    /// counts as read-only even for root, as ``DurableFile/isReadOnly(_:)`` does for files: an
     /// operator who runs `chmod a-w` means "do not write here".
-    static func isWritableDirectory(_ dir: String) -> Bool {
+    package static func isWritableDirectory(_ dir: String) -> Bool {
         var st = stat()
         if stat(dir, &st) == 0, st.st_mode & 0o222 == 0 { return false }
         return access(dir, W_OK) == 0
     }
 
     /// The name to give SQLite for reading `path`: the path itself, or an immutable URI.
-    static func name(for path: String) throws(Failure) -> String {
+    package static func name(for path: String) throws(Failure) -> String {
         let dir = (path as NSString).deletingLastPathComponent
         if isWritableDirectory(dir.isEmpty ? "." : dir) { return path }
         var st = stat()

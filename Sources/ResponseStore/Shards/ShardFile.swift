@@ -1,132 +1,6 @@
+import DurableFiles
 import Foundation
 import GRDB
-
-/// The schema of a shard file, as versioned migrations in code.
-///
-/// Migrations are only ever appended. The manifest records the last one
-/// applied and a hash of all of them (``hash(upTo:)``); a shard whose applied
-/// migrations differ from the manifest's is refused with
-/// ``StoreError/schemaMismatch(shard:path:reason:)``.
-///
-/// Response versions are append-only: triggers abort any `UPDATE` or
-/// `DELETE` of the `response_version` table.
-public enum ShardSchema {
-    /// The migrations, in order: identifier and SQL.
-    public static let migrations: [(id: String, sql: String)] = [
-        (
-            "v1-response-versions",
-            """
-            CREATE TABLE store_meta (
-              key TEXT PRIMARY KEY NOT NULL,
-              value TEXT NOT NULL
-            ) WITHOUT ROWID;
-            CREATE TABLE response_version (
-              id INTEGER PRIMARY KEY,
-              household_id TEXT NOT NULL,
-              kind TEXT NOT NULL CHECK (kind IN ('partial', 'submitted', 'paper')),
-              channel TEXT NOT NULL CHECK (channel IN ('online', 'paper')),
-              received_at INTEGER NOT NULL,
-              schema_hash TEXT NOT NULL,
-              idempotency_key TEXT NOT NULL,
-              completeness REAL NOT NULL,
-              body BLOB NOT NULL,
-              UNIQUE (household_id, idempotency_key)
-            );
-            CREATE TRIGGER response_version_append_only_update
-              BEFORE UPDATE ON response_version
-              BEGIN SELECT RAISE(ABORT, 'response versions are append-only'); END;
-            CREATE TRIGGER response_version_append_only_delete
-              BEFORE DELETE ON response_version
-              BEGIN SELECT RAISE(ABORT, 'response versions are append-only'); END;
-            """
-        ),
-    ]
-
-    /// The identifier of the last migration this build knows.
-    public static var currentVersion: String { migrations.last!.id }
-
-    /// The hash of the migrations up to and including `version`, or nil when
-    /// this build does not know `version`.
-    public static func hash(upTo version: String) -> String? {
-        guard let end = migrations.firstIndex(where: { $0.id == version }) else { return nil }
-        var text = ""
-        for m in migrations[...end] {
-            text += m.id + "\n" + m.sql + "\n"
-        }
-        return sha256Tag(Array(text.utf8))
-    }
-
-    /// The migration identifiers up to and including `version`.
-    static func identifiers(upTo version: String) -> [String] {
-        guard let end = migrations.firstIndex(where: { $0.id == version }) else { return [] }
-        return migrations[...end].map(\.id)
-    }
-
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
-        for m in migrations {
-            let sql = m.sql
-            migrator.registerMigration(m.id) { db in try db.execute(sql: sql) }
-        }
-        return migrator
-    }
-}
-
-/// The durability of a committed transaction, i.e. SQLite's
-/// `PRAGMA synchronous` in WAL mode.
-///
-/// - ``full`` (the default): every COMMIT fsyncs the write-ahead log before
-///   it returns. An acknowledged submission survives a process crash *and* a
-///   power loss or kernel panic.
-/// - ``normal``: COMMIT does not fsync; the WAL is synced at checkpoints.
-///   An acknowledged submission survives a process crash (SIGKILL), but the
-///   last transactions may be lost on power loss. Faster; not the census
-///   default.
-public enum Durability: String, Sendable, Codable, CaseIterable {
-    case full
-    case normal
-
-    var pragma: String { self == .full ? "FULL" : "NORMAL" }
-}
-
-/// Options for opening a response store.
-public struct StoreOptions: Sendable {
-    /// The durability of each group commit. Default ``Durability/full``.
-    public var durability: Durability = .full
-    /// The largest number of submissions committed in one transaction.
-    public var maxBatchSize: Int = 4096
-    /// How long a connection waits for a lock held by another process
-    /// (for example `census store check` reading a shard) before failing.
-    public var busyTimeout: TimeInterval = 10
-    /// When the write-ahead log is checkpointed. Default
-    /// ``CheckpointPolicy/background`` (off the commit path).
-    public var checkpointPolicy: CheckpointPolicy = .background
-    /// ``CheckpointPolicy/background``: the shortest time between two
-    /// background checkpoint passes of a shard.
-    public var checkpointInterval: TimeInterval = 0.1
-    /// ``CheckpointPolicy/background``: the log size, in pages, at which the
-    /// writer checkpoints the rest of the log itself so that it restarts.
-    public var walRestartPages: Int = 4000
-    public init(durability: Durability = .full, maxBatchSize: Int = 4096,
-                checkpointPolicy: CheckpointPolicy = .background) {
-        self.durability = durability
-        self.maxBatchSize = maxBatchSize
-        self.checkpointPolicy = checkpointPolicy
-    }
-}
-
-/// The state of one shard, as seen when the store was opened.
-public struct ShardStatus: Sendable, CustomStringConvertible {
-    public var index: Int
-    public var path: String
-    /// nil when the shard is available; otherwise why it is not.
-    public var error: StoreError?
-    public var isAvailable: Bool { error == nil }
-    public var description: String {
-        if let error { return "shard \(index) UNAVAILABLE: \(error)" }
-        return "shard \(index) ok: \(path)"
-    }
-}
 
 /// Opening and checking single shard files.
 enum ShardFile {
@@ -179,17 +53,6 @@ enum ShardFile {
         return .shardFailure(shard: shard, path: path, reason: "\(error)")
     }
 
-    /// True when the file or its directory cannot be written. Also true when
-    /// the file has no write permission bit at all, even for root: an operator
-    /// who runs `chmod a-w` on a shard means "do not write to it".
-    static func isReadOnly(_ path: String) -> Bool {
-        var st = stat()
-        if stat(path, &st) == 0, st.st_mode & 0o222 == 0 { return true }
-        if access(path, W_OK) != 0 { return true }
-        let dir = (path as NSString).deletingLastPathComponent
-        return !ReadOnlyOpen.isWritableDirectory(dir.isEmpty ? "." : dir)
-    }
-
     /// Creates a new shard file with the current schema and its metadata.
     static func create(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws {
         do {
@@ -216,7 +79,7 @@ enum ShardFile {
     /// manifest. Never creates a file.
     static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
         try requireShardFile(index: index, path: path)
-        if isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && isReadOnly(path + "-wal")) {
+        if DurableFile.isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && DurableFile.isReadOnly(path + "-wal")) {
             throw StoreError.shardReadOnly(shard: index, path: path)
         }
         return try verified(index: index, path: path, manifest: manifest) {

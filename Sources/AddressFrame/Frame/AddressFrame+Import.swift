@@ -1,45 +1,10 @@
+import DurableFiles
 import Foundation
 import GRDB
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// One rejected row of a frame import.
-public struct FrameRowError: Sendable, Hashable, CustomStringConvertible {
-    /// The 1-based line of the file on which the row starts.
-    public var line: Int
-    public var message: String
-    public var description: String { "line \(line): \(message)" }
-}
-
-/// A frame import that was refused. Nothing was imported.
-public struct FrameImportError: Error, Sendable, CustomStringConvertible, LocalizedError {
-    public var file: String
-    /// The rejected rows, at most ``reportLimit`` of them, in line order.
-    public var errors: [FrameRowError]
-    /// The total number of rejected rows (may exceed `errors.count`).
-    public var totalErrors: Int
-    public static let reportLimit = 1000
-
-    public var description: String {
-        if errors.count > 1, errors.allSatisfy({ $0.message.hasSuffix("is already in the frame") }) {
-            // One cause, not a thousand lines: the file was imported before.
-            let what = totalErrors == errors.count
-                ? "all \(totalErrors) bad rows are households already in the frame"
-                : "\(totalErrors) bad rows, the first \(errors.count) of them households already in the frame"
-            return "\(file): \(what) (was this file imported before?); nothing was imported. Import only new households, or import into a new directory.\n"
-                + errors.prefix(3).map { "  " + $0.description }.joined(separator: "\n")
-                + (totalErrors > 3 ? "\n  … and \(totalErrors - 3) more" : "")
-        }
-        var s = "\(file): \(totalErrors) bad row\(totalErrors == 1 ? "" : "s"); nothing was imported. Fix the rows and import the whole file again.\n"
-        s += errors.map { "  " + $0.description }.joined(separator: "\n")
-        if totalErrors > errors.count { s += "\n  … and \(totalErrors - errors.count) more" }
-        return s
-    }
-
-    public var errorDescription: String? { description }
-}
 
 /// The outcome of a successful import.
 public struct FrameImportSummary: Sendable {
@@ -281,59 +246,5 @@ extension AddressFrame {
                 try stmt.execute()
             }
         }
-    }
-}
-
-/// Field checks for frame rows.
-public enum FrameValidation {
-    /// 1–32 ASCII letters, digits, `-` or `_`.
-    public static func isHouseholdID(_ s: String) -> Bool {
-        !s.isEmpty && s.utf8.count <= 32 && s.utf8.allSatisfy { b in
-            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == 45 || b == 95
-        }
-    }
-
-    /// The longest field accepted. A longer one is a broken export (a stray quote that swallowed
-    /// the rows after it), not an address.
-    public static let maximumFieldLength = 200
-
-    /// Why a field cannot go on a letter, or nil. Line breaks inside a quoted address are allowed.
-    public static func fieldProblem(_ s: String) -> String? {
-        if s.count > maximumFieldLength { return "is \(s.count) characters long, at most \(maximumFieldLength) (a stray quote?)" }
-        if s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\n" && $0 != "\r" && $0 != "\t") || $0.value == 0x7F }) {
-            return "contains a control character"
-        }
-        return nil
-    }
-
-    /// A GSS code: an uppercase letter and eight digits.
-    public static func isGSSCode(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        return b.count == 9 && b[0] >= 65 && b[0] <= 90 && b[1...].allSatisfy { $0 >= 48 && $0 <= 57 }
-    }
-
-    /// The postcode in normal form (`SW1A 1AA`), or nil when it is not a UK
-    /// postcode. Accepts any case and spacing.
-    public static func normalizedPostcode(_ s: String) -> String? {
-        let compact = s.uppercased().filter { !$0.isWhitespace }
-        let c = Array(compact.utf8)
-        guard c.count >= 5 && c.count <= 7 else { return nil }
-        func letter(_ b: UInt8) -> Bool { b >= 65 && b <= 90 }
-        func digit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
-        // Inward code: digit letter letter.
-        let inward = c.suffix(3)
-        let i = Array(inward)
-        guard digit(i[0]), letter(i[1]), letter(i[2]) else { return nil }
-        // Outward code: A9, A99, AA9, AA99, A9A, AA9A.
-        let o = Array(c.prefix(c.count - 3))
-        let ok: Bool
-        switch o.count {
-        case 2: ok = letter(o[0]) && digit(o[1])
-        case 3: ok = letter(o[0]) && ((digit(o[1]) && (digit(o[2]) || letter(o[2]))) || (letter(o[1]) && digit(o[2])))
-        case 4: ok = letter(o[0]) && letter(o[1]) && digit(o[2]) && (digit(o[3]) || letter(o[3]))
-        default: ok = false
-        }
-        guard ok else { return nil }
-        return String(decoding: o, as: UTF8.self) + " " + String(decoding: i, as: UTF8.self)
     }
 }

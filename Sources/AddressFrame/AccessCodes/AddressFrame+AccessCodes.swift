@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 
@@ -26,26 +27,6 @@ public struct CodeIssueSummary: Sendable {
     public var revoked: Int
     /// The letters file written.
     public var lettersFile: String
-}
-
-/// Why a typed code did not open a household.
-public enum CodeLookupError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
-    /// The text is not a well-formed code.
-    case malformed(AccessCodeError)
-    /// No household has this code.
-    case notFound
-    /// The code was revoked (a newer code replaced it).
-    case revoked(householdID: String, at: Date)
-
-    public var description: String {
-        switch self {
-        case .malformed(let e): return e.description
-        case .notFound: return "this access code is not recognised. Check it against your letter."
-        case .revoked: return "this access code is no longer valid. Please use the code on your most recent letter."
-        }
-    }
-
-    public var errorDescription: String? { description }
 }
 
 extension AddressFrame {
@@ -197,32 +178,55 @@ extension AddressFrame {
         return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
     }
 
-    /// Finds the household of a typed access code.
+    /// Finds the household of a typed access code: the login step of the online questionnaire.
     ///
     /// The text is normalised first (case, spaces and dashes ignored); a
     /// malformed code fails with ``CodeLookupError/malformed(_:)`` without
     /// touching the database.
-    public func lookup(code typed: String, hasher: AccessCodeHasher) throws -> Household {
+    ///
+    /// ```swift
+    /// do {
+    ///     let household = try frame.lookup(code: "k7qz 3xbm-pt9d-hc2r", hasher: hasher)
+    /// } catch {
+    ///     switch error {
+    ///     case .malformed, .notFound, .revoked: ...        // the respondent's: 401
+    ///     case .secretMismatch, .frameUnavailable: ...     // the deployment's: 503
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// - throws: ``CodeLookupError``, typed, so a front end can tell the respondent's mistake
+    ///   from a fault of the deployment.
+    public func lookup(code typed: String, hasher: AccessCodeHasher) throws(CodeLookupError) -> Household {
         let code: AccessCode
         do {
             code = try AccessCode(typed: typed)
         } catch {
-            throw CodeLookupError.malformed(error)
+            throw .malformed(error)
         }
         let hash = hasher.hash(code)
-        return try queue.read { db in
-            try checkSecret(hasher, db: db, record: false)
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT h.*, c.revoked_at FROM access_code c JOIN household h USING (household_id)
-                WHERE c.code_hash = ?
-                """, arguments: [hash]) else {
-                throw CodeLookupError.notFound
+        do {
+            return try queue.read { db in
+                try checkSecret(hasher, db: db, record: false)
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT h.*, c.revoked_at FROM access_code c JOIN household h USING (household_id)
+                    WHERE c.code_hash = ?
+                    """, arguments: [hash]) else {
+                    throw CodeLookupError.notFound
+                }
+                if let revokedAt: Int64 = row["revoked_at"] {
+                    throw CodeLookupError.revoked(householdID: row["household_id"],
+                                                  at: Date(timeIntervalSince1970: Double(revokedAt) / 1_000_000))
+                }
+                return AddressFrame.household(row)
             }
-            if let revokedAt: Int64 = row["revoked_at"] {
-                throw CodeLookupError.revoked(householdID: row["household_id"],
-                                              at: Date(timeIntervalSince1970: Double(revokedAt) / 1_000_000))
-            }
-            return AddressFrame.household(row)
+        } catch let e as CodeLookupError {
+            throw e
+        } catch let e as SecretError {
+            throw .secretMismatch(e)
+        } catch {
+            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? DurableFile.reason(error)
+            throw .frameUnavailable(path: path, reason: reason)
         }
     }
 
@@ -273,23 +277,5 @@ extension AddressFrame {
             let hh = try Int.fetchOne(db, sql: "SELECT count(DISTINCT household_id) FROM access_code WHERE revoked_at IS NULL") ?? 0
             return (issued, active, hh)
         }
-    }
-}
-
-extension DurableFile {
-    /// Writes a new file (failing if it exists), fsynced, mode 0600.
-    static func writeNew(_ data: Data, to url: URL) throws {
-        let fd = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw posixError("cannot create \(url.path)") }
-        defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { throw posixError("cannot write \(url.path)") }
-                offset += n
-            }
-        }
-        guard fsync(fd) == 0 else { throw posixError("cannot fsync \(url.path)") }
     }
 }

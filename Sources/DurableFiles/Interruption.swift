@@ -21,9 +21,9 @@ import Darwin
 /// ``uninterruptible(_:)``: a signal that arrives meanwhile is handled when it ends.
 ///
 /// Without ``install()`` (a library user, the tests) registering is only bookkeeping.
-public enum Interruption {
+package enum Interruption {
     /// What to remove for a registered path.
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// A file, and the SQLite files beside it (`-wal`, `-shm`, `-journal`).
         case file
         /// A directory this command created: removed with everything in it.
@@ -43,11 +43,11 @@ public enum Interruption {
     private static let state = State()
 
     /// The signals handled.
-    public static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     /// Blocks the signals and starts the thread that handles them. Call it first thing in
     /// `main`, before any other thread exists: threads inherit the blocked set.
-    public static func install() {
+    package static func install() {
         state.lock.lock()
         defer { state.lock.unlock() }
         if state.installed { return }
@@ -74,28 +74,28 @@ public enum Interruption {
     }
 
     /// Registers a path to remove if the process is interrupted. Register before creating it.
-    public static func register(_ path: String, _ kind: Kind = .file) {
+    package static func register(_ path: String, _ kind: Kind = .file) {
         state.lock.lock()
         state.paths.append((path, kind))
         state.lock.unlock()
     }
 
     /// Forgets a path: it was published or removed.
-    public static func unregister(_ path: String) {
+    package static func unregister(_ path: String) {
         state.lock.lock()
         state.paths.removeAll { $0.path == path }
         state.lock.unlock()
     }
 
     /// Runs `body` to its end even if a signal arrives meanwhile; the signal is handled after.
-    public static func uninterruptible<T>(_ body: () throws -> T) rethrows -> T {
+    package static func uninterruptible<T>(_ body: () throws -> T) rethrows -> T {
         state.critical.lock()
         defer { state.critical.unlock() }
         return try body()
     }
 
     /// The registered paths, most recent first (for tests).
-    static var registered: [String] {
+    package static var registered: [String] {
         state.lock.lock()
         defer { state.lock.unlock() }
         return state.paths.reversed().map(\.path)
