@@ -300,6 +300,7 @@ extension Container {
             o["individualResponse"] = .object(iro)
         }
         if !endedBy.isEmpty { o["endedBy"] = .array(endedBy.map { .string($0) }) }
+        o["position"] = .integer(position)
         return .object(o)
     }
 
@@ -328,7 +329,8 @@ extension Container {
                 try Definition(json: v, r.at("definitions[\(i)]"))
             },
             individualResponse: individual,
-            endedBy: try r.optionalArray(o, "endedBy").compactMap(\.stringValue))
+            endedBy: try r.optionalArray(o, "endedBy").compactMap(\.stringValue),
+            position: try r.optionalInt(o, "position") ?? 0)
     }
 }
 

@@ -195,13 +195,16 @@ public struct Container: Sendable, Hashable {
     public var individualResponse: IndividualResponse?
     /// Endings (``Schema/endings``) that, when they fire, skip this container.
     public var endedBy: [String]
+    /// Its place in the flow: how many questions come before it (so a content page, which has
+    /// none of its own, is shown between the right questions).
+    public var position: Int
 
     public init(
         id: String, kind: Kind, title: LocalizedText? = nil, parent: String? = nil, scope: Scope,
         when: Expression? = nil, selfWhen: Expression? = nil, minMembers: Int? = nil, maxMembers: Int? = nil,
         roster: String? = nil, unrelatedOption: String? = nil, respondentFirst: Expression? = nil,
         listWording: ListWording? = nil, body: [LocalizedText] = [], definitions: [Definition] = [],
-        individualResponse: IndividualResponse? = nil, endedBy: [String] = []
+        individualResponse: IndividualResponse? = nil, endedBy: [String] = [], position: Int = 0
     ) {
         self.id = id
         self.kind = kind
@@ -220,6 +223,7 @@ public struct Container: Sendable, Hashable {
         self.definitions = definitions
         self.individualResponse = individualResponse
         self.endedBy = endedBy
+        self.position = position
     }
 }
 

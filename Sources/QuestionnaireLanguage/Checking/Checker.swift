@@ -195,7 +195,7 @@ final class Checker {
                     notes: [.init("first declared here", at: existing.span)])
                 continue
             }
-            if decl.name.text == "variant" {
+            if decl.name.text == "variant", !variantIDs.isEmpty {
                 error("duplicate-id", "'variant' is the list of the form's variants, declared with 'variants { ... }'", at: decl.name.span,
                     hint: "give this list another name")
                 continue

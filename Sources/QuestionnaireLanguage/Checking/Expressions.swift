@@ -99,7 +99,7 @@ extension Checker {
 
     func resolve(_ name: Name, _ context: inout Context) -> Typed {
         if name.text == "census_date" { return Typed(type: .date, expression: .literal(.date(censusDate))) }
-        if ["today", "variant", "respondent", "household_address"].contains(name.text), peekType(name.text, context) == nil {
+        if ["today", "variant", "respondent", "household_address"].contains(name.text), !isDeclared(name.text, context) {
             return resolveBuiltIn(name, &context)
         }
         return resolveDeclared(name, &context)
@@ -179,7 +179,7 @@ extension Checker {
         if member.text == "outer" { return resolveOuter(field, &context) }
         guard member.text == "person" || member.text == "other" else {
             // `address.town`: a part of an address answer.
-            if peekType(member.text, context) != nil {
+            if isDeclared(member.text, context) {
                 let t = resolve(member, &context)
                 return addressPart(t, Expr(kind: .name(member.text), span: member.span), field)
             }
@@ -359,7 +359,19 @@ extension Checker {
     func peekType(_ name: String, _ context: Context) -> ValueType? {
         if case .member(let r) = context.scope, let s = members[r]?[name] { return s.type == .error ? valueTypeOfDeclaration(s) : s.type }
         if let s = household[name] { return s.type == .error ? valueTypeOfDeclaration(s) : s.type }
-        return nil
+        switch name {
+        case "today": return .date
+        case "household_address": return .text
+        case "variant": return variantIDs.isEmpty ? nil : .choice("variant")
+        case "respondent": return .bool
+        default: return nil
+        }
+    }
+
+    /// Whether `name` is a question or derived value the form declares (visible here).
+    func isDeclared(_ name: String, _ context: Context) -> Bool {
+        if case .member(let r) = context.scope, members[r]?[name] != nil { return true }
+        return household[name] != nil
     }
 
     // MARK: Operators

@@ -82,6 +82,7 @@ extension Checker {
         inner.container = b.name.text
         inner.kind = b.kind
         var container = Container(id: b.name.text, kind: .section, parent: outer.container, scope: outer.scope, endedBy: endedBy)
+        container.position = questionCount
         switch b.kind {
         case .section(let forRoster):
             keyword = "section"

@@ -99,6 +99,15 @@ extension Parser {
                 q.label = label
             } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
                 continue
+            } else if let w = current.word, !Keyword.all.contains(w), !Keyword.itemStarts.contains(w), !Parser.textClauseWords.contains(w),
+                onSameLineAsPrevious(current), !next.isSymbol(.colon), !declaredLanguages.contains(w)
+            {
+                // `integer 0...9 foo "Q"`: one unknown word, reported once; the rest of the
+                // question (its label) is still read, so it is not also "has no label".
+                report("unexpected '\(w)' in question '\(n.text)'", at: current.span,
+                    hint: "a question's clauses are its label, \(Parser.questionClauses.map { "'\($0)'" }.joined(separator: ", "))")
+                advance()
+                continue
             } else {
                 break
             }
