@@ -1,38 +1,38 @@
 /// The tables an evaluator resolves from its schema once, and the flat plan the hot path reads.
 extension Evaluator {
-    enum ScopeKind { case household, member, pair }
+    package enum ScopeKind { case household, member, pair }
 
-    struct ScopeInfo {
+    package struct ScopeInfo {
         var scope: Scope
-        var kind: ScopeKind
-        var roster: Int
-        var questions: [Int] = []
-        var questionIndex: [String: Int] = [:]
-        var derived: [Int] = []
+        package var kind: ScopeKind
+        package var roster: Int
+        package var questions: [Int] = []
+        package var questionIndex: [String: Int] = [:]
+        package var derived: [Int] = []
         var derivedIndex: [String: Int] = [:]
         var containers: [Int] = []
-        var checks: [Int] = []
+        package var checks: [Int] = []
         /// How many endings are of this scope (their `local` numbers).
         var endings = 0
     }
 
-    struct RosterInfo {
-        var id: String
-        var container: Int
-        var memberScope: Int
-        var pairScope: Int = -1
-        var pairBlock: String?
+    package struct RosterInfo {
+        package var id: String
+        package var container: Int
+        package var memberScope: Int
+        package var pairScope: Int = -1
+        package var pairBlock: String?
         var pairContainer: Int = -1
-        var minMembers: Int
-        var maxMembers: Int
+        package var minMembers: Int
+        package var maxMembers: Int
         /// Member 1 is the respondent when this holds (household scope).
         var respondentFirst: CExpr?
     }
 
-    final class ChoiceInfo: @unchecked Sendable {
+    package final class ChoiceInfo: @unchecked Sendable {
         let id: String
-        let order: [String]
-        let index: [String: (exclusive: Bool, specifyMax: Int?)]
+        package let order: [String]
+        package let index: [String: (exclusive: Bool, specifyMax: Int?)]
         /// For the byte-level reader: option position by id bytes, and each option's flags.
         let table: ByteTable
         let exclusive: [Bool]
@@ -64,7 +64,7 @@ extension Evaluator {
         }
     }
 
-    enum AnswerKind {
+    package enum AnswerKind {
         case text(maxLength: Int, pattern: String?, regex: Regex<AnyRegexOutput>?)
         case integer, decimal, date, monthYear
         case oneOf(ChoiceInfo)
@@ -72,14 +72,14 @@ extension Evaluator {
         case address(ukOnly: Bool)
     }
 
-    struct QuestionInfo {
-        var scope: Int
-        var local: Int
-        var when: CExpr?
-        var container: Int
-        var kind: AnswerKind
-        var min: CExpr?
-        var max: CExpr?
+    package struct QuestionInfo {
+        package var scope: Int
+        package var local: Int
+        package var when: CExpr?
+        package var container: Int
+        package var kind: AnswerKind
+        package var min: CExpr?
+        package var max: CExpr?
         /// Endings that skip this question when they fire.
         var endedBy: [Int] = []
         /// By option position, for lists with conditional options: when each is offered.
@@ -90,11 +90,11 @@ extension Evaluator {
         var hintWhen: [CExpr?] = []
     }
 
-    struct ContainerInfo {
-        var scope: Int
+    package struct ContainerInfo {
+        package var scope: Int
         var local: Int
-        var parent: Int
-        var when: CExpr?
+        package var parent: Int
+        package var when: CExpr?
         var selfWhen: CExpr?
         var endedBy: [Int] = []
         /// For a per-member section a member may answer privately: who may (nil: everyone).
@@ -108,10 +108,10 @@ extension Evaluator {
         var when: CExpr?
     }
 
-    struct CheckInfo {
-        var scope: Int
-        var container: Int
-        var when: CExpr
+    package struct CheckInfo {
+        package var scope: Int
+        package var container: Int
+        package var when: CExpr
         var target: Int
         /// A household check about a roster's size points at the roster (`$.people`).
         var targetRoster: Int = -1

@@ -127,7 +127,7 @@ extension Run {
 
     /// Whether check `k` fires for instance `i` of its scope: its container applies, no ending
     /// before it has fired, and its condition is known true.
-    func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
+    package func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
         let info = ev.checks[k]
         let c = ctx(scope: s, instance: i)
         if info.container >= 0, !containerApplies(info.container, c) { return false }
