@@ -531,23 +531,17 @@ struct Satisfiability {
     /// is not known true. Unknown counts: an answer it reads may be unanswered.
     func notFiring(_ e: Ending) -> Expression {
         var parts: [Expression] = []
-        if let w = e.when {
+        func notKnownTrue(_ w: Expression) {
             parts.append(.unary(.not, w))
             var refs: [Expression] = []
             Satisfiability.references(w, into: &refs)
             for r in refs { parts.append(.answered(r, negated: true)) }
-        } else {
-            parts.append(.literal(.bool(false)))
         }
+        if let w = e.when { notKnownTrue(w) } else { parts.append(.literal(.bool(false))) }
         var id = e.container
         var seen: Set<String> = []
         while let current = id, current != e.section, seen.insert(current).inserted, let c = containerByID[current] {
-            if let w = c.when {
-                parts.append(.unary(.not, w))
-                var refs: [Expression] = []
-                Satisfiability.references(w, into: &refs)
-                for r in refs { parts.append(.answered(r, negated: true)) }
-            }
+            if let w = c.when { notKnownTrue(w) }
             id = c.parent
         }
         return parts.dropFirst().reduce(parts[0]) { .binary(.or, $0, $1) }

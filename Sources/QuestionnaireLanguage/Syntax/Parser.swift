@@ -316,11 +316,7 @@ struct Parser {
         case "respondent" where next.isWord("first"):
             advance()
             advance()
-            var condition: Expr?
-            if current.isWord("when") {
-                let keyword = advance().span
-                do { condition = try parseExpression() } catch { condition = recoverCondition(at: keyword) }
-            }
+            let condition = optionalCondition()
             return .respondentFirst(condition, start.to(Span(previousEnd, previousEnd)))
         case _ where Parser.listWordingWords.contains(word) && next.kind.isString:
             let keyword = advance()
@@ -342,19 +338,11 @@ struct Parser {
         case "end" where next.word != nil && !Keyword.all.contains(next.word!):
             advance()
             let section = try name("the section to end")
-            var condition: Expr?
-            if current.isWord("when") {
-                let keyword = advance().span
-                do { condition = try parseExpression() } catch { condition = recoverCondition(at: keyword) }
-            }
+            let condition = optionalCondition()
             return .end(section, condition, start.to(Span(previousEnd, previousEnd)))
         case "individual_response":
             advance()
-            var condition: Expr?
-            if current.isWord("when") {
-                let keyword = advance().span
-                do { condition = try parseExpression() } catch { condition = recoverCondition(at: keyword) }
-            }
+            let condition = optionalCondition()
             return .individualResponse(condition, start.to(Span(previousEnd, previousEnd)))
         case "suggestions" where next.word != nil:
             advance()
@@ -377,6 +365,13 @@ struct Parser {
             throw fail("expected a question, section, page, roster, let, check or choice list, found '\(word)'",
                 hint: suggestion.map { "did you mean '\($0)'?" })
         }
+    }
+
+    /// `when CONDITION` if it comes next (a condition that does not parse is reported and skipped).
+    mutating func optionalCondition() -> Expr? {
+        guard current.isWord("when") else { return nil }
+        let keyword = advance().span
+        do { return try parseExpression() } catch { return recoverCondition(at: keyword) }
     }
 
     // MARK: - Text
