@@ -1,3 +1,4 @@
+import AddressFrame
 import CollectionServer
 import Foundation
 import Questionnaire
@@ -22,19 +23,16 @@ struct DemoServer {
     let firstPort: Int
 
     func run() async throws {
-        let demo = DemoCensus(schema: schema, directory: directory, households: households, seed: seed)
-        try demo.prepareDirectory()
+        let setup = try DemoSetup.create(schema: schema, directory: directory, households: households, seed: seed) { label, line in
+            FileIO.writeOut("  " + label + String(repeating: " ", count: max(1, 12 - label.count)) + line + "\n")
+        }
+        // The server opens the store and frame itself.
+        setup.close()
+        let homes = setup.households
+        let codes = setup.codes
+        let letters = directory.appendingPathComponent("letters.csv")
         let schemaFile = directory.appendingPathComponent("census.json")
         try Data(schema.canonicalBytes()).write(to: schemaFile)
-
-        let frame = try AddressFrame.open(at: directory.appendingPathComponent(AddressFrame.fileName), create: true)
-        let homes = FrameGenerator(households: households, seed: seed).generate()
-        try frame.insertGenerated(homes)
-        let letters = directory.appendingPathComponent("letters.csv")
-        _ = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: AccessCodeHasher(secret: .development), lettersFile: letters)
-        try frame.close()
-        let codes = try demo.codesByHousehold(letters)
-        try ResponseStore.create(at: directory, shardCount: 8, questionnaireSchemas: [schema.hash]).close()
         let keyFile = directory.appendingPathComponent("session.key")
         let sessionKey = try SessionKey.createFile(at: keyFile)
 

@@ -1,3 +1,4 @@
+import AddressFrame
 import ArgumentParser
 import CollectionServer
 import Foundation

@@ -1,4 +1,6 @@
+import AddressFrame
 import CollectionServer
+import SyntheticCensus
 import Foundation
 import HTTPTypes
 import Hummingbird

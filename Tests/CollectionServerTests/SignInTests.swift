@@ -1,4 +1,6 @@
+import AddressFrame
 import CollectionServer
+import SyntheticCensus
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// `census demo --simulate` runs the demo census offline, end to end; these check that what

@@ -1,3 +1,5 @@
+import AddressFrame
+import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -79,8 +81,21 @@ public final class CollectionServer: Sendable {
             store.close()
             throw ServerStartError.frameUnavailable(path: framePath.path, reason: "\(error)")
         }
-        let templates = try await Templates.load()
-        let site = HouseholdSite(schema: schema, evaluator: evaluator, frame: frame, store: store, templates: templates, configuration: configuration)
+        let collector: Collector
+        do {
+            collector = try Collector(frame: frame, store: store, forms: [evaluator])
+        } catch {
+            store.close()
+            try? frame.close()
+            throw ServerStartError.schemaNotAccepted(hash: schema.hash, accepted: accepted)
+        }
+        let templates: Templates
+        do { templates = try await Templates.load() } catch {
+            store.close()
+            try? frame.close()
+            throw error
+        }
+        let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
         return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
     }
 

@@ -1,3 +1,4 @@
+import AddressFrame
 import Foundation
 import ResponseStore
 

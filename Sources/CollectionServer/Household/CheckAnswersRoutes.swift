@@ -1,3 +1,4 @@
+import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -130,23 +131,24 @@ struct CheckAnswersRoutes {
             return try render(request, context, visit, problems: problems, status: .unprocessableContent)
         }
         let response = visit.submittedResponse()
-        let bytes = JSONWriter().bytes(response)
-        // The one evaluator decides, on exactly the bytes stored.
-        let evaluation = site.evaluator.evaluate(bytes: bytes, options: EvaluationOptions(language: visit.language))
-        guard evaluation.isValid else {
-            context.logger.error("submission refused by the evaluator after check your answers passed",
-                                 metadata: ["findings": "\(evaluation.findings.filter { $0.severity == .error }.map(\.code))"])
-            return try render(request, context, visit, problems: evaluation.findings.filter { $0.severity == .error || $0.severity == .confirm }
-                                .map { Problem(anchor: "main-content", message: $0.message) }, status: .unprocessableContent)
-        }
+        // Through the collection path: the same frame check, evaluation and kind rule as every
+        // other response; the evaluator decides on exactly the bytes stored.
+        let outcome: CollectionOutcome
         do {
-            _ = try await site.records.submit(visit.householdID, body: bytes, completeness: evaluation.completeness, state: visit.state)
+            outcome = try await site.online.submit(visit.householdID, response: response, state: visit.state)
         } catch .idempotencyConflict {
             // A second press while the first was being stored: the first one counts.
             context.logger.info("submission already stored")
+            return HouseholdSite.redirect("/form/done")
         } catch {
             context.logger.error("submission failed", metadata: ["error": "\(error)"])
             throw PageError.unavailable
+        }
+        guard outcome.disposition == .submitted else {
+            context.logger.error("submission kept as a save by the collection path after check your answers passed",
+                                 metadata: ["findings": "\(outcome.evaluation.findings.filter { $0.severity == .error }.map(\.code))"])
+            return try render(request, context, visit, problems: outcome.evaluation.findings.filter { $0.severity == .error || $0.severity == .confirm }
+                                .map { Problem(anchor: "main-content", message: $0.message) }, status: .unprocessableContent)
         }
         return HouseholdSite.redirect("/form/done")
     }

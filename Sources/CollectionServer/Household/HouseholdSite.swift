@@ -1,3 +1,5 @@
+import AddressFrame
+import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,11 +23,14 @@ final class HouseholdSite: Sendable {
     let sessions: SessionCookies
     let throttle: LoginThrottle
     let configuration: ServerConfiguration
-    let records: HouseholdRecords
+    let collector: Collector
+    let online: OnlineAnswers
     let questionsByID: [String: Question]
     let containersByID: [String: Container]
 
-    init(schema: Schema, evaluator: Evaluator, frame: AddressFrame, store: ResponseStore, templates: Templates, configuration: ServerConfiguration) {
+    init(schema: Schema, evaluator: Evaluator, collector: Collector, templates: Templates, configuration: ServerConfiguration) {
+        let frame = collector.frame
+        let store = collector.store
         self.schema = schema
         self.evaluator = evaluator
         outline = FormOutline(schema: schema)
@@ -36,7 +41,8 @@ final class HouseholdSite: Sendable {
         sessions = SessionCookies(key: configuration.sessionKey, timeout: configuration.sessionTimeout)
         throttle = LoginThrottle(limits: configuration.loginLimits)
         self.configuration = configuration
-        records = HouseholdRecords(store: store, schema: schema)
+        self.collector = collector
+        online = OnlineAnswers(collector: collector, form: evaluator)
         questionsByID = Dictionary(schema.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         containersByID = Dictionary(schema.containers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }

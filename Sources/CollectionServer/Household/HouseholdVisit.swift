@@ -1,3 +1,4 @@
+import CensusCollection
 import Foundation
 import Hummingbird
 import Questionnaire
@@ -13,7 +14,7 @@ struct HouseholdVisit {
     let site: HouseholdSite
     let householdID: String
     let language: String
-    var record: HouseholdRecord
+    var record: OnlineRecord
     var live: LiveEvaluation
     var journey: Journey
 
@@ -26,9 +27,9 @@ struct HouseholdVisit {
     static func open(_ site: HouseholdSite, _ context: CensusRequestContext, allowSubmitted: Bool = false) throws -> HouseholdVisit {
         guard let token = context.session, let household = token.householdID else { throw PageError.signedOut }
         let language = site.language(context)
-        let record: HouseholdRecord
+        let record: OnlineRecord
         do {
-            record = try site.records.load(household)
+            record = try site.online.load(household)
         } catch {
             context.logger.error("household unavailable", metadata: ["error": "\(error)"])
             throw PageError.unavailable
@@ -37,7 +38,7 @@ struct HouseholdVisit {
         return HouseholdVisit(site: site, householdID: household, language: language, record: record, state: record.state)
     }
 
-    init(site: HouseholdSite, householdID: String, language: String, record: HouseholdRecord, state: WorkingResponse) {
+    init(site: HouseholdSite, householdID: String, language: String, record: OnlineRecord, state: WorkingResponse) {
         self.site = site
         self.householdID = householdID
         self.language = language
@@ -146,7 +147,7 @@ struct HouseholdVisit {
     func saving(_ delta: [String: JSONValue], candidate: HouseholdVisit) async throws -> HouseholdVisit {
         let saved: WorkingResponse
         do {
-            saved = try await site.records.save(householdID, delta: delta, after: state, completeness: candidate.live.evaluation.completeness)
+            saved = try await site.online.save(householdID, delta: delta, after: state, completeness: candidate.live.evaluation.completeness)
         } catch {
             throw PageError.unavailable
         }

@@ -133,12 +133,10 @@ struct PageView {
     /// The fields' views, showing `posted` back when there is one.
     func fields(posted: FormFields?, problems: [Problem]) -> [[String: Any]] {
         let fields = visit.fields
-        return asked.map { a in
-            let error = problems.first { $0.field == a.name }?.message
-            let hint = a.question.hint.map { visit.text($0, at: a.instance, container: a.question.container) }
-            return fields.view(a.question, name: a.name, label: label(a), hint: hint, answer: visit.answer(a), posted: posted,
-                               error: error, asHeading: asked.count == 1 && heading == nil,
-                               optionLabel: { visit.text($0, at: a.instance, container: a.question.container) })
+        return asked.compactMap { a in
+            guard let shown = visit.live.presented(question: a.question.id, at: a.instance) else { return nil }
+            return fields.view(a.question, shown, name: a.name, answer: visit.answer(a), posted: posted,
+                               error: problems.first { $0.field == a.name }?.message, asHeading: asked.count == 1 && heading == nil)
         }
     }
 

@@ -26,8 +26,13 @@ struct QuestionFields {
     /// Reads the posted value of `question` (field names start with `name`).
     func read(_ question: Question, name: String, from fields: FormFields) -> Input {
         switch question.type {
-        case .text:
-            return .answer(fields.trimmed(name).map { .string($0) })
+        case .text(_, _, let options):
+            let text = fields.trimmed(name)
+            if let none = options.noneOption, fields.first(name + "-none") == none.id {
+                if text != nil { return .invalid(UIText.textOrNone.text(language)) }
+                return .answer(.object(["option": .string(none.id)]))
+            }
+            return .answer(text.map { .string($0) })
         case .integer:
             guard let raw = fields.trimmed(name) else { return .answer(nil) }
             let cleaned = raw.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: "")
@@ -57,11 +62,16 @@ struct QuestionFields {
             // An option that is not in the list (not a browser's post) goes to the evaluator,
             // which names the options.
             guard let value = fields.first(name), !value.isEmpty else { return .answer(nil) }
-            return .answer(choice(value, list: choiceLists[listID], name: name, fields: fields))
+            return choice(value, list: choiceLists[listID], name: name, fields: fields).map { .answer($0) } ?? .invalid(UIText.enterWholeNumber.text(language))
         case .anyOf(let listID):
             let values = fields.all(name).filter { !$0.isEmpty }
             if values.isEmpty { return .answer(nil) }
-            return .answer(.array(values.map { choice($0, list: choiceLists[listID], name: name, fields: fields) }))
+            var items: [JSONValue] = []
+            for value in values {
+                guard let item = choice(value, list: choiceLists[listID], name: name, fields: fields) else { return .invalid(UIText.enterWholeNumber.text(language)) }
+                items.append(item)
+            }
+            return .answer(.array(items))
         case .address(let ukOnly):
             var lines = (1...4).compactMap { fields.trimmed("\(name)-line\($0)") }
             let town = fields.trimmed(name + "-town"), postcode = fields.trimmed(name + "-postcode")
@@ -77,9 +87,15 @@ struct QuestionFields {
         }
     }
 
-    private func choice(_ value: String, list: ChoiceList?, name: String, fields: FormFields) -> JSONValue {
-        if let option = list?.options.first(where: { $0.id == value }), option.specify != nil,
+    /// An option, with its "please specify" detail when one was typed; nil when a number
+    /// detail is not a whole number.
+    private func choice(_ value: String, list: ChoiceList?, name: String, fields: FormFields) -> JSONValue? {
+        if let option = list?.options.first(where: { $0.id == value }), let specify = option.specify,
            let detail = fields.trimmed("\(name)-\(value)-detail") {
+            if specify.number != nil {
+                guard let n = Int(detail.replacingOccurrences(of: ",", with: "")) else { return nil }
+                return .object(["value": .string(value), "detail": .integer(n)])
+            }
             return .object(["value": .string(value), "detail": .string(detail)])
         }
         return .string(value)
@@ -98,40 +114,48 @@ struct QuestionFields {
 
     // MARK: Showing a question
 
-    /// The view of a question's field for the templates (`field.mustache`).
+    /// The view of a question's field for the templates (`field.mustache`), from the question
+    /// as the evaluator presents it for this person (label, hints, options offered, …).
     ///
     /// - parameters:
-    ///   - label, hint: the question's texts, already piped.
     ///   - answer: the stored answer, shown when there is no post to show back.
     ///   - posted: the fields of a post that had errors, shown back as typed.
     ///   - asHeading: the label is the page's heading (a page with one question).
-    func view(_ question: Question, name: String, label: String, hint: String?, answer: JSONValue?, posted: FormFields?,
-              error: String?, asHeading: Bool, optionLabel: (LocalizedText) -> String) -> [String: Any] {
-        var v: [String: Any] = ["id": name, "name": name, "label": label, "asHeading": asHeading]
-        if let hint, !hint.isEmpty { v["hint"] = hint }
-        if let error { v["error"] = error }
+    func view(_ question: Question, _ presented: PresentedQuestion, name: String, answer: JSONValue?, posted: FormFields?,
+              error: String?, asHeading: Bool) -> [String: Any] {
+        var v: [String: Any] = ["id": name, "name": name, "label": presented.label, "asHeading": asHeading]
+        var hints = presented.hints.filter { !$0.isEmpty }
+        if error != nil { v["error"] = error }
         v["errorPrefix"] = UIText.errorTitlePrefix.text(language)
-        var describedBy: [String] = []
-        if hint?.isEmpty == false { describedBy.append(name + "-hint") }
-        if error != nil { describedBy.append(name + "-error") }
-        if !describedBy.isEmpty { v["describedBy"] = describedBy.joined(separator: " ") }
-        func shown(_ suffix: String, _ stored: String?) -> String { posted.map { $0.first(name + suffix) ?? "" } ?? stored ?? "" }
+        if !presented.definitions.isEmpty {
+            v["definitions"] = presented.definitions.map { ["title": $0.title, "body": $0.body] }
+        }
+        func typed(_ suffix: String, _ stored: String?) -> String { posted.map { $0.first(name + suffix) ?? "" } ?? stored ?? "" }
 
         switch question.type {
-        case .text(let maxLength, _):
-            v["isInput"] = true
+        case .text(let maxLength, _, let options):
+            v["isInput"] = !presented.multiline
+            v["isTextarea"] = presented.multiline
             v["width"] = maxLength <= 12 ? "input--w10" : maxLength <= 40 ? "input--w20" : ""
-            v["value"] = shown("", answer?.stringValue)
+            v["value"] = typed("", answer?.stringValue)
+            if !presented.suggestions.isEmpty {
+                v["datalist"] = ["id": name + "-suggestions", "items": presented.suggestions]
+            }
+            if let none = presented.noneOption, let id = options.noneOption?.id {
+                let ticked = posted.map { $0.first(name + "-none") == id } ?? (answer?["option"]?.stringValue == id)
+                v["noneOption"] = ["id": name + "-none", "name": name + "-none", "value": id, "label": none.label,
+                                   "checked": ticked, "or": UIText.or.text(language)]
+            }
         case .integer:
             v["isInput"] = true
             v["width"] = "input--w4"
             v["numeric"] = "numeric"
-            v["value"] = shown("", answer?.intValue.map(String.init))
+            v["value"] = typed("", answer?.intValue.map(String.init))
         case .decimal:
             v["isInput"] = true
             v["width"] = "input--w10"
             v["numeric"] = "decimal"
-            v["value"] = shown("", answer?.doubleValue.map { String($0) })
+            v["value"] = typed("", answer?.doubleValue.map { String($0) })
         case .date:
             let parts = answer?.stringValue.map { $0.split(separator: "-").map(String.init) } ?? []
             let stored = parts.count == 3 ? [String(Int(parts[2]) ?? 0), String(Int(parts[1]) ?? 0), parts[0]] : [nil, nil, nil]
@@ -139,9 +163,9 @@ struct QuestionFields {
             v["isDate"] = true
             v["id"] = name + "-day"
             v["parts"] = [
-                ["id": name + "-day", "name": name + "-day", "label": UIText.day.text(language), "width": "input--w2", "value": shown("-day", stored[0])],
-                ["id": name + "-month", "name": name + "-month", "label": UIText.month.text(language), "width": "input--w2", "value": shown("-month", stored[1])],
-                ["id": name + "-year", "name": name + "-year", "label": UIText.year.text(language), "width": "input--w4", "value": shown("-year", stored[2])],
+                ["id": name + "-day", "name": name + "-day", "label": UIText.day.text(language), "width": "input--w2", "value": typed("-day", stored[0])],
+                ["id": name + "-month", "name": name + "-month", "label": UIText.month.text(language), "width": "input--w2", "value": typed("-month", stored[1])],
+                ["id": name + "-year", "name": name + "-year", "label": UIText.year.text(language), "width": "input--w4", "value": typed("-year", stored[2])],
             ]
         case .monthYear:
             let parts = answer?.stringValue.map { $0.split(separator: "-").map(String.init) } ?? []
@@ -150,31 +174,39 @@ struct QuestionFields {
             v["isDate"] = true
             v["id"] = name + "-month"
             v["parts"] = [
-                ["id": name + "-month", "name": name + "-month", "label": UIText.month.text(language), "width": "input--w2", "value": shown("-month", stored[0])],
-                ["id": name + "-year", "name": name + "-year", "label": UIText.year.text(language), "width": "input--w4", "value": shown("-year", stored[1])],
+                ["id": name + "-month", "name": name + "-month", "label": UIText.month.text(language), "width": "input--w2", "value": typed("-month", stored[0])],
+                ["id": name + "-year", "name": name + "-year", "label": UIText.year.text(language), "width": "input--w4", "value": typed("-year", stored[1])],
             ]
-        case .oneOf(let listID), .anyOf(let listID):
+        case .oneOf, .anyOf:
             let multiple: Bool
             if case .anyOf = question.type { multiple = true } else { multiple = false }
-            let list = choiceLists[listID]
             var chosen: [String: String] = [:]  // option -> detail
             if let posted {
                 for value in posted.all(name) { chosen[value] = posted.first("\(name)-\(value)-detail") ?? "" }
             } else if let answer {
                 for item in answer.arrayValue ?? [answer] {
-                    if let id = item.stringValue { chosen[id] = "" } else if let id = item["value"]?.stringValue { chosen[id] = item["detail"]?.stringValue ?? "" }
+                    if let id = item.stringValue {
+                        chosen[id] = ""
+                    } else if let id = item["value"]?.stringValue {
+                        chosen[id] = item["detail"]?.stringValue ?? item["detail"]?.intValue.map(String.init) ?? ""
+                    }
                 }
             }
             var options: [[String: Any]] = []
-            for (k, option) in (list?.options ?? []).enumerated() {
+            for (k, option) in presented.options.enumerated() {
                 var o: [String: Any] = [
                     "id": k == 0 ? name : "\(name)-\(option.id)", "name": name, "value": option.id,
-                    "label": optionLabel(option.label), "checked": chosen[option.id] != nil, "multiple": multiple,
+                    "label": option.label, "checked": chosen[option.id] != nil, "multiple": multiple,
                 ]
+                if let description = option.description, !description.isEmpty {
+                    o["description"] = description
+                    o["descriptionID"] = "\(name)-\(option.id)-description"
+                }
                 if multiple, option.exclusive, k > 0 { o["divider"] = UIText.or.text(language) }
-                if let specify = option.specify {
+                if let prompt = option.detailPrompt {
                     o["specify"] = ["id": "\(name)-\(option.id)-detail", "name": "\(name)-\(option.id)-detail",
-                                    "label": optionLabel(specify.prompt), "value": chosen[option.id] ?? ""]
+                                    "label": prompt, "value": chosen[option.id] ?? "",
+                                    "numeric": option.detailIsNumber ? "numeric" : "", "width": option.detailIsNumber ? "input--w4" : "input--w20"]
                 }
                 options.append(o)
             }
@@ -182,28 +214,33 @@ struct QuestionFields {
             v["isChoice"] = true
             v["multiple"] = multiple
             v["options"] = options
-            if multiple, hint == nil || hint?.isEmpty == true { v["hint"] = UIText.selectAllThatApply.text(language) }
+            if multiple, hints.isEmpty { hints = [UIText.selectAllThatApply.text(language)] }
         case .address(let ukOnly):
             let lines = answer?["lines"]?.arrayValue?.compactMap(\.stringValue) ?? []
             var parts: [[String: Any]] = []
             let labels: [UIText] = [.addressLine1, .addressLine2, .addressLine3, .addressLine4]
             for k in 1...4 {
                 parts.append(["id": "\(name)-line\(k)", "name": "\(name)-line\(k)", "label": labels[k - 1].text(language),
-                              "value": shown("-line\(k)", k <= lines.count ? lines[k - 1] : nil), "autocomplete": "address-line\(min(k, 3))"])
+                              "value": typed("-line\(k)", k <= lines.count ? lines[k - 1] : nil), "autocomplete": "address-line\(min(k, 3))"])
             }
             parts.append(["id": name + "-town", "name": name + "-town", "label": UIText.town.text(language), "width": "input--w20",
-                          "value": shown("-town", answer?["town"]?.stringValue), "autocomplete": "address-level2"])
+                          "value": typed("-town", answer?["town"]?.stringValue), "autocomplete": "address-level2"])
             parts.append(["id": name + "-postcode", "name": name + "-postcode", "label": UIText.postcode.text(language), "width": "input--w10",
-                          "value": shown("-postcode", answer?["postcode"]?.stringValue), "autocomplete": "postal-code"])
+                          "value": typed("-postcode", answer?["postcode"]?.stringValue), "autocomplete": "postal-code"])
             if !ukOnly {
                 parts.append(["id": name + "-country", "name": name + "-country", "label": UIText.country.text(language), "width": "input--w20",
-                              "value": shown("-country", answer?["country"]?.stringValue), "autocomplete": "country-name"])
+                              "value": typed("-country", answer?["country"]?.stringValue), "autocomplete": "country-name"])
             }
             v["isFieldset"] = true
             v["isAddress"] = true
             v["id"] = name + "-line1"
             v["parts"] = parts
         }
+        if !hints.isEmpty { v["hintBlock"] = ["id": name + "-hint", "items": hints] }
+        var describedBy: [String] = []
+        if !hints.isEmpty { describedBy.append(name + "-hint") }
+        if error != nil { describedBy.append(name + "-error") }
+        if !describedBy.isEmpty { v["describedBy"] = describedBy.joined(separator: " ") }
         return v
     }
 
@@ -224,7 +261,9 @@ struct QuestionFields {
     func display(_ question: Question, _ answer: JSONValue?, optionLabel: (LocalizedText) -> String) -> String? {
         guard let answer, !answer.isNull else { return nil }
         switch question.type {
-        case .text: return answer.stringValue
+        case .text(_, _, let options):
+            if let id = answer["option"]?.stringValue, let none = options.noneOption, none.id == id { return optionLabel(none.label) }
+            return answer.stringValue
         case .integer: return answer.intValue.map(String.init) ?? answer.stringValue
         case .decimal: return answer.doubleValue.map { String($0) }
         case .date:
@@ -243,7 +282,7 @@ struct QuestionFields {
             return items.map { item -> String in
                 let id = item.stringValue ?? item["value"]?.stringValue ?? ""
                 var text = list?.options.first { $0.id == id }.map { optionLabel($0.label) } ?? id
-                if let detail = item["detail"]?.stringValue, !detail.isEmpty { text += ": " + detail }
+                if let detail = item["detail"]?.stringValue ?? item["detail"]?.intValue.map(String.init), !detail.isEmpty { text += ": " + detail }
                 return text
             }.joined(separator: "; ")
         case .address:

@@ -147,11 +147,10 @@ struct RosterRoutes {
         view["action"] = isNew ? "/form/list/\(roster)/add" : "/form/list/\(roster)/\(member)/change"
         view["button"] = UIText.saveAndContinue.text(lang)
         let fields = visit.fields
-        view["fields"] = asked.map { a -> [String: Any] in
-            let hint = a.question.hint.map { visit.text($0, at: a.instance, container: a.question.container) }
-            return fields.view(a.question, name: a.name, label: visit.text(a.question.label, at: a.instance, container: a.question.container),
-                               hint: hint, answer: visit.answer(a), posted: posted, error: problems.first { $0.field == a.name }?.message,
-                               asHeading: asked.count == 1, optionLabel: { visit.text($0, at: a.instance, container: a.question.container) })
+        view["fields"] = asked.compactMap { a -> [String: Any]? in
+            guard let shown = visit.live.presented(question: a.question.id, at: a.instance) else { return nil }
+            return fields.view(a.question, shown, name: a.name, answer: visit.answer(a), posted: posted,
+                               error: problems.first { $0.field == a.name }?.message, asHeading: asked.count == 1)
         }
         view["errorSummary"] = Problem.summary(problems, lang)
         return try site.html("page", view, status: status)

@@ -1,6 +1,8 @@
+import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
+import AddressFrame
 import Questionnaire
 import ResponseStore
 
@@ -79,16 +81,18 @@ struct SignInRoutes {
         let household: Household
         do {
             household = try site.frame.lookup(code: typed, hasher: site.hasher)
-        } catch let error as CodeLookupError {
-            // One message for a code that is unknown, revoked or mistyped: the page must not
-            // tell a guesser which codes exist.
-            _ = error
-            site.throttle.recordFailure(client: context.clientAddress)
-            context.logger.info("sign-in refused", metadata: ["client": "\(context.clientAddress)"])
-            return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
         } catch {
-            context.logger.error("address frame unavailable", metadata: ["error.type": "\(type(of: error))"])
-            throw PageError.unavailable
+            switch error {
+            case .malformed, .notFound, .revoked:
+                // One message for a code that is unknown, revoked or mistyped: the page must
+                // not tell a guesser which codes exist.
+                site.throttle.recordFailure(client: context.clientAddress)
+                context.logger.info("sign-in refused", metadata: ["client": "\(context.clientAddress)"])
+                return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
+            case .secretMismatch, .frameUnavailable:
+                context.logger.error("address frame unavailable", metadata: ["error": "\(error)"])
+                throw PageError.unavailable
+            }
         }
         if case .locked(let seconds) = site.throttle.householdVerdict(household.householdID) {
             return try lockedOut(request, &context, UIText.lockedOutHousehold.text(lang, wait(seconds, lang)), seconds)
@@ -154,9 +158,9 @@ struct SignInRoutes {
         }
         token.language = chosen
         token.lastSeen = site.sessions.now()
-        let record = try site.records.load(household)
+        let record = try site.online.load(household)
         if record.submission == nil, record.state.language != chosen {
-            _ = try await site.records.save(household, delta: ["l": .string(chosen)], after: record.state,
+            _ = try await site.online.save(household, delta: ["l": .string(chosen)], after: record.state,
                                              completeness: record.state.completeness)
         }
         var response = HouseholdSite.redirect("/form")

@@ -1,3 +1,4 @@
+import CensusCollection
 import Questionnaire
 
 /// One screen of the household journey, in the order the form's outline gives.

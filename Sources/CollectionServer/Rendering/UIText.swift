@@ -110,6 +110,7 @@ enum UIText: String, CaseIterable {
     case no
     case householdSection
     case monthNames
+    case textOrNone
 
     /// The text in `language` (Welsh for `cy`, English otherwise), with `{n}` placeholders filled.
     func text(_ language: String, _ args: String...) -> String {
@@ -244,6 +245,7 @@ enum UIText: String, CaseIterable {
         .yes: ("Yes", "Ydw"),
         .no: ("No", "Nac ydw"),
         .householdSection: ("Household", "Aelwyd"),
+        .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),
     ]

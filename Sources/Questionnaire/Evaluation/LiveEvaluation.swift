@@ -42,15 +42,50 @@ public final class LiveEvaluation {
 
     /// Evaluates `response` (a response object, as in docs/response-format.md).
     ///
-    /// - parameter language: a language of the form; nil uses the response's `language`, else
-    ///   the form's primary language.
-    public init(evaluator: Evaluator, response: JSONValue, language: String? = nil) {
+    /// - parameters:
+    ///   - language: a language of the form; nil uses the response's `language`, else the
+    ///     form's primary language.
+    ///   - householdAddress: the household's address from the frame, for `{household_address}`.
+    public init(evaluator: Evaluator, response: JSONValue, language: String? = nil, householdAddress: String? = nil) {
         self.evaluator = evaluator
         var options = EvaluationOptions(includeApplicable: true)
         if let language, evaluator.schema.languages.contains(language) { options.language = language }
+        options.householdAddress = householdAddress
         run = Run(evaluator, options: options)
         evaluation = run.evaluate(response)
         self.language = run.language
+    }
+
+    // MARK: What a page shows
+
+    /// A question as the evaluator presents it at `instance` (see ``Presentation``): its label,
+    /// the hints whose conditions hold, the options offered to this person in their variant's
+    /// order, suggestions, definitions; nil when it does not apply there.
+    public func presented(question: String, at instance: ScopeInstance) -> PresentedQuestion? {
+        guard let (s, q, i) = locate(question: question, instance), run.applies(s, q, i) else { return nil }
+        return run.presentQuestion(evaluator.scopes[s].questions[q], s, i)
+    }
+
+    /// A page container as presented at `instance`: its title, body and definitions piped
+    /// (no questions: ask for each with ``presented(question:at:)``); nil for a container that
+    /// is not a page.
+    public func presented(page container: String, at instance: ScopeInstance) -> PresentedPage? {
+        guard let c = evaluator.containerIndex[container], evaluator.schema.containers[c].kind == .page,
+              let (s, i) = scopeIndex(instance) else { return nil }
+        return run.presentPage(c, s, i, questions: [])
+    }
+
+    /// A roster's list screens as presented: its title and the form's list wording, each
+    /// member's name in the list.
+    public func presented(list roster: String) -> PresentedList? {
+        guard let r = evaluator.rosterIndex[roster] else { return nil }
+        return run.presentList(r)
+    }
+
+    /// A container's title piped at `instance` (nil when it has none).
+    public func title(of container: String, at instance: ScopeInstance) -> String? {
+        guard let c = evaluator.containerIndex[container], let t = evaluator.schema.containers[c].title else { return nil }
+        return text(t, at: instance, container: container)
     }
 
     /// The number of members of `roster` the response holds (0 for an unknown roster).

@@ -275,8 +275,12 @@ public struct ExpressionReferences: Sendable, Hashable {
     /// own references are followed (each at most once).
     public mutating func collect(_ expression: Expression, derived definitions: [String: Expression]) {
         switch expression {
-        case .literal, .position: break
+        case .literal, .position, .respondent, .builtin: break
         case .answer(let id, _): questions.insert(id)
+        case .at(let roster, _, let e):
+            rosters.insert(roster)
+            collect(e, derived: definitions)
+        case .addressPart(let e, _): collect(e, derived: definitions)
         case .derived(let id, _):
             if derived.insert(id).inserted, let e = definitions[id] { collect(e, derived: definitions) }
         case .count(let roster): rosters.insert(roster)
