@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import SyntheticCensus
-import AddressFrame
 import ResponseStore
+import SyntheticCensus
 
 /// Synthetic census household responses: JSON, 3–6 KB each.
 enum SyntheticResponses {
