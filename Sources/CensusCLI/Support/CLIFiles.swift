@@ -86,12 +86,12 @@ enum CLIFiles {
         func write(bytes: [UInt8]) { buffer.append(contentsOf: bytes); if buffer.count > 1 << 16 { flush() } }
 
         func flush() {
-            var offset = 0
-            while offset < buffer.count && failure == nil {
-                let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = String(cString: strerror(errno)); break }
-                offset += n
+            if failure == nil {
+                do { try DurableFile.writeAll(buffer, to: fd, path: path ?? "standard output") } catch let e as FileSystemError {
+                    failure = e.reason ?? e.message  // commit() names the file
+                } catch {
+                    failure = "\(error)"
+                }
             }
             buffer.removeAll(keepingCapacity: true)
         }

@@ -41,9 +41,13 @@ struct Demo: ParsableCommand {
     static func defaultForm() -> String {
         let relative = "questionnaires/census-household.census"
         if FileIO.exists(relative) { return relative }
+        // Up from this source file to the checkout's root, however deep the file sits.
         var root = #filePath
-        for _ in 0..<3 { root = String(root[..<(root.lastIndex(of: "/") ?? root.startIndex)]) }
-        return root + "/" + relative
+        while let slash = root.lastIndex(of: "/") {
+            root = String(root[..<slash])
+            if FileIO.exists(root + "/" + relative) { return root + "/" + relative }
+        }
+        return relative
     }
 
     func run() throws {

@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import DurableFiles
 import Foundation
 
 struct FrameCodes: ParsableCommand {
@@ -22,19 +23,18 @@ struct CodesIssue: ParsableCommand {
         commandName: "issue",
         abstract: "Issue a first code to every household that has no active code."
     )
-    @Option(help: "Directory holding frame.sqlite.")
-    var dir: String
+    @OptionGroup var frame: FrameDirectory
     @Option(help: "The letters file to write (must not exist).")
     var letters: String
     @OptionGroup var secret: SecretOptions
 
     func validate() throws {
-        try PathArgument.directory(dir, "--dir")
         try PathArgument.newFile(letters, "--letters", what: "letters")
     }
 
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        Interruption.finishesAtCommit = true  // once the codes and letters are in, report them
+        let f = try AddressFrame.open(at: frame.file)
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters))
         if s.issued == 0 {
@@ -51,8 +51,7 @@ struct CodesReissue: ParsableCommand {
         abstract: "Issue new codes (reminder letters) to some households.",
         discussion: "Earlier codes keep working unless --revoke-previous is given."
     )
-    @Option(help: "Directory holding frame.sqlite.")
-    var dir: String
+    @OptionGroup var frame: FrameDirectory
     @Option(name: .customLong("household"), help: "A household id (repeatable).")
     var households: [String] = []
     @Option(help: "A file of household ids, one per line.")
@@ -65,7 +64,6 @@ struct CodesReissue: ParsableCommand {
 
     func validate() throws {
         guard !households.isEmpty || householdsFile != nil else { throw ValidationError("give --household H (repeatable) or --households-file FILE") }
-        try PathArgument.directory(dir, "--dir")
         try PathArgument.newFile(letters, "--letters", what: "letters")
         for h in households { try checkHouseholdID(h) }
     }
@@ -87,7 +85,8 @@ struct CodesReissue: ParsableCommand {
         // One reminder per household, even if it is named twice.
         var seen = Set<String>()
         ids = ids.filter { seen.insert($0).inserted }
-        let f = try AddressFrame.open(at: frameURL(dir))
+        Interruption.finishesAtCommit = true
+        let f = try AddressFrame.open(at: frame.file)
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
         print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
@@ -99,8 +98,7 @@ struct CodesRevoke: ParsableCommand {
         commandName: "revoke",
         abstract: "Revoke one code, or every code of a household."
     )
-    @Option(help: "Directory holding frame.sqlite.")
-    var dir: String
+    @OptionGroup var frame: FrameDirectory
     @Option(help: "The code to revoke (as printed).")
     var code: String?
     @Option(help: "Revoke every active code of this household.")
@@ -109,12 +107,11 @@ struct CodesRevoke: ParsableCommand {
 
     func validate() throws {
         guard (code == nil) != (household == nil) else { throw ValidationError("give either --code C or --household H") }
-        try PathArgument.directory(dir, "--dir")
         if let household { try checkHouseholdID(household) }
     }
 
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir))
+        let f = try AddressFrame.open(at: frame.file)
         if let code {
             let hasher = try secret.hasher()
             if try f.revoke(code: code, hasher: hasher) {

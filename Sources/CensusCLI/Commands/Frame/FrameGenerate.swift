@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import DurableFiles
 import Foundation
 import SyntheticCensus
 
@@ -29,6 +30,7 @@ struct FrameGenerate: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.finishesAtCommit = true
         let dir = URL(fileURLWithPath: out)
         if !csvOnly && FileIO.exists(frameURL(out).path) {
             throw CLIError("\(frameURL(out).path) already exists; generate into a new directory (or pass --csv-only to write only frame.csv).")

@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import DurableFiles
 import Foundation
 
 struct FrameImport: ParsableCommand {
@@ -23,6 +24,7 @@ struct FrameImport: ParsableCommand {
     }
 
     func run() throws {
+        Interruption.finishesAtCommit = true
         do {
             let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
             print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")

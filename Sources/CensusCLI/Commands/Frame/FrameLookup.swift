@@ -7,16 +7,13 @@ struct FrameLookup: ParsableCommand {
         commandName: "lookup",
         abstract: "Find the household of an access code (case, spaces and dashes are ignored)."
     )
-    @Option(help: "Directory holding frame.sqlite.")
-    var dir: String
+    @OptionGroup var frame: FrameDirectory
     @Argument(help: "The access code as typed.")
     var code: String
     @OptionGroup var secret: SecretOptions
 
-    func validate() throws { try PathArgument.directory(dir, "--dir") }
-
     func run() throws {
-        let f = try AddressFrame.open(at: frameURL(dir), readOnly: true)
+        let f = try AddressFrame.open(at: frame.file, readOnly: true)
         do {
             let h = try f.lookup(code: code, hasher: secret.hasher())
             print([h.householdID, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode, h.localAuthority]

@@ -15,8 +15,7 @@ struct StoreAcceptSchema: ParsableCommand {
             afterwards.
             """
     )
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Flag(help: "Allow turning an accept-any store into one that accepts only the listed schemas.")
     var restrict = false
     @Argument(help: "Questionnaire schema hashes (sha256:…).")
@@ -24,11 +23,10 @@ struct StoreAcceptSchema: ParsableCommand {
 
     func validate() throws {
         guard !hashes.isEmpty else { throw ValidationError("give at least one schema hash (sha256:…, as printed by `census compile`)") }
-        try PathArgument.directory(dir, "--dir")
     }
 
     func run() throws {
-        let r = try ResponseStore.acceptQuestionnaireSchemas(hashes, at: URL(fileURLWithPath: dir), restrict: restrict)
+        let r = try ResponseStore.acceptQuestionnaireSchemas(hashes, at: directory.url, restrict: restrict)
         for h in r.alreadyAccepted { print("already accepted: \(h)") }
         for h in r.added { print("accepted: \(h)") }
         if r.added.isEmpty {

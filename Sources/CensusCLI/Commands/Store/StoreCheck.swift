@@ -13,15 +13,12 @@ struct StoreCheck: ParsableCommand {
             that the store is a read-only copy (an archive, a read-only mount).
             """
     )
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Flag(help: "The store is a read-only copy: read-only shards do not fail the check.")
     var readOnly = false
 
-    func validate() throws { try PathArgument.directory(dir, "--dir") }
-
     func run() throws {
-        let report = ResponseStore.check(at: URL(fileURLWithPath: dir))
+        let report = ResponseStore.check(at: directory.url)
         if let e = report.manifestError { throw e }
         print(report.description)
         if !report.isIntact { throw ExitCode(1) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DurableFiles
 import Foundation
 import ResponseStore
 
@@ -9,14 +10,12 @@ struct StoreInit: ParsableCommand {
     )
     @Option(parsing: .unconditional, help: "Number of shards (fixed for the life of the store).")
     var shards: Int = 8
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Option(name: .customLong("schema-hash"), help: "Accept only these questionnaire schema hashes (repeatable; default: any).")
     var schemaHashes: [String] = []
 
     func validate() throws {
         guard (1...4096).contains(shards) else { throw ValidationError("--shards must be between 1 and 4096") }
-        try PathArgument.directory(dir, "--dir")
         // Checked here like `accept-schema` does: a store must not accept a hash no form can have.
         for h in schemaHashes where !ResponseStore.isQuestionnaireSchemaHash(h) {
             throw ValidationError(StoreError.invalidSchemaHash(h).description)
@@ -24,8 +23,9 @@ struct StoreInit: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ResponseStore.create(at: URL(fileURLWithPath: dir), shardCount: shards, questionnaireSchemas: schemaHashes)
+        Interruption.finishesAtCommit = true
+        let store = try ResponseStore.create(at: directory.url, shardCount: shards, questionnaireSchemas: schemaHashes)
         store.close()
-        print("created a store of \(shards) shards in \(dir) (WAL, synchronous=FULL)")
+        print("created a store of \(shards) shards in \(directory.dir) (WAL, synchronous=FULL)")
     }
 }

@@ -8,19 +8,17 @@ struct StoreShow: ParsableCommand {
         commandName: "show",
         abstract: "List a household's response versions and its authoritative return."
     )
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Argument(help: "Household id.")
     var household: String
 
     func validate() throws {
-        try PathArgument.directory(dir, "--dir")
         try checkHouseholdID(household)
     }
 
     func run() throws {
         // Read-only: it also works on a read-only shard, store directory or mount.
-        let store = try ResponseStore.openForReading(at: URL(fileURLWithPath: dir))
+        let store = try ResponseStore.openForReading(at: directory.url)
         defer { store.close() }
         let versions = try store.versions(of: household)
         let best = AuthoritativeReturn.choose(from: versions)

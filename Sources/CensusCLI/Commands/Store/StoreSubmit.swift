@@ -23,8 +23,7 @@ struct StoreSubmit: ParsableCommand {
               census store submit --dir demo --schema census.json --household H000000001 --kind paper --body household.json
             """
     )
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Option(help: "Directory holding the address frame, frame.sqlite (default: the store directory).")
     var frame: String?
     @Option(help: "The compiled form the response answers (from `census compile`).")
@@ -40,7 +39,6 @@ struct StoreSubmit: ParsableCommand {
 
     func validate() throws {
         try checkHouseholdID(household)
-        try PathArgument.directory(dir, "--dir")
         if let frame { try PathArgument.directory(frame, "--frame") }
         if let key, key.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--key is empty: give the request's idempotency key, or leave --key out for a new one")
@@ -51,14 +49,14 @@ struct StoreSubmit: ParsableCommand {
         let evaluator = try CLIFiles.evaluator(schema)
         let bytes = try readInputFile(body, what: "the response body file")
         // Read only: the collection path only looks households up.
-        let addressFrame = try AddressFrame.open(at: frameURL(frame ?? dir), readOnly: true)
+        let addressFrame = try AddressFrame.open(at: frameURL(frame ?? directory.dir), readOnly: true)
         defer { try? addressFrame.close() }
-        let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
+        let store = try ResponseStore.open(at: directory.url)
         defer { store.close() }
         let collector: Collector
         do { collector = try Collector(frame: addressFrame, store: store, forms: [evaluator]) } catch {
             let hash = evaluator.schema.hash
-            throw CLIError("the store in \(dir) does not accept the form in \(schema) (\(hash)); if it is to be collected, run `census store accept-schema --dir \(dir) \(hash)`. Nothing was stored.")
+            throw CLIError("the store in \(directory.dir) does not accept the form in \(schema) (\(hash)); if it is to be collected, run `census store accept-schema --dir \(directory.dir) \(hash)`. Nothing was stored.")
         }
         let request = CollectionRequest(householdID: household, body: Data(bytes), kind: kind,
                                         idempotencyKey: key ?? UUID().uuidString)
@@ -86,7 +84,7 @@ struct StoreSubmit: ParsableCommand {
     func remedy(for error: CollectionError, form: String) -> String {
         switch error {
         case .unknownHousehold(let id):
-            return "household '\(id)' is not in the address frame \(frameURL(frame ?? dir).path); check the id (as in the frame CSV), or import the frame with `census frame import`. Nothing was stored."
+            return "household '\(id)' is not in the address frame \(frameURL(frame ?? directory.dir).path); check the id (as in the frame CSV), or import the frame with `census frame import`. Nothing was stored."
         case .formNotCollected(let claimed?, _):
             return "the response answers form \(claimed), not the one in \(schema) (\(form)); pass the schema it was written for with --schema. Nothing was stored."
         case .formNotCollected(nil, _):

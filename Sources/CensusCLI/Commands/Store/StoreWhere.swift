@@ -8,18 +8,16 @@ struct StoreWhere: ParsableCommand {
         commandName: "where",
         abstract: "Print the shard and file that hold a household."
     )
-    @Option(help: "Store directory.")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Argument(help: "Household id.")
     var household: String
 
     func validate() throws {
-        try PathArgument.directory(dir, "--dir")
         try checkHouseholdID(household)
     }
 
     func run() throws {
-        let m = try StoreManifest.read(from: URL(fileURLWithPath: dir))
+        let m = try StoreManifest.read(from: directory.url)
         let s = ShardFunction.shard(for: household, count: m.shardCount)
         print("\(household) -> shard \(s) (\(m.shardFiles[s]))")
     }
