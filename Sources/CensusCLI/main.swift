@@ -21,7 +21,7 @@ struct Census: AsyncParsableCommand {
 }
 
 /// Commands that run a server: swift-service-lifecycle handles SIGINT and SIGTERM for them
-/// (a graceful shutdown that commits every save), so `Interruption` must not take the signals.
+/// (a graceful shutdown that commits every save), so `SignalHandler` must not take the signals.
 protocol ServesUntilStopped {
     var servesUntilStopped: Bool { get }
 }
@@ -38,7 +38,7 @@ do {
     var command = try Census.parseAsRoot()
     // First, before any other thread exists: for the other commands, Ctrl-C and SIGTERM
     // remove unfinished output.
-    if (command as? ServesUntilStopped)?.servesUntilStopped != true { Interruption.install() }
+    if (command as? ServesUntilStopped)?.servesUntilStopped != true { SignalHandler.install() }
     if var asyncCommand = command as? any AsyncParsableCommand {
         try await runAsync(&asyncCommand)
     } else {

@@ -20,7 +20,7 @@ import GRDB
 ///   (`census store upgrade`).
 public enum ShardSchema {
     /// The migrations, in order: identifier and SQL.
-    public static let migrations: [(id: String, sql: String)] = [
+    package static let migrations: [(id: String, sql: String)] = [
         (
             "v1-response-versions",
             """

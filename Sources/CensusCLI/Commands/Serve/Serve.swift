@@ -27,8 +27,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The store directory (frame.sqlite, manifest.json, shards/).")
-    var dir: String
+    @OptionGroup var directory: StoreDirectory
     @Option(help: "The compiled questionnaire schema (census compile FORM.census -o SCHEMA.json).")
     var schema: String
     @Option(help: "The address to listen on.")
@@ -43,7 +42,6 @@ struct Serve: AsyncParsableCommand {
     var trustProxy = false
 
     func validate() throws {
-        try PathArgument.directory(dir, "--dir")
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if schema.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--schema is empty: give the compiled schema file") }
     }
@@ -56,7 +54,8 @@ struct Serve: AsyncParsableCommand {
         if codeSecret.isDevelopment { FileIO.writeError("warning: using the public development access-code secret: demo only\n") }
         let sessionKey: SessionKey
         do { sessionKey = try SessionKey.load() } catch { throw CLIError("\(error)") }
-        var configuration = ServerConfiguration(storeDirectory: URL(fileURLWithPath: dir), schemaFile: URL(fileURLWithPath: schema),
+        let dir = directory.dir
+        var configuration = ServerConfiguration(storeDirectory: directory.url, schemaFile: URL(fileURLWithPath: schema),
                                                 codeSecret: codeSecret, sessionKey: sessionKey)
         configuration.host = host
         configuration.port = port
@@ -66,37 +65,5 @@ struct Serve: AsyncParsableCommand {
             FileIO.writeOut("census serve: http://\(host):\(port)/ (store \(dir), schema \(server.schema.id) \(server.schema.version), \(server.schema.hash.prefix(19))…)\n")
             FileIO.writeOut("Stop with Ctrl-C or SIGTERM: in-flight requests finish and every save is committed first.\n")
         }
-    }
-}
-
-/// Opens a server, runs it until SIGINT/SIGTERM, and reports how it stopped.
-enum ServeLoop {
-    static func run(_ configuration: ServerConfiguration, started: @escaping @Sendable (Int, CollectionServer) -> Void) async throws {
-        let server: CollectionServer
-        do { server = try await CollectionServer.open(configuration) } catch {
-            throw CLIError("\(error)")
-        }
-        for shard in server.unavailableShards {
-            FileIO.writeError("warning: \(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed\n")
-        }
-        var logger = Logger(label: "census.server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        let app = server.makeApplication(logger: logger) { port in started(port, server) }
-        do {
-            try await app.runService()
-        } catch {
-            server.close()
-            throw CLIError("the server stopped: \(describe(error)) (listening on \(configuration.host):\(configuration.port))")
-        }
-        server.close()
-        FileIO.writeOut("census serve: stopped; every save was committed and the store closed.\n")
-    }
-
-    /// A bind failure in words ("address already in use").
-    static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("EADDRINUSE") { return "the port is already in use (choose another with --port)" }
-        if text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL") { return "this machine has no such address (check --host)" }
-        return text
     }
 }
