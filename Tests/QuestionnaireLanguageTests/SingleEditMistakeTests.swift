@@ -4,7 +4,7 @@ import XCTest
 
 /// Mistakes found by breaking the census and example forms one way at a time: each gives one
 /// diagnostic, where the mistake is, with a hint.
-final class HuntedMistakesTests: XCTestCase {
+final class SingleEditMistakeTests: XCTestCase {
     func testMisspeltAndOrIsOneMistake() {
         // Not "has no message" plus "expected a question ... found 'adn'".
         assertDiagnostic(

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import SyntheticCensus
 import XCTest

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import XCTest
 @testable import AddressFrame
@@ -5,7 +6,7 @@ import XCTest
 
 /// Frame CSVs as they arrive from other systems: wrong encodings, separators, stray bytes.
 /// Each must be refused with one clear line per cause, and nothing imported.
-final class FrameImportBadInputTests: XCTestCase {
+final class FrameImportRefusalTests: XCTestCase {
     let header = Household.csvHeader.joined(separator: ",") + "\n"
     let row = "H1,1 Acacia Road,,Leeds,LS1 5NF,E00000001,E01000001,E08000035\n"
 

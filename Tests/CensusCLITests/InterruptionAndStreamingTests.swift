@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import GRDB
 import SyntheticCensus
@@ -7,7 +8,7 @@ import XCTest
 @testable import ResponseStore
 
 /// Ctrl-C and SIGTERM during commands that write files, and `census frame generate`'s memory.
-final class InterruptAndStreamingTests: XCTestCase {
+final class InterruptionAndStreamingTests: XCTestCase {
     /// Starts `census` in `dir`, waits until `ready` holds (or 60 s), sends `signal`, and
     /// returns the exit status and standard error.
     private func interrupt(_ arguments: [String], in dir: URL, with signal: Int32,

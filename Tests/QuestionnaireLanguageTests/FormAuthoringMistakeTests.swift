@@ -4,7 +4,7 @@ import XCTest
 
 /// Mistakes a methodologist makes when writing a form, each reported once, where it was made,
 /// with a message about that mistake and a hint (found by writing faulty questionnaires).
-final class MethodologistMistakesTests: XCTestCase {
+final class FormAuthoringMistakeTests: XCTestCase {
     private func compileWhole(_ source: String) -> [Support.Found] {
         Support.found(Compiler.compile(SourceFile(name: "t.census", text: source)), lineOffset: 0)
     }

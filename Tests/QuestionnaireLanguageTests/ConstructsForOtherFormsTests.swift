@@ -5,7 +5,7 @@ import XCTest
 
 /// Defects found by writing new forms (a communal establishment, a coverage survey, a
 /// Scottish form in English and Gaelic) from docs/language.md alone.
-final class NewFormFrictionTests: XCTestCase {
+final class ConstructsForOtherFormsTests: XCTestCase {
     private func compileWhole(_ source: String) -> Compiler.Result {
         Compiler.compile(SourceFile(name: "t.census", text: source))
     }

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import XCTest
 @testable import AddressFrame
@@ -6,7 +7,7 @@ import XCTest
 /// A hostile new user of `census store`, `census frame`, `validate` and `generate`: empty
 /// strings, "-", devices, the same file twice, and two writers at once. Each case failed (or
 /// did something silly) before its fix; each now gets one clear line, or works.
-final class HostileUserTests: XCTestCase {
+final class EmptyDashAndDeviceArgumentTests: XCTestCase {
     let hash = "sha256:" + String(repeating: "a", count: 64)
     let schema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
     let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import GRDB
 import XCTest
@@ -8,7 +9,7 @@ import XCTest
 /// read-only store: read-only files, read-only directories, with and without a write-ahead
 /// log. They used to refuse ("shard 0 … is read-only … Fix permissions"); now they open the
 /// files read-only, create nothing, and write commands still give the clear error.
-final class ReadOnlyStoreTests: XCTestCase {
+final class ReadOnlyStoreCommandTests: XCTestCase {
     let hash = "sha256:" + String(repeating: "a", count: 64)
 
     /// A store of 2 shards with one response for H1, and a frame of 40 households with codes.
@@ -150,24 +151,5 @@ final class ReadOnlyStoreTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         // Not "Restore it from backup": the frame is fine, only its directory is read-only.
         XCTAssertEqual(r.stderr, "Error: cannot read the address frame \(path): its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there.\n")
-    }
-
-    func testOpenForReadingRefusesWrites() async throws {
-        let dir = try makeTempDirectory(self)
-        try ResponseStore.create(at: dir, shardCount: 2).close()
-        let store = try ResponseStore.openForReading(at: dir)
-        defer { store.close() }
-        XCTAssertTrue(store.shardStatus.allSatisfy(\.isAvailable))
-        do {
-            _ = try await store.submit(submission("H1"))
-            XCTFail("a store opened for reading took a write")
-        } catch {
-            XCTAssertEqual(error, .openedForReading(path: dir.path))
-        }
-        XCTAssertEqual(store.versionCounts(), [0, 0])
-    }
-
-    func testURIEscaping() {
-        XCTAssertEqual(ReadOnlyOpen.percentEncoded("/a b/c?d#e%f/é"), "/a%20b/c%3Fd%23e%25f/%C3%A9")
     }
 }

@@ -4,7 +4,7 @@ import XCTest
 
 /// Defects left by an earlier review of the diagnostics, each a mistake that gave more than one
 /// message, a message in the wrong place, or no hint where one was due.
-final class ReviewDefectTests: XCTestCase {
+final class DiagnosticPlacementAndHintTests: XCTestCase {
     func testAQuestionWhoseConditionDoesNotParseIsStillDeclared() {
         // Only the syntax error: 'b' is declared, so its use in 'c' is not undefined.
         assertDiagnostic(

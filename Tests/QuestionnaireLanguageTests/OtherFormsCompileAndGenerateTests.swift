@@ -9,7 +9,7 @@ import XCTest
 /// communal establishment return (questionnaires/), a census coverage survey and a Scottish
 /// household form in English and Gaelic (Tests/QuestionnaireLanguageTests/Forms). Each
 /// compiles with no diagnostic, and households generated for its compiled schema take every branch.
-final class NewFormsTests: XCTestCase {
+final class OtherFormsCompileAndGenerateTests: XCTestCase {
     static let forms = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Forms")
 
     /// Branches a form has that route coverage cannot reach, and why.

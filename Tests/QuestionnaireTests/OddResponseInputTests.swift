@@ -3,7 +3,7 @@ import XCTest
 
 /// Bad and odd input to the evaluator and to `census validate`'s input reader, as a new user
 /// would give it: each must get a finding (or split) that says what is wrong.
-final class BadInputTests: XCTestCase {
+final class OddResponseInputTests: XCTestCase {
     var ev: Evaluator { CensusFormTests.evaluator }
     /// A valid household of three whose first resident was born abroad (so `arrival` applies).
     let household = CensusFormTests.lines("valid.ndjson")[0]
