@@ -143,7 +143,8 @@ let package = Package(
                 "SyntheticCensus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            exclude: ["Forms"]  // read through #filePath, not bundled
         ),
     ]
 )

@@ -152,6 +152,30 @@ public final class OnlineAnswers: @unchecked Sendable {
         }
     }
 
+    /// The variant of the form a household answers, from where it is: the country of its
+    /// local authority (GSS codes start E England, W Wales, S Scotland, N Northern Ireland)
+    /// when the form has a variant of that name, else the form's first (default) variant; nil
+    /// for a form without variants.
+    public static func variant(for household: Household, schema: Schema) -> String? {
+        guard let first = schema.variants.first else { return nil }
+        let country: String?
+        switch household.localAuthority.first {
+        case "E": country = "england"
+        case "W": country = "wales"
+        case "S": country = "scotland"
+        case "N": country = "northern_ireland"
+        default: country = nil
+        }
+        if let country, schema.variants.contains(country) { return country }
+        return first
+    }
+
+    /// The household's address on one line, as `{household_address}` reads in the form.
+    public static func addressLine(_ household: Household) -> String {
+        [household.addressLine1, household.addressLine2, household.addressLine3, household.postcode]
+            .filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+
     private func remember(_ householdID: String, _ state: WorkingResponse) {
         lock.withLock {
             if cache.count >= cacheLimit, cache[householdID] == nil {
