@@ -170,20 +170,8 @@ struct FormRoutes {
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = request.uri.path + "?from=\(from)" + (change ? "&change=1" : "")
         view["button"] = UIText.continueButton.text(lang)
-        var field: [String: Any] = [
-            "id": "confirm", "name": "confirm", "label": message, "asHeading": true, "isFieldset": true, "isChoice": true,
-            "errorPrefix": UIText.errorTitlePrefix.text(lang),
-            "options": [
-                ["id": "confirm", "name": "confirm", "value": "yes", "label": UIText.confirmYes.text(lang)],
-                ["id": "confirm-no", "name": "confirm", "value": "no", "label": UIText.confirmNo.text(lang)],
-            ],
-        ]
-        if let error {
-            field["error"] = error
-            field["describedBy"] = "confirm-error"
-            view["errorSummary"] = Problem.summary([Problem(anchor: "confirm", message: error)], lang)
-        }
-        view["fields"] = [field]
+        view["fields"] = [visit.fields.yesNo(name: "confirm", label: message, yes: UIText.confirmYes.text(lang), no: UIText.confirmNo.text(lang),
+                                             error: error, asHeading: true)]
         return try site.html("page", view, status: status)
     }
 
