@@ -13,7 +13,7 @@
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
-//                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "CollectionServer",
             dependencies: [
-                "Questionnaire", "AddressFrame", "ResponseStore", "CensusCollection",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
