@@ -10,6 +10,8 @@
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
+//   Aggregation            exports, progress, protected tables, reports from the shards
+//                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -58,10 +60,24 @@ let package = Package(
             name: "CensusCollection",
             dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
         ),
+        // zlib from the system (gzip exports and their verification).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "Aggregation",
+            dependencies: [
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
+                "Aggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,5 +96,10 @@ let package = Package(
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
         .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire"]),
         .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
+        .testTarget(
+            name: "AggregationTests",
+            dependencies: ["Aggregation", "CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire", "QuestionnaireLanguage", "CZlib"],
+            exclude: ["Browser"]  // scripts run by the tests, not compiled
+        ),
     ]
 )

@@ -14,7 +14,7 @@ struct Census: ParsableCommand {
             frame, letters and an 8-shard store in a scratch directory, lets synthetic households \
             answer, and reports return rates and the online share (see `census demo --help`).
             """,
-        subcommands: [Demo.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self],
+        subcommands: [Demo.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self, Aggregate.self, VerifyExport.self],
         defaultSubcommand: Demo.self
     )
 }

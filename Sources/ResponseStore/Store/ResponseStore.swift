@@ -211,7 +211,7 @@ public final class ResponseStore: Sendable {
         }
     }
 
-    private func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
+    func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
         switch slots[shard] {
         case .open(let w): return (w.pool, w.path)
         case .reading(let path, let queue): return (queue, path)
@@ -301,7 +301,7 @@ public final class ResponseStore: Sendable {
         }
     }
 
-    private static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
+    static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
         let micros: Int64 = row["received_at"]
         return ResponseVersion(
             shard: shard, version: row["id"], householdID: row["household_id"],
