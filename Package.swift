@@ -8,6 +8,8 @@
 //   DurableFiles           crash-safe writes, read-only opens, unfinished-output bookkeeping
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
+//   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
+//                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
@@ -57,6 +59,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SyntheticCensus",
+            dependencies: ["Questionnaire", "AddressFrame", "DurableFiles"]
+        ),
+        .target(
             name: "CensusCollection",
             dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
         ),
@@ -77,24 +83,24 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "Aggregation",
+                "SyntheticCensus", "Aggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CensusBenchmarks",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
+                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "QuestionnaireLanguageTests",
-            dependencies: ["QuestionnaireLanguage", "Questionnaire"],
+            dependencies: ["QuestionnaireLanguage", "Questionnaire", "SyntheticCensus"],
             exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
         ),
-        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire"]),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
+        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire", "SyntheticCensus"]),
         .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
         .testTarget(
             name: "AggregationTests",

@@ -1,4 +1,5 @@
 import Foundation
+import SyntheticCensus
 import CensusCollection
 import Questionnaire
 import AddressFrame
@@ -113,7 +114,7 @@ struct DemoCensus {
         // Households answer: online ones log in with the code from their letter.
         let evaluator = try Evaluator(schema: schema)
         let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
-        var rng = SeededGenerator(seed: seed ^ 0xD3E0)
+        var rng = SeededRandom(seed: (seed ^ 0xD3E0) &+ SeededRandom.gamma)
         let responseRate = Dictionary(uniqueKeysWithValues: FrameGenerator.authorities.map {
             ($0.code, Double.random(in: 0.62...0.92, using: &rng))
         })

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyntheticCensus
 import AddressFrame
 
 struct FrameCommand: ParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import SyntheticCensus
 import XCTest
 @testable import AddressFrame
 @testable import ResponseStore

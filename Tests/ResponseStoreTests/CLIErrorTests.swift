@@ -259,7 +259,6 @@ final class CLIErrorTests: XCTestCase {
 
     func testStoreRejectsBadHashesBodiesAndManifestsCleanly() throws {
         let dir = try makeTempDirectory(self)
-        let a = "sha256:" + String(repeating: "a", count: 64)
         // init used to accept any text as a schema hash (accept-schema refused it).
         try assertCleanFailure(["store", "init", "--dir", "st", "--schema-hash", "nothash"], in: dir,
                                expecting: "'nothash' is not a questionnaire schema hash: expected sha256: and 64 lowercase hex digits")
@@ -316,7 +315,6 @@ final class CLIErrorTests: XCTestCase {
 
     func testHouseholdIdsAreCheckedAndHouseholdFilesMayHaveAByteOrderMark() throws {
         let dir = try makeTempDirectory(self)
-        let a = "sha256:" + String(repeating: "a", count: 64)
         XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
         try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
         // "H1 " (a trailing space) used to be stored as a household of its own.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SyntheticCensus
 import XCTest
 @testable import AddressFrame
 @testable import DurableFiles

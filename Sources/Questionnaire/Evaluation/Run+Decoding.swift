@@ -31,7 +31,7 @@ extension Run {
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
-    func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
+    package func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
         let gi = plan.scopeQuestions[s][q]

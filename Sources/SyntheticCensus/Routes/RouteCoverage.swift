@@ -1,3 +1,4 @@
+import Questionnaire
 /// Finds a small set of households that together take every branch of a form: each `when`
 /// (of a question or a container) both true and not true where it is reached, each check both
 /// firing and passing, each roster at its minimum and its maximum size.

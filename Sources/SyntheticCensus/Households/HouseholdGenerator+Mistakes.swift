@@ -1,3 +1,4 @@
+import Questionnaire
 /// The realistic mistakes `--invalid-rate` puts into households.
 extension HouseholdGenerator {
     // MARK: Mistakes

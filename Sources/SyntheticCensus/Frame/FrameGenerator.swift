@@ -1,21 +1,6 @@
+import AddressFrame
+import DurableFiles
 import Foundation
-
-/// A small, fast, seedable generator (SplitMix64) for synthetic data.
-///
-/// Deterministic across processes and platforms: the same seed gives the
-/// same frame everywhere. Not for access codes, which use the system's
-/// cryptographic source.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Generates a realistic synthetic address frame.
 ///
@@ -82,7 +67,7 @@ public struct FrameGenerator: Sendable {
     /// Calls `body` with each household in turn, sorted by id (the households of
     /// ``generate()``, without holding them all in memory).
     public func forEach(_ body: (Household) throws -> Void) rethrows {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed &+ SeededRandom.gamma)  // the stream frames have always had for a seed
         var emitted = 0
         let total = FrameGenerator.authorities.reduce(0) { $0 + $1.weight }
         var oaSerial = 0

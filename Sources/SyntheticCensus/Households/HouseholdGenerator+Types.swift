@@ -1,3 +1,4 @@
+import Questionnaire
 /// Answers from a question's type and range, for questions the household model does not know.
 extension HouseholdGenerator {
     static let streets = ["High Street", "Station Road", "Church Lane", "Victoria Road", "Park Avenue", "Mill Lane", "Heol y Parc"]

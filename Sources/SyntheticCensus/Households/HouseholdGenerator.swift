@@ -1,3 +1,4 @@
+import Questionnaire
 /// A mistake the generator put into a household on purpose, and the finding that must catch it.
 public struct InjectedMistake: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, CaseIterable {

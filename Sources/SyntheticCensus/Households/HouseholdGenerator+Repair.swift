@@ -1,3 +1,4 @@
+import Questionnaire
 /// Making any form's households valid: after the census-shaped draw, the evaluator is asked what
 /// is wrong, and the answers each error points at are re-drawn until the error goes (see
 /// docs/generator.md, "Any form").

@@ -1,3 +1,4 @@
+import Questionnaire
 /// A synthetic person: the facts the generator answers questions from.
 struct Person {
     enum Role { case reference, partner, child, parent, sharer, sibling }

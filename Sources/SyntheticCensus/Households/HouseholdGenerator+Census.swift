@@ -1,3 +1,4 @@
+import Questionnaire
 /// The census household form's questions, answered from the synthetic household's facts.
 extension HouseholdGenerator {
     /// Answers from the household model, for the questions of the census form it knows.

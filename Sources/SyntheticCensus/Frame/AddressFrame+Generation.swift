@@ -1,3 +1,4 @@
+import AddressFrame
 import DurableFiles
 import Foundation
 

@@ -1,8 +1,25 @@
-/// A small, fast, deterministic generator (SplitMix64): the same seed gives the same households
-/// on every platform and Swift version (it does not go through the standard library's
-/// `random(in:using:)`, whose algorithm may change).
+import Questionnaire
+/// The one seeded generator of the synthetic census (SplitMix64): households, address frames,
+/// the demo and the benchmarks all draw from it, so the same seed gives the same data on every
+/// platform and Swift version. Its own helpers (``int(_:)``, ``unit()``, ``pick(_:)``) do not go
+/// through the standard library's `random(in:using:)`, whose algorithm may change; as a
+/// `RandomNumberGenerator` it also serves those.
+///
+/// Not for access codes, which come from the system's cryptographic source.
+///
+/// ```swift
+/// var rng = SeededRandom(seed: 7)
+/// let size = rng.int(1...6)
+/// let household = SeededRandom(seed: 7, index: 42)   // an independent stream per household
+/// ```
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     public var state: UInt64
+
+    /// The SplitMix64 increment (2^64 / golden ratio). A stream seeded `s &+ gamma` is the stream
+    /// seeded `s`, one step on: the synthetic frame, the demo's response rates and the store
+    /// benchmark start there (their generator used to add it), so a seed keeps giving the
+    /// frame and figures it always gave.
+    public static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     public init(seed: UInt64) { state = seed }
 
@@ -15,7 +32,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= SeededRandom.gamma
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
