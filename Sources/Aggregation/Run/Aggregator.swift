@@ -119,7 +119,9 @@ public enum Aggregator {
             previousURL = current.url
             previous = try? AggregationState.read(current.url.appendingPathComponent(".state.json"))
         }
-        let definitionsData = (try? JSONEncoder().encode(definitions)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let definitionsData = (try? encoder.encode(definitions)) ?? Data()
         let fingerprint = AggregationState.Fingerprint(
             storeID: store.manifest.storeID, shardCount: store.manifest.shardCount, layout: layout.fingerprint,
             tables: String(decoding: definitionsData, as: UTF8.self), timeZone: options.timeZone.identifier)
