@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
         .testTarget(
             name: "AggregationTests",
-            dependencies: ["Aggregation", "CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire", "QuestionnaireLanguage", "CZlib"],
+            dependencies: ["Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire", "QuestionnaireLanguage", "CZlib"],
             exclude: ["Browser"]  // scripts run by the tests, not compiled
         ),
     ]

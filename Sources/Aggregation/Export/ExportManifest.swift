@@ -147,12 +147,12 @@ public enum ExportVerifier {
             report.bytesChecked += file.bytes
         }
         let listed = Set(manifest.files.map(\.path))
-        let export = directory.appendingPathComponent("export")
+        let export = directory.appendingPathComponent("export").resolvingSymlinksInPath()
         if let walker = FileManager.default.enumerator(atPath: export.path) {
             for case let relative as String in walker {
                 let path = "export/" + relative
                 var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: export.appendingPathComponent(relative).path, isDirectory: &isDirectory)
                 if !isDirectory.boolValue && !listed.contains(path) { report.unlisted.append(path) }
             }
         }

@@ -148,7 +148,7 @@ public enum Aggregator {
             for part in base.parts.joined() {
                 for file in part.files {
                     let target = generation.appendingPathComponent(file.path)
-                    try? FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try OutputDirectory.makeDirectories(target.deletingLastPathComponent(), below: generation)
                     guard link(previousURL.appendingPathComponent(file.path).path, target.path) == 0 else {
                         throw AggregationError.state(path: previousURL.appendingPathComponent(file.path).path, reason: "cannot link the previous run's file (\(String(cString: strerror(errno)))); run again with --full")
                     }
@@ -156,7 +156,7 @@ public enum Aggregator {
             }
         }
         for table in layout.tables {
-            try? FileManager.default.createDirectory(at: generation.appendingPathComponent("export/\(table.name)"), withIntermediateDirectories: true)
+            try OutputDirectory.makeDirectories(generation.appendingPathComponent("export/\(table.name)"), below: generation)
         }
 
         let counters = RunCounters(observer: observer)

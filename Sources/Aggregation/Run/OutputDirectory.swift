@@ -126,11 +126,25 @@ struct OutputDirectory {
         return final
     }
 
+    /// Creates the directories from `generation` (which must exist) down to `url`, one level at
+    /// a time: never `generation` itself, so a run whose generation was removed under it (an
+    /// interruption) cannot bring it back.
+    static func makeDirectories(_ url: URL, below generation: URL) throws {
+        let base = generation.standardizedFileURL.path
+        let target = url.standardizedFileURL.path
+        guard target.hasPrefix(base) else { return }
+        var path = base
+        for component in target.dropFirst(base.count).split(separator: "/") {
+            path += "/" + component
+            if mkdir(path, 0o755) != 0 && errno != EEXIST { throw DurableFile.posixError("cannot create \(path)") }
+        }
+    }
+
     /// Writes a small output file into the generation (fsynced) and describes it for the manifest.
     static func write(_ data: Data, _ relativePath: String, in generation: URL, kind: String, format: String, rows: Int?) throws -> ManifestFile {
         let url = generation.appendingPathComponent(relativePath)
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try makeDirectories(url.deletingLastPathComponent(), below: generation)
             let fd = open(url.path, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
             guard fd >= 0 else { throw DurableFile.posixError("cannot create \(url.path)") }
             defer { close(fd) }
