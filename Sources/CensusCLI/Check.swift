@@ -16,7 +16,7 @@ func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler
             FileIO.writeError("census: \(error)\n")
             throw ExitCode(2)
         }
-        results.append(Compiler.compile(SourceFile(name: path, bytes: bytes)))
+        results.append(Compiler.compile(SourceFile(name: path, bytes: bytes), loadFile: Compiler.files(besides: path)))
     }
     switch format {
     case .human:

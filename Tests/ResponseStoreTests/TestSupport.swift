@@ -94,8 +94,11 @@ func census(_ arguments: [String], in dir: URL, environment: [String: String] = 
 
 /// The compiled census form of the fixtures (`--schema` of `store submit`).
 let fixtureSchema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
-/// Its schema hash.
-let fixtureSchemaHash = "sha256:13f5acdbc0575d9e05beaa479babd5b931dea19e8f4bd1efae4476ffd83cbce4"
+/// Its schema hash, read from the file (it changes whenever the form does).
+let fixtureSchemaHash: String = {
+    let text = (try? String(contentsOfFile: fixtureSchema, encoding: .utf8)) ?? ""
+    return text.firstMatch(of: /"hash": "(sha256:[0-9a-f]{64})"/).map { String($0.1) } ?? "sha256:missing"
+}()
 
 /// Writes line `line` (from 0) of the valid fixture households, one response to the census
 /// form, to `dir/name`.
