@@ -60,6 +60,15 @@ struct RoutingInWords {
         case .answer(let id, let subject): return name(id, subject)
         case .derived(let id, let subject): return name(id, subject)
         case .position(let subject): return subject == .other ? "the other's position" : "the person's position"
+        case .respondent(let subject): return subject == .other ? "the other is the respondent" : "the person is the respondent"
+        case .builtin(let b):
+            switch b {
+            case .today: return "the day of the response"
+            case .variant: return "the form's variant"
+            case .householdAddress: return "the household's address"
+            }
+        case .at(let roster, let position, let inner): return "\(words(inner)) of member \(position) of \(roster)"
+        case .addressPart(let inner, let part): return "the \(part.rawValue) of \(words(inner))"
         case .count(let roster): return "the number of \(roster)"
         case .any(let roster, let inner): return "any of \(roster) has \(words(inner))"
         case .countWhere(let roster, let inner): return "the number of \(roster) with \(words(inner))"
@@ -98,6 +107,7 @@ struct RoutingInWords {
         case .household, .member: return id
         case .person: return "the person's \(id)"
         case .other: return "the other's \(id)"
+        case .outer: return "this member's \(id)"
         }
     }
 

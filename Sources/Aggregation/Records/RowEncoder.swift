@@ -128,6 +128,7 @@ struct RowEncoder {
         case .option(let o): text(o)
         case .options(let os): list(os)
         case .present: boolean(true)
+        case .address(let a): text(a.description)
         }
     }
 }
