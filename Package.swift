@@ -92,19 +92,45 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
             ]
         ),
+        // Tests mirror the modules; a test target names every module it imports, and the
+        // executables whose binaries it runs (CensusCLITests runs `census`, the crash test
+        // `census-bench`).
+        .target(name: "CensusTestSupport", path: "Tests/CensusTestSupport"),
         .testTarget(
             name: "QuestionnaireLanguageTests",
             dependencies: ["QuestionnaireLanguage", "Questionnaire", "SyntheticCensus"],
             exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
-        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire", "SyntheticCensus"]),
-        .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
+        .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
+        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "SyntheticCensus", "CensusTestSupport"]),
+        .testTarget(
+            name: "ResponseStoreTests",
+            dependencies: [
+                "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport", "CensusBenchmarks",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CensusCollectionTests",
+            dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire", "CensusTestSupport"]
+        ),
+        .testTarget(
+            name: "CensusCLITests",
+            dependencies: [
+                "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "AggregationTests",
-            dependencies: ["Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire", "QuestionnaireLanguage", "CZlib"],
+            dependencies: [
+                "Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire",
+                "QuestionnaireLanguage", "CensusTestSupport",
+            ],
             exclude: ["Browser"]  // scripts run by the tests, not compiled
         ),
     ]

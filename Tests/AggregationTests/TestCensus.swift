@@ -1,4 +1,5 @@
 import AddressFrame
+import CensusTestSupport
 import CensusCollection
 import Foundation
 import Questionnaire
@@ -7,20 +8,6 @@ import ResponseStore
 import SyntheticCensus
 import XCTest
 @testable import Aggregation
-
-/// The package root, from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// A fresh temporary directory, removed at the end of the test.
-func makeTempDirectory(_ test: XCTestCase, _ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("census-aggregation-tests-\(safe)-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
-}
 
 /// The census form, compiled from its source (so the tests follow the form as it changes).
 let censusSchema: Schema = {
