@@ -14,6 +14,8 @@
 //                          (Questionnaire, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
+//   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
+//                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -28,6 +30,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -79,12 +85,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "CollectionServer",
+            dependencies: [
+                "Questionnaire", "AddressFrame", "ResponseStore", "CensusCollection",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/Templates"), .copy("Resources/Assets")]
+        ),
         .executableTarget(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "Aggregation",
+                "SyntheticCensus", "CollectionServer", "Aggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -132,6 +151,14 @@ let package = Package(
                 "QuestionnaireLanguage", "CensusTestSupport",
             ],
             exclude: ["Browser"]  // scripts run by the tests, not compiled
+        ),
+        .testTarget(
+            name: "CollectionServerTests",
+            dependencies: [
+                "CollectionServer", "CensusCollection", "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
+                "SyntheticCensus",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ]
 )

@@ -204,7 +204,7 @@ public final class ResponseStore: Sendable {
         ShardFunction.shard(for: householdID, count: manifest.shardCount)
     }
 
-    private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
+    func writer(for shard: Int) throws(StoreError) -> ShardWriter {
         switch slots[shard] {
         case .open(let w): return w
         case .reading: throw .openedForReading(path: directory.path)
