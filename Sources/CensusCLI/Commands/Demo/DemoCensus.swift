@@ -76,7 +76,7 @@ struct DemoCensus {
         let aggregated = try Aggregator.run(AggregationOptions(store: directory, output: outputs))
         out.line("Aggregated (\(String(format: "%.1f", aggregated.seconds)) s): exports, data dictionary, progress against the 75% online target, protected tables")
         out.line("  report: \(aggregated.report.path)")
-        out.line("  again:  \(command) aggregate --dir \(directory.path) --out \(outputs.path)")
+        out.line("  again:  \(Self.command) aggregate --dir \(directory.path) --out \(outputs.path)")
         let sample = requests.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
