@@ -280,15 +280,22 @@ public enum Aggregator {
         return shared.results.map { $0! }
     }
 
-    /// The schemas given, then those in `STORE/schemas/` (compiled JSON), one per hash.
+    /// The schemas given, then the compiled schemas found in `STORE/schemas/` and in the store
+    /// directory itself (the demo server keeps `census.json` there), one per hash.
     static func loadSchemas(_ options: AggregationOptions) throws -> [Schema] {
-        var urls = options.schemaFiles
-        let dir = options.store.appendingPathComponent("schemas")
-        if let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) {
-            urls += names.filter { $0.hasSuffix(".json") }.sorted().map { dir.appendingPathComponent($0) }
-        }
         var schemas: [Schema] = []
-        for url in urls {
+        let dir = options.store.appendingPathComponent("schemas")
+        for place in [dir, options.store] {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: place.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            for name in names {
+                // Only files that are compiled schemas (not manifest.json or fill.json).
+                guard let data = try? Data(contentsOf: place.appendingPathComponent(name)),
+                      let schema = try? Schema(jsonBytes: [UInt8](data)) else { continue }
+                if !schemas.contains(where: { $0.hash == schema.hash }) { schemas.append(schema) }
+            }
+        }
+        var given: [Schema] = []
+        for url in options.schemaFiles {
             let data: Data
             do { data = try Data(contentsOf: url) } catch {
                 throw AggregationError.invalidInput(path: url.path, reason: "cannot read it (\(DurableFile.reason(error)))")
@@ -297,10 +304,11 @@ public enum Aggregator {
             do { schema = try Schema(jsonBytes: [UInt8](data)) } catch {
                 throw AggregationError.invalidInput(path: url.path, reason: "not a compiled schema: \(error)")
             }
-            if !schemas.contains(where: { $0.hash == schema.hash }) { schemas.append(schema) }
+            if !given.contains(where: { $0.hash == schema.hash }) { given.append(schema) }
         }
+        schemas = given + schemas.filter { s in !given.contains { $0.hash == s.hash } }
         if schemas.isEmpty {
-            throw AggregationError.schemaNotGiven(hashes: [], searched: [dir.path])
+            throw AggregationError.schemaNotGiven(hashes: [], searched: [dir.path, options.store.path])
         }
         return schemas
     }
