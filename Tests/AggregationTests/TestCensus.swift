@@ -97,7 +97,11 @@ func rows(_ out: URL, table: String, format: String) throws -> [String] {
     for name in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where name.hasSuffix(".\(format).gz") {
         let data = try Data(contentsOf: dir.appendingPathComponent(name))
         let text = String(decoding: try data.withUnsafeBytes { try GzipReader.decompress($0) }, as: UTF8.self)
-        lines += text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("household_id,") }
+        lines += text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("household_id,") }.map { line in
+            // NDJSON leaves out empty columns except in a file's first row: compare the values.
+            guard format == "ndjson", case .object(let o)? = try? JSONParser.parse(Array(line.utf8)) else { return line }
+            return String(decoding: JSONWriter().bytes(.object(o.filter { !$0.value.isNull })), as: UTF8.self)
+        }
     }
     return lines.sorted()
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Questionnaire
 
 /// Takes households' rows out of an export file without re-compressing all of it: blocks
 /// that hold none of them are copied as they are (gzip members can be concatenated); only a
@@ -9,8 +10,11 @@ import Foundation
 enum BlockSplicer {
     /// Copies `file` (read from `source`) into `writer`, leaving out the rows of `households`
     /// (sorted ids). Returns the number of rows left out.
+    ///
+    /// When the file's first row goes, the row that becomes first is written again listing every
+    /// column of `columns` (NDJSON), as a file's first row does (``RowEncoder/explicitNulls``).
     static func copy(_ file: ExportFile, from source: String, removing households: [String],
-                     into writer: BlockFileWriter) throws -> Int {
+                     columns: [String], into writer: BlockFileWriter) throws -> Int {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: source), options: .alwaysMapped) } catch {
             throw AggregationError.state(path: source, reason: "an export file of the previous run cannot be read (\(error.localizedDescription)); run again with --full")
@@ -31,13 +35,30 @@ enum BlockSplicer {
                 for record in RecordSplitter.records(in: rows, csv: file.format == "csv") {
                     let id = RecordSplitter.householdID(of: record, in: rows, csv: file.format == "csv")
                     if contains(households, id) { removed += 1; continue }
-                    try writer.append(household: id, rows: Array(rows[record]), count: 1)
+                    var bytes = Array(rows[record])
+                    if !writer.hasRows && file.format == "ndjson" { bytes = withEveryColumn(bytes, columns) }
+                    try writer.append(household: id, rows: bytes, count: 1)
                     kept += 1
                 }
                 _ = kept
             }
         }
         return removed
+    }
+
+    /// An NDJSON row written again with every column, `null` where it has no value.
+    static func withEveryColumn(_ line: [UInt8], _ columns: [String]) -> [UInt8] {
+        guard case .object(let object)? = try? JSONParser.parse(line.last == 0x0A ? line.dropLast() : line[...]) else { return line }
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        let writer = JSONWriter()
+        for (i, name) in columns.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.append(name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: writer.bytes(object[name] ?? .null))
+        }
+        out.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        return out
     }
 
     static func overlaps(_ sorted: [String], _ first: String, _ last: String) -> Bool {

@@ -58,7 +58,7 @@ final class BlockFileWriter {
     ///
     /// - parameter header: a first block with no household (the CSV header line).
     init(generation: URL, relativePath: String, table: String, format: String, shard: Int, part: Int,
-         header: [UInt8]?, blockSize: Int) throws {
+         header: [UInt8]?, blockSize: Int, level: Int32) throws {
         self.relativePath = relativePath
         finalPath = generation.appendingPathComponent(relativePath).path
         let name = (finalPath as NSString).lastPathComponent
@@ -68,7 +68,7 @@ final class BlockFileWriter {
         self.shard = shard
         self.part = part
         self.blockSize = blockSize
-        compressor = try GzipCompressor()
+        compressor = try GzipCompressor(level: level)
         Interruption.register(temporaryPath)
         fd = open(temporaryPath, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
         guard fd >= 0 else {
@@ -87,6 +87,9 @@ final class BlockFileWriter {
         unlink(temporaryPath)
         Interruption.unregister(temporaryPath)
     }
+
+    /// Whether any row has been added yet.
+    var hasRows: Bool { rows > 0 || blockRows > 0 }
 
     /// Adds one household's rows (`bytes` holds `count` rows). Households must come in
     /// increasing id order.

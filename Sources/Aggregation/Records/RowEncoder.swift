@@ -2,8 +2,12 @@ import Questionnaire
 
 /// Writes one table's rows as NDJSON and CSV at once, straight into byte buffers.
 ///
-/// NDJSON: one object per line, keys in column order, `null` for no value, strings escaped as
-/// RFC 8259 requires (UTF-8 kept as it is). CSV (RFC 4180): a header line, `,` between cells,
+/// NDJSON: one object per line, keys in column order, strings escaped as RFC 8259 requires
+/// (UTF-8 kept as it is). A column with no value is left out of the object (as BigQuery's JSON
+/// exports do: most of a person's questions are not asked of them, and writing `null` for each
+/// more than doubles the bytes to compress), except in a row encoded with ``explicitNulls``,
+/// which lists every column: each file's first row, so that a reader that infers columns from
+/// the first rows (DuckDB) finds them all. CSV (RFC 4180): a header line, `,` between cells,
 /// LF line ends, cells quoted when they hold `,`, `"`, CR or LF (quotes doubled); an empty cell
 /// is no value. A text cell that a spreadsheet would run as a formula (it begins with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return) is neutralised with a leading `'` (``CSVCell``).
@@ -15,6 +19,8 @@ struct RowEncoder {
     var csv: [UInt8] = []
     /// Rows ended since the last ``clear()``.
     private(set) var rows = 0
+    /// Write `"column":null` for columns with no value (see above); cleared at the end of each row.
+    var explicitNulls = false
     private var column = 0
 
     init(table: ExportTable) {
@@ -50,8 +56,14 @@ struct RowEncoder {
     }
 
     mutating func null() {
-        next()
-        json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+        if explicitNulls {
+            next()
+            json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+            return
+        }
+        // The key is left out of the JSON object; the CSV cell is empty.
+        if column > 0 { csv.append(UInt8(ascii: ",")) }
+        column += 1
     }
 
     mutating func text(_ s: String) {
@@ -112,6 +124,7 @@ struct RowEncoder {
         csv.append(UInt8(ascii: "\n"))
         column = 0
         rows += 1
+        explicitNulls = false
     }
 
     /// A value as the column's type shows it.

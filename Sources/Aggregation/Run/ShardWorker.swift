@@ -212,7 +212,11 @@ final class ShardWorker {
         let household = HouseholdContext(householdID: id, geography: geography, state: state, householdKey: householdKey)
         if write {
             if encoders == nil { encoders = context.layout.tables.map { RowEncoder(table: $0) } }
-            for t in encoders!.indices { encoders![t].clear() }
+            for t in encoders!.indices {
+                encoders![t].clear()
+                // Each file's first row lists every column (NDJSON leaves out empty ones after it).
+                encoders![t].explicitNulls = !writers[t].json.hasRows
+            }
             recordWriter.write(household, reader: reader, binding: binding, encoders: &encoders, counts: &result.variables, sign: sign)
             for t in encoders!.indices where encoders![t].rows > 0 {
                 try writers[t].json.append(household: id, rows: encoders![t].json, count: encoders![t].rows)
@@ -244,6 +248,12 @@ final class ShardWorker {
 
     // MARK: Files
 
+    /// NDJSON: zlib level 7 in blocks of `blockSize` (2 MiB by default), which together come
+    /// out no larger than `gzip -6` of the same NDJSON as one stream (BENCHMARKS.md); CSV: level
+    /// 6 in blocks a quarter of that size (cheaper to re-compress when a household moves).
+    static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
+    static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
+
     static func fileName(shard: Int, part: Int, format: String) -> String {
         String(format: "shard-%03d.part-%04d.%@.gz", shard, part, format)
     }
@@ -255,7 +265,7 @@ final class ShardWorker {
                 try BlockFileWriter(generation: context.generation,
                                     relativePath: "export/\(table.name)/" + Self.fileName(shard: shard, part: number, format: format),
                                     table: table.name, format: format, shard: shard, part: number, header: header,
-                                    blockSize: context.blockSize)
+                                    blockSize: Self.blockSize(format, context.blockSize), level: Self.level(format))
             }
             return (try writer("ndjson", header: nil), try writer("csv", header: encoder.csvHeader))
         }
@@ -287,8 +297,10 @@ final class ShardWorker {
         for file in part.files {
             let writer = try BlockFileWriter(generation: context.generation, relativePath: file.path, table: file.table,
                                              format: file.format, shard: file.shard, part: file.part, header: nil,
-                                             blockSize: context.blockSize)
-            _ = try BlockSplicer.copy(file, from: previous.appendingPathComponent(file.path).path, removing: households, into: writer)
+                                             blockSize: Self.blockSize(file.format, context.blockSize), level: Self.level(file.format))
+            let columns = context.layout.table(file.table)?.columns.map(\.name) ?? []
+            _ = try BlockSplicer.copy(file, from: previous.appendingPathComponent(file.path).path, removing: households,
+                                      columns: columns, into: writer)
             let spliced = try writer.finish()
             context.counters.add(bytesOut: spliced.bytes)
             if spliced.rows == 0 { unlink(writer.finalPath); continue }
