@@ -314,7 +314,7 @@ final class RobustnessTests: XCTestCase {
         guard let result = compileBounded(SourceFile(name: "deep.census", text: source), what, line: line) else { return }
         let found = Support.found(result)
         XCTAssertEqual(found.first?.code, "syntax", "\(what): \(found.prefix(3))", line: line)
-        XCTAssertEqual(found.first?.message, "expression is nested more than 200 levels deep", what, line: line)
+        XCTAssertEqual(found.first?.message, "expression is nested more than 100 levels deep", what, line: line)
         XCTAssertEqual(found.first?.line, 2, what, line: line)
         XCTAssertLessThanOrEqual(found.count, 3, "\(what): \(found.prefix(5))", line: line)
         assertPositionsInside(result, what, line: line)

@@ -29,7 +29,7 @@ extension Evaluator {
     /// The general path only: strict parse, then evaluation of the tree.
     public func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
         do {
-            let value = try JSONParser.parse(bytes)
+            let value = try JSONParser.parse(bytes, maximumDepth: JSONParser.maximumResponseDepth)
             return evaluate(value, options: options)
         } catch {
             return Evaluator.notJSON(error)
@@ -78,7 +78,7 @@ public final class EvaluationSession {
     /// takes it for any response the fast reader does not accept.
     public func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
         do {
-            let value = try JSONParser.parse(bytes)
+            let value = try JSONParser.parse(bytes, maximumDepth: JSONParser.maximumResponseDepth)
             // The session's run, cleared: its frames' storage is reused.
             run.reset()
             return run.evaluate(value)

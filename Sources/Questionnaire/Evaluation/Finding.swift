@@ -106,6 +106,9 @@ public struct EvaluationOptions: Sendable {
     public var language: String?
     public var includeApplicable: Bool
     public var includeDerived: Bool
+    /// See ``Run/defaultStackBudget``; tests set 0 to compute every value through
+    /// ``Run/force(_:scope:instance:)``, in dependency order.
+    var stackBudget = Run.defaultStackBudget
 
     public init(language: String? = nil, includeApplicable: Bool = false, includeDerived: Bool = false) {
         self.language = language

@@ -31,6 +31,14 @@ extension Run {
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
+    /// A number that is valid JSON but no value of the question's type can hold (an integer beyond
+    /// ±``Value/maximumExactInteger``, `1e400`): an `out_of_range` finding at its path, whose
+    /// message gives the question's bounds, evaluated when findings are reported.
+    func numberOutOfRange(_ s: Int, _ i: Int, _ q: Int, _ json: JSONValue) {
+        problem(s, i, q, "out_of_range", [])
+        pending[pending.count - 1].outOfRange = json
+    }
+
     func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
@@ -53,8 +61,9 @@ extension Run {
         // On the plan's plain tags: switching on `AnswerKind` would copy (retain) its payloads.
         switch plan.qTag[gi] {
         case 0:
-            guard case .string(let text) = json else { typeError("text"); break }
-            if text.isEmpty { return }
+            guard case .string(let raw) = json else { typeError("text"); break }
+            // Blank is not answered; blank characters around an answer are not part of it.
+            guard let text = AnswerText.trimmed(raw) else { return }
             let maxLength = plan.qMaxLength[gi]
             if text.utf8.count > maxLength, text.count > maxLength {
                 problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
@@ -65,10 +74,23 @@ extension Run {
             }
             value = .text(text)
         case 1:
-            guard let n = json.intValue else { typeError("a whole number"); break }
-            value = .int(n)
+            // Whole numbers are exact or refused: beyond ±(2^53 - 1) a JSON reader (JavaScript,
+            // most analysis tools) no longer holds every integer exactly (RFC 8259, section 6).
+            switch json {
+            case .integer(let n):
+                guard n.magnitude <= Value.maximumExactInteger else { numberOutOfRange(s, i, q, json); ok = false; break }
+                value = .int(n)
+            case .double(let d) where !d.isFinite || (d.rounded() == d && d.magnitude > Double(Value.maximumExactInteger)):
+                numberOutOfRange(s, i, q, json)
+                ok = false
+            case .double(let d) where d.rounded() == d:
+                value = .int(Int(d))
+            default:
+                typeError("a whole number")
+            }
         case 2:
             guard let d = json.doubleValue else { typeError("a number"); break }
+            guard d.isFinite else { numberOutOfRange(s, i, q, json); ok = false; break }
             value = .dec(d)
         case 3:
             guard case .string(let text) = json, let d = CalendarDate(iso: text) else { dateError("a date YYYY-MM-DD", "####-##-##"); break }
@@ -95,8 +117,10 @@ extension Run {
                 }
                 if !checkOption(id, detail, list, s, i, q, suffix: "[\(k)]") { ok = false; continue }
                 if ids.contains(id) {
+                    // Reported once, as a repeat: the exclusive rule below is about other options.
                     problem(s, i, q, "duplicate_option", [id], suffix: "[\(k)]")
                     ok = false
+                    continue
                 }
                 if let o = list.position.rank(of: id), list.exclusive[o] { exclusive = id }
                 ids.append(id)
@@ -107,7 +131,10 @@ extension Run {
             }
             value = .options(ids)
         default:
-            ok = checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q)
+            switch checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q) {
+            case nil: return  // nothing written in any field: not answered
+            case let valid?: ok = valid
+            }
             value = .present
         }
         frames[s].present[flat] = ok ? 1 : 2
@@ -129,7 +156,7 @@ extension Run {
     func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
         guard let option = list.position.rank(of: id) else {
             let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
-            problem(s, i, q, "invalid_option", [id, list.order.joined(separator: ", ") + hint], suffix: suffix)
+            problem(s, i, q, "invalid_option", [Echo.quoted(id), list.order.joined(separator: ", ") + hint], suffix: suffix)
             return false
         }
         guard let detail, !detail.isNull else { return true }
@@ -137,10 +164,12 @@ extension Run {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
         }
-        guard case .string(let text) = detail else {
+        guard case .string(let raw) = detail else {
             problem(s, i, q, "type", ["text", detail.kindName], suffix: suffix + ".detail")
             return false
         }
+        // A blank detail is no detail; blank characters around one are not counted.
+        guard let text = AnswerText.trimmed(raw) else { return true }
         if text.count > max {
             problem(s, i, q, "specify_too_long", [String(text.count), String(max)], suffix: suffix + ".detail")
             return false
@@ -148,31 +177,52 @@ extension Run {
         return true
     }
 
-    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> Bool {
+    /// `nil` when nothing is written in any field (not answered, as a blank text is); otherwise
+    /// whether the address is valid: at least one line written (blank lines are skipped, so a
+    /// screen may send its four line boxes as they are), at most 4 lines of at most 100 characters,
+    /// text fields, and for `address uk` a UK postcode.
+    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> Bool? {
         guard case .object(let o) = json else {
             problem(s, i, q, "type", ["an address object", json.kindName])
             return false
         }
         for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
-            problem(s, i, q, "invalid_address", ["unknown field '\(key)'"], suffix: "." + key)
+            problem(s, i, q, "invalid_address", ["unknown field '\(Echo.quoted(key))'"], suffix: FindingPath.member("", key))
             return false
         }
-        guard let lines = o["lines"]?.arrayValue, !lines.isEmpty, lines.count <= 4,
-            lines.allSatisfy({ ($0.stringValue?.count ?? 999) <= 100 })
-        else {
-            problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
-            return false
-        }
+        var written = false
         for key in ["town", "postcode", "country"] {
-            if let v = o[key], v.stringValue == nil {
+            guard let v = o[key], !v.isNull else { continue }
+            guard let text = v.stringValue else {
                 problem(s, i, q, "invalid_address", ["\(key): expected text"], suffix: "." + key)
                 return false
             }
+            if AnswerText.trimmed(text) != nil { written = true }
+        }
+        var lines = 0
+        if let value = o["lines"], !value.isNull {
+            guard let items = value.arrayValue, items.count <= 4, items.allSatisfy({ $0.stringValue != nil }) else {
+                problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
+                return false
+            }
+            for (k, item) in items.enumerated() {
+                guard let line = AnswerText.trimmed(item.stringValue ?? "") else { continue }
+                if line.count > 100 {
+                    problem(s, i, q, "invalid_address", ["line \(k + 1) is longer than 100 characters"], suffix: ".lines[\(k)]")
+                    return false
+                }
+                lines += 1
+            }
+        }
+        if lines == 0 && !written { return nil }
+        if lines == 0 {
+            problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
+            return false
         }
         if ukOnly {
-            let postcode = o["postcode"]?.stringValue ?? ""
+            let postcode = o["postcode"]?.stringValue.flatMap(AnswerText.trimmed) ?? ""
             if !Run.isUKPostcode(postcode) {
-                problem(s, i, q, "invalid_postcode", [postcode], suffix: ".postcode")
+                problem(s, i, q, "invalid_postcode", [Echo.quoted(postcode)], suffix: ".postcode")
                 return false
             }
         }

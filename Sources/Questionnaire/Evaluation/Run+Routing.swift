@@ -36,6 +36,9 @@ extension Run {
         switch frames[s].qState[flat] {
         case 1: return true
         case 2, 3: return false
+        case 0 where shouldForce():
+            force(plan.graph.containerCount + plan.scopeQuestions[s][q], scope: s, instance: i)
+            return frames[s].qState[flat] == 1
         default: break
         }
         frames[s].qState[flat] = 3
@@ -58,6 +61,9 @@ extension Run {
         switch frames[s].cState[flat] {
         case 1: return true
         case 2, 3: return false
+        case 0 where shouldForce():
+            force(container, scope: s, instance: i)
+            return frames[s].cState[flat] == 1
         default: break
         }
         frames[s].cState[flat] = 3
@@ -70,13 +76,49 @@ extension Run {
         return ok
     }
 
-    /// The answer as expressions see it: unknown when not answered, invalid, or not applicable.
+    /// The answer as expressions see it: unknown when not answered, refused (not a valid value,
+    /// or outside its range), or not applicable. Every reader of an answer (conditions, derived
+    /// values, checks, range bounds, piping) goes through here.
     @inline(__always)
     func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
         guard i >= 0, i < frames[s].count else { return .unknown }
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 1 { return .unknown }
-        return applies(s, q, i) ? frames[s].answers[flat] : .unknown
+        guard applies(s, q, i) else { return .unknown }
+        if frames[s].hasRange[q], !withinRange(s, q, i) { return .unknown }
+        return frames[s].answers[flat]
+    }
+
+    /// Whether the present answer `q` of instance `i` is within its range (decided once; its
+    /// bounds may read earlier answers, which are themselves read through ``answer(_:_:_:)``).
+    func withinRange(_ s: Int, _ q: Int, _ i: Int) -> Bool {
+        let flat = i * frames[s].nQ + q
+        switch frames[s].rangeState[flat] {
+        case 1: return true
+        case 2, 3: return false
+        case 0 where shouldForce():
+            force(plan.graph.containerCount + plan.scopeQuestions[s][q], scope: s, instance: i)
+            return frames[s].rangeState[flat] == 1
+        default: break
+        }
+        frames[s].rangeState[flat] = 3
+        let (_, _, outside) = range(s, q, i)
+        frames[s].rangeState[flat] = outside ? 2 : 1
+        return !outside
+    }
+
+    /// The bounds of question `q` for instance `i` (unknown when open, or when they read an answer
+    /// that is not known), and whether its present answer lies outside them.
+    func range(_ s: Int, _ q: Int, _ i: Int) -> (low: Value, high: Value, outside: Bool) {
+        let info = ev.questions[plan.scopeQuestions[s][q]]
+        let value = frames[s].answers[i * frames[s].nQ + q]
+        let c = ctx(scope: s, instance: i)
+        let lo = info.min.map { eval($0, c) } ?? .unknown
+        let hi = info.max.map { eval($0, c) } ?? .unknown
+        var outside = false
+        if let o = Value.order(value, lo), o < 0 { outside = true }
+        if let o = Value.order(value, hi), o > 0 { outside = true }
+        return (lo, hi, outside)
     }
 
     func derivedValue(_ s: Int, _ d: Int, _ i: Int) -> Value {
@@ -85,6 +127,9 @@ extension Run {
         switch frames[s].dState[flat] {
         case 1: return frames[s].dValues[flat]
         case 3: return .unknown
+        case 0 where shouldForce():
+            force(plan.graph.containerCount + plan.graph.questionCount + plan.scopeDerived[s][d], scope: s, instance: i)
+            return frames[s].dState[flat] == 1 ? frames[s].dValues[flat] : .unknown
         default: break
         }
         frames[s].dState[flat] = 3
@@ -96,6 +141,9 @@ extension Run {
 
     // MARK: Expressions
 
+    /// The value of an expression for the instance in `c`. Each kind of node is computed in a
+    /// function of its own, so that a deep expression holds one small frame per level on the
+    /// stack (even unoptimised), not one frame sized for every kind (see Dependencies.swift).
     func eval(_ e: CExpr, _ c: Ctx) -> Value {
         switch e {
         case .literal(let v): return v
@@ -105,105 +153,140 @@ extension Run {
             let i = instance(slot, c)
             return i >= 0 ? .int(i + 1) : .unknown
         case .count(let r): return .int(memberCount[r])
-        case .any(let r, let inner):
-            var sawUnknown = false
-            for m in 0..<memberCount[r] {
-                var mc = c
-                mc.member = m
-                switch eval(inner, mc) {
-                case .bool(true): return .bool(true)
-                case .bool(false): break
-                default: sawUnknown = true
-                }
-            }
-            return sawUnknown ? .unknown : .bool(false)
-        case .countWhere(let r, let inner):
-            var n = 0
-            for m in 0..<memberCount[r] {
-                var mc = c
-                mc.member = m
-                switch eval(inner, mc) {
-                case .bool(true): n += 1
-                case .bool(false): break
-                default: return .unknown
-                }
-            }
-            return .int(n)
-        case .not(let a):
-            if case .bool(let b) = eval(a, c) { return .bool(!b) }
-            return .unknown
-        case .negate(let a):
-            switch eval(a, c) {
-            case .int(let i): return .int(-i)
-            case .dec(let d): return .dec(-d)
-            case .duration(let d): return .duration(d.negated)
-            default: return .unknown
-            }
-        case .and(let a, let b):
-            let x = eval(a, c)
-            if case .bool(false) = x { return .bool(false) }
-            let y = eval(b, c)
-            if case .bool(false) = y { return .bool(false) }
-            if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
-            return .unknown
-        case .or(let a, let b):
-            let x = eval(a, c)
-            if case .bool(true) = x { return .bool(true) }
-            let y = eval(b, c)
-            if case .bool(true) = y { return .bool(true) }
-            if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
-            return .unknown
-        case .compare(let op, let a, let b):
-            let x = eval(a, c), y = eval(b, c)
-            switch op {
-            case .equal: return Value.equal(x, y).map(Value.bool) ?? .unknown
-            case .notEqual: return Value.equal(x, y).map { .bool(!$0) } ?? .unknown
-            default:
-                guard let o = Value.order(x, y) else { return .unknown }
-                switch op {
-                case .less: return .bool(o < 0)
-                case .lessOrEqual: return .bool(o <= 0)
-                case .greater: return .bool(o > 0)
-                default: return .bool(o >= 0)
-                }
-            }
-        case .arithmetic(let op, let a, let b):
-            let x = eval(a, c)
-            if !x.isKnown { return .unknown }
-            return Value.arithmetic(op, x, eval(b, c))
-        case .contains(let a, let b):
-            let x = eval(a, c), y = eval(b, c)
-            switch (x, y) {
-            case (.options(let set), .option(let o)): return .bool(set.contains(o))
-            case (.option(let one), .option(let o)): return .bool(one == o)
-            case (.text(let t), .text(let u)): return .bool(t.contains(u))
-            default: return .unknown
-            }
-        case .member(let a, let items, let negated):
-            let x = eval(a, c)
-            if !x.isKnown { return .unknown }
-            var sawUnknown = false
-            for item in items {
-                switch Value.equal(x, eval(item, c)) {
-                case true?: return .bool(!negated)
-                case false?: break
-                case nil: sawUnknown = true
-                }
-            }
-            return sawUnknown ? .unknown : .bool(negated)
-        case .answered(let a, let negated):
-            return .bool(eval(a, c).isKnown != negated)
-        case .yearsBetween(let a, let b):
-            guard let x = eval(a, c).asDate, let y = eval(b, c).asDate else { return .unknown }
-            return .int(CalendarDate.wholeYears(from: x, to: y))
-        case .join(let items):
-            var parts: [String] = []
-            for item in items {
-                let v = eval(item, c)
-                if v.isKnown { parts.append(v.description) }
-            }
-            return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))
+        case .any(let r, let inner): return evalAny(r, inner, c)
+        case .countWhere(let r, let inner): return evalCountWhere(r, inner, c)
+        case .not(let a): return evalNot(a, c)
+        case .negate(let a): return evalNegate(a, c)
+        case .and(let a, let b): return evalAnd(a, b, c)
+        case .or(let a, let b): return evalOr(a, b, c)
+        case .compare(let op, let a, let b): return evalCompare(op, a, b, c)
+        case .arithmetic(let op, let a, let b): return evalArithmetic(op, a, b, c)
+        case .contains(let a, let b): return evalContains(a, b, c)
+        case .member(let a, let items, let negated): return evalMember(a, items, negated, c)
+        case .answered(let a, let negated): return .bool(eval(a, c).isKnown != negated)
+        case .yearsBetween(let a, let b): return evalYearsBetween(a, b, c)
+        case .join(let items): return evalJoin(items, c)
         }
+    }
+
+    func evalAny(_ r: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+        var sawUnknown = false
+        for m in 0..<memberCount[r] {
+            var mc = c
+            mc.member = m
+            switch eval(inner, mc) {
+            case .bool(true): return .bool(true)
+            case .bool(false): break
+            default: sawUnknown = true
+            }
+        }
+        return sawUnknown ? .unknown : .bool(false)
+    }
+
+    func evalCountWhere(_ r: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+        var n = 0
+        for m in 0..<memberCount[r] {
+            var mc = c
+            mc.member = m
+            switch eval(inner, mc) {
+            case .bool(true): n += 1
+            case .bool(false): break
+            default: return .unknown
+            }
+        }
+        return .int(n)
+    }
+
+    func evalNot(_ a: CExpr, _ c: Ctx) -> Value {
+        if case .bool(let b) = eval(a, c) { return .bool(!b) }
+        return .unknown
+    }
+
+    func evalNegate(_ a: CExpr, _ c: Ctx) -> Value {
+        switch eval(a, c) {
+        case .int(let i): return .int(-i)
+        case .dec(let d): return .dec(-d)
+        case .duration(let d): return .duration(d.negated)
+        default: return .unknown
+        }
+    }
+
+    func evalAnd(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        let x = eval(a, c)
+        if case .bool(false) = x { return .bool(false) }
+        let y = eval(b, c)
+        if case .bool(false) = y { return .bool(false) }
+        if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
+        return .unknown
+    }
+
+    func evalOr(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        let x = eval(a, c)
+        if case .bool(true) = x { return .bool(true) }
+        let y = eval(b, c)
+        if case .bool(true) = y { return .bool(true) }
+        if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
+        return .unknown
+    }
+
+    func evalCompare(_ op: Expression.BinaryOperator, _ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        let x = eval(a, c), y = eval(b, c)
+        switch op {
+        case .equal: return Value.equal(x, y).map(Value.bool) ?? .unknown
+        case .notEqual: return Value.equal(x, y).map { .bool(!$0) } ?? .unknown
+        default:
+            guard let o = Value.order(x, y) else { return .unknown }
+            switch op {
+            case .less: return .bool(o < 0)
+            case .lessOrEqual: return .bool(o <= 0)
+            case .greater: return .bool(o > 0)
+            default: return .bool(o >= 0)
+            }
+        }
+    }
+
+    func evalArithmetic(_ op: Expression.BinaryOperator, _ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        let x = eval(a, c)
+        if !x.isKnown { return .unknown }
+        return Value.arithmetic(op, x, eval(b, c))
+    }
+
+    func evalContains(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        let x = eval(a, c), y = eval(b, c)
+        switch (x, y) {
+        case (.options(let set), .option(let o)): return .bool(set.contains(o))
+        case (.option(let one), .option(let o)): return .bool(one == o)
+        case (.text(let t), .text(let u)): return .bool(t.contains(u))
+        default: return .unknown
+        }
+    }
+
+    func evalMember(_ a: CExpr, _ items: [CExpr], _ negated: Bool, _ c: Ctx) -> Value {
+        let x = eval(a, c)
+        if !x.isKnown { return .unknown }
+        var sawUnknown = false
+        for item in items {
+            switch Value.equal(x, eval(item, c)) {
+            case true?: return .bool(!negated)
+            case false?: break
+            case nil: sawUnknown = true
+            }
+        }
+        return sawUnknown ? .unknown : .bool(negated)
+    }
+
+    func evalYearsBetween(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
+        guard let x = eval(a, c).asDate, let y = eval(b, c).asDate else { return .unknown }
+        return .int(CalendarDate.wholeYears(from: x, to: y))
+    }
+
+    func evalJoin(_ items: [CExpr], _ c: Ctx) -> Value {
+        var parts: [String] = []
+        for item in items {
+            let v = eval(item, c)
+            if v.isKnown { parts.append(v.description) }
+        }
+        return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))
     }
 
     // MARK: Findings
@@ -254,9 +337,12 @@ extension Run {
                         continue
                     }
                     applicableCount += 1
-                    if present == 1 {
+                    // An answer outside its range is refused like any invalid one: not answered.
+                    let usable = present == 1 && (!frames[s].hasRange[q] || withinRange(s, q, i))
+                    if usable {
                         answeredCount += 1
-                        if plan.qHasRange[gi] { checkRange(s, q, i, gi) }
+                    } else if present == 1 {
+                        reportOutOfRange(s, q, i, gi)
                     } else if present == 0, plan.qRequired[gi] {
                         let question = schema.questions[gi]
                         add("required", .error, path(scope: s, instance: i, local: q),
@@ -264,7 +350,7 @@ extension Run {
                             question: question.id)
                     }
                     if options.includeApplicable {
-                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: present == 1))
+                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: usable))
                     }
                 }
                 if options.includeDerived {
@@ -276,26 +362,46 @@ extension Run {
                 for k in info.checks { runCheck(k, s, i) }
             }
         }
-        for p in pending where frames[p.scope].qState[p.index] == 1 { findings.append(p.finding) }
+        for p in pending where frames[p.scope].qState[p.index] == 1 {
+            guard let number = p.outOfRange else { findings.append(p.finding); continue }
+            var f = p.finding
+            let q = p.index % frames[p.scope].nQ, i = p.index / frames[p.scope].nQ
+            f.message = outOfRangeMessage(s: p.scope, q: q, i: i, shown: Run.describe(number), low: .unknown, high: .unknown)
+            findings.append(f)
+        }
         return Evaluation(findings: findings, applicable: applicable, derived: derivedOut, applicableCount: applicableCount, answeredCount: answeredCount)
     }
 
-    func checkRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
-        let info = ev.questions[gi]
-        if info.min == nil && info.max == nil { return }
+    func reportOutOfRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
+        let (lo, hi, _) = range(s, q, i)
         let value = frames[s].answers[i * frames[s].nQ + q]
+        add("out_of_range", .error, path(scope: s, instance: i, local: q),
+            outOfRangeMessage(s: s, q: q, i: i, shown: value.description, low: lo, high: hi), question: ev.schema.questions[gi].id)
+    }
+
+    /// "`shown` is outside the allowed range (low to high)". For a question with bounds, those not
+    /// given here are evaluated; a bound that is open or unknown is "…", except that a whole
+    /// number's is the largest exact one, ±``Value/maximumExactInteger``.
+    func outOfRangeMessage(s: Int, q: Int, i: Int, shown: String, low: Value, high: Value) -> String {
+        let gi = plan.scopeQuestions[s][q]
+        let info = ev.questions[gi]
         let c = ctx(scope: s, instance: i)
-        let lo = info.min.map { eval($0, c) } ?? .unknown
-        let hi = info.max.map { eval($0, c) } ?? .unknown
-        var outside = false
-        if let o = Value.order(value, lo), o < 0 { outside = true }
-        if let o = Value.order(value, hi), o > 0 { outside = true }
-        if outside {
-            let f = Finding(
-                code: "out_of_range", severity: .error, path: path(scope: s, instance: i, local: q),
-                message: Messages.text("out_of_range", language, [value.description, lo.isKnown ? lo.description : "…", hi.isKnown ? hi.description : "…"]),
-                question: ev.schema.questions[gi].id)
-            findings.append(f)
+        let lo = low.isKnown ? low : info.min.map { eval($0, c) } ?? .unknown
+        let hi = high.isKnown ? high : info.max.map { eval($0, c) } ?? .unknown
+        let integer = plan.qTag[gi] == 1
+        let loText = lo.isKnown ? lo.description : integer ? String(-Value.maximumExactInteger) : "…"
+        let hiText = hi.isKnown ? hi.description : integer ? String(Value.maximumExactInteger) : "…"
+        return Messages.text("out_of_range", language, [shown, loText, hiText])
+    }
+
+    /// A JSON number as a message shows it: an integer in full, others in Swift's shortest
+    /// spelling; one beyond every `Double` as "a number beyond ±1.8e308".
+    static func describe(_ number: JSONValue) -> String {
+        switch number {
+        case .integer(let n): return String(n)
+        case .double(let d) where d.isFinite: return d.rounded() == d && d.magnitude < 1e16 ? String(Int(d)) : String(d)
+        case .double(let d): return d < 0 ? "-1.8e308 or less" : "1.8e308 or more"
+        default: return number.kindName
         }
     }
 
@@ -366,11 +472,13 @@ extension Run {
             isSelf = result
             return result
         }
-        /// A member's piped answer not given yet ("Are you {name}?" before the name is known)
-        /// reads "person 2" rather than "Are you ?" ("person" is Welsh as well as English).
-        func orPosition(_ text: String, _ scope: Int, _ instance: Int) -> String {
-            if text.isEmpty, case .member = ev.scopes[scope].kind { return "person \(instance + 1)" }
-            return text
+        /// A value not known (not answered, refused, skipped): a member's name not given yet
+        /// ("Are you {name}?" before the name is known) reads "person 2" ("person" is Welsh as
+        /// well as English); any other value "…", never another value's fallback.
+        func orFallback(_ value: Value, namesMember: Bool, _ scope: Int, _ instance: Int) -> String {
+            if value.isKnown { return value.description }
+            if namesMember, case .member = ev.scopes[scope].kind, instance >= 0 { return "person \(instance + 1)" }
+            return "…"
         }
         func lookup(_ name: String) -> String {
             var scope = s
@@ -391,9 +499,11 @@ extension Run {
                     {
                         return localized(opt.label)
                     }
-                    return orPosition(v.description, sc, useInst)
+                    return orFallback(v, namesMember: plan.qNamesMember[ev.scopes[sc].questions[q]], sc, useInst)
                 }
-                if let d = ev.scopes[sc].derivedIndex[id] { return orPosition(derivedValue(sc, d, useInst).description, sc, useInst) }
+                if let d = ev.scopes[sc].derivedIndex[id] {
+                    return orFallback(derivedValue(sc, d, useInst), namesMember: plan.dNamesMember[ev.scopes[sc].derived[d]], sc, useInst)
+                }
             }
             return "{" + name + "}"
         }

@@ -356,15 +356,16 @@ extension Run {
         case 0:
             guard let r = c.plainString() else { return false }
             if r.isEmpty { frames[s].present[flat] = 3; return true }
-            guard let text = c.string(r) else { return false }
+            guard let raw = c.string(r) else { return false }
+            guard let text = AnswerText.trimmed(raw) else { frames[s].present[flat] = 3; return true }
             let maxLength = plan.qMaxLength[gi]
-            if r.count > maxLength && text.count > maxLength { return false }
+            if text.utf8.count > maxLength && text.count > maxLength { return false }
             if plan.textRegex[gi] {
                 guard case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) != nil else { return false }
             }
             value = .text(text)
         case 1:
-            guard let n = c.integer() else { return false }
+            guard let n = c.integer(), n.magnitude <= Value.maximumExactInteger else { return false }
             value = .int(n)
         case 3:
             guard let r = c.plainString(), r.count == 10, c.b[r.lowerBound + 4] == UInt8(ascii: "-"), c.b[r.lowerBound + 7] == UInt8(ascii: "-"),
@@ -397,7 +398,8 @@ extension Run {
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
             value = .options(ids)
         case 7:
-            guard readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
+            guard let written = readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
+            if !written { frames[s].present[flat] = 3; return true }
             value = .present
         default:
             return false
@@ -435,44 +437,54 @@ extension Run {
         guard c.eat(UInt8(ascii: "}")), let option else { return nil }
         if let detail {
             let max = list.specifyMax[option]
-            guard max >= 0, let text = c.string(detail) else { return nil }
-            if detail.count > max && text.count > max { return nil }
+            guard max >= 0, let raw = c.string(detail) else { return nil }
+            if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
         }
         return option
     }
 
-    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> Bool {
-        guard c.eat(UInt8(ascii: "{")) else { return false }
+    /// A valid address: `true`; nothing written in any field (not answered): `false`; `nil` for
+    /// anything the general path reports on. The same rules as ``Run/checkAddress``.
+    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> Bool? {
+        guard c.eat(UInt8(ascii: "{")) else { return nil }
         var lines = 0
+        var written = false
         var postcode: String?
         var seen = 0
         if !c.eat(UInt8(ascii: "}")) {
             repeat {
-                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return false }
+                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return nil }
                 let bit: Int
                 if c.equals(key, "lines") {
                     bit = 1
-                    guard c.eat(UInt8(ascii: "[")) else { return false }
-                    if c.eat(UInt8(ascii: "]")) { return false }
-                    repeat {
-                        guard let r = c.plainString(), let line = c.string(r), line.count <= 100 else { return false }
-                        lines += 1
-                    } while c.eat(UInt8(ascii: ","))
-                    guard c.eat(UInt8(ascii: "]")), lines <= 4 else { return false }
+                    guard c.eat(UInt8(ascii: "[")) else { return nil }
+                    if !c.eat(UInt8(ascii: "]")) {
+                        var items = 0
+                        repeat {
+                            guard let r = c.plainString(), let raw = c.string(r) else { return nil }
+                            items += 1
+                            guard let line = AnswerText.trimmed(raw) else { continue }
+                            guard line.count <= 100 else { return nil }
+                            lines += 1
+                        } while c.eat(UInt8(ascii: ","))
+                        guard c.eat(UInt8(ascii: "]")), items <= 4 else { return nil }
+                    }
                 } else if c.equals(key, "town") || c.equals(key, "country") || c.equals(key, "postcode") {
                     bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
-                    guard let r = c.plainString(), let text = c.string(r) else { return false }
+                    guard let r = c.plainString(), let raw = c.string(r) else { return nil }
+                    let text = AnswerText.trimmed(raw)
+                    if text != nil { written = true }
                     if bit == 8 { postcode = text }
                 } else {
-                    return false
+                    return nil
                 }
-                if seen & bit != 0 { return false }
+                if seen & bit != 0 { return nil }
                 seen |= bit
             } while c.eat(UInt8(ascii: ","))
-            guard c.eat(UInt8(ascii: "}")) else { return false }
+            guard c.eat(UInt8(ascii: "}")) else { return nil }
         }
-        guard lines > 0 else { return false }
-        if ukOnly && !Run.isUKPostcode(postcode ?? "") { return false }
+        if lines == 0 { return written ? nil : false }
+        if ukOnly && !Run.isUKPostcode(postcode ?? "") { return nil }
         return true
     }
 }
