@@ -37,7 +37,7 @@ extension Evaluator {
     }
 
     static func notJSON(_ error: JSONParser.Error) -> Evaluation {
-        let f = Finding(code: "json", severity: .error, path: "$", message: "not valid JSON: \(error)")
+        let f = Finding(code: "json", severity: .error, path: "$", message: Echo.quoted("not valid JSON: \(error)", maximumCharacters: 200))
         return Evaluation(findings: [f], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
     }
 

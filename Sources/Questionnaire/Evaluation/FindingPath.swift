@@ -74,6 +74,14 @@ enum Echo {
         return out
     }
 
+    /// `text` with its control and invisible characters escaped as in ``quoted(_:maximumCharacters:)``,
+    /// not cut: for whole messages, whose piped answers are bounded by their questions' `max`.
+    static func escapingControls(_ text: String) -> String {
+        // Most messages are printable ASCII: nothing to do.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        return quoted(text, maximumCharacters: Int.max)
+    }
+
     /// Bidirectional overrides and isolates (which can make text display in another order than
     /// it is stored), and the line and paragraph separators (which break a line).
     static func isInvisibleControl(_ s: Unicode.Scalar) -> Bool {

@@ -2,7 +2,8 @@ extension Run {
     // MARK: Decoding answers
 
     func add(_ code: String, _ severity: Finding.Severity, _ path: String, _ message: String, question: String? = nil, check: String? = nil) {
-        findings.append(Finding(code: code, severity: severity, path: path, message: message, question: question, check: check))
+        // Messages pipe answers from the response: no control character may break a line of output.
+        findings.append(Finding(code: code, severity: severity, path: path, message: Echo.escapingControls(message), question: question, check: check))
     }
 
     func path(scope s: Int, instance i: Int, local q: Int) -> String {

@@ -380,17 +380,18 @@ extension Run {
     }
 
     /// "`shown` is outside the allowed range (low to high)". For a question with bounds, those not
-    /// given here are evaluated; a bound that is open or unknown is "…", except that a whole
-    /// number's is the largest exact one, ±``Value/maximumExactInteger``.
+    /// given here are evaluated; a bound that is open or unknown is "…", except for numbers: the
+    /// largest exact whole number (±``Value/maximumExactInteger``) or the largest decimal (±1.8e308).
     func outOfRangeMessage(s: Int, q: Int, i: Int, shown: String, low: Value, high: Value) -> String {
         let gi = plan.scopeQuestions[s][q]
         let info = ev.questions[gi]
         let c = ctx(scope: s, instance: i)
         let lo = low.isKnown ? low : info.min.map { eval($0, c) } ?? .unknown
         let hi = high.isKnown ? high : info.max.map { eval($0, c) } ?? .unknown
-        let integer = plan.qTag[gi] == 1
-        let loText = lo.isKnown ? lo.description : integer ? String(-Value.maximumExactInteger) : "…"
-        let hiText = hi.isKnown ? hi.description : integer ? String(Value.maximumExactInteger) : "…"
+        // An open bound of a number is the limit of what an answer can hold.
+        let limit: String? = plan.qTag[gi] == 1 ? String(Value.maximumExactInteger) : plan.qTag[gi] == 2 ? "1.8e308" : nil
+        let loText = lo.isKnown ? lo.description : limit.map { "-" + $0 } ?? "…"
+        let hiText = hi.isKnown ? hi.description : limit ?? "…"
         return Messages.text("out_of_range", language, [shown, loText, hiText])
     }
 
