@@ -1,11 +1,18 @@
 // swift-tools-version:6.1
 // The census collection platform.
 //
-// Modules follow the pipeline, and dependencies point one way:
-//   Questionnaire (schema model + evaluator)
-//     <- QuestionnaireLanguage (source -> checked schema)
-//     <- ResponseStore (address frame, access codes, shards)
-//     <- CensusCLI (`census`), CensusBenchmarks (`census-bench`)
+// Modules follow the pipeline, and dependencies point one way (each line depends only on
+// modules above it; checked against the import lines):
+//   Questionnaire          schema model, canonical JSON, values, the evaluator
+//   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
+//   DurableFiles           crash-safe writes, read-only opens, unfinished-output bookkeeping
+//   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
+//   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
+//   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
+//                          generator                    (Questionnaire, AddressFrame)
+//   CensusCollection       frame check, evaluation, kind rule, store: the one write path
+//                          (Questionnaire, AddressFrame, ResponseStore)
+//   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
 let package = Package(
@@ -30,33 +37,55 @@ let package = Package(
             dependencies: ["Questionnaire"]
         ),
         .target(
-            name: "ResponseStore",
+            name: "DurableFiles",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "AddressFrame",
             dependencies: [
-                "Questionnaire",
+                "DurableFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "ResponseStore",
+            dependencies: [
+                "DurableFiles",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SyntheticCensus",
+            dependencies: ["Questionnaire", "AddressFrame", "DurableFiles"]
+        ),
+        .target(
+            name: "CensusCollection",
+            dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
+        ),
         .executableTarget(
             name: "CensusCLI",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "ResponseStore",
+                "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
+                "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CensusBenchmarks",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "ResponseStore",
+                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "QuestionnaireLanguageTests",
-            dependencies: ["QuestionnaireLanguage", "Questionnaire"],
+            dependencies: ["QuestionnaireLanguage", "Questionnaire", "SyntheticCensus"],
             exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
         ),
-        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "Questionnaire"]),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
+        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire", "SyntheticCensus"]),
+        .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
     ]
 )

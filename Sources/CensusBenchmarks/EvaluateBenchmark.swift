@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyntheticCensus
 import Questionnaire
 import QuestionnaireLanguage
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SyntheticCensus
+import AddressFrame
 import ResponseStore
 
 /// Synthetic census household responses: JSON, 3–6 KB each.
@@ -14,11 +16,11 @@ enum SyntheticResponses {
 
     /// `count` bodies of 3–6 KB, deterministic for a seed.
     static func bodies(count: Int, seed: UInt64) -> [Data] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed &+ SeededRandom.gamma)
         return (0..<count).map { _ in body(targetSize: Int.random(in: 3000...6000, using: &rng), rng: &rng) }
     }
 
-    static func body(targetSize: Int, rng: inout SeededGenerator) -> Data {
+    static func body(targetSize: Int, rng: inout SeededRandom) -> Data {
         var people: [[String: Any]] = []
         let residents = Int.random(in: 1...6, using: &rng)
         for p in 0..<residents {

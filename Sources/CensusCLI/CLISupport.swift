@@ -1,6 +1,6 @@
 import Foundation
 import Questionnaire
-import ResponseStore
+import DurableFiles
 
 #if canImport(Glibc)
 import Glibc

@@ -1,97 +1,163 @@
 import Foundation
+import SyntheticCensus
+import CensusCollection
 import Questionnaire
+import AddressFrame
 import ResponseStore
 
-/// The demo census after the form: an address frame, access-code letters, a sharded store,
-/// and synthetic households that log in with their codes (or return paper), are validated
-/// against the schema and stored; then the return rates are counted from the store.
+/// The demo census's data, ready to collect: an address frame, its access-code letters, a
+/// sharded store accepting the form, and the collection path over them.
 ///
-/// Everything it writes goes into one directory, replaced on each run, so the results can
-/// be explored afterwards with `census frame` and `census store`.
+/// ``create(schema:directory:households:seed:report:)`` makes it in one directory, replaced on
+/// each run, so that anything started from it (the simulated households of `census demo`, a
+/// demo server) finds the same frame, codes and store, and the results can be explored
+/// afterwards with `census frame` and `census store`.
+struct DemoSetup {
+    let directory: URL
+    let frame: AddressFrame
+    let store: ResponseStore
+    let collector: Collector
+    /// The frame's households, in frame order.
+    let households: [Household]
+    /// Each household's access code, as printed on its letter (`K7QZ-3XBM-PT9D-HC2R`).
+    let codes: [String: String]
+    /// Keyed with the public development secret: demo only.
+    let hasher: AccessCodeHasher
+
+    /// A file that marks a directory as the demo's own, so a run never deletes anything else.
+    static let marker = ".census-demo"
+    static let shardCount = 8
+
+    /// Replaces `directory` with a new frame of `households` households (from `seed`), their
+    /// letters (`letters.csv`), and an empty store that accepts `schema`. `report` is called
+    /// with a label and a line as each part is made.
+    static func create(schema: Schema, directory: URL, households count: Int, seed: UInt64,
+                       report: (String, String) -> Void) throws -> DemoSetup {
+        try prepare(directory)
+        let frame = try AddressFrame.open(at: directory.appendingPathComponent(AddressFrame.fileName), create: true)
+        let homes = FrameGenerator(households: count, seed: seed).generate()
+        try frame.insertGenerated(homes)
+        let authorities = Set(homes.map(\.localAuthority)).count
+        report("frame", "\(homes.count) households in \(authorities) local authorities (\(AddressFrame.fileName))")
+        let hasher = AccessCodeHasher(secret: .development)
+        let letters = directory.appendingPathComponent("letters.csv")
+        let issued = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters)
+        report("letters", "\(issued.issued) access codes printed to letters.csv; only their HMAC-SHA256 hashes are kept")
+        report("", "(keyed with the public development secret: demo only)")
+        let codes = try codesByHousehold(letters)
+
+        let store = try ResponseStore.create(at: directory, shardCount: shardCount, questionnaireSchemas: [schema.hash])
+        report("store", "\(shardCount) SQLite shards (WAL, synchronous=FULL), accepting schema \(schema.hash.prefix(19))…")
+        let collector: Collector
+        do { collector = try Collector(frame: frame, store: store, forms: [try Evaluator(schema: schema)]) } catch {
+            throw CLIError("\(error)")
+        }
+        return DemoSetup(directory: directory, frame: frame, store: store, collector: collector,
+                         households: homes, codes: codes, hasher: hasher)
+    }
+
+    /// Closes the store (committing everything) and the frame.
+    func close() {
+        store.close()
+        try? frame.close()
+    }
+
+    /// Replaces the demo directory, refusing to touch one the demo did not create.
+    static func prepare(_ directory: URL) throws {
+        let fm = FileManager.default
+        let existing = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
+        if fm.fileExists(atPath: directory.path) && !existing.isEmpty {
+            guard fm.fileExists(atPath: directory.appendingPathComponent(marker).path) else {
+                throw CLIError("\(directory.path) exists and was not made by the demo; choose another --dir")
+            }
+            do { try fm.removeItem(at: directory) } catch {
+                throw CLIError("cannot replace \(directory.path): \(systemReason(error))")
+            }
+        }
+        do {
+            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(marker))
+        } catch {
+            throw CLIError("cannot create \(directory.path): \(systemReason(error))")
+        }
+    }
+
+    /// Access codes by household, read back from the letters file as a printer would.
+    static func codesByHousehold(_ letters: URL) throws -> [String: String] {
+        let (records, errors) = CSV.parse(try Data(contentsOf: letters))
+        guard errors.isEmpty, let header = records.first?.fields,
+              let id = header.firstIndex(of: "household_id"), let code = header.firstIndex(of: "access_code")
+        else { throw CLIError("the letters file \(letters.path) could not be read back") }
+        var codes: [String: String] = [:]
+        for r in records.dropFirst() { codes[r.fields[id]] = r.fields[code] }
+        return codes
+    }
+}
+
+/// `census demo`: the demo census after the form. Synthetic households answer it: online ones
+/// log in with the code from their letter, others return paper; every response goes through
+/// the collection path (frame, evaluation, kind rule, store); then the return rates are
+/// counted from the store.
 struct DemoCensus {
     let schema: Schema
     let directory: URL
     let households: Int
     let seed: UInt64
 
-    /// A file that marks a directory as the demo's own, so a run never deletes anything else.
-    static let marker = ".census-demo"
-
     func run() throws {
-        try prepareDirectory()
         let out = Report()
         out.line("Demo census in \(directory.path) (replaced on each run)")
-
-        // The address frame and the letters.
-        let frame = try AddressFrame.open(at: directory.appendingPathComponent(AddressFrame.fileName), create: true)
-        defer { try? frame.close() }
-        let homes = FrameGenerator(households: households, seed: seed).generate()
-        try frame.insertGenerated(homes)
-        let authorities = Set(homes.map(\.localAuthority)).count
-        out.row("frame", "\(homes.count) households in \(authorities) local authorities (\(AddressFrame.fileName))")
-        let hasher = AccessCodeHasher(secret: .development)
-        let letters = directory.appendingPathComponent("letters.csv")
-        let issued = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters)
-        out.row("letters", "\(issued.issued) access codes printed to letters.csv; only their HMAC-SHA256 hashes are kept")
-        out.row("", "(keyed with the public development secret: demo only)")
-        let codes = try codesByHousehold(letters)
-
-        // The store.
-        let store = try ResponseStore.create(at: directory, shardCount: 8, questionnaireSchemas: [schema.hash])
-        defer { store.close() }
-        out.row("store", "8 SQLite shards (WAL, synchronous=FULL), accepting schema \(schema.hash.prefix(19))…")
+        let demo = try DemoSetup.create(schema: schema, directory: directory, households: households, seed: seed, report: out.row)
+        defer { demo.close() }
+        let homes = demo.households, codes = demo.codes
 
         // Households answer: online ones log in with the code from their letter.
         let evaluator = try Evaluator(schema: schema)
         let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
-        let session = evaluator.makeSession()
-        var rng = SeededGenerator(seed: seed ^ 0xD3E0)
+        var rng = SeededRandom(seed: (seed ^ 0xD3E0) &+ SeededRandom.gamma)
         let responseRate = Dictionary(uniqueKeysWithValues: FrameGenerator.authorities.map {
             ($0.code, Double.random(in: 0.62...0.92, using: &rng))
         })
-        var submissions: [Submission] = []
-        var online = 0, paper = 0, invalid = 0, logins = 0
+        var requests: [CollectionRequest] = []
+        var online = 0, paper = 0
         let writer = JSONWriter()
         for (i, home) in homes.enumerated() where Double.random(in: 0..<1, using: &rng) < responseRate[home.localAuthority, default: 0.8] {
             let generated = generator.household(i, invalidRate: 0.04)
             let body = writer.bytes(generated.response)
             let isPaper = generated.response["channel"]?.stringValue == "paper"
-            if !isPaper {
+            if isPaper {
+                paper += 1
+            } else {
                 // The respondent types the code from the letter, in lower case with spaces.
                 guard let code = codes[home.householdID] else { throw CLIError("no letter for \(home.householdID)") }
                 let typed = code.lowercased().replacingOccurrences(of: "-", with: " ")
-                guard try frame.lookup(code: typed, hasher: hasher).householdID == home.householdID else {
+                guard try demo.frame.lookup(code: typed, hasher: demo.hasher).householdID == home.householdID else {
                     throw CLIError("the access code for \(home.householdID) opened another household")
                 }
-                logins += 1
+                online += 1
             }
-            let evaluation = session.evaluate(bytes: body)
-            let received = Self.date(generated.response["submittedAt"]?.stringValue) ?? Date()
-            // An online household cannot submit a response with errors: it stays a saved draft.
-            let kind: ResponseKind = isPaper ? .paper : evaluation.isValid ? .submitted : .partial
-            if isPaper { paper += 1 } else { online += 1 }
-            if !evaluation.isValid { invalid += 1 }
-            submissions.append(Submission(
-                householdID: home.householdID, kind: kind, channel: isPaper ? .paper : .online, receivedAt: received,
-                schemaHash: schema.hash, idempotencyKey: "demo-\(i)", completeness: evaluation.completeness, body: Data(body)))
+            requests.append(CollectionRequest(
+                householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : .submitted,
+                idempotencyKey: "demo-\(i)", receivedAt: Self.date(generated.response["submittedAt"]?.stringValue)))
         }
-        out.row("responses", "\(submissions.count) households answered: \(online) online (each logged in with its letter's code), \(paper) on paper")
-        out.row("", "\(submissions.count - invalid) valid; \(invalid) with errors (online ones kept as unsubmitted saves)")
+        out.row("responses", "\(requests.count) households answered: \(online) online (each logged in with its letter's code), \(paper) on paper")
 
-        // Store them all at once, as the writers see a busy evening, then replay one retry.
+        // All at once, as the writers see a busy evening, then replay one retry.
         let started = Date()
-        let receipts = try submitAndWait(submissions, to: store)
+        let outcomes = try collectAndWait(requests, by: demo.collector)
         let seconds = Date().timeIntervalSince(started)
-        let retry = try submitAndWait(Array(submissions.prefix(1)), to: store)
-        let rate = seconds > 0 ? Int(Double(receipts.count) / seconds) : receipts.count
-        out.row("stored", "\(receipts.count) versions in \(String(format: "%.2f", seconds)) s (\(rate) per second, each acknowledged after its commit)")
-        out.row("", "a retry with the same idempotency key stored nothing: receipt \(retry[0].receiptID), replay \(retry[0].isReplay)")
+        let invalid = outcomes.filter { !$0.evaluation.isValid }.count
+        out.row("", "\(outcomes.count - invalid) valid; \(invalid) with errors (online ones kept as unsubmitted saves)")
+        let retry = try collectAndWait(Array(requests.prefix(1)), by: demo.collector)
+        let rate = seconds > 0 ? Int(Double(outcomes.count) / seconds) : outcomes.count
+        out.row("stored", "\(outcomes.count) versions in \(String(format: "%.2f", seconds)) s (\(rate) per second, each evaluated, then acknowledged after its commit)")
+        out.row("", "a retry with the same idempotency key stored nothing: receipt \(retry[0].receipt.receiptID), replay \(retry[0].receipt.isReplay)")
 
-        try returnRates(homes, store).forEach(out.line)
-        store.close()  // the check reads the shards with no writer active
+        try returnRates(homes, demo.store).forEach(out.line)
+        demo.store.close()  // the check reads the shards with no writer active
         let check = ResponseStore.check(at: directory)
         out.line("Store check: \(check.isHealthy ? "all \(check.shards.count) shards pass PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
-        let sample = submissions.first { $0.channel == .online }?.householdID ?? homes[0].householdID
+        let sample = requests.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
               \(command) store show --dir \(directory.path) \(sample)
@@ -111,37 +177,6 @@ struct DemoCensus {
         let path = parts.joined(separator: "/")
         let here = FileManager.default.currentDirectoryPath + "/"
         return path.hasPrefix(here) ? String(path.dropFirst(here.count)) : path
-    }
-
-    /// Replaces the demo directory, refusing to touch one the demo did not create.
-    func prepareDirectory() throws {
-        let fm = FileManager.default
-        let existing = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
-        if fm.fileExists(atPath: directory.path) && !existing.isEmpty {
-            guard fm.fileExists(atPath: directory.appendingPathComponent(Self.marker).path) else {
-                throw CLIError("\(directory.path) exists and was not made by the demo; choose another --dir")
-            }
-            do { try fm.removeItem(at: directory) } catch {
-                throw CLIError("cannot replace \(directory.path): \(systemReason(error))")
-            }
-        }
-        do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-            try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(Self.marker))
-        } catch {
-            throw CLIError("cannot create \(directory.path): \(systemReason(error))")
-        }
-    }
-
-    /// Access codes by household, read back from the letters file as a printer would.
-    func codesByHousehold(_ letters: URL) throws -> [String: String] {
-        let (records, errors) = CSV.parse(try Data(contentsOf: letters))
-        guard errors.isEmpty, let header = records.first?.fields,
-              let id = header.firstIndex(of: "household_id"), let code = header.firstIndex(of: "access_code")
-        else { throw CLIError("the letters file \(letters.path) could not be read back") }
-        var codes: [String: String] = [:]
-        for r in records.dropFirst() { codes[r.fields[id]] = r.fields[code] }
-        return codes
     }
 
     /// Return rate and online share per local authority, read from the store's authoritative returns.

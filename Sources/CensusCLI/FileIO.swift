@@ -1,4 +1,4 @@
-import ResponseStore
+import DurableFiles
 
 #if canImport(Glibc)
 import Glibc

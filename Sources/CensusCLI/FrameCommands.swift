@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import ResponseStore
+import SyntheticCensus
+import AddressFrame
 
 struct FrameCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyntheticCensus
 import Questionnaire
 
 /// `census generate`: synthetic households for tests, fixtures and benchmarks.

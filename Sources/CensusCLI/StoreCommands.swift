@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import CensusCollection
 import Questionnaire
+import AddressFrame
 import ResponseStore
 
 struct StoreCommand: ParsableCommand {
@@ -166,57 +168,104 @@ struct StoreShow: ParsableCommand {
 struct StoreSubmit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit",
-        abstract: "Store one response version and print its receipt (for demos and keying tools)."
+        abstract: "Check one household response and store it (for keying tools and demos); print its receipt.",
+        discussion: """
+            The response goes through the same collection path as the online questionnaire: \
+            the household must be in the address frame (DIR/frame.sqlite, or --frame), the \
+            response must answer the form given by --schema (which the store must accept), and \
+            it is evaluated. A response that is not JSON, answers another form, or answers \
+            nothing is refused and nothing is stored. An online submission (--kind submitted) \
+            with errors or confirmations still to give is kept as an unsubmitted save \
+            (partial), its findings are listed, and the exit status is 1. Saves (partial) and \
+            paper returns are stored whatever their findings. The completeness stored is the \
+            evaluator's (answered / applicable questions).
+
+            Example:
+              census store submit --dir demo --schema census.json --household H000000001 --kind paper --body household.json
+            """
     )
     @Option(help: "Store directory.")
     var dir: String
-    @Option(help: "Household id.")
+    @Option(help: "Directory holding the address frame, frame.sqlite (default: the store directory).")
+    var frame: String?
+    @Option(help: "The compiled form the response answers (from `census compile`).")
+    var schema: String
+    @Option(help: "Household id, as in the address frame.")
     var household: String
-    @Option(help: "partial, submitted or paper.")
-    var kind: String = "submitted"
-    @Option(help: "Questionnaire schema hash, e.g. sha256:…")
-    var schemaHash: String
+    @Option(help: "What to store: partial (an online save), submitted (an online submission) or paper (a keyed paper return).")
+    var kind: ResponseKind = .submitted
     @Option(help: "Idempotency key (default: a new UUID). Reuse it to retry safely.")
     var key: String?
-    @Option(parsing: .unconditional, help: "Completeness measure, e.g. answered questions.")
-    var completeness: Double = 0
-    @Option(help: "File holding the response body (JSON); '-' for standard input.")
+    @Option(help: "File holding the response (JSON); '-' for standard input.")
     var body: String
 
     func validate() throws {
         try checkHouseholdID(household)
-        guard ResponseKind(rawValue: kind) != nil else { throw ValidationError("--kind must be partial, submitted or paper") }
-        // Completeness ranks a household's returns: a negative one is a mistake, not a rank.
-        guard completeness.isFinite, completeness >= 0 else { throw ValidationError("--completeness must be a number, 0 or more") }
         try PathArgument.directory(dir, "--dir")
-        // As `init` and `accept-schema`: a hash no compiled form can have would be stored for good.
-        guard ResponseStore.isQuestionnaireSchemaHash(schemaHash) else { throw ValidationError(StoreError.invalidSchemaHash(schemaHash).description) }
+        if let frame { try PathArgument.directory(frame, "--frame") }
         if let key, key.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--key is empty: give the request's idempotency key, or leave --key out for a new one")
         }
     }
 
     func run() throws {
-        let k = ResponseKind(rawValue: kind)!
+        let evaluator = try CLIFiles.evaluator(schema)
         let bytes = try readInputFile(body, what: "the response body file")
-        // A body that is not a JSON object could still become the household's authoritative return.
-        do {
-            guard case .object = try JSONParser.parse(bytes) else {
-                throw CLIError("the response body file \(body) is not a JSON object (a household response is one); nothing was stored")
-            }
-        } catch let e as JSONParser.Error {
-            throw CLIError("the response body file \(body) is not valid JSON (\(e)); nothing was stored")
-        }
-        let data = Data(bytes)
+        // Read only: the collection path only looks households up.
+        let addressFrame = try AddressFrame.open(at: frameURL(frame ?? dir), readOnly: true)
+        defer { try? addressFrame.close() }
         let store = try ResponseStore.open(at: URL(fileURLWithPath: dir))
         defer { store.close() }
-        let submission = Submission(
-            householdID: household, kind: k, channel: k == .paper ? .paper : .online, receivedAt: Date(),
-            schemaHash: schemaHash, idempotencyKey: key ?? UUID().uuidString, completeness: completeness, body: data)
-        let receipt = try submitAndWait([submission], to: store)[0]
-        print("\(receipt.receiptID) shard=\(receipt.shard) version=\(receipt.version)\(receipt.isReplay ? " (retry: already stored)" : "")")
+        let collector: Collector
+        do { collector = try Collector(frame: addressFrame, store: store, forms: [evaluator]) } catch {
+            let hash = evaluator.schema.hash
+            throw CLIError("the store in \(dir) does not accept the form in \(schema) (\(hash)); if it is to be collected, run `census store accept-schema --dir \(dir) \(hash)`. Nothing was stored.")
+        }
+        let request = CollectionRequest(householdID: household, body: Data(bytes), kind: kind,
+                                        idempotencyKey: key ?? UUID().uuidString)
+        let outcome: CollectionOutcome
+        do { outcome = try collectAndWait([request], by: collector)[0] } catch let e as CollectionError {
+            throw CLIError(remedy(for: e, form: evaluator.schema.hash))
+        }
+        let r = outcome.receipt
+        let e = outcome.evaluation
+        let pct = Int((e.completeness * 100).rounded())
+        print("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")")
+        guard outcome.disposition == .notSubmitted else { return }
+        FileHandleOutput.stderr("""
+            census store submit: not submitted: the response has \(counted(e.count(.error), "error")) and \
+            \(counted(e.count(.confirm), "confirmation")) to give, so it was kept as an unsubmitted save (partial), \
+            which does not count as a return:
+            """)
+        for f in e.findings where f.severity == .error || f.severity == .confirm {
+            FileHandleOutput.stderr("  \(f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)")
+        }
+        throw ExitCode(1)
+    }
+
+    /// The collection path's facts, with what the operator can do about them.
+    func remedy(for error: CollectionError, form: String) -> String {
+        switch error {
+        case .unknownHousehold(let id):
+            return "household '\(id)' is not in the address frame \(frameURL(frame ?? dir).path); check the id (as in the frame CSV), or import the frame with `census frame import`. Nothing was stored."
+        case .formNotCollected(let claimed?, _):
+            return "the response answers form \(claimed), not the one in \(schema) (\(form)); pass the schema it was written for with --schema. Nothing was stored."
+        case .formNotCollected(nil, _):
+            return "the response does not say which form it answers: a household response has \"schema\": {\"id\", \"hash\"} (see docs/response-format.md). Nothing was stored."
+        case .notAResponse(let finding) where finding.code == "json":
+            let detail = finding.message.hasPrefix("not valid JSON: ") ? String(finding.message.dropFirst(16)) : finding.message
+            return "the response body file \(body) is not valid JSON (\(detail)); nothing was stored"
+        case .notAResponse:
+            return "the response body file \(body) is not a JSON object (a household response is one); nothing was stored"
+        case .storeUnavailable(let e):
+            return e.description
+        default:
+            return error.description
+        }
     }
 }
+
+extension ResponseKind: ExpressibleByArgument {}
 
 /// A household id as the address frame has them. A typo such as a trailing space would
 /// otherwise file the response under a household that does not exist.
@@ -227,14 +276,14 @@ func checkHouseholdID(_ id: String) throws {
     }
 }
 
-/// Submits concurrently (the shard writers group them into transactions) and waits for
-/// every receipt: the CLI is synchronous.
-func submitAndWait(_ submissions: [Submission], to store: ResponseStore) throws -> [Receipt] {
-    let results = ReceiptBox(count: submissions.count)
+/// Hands requests to the collection path concurrently (the shard writers group them into
+/// transactions) and waits for every outcome: the CLI is synchronous. The first refusal is thrown.
+func collectAndWait(_ requests: [CollectionRequest], by collector: Collector) throws -> [CollectionOutcome] {
+    let results = ResultBox<CollectionOutcome, CollectionError>(count: requests.count)
     let group = DispatchGroup()
-    for (i, s) in submissions.enumerated() {
+    for (i, r) in requests.enumerated() {
         group.enter()
-        store.submit(s) { result in
+        collector.submit(r) { result in
             results.set(i, result)
             group.leave()
         }
@@ -243,11 +292,11 @@ func submitAndWait(_ submissions: [Submission], to store: ResponseStore) throws 
     return try results.values.map { try $0!.get() }
 }
 
-/// Receipts arriving on writer threads, by submission index.
-private final class ReceiptBox: @unchecked Sendable {
+/// Results arriving on writer threads, by request index.
+private final class ResultBox<Success: Sendable, Failure: Error>: @unchecked Sendable {
     private let lock = NSLock()
-    private var storage: [Result<Receipt, StoreError>?]
+    private var storage: [Result<Success, Failure>?]
     init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<Receipt, StoreError>) { lock.withLock { storage[i] = r } }
-    var values: [Result<Receipt, StoreError>?] { lock.withLock { storage } }
+    func set(_ i: Int, _ r: Result<Success, Failure>) { lock.withLock { storage[i] = r } }
+    var values: [Result<Success, Failure>?] { lock.withLock { storage } }
 }

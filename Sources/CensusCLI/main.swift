@@ -1,5 +1,5 @@
 import ArgumentParser
-import ResponseStore
+import DurableFiles
 
 /// `census`: the command-line front of the census collection platform.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import Questionnaire
+import SyntheticCensus
 import XCTest
 
 @testable import QuestionnaireLanguage

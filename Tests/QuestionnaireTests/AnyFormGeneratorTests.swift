@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Questionnaire
+@testable import SyntheticCensus
 import QuestionnaireLanguage
 
 /// `census generate` on forms other than the census household form: every household it writes

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Questionnaire
+@testable import SyntheticCensus
 import QuestionnaireLanguage
 
 /// The real census form: its compiled schema (committed under fixtures/households), generated

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Questionnaire
 import QuestionnaireLanguage
+import SyntheticCensus
 
 /// Forms whose values depend on each other in long chains. A form that passes `check` must
 /// never crash `check`, `validate` or `generate`, on any thread: the evaluator used to recurse

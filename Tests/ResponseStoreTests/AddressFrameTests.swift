@@ -1,5 +1,7 @@
 import Foundation
+import SyntheticCensus
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 final class AddressFrameTests: XCTestCase {
@@ -175,7 +177,7 @@ final class AddressFrameTests: XCTestCase {
         let code = CSV.parse(try Data(contentsOf: letters)).records[1].fields[2]
         let wrong = AccessCodeHasher(secret: try DeploymentSecret(bytes: Array(repeating: 1, count: 32), source: "test"))
         XCTAssertThrowsError(try frame.lookup(code: code, hasher: wrong)) {
-            guard case .mismatch? = $0 as? SecretError else { return XCTFail("\($0)") }
+            guard case .secretMismatch(.mismatch)? = $0 as? CodeLookupError else { return XCTFail("\($0)") }
         }
         XCTAssertThrowsError(try frame.issueCodes(.households(["H000000001"]), letter: .reminder, hasher: wrong,
                                                   lettersFile: dir.appendingPathComponent("r.csv")))

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// Runs `census store …` and `census frame …` with bad input, as a new user
@@ -62,23 +63,50 @@ final class CLIErrorTests: XCTestCase {
         try assertCleanFailure(["store", "init", "--shards", "2", "--dir", "st"], in: dir, expecting: "already exists")
         try Data("garbage".utf8).write(to: dir.appendingPathComponent("file"))
         try assertCleanFailure(["store", "init", "--dir", "file/st"], in: dir, expecting: "cannot create the store directory")
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "missing.json"],
+        try importFixtureFrame(into: dir)
+        let submit = ["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema]
+        try assertCleanFailure(submit + ["--body", "missing.json"],
                                in: dir, expecting: "cannot read the response body file missing.json: No such file")
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "."],
+        try assertCleanFailure(submit + ["--body", "."],
                                in: dir, expecting: "Is a directory")
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--kind", "bogus", "--schema-hash", a, "--body", "-"],
-                               in: dir, expecting: "--kind must be partial, submitted or paper")
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", "sha256:" + String(repeating: "b", count: 64), "--body", "b.json"],
+        try assertCleanFailure(submit + ["--kind", "bogus", "--body", "-"],
+                               in: dir, expecting: "Please provide one of 'partial', 'submitted' or 'paper'", lines: 2)
+        try writeResponse(dir)
+        try assertCleanFailure(submit + ["--body", "b.json"],
                                in: dir, expecting: "census store accept-schema --dir")
         try assertCleanFailure(["store", "accept-schema", "--dir", "st", "sha256:short"], in: dir, expecting: "not a questionnaire schema hash")
-        XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "b.json", "--key", "k1"], in: dir).status, 0)
-        try Data("{\"x\":1}".utf8).write(to: dir.appendingPathComponent("b2.json"))
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "b2.json", "--key", "k1"],
+        XCTAssertEqual(try census(["store", "accept-schema", "--dir", "st", fixtureSchemaHash], in: dir).status, 0)
+        XCTAssertEqual(try census(submit + ["--body", "b.json", "--key", "k1"], in: dir).status, 0)
+        try writeResponse(dir, "b2.json", line: 1)
+        try assertCleanFailure(submit + ["--body", "b2.json", "--key", "k1"],
                                in: dir, expecting: "already used for a different save")
-        let replay = try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body", "b.json", "--key", "k1"], in: dir)
+        let replay = try census(submit + ["--body", "b.json", "--key", "k1"], in: dir)
         XCTAssertEqual(replay.status, 0)
         XCTAssertTrue(replay.stdout.contains("retry: already stored"), replay.stdout)
+    }
+
+    /// `store submit` goes through the collection path: an online submission with errors is
+    /// kept as an unsubmitted save and says why; a paper return with errors is stored as paper.
+    func testStoreSubmitEvaluatesAndAppliesTheKindRule() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
+        try importFixtureFrame(into: dir)
+        let invalid = try String(contentsOf: packageRoot.appendingPathComponent("fixtures/households/invalid.ndjson"), encoding: .utf8)
+        try Data(invalid.split(separator: "\n")[0].utf8).write(to: dir.appendingPathComponent("bad.json"))
+        let submit = ["store", "submit", "--dir", "st", "--household", "H000000002", "--schema", fixtureSchema, "--body", "bad.json"]
+        let online = try census(submit, in: dir)
+        XCTAssertEqual(online.status, 1, online.stderr)
+        XCTAssertTrue(online.stdout.contains(" partial, "), online.stdout)
+        XCTAssertTrue(online.stderr.hasPrefix("census store submit: not submitted: the response has 1 error and 0 confirmations to give"), online.stderr)
+        XCTAssertTrue(online.stderr.contains("$.lives_here  [required]"), online.stderr)
+        let paper = try census(submit + ["--kind", "paper"], in: dir)
+        XCTAssertEqual(paper.status, 0, paper.stderr)
+        XCTAssertTrue(paper.stdout.contains(" paper, "), paper.stdout)
+        let show = try census(["store", "show", "--dir", "st", "H000000002"], in: dir)
+        let lines = show.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3, show.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("  R") && lines[0].contains(" partial online "), show.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("* R") && lines[1].contains(" paper paper "), show.stdout)
     }
 
     func testFrameCommandsFailCleanly() throws {
@@ -231,24 +259,30 @@ final class CLIErrorTests: XCTestCase {
 
     func testStoreRejectsBadHashesBodiesAndManifestsCleanly() throws {
         let dir = try makeTempDirectory(self)
-        let a = "sha256:" + String(repeating: "a", count: 64)
         // init used to accept any text as a schema hash (accept-schema refused it).
         try assertCleanFailure(["store", "init", "--dir", "st", "--schema-hash", "nothash"], in: dir,
                                expecting: "'nothash' is not a questionnaire schema hash: expected sha256: and 64 lowercase hex digits")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st").path))
-        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st", "--schema-hash", a], in: dir).status, 0)
+        XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st", "--schema-hash", fixtureSchemaHash], in: dir).status, 0)
+        try importFixtureFrame(into: dir)
 
         // Bodies that are not a household response used to be stored (and could become the
         // authoritative return).
         try Data().write(to: dir.appendingPathComponent("empty.json"))
         try Data("[1]".utf8).write(to: dir.appendingPathComponent("array.json"))
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
-        let submit = ["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", a, "--body"]
+        try Data("{\"foo\":1}".utf8).write(to: dir.appendingPathComponent("foo.json"))
+        let submit = ["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body"]
         try assertCleanFailure(submit + ["empty.json"], in: dir,
                                expecting: "the response body file empty.json is not valid JSON (line 1, column 1: unexpected end of input: expected a value); nothing was stored")
         try assertCleanFailure(submit + ["array.json"], in: dir,
                                expecting: "the response body file array.json is not a JSON object (a household response is one); nothing was stored")
-        try assertCleanFailure(submit + ["b.json", "--completeness", "-5"], in: dir, expecting: "--completeness must be a number, 0 or more")
+        // Issue 14: `{"foo":1}` was stored, and replaced a valid return.
+        try assertCleanFailure(submit + ["foo.json"], in: dir, expecting: "the response does not say which form it answers")
+        // A household that is not in the frame.
+        try writeResponse(dir)
+        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema", fixtureSchema, "--body", "b.json"],
+                               in: dir, expecting: "household 'H1' is not in the address frame")
+        XCTAssertEqual(try census(["store", "show", "--dir", "st", "H000000001"], in: dir).stdout, "no responses for H000000001\n")
         XCTAssertEqual(try census(["store", "show", "--dir", "st", "H1"], in: dir).stdout, "no responses for H1\n")
         // An empty household id used to print " -> shard 1".
         try assertCleanFailure(["store", "where", "--dir", "st", ""], in: dir, expecting: "give a household id (as in the address frame), not an empty string")
@@ -281,11 +315,10 @@ final class CLIErrorTests: XCTestCase {
 
     func testHouseholdIdsAreCheckedAndHouseholdFilesMayHaveAByteOrderMark() throws {
         let dir = try makeTempDirectory(self)
-        let a = "sha256:" + String(repeating: "a", count: 64)
         XCTAssertEqual(try census(["store", "init", "--shards", "2", "--dir", "st"], in: dir).status, 0)
         try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
         // "H1 " (a trailing space) used to be stored as a household of its own.
-        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1 ", "--schema-hash", a, "--body", "b.json"], in: dir,
+        try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1 ", "--schema", fixtureSchema, "--body", "b.json"], in: dir,
                                expecting: "'H1 ' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
         try assertCleanFailure(["store", "where", "--dir", "st", String(repeating: "H", count: 1000)], in: dir,
                                expecting: "'" + String(repeating: "H", count: 40) + "…' is not a household id")

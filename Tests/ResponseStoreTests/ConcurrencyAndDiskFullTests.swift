@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// Two writers at once on one store or frame, and a full disk: never corrupt, never two codes
@@ -14,7 +15,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
         p.arguments = arguments
         p.currentDirectoryURL = dir
         let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         p.standardOutput = FileHandle.nullDevice
         p.standardError = try FileHandle(forWritingTo: err)
         try p.run()
@@ -67,9 +68,10 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
     func testConcurrentSubmitsToOneStoreAreAllStored() throws {
         let dir = try makeTempDirectory(self)
         XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        try importFixtureFrame(into: dir)
+        try writeResponse(dir)
         let runs = try (0..<12).map { i in
-            try start(["store", "submit", "--dir", "st", "--household", "H\(i % 3)", "--schema-hash", hash, "--body", "b.json"], in: dir)
+            try start(["store", "submit", "--dir", "st", "--household", "H00000000\(i % 3 + 1)", "--schema", fixtureSchema, "--body", "b.json"], in: dir)
         }
         for (p, err) in runs {
             p.waitUntilExit()
@@ -78,7 +80,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
         }
         let store = try ResponseStore.openForReading(at: dir.appendingPathComponent("st"))
         defer { store.close() }
-        XCTAssertEqual(try (0..<3).map { try store.versions(of: "H\($0)").count }, [4, 4, 4])
+        XCTAssertEqual(try (1...3).map { try store.versions(of: "H00000000\($0)").count }, [4, 4, 4])
         XCTAssertTrue(ResponseStore.check(at: dir.appendingPathComponent("st")).isHealthy)
     }
 
@@ -86,19 +88,20 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
     func testASubmitThatCannotGetTheLockSaysWhy() throws {
         let dir = try makeTempDirectory(self)
         XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "1"], in: dir).status, 0)
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        try importFixtureFrame(into: dir)
+        try writeResponse(dir)
         let path = dir.appendingPathComponent("st/shards/shard-000.sqlite").path
         let holder = try DatabaseQueue(path: path)
         defer { try? holder.close() }
         try holder.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN EXCLUSIVE")
             defer { try? db.execute(sql: "ROLLBACK") }
-            let r = try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"], in: dir)
+            let r = try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir)
             XCTAssertEqual(r.status, 1)
             XCTAssertTrue(r.stderr.hasPrefix("Error: shard 0 at \(path) failed: another process kept it locked for longer than 10 s"), r.stderr)
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         }
-        XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"], in: dir).status, 0)
+        XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir).status, 0)
     }
 
     // MARK: - A full disk (a 2 MB tmpfs; skipped where it cannot be mounted)
@@ -154,7 +157,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
 
         XCTAssertEqual(try census(["frame", "generate", "--households", "1000", "--out", on("fr3")], in: work).status, 0)
         // Fill the disk to the last byte.
-        let filler = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: on("filler"), contents: nil); return URL(fileURLWithPath: on("filler")) }())
+        let filler = try FileHandle(forWritingTo: { _ = FileManager.default.createFile(atPath: on("filler"), contents: nil); return URL(fileURLWithPath: on("filler")) }())
         while (try? filler.write(contentsOf: Data(count: 16_384))) != nil {}
         try? filler.close()
         try refused(["frame", "codes", "issue", "--dir", on("fr3"), "--letters", on("l.csv"), "--dev-secret"])

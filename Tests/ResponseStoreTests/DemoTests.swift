@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// `census` with no arguments runs the demo census end to end; these check that what it

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// Frame CSVs as they arrive from other systems: wrong encodings, separators, stray bytes.

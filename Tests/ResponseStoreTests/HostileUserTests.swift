@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AddressFrame
 @testable import ResponseStore
 
 /// A hostile new user of `census store`, `census frame`, `validate` and `generate`: empty
@@ -34,7 +35,7 @@ final class HostileUserTests: XCTestCase {
         let commands: [(String) -> [String]] = [
             { ["store", "init", "--dir", $0] }, { ["store", "check", "--dir", $0] }, { ["store", "show", "--dir", $0, "H1"] },
             { ["store", "where", "--dir", $0, "H1"] }, { ["store", "accept-schema", "--dir", $0, self.hash] },
-            { ["store", "submit", "--dir", $0, "--household", "H1", "--schema-hash", self.hash, "--body", "b.json"] },
+            { ["store", "submit", "--dir", $0, "--household", "H1", "--schema", self.schema, "--body", "b.json"] },
             { ["frame", "generate", "--households", "5", "--out", $0] }, { ["frame", "import", self.small, "--out", $0] },
             { ["frame", "stats", "--dir", $0] }, { ["frame", "lookup", "--dir", $0, "BCDF-GHJK-LMNP-QRST"] },
             { ["frame", "codes", "issue", "--dir", $0, "--letters", "l.csv"] },
@@ -55,7 +56,7 @@ final class HostileUserTests: XCTestCase {
         try assertRefused(["generate", "--schema", schema, "--households", "2", "-o", ""], in: dir, expecting: "an output file name is empty: give a file name, or - for standard output")
         try assertRefused(["generate", "--schema", schema, "--households", "2", "--mistakes", ""], in: dir, expecting: "an output file name is empty")
         XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "1"], in: dir).status, 0)
-        try assertRefused(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", ""], in: dir,
+        try assertRefused(["store", "submit", "--dir", "st", "--household", "H1", "--schema", schema, "--body", ""], in: dir,
                           expecting: "the response body file is named by an empty string")
         try assertRefused(["frame", "import", "", "--out", "fr"], in: dir, expecting: "the frame CSV file name is empty")
         XCTAssertEqual(try census(["frame", "import", small, "--out", "fr"], in: dir).status, 0)
@@ -79,18 +80,23 @@ final class HostileUserTests: XCTestCase {
         XCTAssertEqual(try left(dir), ["g.ndjson", "m.ndjson"])
     }
 
-    func testSubmitRefusesAnEmptyKeyAndAMalformedSchemaHash() throws {
+    func testSubmitRefusesAnEmptyKeyAndABodyForAnotherForm() throws {
         let dir = try makeTempDirectory(self)
         XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
-        let submit = ["store", "submit", "--dir", "st", "--household", "H1", "--body", "b.json"]
-        // Both used to be stored by a store that accepts any schema ("" as its schema hash).
-        try assertRefused(submit + ["--schema-hash", ""], in: dir, expecting: "'' is not a questionnaire schema hash", status: 64)
-        try assertRefused(submit + ["--schema-hash", "x"], in: dir, expecting: "'x' is not a questionnaire schema hash", status: 64)
+        try importFixtureFrame(into: dir)
+        try writeResponse(dir)
+        let submit = ["store", "submit", "--dir", "st", "--household", "H000000001"]
+        // A response whose schema is not the form's used to be stored by a store that accepts
+        // any schema (with "" or "x" as its schema hash).
+        let other = try String(contentsOf: dir.appendingPathComponent("b.json"), encoding: .utf8)
+            .replacingOccurrences(of: fixtureSchemaHash, with: "x")
+        try Data(other.utf8).write(to: dir.appendingPathComponent("other.json"))
+        try assertRefused(submit + ["--schema", schema, "--body", "other.json"], in: dir,
+                          expecting: "the response answers form x, not the one in \(schema)", status: 1)
         // It used to say only "invalid submission: empty idempotency key for household H1".
-        try assertRefused(submit + ["--schema-hash", hash, "--key", ""], in: dir,
+        try assertRefused(submit + ["--schema", schema, "--body", "b.json", "--key", ""], in: dir,
                           expecting: "--key is empty: give the request's idempotency key, or leave --key out for a new one", status: 64)
-        XCTAssertEqual(try census(["store", "show", "--dir", "st", "H1"], in: dir).stdout, "no responses for H1\n")
+        XCTAssertEqual(try census(["store", "show", "--dir", "st", "H000000001"], in: dir).stdout, "no responses for H000000001\n")
     }
 
     func testFrameImportReadsStandardInputAndDevices() throws {

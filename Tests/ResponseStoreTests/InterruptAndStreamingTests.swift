@@ -1,6 +1,9 @@
 import Foundation
 import GRDB
+import SyntheticCensus
 import XCTest
+@testable import AddressFrame
+@testable import DurableFiles
 @testable import ResponseStore
 
 /// Ctrl-C and SIGTERM during commands that write files, and `census frame generate`'s memory.

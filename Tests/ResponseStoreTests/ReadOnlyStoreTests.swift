@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import XCTest
+@testable import DurableFiles
 @testable import ResponseStore
 
 /// Read-only commands (`store show`, `where`, `check`, `frame lookup`, `frame stats`) on a
@@ -12,10 +13,10 @@ final class ReadOnlyStoreTests: XCTestCase {
 
     /// A store of 2 shards with one response for H1, and a frame of 40 households with codes.
     private func makeStore(_ dir: URL) throws -> (code: String, st: URL) {
-        try Data("{}".utf8).write(to: dir.appendingPathComponent("b.json"))
+        try writeResponse(dir)
         for args in [["store", "init", "--shards", "2", "--dir", "st"],
-                     ["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"],
                      ["frame", "generate", "--households", "40", "--out", "st"],
+                     ["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"],
                      ["frame", "codes", "issue", "--dir", "st", "--letters", "l.csv", "--dev-secret"]] {
             let r = try census(args, in: dir)
             XCTAssertEqual(r.status, 0, "\(args): \(r.stderr)")
@@ -61,11 +62,11 @@ final class ReadOnlyStoreTests: XCTestCase {
     }
 
     private func assertReadCommandsWork(_ dir: URL, code: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let show = try census(["store", "show", "--dir", "st", "H1"], in: dir)
+        let show = try census(["store", "show", "--dir", "st", "H000000001"], in: dir)
         XCTAssertEqual(show.status, 0, show.stderr, file: file, line: line)
         XCTAssertTrue(show.stdout.hasPrefix("* R0"), show.stdout, file: file, line: line)
         XCTAssertTrue(show.stdout.hasSuffix("* = authoritative return\n"), show.stdout, file: file, line: line)
-        let whereIs = try census(["store", "where", "--dir", "st", "H1"], in: dir)
+        let whereIs = try census(["store", "where", "--dir", "st", "H000000001"], in: dir)
         XCTAssertEqual(whereIs.status, 0, whereIs.stderr, file: file, line: line)
         let stats = try census(["frame", "stats", "--dir", "st"], in: dir)
         XCTAssertEqual(stats.status, 0, stats.stderr, file: file, line: line)
@@ -83,7 +84,7 @@ final class ReadOnlyStoreTests: XCTestCase {
         XCTAssertEqual(copy.status, 0, copy.stdout + copy.stderr, file: file, line: line)
 
         // Write commands: the existing clear errors.
-        let submit = try census(["store", "submit", "--dir", "st", "--household", "H1", "--schema-hash", hash, "--body", "b.json"], in: dir)
+        let submit = try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir)
         XCTAssertEqual(submit.status, 1, file: file, line: line)
         XCTAssertTrue(submit.stderr.contains("is read-only (file or directory not writable). Fix permissions"), submit.stderr, file: file, line: line)
         let accept = try census(["store", "accept-schema", "--dir", "st", "--restrict", hash], in: dir)

@@ -86,27 +86,34 @@ final class SchemaAcceptanceTests: XCTestCase {
             "census check",
         ]
         // The subcommands really are registered in the CLI sources.
-        let cli = try String(contentsOf: packageRoot.appendingPathComponent("Sources/CensusCLI/StoreCommands.swift"), encoding: .utf8)
-            + String(contentsOf: packageRoot.appendingPathComponent("Sources/CensusCLI/FrameCommands.swift"), encoding: .utf8)
+        let cli = try swiftFiles(in: ["CensusCLI"]).map { try String(contentsOf: $0, encoding: .utf8) }.joined()
         for name in ["init", "check", "accept-schema", "where", "show", "submit", "import", "generate", "codes", "lookup", "stats"] {
             XCTAssertTrue(cli.contains("commandName: \"\(name)\""), name)
         }
-        let sources = packageRoot.appendingPathComponent("Sources/ResponseStore")
         var checked = 0
-        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") {
-            let text = try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
+        for file in try swiftFiles(in: ["ResponseStore", "AddressFrame", "DurableFiles", "CensusCollection"]) {
+            let text = try String(contentsOf: file, encoding: .utf8)
             var rest = Substring(text)
             while let r = rest.range(of: "`census ") {
                 let words = rest[r.lowerBound...].dropFirst().prefix { $0 != "`" }.split(separator: " ")
                 let command = (["census"] + words.dropFirst().prefix(2)
                     .prefix { $0.allSatisfy { $0.isLowercase || $0 == "-" } && !$0.hasPrefix("-") })
                     .joined(separator: " ")
-                XCTAssertTrue(existing.contains(command), "\(file): `\(words.joined(separator: " "))` is not a census command")
+                XCTAssertTrue(existing.contains(command), "\(file.lastPathComponent): `\(words.joined(separator: " "))` is not a census command")
                 checked += 1
                 rest = rest[r.upperBound...]
             }
         }
         XCTAssertGreaterThan(checked, 5)
+    }
+
+    /// The Swift files of the given modules, in all their folders.
+    private func swiftFiles(in modules: [String]) throws -> [URL] {
+        modules.flatMap { module -> [URL] in
+            let root = packageRoot.appendingPathComponent("Sources/\(module)")
+            let all = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
+            return all.filter { $0.pathExtension == "swift" }
+        }
     }
 }
 

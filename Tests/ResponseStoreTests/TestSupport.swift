@@ -91,3 +91,23 @@ func census(_ arguments: [String], in dir: URL, environment: [String: String] = 
                stdout: try String(contentsOf: out, encoding: .utf8),
                stderr: try String(contentsOf: err, encoding: .utf8))
 }
+
+/// The compiled census form of the fixtures (`--schema` of `store submit`).
+let fixtureSchema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
+/// Its schema hash.
+let fixtureSchemaHash = "sha256:13f5acdbc0575d9e05beaa479babd5b931dea19e8f4bd1efae4476ffd83cbce4"
+
+/// Writes line `line` (from 0) of the valid fixture households, one response to the census
+/// form, to `dir/name`.
+func writeResponse(_ dir: URL, _ name: String = "b.json", line: Int = 0) throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("fixtures/households/valid.ndjson"), encoding: .utf8)
+    try Data(text.split(separator: "\n")[line].utf8).write(to: dir.appendingPathComponent(name))
+}
+
+/// Puts the 250 fixture households (H000000001…) into `dir/st/frame.sqlite`, beside a store,
+/// so that `census store submit --dir st` finds them.
+func importFixtureFrame(into dir: URL, _ name: String = "st") throws {
+    let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path
+    let r = try census(["frame", "import", small, "--out", name], in: dir)
+    guard r.status == 0 else { throw NSError(domain: "frame import: \(r.stderr)", code: Int(r.status)) }
+}

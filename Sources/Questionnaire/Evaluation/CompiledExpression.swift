@@ -1,11 +1,11 @@
 /// Whose frame a reference reads at run time.
-enum Slot: UInt8, Sendable {
+package enum Slot: UInt8, Sendable {
     case household, member, pair, person, other
 }
 
 /// An ``Expression`` with every name resolved to a scope and an index, so evaluating it does
 /// no dictionary look-ups.
-indirect enum CExpr: Sendable {
+package indirect enum CExpr: Sendable {
     case literal(Value)
     case answer(scope: Int, index: Int, slot: Slot)
     case derived(scope: Int, index: Int, slot: Slot)
@@ -26,7 +26,7 @@ indirect enum CExpr: Sendable {
     case join([CExpr])
 
     /// Answer references this expression reads (for coverage reports and check targets).
-    func collectAnswers(into out: inout [(scope: Int, index: Int)]) {
+    package func collectAnswers(into out: inout [(scope: Int, index: Int)]) {
         switch self {
         case .literal, .position, .count: break
         case .answer(let s, let i, _): out.append((s, i))

@@ -40,7 +40,7 @@ extension Run {
         pending[pending.count - 1].outOfRange = json
     }
 
-    func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
+    package func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
         let gi = plan.scopeQuestions[s][q]

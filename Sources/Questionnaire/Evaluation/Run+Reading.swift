@@ -1,7 +1,7 @@
 extension Run {
     // MARK: Reading the response
 
-    func evaluate(_ response: JSONValue) -> Evaluation {
+    package func evaluate(_ response: JSONValue) -> Evaluation {
         guard case .object(let top) = response else {
             return single("type", "$", Messages.text("type", language, ["a JSON object", response.kindName]))
         }
@@ -69,7 +69,7 @@ extension Run {
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
-    func allocate() { allocate(kinds: nil) }
+    package func allocate() { allocate(kinds: nil) }
 
     /// Allocates the frames of the scopes of the given kinds only (all when `nil`).
     func allocate(kinds: Set<Evaluator.ScopeKind>?) {

@@ -2,7 +2,7 @@ extension Run {
     // MARK: Routing
 
     @inline(__always)
-    func ctx(scope s: Int, instance i: Int) -> Ctx {
+    package func ctx(scope s: Int, instance i: Int) -> Ctx {
         switch plan.scopeKind[s] {
         case .household: return Ctx()
         case .member: return Ctx(member: i)
@@ -20,7 +20,7 @@ extension Run {
     }
 
     @inline(__always)
-    func instance(_ slot: Slot, _ c: Ctx) -> Int {
+    package func instance(_ slot: Slot, _ c: Ctx) -> Int {
         switch slot {
         case .household: return 0
         case .member: return c.member
@@ -31,7 +31,7 @@ extension Run {
     }
 
     /// Whether question `q` (local to scope `s`) applies to instance `i`.
-    func applies(_ s: Int, _ q: Int, _ i: Int) -> Bool {
+    package func applies(_ s: Int, _ q: Int, _ i: Int) -> Bool {
         let flat = i * frames[s].nQ + q
         switch frames[s].qState[flat] {
         case 1: return true
@@ -53,7 +53,7 @@ extension Run {
         return ok
     }
 
-    func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
+    package func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
         let s = plan.cScope[container]
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
@@ -80,7 +80,7 @@ extension Run {
     /// or outside its range), or not applicable. Every reader of an answer (conditions, derived
     /// values, checks, range bounds, piping) goes through here.
     @inline(__always)
-    func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
+    package func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
         guard i >= 0, i < frames[s].count else { return .unknown }
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 1 { return .unknown }
@@ -144,7 +144,7 @@ extension Run {
     /// The value of an expression for the instance in `c`. Each kind of node is computed in a
     /// function of its own, so that a deep expression holds one small frame per level on the
     /// stack (even unoptimised), not one frame sized for every kind (see Dependencies.swift).
-    func eval(_ e: CExpr, _ c: Ctx) -> Value {
+    package func eval(_ e: CExpr, _ c: Ctx) -> Value {
         switch e {
         case .literal(let v): return v
         case .answer(let s, let q, let slot): return answer(s, q, instance(slot, c))
@@ -407,7 +407,7 @@ extension Run {
     }
 
     /// Whether check `k` fires for instance `i` of its scope: its container applies and its condition is known true.
-    func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
+    package func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
         let info = ev.checks[k]
         let c = ctx(scope: s, instance: i)
         if info.container >= 0, !containerApplies(info.container, c) { return false }

@@ -1,31 +1,38 @@
 /// Where an expression is being evaluated: the roster member, or the pair (with its two members).
-struct Ctx {
-    var member: Int = -1
+package struct Ctx {
+    package var member: Int = -1
     var pair: Int = -1
     var person: Int = -1
     var other: Int = -1
+
+    package init(member: Int = -1) { self.member = member }
+
+    init(member: Int = -1, pair: Int, person: Int, other: Int) {
+        (self.member, self.pair, self.person, self.other) = (member, pair, person, other)
+    }
 }
 
 /// The answers and memoised routing of every instance of one scope.
-struct Frame {
-    var count = 0
-    var nQ = 0, nD = 0, nC = 0
-    var answers: [Value] = []
+package struct Frame {
+    package var count = 0
+    package var nQ = 0, nD = 0, nC = 0
+    package var answers: [Value] = []
     /// 0 absent, 1 a usable answer, 2 present but not a valid value (3: the fast reader's
     /// "seen, but null or blank", turned back to 0 when it is done).
-    var present: [UInt8] = []
+    package var present: [UInt8] = []
     /// For answers of questions with a range (see ``hasRange``), whether the answer is within it:
-    /// 0 not yet known, 1 within, 2 outside (refused: reads as not answered), 3 being decided.
-    var rangeState: [UInt8] = []
+    /// 0 not yet known, 1 within, 2 outside (refused: reads as not answered), 3 being decided,
+    /// 4 waiting for its bounds in ``Run/force(_:scope:instance:)``.
+    package var rangeState: [UInt8] = []
     /// Per question of the scope: whether it has a range, whose bounds are expressions.
-    var hasRange: [Bool] = []
+    package var hasRange: [Bool] = []
     /// 0 not yet computed, 1 applies, 2 does not, 3 being computed.
     var qState: [UInt8] = []
     var cState: [UInt8] = []
     var dState: [UInt8] = []
     var dValues: [Value] = []
     /// For pairs: the index of the pair's object in the response array (-1 when missing).
-    var responseIndex: [Int] = []
+    package var responseIndex: [Int] = []
     /// For pairs: the two members of each pair (person after other).
     var pairPerson: [Int] = []
     var pairOther: [Int] = []
@@ -75,16 +82,16 @@ struct Frame {
 }
 
 /// One evaluation of one response.
-final class Run {
+package final class Run {
     let ev: Evaluator
     let plan: Evaluator.Plan
     let options: EvaluationOptions
     var language: String
     /// One frame per scope. Pointers (not arrays in `var`s) keep the hot path free of
     /// exclusivity checks and copies.
-    let frames: UnsafeMutablePointer<Frame>
-    let scopeCount: Int
-    let memberCount: UnsafeMutablePointer<Int>
+    package let frames: UnsafeMutablePointer<Frame>
+    package let scopeCount: Int
+    package let memberCount: UnsafeMutablePointer<Int>
     var findings: [Finding] = []
     /// Findings about answer values, reported only when the question applies.
     var pending: [Pending] = []
@@ -111,7 +118,7 @@ final class Run {
     /// Members beyond this are not evaluated (a hostile response cannot make the evaluator quadratic).
     static let hardMemberLimit = 500
 
-    init(_ ev: Evaluator, options: EvaluationOptions) {
+    package init(_ ev: Evaluator, options: EvaluationOptions) {
         self.ev = ev
         self.options = options
         stackBudget = options.stackBudget
@@ -146,7 +153,7 @@ final class Run {
     }
 
     /// The two members (0-based) of pair `k` of roster `r`'s relationship block.
-    func pair(_ r: Int, _ k: Int) -> (person: Int, other: Int) {
+    package func pair(_ r: Int, _ k: Int) -> (person: Int, other: Int) {
         let s = ev.rosters[r].pairScope
         return (frames[s].pairPerson[k], frames[s].pairOther[k])
     }

@@ -75,7 +75,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     /// -1, 0, 1; `nil` when unknown or incomparable. Dates and month-years compare at month precision.
     @inline(__always)
-    static func order(_ a: Value, _ b: Value) -> Int? {
+    package static func order(_ a: Value, _ b: Value) -> Int? {
         @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
         case (.int(let x), .int(let y)): return cmp(x, y)
@@ -142,7 +142,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var number: Double? {
+    package var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .dec(let d): return d
@@ -150,7 +150,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var asDate: CalendarDate? {
+    package var asDate: CalendarDate? {
         switch self {
         case .date(let d): return d
         case .month(let m): return CalendarDate(year: m.year, month: m.month, day: 1)

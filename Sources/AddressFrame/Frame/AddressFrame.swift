@@ -1,0 +1,160 @@
+import DurableFiles
+import Foundation
+import GRDB
+
+/// The address frame: every household, and the access codes issued to them.
+///
+/// The frame is one SQLite file, `frame.sqlite`, normally kept beside the
+/// store's `manifest.json`:
+///
+/// - `household`: one row per household (id, address, postcode, output area,
+///   LSOA, local authority).
+/// - `access_code`: one row per code ever issued: the code's keyed hash
+///   (never the code), household id, issue time, letter kind, and
+///   revocation time.
+///
+/// ```swift
+/// let frame = try AddressFrame.open(at: dir.appendingPathComponent("frame.sqlite"), create: true)
+/// try frame.importCSV(at: csvURL)                     // all rows or none
+/// let hasher = AccessCodeHasher(secret: try DeploymentSecret.load(allowDevelopment: false))
+/// try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters)
+/// let household = try frame.lookup(code: "k7qz 3xbm-pt9d-hc2r", hasher: hasher)
+/// ```
+public final class AddressFrame: Sendable {
+    /// The conventional file name.
+    public static let fileName = "frame.sqlite"
+    /// The frame file.
+    public let path: String
+    let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-frame") { db in
+            try db.execute(sql: """
+                CREATE TABLE frame_meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE household (
+                  household_id TEXT PRIMARY KEY NOT NULL,
+                  address_line_1 TEXT NOT NULL,
+                  address_line_2 TEXT NOT NULL,
+                  address_line_3 TEXT NOT NULL,
+                  postcode TEXT NOT NULL,
+                  output_area TEXT NOT NULL,
+                  lsoa TEXT NOT NULL,
+                  local_authority TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX household_local_authority ON household(local_authority);
+                CREATE TABLE access_code (
+                  code_hash BLOB PRIMARY KEY NOT NULL,
+                  household_id TEXT NOT NULL REFERENCES household(household_id),
+                  letter TEXT NOT NULL CHECK (letter IN ('initial', 'reminder')),
+                  issued_at INTEGER NOT NULL,
+                  revoked_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX access_code_household ON access_code(household_id);
+                """)
+        }
+        return m
+    }
+
+    /// Opens (and with `create`, creates) a frame file.
+    ///
+    /// With `readOnly` (`census frame lookup`, `frame stats`) the file is opened for reading
+    /// only (``ReadOnlyOpen``): it works on a read-only file, directory or mount, and nothing
+    /// is written or created. Otherwise a file or directory that is not writable (or has no
+    /// write permission bit, even for root) is refused with ``FrameError/readOnly(path:)``.
+    ///
+    /// - throws: ``FrameError/missing(path:)`` when the file does not exist
+    ///   and `create` is false; ``FrameError/unreadable(path:reason:)`` when
+    ///   it is not a frame database.
+    public static func open(at url: URL, create: Bool = false, readOnly: Bool = false) throws -> AddressFrame {
+        let path = url.path
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if !create && !exists {
+            throw FrameError.missing(path: path)
+        }
+        if exists && isDirectory.boolValue {
+            throw FrameError.unreadable(path: path, reason: "it is a directory, not an address frame database")
+        }
+        if exists && !readOnly && DurableFile.isReadOnly(path) {
+            throw FrameError.readOnly(path: path)
+        }
+        var config = Configuration()
+        config.readonly = readOnly
+        config.journalMode = readOnly ? .default : .wal
+        config.busyMode = .timeout(10)
+        if !readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
+        do {
+            if create {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            }
+            let name: String
+            do { name = readOnly ? try ReadOnlyOpen.name(for: path) : path } catch {
+                throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
+            }
+            let queue = try DatabaseQueue(path: name, configuration: config)
+            if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw FrameError.unreadable(path: path, reason: "written by a newer census build")
+            }
+            if readOnly {
+                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
+                    throw FrameError.unreadable(path: path, reason: "it is not a complete address frame (its tables are missing)")
+                }
+            } else {
+                try migrator.migrate(queue)
+            }
+            return AddressFrame(path: path, queue: queue)
+        } catch let e as FrameError {
+            throw e
+        } catch let e as DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                throw FrameError.unreadable(path: path, reason: "it is not an address frame database, or it is corrupt")
+            case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM:
+                throw FrameError.unreadable(path: path, reason: "it cannot be opened for writing (check the permissions of the file and its directory)")
+            case .SQLITE_FULL, .SQLITE_IOERR:
+                throw FrameError.map(e, path: path)
+            default:
+                throw FrameError.unreadable(path: path, reason: "SQLite: \(e.message ?? "\(e.resultCode)")")
+            }
+        } catch {
+            throw FrameError.unreadable(path: path, reason: DurableFile.reason(error))
+        }
+    }
+
+    /// The number of households.
+    public func householdCount() throws -> Int {
+        try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM household") ?? 0 }
+    }
+
+    /// The household with the given id, or nil.
+    public func household(_ id: String) throws -> Household? {
+        try queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [id]).map(Self.household)
+        }
+    }
+
+    /// Household ids, sorted, optionally only in one local authority.
+    public func householdIDs(localAuthority: String? = nil) throws -> [String] {
+        try queue.read { db in
+            if let la = localAuthority {
+                return try String.fetchAll(db, sql: "SELECT household_id FROM household WHERE local_authority = ? ORDER BY household_id", arguments: [la])
+            }
+            return try String.fetchAll(db, sql: "SELECT household_id FROM household ORDER BY household_id")
+        }
+    }
+
+    static func household(_ row: Row) -> Household {
+        Household(householdID: row["household_id"], addressLine1: row["address_line_1"],
+                  addressLine2: row["address_line_2"], addressLine3: row["address_line_3"],
+                  postcode: row["postcode"], outputArea: row["output_area"], lsoa: row["lsoa"],
+                  localAuthority: row["local_authority"])
+    }
+
+    public func close() throws { try queue.close() }
+}

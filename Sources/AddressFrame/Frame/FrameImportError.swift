@@ -1,0 +1,37 @@
+import Foundation
+
+/// One rejected row of a frame import.
+public struct FrameRowError: Sendable, Hashable, CustomStringConvertible {
+    /// The 1-based line of the file on which the row starts.
+    public var line: Int
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
+}
+
+/// A frame import that was refused. Nothing was imported.
+public struct FrameImportError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    public var file: String
+    /// The rejected rows, at most ``reportLimit`` of them, in line order.
+    public var errors: [FrameRowError]
+    /// The total number of rejected rows (may exceed `errors.count`).
+    public var totalErrors: Int
+    public static let reportLimit = 1000
+
+    public var description: String {
+        if errors.count > 1, errors.allSatisfy({ $0.message.hasSuffix("is already in the frame") }) {
+            // One cause, not a thousand lines: the file was imported before.
+            let what = totalErrors == errors.count
+                ? "all \(totalErrors) bad rows are households already in the frame"
+                : "\(totalErrors) bad rows, the first \(errors.count) of them households already in the frame"
+            return "\(file): \(what) (was this file imported before?); nothing was imported. Import only new households, or import into a new directory.\n"
+                + errors.prefix(3).map { "  " + $0.description }.joined(separator: "\n")
+                + (totalErrors > 3 ? "\n  … and \(totalErrors - 3) more" : "")
+        }
+        var s = "\(file): \(totalErrors) bad row\(totalErrors == 1 ? "" : "s"); nothing was imported. Fix the rows and import the whole file again.\n"
+        s += errors.map { "  " + $0.description }.joined(separator: "\n")
+        if totalErrors > errors.count { s += "\n  … and \(totalErrors - errors.count) more" }
+        return s
+    }
+
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,84 @@
+import AddressFrame
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// One response handed to the collection path: this household, this response, this channel.
+///
+/// ```swift
+/// let request = CollectionRequest(
+///     householdID: "H000000123",          // as in the address frame (after login, or keyed)
+///     body: requestBody,                   // the response JSON, docs/response-format.md
+///     kind: .submitted,                    // .partial (save), .submitted (Submit online), .paper
+///     idempotencyKey: "7B0E5D0C-…")        // the client's, reused on retry
+/// ```
+///
+/// The kind says what the caller *asks* for; the collection path decides what is stored (see
+/// ``CollectionOutcome/Disposition``). The channel follows from it: `.paper` arrived on paper,
+/// `.partial` and `.submitted` online. The body's own `"channel"` field is checked by the
+/// evaluator like any answer; it does not choose the kind.
+public struct CollectionRequest: Sendable, Hashable {
+    /// The household, as in the address frame: 1-32 letters, digits, `-` or `_`.
+    public var householdID: String
+    /// The response: bytes of one JSON object (UTF-8), as described in docs/response-format.md.
+    /// Its `"schema"` names the form it answers.
+    public var body: Data
+    /// What the caller asks to store: an online save (`.partial`), an online submission
+    /// (`.submitted`) or a keyed paper return (`.paper`).
+    public var kind: ResponseKind
+    /// Chosen by the client once per logical save and reused on every retry of it; a retry
+    /// stores nothing and answers with the first receipt (``Receipt/isReplay``).
+    public var idempotencyKey: String
+    /// When the response was received, by the server's clock; `nil` means now. Keying tools
+    /// and replays of a day's work pass the original time.
+    public var receivedAt: Date?
+
+    /// Creates a request; see the type's documentation for each field.
+    public init(householdID: String, body: Data, kind: ResponseKind, idempotencyKey: String, receivedAt: Date? = nil) {
+        self.householdID = householdID
+        self.body = body
+        self.kind = kind
+        self.idempotencyKey = idempotencyKey
+        self.receivedAt = receivedAt
+    }
+
+    /// How the response arrived: on paper for `.paper`, online otherwise.
+    public var channel: Channel { kind == .paper ? .paper : .online }
+}
+
+/// What the collection path did with a response it accepted: always a stored version.
+///
+/// A refusal is not an outcome: ``Collector/submit(_:)`` throws a ``CollectionError`` and
+/// stores nothing.
+public struct CollectionOutcome: Sendable {
+    /// What was stored, and whether that is what was asked for.
+    public enum Disposition: String, Sendable, Hashable, CaseIterable {
+        /// An online submission with no errors and every confirmation given: stored as
+        /// ``ResponseKind/submitted``. The household has returned its questionnaire.
+        case submitted
+        /// An online save, as asked (``ResponseKind/partial``): not a return yet.
+        case saved
+        /// An online submission that still has errors or confirmations to give: kept as an
+        /// unsubmitted save (``ResponseKind/partial``) so nothing typed is lost, and **not**
+        /// counted as a return. Show ``CollectionOutcome/evaluation``'s findings and ask again.
+        case notSubmitted = "not_submitted"
+        /// A keyed paper return (``ResponseKind/paper``), stored whatever its findings: the
+        /// paper is what the household sent; its errors are recorded for edit and imputation.
+        case paperReturn = "paper_return"
+    }
+
+    /// The household, read from the address frame.
+    public var household: Household
+    /// What happened; see ``Disposition``.
+    public var disposition: Disposition
+    /// The kind of the stored version (``ResponseKind/partial`` for ``Disposition/notSubmitted``).
+    public var storedKind: ResponseKind
+    /// The store's acknowledgement, returned after the version's transaction committed.
+    /// ``Receipt/isReplay`` is set when this was a retry of a save already stored.
+    public var receipt: Receipt
+    /// The evaluator's verdict on the body: findings (with JSON paths), counts and
+    /// ``Evaluation/completeness`` (answered / applicable, 0...1, stored with the version).
+    public var evaluation: Evaluation
+    /// The schema hash of the form the body answers (`sha256:` and 64 hex digits).
+    public var schemaHash: String
+}

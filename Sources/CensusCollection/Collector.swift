@@ -1,0 +1,222 @@
+import AddressFrame
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// The one path from "this household, this response, this channel" to a stored version or a
+/// refusal. The online questionnaire, the keying screen, the API and `census store submit`
+/// all write responses through it, so every stored version was checked the same way.
+///
+/// For each ``CollectionRequest``, in order:
+/// 1. **Frame**: the household must be in the address frame (else
+///    ``CollectionError/unknownHousehold(_:)``). Logging in with an access code is the frame's
+///    job: ``AddressFrame/lookup(code:hasher:)`` gives the household id to pass here.
+/// 2. **Form**: the body's `"schema"` must name a form this collector evaluates, which the
+///    store accepts (checked once, at ``init(frame:store:forms:)``); else
+///    ``CollectionError/formNotCollected(claimed:collected:)``.
+/// 3. **Evaluation** by the form's ``Evaluator``: a body that is not a response (not JSON,
+///    not an object) or answers nothing that applies is refused.
+/// 4. **Kind rule**: an online submission with errors or confirmations still to give is kept
+///    as an unsubmitted save (``CollectionOutcome/Disposition/notSubmitted``); online saves
+///    and paper returns are stored as asked.
+/// 5. **Store**: one version with the evaluation's completeness (answered / applicable),
+///    the time received and the request's idempotency key; the receipt comes back after the
+///    commit. A retry with the same key stores nothing and returns the first receipt.
+///
+/// A refusal throws ``CollectionError`` and stores nothing.
+///
+/// ```swift
+/// let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName))
+/// let store = try ResponseStore.open(at: dir)
+/// let collector = try Collector(frame: frame, store: store, forms: [try Evaluator(schema: schema)])
+///
+/// let household = try frame.lookup(code: typedCode, hasher: hasher)          // login
+/// let outcome = try await collector.submit(CollectionRequest(
+///     householdID: household.householdID, body: body, kind: .submitted, idempotencyKey: key))
+/// switch outcome.disposition {
+/// case .submitted: ...                          // receipt page: outcome.receipt.receiptID
+/// case .notSubmitted: ...                       // show outcome.evaluation.findings, ask again
+/// case .saved, .paperReturn: ...
+/// }
+/// ```
+///
+/// Thread safety: a collector is `Sendable`; call it from any number of tasks or threads.
+/// Evaluation sessions are pooled per form (a session is used by one caller at a time), and
+/// the store groups concurrent submissions into shared transactions.
+public final class Collector: Sendable {
+    /// The address frame households are checked against.
+    public let frame: AddressFrame
+    /// The store versions are written to.
+    public let store: ResponseStore
+    /// The forms collected, by schema hash (`sha256:…`).
+    public let forms: [String: Evaluator]
+    private let pools: [String: SessionPool]
+    /// The hashes in the order given, for messages.
+    private let collected: [String]
+
+    /// Creates the collection path over an open frame and store.
+    ///
+    /// - parameter forms: one evaluator per form (or version of a form) collected, e.g. the
+    ///   household questionnaire and the communal establishment return. At least one.
+    /// - throws: ``CollectionError/formNotCollected(claimed:collected:)`` when the store's
+    ///   manifest does not accept one of the forms (`census store accept-schema` adds it):
+    ///   a deployment fault, found before any household is turned away.
+    public init(frame: AddressFrame, store: ResponseStore, forms: [Evaluator]) throws(CollectionError) {
+        precondition(!forms.isEmpty, "a collector needs at least one form")
+        let accepted = store.manifest.questionnaireSchemas
+        for form in forms where !accepted.isEmpty && !accepted.contains(form.schema.hash) {
+            throw .formNotCollected(claimed: form.schema.hash, collected: accepted)
+        }
+        self.frame = frame
+        self.store = store
+        var byHash: [String: Evaluator] = [:]
+        var order: [String] = []
+        for form in forms where byHash[form.schema.hash] == nil {
+            byHash[form.schema.hash] = form
+            order.append(form.schema.hash)
+        }
+        self.forms = byHash
+        self.collected = order
+        self.pools = byHash.mapValues { SessionPool($0) }
+    }
+
+    // MARK: Submitting
+
+    /// Checks, evaluates and stores one response; returns after the version is committed.
+    ///
+    /// - returns: the ``CollectionOutcome``: the disposition, the receipt and the evaluation.
+    /// - throws: ``CollectionError``, typed; nothing was stored.
+    public func submit(_ request: CollectionRequest) async throws(CollectionError) -> CollectionOutcome {
+        let result: Result<CollectionOutcome, CollectionError> = await withCheckedContinuation { continuation in
+            submit(request) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// The callback form of ``submit(_:)``, for callers outside an async context (the CLI).
+    ///
+    /// The checks and the evaluation run on the calling thread; `completion` is called once,
+    /// after the commit, on a shard's writer thread (do not block in it), or at once on a
+    /// refusal.
+    public func submit(_ request: CollectionRequest,
+                       completion: @escaping @Sendable (Result<CollectionOutcome, CollectionError>) -> Void) {
+        let prepared: Prepared
+        do { prepared = try prepare(request) } catch {
+            completion(.failure(error))
+            return
+        }
+        store.submit(prepared.submission) { result in
+            switch result {
+            case .success(let receipt):
+                completion(.success(CollectionOutcome(
+                    household: prepared.household, disposition: prepared.disposition,
+                    storedKind: prepared.submission.kind, receipt: receipt, evaluation: prepared.evaluation,
+                    schemaHash: prepared.submission.schemaHash)))
+            case .failure(let e):
+                completion(.failure(Self.map(e)))
+            }
+        }
+    }
+
+    // MARK: Checking without storing
+
+    /// The household of the frame with this id.
+    ///
+    /// - throws: ``CollectionError/unknownHousehold(_:)`` or
+    ///   ``CollectionError/frameUnavailable(path:reason:)``.
+    public func household(_ householdID: String) throws(CollectionError) -> Household {
+        guard FrameValidation.isHouseholdID(householdID) else { throw .unknownHousehold(householdID) }
+        let found: Household?
+        do { found = try frame.household(householdID) } catch {
+            throw .frameUnavailable(path: frame.path, reason: "\(error)")
+        }
+        guard let found else { throw .unknownHousehold(householdID) }
+        return found
+    }
+
+    /// Evaluates a body against the form it names, storing nothing (a "check your answers"
+    /// page, a keying screen's live check).
+    ///
+    /// - returns: the form's schema hash and the evaluation.
+    /// - throws: ``CollectionError/notAResponse(_:)`` or
+    ///   ``CollectionError/formNotCollected(claimed:collected:)``.
+    public func evaluate(_ body: Data) throws(CollectionError) -> (schemaHash: String, evaluation: Evaluation) {
+        let hash = try formHash(of: body)
+        guard let pool = pools[hash] else { throw .formNotCollected(claimed: hash, collected: collected) }
+        let evaluation = pool.evaluate(body)
+        if let unreadable = evaluation.findings.first(where: Self.isUnreadable) {
+            if unreadable.code == "schema_mismatch" {
+                throw .formNotCollected(claimed: Self.claimedHash(body), collected: collected)
+            }
+            throw .notAResponse(unreadable)
+        }
+        return (hash, evaluation)
+    }
+
+    // MARK: The steps
+
+    private struct Prepared {
+        var household: Household
+        var disposition: CollectionOutcome.Disposition
+        var evaluation: Evaluation
+        var submission: Submission
+    }
+
+    private func prepare(_ request: CollectionRequest) throws(CollectionError) -> Prepared {
+        if request.idempotencyKey.isEmpty { throw .invalidRequest(reason: "the idempotency key is empty") }
+        let household = try household(request.householdID)
+        let (hash, evaluation) = try evaluate(request.body)
+        if evaluation.answeredCount == 0 { throw .nothingAnswered(findings: evaluation.findings) }
+        let disposition: CollectionOutcome.Disposition
+        let kind: ResponseKind
+        switch request.kind {
+        case .paper: (disposition, kind) = (.paperReturn, .paper)
+        case .partial: (disposition, kind) = (.saved, .partial)
+        case .submitted: (disposition, kind) = evaluation.isValid ? (.submitted, .submitted) : (.notSubmitted, .partial)
+        }
+        let submission = Submission(
+            householdID: household.householdID, kind: kind, channel: request.channel,
+            receivedAt: request.receivedAt ?? Date(), schemaHash: hash, idempotencyKey: request.idempotencyKey,
+            completeness: evaluation.completeness, body: request.body)
+        return Prepared(household: household, disposition: disposition, evaluation: evaluation, submission: submission)
+    }
+
+    /// The form a body answers: the only one, or the one its `"schema"` names.
+    private func formHash(of body: Data) throws(CollectionError) -> String {
+        if collected.count == 1 { return collected[0] }
+        let value: JSONValue
+        do { value = try JSONParser.parse(body) } catch {
+            throw .notAResponse(Finding(code: "json", severity: .error, path: "$", message: "not valid JSON: \(error)"))
+        }
+        guard case .object = value else {
+            throw .notAResponse(Finding(code: "type", severity: .error, path: "$", message: "expected a JSON object, found \(value.kindName)"))
+        }
+        guard let hash = value["schema"]?["hash"]?.stringValue, forms[hash] != nil else {
+            throw .formNotCollected(claimed: value["schema"]?["hash"]?.stringValue, collected: collected)
+        }
+        return hash
+    }
+
+    /// Findings that mean the evaluator could not read the body as a response to the form:
+    /// nothing else was checked.
+    private static func isUnreadable(_ f: Finding) -> Bool {
+        f.path == "$" && (f.code == "json" || f.code == "type") || f.code == "schema_mismatch"
+    }
+
+    private static func claimedHash(_ body: Data) -> String? {
+        (try? JSONParser.parse(body))?["schema"]?["hash"]?.stringValue
+    }
+
+    private static func map(_ e: StoreError) -> CollectionError {
+        switch e {
+        case .idempotencyConflict(let household, let key, let receipt, let reason):
+            return .idempotencyConflict(householdID: household, idempotencyKey: key, receiptID: receipt, reason: reason)
+        case .unknownQuestionnaireSchema(let hash, let accepted):
+            return .formNotCollected(claimed: hash, collected: accepted)
+        case .invalidSubmission(let reason):
+            return .invalidRequest(reason: reason)
+        default:
+            return .storeUnavailable(e)
+        }
+    }
+}

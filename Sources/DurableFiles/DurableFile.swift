@@ -1,0 +1,98 @@
+import Foundation
+
+/// Small helpers for crash-safe file writes, shared by the address frame and the store.
+package enum DurableFile {
+    /// Writes `data` to `url` so that after a crash the file is either the
+    /// old one or the complete new one: a temporary file beside it, fsync, rename, fsync of
+    /// the directory.
+    package static func writeAtomically(_ data: Data, to url: URL) throws {
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+        Interruption.register(tmp.path)
+        let fd = open(tmp.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
+        guard fd >= 0 else { Interruption.unregister(tmp.path); throw posixError("cannot create \(tmp.path)") }
+        var ok = false
+        defer {
+            if !ok { unlink(tmp.path) }
+            Interruption.unregister(tmp.path)
+        }
+        do { try writeAll(data, to: fd, path: tmp.path) } catch {
+            close(fd)
+            throw error
+        }
+        guard fsync(fd) == 0 else { close(fd); throw posixError("cannot fsync \(tmp.path)") }
+        close(fd)
+        guard rename(tmp.path, url.path) == 0 else { throw posixError("cannot rename \(tmp.path) to \(url.path)") }
+        ok = true
+        syncDirectory(url.deletingLastPathComponent())
+    }
+
+    /// Writes a new file (failing if it exists), fsynced, mode 0600: for files that hold
+    /// secrets (letters with access codes).
+    package static func writeNew(_ data: Data, to url: URL) throws {
+        let fd = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        guard fd >= 0 else { throw posixError("cannot create \(url.path)") }
+        defer { close(fd) }
+        try writeAll(data, to: fd, path: url.path)
+        guard fsync(fd) == 0 else { throw posixError("cannot fsync \(url.path)") }
+    }
+
+    /// Writes every byte of `data` to `fd`, going on after a signal interrupts a write (EINTR)
+    /// and after a short write.
+    ///
+    /// - throws: ``FileSystemError`` "cannot write PATH: reason" for any other failure.
+    package static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
+        try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw posixError("cannot write \(path)")
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// True when the file or its directory cannot be written. Also true when
+    /// the file has no write permission bit at all, even for root: an operator
+    /// who runs `chmod a-w` on a shard or a frame means "do not write to it".
+    package static func isReadOnly(_ path: String) -> Bool {
+        var st = stat()
+        if stat(path, &st) == 0, st.st_mode & 0o222 == 0 { return true }
+        if access(path, W_OK) != 0 { return true }
+        let dir = (path as NSString).deletingLastPathComponent
+        return !ReadOnlyOpen.isWritableDirectory(dir.isEmpty ? "." : dir)
+    }
+
+    package static func syncDirectory(_ dir: URL) {
+        let fd = open(dir.path, O_RDONLY)
+        if fd >= 0 {
+            _ = fsync(fd)
+            close(fd)
+        }
+    }
+
+    package static func posixError(_ what: String) -> FileSystemError {
+        FileSystemError("\(what): \(String(cString: strerror(errno)))")
+    }
+
+    /// The system's one-line reason for a Foundation file error ("No such
+    /// file or directory"), rather than its `NSError` dump.
+    package static func reason(_ error: any Error) -> String {
+        if let e = error as? FileSystemError { return e.message }
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
+    }
+
+    /// `mkdir -p` with a one-line error; see ``FileSystemError/createDirectory(_:what:)``.
+    package static func createDirectory(_ url: URL, what: String) throws {
+        try FileSystemError.createDirectory(url, what: what)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// A file-system failure: the file, and the system's reason, in one line
+/// ("cannot create the store directory /x: Permission denied"), never an `NSError` dump.
+public struct FileSystemError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+    public var errorDescription: String? { message }
+
+    /// Creates a directory and its missing parents (`mkdir -p`, mode 0755).
+    /// Unlike `FileManager.createDirectory`, a failure names the directory
+    /// that could not be made and the system's reason ("Permission denied").
+    public static func createDirectory(_ url: URL, what: String) throws {
+        var missing: [String] = []
+        var dir = url.standardizedFileURL
+        var isDirectory: ObjCBool = false
+        while !FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDirectory), dir.path != "/" {
+            missing.append(dir.path)
+            dir = dir.deletingLastPathComponent()
+        }
+        if missing.isEmpty && !isDirectory.boolValue {
+            throw FileSystemError("cannot use \(what) \(url.path): it exists and is not a directory")
+        }
+        for path in missing.reversed() where mkdir(path, 0o755) != 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            throw FileSystemError("cannot create \(what) \(url.path): \(path == url.standardizedFileURL.path ? "" : "\(path): ")\(reason)")
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import DurableFiles
+import Foundation
+import GRDB
+
+/// Opening and checking single shard files.
+enum ShardFile {
+    static func configuration(_ options: StoreOptions, readonly: Bool = false) -> Configuration {
+        var config = Configuration()
+        config.readonly = readonly
+        config.journalMode = readonly ? .default : .wal
+        config.busyMode = .timeout(options.busyTimeout)
+        config.maximumReaderCount = 2
+        config.label = "shard"
+        let pragma = options.durability.pragma
+        let inline = options.checkpointPolicy == .inline
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(pragma)")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            if inline {
+                // Larger checkpoints than the default: fewer, larger checkpoint
+                // writes under sustained load, run by the committing writer.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+            } else {
+                // No checkpoint inside COMMIT: ShardCheckpointer does them. A
+                // log that restarts is truncated back to 64 MiB if it grew past.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+                try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+            }
+        }
+        return config
+    }
+
+    /// Maps a SQLite error on a shard to a ``StoreError``.
+    static func mapError(_ error: any Error, shard: Int, path: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return .shardCorrupt(shard: shard, path: path, reason: e.message ?? "\(e.resultCode)")
+            case .SQLITE_READONLY, .SQLITE_PERM:
+                return .shardReadOnly(shard: shard, path: path)
+            case .SQLITE_CANTOPEN:
+                if !FileManager.default.fileExists(atPath: path) { return .shardMissing(shard: shard, path: path) }
+                return .shardFailure(shard: shard, path: path, reason: "cannot open the file: \(e.message ?? "")")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return .shardFailure(shard: shard, path: path, reason: "another process kept it locked for longer than \(Int(StoreOptions().busyTimeout)) s (a long `store check`, or another writer)")
+            case .SQLITE_FULL:
+                return .shardFailure(shard: shard, path: path, reason: "the disk is full (free space on it first)")
+            default:
+                return .shardFailure(shard: shard, path: path, reason: "\(e.resultCode): \(e.message ?? "")")
+            }
+        }
+        return .shardFailure(shard: shard, path: path, reason: "\(error)")
+    }
+
+    /// Creates a new shard file with the current schema and its metadata.
+    static func create(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws {
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration(options))
+            try ShardSchema.migrator.migrate(pool)
+            try pool.write { db in
+                let meta: [(String, String)] = [
+                    ("store_id", manifest.storeID),
+                    ("shard_index", String(index)),
+                    ("shard_count", String(manifest.shardCount)),
+                    ("shard_function", manifest.shardFunction),
+                ]
+                for (k, v) in meta {
+                    try db.execute(sql: "INSERT INTO store_meta(key, value) VALUES (?, ?)", arguments: [k, v])
+                }
+            }
+            try pool.close()
+        } catch {
+            throw mapError(error, shard: index, path: path)
+        }
+    }
+
+    /// Opens an existing shard for writing and checks it against the
+    /// manifest. Never creates a file.
+    static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
+        try requireShardFile(index: index, path: path)
+        if DurableFile.isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && DurableFile.isReadOnly(path + "-wal")) {
+            throw StoreError.shardReadOnly(shard: index, path: path)
+        }
+        return try verified(index: index, path: path, manifest: manifest) {
+            try DatabasePool(path: path, configuration: configuration(options))
+        }
+    }
+
+    /// Opens an existing shard for reading only (see ``ReadOnlyOpen``) and checks it against
+    /// the manifest. Works on a read-only file or directory; never writes or creates a file.
+    static func openForReading(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabaseQueue {
+        try requireShardFile(index: index, path: path)
+        let name: String
+        do {
+            name = try ReadOnlyOpen.name(for: path)
+        } catch {
+            throw StoreError.shardUnreadable(shard: index, path: path, reason: error.reason)
+        }
+        return try verified(index: index, path: path, manifest: manifest) {
+            try DatabaseQueue(path: name, configuration: configuration(options, readonly: true))
+        }
+    }
+
+    /// A shard file must exist and be a file: otherwise SQLite's "unable to open database
+    /// file" would become a "retry" shard failure.
+    private static func requireShardFile(index: Int, path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError.shardMissing(shard: index, path: path)
+        }
+        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
+    }
+
+    /// Opens a connection with `connect` and checks it against the manifest; closes it when
+    /// the check fails. Errors name the shard and say what to do.
+    private static func verified<Reader: DatabaseReader>(index: Int, path: String, manifest: StoreManifest,
+                                                         _ connect: () throws -> Reader) throws -> Reader {
+        let reader: Reader
+        do { reader = try connect() } catch { throw mapError(error, shard: index, path: path) }
+        do {
+            try reader.read { db in try verify(db, index: index, path: path, manifest: manifest) }
+        } catch {
+            try? reader.close()
+            throw mapError(error, shard: index, path: path)
+        }
+        return reader
+    }
+
+    /// Checks that the shard's applied migrations and metadata match the
+    /// manifest.
+    static func verify(_ db: Database, index: Int, path: String, manifest: StoreManifest) throws {
+        let migrator = ShardSchema.migrator
+        let expected = ShardSchema.identifiers(upTo: manifest.shardSchemaVersion)
+        guard !expected.isEmpty, ShardSchema.hash(upTo: manifest.shardSchemaVersion) == manifest.shardSchemaHash else {
+            throw StoreError.schemaMismatch(shard: index, path: path, reason: "the manifest's shard schema \(manifest.shardSchemaVersion) (\(manifest.shardSchemaHash)) is unknown to this build, whose schema is \(ShardSchema.currentVersion)")
+        }
+        let applied: [String]
+        if try db.tableExists("grdb_migrations") {
+            applied = try migrator.appliedMigrations(db)
+            if try migrator.hasBeenSuperseded(db) {
+                throw StoreError.schemaMismatch(shard: index, path: path, reason: "the file has migrations unknown to this build (applied: \(applied.joined(separator: ", ")))")
+            }
+        } else {
+            applied = []
+        }
+        guard applied == expected else {
+            throw StoreError.schemaMismatch(shard: index, path: path, reason: "applied shard migrations [\(applied.joined(separator: ", "))] differ from the manifest's [\(expected.joined(separator: ", "))]")
+        }
+        let meta = try Dictionary(uniqueKeysWithValues:
+            Row.fetchAll(db, sql: "SELECT key, value FROM store_meta").map { ($0["key"] as String, $0["value"] as String) })
+        let wanted: [String: String] = [
+            "store_id": manifest.storeID,
+            "shard_index": String(index),
+            "shard_count": String(manifest.shardCount),
+            "shard_function": manifest.shardFunction,
+        ]
+        for (k, v) in wanted.sorted(by: { $0.key < $1.key }) where meta[k] != v {
+            throw StoreError.schemaMismatch(shard: index, path: path, reason: "store_meta \(k) is '\(meta[k] ?? "missing")' but the manifest expects '\(v)'")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// The acknowledgement of a stored submission.
+///
+/// A receipt is only ever returned after the transaction that stored the
+/// version has committed (see ``ResponseStore/submit(_:)``), so holding a
+/// receipt means the response is in the shard file.
+public struct Receipt: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A printable identifier, `R<shard>-<version>`, e.g. `R03-000001234`.
+    public var receiptID: String
+    /// The index of the shard that holds the version.
+    public var shard: Int
+    /// The version number: the row id of the version inside its shard.
+    /// Versions only ever increase within a shard.
+    public var version: Int64
+    /// The household the version belongs to.
+    public var householdID: String
+    /// The time received, as stored.
+    public var receivedAt: Date
+    /// True when this receipt answers a retry: the idempotency key was already
+    /// stored, nothing new was written, and this is the original receipt.
+    public var isReplay: Bool
+
+    /// Builds the receipt identifier for a shard and version.
+    public static func makeID(shard: Int, version: Int64) -> String {
+        let s = String(shard)
+        let v = String(version)
+        return "R" + String(repeating: "0", count: max(0, 2 - s.count)) + s
+            + "-" + String(repeating: "0", count: max(0, 9 - v.count)) + v
+    }
+
+    public init(shard: Int, version: Int64, householdID: String, receivedAt: Date, isReplay: Bool) {
+        self.receiptID = Receipt.makeID(shard: shard, version: version)
+        self.shard = shard
+        self.version = version
+        self.householdID = householdID
+        self.receivedAt = receivedAt
+        self.isReplay = isReplay
+    }
+
+    public var description: String { receiptID }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// One response version handed to the store by a caller.
+///
+/// The store does not understand questionnaires. It keeps ``body`` as opaque
+/// bytes (by convention the JSON of the answers) together with the metadata
+/// the caller supplies:
+///
+/// ```swift
+/// let submission = Submission(
+///     householdID: "H000123",
+///     kind: .submitted,
+///     channel: .online,
+///     receivedAt: Date(),
+///     schemaHash: "sha256:9f2c…",
+///     idempotencyKey: "7B0E5D0C-…",     // chosen by the client, reused on retry
+///     completeness: 42,                 // e.g. answered questions, from the evaluator
+///     body: jsonData)
+/// let receipt = try await store.submit(submission)
+/// ```
+///
+/// The **idempotency key** is chosen by the client once per logical save and
+/// reused when the client retries. Within one household, a second submission
+/// with the same key stores nothing. If it is the same save — the same body
+/// (byte for byte), kind, channel and schema hash; the time received may
+/// differ — it returns the receipt of the first one with
+/// ``Receipt/isReplay`` set. Otherwise the key was reused for a different
+/// save, a client bug, and it fails with
+/// ``StoreError/idempotencyConflict(householdID:idempotencyKey:receiptID:reason:)``.
+public struct Submission: Sendable, Hashable {
+    /// The household identifier, as in the address frame. Decides the shard.
+    public var householdID: String
+    /// Partial save, online submission or paper return.
+    public var kind: ResponseKind
+    /// The channel through which the response arrived.
+    public var channel: Channel
+    /// When the response was received (the server's clock, not the client's).
+    public var receivedAt: Date
+    /// The hash of the questionnaire schema the body answers, e.g. `"sha256:…"`.
+    public var schemaHash: String
+    /// The client's idempotency key. Unique per household and logical save.
+    public var idempotencyKey: String
+    /// How complete the response is, as computed by the caller (for example the
+    /// number of answered questions). Larger is more complete.
+    public var completeness: Double
+    /// The response body: opaque bytes, by convention JSON.
+    public var body: Data
+
+    /// Creates a submission. See the type documentation for the meaning of
+    /// each field.
+    public init(
+        householdID: String,
+        kind: ResponseKind,
+        channel: Channel,
+        receivedAt: Date,
+        schemaHash: String,
+        idempotencyKey: String,
+        completeness: Double,
+        body: Data
+    ) {
+        self.householdID = householdID
+        self.kind = kind
+        self.channel = channel
+        self.receivedAt = receivedAt
+        self.schemaHash = schemaHash
+        self.idempotencyKey = idempotencyKey
+        self.completeness = completeness
+        self.body = body
+    }
+}
