@@ -77,6 +77,7 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
             ]
         ),
         .testTarget(

@@ -170,10 +170,14 @@ extension AddressFrame {
                 Interruption.unregister(tmp.path)  // it holds the only copy of the issued codes
                 throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
             }
+            // Published: the temporary name is no longer unfinished output (an interruption
+            // from here on removes nothing and reports the codes as issued).
+            unlink(tmp.path)
+            Interruption.unregister(tmp.path)
+            Interruption.commitPoint()
         } } catch {
             throw FrameError.map(error, path: path)
         }
-        unlink(tmp.path)
         DurableFile.syncDirectory(dir)
         return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
     }

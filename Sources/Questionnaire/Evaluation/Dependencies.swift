@@ -13,22 +13,14 @@
 /// response (the language rules out cycles; in a hand-made schema with one, a value met again
 /// while it is being computed reads as unknown, as before).
 extension Evaluator {
-    /// A memoised value: a container's condition, a question's applicability (with its answer's
-    /// range), or a derived value. Numbered containers first, then questions, then derived values.
-    struct Node {
-        enum Kind: UInt8 { case container, question, derived }
-        var kind: Kind
-        /// Index in `schema.containers`, `schema.questions` or `schema.derived`.
-        var index: Int
-    }
-
     /// How the instance of a dependency follows from the instance that reads it.
     enum Reach: UInt8 {
-        /// Through a reference's slot (see ``Slot``).
+        /// Through a reference's slot (see ``Slot``; `outer` is the reader's own member).
         case household, member, pair, person, other
-        /// Every member of the dependency's roster (`any(...)`, `count(..., cond)`).
+        /// Every member of the dependency's roster (`any(...)`, `count(..., cond)`, `people[2].x`).
         case allMembers
-        /// The instance of the dependency's scope in the reader's context (enclosing containers).
+        /// The instance of the dependency's scope in the reader's context (enclosing containers,
+        /// endings, which are of the reader's scope).
         case enclosing
     }
 
@@ -39,17 +31,18 @@ extension Evaluator {
         var reach: Reach
     }
 
-    /// Every node's dependencies, built once per schema.
+    /// What each memoised value reads, built once per schema. Nodes are numbered containers
+    /// (whether one applies) first, then questions (whether one applies, and its answer's range),
+    /// derived values, and endings (whether one fires).
     struct DependencyGraph {
         let containerCount: Int
         let questionCount: Int
+        let derivedCount: Int
         let dependencies: [[Dependency]]
 
-        func node(_ n: Int) -> Node {
-            if n < containerCount { return Node(kind: .container, index: n) }
-            if n < containerCount + questionCount { return Node(kind: .question, index: n - containerCount) }
-            return Node(kind: .derived, index: n - containerCount - questionCount)
-        }
+        @inline(__always) func questionNode(_ gi: Int) -> Int { containerCount + gi }
+        @inline(__always) func derivedNode(_ gd: Int) -> Int { containerCount + questionCount + gd }
+        @inline(__always) func endingNode(_ e: Int) -> Int { containerCount + questionCount + derivedCount + e }
 
         /// Nodes in an order where each comes after what it reads (cycles, which only a hand-made
         /// schema can have, are cut where they close). Iterative: no recursion over form size.
@@ -83,35 +76,59 @@ extension Evaluator {
     }
 
     func buildDependencyGraph() -> DependencyGraph {
-        let nC = containers.count, nQ = questions.count
-        var deps = [[Dependency]](repeating: [], count: nC + nQ + derived.count)
+        let nC = containers.count, nQ = questions.count, nD = derived.count
+        var deps = [[Dependency]](repeating: [], count: nC + nQ + nD + endings.count)
         func refs(_ e: CExpr?, into out: inout [Dependency]) {
             guard let e else { return }
-            e.collectReferences { kind, scope, local, slot, inAny in
-                let reach: Reach
-                switch slot {
-                case .household: reach = .household
-                case .member: reach = inAny ? .allMembers : .member
-                case .pair: reach = .pair
-                case .person: reach = .person
-                case .other: reach = .other
+            e.collectReferences { reference in
+                switch reference {
+                case .value(let kind, let scope, let local, let slot, let inAny):
+                    let reach: Reach
+                    switch slot {
+                    case .household: reach = .household
+                    case .member: reach = inAny ? .allMembers : .member
+                    case .pair: reach = .pair
+                    case .person: reach = .person
+                    case .other: reach = .other
+                    case .outer: reach = .member
+                    }
+                    let node = kind == .question ? nC + scopes[scope].questions[local] : nC + nQ + scopes[scope].derived[local]
+                    out.append(Dependency(node: node, scope: scope, reach: reach))
+                case .respondent(let r):
+                    // Read in the household, whoever asks.
+                    rosters[r].respondentFirst?.collectReferences { inner in
+                        if case .value(let kind, let scope, let local, _, _) = inner {
+                            let node = kind == .question ? nC + scopes[scope].questions[local] : nC + nQ + scopes[scope].derived[local]
+                            out.append(Dependency(node: node, scope: scope, reach: scopes[scope].kind == .household ? .household : .allMembers))
+                        }
+                    }
                 }
-                let node = kind == .question ? nC + scopes[scope].questions[local] : nC + nQ + scopes[scope].derived[local]
-                out.append(Dependency(node: node, scope: scope, reach: reach))
             }
+        }
+        func ended(_ endings: [Int], into out: inout [Dependency]) {
+            for e in endings { out.append(Dependency(node: nC + nQ + nD + e, scope: self.endings[e].scope, reach: .enclosing)) }
         }
         for (c, info) in containers.enumerated() {
             if info.parent >= 0 { deps[c].append(Dependency(node: info.parent, scope: containers[info.parent].scope, reach: .enclosing)) }
             refs(info.when, into: &deps[c])
+            ended(info.endedBy, into: &deps[c])
         }
         for (q, info) in questions.enumerated() {
-            if info.container >= 0 { deps[nC + q].append(Dependency(node: info.container, scope: containers[info.container].scope, reach: .enclosing)) }
-            refs(info.when, into: &deps[nC + q])
-            refs(info.min, into: &deps[nC + q])
-            refs(info.max, into: &deps[nC + q])
+            let n = nC + q
+            if info.container >= 0 { deps[n].append(Dependency(node: info.container, scope: containers[info.container].scope, reach: .enclosing)) }
+            refs(info.when, into: &deps[n])
+            refs(info.min, into: &deps[n])
+            refs(info.max, into: &deps[n])
+            for w in info.optionWhen ?? [] { refs(w, into: &deps[n]) }
+            ended(info.endedBy, into: &deps[n])
         }
         for (d, info) in derived.enumerated() { refs(info.expr, into: &deps[nC + nQ + d]) }
-        return DependencyGraph(containerCount: nC, questionCount: nQ, dependencies: deps)
+        for (e, info) in endings.enumerated() {
+            let n = nC + nQ + nD + e
+            if info.container >= 0 { deps[n].append(Dependency(node: info.container, scope: containers[info.container].scope, reach: .enclosing)) }
+            refs(info.when, into: &deps[n])
+        }
+        return DependencyGraph(containerCount: nC, questionCount: nQ, derivedCount: nD, dependencies: deps)
     }
 }
 
@@ -133,11 +150,12 @@ extension Evaluator {
             }
         }
         var names = [Bool](repeating: false, count: derived.count)
-        let nC = graph.containerCount, nQ = graph.questionCount
-        for node in graph.topologicalOrder() where node >= nC + nQ {
+        let nC = graph.containerCount, nQ = graph.questionCount, nD = graph.derivedCount
+        for node in graph.topologicalOrder() where node >= nC + nQ && node < nC + nQ + nD {
             let reads = graph.dependencies[node]
             names[node - nC - nQ] = !reads.isEmpty && reads.allSatisfy { dep in
-                dep.node < nC + nQ ? listing[dep.node - nC] : names[dep.node - nC - nQ]
+                if dep.node < nC { return false }
+                return dep.node < nC + nQ ? listing[dep.node - nC] : dep.node < nC + nQ + nD && names[dep.node - nC - nQ]
             }
         }
         return (listing, names)
@@ -147,15 +165,23 @@ extension Evaluator {
 extension CExpr {
     enum ReferenceKind { case question, derived }
 
-    /// Calls `visit` for every answer and derived value this expression reads: its kind, scope,
-    /// index in the scope, slot, and whether it is read inside `any(...)` or `count(..., cond)`.
-    func collectReferences(inAny: Bool = false, _ visit: (ReferenceKind, Int, Int, Slot, Bool) -> Void) {
+    enum Reference {
+        /// An answer or derived value: its kind, scope, index in the scope, slot, and whether it
+        /// is read for other members (inside `any(...)`, `count(..., cond)`, `people[2].x`).
+        case value(ReferenceKind, scope: Int, local: Int, slot: Slot, inAny: Bool)
+        /// Whether a roster's first member is the respondent (the roster's `respondent first when`).
+        case respondent(roster: Int)
+    }
+
+    /// Calls `visit` for everything this expression reads.
+    func collectReferences(inAny: Bool = false, _ visit: (Reference) -> Void) {
         switch self {
-        case .literal, .position, .count: break
-        case .answer(let s, let i, let slot): visit(.question, s, i, slot, inAny)
-        case .derived(let s, let i, let slot): visit(.derived, s, i, slot, inAny)
-        case .any(_, let e), .countWhere(_, let e): e.collectReferences(inAny: true, visit)
-        case .not(let e), .negate(let e), .answered(let e, _): e.collectReferences(inAny: inAny, visit)
+        case .literal, .position, .count, .today, .variant, .householdAddress: break
+        case .respondent(let r, _): visit(.respondent(roster: r))
+        case .answer(let s, let i, let slot): visit(.value(.question, scope: s, local: i, slot: slot, inAny: inAny))
+        case .derived(let s, let i, let slot): visit(.value(.derived, scope: s, local: i, slot: slot, inAny: inAny))
+        case .any(_, let e), .countWhere(_, let e), .at(_, _, let e): e.collectReferences(inAny: true, visit)
+        case .not(let e), .negate(let e), .answered(let e, _), .addressPart(let e, _): e.collectReferences(inAny: inAny, visit)
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
             .contains(let a, let b), .yearsBetween(let a, let b):
             a.collectReferences(inAny: inAny, visit)
@@ -198,7 +224,7 @@ extension Run {
         if node < graph.containerCount {
             return frames[s].cState[i * frames[s].nC + plan.cLocal[node]]
         }
-        if node < graph.containerCount + graph.questionCount {
+        if node < graph.derivedNode(0) {
             let q = plan.qLocal[node - graph.containerCount]
             let flat = i * frames[s].nQ + q
             let state = frames[s].qState[flat]
@@ -209,19 +235,23 @@ extension Run {
             }
             return state
         }
-        let d = plan.dLocal[node - graph.containerCount - graph.questionCount]
-        return frames[s].dState[i * frames[s].nD + d]
+        if node < graph.endingNode(0) {
+            return frames[s].dState[i * frames[s].nD + plan.dLocal[node - graph.derivedNode(0)]]
+        }
+        return frames[s].eState[i * frames[s].nE + plan.eLocal[node - graph.endingNode(0)]]
     }
 
     func markWaiting(_ node: Int, _ s: Int, _ i: Int) {
         let graph = plan.graph
         if node < graph.containerCount {
             frames[s].cState[i * frames[s].nC + plan.cLocal[node]] = 4
-        } else if node < graph.containerCount + graph.questionCount {
+        } else if node < graph.derivedNode(0) {
             let flat = i * frames[s].nQ + plan.qLocal[node - graph.containerCount]
             if frames[s].qState[flat] == 0 { frames[s].qState[flat] = 4 } else { frames[s].rangeState[flat] = 4 }
+        } else if node < graph.endingNode(0) {
+            frames[s].dState[i * frames[s].nD + plan.dLocal[node - graph.derivedNode(0)]] = 4
         } else {
-            frames[s].dState[i * frames[s].nD + plan.dLocal[node - graph.containerCount - graph.questionCount]] = 4
+            frames[s].eState[i * frames[s].nE + plan.eLocal[node - graph.endingNode(0)]] = 4
         }
     }
 
@@ -273,11 +303,13 @@ extension Run {
         let graph = plan.graph
         if node < graph.containerCount {
             _ = containerApplies(node, ctx(scope: s, instance: i))
-        } else if node < graph.containerCount + graph.questionCount {
+        } else if node < graph.derivedNode(0) {
             let q = plan.qLocal[node - graph.containerCount]
             if applies(s, q, i), frames[s].present[i * frames[s].nQ + q] == 1, frames[s].hasRange[q] { _ = withinRange(s, q, i) }
+        } else if node < graph.endingNode(0) {
+            _ = derivedValue(s, plan.dLocal[node - graph.derivedNode(0)], i)
         } else {
-            _ = derivedValue(s, plan.dLocal[node - graph.containerCount - graph.questionCount], i)
+            _ = endingFires(node - graph.endingNode(0), ctx(scope: s, instance: i))
         }
     }
 }

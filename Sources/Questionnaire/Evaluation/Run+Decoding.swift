@@ -62,6 +62,17 @@ extension Run {
         // On the plan's plain tags: switching on `AnswerKind` would copy (retain) its payloads.
         switch plan.qTag[gi] {
         case 0:
+            if case .object(let o) = json, let none = ev.questions[gi].noneOption {
+                // The checkbox that answers instead of the text: {"option": ID}.
+                guard o.count == 1, let id = o["option"]?.stringValue else { typeError("text, or {\"option\": \"\(none)\"}"); break }
+                guard id == none else {
+                    problem(s, i, q, "invalid_option", [Echo.quoted(id), none])
+                    ok = false
+                    break
+                }
+                value = .option(id)
+                break
+            }
             guard case .string(let raw) = json else { typeError("text"); break }
             // Blank is not answered; blank characters around an answer are not part of it.
             guard let text = AnswerText.trimmed(raw) else { return }
@@ -133,10 +144,10 @@ extension Run {
             value = .options(ids)
         default:
             switch checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q) {
-            case nil: return  // nothing written in any field: not answered
-            case let valid?: ok = valid
+            case .notAnswered: return  // nothing written in any field, as a blank text
+            case .refused: ok = false
+            case .address(let address): value = .address(address)
             }
-            value = .present
         }
         frames[s].present[flat] = ok ? 1 : 2
         if ok { frames[s].answers[flat] = value }
@@ -161,6 +172,15 @@ extension Run {
             return false
         }
         guard let detail, !detail.isNull else { return true }
+        if let range = list.specifyNumber[option] {
+            guard let n = detail.intValue, n.magnitude <= Value.maximumExactInteger else {
+                problem(s, i, q, "type", ["a whole number", detail.kindName], suffix: suffix + ".detail")
+                return false
+            }
+            if let lo = range.min, n < lo { problem(s, i, q, "out_of_range", [String(n), String(lo), range.max.map(String.init) ?? "…"], suffix: suffix + ".detail"); return false }
+            if let hi = range.max, n > hi { problem(s, i, q, "out_of_range", [String(n), range.min.map(String.init) ?? "…", String(hi)], suffix: suffix + ".detail"); return false }
+            return true
+        }
         guard let max = list.specify[option] else {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
@@ -178,56 +198,63 @@ extension Run {
         return true
     }
 
-    /// `nil` when nothing is written in any field (not answered, as a blank text is); otherwise
-    /// whether the address is valid: at least one line written (blank lines are skipped, so a
-    /// screen may send its four line boxes as they are), at most 4 lines of at most 100 characters,
-    /// text fields, and for `address uk` a UK postcode.
-    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> Bool? {
+    enum AddressReading {
+        case address(AddressValue)
+        /// Nothing written in any field: not answered, as a blank text is.
+        case notAnswered
+        /// What is wrong has been reported.
+        case refused
+    }
+
+    /// An address: at least one line written (blank lines are skipped, so a screen may send its
+    /// four line boxes as they are), at most 4 lines of at most 100 characters, text fields, and
+    /// for `address uk` a UK postcode. Its parts are read without blank characters around them.
+    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> AddressReading {
         guard case .object(let o) = json else {
             problem(s, i, q, "type", ["an address object", json.kindName])
-            return false
+            return .refused
         }
         for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
             problem(s, i, q, "invalid_address", ["unknown field '\(Echo.quoted(key))'"], suffix: FindingPath.member("", key))
-            return false
+            return .refused
         }
-        var written = false
+        var parts: [String: String] = [:]
         for key in ["town", "postcode", "country"] {
             guard let v = o[key], !v.isNull else { continue }
             guard let text = v.stringValue else {
                 problem(s, i, q, "invalid_address", ["\(key): expected text"], suffix: "." + key)
-                return false
+                return .refused
             }
-            if AnswerText.trimmed(text) != nil { written = true }
+            parts[key] = AnswerText.trimmed(text)
         }
-        var lines = 0
+        var lines: [String] = []
         if let value = o["lines"], !value.isNull {
             guard let items = value.arrayValue, items.count <= 4, items.allSatisfy({ $0.stringValue != nil }) else {
                 problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
-                return false
+                return .refused
             }
             for (k, item) in items.enumerated() {
                 guard let line = AnswerText.trimmed(item.stringValue ?? "") else { continue }
                 if line.count > 100 {
                     problem(s, i, q, "invalid_address", ["line \(k + 1) is longer than 100 characters"], suffix: ".lines[\(k)]")
-                    return false
+                    return .refused
                 }
-                lines += 1
+                lines.append(line)
             }
         }
-        if lines == 0 && !written { return nil }
-        if lines == 0 {
+        if lines.isEmpty && parts.isEmpty { return .notAnswered }
+        if lines.isEmpty {
             problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
-            return false
+            return .refused
         }
         if ukOnly {
-            let postcode = o["postcode"]?.stringValue.flatMap(AnswerText.trimmed) ?? ""
+            let postcode = parts["postcode"] ?? ""
             if !Run.isUKPostcode(postcode) {
                 problem(s, i, q, "invalid_postcode", [Echo.quoted(postcode)], suffix: ".postcode")
-                return false
+                return .refused
             }
         }
-        return true
+        return .address(AddressValue(lines: lines, town: parts["town"], postcode: parts["postcode"], country: parts["country"]))
     }
 
     /// The shape of a UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), a space, inward code (9AA).

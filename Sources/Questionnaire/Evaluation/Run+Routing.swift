@@ -27,6 +27,7 @@ extension Run {
         case .pair: return c.pair
         case .person: return c.person
         case .other: return c.other
+        case .outer: return c.outer
         }
     }
 
@@ -37,7 +38,7 @@ extension Run {
         case 1: return true
         case 2, 3: return false
         case 0 where shouldForce():
-            force(plan.graph.containerCount + plan.scopeQuestions[s][q], scope: s, instance: i)
+            force(plan.graph.questionNode(plan.scopeQuestions[s][q]), scope: s, instance: i)
             return frames[s].qState[flat] == 1
         default: break
         }
@@ -49,8 +50,34 @@ extension Run {
         if ok, let w = plan.qWhen[gi] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
+        if ok { for e in plan.qEndedBy[gi] where endingFires(e, c) { ok = false; break } }
         frames[s].qState[flat] = ok ? 1 : 2
         return ok
+    }
+
+    /// Whether ending `e` fires for the instance in `c`: it stands where its container applies
+    /// and its condition is known true. Memoised per instance.
+    func endingFires(_ e: Int, _ c: Ctx) -> Bool {
+        let s = plan.eScope[e]
+        let i = instance(of: s, c)
+        guard i >= 0, i < frames[s].count else { return false }
+        let flat = i * frames[s].nE + plan.eLocal[e]
+        switch frames[s].eState[flat] {
+        case 1: return true
+        case 2, 3: return false
+        case 0 where shouldForce():
+            force(plan.graph.endingNode(e), scope: s, instance: i)
+            return frames[s].eState[flat] == 1
+        default: break
+        }
+        frames[s].eState[flat] = 3
+        let container = plan.eContainer[e]
+        var fires = container < 0 || containerApplies(container, c)
+        if fires, let w = plan.eWhen[e] {
+            if case .bool(true) = eval(w, c) {} else { fires = false }
+        }
+        frames[s].eState[flat] = fires ? 1 : 2
+        return fires
     }
 
     package func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
@@ -72,13 +99,15 @@ extension Run {
         if ok, let w = plan.cWhen[container] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
+        if ok { for e in plan.cEndedBy[container] where endingFires(e, c) { ok = false; break } }
         frames[s].cState[flat] = ok ? 1 : 2
         return ok
     }
 
     /// The answer as expressions see it: unknown when not answered, refused (not a valid value,
-    /// or outside its range), or not applicable. Every reader of an answer (conditions, derived
-    /// values, checks, range bounds, piping) goes through here.
+    /// or outside its range), not applicable, or an option that is not offered to this instance.
+    /// Every reader of an answer (conditions, derived values, checks, range bounds, piping) goes
+    /// through here.
     @inline(__always)
     package func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
         guard i >= 0, i < frames[s].count else { return .unknown }
@@ -86,18 +115,20 @@ extension Run {
         if frames[s].present[flat] != 1 { return .unknown }
         guard applies(s, q, i) else { return .unknown }
         if frames[s].hasRange[q], !withinRange(s, q, i) { return .unknown }
-        return frames[s].answers[flat]
+        let v = frames[s].answers[flat]
+        if plan.qOptionWhen[plan.scopeQuestions[s][q]] != nil, notOffered(s, q, i, v) != nil { return .unknown }
+        return v
     }
 
     /// Whether the present answer `q` of instance `i` is within its range (decided once; its
     /// bounds may read earlier answers, which are themselves read through ``answer(_:_:_:)``).
-    func withinRange(_ s: Int, _ q: Int, _ i: Int) -> Bool {
+    package func withinRange(_ s: Int, _ q: Int, _ i: Int) -> Bool {
         let flat = i * frames[s].nQ + q
         switch frames[s].rangeState[flat] {
         case 1: return true
         case 2, 3: return false
         case 0 where shouldForce():
-            force(plan.graph.containerCount + plan.scopeQuestions[s][q], scope: s, instance: i)
+            force(plan.graph.questionNode(plan.scopeQuestions[s][q]), scope: s, instance: i)
             return frames[s].rangeState[flat] == 1
         default: break
         }
@@ -121,6 +152,23 @@ extension Run {
         return (lo, hi, outside)
     }
 
+    /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.
+    func notOffered(_ s: Int, _ q: Int, _ i: Int, _ v: Value) -> String? {
+        let gi = plan.scopeQuestions[s][q]
+        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi] else { return nil }
+        let c = ctx(scope: s, instance: i)
+        func offered(_ id: String) -> Bool {
+            guard let k = list.position.rank(of: id), k < whens.count, let w = whens[k] else { return true }
+            if case .bool(true) = eval(w, c) { return true }
+            return false
+        }
+        switch v {
+        case .option(let id): return offered(id) ? nil : id
+        case .options(let ids): return ids.first { !offered($0) }
+        default: return nil
+        }
+    }
+
     func derivedValue(_ s: Int, _ d: Int, _ i: Int) -> Value {
         guard i >= 0, i < frames[s].count else { return .unknown }
         let flat = i * frames[s].nD + d
@@ -128,7 +176,7 @@ extension Run {
         case 1: return frames[s].dValues[flat]
         case 3: return .unknown
         case 0 where shouldForce():
-            force(plan.graph.containerCount + plan.graph.questionCount + plan.scopeDerived[s][d], scope: s, instance: i)
+            force(plan.graph.derivedNode(plan.scopeDerived[s][d]), scope: s, instance: i)
             return frames[s].dState[flat] == 1 ? frames[s].dValues[flat] : .unknown
         default: break
         }
@@ -149,30 +197,57 @@ extension Run {
         case .literal(let v): return v
         case .answer(let s, let q, let slot): return answer(s, q, instance(slot, c))
         case .derived(let s, let d, let slot): return derivedValue(s, d, instance(slot, c))
+        case .not(let a): return evalNot(a, c)
+        case .and(let a, let b): return evalAnd(a, b, c)
+        case .or(let a, let b): return evalOr(a, b, c)
+        case .compare(let op, let a, let b): return evalCompare(op, a, b, c)
+        case .member(let a, let items, let negated): return evalMember(a, items, negated, c)
+        case .contains(let a, let b): return evalContains(a, b, c)
+        case .arithmetic(let op, let a, let b): return evalArithmetic(op, a, b, c)
+        default: return evalOther(e, c)
+        }
+    }
+
+    /// The kinds of node met less often (kept out of ``eval(_:_:)`` so that its frame stays small).
+    func evalOther(_ e: CExpr, _ c: Ctx) -> Value {
+        switch e {
         case .position(let slot):
             let i = instance(slot, c)
             return i >= 0 ? .int(i + 1) : .unknown
         case .count(let r): return .int(memberCount[r])
+        case .respondent(let r, let slot): return .bool(instance(slot, c) == 0 && isRespondentFirst(r))
+        case .today: return .date(todayValue)
+        case .variant: return variant.map(Value.option) ?? .unknown
+        case .householdAddress: return options.householdAddress.map(Value.text) ?? .unknown
+        case .at(let r, let index, let inner): return evalAt(r, index, inner, c)
+        case .addressPart(let a, let part): return evalAddressPart(a, part, c)
         case .any(let r, let inner): return evalAny(r, inner, c)
         case .countWhere(let r, let inner): return evalCountWhere(r, inner, c)
-        case .not(let a): return evalNot(a, c)
         case .negate(let a): return evalNegate(a, c)
-        case .and(let a, let b): return evalAnd(a, b, c)
-        case .or(let a, let b): return evalOr(a, b, c)
-        case .compare(let op, let a, let b): return evalCompare(op, a, b, c)
-        case .arithmetic(let op, let a, let b): return evalArithmetic(op, a, b, c)
-        case .contains(let a, let b): return evalContains(a, b, c)
-        case .member(let a, let items, let negated): return evalMember(a, items, negated, c)
         case .answered(let a, let negated): return .bool(eval(a, c).isKnown != negated)
         case .yearsBetween(let a, let b): return evalYearsBetween(a, b, c)
         case .join(let items): return evalJoin(items, c)
+        case .literal, .answer, .derived, .not, .and, .or, .compare, .member, .contains, .arithmetic: return eval(e, c)
         }
+    }
+
+    func evalAt(_ r: Int, _ index: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+        guard index < memberCount[r] else { return .unknown }
+        var mc = c
+        mc.member = index
+        return eval(inner, mc)
+    }
+
+    func evalAddressPart(_ a: CExpr, _ part: Expression.AddressPart, _ c: Ctx) -> Value {
+        if case .address(let address) = eval(a, c), let text = address.part(part), !text.isEmpty { return .text(text) }
+        return .unknown
     }
 
     func evalAny(_ r: Int, _ inner: CExpr, _ c: Ctx) -> Value {
         var sawUnknown = false
         for m in 0..<memberCount[r] {
             var mc = c
+            mc.outer = c.member
             mc.member = m
             switch eval(inner, mc) {
             case .bool(true): return .bool(true)
@@ -187,6 +262,7 @@ extension Run {
         var n = 0
         for m in 0..<memberCount[r] {
             var mc = c
+            mc.outer = c.member
             mc.member = m
             switch eval(inner, mc) {
             case .bool(true): n += 1
@@ -287,257 +363,6 @@ extension Run {
             if v.isKnown { parts.append(v.description) }
         }
         return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))
-    }
-
-    // MARK: Findings
-
-    func finish() -> Evaluation {
-        var applicable: [ApplicableQuestion] = []
-        var derivedOut: [DerivedResult] = []
-        var applicableCount = 0, answeredCount = 0
-        let schema = ev.schema
-
-        var skippedRoster = [Bool](repeating: false, count: ev.rosters.count)
-        for (r, roster) in ev.rosters.enumerated() {
-            let c = ev.containers[roster.container]
-            let rosterApplies = containerApplies(roster.container, Ctx())
-            let n = memberCount[r]
-            if !rosterApplies {
-                skippedRoster[r] = true
-                if n > 0 {
-                    add("not_applicable", .notApplicable, "$." + roster.id, Messages.text("not_applicable", language, [roster.id]), question: roster.id)
-                }
-                continue
-            }
-            _ = c
-            if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
-                add("roster_size", .error, "$." + roster.id,
-                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
-                    question: roster.id)
-            }
-        }
-
-        for s in 0..<scopeCount {
-            let info = ev.scopes[s]
-            // A roster that is not asked is reported once, as a whole, above.
-            if info.roster >= 0, skippedRoster[info.roster] { continue }
-            let nQ = frames[s].nQ
-            let nD = frames[s].nD
-            for i in 0..<frames[s].count {
-                for q in 0..<nQ {
-                    let flat = i * nQ + q
-                    let present = frames[s].present[flat]
-                    let gi = info.questions[q]
-                    if !applies(s, q, i) {
-                        if present != 0 {
-                            let question = schema.questions[gi]
-                            add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),
-                                Messages.text("not_applicable", language, [question.id]), question: question.id)
-                        }
-                        continue
-                    }
-                    applicableCount += 1
-                    // An answer outside its range is refused like any invalid one: not answered.
-                    let usable = present == 1 && (!frames[s].hasRange[q] || withinRange(s, q, i))
-                    if usable {
-                        answeredCount += 1
-                    } else if present == 1 {
-                        reportOutOfRange(s, q, i, gi)
-                    } else if present == 0, plan.qRequired[gi] {
-                        let question = schema.questions[gi]
-                        add("required", .error, path(scope: s, instance: i, local: q),
-                            Messages.text("required", language, [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
-                            question: question.id)
-                    }
-                    if options.includeApplicable {
-                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: usable))
-                    }
-                }
-                if options.includeDerived {
-                    for d in 0..<nD {
-                        let v = derivedValue(s, d, i)
-                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, value: v))
-                    }
-                }
-                for k in info.checks { runCheck(k, s, i) }
-            }
-        }
-        for p in pending where frames[p.scope].qState[p.index] == 1 {
-            guard let number = p.outOfRange else { findings.append(p.finding); continue }
-            var f = p.finding
-            let q = p.index % frames[p.scope].nQ, i = p.index / frames[p.scope].nQ
-            f.message = outOfRangeMessage(s: p.scope, q: q, i: i, shown: Run.describe(number), low: .unknown, high: .unknown)
-            findings.append(f)
-        }
-        return Evaluation(findings: findings, applicable: applicable, derived: derivedOut, applicableCount: applicableCount, answeredCount: answeredCount)
-    }
-
-    func reportOutOfRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
-        let (lo, hi, _) = range(s, q, i)
-        let value = frames[s].answers[i * frames[s].nQ + q]
-        add("out_of_range", .error, path(scope: s, instance: i, local: q),
-            outOfRangeMessage(s: s, q: q, i: i, shown: value.description, low: lo, high: hi), question: ev.schema.questions[gi].id)
-    }
-
-    /// "`shown` is outside the allowed range (low to high)". For a question with bounds, those not
-    /// given here are evaluated; a bound that is open or unknown is "…", except for numbers: the
-    /// largest exact whole number (±``Value/maximumExactInteger``) or the largest decimal (±1.8e308).
-    func outOfRangeMessage(s: Int, q: Int, i: Int, shown: String, low: Value, high: Value) -> String {
-        let gi = plan.scopeQuestions[s][q]
-        let info = ev.questions[gi]
-        let c = ctx(scope: s, instance: i)
-        let lo = low.isKnown ? low : info.min.map { eval($0, c) } ?? .unknown
-        let hi = high.isKnown ? high : info.max.map { eval($0, c) } ?? .unknown
-        // An open bound of a number is the limit of what an answer can hold.
-        let limit: String? = plan.qTag[gi] == 1 ? String(Value.maximumExactInteger) : plan.qTag[gi] == 2 ? "1.8e308" : nil
-        let loText = lo.isKnown ? lo.description : limit.map { "-" + $0 } ?? "…"
-        let hiText = hi.isKnown ? hi.description : limit ?? "…"
-        return Messages.text("out_of_range", language, [shown, loText, hiText])
-    }
-
-    /// A JSON number as a message shows it: an integer in full, others in Swift's shortest
-    /// spelling; one beyond every `Double` as "a number beyond ±1.8e308".
-    static func describe(_ number: JSONValue) -> String {
-        switch number {
-        case .integer(let n): return String(n)
-        case .double(let d) where d.isFinite: return d.rounded() == d && d.magnitude < 1e16 ? String(Int(d)) : String(d)
-        case .double(let d): return d < 0 ? "-1.8e308 or less" : "1.8e308 or more"
-        default: return number.kindName
-        }
-    }
-
-    /// Whether check `k` fires for instance `i` of its scope: its container applies and its condition is known true.
-    package func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
-        let info = ev.checks[k]
-        let c = ctx(scope: s, instance: i)
-        if info.container >= 0, !containerApplies(info.container, c) { return false }
-        if case .bool(true) = eval(info.when, c) { return true }
-        return false
-    }
-
-    func runCheck(_ k: Int, _ s: Int, _ i: Int) {
-        let info = ev.checks[k]
-        let c = ctx(scope: s, instance: i)
-        guard checkFires(k, s, i) else { return }
-        let check = ev.schema.checks[k]
-        if check.severity == .confirm, confirmed[k]?.contains(i) == true { return }
-        var path = basePath(scope: s, instance: i)
-        if info.target >= 0 {
-            let tq = ev.questions[info.target]
-            if tq.scope == s {
-                path += "." + ev.schema.questions[info.target].id
-            } else if tq.scope == 0 {
-                path = "$." + ev.schema.questions[info.target].id
-            } else if case .pair = ev.scopes[s].kind {
-                // A pair check aimed at a member question: point at the person described.
-                path = basePath(scope: tq.scope, instance: c.person) + "." + ev.schema.questions[info.target].id
-            }
-        } else if info.targetRoster >= 0 {
-            path = "$." + ev.rosters[info.targetRoster].id
-        }
-        let severity: Finding.Severity
-        switch check.severity {
-        case .error: severity = .error
-        case .warning: severity = .warning
-        case .confirm: severity = .confirm
-        }
-        add(
-            (check.severity == .confirm ? "confirm." : "check.") + check.id, severity, path,
-            render(localized(check.message), scope: s, instance: i, container: info.container), check: check.id)
-    }
-
-    func localized(_ text: LocalizedText) -> String {
-        text[language] ?? ev.schema.languages.first.flatMap { text[$0] } ?? text.values.first ?? ""
-    }
-
-    // MARK: Piping
-
-    /// Fills `{name}`, `{person.name}` and the `{self|proxy}` switch.
-    func render(_ text: String, scope s: Int, instance i: Int, container: Int) -> String {
-        if !text.contains("{") && !text.contains("}") { return text }
-        let c = ctx(scope: s, instance: i)
-        var isSelf: Bool?
-        func selfHolds() -> Bool {
-            if let isSelf { return isSelf }
-            var k = container
-            var result = false
-            var steps = 0
-            while k >= 0, steps < 64 {
-                if let w = ev.containers[k].selfWhen {
-                    if case .bool(true) = eval(w, c) { result = true }
-                    break
-                }
-                k = ev.containers[k].parent
-                steps += 1
-            }
-            isSelf = result
-            return result
-        }
-        /// A value not known (not answered, refused, skipped): a member's name not given yet
-        /// ("Are you {name}?" before the name is known) reads "person 2" ("person" is Welsh as
-        /// well as English); any other value "…", never another value's fallback.
-        func orFallback(_ value: Value, namesMember: Bool, _ scope: Int, _ instance: Int) -> String {
-            if value.isKnown { return value.description }
-            if namesMember, case .member = ev.scopes[scope].kind, instance >= 0 { return "person \(instance + 1)" }
-            return "…"
-        }
-        func lookup(_ name: String) -> String {
-            var scope = s
-            var inst = i
-            var id = name
-            if name.hasPrefix("person.") || name.hasPrefix("other."), case .pair = ev.scopes[s].kind {
-                let roster = ev.scopes[s].roster
-                scope = ev.rosters[roster].memberScope
-                inst = name.hasPrefix("person.") ? c.person : c.other
-                id = String(name.drop { $0 != "." }.dropFirst())
-            }
-            for sc in [scope, 0] {
-                let useInst = sc == scope ? inst : 0
-                if let q = ev.scopes[sc].questionIndex[id] {
-                    let v = answer(sc, q, useInst)
-                    if case .option(let o) = v, case .oneOf(let list) = ev.questions[ev.scopes[sc].questions[q]].kind,
-                        let opt = ev.schema.choiceLists.first(where: { $0.id == list.id })?.options.first(where: { $0.id == o })
-                    {
-                        return localized(opt.label)
-                    }
-                    return orFallback(v, namesMember: plan.qNamesMember[ev.scopes[sc].questions[q]], sc, useInst)
-                }
-                if let d = ev.scopes[sc].derivedIndex[id] {
-                    return orFallback(derivedValue(sc, d, useInst), namesMember: plan.dNamesMember[ev.scopes[sc].derived[d]], sc, useInst)
-                }
-            }
-            return "{" + name + "}"
-        }
-        func expand(_ chars: ArraySlice<Character>) -> String {
-            var out = ""
-            var k = chars.startIndex
-            while k < chars.endIndex {
-                let ch = chars[k]
-                if ch == "{" && k + 1 < chars.endIndex && chars[k + 1] == "{" { out.append("{"); k += 2; continue }
-                if ch == "}" && k + 1 < chars.endIndex && chars[k + 1] == "}" { out.append("}"); k += 2; continue }
-                if ch != "{" { out.append(ch); k += 1; continue }
-                // Find the matching close brace and a top-level bar.
-                var depth = 0
-                var j = k
-                var bar = -1
-                while j < chars.endIndex {
-                    if chars[j] == "{" { depth += 1 } else if chars[j] == "}" {
-                        depth -= 1
-                        if depth == 0 { break }
-                    } else if chars[j] == "|" && depth == 1 && bar < 0 { bar = j }
-                    j += 1
-                }
-                if j >= chars.endIndex { out.append(contentsOf: String(chars[k...])); break }
-                if bar >= 0 {
-                    out += selfHolds() ? expand(chars[(k + 1)..<bar]) : expand(chars[(bar + 1)..<j])
-                } else {
-                    out += lookup(String(chars[(k + 1)..<j]).trimmingSpaces)
-                }
-                k = j + 1
-            }
-            return out
-        }
-        return expand(ArraySlice(Array(text)))
     }
 }
 

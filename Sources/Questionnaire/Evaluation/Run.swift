@@ -4,6 +4,8 @@ package struct Ctx {
     var pair: Int = -1
     var person: Int = -1
     var other: Int = -1
+    /// Inside `count`/`any`: the member around the condition (`outer.NAME`).
+    package var outer: Int = -1
 
     package init(member: Int = -1) { self.member = member }
 
@@ -15,7 +17,7 @@ package struct Ctx {
 /// The answers and memoised routing of every instance of one scope.
 package struct Frame {
     package var count = 0
-    package var nQ = 0, nD = 0, nC = 0
+    package var nQ = 0, nD = 0, nC = 0, nE = 0
     package var answers: [Value] = []
     /// 0 absent, 1 a usable answer, 2 present but not a valid value (3: the fast reader's
     /// "seen, but null or blank", turned back to 0 when it is done).
@@ -30,6 +32,8 @@ package struct Frame {
     var qState: [UInt8] = []
     var cState: [UInt8] = []
     var dState: [UInt8] = []
+    /// Endings: 0 not yet computed, 1 fires, 2 does not, 3 being computed.
+    var eState: [UInt8] = []
     var dValues: [Value] = []
     /// For pairs: the index of the pair's object in the response array (-1 when missing).
     package var responseIndex: [Int] = []
@@ -39,16 +43,19 @@ package struct Frame {
 
     init() {}
 
-    init(count: Int, nQ: Int, nD: Int, nC: Int) {
-        reset(count: count, nQ: nQ, nD: nD, nC: nC)
+    init(count: Int, nQ: Int, nD: Int, nC: Int, nE: Int = 0) {
+        reset(count: count, nQ: nQ, nD: nD, nC: nC, nE: nE)
     }
 
     /// Sizes the frame for `count` instances, keeping the arrays' storage when it is big enough.
-    mutating func reset(count: Int, nQ: Int, nD: Int, nC: Int) {
+    mutating func reset(count: Int, nQ: Int, nD: Int, nC: Int, nE: Int = 0) {
         self.count = count
         self.nQ = nQ
         self.nD = nD
         self.nC = nC
+        self.nE = nE
+        eState.removeAll(keepingCapacity: true)
+        eState.append(contentsOf: repeatElement(0, count: count * nE))
         answers.removeAll(keepingCapacity: true)
         answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ))
         present.removeAll(keepingCapacity: true)
@@ -78,6 +85,7 @@ package struct Frame {
         cState.append(contentsOf: repeatElement(0, count: nC))
         dState.append(contentsOf: repeatElement(0, count: nD))
         dValues.append(contentsOf: repeatElement(Value.unknown, count: nD))
+        eState.append(contentsOf: repeatElement(0, count: nE))
     }
 }
 
@@ -109,6 +117,10 @@ package final class Run {
     var rosterPresent: [Bool]
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
+    /// The day the response is given (`today`), from its timestamps or the options.
+    var today: CalendarDate?
+    /// The response's variant (an option of the list `variant`), when the form has variants.
+    var variant: String?
 
     /// Where the stack was when this run was started or reset, and how far below it evaluation
     /// may recurse (see ``shouldForce()``, Dependencies.swift).
@@ -144,6 +156,15 @@ package final class Run {
         pending.removeAll(keepingCapacity: true)
         if !confirmed.isEmpty { confirmed.removeAll() }
         if !rosterLength.isEmpty { rosterLength.removeAll() }
+        today = nil
+        variant = nil
+    }
+
+    /// `today` as expressions see it: the response's own day, else the options', else the clock's.
+    var todayValue: CalendarDate {
+        if let today { return today }
+        if let given = options.today { return given }
+        return CalendarDate.todayUTC()
     }
 
     deinit {

@@ -13,8 +13,12 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case option(String)
     /// An any_of answer (never empty).
     case options([String])
-    /// An answer with no comparable value (an address).
+    /// An answer with no comparable value.
     case present
+    /// An address answer: its parts can be piped (`{other_address.line1}`); addresses are not compared.
+    /// Boxed, so that every other value stays two words (an address is seven): values are copied
+    /// on every step of evaluation and held per answer.
+    indirect case address(AddressValue)
 
     /// The largest whole number an `integer` answer may be (and the smallest, negated):
     /// 2^53 - 1 = 9,007,199,254,740,991, the largest up to which every integer is exact in a JSON
@@ -37,6 +41,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .option(let o): return o
         case .options(let os): return os.joined(separator: ", ")
         case .present: return "(answered)"
+        case .address(let a): return a.description
         }
     }
 
@@ -53,6 +58,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .option(let o): return .string(o)
         case .options(let os): return .array(os.map { .string($0) })
         case .present: return .bool(true)
+        case .address(let a): return a.json
         }
     }
 
@@ -156,5 +162,41 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .month(let m): return CalendarDate(year: m.year, month: m.month, day: 1)
         default: return nil
         }
+    }
+}
+
+/// An address answer's parts, as given (validated by the evaluator first).
+public struct AddressValue: Sendable, Hashable, CustomStringConvertible {
+    public var lines: [String]
+    public var town: String?
+    public var postcode: String?
+    public var country: String?
+
+    public init(lines: [String], town: String? = nil, postcode: String? = nil, country: String? = nil) {
+        self.lines = lines
+        self.town = town
+        self.postcode = postcode
+        self.country = country
+    }
+
+    /// A part as text; `nil` when the address has no such part.
+    public func part(_ p: Expression.AddressPart) -> String? {
+        switch p {
+        case .line1: return lines.first
+        case .line2: return lines.count > 1 ? lines[1] : nil
+        case .town: return town
+        case .postcode: return postcode
+        case .country: return country
+        }
+    }
+
+    public var description: String { (lines + [town, postcode].compactMap { $0 }).joined(separator: ", ") }
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["lines": .array(lines.map { .string($0) })]
+        if let town { o["town"] = .string(town) }
+        if let postcode { o["postcode"] = .string(postcode) }
+        if let country { o["country"] = .string(country) }
+        return .object(o)
     }
 }

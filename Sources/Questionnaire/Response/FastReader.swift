@@ -186,7 +186,8 @@ extension Run {
             guard c.eat(UInt8(ascii: "}")) else { return false }
         }
         c.ws()
-        guard c.atEnd, sawSchema, sawChannel else { return false }
+        // A form with variants needs the response's variant (missing: the general path reports it).
+        guard c.atEnd, sawSchema, sawChannel, ev.schema.variants.isEmpty || variant != nil else { return false }
         allocate(kinds: [.pair])
         for span in deferred where span.code < 300_000 {
             c.i = span.start
@@ -223,7 +224,12 @@ extension Run {
         case 2, 3:
             guard let v = c.plainString() else { return false }
             // Timestamps that pass are ASCII, hence valid UTF-8.
-            return Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v]))
+            guard Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v])) else { return false }
+            if which == 3 || today == nil {
+                let d = v.lowerBound
+                today = CalendarDate(year: c.digits(d, 4) ?? 0, month: c.digits(d + 5, 2) ?? 0, day: c.digits(d + 8, 2) ?? 0)
+            }
+            return true
         case 4:
             guard let v = c.plainString(), let s = c.string(v), ev.schema.languages.contains(s) else { return false }
             if options.language == nil { language = s }
@@ -232,6 +238,10 @@ extension Run {
         case 6, 7:
             guard let v = c.plainString() else { return false }
             return c.string(v) != nil
+        case 8:  // variant
+            guard let v = c.plainString(), let id = ev.schema.variants.first(where: { c.equals(v, $0) }) else { return false }
+            variant = id
+            return true
         default: return false
         }
     }
@@ -398,9 +408,11 @@ extension Run {
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
             value = .options(ids)
         case 7:
-            guard let written = readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
-            if !written { frames[s].present[flat] = 3; return true }
-            value = .present
+            switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
+            case nil, .refused?: return false
+            case .notAnswered?: frames[s].present[flat] = 3; return true
+            case .address(let address)?: value = .address(address)
+            }
         default:
             return false
         }
@@ -443,13 +455,11 @@ extension Run {
         return option
     }
 
-    /// A valid address: `true`; nothing written in any field (not answered): `false`; `nil` for
-    /// anything the general path reports on. The same rules as ``Run/checkAddress``.
-    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> Bool? {
+    /// An address as ``Run/checkAddress`` reads it, or `nil` for anything the general path
+    /// reports on (`.refused` is not returned: those go to the general path too).
+    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> AddressReading? {
         guard c.eat(UInt8(ascii: "{")) else { return nil }
-        var lines = 0
-        var written = false
-        var postcode: String?
+        var address = AddressValue(lines: [])
         var seen = 0
         if !c.eat(UInt8(ascii: "}")) {
             repeat {
@@ -463,9 +473,10 @@ extension Run {
                         repeat {
                             guard let r = c.plainString(), let raw = c.string(r) else { return nil }
                             items += 1
+                            // Blank line boxes are skipped; blank characters around a line are not part of it.
                             guard let line = AnswerText.trimmed(raw) else { continue }
                             guard line.count <= 100 else { return nil }
-                            lines += 1
+                            address.lines.append(line)
                         } while c.eat(UInt8(ascii: ","))
                         guard c.eat(UInt8(ascii: "]")), items <= 4 else { return nil }
                     }
@@ -473,8 +484,11 @@ extension Run {
                     bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
                     guard let r = c.plainString(), let raw = c.string(r) else { return nil }
                     let text = AnswerText.trimmed(raw)
-                    if text != nil { written = true }
-                    if bit == 8 { postcode = text }
+                    switch bit {
+                    case 2: address.town = text
+                    case 4: address.country = text
+                    default: address.postcode = text
+                    }
                 } else {
                     return nil
                 }
@@ -483,8 +497,11 @@ extension Run {
             } while c.eat(UInt8(ascii: ","))
             guard c.eat(UInt8(ascii: "}")) else { return nil }
         }
-        if lines == 0 { return written ? nil : false }
-        if ukOnly && !Run.isUKPostcode(postcode ?? "") { return nil }
-        return true
+        if address.lines.isEmpty {
+            let written = address.town != nil || address.country != nil || address.postcode != nil
+            return written ? nil : .notAnswered
+        }
+        if ukOnly && !Run.isUKPostcode(address.postcode ?? "") { return nil }
+        return .address(address)
     }
 }

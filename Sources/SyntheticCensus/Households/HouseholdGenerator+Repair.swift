@@ -153,7 +153,13 @@ extension HouseholdGenerator {
     /// The answers an expression reads in this context, following derived values (age reads dob).
     func collectSlots(_ e: CExpr, _ c: Ctx, _ run: Run, into out: inout [AnswerSlot], depth: Int = 0) {
         switch e {
-        case .literal, .position, .count: break
+        case .literal, .position, .count, .respondent, .today, .variant, .householdAddress: break
+        case .at(let r, let index, let inner):
+            guard index < run.memberCount[r] else { return }
+            var mc = c
+            mc.member = index
+            collectSlots(inner, mc, run, into: &out, depth: depth)
+        case .addressPart(let a, _): collectSlots(a, c, run, into: &out, depth: depth)
         case .answer(let s, let q, let slot):
             let i = run.instance(slot, c)
             if i >= 0, i < run.frames[s].count { out.append(AnswerSlot(s: s, q: q, i: i)) }
@@ -164,6 +170,7 @@ extension HouseholdGenerator {
         case .any(let r, let inner), .countWhere(let r, let inner):
             for m in 0..<run.memberCount[r] {
                 var mc = c
+                mc.outer = c.member
                 mc.member = m
                 collectSlots(inner, mc, run, into: &out, depth: depth)
             }
@@ -312,7 +319,11 @@ extension HouseholdGenerator {
             collectRosters(a, into: &out, depth: depth)
         case .derived(let s, let d, _):
             if depth < 6 { collectRosters(evaluator.derived[evaluator.scopes[s].derived[d]].expr, into: &out, depth: depth + 1) }
-        case .not(let a), .negate(let a), .answered(let a, _): collectRosters(a, into: &out, depth: depth)
+        case .not(let a), .negate(let a), .answered(let a, _), .addressPart(let a, _): collectRosters(a, into: &out, depth: depth)
+        case .at(let r, _, let a):
+            if !out.contains(r) { out.append(r) }
+            collectRosters(a, into: &out, depth: depth)
+        case .respondent(let r, _): if !out.contains(r) { out.append(r) }
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b),
             .contains(let a, let b), .yearsBetween(let a, let b):
             collectRosters(a, into: &out, depth: depth)
@@ -321,7 +332,7 @@ extension HouseholdGenerator {
             collectRosters(a, into: &out, depth: depth)
             for item in items { collectRosters(item, into: &out, depth: depth) }
         case .join(let items): for item in items { collectRosters(item, into: &out, depth: depth) }
-        case .literal, .answer, .position: break
+        case .literal, .answer, .position, .today, .variant, .householdAddress: break
         }
     }
 

@@ -55,17 +55,10 @@ enum FileIO {
         defer { Interruption.unregister(temporary) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw Failure(description: "cannot write \(path): \(message)")
-            }
-            offset += n
+        do { try DurableFile.writeAll(bytes, to: fd, path: path) } catch {
+            close(fd)
+            unlink(temporary)
+            throw Failure(description: "\(error)")
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
@@ -76,14 +69,10 @@ enum FileIO {
 
     static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
 
+    /// Writes to standard output or error; a closed pipe (`census … | head`) ends the output
+    /// quietly.
     static func writeAll(_ bytes: [UInt8], fd: Int32) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        try? DurableFile.writeAll(bytes, to: fd, path: "")
     }
 
     static func writeOut(_ text: String) { writeOut(Array(text.utf8)) }

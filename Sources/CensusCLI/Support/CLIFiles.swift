@@ -1,6 +1,7 @@
+import AddressFrame
+import DurableFiles
 import Foundation
 import Questionnaire
-import DurableFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -85,12 +86,12 @@ enum CLIFiles {
         func write(bytes: [UInt8]) { buffer.append(contentsOf: bytes); if buffer.count > 1 << 16 { flush() } }
 
         func flush() {
-            var offset = 0
-            while offset < buffer.count && failure == nil {
-                let n = buffer[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { failure = String(cString: strerror(errno)); break }
-                offset += n
+            if failure == nil {
+                do { try DurableFile.writeAll(buffer, to: fd, path: path ?? "standard output") } catch let e as FileSystemError {
+                    failure = e.reason ?? e.message  // commit() names the file
+                } catch {
+                    failure = "\(error)"
+                }
             }
             buffer.removeAll(keepingCapacity: true)
         }
@@ -109,3 +110,19 @@ enum CLIFiles {
 
 /// "1 error", "2 errors".
 func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+/// The bytes of a file named on the command line ("-" for standard input),
+/// or a one-line error naming the file and the system's reason.
+func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+    if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
+    do {
+        return try FileIO.read(path)
+    } catch let e as FileIO.Failure {
+        // "cannot read PATH: reason" -> "cannot read WHAT PATH: reason"
+        throw CLIError(e.description.replacingOccurrences(of: "cannot read ", with: "cannot read \(what) ", options: .anchored))
+    }
+}
+
+func frameURL(_ dir: String) -> URL {
+    URL(fileURLWithPath: dir).appendingPathComponent(AddressFrame.fileName)
+}

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import SyntheticCensus
 import Questionnaire
+import SyntheticCensus
 
 /// `census generate`: synthetic households for tests, fixtures and benchmarks.
 struct Generate: ParsableCommand {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ResponseStore
 
 /// The raw SQLite ceiling for the store benchmark.
 ///
@@ -9,17 +10,17 @@ import GRDB
 /// number of rows per transaction, no queue, no idempotency lookup, no
 /// receipts, no continuations. What the store achieves below this figure is
 /// its overhead.
-public enum RawSQLiteCeiling {
-    public struct Result: Sendable {
-        public var rows: Int
-        public var seconds: Double
-        public var bytes: Int
-        public var perSecond: Double { Double(rows) / seconds }
+enum RawSQLiteCeiling {
+    struct Result: Sendable {
+        var rows: Int
+        var seconds: Double
+        var bytes: Int
+        var perSecond: Double { Double(rows) / seconds }
     }
 
     /// Runs `files` writer threads for `seconds`, each inserting `bodies` (in
     /// turn) into its own database in `directory`.
-    public static func run(directory: URL, files: Int, seconds: Double, durability: Durability,
+    static func run(directory: URL, files: Int, seconds: Double, durability: Durability,
                            rowsPerTransaction: Int, bodies: [Data]) throws -> Result {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var queues: [DatabaseQueue] = []
