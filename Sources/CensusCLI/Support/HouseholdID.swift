@@ -10,3 +10,11 @@ func checkHouseholdID(_ id: String) throws {
         throw ValidationError("'\(id.count > 40 ? id.prefix(40) + "…" : id)' is not a household id: ids are 1-32 letters, digits, '-' or '_', as in the address frame")
     }
 }
+
+/// The household id argument of `store where` and `store show`, checked like every other.
+struct HouseholdArgument: ParsableArguments {
+    @Argument(help: "Household id, as in the address frame.")
+    var id: String
+
+    func validate() throws { try checkHouseholdID(id) }
+}

@@ -9,24 +9,19 @@ struct StoreShow: ParsableCommand {
         abstract: "List a household's response versions and its authoritative return."
     )
     @OptionGroup var directory: StoreDirectory
-    @Argument(help: "Household id.")
-    var household: String
-
-    func validate() throws {
-        try checkHouseholdID(household)
-    }
+    @OptionGroup var household: HouseholdArgument
 
     func run() throws {
         // Read-only: it also works on a read-only shard, store directory or mount.
         let store = try ResponseStore.openForReading(at: directory.url)
         defer { store.close() }
-        let versions = try store.versions(of: household)
+        let versions = try store.versions(of: household.id)
         let best = AuthoritativeReturn.choose(from: versions)
         let f = ISO8601DateFormatter()
         for v in versions {
             let mark = v.version == best?.version ? "*" : " "
             print("\(mark) \(v.receiptID) \(v.kind.rawValue) \(v.channel.rawValue) \(f.string(from: v.receivedAt)) \(String(format: "%.1f", v.completeness * 100))% complete \(v.schemaHash) key=\(v.idempotencyKey)")
         }
-        if versions.isEmpty { print("no responses for \(household)") } else { print("* = authoritative return") }
+        if versions.isEmpty { print("no responses for \(household.id)") } else { print("* = authoritative return") }
     }
 }

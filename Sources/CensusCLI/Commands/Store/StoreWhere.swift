@@ -9,16 +9,11 @@ struct StoreWhere: ParsableCommand {
         abstract: "Print the shard and file that hold a household."
     )
     @OptionGroup var directory: StoreDirectory
-    @Argument(help: "Household id.")
-    var household: String
-
-    func validate() throws {
-        try checkHouseholdID(household)
-    }
+    @OptionGroup var household: HouseholdArgument
 
     func run() throws {
         let m = try StoreManifest.read(from: directory.url)
-        let s = ShardFunction.shard(for: household, count: m.shardCount)
-        print("\(household) -> shard \(s) (\(m.shardFiles[s]))")
+        let s = ShardFunction.shard(for: household.id, count: m.shardCount)
+        print("\(household.id) -> shard \(s) (\(m.shardFiles[s]))")
     }
 }
