@@ -436,6 +436,34 @@ final class SessionAndShardTests: XCTestCase {
     }
 }
 
+final class RosterFormChecksTests: XCTestCase {
+    /// example.census asks a date of birth on the roster's own form, with a confirmation for
+    /// an age of 100 or more: asked after the person is added, then back to the list.
+    func testAConfirmationOnTheAddFormReturnsToTheList() async throws {
+        let fixture = try ServerFixture(form: "example")
+        defer { fixture.remove() }
+        try await fixture.withServer { client, _ in
+            var b = Browser(client)
+            _ = try await b.signIn(fixture.codes[0].code)
+            _ = try await b.get("/form/list/people/add")
+            let added = try await b.post("/form/list/people/add", [("first_name", "Ada"), ("last_name", "Old"),
+                                                                    ("dob-day", "1"), ("dob-month", "1"), ("dob-year", "1910")])
+            XCTAssertTrue(added.location?.hasPrefix("/form/confirm/confirm_age/m1?from=list/people") == true, added.location ?? "")
+            let ask = try await b.get(added.location!)
+            XCTAssertTrue(ask.contains("Ada Old is 111 years old. Is this correct?"), ask.mainText)
+            let no = try await b.post(added.location!, [("confirm", "no")])
+            XCTAssertEqual(no.location, "/form/list/people/m1/change")
+            _ = try await b.get(added.location!)
+            let yes = try await b.post(added.location!, [("confirm", "yes")])
+            XCTAssertEqual(yes.location, "/form/list/people")
+            // Asked once: changing the name does not ask again.
+            let changed = try await b.submit("/form/list/people/m1/change", [("first_name", "Ada"), ("last_name", "Older"),
+                                                                              ("dob-day", "1"), ("dob-month", "1"), ("dob-year", "1910")])
+            XCTAssertEqual(changed.location, "/form/list/people")
+        }
+    }
+}
+
 extension CollectionServer {
     /// The server's online answers, for tests that look at what was saved.
     func withOnlineAnswers<T>(_ body: (OnlineAnswers) throws -> T) throws -> T {

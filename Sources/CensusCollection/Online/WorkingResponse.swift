@@ -69,7 +69,12 @@ public struct WorkingResponse: Sendable, Equatable {
         if let v = d["v"]?.stringValue { visited.insert(v) }
         if let x = d["x"]?.stringValue, let (roster, id) = Self.split2(x) { removeMember(roster: roster, id: id) }
         if case .object(let h)? = d["h"] { Self.merge(h, into: &household) }
-        if case .object(let m)? = d["m"] {
+        if case .object(var m)? = d["m"] {
+            if let added = d["a"]?.stringValue, let (roster, id) = Self.split2(added), let answers = m[added],
+               members[roster]?.contains(where: { $0.id == id }) == true {
+                m[added] = nil
+                m["\(roster)/\(newMemberID(roster: roster))"] = answers
+            }
             for key in m.keys.sorted() {
                 guard let (roster, id) = Self.split2(key), case .object(let answers)? = m[key] else { continue }
                 var list = members[roster] ?? []

@@ -189,10 +189,16 @@ struct FormRoutes {
             let delta: [String: JSONValue] = ["c": .array([.string("\(check.id)@\(visit.instanceKey(instance))")])]
             state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
             let saved = try await visit.saving(delta, candidate: visit.with(state))
+            // Confirmed on a roster's add/change form: back to the list; otherwise on.
+            if let from, case .list = from { return HouseholdSite.redirect(from.path) }
             if let from { return next(after: from, in: saved, change: change) }
             return HouseholdSite.redirect("/form")
         case "no":
             // Back to the answer to change it; the confirmation is asked again if it still fires.
+            if let from, case .list(_, let roster) = from, case .member(_, let position) = instance,
+               let member = visit.state.member(at: position, in: roster) {
+                return HouseholdSite.redirect("/form/list/\(roster)/\(member.id)/change")
+            }
             return HouseholdSite.redirect((from?.path ?? "/form") + "?change=1")
         default:
             return try renderConfirm(request, context, visit, check, instance, error: UIText.confirmChooseOne.text(visit.language), status: .unprocessableContent)

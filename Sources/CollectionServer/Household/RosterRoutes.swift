@@ -197,7 +197,10 @@ struct RosterRoutes {
             case .invalid(let message): inputProblems.append(Problem(field: a.name, anchor: formVisit.fields.firstInputID(a.question, name: a.name), message: message))
             }
         }
-        let delta: [String: JSONValue] = ["m": .object(["\(r.id)/\(id)": .object(answers)])]
+        var delta: [String: JSONValue] = ["m": .object(["\(r.id)/\(id)": .object(answers)])]
+        // A new member: if another device added one under the same id meanwhile, the fold
+        // gives this one the next id instead of overwriting the other's answers.
+        if member == nil { delta["a"] = .string("\(r.id)/\(id)") }
         var state = formVisit.state
         state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
         let candidate = formVisit.with(state)
