@@ -46,7 +46,7 @@ struct DemoSetup {
         let codes = try codesByHousehold(letters)
 
         let store = try ResponseStore.create(at: directory, shardCount: shardCount, questionnaireSchemas: [schema.hash])
-        report("store", "\(shardCount) SQLite shards (WAL, synchronous=FULL), accepting schema \(schema.hash.prefix(19))…")
+        report("store", "\(shardCount) SQLite shards (\(describeDurability(of: store))), accepting schema \(schema.hash.prefix(19))…")
         let collector: Collector
         do { collector = try Collector(frame: frame, store: store, forms: [try Evaluator(schema: schema)]) } catch {
             throw CLIError("\(error)")

@@ -14,7 +14,7 @@ struct StoreCommand: ParsableCommand {
             records the shard count, the shard function (FNV-1a 64 of the household id, mod N) \
             and schema hashes, so every tool agrees where a household lives.
             """,
-        subcommands: [StoreInit.self, StoreCheck.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self]
+        subcommands: [StoreInit.self, StoreCheck.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self, StoreBackup.self]
     )
 }
 
@@ -41,8 +41,9 @@ struct StoreInit: ParsableCommand {
 
     func run() throws {
         let store = try ResponseStore.create(at: URL(fileURLWithPath: dir), shardCount: shards, questionnaireSchemas: schemaHashes)
+        let durability = describeDurability(of: store)
         store.close()
-        print("created a store of \(shards) shards in \(dir) (WAL, synchronous=FULL)")
+        print("created a store of \(shards) shards in \(dir) (\(durability))")
     }
 }
 
@@ -230,7 +231,9 @@ struct StoreSubmit: ParsableCommand {
         let r = outcome.receipt
         let e = outcome.evaluation
         let pct = Int((e.completeness * 100).rounded())
-        print("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")")
+        // Written at once (not buffered until exit): the receipt is out as soon as the commit
+        // it stands for is on disk.
+        FileIO.writeOut("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")\n")
         guard outcome.disposition == .notSubmitted else { return }
         FileHandleOutput.stderr("""
             census store submit: not submitted: the response has \(counted(e.count(.error), "error")) and \
@@ -266,6 +269,16 @@ struct StoreSubmit: ParsableCommand {
 }
 
 extension ResponseKind: ExpressibleByArgument {}
+
+/// The durability in force, as SQLite reports it on every shard's writer connection (not what
+/// was asked for: until issue 13 the two differed), for `store init` and the demo.
+func describeDurability(of store: ResponseStore) -> String {
+    switch Set(store.durabilityInForce()) {
+    case [.full]: return "WAL, synchronous=FULL: every commit is fsynced before its receipt"
+    case [.normal]: return "WAL, synchronous=NORMAL: commits are not fsynced, NOT durable against power loss"
+    default: return "WAL; the synchronous setting could not be read back from every shard"
+    }
+}
 
 /// A household id as the address frame has them. A typo such as a trailing space would
 /// otherwise file the response under a household that does not exist.

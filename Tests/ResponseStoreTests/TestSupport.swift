@@ -39,16 +39,23 @@ func fetchInt(_ path: String, _ sql: String) throws -> Int? {
 }
 
 /// The `census` executable built next to the test bundle.
-func censusExecutable() throws -> URL {
+func censusExecutable() throws -> URL { try builtExecutable("census") }
+
+/// The `census-bench` executable built next to the test bundle.
+func benchExecutable() throws -> URL { try builtExecutable("census-bench") }
+
+/// An executable product built next to the test bundle.
+func builtExecutable(_ name: String) throws -> URL {
     var candidates: [URL] = []
+    // On macOS the runner is inside the .xctest bundle; walk up a few levels.
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     for _ in 0..<4 {
-        candidates.append(dir.appendingPathComponent("census"))
+        candidates.append(dir.appendingPathComponent(name))
         dir = dir.deletingLastPathComponent()
     }
     for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c }
     struct NotBuilt: Error, CustomStringConvertible { var description: String }
-    throw NotBuilt(description: "census is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
+    throw NotBuilt(description: "\(name) is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
 }
 
 struct Run {

@@ -133,6 +133,8 @@ extension AddressFrame {
         var committed = false
         defer { if !committed { unlink(tmp.path) } }
         try DurableFile.writeNew(Data(text.utf8), to: tmp)
+        // Its name too: after a crash that follows the commit, the codes' letters must be found.
+        DurableFile.syncDirectory(dir)
 
         // 2. Hashes, in one transaction, and 3. the letters published: an interruption
         // (Ctrl-C) waits for both, so codes never exist without their letters file.

@@ -77,6 +77,20 @@ final class ShardWriter: @unchecked Sendable {
         checkpointer?.stop()
     }
 
+    private var closed = false
+
+    /// Stops the writer (see ``stop()``), then checkpoints and closes its connection
+    /// (``ShardFile/closeWriter(_:)``). Only the first call does anything: GRDB does not guard
+    /// a checkpoint on a closed connection.
+    func close() {
+        stop()
+        condition.lock()
+        let first = !closed
+        closed = true
+        condition.unlock()
+        if first { ShardFile.closeWriter(pool) }
+    }
+
     private func run() {
         while true {
             condition.lock()
@@ -135,11 +149,13 @@ final class ShardWriter: @unchecked Sendable {
                         """)
                     for p in batch {
                         let s = p.submission
-                        insert.setUncheckedArguments([
+                        // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked
+                        // form resets with `try!`. Sizes were checked before queueing
+                        // (ResponseStore.validate): SQLite's own limit ends in a fatalError.
+                        try insert.execute(arguments: [
                             s.householdID, s.kind.rawValue, s.channel.rawValue, p.receivedAtMicros,
                             s.schemaHash, s.idempotencyKey, s.completeness, s.body,
                         ])
-                        try insert.execute()
                         if db.changesCount == 1 {
                             results.append(.success(Receipt(
                                 shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,

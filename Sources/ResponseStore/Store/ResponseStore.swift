@@ -116,7 +116,7 @@ public final class ResponseStore: Sendable {
             shardSchemaVersion: ShardSchema.currentVersion,
             shardSchemaHash: ShardSchema.hash(upTo: ShardSchema.currentVersion)!,
             questionnaireSchemas: questionnaireSchemas,
-            durability: "WAL, synchronous=\(options.durability.pragma)")
+            durability: options.durability.manifestDescription)
         do {
             for i in 0..<shardCount {
                 let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -146,7 +146,7 @@ public final class ResponseStore: Sendable {
     /// are reported per shard in ``shardStatus``; use ``requireAllShards()``
     /// to turn them into an error.
     public static func open(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
-        let manifest = try StoreManifest.read(from: directory)
+        let manifest = try readManifest(at: directory, options: options)
         var slots: [Slot] = []
         for i in 0..<manifest.shardCount {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -169,7 +169,7 @@ public final class ResponseStore: Sendable {
     /// ``StoreError/openedForReading(path:)``. Shard problems are reported per shard, as by
     /// ``open(at:options:)``.
     public static func openForReading(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
-        let manifest = try StoreManifest.read(from: directory)
+        let manifest = try readManifest(at: directory, options: options)
         var slots: [Slot] = []
         for i in 0..<manifest.shardCount {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -180,6 +180,14 @@ public final class ResponseStore: Sendable {
             }
         }
         return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
+    }
+
+    /// The manifest of the store in `directory`, checked against its shards' own record of the
+    /// shard count (``ShardFile/checkShardCount(of:in:options:)``).
+    static func readManifest(at directory: URL, options: StoreOptions) throws -> StoreManifest {
+        let manifest = try StoreManifest.read(from: directory)
+        try ShardFile.checkShardCount(of: manifest, in: directory, options: options)
+        return manifest
     }
 
     /// The status of every shard, by index.
@@ -314,14 +322,33 @@ public final class ResponseStore: Sendable {
 
     deinit { close() }
 
-    /// Commits everything pending, stops the writers and closes the shard
-    /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
+    /// The durability in force on each shard's writing connection, by shard index, read back
+    /// from SQLite (`PRAGMA synchronous`); nil for a shard that is not open for writing (opened
+    /// for reading, or failed). With the default options every entry is ``Durability/full``:
+    /// each receipt is returned after its commit's fsync. `census store init` prints it.
+    public func durabilityInForce() -> [Durability?] {
+        slots.map { slot -> Durability? in
+            guard case .open(let w) = slot, let level = try? SQLiteSynchronous.current(on: w.pool) else { return nil }
+            return Durability(level)
+        }
+    }
+
+    /// The checkpoint thread of a shard open for writing (for tests).
+    func checkpointer(of shard: Int) -> ShardCheckpointer? {
+        guard case .open(let w) = slots[shard] else { return nil }
+        return w.checkpointer
+    }
+
+    /// Commits everything pending, stops the writers, copies each shard's write-ahead log into
+    /// its database file and truncates the log (so the `.sqlite` files alone hold every
+    /// committed version: see ``ShardFile/closeWriter(_:)``), and closes the shard files.
+    /// Called automatically when the store is deallocated. Later submissions fail with
+    /// ``StoreError/closed``.
     public func close() {
         for slot in slots {
             switch slot {
             case .open(let w):
-                w.stop()
-                try? w.pool.close()
+                w.close()
             case .reading(_, let queue):
                 try? queue.close()
             case .failed:

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The durability of a committed transaction, i.e. SQLite's
@@ -14,7 +15,27 @@ public enum Durability: String, Sendable, Codable, CaseIterable {
     case full
     case normal
 
-    var pragma: String { self == .full ? "FULL" : "NORMAL" }
+    /// The `PRAGMA synchronous` level of the writer connections.
+    var level: SQLiteSynchronous { self == .full ? .full : .normal }
+    /// The pragma's keyword, `FULL` or `NORMAL`.
+    var pragma: String { level.keyword }
+
+    /// The manifest's ``StoreManifest/durability`` for a store created with this durability.
+    var manifestDescription: String {
+        switch self {
+        case .full: return "WAL, synchronous=FULL: every commit is fsynced before its receipt"
+        case .normal: return "WAL, synchronous=NORMAL: commits are not fsynced (benchmark comparison only)"
+        }
+    }
+
+    /// The level SQLite reports, as a ``Durability`` (nil for OFF or EXTRA, which the store never sets).
+    init?(_ level: SQLiteSynchronous) {
+        switch level {
+        case .full: self = .full
+        case .normal: self = .normal
+        default: return nil
+        }
+    }
 }
 
 /// Options for opening a response store.
