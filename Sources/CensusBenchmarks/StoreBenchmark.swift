@@ -185,7 +185,7 @@ struct StoreBenchmark: ParsableCommand {
                             let t0 = DispatchTime.now().uptimeNanoseconds
                             let s = Submission(householdID: "H\(c)-\(n)", kind: .submitted, channel: .online,
                                                receivedAt: Date(), schemaHash: "sha256:bench", idempotencyKey: "k\(c)-\(n)",
-                                               completeness: 40, body: body)
+                                               completeness: 0.4, body: body)
                             do {
                                 _ = try await store.submit(s)
                             } catch {
@@ -258,7 +258,7 @@ struct StoreWriterHelper: ParsableCommand {
             finished.enter()
             let s = Submission(householdID: "\(prefix)-H\(i % 5000)", kind: i % 3 == 0 ? .partial : .submitted,
                                channel: .online, receivedAt: Date(), schemaHash: "sha256:crash-test",
-                               idempotencyKey: "\(prefix)-k\(i)", completeness: Double(i % 50), body: bodies[i % bodies.count])
+                               idempotencyKey: "\(prefix)-k\(i)", completeness: Double(i % 50) / 50, body: bodies[i % bodies.count])
             store.submit(s) { result in
                 switch result {
                 case .success(let r):

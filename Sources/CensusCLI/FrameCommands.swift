@@ -56,10 +56,10 @@ func systemReason(_ error: any Error) -> String {
 
 /// The bytes of a file named on the command line ("-" for standard input),
 /// or a one-line error naming the file and the system's reason.
-func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+func readInputFile(_ path: String, what: String, limit: Int? = nil) throws -> [UInt8] {
     if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
     do {
-        return try FileIO.read(path)
+        return try FileIO.read(path, limit: limit)
     } catch let e as FileIO.Failure {
         // "cannot read PATH: reason" -> "cannot read WHAT PATH: reason"
         throw CLIError(e.description.replacingOccurrences(of: "cannot read ", with: "cannot read \(what) ", options: .anchored))
@@ -209,7 +209,8 @@ struct CodesReissue: ParsableCommand {
     func run() throws {
         var ids = households
         if let file = householdsFile {
-            var bytes = try readInputFile(file, what: "the households file")[...]
+            // 64 MiB: two million household ids; /dev/zero fails at once rather than filling memory.
+            var bytes = try readInputFile(file, what: "the households file", limit: 64 << 20)[...]
             // A byte order mark (Windows editors) would otherwise stick to the first id, invisibly.
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             let text = String(decoding: bytes, as: UTF8.self)

@@ -211,7 +211,8 @@ struct StoreSubmit: ParsableCommand {
 
     func run() throws {
         let evaluator = try CLIFiles.evaluator(schema)
-        let bytes = try readInputFile(body, what: "the response body file")
+        // Read no more than the store takes: a larger file is refused without filling memory.
+        let bytes = try readInputFile(body, what: "the response body file", limit: StoreOptions.defaultMaximumBodyBytes)
         // Read only: the collection path only looks households up.
         let addressFrame = try AddressFrame.open(at: frameURL(frame ?? dir), readOnly: true)
         defer { try? addressFrame.close() }
@@ -302,7 +303,10 @@ func collectAndWait(_ requests: [CollectionRequest], by collector: Collector) th
         }
     }
     group.wait()
-    return try results.values.map { try $0!.get() }
+    return try results.values.map { result in
+        guard let result else { throw CLIError("a submission was never answered by the store") }
+        return try result.get()
+    }
 }
 
 /// Results arriving on writer threads, by request index.

@@ -18,7 +18,7 @@ let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func submission(_ household: String, kind: ResponseKind = .submitted, channel: Channel? = nil,
-                at seconds: Double = 1_700_000_000, key: String? = nil, completeness: Double = 10,
+                at seconds: Double = 1_700_000_000, key: String? = nil, completeness: Double = 0.1,
                 schema: String = "sha256:test", body: String = "{}") -> Submission {
     Submission(householdID: household, kind: kind, channel: channel ?? (kind == .paper ? .paper : .online),
                receivedAt: Date(timeIntervalSince1970: seconds), schemaHash: schema,

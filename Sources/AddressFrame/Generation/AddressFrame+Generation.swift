@@ -48,16 +48,7 @@ extension AddressFrame {
         defer { if !closed { Glibc.close(fd) } }
 
         func put(_ text: String) throws {
-            var text = text
-            try text.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 { throw DurableFile.posixError("cannot write \(csvURL.path)") }
-                    offset += n
-                }
-            }
+            try DurableFile.writeAll(Data(text.utf8), to: fd, path: csvURL.path)
         }
 
         var batch: [Household] = []

@@ -227,10 +227,22 @@ public final class ResponseStore: Sendable {
         }
     }
 
+    /// Every limit is checked here, before the submission is queued: a value over SQLite's
+    /// limits would end the writer process inside GRDB, and with it every submission in flight.
     private func validate(_ s: Submission) throws(StoreError) {
+        let limit = min(max(0, options.maximumBodyBytes), StoreOptions.ceilingBodyBytes)
         if s.householdID.isEmpty { throw .invalidSubmission(reason: "empty household id") }
+        for (name, value) in [("household id", s.householdID), ("idempotency key", s.idempotencyKey), ("schema hash", s.schemaHash)]
+        where value.utf8.count > StoreOptions.maximumFieldBytes {
+            throw .invalidSubmission(reason: "the \(name) is \(value.utf8.count) bytes long, at most \(StoreOptions.maximumFieldBytes)")
+        }
+        if s.body.count > limit {
+            throw .responseTooLarge(householdID: s.householdID, bytes: s.body.count, limit: limit)
+        }
         if s.idempotencyKey.isEmpty { throw .invalidSubmission(reason: "empty idempotency key for household \(s.householdID)") }
-        if !s.completeness.isFinite { throw .invalidSubmission(reason: "completeness must be a finite number") }
+        if !(0...1).contains(s.completeness) {
+            throw .invalidSubmission(reason: "completeness must be between 0 and 1 (answered / applicable questions), not \(s.completeness)")
+        }
         if !manifest.questionnaireSchemas.isEmpty, !manifest.questionnaireSchemas.contains(s.schemaHash) {
             throw .unknownQuestionnaireSchema(hash: s.schemaHash, accepted: manifest.questionnaireSchemas)
         }

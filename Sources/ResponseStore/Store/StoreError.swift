@@ -43,8 +43,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// `receiptID` is the version stored under the key. An HTTP layer should
     /// answer 409 Conflict (or 422): it is a client bug, retrying cannot help.
     case idempotencyConflict(householdID: String, idempotencyKey: String, receiptID: String, reason: String)
-    /// The submission is malformed (empty household id or idempotency key…).
+    /// The submission is malformed (empty household id or idempotency key, a field over
+    /// ``StoreOptions/maximumFieldBytes``, completeness outside 0...1). Nothing was stored.
     case invalidSubmission(reason: String)
+    /// The body is larger than ``StoreOptions/maximumBodyBytes`` (`limit`); nothing was
+    /// queued. An HTTP layer answers 413 Content Too Large.
+    case responseTooLarge(householdID: String, bytes: Int, limit: Int)
     /// The store was closed.
     case closed
 
@@ -85,6 +89,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "idempotency key '\(key)' of household \(household) was already used for a different save (\(receipt)): \(reason). Nothing was stored. A retry must resend exactly the same request; a new save needs a new idempotency key."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
+        case .responseTooLarge(let household, let bytes, let limit):
+            return "the response of household \(household) is \(bytes) bytes, more than the store's limit of \(limit) bytes; nothing was stored"
         case .closed:
             return "the response store is closed"
         }
