@@ -5,11 +5,12 @@
 // modules above it; checked against the import lines):
 //   Questionnaire          schema model, canonical JSON, values, the evaluator
 //   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
-//   DurableFiles           crash-safe writes, read-only opens, unfinished-output bookkeeping
+//   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
+//                          unfinished-output bookkeeping, capped echoes of input in messages
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
-//                          (Questionnaire, AddressFrame, ResponseStore)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -56,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "CensusCollection",
-            dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
+            dependencies: ["Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore"]
         ),
         .executableTarget(
             name: "CensusCLI",

@@ -173,11 +173,26 @@ struct CodesIssue: ParsableCommand {
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters))
+        reportRecovered(s.recovered, reissue: false)
         if s.issued == 0 {
             print("every household already has an active code: nothing issued, no letters file written")
             return
         }
         print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
+    }
+}
+
+/// Says what a run did about earlier runs interrupted between committing their codes and
+/// publishing their letters (one line each, on standard output: it is what happened).
+func reportRecovered(_ recovered: [InterruptedIssue], reissue: Bool) {
+    for r in recovered {
+        switch r.outcome {
+        case .published:
+            print("an earlier run was interrupted after issuing \(counted(r.codes, "code")): finished publishing its letters to \(r.lettersFile)")
+        case .revoked(let reason):
+            print("an earlier run was interrupted after issuing \(counted(r.codes, "code")) for \(r.lettersFile), and its letters cannot be published (\(reason)): those codes were revoked; " +
+                  (reissue ? "run `census frame codes issue` to give their households new codes" : "their households get new codes now"))
+        }
     }
 }
 
@@ -227,6 +242,7 @@ struct CodesReissue: ParsableCommand {
         let f = try AddressFrame.open(at: frameURL(dir))
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
+        reportRecovered(s.recovered, reissue: true)
         print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
     }
 }
@@ -315,5 +331,14 @@ struct FrameStats: ParsableCommand {
         let c = try f.codeCounts()
         print("households: \(try f.householdCount())")
         print("codes issued: \(c.issued), active: \(c.active), households with an active code: \(c.householdsWithActiveCode)")
+        switch try f.secretInUse() {
+        case .none: print("access-code secret: none recorded yet (no code issued)")
+        case .deployment(let fingerprint): print("access-code secret: the deployment's (fingerprint \(fingerprint))")
+        case .development:
+            print("access-code secret: the PUBLIC DEVELOPMENT SECRET (--dev-secret): anyone can check guessed codes against this frame; demo only. Its codes cannot be moved to another secret: for real use, import the households into a new frame and issue codes with the deployment's secret")
+        }
+        for issue in try f.interruptedIssues() {
+            print("unfinished: a run issued \(counted(issue.codes, "code")) for \(issue.lettersFile) and was interrupted before publishing it; the next `census frame codes issue` publishes those letters or revokes those codes")
+        }
     }
 }

@@ -1,4 +1,5 @@
 import AddressFrame
+import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
@@ -83,12 +84,5 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// Echoed input, capped and with control characters escaped, so a hostile id cannot
     /// break a log line.
-    static func quoted(_ s: String) -> String {
-        var out = "'"
-        for (i, ch) in s.unicodeScalars.enumerated() {
-            if i == 64 { out += "…"; break }
-            if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-        }
-        return out + "'"
-    }
+    static func quoted(_ s: String) -> String { Echo.quoted(s) }
 }

@@ -118,3 +118,40 @@ func importFixtureFrame(into dir: URL, _ name: String = "st") throws {
     let r = try census(["frame", "import", small, "--out", name], in: dir)
     guard r.status == 0 else { throw NSError(domain: "frame import: \(r.stderr)", code: Int(r.status)) }
 }
+
+/// A strong test secret: 48 pseudo-random bytes from `seed` (xorshift64*), as text (base64), as a
+/// deployment would configure it.
+func testSecretText(seed: UInt64 = 1) -> String {
+    var x = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+    var bytes: [UInt8] = []
+    for _ in 0..<48 {
+        x ^= x >> 12; x ^= x << 25; x ^= x >> 27
+        bytes.append(UInt8(truncatingIfNeeded: (x &* 0x2545_F491_4F6C_DD1D) >> 56))
+    }
+    return Data(bytes).base64EncodedString()
+}
+
+/// Runs `census` and samples its peak RSS (VmHWM in /proc) until it exits. (wait4's
+/// ru_maxrss would not do: Linux charges a spawned child with its parent's high-water mark.)
+func spawnMeasuringPeakRSS(_ arguments: [String], in dir: URL? = nil) throws -> (status: Int32, peakKB: Int) {
+    guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
+    let p = Process()
+    p.executableURL = try censusExecutable()
+    p.arguments = arguments
+    if let dir { p.currentDirectoryURL = dir }
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    var peak = 0
+    let status = "/proc/\(p.processIdentifier)/status"
+    while p.isRunning {
+        if let text = try? String(contentsOfFile: status, encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            peak = max(peak, kb)
+        }
+        usleep(5_000)
+    }
+    p.waitUntilExit()
+    return (p.terminationStatus, peak)
+}

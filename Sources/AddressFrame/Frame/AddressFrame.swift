@@ -10,8 +10,10 @@ import GRDB
 /// - `household`: one row per household (id, address, postcode, output area,
 ///   LSOA, local authority).
 /// - `access_code`: one row per code ever issued: the code's keyed hash
-///   (never the code), household id, issue time, letter kind, and
-///   revocation time.
+///   (never the code), household id, issue time, letter kind, revocation
+///   time, and the run that issued it;
+/// - `code_issue`: one row per run of `codes issue`/`reissue` that issued codes: its letters
+///   file and whether it was published (see ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:)``).
 ///
 /// ```swift
 /// let frame = try AddressFrame.open(at: dir.appendingPathComponent("frame.sqlite"), create: true)
@@ -56,6 +58,25 @@ public final class AddressFrame: Sendable {
                   revoked_at INTEGER
                 ) WITHOUT ROWID;
                 CREATE INDEX access_code_household ON access_code(household_id);
+                """)
+        }
+        // Each run of `codes issue`/`reissue`, so that one interrupted between committing its
+        // codes and publishing its letters is found and settled by the next (issue 13).
+        m.registerMigration("v2-code-issues") { db in
+            try db.execute(sql: """
+                CREATE TABLE code_issue (
+                  id INTEGER PRIMARY KEY,
+                  letters_file TEXT NOT NULL,
+                  partial_file TEXT NOT NULL,
+                  codes INTEGER NOT NULL,
+                  letters_sha256 TEXT NOT NULL,
+                  issued_at INTEGER NOT NULL,
+                  published_at INTEGER,
+                  revoked_at INTEGER,
+                  revoked_reason TEXT
+                );
+                ALTER TABLE access_code ADD COLUMN issue_id INTEGER REFERENCES code_issue(id);
+                CREATE INDEX access_code_issue ON access_code(issue_id);
                 """)
         }
         return m
