@@ -9,6 +9,8 @@
 //                          unfinished-output bookkeeping, capped echoes of input in messages
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
+//   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
+//                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
@@ -56,6 +58,10 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SyntheticCensus",
+            dependencies: ["Questionnaire", "AddressFrame", "DurableFiles"]
+        ),
+        .target(
             name: "CensusCollection",
             dependencies: ["Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore"]
         ),
@@ -63,23 +69,47 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
+                "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "CensusBenchmarks",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
+                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
+            ]
+        ),
+        // Tests mirror the modules; a test target names every module it imports, and the
+        // executables whose binaries it runs (CensusCLITests runs `census`, the crash test
+        // `census-bench`).
+        .target(name: "CensusTestSupport", path: "Tests/CensusTestSupport"),
+        .testTarget(
+            name: "QuestionnaireLanguageTests",
+            dependencies: ["QuestionnaireLanguage", "Questionnaire", "SyntheticCensus"],
+            exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
+        ),
+        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
+        .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
+        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
+        .testTarget(
+            name: "ResponseStoreTests",
+            dependencies: [
+                "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport", "CensusBenchmarks",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(
-            name: "QuestionnaireLanguageTests",
-            dependencies: ["QuestionnaireLanguage", "Questionnaire"],
-            exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
+            name: "CensusCollectionTests",
+            dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire", "CensusTestSupport"]
         ),
-        .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire"]),
-        .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
+        .testTarget(
+            name: "CensusCLITests",
+            dependencies: [
+                "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

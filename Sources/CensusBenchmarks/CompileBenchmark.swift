@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Questionnaire
 import QuestionnaireLanguage
 
 /// `census-bench compile`: compile time of the census form and of generated forms, in-process
@@ -52,7 +51,7 @@ struct CompileBenchmark: ParsableCommand {
 
     func measure(name: String, source: String, path: String) throws {
         let file = SourceFile(name: name, text: source)
-        let first = Compiler.compile(file)
+        let first = Compiler.compile(file, loadFile: Compiler.files(besides: path))
         guard let schema = first.schema else {
             print("\(name): does not compile:\n\(first.render().prefix(2000))")
             throw ExitCode(1)
@@ -60,7 +59,7 @@ struct CompileBenchmark: ParsableCommand {
         var times: [Double] = []
         for _ in 0..<self.repeat {
             let start = DispatchTime.now().uptimeNanoseconds
-            let result = Compiler.compile(SourceFile(name: name, text: source))
+            let result = Compiler.compile(SourceFile(name: name, text: source), loadFile: Compiler.files(besides: path))
             _ = result.schema?.canonicalBytes()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Questionnaire
 import QuestionnaireLanguage
+import SyntheticCensus
 
 /// `census-bench validate`: in-process evaluation throughput on generated census households.
 struct ValidateBenchmark: ParsableCommand {
@@ -54,7 +55,7 @@ struct ValidateBenchmark: ParsableCommand {
             return try Schema(jsonBytes: Array(data))
         }
         guard let data = FileManager.default.contents(atPath: source) else { throw ValidationError("cannot read \(source)") }
-        let result = Compiler.compile(SourceFile(name: source, text: String(decoding: data, as: UTF8.self)))
+        let result = Compiler.compile(SourceFile(name: source, text: String(decoding: data, as: UTF8.self)), loadFile: Compiler.files(besides: source))
         guard let s = result.schema else { throw ValidationError("\(source) does not compile:\n\(result.render())") }
         return s
     }

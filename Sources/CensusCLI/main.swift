@@ -20,5 +20,5 @@ struct Census: ParsableCommand {
 }
 
 // First, before any other thread exists: Ctrl-C and SIGTERM remove unfinished output.
-Interruption.install()
+SignalHandler.install()
 Census.main()

@@ -7,6 +7,10 @@ import Questionnaire
 /// if result.hasErrors { print(result.render()) } else { write(result.schema!.canonicalBytes()) }
 /// ```
 public enum Compiler {
+    /// Reads a data file the form names (a suggestion list), given the path as written in the
+    /// form (relative to the form's folder); `nil` when it cannot be read.
+    public typealias FileLoader = @Sendable (String) -> [UInt8]?
+
     public struct Result: Sendable {
         public var file: SourceFile
         /// The compiled schema; `nil` when the source has errors.
@@ -34,7 +38,14 @@ public enum Compiler {
         return diagnostics.filter { $0.message == Lexer.unclosedString || !lines.contains(file.location(of: $0.span.start).line) }
     }
 
-    public static func compile(_ file: SourceFile) -> Result {
+    /// Checks `file` and, when it has no errors, compiles it.
+    ///
+    /// - Parameters:
+    ///   - file: the source.
+    ///   - loadFile: reads the data files the form names (`suggestions countries "suggestions/countries.en.txt"`),
+    ///     by the path written in the form; without it such a form reports each file as missing.
+    /// - Returns: the diagnostics, in source order, and the schema when there is no error.
+    public static func compile(_ file: SourceFile, loadFile: FileLoader? = nil) -> Result {
         var diagnostics: [Diagnostic] = []
         if let offset = file.firstInvalidUTF8Offset {
             diagnostics.append(
@@ -48,7 +59,7 @@ public enum Compiler {
         let (tree, syntax) = Parser.parse(file)
         diagnostics += syntax
         guard let tree else { return Result(file: file, schema: nil, diagnostics: diagnostics) }
-        let checker = Checker(file: file, tree: tree)
+        let checker = Checker(file: file, tree: tree, loadFile: loadFile)
         let schema = checker.run()
         // Semantic checks on a tree with syntax errors repeat them; keep only the first kind
         // when the parse failed badly.

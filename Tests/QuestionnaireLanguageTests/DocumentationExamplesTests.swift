@@ -64,6 +64,28 @@ final class DocumentationExamplesTests: XCTestCase {
             <<BLOCK>>
             }
             """,
+        // Statements inside a per-member section, about a member with an age.
+        "member-age": """
+            roster people "People" cy "Pobl" {
+              question first_name: text "First name" cy "Enw cyntaf"
+              let name = first_name
+              question dob: date "Date of birth" cy "Dyddiad geni"
+              let age = years_between(dob, census_date)
+            }
+            section individual "About {name}" cy "Am {name}" for people {
+              question is_you: yes_no "Are you {name}?" cy "Ai chi yw {name}?"
+            <<BLOCK>>
+            }
+            """,
+        // Questions about a member of a roster, in a form with an England and a Wales variant.
+        "member-address": """
+            variants { england "England" cy "Lloegr" wales "Wales" cy "Cymru" }
+            roster people "People" cy "Pobl" {
+              question first_name: text "First name" cy "Enw cyntaf"
+              let name = first_name
+            <<BLOCK>>
+            }
+            """,
         // A section that uses a choice list of heating types.
         "heating": """
             choices heating {
@@ -106,6 +128,9 @@ final class DocumentationExamplesTests: XCTestCase {
 
     static let filler = "question filler: yes_no \"Filler\" cy \"Llenwi\""
 
+    /// The docs' suggestion lists: any `.txt` file a block names reads as two countries.
+    static let suggestionFiles: Compiler.FileLoader = { path in path.hasSuffix(".txt") ? Array("France\nWales\n".utf8) : nil }
+
     /// The source a block is checked as, and the number of lines before the block's first line.
     static func source(of block: Block, context: String?) throws -> String {
         let body = block.text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -137,7 +162,7 @@ final class DocumentationExamplesTests: XCTestCase {
             case "census":
                 XCTAssertLessThanOrEqual(block.info.count, 2, "line \(block.line): census [CONTEXT]")
                 let source = try Self.source(of: block, context: block.info.dropFirst().first)
-                let result = Compiler.compile(SourceFile(name: "language.md:\(block.line)", text: source))
+                let result = Compiler.compile(SourceFile(name: "language.md:\(block.line)", text: source), loadFile: Self.suggestionFiles)
                 XCTAssertTrue(result.diagnostics.isEmpty,
                     "docs/language.md:\(block.line): the example should compile cleanly:\n\(Self.describe(result))\n--- source ---\n\(source)")
                 XCTAssertNotNil(result.schema, "docs/language.md:\(block.line)")
@@ -147,7 +172,7 @@ final class DocumentationExamplesTests: XCTestCase {
                 XCTAssertTrue((2...3).contains(block.info.count), "line \(block.line): census-error CODE [CONTEXT]")
                 let code = block.info.count > 1 ? block.info[1] : ""
                 let source = try Self.source(of: block, context: block.info.count > 2 ? block.info[2] : nil)
-                let result = Compiler.compile(SourceFile(name: "form.census", text: source))
+                let result = Compiler.compile(SourceFile(name: "form.census", text: source), loadFile: Self.suggestionFiles)
                 XCTAssertFalse(result.diagnostics.isEmpty, "docs/language.md:\(block.line): the mistake gave no diagnostic")
                 XCTAssertEqual(Set(result.diagnostics.map(\.code)), [code],
                     "docs/language.md:\(block.line): expected only [\(code)]:\n\(Self.describe(result))")
@@ -265,7 +290,7 @@ extension DocumentationExamplesTests {
         }
         let reserved = words(reservedPart), free = words(freePart)
         XCTAssertEqual(Set(reserved), Keyword.all, "the docs list exactly the lexer's reserved words")
-        XCTAssertEqual(free.count, 12)
+        XCTAssertEqual(free.count, 35)
         for word in reserved {
             let result = Support.compile("question \(word): integer \"Q\" cy \"Q\"")
             XCTAssertEqual(result.diagnostics.first?.code, "syntax", "'\(word)' is documented as reserved")

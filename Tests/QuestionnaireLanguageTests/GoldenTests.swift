@@ -20,7 +20,7 @@ final class GoldenTests: XCTestCase {
     }
 
     func compileForm(_ form: String, file: StaticString = #filePath, line: UInt = #line) throws -> (Compiler.Result, Schema) {
-        let result = Compiler.compile(try Support.questionnaire(form))
+        let result = Compiler.compile(try Support.questionnaire(form), loadFile: Support.formFiles)
         XCTAssertEqual(result.diagnostics, [], "questionnaires/\(form).census should compile cleanly:\n\(result.render())", file: file, line: line)
         let schema = try XCTUnwrap(result.schema, "no schema for \(form)", file: file, line: line)
         return (result, schema)

@@ -232,7 +232,7 @@ final class SemanticDiagnosticTests: XCTestCase {
             """
             question a: integer "A" cy "A"
             question b: integer when foo.bar > 1 "B" cy "B"
-            """, code: "undefined-name", message: "'foo.bar': only person.NAME and other.NAME have a '.'", at: (2, 26),
+            """, code: "undefined-name", message: "'foo.bar': only person.NAME, other.NAME, outer.NAME and an address's parts have a '.'", at: (2, 26),
             hint: "inside a relationships block, person is the member described and other the member they are related to")
     }
 

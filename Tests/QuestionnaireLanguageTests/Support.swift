@@ -14,6 +14,9 @@ enum Support {
         Array(try Data(contentsOf: repositoryRoot.appendingPathComponent(relativePath)))
     }
 
+    /// The data files of the forms in questionnaires/ (suggestion lists).
+    static let formFiles = Compiler.files(besides: repositoryRoot.appendingPathComponent("questionnaires/form.census").path)
+
     static func questionnaire(_ name: String) throws -> SourceFile {
         let path = "questionnaires/\(name).census"
         return SourceFile(name: path, bytes: try read(path))

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Questionnaire
+@testable import SyntheticCensus
 
 /// The general path (strict parse + evaluation of the tree) on responses the fast reader hands
 /// over: wrong types, unknown keys, invalid options, escapes, broken JSON. Its output is pinned

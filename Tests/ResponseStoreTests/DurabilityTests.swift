@@ -1,13 +1,14 @@
+import CensusTestSupport
 import DurableFiles
 import Foundation
 import GRDB
 import XCTest
-@testable import AddressFrame
 @testable import ResponseStore
 
 /// Acknowledged means on disk (issue 13): `synchronous = FULL` really in force on every
-/// connection that writes, each receipt after the fsync of its commit, codes durable before
-/// their letters, and a clean close that leaves the `.sqlite` files complete.
+/// connection that writes, each receipt after the fsync of its commit, and a clean close that
+/// leaves the `.sqlite` files complete. (The frame's and the CLI's: AddressFrameTests,
+/// CensusCLITests/TracedDurabilityTests.)
 final class DurabilityTests: XCTestCase {
     // GRDB ran `PRAGMA synchronous = NORMAL` after the store's own FULL (setUpWALMode), so the
     // setting documented was never the one in force.
@@ -22,7 +23,7 @@ final class DurabilityTests: XCTestCase {
         XCTAssertEqual(normal.durabilityInForce(), [.normal, .normal, .normal])
     }
 
-    func testCheckpointConnectionAndFrameCommitWithSynchronousFull() async throws {
+    func testTheCheckpointConnectionCommitsWithSynchronousFull() async throws {
         let dir = try makeTempDirectory(self)
         let store = try ResponseStore.create(at: dir, shardCount: 1)
         defer { store.close() }
@@ -32,9 +33,6 @@ final class DurabilityTests: XCTestCase {
         while checkpointer.synchronousInForce() == nil && Date() < deadline { usleep(10_000) }
         XCTAssertEqual(checkpointer.synchronousInForce(), .full)
 
-        let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
-        defer { try? frame.close() }
-        XCTAssertEqual(try SQLiteSynchronous.current(on: frame.queue), .full)
     }
 
     // A clean exit left committed versions in the -wal file: copying the .sqlite files alone (an
@@ -98,45 +96,7 @@ final class DurabilityTests: XCTestCase {
         XCTAssertGreaterThan(normal.unsynced.count, 0, "the trace check did not see NORMAL's missing fsyncs")
     }
 
-    func testStoreSubmitPrintsItsReceiptAfterTheFsync() throws {
-        if let reason = SyscallTrace.unavailableReason() { throw XCTSkip("not traced: \(reason)") }
-        let dir = try makeTempDirectory(self)
-        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
-        try importFixtureFrame(into: dir)
-        try writeResponse(dir)
-        let (run, trace) = try SyscallTrace.run(
-            try censusExecutable(),
-            ["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"],
-            in: dir, syscalls: ["write", "pwrite64", "fsync", "fdatasync"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        guard let receipt = trace.calls.first(where: { $0.name == "write" && $0.strings.first?.hasPrefix("R0") == true }),
-              let text = receipt.strings.first else {
-            return XCTFail("no receipt written: \(run.stdout)")
-        }
-        let shard = Int(text.dropFirst().prefix(while: \.isNumber)) ?? -1
-        XCTAssertTrue(trace.isDurable(StoreManifest.shardFile(shard) + "-wal", before: receipt.entry),
-                      "receipt \(text) printed before its commit was fsynced")
-    }
 
-    // Letters were linked (published) before the code hashes' transaction was synced: a power
-    // cut there left letters with codes the frame did not know.
-    func testCodesAreOnDiskBeforeTheirLettersArePublished() throws {
-        if let reason = SyscallTrace.unavailableReason() { throw XCTSkip("not traced: \(reason)") }
-        let dir = try makeTempDirectory(self)
-        XCTAssertEqual(try census(["frame", "generate", "--households", "40", "--out", "fr"], in: dir).status, 0)
-        let (run, trace) = try SyscallTrace.run(
-            try censusExecutable(),
-            ["frame", "codes", "issue", "--dir", "fr", "--letters", "fr/letters.csv", "--dev-secret"],
-            in: dir, syscalls: ["write", "pwrite64", "fsync", "fdatasync", "link", "linkat", "rename"])
-        XCTAssertEqual(run.status, 0, run.stderr)
-        guard let publish = trace.calls.first(where: {
-            ($0.name == "link" || $0.name == "linkat") && $0.strings.last?.hasSuffix("letters.csv") == true
-        }) else {
-            return XCTFail("the letters file was not published by link(2)")
-        }
-        XCTAssertTrue(trace.isDurable("frame.sqlite-wal", before: publish.entry),
-                      "letters published before the codes' transaction was fsynced")
-    }
 }
 
 /// `census store backup`: SQLite's online backup, safe while the store is written.
@@ -178,23 +138,4 @@ final class StoreBackupTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
-    func testBackupCommandCopiesTheFrameAndRefusesAnExistingDestination() throws {
-        let dir = try makeTempDirectory(self)
-        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
-        try importFixtureFrame(into: dir)
-        try writeResponse(dir)
-        XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir).status, 0)
-        let r = try census(["store", "backup", "--dir", "st", "--to", "bk"], in: dir)
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.hasPrefix("backed up 2 shards (1 version) and the address frame to bk"), r.stdout)
-        let frame = try AddressFrame.open(at: dir.appendingPathComponent("bk/frame.sqlite"), readOnly: true)
-        XCTAssertEqual(try frame.householdCount(), 250)
-        try frame.close()
-        XCTAssertEqual(try census(["store", "check", "--dir", "bk"], in: dir).status, 0)
-
-        let again = try census(["store", "backup", "--dir", "st", "--to", "bk"], in: dir)
-        XCTAssertEqual(again.status, 1)
-        XCTAssertEqual(again.messageLines.count, 1)
-        XCTAssertTrue(again.stderr.hasSuffix("/bk: it is a directory that is not empty; choose a new directory\n"), again.stderr)
-    }
 }

@@ -159,7 +159,10 @@ extension AddressFrame {
                         // Nothing to issue: no letters file (an empty one would only confuse),
                         // but what was settled of earlier runs is kept.
                         try db.execute(sql: "DELETE FROM code_issue WHERE id = ?", arguments: [issueID])
-                        try db.execute(sql: "COMMIT")
+                        try Interruption.uninterruptible {
+                            try db.execute(sql: "COMMIT")
+                            Interruption.commitPoint()
+                        }
                         return
                     }
                     try checkSecret(hasher, db: db, record: true)
@@ -179,6 +182,8 @@ extension AddressFrame {
                     }
                     letters.keep()
                     try publish(letters.path, as: target.path, issue: issueID, db: db, now: micros)
+                    // Issued and published: an interruption from here on lets the command finish.
+                    Interruption.commitPoint()
                 }
             }
         } catch let e as FrameError {

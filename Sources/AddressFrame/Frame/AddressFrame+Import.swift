@@ -7,9 +7,17 @@ import Glibc
 #endif
 
 /// The outcome of a successful import.
+/// What an import (or a generated frame) put into the frame.
 public struct FrameImportSummary: Sendable {
+    /// Households imported.
     public var households: Int
+    /// Distinct local authorities among them.
     public var localAuthorities: Int
+
+    package init(households: Int, localAuthorities: Int) {
+        self.households = households
+        self.localAuthorities = localAuthorities
+    }
 }
 
 extension AddressFrame {
@@ -99,7 +107,7 @@ extension AddressFrame {
     /// (which checkpoints its WAL into it) and only then linked to its final name, never over
     /// an existing file. On any failure, or an interruption (``Interruption``), the temporary
     /// file and the directories this call created are removed.
-    static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
+    package static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
         let fm = FileManager.default
         let dir = frameURL.deletingLastPathComponent()
         var created: [String] = []
@@ -143,11 +151,15 @@ extension AddressFrame {
         if fm.fileExists(atPath: tmp.path + "-wal") {
             throw FrameError.cannotCreate(path: frameURL.path, reason: "the new frame's write-ahead log was not checkpointed")
         }
-        guard link(tmp.path, frameURL.path) == 0 else {
-            let reason = errno == EEXIST ? "another process created it meanwhile" : String(cString: strerror(errno))
-            throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
+        try Interruption.uninterruptible {
+            guard link(tmp.path, frameURL.path) == 0 else {
+                let reason = errno == EEXIST ? "another process created it meanwhile" : String(cString: strerror(errno))
+                throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
+            }
+            published = true
+            for p in created { Interruption.unregister(p) }
+            Interruption.commitPoint()
         }
-        published = true
         DurableFile.syncDirectory(dir)
         return result
     }
@@ -300,7 +312,7 @@ extension AddressFrame {
     }
 
     /// Inserts households in one transaction.
-    func insert(_ households: [Household]) throws {
+    package func insert(_ households: [Household]) throws {
         try queue.write { db in
             let stmt = try db.makeStatement(sql: """
                 INSERT INTO household (household_id, address_line_1, address_line_2, address_line_3,

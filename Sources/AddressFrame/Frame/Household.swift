@@ -31,7 +31,7 @@ public struct Household: Sendable, Hashable, Codable {
     public static let csvHeader = ["household_id", "address_line_1", "address_line_2", "address_line_3",
                                    "postcode", "output_area", "lsoa", "local_authority"]
 
-    var csvFields: [String] {
+    package var csvFields: [String] {
         [householdID, addressLine1, addressLine2, addressLine3, postcode, outputArea, lsoa, localAuthority]
     }
 }

@@ -1,7 +1,7 @@
 extension Evaluator {
     // MARK: Compiling expressions
 
-    func resolve(_ id: String, _ subject: Expression.Subject, in s: Int, derived: Bool) throws(EvaluatorError) -> (Int, Int, Slot) {
+    func resolve(_ id: String, _ subject: Expression.Subject, in s: Int, outer: Int?, derived: Bool) throws(EvaluatorError) -> (Int, Int, Slot) {
         func lookup(_ scope: Int) -> Int? {
             derived ? scopes[scope].derivedIndex[id] : scopes[scope].questionIndex[id]
         }
@@ -15,6 +15,9 @@ extension Evaluator {
             case .member: candidates = [(s, .member), (0, .household)]
             case .pair: candidates = [(s, .pair), (0, .household)]
             }
+        case .outer:
+            guard let o = outer, scopes[o].kind == .member else { throw EvaluatorError("outer.\(id) used outside count(...) or any(...) in a member's scope") }
+            candidates = [(o, .outer), (0, .household)]
         case .person, .other:
             guard info.kind == .pair else { throw EvaluatorError("\(subject).\(id) used outside a relationship block") }
             let ms = rosters[info.roster].memberScope
@@ -26,7 +29,23 @@ extension Evaluator {
         throw EvaluatorError("\(derived ? "derived value" : "question") \(id) (of \(subject.rawValue)) is not defined in scope \(info.scope)")
     }
 
-    func compile(_ e: Expression, in s: Int) throws(EvaluatorError) -> CExpr {
+    /// `outer`: the scope around a `count`/`any` condition, which `outer.NAME` reads.
+    func compile(_ e: Expression, in s: Int, outer: Int? = nil) throws(EvaluatorError) -> CExpr {
+        func sub(_ e: Expression) throws(EvaluatorError) -> CExpr { try compile(e, in: s, outer: outer) }
+        func slot(_ subject: Expression.Subject) throws(EvaluatorError) -> Slot {
+            switch subject {
+            case .household: throw EvaluatorError("a member value of the household")
+            case .member: return .member
+            case .person: return .person
+            case .other: return .other
+            case .outer: return .outer
+            }
+        }
+        func rosterOf(_ subject: Expression.Subject) throws(EvaluatorError) -> Int {
+            let scope = subject == .outer ? (outer ?? -1) : s
+            guard scope >= 0, scopes[scope].roster >= 0 else { throw EvaluatorError("respondent used outside a roster") }
+            return scopes[scope].roster
+        }
         switch e {
         case .literal(let l):
             switch l {
@@ -40,32 +59,42 @@ extension Evaluator {
             case .option(let o): return .literal(.option(o))
             }
         case .answer(let id, let subject):
-            let (scope, index, slot) = try resolve(id, subject, in: s, derived: false)
+            let (scope, index, slot) = try resolve(id, subject, in: s, outer: outer, derived: false)
             return .answer(scope: scope, index: index, slot: slot)
         case .derived(let id, let subject):
-            let (scope, index, slot) = try resolve(id, subject, in: s, derived: true)
+            let (scope, index, slot) = try resolve(id, subject, in: s, outer: outer, derived: true)
             return .derived(scope: scope, index: index, slot: slot)
         case .position(let subject):
-            switch subject {
-            case .household: return .literal(.unknown)
-            case .member: return .position(.member)
-            case .person: return .position(.person)
-            case .other: return .position(.other)
+            if subject == .household { return .literal(.unknown) }
+            return .position(try slot(subject))
+        case .respondent(let subject):
+            if subject == .household { return .literal(.bool(false)) }
+            return .respondent(roster: try rosterOf(subject), try slot(subject))
+        case .builtin(let b):
+            switch b {
+            case .today: return .today
+            case .variant: return .variant
+            case .householdAddress: return .householdAddress
             }
+        case .at(let roster, let position, let inner):
+            guard let r = rosterIndex[roster] else { throw EvaluatorError("\(roster)[\(position)]: unknown roster") }
+            guard position >= 1 else { throw EvaluatorError("\(roster)[\(position)]: positions start at 1") }
+            return .at(roster: r, index: position - 1, try compile(inner, in: rosters[r].memberScope))
+        case .addressPart(let inner, let part): return .addressPart(try sub(inner), part)
         case .count(let roster):
             guard let r = rosterIndex[roster] else { throw EvaluatorError("count: unknown roster \(roster)") }
             return .count(roster: r)
         case .any(let roster, let inner):
             guard let r = rosterIndex[roster] else { throw EvaluatorError("any: unknown roster \(roster)") }
-            return .any(roster: r, try compile(inner, in: rosters[r].memberScope))
+            return .any(roster: r, try compile(inner, in: rosters[r].memberScope, outer: scopes[s].kind == .member ? s : nil))
         case .countWhere(let roster, let inner):
             guard let r = rosterIndex[roster] else { throw EvaluatorError("count: unknown roster \(roster)") }
-            return .countWhere(roster: r, try compile(inner, in: rosters[r].memberScope))
+            return .countWhere(roster: r, try compile(inner, in: rosters[r].memberScope, outer: scopes[s].kind == .member ? s : nil))
         case .unary(let op, let a):
-            return op == .not ? .not(try compile(a, in: s)) : .negate(try compile(a, in: s))
+            return op == .not ? .not(try sub(a)) : .negate(try sub(a))
         case .binary(let op, let a, let b):
-            let ca = try compile(a, in: s)
-            let cb = try compile(b, in: s)
+            let ca = try sub(a)
+            let cb = try sub(b)
             switch op {
             case .and: return .and(ca, cb)
             case .or: return .or(ca, cb)
@@ -75,12 +104,12 @@ extension Evaluator {
             }
         case .member(let x, let items, let negated):
             var compiled: [CExpr] = []
-            for item in items { compiled.append(try compile(item, in: s)) }
-            return .member(try compile(x, in: s), compiled, negated: negated)
-        case .answered(let x, let negated): return .answered(try compile(x, in: s), negated: negated)
+            for item in items { compiled.append(try sub(item)) }
+            return .member(try sub(x), compiled, negated: negated)
+        case .answered(let x, let negated): return .answered(try sub(x), negated: negated)
         case .call(let f, let args):
             var compiled: [CExpr] = []
-            for a in args { compiled.append(try compile(a, in: s)) }
+            for a in args { compiled.append(try sub(a)) }
             switch f {
             case .yearsBetween:
                 guard compiled.count == 2 else { throw EvaluatorError("years_between takes 2 arguments") }

@@ -1,59 +1,70 @@
 /// The tables an evaluator resolves from its schema once, and the flat plan the hot path reads.
 extension Evaluator {
-    enum ScopeKind { case household, member, pair }
+    package enum ScopeKind { case household, member, pair }
 
-    struct ScopeInfo {
+    package struct ScopeInfo {
         var scope: Scope
-        var kind: ScopeKind
-        var roster: Int
-        var questions: [Int] = []
-        var questionIndex: [String: Int] = [:]
-        var derived: [Int] = []
+        package var kind: ScopeKind
+        package var roster: Int
+        package var questions: [Int] = []
+        package var questionIndex: [String: Int] = [:]
+        package var derived: [Int] = []
         var derivedIndex: [String: Int] = [:]
         var containers: [Int] = []
-        var checks: [Int] = []
+        package var checks: [Int] = []
+        /// How many endings are of this scope (their `local` numbers).
+        var endings = 0
     }
 
-    struct RosterInfo {
-        var id: String
-        var container: Int
-        var memberScope: Int
-        var pairScope: Int = -1
-        var pairBlock: String?
+    package struct RosterInfo {
+        package var id: String
+        package var container: Int
+        package var memberScope: Int
+        package var pairScope: Int = -1
+        package var pairBlock: String?
         var pairContainer: Int = -1
-        var minMembers: Int
-        var maxMembers: Int
+        package var minMembers: Int
+        package var maxMembers: Int
+        /// Member 1 is the respondent when this holds (household scope).
+        var respondentFirst: CExpr?
     }
 
-    final class ChoiceInfo: @unchecked Sendable {
+    package final class ChoiceInfo: @unchecked Sendable {
         let id: String
-        let order: [String]
-        let index: [String: (exclusive: Bool, specifyMax: Int?)]
+        package let order: [String]
+        package let index: [String: (exclusive: Bool, specifyMax: Int?)]
         /// For the byte-level reader: option position by id bytes, and each option's flags.
         let table: ByteTable
         let exclusive: [Bool]
         let specifyMax: [Int]
         /// For the general path: option position by id (the last option of an id, as in `index`).
         let position: KeyRanks
-        /// By position: the most characters of written-in detail, `nil` for none.
+        /// By position: the most characters of written-in detail, `nil` for none (or a number detail).
         let specify: [Int?]
+        /// By position: the range of a whole-number detail, `nil` for none (or a text detail).
+        let specifyNumber: [ChoiceList.NumberRange?]
+        /// Whether any option is offered only under a condition.
+        let hasConditionalOptions: Bool
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
             table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
             exclusive = list.options.map(\.exclusive)
-            specifyMax = list.options.map { $0.specify?.maxLength ?? -1 }
+            // A number detail is read on the general path (-1: the fast reader takes no text detail).
+            specifyMax = list.options.map { $0.specify.map { $0.number == nil ? $0.maxLength : -1 } ?? -1 }
+            specifyNumber = list.options.map { $0.specify?.number }
+            hasConditionalOptions = list.options.contains { $0.when != nil }
             var index: [String: (exclusive: Bool, specifyMax: Int?)] = [:]
-            for o in list.options { index[o.id] = (o.exclusive, o.specify?.maxLength) }
+            for o in list.options { index[o.id] = (o.exclusive, o.specify.flatMap { $0.number == nil ? $0.maxLength : nil }) }
             self.index = index
             var position: [String: Int] = [:]
             for (k, o) in list.options.enumerated() { position[o.id] = k }
             self.position = KeyRanks(position)
-            specify = list.options.map { $0.specify?.maxLength }
+            specify = list.options.map { $0.specify.flatMap { $0.number == nil ? $0.maxLength : nil } }
         }
     }
 
-    enum AnswerKind {
+    package enum AnswerKind {
         case text(maxLength: Int, pattern: String?, regex: Regex<AnyRegexOutput>?)
         case integer, decimal, date, monthYear
         case oneOf(ChoiceInfo)
@@ -61,31 +72,50 @@ extension Evaluator {
         case address(ukOnly: Bool)
     }
 
-    struct QuestionInfo {
-        var scope: Int
-        var local: Int
-        var when: CExpr?
-        var container: Int
-        var kind: AnswerKind
-        var min: CExpr?
-        var max: CExpr?
+    package struct QuestionInfo {
+        package var scope: Int
+        package var local: Int
+        package var when: CExpr?
+        package var container: Int
+        package var kind: AnswerKind
+        package var min: CExpr?
+        package var max: CExpr?
+        /// Endings that skip this question when they fire.
+        var endedBy: [Int] = []
+        /// By option position, for lists with conditional options: when each is offered.
+        var optionWhen: [CExpr?]?
+        /// The id of the checkbox that answers a text question instead of the text.
+        var noneOption: String?
+        /// Hints' conditions, by hint (nil: always shown).
+        var hintWhen: [CExpr?] = []
     }
 
-    struct ContainerInfo {
-        var scope: Int
+    package struct ContainerInfo {
+        package var scope: Int
         var local: Int
-        var parent: Int
-        var when: CExpr?
+        package var parent: Int
+        package var when: CExpr?
         var selfWhen: CExpr?
+        var endedBy: [Int] = []
+        /// For a per-member section a member may answer privately: who may (nil: everyone).
+        var individualResponse: CExpr?
     }
 
-    struct CheckInfo {
+    struct EndingInfo {
         var scope: Int
+        var local: Int
         var container: Int
-        var when: CExpr
+        var when: CExpr?
+    }
+
+    package struct CheckInfo {
+        package var scope: Int
+        package var container: Int
+        package var when: CExpr
         var target: Int
         /// A household check about a roster's size points at the roster (`$.people`).
         var targetRoster: Int = -1
+        var endedBy: [Int] = []
     }
 
     enum TopKey {
@@ -105,7 +135,16 @@ extension Evaluator {
         let qContainer: [Int]
         let qKind: [AnswerKind]
         let qRequired: [Bool]
+        let qVoluntary: [Bool]
         let qHasRange: [Bool]
+        let qEndedBy: [[Int]]
+        /// Per question: option conditions by option position, for lists with conditional options.
+        let qOptionWhen: [[CExpr?]?]
+        let cEndedBy: [[Int]]
+        let eScope: [Int]
+        let eLocal: [Int]
+        let eContainer: [Int]
+        let eWhen: [CExpr?]
         let cWhen: [CExpr?]
         let cParent: [Int]
         let cScope: [Int]
@@ -134,7 +173,7 @@ extension Evaluator {
         let scopeByRank: [[Int]]
 
         init(_ ev: Evaluator) {
-            reservedOrder = ["schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode"]
+            reservedOrder = Evaluator.reservedOrder
             var top: [(String, Int)] = []
             for (k, v) in ev.topKeys {
                 switch v {
@@ -177,7 +216,15 @@ extension Evaluator {
             qContainer = ev.questions.map(\.container)
             qKind = ev.questions.map(\.kind)
             qRequired = ev.schema.questions.map(\.required)
+            qVoluntary = ev.schema.questions.map(\.voluntary)
             qHasRange = ev.questions.map { $0.min != nil || $0.max != nil }
+            qEndedBy = ev.questions.map(\.endedBy)
+            qOptionWhen = ev.questions.map(\.optionWhen)
+            cEndedBy = ev.containers.map(\.endedBy)
+            eScope = ev.endings.map(\.scope)
+            eLocal = ev.endings.map(\.local)
+            eContainer = ev.endings.map(\.container)
+            eWhen = ev.endings.map(\.when)
             cWhen = ev.containers.map(\.when)
             cParent = ev.containers.map(\.parent)
             cScope = ev.containers.map(\.scope)

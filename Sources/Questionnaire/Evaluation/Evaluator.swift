@@ -13,19 +13,23 @@ public final class Evaluator: @unchecked Sendable {
     public let schema: Schema
 
     /// Top-level response keys that are not answers.
-    public static let reservedKeys: Set<String> = [
-        "schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode",
+    public static let reservedKeys: Set<String> = Set(reservedOrder)
+    /// The same, in the order the fast reader numbers them.
+    static let reservedOrder = [
+        "schema", "channel", "startedAt", "submittedAt", "language", "confirmations", "id", "accessCode", "variant",
     ]
 
-    var scopes: [ScopeInfo] = []
-    var rosters: [RosterInfo] = []
+    package var scopes: [ScopeInfo] = []
+    package var rosters: [RosterInfo] = []
     var rosterIndex: [String: Int] = [:]
-    var questions: [QuestionInfo] = []
-    var containers: [ContainerInfo] = []
+    package var questions: [QuestionInfo] = []
+    package var containers: [ContainerInfo] = []
     var containerIndex: [String: Int] = [:]
-    var derived: [(scope: Int, local: Int, expr: CExpr)] = []
-    var checks: [CheckInfo] = []
+    package var derived: [(scope: Int, local: Int, expr: CExpr)] = []
+    package var checks: [CheckInfo] = []
     var checkIndex: [String: Int] = [:]
+    var endings: [EndingInfo] = []
+    var endingIndex: [String: Int] = [:]
     var topKeys: [String: TopKey] = [:]
     var choices: [String: ChoiceInfo] = [:]
     /// Flat, immutable copies of what the hot path reads (no struct copies, no access checks).
@@ -38,6 +42,7 @@ public final class Evaluator: @unchecked Sendable {
         // Scopes: the household, then a member scope per roster and a pair scope per relationship block.
         scopes.append(ScopeInfo(scope: .household, kind: .household, roster: -1))
         for (i, c) in schema.containers.enumerated() where c.kind == .roster {
+            guard rosterIndex[c.id] == nil else { throw EvaluatorError("roster \(c.id) is listed twice") }
             let r = rosters.count
             rosterIndex[c.id] = r
             scopes.append(ScopeInfo(scope: .member(roster: c.id), kind: .member, roster: r))
@@ -98,6 +103,30 @@ public final class Evaluator: @unchecked Sendable {
             scopes[s].derivedIndex[d.id] = scopes[s].derived.count
             scopes[s].derived.append(i)
         }
+        for (i, e) in schema.endings.enumerated() {
+            let s = try scopeIndex(e.scope)
+            guard endingIndex[e.id] == nil else { throw EvaluatorError("ending \(e.id) is listed twice") }
+            endingIndex[e.id] = i
+            var container = -1
+            if let c = e.container {
+                guard let ci = containerIndex[c] else { throw EvaluatorError("ending \(e.id): unknown container \(c)") }
+                container = ci
+            }
+            endings.append(EndingInfo(scope: s, local: scopes[s].endings, container: container, when: nil))
+            scopes[s].endings += 1
+        }
+        for (i, e) in schema.endings.enumerated() {
+            if let w = e.when { endings[i].when = try compile(w, in: endings[i].scope) }
+        }
+        /// Endings that skip an item must be of its scope: they fire per instance.
+        func endedBy(_ ids: [String], scope s: Int, _ what: String) throws(EvaluatorError) -> [Int] {
+            var out: [Int] = []
+            for id in ids {
+                guard let e = endingIndex[id], endings[e].scope == s else { throw EvaluatorError("\(what): unknown ending \(id) for its scope") }
+                out.append(e)
+            }
+            return out
+        }
 
         for c in schema.containers.indices {
             let s = containers[c].scope
@@ -105,6 +134,11 @@ public final class Evaluator: @unchecked Sendable {
             if let w = container.when { containers[c].when = try compile(w, in: s) }
             // A per-member section's self condition is about that member.
             if let w = container.selfWhen { containers[c].selfWhen = try compile(w, in: s) }
+            containers[c].endedBy = try endedBy(container.endedBy, scope: s, "container \(container.id)")
+            if let ir = container.individualResponse, let w = ir.when { containers[c].individualResponse = try compile(w, in: s) }
+            if container.kind == .roster, let w = container.respondentFirst, let r = rosterIndex[container.id] {
+                rosters[r].respondentFirst = try compile(w, in: s)
+            }
         }
         for q in schema.questions {
             let s = try scopeIndex(q.scope)
@@ -115,8 +149,16 @@ public final class Evaluator: @unchecked Sendable {
                 guard let ci = containerIndex[c] else { throw EvaluatorError("question \(q.id): unknown container \(c)") }
                 info.container = ci
             }
+            info.endedBy = try endedBy(q.endedBy, scope: s, "question \(q.id)")
+            for h in q.hints { info.hintWhen.append(try h.when.map { (w) throws(EvaluatorError) in try compile(w, in: s) }) }
+            if let list = q.type.choiceList, let choice = schema.choiceLists.first(where: { $0.id == list }), choice.options.contains(where: { $0.when != nil }) {
+                var whens: [CExpr?] = []
+                for o in choice.options { whens.append(try o.when.map { (w) throws(EvaluatorError) in try compile(w, in: s) }) }
+                info.optionWhen = whens
+            }
             switch q.type {
-            case .text(let maxLength, let pattern):
+            case .text(let maxLength, let pattern, let textOptions):
+                info.noneOption = textOptions.noneOption?.id
                 var regex: Regex<AnyRegexOutput>?
                 if let pattern {
                     do { regex = try Regex(pattern) } catch {
@@ -157,6 +199,7 @@ public final class Evaluator: @unchecked Sendable {
             var container = -1
             if let c = k.container { container = containerIndex[c] ?? -1 }
             var info = CheckInfo(scope: s, container: container, when: try compile(k.when, in: s), target: target)
+            info.endedBy = try endedBy(k.endedBy, scope: s, "check \(k.id)")
             if target < 0, s == 0, let r = rosters.firstIndex(where: { $0.id == k.target }) { info.targetRoster = r }
             checks.append(info)
             checkIndex[k.id] = i

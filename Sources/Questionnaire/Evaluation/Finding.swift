@@ -58,6 +58,14 @@ public struct DerivedResult: Sendable, Hashable {
     public var value: Value
 }
 
+/// A member who may answer a per-member section privately, with an individual access code.
+public struct IndividualResponseEligibility: Sendable, Hashable {
+    /// The section's id.
+    public var section: String
+    /// The member: `$.residents[1]`.
+    public var path: String
+}
+
 /// The outcome of evaluating one response against a schema.
 public struct Evaluation: Sendable {
     public var findings: [Finding]
@@ -69,10 +77,18 @@ public struct Evaluation: Sendable {
     public var applicableCount: Int
     /// Of those, the ones answered with a usable answer.
     public var answeredCount: Int
+    /// Applicable voluntary questions left unanswered (declining one leaves a return complete).
+    public var declinedVoluntary = 0
+    /// Who may answer which per-member section privately, when
+    /// ``EvaluationOptions/includeApplicable`` is set.
+    public var individualResponses: [IndividualResponseEligibility] = []
 
-    /// answered / applicable: the store ranks a household's returns by it. A response that
-    /// could not be read (nothing applies) is 0% complete, not 100%.
-    public var completeness: Double { applicableCount == 0 ? 0 : Double(answeredCount) / Double(applicableCount) }
+    /// answered / (applicable - declined voluntary): the store ranks a household's returns by
+    /// it. A response that could not be read (nothing applies) is 0% complete, not 100%.
+    public var completeness: Double {
+        let asked = applicableCount - declinedVoluntary
+        return asked <= 0 ? (applicableCount == 0 ? 0 : 1) : Double(answeredCount) / Double(asked)
+    }
 
     /// No errors and no confirmations still to give. Warnings and ignored answers do not count.
     public var isValid: Bool { !findings.contains { $0.severity == .error || $0.severity == .confirm } }
@@ -92,6 +108,9 @@ public struct Evaluation: Sendable {
         if !applicable.isEmpty {
             o["applicableQuestions"] = .array(applicable.map { .object(["question": .string($0.question), "path": .string($0.path), "answered": .bool($0.answered)]) })
         }
+        if !individualResponses.isEmpty {
+            o["individualResponses"] = .array(individualResponses.map { .object(["section": .string($0.section), "path": .string($0.path)]) })
+        }
         if !derived.isEmpty {
             var d: [String: JSONValue] = [:]
             for r in derived { d[r.path] = r.value.json }
@@ -106,10 +125,21 @@ public struct EvaluationOptions: Sendable {
     public var language: String?
     public var includeApplicable: Bool
     public var includeDerived: Bool
+    /// `today` when the response carries no `submittedAt` or `startedAt` (the server passes the
+    /// day it receives the response); `nil`: the system clock's date in UTC.
+    public var today: CalendarDate?
+    /// The household's address from the address frame, piped as `{household_address}`; when
+    /// `nil` texts read "this address" ("y cyfeiriad hwn").
+    public var householdAddress: String?
 
-    public init(language: String? = nil, includeApplicable: Bool = false, includeDerived: Bool = false) {
+    public init(
+        language: String? = nil, includeApplicable: Bool = false, includeDerived: Bool = false,
+        today: CalendarDate? = nil, householdAddress: String? = nil
+    ) {
         self.language = language
         self.includeApplicable = includeApplicable
         self.includeDerived = includeDerived
+        self.today = today
+        self.householdAddress = householdAddress
     }
 }

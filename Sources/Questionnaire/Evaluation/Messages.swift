@@ -29,6 +29,8 @@ enum Messages {
         case "exclusive_option":
             return welsh ? "Ni ellir dewis '\(a(0))' gydag unrhyw opsiwn arall"
                 : "'\(a(0))' cannot be chosen together with any other option"
+        case "option_not_offered":
+            return welsh ? "Nid yw '\(a(0))' yn cael ei gynnig i'r person hwn" : "'\(a(0))' is not offered here"
         case "duplicate_option":
             return welsh ? "Dewiswyd '\(a(0))' fwy nag unwaith" : "'\(a(0))' is chosen more than once"
         case "specify_too_long":

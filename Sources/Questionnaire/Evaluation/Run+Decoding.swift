@@ -31,7 +31,7 @@ extension Run {
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
-    func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
+    package func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
         let gi = plan.scopeQuestions[s][q]
@@ -53,6 +53,17 @@ extension Run {
         // On the plan's plain tags: switching on `AnswerKind` would copy (retain) its payloads.
         switch plan.qTag[gi] {
         case 0:
+            if case .object(let o) = json, let none = ev.questions[gi].noneOption {
+                // The checkbox that answers instead of the text: {"option": ID}.
+                guard o.count == 1, let id = o["option"]?.stringValue else { typeError("text, or {\"option\": \"\(none)\"}"); break }
+                guard id == none else {
+                    problem(s, i, q, "invalid_option", [id, none])
+                    ok = false
+                    break
+                }
+                value = .option(id)
+                break
+            }
             guard case .string(let text) = json else { typeError("text"); break }
             if text.isEmpty { return }
             let maxLength = plan.qMaxLength[gi]
@@ -107,8 +118,7 @@ extension Run {
             }
             value = .options(ids)
         default:
-            ok = checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q)
-            value = .present
+            if let address = checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q) { value = .address(address) } else { ok = false }
         }
         frames[s].present[flat] = ok ? 1 : 2
         if ok { frames[s].answers[flat] = value }
@@ -133,6 +143,15 @@ extension Run {
             return false
         }
         guard let detail, !detail.isNull else { return true }
+        if let range = list.specifyNumber[option] {
+            guard let n = detail.intValue else {
+                problem(s, i, q, "type", ["a whole number", detail.kindName], suffix: suffix + ".detail")
+                return false
+            }
+            if let lo = range.min, n < lo { problem(s, i, q, "out_of_range", [String(n), String(lo), range.max.map(String.init) ?? "…"], suffix: suffix + ".detail"); return false }
+            if let hi = range.max, n > hi { problem(s, i, q, "out_of_range", [String(n), range.min.map(String.init) ?? "…", String(hi)], suffix: suffix + ".detail"); return false }
+            return true
+        }
         guard let max = list.specify[option] else {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
@@ -148,35 +167,38 @@ extension Run {
         return true
     }
 
-    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> Bool {
+    /// The address, or `nil` after reporting what is wrong with it.
+    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> AddressValue? {
         guard case .object(let o) = json else {
             problem(s, i, q, "type", ["an address object", json.kindName])
-            return false
+            return nil
         }
         for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
             problem(s, i, q, "invalid_address", ["unknown field '\(key)'"], suffix: "." + key)
-            return false
+            return nil
         }
         guard let lines = o["lines"]?.arrayValue, !lines.isEmpty, lines.count <= 4,
             lines.allSatisfy({ ($0.stringValue?.count ?? 999) <= 100 })
         else {
             problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
-            return false
+            return nil
         }
         for key in ["town", "postcode", "country"] {
             if let v = o[key], v.stringValue == nil {
                 problem(s, i, q, "invalid_address", ["\(key): expected text"], suffix: "." + key)
-                return false
+                return nil
             }
         }
         if ukOnly {
             let postcode = o["postcode"]?.stringValue ?? ""
             if !Run.isUKPostcode(postcode) {
                 problem(s, i, q, "invalid_postcode", [postcode], suffix: ".postcode")
-                return false
+                return nil
             }
         }
-        return true
+        return AddressValue(
+            lines: lines.compactMap(\.stringValue), town: o["town"]?.stringValue, postcode: o["postcode"]?.stringValue,
+            country: o["country"]?.stringValue)
     }
 
     /// The shape of a UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), a space, inward code (9AA).

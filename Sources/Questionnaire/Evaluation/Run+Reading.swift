@@ -1,7 +1,7 @@
 extension Run {
     // MARK: Reading the response
 
-    func evaluate(_ response: JSONValue) -> Evaluation {
+    package func evaluate(_ response: JSONValue) -> Evaluation {
         guard case .object(let top) = response else {
             return single("type", "$", Messages.text("type", language, ["a JSON object", response.kindName]))
         }
@@ -33,6 +33,9 @@ extension Run {
         }
         if top["channel"] == nil {
             add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
+        }
+        if top["variant"] == nil, !ev.schema.variants.isEmpty {
+            add("invalid_field", .error, "$.variant", Messages.text("invalid_field", language, ["variant", "missing: expected one of \(ev.schema.variants.joined(separator: ", "))"]))
         }
         return finish()
     }
@@ -69,7 +72,7 @@ extension Run {
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
-    func allocate() { allocate(kinds: nil) }
+    package func allocate() { allocate(kinds: nil) }
 
     /// Allocates the frames of the scopes of the given kinds only (all when `nil`).
     func allocate(kinds: Set<Evaluator.ScopeKind>?) {
@@ -82,7 +85,7 @@ extension Run {
                 let n = memberCount[info.roster]
                 count = n * (n - 1) / 2
             }
-            frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count)
+            frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count, nE: info.endings)
             if info.kind == .pair {
                 frames[s].responseIndex.append(contentsOf: repeatElement(-1, count: count))
                 let n = memberCount[info.roster]
@@ -125,9 +128,17 @@ extension Run {
                 add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "expected \"online\" or \"paper\""]))
             }
         case "startedAt", "submittedAt":
-            if let s = value.stringValue, Run.isTimestamp(s) { return }
+            if let s = value.stringValue, Run.isTimestamp(s) {
+                // The day it is given: submittedAt, else startedAt.
+                if key == "submittedAt" || today == nil { today = CalendarDate(timestampPrefix: s) }
+                return
+            }
             add("invalid_field", .error, "$." + key, Messages.text("invalid_field", language, [key, "expected an ISO 8601 timestamp such as 2021-03-21T10:15:00Z"]))
         case "confirmations": readConfirmations(value)
+        case "variant":
+            if let v = value.stringValue, ev.schema.variants.contains(v) { variant = v; return }
+            let expected = ev.schema.variants.isEmpty ? "this form has no variants" : "expected one of \(ev.schema.variants.joined(separator: ", "))"
+            add("invalid_field", .error, "$.variant", Messages.text("invalid_field", language, ["variant", expected]))
         case "language":
             if let l = value.stringValue, ev.schema.languages.contains(l) { return }
             add("invalid_field", .error, "$.language", Messages.text("invalid_field", language, ["language", "expected one of \(ev.schema.languages.joined(separator: ", "))"]))

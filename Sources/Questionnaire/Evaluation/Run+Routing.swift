@@ -2,7 +2,7 @@ extension Run {
     // MARK: Routing
 
     @inline(__always)
-    func ctx(scope s: Int, instance i: Int) -> Ctx {
+    package func ctx(scope s: Int, instance i: Int) -> Ctx {
         switch plan.scopeKind[s] {
         case .household: return Ctx()
         case .member: return Ctx(member: i)
@@ -20,18 +20,19 @@ extension Run {
     }
 
     @inline(__always)
-    func instance(_ slot: Slot, _ c: Ctx) -> Int {
+    package func instance(_ slot: Slot, _ c: Ctx) -> Int {
         switch slot {
         case .household: return 0
         case .member: return c.member
         case .pair: return c.pair
         case .person: return c.person
         case .other: return c.other
+        case .outer: return c.outer
         }
     }
 
     /// Whether question `q` (local to scope `s`) applies to instance `i`.
-    func applies(_ s: Int, _ q: Int, _ i: Int) -> Bool {
+    package func applies(_ s: Int, _ q: Int, _ i: Int) -> Bool {
         let flat = i * frames[s].nQ + q
         switch frames[s].qState[flat] {
         case 1: return true
@@ -46,11 +47,34 @@ extension Run {
         if ok, let w = plan.qWhen[gi] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
+        if ok { for e in plan.qEndedBy[gi] where endingFires(e, c) { ok = false; break } }
         frames[s].qState[flat] = ok ? 1 : 2
         return ok
     }
 
-    func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
+    /// Whether ending `e` fires for the instance in `c`: it stands where its container applies
+    /// and its condition is known true. Memoised per instance.
+    func endingFires(_ e: Int, _ c: Ctx) -> Bool {
+        let s = plan.eScope[e]
+        let i = instance(of: s, c)
+        guard i >= 0, i < frames[s].count else { return false }
+        let flat = i * frames[s].nE + plan.eLocal[e]
+        switch frames[s].eState[flat] {
+        case 1: return true
+        case 2, 3: return false
+        default: break
+        }
+        frames[s].eState[flat] = 3
+        let container = plan.eContainer[e]
+        var fires = container < 0 || containerApplies(container, c)
+        if fires, let w = plan.eWhen[e] {
+            if case .bool(true) = eval(w, c) {} else { fires = false }
+        }
+        frames[s].eState[flat] = fires ? 1 : 2
+        return fires
+    }
+
+    package func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
         let s = plan.cScope[container]
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
@@ -66,17 +90,39 @@ extension Run {
         if ok, let w = plan.cWhen[container] {
             if case .bool(true) = eval(w, c) {} else { ok = false }
         }
+        if ok { for e in plan.cEndedBy[container] where endingFires(e, c) { ok = false; break } }
         frames[s].cState[flat] = ok ? 1 : 2
         return ok
     }
 
-    /// The answer as expressions see it: unknown when not answered, invalid, or not applicable.
+    /// The answer as expressions see it: unknown when not answered, invalid, not applicable, or
+    /// an option that is not offered to this instance.
     @inline(__always)
-    func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
+    package func answer(_ s: Int, _ q: Int, _ i: Int) -> Value {
         guard i >= 0, i < frames[s].count else { return .unknown }
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 1 { return .unknown }
-        return applies(s, q, i) ? frames[s].answers[flat] : .unknown
+        guard applies(s, q, i) else { return .unknown }
+        let v = frames[s].answers[flat]
+        if plan.qOptionWhen[plan.scopeQuestions[s][q]] != nil, notOffered(s, q, i, v) != nil { return .unknown }
+        return v
+    }
+
+    /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.
+    func notOffered(_ s: Int, _ q: Int, _ i: Int, _ v: Value) -> String? {
+        let gi = plan.scopeQuestions[s][q]
+        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi] else { return nil }
+        let c = ctx(scope: s, instance: i)
+        func offered(_ id: String) -> Bool {
+            guard let k = list.position.rank(of: id), k < whens.count, let w = whens[k] else { return true }
+            if case .bool(true) = eval(w, c) { return true }
+            return false
+        }
+        switch v {
+        case .option(let id): return offered(id) ? nil : id
+        case .options(let ids): return ids.first { !offered($0) }
+        default: return nil
+        }
     }
 
     func derivedValue(_ s: Int, _ d: Int, _ i: Int) -> Value {
@@ -96,7 +142,7 @@ extension Run {
 
     // MARK: Expressions
 
-    func eval(_ e: CExpr, _ c: Ctx) -> Value {
+    package func eval(_ e: CExpr, _ c: Ctx) -> Value {
         switch e {
         case .literal(let v): return v
         case .answer(let s, let q, let slot): return answer(s, q, instance(slot, c))
@@ -105,10 +151,24 @@ extension Run {
             let i = instance(slot, c)
             return i >= 0 ? .int(i + 1) : .unknown
         case .count(let r): return .int(memberCount[r])
+        case .respondent(let r, let slot):
+            return .bool(instance(slot, c) == 0 && isRespondentFirst(r))
+        case .today: return .date(todayValue)
+        case .variant: return variant.map(Value.option) ?? .unknown
+        case .householdAddress: return options.householdAddress.map(Value.text) ?? .unknown
+        case .at(let r, let index, let inner):
+            guard index < memberCount[r] else { return .unknown }
+            var mc = c
+            mc.member = index
+            return eval(inner, mc)
+        case .addressPart(let a, let part):
+            if case .address(let address) = eval(a, c), let text = address.part(part), !text.isEmpty { return .text(text) }
+            return .unknown
         case .any(let r, let inner):
             var sawUnknown = false
             for m in 0..<memberCount[r] {
                 var mc = c
+                mc.outer = c.member
                 mc.member = m
                 switch eval(inner, mc) {
                 case .bool(true): return .bool(true)
@@ -121,6 +181,7 @@ extension Run {
             var n = 0
             for m in 0..<memberCount[r] {
                 var mc = c
+                mc.outer = c.member
                 mc.member = m
                 switch eval(inner, mc) {
                 case .bool(true): n += 1
@@ -204,229 +265,6 @@ extension Run {
             }
             return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))
         }
-    }
-
-    // MARK: Findings
-
-    func finish() -> Evaluation {
-        var applicable: [ApplicableQuestion] = []
-        var derivedOut: [DerivedResult] = []
-        var applicableCount = 0, answeredCount = 0
-        let schema = ev.schema
-
-        var skippedRoster = [Bool](repeating: false, count: ev.rosters.count)
-        for (r, roster) in ev.rosters.enumerated() {
-            let c = ev.containers[roster.container]
-            let rosterApplies = containerApplies(roster.container, Ctx())
-            let n = memberCount[r]
-            if !rosterApplies {
-                skippedRoster[r] = true
-                if n > 0 {
-                    add("not_applicable", .notApplicable, "$." + roster.id, Messages.text("not_applicable", language, [roster.id]), question: roster.id)
-                }
-                continue
-            }
-            _ = c
-            if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
-                add("roster_size", .error, "$." + roster.id,
-                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
-                    question: roster.id)
-            }
-        }
-
-        for s in 0..<scopeCount {
-            let info = ev.scopes[s]
-            // A roster that is not asked is reported once, as a whole, above.
-            if info.roster >= 0, skippedRoster[info.roster] { continue }
-            let nQ = frames[s].nQ
-            let nD = frames[s].nD
-            for i in 0..<frames[s].count {
-                for q in 0..<nQ {
-                    let flat = i * nQ + q
-                    let present = frames[s].present[flat]
-                    let gi = info.questions[q]
-                    if !applies(s, q, i) {
-                        if present != 0 {
-                            let question = schema.questions[gi]
-                            add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),
-                                Messages.text("not_applicable", language, [question.id]), question: question.id)
-                        }
-                        continue
-                    }
-                    applicableCount += 1
-                    if present == 1 {
-                        answeredCount += 1
-                        if plan.qHasRange[gi] { checkRange(s, q, i, gi) }
-                    } else if present == 0, plan.qRequired[gi] {
-                        let question = schema.questions[gi]
-                        add("required", .error, path(scope: s, instance: i, local: q),
-                            Messages.text("required", language, [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
-                            question: question.id)
-                    }
-                    if options.includeApplicable {
-                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: present == 1))
-                    }
-                }
-                if options.includeDerived {
-                    for d in 0..<nD {
-                        let v = derivedValue(s, d, i)
-                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, value: v))
-                    }
-                }
-                for k in info.checks { runCheck(k, s, i) }
-            }
-        }
-        for p in pending where frames[p.scope].qState[p.index] == 1 { findings.append(p.finding) }
-        return Evaluation(findings: findings, applicable: applicable, derived: derivedOut, applicableCount: applicableCount, answeredCount: answeredCount)
-    }
-
-    func checkRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
-        let info = ev.questions[gi]
-        if info.min == nil && info.max == nil { return }
-        let value = frames[s].answers[i * frames[s].nQ + q]
-        let c = ctx(scope: s, instance: i)
-        let lo = info.min.map { eval($0, c) } ?? .unknown
-        let hi = info.max.map { eval($0, c) } ?? .unknown
-        var outside = false
-        if let o = Value.order(value, lo), o < 0 { outside = true }
-        if let o = Value.order(value, hi), o > 0 { outside = true }
-        if outside {
-            let f = Finding(
-                code: "out_of_range", severity: .error, path: path(scope: s, instance: i, local: q),
-                message: Messages.text("out_of_range", language, [value.description, lo.isKnown ? lo.description : "…", hi.isKnown ? hi.description : "…"]),
-                question: ev.schema.questions[gi].id)
-            findings.append(f)
-        }
-    }
-
-    /// Whether check `k` fires for instance `i` of its scope: its container applies and its condition is known true.
-    func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
-        let info = ev.checks[k]
-        let c = ctx(scope: s, instance: i)
-        if info.container >= 0, !containerApplies(info.container, c) { return false }
-        if case .bool(true) = eval(info.when, c) { return true }
-        return false
-    }
-
-    func runCheck(_ k: Int, _ s: Int, _ i: Int) {
-        let info = ev.checks[k]
-        let c = ctx(scope: s, instance: i)
-        guard checkFires(k, s, i) else { return }
-        let check = ev.schema.checks[k]
-        if check.severity == .confirm, confirmed[k]?.contains(i) == true { return }
-        var path = basePath(scope: s, instance: i)
-        if info.target >= 0 {
-            let tq = ev.questions[info.target]
-            if tq.scope == s {
-                path += "." + ev.schema.questions[info.target].id
-            } else if tq.scope == 0 {
-                path = "$." + ev.schema.questions[info.target].id
-            } else if case .pair = ev.scopes[s].kind {
-                // A pair check aimed at a member question: point at the person described.
-                path = basePath(scope: tq.scope, instance: c.person) + "." + ev.schema.questions[info.target].id
-            }
-        } else if info.targetRoster >= 0 {
-            path = "$." + ev.rosters[info.targetRoster].id
-        }
-        let severity: Finding.Severity
-        switch check.severity {
-        case .error: severity = .error
-        case .warning: severity = .warning
-        case .confirm: severity = .confirm
-        }
-        add(
-            (check.severity == .confirm ? "confirm." : "check.") + check.id, severity, path,
-            render(localized(check.message), scope: s, instance: i, container: info.container), check: check.id)
-    }
-
-    func localized(_ text: LocalizedText) -> String {
-        text[language] ?? ev.schema.languages.first.flatMap { text[$0] } ?? text.values.first ?? ""
-    }
-
-    // MARK: Piping
-
-    /// Fills `{name}`, `{person.name}` and the `{self|proxy}` switch.
-    func render(_ text: String, scope s: Int, instance i: Int, container: Int) -> String {
-        if !text.contains("{") && !text.contains("}") { return text }
-        let c = ctx(scope: s, instance: i)
-        var isSelf: Bool?
-        func selfHolds() -> Bool {
-            if let isSelf { return isSelf }
-            var k = container
-            var result = false
-            var steps = 0
-            while k >= 0, steps < 64 {
-                if let w = ev.containers[k].selfWhen {
-                    if case .bool(true) = eval(w, c) { result = true }
-                    break
-                }
-                k = ev.containers[k].parent
-                steps += 1
-            }
-            isSelf = result
-            return result
-        }
-        /// A member's piped answer not given yet ("Are you {name}?" before the name is known)
-        /// reads "person 2" rather than "Are you ?" ("person" is Welsh as well as English).
-        func orPosition(_ text: String, _ scope: Int, _ instance: Int) -> String {
-            if text.isEmpty, case .member = ev.scopes[scope].kind { return "person \(instance + 1)" }
-            return text
-        }
-        func lookup(_ name: String) -> String {
-            var scope = s
-            var inst = i
-            var id = name
-            if name.hasPrefix("person.") || name.hasPrefix("other."), case .pair = ev.scopes[s].kind {
-                let roster = ev.scopes[s].roster
-                scope = ev.rosters[roster].memberScope
-                inst = name.hasPrefix("person.") ? c.person : c.other
-                id = String(name.drop { $0 != "." }.dropFirst())
-            }
-            for sc in [scope, 0] {
-                let useInst = sc == scope ? inst : 0
-                if let q = ev.scopes[sc].questionIndex[id] {
-                    let v = answer(sc, q, useInst)
-                    if case .option(let o) = v, case .oneOf(let list) = ev.questions[ev.scopes[sc].questions[q]].kind,
-                        let opt = ev.schema.choiceLists.first(where: { $0.id == list.id })?.options.first(where: { $0.id == o })
-                    {
-                        return localized(opt.label)
-                    }
-                    return orPosition(v.description, sc, useInst)
-                }
-                if let d = ev.scopes[sc].derivedIndex[id] { return orPosition(derivedValue(sc, d, useInst).description, sc, useInst) }
-            }
-            return "{" + name + "}"
-        }
-        func expand(_ chars: ArraySlice<Character>) -> String {
-            var out = ""
-            var k = chars.startIndex
-            while k < chars.endIndex {
-                let ch = chars[k]
-                if ch == "{" && k + 1 < chars.endIndex && chars[k + 1] == "{" { out.append("{"); k += 2; continue }
-                if ch == "}" && k + 1 < chars.endIndex && chars[k + 1] == "}" { out.append("}"); k += 2; continue }
-                if ch != "{" { out.append(ch); k += 1; continue }
-                // Find the matching close brace and a top-level bar.
-                var depth = 0
-                var j = k
-                var bar = -1
-                while j < chars.endIndex {
-                    if chars[j] == "{" { depth += 1 } else if chars[j] == "}" {
-                        depth -= 1
-                        if depth == 0 { break }
-                    } else if chars[j] == "|" && depth == 1 && bar < 0 { bar = j }
-                    j += 1
-                }
-                if j >= chars.endIndex { out.append(contentsOf: String(chars[k...])); break }
-                if bar >= 0 {
-                    out += selfHolds() ? expand(chars[(k + 1)..<bar]) : expand(chars[(bar + 1)..<j])
-                } else {
-                    out += lookup(String(chars[(k + 1)..<j]).trimmingSpaces)
-                }
-                k = j + 1
-            }
-            return out
-        }
-        return expand(ArraySlice(Array(text)))
     }
 }
 

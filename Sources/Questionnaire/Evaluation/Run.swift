@@ -1,41 +1,54 @@
 /// Where an expression is being evaluated: the roster member, or the pair (with its two members).
-struct Ctx {
-    var member: Int = -1
+package struct Ctx {
+    package var member: Int = -1
     var pair: Int = -1
     var person: Int = -1
     var other: Int = -1
+    /// Inside `count`/`any`: the member around the condition (`outer.NAME`).
+    package var outer: Int = -1
+
+    package init(member: Int = -1) { self.member = member }
+
+    init(member: Int = -1, pair: Int, person: Int, other: Int) {
+        (self.member, self.pair, self.person, self.other) = (member, pair, person, other)
+    }
 }
 
 /// The answers and memoised routing of every instance of one scope.
-struct Frame {
-    var count = 0
-    var nQ = 0, nD = 0, nC = 0
-    var answers: [Value] = []
+package struct Frame {
+    package var count = 0
+    package var nQ = 0, nD = 0, nC = 0, nE = 0
+    package var answers: [Value] = []
     /// 0 absent, 1 a usable answer, 2 present but not a valid value.
-    var present: [UInt8] = []
+    package var present: [UInt8] = []
     /// 0 not yet computed, 1 applies, 2 does not, 3 being computed.
     var qState: [UInt8] = []
     var cState: [UInt8] = []
     var dState: [UInt8] = []
+    /// Endings: 0 not yet computed, 1 fires, 2 does not, 3 being computed.
+    var eState: [UInt8] = []
     var dValues: [Value] = []
     /// For pairs: the index of the pair's object in the response array (-1 when missing).
-    var responseIndex: [Int] = []
+    package var responseIndex: [Int] = []
     /// For pairs: the two members of each pair (person after other).
     var pairPerson: [Int] = []
     var pairOther: [Int] = []
 
     init() {}
 
-    init(count: Int, nQ: Int, nD: Int, nC: Int) {
-        reset(count: count, nQ: nQ, nD: nD, nC: nC)
+    init(count: Int, nQ: Int, nD: Int, nC: Int, nE: Int = 0) {
+        reset(count: count, nQ: nQ, nD: nD, nC: nC, nE: nE)
     }
 
     /// Sizes the frame for `count` instances, keeping the arrays' storage when it is big enough.
-    mutating func reset(count: Int, nQ: Int, nD: Int, nC: Int) {
+    mutating func reset(count: Int, nQ: Int, nD: Int, nC: Int, nE: Int = 0) {
         self.count = count
         self.nQ = nQ
         self.nD = nD
         self.nC = nC
+        self.nE = nE
+        eState.removeAll(keepingCapacity: true)
+        eState.append(contentsOf: repeatElement(0, count: count * nE))
         answers.removeAll(keepingCapacity: true)
         answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ))
         present.removeAll(keepingCapacity: true)
@@ -62,20 +75,21 @@ struct Frame {
         cState.append(contentsOf: repeatElement(0, count: nC))
         dState.append(contentsOf: repeatElement(0, count: nD))
         dValues.append(contentsOf: repeatElement(Value.unknown, count: nD))
+        eState.append(contentsOf: repeatElement(0, count: nE))
     }
 }
 
 /// One evaluation of one response.
-final class Run {
+package final class Run {
     let ev: Evaluator
     let plan: Evaluator.Plan
     let options: EvaluationOptions
     var language: String
     /// One frame per scope. Pointers (not arrays in `var`s) keep the hot path free of
     /// exclusivity checks and copies.
-    let frames: UnsafeMutablePointer<Frame>
-    let scopeCount: Int
-    let memberCount: UnsafeMutablePointer<Int>
+    package let frames: UnsafeMutablePointer<Frame>
+    package let scopeCount: Int
+    package let memberCount: UnsafeMutablePointer<Int>
     var findings: [Finding] = []
     /// Findings about answer values, reported only when the question applies.
     var pending: [Pending] = []
@@ -90,11 +104,15 @@ final class Run {
     var rosterPresent: [Bool]
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
+    /// The day the response is given (`today`), from its timestamps or the options.
+    var today: CalendarDate?
+    /// The response's variant (an option of the list `variant`), when the form has variants.
+    var variant: String?
 
     /// Members beyond this are not evaluated (a hostile response cannot make the evaluator quadratic).
     static let hardMemberLimit = 500
 
-    init(_ ev: Evaluator, options: EvaluationOptions) {
+    package init(_ ev: Evaluator, options: EvaluationOptions) {
         self.ev = ev
         self.options = options
         plan = ev.plan
@@ -118,6 +136,15 @@ final class Run {
         pending.removeAll(keepingCapacity: true)
         if !confirmed.isEmpty { confirmed.removeAll() }
         if !rosterLength.isEmpty { rosterLength.removeAll() }
+        today = nil
+        variant = nil
+    }
+
+    /// `today` as expressions see it: the response's own day, else the options', else the clock's.
+    var todayValue: CalendarDate {
+        if let today { return today }
+        if let given = options.today { return given }
+        return CalendarDate.todayUTC()
     }
 
     deinit {
@@ -127,7 +154,7 @@ final class Run {
     }
 
     /// The two members (0-based) of pair `k` of roster `r`'s relationship block.
-    func pair(_ r: Int, _ k: Int) -> (person: Int, other: Int) {
+    package func pair(_ r: Int, _ k: Int) -> (person: Int, other: Int) {
         let s = ev.rosters[r].pairScope
         return (frames[s].pairPerson[k], frames[s].pairOther[k])
     }

@@ -13,8 +13,10 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     case option(String)
     /// An any_of answer (never empty).
     case options([String])
-    /// An answer with no comparable value (an address).
+    /// An answer with no comparable value.
     case present
+    /// An address answer: its parts can be piped (`{other_address.line1}`); addresses are not compared.
+    case address(AddressValue)
 
     public var isKnown: Bool { if case .unknown = self { return false } else { return true } }
 
@@ -31,6 +33,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .option(let o): return o
         case .options(let os): return os.joined(separator: ", ")
         case .present: return "(answered)"
+        case .address(let a): return a.description
         }
     }
 
@@ -47,6 +50,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case .option(let o): return .string(o)
         case .options(let os): return .array(os.map { .string($0) })
         case .present: return .bool(true)
+        case .address(let a): return a.json
         }
     }
 
@@ -69,7 +73,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
     /// -1, 0, 1; `nil` when unknown or incomparable. Dates and month-years compare at month precision.
     @inline(__always)
-    static func order(_ a: Value, _ b: Value) -> Int? {
+    package static func order(_ a: Value, _ b: Value) -> Int? {
         @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
         case (.int(let x), .int(let y)): return cmp(x, y)
@@ -124,7 +128,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var number: Double? {
+    package var number: Double? {
         switch self {
         case .int(let i): return Double(i)
         case .dec(let d): return d
@@ -132,11 +136,47 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    var asDate: CalendarDate? {
+    package var asDate: CalendarDate? {
         switch self {
         case .date(let d): return d
         case .month(let m): return CalendarDate(year: m.year, month: m.month, day: 1)
         default: return nil
         }
+    }
+}
+
+/// An address answer's parts, as given (validated by the evaluator first).
+public struct AddressValue: Sendable, Hashable, CustomStringConvertible {
+    public var lines: [String]
+    public var town: String?
+    public var postcode: String?
+    public var country: String?
+
+    public init(lines: [String], town: String? = nil, postcode: String? = nil, country: String? = nil) {
+        self.lines = lines
+        self.town = town
+        self.postcode = postcode
+        self.country = country
+    }
+
+    /// A part as text; `nil` when the address has no such part.
+    public func part(_ p: Expression.AddressPart) -> String? {
+        switch p {
+        case .line1: return lines.first
+        case .line2: return lines.count > 1 ? lines[1] : nil
+        case .town: return town
+        case .postcode: return postcode
+        case .country: return country
+        }
+    }
+
+    public var description: String { (lines + [town, postcode].compactMap { $0 }).joined(separator: ", ") }
+
+    public var json: JSONValue {
+        var o: [String: JSONValue] = ["lines": .array(lines.map { .string($0) })]
+        if let town { o["town"] = .string(town) }
+        if let postcode { o["postcode"] = .string(postcode) }
+        if let country { o["country"] = .string(country) }
+        return .object(o)
     }
 }

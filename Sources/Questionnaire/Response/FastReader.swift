@@ -186,7 +186,8 @@ extension Run {
             guard c.eat(UInt8(ascii: "}")) else { return false }
         }
         c.ws()
-        guard c.atEnd, sawSchema, sawChannel else { return false }
+        // A form with variants needs the response's variant (missing: the general path reports it).
+        guard c.atEnd, sawSchema, sawChannel, ev.schema.variants.isEmpty || variant != nil else { return false }
         allocate(kinds: [.pair])
         for span in deferred where span.code < 300_000 {
             c.i = span.start
@@ -223,7 +224,12 @@ extension Run {
         case 2, 3:
             guard let v = c.plainString() else { return false }
             // Timestamps that pass are ASCII, hence valid UTF-8.
-            return Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v]))
+            guard Run.isTimestamp(UnsafeBufferPointer(rebasing: c.b[v])) else { return false }
+            if which == 3 || today == nil {
+                let d = v.lowerBound
+                today = CalendarDate(year: c.digits(d, 4) ?? 0, month: c.digits(d + 5, 2) ?? 0, day: c.digits(d + 8, 2) ?? 0)
+            }
+            return true
         case 4:
             guard let v = c.plainString(), let s = c.string(v), ev.schema.languages.contains(s) else { return false }
             if options.language == nil { language = s }
@@ -232,6 +238,10 @@ extension Run {
         case 6, 7:
             guard let v = c.plainString() else { return false }
             return c.string(v) != nil
+        case 8:  // variant
+            guard let v = c.plainString(), let id = ev.schema.variants.first(where: { c.equals(v, $0) }) else { return false }
+            variant = id
+            return true
         default: return false
         }
     }
@@ -397,8 +407,8 @@ extension Run {
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
             value = .options(ids)
         case 7:
-            guard readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
-            value = .present
+            guard let address = readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
+            value = .address(address)
         default:
             return false
         }
@@ -441,38 +451,41 @@ extension Run {
         return option
     }
 
-    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> Bool {
-        guard c.eat(UInt8(ascii: "{")) else { return false }
-        var lines = 0
-        var postcode: String?
+    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> AddressValue? {
+        guard c.eat(UInt8(ascii: "{")) else { return nil }
+        var address = AddressValue(lines: [])
         var seen = 0
         if !c.eat(UInt8(ascii: "}")) {
             repeat {
-                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return false }
+                guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return nil }
                 let bit: Int
                 if c.equals(key, "lines") {
                     bit = 1
-                    guard c.eat(UInt8(ascii: "[")) else { return false }
-                    if c.eat(UInt8(ascii: "]")) { return false }
+                    guard c.eat(UInt8(ascii: "[")) else { return nil }
+                    if c.eat(UInt8(ascii: "]")) { return nil }
                     repeat {
-                        guard let r = c.plainString(), let line = c.string(r), line.count <= 100 else { return false }
-                        lines += 1
+                        guard let r = c.plainString(), let line = c.string(r), line.count <= 100 else { return nil }
+                        address.lines.append(line)
                     } while c.eat(UInt8(ascii: ","))
-                    guard c.eat(UInt8(ascii: "]")), lines <= 4 else { return false }
+                    guard c.eat(UInt8(ascii: "]")), address.lines.count <= 4 else { return nil }
                 } else if c.equals(key, "town") || c.equals(key, "country") || c.equals(key, "postcode") {
                     bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
-                    guard let r = c.plainString(), let text = c.string(r) else { return false }
-                    if bit == 8 { postcode = text }
+                    guard let r = c.plainString(), let text = c.string(r) else { return nil }
+                    switch bit {
+                    case 2: address.town = text
+                    case 4: address.country = text
+                    default: address.postcode = text
+                    }
                 } else {
-                    return false
+                    return nil
                 }
-                if seen & bit != 0 { return false }
+                if seen & bit != 0 { return nil }
                 seen |= bit
             } while c.eat(UInt8(ascii: ","))
-            guard c.eat(UInt8(ascii: "}")) else { return false }
+            guard c.eat(UInt8(ascii: "}")) else { return nil }
         }
-        guard lines > 0 else { return false }
-        if ukOnly && !Run.isUKPostcode(postcode ?? "") { return false }
-        return true
+        guard !address.lines.isEmpty else { return nil }
+        if ukOnly && !Run.isUKPostcode(address.postcode ?? "") { return nil }
+        return address
     }
 }

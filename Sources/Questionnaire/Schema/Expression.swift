@@ -9,6 +9,16 @@ public indirect enum Expression: Sendable, Hashable {
     case derived(String, Subject)
     /// The 1-based position of a roster member.
     case position(Subject)
+    /// Whether a roster member is the respondent: member 1 of a roster whose `respondentFirst`
+    /// holds. Never unknown.
+    case respondent(Subject)
+    /// A value of the response as a whole: the day it is given, its variant, the household's address.
+    case builtin(Builtin)
+    /// `residents[1].name`: an expression evaluated in the member at a 1-based position of a
+    /// roster; unknown when there is no such member.
+    case at(roster: String, position: Int, Expression)
+    /// A part of an address answer (`line1`, `line2`, `town`, `postcode`, `country`), as text.
+    case addressPart(Expression, AddressPart)
     /// The number of members of a roster.
     case count(roster: String)
     /// Whether any member of a roster satisfies a condition (evaluated in that member).
@@ -34,6 +44,24 @@ public indirect enum Expression: Sendable, Hashable {
         case person
         /// In a relationship pair, the earlier member (the one related to).
         case other
+        /// Inside `count(roster, ...)` or `any(roster, ...)`: the member whose question, check
+        /// or value is being evaluated, rather than the member counted.
+        case outer
+    }
+
+    /// Values of the response as a whole.
+    public enum Builtin: String, Sendable, Hashable, CaseIterable {
+        /// The day the response is given: the date of its `submittedAt` (as written, in its own
+        /// zone), else of `startedAt`, else ``EvaluationOptions/today``, else the evaluator's clock (UTC).
+        case today
+        /// The form variant the response is for (`"variant"` in the envelope), an option of the list `variant`.
+        case variant
+        /// The household's address from the address frame (``EvaluationOptions/householdAddress``), as text.
+        case householdAddress = "household_address"
+    }
+
+    public enum AddressPart: String, Sendable, Hashable, CaseIterable {
+        case line1, line2, town, postcode, country
     }
 
     public enum Literal: Sendable, Hashable {

@@ -24,6 +24,9 @@ extension Schema {
             "questions": .array(questions.map(\.json)),
             "derived": .array(derived.map(\.json)),
             "checks": .array(checks.map(\.json)),
+            "endings": .array(endings.map(\.json)),
+            "variants": .array(variants.map { .string($0) }),
+            "suggestions": .array(suggestions.map(\.json)),
         ]
     }
 
@@ -82,6 +85,13 @@ extension Schema {
             },
             checks: try r.array(object, "checks").enumerated().map { (i, v) throws(SchemaError) in
                 try Check(json: v, r.at("checks[\(i)]"))
+            },
+            endings: try r.array(object, "endings").enumerated().map { (i, v) throws(SchemaError) in
+                try Ending(json: v, r.at("endings[\(i)]"))
+            },
+            variants: try r.strings(object, "variants"),
+            suggestions: try r.array(object, "suggestions").enumerated().map { (i, v) throws(SchemaError) in
+                try SuggestionList(json: v, r.at("suggestions[\(i)]"))
             },
             hash: try r.string(object, "hash")
         )
@@ -145,6 +155,20 @@ struct Reader {
         return a
     }
 
+    /// An optional array (absent means empty).
+    func optionalArray(_ o: [String: JSONValue], _ key: String) throws(SchemaError) -> [JSONValue] {
+        guard let v = o[key], !v.isNull else { return [] }
+        guard let a = v.arrayValue else { throw fail(key, "expected an array") }
+        return a
+    }
+
+    func strings(_ o: [String: JSONValue], _ key: String) throws(SchemaError) -> [String] {
+        try array(o, key).map { (v) throws(SchemaError) in
+            guard let s = v.stringValue else { throw fail(key, "expected strings") }
+            return s
+        }
+    }
+
     func object(_ v: JSONValue) throws(SchemaError) -> [String: JSONValue] {
         guard let o = v.objectValue else { throw SchemaError("\(path): expected an object") }
         return o
@@ -187,23 +211,36 @@ extension Dictionary where Key == String, Value == String {
 }
 
 /// Adds `key: value` only when the value is present, so absent fields stay absent in the JSON.
-private func put(_ object: inout [String: JSONValue], _ key: String, _ value: JSONValue?) {
+func put(_ object: inout [String: JSONValue], _ key: String, _ value: JSONValue?) {
     if let value { object[key] = value }
 }
 
 extension ChoiceList {
     var json: JSONValue {
-        .object([
+        var o: [String: JSONValue] = [
             "id": .string(id),
             "options": .array(options.map { option in
                 var o: [String: JSONValue] = ["id": .string(option.id), "label": option.label.json]
                 if option.exclusive { o["exclusive"] = true }
                 if let s = option.specify {
-                    o["specify"] = .object(["prompt": s.prompt.json, "maxLength": .integer(s.maxLength)])
+                    var so: [String: JSONValue] = ["prompt": s.prompt.json]
+                    if let n = s.number {
+                        var range: [String: JSONValue] = ["kind": "integer"]
+                        put(&range, "min", n.min.map { .integer($0) })
+                        put(&range, "max", n.max.map { .integer($0) })
+                        so["type"] = .object(range)
+                    } else {
+                        so["maxLength"] = .integer(s.maxLength)
+                    }
+                    o["specify"] = .object(so)
                 }
+                put(&o, "description", option.description?.json)
+                put(&o, "when", option.when?.json)
                 return .object(o)
             }),
-        ])
+        ]
+        if !orders.isEmpty { o["orders"] = .object(orders.mapValues { .array($0.map { .string($0) }) }) }
+        return .object(o)
     }
 
     init(json: JSONValue, _ r: Reader) throws(SchemaError) {
@@ -214,11 +251,31 @@ extension ChoiceList {
             let oo = try r.object(v)
             var specify: Specify?
             if let s = oo["specify"] {
-                let so = try r.at("specify").object(s)
-                specify = Specify(prompt: try r.at("specify").text(so, "prompt"), maxLength: try r.at("specify").int(so, "maxLength"))
+                let sr = r.at("specify")
+                let so = try sr.object(s)
+                if let t = so["type"] {
+                    let tr = sr.at("type")
+                    let to = try tr.object(t)
+                    guard try tr.string(to, "kind") == "integer" else { throw tr.fail("kind", "a detail is text or an integer") }
+                    specify = Specify(prompt: try sr.text(so, "prompt"), maxLength: 0,
+                        number: NumberRange(min: try tr.optionalInt(to, "min"), max: try tr.optionalInt(to, "max")))
+                } else {
+                    specify = Specify(prompt: try sr.text(so, "prompt"), maxLength: try sr.int(so, "maxLength"))
+                }
             }
-            return Option(id: try r.string(oo, "id"), label: try r.text(oo, "label"), exclusive: try r.bool(oo, "exclusive"), specify: specify)
+            return Option(
+                id: try r.string(oo, "id"), label: try r.text(oo, "label"), exclusive: try r.bool(oo, "exclusive"), specify: specify,
+                description: try r.optionalText(oo, "description"), when: try r.optionalExpression(oo, "when"))
         }
+        var orders: [String: [String]] = [:]
+        if let v = o["orders"] {
+            guard let object = v.objectValue else { throw r.fail("orders", "expected an object of variant to option ids") }
+            for (variant, ids) in object {
+                guard let list = ids.arrayValue?.compactMap(\.stringValue) else { throw r.fail("orders", "expected option ids") }
+                orders[variant] = list
+            }
+        }
+        self.orders = orders
     }
 }
 
@@ -233,6 +290,17 @@ extension Container {
         put(&o, "max", maxMembers.map { .integer($0) })
         put(&o, "roster", roster.map { .string($0) })
         put(&o, "unrelated", unrelatedOption.map { .string($0) })
+        put(&o, "respondentFirst", respondentFirst?.json)
+        put(&o, "listWording", listWording?.json)
+        if !body.isEmpty { o["body"] = .array(body.map(\.json)) }
+        if !definitions.isEmpty { o["definitions"] = .array(definitions.map(\.json)) }
+        if let ir = individualResponse {
+            var iro: [String: JSONValue] = [:]
+            put(&iro, "when", ir.when?.json)
+            o["individualResponse"] = .object(iro)
+        }
+        if !endedBy.isEmpty { o["endedBy"] = .array(endedBy.map { .string($0) }) }
+        o["position"] = .integer(position)
         return .object(o)
     }
 
@@ -240,12 +308,29 @@ extension Container {
         let o = try r.object(json)
         let kindText = try r.string(o, "kind")
         guard let kind = Kind(rawValue: kindText) else { throw r.fail("kind", "unknown container kind \(kindText)") }
+        var individual: IndividualResponse?
+        if let v = o["individualResponse"] {
+            let ir = r.at("individualResponse")
+            individual = IndividualResponse(when: try ir.optionalExpression(try ir.object(v), "when"))
+        }
         self.init(
             id: try r.string(o, "id"), kind: kind, title: try r.optionalText(o, "title"),
             parent: try r.optionalString(o, "parent"), scope: try r.scope(o, "scope"),
             when: try r.optionalExpression(o, "when"), selfWhen: try r.optionalExpression(o, "self"),
             minMembers: try r.optionalInt(o, "min"), maxMembers: try r.optionalInt(o, "max"),
-            roster: try r.optionalString(o, "roster"), unrelatedOption: try r.optionalString(o, "unrelated"))
+            roster: try r.optionalString(o, "roster"), unrelatedOption: try r.optionalString(o, "unrelated"),
+            respondentFirst: try r.optionalExpression(o, "respondentFirst"),
+            listWording: try o["listWording"].map { (v) throws(SchemaError) in try ListWording(json: v, r.at("listWording")) },
+            body: try r.optionalArray(o, "body").enumerated().map { (i, v) throws(SchemaError) in
+                guard let t = try r.at("body").optionalText(["t": v], "t") else { throw r.fail("body[\(i)]", "expected a text") }
+                return t
+            },
+            definitions: try r.optionalArray(o, "definitions").enumerated().map { (i, v) throws(SchemaError) in
+                try Definition(json: v, r.at("definitions[\(i)]"))
+            },
+            individualResponse: individual,
+            endedBy: try r.optionalArray(o, "endedBy").compactMap(\.stringValue),
+            position: try r.optionalInt(o, "position") ?? 0)
     }
 }
 
@@ -253,9 +338,12 @@ extension AnswerType {
     var json: JSONValue {
         var o: [String: JSONValue] = ["kind": .string(kindName)]
         switch self {
-        case .text(let maxLength, let pattern):
+        case .text(let maxLength, let pattern, let options):
             o["maxLength"] = .integer(maxLength)
             put(&o, "pattern", pattern.map { .string($0) })
+            if options.multiline { o["multiline"] = true }
+            put(&o, "suggestions", options.suggestions.map { .string($0) })
+            put(&o, "noneOption", options.noneOption.map { .object(["id": .string($0.id), "label": $0.label.json]) })
         case .integer(let lo, let hi), .decimal(let lo, let hi), .date(let lo, let hi), .monthYear(let lo, let hi):
             put(&o, "min", lo?.json)
             put(&o, "max", hi?.json)
@@ -271,7 +359,16 @@ extension AnswerType {
         let o = try r.object(json)
         let kind = try r.string(o, "kind")
         switch kind {
-        case "text": self = .text(maxLength: try r.int(o, "maxLength"), pattern: try r.optionalString(o, "pattern"))
+        case "text":
+            var none: TextOptions.NoneOption?
+            if let v = o["noneOption"] {
+                let nr = r.at("noneOption")
+                let no = try nr.object(v)
+                none = TextOptions.NoneOption(id: try nr.string(no, "id"), label: try nr.text(no, "label"))
+            }
+            self = .text(
+                maxLength: try r.int(o, "maxLength"), pattern: try r.optionalString(o, "pattern"),
+                options: TextOptions(multiline: try r.bool(o, "multiline"), suggestions: try r.optionalString(o, "suggestions"), noneOption: none))
         case "integer": self = .integer(min: try r.optionalExpression(o, "min"), max: try r.optionalExpression(o, "max"))
         case "decimal": self = .decimal(min: try r.optionalExpression(o, "min"), max: try r.optionalExpression(o, "max"))
         case "date": self = .date(min: try r.optionalExpression(o, "min"), max: try r.optionalExpression(o, "max"))
@@ -290,9 +387,12 @@ extension Question {
             "id": .string(id), "scope": .string(scope.description), "type": type.json, "label": label.json,
         ]
         if required { o["required"] = true }
+        if voluntary { o["voluntary"] = true }
         put(&o, "when", when?.json)
-        put(&o, "hint", hint?.json)
+        if !hints.isEmpty { o["hints"] = .array(hints.map(\.json)) }
+        if !definitions.isEmpty { o["definitions"] = .array(definitions.map(\.json)) }
         put(&o, "container", container.map { .string($0) })
+        if !endedBy.isEmpty { o["endedBy"] = .array(endedBy.map { .string($0) }) }
         return .object(o)
     }
 
@@ -301,8 +401,14 @@ extension Question {
         self.init(
             id: try r.string(o, "id"), scope: try r.scope(o, "scope"),
             type: try AnswerType(json: try r.value(o, "type"), r.at("type")), required: try r.bool(o, "required"),
-            when: try r.optionalExpression(o, "when"), label: try r.text(o, "label"), hint: try r.optionalText(o, "hint"),
-            container: try r.optionalString(o, "container"))
+            when: try r.optionalExpression(o, "when"), label: try r.text(o, "label"),
+            hints: try r.optionalArray(o, "hints").enumerated().map { (i, v) throws(SchemaError) in try Hint(json: v, r.at("hints[\(i)]")) },
+            definitions: try r.optionalArray(o, "definitions").enumerated().map { (i, v) throws(SchemaError) in
+                try Definition(json: v, r.at("definitions[\(i)]"))
+            },
+            voluntary: try r.bool(o, "voluntary"),
+            container: try r.optionalString(o, "container"),
+            endedBy: try r.optionalArray(o, "endedBy").compactMap(\.stringValue))
     }
 }
 
@@ -329,6 +435,7 @@ extension Check {
             "when": when.json, "message": message.json, "target": .string(target),
         ]
         put(&o, "container", container.map { .string($0) })
+        if !endedBy.isEmpty { o["endedBy"] = .array(endedBy.map { .string($0) }) }
         return .object(o)
     }
 
@@ -339,7 +446,7 @@ extension Check {
         self.init(
             id: try r.string(o, "id"), scope: try r.scope(o, "scope"), severity: severity,
             when: try r.expression(o, "when"), message: try r.text(o, "message"), target: try r.string(o, "target"),
-            container: try r.optionalString(o, "container"))
+            container: try r.optionalString(o, "container"), endedBy: try r.optionalArray(o, "endedBy").compactMap(\.stringValue))
     }
 }
 
@@ -361,6 +468,10 @@ extension Expression {
         case .answer(let id, let subject): return ["answer": .string(id), "of": .string(subject.rawValue)]
         case .derived(let id, let subject): return ["derived": .string(id), "of": .string(subject.rawValue)]
         case .position(let subject): return ["position": .string(subject.rawValue)]
+        case .respondent(let subject): return ["respondent": .string(subject.rawValue)]
+        case .builtin(let b): return ["builtin": .string(b.rawValue)]
+        case .at(let roster, let position, let e): return ["op": "at", "roster": .string(roster), "position": .integer(position), "args": [e.json]]
+        case .addressPart(let e, let part): return ["op": "part", "part": .string(part.rawValue), "args": [e.json]]
         case .count(let roster): return ["op": "count", "roster": .string(roster)]
         case .any(let roster, let e): return ["op": "any", "roster": .string(roster), "args": [e.json]]
         case .countWhere(let roster, let e): return ["op": "count_where", "roster": .string(roster), "args": [e.json]]
@@ -401,6 +512,11 @@ extension Expression {
         if let s = o["answer"]?.stringValue { self = .answer(s, try subject("of")); return }
         if let s = o["derived"]?.stringValue { self = .derived(s, try subject("of")); return }
         if o["position"] != nil { self = .position(try subject("position")); return }
+        if o["respondent"] != nil { self = .respondent(try subject("respondent")); return }
+        if let s = o["builtin"]?.stringValue {
+            guard let b = Builtin(rawValue: s) else { throw r.fail("builtin", "unknown value \(s)") }
+            self = .builtin(b); return
+        }
         let op = try r.string(o, "op")
         let args: [Expression] = try (o["args"]?.arrayValue ?? []).enumerated().map { (i, v) throws(SchemaError) in
             try Expression(json: v, r.at("args[\(i)]"))
@@ -410,6 +526,12 @@ extension Expression {
         }
         switch op {
         case "count": self = .count(roster: try r.string(o, "roster"))
+        case "at": try arity(1); self = .at(roster: try r.string(o, "roster"), position: try r.int(o, "position"), args[0])
+        case "part":
+            try arity(1)
+            let p = try r.string(o, "part")
+            guard let part = AddressPart(rawValue: p) else { throw r.fail("part", "unknown address part \(p)") }
+            self = .addressPart(args[0], part)
         case "any": try arity(1); self = .any(roster: try r.string(o, "roster"), args[0])
         case "count_where": try arity(1); self = .countWhere(roster: try r.string(o, "roster"), args[0])
         case "in", "not_in":
@@ -422,5 +544,83 @@ extension Expression {
             if let f = Function(rawValue: op) { self = .call(f, args); return }
             throw r.fail("op", "unknown operator \(op)")
         }
+    }
+}
+
+extension Hint {
+    var json: JSONValue {
+        var o: [String: JSONValue] = ["text": text.json]
+        put(&o, "when", when?.json)
+        return .object(o)
+    }
+
+    init(json: JSONValue, _ r: Reader) throws(SchemaError) {
+        let o = try r.object(json)
+        self.init(text: try r.text(o, "text"), when: try r.optionalExpression(o, "when"))
+    }
+}
+
+extension Definition {
+    var json: JSONValue { .object(["title": title.json, "body": body.json]) }
+
+    init(json: JSONValue, _ r: Reader) throws(SchemaError) {
+        let o = try r.object(json)
+        self.init(title: try r.text(o, "title"), body: try r.text(o, "body"))
+    }
+}
+
+extension ListWording {
+    static let keys = ["add", "more", "change", "remove", "summary", "item"]
+
+    var json: JSONValue {
+        var o: [String: JSONValue] = [:]
+        put(&o, "add", add?.json)
+        put(&o, "more", more?.json)
+        put(&o, "change", change?.json)
+        put(&o, "remove", remove?.json)
+        put(&o, "summary", summary?.json)
+        put(&o, "item", item?.json)
+        return .object(o)
+    }
+
+    init(json: JSONValue, _ r: Reader) throws(SchemaError) {
+        let o = try r.object(json)
+        self.init(
+            add: try r.optionalText(o, "add"), more: try r.optionalText(o, "more"), change: try r.optionalText(o, "change"),
+            remove: try r.optionalText(o, "remove"), summary: try r.optionalText(o, "summary"), item: try r.optionalText(o, "item"))
+    }
+}
+
+extension Ending {
+    var json: JSONValue {
+        var o: [String: JSONValue] = ["id": .string(id), "scope": .string(scope.description), "section": .string(section)]
+        put(&o, "container", container.map { .string($0) })
+        put(&o, "when", when?.json)
+        return .object(o)
+    }
+
+    init(json: JSONValue, _ r: Reader) throws(SchemaError) {
+        let o = try r.object(json)
+        self.init(
+            id: try r.string(o, "id"), scope: try r.scope(o, "scope"), section: try r.string(o, "section"),
+            container: try r.optionalString(o, "container"), when: try r.optionalExpression(o, "when"))
+    }
+}
+
+extension SuggestionList {
+    var json: JSONValue { .object(["id": .string(id), "entries": .object(entries.mapValues { .array($0.map { .string($0) }) })]) }
+
+    init(json: JSONValue, _ r: Reader) throws(SchemaError) {
+        let o = try r.object(json)
+        guard let entries = try r.value(o, "entries").objectValue else { throw r.fail("entries", "expected an object of language to entries") }
+        var byLanguage: [String: [String]] = [:]
+        for (language, list) in entries {
+            guard let items = list.arrayValue else { throw r.fail("entries", "expected an array for \(language)") }
+            byLanguage[language] = try items.map { (v) throws(SchemaError) in
+                guard let s = v.stringValue else { throw r.fail("entries", "expected strings for \(language)") }
+                return s
+            }
+        }
+        self.init(id: try r.string(o, "id"), entries: byLanguage)
     }
 }

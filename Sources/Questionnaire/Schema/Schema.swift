@@ -7,7 +7,7 @@
 /// when its own `when` and the `when` of every enclosing container hold.
 public struct Schema: Sendable, Hashable {
     /// The schema format this value follows. Readers reject other formats.
-    public static let formatIdentifier = "census-schema/1"
+    public static let formatIdentifier = "census-schema/2"
 
     public var id: String
     public var version: String
@@ -25,13 +25,21 @@ public struct Schema: Sendable, Hashable {
     public var derived: [DerivedValue]
     /// Checks in flow order.
     public var checks: [Check]
+    /// Statements that end a section early (`end individual when ...`), in flow order.
+    public var endings: [Ending]
+    /// The form's variants (`england`, `wales`), the first the default; empty when it has
+    /// none. Their labels are the options of the choice list `variant`.
+    public var variants: [String]
+    /// Suggestion lists for write-in answers (`suggest countries`), read from the form's data files.
+    public var suggestions: [SuggestionList]
     /// `sha256:` and the hex SHA-256 of the canonical JSON of everything but the hash itself.
     public var hash: String
 
     public init(
         id: String, version: String, title: LocalizedText, languages: [String], censusDate: CalendarDate,
         choiceLists: [ChoiceList], containers: [Container], questions: [Question], derived: [DerivedValue],
-        checks: [Check], hash: String = ""
+        checks: [Check], endings: [Ending] = [], variants: [String] = [], suggestions: [SuggestionList] = [],
+        hash: String = ""
     ) {
         self.id = id
         self.version = version
@@ -43,6 +51,9 @@ public struct Schema: Sendable, Hashable {
         self.questions = questions
         self.derived = derived
         self.checks = checks
+        self.endings = endings
+        self.variants = variants
+        self.suggestions = suggestions
         self.hash = hash
     }
 }
@@ -84,10 +95,14 @@ public enum Scope: Sendable, Hashable, CustomStringConvertible {
 public struct ChoiceList: Sendable, Hashable {
     public var id: String
     public var options: [Option]
+    /// The order options are shown in, by variant, where a variant shows them in another
+    /// order than `options` (`"wales": ["welsh", "english", ...]`). Every option appears once.
+    public var orders: [String: [String]]
 
-    public init(id: String, options: [Option]) {
+    public init(id: String, options: [Option], orders: [String: [String]] = [:]) {
         self.id = id
         self.options = options
+        self.orders = orders
     }
 
     public struct Option: Sendable, Hashable {
@@ -95,24 +110,48 @@ public struct ChoiceList: Sendable, Hashable {
         public var label: LocalizedText
         /// Cannot be chosen together with any other option ("none of these").
         public var exclusive: Bool
-        /// A "please specify" text detail that goes with this option.
+        /// A "please specify" detail that goes with this option: text, or a whole number.
         public var specify: Specify?
+        /// A line shown under the label ("Including end-terrace").
+        public var description: LocalizedText?
+        /// When the option is offered, evaluated where its question is asked; `nil` always.
+        /// An option that is not offered cannot be chosen (`option_not_offered`).
+        public var when: Expression?
 
-        public init(id: String, label: LocalizedText, exclusive: Bool = false, specify: Specify? = nil) {
+        public init(
+            id: String, label: LocalizedText, exclusive: Bool = false, specify: Specify? = nil,
+            description: LocalizedText? = nil, when: Expression? = nil
+        ) {
             self.id = id
             self.label = label
             self.exclusive = exclusive
             self.specify = specify
+            self.description = description
+            self.when = when
         }
     }
 
+    /// An option's detail: written-in text of at most `maxLength` characters, or, when
+    /// `number` is set, a whole number in its range ("5 or more": how many).
     public struct Specify: Sendable, Hashable {
         public var prompt: LocalizedText
         public var maxLength: Int
+        public var number: NumberRange?
 
-        public init(prompt: LocalizedText, maxLength: Int) {
+        public init(prompt: LocalizedText, maxLength: Int, number: NumberRange? = nil) {
             self.prompt = prompt
             self.maxLength = maxLength
+            self.number = number
+        }
+    }
+
+    /// Bounds of a whole-number detail (either may be open).
+    public struct NumberRange: Sendable, Hashable {
+        public var min: Int?
+        public var max: Int?
+        public init(min: Int?, max: Int?) {
+            self.min = min
+            self.max = max
         }
     }
 }
@@ -141,11 +180,31 @@ public struct Container: Sendable, Hashable {
     /// For a relationship block: the roster it pairs, and the option its "unrelated" shortcut fills in.
     public var roster: String?
     public var unrelatedOption: String?
+    /// For a roster: member 1 is the respondent when this holds (household scope), as when the
+    /// respondent says they live here (`respondent first when lives_here == yes`).
+    public var respondentFirst: Expression?
+    /// For a roster: the wording of its list screens.
+    public var listWording: ListWording?
+    /// For a page: paragraphs shown before its questions (a page with no questions is a
+    /// content page).
+    public var body: [LocalizedText]
+    /// For a page: definition panels ("What we mean by this household").
+    public var definitions: [Definition]
+    /// For a per-member section: a member may answer it privately with an individual access
+    /// code when this is present and its condition (if any) holds for them.
+    public var individualResponse: IndividualResponse?
+    /// Endings (``Schema/endings``) that, when they fire, skip this container.
+    public var endedBy: [String]
+    /// Its place in the flow: how many questions come before it (so a content page, which has
+    /// none of its own, is shown between the right questions).
+    public var position: Int
 
     public init(
         id: String, kind: Kind, title: LocalizedText? = nil, parent: String? = nil, scope: Scope,
         when: Expression? = nil, selfWhen: Expression? = nil, minMembers: Int? = nil, maxMembers: Int? = nil,
-        roster: String? = nil, unrelatedOption: String? = nil
+        roster: String? = nil, unrelatedOption: String? = nil, respondentFirst: Expression? = nil,
+        listWording: ListWording? = nil, body: [LocalizedText] = [], definitions: [Definition] = [],
+        individualResponse: IndividualResponse? = nil, endedBy: [String] = [], position: Int = 0
     ) {
         self.id = id
         self.kind = kind
@@ -158,6 +217,13 @@ public struct Container: Sendable, Hashable {
         self.maxMembers = maxMembers
         self.roster = roster
         self.unrelatedOption = unrelatedOption
+        self.respondentFirst = respondentFirst
+        self.listWording = listWording
+        self.body = body
+        self.definitions = definitions
+        self.individualResponse = individualResponse
+        self.endedBy = endedBy
+        self.position = position
     }
 }
 
@@ -168,13 +234,22 @@ public struct Question: Sendable, Hashable {
     public var required: Bool
     public var when: Expression?
     public var label: LocalizedText
-    public var hint: LocalizedText?
+    /// Hints shown under the label, in order; each may be shown only when its condition holds.
+    public var hints: [Hint]
+    /// Definition panels ("What we mean by main language").
+    public var definitions: [Definition]
+    /// Answering is voluntary (religion, sexual orientation, gender identity): the renderer
+    /// says so, and an unanswered voluntary question does not lower completeness.
+    public var voluntary: Bool
     /// The innermost enclosing container.
     public var container: String?
+    /// Endings (``Schema/endings``) that, when they fire, skip this question.
+    public var endedBy: [String]
 
     public init(
         id: String, scope: Scope, type: AnswerType, required: Bool = false, when: Expression? = nil,
-        label: LocalizedText, hint: LocalizedText? = nil, container: String? = nil
+        label: LocalizedText, hints: [Hint] = [], definitions: [Definition] = [], voluntary: Bool = false,
+        container: String? = nil, endedBy: [String] = []
     ) {
         self.id = id
         self.scope = scope
@@ -182,14 +257,18 @@ public struct Question: Sendable, Hashable {
         self.required = required
         self.when = when
         self.label = label
-        self.hint = hint
+        self.hints = hints
+        self.definitions = definitions
+        self.voluntary = voluntary
         self.container = container
+        self.endedBy = endedBy
     }
 }
 
 /// What kind of answer a question takes.
 public enum AnswerType: Sendable, Hashable {
-    case text(maxLength: Int, pattern: String?)
+    /// Text of at most `maxLength` characters; see ``TextOptions`` for the rest.
+    case text(maxLength: Int, pattern: String?, options: TextOptions = TextOptions())
     case integer(min: Expression?, max: Expression?)
     case decimal(min: Expression?, max: Expression?)
     case date(min: Expression?, max: Expression?)
@@ -259,10 +338,12 @@ public struct Check: Sendable, Hashable {
     /// The question the finding points at; for a household check about a roster's size, the roster.
     public var target: String
     public var container: String?
+    /// Endings (``Schema/endings``) that, when they fire, keep this check from firing.
+    public var endedBy: [String]
 
     public init(
         id: String, scope: Scope, severity: Severity, when: Expression, message: LocalizedText, target: String,
-        container: String? = nil
+        container: String? = nil, endedBy: [String] = []
     ) {
         self.id = id
         self.scope = scope
@@ -271,5 +352,6 @@ public struct Check: Sendable, Hashable {
         self.message = message
         self.target = target
         self.container = container
+        self.endedBy = endedBy
     }
 }

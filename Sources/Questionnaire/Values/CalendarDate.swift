@@ -212,3 +212,25 @@ private func isoDigits(_ text: String, _ length: Int) -> (Int, Int, Int)? {
         return (y, m, d)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension CalendarDate {
+    /// Today's date in UTC, from the system clock.
+    public static func todayUTC() -> CalendarDate {
+        let seconds = Int(time(nil))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        return CalendarDate(dayNumber: days) ?? CalendarDate(year: 1970, month: 1, day: 1)!
+    }
+
+    /// The date part of an ISO 8601 timestamp (`2021-03-21T10:15:00+01:00` is 21 March: the
+    /// day as written, in the writer's own zone), or `nil` when it does not start with a date.
+    public init?(timestampPrefix text: String) {
+        guard text.utf8.count >= 10 else { return nil }
+        self.init(iso: String(text.prefix(10)))
+    }
+}

@@ -5,6 +5,8 @@ import Questionnaire
 final class Checker {
     let file: SourceFile
     let tree: QuestionnaireSyntax
+    /// Reads the data files the form names (suggestion lists), by the path written in the form.
+    let loadFile: Compiler.FileLoader?
     var diagnostics: [Diagnostic] = []
 
     // Metadata
@@ -34,6 +36,18 @@ final class Checker {
     var containerNames: [String: Span] = [:]
     var checkNames: [String: Span] = [:]
     var derivedSymbols: [Symbol] = []
+    /// The form's variants (`variants { ... }`), in order.
+    var variantIDs: [String] = []
+    var variantSpan: Span?
+    var suggestionLists: [String: (span: Span, entries: [String: [String]])] = [:]
+    var suggestionOrder: [String] = []
+    /// `end` statements, in flow order, and where each was written.
+    var endings: [Ending] = []
+    var endingSpans: [String: Span] = [:]
+    /// List-screen texts of the roster being walked, checked when its questions are known.
+    var pendingRosterTexts: [(roster: String, word: String, text: TextNode)] = []
+    /// Conditions of inline lists' options, by list id and option id.
+    var optionConditions: [String: [String: Expression]] = [:]
 
     // Output, in flow order
     var containers: [Container] = []
@@ -46,7 +60,7 @@ final class Checker {
     var questionCount = 0
 
     struct Guard {
-        enum Kind { case question, block, check }
+        enum Kind { case question, block, check, option, ending }
         var kind: Kind
         var what: String
         /// The scope the condition is read in.
@@ -56,6 +70,10 @@ final class Checker {
         var container: String?
         /// For blocks: the block's own id, so that what it contains is not blamed again.
         var blockID: String?
+        /// Endings before it that skip it when they fire.
+        var endedBy: [String] = []
+        /// Where to report it when no condition of its own can be blamed.
+        var span: Span?
     }
 
     struct Walk {
@@ -64,11 +82,14 @@ final class Checker {
         var inRoster: String?
         var selfPosition: Int?
         var kind: BlockDecl.Kind?
+        /// The sections around this place, outermost first: their ids and the scope inside them.
+        var sections: [(id: String, scope: Scope)] = []
     }
 
-    init(file: SourceFile, tree: QuestionnaireSyntax) {
+    init(file: SourceFile, tree: QuestionnaireSyntax, loadFile: Compiler.FileLoader? = nil) {
         self.file = file
         self.tree = tree
+        self.loadFile = loadFile
     }
 
     func error(_ code: String, _ message: String, at span: Span, hint: String? = nil, notes: [Diagnostic.Note] = []) {
@@ -81,7 +102,9 @@ final class Checker {
 
     func run() -> Schema {
         readMetadata()
+        declareVariants()
         declareChoiceLists()
+        declareSuggestions()
         declareRosters(tree.items, depth: 0)
         declareSymbols(tree.items, scope: .household, flow: 0)
         checkDerivedValues()
@@ -172,14 +195,131 @@ final class Checker {
                     notes: [.init("first declared here", at: existing.span)])
                 continue
             }
-            choiceLists[decl.name.text] = checkOptions(decl.options, listName: decl.name.text, span: decl.name.span)
+            if decl.name.text == "variant", !variantIDs.isEmpty {
+                error("duplicate-id", "'variant' is the list of the form's variants, declared with 'variants { ... }'", at: decl.name.span,
+                    hint: "give this list another name")
+                continue
+            }
+            var info = checkOptions(decl.options, listName: decl.name.text, span: decl.name.span)
+            for option in decl.options where option.when != nil {
+                error("misplaced", "an option of the shared choice list '\(decl.name.text)' cannot have a condition: the list is not tied to one question",
+                    at: option.when!.span, hint: "list the options in the question that offers them: one_of { ... } or any_of { ... }")
+            }
+            info.orders = checkOrders(decl.orders, info)
+            choiceLists[decl.name.text] = info
             choiceListOrder.append(decl.name.text)
+        }
+    }
+
+    /// `order VARIANT: ...`: a declared variant, each option of the list exactly once.
+    func checkOrders(_ orders: [OrderDecl], _ info: ChoiceListInfo) -> [String: [String]] {
+        var out: [String: [String]] = [:]
+        for order in orders {
+            guard variantIDs.contains(order.variant.text) else {
+                error("undefined-name", "'\(order.variant.text)' is not a variant of this form", at: order.variant.span,
+                    hint: variantIDs.isEmpty ? "declare the form's variants first: variants { england \"England\" ... wales \"Wales\" ... }"
+                        : Suggest.closest(to: order.variant.text, among: variantIDs).map { "did you mean '\($0)'?" } ?? "variants: \(variantIDs.joined(separator: ", "))")
+                continue
+            }
+            if out[order.variant.text] != nil {
+                error("duplicate-id", "the list '\(info.id)' already has an order for '\(order.variant.text)'", at: order.variant.span)
+                continue
+            }
+            var seen: Set<String> = []
+            var ok = true
+            for id in order.options {
+                if !info.optionIDs.contains(id.text) {
+                    error("unknown-option", "'\(id.text)' is not an option of '\(info.id)'", at: id.span,
+                        hint: Suggest.closest(to: id.text, among: info.optionIDs).map { "did you mean '\($0)'?" })
+                    ok = false
+                } else if !seen.insert(id.text).inserted {
+                    error("duplicate-id", "option '\(id.text)' is listed twice in this order", at: id.span)
+                    ok = false
+                }
+            }
+            let missing = info.options.map(\.name.text).filter { !seen.contains($0) }
+            if ok, !missing.isEmpty {
+                error("missing-option", "the order for '\(order.variant.text)' leaves out \(missing.map { "'\($0)'" }.joined(separator: ", "))",
+                    at: order.span, hint: "an order lists every option of the list once")
+                ok = false
+            }
+            if ok { out[order.variant.text] = order.options.map(\.text) }
+        }
+        return out
+    }
+
+    // MARK: - Variants and suggestion lists
+
+    /// `variants { england "England" ... }`: the list `variant`, which `variant == wales` compares with.
+    func declareVariants() {
+        var first: Span?
+        for item in tree.items {
+            guard case .variants(let options, let span) = item else { continue }
+            if let first {
+                error("duplicate-id", "the variants are declared twice", at: span, notes: [.init("first declared here", at: first)])
+                continue
+            }
+            first = span
+            var info = checkOptions(options, listName: "variant", span: span)
+            for option in options {
+                if option.exclusive || option.specify != nil || option.when != nil || option.number != nil {
+                    error("misplaced", "a variant is a name and a label only", at: option.name.span)
+                }
+            }
+            info.used = true
+            choiceLists["variant"] = info
+            variantIDs = options.map(\.name.text)
+            variantSpan = span
+        }
+    }
+
+    /// `suggestions NAME "file" cy "file"`: a list per language, one entry a line, read from
+    /// files beside the form.
+    func declareSuggestions() {
+        for item in tree.items {
+            guard case .suggestions(let n, let files, _) = item else { continue }
+            if let existing = suggestionLists[n.text] {
+                error("duplicate-id", "suggestion list '\(n.text)' is declared twice", at: n.span, notes: [.init("first declared here", at: existing.span)])
+                continue
+            }
+            var entries: [String: [String]] = [:]
+            let paths = [(languages.first ?? "en", files.primary)] + files.translations.map { ($0.language.text, $0.text) }
+            for (language, literal) in paths where languages.contains(language) {
+                guard let bytes = loadFile?(literal.value) else {
+                    error("missing-file", "cannot read the suggestion file \"\(literal.value)\"", at: literal.span,
+                        hint: "the path is relative to the form's own folder; one suggestion a line")
+                    continue
+                }
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    error("invalid-utf8", "the suggestion file \"\(literal.value)\" is not UTF-8 text", at: literal.span)
+                    continue
+                }
+                var list: [String] = []
+                var seen: Set<String> = []
+                for line in text.split(whereSeparator: \.isNewline) {
+                    var slice = line.drop { $0 == " " || $0 == "\t" }
+                    while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice = slice.dropLast() }
+                    let entry = String(slice)
+                    if entry.isEmpty || entry.hasPrefix("#") { continue }
+                    if seen.insert(entry).inserted { list.append(entry) }
+                }
+                if list.isEmpty {
+                    error("empty-choice-list", "the suggestion file \"\(literal.value)\" has no entries", at: literal.span)
+                }
+                entries[language] = list
+            }
+            pendingTexts.append(PendingText(text: files, what: "the files of suggestion list '\(n.text)'", context: Context(scope: .household, position: 0, subject: "a file name"), languagesOnly: true))
+            suggestionLists[n.text] = (n.span, entries)
+            suggestionOrder.append(n.text)
         }
     }
 
     func checkOptions(_ options: [OptionDecl], listName: String, span: Span) -> ChoiceListInfo {
         var ids: [String: Span] = [:]
         for o in options {
+            if let range = o.number, let low = range.low, let high = range.high, low > high {
+                error("bad-range", "the range of option '\(o.name.text)'s number is empty: \(low) is above \(high)", at: range.span)
+            }
             if let first = ids[o.name.text] {
                 error("duplicate-id", "option '\(o.name.text)' appears twice in '\(listName)'", at: o.name.span,
                     notes: [.init("first here", at: first)])
@@ -228,6 +368,7 @@ final class Checker {
                 if maxMembers < 1 { error("bad-range", "roster '\(b.name.text)' must allow at least one member", at: hi?.1 ?? b.name.span) }
                 if rosters[b.name.text] == nil {
                     rosters[b.name.text] = RosterInfo(name: b.name, minMembers: minMembers, maxMembers: maxMembers, position: 0)
+                    rosters[b.name.text]!.hasRespondent = b.items.contains { if case .respondentFirst = $0 { return true } else { return false } }
                     members[b.name.text] = [:]
                 }
             }
@@ -244,10 +385,11 @@ final class Checker {
             switch item {
             case .question(let q):
                 switch q.type {
-                case .oneOf(.inline(let options, let span)), .anyOf(.inline(let options, let span)):
+                case .oneOf(.inline(let options, let span, let orders)), .anyOf(.inline(let options, let span, let orders)):
                     let id = inlineListID(q.name.text, scope: scope)
                     if choiceLists[id] == nil {
                         var info = checkOptions(options, listName: id, span: span)
+                        info.orders = checkOrders(orders, info)
                         info.used = true
                         choiceLists[id] = info
                         inlineListOrder.append(id)
@@ -287,6 +429,7 @@ final class Checker {
 
     func register(_ symbol: Symbol) {
         let id = symbol.name.text
+
         switch symbol.scope {
         case .household:
             if let existing = household[id] {
@@ -367,6 +510,8 @@ final class Checker {
         var text: TextNode?
         var what: String
         var context: Context
+        /// File names and the like: every language, but no piping.
+        var languagesOnly = false
     }
     var pendingTexts: [PendingText] = []
 

@@ -43,6 +43,10 @@ extension Checker {
         case .bool(let b): return Typed(type: .bool, expression: .literal(.bool(b)))
         case .name(let n): return resolve(Name(text: n, span: e.span), &context)
         case .qualified(let member, let field): return resolveQualified(member, field, &context)
+        case .at(let roster, let position, let inner): return checkAt(roster, position, inner, e.span, &context)
+        case .part(let inner, let part):
+            let t = checkExpression(inner, &context)
+            return addressPart(t, inner, part)
         case .call(let f, let args): return checkCall(f, args, e.span, &context)
         case .not(let inner):
             let t = checkCondition(inner, &context)
@@ -89,8 +93,45 @@ extension Checker {
         return .invalid
     }
 
+    /// Names with a meaning of their own. A question or derived value of the same name (a form
+    /// written before they existed) is meant instead where it is visible.
+    static let builtInNames: Set<String> = ["census_date", "position", "today", "variant", "respondent", "household_address"]
+
     func resolve(_ name: Name, _ context: inout Context) -> Typed {
         if name.text == "census_date" { return Typed(type: .date, expression: .literal(.date(censusDate))) }
+        if ["today", "variant", "respondent", "household_address"].contains(name.text), !isDeclared(name.text, context) {
+            return resolveBuiltIn(name, &context)
+        }
+        return resolveDeclared(name, &context)
+    }
+
+    func resolveBuiltIn(_ name: Name, _ context: inout Context) -> Typed {
+        if name.text == "today" { return Typed(type: .date, expression: .builtin(.today)) }
+        if name.text == "household_address" { return Typed(type: .text, expression: .builtin(.householdAddress)) }
+        if name.text == "variant" {
+            guard !variantIDs.isEmpty else {
+                errorOnce("undefined-name", "'variant' is the form's variant, and this form declares none", at: name.span,
+                    hint: "declare them at the top level: variants { england \"England\" cy \"Lloegr\" wales \"Wales\" cy \"Cymru\" }")
+                return .invalid
+            }
+            return Typed(type: .choice("variant"), expression: .builtin(.variant))
+        }
+        if name.text == "respondent" {
+            switch context.scope {
+            case .member(let roster): return respondent(of: roster, .member, name)
+            case .pair:
+                error("wrong-member", "'respondent' is said of each member of the pair: say which", at: name.span,
+                    hint: "write person.respondent (the member described) or other.respondent (the member they are related to)")
+            case .household:
+                error("wrong-member", "'respondent' is said of a roster's members, and this is not inside a roster", at: name.span,
+                    hint: "inside a roster or a section for it, 'respondent' is true for member 1 when the respondent is listed first")
+            }
+            return .invalid
+        }
+        return .invalid
+    }
+
+    func resolveDeclared(_ name: Name, _ context: inout Context) -> Typed {
         if name.text == "position" {
             guard case .member(let r) = context.scope else {
                 error("wrong-member", "'position' is a roster member's place in its roster, and this is not inside a roster", at: name.span)
@@ -135,8 +176,15 @@ extension Checker {
     }
 
     func resolveQualified(_ member: Name, _ field: Name, _ context: inout Context) -> Typed {
+        if member.text == "outer" { return resolveOuter(field, &context) }
         guard member.text == "person" || member.text == "other" else {
-            error("undefined-name", "'\(member.text).\(field.text)': only person.NAME and other.NAME have a '.'", at: member.span.to(field.span),
+            // `address.town`: a part of an address answer.
+            if isDeclared(member.text, context) {
+                let t = resolve(member, &context)
+                return addressPart(t, Expr(kind: .name(member.text), span: member.span), field)
+            }
+            error("undefined-name", "'\(member.text).\(field.text)': only person.NAME, other.NAME, outer.NAME and an address's parts have a '.'",
+                at: member.span.to(field.span),
                 hint: "inside a relationships block, person is the member described and other the member they are related to")
             return .invalid
         }
@@ -145,12 +193,89 @@ extension Checker {
                 hint: case_member_hint(context.scope, field.text))
             return .invalid
         }
+        if field.text == "respondent", members[roster]?["respondent"] == nil { return respondent(of: roster, member.text == "person" ? .person : .other, field) }
+        if field.text == "position" { return Typed(type: .integer, expression: .position(member.text == "person" ? .person : .other)) }
         guard let s = members[roster]?[field.text] else {
             error("undefined-name", "'\(field.text)' is not a question or derived value of roster '\(roster)'", at: field.span,
                 hint: Suggest.closest(to: field.text, among: members[roster]?.keys ?? [:].keys).map { "did you mean '\($0)'?" })
             return .invalid
         }
         return use(s, member.text == "person" ? .person : .other, field, &context)
+    }
+
+    /// `respondent` of a roster's member: the roster must say when the respondent is listed first.
+    func respondent(of roster: String, _ subject: Expression.Subject, _ name: Name) -> Typed {
+        guard rosters[roster]?.hasRespondent == true else {
+            errorOnce("undefined-name", "roster '\(roster)' does not say who the respondent is", at: name.span,
+                hint: "add to the roster: respondent first when CONDITION (member 1 is then the respondent)")
+            return .invalid
+        }
+        return Typed(type: .bool, expression: .respondent(subject))
+    }
+
+    /// `outer.NAME` inside `count(roster, ...)` or `any(roster, ...)`: the member around the condition.
+    func resolveOuter(_ field: Name, _ context: inout Context) -> Typed {
+        guard let outer = context.outerScope, case .member(let roster) = outer else {
+            error("wrong-member", "'outer.\(field.text)' means the member around a count(...) or any(...) condition, and there is none here",
+                at: field.span, hint: "use it inside count(ROSTER, CONDITION) or any(ROSTER, CONDITION) in a question, value or check about a member")
+            return .invalid
+        }
+        if field.text == "respondent", members[roster]?["respondent"] == nil { return respondent(of: roster, .outer, field) }
+        if field.text == "position" { return Typed(type: .integer, expression: .position(.outer)) }
+        guard let s = members[roster]?[field.text] else {
+            error("undefined-name", "'\(field.text)' is not a question or derived value of roster '\(roster)'", at: field.span,
+                hint: Suggest.closest(to: field.text, among: members[roster]?.keys ?? [:].keys).map { "did you mean '\($0)'?" })
+            return .invalid
+        }
+        var outerContext = context
+        outerContext.scope = outer
+        let typed = use(s, .outer, field, &outerContext)
+        context.dependencies = outerContext.dependencies
+        return typed
+    }
+
+    /// `residents[1].name`: checked in the roster's members, at this place in the flow.
+    func checkAt(_ roster: Name, _ position: Int, _ inner: Expr, _ span: Span, _ context: inout Context) -> Typed {
+        guard let info = rosters[roster.text] else {
+            error("undefined-name", "'\(roster.text)' is not a roster", at: roster.span,
+                hint: Suggest.closest(to: roster.text, among: rosters.keys).map { "did you mean '\($0)'?" } ?? "ROSTER[N].NAME reads member N of a roster")
+            return .invalid
+        }
+        if position < 1 || position > info.maxMembers {
+            error("bad-range", "roster '\(roster.text)' has members 1 to \(info.maxMembers), so there is no member \(position)", at: span)
+            return .invalid
+        }
+        if info.position >= context.position && context.position != Context.anywhere {
+            error("later-answer", "roster '\(roster.text)' comes later in the flow (line \(line(info.name.span)))", at: roster.span,
+                hint: "\(context.subject) can only use answers given before it")
+            return .invalid
+        }
+        var memberContext = Context(scope: .member(roster: roster.text), position: context.position, subject: context.subject)
+        memberContext.piping = context.piping
+        let typed = checkExpression(inner, &memberContext)
+        context.dependencies.append(contentsOf: memberContext.dependencies)
+        context.rosters.append(roster.text)
+        if typed.type == .error { return .invalid }
+        if typed.type == .bool, case .name = inner.kind {} else if typed.type == .bool {
+            return Typed(type: .bool, expression: .at(roster: roster.text, position: position, typed.expression))
+        }
+        return Typed(type: typed.type, expression: .at(roster: roster.text, position: position, typed.expression))
+    }
+
+    /// `address.town`: a part of an address as text.
+    func addressPart(_ t: Typed, _ inner: Expr, _ part: Name) -> Typed {
+        if t.type == .error { return .invalid }
+        guard t.type == .address else {
+            error("type-mismatch", "'.\(part.text)' reads a part of an address, but this is \(t.type)", at: inner.span)
+            return .invalid
+        }
+        guard let p = Expression.AddressPart(rawValue: part.text) else {
+            let parts = Expression.AddressPart.allCases.map(\.rawValue)
+            error("undefined-name", "'\(part.text)' is not a part of an address", at: part.span,
+                hint: Suggest.closest(to: part.text, among: parts).map { "did you mean '\($0)'?" } ?? "the parts are \(parts.joined(separator: ", "))")
+            return .invalid
+        }
+        return Typed(type: .text, expression: .addressPart(t.expression, p))
     }
 
     private func case_member_hint(_ scope: Scope, _ field: String) -> String {
@@ -234,7 +359,19 @@ extension Checker {
     func peekType(_ name: String, _ context: Context) -> ValueType? {
         if case .member(let r) = context.scope, let s = members[r]?[name] { return s.type == .error ? valueTypeOfDeclaration(s) : s.type }
         if let s = household[name] { return s.type == .error ? valueTypeOfDeclaration(s) : s.type }
-        return nil
+        switch name {
+        case "today": return .date
+        case "household_address": return .text
+        case "variant": return variantIDs.isEmpty ? nil : .choice("variant")
+        case "respondent": return .bool
+        default: return nil
+        }
+    }
+
+    /// Whether `name` is a question or derived value the form declares (visible here).
+    func isDeclared(_ name: String, _ context: Context) -> Bool {
+        if case .member(let r) = context.scope, members[r]?[name] != nil { return true }
+        return household[name] != nil
     }
 
     // MARK: Operators

@@ -5,8 +5,19 @@ import Questionnaire
 extension Checker {
     // MARK: - The walk over the flow
 
-    func walk(_ items: [Item], _ w: Walk) {
+    /// Walks `items` in flow order. Items after an `end` statement are skipped when it fires
+    /// (`endedBy`); returns the endings declared in here whose section encloses these items,
+    /// which the caller applies to the items after them too.
+    @discardableResult
+    func walk(_ items: [Item], _ w: Walk, endedBy: [String] = []) -> [String] {
         var w = w
+        /// Endings that skip the items still to come at this level.
+        var active = endedBy
+        var escaping: [String] = []
+        func ended(_ new: [String]) {
+            active += new
+            escaping += new.filter { id in endings.first { $0.id == id }?.section != w.container }
+        }
         for item in items {
             switch item {
             case .version, .title, .languages, .censusDate:
@@ -18,14 +29,18 @@ extension Checker {
                     error("misplaced", "choice lists are declared at the top level of the questionnaire", at: c.name.span,
                         hint: "move 'choices \(c.name.text)' out of '\(w.container!)'")
                 }
-            case .block(let b): walkBlock(b, w)
-            case .question(let q): walkQuestion(q, w)
+            case .block(let b): ended(walkBlock(b, w, endedBy: active))
+            case .question(let q): walkQuestion(q, w, endedBy: active)
             case .letValue(let l):
                 if case .pair = w.scope {
                     error("misplaced", "derived values cannot be declared in a relationships block", at: l.name.span,
                         hint: "declare it in the roster, and use it as person.\(l.name.text) or other.\(l.name.text)")
                 }
-            case .check(let c): walkCheck(c, w)
+            case .check(let c): walkCheck(c, w, endedBy: active)
+            case .end(let section, let condition, let span):
+                if let id = walkEnd(section, condition, span, w, endedBy: active) { ended([id]) }
+            case .respondentFirst, .listWording, .body, .definition, .individualResponse, .suggestions, .variants:
+                walkPresentation(item, w)
             case .selfWhen(let e, let span):
                 guard case .member = w.scope, case .section? = w.kind else {
                     if case .member(let roster) = w.scope {
@@ -56,16 +71,18 @@ extension Checker {
                 _ = n
             }
         }
+        return escaping
     }
 
-    func walkBlock(_ b: BlockDecl, _ outer: Walk) {
+    func walkBlock(_ b: BlockDecl, _ outer: Walk, endedBy: [String] = []) -> [String] {
         let keyword: String
         var inner = outer
         /// Set when the body's scope is unknown (a `for` naming no roster): checking it would only echo that.
         var skipBody = false
         inner.container = b.name.text
         inner.kind = b.kind
-        var container = Container(id: b.name.text, kind: .section, parent: outer.container, scope: outer.scope)
+        var container = Container(id: b.name.text, kind: .section, parent: outer.container, scope: outer.scope, endedBy: endedBy)
+        container.position = questionCount
         switch b.kind {
         case .section(let forRoster):
             keyword = "section"
@@ -155,10 +172,16 @@ extension Checker {
             var context = Context(scope: whenScope, position: questionCount, subject: "the condition of \(keyword) '\(b.name.text)'")
             let typed = checkCondition(when, &context)
             container.when = typed.expression
-            guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text))
+            guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text, endedBy: endedBy, span: b.name.span))
+        } else if !endedBy.isEmpty {
+            guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: nil, ownSpan: nil, container: outer.container, blockID: b.name.text, endedBy: endedBy, span: b.name.span))
         }
         if !isDuplicate { containers.append(container) }
-        if !skipBody { walk(b.items, inner) }
+        if case .section = b.kind { inner.sections.append((b.name.text, inner.scope)) }
+        guard !skipBody else { return [] }
+        let escaping = walk(b.items, inner)
+        if case .roster = b.kind { finishRosterWording(b, scope: inner.scope) }
+        return escaping
     }
 
     /// The roster `for NAME` means: NAME, or the roster it is a likely misspelling of.
@@ -223,7 +246,7 @@ extension Checker {
 
     // MARK: - Questions
 
-    func walkQuestion(_ q: QuestionDecl, _ w: Walk) {
+    func walkQuestion(_ q: QuestionDecl, _ w: Walk, endedBy: [String] = []) {
         let position = questionCount
         questionCount += 1
         guard let symbol = symbolFor(q.name.text, scope: w.scope), symbol.question?.name.span == q.name.span else {
@@ -251,13 +274,35 @@ extension Checker {
             when = typed.expression
             valid = typed.type != .error
         }
-        guards.append(Guard(kind: .question, what: "question '\(q.name.text)'", scope: w.scope, own: valid ? when : nil, ownSpan: q.when?.span, container: w.container))
+        guards.append(Guard(kind: .question, what: "question '\(q.name.text)'", scope: w.scope, own: valid ? when : nil, ownSpan: q.when?.span, container: w.container, endedBy: endedBy, span: q.name.span))
         pendingTexts.append(PendingText(text: q.label, what: "the label of question '\(q.name.text)'", context: context))
-        if let hint = q.hint { pendingTexts.append(PendingText(text: hint, what: "the hint of question '\(q.name.text)'", context: context)) }
+        var hints: [Hint] = []
+        for (text, condition) in q.hints {
+            pendingTexts.append(PendingText(text: text, what: "the hint of question '\(q.name.text)'", context: context))
+            var hintWhen: Expression?
+            if let condition {
+                var c = Context(scope: w.scope, position: position, subject: "the condition of a hint of question '\(q.name.text)'")
+                c.ownQuestion = true
+                hintWhen = checkCondition(condition, &c).expression
+            }
+            hints.append(Hint(text: localized(text), when: hintWhen))
+        }
+        var definitions: [Definition] = []
+        for (title, body) in q.definitions {
+            pendingTexts.append(PendingText(text: title, what: "the title of a definition of question '\(q.name.text)'", context: context))
+            pendingTexts.append(PendingText(text: body, what: "a definition of question '\(q.name.text)'", context: context))
+            definitions.append(Definition(title: localized(title), body: localized(body)))
+        }
+        if let voluntary = q.voluntary, q.required {
+            error("misplaced", "question '\(q.name.text)' is both required and voluntary", at: voluntary,
+                hint: "a voluntary question may be left unanswered: remove 'required' or 'voluntary'")
+        }
+        checkOptionConditions(q, w, position: position)
         questions.append(
             Question(
                 id: q.name.text, scope: w.scope, type: type, required: q.required, when: when,
-                label: q.label.map(localized) ?? [:], hint: q.hint.map(localized), container: w.container))
+                label: q.label.map(localized) ?? [:], hints: hints, definitions: definitions, voluntary: q.voluntary != nil,
+                container: w.container, endedBy: endedBy))
         questionSpans.append(q.name.span)
     }
 
@@ -299,8 +344,7 @@ extension Checker {
             info.used = true
             choiceLists[n.text] = info
             return n.text
-        case .inline(let options, let span):
-            _ = (options, span)
+        case .inline:
             let id = inlineListID(q.name.text, scope: scope)
             return choiceLists[id] == nil ? nil : id
         }
@@ -318,10 +362,10 @@ extension Checker {
             return typed.expression
         }
         switch q.type {
-        case .text(let max, let pattern):
+        case .text(let max, let pattern, let clauses):
             if let pattern { checkPattern(pattern) }
             if let max, max.0 < 1 { error("bad-range", "a text's max length must be at least 1", at: max.1) }
-            return .text(maxLength: max?.0 ?? 200, pattern: pattern?.value)
+            return .text(maxLength: max?.0 ?? 200, pattern: pattern?.value, options: textOptions(clauses, q, context))
         case .integer(let lo, let hi):
             return checkedRange(.integer(min: bound(lo, [.integer], "min"), max: bound(hi, [.integer], "max")), q)
         case .decimal(let lo, let hi):
@@ -385,7 +429,7 @@ extension Checker {
 
     // MARK: - Checks
 
-    func walkCheck(_ c: CheckDecl, _ w: Walk) {
+    func walkCheck(_ c: CheckDecl, _ w: Walk, endedBy: [String] = []) {
         if let first = checkNames[c.name.text] {
             error("duplicate-id", "check '\(c.name.text)' is declared twice", at: c.name.span, notes: [.init("first declared here", at: first)])
             return
@@ -429,11 +473,11 @@ extension Checker {
         }
         pendingTexts.append(PendingText(text: c.message, what: "the message of check '\(c.name.text)'", context: context))
         // A condition on no answer is reported above; whether it can hold is then beside the point.
-        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error || constant ? nil : typed.expression, ownSpan: when.span, container: w.container))
+        guards.append(Guard(kind: .check, what: "check '\(c.name.text)'", scope: w.scope, own: typed.type == .error || constant ? nil : typed.expression, ownSpan: when.span, container: w.container, endedBy: endedBy, span: c.name.span))
         checks.append(
             Check(
                 id: c.name.text, scope: w.scope, severity: c.severity, when: typed.expression,
-                message: c.message.map(localized) ?? [:], target: target ?? "", container: w.container))
+                message: c.message.map(localized) ?? [:], target: target ?? "", container: w.container, endedBy: endedBy))
     }
 
     func lookupQuestion(_ id: String, scope: Scope) -> Symbol? {

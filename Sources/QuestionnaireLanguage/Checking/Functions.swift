@@ -58,6 +58,8 @@ extension Checker {
             if args.count == 1 { return Typed(type: .integer, expression: .count(roster: rosterName)) }
             var inner = Context(scope: .member(roster: rosterName), position: context.position, subject: context.subject)
             inner.ownQuestion = context.ownQuestion
+            if case .member = context.scope { inner.outerScope = context.scope }
+            reportSelfComparisons(args[1], rosterName)
             let condition = checkCondition(args[1], &inner)
             context.dependencies.append(contentsOf: inner.dependencies)
             if condition.type == .error { return .invalid }
@@ -69,6 +71,25 @@ extension Checker {
                     ?? "functions are \(Checker.functionNames.joined(separator: ", "))")
             for arg in args { _ = checkExpression(arg, &context) }
             return .invalid
+        }
+    }
+
+    /// `count(people, first_name == first_name)`: inside the condition a plain name is the
+    /// counted member's, so this compares each member's answer with itself.
+    func reportSelfComparisons(_ e: Expr, _ roster: String) {
+        switch e.kind {
+        case .binary(let op, let l, let r, let opSpan):
+            if case .name(let a) = l.kind, case .name(let b) = r.kind, a == b,
+                [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual].contains(op)
+            {
+                error("type-mismatch", "'\(a) \(file.text(opSpan)) \(a)' compares each member of '\(roster)' with itself", at: l.span.to(r.span),
+                    hint: "inside count(...) and any(...) a plain name is the member counted; write outer.\(a) for the member this is about")
+                return
+            }
+            reportSelfComparisons(l, roster)
+            reportSelfComparisons(r, roster)
+        case .not(let inner): reportSelfComparisons(inner, roster)
+        default: break
         }
     }
 }

@@ -3,16 +3,24 @@ import Questionnaire
 extension Checker {
     /// The compiled schema, sealed with its content hash.
     func buildSchema() -> Schema {
+        func lower(_ o: OptionDecl, list: String) -> ChoiceList.Option {
+            ChoiceList.Option(
+                id: o.name.text, label: localized(o.label), exclusive: o.exclusive,
+                specify: o.specify.flatMap { s in
+                    s.prompt.map { prompt in
+                        ChoiceList.Specify(
+                            prompt: localized(prompt), maxLength: o.number == nil ? s.max ?? 100 : 0,
+                            number: o.number.map { ChoiceList.NumberRange(min: $0.low, max: $0.high) })
+                    }
+                },
+                description: o.description.map(localized), when: optionConditions[list]?[o.name.text])
+        }
         var lists: [ChoiceList] = []
         if let declared = choiceLists["yes_no"], declared.used, !declared.options.isEmpty {
             // The form's own labels, in the built-in order.
             lists.append(
                 ChoiceList(id: "yes_no", options: ["yes", "no"].compactMap { id in
-                    declared.options.first { $0.name.text == id }.map { o in
-                        ChoiceList.Option(
-                            id: id, label: localized(o.label), exclusive: o.exclusive,
-                            specify: o.specify.flatMap { s in s.prompt.map { ChoiceList.Specify(prompt: localized($0), maxLength: s.max ?? 100) } })
-                    }
+                    declared.options.first { $0.name.text == id }.map { lower($0, list: "yes_no") }
                 }))
         } else if choiceLists["yes_no"]?.used == true {
             lists.append(
@@ -21,14 +29,9 @@ extension Checker {
                     .init(id: "no", label: builtIn(["en": "No", "cy": "Na"])),
                 ]))
         }
-        for id in choiceListOrder + inlineListOrder {
+        for id in (variantIDs.isEmpty ? [] : ["variant"]) + choiceListOrder + inlineListOrder {
             guard let info = choiceLists[id] else { continue }
-            lists.append(
-                ChoiceList(id: id, options: info.options.map { o in
-                    ChoiceList.Option(
-                        id: o.name.text, label: localized(o.label), exclusive: o.exclusive,
-                        specify: o.specify.flatMap { s in s.prompt.map { ChoiceList.Specify(prompt: localized($0), maxLength: s.max ?? 100) } })
-                }))
+            lists.append(ChoiceList(id: id, options: info.options.map { lower($0, list: id) }, orders: info.orders))
         }
         var schema = Schema(
             id: tree.name.text, version: version, title: title, languages: languages, censusDate: censusDate,
@@ -36,7 +39,8 @@ extension Checker {
             derived: derivedOrder.compactMap { s in
                 s.lowered.map { DerivedValue(id: s.name.text, scope: s.scope, expression: $0, valueType: s.type.schemaName) }
             },
-            checks: checks)
+            checks: checks, endings: endings, variants: variantIDs,
+            suggestions: suggestionOrder.compactMap { id in suggestionLists[id].map { SuggestionList(id: id, entries: $0.entries) } })
         schema.seal()
         return schema
     }

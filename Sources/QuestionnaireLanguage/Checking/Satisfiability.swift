@@ -191,6 +191,7 @@ struct Satisfiability {
         case .household: return "household"
         case .member: return frame.roster.map { "member:\($0)" }
         case .person, .other: return frame.pairRoster.map { "member:\($0)" }
+        case .outer: return nil
         }
     }
 
@@ -452,6 +453,7 @@ struct Satisfiability {
             // Member-scope and household-scope references share one frame: the innermost roster.
             var fr = Frame(roster: nil, pairRoster: nil)
             for (c, _) in path.reversed() { fr = merge(fr, frame(for: c.scope)) }
+            if checkEndings(g, path, merge(fr, frame(for: g.scope)), &reportedContainers) { continue }
             if let own = g.own, let span = g.ownSpan {
                 fr = merge(fr, frame(for: g.scope))
                 guard let ownDNF = dnf(own, negated: false, fr) else { continue }
@@ -478,6 +480,96 @@ struct Satisfiability {
         }
     }
 
+    // MARK: Endings
+
+    /// Whether `end ...` statements before the guarded item make it unreachable: reported
+    /// (and `true` returned) when its conditions can hold, but never once no ending has fired.
+    func checkEndings(_ g: Checker.Guard, _ path: [(Container, Expression)], _ fr: Frame, _ reported: inout Set<String>) -> Bool {
+        var ids = g.endedBy
+        var id = g.container
+        var seen: Set<String> = []
+        while let current = id, seen.insert(current).inserted, let c = containerByID[current] {
+            ids += c.endedBy
+            id = c.parent
+        }
+        guard !ids.isEmpty else { return false }
+        var conditions: [Expression] = path.map(\.1)
+        if let own = g.own { conditions.append(own) }
+        let base = conditions.dropFirst().reduce(conditions.first ?? .literal(.bool(true))) { .binary(.and, $0, $1) }
+        guard let baseDNF = dnf(base, negated: false, fr), !baseDNF.allSatisfy({ contradiction($0, fr) != nil }) else { return false }
+        let keys = Set(baseDNF.flatMap { $0.compactMap(Satisfiability.key) })
+        for e in ids {
+            guard let ending = schema.endings.first(where: { $0.id == e }) else { continue }
+            let notFires = notFiring(ending)
+            guard let negated = dnf(notFires, negated: false, fr) else { continue }
+            let always = negated.isEmpty || negated.allSatisfy { contradiction($0, fr) != nil }
+            // Only endings about what this item's conditions are about can contradict them.
+            if !always, keys.isDisjoint(with: Set(negated.flatMap { $0.compactMap(Satisfiability.key) })) { continue }
+            guard let all = dnf(.binary(.and, base, notFires), negated: false, fr) else { continue }
+            guard all.allSatisfy({ contradiction($0, fr) != nil }) else { continue }
+            let line = checker.endingSpans[e].map { checker.line($0) } ?? 0
+            let consequence: String
+            switch g.kind {
+            case .check: consequence = "can never fire"
+            case .block: consequence = "is never shown"
+            case .option: consequence = "is never offered"
+            case .ending: consequence = "never ends the section"
+            case .question: consequence = "is never asked"
+            }
+            let why = always ? "'end \(ending.section)' on line \(line) always ends the section before it"
+                : "whenever its conditions hold, 'end \(ending.section)' on line \(line) has already ended the section"
+            checker.error("never-holds", "\(g.what) \(consequence): \(why)", at: g.ownSpan ?? g.span ?? checker.endingSpans[e] ?? Span(0, 0),
+                hint: always ? "move it before the 'end', or give the 'end' a condition" : "move it before the 'end', or change one of the conditions",
+                notes: checker.endingSpans[e].map { [.init("the section ends here", at: $0)] } ?? [])
+            if let block = g.blockID { reported.insert(block) }
+            return true
+        }
+        return false
+    }
+
+    /// "Ending `e` does not fire": its condition, or a condition of a container it stands in,
+    /// is not known true. Unknown counts: an answer it reads may be unanswered.
+    func notFiring(_ e: Ending) -> Expression {
+        var parts: [Expression] = []
+        func notKnownTrue(_ w: Expression) {
+            parts.append(.unary(.not, w))
+            var refs: [Expression] = []
+            Satisfiability.references(w, into: &refs)
+            for r in refs { parts.append(.answered(r, negated: true)) }
+        }
+        if let w = e.when { notKnownTrue(w) } else { parts.append(.literal(.bool(false))) }
+        var id = e.container
+        var seen: Set<String> = []
+        while let current = id, current != e.section, seen.insert(current).inserted, let c = containerByID[current] {
+            if let w = c.when { notKnownTrue(w) }
+            id = c.parent
+        }
+        return parts.dropFirst().reduce(parts[0]) { .binary(.or, $0, $1) }
+    }
+
+    /// Answers and derived values an expression reads (not inside count/any).
+    static func references(_ e: Expression, into out: inout [Expression]) {
+        switch e {
+        case .answer, .derived: if !out.contains(e) { out.append(e) }
+        case .unary(_, let a), .answered(let a, _), .addressPart(let a, _): references(a, into: &out)
+        case .binary(_, let a, let b):
+            references(a, into: &out)
+            references(b, into: &out)
+        case .member(let a, let items, _):
+            references(a, into: &out)
+            for i in items { references(i, into: &out) }
+        case .call(_, let args): for a in args { references(a, into: &out) }
+        default: break
+        }
+    }
+
+    static func key(_ atom: Atom) -> Expression? {
+        switch atom {
+        case .compare(let k, _, _), .options(let k, _, _), .contains(let k, _, _), .answered(let k, _): return k
+        case .opaque: return nil
+        }
+    }
+
     func merge(_ a: Frame, _ b: Frame) -> Frame {
         Frame(roster: b.roster ?? a.roster, pairRoster: b.pairRoster ?? a.pairRoster)
     }
@@ -488,6 +580,8 @@ struct Satisfiability {
         case .check: consequence = "so \(g.what) can never fire"
         case .question: consequence = "so \(g.what) is never asked"
         case .block: consequence = "so \(g.what) is never shown"
+        case .option: consequence = "so \(g.what) is never offered"
+        case .ending: consequence = "so \(g.what) never ends the section"
         }
         checker.error("never-holds", "this condition \(what), \(consequence)", at: span, hint: reason)
     }

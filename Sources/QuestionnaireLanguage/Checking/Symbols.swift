@@ -82,6 +82,8 @@ struct RosterInfo {
     var name: Name
     var minMembers: Int
     var maxMembers: Int
+    /// The roster says when member 1 is the respondent (`respondent first when ...`).
+    var hasRespondent = false
     /// Flow position where the roster starts; members' answers exist from here on.
     var position: Int
 }
@@ -95,6 +97,8 @@ struct ChoiceListInfo {
     /// How questions use the list: `exclusive` only means something to an any_of answer.
     var usedBySingleChoice = false
     var usedByMultipleChoice = false
+    /// Option orders by variant (`order wales: ...`).
+    var orders: [String: [String]] = [:]
 }
 
 /// Where an expression is checked: whose answers plain names mean, and how far the flow has got.
@@ -113,6 +117,8 @@ struct Context {
     var rosters: [String] = []
     /// Whether the name being resolved is piped into text (`{name}`), not used in an expression.
     var piping = false
+    /// Inside `count(roster, ...)`/`any(roster, ...)` checked for a member: that member's scope (`outer.NAME`).
+    var outerScope: Scope?
     /// Set when checking the option labels of a shared (top-level) choice list: it is not
     /// tied to one question, so there are no answers it could pipe.
     var sharedList: String?

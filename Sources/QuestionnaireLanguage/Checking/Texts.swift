@@ -11,6 +11,7 @@ extension Checker {
         for pending in pendingTexts {
             guard let node = pending.text else { continue }
             checkLanguages(of: node, pending.what, &unknownTags)
+            if pending.languagesOnly { continue }
             var context = pending.context
             checkTemplates(node, &context)
         }
@@ -23,6 +24,10 @@ extension Checker {
                 if let prompt = option.specify?.prompt {
                     checkLanguages(of: prompt, "the 'please specify' prompt of option '\(option.name.text)'", &unknownTags)
                     checkTemplates(prompt, &context)
+                }
+                if let description = option.description {
+                    checkLanguages(of: description, "the description of option '\(option.name.text)'", &unknownTags)
+                    checkTemplates(description, &context)
                 }
             }
         }
@@ -114,17 +119,25 @@ extension Checker {
                 var j = i + 1
                 var bar: Int?
                 var bars = 0
+                var colon: Int?
                 while j < to {
                     if bytes[j] == open { depth += 1 }
                     if bytes[j] == close { depth -= 1; if depth == 0 { break } }
                     if bytes[j] == UInt8(ascii: "|") && depth == 1 { bars += 1; bar = bar ?? j }
+                    if bytes[j] == UInt8(ascii: ":") && depth == 1 && bar == nil && colon == nil { colon = j }
                     j += 1
                 }
                 if depth != 0 {
                     error("bad-template", "this '{' is not closed", at: Span(i, i + 1), hint: "close it with '}', or write '{{' for a brace")
                     return
                 }
-                if let bar {
+                if let head = switchHead(i + 1, colon ?? j, bar: bar) {
+                    // {if VALUE: A|B}, {plural NUMBER: one|many}
+                    checkSwitchSubject(head.keyword, head.from, head.to, &context)
+                    let thenEnd = bar.flatMap { b in colon.map { $0 < b } == true ? b : nil } ?? j
+                    checkTemplatePart(colon! + 1, thenEnd, &context, inSwitch: inSwitch)
+                    if thenEnd < j { checkTemplatePart(thenEnd + 1, j, &context, inSwitch: inSwitch) }
+                } else if let bar {
                     if !context.selfSwitchAvailable, context.scope == .household {
                         // Not about a member at all: there is only one wording to give.
                         error("bad-template", "the wording switch {self|proxy} is for questions about each member of a roster, not the household",
@@ -154,39 +167,113 @@ extension Checker {
         }
     }
 
+    /// `if NAME` or `plural NAME` before a switch's colon: the keyword and the name's bytes.
+    private func switchHead(_ from: Int, _ to: Int, bar: Int?) -> (keyword: String, from: Int, to: Int)? {
+        guard to > from, to <= file.bytes.count else { return nil }
+        var a = from
+        while a < to && file.bytes[a] == 0x20 { a += 1 }
+        var b = to
+        while b > a && file.bytes[b - 1] == 0x20 { b -= 1 }
+        let head = file.text(Span(a, b))
+        for keyword in ["if", "plural"] where head.hasPrefix(keyword + " ") {
+            var start = a + keyword.utf8.count + 1
+            while start < b && file.bytes[start] == 0x20 { start += 1 }
+            guard start < b, !file.bytes[start..<b].contains(0x20) else { continue }
+            // `{if x: A|B}`: the colon comes before the bar.
+            if let bar, bar < to { return nil }
+            return (keyword, start, b)
+        }
+        return nil
+    }
+
+    private func checkSwitchSubject(_ keyword: String, _ from: Int, _ to: Int, _ context: inout Context) {
+        guard let path = pipePath(from, to) else {
+            error("bad-template", "'\(file.text(Span(from, to)))' does not name a value to switch on", at: Span(from, to),
+                hint: keyword == "if" ? "write {if NAME: wording when true|wording otherwise}" : "write {plural NAME: one|many}")
+            return
+        }
+        context.piping = true
+        defer { context.piping = false }
+        let typed = checkExpression(path, &context)
+        if typed.type == .error { return }
+        if keyword == "if", typed.type != .bool {
+            error("bad-template", "'{if \(file.text(Span(from, to))): ...}' needs a condition (true or false), but this is \(typed.type)", at: Span(from, to),
+                hint: "switch on a derived condition: let working = activity contains employee, then {if working: ...|...}")
+        }
+        if keyword == "plural", !typed.type.isNumeric {
+            error("bad-template", "'{plural \(file.text(Span(from, to))): ...}' needs a number, but this is \(typed.type)", at: Span(from, to),
+                hint: "the first wording is for exactly 1: {plural n: person|people}")
+        }
+    }
+
+    /// A pipe's path as an expression: `name`, `person.name`, `address.town`,
+    /// `residents[1].name` (`nil` when it is not one).
+    func pipePath(_ a: Int, _ b: Int) -> Expr? {
+        let bytes = file.bytes
+        var i = a
+        func identifier() -> Name? {
+            let start = i
+            guard i < b, Lexer.isLetter(bytes[i]) else { return nil }
+            while i < b, Lexer.isLetter(bytes[i]) || Lexer.isDigit(bytes[i]) { i += 1 }
+            return Name(text: file.text(Span(start, i)), span: Span(start, i))
+        }
+        guard let first = identifier() else { return nil }
+        var index: Int?
+        if i < b, bytes[i] == UInt8(ascii: "[") {
+            i += 1
+            let start = i
+            while i < b, Lexer.isDigit(bytes[i]) { i += 1 }
+            guard i > start, i < b, bytes[i] == UInt8(ascii: "]"), let n = Int(file.text(Span(start, i))) else { return nil }
+            index = n
+            i += 1
+        }
+        var rest: [Name] = []
+        while i < b, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard let n = identifier() else { return nil }
+            rest.append(n)
+        }
+        guard i == b else { return nil }
+        let span = Span(a, b)
+        if let index {
+            guard let field = rest.first, rest.count <= 2 else { return nil }
+            var inner = Expr(kind: .name(field.text), span: field.span)
+            if rest.count == 2 { inner = Expr(kind: .part(inner, rest[1]), span: field.span.to(rest[1].span), depth: 2) }
+            return Expr(kind: .at(roster: first, position: index, inner), span: span, depth: 3)
+        }
+        switch rest.count {
+        case 0: return Expr(kind: .name(first.text), span: span)
+        case 1: return Expr(kind: .qualified(first, rest[0]), span: span)
+        case 2:
+            let q = Expr(kind: .qualified(first, rest[0]), span: first.span.to(rest[0].span))
+            return Expr(kind: .part(q, rest[1]), span: span, depth: 2)
+        default: return nil
+        }
+    }
+
     private func checkPipe(_ from: Int, _ to: Int, _ context: inout Context) {
         var a = from
         var b = to
         while a < b && file.bytes[a] == 0x20 { a += 1 }
         while b > a && file.bytes[b - 1] == 0x20 { b -= 1 }
         let text = file.text(Span(a, b))
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        let valid = !parts.isEmpty && parts.count <= 2 && parts.allSatisfy { p in
-            guard let f = p.utf8.first, Lexer.isLetter(f) else { return false }
-            return p.utf8.allSatisfy { Lexer.isLetter($0) || Lexer.isDigit($0) }
-        }
-        guard valid else {
+        guard let path = pipePath(a, b) else {
             error("bad-template", text.isEmpty ? "empty '{}' in text" : "'{\(text)}' does not name an answer or derived value",
                 at: Span(from - 1, to + 1), hint: "pipe a value with {name}; write '{{' and '}}' for literal braces")
             return
         }
-        if let list = context.sharedList, text != "census_date" {
+        if let list = context.sharedList, text != "census_date", text != "household_address" {
             // Not "'x' is asked later in the flow": the list comes before every question.
             error("bad-template", "the options of choice list '\(list)' cannot pipe '{\(text)}': the list is not tied to one question",
                 at: Span(a, b), hint: "list the options in the question that pipes it: one_of { ... } or any_of { ... }")
             return
         }
-        let typed: Typed
         context.piping = true
         defer { context.piping = false }
-        if parts.count == 2 {
-            let dot = a + parts[0].utf8.count
-            typed = resolveQualified(Name(text: parts[0], span: Span(a, dot)), Name(text: parts[1], span: Span(dot + 1, b)), &context)
-        } else {
-            typed = resolve(Name(text: text, span: Span(a, b)), &context)
-        }
+        let typed = checkExpression(path, &context)
         if typed.type == .bool {
-            error("bad-template", "'{\(text)}' is a condition; only answers and values can be piped into text", at: Span(a, b))
+            error("bad-template", "'{\(text)}' is a condition; only answers and values can be piped into text", at: Span(a, b),
+                hint: "to choose a wording by it, write {if \(text): wording when true|wording otherwise}")
         }
     }
 }

@@ -5,16 +5,30 @@ extension Parser {
     mutating func parseChoices() throws(Abort) -> ChoicesDecl {
         let start = advance().span
         let n = try name("a name for the choice list")
-        let (options, end) = try parseOptionBlock()
-        return ChoicesDecl(name: n, options: options, span: start.to(end))
+        let (options, orders, end) = try parseOptionBlock()
+        return ChoicesDecl(name: n, options: options, orders: orders, span: start.to(end))
     }
 
-    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], Span) {
+    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], [OrderDecl], Span) {
         _ = try expect(.leftBrace, "to open the list of options")
         var options: [OptionDecl] = []
+        var orders: [OrderDecl] = []
         while !current.isSymbol(.rightBrace) && current.kind != .end {
             let before = position
             do {
+                if current.isWord("order"), next.word != nil, tokens[min(position + 2, tokens.count - 1)].isSymbol(.colon) {
+                    // `order wales: welsh, english, ...`: the options' order in a variant.
+                    let start = advance().span
+                    let variant = try name("a variant")
+                    _ = try expect(.colon, "after the variant in 'order \(variant.text): ...'")
+                    var ids = [try name("an option name")]
+                    while current.isSymbol(.comma) {
+                        advance()
+                        ids.append(try name("an option name"))
+                    }
+                    orders.append(OrderDecl(variant: variant, options: ids, span: start.to(ids.last!.span)))
+                    continue
+                }
                 options.append(try parseOption())
             } catch {
                 if position == before { advance() }
@@ -25,7 +39,7 @@ extension Parser {
             }
         }
         let end = try expect(.rightBrace, "to close the list of options").span
-        return (options, end)
+        return (options, orders, end)
     }
 
     mutating func parseOption() throws(Abort) -> OptionDecl {
@@ -36,17 +50,38 @@ extension Parser {
             if current.isWord("exclusive") {
                 advance()
                 option.exclusive = true
+            } else if current.isWord("description"), next.kind.isString {
+                advance()
+                option.description = try parseText("the option's description", strictTags: true)
+            } else if current.isWord("when") {
+                let keyword = advance().span
+                do { option.when = try parseExpression() } catch { option.when = recoverCondition(at: keyword) }
             } else if current.isWord("specify") {
                 let keyword = advance().span
                 var prompt: TextNode?
                 var max: Int?
+                if current.isWord("integer") {
+                    // `specify integer 5...20 "How many?"`: a whole-number detail.
+                    let typeWord = advance().span
+                    let (low, high) = try parseRange()
+                    func constant(_ e: Expr?) throws(Abort) -> Int? {
+                        guard let e else { return nil }
+                        guard case .integer(let i) = e.kind else {
+                            throw fail("the range of a number detail is written with whole numbers: specify integer 5...20", at: e.span)
+                        }
+                        return i
+                    }
+                    option.number = (try constant(low), try constant(high), typeWord.to(Span(previousEnd, previousEnd)))
+                } else if current.isWord("text") {
+                    advance()
+                }
                 if case .string = current.kind { prompt = try parseText("the 'please specify' prompt", strictTags: true) }
                 if current.isWord("max") {
                     advance()
                     max = try integer("the maximum length").0
                 }
                 option.specify = (keyword, prompt, max)
-            } else if onSameLineAsPrevious(current), correctClauseTypo(["exclusive", "specify"], in: "option '\(n.text)'") {
+            } else if onSameLineAsPrevious(current), correctClauseTypo(["exclusive", "specify", "description"], in: "option '\(n.text)'") {
                 // `other "Other" cy "Arall" specfy "Write in"` would otherwise be read as an
                 // extra option called 'specfy'. Options start on their own lines, so a near-miss
                 // on the label's line is a misspelt keyword.

@@ -196,10 +196,36 @@ extension Parser {
                 let depth = args.reduce(0) { max($0, $1.depth) } + 1
                 return Expr(kind: .call(Name(text: w, span: t.span), args), span: t.span.to(close.span), depth: depth)
             }
+            if current.isSymbol(.leftBracket), current.span.start == t.span.end, case .integer(let n) = next.kind {
+                // `residents[1].name`: a member's value by position.
+                let open = advance()
+                advance()
+                _ = try closing(.rightBracket, of: open, hint: "write a member by position as ROSTER[N].NAME")
+                guard current.isSymbol(.dot) else {
+                    throw fail("expected '.' and a name after '\(w)[\(n)]', found \(current.describe)",
+                        hint: "name the member's answer or value: \(w)[\(n)].first_name")
+                }
+                advance()
+                let field = try name("a name after '.'")
+                var inner = Expr(kind: .name(field.text), span: field.span)
+                if current.isSymbol(.dot) {
+                    advance()
+                    let part = try name("a part of the address")
+                    inner = Expr(kind: .part(inner, part), span: field.span.to(part.span), depth: 2)
+                }
+                return Expr(kind: .at(roster: Name(text: w, span: t.span), position: n, inner), span: t.span.to(inner.span), depth: 2)
+            }
             if current.isSymbol(.dot) {
                 advance()
                 let field = try name("a name after '.'")
-                return Expr(kind: .qualified(Name(text: w, span: t.span), field), span: t.span.to(field.span))
+                var e = Expr(kind: .qualified(Name(text: w, span: t.span), field), span: t.span.to(field.span))
+                if current.isSymbol(.dot) {
+                    // `person.address.town`: a part of the pair member's address.
+                    advance()
+                    let part = try name("a part of the address")
+                    e = Expr(kind: .part(e, part), span: t.span.to(part.span), depth: 2)
+                }
+                return e
             }
             return Expr(kind: .name(w), span: t.span)
         default:

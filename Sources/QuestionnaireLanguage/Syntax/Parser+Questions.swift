@@ -21,11 +21,21 @@ extension Parser {
         var translationFirst: (language: Name, text: StringLiteral)?
         var q = QuestionDecl(
             name: n, type: type, typeSpan: typeStart.to(Span(previousEnd, previousEnd)), required: false, when: nil,
-            label: nil, hint: nil, span: start)
+            label: nil, span: start)
         while true {
             if current.isWord("required") {
                 advance()
                 q.required = true
+            } else if current.isWord("voluntary"), !next.isSymbol(.colon) {
+                q.voluntary = advance().span
+            } else if current.isWord("definition"), next.kind.isString {
+                advance()
+                let title = try parseText("the definition's title")
+                guard case .string = current.kind else {
+                    throw fail("expected the definition's text after its title, found \(current.describe)",
+                        hint: "write: definition \"What we mean by ...\" cy \"...\" \"This is ...\" cy \"...\"")
+                }
+                q.definitions.append((title, try parseText("the definition's text")))
             } else if current.isWord("when") {
                 let keyword = advance().span
                 let earlier = q.when
@@ -45,7 +55,14 @@ extension Parser {
                         hint: "write the hint after it: hint \"...\" cy \"...\", or remove 'hint'")
                     continue
                 }
-                q.hint = try parseText("the hint")
+                let hint = try parseText("the hint")
+                var condition: Expr?
+                if current.isWord("when") {
+                    // `hint "..." when CONDITION`: the hint is shown only when it holds.
+                    let keyword = advance().span
+                    do { condition = try parseExpression() } catch { condition = recoverCondition(at: keyword) }
+                }
+                q.hints.append((hint, condition))
             } else if case .string(let value) = current.kind, let label = q.label, label.span.end == previousEnd,
                 let language = languageOrder.dropFirst().first(where: { l in !label.translations.contains { $0.language.text == l } })
             {
@@ -81,6 +98,15 @@ extension Parser {
                 // Reported by the lexer: the label is the text up to the lone quote.
                 q.label = label
             } else if correctClauseTypo(Parser.questionClauses, in: "question '\(n.text)'") {
+                continue
+            } else if let w = current.word, !Keyword.all.contains(w), !Keyword.itemStarts.contains(w), !Parser.textClauseWords.contains(w),
+                onSameLineAsPrevious(current), !next.isSymbol(.colon), !declaredLanguages.contains(w)
+            {
+                // `integer 0...9 foo "Q"`: one unknown word, reported once; the rest of the
+                // question (its label) is still read, so it is not also "has no label".
+                report("unexpected '\(w)' in question '\(n.text)'", at: current.span,
+                    hint: "a question's clauses are its label, \(Parser.questionClauses.map { "'\($0)'" }.joined(separator: ", "))")
+                advance()
                 continue
             } else {
                 break
@@ -149,6 +175,7 @@ extension Parser {
         case "text":
             var max: (Int, Span)?
             var pattern: StringLiteral?
+            var clauses = TextClauses()
             while true {
                 if current.isWord("max") {
                     advance()
@@ -157,8 +184,23 @@ extension Parser {
                     advance()
                     guard case .string(let s) = current.kind else { throw fail("expected the pattern as a string") }
                     pattern = StringLiteral(value: s, span: advance().span)
+                } else if current.isWord("multiline") {
+                    clauses.multiline = advance().span
+                } else if current.isWord("suggest") {
+                    advance()
+                    clauses.suggest = try name("the name of a suggestion list")
+                } else if current.isWord("or"), next.word != nil {
+                    // `or none "No organisation"`: a checkbox that answers instead of the text.
+                    advance()
+                    let option = try name("the checkbox's option name")
+                    let label: TextNode? = current.kind.isString ? try parseText("the checkbox's label") : nil
+                    if label == nil {
+                        report("the checkbox '\(option.text)' has no label", at: option.span,
+                            hint: "write: or \(option.text) \"...\" cy \"...\"")
+                    }
+                    clauses.none = (option, label)
                 } else {
-                    return .text(max: max, pattern: pattern)
+                    return .text(max: max, pattern: pattern, clauses: clauses)
                 }
             }
         case "integer": let (a, b) = try parseRange(); return .integer(a, b)
@@ -188,8 +230,8 @@ extension Parser {
                 reference = .named(list)
             } else if current.isSymbol(.leftBrace) {
                 let start = current.span
-                let (options, end) = try parseOptionBlock()
-                reference = .inline(options, span: start.to(end))
+                let (options, orders, end) = try parseOptionBlock()
+                reference = .inline(options, span: start.to(end), orders: orders)
             } else {
                 throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)",
                     hint: current.word.map { "put the list's name in brackets: \(word)(\($0))" })

@@ -53,6 +53,9 @@ struct Parser {
         languageOrder = order
     }
 
+    /// The words of a roster's list-screen wording (`add "Who else lives here?"`).
+    static let listWordingWords: Set<String> = ["add", "more", "change", "remove", "summary", "item"]
+
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
         let (tokens, lexical) = Lexer.tokenize(file)
         var parser = Parser(tokens: tokens)
@@ -310,6 +313,47 @@ struct Parser {
             advance()
             let n = try name("the option that means 'unrelated'")
             return .unrelated(n, start.to(n.span))
+        case "respondent" where next.isWord("first"):
+            advance()
+            advance()
+            let condition = optionalCondition()
+            return .respondentFirst(condition, start.to(Span(previousEnd, previousEnd)))
+        case _ where Parser.listWordingWords.contains(word) && next.kind.isString:
+            let keyword = advance()
+            let text = try parseText("the \(word) wording")
+            return .listWording(Name(text: word, span: keyword.span), text, start.to(text.span))
+        case "body" where next.kind.isString:
+            advance()
+            let text = try parseText("the body text")
+            return .body(text, start.to(text.span))
+        case "definition" where next.kind.isString:
+            advance()
+            let title = try parseText("the definition's title")
+            guard case .string = current.kind else {
+                throw fail("expected the definition's text after its title, found \(current.describe)",
+                    hint: "write: definition \"What we mean by ...\" cy \"...\" \"This is ...\" cy \"...\"")
+            }
+            let body = try parseText("the definition's text")
+            return .definition(title, body, start.to(body.span))
+        case "end" where next.word != nil && !Keyword.all.contains(next.word!):
+            advance()
+            let section = try name("the section to end")
+            let condition = optionalCondition()
+            return .end(section, condition, start.to(Span(previousEnd, previousEnd)))
+        case "individual_response":
+            advance()
+            let condition = optionalCondition()
+            return .individualResponse(condition, start.to(Span(previousEnd, previousEnd)))
+        case "suggestions" where next.word != nil:
+            advance()
+            let n = try name("a name for the suggestion list")
+            let files = try parseText("the suggestion list's file")
+            return .suggestions(n, files, start.to(files.span))
+        case "variants" where next.isSymbol(.leftBrace):
+            advance()
+            let (options, orders, end) = try parseOptionBlock()
+            for order in orders { report("'order' belongs in a choice list, not in the variants", at: order.span) }
+            return .variants(options, start.to(end))
         default:
             if next.isSymbol(.colon), !Keyword.all.contains(word) {
                 // `b: integer "B"`: a question without its keyword. Report it and read the question.
@@ -323,10 +367,22 @@ struct Parser {
         }
     }
 
+    /// `when CONDITION` if it comes next (a condition that does not parse is reported and skipped).
+    mutating func optionalCondition() -> Expr? {
+        guard current.isWord("when") else { return nil }
+        let keyword = advance().span
+        do { return try parseExpression() } catch { return recoverCondition(at: keyword) }
+    }
+
     // MARK: - Text
+
+    /// Words that start a text of their own (`hint "..."`, `add "..."`): before a string they are
+    /// that clause, not a language tag, unless the form declares a language of that name.
+    static let textClauseWords: Set<String> = listWordingWords.union(["body", "definition", "description", "hint", "title"])
 
     func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
+        if Parser.textClauseWords.contains(w), !declaredLanguages.contains(w) { return false }
         // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
         if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
         // In a choice list a word before a string is the next option, unless it is a language:

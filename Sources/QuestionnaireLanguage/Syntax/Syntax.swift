@@ -35,8 +35,13 @@ struct Expr: Sendable {
         case duration(CalendarDuration)
         case bool(Bool)
         case name(String)
-        /// `person.name`
+        /// `person.name`, `outer.name`, `address.town`
         case qualified(Name, Name)
+        /// `residents[1].name`: a member's value by position; the part after the dot may itself
+        /// be qualified (`residents[1].address.town`).
+        case at(roster: Name, position: Int, Expr)
+        /// `person.address.town`, `residents[1].address.line1`: a part of an address.
+        case part(Expr, Name)
         case call(Name, [Expr])
         case not(Expr)
         case negate(Expr)
@@ -52,8 +57,17 @@ struct Expr: Sendable {
     var depth: Int = 1
 }
 
+/// The clauses of a text answer beyond its length and pattern.
+struct TextClauses: Sendable {
+    var multiline: Span?
+    /// `suggest LIST`
+    var suggest: Name?
+    /// `or OPTION "label"`: a checkbox that answers instead of the text.
+    var none: (name: Name, label: TextNode?)?
+}
+
 enum AnswerTypeSyntax: Sendable {
-    case text(max: (Int, Span)?, pattern: StringLiteral?)
+    case text(max: (Int, Span)?, pattern: StringLiteral?, clauses: TextClauses = TextClauses())
     case integer(Expr?, Expr?)
     case decimal(Expr?, Expr?)
     case date(Expr?, Expr?)
@@ -67,7 +81,7 @@ enum AnswerTypeSyntax: Sendable {
 
 enum ChoiceReference: Sendable {
     case named(Name)
-    case inline([OptionDecl], span: Span)
+    case inline([OptionDecl], span: Span, orders: [OrderDecl] = [])
 }
 
 struct OptionDecl: Sendable {
@@ -76,11 +90,25 @@ struct OptionDecl: Sendable {
     var exclusive: Bool
     /// `specify`: the keyword's span, its prompt if given, and an optional max length.
     var specify: (keyword: Span, prompt: TextNode?, max: Int?)?
+    /// `specify integer LOW...HIGH "prompt"`: a whole-number detail instead of text.
+    var number: (low: Int?, high: Int?, span: Span)?
+    /// `description "..."`: a line shown under the label.
+    var description: TextNode?
+    /// `when CONDITION`: the option is offered only when it holds.
+    var when: Expr?
+}
+
+/// `order VARIANT: a, b, c` in a list of options: the order shown in that variant.
+struct OrderDecl: Sendable {
+    var variant: Name
+    var options: [Name]
+    var span: Span
 }
 
 struct ChoicesDecl: Sendable {
     var name: Name
     var options: [OptionDecl]
+    var orders: [OrderDecl] = []
     var span: Span
 }
 
@@ -91,7 +119,11 @@ struct QuestionDecl: Sendable {
     var required: Bool
     var when: Expr?
     var label: TextNode?
-    var hint: TextNode?
+    /// Hints in order, each with the condition under which it is shown (`hint "..." when ...`).
+    var hints: [(text: TextNode, when: Expr?)] = []
+    /// Definition panels: a title and its text.
+    var definitions: [(title: TextNode, body: TextNode)] = []
+    var voluntary: Span?
     var span: Span
 }
 
@@ -140,11 +172,29 @@ enum Item: Sendable {
     case check(CheckDecl)
     case selfWhen(Expr, Span)
     case unrelated(Name, Span)
+    /// `respondent first when CONDITION` (in a roster).
+    case respondentFirst(Expr?, Span)
+    /// `add|more|change|remove|summary|item "..."` (in a roster): list-screen wording.
+    case listWording(Name, TextNode, Span)
+    /// `body "..."` (in a page).
+    case body(TextNode, Span)
+    /// `definition "title" "text"` (in a page).
+    case definition(TextNode, TextNode, Span)
+    /// `end SECTION [when CONDITION]`.
+    case end(Name, Expr?, Span)
+    /// `individual_response [when CONDITION]` (in a per-member section).
+    case individualResponse(Expr?, Span)
+    /// `suggestions NAME "file" cy "file"` (top level).
+    case suggestions(Name, TextNode, Span)
+    /// `variants { england "England" ... }` (top level).
+    case variants([OptionDecl], Span)
 
     var span: Span {
         switch self {
         case .version(_, let s), .title(_, let s), .languages(_, let s), .censusDate(_, let s), .selfWhen(_, let s),
-            .unrelated(_, let s):
+            .unrelated(_, let s), .respondentFirst(_, let s), .listWording(_, _, let s), .body(_, let s),
+            .definition(_, _, let s), .end(_, _, let s), .individualResponse(_, let s), .suggestions(_, _, let s),
+            .variants(_, let s):
             return s
         case .choices(let c): return c.span
         case .block(let b): return b.span

@@ -57,7 +57,8 @@ enum Keyword {
     /// Words that begin a body item; the parser resynchronises on them after a syntax error.
     static let itemStarts: Set<String> = [
         "version", "title", "languages", "census_date", "choices", "section", "page", "roster", "relationships",
-        "question", "let", "self", "error", "warning", "confirm", "unrelated",
+        "question", "let", "self", "error", "warning", "confirm", "unrelated", "end", "body", "definition",
+        "individual_response", "suggestions", "variants",
     ]
 }
 

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 
 /// Opening and checking single shard files.
-enum ShardFile {
-    static func configuration(_ options: StoreOptions, readonly: Bool = false) -> Configuration {
+package enum ShardFile {
+    package static func configuration(_ options: StoreOptions, readonly: Bool = false) -> Configuration {
         var config = Configuration()
         config.readonly = readonly
         config.journalMode = readonly ? .default : .wal

@@ -13,7 +13,7 @@ import GRDB
 /// `DELETE` of the `response_version` table.
 public enum ShardSchema {
     /// The migrations, in order: identifier and SQL.
-    public static let migrations: [(id: String, sql: String)] = [
+    package static let migrations: [(id: String, sql: String)] = [
         (
             "v1-response-versions",
             """

@@ -127,6 +127,7 @@ public final class ResponseStore: Sendable {
                 try manifest.write(to: directory)
                 Interruption.unregister(shardsDir.path)
                 if createdStoreDirectory { Interruption.unregister(directory.path) }
+                Interruption.commitPoint()
             }
         } catch {
             try? fm.removeItem(at: shardsDir)

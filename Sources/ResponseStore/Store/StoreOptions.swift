@@ -16,7 +16,7 @@ public enum Durability: String, Sendable, Codable, CaseIterable {
     case normal
 
     /// The `PRAGMA synchronous` level of the writer connections.
-    var level: SQLiteSynchronous { self == .full ? .full : .normal }
+    package var level: SQLiteSynchronous { self == .full ? .full : .normal }
     /// The pragma's keyword, `FULL` or `NORMAL`.
     var pragma: String { level.keyword }
 

@@ -1,0 +1,173 @@
+extension Run {
+    // MARK: Findings
+
+    func finish() -> Evaluation {
+        var applicable: [ApplicableQuestion] = []
+        var derivedOut: [DerivedResult] = []
+        var applicableCount = 0, answeredCount = 0, declined = 0
+        var individual: [IndividualResponseEligibility] = []
+        let schema = ev.schema
+
+        var skippedRoster = [Bool](repeating: false, count: ev.rosters.count)
+        for (r, roster) in ev.rosters.enumerated() {
+            let c = ev.containers[roster.container]
+            let rosterApplies = containerApplies(roster.container, Ctx())
+            let n = memberCount[r]
+            if !rosterApplies {
+                skippedRoster[r] = true
+                if n > 0 {
+                    add("not_applicable", .notApplicable, "$." + roster.id, Messages.text("not_applicable", language, [roster.id]), question: roster.id)
+                }
+                continue
+            }
+            _ = c
+            if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
+                add("roster_size", .error, "$." + roster.id,
+                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
+                    question: roster.id)
+            }
+        }
+
+        for s in 0..<scopeCount {
+            let info = ev.scopes[s]
+            // A roster that is not asked is reported once, as a whole, above.
+            if info.roster >= 0, skippedRoster[info.roster] { continue }
+            let nQ = frames[s].nQ
+            let nD = frames[s].nD
+            for i in 0..<frames[s].count {
+                for q in 0..<nQ {
+                    let flat = i * nQ + q
+                    let present = frames[s].present[flat]
+                    let gi = info.questions[q]
+                    if !applies(s, q, i) {
+                        if present != 0 {
+                            let question = schema.questions[gi]
+                            add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),
+                                Messages.text("not_applicable", language, [question.id]), question: question.id)
+                        }
+                        continue
+                    }
+                    applicableCount += 1
+                    var answered = present == 1
+                    if answered, plan.qOptionWhen[gi] != nil, let id = notOffered(s, q, i, frames[s].answers[flat]) {
+                        // An option this person is not shown: reported, and read as not answered.
+                        let question = schema.questions[gi]
+                        add("option_not_offered", .error, path(scope: s, instance: i, local: q),
+                            Messages.text("option_not_offered", language, [id]), question: question.id)
+                        answered = false
+                    }
+                    if answered {
+                        answeredCount += 1
+                        if plan.qHasRange[gi] { checkRange(s, q, i, gi) }
+                    } else if present == 0, plan.qVoluntary[gi] {
+                        declined += 1
+                    } else if present == 0, plan.qRequired[gi] {
+                        let question = schema.questions[gi]
+                        add("required", .error, path(scope: s, instance: i, local: q),
+                            Messages.text("required", language, [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
+                            question: question.id)
+                    }
+                    if options.includeApplicable {
+                        applicable.append(ApplicableQuestion(question: schema.questions[gi].id, path: path(scope: s, instance: i, local: q), answered: answered))
+                    }
+                }
+                if options.includeDerived {
+                    for d in 0..<nD {
+                        let v = derivedValue(s, d, i)
+                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, value: v))
+                    }
+                }
+                for k in info.checks { runCheck(k, s, i) }
+            }
+        }
+        for p in pending where frames[p.scope].qState[p.index] == 1 { findings.append(p.finding) }
+        if options.includeApplicable {
+            for (k, container) in ev.containers.enumerated() where schema.containers[k].individualResponse != nil {
+                let s = container.scope
+                guard ev.scopes[s].kind == .member, !skippedRoster[ev.scopes[s].roster] else { continue }
+                for i in 0..<frames[s].count {
+                    let c = ctx(scope: s, instance: i)
+                    guard containerApplies(k, c) else { continue }
+                    if let w = container.individualResponse, eval(w, c) != .bool(true) { continue }
+                    individual.append(IndividualResponseEligibility(section: schema.containers[k].id, path: basePath(scope: s, instance: i)))
+                }
+            }
+        }
+        var evaluation = Evaluation(findings: findings, applicable: applicable, derived: derivedOut, applicableCount: applicableCount, answeredCount: answeredCount)
+        evaluation.declinedVoluntary = declined
+        evaluation.individualResponses = individual
+        return evaluation
+    }
+
+    func checkRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
+        let info = ev.questions[gi]
+        if info.min == nil && info.max == nil { return }
+        let value = frames[s].answers[i * frames[s].nQ + q]
+        let c = ctx(scope: s, instance: i)
+        let lo = info.min.map { eval($0, c) } ?? .unknown
+        let hi = info.max.map { eval($0, c) } ?? .unknown
+        var outside = false
+        if let o = Value.order(value, lo), o < 0 { outside = true }
+        if let o = Value.order(value, hi), o > 0 { outside = true }
+        if outside {
+            let f = Finding(
+                code: "out_of_range", severity: .error, path: path(scope: s, instance: i, local: q),
+                message: Messages.text("out_of_range", language, [value.description, lo.isKnown ? lo.description : "…", hi.isKnown ? hi.description : "…"]),
+                question: ev.schema.questions[gi].id)
+            findings.append(f)
+        }
+    }
+
+    /// Whether roster `r`'s first member is the respondent (`respondent first when ...` holds).
+    func isRespondentFirst(_ r: Int) -> Bool {
+        guard let w = ev.rosters[r].respondentFirst, memberCount[r] > 0 else { return false }
+        if case .bool(true) = eval(w, Ctx()) { return true }
+        return false
+    }
+
+    /// Whether check `k` fires for instance `i` of its scope: its container applies, no ending
+    /// before it has fired, and its condition is known true.
+    package func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
+        let info = ev.checks[k]
+        let c = ctx(scope: s, instance: i)
+        if info.container >= 0, !containerApplies(info.container, c) { return false }
+        for e in info.endedBy where endingFires(e, c) { return false }
+        if case .bool(true) = eval(info.when, c) { return true }
+        return false
+    }
+
+    func runCheck(_ k: Int, _ s: Int, _ i: Int) {
+        let info = ev.checks[k]
+        let c = ctx(scope: s, instance: i)
+        guard checkFires(k, s, i) else { return }
+        let check = ev.schema.checks[k]
+        if check.severity == .confirm, confirmed[k]?.contains(i) == true { return }
+        var path = basePath(scope: s, instance: i)
+        if info.target >= 0 {
+            let tq = ev.questions[info.target]
+            if tq.scope == s {
+                path += "." + ev.schema.questions[info.target].id
+            } else if tq.scope == 0 {
+                path = "$." + ev.schema.questions[info.target].id
+            } else if case .pair = ev.scopes[s].kind {
+                // A pair check aimed at a member question: point at the person described.
+                path = basePath(scope: tq.scope, instance: c.person) + "." + ev.schema.questions[info.target].id
+            }
+        } else if info.targetRoster >= 0 {
+            path = "$." + ev.rosters[info.targetRoster].id
+        }
+        let severity: Finding.Severity
+        switch check.severity {
+        case .error: severity = .error
+        case .warning: severity = .warning
+        case .confirm: severity = .confirm
+        }
+        add(
+            (check.severity == .confirm ? "confirm." : "check.") + check.id, severity, path,
+            render(localized(check.message), scope: s, instance: i, container: info.container), check: check.id)
+    }
+
+    func localized(_ text: LocalizedText) -> String {
+        text[language] ?? ev.schema.languages.first.flatMap { text[$0] } ?? text.values.first ?? ""
+    }
+}
