@@ -21,15 +21,9 @@ final class LettersFile {
     private var closed = false
 
     init(beside target: URL) throws {
-        path = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).partial-\(UUID().uuidString)").path
-        Interruption.register(path)
-        fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else {
-            Interruption.unregister(path)
-            throw DurableFile.posixError("cannot create a letters file beside \(target.path)")
-        }
-        _ = flock(fd, LOCK_EX)
+        let file = try TemporaryFile(beside: target, tag: "partial", mode: 0o600)
+        path = file.path
+        fd = file.fd
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -71,14 +65,7 @@ final class LettersFile {
     }
 
     /// True when another process holds the file's lock: a run in progress.
-    static func isInUse(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 { return errno == EWOULDBLOCK }
-        flock(fd, LOCK_UN)
-        return false
-    }
+    static func isInUse(_ path: String) -> Bool { TemporaryFile.isInUse(path) }
 
     /// True when both paths name the same file (a hard link of it).
     static func sameFile(_ a: String, _ b: String) -> Bool {

@@ -106,7 +106,8 @@ extension AddressFrame {
     /// frame is built in a temporary file beside it (`.frame.sqlite.importing-…`), closed
     /// (which checkpoints its WAL into it) and only then linked to its final name, never over
     /// an existing file. On any failure, or an interruption (``Interruption``), the temporary
-    /// file and the directories this call created are removed.
+    /// file and the directories this call created are removed. Temporary frames of `frameURL`
+    /// left by a killed run (not locked by a live process: ``TemporaryFile``) are removed first.
     package static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
         let fm = FileManager.default
         let dir = frameURL.deletingLastPathComponent()
@@ -123,19 +124,25 @@ extension AddressFrame {
             for p in created { Interruption.unregister(p) }
             throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
         }
-        let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
-        Interruption.register(tmp.path)
+        TemporaryFile.removeStale(beside: frameURL, tag: "importing")
+        let locked: TemporaryFile
+        do { locked = try TemporaryFile(beside: frameURL, tag: "importing") } catch {
+            for p in created { rmdir(p); Interruption.unregister(p) }
+            throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
+        }
+        let tmp = URL(fileURLWithPath: locked.path)
         var published = false
         defer {
             for suffix in ["-wal", "-shm", "-journal"] { unlink(tmp.path + suffix) }
             unlink(tmp.path)
+            locked.close()  // after SQLite's connection is closed (POSIX locks)
             if !published { for p in created { rmdir(p) } }  // innermost first; only empty ones go
             Interruption.unregister(tmp.path)
             for p in created { Interruption.unregister(p) }
         }
         let frame: AddressFrame
         do {
-            frame = try open(at: tmp, create: true)
+            frame = try open(at: tmp, create: true, readOnly: false, newEmptyFile: true)
         } catch FrameError.unreadable(_, let reason) {
             throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
         }

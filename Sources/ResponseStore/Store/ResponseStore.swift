@@ -55,6 +55,10 @@ public final class ResponseStore: Sendable {
     public let manifest: StoreManifest
     /// The options the store was opened with.
     public let options: StoreOptions
+    /// After ``create(at:shardCount:questionnaireSchemas:options:)``: the shard files of an
+    /// interrupted earlier `create` (killed after writing shards, before the manifest) that it
+    /// removed first. 0 otherwise.
+    public private(set) nonisolated(unsafe) var removedLeftovers = 0
     private let slots: [Slot]
 
     private enum Slot: Sendable {
@@ -100,9 +104,20 @@ public final class ResponseStore: Sendable {
         defer { lock.release() }
         if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
         let shardsDir = directory.appendingPathComponent("shards")
-        if fm.fileExists(atPath: shardsDir.path),
-           let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
-            throw StoreError.alreadyExists(path: shardsDir.path)
+        var removedLeftovers = 0
+        switch StoreLeftovers.inspect(directory, options: options) {
+        case .none: break
+        case .unfinishedInit(let files):
+            // An interrupted `store init`: nothing was ever stored in these.
+            for file in files {
+                if unlink(file) == 0 && file.hasSuffix(".sqlite") { removedLeftovers += 1 }
+                for suffix in ["-wal", "-shm", "-journal"] where file.hasSuffix(".sqlite") { unlink(file + suffix) }
+            }
+            if let rest = try? fm.contentsOfDirectory(atPath: shardsDir.path), !rest.isEmpty {
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: false, detail: "\(shardsDir.path) still holds \(rest.sorted().prefix(3).joined(separator: ", "))")
+            }
+        case .keep(let detail):
+            throw StoreError.unfinishedStore(path: directory.path, holdsResponses: true, detail: detail)
         }
         Interruption.register(shardsDir.path, .directory)
         defer { Interruption.unregister(shardsDir.path) }
@@ -138,7 +153,9 @@ public final class ResponseStore: Sendable {
             }
             throw error
         }
-        return try open(at: directory, options: options)
+        let store = try open(at: directory, options: options)
+        store.removedLeftovers = removedLeftovers
+        return store
     }
 
     /// Opens the store in `directory`.
@@ -186,7 +203,17 @@ public final class ResponseStore: Sendable {
     /// The manifest of the store in `directory`, checked against its shards' own record of the
     /// shard count (``ShardFile/checkShardCount(of:in:options:)``).
     static func readManifest(at directory: URL, options: StoreOptions) throws -> StoreManifest {
-        let manifest = try StoreManifest.read(from: directory)
+        let manifest: StoreManifest
+        do { manifest = try StoreManifest.read(from: directory) } catch StoreError.manifestMissing(let path) {
+            // Shards without a manifest are not "no store": say which case it is.
+            switch StoreLeftovers.inspect(directory, options: options) {
+            case .none: throw StoreError.manifestMissing(path: path)
+            case .unfinishedInit(let files):
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: false, detail: "\(files.filter { $0.hasSuffix(".sqlite") }.count) shard files without any response")
+            case .keep(let detail):
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: true, detail: detail)
+            }
+        }
         try ShardFile.checkShardCount(of: manifest, in: directory, options: options)
         return manifest
     }

@@ -14,6 +14,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case manifestReadOnly(path: String)
     /// A store already exists where one was to be created.
     case alreadyExists(path: String)
+    /// The directory has shard files but no manifest. `holdsResponses` false: the leftovers of
+    /// an interrupted `store init` (no response in them), which the next `store init` removes;
+    /// true: a store whose manifest was lost (or files that are not shards), left untouched.
+    case unfinishedStore(path: String, holdsResponses: Bool, detail: String)
     /// The manifest uses a shard function this build does not implement.
     case unsupportedShardFunction(path: String, name: String)
     /// A shard file listed in the manifest does not exist.
@@ -63,6 +67,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "store manifest \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; nothing was changed."
         case .alreadyExists(let path):
             return "a store already exists at \(path); refusing to overwrite it. Choose an empty directory."
+        case .unfinishedStore(let path, false, let detail):
+            return "the store in \(path) was never finished: it has no manifest.json, and its shards/ holds \(detail) (an interrupted `census store init`). Run `census store init` again: it removes them and creates the store."
+        case .unfinishedStore(let path, true, let detail):
+            return "\(path) has no manifest.json, but its shards/ holds \(detail): a store whose manifest was lost, not an unfinished one. Restore manifest.json from backup; nothing was changed."
         case .unsupportedShardFunction(let path, let name):
             return "store manifest \(path) uses shard function '\(name)', but this build only knows '\(ShardFunction.name)'. Use the census build that created the store."
         case .shardMissing(let shard, let path):

@@ -27,6 +27,9 @@ struct StoreInit: ParsableCommand {
         let store = try ResponseStore.create(at: directory.url, shardCount: shards, questionnaireSchemas: schemaHashes)
         let durability = describeDurability(of: store)
         store.close()
+        if store.removedLeftovers > 0 {
+            print("removed the unfinished store an interrupted `census store init` left in \(directory.dir) (\(counted(store.removedLeftovers, "shard file")) without any response)")
+        }
         print("created a store of \(shards) shards in \(directory.dir) (\(durability))")
     }
 }
