@@ -239,7 +239,7 @@ public final class ResponseStore: Sendable {
         ShardFunction.shard(for: householdID, count: manifest.shardCount)
     }
 
-    private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
+    func writer(for shard: Int) throws(StoreError) -> ShardWriter {
         switch slots[shard] {
         case .open(let w): return w
         case .reading: throw .openedForReading(path: directory.path)
@@ -247,7 +247,7 @@ public final class ResponseStore: Sendable {
         }
     }
 
-    private func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
+    func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
         switch slots[shard] {
         case .open(let w): return (w.pool, w.path)
         case .reading(let path, let queue): return (queue, path)
@@ -255,10 +255,14 @@ public final class ResponseStore: Sendable {
         }
     }
 
+    /// The largest body taken: ``StoreOptions/maximumBodyBytes``, never above
+    /// ``StoreOptions/ceilingBodyBytes``.
+    var maximumBodyBytes: Int { min(max(0, options.maximumBodyBytes), StoreOptions.ceilingBodyBytes) }
+
     /// Every limit is checked here, before the submission is queued: a value over SQLite's
     /// limits would end the writer process inside GRDB, and with it every submission in flight.
     private func validate(_ s: Submission) throws(StoreError) {
-        let limit = min(max(0, options.maximumBodyBytes), StoreOptions.ceilingBodyBytes)
+        let limit = maximumBodyBytes
         if s.householdID.isEmpty { throw .invalidSubmission(reason: "empty household id") }
         for (name, value) in [("household id", s.householdID), ("idempotency key", s.idempotencyKey), ("schema hash", s.schemaHash)]
         where value.utf8.count > StoreOptions.maximumFieldBytes {
