@@ -49,6 +49,27 @@ extension ResponseStore {
         }
     }
 
+    /// Replaces a household's page saves 1…N (N = `archive.sequence`, its last save) by one
+    /// row numbered N holding `archive` (the caller's summary of them: the collection server
+    /// keeps them compressed once the household has submitted). One transaction: the saves
+    /// are all there or the archive is; returns after the commit.
+    ///
+    /// - throws: ``StoreError/pageSaveConflict(householdID:sequence:)`` when N is no longer
+    ///   the household's last save (nothing changed); shard errors.
+    public func compactPageSaves(into archive: PageSave) async throws(StoreError) {
+        guard supportsPageSaves else { throw .upgradeRequired(path: directory.path, version: manifest.shardSchemaVersion) }
+        // An archive holds many saves: bounded by the ceiling, not the per-response limit, but
+        // bounded (a value over SQLite's limit ends the process in GRDB's bind).
+        if archive.body.count > StoreOptions.ceilingBodyBytes {
+            throw .responseTooLarge(householdID: archive.householdID, bytes: archive.body.count, limit: StoreOptions.ceilingBodyBytes)
+        }
+        let w = try writer(for: shard(for: archive.householdID))
+        let result: Result<Void, StoreError> = await withCheckedContinuation { continuation in
+            w.enqueue(compacting: archive) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
     /// A household's page saves with a number above `sequence`, oldest first.
     public func pageSaves(of householdID: String, after sequence: Int64 = 0) throws(StoreError) -> [StoredPageSave] {
         guard supportsPageSaves else { return [] }
