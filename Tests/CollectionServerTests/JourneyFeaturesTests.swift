@@ -221,6 +221,12 @@ final class JourneyFeaturesTests: XCTestCase {
             // A change that routes in nothing new goes straight back.
             let same = try await b.submit("/form/member/residents/m1/dob?change=1", [("dob-day", "6"), ("dob-month", "5"), ("dob-year", "1980")])
             XCTAssertTrue(same.location?.hasPrefix("/form/member/residents/m1/marital") == true, "marital is still not answered")
+            // The new question is asked as part of the change: answering it goes on to the next
+            // new one (or back to check your answers), not on through pages already answered.
+            XCTAssertTrue(change.location?.contains("change=1") == true, change.location ?? "")
+            let marital = try await b.submit(change.location ?? "", [("marital", "never_married")])
+            XCTAssertTrue(marital.location?.contains("change=1") == true || marital.location?.hasPrefix("/form/check-answers") == true,
+                          marital.location ?? "")
         }
     }
 

@@ -137,8 +137,11 @@ struct FormRoutes {
             return HouseholdSite.redirect("/form/confirm/\(check)/\(key.isEmpty ? "household" : key.replacingOccurrences(of: "/", with: "-"))?from=\(screen.key)\(suffix)")
         }
         let target = change ? visit.journey.firstUnvisited(after: screen) : visit.journey.next(after: screen)
-        let from = checks.warnings(at: screen).isEmpty ? "" : "?from=\(screen.key)"
-        return HouseholdSite.redirect((target?.path ?? "/form/check-answers") + from)
+        var query: [String] = []
+        // A change goes on as a change: the page after a rerouting answer returns to check your answers too.
+        if change, target != nil { query.append("change=1") }
+        if !checks.warnings(at: screen).isEmpty { query.append("from=\(screen.key)") }
+        return HouseholdSite.redirect((target?.path ?? "/form/check-answers") + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
     }
 
     // MARK: Confirmations

@@ -201,7 +201,9 @@ struct RosterRoutes {
         // A new member: if another device added one under the same id meanwhile, the fold
         // gives this one the next id instead of overwriting the other's answers.
         if member == nil { delta["a"] = .string("\(r.id)/\(id)") }
-        var state = formVisit.state
+        // Applied to the household as saved, not to the form's (which already holds the new,
+        // empty member): there the fold would find the id taken and file the answers under the next.
+        var state = visit.state
         state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
         let candidate = formVisit.with(state)
         let instance = ScopeInstance.member(roster: r.id, position: candidate.state.position(of: id, in: r.id) ?? 0)
