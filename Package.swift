@@ -150,7 +150,8 @@ let package = Package(
             dependencies: [
                 "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            ],
+            exclude: ["Browser"]  // the browser journeys' driver (python), run by the tests
         ),
         .testTarget(
             name: "AggregationTests",

@@ -142,30 +142,3 @@ final class ExportTests: XCTestCase {
         XCTAssertEqual(counts["residents"]?["distinct_keys"], manifest.tables.first { $0.name == "residents" }?.rows)
     }
 }
-
-/// python3 and its packages, for the tests that read the outputs with real tools.
-enum PythonTools {
-    static func available(_ modules: [String]) -> Bool {
-        (try? run(["-c", "import " + modules.joined(separator: ", ")])) != nil
-    }
-
-    /// Runs python3 with `arguments`; returns standard output, throws on a non-zero exit.
-    @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        struct Failed: Error, CustomStringConvertible { var description: String }
-        guard process.terminationStatus == 0 else {
-            throw Failed(description: "python3 \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self)
-    }
-}
