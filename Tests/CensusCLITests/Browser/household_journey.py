@@ -23,7 +23,8 @@ Journeys:
            text areas).
 
 Every page: axe-core's WCAG 2.0/2.1 A and AA rules on each new kind of page (its route, what
-it shows, its language), no sideways scrolling at the journey's width, a title, no console
+it shows, its language; the axe-core of axe-selenium-python, and that of axe-core-python where
+it is installed, see `axe_engines`), no sideways scrolling at the journey's width, a title, no console
 error, the language chosen.
 
 Usage: python3 household_journey.py PLAN.json
@@ -584,6 +585,19 @@ def display_name(person):
     return person.get("name") or "%s %s" % (person.get("first_name", ""), person.get("last_name", ""))
 
 
+def axe_engines():
+    """The axe-core builds to run: the one bundled in axe-selenium-python (3.1.1, which knows
+    WCAG 2.0 A/AA and 2.1 AA), and, where axe-core-python is installed, its newer one (4.x,
+    which also knows the WCAG 2.1 A rules)."""
+    engines = [("axe-selenium-python", Axe(None).script_url)]
+    try:
+        from axe_core_python.base import AXE_FILE_PATH
+        engines.append(("axe-core-python", str(AXE_FILE_PATH)))
+    except ImportError:
+        pass
+    return engines
+
+
 class Report:
     """axe runs by kind of page, the width check, the title and the browser console, for every page."""
 
@@ -592,8 +606,7 @@ class Report:
         self.problems = []
         self.axe_seconds = 0.0
         self.pages = 0
-        self.tags = None
-        self.axe_version = None
+        self.engines = [{"package": package, "script": script, "version": None, "tags": None} for package, script in axe_engines()]
 
     def problem(self, text):
         self.problems.append(text)
@@ -614,7 +627,9 @@ class Report:
         d, facts = journey.driver, journey.facts
         kind = self.kind_of_page(journey)
         if kind not in self.kinds:
-            self.run_axe(journey, kind)
+            self.kinds[kind] = {"path": facts["path"], "width": journey.width, "violations": 0, "rules": []}
+            for engine in self.engines:
+                self.run_axe(journey, kind, engine)
         if facts["overflow"]:
             self.problem("%s scrolls sideways at %d px: %s" % (facts["path"], journey.width, facts["overflow"]))
         if not facts["title"].strip():
@@ -627,31 +642,34 @@ class Report:
             if entry.get("level") == "SEVERE" and not expected:
                 self.problem("%s: browser console: %s" % (facts["path"], message))
 
-    def run_axe(self, journey, kind):
+    def run_axe(self, journey, kind, engine):
         d = journey.driver
         started = time.time()
-        axe = Axe(d)
+        axe = Axe(d, engine["script"])
         axe.inject()
-        if self.tags is None:
-            # The WCAG 2.0 and 2.1 A/AA tags this axe-core knows (3.x has only wcag21aa rules).
+        version = d.execute_script("return axe.version")
+        if engine["tags"] is None:
+            # The WCAG 2.0 and 2.1 A/AA tags this axe-core knows.
             known = set(d.execute_script("return [].concat(...axe.getRules().map(r => r.tags))"))
-            self.tags = [t for t in WCAG_TAGS if t in known]
-            self.axe_version = d.execute_script("return axe.version")
-        # axe.run(context, options, callback): the package's own run() passes the options where
-        # axe-core 3 expects the context.
+            engine["tags"] = [t for t in WCAG_TAGS if t in known]
+            engine["version"] = version
+        elif version != engine["version"]:
+            self.problem("%s: axe-core %s was injected, not %s" % (journey.path(), version, engine["version"]))
+        # axe.run(context, options, callback): axe-selenium-python's run() passes the options
+        # where axe-core 3 expects the context.
         results = d.execute_async_script(
             "const done = arguments[arguments.length - 1];"
             "axe.run(document, arguments[0], (error, results) => done(error ? {error: String(error)} : results));",
-            {"runOnly": {"type": "tag", "values": self.tags}, "resultTypes": ["violations"]})
+            {"runOnly": {"type": "tag", "values": engine["tags"]}, "resultTypes": ["violations"]})
         self.axe_seconds += time.time() - started
         if "error" in results:
-            self.problem("axe failed on %s: %s" % (journey.path(), results["error"]))
+            self.problem("axe-core %s failed on %s: %s" % (version, journey.path(), results["error"]))
             return
         violations = results.get("violations", [])
-        self.kinds[kind] = {"path": journey.path(), "violations": len(violations),
-                            "rules": sorted(v["id"] for v in violations), "width": journey.width}
+        self.kinds[kind]["violations"] += len(violations)
+        self.kinds[kind]["rules"] += sorted("%s (axe-core %s)" % (v["id"], version) for v in violations)
         if violations:
-            self.problem("axe on %s (%s, %d px):\n%s" % (journey.path(), kind, journey.width, axe.report(violations)))
+            self.problem("axe-core %s on %s (%s, %d px):\n%s" % (version, journey.path(), kind, journey.width, axe.report(violations)))
 
 
 # MARK: The journeys
@@ -780,7 +798,8 @@ def main():
             failures.append("%s: %s" % (name, e))
         out.setdefault(name, {})["seconds"] = round(time.time() - t, 1)
     out.update({"kinds_of_page": report.kinds, "axe_runs": len(report.kinds),
-                "axe": {"version": report.axe_version, "tags": report.tags, "seconds": round(report.axe_seconds, 1)},
+                "axe": [{k: e[k] for k in ("package", "version", "tags")} for e in report.engines],
+                "axe_seconds": round(report.axe_seconds, 1),
                 "pages": report.pages, "seconds": round(time.time() - started, 1), "problems": report.problems + failures})
     print(json.dumps(out, indent=1))
     if report.problems or failures:
