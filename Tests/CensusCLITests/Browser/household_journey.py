@@ -36,6 +36,7 @@ exits 1 with the problems found on standard error.
 import json
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -784,6 +785,8 @@ def any_form(plan, report):
 def main():
     with open(sys.argv[1]) as f:
         plan = json.load(f)
+    # Bounded whatever happens (a browser that hangs): about 2 minutes on a busy 2-core machine.
+    signal.alarm(int(plan.get("deadline_seconds", 600)))
     report = Report()
     started = time.time()
     out = {}
