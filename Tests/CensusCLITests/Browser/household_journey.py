@@ -785,8 +785,14 @@ def any_form(plan, report):
 def main():
     with open(sys.argv[1]) as f:
         plan = json.load(f)
-    # Bounded whatever happens (a browser that hangs): about 2 minutes on a busy 2-core machine.
-    signal.alarm(int(plan.get("deadline_seconds", 600)))
+    # Bounded whatever happens (a browser that hangs); the journeys take about 2 minutes on a
+    # busy 2-core machine. The browsers are closed on the way out.
+    deadline = int(plan.get("deadline_seconds", 600))
+
+    def too_long(signum, frame):
+        raise TimeoutError("the journeys took longer than %d s" % deadline)
+    signal.signal(signal.SIGALRM, too_long)
+    signal.alarm(deadline)
     report = Report()
     started = time.time()
     out = {}
@@ -797,9 +803,11 @@ def main():
         t = time.time()
         try:
             out[name] = journey(plan, report)
-        except (JourneyFailed, WebDriverException) as e:
+        except (JourneyFailed, WebDriverException, TimeoutError) as e:
             failures.append("%s: %s" % (name, e))
         out.setdefault(name, {})["seconds"] = round(time.time() - t, 1)
+        if any("took longer than" in f for f in failures):
+            break
     out.update({"kinds_of_page": report.kinds, "axe_runs": len(report.kinds),
                 "axe": [{k: e[k] for k in ("package", "version", "tags")} for e in report.engines],
                 "axe_seconds": round(report.axe_seconds, 1),
