@@ -84,8 +84,9 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// Echoed input, capped and with control characters escaped, so a hostile id cannot
-    /// break a log line.
-    static func quoted(_ s: String) -> String {
+    /// break a log line: `'H0001'`, at most 64 characters then `…`, a control character as
+    /// `\u{1b}`. Front ends quote what they echo the same way.
+    public static func quoted(_ s: String) -> String {
         var out = "'"
         for (i, ch) in s.unicodeScalars.enumerated() {
             if i == 64 { out += "…"; break }

@@ -101,15 +101,8 @@ struct APIError: Error, Sendable {
         APIError(.serviceUnavailable, "unavailable", "\(what) now; nothing was stored. Try again later.", headers: [.retryAfter: "30"])
     }
 
-    /// Echoed input, capped and with control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "'"
-        for (i, ch) in s.unicodeScalars.enumerated() {
-            if i == 64 { out += "…"; break }
-            if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-        }
-        return out + "'"
-    }
+    /// Echoed input, capped and with control characters escaped (as the collection path quotes it).
+    static func quoted(_ s: String) -> String { CollectionError.quoted(s) }
 }
 
 /// Thrown outside the API's routes (a 405 from an operations route), it is still a problem
