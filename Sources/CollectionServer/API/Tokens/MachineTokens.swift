@@ -158,11 +158,11 @@ public final class MachineTokens: Sendable {
         return (token, record)
     }
 
-    /// Every token, oldest first (revoked ones too).
+    /// Every token, in the order they were made (revoked ones too).
     public func list() throws(MachineTokenError) -> [MachineTokenRecord] {
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM machine_token ORDER BY created_at, id").map(Self.record)
+                try Row.fetchAll(db, sql: "SELECT * FROM machine_token ORDER BY rowid").map(Self.record)
             }
         } catch {
             throw .unusable(path: path, reason: "\(error)")
