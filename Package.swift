@@ -5,17 +5,18 @@
 // modules above it; checked against the import lines):
 //   Questionnaire          schema model, canonical JSON, values, the evaluator
 //   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
-//   DurableFiles           crash-safe writes, read-only opens, unfinished-output bookkeeping
+//   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
+//                          unfinished-output bookkeeping, capped echoes of input in messages
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
 //                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
-//                          (Questionnaire, AddressFrame, ResponseStore)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
-//                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "CensusCollection",
             dependencies: [
-                "Questionnaire", "AddressFrame", "ResponseStore",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore",
                 // zlib, for the archive of a submitted household's page saves
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -97,7 +98,7 @@ let package = Package(
         .target(
             name: "CollectionServer",
             dependencies: [
-                "Questionnaire", "AddressFrame", "ResponseStore", "CensusCollection",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,7 +138,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "SyntheticCensus", "CensusTestSupport"]),
+        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",
             dependencies: [

@@ -102,7 +102,7 @@ struct APIError: Error, Sendable {
     }
 
     /// Echoed input, capped and with control characters escaped (as the collection path quotes it).
-    static func quoted(_ s: String) -> String { CollectionError.quoted(s) }
+    static func quoted(_ s: String) -> String { Echo.quoted(s) }
 }
 
 /// Thrown outside the API's routes (a 405 from an operations route), it is still a problem
