@@ -1,4 +1,5 @@
 import CensusCollection
+import DurableFiles
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -86,6 +87,9 @@ struct APIError: Error, Sendable {
             return APIError(.unprocessableContent, "invalid_response", error.description, findings: findings)
         case .invalidRequest(let reason):
             return APIError(.badRequest, "invalid_request", reason)
+        case .responseTooLarge(let bytes, let limit):
+            // The API refuses bodies over 64 KiB itself; this is the store's own, larger limit.
+            return APIError(.contentTooLarge, "too_large", "the response is \(bytes) bytes, more than the \(limit) bytes the store takes; nothing was stored")
         case .idempotencyConflict(_, _, let receipt, let reason):
             return APIError(.conflict, "idempotency_key_reused",
                             "this Idempotency-Key was already used for a different response (\(reason)); use a new key for a new response",
