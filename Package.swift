@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),  // census-bench's load client
     ],
     targets: [
         .target(
@@ -125,6 +126,9 @@ let package = Package(
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Tests mirror the modules; a test target names every module it imports, and the
