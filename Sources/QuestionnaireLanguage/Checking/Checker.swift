@@ -15,6 +15,10 @@ final class Checker {
     var languages: [String] = []
     /// False when the `languages` line is missing, so translations go unchecked.
     var languagesDeclared = true
+    /// Where the languages are declared (for what concerns a language as a whole).
+    var languagesSpan: Span?
+    /// The evaluator's messages as the form words them, by language and message code.
+    var formMessages: [String: [String: String]] = [:]
     var censusDate = CalendarDate(year: 2021, month: 3, day: 21)!
 
     // Declarations
@@ -113,6 +117,7 @@ final class Checker {
         foldSectionsMissingFor()
         checkExclusiveOptions()
         checkBuiltInLabels()
+        readEvaluatorMessages()
         collapseRepeats()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
@@ -138,6 +143,7 @@ final class Checker {
                 if t.span.start != t.span.end { titleNode = t }
             case .languages(let names, let span):
                 once("languages", span)
+                languagesSpan = languagesSpan ?? span
                 var set: Set<String> = []
                 for n in names {
                     if !set.insert(n.text).inserted { error("duplicate-id", "language '\(n.text)' is declared twice", at: n.span) }

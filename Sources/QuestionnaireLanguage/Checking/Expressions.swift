@@ -83,6 +83,8 @@ extension Checker {
     }
 
     func undefined(_ name: Name, _ context: Context) -> Typed {
+        // `1bed`, `dŵr`: not a name at all, which the lexer has said; not also undefined.
+        if !Checker.isPlainName(name.text) { return .invalid }
         var hint = Suggest.closest(to: name.text, among: visibleNames(context.scope)).map { "did you mean '\($0)'?" }
         if hint == nil, Checker.functionNames.contains(name.text) { hint = "\(name.text) is a function: \(name.text)(...)" }
         if hint == nil, let list = (["yes_no"] + choiceListOrder).first(where: { choiceLists[$0]?.optionIDs.contains(name.text) == true }) {
@@ -291,6 +293,13 @@ extension Checker {
             context.dependencies.append(contentsOf: s.questionDependencies)
             if s.position >= context.position && context.position != Context.anywhere {
                 let late = s.questionDependencies.max { $0.position < $1.position }!
+                if context.ownQuestion && late.position == context.position {
+                    // `question q ... when plus_one > 1` with `let plus_one = q + 1`: not a matter
+                    // of order (moving it after 'q' is moving it after itself).
+                    error("later-answer", "'\(name.text)' is computed from '\(late.name.text)', this question's own answer, which is not known yet here",
+                        at: name.span, hint: ownAnswerHint(context, late.name.text))
+                    return .invalid
+                }
                 error("later-answer", "'\(name.text)' depends on '\(late.name.text)', which is asked later in the flow (line \(line(late.name.span)))",
                     at: name.span, hint: "\(context.subject) can only use answers given before it; move it after '\(late.name.text)'",
                     notes: [.init("'\(late.name.text)' is asked here", at: late.name.span)])
@@ -304,12 +313,26 @@ extension Checker {
             error("later-answer",
                 same ? "'\(name.text)' cannot be used in its own question" : "'\(name.text)' is asked later in the flow (line \(line(s.name.span))), so it is not known here",
                 at: name.span,
-                hint: same ? nil : "\(context.subject) can only use answers given before it; move it after '\(name.text)'",
+                hint: same ? ownAnswerHint(context, name.text) : "\(context.subject) can only use answers given before it; move it after '\(name.text)'",
                 notes: same ? [] : [.init("'\(name.text)' is asked here", at: s.name.span)])
             return .invalid
         }
         let type = s.type == .error ? valueTypeOfDeclaration(s) : s.type
         return Typed(type: type, expression: .answer(s.name.text, subject))
+    }
+
+    /// Why a question's own answer cannot be read by its condition or its range.
+    func ownAnswerHint(_ context: Context, _ question: String) -> String {
+        if context.subject.hasPrefix("the range") {
+            return "\(context.subject) is what '\(question)' is checked against, so it cannot be computed from '\(question)' itself"
+        }
+        return "\(context.subject) is decided before '\(question)' is answered, so it cannot depend on that answer"
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`: what the lexer reads as a name without complaint.
+    static func isPlainName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, Lexer.isLetter(first) else { return false }
+        return text.utf8.allSatisfy { Lexer.isLetter($0) || Lexer.isDigit($0) }
     }
 
     /// A question's answer type, looked at before its own turn in the walk (for lets).

@@ -20,7 +20,7 @@ extension Checker {
         }
         for item in items {
             switch item {
-            case .version, .title, .languages, .censusDate:
+            case .version, .title, .languages, .censusDate, .messages:
                 if w.container != nil {
                     error("misplaced", "questionnaire metadata belongs at the top of the questionnaire, not inside '\(w.container!)'", at: item.span)
                 }

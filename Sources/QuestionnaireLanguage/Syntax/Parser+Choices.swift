@@ -5,15 +5,25 @@ extension Parser {
     mutating func parseChoices() throws(Abort) -> ChoicesDecl {
         let start = advance().span
         let n = try name("a name for the choice list")
-        let (options, orders, end) = try parseOptionBlock()
+        let (options, orders, end) = try parseOptionBlock(inline: false)
         return ChoicesDecl(name: n, options: options, orders: orders, span: start.to(end))
     }
 
-    mutating func parseOptionBlock() throws(Abort) -> ([OptionDecl], [OrderDecl], Span) {
-        _ = try expect(.leftBrace, "to open the list of options")
+    /// `{ option "Label" ... }`; `inline` for a question's own list (`one_of { ... }`), which the
+    /// question's clauses follow.
+    mutating func parseOptionBlock(inline: Bool) throws(Abort) -> ([OptionDecl], [OrderDecl], Span) {
+        let open = try expect(.leftBrace, "to open the list of options")
         var options: [OptionDecl] = []
         var orders: [OrderDecl] = []
         while !current.isSymbol(.rightBrace) && current.kind != .end {
+            if listEndedWithoutBrace(inline: inline) {
+                // One mistake: the list is read as closed here, and what follows as what it is.
+                let last = lineNumber(of: Span(previousEnd, previousEnd))
+                report("this list of options is not closed", at: open.span,
+                    hint: "add '}' after its last option (line \(last))",
+                    notes: [.init("\(current.describe) starts a new line here, which cannot be an option", at: current.span)])
+                return (options, orders, Span(previousEnd, previousEnd))
+            }
             let before = position
             do {
                 if current.isWord("order"), next.word != nil, tokens[min(position + 2, tokens.count - 1)].isSymbol(.colon) {
@@ -42,6 +52,19 @@ extension Parser {
         return (options, orders, end)
     }
 
+    /// Whether the token at the start of this line cannot be an option, so the list before it
+    /// must have ended: a reserved word that begins an item (`question`, `section`, ...), or, in a
+    /// question's own list, one of the question's clauses (its label, `when`, `hint`, `required`).
+    func listEndedWithoutBrace(inline: Bool) -> Bool {
+        guard position > 0, !onSameLineAsPrevious(current) else { return false }
+        if let w = current.word {
+            if Keyword.all.contains(w), Keyword.itemStarts.contains(w) { return true }
+            return inline && (w == "when" || w == "hint" || w == "required")
+        }
+        if case .string = current.kind { return inline }
+        return false
+    }
+
     mutating func parseOption() throws(Abort) -> OptionDecl {
         let n = try name("an option name")
         let label = try optionLabel(n)
@@ -53,7 +76,8 @@ extension Parser {
             } else if current.isWord("description"), next.kind.isString {
                 advance()
                 option.description = try parseText("the option's description", strictTags: true)
-            } else if current.isWord("when") {
+            } else if current.isWord("when"), onSameLineAsPrevious(current) {
+                // Only on the option's line: `when` starting a line is the question's condition.
                 let keyword = advance().span
                 do { option.when = try parseExpression() } catch { option.when = recoverCondition(at: keyword) }
             } else if current.isWord("specify") {

@@ -230,7 +230,7 @@ extension Parser {
                 reference = .named(list)
             } else if current.isSymbol(.leftBrace) {
                 let start = current.span
-                let (options, orders, end) = try parseOptionBlock()
+                let (options, orders, end) = try parseOptionBlock(inline: true)
                 reference = .inline(options, span: start.to(end), orders: orders)
             } else {
                 throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)",

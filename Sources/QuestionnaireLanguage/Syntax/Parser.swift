@@ -347,6 +347,25 @@ struct Parser {
             advance()
             let condition = optionalCondition()
             return .individualResponse(condition, start.to(Span(previousEnd, previousEnd)))
+        case "messages" where next.word != nil && tokens[min(position + 2, tokens.count - 1)].isSymbol(.leftBrace):
+            advance()
+            let language = try name("the language of the messages")
+            let open = try expect(.leftBrace, "to open the messages")
+            var entries: [(key: Name, text: StringLiteral)] = []
+            while !current.isSymbol(.rightBrace) && current.kind != .end {
+                // Message names are the evaluator's codes, `required` among them: any word.
+                guard let word = current.word else {
+                    throw fail("expected a message's name (required, out_of_range, ...), found \(current.describe)")
+                }
+                let key = Name(text: word, span: advance().span)
+                guard case .string(let text) = current.kind else {
+                    throw fail("expected the wording of message '\(key.text)' as a string, found \(current.describe)",
+                        hint: "write: \(key.text) \"...\"")
+                }
+                entries.append((key, StringLiteral(value: text, span: advance().span)))
+            }
+            let end = try closing(.rightBrace, of: open, hint: "add '}' after the last message")
+            return .messages(language, entries, start.to(end.span))
         case "suggestions" where next.word != nil:
             advance()
             let n = try name("a name for the suggestion list")
@@ -354,7 +373,7 @@ struct Parser {
             return .suggestions(n, files, start.to(files.span))
         case "variants" where next.isSymbol(.leftBrace):
             advance()
-            let (options, orders, end) = try parseOptionBlock()
+            let (options, orders, end) = try parseOptionBlock(inline: false)
             for order in orders { report("'order' belongs in a choice list, not in the variants", at: order.span) }
             return .variants(options, start.to(end))
         default:
