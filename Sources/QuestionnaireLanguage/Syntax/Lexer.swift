@@ -7,6 +7,9 @@ struct Lexer {
     let bytes: [UInt8]
     var index = 0
     var diagnostics: [Diagnostic] = []
+    /// Names that are not names (`dŵr`, `1bed`), by text: the index of the diagnostic that
+    /// reported the first, where later uses become notes.
+    var reportedNames: [String: Int] = [:]
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -93,8 +96,13 @@ struct Lexer {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if foreign {
-            // `dŵr "Water"`: one mistake, reported once; the name is still read, so the rest of
-            // the line (and every use of the name) reads as meant.
+            // `dŵr "Water"`: one mistake, reported once (later uses are notes); the name is still
+            // read, so the rest of the line (and every use of the name) reads as meant.
+            if let first = reportedNames[text] {
+                diagnostics[first].notes.append(.init("also written here", at: Span(start, index)))
+                return Token(kind: .word(text), span: Span(start, index))
+            }
+            reportedNames[text] = diagnostics.count
             error("'\(text)' is not a name: names are written with the letters a to z and A to Z, digits and _", Span(start, index),
                 hint: Lexer.asciiName(for: text).map { "for example '\($0)'" } ?? "write it with the letters a to z and A to Z, digits and _")
         }
@@ -205,6 +213,11 @@ struct Lexer {
                 index += foreignLetterLength(at: index) ?? 1
             }
             let written = text(start)
+            if let first = reportedNames[written] {
+                diagnostics[first].notes.append(.init("also written here", at: Span(start, index)))
+                return Token(kind: .word(written), span: Span(start, index))
+            }
+            reportedNames[written] = diagnostics.count
             let example = Lexer.asciiName(for: written).map { "for example '\($0)'; " } ?? ""
             error("'\(written)' is not a name: a name starts with a letter (a to z, A to Z), then letters, digits and _", Span(start, index),
                 hint: "\(example)a duration is a number and one of y, m, w, d (115y)")

@@ -15,8 +15,10 @@ extension Parser {
         let open = try expect(.leftBrace, "to open the list of options")
         var options: [OptionDecl] = []
         var orders: [OrderDecl] = []
+        /// Where the options start their lines: a clause indented no further belongs to no option.
+        var optionIndent: Int?
         while !current.isSymbol(.rightBrace) && current.kind != .end {
-            if listEndedWithoutBrace(inline: inline) {
+            if listEndedWithoutBrace(inline: inline, optionIndent: optionIndent) {
                 // One mistake: the list is read as closed here, and what follows as what it is.
                 let last = lineNumber(of: Span(previousEnd, previousEnd))
                 report("this list of options is not closed", at: open.span,
@@ -39,6 +41,7 @@ extension Parser {
                     orders.append(OrderDecl(variant: variant, options: ids, span: start.to(ids.last!.span)))
                     continue
                 }
+                optionIndent = optionIndent ?? indentation(of: current.span)
                 options.append(try parseOption())
             } catch {
                 if position == before { advance() }
@@ -55,13 +58,14 @@ extension Parser {
     /// Whether the token at the start of this line cannot be an option, so the list before it
     /// must have ended: a reserved word that begins an item (`question`, `section`, ...), or, in a
     /// question's own list, one of the question's clauses (its label, `when`, `hint`, `required`).
-    func listEndedWithoutBrace(inline: Bool) -> Bool {
+    /// Such a clause is the question's only when it is indented no further than the options
+    /// (an option's own `when` or `description` may continue on the lines below it, indented).
+    func listEndedWithoutBrace(inline: Bool, optionIndent: Int?) -> Bool {
         guard position > 0, !onSameLineAsPrevious(current) else { return false }
-        if let w = current.word {
-            if Keyword.all.contains(w), Keyword.itemStarts.contains(w) { return true }
-            return inline && (w == "when" || w == "hint" || w == "required")
-        }
-        if case .string = current.kind { return inline }
+        if let w = current.word, Keyword.all.contains(w), Keyword.itemStarts.contains(w) { return true }
+        guard inline, let optionIndent, indentation(of: current.span) <= optionIndent else { return false }
+        if let w = current.word { return w == "when" || w == "hint" || w == "required" }
+        if case .string = current.kind { return true }
         return false
     }
 
@@ -76,8 +80,9 @@ extension Parser {
             } else if current.isWord("description"), next.kind.isString {
                 advance()
                 option.description = try parseText("the option's description", strictTags: true)
-            } else if current.isWord("when"), onSameLineAsPrevious(current) {
-                // Only on the option's line: `when` starting a line is the question's condition.
+            } else if current.isWord("when"), onSameLineAsPrevious(current) || indentation(of: current.span) > indentation(of: n.span) {
+                // On the option's line, or below it indented further: a `when` starting a line at
+                // the options' indentation or less is the question's condition.
                 let keyword = advance().span
                 do { option.when = try parseExpression() } catch { option.when = recoverCondition(at: keyword) }
             } else if current.isWord("specify") {

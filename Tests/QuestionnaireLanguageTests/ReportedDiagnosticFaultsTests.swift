@@ -1,0 +1,208 @@
+import Foundation
+import Questionnaire
+import XCTest
+
+@testable import QuestionnaireLanguage
+
+/// The compiler faults found from outside (issue 14, "The compiler's diagnostics"), each kept
+/// with the reported case and a few of its kind: one mistake, one diagnostic that says what it is.
+final class ReportedDiagnosticFaultsTests: XCTestCase {
+    func found(_ snippet: String) -> [String] {
+        Support.found(Support.compile(snippet)).map { "\($0.line):\($0.column) [\($0.code)] \($0.message)" }
+    }
+
+    // MARK: Empty text is missing text
+
+    func testEmptyOrBlankTextIsMissingText() {
+        XCTAssertEqual(found(#"question a: integer "A" cy """#), ["1:28 [empty-text] the Welsh (cy) text of the label of question 'a' is empty"])
+        XCTAssertEqual(found(#"question a: integer "A" cy "   ""#), ["1:28 [empty-text] the Welsh (cy) text of the label of question 'a' is empty"])
+        XCTAssertEqual(found(#"question a: integer "" cy "A""#), ["1:21 [empty-text] the label of question 'a' is empty"])
+        XCTAssertEqual(found("question a: integer \"\u{3000}\u{200B}\" cy \"A\""), ["1:21 [empty-text] the label of question 'a' is empty"])
+        XCTAssertEqual(found(#"question a: integer "A" cy "A" hint " " cy "H""#), ["1:37 [empty-text] the hint of question 'a' is empty"])
+        XCTAssertEqual(found(#"choices c { x "" cy "X" }"#), ["1:15 [empty-text] the label of option 'x' in 'c' is empty"])
+        XCTAssertEqual(found(#"question a: integer "A" cy "A""# + "\n" + #"warning w when a > 3 "" cy "W""#),
+                       ["2:22 [empty-text] the message of check 'w' is empty"])
+        XCTAssertEqual(found(#"section s "" cy "S" { question a: integer "A" cy "A" }"#), ["1:11 [empty-text] the title of section 's' is empty"])
+        let title = Compiler.compile(SourceFile(name: "t.census", text: """
+            questionnaire t {
+              version "1"
+              title "" cy "T"
+              languages en, cy
+              census_date 2021-03-21
+              question a: integer "A" cy "A"
+            }
+            """))
+        XCTAssertEqual(title.diagnostics.map(\.message), ["the questionnaire's title is empty"])
+        XCTAssertNil(title.schema)
+    }
+
+    // MARK: A condition on the question's own answer
+
+    func testAConditionOnItsOwnAnswerThroughADerivedValueSaysSo() {
+        // Reported as "asked later (line 9)" with the hint "move it after 'q'" (q itself).
+        let result = Support.compile("""
+            let plus_one = q + 1
+            question q: integer 0...9 when plus_one > 1 "Q" cy "Q"
+            """)
+        let d = Support.found(result)
+        XCTAssertEqual(d.map(\.description), [
+            "2:32 [later-answer] 'plus_one' is computed from 'q', this question's own answer, which is not known yet here (hint: the condition of question 'q' is decided before 'q' is answered, so it cannot depend on that answer)"
+        ])
+        // Through two derived values, and in a range.
+        XCTAssertEqual(found("let a = q * 2\nlet b = a + 1\nquestion q: integer when b > 3 \"Q\" cy \"Q\""),
+                       ["3:26 [later-answer] 'b' is computed from 'q', this question's own answer, which is not known yet here"])
+        let range = Support.found(Support.compile("let top = q + 1\nquestion q: integer 0...top \"Q\" cy \"Q\""))
+        XCTAssertEqual(range.map(\.message), ["'top' is computed from 'q', this question's own answer, which is not known yet here"])
+        XCTAssertEqual(range.first?.hint, "the range of question 'q' is what 'q' is checked against, so it cannot be computed from 'q' itself")
+        // A later question is still "asked later".
+        XCTAssertEqual(found("let x = r + 1\nquestion q: integer when x > 1 \"Q\" cy \"Q\"\nquestion r: integer \"R\" cy \"R\"").first,
+                       "2:26 [later-answer] 'x' depends on 'r', which is asked later in the flow (line 9)")
+    }
+
+    // MARK: Names
+
+    func testANameWithOtherLettersIsOneError() {
+        // Two errors and no hint, before.
+        let result = Support.compile(#"choices water { dŵr "Water" cy "Dŵr" }"#)
+        XCTAssertEqual(Support.found(result).map(\.description), [
+            "1:17 [syntax] 'dŵr' is not a name: names are written with the letters a to z and A to Z, digits and _ (hint: for example 'dwr')"
+        ])
+        XCTAssertEqual(found("question café: integer \"Café\" cy \"Caffi\"\nquestion b: integer when café > 1 \"B\" cy \"B\"").map { String($0.prefix(60)) },
+                       ["1:10 [syntax] 'café' is not a name: names are written with t"])
+        XCTAssertEqual(found(#"choices c { straße "Road" cy "Ffordd" größe "Size" cy "Maint" }"#).count, 2)
+    }
+
+    func testANameStartingWithADigitIsOneError() {
+        // A second error, "found number 0", which is not in the source, before.
+        XCTAssertEqual(found(#"choices beds { 1bed "One bed" cy "Un gwely" 2bed "Two beds" cy "Dau wely" }"#), [
+            "1:16 [syntax] '1bed' is not a name: a name starts with a letter (a to z, A to Z), then letters, digits and _",
+            "1:45 [syntax] '2bed' is not a name: a name starts with a letter (a to z, A to Z), then letters, digits and _",
+        ])
+        let d = Support.found(Support.compile(#"question 2nd_job: yes_no "Second job?" cy "Ail swydd?""#))
+        XCTAssertEqual(d.map(\.code), ["syntax"])
+        XCTAssertEqual(d.first?.hint, "for example 'nd_job_2'; a duration is a number and one of y, m, w, d (115y)")
+    }
+
+    // MARK: Flat chains
+
+    func testAFlatChainOfOrIsNotNesting() {
+        let terms = (0...200).map { "q == \($0)" }.joined(separator: " or ")
+        XCTAssertEqual(found("question q: integer \"Q\" cy \"Q\"\nquestion r: integer when \(terms) \"R\" cy \"R\""), [])
+        let long = (0...2_000).map { "q != \($0)" }.joined(separator: " and ")
+        XCTAssertEqual(found("question q: integer \"Q\" cy \"Q\"\nquestion r: integer when \(long) \"R\" cy \"R\""), [])
+    }
+
+    // MARK: An unclosed list of options
+
+    func testAMissingBraceAfterAnInlineListIsOneErrorAtTheBrace() throws {
+        // The reported case: delete line 45 of questionnaires/example.census (the `}` of
+        // landlord's options). Four errors, the first suggesting renaming `when`, before.
+        var lines = String(decoding: try Support.read("questionnaires/example.census"), as: UTF8.self).components(separatedBy: "\n")
+        XCTAssertEqual(lines[44].trimmingCharacters(in: .whitespaces), "}")
+        lines.remove(at: 44)
+        let result = Compiler.compile(SourceFile(name: "example.census", text: lines.joined(separator: "\n")))
+        XCTAssertEqual(Support.found(result, lineOffset: 0).map(\.description), [
+            "42:31 [syntax] this list of options is not closed (hint: add '}' after its last option (line 44))"
+        ])
+        XCTAssertEqual(result.diagnostics.first?.notes.map(\.message), ["keyword 'when' starts a new line here, which cannot be an option"])
+        // The same with the label, a hint or the next question after the last option.
+        for after in ["\"Who?\" cy \"Pwy?\"", "hint \"H\" cy \"H\"\n  \"Who?\" cy \"Pwy?\"", "required \"Who?\" cy \"Pwy?\""] {
+            let d = Support.found(Support.compile("question q: one_of {\n    a \"A\" cy \"A\"\n    b \"B\" cy \"B\"\n  \(after)\nquestion r: integer \"R\" cy \"R\""))
+            XCTAssertEqual(d.map(\.message), ["this list of options is not closed"], after)
+        }
+        XCTAssertEqual(found("choices c {\n  a \"A\" cy \"A\"\nquestion q: one_of(c) \"Q\" cy \"Q\""), ["1:11 [syntax] this list of options is not closed"])
+        // An option's own condition may continue on the line below it, indented.
+        XCTAssertEqual(found("question n: integer \"N\" cy \"N\"\nquestion q: one_of {\n    a \"A\" cy \"A\"\n      when n > 1\n  }\n  \"Q\" cy \"Q\""), [])
+    }
+
+    // MARK: Operators and quotes from other languages
+
+    func testOperatorsFromOtherLanguagesAreOneErrorEach() {
+        let q = "question a: integer \"A\" cy \"A\"\n"
+        XCTAssertEqual(found(q + "question b: integer when a > 1 && a < 3 \"B\" cy \"B\""), ["2:32 [syntax] '&&' is not an operator here: write 'and'"])
+        XCTAssertEqual(found(q + "question b: integer when a > 1 || a < 3 \"B\" cy \"B\""), ["2:32 [syntax] '||' is not an operator here: write 'or'"])
+        XCTAssertEqual(found(q + "question b: integer when !(a > 1) \"B\" cy \"B\""), ["2:26 [syntax] '!' is not an operator here: write 'not'"])
+        XCTAssertEqual(found(q + "question b: integer when a > 1 & a < 3 | a == 7 \"B\" cy \"B\"").count, 2)
+    }
+
+    func testEqualsInSelfWhenIsOneError() {
+        // A false second error ("the wording switch needs a 'self when'"), before.
+        XCTAssertEqual(found("""
+            roster people "People" cy "Pobl" {
+              question name: text "Name" cy "Enw"
+            }
+            section about "About" cy "Am" for people {
+              question is_you: yes_no "Are you {name}?" cy "Ai chi yw {name}?"
+              self when is_you = yes
+              question age: integer "{How old are you|How old is {name}}?" cy "{Faint yw eich oed|Faint yw oed {name}}?"
+            }
+            """), ["6:20 [syntax] '=' is not a comparison"])
+    }
+
+    func testSingleQuotesAreOneError() {
+        // Four errors, the first a consequence, before.
+        XCTAssertEqual(found(#"question a: yes_no "A" cy "A""# + "\n" + #"question b: integer when a == 'yes' "B" cy "B""#),
+                       ["2:31 [syntax] this is in single quotes"])
+        XCTAssertEqual(found(#"question a: integer 'A' cy "A""#), ["1:21 [syntax] this is in single quotes"])
+        XCTAssertEqual(Support.found(Support.compile(#"question a: integer "A" cy 'A b'"#)).first?.hint, "write text in double quotes: \"A b\"")
+    }
+
+    // MARK: The evaluator's messages in the form's languages
+
+    func gaelicForm(_ extra: String) -> Compiler.Result {
+        Compiler.compile(SourceFile(name: "gd.census", text: """
+            questionnaire t {
+              version "1"
+              title "T" gd "T"
+              languages en, gd
+              census_date 2021-03-21
+              choices yes_no { yes "Yes" gd "Tha" no "No" gd "Chan eil" }
+              question away: yes_no required "Away?" gd "Air falbh?"
+            \(extra)
+            }
+            """))
+    }
+
+    func testADeclaredLanguageWithoutTheEvaluatorsMessagesIsAWarning() throws {
+        let none = gaelicForm("")
+        XCTAssertEqual(none.diagnostics.map { "\($0.severity) \($0.code): \($0.message)" },
+                       ["warning missing-translation: Scottish Gaelic (gd) has none of the evaluator's 22 messages: respondents reading gd get them in English"])
+        XCTAssertNotNil(none.schema, "a warning still compiles")
+        let some = gaelicForm(#"messages gd { required "Feumar freagairt: {question}" }"#)
+        XCTAssertEqual(some.diagnostics.map(\.message),
+                       ["Scottish Gaelic (gd) lacks 21 of the evaluator's messages (not_applicable, type, no_such_date, out_of_range, ...): respondents reading gd get them in English"])
+        let all = gaelicForm(Support.messages("gd"))
+        XCTAssertEqual(all.diagnostics, [])
+        // A form in English and Welsh needs none.
+        XCTAssertEqual(Support.found(Support.compile(#"question a: integer "A" cy "A""#)), [])
+    }
+
+    func testMessagesAreCheckedLikeAnyText() {
+        func messages(_ body: String) -> [String] {
+            gaelicForm(Support.messages("gd") + "\nmessages en { \(body) }").diagnostics.map { "\($0.code): \($0.message)\($0.hint.map { " (\($0))" } ?? "")" }
+        }
+        XCTAssertEqual(messages(#"requird "X""#), ["unknown-message: the evaluator has no message called 'requird' (did you mean 'required'?)"])
+        XCTAssertEqual(messages(#"required "Answer: {label}""#), ["bad-template: message 'required' has no '{label}' (it pipes {question}; write '{{' and '}}' for braces)"])
+        XCTAssertEqual(messages(#"required " ""#), ["empty-text: the English (en) wording of message 'required' is empty (write the message between the quotes)"])
+        XCTAssertEqual(messages(#"required "A {question}" required "B""#).map { String($0.prefix(40)) }, ["duplicate-id: message 'required' is give"])
+        XCTAssertEqual(messages(#"required "{{Answer}}: {question}""#), [])
+        XCTAssertEqual(gaelicForm(#"messages fr { required "Répondez: {question}" }"#).diagnostics.map(\.code).filter { $0 != "missing-translation" },
+                       ["unknown-language"])
+    }
+
+    func testTheFormsMessagesReachTheEvaluator() throws {
+        let result = gaelicForm(#"messages gd { required "Feumar freagairt: {question}" did_you_mean " (an e '{name}'?)" unknown_key "Iuchair '{key}'" }"#
+            + "\n" + #"messages en { required "Please answer: {question}" }"#)
+        let schema = try XCTUnwrap(result.schema)
+        XCTAssertEqual(schema.messages["gd"]?["required"], "Feumar freagairt: {question}")
+        let reread = try Schema(jsonBytes: schema.canonicalBytes())
+        XCTAssertEqual(reread.messages, schema.messages)
+        let ev = try Evaluator(schema: reread)
+        func messages(_ language: String) -> [String] {
+            let response: JSONValue = ["schema": ["id": "t", "hash": .string(schema.hash)], "channel": "online", "aways": "yes"]
+            return ev.evaluate(response, options: EvaluationOptions(language: language)).findings.map(\.message)
+        }
+        XCTAssertEqual(messages("gd"), ["Iuchair 'aways' (an e 'away'?)", "Feumar freagairt: Air falbh?"])
+        XCTAssertEqual(messages("en"), ["Unknown key 'aways' (did you mean 'away'?)", "Please answer: Away?"])
+    }
+}
