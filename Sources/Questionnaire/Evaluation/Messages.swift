@@ -28,6 +28,15 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
     /// Appended to `unknown_key` and `invalid_option` when a close name exists.
     case didYouMean = "did_you_mean"
 
+    /// The code of the findings that carry this message (`nil`: part of other messages).
+    public var findingCode: String? {
+        switch self {
+        case .noSuchDate: return "type"  // a date of the right shape that is no day of the calendar
+        case .didYouMean: return nil
+        default: return rawValue
+        }
+    }
+
     /// The names a template may pipe, in the order the evaluator gives their values.
     public var placeholders: [String] {
         switch self {
