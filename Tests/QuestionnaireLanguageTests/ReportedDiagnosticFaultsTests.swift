@@ -125,6 +125,39 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
         XCTAssertEqual(found(q + "question b: integer when a > 1 & a < 3 | a == 7 \"B\" cy \"B\"").count, 2)
     }
 
+    func testOperatorsFromOtherLanguagesOrTypesetAreOneErrorEach() {
+        // `≠` gave four errors (an unexpected character, then "no label", a type mismatch and a
+        // stray number); the same kind as `&&`: one error each, read as the operator meant.
+        let q = "question a: integer \"A\" cy \"A\"\n"
+        for (written, meant, condition) in [
+            ("≠", "!=", "a ≠ 1"), ("≤", "<=", "a ≤ 1"), ("≥", ">=", "a ≥ 1"), ("<>", "!=", "a <> 1"), ("===", "==", "a === 1"),
+            ("!==", "!=", "a !== 1"), ("−", "-", "a − 1 > 2"), ("×", "*", "a × 2 > 2"), ("÷", "/", "a ÷ 2 > 2"),
+        ] {
+            XCTAssertEqual(found(q + "question b: integer when \(condition) \"B\" cy \"B\""),
+                           ["2:28 [syntax] '\(written)' is not an operator here: write '\(meant)'"], written)
+        }
+        // Read as meant: what follows is checked as usual (a type mismatch after it is still found).
+        XCTAssertEqual(found(q + "question b: text \"B\" cy \"B\"\nquestion c: integer when a ≥ b \"C\" cy \"C\"").count, 2)
+        // `!=` and `==` themselves are operators.
+        XCTAssertEqual(found(q + "question b: integer when a != 1 and a == 2 or not (a >= 3) \"B\" cy \"B\""), [])
+    }
+
+    func testAnUnclosedListOnOneLineIsOneErrorAtTheBrace() {
+        // The label after the options, on their line, with the next item below.
+        let q = "question a: integer \"A\" cy \"A\"\n"
+        XCTAssertEqual(found(q + "question b: one_of { x \"X\" cy \"X\" y \"Y\" cy \"Y\" \"B\" cy \"B\"\nquestion c: integer \"C\" cy \"C\""),
+                       ["2:20 [syntax] this list of options is not closed"])
+        XCTAssertEqual(found(q + "question b: one_of { x \"X\" cy \"X\" y \"Y\" cy \"Y\" when a > 1 \"B\" cy \"B\" required"),
+                       ["2:20 [syntax] this list of options is not closed"])
+        XCTAssertEqual(found("section s \"S\" cy \"S\" {\n  question b: one_of { x \"X\" cy \"X\" \"B\" cy \"B\"\n}"),
+                       ["2:22 [syntax] this list of options is not closed"])
+        // An option whose name was left out is that, not an unclosed list.
+        XCTAssertEqual(found(#"question b: one_of { x "X" cy "X" "Y" cy "Y" } "B" cy "B""#),
+                       ["1:35 [syntax] expected an option name, found a string"])
+        XCTAssertEqual(found("question b: one_of { x \"X\" cy \"X\" \"Y\" cy \"Y\"\n} \"B\" cy \"B\""),
+                       ["1:35 [syntax] expected an option name, found a string"])
+    }
+
     func testEqualsInSelfWhenIsOneError() {
         // A false second error ("the wording switch needs a 'self when'"), before.
         XCTAssertEqual(found("""

@@ -63,6 +63,7 @@ struct Lexer {
             if Lexer.isDigit(b) { return number(start) }
             if b == UInt8(ascii: "\"") { return string(start) }
             if let connective = connective() { return connective }
+            if let written = foreignComparison() { return written }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
             if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
             if b == UInt8(ascii: "'"), let token = singleQuotedString(start) { return token }
@@ -148,6 +149,34 @@ struct Lexer {
         error("'\(written)' is not an operator here: write '\(meant)'", Span(start, index),
             hint: "conditions are joined with 'and' and 'or', and turned round with 'not': age >= 16 and not (x == y)")
         return Token(kind: .word(meant), span: Span(start, index))
+    }
+
+    /// Operators written as in other languages or typeset (`<>`, `===`, `!==`, `≠`, `≤`, `≥`, `−`,
+    /// `×`, `÷`): one mistake each, reported once and read as the operator meant, so that the
+    /// condition goes on (and nothing after it is reported as well).
+    mutating func foreignComparison() -> Token? {
+        let meant: Token.Symbol
+        let length: Int
+        switch (peek(), peek(1), peek(2)) {
+        case (UInt8(ascii: "<"), UInt8(ascii: ">"), _): meant = .notEqual; length = 2
+        case (UInt8(ascii: "="), UInt8(ascii: "="), UInt8(ascii: "=")): meant = .equalEqual; length = 3
+        case (UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "=")): meant = .notEqual; length = 3
+        case (0xE2, 0x89, 0xA0): meant = .notEqual; length = 3  // ≠
+        case (0xE2, 0x89, 0xA4): meant = .lessEqual; length = 3  // ≤
+        case (0xE2, 0x89, 0xA5): meant = .greaterEqual; length = 3  // ≥
+        case (0xE2, 0x88, 0x92): meant = .minus; length = 3  // − (minus sign)
+        case (0xC3, 0x97, _): meant = .star; length = 2  // ×
+        case (0xC3, 0xB7, _): meant = .slash; length = 2  // ÷
+        default: return nil
+        }
+        let start = index
+        index += length
+        // `====`: the run is one mistake.
+        while meant == .equalEqual || meant == .notEqual, length == 3, peek() == UInt8(ascii: "=") { index += 1 }
+        let written = text(start)
+        error("'\(written)' is not an operator here: write '\(meant.rawValue)'", Span(start, index),
+            hint: "the operators are == != < <= > >= + - * /, and 'and', 'or', 'not'")
+        return Token(kind: .symbol(meant), span: Span(start, index))
     }
 
     /// `'Yes'`: a string in single quotes, on one line. One mistake, read as a string (in an

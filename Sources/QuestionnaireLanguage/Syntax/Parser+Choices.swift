@@ -18,12 +18,16 @@ extension Parser {
         /// Where the options start their lines: a clause indented no further belongs to no option.
         var optionIndent: Int?
         while !current.isSymbol(.rightBrace) && current.kind != .end {
-            if listEndedWithoutBrace(inline: inline, optionIndent: optionIndent) {
+            let startsLine = listEndedWithoutBrace(inline: inline, optionIndent: optionIndent)
+            if startsLine || inline && optionIndent != nil && isLabelAfterUnclosedList(open: open.span) {
                 // One mistake: the list is read as closed here, and what follows as what it is.
                 let last = lineNumber(of: Span(previousEnd, previousEnd))
+                let note = startsLine
+                    ? "\(current.describe) starts a new line here, which cannot be an option"
+                    : "this string ends the line where an option's name should be: it is read as the question's label"
                 report("this list of options is not closed", at: open.span,
-                    hint: "add '}' after its last option (line \(last))",
-                    notes: [.init("\(current.describe) starts a new line here, which cannot be an option", at: current.span)])
+                    hint: startsLine ? "add '}' after its last option (line \(last))" : "add '}' after its last option",
+                    notes: [.init(note, at: current.span)])
                 return (options, orders, Span(previousEnd, previousEnd))
             }
             let before = position
@@ -67,6 +71,30 @@ extension Parser {
         if let w = current.word { return w == "when" || w == "hint" || w == "required" }
         if case .string = current.kind { return true }
         return false
+    }
+
+    /// `one_of { a "A" cy "A" b "B" cy "B" when x > 1 "Q" cy "Q"` with no `}`: a string where an
+    /// option's name should be, on the line of the options, is the question's label when it (with
+    /// its translations) ends the line and the next line starts an item or closes a block the
+    /// question is in (a `}` indented less than the question). Otherwise (`"B" cy "B" }`, or a
+    /// next line at the options' indentation) it is an option whose name was left out.
+    func isLabelAfterUnclosedList(open: Span) -> Bool {
+        guard case .string = current.kind, onSameLineAsPrevious(current) else { return false }
+        var i = position + 1
+        while i + 1 < tokens.count, let w = tokens[i].word, tokens[i + 1].kind.isString,
+            declaredLanguages.contains(w) || Checker.languageNames[w] != nil
+        {
+            i += 2
+        }
+        let after = tokens[i]
+        if after.kind == .end { return true }
+        let between = source[min(tokens[i - 1].span.end, source.count)..<min(after.span.start, source.count)]
+        if !between.contains(0x0A) {
+            // On the same line: the question's own clauses after its label.
+            return after.word.map { ["hint", "required", "voluntary"].contains($0) } ?? false
+        }
+        if let w = after.word, Keyword.all.contains(w), Keyword.itemStarts.contains(w) { return true }
+        return after.isSymbol(.rightBrace) && indentation(of: after.span) < indentation(of: open)
     }
 
     mutating func parseOption() throws(Abort) -> OptionDecl {

@@ -109,9 +109,6 @@ extension Parser {
         let left = try parseAdditive()
         if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
             let opSpan = advance().span
-            if s == .less, current.isSymbol(.greater), current.span.start == opSpan.end {
-                throw fail("'<>' is not an operator", at: opSpan.to(current.span), hint: "use '!=' for 'not equal'")
-            }
             let right = try parseAdditive()
             let result = try combine(op, left, right, opSpan)
             if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
