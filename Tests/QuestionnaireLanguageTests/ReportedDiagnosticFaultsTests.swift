@@ -36,6 +36,32 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
         XCTAssertNil(title.schema)
     }
 
+    func testEmptyTextOfEveryOtherKindIsMissingText() {
+        XCTAssertEqual(found(#"choices c { a "A" cy "A" specify "" cy "S" b "B" cy "B" description " " cy "D" }"#), [
+            "1:34 [empty-text] the 'please specify' prompt of option 'a' is empty",
+            "1:69 [empty-text] the description of option 'b' is empty",
+        ])
+        XCTAssertEqual(found("page p \"P\" cy \"P\" { body \"\" cy \"B\" }"), ["1:26 [empty-text] the body of page 'p' is empty"])
+        XCTAssertEqual(found(#"variants { england "" cy "Lloegr" wales "W" cy "" }"#), [
+            "1:20 [empty-text] the label of option 'england' in 'variant' is empty",
+            "1:48 [empty-text] the Welsh (cy) text of the label of option 'wales' in 'variant' is empty",
+        ])
+        // The version says which form a response answers: empty, it is missing too.
+        for version in [#""""#, "\" \t\u{00A0}\""] {
+            let result = Compiler.compile(SourceFile(name: "t.census", text: """
+                questionnaire t {
+                  version \(version)
+                  title "T" cy "T"
+                  languages en, cy
+                  census_date 2021-03-21
+                  question a: integer "A" cy "A"
+                }
+                """))
+            XCTAssertEqual(result.diagnostics.map { "\($0.code): \($0.message)" }, ["empty-text: the questionnaire's version is empty"], version)
+            XCTAssertNil(result.schema)
+        }
+    }
+
     // MARK: A condition on the question's own answer
 
     func testAConditionOnItsOwnAnswerThroughADerivedValueSaysSo() {

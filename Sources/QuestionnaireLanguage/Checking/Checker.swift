@@ -136,7 +136,13 @@ final class Checker {
         }
         for item in tree.items {
             switch item {
-            case .version(let s, let span): once("version", span); version = s.value
+            case .version(let s, let span):
+                once("version", span)
+                version = s.value
+                // Empty text is missing text: a schema's version says which form a response answers.
+                if AnswerText.trimmed(s.value) == nil {
+                    error("empty-text", "the questionnaire's version is empty", at: s.span, hint: "write the form's own version between the quotes: version \"2021.1\"")
+                }
             case .title(let t, let span):
                 once("title", span)
                 // An empty node stands for an unquoted title, already reported by the parser.

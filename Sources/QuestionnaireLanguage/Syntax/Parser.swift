@@ -239,9 +239,10 @@ struct Parser {
                     throw fail("expected the version as a string, e.g. version \"2021.1\"")
                 }
                 // `version 1.0`: the version is there, only unquoted; no "has no version" as well.
-                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(describeNumber(current))\"")
+                let written = describeNumber(current)
+                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(written)\"")
                 let t = advance()
-                return .version(StringLiteral(value: "", span: t.span), start.to(t.span))
+                return .version(StringLiteral(value: written, span: t.span), start.to(t.span))
             }
             let t = advance()
             return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
