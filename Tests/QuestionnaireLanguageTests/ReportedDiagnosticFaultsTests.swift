@@ -85,6 +85,34 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
                        "2:26 [later-answer] 'x' depends on 'r', which is asked later in the flow (line 9)")
     }
 
+    func testAConditionOnWhatItsOwnBlockAsksSaysSo() {
+        // The same kind for a section, page or roster: "asked later (line 7)" with the hint
+        // "move it after 'q'" would move the condition inside the section it decides.
+        let section = Support.found(Support.compile("section s \"S\" cy \"S\" when q > 1 {\n  question q: integer \"Q\" cy \"Q\"\n}"))
+        XCTAssertEqual(section.map(\.description), [
+            "1:27 [later-answer] 'q' is asked inside section 's' (hint: the condition of section 's' decides whether anything inside it is asked, so it cannot depend on those answers; put the condition on the questions after 'q' instead)"
+        ])
+        XCTAssertEqual(found("let d = q + 1\npage p \"P\" cy \"P\" when d > 1 {\n  question q: integer \"Q\" cy \"Q\"\n}"),
+                       ["2:24 [later-answer] 'd' is computed from 'q', which is asked inside page 'p'"])
+        let title = Support.found(Support.compile("section s \"S {q}\" cy \"S {q}\" {\n  question q: integer \"Q\" cy \"Q\"\n}"))
+        XCTAssertEqual(title.map(\.message), ["'q' is asked inside section 's'"])
+        XCTAssertEqual(title.first?.hint, "the title of section 's' is shown before anything inside it is answered, so it cannot pipe those answers")
+        for condition in ["count(people) > 1", "any(people, n == \"x\")", "people[1].n == \"x\""] {
+            let roster = Support.found(Support.compile("roster people \"P\" cy \"P\" when \(condition) { question n: text \"N\" cy \"N\" }"))
+            XCTAssertEqual(roster.map(\.description), [
+                "1:\(condition.hasPrefix("count") ? 37 : condition.hasPrefix("any") ? 35 : 31) [later-answer] roster 'people' cannot be used in its own condition (hint: the condition of roster 'people' decides whether its members are asked for, so it cannot depend on those answers)"
+            ], condition)
+        }
+        // A per-member section's condition reads the member's earlier answers, as before; a
+        // question after the block is still "asked later".
+        XCTAssertEqual(found("roster people \"P\" cy \"P\" { question n: text \"N\" cy \"N\" }\nsection s \"S\" cy \"S\" for people when n == \"x\" { question m: text \"M\" cy \"M\" }"), [])
+        XCTAssertEqual(found("section s \"S\" cy \"S\" when q > 1 {\n}\nquestion q: integer \"Q\" cy \"Q\""),
+                       ["1:27 [later-answer] 'q' is asked later in the flow (line 9), so it is not known here"])
+        // A question's own label piping its answer.
+        XCTAssertEqual(Support.found(Support.compile(#"question q: integer "Q {q}" cy "Q {q}""#)).first?.hint,
+                       "the text of question 'q' is shown before 'q' is answered, so it cannot pipe that answer")
+    }
+
     // MARK: Names
 
     func testANameWithOtherLettersIsOneError() {

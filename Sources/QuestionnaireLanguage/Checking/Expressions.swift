@@ -247,6 +247,10 @@ extension Checker {
             error("bad-range", "roster '\(roster.text)' has members 1 to \(info.maxMembers), so there is no member \(position)", at: span)
             return .invalid
         }
+        if let block = context.ownBlock, block.contains(info.name.span) {
+            ownBlockError(block, context, block.name == roster.text ? "roster '\(roster.text)' cannot be used in its own \(context.subject.hasPrefix("the title") ? "title" : "condition")" : "roster '\(roster.text)' is inside \(block.described)", at: roster.span)
+            return .invalid
+        }
         if info.position >= context.position && context.position != Context.anywhere {
             error("later-answer", "roster '\(roster.text)' comes later in the flow (line \(line(info.name.span)))", at: roster.span,
                 hint: "\(context.subject) can only use answers given before it")
@@ -254,6 +258,7 @@ extension Checker {
         }
         var memberContext = Context(scope: .member(roster: roster.text), position: context.position, subject: context.subject)
         memberContext.piping = context.piping
+        memberContext.ownBlock = context.ownBlock
         let typed = checkExpression(inner, &memberContext)
         context.dependencies.append(contentsOf: memberContext.dependencies)
         context.rosters.append(roster.text)
@@ -300,6 +305,11 @@ extension Checker {
                         at: name.span, hint: ownAnswerHint(context, late.name.text))
                     return .invalid
                 }
+                if let block = context.ownBlock, block.contains(late.name.span) {
+                    ownBlockError(block, context, "'\(name.text)' is computed from '\(late.name.text)', which is asked inside \(block.described)",
+                        at: name.span, asked: late.name)
+                    return .invalid
+                }
                 error("later-answer", "'\(name.text)' depends on '\(late.name.text)', which is asked later in the flow (line \(line(late.name.span)))",
                     at: name.span, hint: "\(context.subject) can only use answers given before it; move it after '\(late.name.text)'",
                     notes: [.init("'\(late.name.text)' is asked here", at: late.name.span)])
@@ -310,6 +320,10 @@ extension Checker {
         context.dependencies.append(s)
         if s.position >= context.position && context.position != Context.anywhere {
             let same = context.ownQuestion && s.position == context.position
+            if !same, let block = context.ownBlock, block.contains(s.name.span) {
+                ownBlockError(block, context, "'\(name.text)' is asked inside \(block.described)", at: name.span, asked: s.name)
+                return .invalid
+            }
             error("later-answer",
                 same ? "'\(name.text)' cannot be used in its own question" : "'\(name.text)' is asked later in the flow (line \(line(s.name.span))), so it is not known here",
                 at: name.span,
@@ -321,10 +335,24 @@ extension Checker {
         return Typed(type: type, expression: .answer(s.name.text, subject))
     }
 
+    /// `section s when q > 1 { question q ... }`: not a matter of order (moving the condition
+    /// after 'q' would move it inside the section it decides).
+    func ownBlockError(_ block: OwnBlock, _ context: Context, _ message: String, at span: Span, asked: Name? = nil) {
+        let roster = block.keyword == "roster"
+        let hint = context.subject.hasPrefix("the title")
+            ? "\(context.subject) is shown before \(roster ? "its members are listed" : "anything inside it is answered"), so it cannot pipe those answers"
+            : "\(context.subject) decides whether \(roster ? "its members are asked for" : "anything inside it is asked"), so it cannot depend on those answers"
+                + (asked.map { "; put the condition on the questions after '\($0.text)' instead" } ?? "")
+        error("later-answer", message, at: span, hint: hint, notes: asked.map { [.init("'\($0.text)' is asked here", at: $0.span)] } ?? [])
+    }
+
     /// Why a question's own answer cannot be read by its condition or its range.
     func ownAnswerHint(_ context: Context, _ question: String) -> String {
         if context.subject.hasPrefix("the range") {
             return "\(context.subject) is what '\(question)' is checked against, so it cannot be computed from '\(question)' itself"
+        }
+        if context.piping {
+            return "the text of \(context.subject) is shown before '\(question)' is answered, so it cannot pipe that answer"
         }
         return "\(context.subject) is decided before '\(question)' is answered, so it cannot depend on that answer"
     }
