@@ -137,6 +137,27 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
         XCTAssertEqual(d.first?.hint, "for example 'nd_job_2'; a duration is a number and one of y, m, w, d (115y)")
     }
 
+    func testANameWithHyphensIsOneErrorReadAsMeant() {
+        // The same kind: `first-name` gave "expected ':' after the question's name (question
+        // first: ...)", and its uses two undefined names each.
+        let d = Support.found(Support.compile("""
+            question first-name: text "F" cy "F"
+            question r: integer when first-name == "x" "R {first-name}" cy "R {first-name}"
+            """))
+        XCTAssertEqual(d.map(\.description), [
+            "1:10 [syntax] 'first-name' is not a name: names are written with the letters a to z and A to Z, digits and _ (hint: for example 'first_name')"
+        ])
+        XCTAssertEqual(Support.compile("""
+            question first-name: text "F" cy "F"
+            question r: integer when first-name == "x" "R {first-name}" cy "R {first-name}"
+            """).diagnostics.first?.notes.count, 3, "each use is a note")
+        XCTAssertEqual(found(#"choices c { one-bed "One" cy "Un" two "Two" cy "Dau" }"# + "\nquestion q: one_of(c) \"Q\" cy \"Q\"\nquestion r: integer when q == one-bed \"R\" cy \"R\""),
+                       ["1:13 [syntax] 'one-bed' is not a name: names are written with the letters a to z and A to Z, digits and _"])
+        XCTAssertEqual(found("question n-of-x: integer \"N\" cy \"N\"\nquestion r: integer when n-of-x-1 > 3 \"R\" cy \"R\"").count, 1)
+        // With no hyphenated declaration, `a-b` is a subtraction.
+        XCTAssertEqual(found("question a: integer \"A\" cy \"A\"\nquestion b: integer \"B\" cy \"B\"\nquestion r: integer when a-b > 1 \"R\" cy \"R\""), [])
+    }
+
     // MARK: Flat chains
 
     func testAFlatChainOfOrIsNotNesting() {

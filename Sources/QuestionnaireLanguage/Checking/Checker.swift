@@ -8,6 +8,9 @@ final class Checker {
     /// Reads the data files the form names (suggestion lists), by the path written in the form.
     let loadFile: Compiler.FileLoader?
     var diagnostics: [Diagnostic] = []
+    /// Pipes that read a name declared with hyphens as written (`{first-name}`): the
+    /// declaration's span (where the one diagnostic is) and the pipe's, for a note there.
+    var hyphenatedUses: [(declaration: Span, use: Span)] = []
 
     // Metadata
     var version = "0"

@@ -229,6 +229,18 @@ extension Checker {
             let start = i
             guard i < b, Lexer.isLetter(bytes[i]) else { return nil }
             while i < b, Lexer.isLetter(bytes[i]) || Lexer.isDigit(bytes[i]) { i += 1 }
+            // `{first-name}` for a name declared `first-name` (reported there): read as it is.
+            var end = i
+            while end < b, bytes[end] == UInt8(ascii: "-"), end + 1 < b, Lexer.isLetter(bytes[end + 1]) {
+                end += 1
+                while end < b, Lexer.isLetter(bytes[end]) || Lexer.isDigit(bytes[end]) { end += 1 }
+                let meant = file.text(Span(start, end)).replacingOccurrences(of: "-", with: "_")
+                if let declared = tree.hyphenatedNames[meant] {
+                    hyphenatedUses.append((declared, Span(start, end)))
+                    i = end
+                    return Name(text: meant, span: Span(start, end))
+                }
+            }
             return Name(text: file.text(Span(start, i)), span: Span(start, i))
         }
         guard let first = identifier() else { return nil }

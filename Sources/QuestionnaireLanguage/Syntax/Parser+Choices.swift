@@ -4,7 +4,7 @@ import Questionnaire
 extension Parser {
     mutating func parseChoices() throws(Abort) -> ChoicesDecl {
         let start = advance().span
-        let n = try name("a name for the choice list")
+        let n = try name("a name for the choice list", declaring: true)
         let (options, orders, end) = try parseOptionBlock(inline: false)
         return ChoicesDecl(name: n, options: options, orders: orders, span: start.to(end))
     }
@@ -98,7 +98,7 @@ extension Parser {
     }
 
     mutating func parseOption() throws(Abort) -> OptionDecl {
-        let n = try name("an option name")
+        let n = try name("an option name", declaring: true)
         let label = try optionLabel(n)
         var option = OptionDecl(name: n, label: label, exclusive: false, specify: nil)
         while true {

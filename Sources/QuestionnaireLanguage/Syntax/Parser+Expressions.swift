@@ -231,6 +231,7 @@ extension Parser {
                 throw fail("expected a value, found keyword '\(w)'")
             }
             advance()
+            if let meant = hyphenated(after: t, declaring: false) { return Expr(kind: .name(meant.text), span: meant.span) }
             if current.isSymbol(.leftParen) {
                 let open = advance()
                 var args: [Expr] = []

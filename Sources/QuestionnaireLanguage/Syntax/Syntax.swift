@@ -211,4 +211,7 @@ struct QuestionnaireSyntax: Sendable {
     var name: Name
     var items: [Item]
     var span: Span
+    /// Names declared with hyphens (`first-name`, already reported), by the name they are read
+    /// as (`first_name`): where each was declared, so a pipe written `{first-name}` reads it too.
+    var hyphenatedNames: [String: Span] = [:]
 }
