@@ -28,8 +28,9 @@ package enum SQLiteFileCheck: Equatable, Sendable {
         }
     }
 
-    /// Why an empty file is refused, for messages.
-    package static let emptyReason = "it is empty (0 bytes): a database file that was truncated, or replaced by an empty file, not an empty database; nothing was changed. Restore it from backup"
+    /// Why an empty file is refused, for messages. Says what is wrong, not what to do: each
+    /// caller adds its own advice (a frame can also be re-imported; a shard only restored).
+    package static let emptyReason = "it is empty (0 bytes): a database file that was truncated, or replaced by an empty file, not an empty database; nothing was changed"
 }
 
 /// Which of the census's SQLite files a database is, by its tables: so that a file in the

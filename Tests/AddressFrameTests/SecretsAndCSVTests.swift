@@ -10,7 +10,12 @@ final class SecretsAndCSVTests: XCTestCase {
                               ("32 spaces", Array(repeating: UInt8(ascii: " "), count: 32)),
                               ("32 NUL bytes", Array(repeating: UInt8(0), count: 32)),
                               ("a repeated word", Array(String(repeating: "password", count: 5).utf8)),
-                              ("a run", Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8))] {
+                              ("a run", Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)),
+                              // Counters interleaved with a pattern: 94 and 63 bits with neighbours'
+                              // differences alone (accepted before), 43 and 7 with lags up to 4.
+                              ("a hex counter", Array("0102030405060708090a0b0c0d0e0f10".utf8)),
+                              ("letters and digits in turn", Array("a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6".utf8)),
+                              ("a zero-padded counter", Array("001002003004005006007008009010011".utf8))] {
             XCTAssertThrowsError(try DeploymentSecret(bytes: bytes, source: name), name) {
                 guard case .tooWeak? = $0 as? SecretError else { return XCTFail("\(name): \($0)") }
             }
@@ -19,6 +24,15 @@ final class SecretsAndCSVTests: XCTestCase {
         XCTAssertNoThrow(try DeploymentSecret(bytes: Array(testSecretText().utf8), source: "base64"))
         let hex = (0..<16).map { String(format: "%02x", ($0 &* 89 &+ 17) % 256 ^ 0x5a) }.joined()
         XCTAssertGreaterThan(DeploymentSecret.estimatedBits(Array(hex.utf8)), DeploymentSecret.minimumBits, hex)
+        // Random secrets of the kinds operators make are never refused (seeded, so repeatable).
+        var rng = SplitMix64(state: 13)
+        let digits = Array("0123456789abcdef")
+        for _ in 0..<500 {
+            let hex = String((0..<32).map { _ in digits[Int.random(in: 0..<16, using: &rng)] })
+            XCTAssertGreaterThanOrEqual(DeploymentSecret.estimatedBits(Array(hex.utf8)), DeploymentSecret.minimumBits, hex)
+            let raw = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            XCTAssertGreaterThanOrEqual(DeploymentSecret.estimatedBits(raw), DeploymentSecret.minimumBits, "\(raw)")
+        }
     }
 
     func testThePublicDevelopmentSecretIsRefusedUnlessAskedFor() throws {
@@ -55,5 +69,17 @@ final class SecretsAndCSVTests: XCTestCase {
         defer { try? frame.close() }
         try frame.importCSV(Data(text.utf8))
         XCTAssertEqual(try frame.household("-H1"), h)
+    }
+}
+
+/// A seeded generator (SplitMix64), so that the random secrets above are the same in every run.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

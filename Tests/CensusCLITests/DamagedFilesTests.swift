@@ -24,6 +24,8 @@ final class DamagedFilesTests: XCTestCase {
             XCTAssertEqual(r.status, 1, "\(command): \(r.stdout)")
             XCTAssertEqual(r.messageLines.count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains("frame.sqlite cannot be used: it is empty (0 bytes)"), "\(command): \(r.stderr)")
+            // The advice once, not "Restore it from backup. Restore it from backup or ...".
+            XCTAssertEqual(r.stderr.components(separatedBy: "Restore it from backup").count, 2, "\(command): \(r.stderr)")
             XCTAssertEqual(size(frame), 0, "\(command) changed the file")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("l.csv").path))

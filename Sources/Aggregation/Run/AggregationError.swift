@@ -52,7 +52,9 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
         case .output(let path, let reason):
             return "\(path): \(reason)"
         case .write(let path, let reason):
-            return "cannot write \(path): \(reason)"
+            // A reason from DurableFiles may already be "cannot write PATH: No space left on
+            // device"; the path is said once.
+            return reason.hasPrefix("cannot write \(path)") ? reason : "cannot write \(path): \(reason)"
         case .state(let path, let reason):
             return "\(path): \(reason)"
         }
