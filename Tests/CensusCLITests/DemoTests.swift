@@ -68,7 +68,7 @@ final class DemoTests: XCTestCase {
         try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
         try Data("keep me".utf8).write(to: mine.appendingPathComponent("notes.txt"))
         let run = try census(["--dir", "mine", "--households", "20"], in: dir)
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("exists and was not made by the demo; choose another --dir"), run.stderr)
         XCTAssertEqual(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8), "keep me")
     }

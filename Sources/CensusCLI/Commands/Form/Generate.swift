@@ -6,6 +6,7 @@ import SyntheticCensus
 /// `census generate`: synthetic households for tests, fixtures and benchmarks.
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "generate",
         abstract: "Generate realistic synthetic household responses (NDJSON) that follow a form's routing.",
         discussion: """
             Households are shaped like England and Wales (mean size about 2.4, one-person \
@@ -81,9 +82,8 @@ struct Generate: ParsableCommand {
                 if !pretty { out.write("\n") }
             }
             try out.commit()
-            var err = "cover-routes: \(report.households.count) households cover \(report.covered) of \(report.total) branches\n"
-            for miss in report.unreached { err += "  not reached: \(miss)\n" }
-            FileHandle.standardError.write(Data(err.utf8))
+            Console.note("cover-routes: \(report.households.count) households cover \(report.covered) of \(report.total) branches")
+            for miss in report.unreached { Console.detail("  not reached: \(miss)") }
             return
         }
         let mistakeOut = try mistakes.map { try CLIFiles.Output(path: $0) }
@@ -103,9 +103,10 @@ struct Generate: ParsableCommand {
         }
         try out.commit()
         try mistakeOut?.commit()
-        if let text = impossible.text(of: households) {
-            FileHandle.standardError.write(Data(text.utf8))
-            throw ExitCode(1)
+        if let lines = impossible.lines(of: households) {
+            Console.error(lines[0])
+            lines.dropFirst().forEach(Console.detail)
+            throw ExitCode.notInOrder
         }
     }
 }
@@ -124,13 +125,13 @@ struct UnsatisfiedReport {
         }
     }
 
-    func text(of total: Int) -> String? {
+    func lines(of total: Int) -> [String]? {
         guard households > 0 else { return nil }
-        var s = "generate: \(households) of \(total) households are not valid: the form's checks could not all be satisfied"
-        s += " (the form may make them impossible; the households were written anyway):\n"
+        var lines = ["\(households) of \(total) households are not valid: the form's checks could not all be satisfied"
+            + " (the form may make them impossible; the households were written anyway):"]
         for (key, e) in byCode.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
-            s += "  \(key): \(e.count) time\(e.count == 1 ? "" : "s"), first in household \(e.first) at \(e.finding.path): \(e.finding.message)\n"
+            lines.append("  \(key): \(e.count) time\(e.count == 1 ? "" : "s"), first in household \(e.first) at \(e.finding.path): \(e.finding.message)")
         }
-        return s
+        return lines
     }
 }
