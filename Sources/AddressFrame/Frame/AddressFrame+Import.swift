@@ -160,6 +160,20 @@ extension AddressFrame {
         return result
     }
 
+    /// "line 1 is not the frame's header": what the first line is instead, capped and with
+    /// control characters escaped, and what the file looks like.
+    static func notAFrameCSV(_ data: Data, expected: String) -> String {
+        let firstLine = data.prefix { $0 != 10 && $0 != 13 }
+        var shown = ""
+        for scalar in String(decoding: firstLine.prefix(60), as: UTF8.self).unicodeScalars {
+            shown += scalar.value < 0x20 || scalar.value == 0x7F ? "\\u{\(String(scalar.value, radix: 16))}" : String(scalar)
+        }
+        if firstLine.count > 60 { shown += "…" }
+        let start = data.first { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        let kind = start == UInt8(ascii: "{") || start == UInt8(ascii: "[") ? " (it looks like JSON)" : ""
+        return "this is not a frame CSV\(kind): its first line should be the header \(expected), but it is '\(shown)'"
+    }
+
     /// Imports frame CSV content; see ``importCSV(at:)``.
     @discardableResult
     public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
@@ -171,16 +185,28 @@ extension AddressFrame {
         let (records, syntaxErrors) = CSV.parse(data)
         var errors = syntaxErrors.map { FrameRowError(line: $0.line, message: $0.message) }
         var households: [Household] = []
-        guard let header = records.first else {
-            errors.append(FrameRowError(line: 1, message: "empty file: expected the header \(Household.csvHeader.joined(separator: ","))"))
-            throw FrameImportError(file: name, errors: errors, totalErrors: errors.count)
+        let expected = Household.csvHeader.joined(separator: ",")
+        guard let header = records.first, header.line == 1, !syntaxErrors.contains(where: { $0.line == 1 }) else {
+            // No header at all: empty, or a first line that is not CSV.
+            let message = data.isEmpty || records.isEmpty && syntaxErrors.isEmpty
+                ? "empty file: expected the header \(expected)"
+                : Self.notAFrameCSV(data, expected: expected)
+            let first = [FrameRowError(line: 1, message: message)]
+            throw FrameImportError(file: name, errors: first, totalErrors: 1, stoppedAtHeader: !data.isEmpty)
         }
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var column: [String: Int] = [:]
         for (i, n) in names.enumerated() { column[n] = i }
         let missing = Household.csvHeader.filter { column[$0] == nil }
         let unknown = names.filter { !Household.csvHeader.contains($0) }
+        if missing.count == Household.csvHeader.count && (names.count > 1 || ![";", "\t", "|"].contains(where: { names[0].contains($0) })) {
+            // Not one column of the frame's: another file altogether (JSON, another export).
+            // One message, not one per line of it.
+            throw FrameImportError(file: name, errors: [FrameRowError(line: 1, message: Self.notAFrameCSV(data, expected: expected))],
+                                   totalErrors: 1, stoppedAtHeader: true)
+        }
         if !missing.isEmpty || !unknown.isEmpty || names.count != Set(names).count {
+            errors.removeAll()  // the rows cannot be read without a header: its problem alone
             var msg = "bad header"
             if !missing.isEmpty { msg += "; missing column(s) \(missing.joined(separator: ", "))" }
             if !unknown.isEmpty { msg += "; unknown column(s) \(unknown.joined(separator: ", "))" }
@@ -190,7 +216,7 @@ extension AddressFrame {
                 msg += " (the file separates columns with '\(sep == "\t" ? "\\t" : sep)'; save it with commas)"
             }
             errors.append(FrameRowError(line: header.line, message: msg))
-            throw FrameImportError(file: name, errors: errors.sorted { $0.line < $1.line }, totalErrors: errors.count)
+            throw FrameImportError(file: name, errors: errors, totalErrors: errors.count, stoppedAtHeader: true)
         }
         let existing = Set(try queue.read { try String.fetchAll($0, sql: "SELECT household_id FROM household") })
         var seen: [String: Int] = [:]
