@@ -17,9 +17,9 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue(out.contains("frame       300 households"), out)
         XCTAssertTrue(out.contains("Store check: all 8 shards pass PRAGMA integrity_check"), out)
 
-        // The responses line says how many households answered; the store holds exactly
+        // The answered line says how many households answered; the store holds exactly
         // that many versions (the replayed retry stored nothing).
-        let answered = try XCTUnwrap(number(after: "responses   ", in: out))
+        let answered = try XCTUnwrap(number(after: "answered    ", in: out))
         XCTAssertGreaterThan(answered, 150)
         let demo = dir.appendingPathComponent("demo")
         let store = try ResponseStore.open(at: demo)
@@ -39,6 +39,18 @@ final class DemoTests: XCTestCase {
         try frame.close()
         let all = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("  all ") }).split(separator: " ")
         XCTAssertEqual(all.dropFirst().prefix(2).map(String.init), ["300", "\(returned)"], out)
+
+        // The figures add up, in the words the report uses (issue 14: 1,591 answered, 1,554
+        // valid, 1,567 returned, unexplained).
+        let checked = try XCTUnwrap(line("  checked", in: out))
+        let noErrors = try XCTUnwrap(number(after: "checked     ", in: out))
+        let onlineErrors = try XCTUnwrap(number(after: "with errors: ", in: checked))
+        let paperErrors = try XCTUnwrap(number(after: "cannot be submitted), ", in: checked))
+        XCTAssertEqual(noErrors + onlineErrors + paperErrors, answered, checked)
+        let returnedLine = try XCTUnwrap(line("  returned", in: out))
+        XCTAssertEqual(number(after: "returned    ", in: out), returned, returnedLine)
+        XCTAssertTrue(returnedLine.contains("that is the \(answered) answered less the \(onlineErrors) online saves"), returnedLine)
+        XCTAssertEqual(returned, answered - onlineErrors)
         XCTAssertEqual(all.last.map(String.init), String(format: "%.1f%%", 100 * Double(online) / Double(returned)))
 
         // The commands it suggests name a binary that runs from where the demo ran (after
@@ -71,6 +83,34 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("exists and was not made by the demo; choose another --dir"), run.stderr)
         XCTAssertEqual(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8), "keep me")
+    }
+
+    /// Issue 14: `census | head` left a half-built demo directory. A reader that stops early
+    /// stops the demo, and what it had built is removed; the status is a shell's for SIGPIPE.
+    func testAReaderThatStopsEarlyLeavesNoHalfBuiltDemo() throws {
+        let dir = try makeTempDirectory(self)
+        let p = Process()
+        p.executableURL = try censusExecutable()
+        p.arguments = ["--dir", "demo", "--households", "3000"]
+        p.currentDirectoryURL = dir
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Read until the demo has started building, then stop reading, as `head` does.
+        var seen = ""
+        while !seen.contains("Demo census in"), case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        try pipe.fileHandleForReading.close()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit)
+        XCTAssertEqual(p.terminationStatus, 141)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo").path))
+    }
+
+    private func line(_ prefix: String, in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
     }
 
     private func number(after label: String, in text: String) -> Int? {

@@ -56,6 +56,9 @@ extension AddressFrame {
     ///
     /// - parameter revokePrevious: revoke the household's earlier codes (for
     ///   a lost or compromised letter). By default earlier codes keep working.
+    /// - parameter progress: called now and then with the steps done and the steps in all
+    ///   (three per household: draw and hash its code, check it is new, store its hash), on
+    ///   the calling thread; a million codes take tens of seconds.
     @discardableResult
     public func issueCodes(
         _ selection: CodeSelection,
@@ -63,7 +66,8 @@ extension AddressFrame {
         hasher: AccessCodeHasher,
         lettersFile: URL,
         revokePrevious: Bool = false,
-        now: Date = Date()
+        now: Date = Date(),
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> CodeIssueSummary {
         let fm = FileManager.default
         if fm.fileExists(atPath: lettersFile.path) { throw FrameError.lettersFileExists(path: lettersFile.path) }
@@ -99,17 +103,23 @@ extension AddressFrame {
         // are caught by the primary key and redrawn below).
         var codes: [AccessCode] = []
         codes.reserveCapacity(households.count)
+        let steps = households.count * 3
+        func report(_ done: Int) { if done % 4096 == 0 { progress?(done, steps) } }
         var drawn = Set<String>()
-        for _ in households {
+        var hashes: [Data] = []
+        hashes.reserveCapacity(households.count)
+        for i in households.indices {
             var c = AccessCode.random()
             while !drawn.insert(c.value).inserted { c = AccessCode.random() }
             codes.append(c)
+            hashes.append(hasher.hash(c))
+            report(i)
         }
-        var hashes = codes.map(hasher.hash)
 
         // Make sure no drawn code already exists (probability ~ n²/2⁷⁶).
         try queue.read { db in
             for i in hashes.indices {
+                report(households.count + i)
                 var attempts = 0
                 while try Bool.fetchOne(db, sql: "SELECT 1 FROM access_code WHERE code_hash = ?", arguments: [hashes[i]]) == true {
                     attempts += 1
@@ -157,8 +167,9 @@ extension AddressFrame {
                     }
                 }
                 let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
-                for (h, hash) in zip(households, hashes) {
+                for (i, (h, hash)) in zip(households, hashes).enumerated() {
                     try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
+                    report(2 * households.count + i)
                 }
                 return .commit
             } }

@@ -40,6 +40,9 @@ enum SignalHandler {
         sigemptyset(&set)
         for s in signals { sigaddset(&set, s) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
+        // A closed output pipe is an error on the write (EPIPE), handled by outputClosed(),
+        // not a signal that kills the process half-way through its work.
+        signal(SIGPIPE, SIG_IGN)
         // The interrupted thread keeps running while the cleanup does (it may fail because its
         // files are going away): it must not exit first, with its own status.
         atexit {
@@ -68,6 +71,15 @@ enum SignalHandler {
     }
 
     private static var isExiting: Bool { state.lock.withLock { state.exiting } }
+
+    /// Standard output was a pipe and its reader has gone (`census | head`): nobody will see
+    /// the rest, so stop as if interrupted (unfinished output removed), silently, with the
+    /// status a shell gives a process killed by SIGPIPE (141).
+    static func outputClosed() -> Never {
+        let outcome = Interruption.interrupt(beforeRemoving: silence)
+        if outcome == .workAlreadyCommitted { _exit(0) }
+        _exit(128 + SIGPIPE)
+    }
 
     private static func name(_ sig: Int32) -> String {
         sig == SIGINT ? "interrupted" : sig == SIGTERM ? "terminated" : "hung up"

@@ -88,7 +88,11 @@ struct Generate: ParsableCommand {
         }
         let mistakeOut = try mistakes.map { try CLIFiles.Output(path: $0) }
         var impossible = UnsatisfiedReport()
+        let toTerminal = (output ?? "-") == "-" && isatty(1) == 1
+        let bar = ProgressBar("generating households", total: households, quiet: toTerminal)
+        defer { bar.finish() }
         for i in 0..<households {
+            bar.update(i)
             let h = generator.household(i, invalidRate: invalidRate)
             impossible.add(h.unsatisfied, household: i + 1)
             out.write(bytes: writer.bytes(h.response))
