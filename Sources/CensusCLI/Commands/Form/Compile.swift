@@ -33,7 +33,7 @@ struct Compile: ParsableCommand {
             throw ExitCode.notDone
         }
         if output != "-" && format == .human {
-            FileIO.writeError("wrote \(output) (\(schema.hash))\n")
+            Console.note("wrote \(output) (\(schema.hash))")
         }
     }
 }
