@@ -1,3 +1,1 @@
-// First, before any other thread exists: Ctrl-C and SIGTERM remove unfinished output.
-SignalHandler.install()
-CensusMain.run(Array(CommandLine.arguments.dropFirst()))
+await CensusMain.run(Array(CommandLine.arguments.dropFirst()))

@@ -4,13 +4,13 @@ import XCTest
 @testable import AddressFrame
 @testable import ResponseStore
 
-/// `census` with no arguments runs the demo census end to end; these check that what it
-/// reports is what it wrote.
+/// `census demo --simulate` runs the demo census offline, end to end; these check that what
+/// it reports is what it wrote. (`census` alone serves it: see `DemoServerTests`.)
 final class DemoTests: XCTestCase {
     func testDemoWritesWhatItReports() throws {
         let dir = try makeTempDirectory(self)
         // Run from outside the checkout: the form is found beside the sources.
-        let run = try census(["--dir", "demo", "--households", "300", "--seed", "5"], in: dir)
+        let run = try census(["demo", "--simulate", "--dir", "demo", "--households", "300", "--seed", "5"], in: dir)
         XCTAssertEqual(run.status, 0, run.stderr)
         let out = run.stdout
         XCTAssertTrue(out.contains("questions       84"), out)
@@ -68,7 +68,7 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(letters.split(separator: "\n").count, 301)
 
         // A second run replaces the demo directory; a directory it did not make is refused.
-        XCTAssertEqual(try census(["--dir", "demo", "--households", "20"], in: dir).status, 0)
+        XCTAssertEqual(try census(["demo", "--simulate", "--dir", "demo", "--households", "20"], in: dir).status, 0)
         let frameAgain = try AddressFrame.open(at: demo.appendingPathComponent(AddressFrame.fileName))
         XCTAssertEqual(try frameAgain.householdCount(), 20)
         try frameAgain.close()

@@ -9,6 +9,7 @@ final class MessageConventionTests: XCTestCase {
     /// Every command, with arguments it cannot act on (a missing file, store or frame).
     private let notDone: [(command: String, arguments: [String])] = [
         ("census demo", ["demo", "--form", "missing.census", "--dir", "d"]),
+        ("census serve", ["serve", "--dir", "nost", "--schema", "missing.json", "--dev-secret"]),
         ("census check", ["check", "missing.census"]),
         ("census compile", ["compile", "missing.census"]),
         ("census validate", ["validate", "--schema", "missing.json", "r.json"]),
@@ -25,6 +26,7 @@ final class MessageConventionTests: XCTestCase {
         ("census store accept-schema", ["store", "accept-schema", "--dir", "nost", "sha256:" + String(repeating: "a", count: 64)]),
         ("census store where", ["store", "where", "--dir", "nost", "H1"]),
         ("census store show", ["store", "show", "--dir", "nost", "H1"]),
+        ("census store upgrade", ["store", "upgrade", "--dir", "nost"]),
         ("census store submit", ["store", "submit", "--dir", "nost", "--schema", "missing.json", "--household", "H1", "--body", "b.json"]),
     ]
 

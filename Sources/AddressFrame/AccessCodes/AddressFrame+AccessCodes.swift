@@ -193,6 +193,16 @@ extension AddressFrame {
         return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
     }
 
+    /// Checks that `hasher` uses the secret this frame's codes were issued with (compared by
+    /// the secret's fingerprint), so that a server started with the wrong secret says so at
+    /// once instead of refusing every household's code.
+    ///
+    /// - throws: ``SecretError/mismatch(expected:actual:)``. A frame with no codes issued yet
+    ///   accepts any secret.
+    public func verifySecret(_ hasher: AccessCodeHasher) throws {
+        try queue.read { db in try checkSecret(hasher, db: db, record: false) }
+    }
+
     /// Finds the household of a typed access code: the login step of the online questionnaire.
     ///
     /// The text is normalised first (case, spaces and dashes ignored); a

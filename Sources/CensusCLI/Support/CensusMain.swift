@@ -12,7 +12,7 @@ enum CensusMain {
     /// `census --version`.
     static let version = "0.1.0"
 
-    static func run(_ arguments: [String]) -> Never {
+    static func run(_ arguments: [String]) async -> Never {
         if arguments.first == "--version" {
             print("census \(version)")
             exit(0)
@@ -29,11 +29,23 @@ enum CensusMain {
         }
         do {
             var command = try Census.parseAsRoot(arguments)
-            try command.run()
+            // First, before any other thread exists: for the commands that do not serve,
+            // Ctrl-C and SIGTERM remove unfinished output.
+            if (command as? ServesUntilStopped)?.servesUntilStopped != true { SignalHandler.install() }
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await runAsync(&asyncCommand)
+            } else {
+                try command.run()
+            }
             exit(0)
         } catch {
             report(error)
         }
+    }
+
+    /// The async `run()` of a command (on an existential, plain `run()` picks the synchronous one).
+    private static func runAsync<Command: AsyncParsableCommand>(_ command: inout Command) async throws {
+        try await command.run()
     }
 
     /// The error a command ended with: help and version go to standard output (status 0); a

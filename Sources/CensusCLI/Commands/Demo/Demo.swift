@@ -1,19 +1,24 @@
 import ArgumentParser
 import Foundation
 
-/// The main job on built-in defaults: the demo census.
-struct Demo: ParsableCommand {
+/// The main job on built-in defaults: the demo census, served.
+struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run the demo census: the form, its address frame and letters, and households answering it.",
+        abstract: "Run the demo census: the form, its address frame and letters, served to households on this machine.",
         discussion: """
             Compiles and checks the household form (questionnaires/census-household.census from \
             this repository unless --form names another source) and prints a summary of it. Then, \
             in --dir (replaced on each run): generates an address frame, issues access-code \
-            letters, creates an 8-shard response store, lets synthetic households answer (online \
-            ones log in with the code from their letter; others return paper), validates every \
-            response against the schema, stores them, and reports return rates and the online \
-            share by local authority from the store's authoritative returns.
+            letters, creates an 8-shard response store, and serves the census on 127.0.0.1 \
+            (--port, or the next free port): it prints the address, the letters file, three \
+            access codes to try, and the `census serve` command that serves the same store again. \
+            It runs until Ctrl-C, which commits every save first.
+
+            --simulate instead runs the census offline and exits: synthetic households answer \
+            (online ones log in with the code from their letter; others return paper), every \
+            response is validated against the schema and stored, and return rates and the online \
+            share by local authority are reported from the store's authoritative returns.
             The access codes are keyed with the public development secret: demo only.
             """
     )
@@ -33,8 +38,15 @@ struct Demo: ParsableCommand {
     @Flag(help: "Only compile and summarise the form.")
     var formOnly = false
 
+    @Flag(help: "Simulate households answering, offline, report return rates and exit (no server).")
+    var simulate = false
+
+    @Option(help: "The first port to try for the demo server (the next free one is used).")
+    var port: Int = 8080
+
     func validate() throws {
         guard (1...1_000_000).contains(households) else { throw ValidationError("--households must be 1...1000000") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
     }
 
     /// The census form: found from the working directory, else beside this source file (so
@@ -51,7 +63,7 @@ struct Demo: ParsableCommand {
         return relative
     }
 
-    func run() throws {
+    func run() async throws {
         let path = form ?? Demo.defaultForm()
         let started = FileIO.now()
         let results = try compileSources([path], format: .human)
@@ -61,7 +73,11 @@ struct Demo: ParsableCommand {
         if formOnly { return }
         let directory = dir.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("census-demo")
-        try DemoCensus(schema: schema, directory: directory, households: households, seed: seed).run()
+        if simulate {
+            try DemoCensus(schema: schema, directory: directory, households: households, seed: seed).run()
+        } else {
+            try await DemoServer(schema: schema, directory: directory, households: households, seed: seed, firstPort: port).run()
+        }
     }
 
     func format3(_ v: Double) -> String {

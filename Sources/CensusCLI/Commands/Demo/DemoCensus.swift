@@ -86,15 +86,15 @@ struct DemoCensus {
         let sample = requests.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
-              \(command) store show --dir \(directory.path) \(sample)
-              \(command) frame lookup --dir \(directory.path) --dev-secret "\(codes[sample] ?? "CODE")"
-              \(command) store check --dir \(directory.path)
+              \(Self.command) store show --dir \(directory.path) \(sample)
+              \(Self.command) frame lookup --dir \(directory.path) --dev-secret "\(codes[sample] ?? "CODE")"
+              \(Self.command) store check --dir \(directory.path)
             """)
     }
 
     /// How to run `census` again from here: after `swift run census` it is not on the PATH,
     /// so name the built binary (relative to the current directory when inside it).
-    private var command: String {
+    static var command: String {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         guard binary.contains("/.build/") else { return "census" }
         var parts = binary.split(separator: "/", omittingEmptySubsequences: false)
