@@ -69,7 +69,7 @@ final class MessageConventionTests: XCTestCase {
         XCTAssertTrue(nested.stderr.hasPrefix("census store: 'sumbit' is not a command; did you mean 'submit'?"), nested.stderr)
         let help = try census(["help", "nonexistent"], in: dir)
         XCTAssertEqual(help.status, 64)
-        XCTAssertTrue(help.stderr.hasPrefix("census help: 'nonexistent' is not a command (commands: demo, check, "), help.stderr)
+        XCTAssertTrue(help.stderr.hasPrefix("census help: 'nonexistent' is not a command (commands: demo, serve, check, "), help.stderr)
         XCTAssertEqual(try census(["help", "store", "submit"], in: dir).status, 0)
     }
 
