@@ -12,6 +12,8 @@
 //                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
+//   Aggregation            exports, progress, protected tables, reports from the shards
+//                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
 //                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
@@ -32,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -68,7 +72,25 @@ let package = Package(
         ),
         .target(
             name: "CensusCollection",
-            dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
+            dependencies: [
+                "Questionnaire", "AddressFrame", "ResponseStore",
+                // zlib, for the archive of a submitted household's page saves
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // zlib from the system (gzip exports and their verification).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "Aggregation",
+            dependencies: [
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "CollectionServer",
@@ -86,7 +108,7 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "CollectionServer",
+                "SyntheticCensus", "CollectionServer", "Aggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -130,12 +152,22 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "AggregationTests",
+            dependencies: [
+                "Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire",
+                "QuestionnaireLanguage", "CensusTestSupport",
+            ],
+            exclude: ["Browser"]  // scripts run by the tests, not compiled
+        ),
+        .testTarget(
             name: "CollectionServerTests",
             dependencies: [
                 "CollectionServer", "CensusCollection", "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
                 "SyntheticCensus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Forms"]  // read through #filePath, not bundled
         ),
     ]
 )

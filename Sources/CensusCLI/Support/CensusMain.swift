@@ -90,7 +90,8 @@ enum CensusMain {
         while let word = tokens.first, !word.hasPrefix("-") {
             let subcommands = type.configuration.subcommands
             if subcommands.isEmpty { break }
-            let names = subcommands.map { $0.configuration.commandName ?? "" }
+            // The name ArgumentParser matches: the configured one, else derived from the type.
+            let names = subcommands.map { $0._commandName }
             if let i = names.firstIndex(of: word) {
                 type = subcommands[i]
                 path.append(word)

@@ -7,38 +7,53 @@ import Darwin
 #endif
 
 /// A progress bar for long jobs, on standard error, drawn only when standard error is a
-/// terminal (a log file or a pipe gets nothing): `  issuing codes [########      ] 57% 570000/1000000`.
+/// terminal (a log file or a pipe gets nothing), redrawn at most ten times a second, from any
+/// thread:
 ///
-/// Redrawn at most ten times a second, from any thread; ``finish()`` clears the line so the
-/// job's own report follows on a clean line.
+///     issuing codes [##############----------]  57% 570000/1000000, 31000/s, 14 s left
+///
+/// With no total it shows the count and the rate. ``finish()`` clears the line so the job's
+/// own report follows on a clean line.
 final class ProgressBar: @unchecked Sendable {
     private let label: String
+    private let enabled: Bool
+    private let started = FileIO.now()
     private let lock = NSLock()
-    private var total: Int
+    private var total: Int?
     private var lastDraw = 0.0
     private var drawn = false
-    private let enabled: Bool
 
-    /// - parameter quiet: draw nothing (when the job's own output goes to the same terminal).
-    init(_ label: String, total: Int, quiet: Bool = false) {
+    /// - parameter total: the count at which the job is done, if known.
+    /// - parameter quiet: draw nothing (asked for, or the job's own output goes to the same terminal).
+    init(_ label: String, total: Int?, quiet: Bool = false) {
         self.label = label
-        self.total = max(total, 1)
+        self.total = total
         enabled = !quiet && isatty(2) == 1
     }
 
-    /// `done` of the total are done (`total` may be corrected).
-    func update(_ done: Int, of total: Int? = nil) {
+    /// `done` so far; `total` corrects the total; `note` is shown after the figures.
+    func update(_ done: Int, of total: Int? = nil, note: String? = nil) {
         guard enabled else { return }
         lock.withLock {
-            if let total { self.total = max(total, 1) }
+            if let total { self.total = total }
             let now = FileIO.now()
-            guard now - lastDraw >= 0.1 || done >= self.total else { return }
+            guard now - lastDraw >= 0.1 else { return }
             lastDraw = now
             drawn = true
-            let share = min(1, Double(done) / Double(self.total))
-            let filled = Int(share * 30)
-            let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled)
-            FileIO.writeError("\r  \(label) [\(bar)] \(Int(share * 100))% \(done)/\(self.total)\u{1B}[K")
+            let elapsed = now - started
+            let rate = elapsed > 0 ? Int(Double(done) / elapsed) : 0
+            var line = "\r  \(label) "
+            if let total = self.total, total > 0 {
+                let share = min(1, Double(done) / Double(total))
+                let filled = Int(share * 24)
+                line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled) + "] "
+                line += String(format: "%3.0f%% ", share * 100) + "\(done)/\(total), \(rate)/s"
+                if share > 0.01 { line += String(format: ", %.0f s left", elapsed / share - elapsed) }
+            } else {
+                line += "\(done), \(rate)/s"
+            }
+            if let note { line += ", " + note }
+            FileIO.writeError(line + "\u{1B}[K")
         }
     }
 

@@ -1,3 +1,4 @@
+import Aggregation
 import AddressFrame
 import CensusCollection
 import DurableFiles
@@ -29,19 +30,22 @@ struct DemoCensus {
         // Households answer: online ones log in with the code from their letter.
         let evaluator = try Evaluator(schema: schema)
         let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
-        var rng = SeededRandom(seed: (seed ^ 0xD3E0) &+ SeededRandom.gamma)
-        let responseRate = Dictionary(uniqueKeysWithValues: FrameGenerator.authorities.map {
-            ($0.code, Double.random(in: 0.62...0.92, using: &rng))
-        })
+        // When and how each household answers: the return model (census day peak, paper
+        // later, lower-response areas; docs/generator.md). The demo sends each household's
+        // last planned version: its return, or the save of one that never submits.
+        let timeline = ReturnTimeline(censusDate: schema.censusDate, seed: seed)
         var requests: [CollectionRequest] = []
-        var online = 0, paper = 0
+        var online = 0, paper = 0, saves = 0
         let writer = JSONWriter()
         let answering = ProgressBar("households answering", total: homes.count)
-        for (i, home) in homes.enumerated() where Double.random(in: 0..<1, using: &rng) < responseRate[home.localAuthority, default: 0.8] {
+        for (i, home) in homes.enumerated() {
             answering.update(i)
-            let generated = generator.household(i, invalidRate: 0.04)
-            let body = writer.bytes(generated.response)
-            let isPaper = generated.response["channel"]?.stringValue == "paper"
+            guard let event = timeline.events(index: i, lsoa: home.lsoa, localAuthority: home.localAuthority).last else { continue }
+            let isPaper = event.kind == .paper
+            guard case .object(var top) = generator.household(i, invalidRate: 0.04, paper: isPaper).response else { continue }
+            top["submittedAt"] = .string(Self.iso.string(from: event.time))
+            top["startedAt"] = .string(Self.iso.string(from: event.time.addingTimeInterval(-1200)))
+            let body = writer.bytes(.object(top))
             if isPaper {
                 paper += 1
             } else {
@@ -51,31 +55,36 @@ struct DemoCensus {
                 guard try demo.frame.lookup(code: typed, hasher: demo.hasher).householdID == home.householdID else {
                     throw CLIError("the access code for \(home.householdID) opened another household")
                 }
-                online += 1
+                if event.kind == .save { saves += 1 } else { online += 1 }
             }
             requests.append(CollectionRequest(
-                householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : .submitted,
-                idempotencyKey: "demo-\(i)", receivedAt: Self.date(generated.response["submittedAt"]?.stringValue)))
+                householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : event.kind == .save ? .partial : .submitted,
+                idempotencyKey: "demo-\(i)", receivedAt: event.time))
         }
         answering.finish()
-        out.row("answered", "\(requests.count) of \(homes.count) households sent a response: \(online) online (each logged in with its letter's code), \(paper) on paper")
+        out.row("answered", "\(requests.count) of \(homes.count) households sent a response: \(online) submitted online (each logged in with its letter's code), "
+            + "\(paper) on paper, \(saves) saved online without submitting")
 
         // All at once, as the writers see a busy evening, then replay one retry.
         let started = Date()
         let storing = ProgressBar("checking and storing", total: requests.count)
-        let outcomes = try collectAndWait(requests, by: demo.collector, progress: storing.update)
+        let outcomes = try collectAndWait(requests, by: demo.collector, progress: { done, _ in storing.update(done) })
         storing.finish()
         let seconds = Date().timeIntervalSince(started)
         let figures = DemoFigures(outcomes)
-        out.row("checked", "\(figures.withoutErrors) with no errors; \(figures.onlineWithErrors + figures.paperWithErrors) with errors: "
-            + "\(figures.onlineWithErrors) online, kept as unsubmitted saves (not returns: an online form with errors cannot be submitted), "
-            + "\(figures.paperWithErrors) on paper, stored as returns with their errors recorded for editing")
+        let sent = figures.withoutErrors + figures.onlineWithErrors + figures.paperWithErrors
+        let withErrors = figures.onlineWithErrors + figures.paperWithErrors
+        var checked = "of the \(sent) sent as returns, \(figures.withoutErrors) with no errors; \(withErrors) with errors: "
+        checked += "\(figures.onlineWithErrors) sent online, kept as unsubmitted saves (not returns: an online form with errors cannot be submitted), "
+        checked += "\(figures.paperWithErrors) on paper, stored as returns with their errors recorded for editing"
+        out.row("checked", checked)
         let retry = try collectAndWait(Array(requests.prefix(1)), by: demo.collector)
         let rate = seconds > 0 ? Int(Double(outcomes.count) / seconds) : outcomes.count
         out.row("stored", "\(outcomes.count) responses, one version each, in \(String(format: "%.2f", seconds)) s (\(rate) per second, each checked, then acknowledged after its commit)")
         out.row("", "a retry with the same idempotency key stored nothing: receipt \(retry[0].receipt.receiptID), replay \(retry[0].receipt.isReplay)")
         out.row("returned", "\(figures.returned) households have a return (a response that counts): \(figures.submittedOnline) submitted online + "
-            + "\(figures.paperReturns) on paper; that is the \(outcomes.count) answered less the \(figures.onlineWithErrors) online saves")
+            + "\(figures.paperReturns) on paper; that is the \(outcomes.count) answered less \(figures.savedAsAsked) never submitted "
+            + "and \(figures.onlineWithErrors) refused for errors")
 
         let table = try returnRates(homes, demo.store)
         demo.store.close()  // the check reads the shards with no writer active
@@ -83,6 +92,11 @@ struct DemoCensus {
         Interruption.unregister(directory.path)  // complete: what follows only reports on it
         table.forEach(out.line)
         out.line("Store check: \(check.isHealthy ? "all \(check.shards.count) shards pass PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
+        let outputs = directory.appendingPathComponent("outputs")
+        let aggregated = try Aggregator.run(AggregationOptions(store: directory, output: outputs))
+        out.line("Aggregated (\(String(format: "%.1f", aggregated.seconds)) s): exports, data dictionary, progress against the 75% online target, protected tables")
+        out.line("  report: \(aggregated.report.path)")
+        out.line("  again:  \(Self.command) aggregate --dir \(directory.path) --out \(outputs.path)")
         let sample = requests.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
@@ -138,6 +152,8 @@ struct DemoCensus {
         return lines
     }
 
+    nonisolated(unsafe) static let iso = ISO8601DateFormatter()
+
     static func date(_ iso: String?) -> Date? {
         guard let iso else { return nil }
         return ISO8601DateFormatter().date(from: iso)
@@ -145,19 +161,23 @@ struct DemoCensus {
 }
 
 /// The demo's counts, from the collection path's outcomes: each figure the report prints, so
-/// that they add up (answered = no errors + online with errors + paper with errors;
-/// returned = submitted online + paper = answered - online with errors).
+/// that they add up: the returns sent (submitted online or on paper) = no errors + online
+/// with errors + paper with errors; returned = submitted online + paper = answered - never
+/// submitted - online refused for errors.
 struct DemoFigures {
     var withoutErrors = 0, onlineWithErrors = 0, paperWithErrors = 0
-    var submittedOnline = 0, paperReturns = 0
+    var submittedOnline = 0, paperReturns = 0, savedAsAsked = 0
 
     init(_ outcomes: [CollectionOutcome]) {
         for o in outcomes {
             switch o.disposition {
             case .submitted: submittedOnline += 1
             case .paperReturn: paperReturns += 1
-            case .notSubmitted, .saved: break
+            case .saved: savedAsAsked += 1
+            case .notSubmitted: break
             }
+            // Only what was sent as a return is checked for it; a save is not.
+            guard o.disposition != .saved else { continue }
             if o.evaluation.isValid { withoutErrors += 1 } else if o.disposition == .paperReturn { paperWithErrors += 1 } else { onlineWithErrors += 1 }
         }
     }

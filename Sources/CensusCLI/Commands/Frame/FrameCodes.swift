@@ -35,7 +35,7 @@ struct CodesIssue: ParsableCommand {
     func run() throws {
         Interruption.finishesAtCommit = true  // once the codes and letters are in, report them
         let f = try AddressFrame.open(at: frame.file)
-        let bar = ProgressBar("issuing codes", total: 1)
+        let bar = ProgressBar("issuing codes", total: nil)
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), progress: { bar.update($0, of: $1) })
         bar.finish()
@@ -89,7 +89,7 @@ struct CodesReissue: ParsableCommand {
         ids = ids.filter { seen.insert($0).inserted }
         Interruption.finishesAtCommit = true
         let f = try AddressFrame.open(at: frame.file)
-        let bar = ProgressBar("issuing codes", total: 1)
+        let bar = ProgressBar("issuing codes", total: nil)
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious,
                                  progress: { bar.update($0, of: $1) })
