@@ -28,6 +28,7 @@ final class MessageConventionTests: XCTestCase {
         ("census store show", ["store", "show", "--dir", "nost", "H1"]),
         ("census store upgrade", ["store", "upgrade", "--dir", "nost"]),
         ("census store fill", ["store", "fill", "--dir", "file/st", "--households", "5"]),
+        ("census store backup", ["store", "backup", "--dir", "nost", "--to", "bk"]),
         ("census aggregate", ["aggregate", "--dir", "nost", "--out", "outputs"]),
         ("census verify-export", ["verify-export", "nooutputs"]),
         ("census store submit", ["store", "submit", "--dir", "nost", "--schema", "missing.json", "--household", "H1", "--body", "b.json"]),

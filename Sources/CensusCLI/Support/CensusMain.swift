@@ -12,6 +12,12 @@ enum CensusMain {
     /// `census --version`.
     static let version = "0.1.0"
 
+    /// On the main actor, so that everything before the first suspension (parsing, and
+    /// ``SignalHandler/install()`` blocking the signals) runs on the main thread: the kernel
+    /// delivers SIGINT to a thread that does not block it, and libdispatch's worker threads
+    /// block it already, so a handler installed on any other thread leaves the main thread to
+    /// be killed by the signal, with the unfinished output left behind.
+    @MainActor
     static func run(_ arguments: [String]) async -> Never {
         if arguments.first == "--version" {
             print("census \(version)")
