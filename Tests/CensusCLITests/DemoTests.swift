@@ -91,26 +91,36 @@ final class DemoTests: XCTestCase {
 
     /// Issue 14: `census | head` left a half-built demo directory. A reader that stops early
     /// stops the demo, and what it had built is removed; the status is a shell's for SIGPIPE.
+    /// Both demos: the served one (`census`), whose reader stops after the form's summary,
+    /// while the demo is still being built, and the offline one (`--simulate`), whose reader
+    /// stops once households start answering.
     func testAReaderThatStopsEarlyLeavesNoHalfBuiltDemo() throws {
-        let dir = try makeTempDirectory(self)
-        let p = Process()
-        p.executableURL = try censusExecutable()
-        p.arguments = ["--dir", "demo", "--households", "3000"]
-        p.currentDirectoryURL = dir
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        // Read until the demo has started building, then stop reading, as `head` does.
-        var seen = ""
-        while !seen.contains("Demo census in"), case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
-            seen += String(decoding: chunk, as: UTF8.self)
+        for (arguments, until) in [(["--dir", "demo", "--households", "20000"], "to compile and check"),
+                                   (["demo", "--simulate", "--dir", "demo", "--households", "3000"], "Demo census in")] {
+            let dir = try makeTempDirectory(self)
+            let p = Process()
+            p.executableURL = try censusExecutable()
+            p.arguments = arguments
+            p.currentDirectoryURL = dir
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Read until the demo has started building, then stop reading, as `head` does.
+            var seen = ""
+            while !seen.contains(until), case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            try pipe.fileHandleForReading.close()
+            // Never left serving to nobody: stopped by its next write.
+            let deadline = Date().addingTimeInterval(120)
+            while p.isRunning && Date() < deadline { usleep(10_000) }
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationReason, .exit, "\(arguments)")
+            XCTAssertEqual(p.terminationStatus, 141, "\(arguments)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo").path), "\(arguments)")
         }
-        try pipe.fileHandleForReading.close()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationReason, .exit)
-        XCTAssertEqual(p.terminationStatus, 141)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo").path))
     }
 
     private func line(_ prefix: String, in text: String) -> String? {

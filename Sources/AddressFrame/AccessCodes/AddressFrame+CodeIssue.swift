@@ -70,9 +70,9 @@ extension AddressFrame {
     /// and publishes the file, or, if it cannot (missing, damaged, name taken), revokes those
     /// codes, and says which in ``CodeIssueSummary/recovered``.
     ///
-    /// Codes come from the system's random source (``SystemRandomSource``), waited for at most
-    /// 30 s when it is not ready; a code that already exists is drawn again, at most
-    /// ``AccessCodeDrawing/maximumCollisions`` times in a row
+    /// Codes come from the system's cryptographic random source (`getrandom(2)`), waited for at
+    /// most 30 s when it is not ready; a code that already exists is drawn again, at most 16
+    /// times in a row
     /// (``AccessCodeRandomnessError``, nothing issued).
     ///
     /// - parameter revokePrevious: revoke the household's earlier codes (for a lost or
@@ -96,9 +96,9 @@ extension AddressFrame {
     }
 
     /// ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)`` with codes from
-    /// `drawing` (tests give it a source that stalls or repeats itself).
+    /// `drawing` (`package`: tests give it a source that stalls or repeats itself).
     @discardableResult
-    public func issueCodes<Source: RandomByteSource>(
+    package func issueCodes<Source: RandomByteSource>(
         _ selection: CodeSelection,
         letter: LetterKind,
         hasher: AccessCodeHasher,

@@ -34,23 +34,38 @@ enum CensusMain {
             Console.command = (["census"] + path).joined(separator: " ")
         }
         do {
-            var command = try Census.parseAsRoot(arguments)
+            let command = try Census.parseAsRoot(arguments)
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
-            if (command as? ServesUntilStopped)?.servesUntilStopped != true { SignalHandler.install() }
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await runAsync(&asyncCommand)
-            } else {
-                try command.run()
-            }
+            if !servesUntilStopped(command) { SignalHandler.install() }
+            // Every command, serving ones too (`census | head` builds the demo before serving
+            // it): a closed output pipe is an error on the write, which removes unfinished
+            // output (SignalHandler.outputClosed), not a signal that kills the process half-way.
+            signal(SIGPIPE, SIG_IGN)
+            try await execute(command)
             exit(0)
         } catch {
             report(error)
         }
     }
 
-    /// The async `run()` of a command (on an existential, plain `run()` picks the synchronous one).
-    private static func runAsync<Command: AsyncParsableCommand>(_ command: inout Command) async throws {
+    private nonisolated static func servesUntilStopped(_ command: any ParsableCommand) -> Bool {
+        (command as? ServesUntilStopped)?.servesUntilStopped == true
+    }
+
+    /// Runs the command, off the main actor: it is handed over, never used by the caller again.
+    /// An async command's async `run()` (on an existential, plain `run()` picks the synchronous one).
+    private nonisolated static func execute(_ command: sending any ParsableCommand) async throws {
+        if let asyncCommand = command as? any AsyncParsableCommand {
+            try await runOpened(asyncCommand)
+        } else {
+            var command = command
+            try command.run()
+        }
+    }
+
+    private nonisolated static func runOpened<Command: AsyncParsableCommand>(_ command: Command) async throws {
+        var command = command
         try await command.run()
     }
 
