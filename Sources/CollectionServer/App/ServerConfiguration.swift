@@ -1,4 +1,5 @@
 import AddressFrame
+import DurableFiles
 import Foundation
 import ResponseStore
 
@@ -33,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     /// A session ends after this long without a request (45 minutes, as the census's online
     /// service did); answers are kept, the household signs in again with its code.
     public var sessionTimeout: Duration = .seconds(45 * 60)
+    /// How long a household's API token (`POST /api/v1/auth`) lasts: 30 minutes. Tokens are
+    /// signed, not stored, so they cannot be revoked before they expire; an app signs in
+    /// again with the code when its token has expired.
+    public var householdTokenLifetime: Duration = .seconds(30 * 60)
     /// The largest request body accepted, in bytes (64 KiB): a page of answers is far
     /// smaller; anything bigger is refused with 413 before it is read.
     public var maxBodyBytes: Int = 64 * 1024
@@ -103,14 +108,10 @@ public struct SessionKey: Sendable {
 
     /// Loads the key from the environment, as described above.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(SessionKeyError) -> SessionKey {
-        if let path = environment[fileVariable], !path.isEmpty {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
-            var bytes = [UInt8](data)
-            while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
-            return try SessionKey(bytes: bytes, source: "file \(path)")
-        }
-        if let value = environment[variable], !value.isEmpty {
-            return try SessionKey(bytes: Array(value.utf8), source: "environment variable \(variable)")
+        switch ConfiguredSecret.read(environment, fileVariable: fileVariable, variable: variable) {
+        case .bytes(let bytes, let source): return try SessionKey(bytes: bytes, source: source)
+        case .unreadableFile(let path): throw .unreadableFile(path: path)
+        case .none: break
         }
         throw .notConfigured
     }
