@@ -72,15 +72,6 @@ final class InterruptionTests: XCTestCase {
         XCTAssertTrue(try ExportVerifier.verify(out).isIntact)
     }
 
-    /// A full disk said "cannot write P: cannot write P: No space left on device".
-    func testAFailedWriteNamesItsFileOnce() {
-        let path = "/out/runs/000001.partial/dictionary/dictionary.csv"
-        XCTAssertEqual(AggregationError.write(path: path, reason: "cannot write \(path): No space left on device").description,
-                       "cannot write \(path): No space left on device")
-        XCTAssertEqual(AggregationError.write(path: path, reason: "No space left on device").description,
-                       "cannot write \(path): No space left on device")
-    }
-
     func testAnOutputDirectoryHoldingOtherFilesIsRefused() throws {
         let dir = try makeTempDirectory(self)
         try Data("x".utf8).write(to: dir.appendingPathComponent("thesis.docx"))

@@ -32,7 +32,9 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
     public var description: String {
         switch self {
         case .schemaNotGiven(let hashes, let searched):
-            return "stored responses answer questionnaire schema\(hashes.count == 1 ? "" : "s") \(hashes.joined(separator: ", ")), not among the schemas given (looked in \(searched.joined(separator: ", ")))"
+            // A shard worker meets an unknown hash without knowing where the run looked.
+            let looked = searched.isEmpty ? "" : " (looked in \(searched.joined(separator: ", ")))"
+            return "stored responses answer questionnaire schema\(hashes.count == 1 ? "" : "s") \(hashes.joined(separator: ", ")), not among the schemas given\(looked)"
         case .incompatibleSchemas(let variable, let table, let first, let second):
             return "variable \(variable) of \(table) is \(first) in one schema and \(second) in another: one export column cannot hold both"
         case .columnClash(let table, let column):
