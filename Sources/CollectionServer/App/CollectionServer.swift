@@ -29,13 +29,15 @@ import ServiceLifecycle
 public final class CollectionServer: Sendable {
     public let configuration: ServerConfiguration
     let site: HouseholdSite
+    let staff: StaffSite
     /// Shards that could not be opened (their households get a "service unavailable" page;
     /// every other household is served).
     public let unavailableShards: [ShardStatus]
 
-    private init(configuration: ServerConfiguration, site: HouseholdSite, unavailableShards: [ShardStatus]) {
+    private init(configuration: ServerConfiguration, site: HouseholdSite, staff: StaffSite, unavailableShards: [ShardStatus]) {
         self.configuration = configuration
         self.site = site
+        self.staff = staff
         self.unavailableShards = unavailableShards
     }
 
@@ -96,7 +98,8 @@ public final class CollectionServer: Sendable {
             throw error
         }
         let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
-        return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
+        let staff = StaffSite(configuration: configuration, templates: templates)
+        return CollectionServer(configuration: configuration, site: site, staff: staff, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
     }
 
     /// The schema served.
@@ -104,6 +107,10 @@ public final class CollectionServer: Sendable {
 
     /// The collection path the server writes through (for other faces, such as an API).
     public var collector: Collector { site.collector }
+
+    /// Why the staff pages cannot be served (the staff directory or audit log cannot be
+    /// opened), or nil when they can. Households are served either way.
+    public var staffUnavailableReason: String? { staff.unavailableReason }
 
     /// The online questionnaire's page saves and submissions.
     public var onlineAnswers: OnlineAnswers { site.online }
@@ -116,6 +123,7 @@ public final class CollectionServer: Sendable {
         AssetRoutes(templates: site.templates).register(on: router)
         // Later faces: router.group("api/v1") with its own context and errors, and the
         // operations routes, go here, before the household pages' error middleware.
+        registerStaffPages(on: router)
         router.add(middleware: PageErrorMiddleware(site: site))
         SignInRoutes(site: site).register(on: router)
         FormRoutes(site: site).register(on: router)
@@ -135,7 +143,7 @@ public final class CollectionServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: log)
-        app.addServices(ClosingService(server: self))
+        app.addServices(staff.sessionStore, ClosingService(server: self))
         return app
     }
 
@@ -144,6 +152,19 @@ public final class CollectionServer: Sendable {
     public func close() {
         site.store.close()
         try? site.frame.close()
+        staff.close()
+    }
+
+    /// `/staff/...`: its own context (``StaffRequestContext``), errors, sessions (hummingbird-auth's,
+    /// under their own cookie) and role policies.
+    private func registerStaffPages(on router: Router<CensusRequestContext>) {
+        let group = router.group("staff", context: StaffRequestContext.self)
+            .add(middleware: StaffErrorMiddleware(site: staff))
+            .add(middleware: staff.sessionMiddleware())
+            .add(middleware: staff.authenticator())
+            .add(middleware: StaffSessionRenewal(timeout: configuration.staffSessionTimeout))
+        StaffSignInRoutes(site: staff).register(on: group)
+        StaffAdminRoutes(site: staff).register(on: group)
     }
 }
 

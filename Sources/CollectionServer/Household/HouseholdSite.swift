@@ -92,7 +92,7 @@ final class HouseholdSite: Sendable {
             ]
         }
         if let token = context.session, token.householdID != nil {
-            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang)]
+            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang), "href": "/sign-out"]
         }
         if let back { view["backLink"] = ["href": back, "text": UIText.back.text(lang)] }
         return view
