@@ -201,9 +201,11 @@ struct RosterRoutes {
         // A new member: if another device added one under the same id meanwhile, the fold
         // gives this one the next id instead of overwriting the other's answers.
         if member == nil { delta["a"] = .string("\(r.id)/\(id)") }
-        var state = formVisit.state
+        // Folded onto the saved state, not the form's (which holds the new member as a blank
+        // placeholder that the 'a' rule would take for another device's member).
+        var state = visit.state
         state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
-        let candidate = formVisit.with(state)
+        let candidate = visit.with(state)
         let instance = ScopeInstance.member(roster: r.id, position: candidate.state.position(of: id, in: r.id) ?? 0)
         let checks = PageChecks(visit: candidate)
         let formChecks = checks.formChecks(roster: r.part, member: instance)
