@@ -98,7 +98,7 @@ public final class CollectionServer: Sendable {
             throw error
         }
         let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
-        let staff = StaffSite(configuration: configuration, templates: templates)
+        let staff = StaffSite(configuration: configuration, templates: templates, households: site)
         return CollectionServer(configuration: configuration, site: site, staff: staff, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
     }
 
@@ -165,6 +165,7 @@ public final class CollectionServer: Sendable {
             .add(middleware: StaffSessionRenewal(timeout: configuration.staffSessionTimeout))
         StaffSignInRoutes(site: staff).register(on: group)
         StaffAdminRoutes(site: staff).register(on: group)
+        KeyingRoutes(site: staff, households: site).register(on: group)
     }
 }
 

@@ -19,6 +19,8 @@ final class StaffSite: Sendable {
     let unavailableReason: String?
     let templates: Templates
     let configuration: ServerConfiguration
+    /// The household face: the form, its evaluator and the collection path keyed returns take.
+    let households: HouseholdSite
     /// Wrong sign-ins per client address (the per-account lockout is the directory's).
     let throttle: LoginThrottle
     /// hummingbird-auth's session storage: in memory (a restart signs staff out; households'
@@ -28,7 +30,8 @@ final class StaffSite: Sendable {
     /// The staff session cookie: its own name, only sent to `/staff`, `SameSite=Strict`.
     static let cookieName = "census_staff"
 
-    init(configuration: ServerConfiguration, templates: Templates) {
+    init(configuration: ServerConfiguration, templates: Templates, households: HouseholdSite) {
+        self.households = households
         self.configuration = configuration
         self.templates = templates
         throttle = LoginThrottle(limits: configuration.loginLimits)
