@@ -100,10 +100,7 @@ final class HouseholdSite: Sendable {
 
     /// An HTML response from a template.
     func html(_ template: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        let body = try templates.render(template, view)
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        try templates.page(template, view, status: status)
     }
 
     /// A page with a heading, paragraphs and an optional button link.

@@ -102,10 +102,7 @@ final class StaffSite: Sendable {
     }
 
     func html(_ template: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        let body = try templates.render(template, view)
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        try templates.page(template, view, status: status)
     }
 
     func message(_ context: StaffRequestContext, status: HTTPResponse.Status, heading: String, paragraphs: [String],
