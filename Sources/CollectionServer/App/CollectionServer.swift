@@ -166,6 +166,7 @@ public final class CollectionServer: Sendable {
         StaffSignInRoutes(site: staff).register(on: group)
         StaffAdminRoutes(site: staff).register(on: group)
         KeyingRoutes(site: staff, households: site).register(on: group)
+        DoubleKeyingRoutes(site: staff, households: site).register(on: group)
     }
 }
 

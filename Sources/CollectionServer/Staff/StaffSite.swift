@@ -10,12 +10,15 @@ import NIOPosix
 /// (`/staff/...`), with their own accounts, sessions, role policies and audit log.
 ///
 /// Everything staff do that matters is appended to the ``AuditLog``. The staff directory and
-/// the audit log are files of the store directory (`staff.sqlite`, `audit.sqlite`); if they
+/// the audit log are files of the store directory (`staff.sqlite`, `audit.sqlite`, and the
+/// double keying records `keying.sqlite`); if they
 /// cannot be opened the server still serves households, and every staff page says the staff
 /// service is unavailable and why (``unavailableReason``).
 final class StaffSite: Sendable {
     let directory: StaffDirectory?
     let audit: AuditLog?
+    /// Double keying: the setting, forms keyed once or twice, keyers' tallies.
+    let keyingRecords: KeyingRecords?
     let unavailableReason: String?
     let templates: Templates
     let configuration: ServerConfiguration
@@ -37,28 +40,25 @@ final class StaffSite: Sendable {
         throttle = LoginThrottle(limits: configuration.loginLimits)
         sessionStore = MemoryPersistDriver(configuration: .init(tidyFrequency: .seconds(60)))
         let dir = configuration.storeDirectory
+        var opened: (StaffDirectory?, AuditLog?, KeyingRecords?) = (nil, nil, nil)
         do {
-            let directory = try StaffDirectory.open(at: dir.appendingPathComponent(StaffDirectory.fileName), bcryptCost: configuration.staffBcryptCost)
-            do {
-                audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
-                self.directory = directory
-                unavailableReason = nil
-            } catch {
-                directory.close()
-                self.directory = nil
-                audit = nil
-                unavailableReason = "\(error)"
-            }
+            opened.0 = try StaffDirectory.open(at: dir.appendingPathComponent(StaffDirectory.fileName), bcryptCost: configuration.staffBcryptCost)
+            opened.1 = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
+            opened.2 = try KeyingRecords.open(at: dir.appendingPathComponent(KeyingRecords.fileName))
+            unavailableReason = nil
         } catch {
-            directory = nil
-            audit = nil
+            opened.0?.close()
+            opened.1?.close()
+            opened = (nil, nil, nil)
             unavailableReason = "\(error)"
         }
+        (directory, audit, keyingRecords) = opened
     }
 
     func close() {
         directory?.close()
         audit?.close()
+        keyingRecords?.close()
     }
 
     /// The middleware that puts the staff session in the context (hummingbird-auth's).

@@ -143,6 +143,7 @@ struct KeyingRoutes {
         if !errors.isEmpty {
             return try render(sheet, household, context, posted: fields, key: key, errors: errors, warnings: warnings, status: .unprocessableContent)
         }
+        if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
         let outcome: CollectionOutcome
         do {
             outcome = try await households.collector.submit(CollectionRequest(householdID: household.householdID, body: body, kind: .paper, idempotencyKey: "keying-" + key))
@@ -178,6 +179,51 @@ struct KeyingRoutes {
             ["where": sheet.field(for: f.path).map { Self.where($0, sheet) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
         }
         return try site.html("staff-keyed", view)
+    }
+
+    /// A form of a household that is double keyed (chosen by the supervisor's setting, or
+    /// already keyed once) is held in the keying records rather than stored: the first keying
+    /// waits for a second, blind keying by someone else; the second then waits for a
+    /// supervisor, unless both agree on every field, when the agreed return is stored at once.
+    /// Returns the page to show, or nil when the form is not double keyed.
+    private func doubleKeying(household: Household, member: StaffMember, body: Data, _ context: StaffRequestContext) async throws -> Response? {
+        guard let records = site.keyingRecords else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let id = household.householdID
+        do {
+            if let open = try records.openBatch(household: id) {
+                if open.state == .settling {
+                    return try site.message(context, status: .conflict, heading: "This form is waiting for a supervisor",
+                                            paragraphs: ["Household \(id)'s form has been keyed twice; a supervisor is to settle the differences. Nothing was saved."],
+                                            action: ("/staff/keying", "Key another return"))
+                }
+                guard open.firstKeyer != member.name,
+                      let batch = try records.recordSecondKeying(batch: open.id, keyer: member.name, body: body) else {
+                    return try site.message(context, status: .conflict, heading: "You keyed this form first",
+                                            paragraphs: ["Household \(id)'s form is double keyed: another keyer keys it a second time, without seeing your keying. Nothing was saved."],
+                                            action: ("/staff/keying", "Key another return"))
+                }
+                try site.record(member.name, .keyed, subject: id, detail: "second keying of double-keyed form \(batch.id) (first keyed by \(batch.firstKeyer))")
+                let comparison = KeyingComparison(schema: households.schema, evaluator: households.evaluator, firstBody: batch.firstBody,
+                                                  secondBody: body, variant: OnlineAnswers.variant(for: household, schema: households.schema),
+                                                  address: OnlineAnswers.addressLine(household))
+                if comparison.differences.isEmpty {
+                    let receipt = try await DoubleKeyingRoutes.store(batch, comparison, choices: [:], settler: "agreed", site: site, households: households)
+                    return try site.message(context, status: .ok, heading: "Both keyings of \(id) agree",
+                                            paragraphs: ["The paper return is stored: receipt \(receipt)."], action: ("/staff/keying", "Key another return"))
+                }
+                return try site.message(context, status: .ok, heading: "Second keying of \(id) saved",
+                                        paragraphs: ["A supervisor will compare it with the first keying and settle any differences before the return is stored."],
+                                        action: ("/staff/keying", "Key another return"))
+            }
+            guard try records.setting().applies(to: id) else { return nil }
+            let batch = try records.holdFirstKeying(household: id, keyer: member.name, body: body)
+            try site.record(member.name, .keyed, subject: id, detail: "first keying, held for double keying (form \(batch.id))")
+            return try site.message(context, status: .ok, heading: "First keying of \(id) saved",
+                                    paragraphs: ["This form is double keyed: another keyer keys it again without seeing this keying, then a supervisor settles any differences. Nothing is in the response store yet."],
+                                    action: ("/staff/keying", "Key another return"))
+        } catch let error as FieldFileError {
+            throw StaffPageError.unavailable("\(error)")
+        }
     }
 
     /// An answer the evaluator refuses as keyed (it would be read as not answered): the keyer
