@@ -167,6 +167,7 @@ public final class CollectionServer: Sendable {
         StaffAdminRoutes(site: staff).register(on: group)
         KeyingRoutes(site: staff, households: site).register(on: group)
         DoubleKeyingRoutes(site: staff, households: site).register(on: group)
+        FollowUpRoutes(site: staff, households: site).register(on: group)
     }
 }
 

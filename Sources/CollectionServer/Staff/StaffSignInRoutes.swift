@@ -121,6 +121,7 @@ enum StaffPages {
 
     static let all: [Entry] = [
         Entry(href: "/staff/keying", title: "Key a paper return", hint: "find the household by the id on its form", role: .field),
+        Entry(href: "/staff/follow-up", title: "Follow-up list", hint: "households in your areas with no return by a date, to visit", role: .field),
         Entry(href: "/staff/double-keying", title: "Double keying", hint: "which forms are keyed twice, settling differences, keying error rates", role: .supervisor),
         Entry(href: "/staff/accounts", title: "Staff accounts", hint: "who can sign in, and disabling accounts", role: .administrator),
         Entry(href: "/staff/audit", title: "Audit log", hint: "every sign-in and action, hash-chained", role: .administrator),
