@@ -168,6 +168,7 @@ public final class CollectionServer: Sendable {
         KeyingRoutes(site: staff, households: site).register(on: group)
         DoubleKeyingRoutes(site: staff, households: site).register(on: group)
         FollowUpRoutes(site: staff, households: site).register(on: group)
+        CodeReissueRoutes(site: staff, households: site).register(on: group)
     }
 }
 

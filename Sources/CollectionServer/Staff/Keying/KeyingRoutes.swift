@@ -73,6 +73,9 @@ struct KeyingRoutes {
         view["household"] = household.householdID
         view["address"] = OnlineAnswers.addressLine(household)
         view["returns"] = try returnLines(household.householdID)
+        if context.identity?.roles.contains(.supervisor) == true {
+            view["reissue"] = "/staff/households/\(household.householdID)/reissue"
+        }
         view["rosters"] = KeyingSheet.rosters(of: households.schema, language: "en").map { roster -> [String: Any] in
             ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == KeyingSheet.rosters(of: households.schema, language: "en").first?.id ? "1" : "0"]
         }
