@@ -15,8 +15,8 @@
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
-//   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log
-//                          (DurableFiles)
+//   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log, double
+//                          keying records (DurableFiles)
 //   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
 //                          hummingbird-auth): sessions, the journey, keying
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
