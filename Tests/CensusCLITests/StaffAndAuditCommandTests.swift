@@ -20,7 +20,7 @@ final class StaffAndAuditCommandTests: XCTestCase {
         let field = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir)
         XCTAssertFalse(field.stdout.contains("totp"), "field staff are not enrolled")
         let again = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir)
-        XCTAssertEqual(again.status, 1)
+        XCTAssertNotEqual(again.status, 0)
         XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
         let badRole = try census(["staff", "add", "--dir", "st", "--name", "eve", "--role", "boss"], in: dir)
         XCTAssertNotEqual(badRole.status, 0)
@@ -31,7 +31,7 @@ final class StaffAndAuditCommandTests: XCTestCase {
         XCTAssertFalse(list.stdout.contains(String(password ?? "none")), "no secrets in the listing")
         XCTAssertEqual(try census(["staff", "disable", "--dir", "st", "--name", "bob"], in: dir).status, 0)
         XCTAssertTrue(try census(["staff", "list", "--dir", "st"], in: dir).stdout.contains("bob\tfield\tall\tno\tdisabled"))
-        XCTAssertEqual(try census(["staff", "disable", "--dir", "st", "--name", "nobody"], in: dir).status, 1)
+        XCTAssertNotEqual(try census(["staff", "disable", "--dir", "st", "--name", "nobody"], in: dir).status, 0)
 
         let verify = try census(["audit", "verify", "--dir", "st"], in: dir)
         XCTAssertEqual(verify.status, 0, verify.stderr)
@@ -48,7 +48,7 @@ final class StaffAndAuditCommandTests: XCTestCase {
         try queue.write { try $0.execute(sql: "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'someone' WHERE seq = 2") }
         try queue.close()
         let broken = try census(["audit", "verify", "--dir", "st"], in: dir)
-        XCTAssertEqual(broken.status, 1)
+        XCTAssertEqual(broken.status, 1, "a broken chain is a 'no', not a failure to check")
         XCTAssertTrue(broken.stderr.contains("broken at record 2"), broken.stderr)
     }
 
@@ -56,7 +56,7 @@ final class StaffAndAuditCommandTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)
         let r = try census(["audit", "verify", "--dir", "st"], in: dir)
-        XCTAssertEqual(r.status, 1)
+        XCTAssertNotEqual(r.status, 0)
         XCTAssertTrue(r.stderr.contains("there is no audit log"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st/audit.sqlite").path), "verify creates nothing")
     }
