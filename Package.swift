@@ -15,8 +15,12 @@
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
-//   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
-//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection)
+//   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log, double
+//                          keying records (DurableFiles)
+//   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
+//                          hummingbird-auth): sessions, the journey, keying
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
+//                          FieldOperations)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -32,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -83,6 +88,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // Staff accounts (bcrypt passwords, TOTP), the hash-chained audit log, keying records.
+        .target(
+            name: "FieldOperations",
+            dependencies: [
+                "DurableFiles",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+            ]
+        ),
         // zlib from the system (gzip exports and their verification).
         .systemLibrary(
             name: "CZlib",
@@ -99,8 +115,9 @@ let package = Package(
         .target(
             name: "CollectionServer",
             dependencies: [
-                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection", "FieldOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,7 +132,7 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "CollectionServer", "Aggregation",
+                "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -172,9 +189,14 @@ let package = Package(
             exclude: ["Browser"]  // scripts run by the tests, not compiled
         ),
         .testTarget(
+            name: "FieldOperationsTests",
+            dependencies: ["FieldOperations", "CensusTestSupport", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "HummingbirdOTP", package: "hummingbird-auth")]
+        ),
+        .testTarget(
             name: "CollectionServerTests",
             dependencies: [
-                "CollectionServer", "CensusCollection", "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
+                "CollectionServer", "CensusCollection", "FieldOperations", "CensusTestSupport",
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"), "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
                 "SyntheticCensus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -17,7 +17,7 @@ struct Census: AsyncParsableCommand {
             \(Console.conventions)
             """,
         version: CensusMain.version,
-        subcommands: [Demo.self, Serve.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, TokenCommand.self, Validate.self, Generate.self,
+        subcommands: [Demo.self, Serve.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, StaffCommand.self, AuditCommand.self, TokenCommand.self, Validate.self, Generate.self,
                       Aggregate.self, VerifyExport.self],
         defaultSubcommand: Demo.self
     )

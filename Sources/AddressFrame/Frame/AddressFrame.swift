@@ -223,6 +223,14 @@ public final class AddressFrame: Sendable {
         }
     }
 
+    /// The households of one local authority, by id (a follow-up list's addresses).
+    public func households(localAuthority: String) throws -> [Household] {
+        try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM household WHERE local_authority = ? ORDER BY household_id", arguments: [localAuthority])
+                .map(Self.household)
+        }
+    }
+
     static func household(_ row: Row) -> Household {
         Household(householdID: row["household_id"], addressLine1: row["address_line_1"],
                   addressLine2: row["address_line_2"], addressLine3: row["address_line_3"],

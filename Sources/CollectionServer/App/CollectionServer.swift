@@ -28,6 +28,7 @@ import ServiceLifecycle
 public final class CollectionServer: Sendable {
     public let configuration: ServerConfiguration
     let site: HouseholdSite
+    let staff: StaffSite
     /// Shards that could not be opened (their households get a "service unavailable" page;
     /// every other household is served).
     public let unavailableShards: [ShardStatus]
@@ -40,10 +41,11 @@ public final class CollectionServer: Sendable {
     /// The OpenAPI document served at `/api/v1/openapi.json`.
     let openAPIDocument: [UInt8]
 
-    private init(configuration: ServerConfiguration, site: HouseholdSite, unavailableShards: [ShardStatus], metrics: ServerMetrics,
-                 openAPIDocument: [UInt8]) {
+    private init(configuration: ServerConfiguration, site: HouseholdSite, staff: StaffSite, unavailableShards: [ShardStatus],
+                 metrics: ServerMetrics, openAPIDocument: [UInt8]) {
         self.configuration = configuration
         self.site = site
+        self.staff = staff
         self.unavailableShards = unavailableShards
         self.metrics = metrics
         self.openAPIDocument = openAPIDocument
@@ -115,7 +117,8 @@ public final class CollectionServer: Sendable {
             throw error
         }
         let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
-        return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable },
+        let staff = StaffSite(configuration: configuration, templates: templates, households: site)
+        return CollectionServer(configuration: configuration, site: site, staff: staff, unavailableShards: store.shardStatus.filter { !$0.isAvailable },
                                 metrics: metrics, openAPIDocument: openAPI)
     }
 
@@ -125,6 +128,10 @@ public final class CollectionServer: Sendable {
     /// The collection path the server writes through (for other faces, such as an API).
     public var collector: Collector { site.collector }
 
+    /// Why the staff pages cannot be served (the staff directory or audit log cannot be
+    /// opened), or nil when they can. Households are served either way.
+    public var staffUnavailableReason: String? { staff.unavailableReason }
+
     /// The online questionnaire's page saves and submissions.
     public var onlineAnswers: OnlineAnswers { site.online }
 
@@ -132,8 +139,9 @@ public final class CollectionServer: Sendable {
     ///
     /// The chain, outermost first: the connection (client address, HTTPS), the request log
     /// and metrics (request id), security headers; then the operations routes; the API
-    /// (its own errors and bearer tokens); then sessions, assets, the household pages' error
-    /// rendering and the household pages. (Hummingbird applies a middleware to the routes
+    /// (its own errors and bearer tokens); then sessions, assets, the staff pages (their own
+    /// context, errors, sessions and role policies), the household pages' error rendering and
+    /// the household pages. (Hummingbird applies a middleware to the routes
     /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
         let router = Router(context: CensusRequestContext.self)
@@ -146,6 +154,7 @@ public final class CollectionServer: Sendable {
             .register(on: router)
         router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics))
         AssetRoutes(templates: site.templates).register(on: router)
+        registerStaffPages(on: router)
         router.add(middleware: PageErrorMiddleware(site: site))
         SignInRoutes(site: site, codeCheck: codeCheck).register(on: router)
         FormRoutes(site: site).register(on: router)
@@ -165,7 +174,7 @@ public final class CollectionServer: Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: log)
-        app.addServices(ClosingService(server: self))
+        app.addServices(staff.sessionStore, ClosingService(server: self))
         return app
     }
 
@@ -174,6 +183,23 @@ public final class CollectionServer: Sendable {
     public func close() {
         site.store.close()
         try? site.frame.close()
+        staff.close()
+    }
+
+    /// `/staff/...`: its own context (``StaffRequestContext``), errors, sessions (hummingbird-auth's,
+    /// under their own cookie) and role policies.
+    private func registerStaffPages(on router: Router<CensusRequestContext>) {
+        let group = router.group("staff", context: StaffRequestContext.self)
+            .add(middleware: StaffErrorMiddleware(site: staff))
+            .add(middleware: staff.sessionMiddleware())
+            .add(middleware: staff.authenticator())
+            .add(middleware: StaffSessionRenewal(timeout: configuration.staffSessionTimeout))
+        StaffSignInRoutes(site: staff).register(on: group)
+        StaffAdminRoutes(site: staff).register(on: group)
+        KeyingRoutes(site: staff, households: site).register(on: group)
+        DoubleKeyingRoutes(site: staff, households: site).register(on: group)
+        FollowUpRoutes(site: staff, households: site).register(on: group)
+        CodeReissueRoutes(site: staff, households: site).register(on: group)
     }
 }
 

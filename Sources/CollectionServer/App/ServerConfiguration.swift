@@ -1,5 +1,6 @@
 import AddressFrame
 import DurableFiles
+import FieldOperations
 import Foundation
 import ResponseStore
 
@@ -41,8 +42,15 @@ public struct ServerConfiguration: Sendable {
     /// The largest request body accepted, in bytes (64 KiB): a page of answers is far
     /// smaller; anything bigger is refused with 413 before it is read.
     public var maxBodyBytes: Int = 64 * 1024
-    /// Access-code attempts before a lockout (see ``LoginLimits``).
+    /// Access-code attempts before a lockout (see ``LoginLimits``); also the staff sign-in
+    /// page's limit of wrong sign-ins per client address.
     public var loginLimits: LoginLimits = LoginLimits()
+    /// A staff session ends after this long without a request (30 minutes: staff pages show
+    /// households' returns, on shared office machines).
+    public var staffSessionTimeout: Duration = .seconds(30 * 60)
+    /// bcrypt's cost for staff passwords set by the server (see ``StaffDirectory/defaultBcryptCost``).
+    /// Checking a password costs what its hash was made with, whatever this says.
+    public var staffBcryptCost: UInt8 = StaffDirectory.defaultBcryptCost
 
     public init(storeDirectory: URL, schemaFile: URL, codeSecret: DeploymentSecret, sessionKey: SessionKey) {
         self.storeDirectory = storeDirectory

@@ -92,7 +92,7 @@ final class HouseholdSite: Sendable {
             ]
         }
         if let token = context.session, token.householdID != nil {
-            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang)]
+            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang), "href": "/sign-out"]
         }
         if let back { view["backLink"] = ["href": back, "text": UIText.back.text(lang)] }
         return view
@@ -100,10 +100,7 @@ final class HouseholdSite: Sendable {
 
     /// An HTML response from a template.
     func html(_ template: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
-        let body = try templates.render(template, view)
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        try templates.page(template, view, status: status)
     }
 
     /// A page with a heading, paragraphs and an optional button link.

@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Mustache
+import NIOCore
 
 /// The household pages' Mustache templates and static assets, loaded once from the module's
 /// resources (`Resources/Templates`, `Resources/Assets`).
@@ -36,6 +38,13 @@ struct Templates: Sendable {
             throw ServerStartError.resourcesMissing(root.path)
         }
         return Templates(library: library, assets: assets)
+    }
+
+    /// An HTML response (`text/html; charset=utf-8`) of template `name` rendered with `view`.
+    func page(_ name: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try render(name, view))))
     }
 
     /// Renders template `name` with `view`; a template that cannot render is a bug, reported

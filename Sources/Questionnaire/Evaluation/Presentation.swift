@@ -83,10 +83,23 @@ extension Evaluator {
         _ = run.evaluate(response)
         return run.presentation()
     }
+
+    /// Every question of the form for `response`'s members and pairs, in flow (paper) order,
+    /// whether or not routing applies it: what a keyer sees for a paper return, where the
+    /// respondent may have answered anything (routing is the evaluator's to judge afterwards,
+    /// and its `not_applicable` findings are recorded, not shown as errors). Texts are piped
+    /// and options ordered as in ``present(_:options:)``; content pages without questions
+    /// are left out. Give the response as many members as the paper form has person blocks
+    /// filled (empty member objects `{}` for blank blocks).
+    public func presentAllQuestions(_ response: JSONValue, options: EvaluationOptions = EvaluationOptions()) -> Presentation {
+        let run = Run(self, options: options)
+        _ = run.evaluate(response)
+        return run.presentation(ignoringRouting: true)
+    }
 }
 
 extension Run {
-    func presentation() -> Presentation {
+    func presentation(ignoringRouting: Bool = false) -> Presentation {
         let schema = ev.schema
         // Units in flow order: a question (by index) or a content page (by its position).
         struct Unit { var position: Int; var question: Int?; var page: Int? }
@@ -104,11 +117,11 @@ extension Run {
             var end = k
             while end < units.count, (units[end].question.map { ev.questions[$0].scope } ?? ev.containers[units[end].page!].scope) == scope { end += 1 }
             let info = ev.scopes[scope]
-            if info.roster >= 0, !containerApplies(ev.rosters[info.roster].container, Ctx()) { k = end; continue }
+            if !ignoringRouting, info.roster >= 0, !containerApplies(ev.rosters[info.roster].container, Ctx()) { k = end; continue }
             for i in 0..<frames[scope].count {
                 for unit in units[k..<end] {
                     if let gi = unit.question {
-                        guard applies(scope, ev.questions[gi].local, i) else { continue }
+                        guard ignoringRouting || applies(scope, ev.questions[gi].local, i) else { continue }
                         let q = presentQuestion(gi, scope, i)
                         let page = ev.questions[gi].container >= 0 && schema.containers[ev.questions[gi].container].kind == .page ? ev.questions[gi].container : -1
                         if page >= 0, let last = pages.last, last.id == schema.containers[page].id, last.path == basePath(scope: scope, instance: i) {
@@ -116,7 +129,7 @@ extension Run {
                         } else {
                             pages.append(presentPage(page, scope, i, questions: [q]))
                         }
-                    } else if let page = unit.page, containerApplies(page, ctx(scope: scope, instance: i)) {
+                    } else if !ignoringRouting, let page = unit.page, containerApplies(page, ctx(scope: scope, instance: i)) {
                         pages.append(presentPage(page, scope, i, questions: []))
                     }
                 }

@@ -1,0 +1,92 @@
+import ArgumentParser
+import FieldOperations
+import Foundation
+
+/// `census audit`: the hash-chained log of staff actions.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "The audit log of staff actions (DIR/audit.sqlite): verify, show.",
+        discussion: """
+            Each record holds the SHA-256 of the one before, so a record changed or deleted \
+            after it was written breaks the chain. `verify` prints the head hash: keep it \
+            elsewhere to detect a later truncation of the newest records.
+            """,
+        subcommands: [AuditVerify.self, AuditShow.self]
+    )
+}
+
+func openAuditLog(_ directory: StoreDirectory) throws -> AuditLog {
+    do { return try AuditLog.open(at: directory.url.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true) } catch {
+        throw CLIError(fieldFileMessage(error, what: "audit log"))
+    }
+}
+
+struct AuditVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every record's hash and chain; exit status 1 at the first break."
+    )
+    @OptionGroup var directory: StoreDirectory
+
+    func run() throws {
+        let log = try openAuditLog(directory)
+        defer { log.close() }
+        let result: AuditVerification
+        do { result = try log.verify() } catch { throw CLIError("\(error)") }
+        if let broken = result.firstBreak {
+            throw CLIError("the audit log is broken at record \(broken.sequence): \(broken.reason). The \(result.count) records before it are intact (head \(result.headHash)).",
+                           status: .notInOrder)
+        }
+        print("The audit log is intact: \(result.count) records, head hash \(result.headHash).")
+    }
+}
+
+/// A time given on the command line: `2026-11-30`, or ISO 8601 with a time (`2026-11-30T14:00:00Z`).
+struct AuditTime: ExpressibleByArgument {
+    var date: Date
+
+    init?(argument: String) {
+        let full = ISO8601DateFormatter()
+        if let d = full.date(from: argument) { date = d; return }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        if let d = day.date(from: argument) { date = d; return }
+        return nil
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+struct AuditShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print audit records, oldest first, tab-separated: seq, time (UTC), who, action, subject, detail."
+    )
+    @OptionGroup var directory: StoreDirectory
+    @Option(help: "Only records at or after this time: 2026-11-30 or 2026-11-30T14:00:00Z.")
+    var since: AuditTime?
+    @Option(help: "Only this staff member's records (their sign-in name; cli:USER for commands).")
+    var who: String?
+    @Option(help: "Only records about this subject (a household id or a staff name).")
+    var subject: String?
+    @Option(help: "At most this many of the newest records.")
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        let log = try openAuditLog(directory)
+        defer { log.close() }
+        let records: [AuditRecord]
+        do { records = try log.records(since: since?.date, actor: who, subject: subject, limit: limit) } catch { throw CLIError("\(error)") }
+        let format = ISO8601DateFormatter()
+        print(["seq", "at", "who", "action", "subject", "detail"].joined(separator: "\t"))
+        for r in records {
+            let fields = [String(r.sequence), format.string(from: r.at), r.actor, r.action, r.subject, r.detail]
+            print(fields.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\t"))
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import ArgumentParser
+import FieldOperations
+import Foundation
+
+/// `census staff`: the accounts field staff, supervisors and administrators sign in with.
+struct StaffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "staff",
+        abstract: "Staff accounts for the staff pages (/staff): add, list, disable.",
+        discussion: """
+            Accounts live in DIR/staff.sqlite (mode 0600), every change is recorded in \
+            DIR/audit.sqlite. Passwords are hashed with bcrypt at cost \(StaffDirectory.defaultBcryptCost). \
+            Supervisors and administrators also sign in with a TOTP code (RFC 6238: 6 digits, \
+            30 s), enrolled when the account is added.
+            """,
+        subcommands: [StaffAdd.self, StaffList.self, StaffDisable.self]
+    )
+}
+
+extension StaffRole: ExpressibleByArgument {}
+
+/// The actor the audit log names for a command run on the server: `cli:USER`.
+func cliActor() -> String {
+    let user = ProcessInfo.processInfo.environment["USER"].flatMap { StaffAccount.normalisedName($0) } ?? "unknown"
+    return "cli:\(user)"
+}
+
+/// Opens the store directory's staff directory and audit log, creating them when missing.
+func openStaffFiles(_ directory: StoreDirectory, create: Bool) throws -> (StaffDirectory, AuditLog) {
+    let staff: StaffDirectory
+    do { staff = try StaffDirectory.open(at: directory.url.appendingPathComponent(StaffDirectory.fileName), create: create) } catch {
+        throw CLIError(fieldFileMessage(error, what: "staff accounts"))
+    }
+    do {
+        return (staff, try AuditLog.open(at: directory.url.appendingPathComponent(AuditLog.fileName), create: create))
+    } catch {
+        staff.close()
+        throw CLIError(fieldFileMessage(error, what: "audit log"))
+    }
+}
+
+func fieldFileMessage(_ error: FieldFileError, what: String) -> String {
+    switch error {
+    case .missing(let path): return "there is no \(what) at \(path) (nothing has been recorded yet: `census staff add` makes it)"
+    default: return "\(error)"
+    }
+}
+
+struct StaffAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a staff account; prints its password, and its one-time-code enrolment, once.",
+        discussion: """
+            The password is made here (80 bits, e.g. k7qz-3xbm-pt9d-hc2r) unless \
+            --password-stdin reads one (12 characters at least). For supervisors and \
+            administrators it also prints an otpauth:// URI and its secret: enter either in an \
+            authenticator app now; neither can be shown again.
+            """
+    )
+    @OptionGroup var directory: StoreDirectory
+    @Option(help: "The sign-in name: 1-64 of a-z, 0-9, '.', '_', '-' (e.g. ada.lovelace).")
+    var name: String
+    @Option(help: "field, supervisor or administrator.")
+    var role: StaffRole
+    @Option(help: "Local authority codes the account works in, comma-separated (default: all).")
+    var areas: String = ""
+    @Flag(help: "Read the password from the first line of standard input.")
+    var passwordStdin = false
+
+    func run() throws {
+        let password: String
+        if passwordStdin {
+            guard let line = readLine(strippingNewline: true) else { throw CLIError("--password-stdin: standard input is empty") }
+            password = line
+        } else {
+            password = StaffDirectory.newPassword()
+        }
+        let (staff, audit) = try openStaffFiles(directory, create: true)
+        defer { staff.close(); audit.close() }
+        let made: NewStaffAccount
+        do {
+            made = try staff.add(name: name, role: role, areas: areas.split(separator: ",").map(String.init), password: password)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        let account = made.account
+        let areaText = account.areas.isEmpty ? "all areas" : account.areas.joined(separator: ",")
+        do {
+            try audit.append(actor: cliActor(), action: .staffAdded, subject: account.name, detail: "\(account.role.rawValue), \(areaText)")
+        } catch {
+            throw CLIError("the account \(account.name) was added, but the audit log could not record it: \(error)")
+        }
+        print("Added \(account.name): \(account.role.displayName.lowercased()), \(areaText).")
+        if !passwordStdin { print("password: \(password)") }
+        if let enrolment = made.enrolment {
+            print("totp-secret: \(enrolment.base32Secret)")
+            print("totp-uri: \(enrolment.uri)")
+        }
+        print("Shown once: give them to \(account.name) now. Sign in at /staff/sign-in.")
+    }
+}
+
+struct StaffList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff accounts (no secrets).")
+    @OptionGroup var directory: StoreDirectory
+
+    func run() throws {
+        let staff: StaffDirectory
+        do { staff = try StaffDirectory.open(at: directory.url.appendingPathComponent(StaffDirectory.fileName), create: false, readOnly: true) } catch {
+            throw CLIError(fieldFileMessage(error, what: "staff accounts"))
+        }
+        defer { staff.close() }
+        let accounts: [StaffAccount]
+        do { accounts = try staff.accounts() } catch { throw CLIError("\(error)") }
+        print(["name", "role", "areas", "totp", "status"].joined(separator: "\t"))
+        let now = Date()
+        for a in accounts {
+            let status = a.isDisabled ? "disabled" : (a.lockedUntil.map { $0 > now } == true ? "locked" : "active")
+            print([a.name, a.role.rawValue, a.areas.isEmpty ? "all" : a.areas.joined(separator: ","), a.hasSecondFactor ? "yes" : "no", status]
+                .joined(separator: "\t"))
+        }
+    }
+}
+
+struct StaffDisable: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable",
+        abstract: "Disable a staff account: it cannot sign in, and its open sessions end at their next request."
+    )
+    @OptionGroup var directory: StoreDirectory
+    @Option(help: "The account's sign-in name.")
+    var name: String
+
+    func run() throws {
+        let (staff, audit) = try openStaffFiles(directory, create: false)
+        defer { staff.close(); audit.close() }
+        let changed: Bool
+        do { changed = try staff.disable(name) } catch { throw CLIError("\(error)") }
+        guard let normalised = StaffAccount.normalisedName(name) else { return }
+        if changed {
+            do { try audit.append(actor: cliActor(), action: .staffDisabled, subject: normalised) } catch {
+                throw CLIError("\(normalised) was disabled, but the audit log could not record it: \(error)")
+            }
+            print("Disabled \(normalised).")
+        } else {
+            print("\(normalised) was already disabled.")
+        }
+    }
+}

@@ -1,0 +1,312 @@
+import AddressFrame
+import CensusCollection
+import FieldOperations
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import Questionnaire
+import ResponseStore
+
+/// Keying paper returns (field staff and supervisors):
+/// - `GET /staff/keying`: find a household by the id printed on its paper form;
+/// - `GET /staff/keying/household?id=ID`: whether it already has a return (channel and time,
+///   never the answers), and how many people the paper has filled in;
+/// - `GET|POST /staff/keying/ID/form?residents=N&...`: one page with every question in paper
+///   order (``KeyingSheet``), keyed with the keyboard alone.
+///
+/// A post is read field by field; input that cannot be an answer (a date that is not one, a
+/// code that is not an option's) and answers the evaluator refuses (out of range, too long)
+/// are hard errors: shown beside their fields and summarised at the top, nothing stored.
+/// Otherwise the return is stored as a paper version through the ``Collector`` (the one write
+/// path of the household pages and the API) whatever else the evaluator found: missing answers,
+/// routing and consistency findings are warnings, listed with the receipt and recorded.
+struct KeyingRoutes {
+    let site: StaffSite
+    let households: HouseholdSite
+
+    func register(on staff: RouterGroup<StaffRequestContext>) {
+        let keying = staff.group("keying")
+            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.field), context: StaffRequestContext.self))
+        keying.get("") { _, context in try findPage(context) }
+        keying.get("household") { request, context in try householdPage(request, context) }
+        keying.get(":household/form") { request, context in try keyingPage(request, context) }
+        keying.post(":household/form") { request, context in try await save(request, context) }
+    }
+
+    // MARK: Finding the household
+
+    func findPage(_ context: StaffRequestContext, typed: String = "", error: String? = nil, status: HTTPResponse.Status = .ok) throws -> Response {
+        var view = site.chrome(context, title: "Key a paper return", hasErrors: error != nil)
+        view["heading"] = "Key a paper return"
+        view["typed"] = typed
+        if let error {
+            view["findError"] = error
+            view["errorSummary"] = ["title": "There is a problem", "items": [["href": "#household-id", "text": error]]]
+        }
+        return try site.html("staff-keying-find", view, status: status)
+    }
+
+    /// The household, or the find page again with what is wrong.
+    private func lookUp(_ typed: String) throws(StaffPageError) -> Household {
+        let id = typed.trimmingCharacters(in: .whitespaces).uppercased()
+        do { return try households.collector.household(id) } catch {
+            switch error {
+            case .unknownHousehold: throw .notFound("There is no household \(id.prefix(40)) in the address frame. Check the id printed on the form.")
+            default: throw .unavailable("\(error)")
+            }
+        }
+    }
+
+    func householdPage(_ request: Request, _ context: StaffRequestContext) throws -> Response {
+        let typed = request.uri.queryParameters.get("id") ?? ""
+        if typed.trimmingCharacters(in: .whitespaces).isEmpty {
+            return try findPage(context, error: "Enter the household id printed on the paper form", status: .unprocessableContent)
+        }
+        let household: Household
+        do { household = try lookUp(typed) } catch {
+            if case .notFound(let why) = error { return try findPage(context, typed: typed, error: why, status: .notFound) }
+            throw error
+        }
+        var view = site.chrome(context, title: "Household \(household.householdID)")
+        view["heading"] = "Household \(household.householdID)"
+        view["household"] = household.householdID
+        view["address"] = OnlineAnswers.addressLine(household)
+        view["returns"] = try returnLines(household.householdID)
+        if context.identity?.roles.contains(.supervisor) == true {
+            view["reissue"] = "/staff/households/\(household.householdID)/reissue"
+        }
+        view["rosters"] = KeyingSheet.rosters(of: households.schema, language: "en").map { roster -> [String: Any] in
+            ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == KeyingSheet.rosters(of: households.schema, language: "en").first?.id ? "1" : "0"]
+        }
+        return try site.html("staff-keying-household", view)
+    }
+
+    /// The household's returns: channel and time only.
+    private func returnLines(_ householdID: String) throws -> [String] {
+        let versions: [ResponseVersion]
+        do { versions = try households.store.versions(of: householdID) } catch {
+            throw StaffPageError.unavailable("The household's shard cannot be read: \(error)")
+        }
+        let format = ISO8601DateFormatter()
+        var lines = versions.filter { $0.kind != .partial }.map { v in
+            "A \(v.channel == .paper ? "paper" : "online") return, received \(format.string(from: v.receivedAt)) (receipt \(v.receiptID))."
+        }
+        if lines.isEmpty { lines = ["No return yet."] }
+        if versions.contains(where: { $0.kind == .partial }) { lines.append("Answers saved online, not submitted.") }
+        return lines
+    }
+
+    // MARK: The keying page
+
+    private func sheet(for household: Household, _ request: Request) -> KeyingSheet {
+        var counts: [String: Int] = [:]
+        for roster in KeyingSheet.rosters(of: households.schema, language: "en") {
+            counts[roster.id] = request.uri.queryParameters.get(roster.id).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        }
+        return KeyingSheet(schema: households.schema, evaluator: households.evaluator, counts: counts,
+                           variant: OnlineAnswers.variant(for: household, schema: households.schema),
+                           address: OnlineAnswers.addressLine(household), language: "en")
+    }
+
+    func keyingPage(_ request: Request, _ context: StaffRequestContext) throws -> Response {
+        let household = try lookUp(try context.parameters.require("household"))
+        let sheet = sheet(for: household, request)
+        return try render(sheet, household, context, posted: nil, key: UUID().uuidString, errors: [:], warnings: [:], status: .ok)
+    }
+
+    func save(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await site.form(&request)
+        try site.requireCSRF(fields, context)
+        let member = try site.member(context)
+        let household = try lookUp(try context.parameters.require("household"))
+        let sheet = sheet(for: household, request)
+        guard let key = fields.trimmed("key"), (8...64).contains(key.count) else {
+            throw StaffPageError.badForm("The form has no keying reference; open the keying page again.")
+        }
+        let (response, invalid) = sheet.read(fields, language: "en")
+        let body = Data(JSONWriter().bytes(response))
+        var errors = invalid
+        var warnings: [String: [String]] = [:]
+        var findings: [Finding] = []
+        if errors.isEmpty {
+            do { findings = try households.collector.evaluate(body).evaluation.findings } catch {
+                throw StaffPageError.refused("\(error)")
+            }
+            for finding in findings {
+                guard let field = sheet.field(for: finding.path) else { continue }
+                if Self.isHard(finding) {
+                    if errors[field.name] == nil { errors[field.name] = finding.message }
+                } else if finding.severity != .notApplicable {
+                    warnings[field.name, default: []].append(finding.message)
+                }
+            }
+        }
+        if !errors.isEmpty {
+            return try render(sheet, household, context, posted: fields, key: key, errors: errors, warnings: warnings, status: .unprocessableContent)
+        }
+        if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
+        let outcome: CollectionOutcome
+        do {
+            outcome = try await households.collector.submit(CollectionRequest(householdID: household.householdID, body: body, kind: .paper, idempotencyKey: "keying-" + key))
+        } catch {
+            switch error {
+            case .nothingAnswered:
+                return try render(sheet, household, context, posted: fields, key: key, errors: ["": "Nothing was keyed: type the answers on the paper form"],
+                                  warnings: [:], status: .unprocessableContent)
+            case .storeUnavailable, .frameUnavailable:
+                throw StaffPageError.unavailable("The return could not be stored; nothing was saved. \(error)")
+            default:
+                throw StaffPageError.refused("\(error)")
+            }
+        }
+        let receipt = outcome.receipt.receiptID
+        let people = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let counted = outcome.evaluation.findings.filter { $0.severity != .notApplicable }.count
+        let ignored = outcome.evaluation.count(.notApplicable)
+        if !outcome.receipt.isReplay {
+            try site.record(member.name, .keyed, subject: household.householdID,
+                            detail: "paper return \(receipt); \(people); completeness \(String(format: "%.3f", outcome.evaluation.completeness)); \(counted) findings, \(ignored) not applicable")
+        }
+        var view = site.chrome(context, title: "Paper return saved")
+        view["heading"] = "Paper return of \(household.householdID) saved"
+        view["receipt"] = receipt
+        view["replay"] = outcome.receipt.isReplay
+        view["completeness"] = String(format: "%.0f%%", outcome.evaluation.completeness * 100)
+        view["notApplicable"] = ignored
+        let listed = outcome.evaluation.findings.filter { $0.severity != .notApplicable }
+        view["hasFindings"] = !listed.isEmpty
+        view["findingCount"] = listed.count
+        view["findings"] = listed.map { f -> [String: Any] in
+            ["where": sheet.field(for: f.path).map { Self.where($0, sheet) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
+        }
+        return try site.html("staff-keyed", view)
+    }
+
+    /// A form of a household that is double keyed (chosen by the supervisor's setting, or
+    /// already keyed once) is held in the keying records rather than stored: the first keying
+    /// waits for a second, blind keying by someone else; the second then waits for a
+    /// supervisor, unless both agree on every field, when the agreed return is stored at once.
+    /// Returns the page to show, or nil when the form is not double keyed.
+    private func doubleKeying(household: Household, member: StaffMember, body: Data, _ context: StaffRequestContext) async throws -> Response? {
+        guard let records = site.keyingRecords else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let id = household.householdID
+        do {
+            if let open = try records.openBatch(household: id) {
+                if open.state == .settling {
+                    return try site.message(context, status: .conflict, heading: "This form is waiting for a supervisor",
+                                            paragraphs: ["Household \(id)'s form has been keyed twice; a supervisor is to settle the differences. Nothing was saved."],
+                                            action: ("/staff/keying", "Key another return"))
+                }
+                guard open.firstKeyer != member.name,
+                      let batch = try records.recordSecondKeying(batch: open.id, keyer: member.name, body: body) else {
+                    return try site.message(context, status: .conflict, heading: "You keyed this form first",
+                                            paragraphs: ["Household \(id)'s form is double keyed: another keyer keys it a second time, without seeing your keying. Nothing was saved."],
+                                            action: ("/staff/keying", "Key another return"))
+                }
+                try site.record(member.name, .keyed, subject: id, detail: "second keying of double-keyed form \(batch.id) (first keyed by \(batch.firstKeyer))")
+                let comparison = KeyingComparison(schema: households.schema, evaluator: households.evaluator, firstBody: batch.firstBody,
+                                                  secondBody: body, variant: OnlineAnswers.variant(for: household, schema: households.schema),
+                                                  address: OnlineAnswers.addressLine(household))
+                if comparison.differences.isEmpty {
+                    let receipt = try await DoubleKeyingRoutes.store(batch, comparison, choices: [:], settler: "agreed", site: site, households: households)
+                    return try site.message(context, status: .ok, heading: "Both keyings of \(id) agree",
+                                            paragraphs: ["The paper return is stored: receipt \(receipt)."], action: ("/staff/keying", "Key another return"))
+                }
+                return try site.message(context, status: .ok, heading: "Second keying of \(id) saved",
+                                        paragraphs: ["A supervisor will compare it with the first keying and settle any differences before the return is stored."],
+                                        action: ("/staff/keying", "Key another return"))
+            }
+            guard try records.setting().applies(to: id) else { return nil }
+            let batch = try records.holdFirstKeying(household: id, keyer: member.name, body: body)
+            try site.record(member.name, .keyed, subject: id, detail: "first keying, held for double keying (form \(batch.id))")
+            return try site.message(context, status: .ok, heading: "First keying of \(id) saved",
+                                    paragraphs: ["This form is double keyed: another keyer keys it again without seeing this keying, then a supervisor settles any differences. Nothing is in the response store yet."],
+                                    action: ("/staff/keying", "Key another return"))
+        } catch let error as FieldFileError {
+            throw StaffPageError.unavailable("\(error)")
+        }
+    }
+
+    /// An answer the evaluator refuses as keyed (it would be read as not answered): the keyer
+    /// has mistyped, or must leave the box blank. Missing answers and checks between answers
+    /// are the paper's, not the keyer's: warnings.
+    static func isHard(_ finding: Finding) -> Bool {
+        finding.severity == .error && finding.check == nil && finding.code != "required"
+    }
+
+    // MARK: Rendering
+
+    private func render(_ sheet: KeyingSheet, _ household: Household, _ context: StaffRequestContext, posted: FormFields?, key: String,
+                        errors: [String: String], warnings: [String: [String]], status: HTTPResponse.Status) throws -> Response {
+        let reader = QuestionFields(schema: households.schema, language: "en")
+        var view = site.chrome(context, title: "Key the paper return of \(household.householdID)", hasErrors: !errors.isEmpty)
+        view["heading"] = "Key the paper return of \(household.householdID)"
+        view["household"] = household.householdID
+        view["address"] = OnlineAnswers.addressLine(household)
+        view["csrf"] = context.sessions.session?.csrf ?? ""
+        view["key"] = key
+        view["counts"] = sheet.counts.sorted { $0.key < $1.key }.map { ["id": $0.key, "value": $0.value] }
+        view["query"] = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        var summary: [[String: String]] = []
+        if let general = errors[""] { summary.append(["href": "#keying-form", "text": general]) }
+        view["blocks"] = sheet.blocks.map { block -> [String: Any] in
+            ["heading": block.heading, "fields": block.fields.map { field -> [String: Any] in
+                let error = errors[field.name]
+                if let error { summary.append(["href": "#" + Self.firstInput(field, reader), "text": "\(Self.where(field, sheet)): \(error)"]) }
+                var v = fieldView(field, sheet: sheet, reader: reader, posted: posted, error: error)
+                if let notes = warnings[field.name] { v["warnings"] = notes }
+                return v
+            }]
+        }
+        if !summary.isEmpty { view["errorSummary"] = ["title": "Correct these before the return can be saved", "items": summary] }
+        return try site.html("staff-keying", view, status: status)
+    }
+
+    /// A field as the household pages draw it, but a choice is a box for its code with the
+    /// codes listed beside it.
+    private func fieldView(_ field: KeyingSheet.Field, sheet: KeyingSheet, reader: QuestionFields, posted: FormFields?, error: String?) -> [String: Any] {
+        switch field.question.type {
+        case .oneOf, .anyOf:
+            let multiple: Bool
+            if case .anyOf = field.question.type { multiple = true } else { multiple = false }
+            var v: [String: Any] = [
+                "isCode": true, "id": field.name, "name": field.name, "label": field.presented.label,
+                "codeHint": multiple ? "Type the codes of every box ticked, separated by spaces" : "Type the code of the box ticked",
+                "value": posted?.first(field.name) ?? "",
+                "codes": field.presented.options.enumerated().map { k, option -> [String: Any] in
+                    var o: [String: Any] = ["code": k + 1, "label": option.label]
+                    if let prompt = option.detailPrompt {
+                        o["specify"] = ["id": "\(field.name)-\(option.id)-detail", "name": "\(field.name)-\(option.id)-detail", "label": "\(k + 1): \(prompt)",
+                                        "value": posted?.first("\(field.name)-\(option.id)-detail") ?? ""]
+                    }
+                    return o
+                },
+            ]
+            if let error { v["error"] = error }
+            v["describedBy"] = ([field.name + "-codes"] + (error != nil ? [field.name + "-error"] : [])).joined(separator: " ")
+            return v
+        default:
+            return reader.view(field.question, field.presented, name: field.name, answer: nil, posted: posted, error: error, asHeading: false)
+        }
+    }
+
+    static func firstInput(_ field: KeyingSheet.Field, _ reader: QuestionFields) -> String {
+        switch field.question.type {
+        case .oneOf, .anyOf: return field.name
+        default: return reader.firstInputID(field.question, name: field.name)
+        }
+    }
+
+    /// "Person 2, dob" for summaries.
+    static func `where`(_ field: KeyingSheet.Field, _ sheet: KeyingSheet) -> String {
+        switch field.place {
+        case .household: return field.presented.label
+        case .member(_, let index): return "Person \(index + 1): \(field.presented.label)"
+        case .pair(let block, let index):
+            let pair = sheet.pairs[block]?[index]
+            return "Relationship of person \(pair?.person ?? 0) to person \(pair?.other ?? 0)"
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import FieldOperations
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+import NIOPosix
+
+/// The staff face of the server: field staff, supervisors and administrators sign in here
+/// (`/staff/...`), with their own accounts, sessions, role policies and audit log.
+///
+/// Everything staff do that matters is appended to the ``AuditLog``. The staff directory and
+/// the audit log are files of the store directory (`staff.sqlite`, `audit.sqlite`, and the
+/// double keying records `keying.sqlite`); if they
+/// cannot be opened the server still serves households, and every staff page says the staff
+/// service is unavailable and why (``unavailableReason``).
+final class StaffSite: Sendable {
+    let directory: StaffDirectory?
+    let audit: AuditLog?
+    /// Double keying: the setting, forms keyed once or twice, keyers' tallies.
+    let keyingRecords: KeyingRecords?
+    let unavailableReason: String?
+    let templates: Templates
+    let configuration: ServerConfiguration
+    /// The household face: the form, its evaluator and the collection path keyed returns take.
+    let households: HouseholdSite
+    /// Wrong sign-ins per client address (the per-account lockout is the directory's).
+    let throttle: LoginThrottle
+    /// hummingbird-auth's session storage: in memory (a restart signs staff out; households'
+    /// sessions are unaffected, being signed cookies of their own).
+    let sessionStore: MemoryPersistDriver<ContinuousClock>
+
+    /// The staff session cookie: its own name, only sent to `/staff`, `SameSite=Strict`.
+    static let cookieName = "census_staff"
+
+    init(configuration: ServerConfiguration, templates: Templates, households: HouseholdSite) {
+        self.households = households
+        self.configuration = configuration
+        self.templates = templates
+        throttle = LoginThrottle(limits: configuration.loginLimits)
+        sessionStore = MemoryPersistDriver(configuration: .init(tidyFrequency: .seconds(60)))
+        let dir = configuration.storeDirectory
+        var opened: (StaffDirectory?, AuditLog?, KeyingRecords?) = (nil, nil, nil)
+        do {
+            opened.0 = try StaffDirectory.open(at: dir.appendingPathComponent(StaffDirectory.fileName), bcryptCost: configuration.staffBcryptCost)
+            opened.1 = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
+            opened.2 = try KeyingRecords.open(at: dir.appendingPathComponent(KeyingRecords.fileName))
+            unavailableReason = nil
+        } catch {
+            opened.0?.close()
+            opened.1?.close()
+            opened = (nil, nil, nil)
+            unavailableReason = "\(error)"
+        }
+        (directory, audit, keyingRecords) = opened
+    }
+
+    func close() {
+        directory?.close()
+        audit?.close()
+        keyingRecords?.close()
+    }
+
+    /// The middleware that puts the staff session in the context (hummingbird-auth's).
+    func sessionMiddleware() -> HummingbirdAuth.SessionMiddleware<StaffRequestContext> {
+        HummingbirdAuth.SessionMiddleware(storage: sessionStore, configuration: .init(
+            sessionCookieParameters: .init(name: Self.cookieName, path: "/staff", secure: configuration.secureCookies, sameSite: .strict),
+            keyPrefix: "staff.",
+            defaultSessionExpiration: configuration.staffSessionTimeout))
+    }
+
+    /// Reads the signed-in member from the directory on every request: a disabled account, or
+    /// one removed since, is signed out at once.
+    func authenticator() -> SessionAuthenticator<StaffRequestContext, UserSessionClosureRepository<StaffSession, StaffMember>> {
+        let directory = self.directory
+        return SessionAuthenticator(context: StaffRequestContext.self) { session, _ in
+            guard let name = session.name, let directory,
+                  let account = try directory.account(name), !account.isDisabled else { return nil }
+            return StaffMember(account: account)
+        }
+    }
+
+    // MARK: Pages
+
+    func chrome(_ context: StaffRequestContext, title: String, hasErrors: Bool = false) -> [String: Any] {
+        var view: [String: Any] = [
+            "lang": "en",
+            "title": title,
+            "hasErrors": hasErrors,
+            "serviceName": "Census field operations",
+            "homeHref": "/staff",
+            "skipToContent": "Skip to main content",
+            "errorTitlePrefix": "Error: ",
+            "errorPrefix": "Error: ",
+            "footer": "Every action on these pages is recorded in the audit log.",
+        ]
+        if let member = context.identity, let session = context.sessions.session {
+            view["signedInAs"] = "\(member.name) (\(member.account.role.displayName))"
+            view["signOut"] = ["csrf": session.csrf, "text": "Sign out", "href": "/staff/sign-out"]
+        }
+        return view
+    }
+
+    func html(_ template: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        try templates.page(template, view, status: status)
+    }
+
+    func message(_ context: StaffRequestContext, status: HTTPResponse.Status, heading: String, paragraphs: [String],
+                 action: (href: String, text: String)? = nil) throws -> Response {
+        var view = chrome(context, title: heading)
+        view["heading"] = heading
+        view["paragraphs"] = paragraphs
+        if let action { view["action"] = ["href": action.href, "text": action.text] }
+        return try html("message", view, status: status)
+    }
+
+    /// Reads a form post (at most ``ServerConfiguration/maxBodyBytes``).
+    func form(_ request: inout Request) async throws -> FormFields {
+        guard (request.headers[.contentType]?.lowercased() ?? "").hasPrefix("application/x-www-form-urlencoded") else {
+            throw StaffPageError.badForm("The request was not a form post (application/x-www-form-urlencoded).")
+        }
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch { throw StaffPageError.tooLarge }
+        guard let fields = FormFields(urlEncoded: String(buffer: buffer)) else {
+            throw StaffPageError.badForm("The form could not be read (it is not valid URL-encoded UTF-8).")
+        }
+        return fields
+    }
+
+    /// Checks the form's CSRF token against the session's (constant time).
+    func requireCSRF(_ fields: FormFields, _ context: StaffRequestContext) throws {
+        guard let session = context.sessions.session, let sent = fields.first("csrf"),
+              Self.constantTimeEqual(Array(sent.utf8), Array(session.csrf.utf8)) else {
+            throw StaffPageError.expiredForm
+        }
+    }
+
+    /// The signed-in member (the route's policy middleware has already required one).
+    func member(_ context: StaffRequestContext) throws -> StaffMember {
+        guard let member = context.identity else { throw StaffPageError.signedOut }
+        return member
+    }
+
+    /// Appends to the audit log; an action that cannot be audited is refused (503).
+    func record(_ actor: String, _ action: AuditAction, subject: String, detail: String = "") throws {
+        guard let audit else { throw StaffPageError.unavailable(unavailableReason ?? "the audit log is not open") }
+        do { try audit.append(actor: actor, action: action, subject: subject, detail: detail) } catch {
+            throw StaffPageError.unavailable("the audit log cannot be written: \(error)")
+        }
+    }
+
+    /// Runs slow work (bcrypt) on NIO's thread pool, off the event loops.
+    func offLoop<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<a.count { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+}
+
+/// What went wrong on a staff page, as ``StaffErrorMiddleware`` words it.
+enum StaffPageError: Error {
+    case badForm(String)
+    case tooLarge
+    /// No valid CSRF token (403).
+    case expiredForm
+    /// Not signed in (redirect to sign-in).
+    case signedOut
+    /// The staff directory or audit log is unavailable (503), with why.
+    case unavailable(String)
+    /// No such page or record (404), with what.
+    case notFound(String)
+    /// A request the rules refuse (422), with why.
+    case refused(String)
+}

@@ -1,0 +1,268 @@
+import Crypto
+import DurableFiles
+import Foundation
+import GRDB
+
+/// The append-only audit log of field operations: who keyed, settled, reissued, revoked,
+/// signed in or failed to, and when. One SQLite file, `audit.sqlite`, beside the store's
+/// manifest, holding nothing else.
+///
+/// Each record carries the hash of the one before it (SHA-256, see ``AuditRecord/computeHash()``),
+/// so a record changed or deleted after it was written breaks the chain, which ``verify()``
+/// finds. SQLite triggers refuse `UPDATE` and `DELETE` on the table, so the only way to
+/// change a record is to bypass SQLite or drop the triggers, and the chain catches that.
+/// A removed *last* record leaves a valid shorter chain: compare ``AuditVerification/headHash``
+/// with one recorded elsewhere (e.g. the daily operations report) to detect truncation.
+///
+/// Appends commit with `PRAGMA synchronous = FULL`: an acknowledged action is on disk before
+/// the page that did it answers.
+///
+/// ```swift
+/// let log = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
+/// try log.append(actor: "ada", action: .signedIn, subject: "ada", detail: "from 127.0.0.1")
+/// let report = try log.verify()      // .isIntact, .count, .headHash, .firstBreak
+/// ```
+///
+/// Thread safety: `Sendable`; appends are serialised by the file's one writer connection.
+public final class AuditLog: Sendable {
+    /// The conventional file name in a store directory.
+    public static let fileName = "audit.sqlite"
+    /// The `previousHash` of the first record: 64 zeros.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The log file.
+    public let path: String
+    private let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_record (
+                  seq INTEGER PRIMARY KEY NOT NULL,
+                  at_ms INTEGER NOT NULL,
+                  actor TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  subject TEXT NOT NULL,
+                  detail TEXT NOT NULL,
+                  previous_hash TEXT NOT NULL,
+                  hash TEXT NOT NULL
+                );
+                CREATE INDEX audit_record_actor ON audit_record(actor, seq);
+                CREATE INDEX audit_record_at ON audit_record(at_ms);
+                CREATE TRIGGER audit_record_no_update BEFORE UPDATE ON audit_record
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                CREATE TRIGGER audit_record_no_delete BEFORE DELETE ON audit_record
+                  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                """)
+        }
+        return m
+    }
+
+    /// Opens the log at `url`, creating it when it does not exist (with `create`).
+    ///
+    /// - parameter readOnly: open for reading only (`census audit show` and `verify`): nothing
+    ///   is written, the file must exist.
+    /// - throws: ``FieldFileError`` when the file is missing (and not to be created), is not an
+    ///   audit log, or cannot be opened or made durable.
+    public static func open(at url: URL, create: Bool = true, readOnly: Bool = false) throws(FieldFileError) -> AuditLog {
+        let queue = try FieldDatabase.open(at: url, kind: "an audit log", table: "audit_record", create: create && !readOnly,
+                                           readOnly: readOnly, migrator: migrator)
+        return AuditLog(path: url.path, queue: queue)
+    }
+
+    /// Appends one record and returns it, committed.
+    ///
+    /// - parameters:
+    ///   - actor: the staff sign-in name who acted (`"census-cli"` for a command run on the
+    ///     server, `"-"` for an unknown name at sign-in).
+    ///   - action: what was done.
+    ///   - subject: what it was done to: a household id, a staff name, a keying batch.
+    ///   - detail: free text with the facts (never a household's answers, codes or passwords).
+    ///   - at: when (now by default).
+    /// - throws: ``FieldFileError/unwritable(path:reason:)`` when the record cannot be committed.
+    @discardableResult
+    public func append(actor: String, action: AuditAction, subject: String, detail: String = "", at: Date = Date()) throws(FieldFileError) -> AuditRecord {
+        do {
+            return try queue.write { db in
+                let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+                var record = AuditRecord(
+                    sequence: (last?["seq"] as Int64? ?? 0) + 1,
+                    atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded(.down)),
+                    actor: actor, action: action.rawValue, subject: subject, detail: detail,
+                    previousHash: last?["hash"] ?? Self.genesisHash, hash: "")
+                record.hash = record.computeHash()
+                try db.execute(sql: """
+                    INSERT INTO audit_record (seq, at_ms, actor, action, subject, detail, previous_hash, hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [record.sequence, record.atMilliseconds, record.actor, record.action, record.subject,
+                                     record.detail, record.previousHash, record.hash])
+                return record
+            }
+        } catch {
+            throw .unwritable(path: path, reason: DurableFile.reason(error))
+        }
+    }
+
+    /// Records, oldest first, filtered.
+    ///
+    /// - parameters:
+    ///   - since: only records at or after this time.
+    ///   - actor: only this actor's records.
+    ///   - subject: only records about this subject (a household id, a staff name).
+    ///   - limit: at most this many (the newest, still returned oldest first); nil for all.
+    public func records(since: Date? = nil, actor: String? = nil, subject: String? = nil, limit: Int? = nil) throws(FieldFileError) -> [AuditRecord] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let since {
+            conditions.append("at_ms >= ?")
+            arguments.append(Int64((since.timeIntervalSince1970 * 1000).rounded(.down)))
+        }
+        if let actor { conditions.append("actor = ?"); arguments.append(actor) }
+        if let subject { conditions.append("subject = ?"); arguments.append(subject) }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let limitClause = limit.map { "LIMIT \(max(0, $0))" } ?? ""
+        do {
+            let rows = try queue.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM audit_record \(whereClause) ORDER BY seq DESC \(limitClause)",
+                                 arguments: StatementArguments(arguments))
+            }
+            return rows.reversed().map(Self.record)
+        } catch {
+            throw .unreadable(path: path, reason: DurableFile.reason(error))
+        }
+    }
+
+    /// Walks the whole chain and reports the first record that does not fit: a hash that is
+    /// not its content's, a `previousHash` that is not its predecessor's, or a gap in the
+    /// sequence (a deleted record).
+    public func verify() throws(FieldFileError) -> AuditVerification {
+        do {
+            return try queue.read { db in
+                var expectedPrevious = Self.genesisHash
+                var expectedSequence: Int64 = 1
+                var count = 0
+                let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_record ORDER BY seq")
+                while let row = try cursor.next() {
+                    let record = Self.record(row)
+                    if record.sequence != expectedSequence {
+                        return AuditVerification(count: count, headHash: expectedPrevious, firstBreak: .init(
+                            sequence: record.sequence,
+                            reason: "record \(expectedSequence)\(record.sequence > expectedSequence + 1 ? "-\(record.sequence - 1)" : "") is missing (deleted)"))
+                    }
+                    if record.previousHash != expectedPrevious {
+                        return AuditVerification(count: count, headHash: expectedPrevious, firstBreak: .init(
+                            sequence: record.sequence, reason: "its previous hash is not the hash of record \(record.sequence - 1) (a record before it was changed or replaced)"))
+                    }
+                    if record.computeHash() != record.hash {
+                        return AuditVerification(count: count, headHash: expectedPrevious, firstBreak: .init(
+                            sequence: record.sequence, reason: "its content does not match its hash (the record was changed)"))
+                    }
+                    expectedPrevious = record.hash
+                    expectedSequence += 1
+                    count += 1
+                }
+                return AuditVerification(count: count, headHash: expectedPrevious, firstBreak: nil)
+            }
+        } catch {
+            throw .unreadable(path: path, reason: DurableFile.reason(error))
+        }
+    }
+
+    public func close() { try? queue.close() }
+
+    private static func record(_ row: Row) -> AuditRecord {
+        AuditRecord(sequence: row["seq"], atMilliseconds: row["at_ms"], actor: row["actor"], action: row["action"],
+                    subject: row["subject"], detail: row["detail"], previousHash: row["previous_hash"], hash: row["hash"])
+    }
+}
+
+/// One record of the ``AuditLog``.
+public struct AuditRecord: Sendable, Equatable {
+    /// 1, 2, 3, … without gaps.
+    public var sequence: Int64
+    /// When, in milliseconds since 1970 (UTC).
+    public var atMilliseconds: Int64
+    /// The staff sign-in name who acted.
+    public var actor: String
+    /// An ``AuditAction`` raw value (kept as text so a newer build's actions still read).
+    public var action: String
+    /// What the action was done to.
+    public var subject: String
+    /// The facts of the action.
+    public var detail: String
+    /// The hash of the record before (``AuditLog/genesisHash`` for the first).
+    public var previousHash: String
+    /// SHA-256 (hex) of this record's fields and `previousHash`.
+    public var hash: String
+
+    /// The time as a date.
+    public var at: Date { Date(timeIntervalSince1970: Double(atMilliseconds) / 1000) }
+
+    /// SHA-256, in lower-case hex, of the fields joined with a unit separator (U+001F), which
+    /// no field can hold unnoticed: each field is length-prefixed.
+    public func computeHash() -> String {
+        var text = ""
+        for field in [String(sequence), String(atMilliseconds), actor, action, subject, detail, previousHash] {
+            text += "\(field.utf8.count):\(field)\u{1F}"
+        }
+        return SHA256.hash(data: Array(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// What ``AuditLog/verify()`` found.
+public struct AuditVerification: Sendable, Equatable {
+    /// Where the chain first breaks.
+    public struct Break: Sendable, Equatable {
+        /// The sequence number of the first record that does not fit.
+        public var sequence: Int64
+        /// Why, in words.
+        public var reason: String
+    }
+
+    /// Records checked and found sound (before any break).
+    public var count: Int
+    /// The hash of the last sound record (``AuditLog/genesisHash`` for an empty log): record
+    /// it elsewhere to detect a later truncation.
+    public var headHash: String
+    /// The first break, or nil when the whole chain is intact.
+    public var firstBreak: Break?
+
+    /// Whether every record is intact and chained.
+    public var isIntact: Bool { firstBreak == nil }
+}
+
+/// What an audited action was. Stored as its raw value.
+public enum AuditAction: String, Sendable, CaseIterable {
+    /// A staff member signed in (subject: their name).
+    case signedIn = "sign_in"
+    /// A sign-in was refused (subject: the name typed; detail: why).
+    case signInFailed = "sign_in_failed"
+    /// An account was locked after repeated failures.
+    case lockedOut = "locked_out"
+    /// A staff member signed out.
+    case signedOut = "sign_out"
+    /// A staff account was added (subject: its name; detail: role and areas).
+    case staffAdded = "staff_added"
+    /// A staff account was disabled.
+    case staffDisabled = "staff_disabled"
+    /// A page was refused for the staff member's role (subject: the path).
+    case accessDenied = "access_denied"
+    /// A paper return was keyed (subject: the household id).
+    case keyed = "keyed"
+    /// A double-keyed return was settled (subject: the household id).
+    case settled = "settled"
+    /// An access code was reissued (subject: the household id).
+    case codeReissued = "code_reissued"
+    /// Access codes were revoked (subject: the household id).
+    case codesRevoked = "codes_revoked"
+    /// Double keying was turned on or off, or its sample changed.
+    case doubleKeyingSet = "double_keying_set"
+    /// An individual access code was issued (subject: the household id).
+    case individualCodeIssued = "individual_code_issued"
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// What a staff member may do. Checked on every staff page by a role policy
+/// (hummingbird-auth's `RolePolicy`), so a page names the role it needs and nothing else.
+public enum StaffRole: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Field staff: key paper returns, see the follow-up list for their areas.
+    case field
+    /// Supervisors: everything field staff do, and settle double keying, reissue codes,
+    /// see progress.
+    case supervisor
+    /// Administrators: staff accounts and the audit log. Not keying: an administrator reads
+    /// no household's return.
+    case administrator
+
+    /// The permissions the role holds (a supervisor is also field staff).
+    public var grants: Set<StaffRole> {
+        switch self {
+        case .field: return [.field]
+        case .supervisor: return [.field, .supervisor]
+        case .administrator: return [.administrator]
+        }
+    }
+
+    /// Whether signing in needs a one-time code as well as the password (supervisors and
+    /// administrators: they can settle returns, reissue codes and manage accounts).
+    public var requiresSecondFactor: Bool { self != .field }
+
+    /// For pages and listings.
+    public var displayName: String {
+        switch self {
+        case .field: return "Field staff"
+        case .supervisor: return "Supervisor"
+        case .administrator: return "Administrator"
+        }
+    }
+}
+
+/// A staff account, as the directory holds it (without its password hash or TOTP secret).
+public struct StaffAccount: Sendable, Equatable {
+    /// The sign-in name: 1-64 of `a-z 0-9 . _ -`, unique.
+    public var name: String
+    public var role: StaffRole
+    /// Local authority codes the account works in; empty means all areas.
+    public var areas: [String]
+    /// Whether a TOTP second factor is enrolled (always for supervisors and administrators).
+    public var hasSecondFactor: Bool
+    /// When the account was disabled, or nil while it is active.
+    public var disabledAt: Date?
+    /// Until when sign-in is locked after repeated failures, or nil.
+    public var lockedUntil: Date?
+    public var createdAt: Date
+
+    public var isDisabled: Bool { disabledAt != nil }
+
+    /// Whether the account works in local authority `code`.
+    public func covers(localAuthority code: String) -> Bool {
+        areas.isEmpty || areas.contains(code)
+    }
+
+    /// Checks a sign-in name: 1-64 characters of `a-z`, `0-9`, `.`, `_`, `-`, starting with a
+    /// letter or digit. Returns the name lower-cased, or nil.
+    public static func normalisedName(_ typed: String) -> String? {
+        let name = typed.trimmingCharacters(in: .whitespaces).lowercased()
+        guard (1...64).contains(name.count),
+              name.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "_" || $0 == "-" }),
+              let first = name.unicodeScalars.first, first != ".", first != "_", first != "-"
+        else { return nil }
+        return name
+    }
+}
+
+/// The TOTP enrolment of a new account, shown once (the directory keeps only the secret to
+/// check codes with).
+public struct SecondFactorEnrolment: Sendable, Equatable {
+    /// The `otpauth://totp/…` URI an authenticator app takes (RFC 6238: SHA-1, 6 digits, 30 s).
+    public var uri: String
+    /// The secret in base32, for typing into an app by hand.
+    public var base32Secret: String
+}
+
+/// What ``StaffDirectory/add(name:role:areas:password:now:)`` made: the account, and its
+/// enrolment when the role needs a second factor.
+public struct NewStaffAccount: Sendable, Equatable {
+    public var account: StaffAccount
+    public var enrolment: SecondFactorEnrolment?
+}
+
+/// Why a staff account could not be added or changed.
+public enum StaffDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidName(String)
+    case nameTaken(String)
+    case unknownAccount(String)
+    case weakPassword(reason: String)
+    case invalidArea(String)
+    case file(FieldFileError)
+
+    public var description: String {
+        switch self {
+        case .invalidName(let name):
+            return "'\(name.prefix(80))' is not a usable sign-in name: use 1-64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+        case .nameTaken(let name): return "a staff account named '\(name)' already exists"
+        case .unknownAccount(let name): return "there is no staff account named '\(name.prefix(80))'"
+        case .weakPassword(let reason): return "the password is not usable: \(reason)"
+        case .invalidArea(let area): return "'\(area.prefix(40))' is not a local authority code (1-16 letters and digits)"
+        case .file(let e): return e.description
+        }
+    }
+}

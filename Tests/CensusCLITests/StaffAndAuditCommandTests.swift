@@ -1,0 +1,63 @@
+import CensusTestSupport
+import Foundation
+import GRDB
+import XCTest
+
+/// `census staff` and `census audit` as an operator runs them: an account's password and TOTP
+/// enrolment printed once, a listing without secrets, disabling, and an audit log that
+/// verifies, shows filtered records, and finds a record changed behind its back.
+final class StaffAndAuditCommandTests: XCTestCase {
+    func testStaffCommandsAreAuditedAndTheLogVerifies() throws {
+        let dir = try makeTempDirectory(self)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)
+        let added = try census(["staff", "add", "--dir", "st", "--name", "Ada", "--role", "supervisor", "--areas", "E06000001"], in: dir)
+        XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertTrue(added.stdout.contains("Added ada: supervisor, E06000001."), added.stdout)
+        let password = added.stdout.firstMatch(of: /password: ([a-z0-9-]{19})/)?.1
+        XCTAssertNotNil(password, added.stdout)
+        XCTAssertNotNil(added.stdout.firstMatch(of: /totp-secret: [A-Z2-7]+/), added.stdout)
+        XCTAssertNotNil(added.stdout.firstMatch(of: /totp-uri: otpauth:\/\/totp\/.+secret=[A-Z2-7]+/), added.stdout)
+        let field = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir)
+        XCTAssertFalse(field.stdout.contains("totp"), "field staff are not enrolled")
+        let again = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir)
+        XCTAssertNotEqual(again.status, 0)
+        XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
+        let badRole = try census(["staff", "add", "--dir", "st", "--name", "eve", "--role", "boss"], in: dir)
+        XCTAssertNotEqual(badRole.status, 0)
+
+        let list = try census(["staff", "list", "--dir", "st"], in: dir)
+        XCTAssertEqual(list.status, 0)
+        XCTAssertTrue(list.stdout.contains("ada\tsupervisor\tE06000001\tyes\tactive"), list.stdout)
+        XCTAssertFalse(list.stdout.contains(String(password ?? "none")), "no secrets in the listing")
+        XCTAssertEqual(try census(["staff", "disable", "--dir", "st", "--name", "bob"], in: dir).status, 0)
+        XCTAssertTrue(try census(["staff", "list", "--dir", "st"], in: dir).stdout.contains("bob\tfield\tall\tno\tdisabled"))
+        XCTAssertNotEqual(try census(["staff", "disable", "--dir", "st", "--name", "nobody"], in: dir).status, 0)
+
+        let verify = try census(["audit", "verify", "--dir", "st"], in: dir)
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("intact: 3 records"), verify.stdout)
+        let show = try census(["audit", "show", "--dir", "st", "--subject", "bob"], in: dir)
+        let rows = show.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        XCTAssertEqual(rows.map { $0[3] }, ["staff_added", "staff_disabled"], show.stdout)
+        XCTAssertTrue(rows.allSatisfy { $0[2].hasPrefix("cli:") })
+        XCTAssertEqual(try census(["audit", "show", "--dir", "st", "--since", "2999-01-01"], in: dir).stdout.split(separator: "\n").count, 1)
+        XCTAssertNotEqual(try census(["audit", "show", "--dir", "st", "--since", "yesterday"], in: dir).status, 0)
+
+        // A record changed behind the application's back.
+        let queue = try DatabaseQueue(path: dir.appendingPathComponent("st/audit.sqlite").path)
+        try queue.write { try $0.execute(sql: "DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'someone' WHERE seq = 2") }
+        try queue.close()
+        let broken = try census(["audit", "verify", "--dir", "st"], in: dir)
+        XCTAssertEqual(broken.status, 1, "a broken chain is a 'no', not a failure to check")
+        XCTAssertTrue(broken.stderr.contains("broken at record 2"), broken.stderr)
+    }
+
+    func testAuditCommandsOnAStoreWithoutALogSaySo() throws {
+        let dir = try makeTempDirectory(self)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)
+        let r = try census(["audit", "verify", "--dir", "st"], in: dir)
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("there is no audit log"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st/audit.sqlite").path), "verify creates nothing")
+    }
+}

@@ -1,0 +1,156 @@
+import CollectionServer
+import FieldOperations
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Questionnaire
+import ResponseStore
+import XCTest
+
+/// Keying a paper return: finding the household (its returns, never its answers), one page with
+/// every question for every person and pair, option codes typed, hard errors inline and
+/// summarised, warnings never blocking, the paper version stored through the collection path
+/// and audited.
+final class KeyingPagesTests: XCTestCase {
+    var fixture: ServerFixture!
+    var staff: StaffFixture!
+
+    override func setUp() async throws {
+        fixture = try ServerFixture(households: 4)
+        staff = try StaffFixture(fixture)
+    }
+
+    override func tearDown() async throws {
+        fixture.remove()
+    }
+
+    var household: String { fixture.households[1].householdID }
+
+    /// A keyed paper form of three people (codes as on paper: yes_no 1 = yes).
+    static func threePeople() -> [(String, String)] {
+        [
+            ("lives_here", "1"), ("household_size", "3"),
+            ("residents.0.first_name", "Ann"), ("residents.0.last_name", "Jones"),
+            ("residents.1.first_name", "Bob"), ("residents.1.last_name", "Jones"),
+            ("residents.2.first_name", "Cat"), ("residents.2.last_name", "Jones"),
+            ("household_relationships.0.relationship", "1"),   // Bob is Ann's husband
+            ("household_relationships.1.relationship", "4"),   // Cat is Ann's daughter
+            ("household_relationships.2.relationship", "4"),   // Cat is Bob's daughter
+            ("residents.0.is_you", "1"), ("residents.0.dob-day", "1"), ("residents.0.dob-month", "2"), ("residents.0.dob-year", "1980"),
+            ("residents.1.is_you", "2"), ("residents.1.dob-day", "3"), ("residents.1.dob-month", "4"), ("residents.1.dob-year", "1979"),
+            ("residents.2.is_you", "2"), ("residents.2.dob-day", "5"), ("residents.2.dob-month", "6"), ("residents.2.dob-year", "2010"),
+        ]
+    }
+
+    func testAKeyerFindsAHouseholdSeesItsReturnsAndKeysThreePeople() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let find = try await keyer.get("/staff/keying")
+            XCTAssertEqual(find.status, .ok)
+            let unknown = try await keyer.get("/staff/keying/household?id=H99999999")
+            XCTAssertEqual(unknown.status, .notFound)
+            XCTAssertTrue(unknown.contains("There is no household"), unknown.mainText)
+            let found = try await keyer.get("/staff/keying/household?id=\(household.lowercased())")
+            XCTAssertEqual(found.status, .ok)
+            XCTAssertTrue(found.contains("No return yet."), found.mainText)
+
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=3&visitors=0")
+            XCTAssertEqual(page.status, .ok)
+            // Every person block and pair, with no routing: "who_else" is shown although
+            // lives_here is not answered.
+            for name in ["lives_here", "who_else", "residents.2.first_name", "residents.2.dob-day", "household_relationships.2.relationship", "residents.0.sex"] {
+                XCTAssertTrue(page.body.contains("name=\"\(name)\""), name)
+            }
+            XCTAssertFalse(page.body.contains("name=\"residents.3.first_name\""))
+            XCTAssertTrue(page.contains("Person 3"))
+            let saved = try await keyer.post("/staff/keying/\(household)/form?residents=3&visitors=0", Self.threePeople() + [("key", Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? "")])
+            XCTAssertEqual(saved.status, .ok, saved.mainText)
+            XCTAssertTrue(saved.contains("Paper return of \(household) saved"), saved.mainText)
+            let versions = try server.collector.store.versions(of: household, includeBodies: true)
+            XCTAssertEqual(versions.count, 1)
+            XCTAssertEqual(versions[0].kind, .paper)
+            XCTAssertEqual(versions[0].channel, .paper)
+            let body = try JSONParser.parse(versions[0].body!)
+            XCTAssertEqual(body["residents"]?.arrayValue?.count, 3)
+            XCTAssertEqual(body["residents"]?.arrayValue?[2]["dob"]?.stringValue, "2010-06-05")
+            XCTAssertEqual(body["household_relationships"]?.arrayValue?.first { $0["person"]?.intValue == 3 && $0["other"]?.intValue == 1 }?["relationship"]?.stringValue, "son_daughter")
+            XCTAssertEqual(body["lives_here"]?.stringValue, "yes")
+            // The find page now shows the return's channel and time, not its answers.
+            let again = try await keyer.get("/staff/keying/household?id=\(household)")
+            XCTAssertTrue(again.contains("A paper return, received"), again.mainText)
+            XCTAssertFalse(again.contains("Jones"))
+        }
+        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let keyed = try log.records(subject: household).filter { $0.action == "keyed" }
+        XCTAssertEqual(keyed.count, 1)
+        XCTAssertEqual(keyed.first?.actor, "field")
+        XCTAssertFalse(keyed.first?.detail.contains("Jones") ?? true, "no answers in the audit log")
+    }
+
+    func testHardErrorsAreShownBesideTheirFieldsAndNothingIsStored() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.supervisor)
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=1")
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            let bad = try await keyer.post("/staff/keying/\(household)/form?residents=1", [
+                ("key", key), ("lives_here", "7"), ("residents.0.first_name", "Ann"), ("residents.0.last_name", "Jones"),
+                ("residents.0.dob-day", "31"), ("residents.0.dob-month", "2"), ("residents.0.dob-year", "1980"),
+                ("household_size", "99"),
+            ])
+            XCTAssertEqual(bad.status, .unprocessableContent)
+            XCTAssertTrue(bad.contains("Correct these before the return can be saved"))
+            XCTAssertTrue(bad.body.contains("id=\"lives_here-error\""), "the code error is beside its field")
+            XCTAssertTrue(bad.body.contains("href=\"#lives_here\""), "and linked from the summary")
+            XCTAssertTrue(bad.body.contains("value=\"Ann\""), "what was typed is kept")
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 0)
+        }
+    }
+
+    func testWarningsNeverBlockAndAMissingAnswerIsRecorded() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=2")
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            // Only names: dob and is_you (required) missing, household size mismatched.
+            let saved = try await keyer.post("/staff/keying/\(household)/form?residents=2", [
+                ("key", key), ("household_size", "5"),
+                ("residents.0.first_name", "Ann"), ("residents.0.last_name", "Jones"),
+                ("residents.1.first_name", "Bob"), ("residents.1.last_name", "Jones"),
+            ])
+            XCTAssertEqual(saved.status, .ok, saved.mainText)
+            XCTAssertTrue(saved.contains("Recorded for checking"), saved.mainText)
+            // Posting the same form again (a refresh) stores nothing new.
+            let replay = try await keyer.post("/staff/keying/\(household)/form?residents=2", [
+                ("key", key), ("household_size", "5"),
+                ("residents.0.first_name", "Ann"), ("residents.0.last_name", "Jones"),
+                ("residents.1.first_name", "Bob"), ("residents.1.last_name", "Jones"),
+            ])
+            XCTAssertTrue(replay.contains("already been saved"), replay.mainText)
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 1)
+        }
+    }
+
+    func testAdministratorsAndSignedOutVisitorsCannotKey() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, _ in
+            var admin = Browser(client)
+            try await admin.staffSignIn(staff.administrator)
+            let find = try await admin.get("/staff/keying")
+            XCTAssertEqual(find.status, .forbidden)
+            let form = try await admin.get("/staff/keying/\(household)/form?residents=1")
+            XCTAssertEqual(form.status, .forbidden)
+            var nobody = Browser(client)
+            let signedOut = try await nobody.get("/staff/keying")
+            XCTAssertEqual(signedOut.location, "/staff/sign-in")
+            let post = try await nobody.post("/staff/keying/\(household)/form", [("key", "12345678")], csrf: false)
+            XCTAssertEqual(post.status, .unauthorized)
+        }
+    }
+}

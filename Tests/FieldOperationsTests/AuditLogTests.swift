@@ -1,0 +1,104 @@
+import FieldOperations
+import Foundation
+import GRDB
+import XCTest
+
+/// The audit log: records chain by hash; a changed, deleted or replaced record is found;
+/// SQLite refuses updates and deletes; filters.
+final class AuditLogTests: XCTestCase {
+    var directory: URL!
+
+    override func setUp() {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
+
+    var url: URL { directory.appendingPathComponent(AuditLog.fileName) }
+
+    func fill(_ count: Int) throws -> [AuditRecord] {
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        return try (1...count).map { i in
+            try log.append(actor: i % 2 == 0 ? "ada" : "bob", action: .keyed, subject: "H\(i)", detail: "version \(i)",
+                           at: Date(timeIntervalSince1970: 1_800_000_000 + Double(i) * 60))
+        }
+    }
+
+    func testRecordsChainFromTheGenesisHash() throws {
+        let records = try fill(5)
+        XCTAssertEqual(records.map(\.sequence), [1, 2, 3, 4, 5])
+        XCTAssertEqual(records[0].previousHash, AuditLog.genesisHash)
+        for i in 1..<records.count { XCTAssertEqual(records[i].previousHash, records[i - 1].hash) }
+        XCTAssertEqual(records[2].hash, records[2].computeHash())
+        let log = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { log.close() }
+        let verification = try log.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.count, 5)
+        XCTAssertEqual(verification.headHash, records[4].hash)
+    }
+
+    func testSQLiteRefusesUpdatesAndDeletes() throws {
+        _ = try fill(2)
+        let queue = try DatabaseQueue(path: url.path)
+        defer { try? queue.close() }
+        XCTAssertThrowsError(try queue.write { try $0.execute(sql: "UPDATE audit_record SET actor = 'eve' WHERE seq = 1") })
+        XCTAssertThrowsError(try queue.write { try $0.execute(sql: "DELETE FROM audit_record WHERE seq = 2") })
+    }
+
+    func testAChangedRecordIsFound() throws {
+        _ = try fill(4)
+        try tamper("DROP TRIGGER audit_record_no_update; UPDATE audit_record SET detail = 'nothing happened' WHERE seq = 3")
+        let result = try AuditLog.open(at: url).verify()
+        XCTAssertEqual(result.firstBreak?.sequence, 3)
+        XCTAssertEqual(result.count, 2)
+        XCTAssertTrue(result.firstBreak?.reason.contains("changed") == true)
+    }
+
+    func testADeletedRecordIsFound() throws {
+        _ = try fill(4)
+        try tamper("DROP TRIGGER audit_record_no_delete; DELETE FROM audit_record WHERE seq = 2")
+        let result = try AuditLog.open(at: url).verify()
+        XCTAssertEqual(result.firstBreak?.sequence, 3)
+        XCTAssertTrue(result.firstBreak?.reason.contains("missing") == true, result.firstBreak?.reason ?? "")
+    }
+
+    func testARecordRewrittenWithItsOwnHashIsFoundByTheNextOne() throws {
+        let records = try fill(3)
+        var forged = records[1]
+        forged.actor = "eve"
+        forged.hash = forged.computeHash()
+        try tamper("DROP TRIGGER audit_record_no_update; UPDATE audit_record SET actor = 'eve', hash = '\(forged.hash)' WHERE seq = 2")
+        let result = try AuditLog.open(at: url).verify()
+        XCTAssertEqual(result.firstBreak?.sequence, 3)
+    }
+
+    func testShowFiltersBySinceActorSubjectAndLimit() throws {
+        _ = try fill(6)
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        XCTAssertEqual(try log.records(actor: "ada").map(\.sequence), [2, 4, 6])
+        XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 4 * 60)).map(\.sequence), [4, 5, 6])
+        XCTAssertEqual(try log.records(subject: "H5").map(\.sequence), [5])
+        XCTAssertEqual(try log.records(limit: 2).map(\.sequence), [5, 6])
+    }
+
+    func testAFileThatIsNotAnAuditLogIsRefusedAndLeftAlone() throws {
+        let other = directory.appendingPathComponent("other.sqlite")
+        let queue = try DatabaseQueue(path: other.path)
+        try queue.write { try $0.execute(sql: "CREATE TABLE t (x)") }
+        try queue.close()
+        XCTAssertThrowsError(try AuditLog.open(at: other)) { error in
+            XCTAssertTrue("\(error)".contains("not an audit log") || "\(error)".contains("not audit log"), "\(error)")
+        }
+        XCTAssertThrowsError(try AuditLog.open(at: directory.appendingPathComponent("none.sqlite"), create: false))
+    }
+
+    private func tamper(_ sql: String) throws {
+        let queue = try DatabaseQueue(path: url.path)
+        defer { try? queue.close() }
+        try queue.write { try $0.execute(sql: sql) }
+    }
+}
