@@ -27,6 +27,28 @@ final class SchemathesisTests: XCTestCase {
         let served = try ServedStore()
         defer { served.remove() }
         let base = try served.start()
+        var (status, output) = try Self.run(tool, base: base, served: served, seed: 2021)
+        // schemathesis itself (hypothesis, under CPython 3.11) now and then dies of a
+        // RecursionError while drawing a deep request body, which is no finding about the API:
+        // once more with another seed, so that only the API's own problems fail the test.
+        if status != 0 && Self.isToolCrash(output) {
+            print("schemathesis crashed inside hypothesis (not a finding); running it again with another seed")
+            (status, output) = try Self.run(tool, base: base, served: served, seed: 1921)
+        }
+        XCTAssertEqual(status, 0, "schemathesis found problems:\n\(output.suffix(20_000))")
+        XCTAssertTrue(output.contains("passed") || output.contains("Passed"), output.suffix(4000).description)
+        XCTAssertEqual(served.stop(SIGTERM), 0, "the server survived the fuzzing and stopped cleanly")
+    }
+
+    /// A crash of the tool rather than a failed check: Python's recursion limit or the AST error
+    /// CPython 3.11 raises after one, inside hypothesis or schemathesis' own generation code.
+    static func isToolCrash(_ output: String) -> Bool {
+        (output.contains("RecursionError") || output.contains("AST constructor recursion depth mismatch"))
+            && output.contains("hypothesis/")
+    }
+
+    /// Runs schemathesis against `base` (bounded: stopped after 10 minutes); its exit status and output.
+    static func run(_ tool: String, base: URL, served: ServedStore, seed: Int) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = [
@@ -37,7 +59,7 @@ final class SchemathesisTests: XCTestCase {
             // census response (positive data), and the API has no resources to create and delete.
             "--exclude-checks", "positive_data_acceptance,use_after_free,ensure_resource_availability",
             "--phases", "examples,coverage,fuzzing",
-            "--max-examples", "40", "--seed", "2021", "--workers", "2",
+            "--max-examples", "40", "--seed", String(seed), "--workers", "2",
             "--request-timeout", "10", "--suppress-health-check", "all", "--no-color",
         ]
         process.currentDirectoryURL = served.root
@@ -55,8 +77,6 @@ final class SchemathesisTests: XCTestCase {
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
         if process.isRunning { process.terminate(); process.waitUntilExit() }
         let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        XCTAssertEqual(process.terminationStatus, 0, "schemathesis found problems:\n\(output.suffix(20_000))")
-        XCTAssertTrue(output.contains("passed") || output.contains("Passed"), output.suffix(4000).description)
-        XCTAssertEqual(served.stop(SIGTERM), 0, "the server survived the fuzzing and stopped cleanly")
+        return (process.terminationStatus, output)
     }
 }
