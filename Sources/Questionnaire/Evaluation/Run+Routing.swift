@@ -54,7 +54,7 @@ extension Run {
 
     /// Whether ending `e` fires for the instance in `c`: it stands where its container applies
     /// and its condition is known true. Memoised per instance.
-    func endingFires(_ e: Int, _ c: Ctx) -> Bool {
+    package func endingFires(_ e: Int, _ c: Ctx) -> Bool {
         let s = plan.eScope[e]
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
@@ -106,6 +106,11 @@ extension Run {
         let v = frames[s].answers[flat]
         if plan.qOptionWhen[plan.scopeQuestions[s][q]] != nil, notOffered(s, q, i, v) != nil { return .unknown }
         return v
+    }
+
+    /// Whether option `id` of question `q` (local to scope `s`) is offered to instance `i`.
+    package func isOffered(_ s: Int, _ q: Int, _ i: Int, _ id: String) -> Bool {
+        notOffered(s, q, i, .option(id)) == nil
     }
 
     /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.

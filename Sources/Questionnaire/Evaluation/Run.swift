@@ -105,9 +105,9 @@ package final class Run {
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
     /// The day the response is given (`today`), from its timestamps or the options.
-    var today: CalendarDate?
+    package var today: CalendarDate?
     /// The response's variant (an option of the list `variant`), when the form has variants.
-    var variant: String?
+    package var variant: String?
 
     /// Members beyond this are not evaluated (a hostile response cannot make the evaluator quadratic).
     static let hardMemberLimit = 500
