@@ -116,7 +116,7 @@ extension Run {
     /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.
     func notOffered(_ s: Int, _ q: Int, _ i: Int, _ v: Value) -> String? {
         let gi = plan.scopeQuestions[s][q]
-        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi] else { return nil }
+        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi], i >= 0, i < frames[s].count else { return nil }
         let c = ctx(scope: s, instance: i)
         func offered(_ id: String) -> Bool {
             guard let k = list.position.rank(of: id), k < whens.count, let w = whens[k] else { return true }

@@ -37,7 +37,7 @@ extension HouseholdGenerator {
                 // The model's "separated" is a separated marriage.
                 return p.marital.map { .string($0 == "separated" ? "separated_married" : $0) }
             case "another_address": return .string(rng.weighted([("no", 92.0), ("uk", 6.0), ("outside_uk", 2.0)]))
-            case "in_education": return student ? "yes" : "no"
+            case "in_education", "student": return student ? "yes" : "no"
             case "term_time_location": return .string(p.age < 18 || rng.chance(0.7) ? "here" : "another")
             case "country_of_birth": return .string(p.birthCountry)
             case "country_of_birth_other": return p.birthCountryDetail.map { .string($0) }
@@ -97,6 +97,7 @@ extension HouseholdGenerator {
         case "who_else":
             if n == 1 { return ["none"] }
             return comp.people.contains { $0.role == .sharer } ? ["housemates"] : ["family"]
+        case "household_size": return .integer(n)
         case "any_visitors": return comp.visitors.isEmpty ? ["none"] : ["uk_elsewhere"]
         case "accommodation_type": return .string(rng.weighted([("house", 78.0), ("flat", 21.0), ("mobile", 1.0)]))
         case "house_type": return .string(rng.weighted([("detached", 30.0), ("semi_detached", 40.0), ("terraced", 30.0)]))

@@ -61,12 +61,12 @@ extension HouseholdGenerator {
             return .string(MonthYear(monthNumber: rng.int(low.monthNumber...high.monthNumber))!.iso)
         case .oneOf(let list):
             // Earlier options are more common on real forms; only options offered here.
-            let offered = list.order.filter { run.isOffered(s, info.local, i, $0) }
+            let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
             guard !offered.isEmpty else { return nil }
             let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
             return withDetail(id, list, &rng)
         case .anyOf(let list):
-            let offered = list.order.filter { run.isOffered(s, info.local, i, $0) }
+            let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
             guard !offered.isEmpty else { return nil }
             let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
             var ids = [id]
