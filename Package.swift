@@ -12,6 +12,8 @@
 //                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
+//   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
+//                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -26,6 +28,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(
@@ -64,12 +70,25 @@ let package = Package(
             name: "CensusCollection",
             dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
         ),
+        .target(
+            name: "CollectionServer",
+            dependencies: [
+                "Questionnaire", "AddressFrame", "ResponseStore", "CensusCollection",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/Templates"), .copy("Resources/Assets")]
+        ),
         .executableTarget(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus",
+                "SyntheticCensus", "CollectionServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -77,15 +96,46 @@ let package = Package(
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
             ]
         ),
+        // Tests mirror the modules; a test target names every module it imports, and the
+        // executables whose binaries it runs (CensusCLITests runs `census`, the crash test
+        // `census-bench`).
+        .target(name: "CensusTestSupport", path: "Tests/CensusTestSupport"),
         .testTarget(
             name: "QuestionnaireLanguageTests",
             dependencies: ["QuestionnaireLanguage", "Questionnaire", "SyntheticCensus"],
             exclude: ["Golden", "Forms"]  // read through #filePath, not bundled
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
-        .testTarget(name: "ResponseStoreTests", dependencies: ["ResponseStore", "AddressFrame", "DurableFiles", "Questionnaire", "SyntheticCensus"]),
-        .testTarget(name: "CensusCollectionTests", dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire"]),
+        .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
+        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "SyntheticCensus", "CensusTestSupport"]),
+        .testTarget(
+            name: "ResponseStoreTests",
+            dependencies: [
+                "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport", "CensusBenchmarks",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CensusCollectionTests",
+            dependencies: ["CensusCollection", "AddressFrame", "ResponseStore", "Questionnaire", "CensusTestSupport"]
+        ),
+        .testTarget(
+            name: "CensusCLITests",
+            dependencies: [
+                "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "CollectionServerTests",
+            dependencies: [
+                "CollectionServer", "CensusCollection", "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
+                "SyntheticCensus",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

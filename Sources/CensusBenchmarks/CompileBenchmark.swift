@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Questionnaire
 import QuestionnaireLanguage
 
 /// `census-bench compile`: compile time of the census form and of generated forms, in-process

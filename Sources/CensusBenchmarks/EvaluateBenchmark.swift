@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import SyntheticCensus
 import Questionnaire
 import QuestionnaireLanguage
+import SyntheticCensus
 
 /// `census-bench validate`: in-process evaluation throughput on generated census households.
 struct ValidateBenchmark: ParsableCommand {

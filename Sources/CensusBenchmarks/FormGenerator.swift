@@ -1,3 +1,4 @@
+
 /// Writes synthetic questionnaires of any size for the compiler benchmarks: realistic mixes of
 /// answer types, routing on earlier answers, derived values, checks and Welsh text, either
 /// flat (household sections) or with sections nested inside a roster.

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import SyntheticCensus
-import AddressFrame
 import ResponseStore
+import SyntheticCensus
 
 /// Synthetic census household responses: JSON, 3–6 KB each.
 enum SyntheticResponses {
@@ -87,7 +86,7 @@ struct StoreBenchmark: ParsableCommand {
     @Option(help: "Submissions kept in flight by the in-process clients.")
     var clients: Int = 512
     @Option(help: "Durability: full, normal or both.")
-    var durability: String = "full"
+    var durability: Choice<Durability> = .one(.full)
     @Option(help: "Rows per transaction for the raw SQLite ceiling.")
     var rawBatch: Int = 1000
     @Option(help: "Largest group commit of the store.")
@@ -97,7 +96,7 @@ struct StoreBenchmark: ParsableCommand {
     @Flag(help: "Skip the raw SQLite ceiling.")
     var skipRaw = false
     @Option(help: "Checkpoint policy: background (the default), inline (before 2026-11-27) or both (side by side, alternating).")
-    var checkpoint: String = "background"
+    var checkpoint: Choice<CheckpointPolicy> = .one(.background)
     @Option(help: "Background policy: seconds between checkpoint passes of a shard.")
     var checkpointInterval: Double = StoreOptions().checkpointInterval
     @Option(help: "Background policy: log size in pages at which the writer checkpoints the rest itself.")
@@ -107,12 +106,11 @@ struct StoreBenchmark: ParsableCommand {
 
     func run() throws {
         let counts = shards.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let modes: [Durability] = durability == "both" ? [.full, .normal] : [Durability(rawValue: durability) ?? .full]
+        let modes = durability.values
         let bodies = SyntheticResponses.bodies(count: 512, seed: 42)
         let avg = bodies.reduce(0) { $0 + $1.count } / bodies.count
         print("census-bench store: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(seconds)s per run, \(clients) in flight, bodies 3-6 KB (mean \(avg) B), WAL")
-        let policies: [CheckpointPolicy] = checkpoint == "both" ? [.inline, .background]
-            : [CheckpointPolicy(rawValue: checkpoint) ?? .background]
+        let policies = checkpoint.values
         let header = ["sync", "shards", "checkpoint", "store hh/s", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
                       "store MB/s", "raw rows/s", "store/raw"]
         print(row(header))
@@ -238,11 +236,11 @@ struct StoreWriterHelper: ParsableCommand {
     @Option(help: "Prefix of household ids and idempotency keys (unique per run).")
     var prefix: String
     @Option(help: "Durability: full or normal.")
-    var durability: String = "full"
+    var durability: Durability = .full
 
     func run() throws {
         let store = try ResponseStore.open(at: URL(fileURLWithPath: dir),
-                                           options: StoreOptions(durability: Durability(rawValue: durability) ?? .full))
+                                           options: StoreOptions(durability: durability))
         try store.requireAllShards()
         let bodies = SyntheticResponses.bodies(count: 64, seed: 9)
         let window = DispatchSemaphore(value: inFlight)
@@ -269,5 +267,28 @@ struct StoreWriterHelper: ParsableCommand {
         }
         finished.wait()
         store.close()
+    }
+}
+
+extension Durability: ExpressibleByArgument {}
+extension CheckpointPolicy: ExpressibleByArgument {}
+
+/// One value of a closed set, or `both` of them, side by side in one run.
+enum Choice<Value: ExpressibleByArgument & CaseIterable & RawRepresentable<String>>: ExpressibleByArgument {
+    case one(Value)
+    case both
+
+    init?(argument: String) {
+        if argument == "both" { self = .both } else if let v = Value(argument: argument) { self = .one(v) } else { return nil }
+    }
+
+    static var allValueStrings: [String] { Value.allCases.map(\.rawValue) + ["both"] }
+
+    /// The values to run, in order (for `both`, every case in declaration order).
+    var values: [Value] {
+        switch self {
+        case .one(let v): return [v]
+        case .both: return Array(Value.allCases)
+        }
     }
 }

@@ -4,21 +4,46 @@ import DurableFiles
 /// `census`: the command-line front of the census collection platform.
 ///
 /// Each subcommand is a thin layer over a library module; see `census help SUBCOMMAND`.
-struct Census: ParsableCommand {
+struct Census: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census",
         abstract: "Write, check and run a national census: questionnaires, responses and stores.",
         discussion: """
             With no subcommand, runs the demo census on built-in defaults: it compiles and \
-            checks the household form in questionnaires/, summarises it, then builds an address \
-            frame, letters and an 8-shard store in a scratch directory, lets synthetic households \
-            answer, and reports return rates and the online share (see `census demo --help`).
+            checks the household form in questionnaires/, summarises it, builds an address frame, \
+            letters and an 8-shard store in a scratch directory, and serves the census on \
+            127.0.0.1 until Ctrl-C, printing the address and access codes to try \
+            (see `census demo --help`; `census demo --simulate` runs it offline instead).
             """,
-        subcommands: [Demo.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self],
+        subcommands: [Demo.self, Serve.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self],
         defaultSubcommand: Demo.self
     )
 }
 
-// First, before any other thread exists: Ctrl-C and SIGTERM remove unfinished output.
-Interruption.install()
-Census.main()
+/// Commands that run a server: swift-service-lifecycle handles SIGINT and SIGTERM for them
+/// (a graceful shutdown that commits every save), so `SignalHandler` must not take the signals.
+protocol ServesUntilStopped {
+    var servesUntilStopped: Bool { get }
+}
+
+extension Serve: ServesUntilStopped { var servesUntilStopped: Bool { true } }
+extension Demo: ServesUntilStopped { var servesUntilStopped: Bool { !simulate && !formOnly } }
+
+/// The async `run()` of a command (on an existential, plain `run()` picks the synchronous one).
+func runAsync<Command: AsyncParsableCommand>(_ command: inout Command) async throws {
+    try await command.run()
+}
+
+do {
+    var command = try Census.parseAsRoot()
+    // First, before any other thread exists: for the other commands, Ctrl-C and SIGTERM
+    // remove unfinished output.
+    if (command as? ServesUntilStopped)?.servesUntilStopped != true { SignalHandler.install() }
+    if var asyncCommand = command as? any AsyncParsableCommand {
+        try await runAsync(&asyncCommand)
+    } else {
+        try command.run()
+    }
+} catch {
+    Census.exit(withError: error)
+}

@@ -37,12 +37,14 @@ package enum DurableFile {
         guard fsync(fd) == 0 else { throw posixError("cannot fsync \(url.path)") }
     }
 
-    /// Writes every byte of `data` to `fd`, going on after a signal interrupts a write (EINTR)
-    /// and after a short write.
+    /// Writes every byte of `bytes` to `fd`, going on after a signal interrupts a write (EINTR)
+    /// and after a short write: the one write loop of the package (the frame, the store and
+    /// the CLI's outputs all use it).
     ///
-    /// - throws: ``FileSystemError`` "cannot write PATH: reason" for any other failure.
-    package static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
-        try data.withUnsafeBytes { raw in
+    /// - throws: ``FileSystemError`` "cannot write PATH: reason" for any other failure (a
+    ///   full disk, a closed pipe).
+    package static func writeAll(_ bytes: some ContiguousBytes, to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
@@ -51,6 +53,7 @@ package enum DurableFile {
                     if errno == EINTR { continue }
                     throw posixError("cannot write \(path)")
                 }
+                if n == 0 { throw FileSystemError("cannot write \(path): nothing was written", reason: "nothing was written") }
                 offset += n
             }
         }
@@ -76,7 +79,8 @@ package enum DurableFile {
     }
 
     package static func posixError(_ what: String) -> FileSystemError {
-        FileSystemError("\(what): \(String(cString: strerror(errno)))")
+        let reason = String(cString: strerror(errno))
+        return FileSystemError("\(what): \(reason)", reason: reason)
     }
 
     /// The system's one-line reason for a Foundation file error ("No such

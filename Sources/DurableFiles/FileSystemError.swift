@@ -4,7 +4,13 @@ import Foundation
 /// ("cannot create the store directory /x: Permission denied"), never an `NSError` dump.
 public struct FileSystemError: Error, Sendable, CustomStringConvertible, LocalizedError {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// The system's reason alone ("No space left on device"), when the failure came from a
+    /// system call.
+    public var reason: String?
+    public init(_ message: String, reason: String? = nil) {
+        self.message = message
+        self.reason = reason
+    }
     public var description: String { message }
     public var errorDescription: String? { message }
 

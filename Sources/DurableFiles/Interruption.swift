@@ -6,21 +6,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Removes unfinished output when a command is interrupted (Ctrl-C, `kill`, a closed terminal).
+/// The bookkeeping that lets an interrupted command leave no unfinished output behind.
 ///
 /// Commands write their output beside its final name and publish it only when it is complete
-/// (rename or link). Without this, SIGINT or SIGTERM between the two left the temporary file
-/// (`out.ndjson.tmp-PID`, `.frame.sqlite.importing-…`, `.letters.csv.partial-…`) behind.
+/// (rename or link): `out.ndjson.tmp-PID`, `.frame.sqlite.importing-…`,
+/// `.letters.csv.partial-…`. Each such path is ``register(_:_:)``ed before it is created and
+/// ``unregister(_:)``ed once published or removed. Work that must not be cut in half (commit
+/// the codes, then publish their letters) runs in ``uninterruptible(_:)``.
 ///
-/// ``install()`` blocks SIGINT, SIGTERM and SIGHUP in every thread and waits for them on a
-/// thread of its own (so the cleanup runs as ordinary code, not in a signal handler). On a
-/// signal it removes every registered path, says so on standard error, and exits with
-/// 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as a shell does.
-///
-/// Work that must not be cut in half (commit the codes, then publish their letters) runs in
-/// ``uninterruptible(_:)``: a signal that arrives meanwhile is handled when it ends.
-///
-/// Without ``install()`` (a library user, the tests) registering is only bookkeeping.
+/// This is only bookkeeping: no signal is caught here, and nothing exits. The executable owns
+/// the signal policy (CensusCLI's `SignalHandler` blocks SIGINT, SIGTERM and SIGHUP, and on
+/// one calls ``interrupt()`` then exits; a server shuts down through swift-service-lifecycle
+/// instead). Without a handler, registering costs a lock and an array append.
 package enum Interruption {
     /// What to remove for a registered path.
     package enum Kind: Sendable {
@@ -32,92 +29,76 @@ package enum Interruption {
         case emptyDirectory
     }
 
+    /// What ``interrupt()`` did.
+    package enum Outcome: Sendable, Equatable {
+        /// The registered paths were removed (`removed` of them existed). Exit now: an
+        /// uninterruptible step will never start again.
+        case removedUnfinishedOutput(removed: Int)
+        /// The command's work was already committed (``commitPoint()``, after
+        /// ``finishesAtCommit`` was set): nothing was removed; let the command finish.
+        case workAlreadyCommitted
+    }
+
     private final class State: @unchecked Sendable {
         let lock = NSLock()
         let critical = NSRecursiveLock()
         var paths: [(path: String, kind: Kind)] = []
-        var installed = false
-        var handling = false
+        var finishesAtCommit = false
+        var committed = false
     }
 
     private static let state = State()
 
-    /// The signals handled.
-    package static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-
-    /// Blocks the signals and starts the thread that handles them. Call it first thing in
-    /// `main`, before any other thread exists: threads inherit the blocked set.
-    package static func install() {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        if state.installed { return }
-        state.installed = true
-        var set = sigset_t()
-        sigemptyset(&set)
-        for s in signals { sigaddset(&set, s) }
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-        // The interrupted thread keeps running while the cleanup does (it may fail because its
-        // files are going away): it must not exit first, with its own status.
-        atexit {
-            if Interruption.isHandling { while true { pause() } }
-        }
-        let blocked = set
-        let thread = Thread {
-            var sig: Int32 = 0
-            var waitSet = blocked
-            while sigwait(&waitSet, &sig) != 0 {}
-            handle(sig)
-        }
-        thread.name = "census-interrupts"
-        thread.stackSize = 1 << 18
-        thread.start()
-    }
-
     /// Registers a path to remove if the process is interrupted. Register before creating it.
     package static func register(_ path: String, _ kind: Kind = .file) {
-        state.lock.lock()
-        state.paths.append((path, kind))
-        state.lock.unlock()
+        state.lock.withLock { state.paths.append((path, kind)) }
     }
 
     /// Forgets a path: it was published or removed.
     package static func unregister(_ path: String) {
-        state.lock.lock()
-        state.paths.removeAll { $0.path == path }
-        state.lock.unlock()
+        state.lock.withLock { state.paths.removeAll { $0.path == path } }
     }
 
-    /// Runs `body` to its end even if a signal arrives meanwhile; the signal is handled after.
+    /// Runs `body` to its end even if the process is interrupted meanwhile; the interruption is
+    /// handled after it.
     package static func uninterruptible<T>(_ body: () throws -> T) rethrows -> T {
         state.critical.lock()
         defer { state.critical.unlock() }
         return try body()
     }
 
+    /// Set by a command whose whole result is one library commit (issuing codes, importing a
+    /// frame, creating a store): once that commit is made, an interruption lets the command
+    /// finish and report it rather than exiting as if it had failed.
+    package static var finishesAtCommit: Bool {
+        get { state.lock.withLock { state.finishesAtCommit } }
+        set { state.lock.withLock { state.finishesAtCommit = newValue } }
+    }
+
+    /// Called by the library inside an ``uninterruptible(_:)`` step, once what the caller asked
+    /// for is durable (the codes' transaction committed and their letters published).
+    package static func commitPoint() {
+        state.lock.withLock { state.committed = true }
+    }
+
     /// The registered paths, most recent first (for tests).
     package static var registered: [String] {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        return state.paths.reversed().map(\.path)
+        state.lock.withLock { state.paths.reversed().map(\.path) }
     }
 
-    private static var isHandling: Bool {
-        state.lock.lock()
-        defer { state.lock.unlock() }
-        return state.handling
-    }
-
-    private static func handle(_ sig: Int32) -> Never {
-        state.critical.lock()  // wait for an uninterruptible step to finish; never released
-        state.lock.lock()
-        state.handling = true
-        let paths = state.paths.reversed()
-        state.lock.unlock()
-        // Whatever the interrupted thread says from now on (a failure because its files are
-        // going away) is not the outcome: silence it, and report the interruption.
-        let stderrCopy = dup(2)
-        let null = open("/dev/null", O_WRONLY)
-        if null >= 0 { dup2(null, 1); dup2(null, 2) }
+    /// Handles an interruption: waits for an uninterruptible step to end, then either reports
+    /// that the command's work is already committed, or calls `prepare` (the executable
+    /// silences the interrupted thread there), removes every registered path (most recent
+    /// first) and never lets an uninterruptible step start again.
+    package static func interrupt(beforeRemoving prepare: () -> Void = {}) -> Outcome {
+        state.critical.lock()
+        let (finishing, paths) = state.lock.withLock { (state.finishesAtCommit && state.committed, state.paths.reversed()) }
+        if finishing {
+            state.critical.unlock()
+            return .workAlreadyCommitted
+        }
+        // The critical lock stays held: the process is about to exit.
+        prepare()
         var removed = 0
         for (path, kind) in paths {
             switch kind {
@@ -134,10 +115,6 @@ package enum Interruption {
                 rmdir(path)
             }
         }
-        let name = sig == SIGINT ? "interrupted" : sig == SIGTERM ? "terminated" : "hung up"
-        let note = removed == 0 ? "" : "; removed its unfinished output (\(removed) file\(removed == 1 ? "" : "s"))"
-        let message = "census: \(name)\(note)\n"
-        _ = message.withCString { write(stderrCopy >= 0 ? stderrCopy : 2, $0, strlen($0)) }
-        _exit(128 + sig)
+        return .removedUnfinishedOutput(removed: removed)
     }
 }

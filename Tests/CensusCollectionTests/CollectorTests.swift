@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import Questionnaire
 import AddressFrame
@@ -109,7 +110,7 @@ final class CollectorTests: XCTestCase {
     }
 
     func testAStoreThatDoesNotAcceptTheFormIsRefusedAtTheStart() throws {
-        let dir = try temporaryDirectory(self)
+        let dir = try makeTempDirectory(self)
         let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
         defer { try? frame.close() }
         let other = "sha256:" + String(repeating: "b", count: 64)
@@ -161,9 +162,6 @@ final class CollectorTests: XCTestCase {
     }
 }
 
-let packageRoot = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 private let households = packageRoot.appendingPathComponent("fixtures/households")
 /// A valid household response (line 1 of the valid fixtures) and an invalid one (line 1 of
 /// the invalid fixtures: one mistake, the first line of invalid.mistakes.ndjson says which).
@@ -198,7 +196,7 @@ struct Collection {
 /// A frame of the 250 fixture households, a 4-shard store accepting the census form, and the
 /// collector over them; closed and removed when the test ends.
 func makeCollection(_ test: XCTestCase) throws -> Collection {
-    let dir = try temporaryDirectory(test)
+    let dir = try makeTempDirectory(test)
     let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
     try frame.importCSV(at: packageRoot.appendingPathComponent("fixtures/frame-small.csv"))
     let evaluator = try fixtureEvaluator()
@@ -209,12 +207,4 @@ func makeCollection(_ test: XCTestCase) throws -> Collection {
     }
     return Collection(frame: frame, store: store, evaluator: evaluator,
                       collector: try Collector(frame: frame, store: store, forms: [evaluator]))
-}
-
-func temporaryDirectory(_ test: XCTestCase, _ name: String = #function) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("census-collection-tests-\(name.filter(\.isLetter))-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-    return url
 }

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import XCTest
 @testable import ResponseStore

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import Foundation
 import GRDB
 import SyntheticCensus

@@ -170,12 +170,26 @@ extension AddressFrame {
                 Interruption.unregister(tmp.path)  // it holds the only copy of the issued codes
                 throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
             }
+            // Published: the temporary name is no longer unfinished output (an interruption
+            // from here on removes nothing and reports the codes as issued).
+            unlink(tmp.path)
+            Interruption.unregister(tmp.path)
+            Interruption.commitPoint()
         } } catch {
             throw FrameError.map(error, path: path)
         }
-        unlink(tmp.path)
         DurableFile.syncDirectory(dir)
         return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
+    }
+
+    /// Checks that `hasher` uses the secret this frame's codes were issued with (compared by
+    /// the secret's fingerprint), so that a server started with the wrong secret says so at
+    /// once instead of refusing every household's code.
+    ///
+    /// - throws: ``SecretError/mismatch(expected:actual:)``. A frame with no codes issued yet
+    ///   accepts any secret.
+    public func verifySecret(_ hasher: AccessCodeHasher) throws {
+        try queue.read { db in try checkSecret(hasher, db: db, record: false) }
     }
 
     /// Finds the household of a typed access code: the login step of the online questionnaire.

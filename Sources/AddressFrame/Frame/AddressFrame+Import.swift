@@ -147,11 +147,15 @@ extension AddressFrame {
         if fm.fileExists(atPath: tmp.path + "-wal") {
             throw FrameError.cannotCreate(path: frameURL.path, reason: "the new frame's write-ahead log was not checkpointed")
         }
-        guard link(tmp.path, frameURL.path) == 0 else {
-            let reason = errno == EEXIST ? "another process created it meanwhile" : String(cString: strerror(errno))
-            throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
+        try Interruption.uninterruptible {
+            guard link(tmp.path, frameURL.path) == 0 else {
+                let reason = errno == EEXIST ? "another process created it meanwhile" : String(cString: strerror(errno))
+                throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
+            }
+            published = true
+            for p in created { Interruption.unregister(p) }
+            Interruption.commitPoint()
         }
-        published = true
         DurableFile.syncDirectory(dir)
         return result
     }

@@ -26,8 +26,9 @@ extension Evaluator {
         EvaluationSession(self, options: options)
     }
 
-    /// The general path only: strict parse, then evaluation of the tree.
-    public func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
+    /// The general path only: strict parse, then evaluation of the tree (for benchmarks and for
+    /// tests that compare it with the fast path).
+    package func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
         do {
             let value = try JSONParser.parse(bytes)
             return evaluate(value, options: options)
@@ -76,7 +77,7 @@ public final class EvaluationSession {
 
     /// The general path only (strict parse, then evaluation of the tree), as ``evaluate(bytes:)``
     /// takes it for any response the fast reader does not accept.
-    public func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
+    package func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
         do {
             let value = try JSONParser.parse(bytes)
             // The session's run, cleared: its frames' storage is reused.
@@ -89,7 +90,7 @@ public final class EvaluationSession {
 
     /// Benchmark hook: only the fast reader (bytes into frames), no routing or findings.
     /// `false` when the response would need the general path.
-    public func readOnly(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    package func readOnly(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         run.reset()
         return run.readFast(bytes)
     }

@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 
 /// Opening and checking single shard files.
-enum ShardFile {
-    static func configuration(_ options: StoreOptions, readonly: Bool = false) -> Configuration {
+package enum ShardFile {
+    package static func configuration(_ options: StoreOptions, readonly: Bool = false) -> Configuration {
         var config = Configuration()
         config.readonly = readonly
         config.journalMode = readonly ? .default : .wal
@@ -143,6 +143,10 @@ enum ShardFile {
             }
         } else {
             applied = []
+        }
+        if applied != expected, applied.count > expected.count, Array(applied.prefix(expected.count)) == expected,
+           applied == ShardSchema.identifiers(upTo: ShardSchema.currentVersion) {
+            throw StoreError.schemaMismatch(shard: index, path: path, reason: "the shard was upgraded to \(ShardSchema.currentVersion) but the manifest still says \(manifest.shardSchemaVersion): an upgrade was interrupted; run `census store upgrade --dir DIR` again to finish it")
         }
         guard applied == expected else {
             throw StoreError.schemaMismatch(shard: index, path: path, reason: "applied shard migrations [\(applied.joined(separator: ", "))] differ from the manifest's [\(expected.joined(separator: ", "))]")

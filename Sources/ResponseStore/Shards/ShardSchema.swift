@@ -11,9 +11,16 @@ import GRDB
 ///
 /// Response versions are append-only: triggers abort any `UPDATE` or
 /// `DELETE` of the `response_version` table.
+///
+/// - `v1-response-versions`: `store_meta`, `response_version`.
+/// - `v2-page-saves`: `page_save`, the online questionnaire's page-by-page saves (deltas, see
+///   ``PageSave``). Lean rows on purpose: no schema hash, idempotency key or time in
+///   microseconds per row, so that a completed household's saves stay proportional to its
+///   response. A store made before it is brought up to date by ``ResponseStore/upgrade(at:options:)``
+///   (`census store upgrade`).
 public enum ShardSchema {
     /// The migrations, in order: identifier and SQL.
-    public static let migrations: [(id: String, sql: String)] = [
+    package static let migrations: [(id: String, sql: String)] = [
         (
             "v1-response-versions",
             """
@@ -41,7 +48,26 @@ public enum ShardSchema {
               BEGIN SELECT RAISE(ABORT, 'response versions are append-only'); END;
             """
         ),
+        (
+            "v2-page-saves",
+            """
+            CREATE TABLE page_save (
+              household_id TEXT NOT NULL,
+              seq INTEGER NOT NULL CHECK (seq >= 1),
+              saved_at INTEGER NOT NULL,
+              completeness INTEGER NOT NULL CHECK (completeness BETWEEN 0 AND 10000),
+              body BLOB NOT NULL,
+              PRIMARY KEY (household_id, seq)
+            ) WITHOUT ROWID;
+            CREATE TRIGGER page_save_append_only_update
+              BEFORE UPDATE ON page_save
+              BEGIN SELECT RAISE(ABORT, 'page saves are append-only'); END;
+            """
+        ),
     ]
+
+    /// The migration that added page saves (``PageSave``).
+    public static let pageSavesVersion = "v2-page-saves"
 
     /// The identifier of the last migration this build knows.
     public static var currentVersion: String { migrations.last!.id }

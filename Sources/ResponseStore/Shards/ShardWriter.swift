@@ -18,10 +18,32 @@ import GRDB
 final class ShardWriter: @unchecked Sendable {
     typealias Completion = @Sendable (Result<Receipt, StoreError>) -> Void
 
-    struct Pending {
-        var submission: Submission
-        var receivedAtMicros: Int64
-        var completion: Completion
+    typealias PageCompletion = @Sendable (Result<Void, StoreError>) -> Void
+
+    /// A queued write: a submission (a response version) or a page save.
+    enum Pending {
+        case submission(Submission, receivedAtMicros: Int64, completion: Completion)
+        case pageSave(PageSave, completion: PageCompletion)
+
+        var bodyBytes: Int {
+            switch self {
+            case .submission(let s, _, _): return s.body.count
+            case .pageSave(let p, _): return p.body.count
+            }
+        }
+    }
+
+    /// The outcome of one queued write.
+    enum Outcome {
+        case receipt(Result<Receipt, StoreError>)
+        case saved(Result<Void, StoreError>)
+
+        static func failure(_ error: StoreError, for pending: Pending) -> Outcome {
+            switch pending {
+            case .submission: return .receipt(.failure(error))
+            case .pageSave: return .saved(.failure(error))
+            }
+        }
     }
 
     let index: Int
@@ -55,15 +77,33 @@ final class ShardWriter: @unchecked Sendable {
     /// after the transaction that stored it has committed (or failed).
     func enqueue(_ submission: Submission, completion: @escaping Completion) {
         let micros = Int64((submission.receivedAt.timeIntervalSince1970 * 1_000_000).rounded())
+        enqueue(.submission(submission, receivedAtMicros: micros, completion: completion))
+    }
+
+    /// Queues a page save; the completion is called on the writer thread after its commit.
+    func enqueue(_ save: PageSave, completion: @escaping PageCompletion) {
+        enqueue(.pageSave(save, completion: completion))
+    }
+
+    private func enqueue(_ write: Pending) {
         condition.lock()
         if stopping {
             condition.unlock()
-            completion(.failure(.closed))
+            Self.complete(write, with: .failure(.closed, for: write))
             return
         }
-        pending.append(Pending(submission: submission, receivedAtMicros: micros, completion: completion))
+        pending.append(write)
         if pending.count == 1 { condition.signal() }
         condition.unlock()
+    }
+
+    private static func complete(_ write: Pending, with outcome: Outcome) {
+        switch (write, outcome) {
+        case (.submission(_, _, let completion), .receipt(let r)): completion(r)
+        case (.pageSave(_, let completion), .saved(let r)): completion(r)
+        case (.submission(_, _, let completion), .saved): completion(.failure(.closed))
+        case (.pageSave(_, let completion), .receipt): completion(.failure(.closed))
+        }
     }
 
     /// Stops accepting submissions, commits the pending ones, and waits for
@@ -99,10 +139,10 @@ final class ShardWriter: @unchecked Sendable {
             condition.unlock()
 
             let results = write(batch)
-            for (p, r) in zip(batch, results) { p.completion(r) }
+            for (p, r) in zip(batch, results) { Self.complete(p, with: r) }
             // Acknowledged first; only then, if the log is long, checkpoint
             // what the background passes left so the log can restart.
-            if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.submission.body.count }) {
+            if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.bodyBytes }) {
                 checkpointer.writerPass(pool)
             }
         }
@@ -116,51 +156,19 @@ final class ShardWriter: @unchecked Sendable {
     /// body, kind, channel and schema hash). Otherwise it fails with
     /// ``StoreError/idempotencyConflict(householdID:idempotencyKey:receiptID:reason:)``;
     /// the rest of the batch is unaffected.
-    private func write(_ batch: [Pending]) -> [Result<Receipt, StoreError>] {
+    private func write(_ batch: [Pending]) -> [Outcome] {
         do {
-            var results: [Result<Receipt, StoreError>] = []
+            var results: [Outcome] = []
             results.reserveCapacity(batch.count)
             let shard = index
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
-                    let insert = try db.cachedStatement(sql: """
-                        INSERT INTO response_version
-                          (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (household_id, idempotency_key) DO NOTHING
-                        """)
-                    let lookup = try db.cachedStatement(sql: """
-                        SELECT id, received_at, kind, channel, schema_hash, body FROM response_version
-                        WHERE household_id = ? AND idempotency_key = ?
-                        """)
                     for p in batch {
-                        let s = p.submission
-                        insert.setUncheckedArguments([
-                            s.householdID, s.kind.rawValue, s.channel.rawValue, p.receivedAtMicros,
-                            s.schemaHash, s.idempotencyKey, s.completeness, s.body,
-                        ])
-                        try insert.execute()
-                        if db.changesCount == 1 {
-                            results.append(.success(Receipt(
-                                shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,
-                                receivedAt: Date(timeIntervalSince1970: Double(p.receivedAtMicros) / 1_000_000),
-                                isReplay: false)))
-                        } else {
-                            guard let row = try Row.fetchOne(lookup, arguments: [s.householdID, s.idempotencyKey]) else {
-                                throw StoreError.shardFailure(shard: shard, path: path, reason: "idempotency conflict without a stored row")
-                            }
-                            let version: Int64 = row["id"]
-                            if let reason = Self.difference(s, storedRow: row) {
-                                results.append(.failure(.idempotencyConflict(
-                                    householdID: s.householdID, idempotencyKey: s.idempotencyKey,
-                                    receiptID: Receipt.makeID(shard: shard, version: version), reason: reason)))
-                                continue
-                            }
-                            let micros: Int64 = row["received_at"]
-                            results.append(.success(Receipt(
-                                shard: shard, version: version, householdID: s.householdID,
-                                receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
-                                isReplay: true)))
+                        switch p {
+                        case .submission(let s, let micros, _):
+                            results.append(.receipt(try insert(s, receivedAtMicros: micros, shard: shard, db)))
+                        case .pageSave(let save, _):
+                            results.append(.saved(try insert(save, db)))
                         }
                     }
                     return .commit
@@ -172,8 +180,61 @@ final class ShardWriter: @unchecked Sendable {
             return batch.flatMap { write([$0]) }
         } catch {
             let mapped = ShardFile.mapError(error, shard: index, path: path)
-            return Array(repeating: .failure(mapped), count: batch.count)
+            return batch.map { .failure(mapped, for: $0) }
         }
+    }
+
+    /// Inserts a submission, or finds the stored version of a retry (see ``write(_:)``).
+    private func insert(_ s: Submission, receivedAtMicros: Int64, shard: Int, _ db: Database) throws -> Result<Receipt, StoreError> {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO response_version
+              (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (household_id, idempotency_key) DO NOTHING
+            """)
+        insert.setUncheckedArguments([
+            s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
+            s.schemaHash, s.idempotencyKey, s.completeness, s.body,
+        ])
+        try insert.execute()
+        if db.changesCount == 1 {
+            return .success(Receipt(
+                shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,
+                receivedAt: Date(timeIntervalSince1970: Double(receivedAtMicros) / 1_000_000),
+                isReplay: false))
+        }
+        let lookup = try db.cachedStatement(sql: """
+            SELECT id, received_at, kind, channel, schema_hash, body FROM response_version
+            WHERE household_id = ? AND idempotency_key = ?
+            """)
+        guard let row = try Row.fetchOne(lookup, arguments: [s.householdID, s.idempotencyKey]) else {
+            throw StoreError.shardFailure(shard: shard, path: path, reason: "idempotency conflict without a stored row")
+        }
+        let version: Int64 = row["id"]
+        if let reason = Self.difference(s, storedRow: row) {
+            return .failure(.idempotencyConflict(
+                householdID: s.householdID, idempotencyKey: s.idempotencyKey,
+                receiptID: Receipt.makeID(shard: shard, version: version), reason: reason))
+        }
+        let micros: Int64 = row["received_at"]
+        return .success(Receipt(
+            shard: shard, version: version, householdID: s.householdID,
+            receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
+            isReplay: true))
+    }
+
+    /// Inserts a page save; a number already taken for the household is a conflict (nothing stored).
+    private func insert(_ save: PageSave, _ db: Database) throws -> Result<Void, StoreError> {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO page_save (household_id, seq, saved_at, completeness, body) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (household_id, seq) DO NOTHING
+            """)
+        insert.setUncheckedArguments([
+            save.householdID, save.sequence, Int64(save.savedAt.timeIntervalSince1970.rounded(.down)),
+            save.storedCompleteness, save.body,
+        ])
+        try insert.execute()
+        return db.changesCount == 1 ? .success(()) : .failure(.pageSaveConflict(householdID: save.householdID, sequence: save.sequence))
     }
 
     /// Why a retry is not the same save as the stored version, or nil when it

@@ -127,6 +127,7 @@ public final class ResponseStore: Sendable {
                 try manifest.write(to: directory)
                 Interruption.unregister(shardsDir.path)
                 if createdStoreDirectory { Interruption.unregister(directory.path) }
+                Interruption.commitPoint()
             }
         } catch {
             try? fm.removeItem(at: shardsDir)
@@ -203,7 +204,7 @@ public final class ResponseStore: Sendable {
         ShardFunction.shard(for: householdID, count: manifest.shardCount)
     }
 
-    private func writer(for shard: Int) throws(StoreError) -> ShardWriter {
+    func writer(for shard: Int) throws(StoreError) -> ShardWriter {
         switch slots[shard] {
         case .open(let w): return w
         case .reading: throw .openedForReading(path: directory.path)
@@ -211,7 +212,7 @@ public final class ResponseStore: Sendable {
         }
     }
 
-    private func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
+    func reader(for shard: Int) throws(StoreError) -> (reader: any DatabaseReader, path: String) {
         switch slots[shard] {
         case .open(let w): return (w.pool, w.path)
         case .reading(let path, let queue): return (queue, path)

@@ -43,6 +43,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// `receiptID` is the version stored under the key. An HTTP layer should
     /// answer 409 Conflict (or 422): it is a client bug, retrying cannot help.
     case idempotencyConflict(householdID: String, idempotencyKey: String, receiptID: String, reason: String)
+    /// A page save's number is already taken for the household: another device saved
+    /// first. Nothing was stored; read the saves after the last one you had and save again.
+    case pageSaveConflict(householdID: String, sequence: Int64)
+    /// The store's shards predate a feature this build needs (page saves): run
+    /// `census store upgrade --dir DIR` (``ResponseStore/upgrade(at:options:)``).
+    case upgradeRequired(path: String, version: String)
     /// The submission is malformed (empty household id or idempotency key…).
     case invalidSubmission(reason: String)
     /// The store was closed.
@@ -83,6 +89,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "the store at \(path) accepts any questionnaire schema (its accepted list is empty), so there is nothing to add. To accept only listed schemas from now on, run `census store accept-schema --restrict --dir \(path) HASH…` with every schema still in use."
         case .idempotencyConflict(let household, let key, let receipt, let reason):
             return "idempotency key '\(key)' of household \(household) was already used for a different save (\(receipt)): \(reason). Nothing was stored. A retry must resend exactly the same request; a new save needs a new idempotency key."
+        case .pageSaveConflict(let household, let sequence):
+            return "household \(household) already has page save \(sequence): another device saved at the same time. Nothing was stored; read the newer saves and save again."
+        case .upgradeRequired(let path, let version):
+            return "the store at \(path) has shard schema \(version), made before page saves; run `census store upgrade --dir \(path)` (stop its writers first) to bring its shards up to \(ShardSchema.currentVersion)."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
         case .closed:

@@ -48,26 +48,13 @@ extension AddressFrame {
         var closed = false
         defer { if !closed { Glibc.close(fd) } }
 
-        func put(_ text: String) throws {
-            var text = text
-            try text.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 { throw DurableFile.posixError("cannot write \(csvURL.path)") }
-                    offset += n
-                }
-            }
-        }
-
         var batch: [Household] = []
         batch.reserveCapacity(batchSize)
         var text = CSV.line(Household.csvHeader)
         var count = 0
         var authorities = Set<String>()
         func flush() throws {
-            try put(text)
+            try DurableFile.writeAll(Array(text.utf8), to: fd, path: csvURL.path)
             text.removeAll(keepingCapacity: true)
             try insert?(batch)
             batch.removeAll(keepingCapacity: true)

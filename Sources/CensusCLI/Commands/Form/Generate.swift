@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Questionnaire
+import SyntheticCensus
+
+/// `census generate`: synthetic households for tests, fixtures and benchmarks.
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate realistic synthetic household responses (NDJSON) that follow a form's routing.",
+        discussion: """
+            Households are shaped like England and Wales (mean size about 2.4, one-person \
+            households mostly older, children and people over 80, relationships consistent with \
+            ages, about one in seven people born abroad, paper and online returns, optional \
+            answers sometimes skipped). The same --seed always gives the same households.
+
+            On forms other than the census form, households the evaluator finds errors in are \
+            repaired (the answers each error points at are drawn again, a roster is resized to \
+            match a count). If some still have errors because the form makes a valid household \
+            impossible, they are written anyway, standard error says which checks could not be \
+            satisfied, and the exit status is 1.
+
+            --invalid-rate R puts one realistic mistake into that share of households: a date of \
+            birth in the future, an answer to a question the routing skips, or a missing \
+            required answer. --mistakes FILE records each one (line, kind, finding code, path).
+
+            --cover-routes instead writes a small set of households that together take every \
+            branch of the form (each condition true and false, each roster at its minimum and \
+            maximum, each check passing and firing) and reports on standard error any branch it \
+            could not reach.
+
+            Examples:
+              census generate --schema census.json --households 1000 --seed 7 > households.ndjson
+              census generate --schema census.json --households 200 --seed 7 --invalid-rate 0.1 --mistakes mistakes.ndjson
+              census generate --schema census.json --cover-routes > routes.ndjson
+            """
+    )
+
+    @Option(name: .long, help: "The compiled schema (from `census compile`).")
+    var schema: String
+
+    @Option(name: .long, parsing: .unconditional, help: "How many households.")
+    var households: Int = 100
+
+    @Option(name: .long, parsing: .unconditional, help: "Random seed: equal seeds give equal output.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, parsing: .unconditional, help: "Share of households (0...1) given one realistic mistake.")
+    var invalidRate: Double = 0
+
+    @Option(name: .long, help: "Write the injected mistakes here as NDJSON ({line, kind, code, path}).")
+    var mistakes: String?
+
+    @Flag(name: .long, help: "Write a small set of households that covers every branch of the form.")
+    var coverRoutes = false
+
+    @Option(name: [.short, .long], help: "Output file (default: standard output).")
+    var output: String?
+
+    @Flag(name: .long, help: "Pretty-print (one household per block instead of one per line).")
+    var pretty = false
+
+    func validate() throws {
+        guard households >= 0, households <= 10_000_000 else { throw ValidationError("--households must be 0...10000000") }
+        guard (0...1).contains(invalidRate) else { throw ValidationError("--invalid-rate must be between 0 and 1") }
+        if let mistakes, mistakes == (output ?? "-") {
+            throw ValidationError(mistakes == "-"
+                ? "--mistakes - and the households would both go to standard output; give --mistakes FILE or -o FILE"
+                : "--mistakes and -o name the same file \(mistakes); give two different files")
+        }
+    }
+
+    func run() throws {
+        let evaluator = try CLIFiles.evaluator(schema)
+        let out = try CLIFiles.Output(path: output)
+        let writer = JSONWriter(pretty: pretty)
+        let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
+        if coverRoutes {
+            let report = RouteCoverage(generator: generator).cover()
+            for h in report.households {
+                out.write(bytes: writer.bytes(h))
+                if !pretty { out.write("\n") }
+            }
+            try out.commit()
+            var err = "cover-routes: \(report.households.count) households cover \(report.covered) of \(report.total) branches\n"
+            for miss in report.unreached { err += "  not reached: \(miss)\n" }
+            FileHandle.standardError.write(Data(err.utf8))
+            return
+        }
+        let mistakeOut = try mistakes.map { try CLIFiles.Output(path: $0) }
+        var impossible = UnsatisfiedReport()
+        for i in 0..<households {
+            let h = generator.household(i, invalidRate: invalidRate)
+            impossible.add(h.unsatisfied, household: i + 1)
+            out.write(bytes: writer.bytes(h.response))
+            if !pretty { out.write("\n") }
+            for m in h.mistakes {
+                guard let mistakeOut else { break }
+                var o = m.json
+                if case .object(var d) = o { d["line"] = .integer(i + 1); o = .object(d) }
+                mistakeOut.write(bytes: JSONWriter().bytes(o))
+                mistakeOut.write("\n")
+            }
+        }
+        try out.commit()
+        try mistakeOut?.commit()
+        if let text = impossible.text(of: households) {
+            FileHandle.standardError.write(Data(text.utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The errors `census generate` could not remove from some households, grouped by finding code.
+struct UnsatisfiedReport {
+    var households = 0
+    var byCode: [String: (count: Int, first: Int, finding: Finding)] = [:]
+
+    mutating func add(_ findings: [Finding], household line: Int) {
+        guard !findings.isEmpty else { return }
+        households += 1
+        for f in findings {
+            let key = f.check != nil ? f.code : "\(f.code) of \(f.question ?? f.path)"
+            if let e = byCode[key] { byCode[key] = (e.count + 1, e.first, e.finding) } else { byCode[key] = (1, line, f) }
+        }
+    }
+
+    func text(of total: Int) -> String? {
+        guard households > 0 else { return nil }
+        var s = "generate: \(households) of \(total) households are not valid: the form's checks could not all be satisfied"
+        s += " (the form may make them impossible; the households were written anyway):\n"
+        for (key, e) in byCode.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
+            s += "  \(key): \(e.count) time\(e.count == 1 ? "" : "s"), first in household \(e.first) at \(e.finding.path): \(e.finding.message)\n"
+        }
+        return s
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import DurableFiles
+import Foundation
+import ResponseStore
+
+struct StoreInit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an empty store of N shards."
+    )
+    @Option(parsing: .unconditional, help: "Number of shards (fixed for the life of the store).")
+    var shards: Int = 8
+    @OptionGroup var directory: StoreDirectory
+    @Option(name: .customLong("schema-hash"), help: "Accept only these questionnaire schema hashes (repeatable; default: any).")
+    var schemaHashes: [String] = []
+
+    func validate() throws {
+        guard (1...4096).contains(shards) else { throw ValidationError("--shards must be between 1 and 4096") }
+        // Checked here like `accept-schema` does: a store must not accept a hash no form can have.
+        for h in schemaHashes where !ResponseStore.isQuestionnaireSchemaHash(h) {
+            throw ValidationError(StoreError.invalidSchemaHash(h).description)
+        }
+    }
+
+    func run() throws {
+        Interruption.finishesAtCommit = true
+        let store = try ResponseStore.create(at: directory.url, shardCount: shards, questionnaireSchemas: schemaHashes)
+        store.close()
+        print("created a store of \(shards) shards in \(directory.dir) (WAL, synchronous=FULL)")
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Questionnaire
+import QuestionnaireLanguage
+
+/// How diagnostics are printed.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case human, json
+}
+
+/// Compiles each source and prints its diagnostics; shared by `check` and `compile`.
+func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler.Result] {
+    var results: [Compiler.Result] = []
+    for path in paths {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path) } catch {
+            FileIO.writeError("census: \(error)\n")
+            throw ExitCode(2)
+        }
+        results.append(Compiler.compile(SourceFile(name: path, bytes: bytes), loadFile: Compiler.files(besides: path)))
+    }
+    switch format {
+    case .human:
+        for result in results where !result.diagnostics.isEmpty { FileIO.writeError(result.render() + "\n") }
+        let all = results.flatMap(\.diagnostics)
+        let errors = all.filter { $0.severity == .error }.count
+        let warnings = all.count - errors
+        let tally = [(errors, "error"), (warnings, "warning")].filter { $0.0 > 0 }.map { counted($0.0, $0.1) }
+        if !tally.isEmpty { FileIO.writeError("\(tally.joined(separator: " and ")) found.\n") }
+    case .json:
+        var all: [JSONValue] = []
+        for result in results {
+            let renderer = DiagnosticRenderer(file: result.file)
+            all += result.diagnostics.map(renderer.json)
+        }
+        FileIO.writeOut(JSONWriter(pretty: true).bytes(.object(["diagnostics": .array(all)])))
+    }
+    return results
+}

@@ -1,0 +1,92 @@
+import DurableFiles
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Plain POSIX file access: the CLI avoids Foundation on its hot paths so that checking a form
+/// costs milliseconds as a whole process.
+enum FileIO {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The bytes of a file, or of standard input for "-".
+    static func read(_ path: String) throws -> [UInt8] {
+        let fd = path == "-" ? 0 : open(path, O_RDONLY)
+        guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { if fd != 0 { close(fd) } }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+
+    /// Writes a whole file atomically (a temporary file renamed into place, so a reader never
+    /// sees half a file), or to standard output for "-". Like other compilers it does not fsync:
+    /// the output can be made again from its source.
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        if path == "-" {
+            writeOut(bytes)
+            return
+        }
+        // Devices and pipes (/dev/null, /dev/stdout) are written in place: only a regular file
+        // may be replaced by renaming.
+        var info = stat()
+        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
+            let fd = open(path, O_WRONLY)
+            guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+            defer { close(fd) }
+            writeAll(bytes, fd: fd)
+            return
+        }
+        let temporary = path + ".tmp-\(getpid())"
+        Interruption.register(temporary)
+        defer { Interruption.unregister(temporary) }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        do { try DurableFile.writeAll(bytes, to: fd, path: path) } catch {
+            close(fd)
+            unlink(temporary)
+            throw Failure(description: "\(error)")
+        }
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
+
+    /// Writes to standard output or error; a closed pipe (`census … | head`) ends the output
+    /// quietly.
+    static func writeAll(_ bytes: [UInt8], fd: Int32) {
+        try? DurableFile.writeAll(bytes, to: fd, path: "")
+    }
+
+    static func writeOut(_ text: String) { writeOut(Array(text.utf8)) }
+
+    static func writeError(_ text: String) {
+        writeAll(Array(text.utf8), fd: 2)
+    }
+
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// Monotonic time in seconds, for the timings the CLI prints.
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+}

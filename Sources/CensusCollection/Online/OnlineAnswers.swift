@@ -1,0 +1,128 @@
+import AddressFrame
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// A household answering online: its answers so far (folded from its page saves) and its
+/// online submission, if it has made one.
+public struct OnlineRecord: Sendable {
+    public var state: WorkingResponse
+    /// The household's online submission: after it, nothing can be viewed or changed online.
+    public var submission: ResponseVersion?
+}
+
+/// The online questionnaire's side of the collection path: a household's page saves (the
+/// deltas of ``WorkingResponse``), read back and folded, and its submission, which goes
+/// through the ``Collector`` like every other response.
+///
+/// The store is the only truth. A small cache keeps each recently seen household's folded
+/// answers and the number of its last save; every read still asks the shard for saves after
+/// that number, so saves made by another node or another device are never missed.
+///
+/// ```swift
+/// let online = OnlineAnswers(collector: collector, form: evaluator)
+/// var record = try online.load("H000123")
+/// record.state = try await online.save("H000123", delta: ["v": "page/tenure", "h": ["tenure": "rents"]],
+///                                      after: record.state, completeness: 0.1)
+/// let outcome = try await online.submit("H000123", response: response, state: record.state)
+/// ```
+public final class OnlineAnswers: @unchecked Sendable {
+    public let collector: Collector
+    /// The form answered online.
+    public let form: Evaluator
+    private let lock = NSLock()
+    private var cache: [String: WorkingResponse] = [:]
+    private var known: Set<String> = []
+    private let cacheLimit = 20_000
+
+    public init(collector: Collector, form: Evaluator) {
+        self.collector = collector
+        self.form = form
+    }
+
+    private var store: ResponseStore { collector.store }
+
+    /// The household's answers so far and its online submission, read from its shard.
+    ///
+    /// - throws: ``CollectionError/storeUnavailable(_:)`` when its shard cannot be read.
+    public func load(_ householdID: String) throws(CollectionError) -> OnlineRecord {
+        do {
+            let submission = try store.versions(of: householdID).last { $0.kind == .submitted && $0.channel == .online }
+            var state = lock.withLock { cache[householdID] } ?? WorkingResponse()
+            let newer = try store.pageSaves(of: householdID, after: state.lastSequence)
+            if !newer.isEmpty {
+                for save in newer {
+                    let delta = (try? JSONParser.parse(save.body)) ?? .null
+                    state.apply(delta, sequence: save.sequence, savedAt: Int64(save.savedAt.timeIntervalSince1970))
+                    state.completeness = save.completeness
+                }
+                remember(householdID, state)
+            }
+            return OnlineRecord(state: state, submission: submission)
+        } catch {
+            throw .storeUnavailable(error)
+        }
+    }
+
+    /// Saves a page's delta after `state` (the household's answers as last read) and returns
+    /// the answers with it applied; returns after the commit. If another device saved
+    /// meanwhile, its saves are read first and the delta is saved after them (a delta sets
+    /// values, so the later page wins, as it would on one device).
+    ///
+    /// - parameter completeness: of the answers with the delta applied (0…1).
+    /// - throws: ``CollectionError/unknownHousehold(_:)`` for a household not in the frame;
+    ///   ``CollectionError/storeUnavailable(_:)``; nothing is saved.
+    public func save(_ householdID: String, delta: [String: JSONValue], after state: WorkingResponse,
+                     completeness: Double) async throws(CollectionError) -> WorkingResponse {
+        if !lock.withLock({ known.contains(householdID) }) {
+            _ = try collector.household(householdID)
+            lock.withLock {
+                if known.count > 1_000_000 { known.removeAll() }
+                known.insert(householdID)
+            }
+        }
+        var state = state
+        var delta = delta
+        if state.schemaHash != form.schema.hash { delta["s"] = .string(form.schema.hash) }
+        let body = Data(JSONWriter().bytes(.object(delta)))
+        for _ in 0..<5 {
+            let sequence = state.lastSequence + 1
+            let now = Date()
+            do {
+                try await store.savePage(PageSave(householdID: householdID, sequence: sequence, savedAt: now,
+                                                  completeness: completeness, body: body))
+                state.apply(.object(delta), sequence: sequence, savedAt: Int64(now.timeIntervalSince1970))
+                state.completeness = completeness
+                remember(householdID, state)
+                return state
+            } catch .pageSaveConflict {
+                state = try load(householdID).state
+            } catch {
+                throw .storeUnavailable(error)
+            }
+        }
+        throw .storeUnavailable(.pageSaveConflict(householdID: householdID, sequence: state.lastSequence + 1))
+    }
+
+    /// Submits the household's response through the collection path (the frame, the form,
+    /// the evaluation, the kind rule), as an online submission keyed by the answers it
+    /// comes from: pressing Submit twice stores it once.
+    ///
+    /// - returns: the outcome: ``CollectionOutcome/Disposition/submitted`` with its receipt,
+    ///   or ``CollectionOutcome/Disposition/notSubmitted`` (kept as a save) when it has errors.
+    public func submit(_ householdID: String, response: JSONValue, state: WorkingResponse) async throws(CollectionError) -> CollectionOutcome {
+        try await collector.submit(CollectionRequest(
+            householdID: householdID, body: Data(JSONWriter().bytes(response)), kind: .submitted,
+            idempotencyKey: "online-\(state.lastSequence)"))
+    }
+
+    private func remember(_ householdID: String, _ state: WorkingResponse) {
+        lock.withLock {
+            if cache.count >= cacheLimit, cache[householdID] == nil {
+                // Forget an arbitrary half: the shard has everything; the cache only saves reads.
+                for key in cache.keys.prefix(cacheLimit / 2) { cache[key] = nil }
+            }
+            cache[householdID] = state
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import AddressFrame
+import CensusCollection
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Questionnaire
+import ResponseStore
+import ServiceLifecycle
+
+/// The census collection server: one Hummingbird application over the address frame and the
+/// sharded response store, serving the household pages.
+///
+/// Faces share one router and one middleware chain: security headers, then sessions, then
+/// each face's routes with its own error rendering. The household pages are under `/`
+/// (start, sign-in, language) and `/form`; static assets under `/assets`. `/api/v1` and
+/// the operations routes (`/healthz`, `/readyz`, `/metrics`) are to be added beside them
+/// (see ``makeRouter()``).
+///
+/// ```swift
+/// let server = try await CollectionServer.open(configuration)
+/// try await server.makeApplication().runService()   // until SIGINT/SIGTERM; closes the store after
+/// ```
+///
+/// Opening checks everything a household will need and refuses with a ``ServerStartError``
+/// that says what to do: the schema (readable, accepted by the store), the store (its
+/// manifest; shards with page saves), the frame (present, keyed with this secret).
+public final class CollectionServer: Sendable {
+    public let configuration: ServerConfiguration
+    let site: HouseholdSite
+    /// Shards that could not be opened (their households get a "service unavailable" page;
+    /// every other household is served).
+    public let unavailableShards: [ShardStatus]
+
+    private init(configuration: ServerConfiguration, site: HouseholdSite, unavailableShards: [ShardStatus]) {
+        self.configuration = configuration
+        self.site = site
+        self.unavailableShards = unavailableShards
+    }
+
+    /// Opens the schema, store and frame named by `configuration` and checks them.
+    public static func open(_ configuration: ServerConfiguration) async throws -> CollectionServer {
+        let schemaPath = configuration.schemaFile.path
+        guard let bytes = FileManager.default.contents(atPath: schemaPath) else {
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "the file cannot be read")
+        }
+        let schema: Schema
+        let evaluator: Evaluator
+        do {
+            schema = try Schema(jsonBytes: [UInt8](bytes))
+            evaluator = try Evaluator(schema: schema)
+        } catch {
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "\(error)")
+        }
+        let storePath = configuration.storeDirectory.path
+        let store: ResponseStore
+        do {
+            store = try ResponseStore.open(at: configuration.storeDirectory)
+        } catch {
+            throw ServerStartError.storeUnavailable(path: storePath, reason: "\(error)")
+        }
+        guard store.supportsPageSaves else {
+            store.close()
+            throw ServerStartError.storeUnavailable(path: storePath, reason: StoreError.upgradeRequired(path: storePath, version: store.manifest.shardSchemaVersion).description)
+        }
+        let accepted = store.manifest.questionnaireSchemas
+        if !accepted.isEmpty, !accepted.contains(schema.hash) {
+            store.close()
+            throw ServerStartError.schemaNotAccepted(hash: schema.hash, accepted: accepted)
+        }
+        let framePath = configuration.storeDirectory.appendingPathComponent(AddressFrame.fileName)
+        let frame: AddressFrame
+        do {
+            frame = try AddressFrame.open(at: framePath, readOnly: true)
+            try frame.verifySecret(AccessCodeHasher(secret: configuration.codeSecret))
+        } catch let error as SecretError {
+            store.close()
+            throw ServerStartError.secretMismatch("\(error)")
+        } catch {
+            store.close()
+            throw ServerStartError.frameUnavailable(path: framePath.path, reason: "\(error)")
+        }
+        let collector: Collector
+        do {
+            collector = try Collector(frame: frame, store: store, forms: [evaluator])
+        } catch {
+            store.close()
+            try? frame.close()
+            throw ServerStartError.schemaNotAccepted(hash: schema.hash, accepted: accepted)
+        }
+        let templates: Templates
+        do { templates = try await Templates.load() } catch {
+            store.close()
+            try? frame.close()
+            throw error
+        }
+        let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
+        return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
+    }
+
+    /// The schema served.
+    public var schema: Schema { site.schema }
+
+    /// The router with every face's routes and the shared middleware.
+    public func makeRouter() -> Router<CensusRequestContext> {
+        let router = Router(context: CensusRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
+        router.add(middleware: SessionMiddleware(sessions: site.sessions, trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
+        AssetRoutes(templates: site.templates).register(on: router)
+        // Later faces: router.group("api/v1") with its own context and errors, and the
+        // operations routes, go here, before the household pages' error middleware.
+        router.add(middleware: PageErrorMiddleware(site: site))
+        SignInRoutes(site: site).register(on: router)
+        FormRoutes(site: site).register(on: router)
+        RosterRoutes(site: site).register(on: router)
+        CheckAnswersRoutes(site: site).register(on: router)
+        return router
+    }
+
+    /// The application: the router on ``ServerConfiguration/host`` and ``ServerConfiguration/port``,
+    /// with a service that commits pending writes and closes the store and frame after the
+    /// HTTP server has stopped (graceful shutdown: in-flight requests finish first).
+    public func makeApplication(logger: Logger? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var log = logger ?? Logger(label: "census.server")
+        if logger == nil { log.logLevel = .info }
+        var app = Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: log)
+        app.addServices(ClosingService(server: self))
+        return app
+    }
+
+    /// Commits pending writes, stops the shard writers and closes the store and frame. Later
+    /// saves fail (the pages then say the service is unavailable).
+    public func close() {
+        site.store.close()
+        try? site.frame.close()
+    }
+}
+
+/// Waits for the application's graceful shutdown, which stops the HTTP server first, then
+/// closes the store: every acknowledged save is committed, and no save is cut off.
+struct ClosingService: Service {
+    let server: CollectionServer
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        server.close()
+    }
+}
+
+/// `/assets/NAME`: the stylesheet and images, cacheable (they change only with the build).
+struct AssetRoutes {
+    let templates: Templates
+
+    func register(on router: Router<CensusRequestContext>) {
+        router.get("/assets/:name") { _, context in
+            let name = try context.parameters.require("name")
+            guard let asset = templates.assets[name] else { throw HTTPError(.notFound) }
+            var headers = HTTPFields()
+            headers[.contentType] = asset.contentType
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        }
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Questionnaire
+
+/// The form's pages: resume, one page of questions (household or per member), the
+/// relationship screen of one person, and the confirmation a `confirm` check asks for.
+///
+/// Every post is evaluated with the page's answers applied before anything is saved: errors
+/// (the input, the evaluator's findings about the page's questions, `error` checks whose
+/// answers are complete on this page) show the page again with an error summary (422) and
+/// save nothing; otherwise the page's delta is saved, durably, and the household is sent on
+/// to the next screen the routing gives (or the confirmation a check asks for).
+struct FormRoutes {
+    let site: HouseholdSite
+
+    func register(on router: Router<CensusRequestContext>) {
+        router.get("/form") { request, context in try resume(request, context) }
+        router.get("/form/page/:page") { request, context in try showPage(request, context, key: "page/" + context.parameters.require("page")) }
+        router.post("/form/page/:page") { request, context in try await postPage(request, context, key: "page/" + context.parameters.require("page")) }
+        router.get("/form/member/:roster/:member/:page") { request, context in
+            try showPage(request, context, key: "member/\(try context.parameters.require("roster"))/\(try context.parameters.require("member"))/\(try context.parameters.require("page"))")
+        }
+        router.post("/form/member/:roster/:member/:page") { request, context in
+            try await postPage(request, context, key: "member/\(try context.parameters.require("roster"))/\(try context.parameters.require("member"))/\(try context.parameters.require("page"))")
+        }
+        router.get("/form/relationships/:roster/:member") { request, context in
+            try showPage(request, context, key: "relationships/\(try context.parameters.require("roster"))/\(try context.parameters.require("member"))")
+        }
+        router.post("/form/relationships/:roster/:member") { request, context in
+            try await postPage(request, context, key: "relationships/\(try context.parameters.require("roster"))/\(try context.parameters.require("member"))")
+        }
+        router.get("/form/confirm/:check/:instance") { request, context in try showConfirm(request, context) }
+        router.post("/form/confirm/:check/:instance") { request, context in try await postConfirm(request, context) }
+    }
+
+    /// `GET /form`: where the household left off (the first screen it has not saved), or
+    /// check your answers when every screen is done; the confirmation page once submitted.
+    func resume(_ request: Request, _ context: CensusRequestContext) throws -> Response {
+        let visit = try HouseholdVisit.open(site, context)
+        return HouseholdSite.redirect(visit.journey.firstUnvisited()?.path ?? "/form/check-answers")
+    }
+
+    // MARK: Showing a page
+
+    func showPage(_ request: Request, _ context: CensusRequestContext, key: String) throws -> Response {
+        let visit = try HouseholdVisit.open(site, context)
+        guard let screen = visit.journey.screen(key) else { return try notApplicable(visit, key) }
+        if case .list = screen { throw PageError.notFound }
+        var notices: [[String: Any]] = []
+        if let from = request.uri.queryParameters["from"].map(String.init), let previous = visit.journey.screen(from) {
+            notices = PageChecks(visit: visit).warnings(at: previous)
+        }
+        return try render(request, context, visit, screen, posted: nil, problems: [], notices: notices,
+                          change: request.uri.queryParameters["change"] != nil, status: .ok)
+    }
+
+    /// A screen that does not apply (an old link, or routing changed): back to where the
+    /// household is, or 404 for a name that is no screen of the form.
+    private func notApplicable(_ visit: HouseholdVisit, _ key: String) throws -> Response {
+        let parts = key.split(separator: "/")
+        let known: Bool
+        switch parts.first {
+        case "page": known = parts.count == 2 && visit.site.outline.parts.contains { if case .page(let p) = $0 { return p.id == parts[1] } else { return false } }
+        case "member": known = parts.count == 4 && visit.state.members[String(parts[1])] != nil
+        case "relationships": known = parts.count == 3 && visit.state.members[String(parts[1])] != nil
+        default: known = false
+        }
+        guard known else { throw PageError.notFound }
+        return HouseholdSite.redirect(visit.journey.firstUnvisited()?.path ?? "/form/check-answers")
+    }
+
+    func render(_ request: Request, _ context: CensusRequestContext, _ visit: HouseholdVisit, _ screen: Screen,
+                posted: FormFields?, problems: [Problem], notices: [[String: Any]], change: Bool, status: HTTPResponse.Status) throws -> Response {
+        let lang = visit.language
+        let back = change ? "/form/check-answers" : (visit.journey.previous(before: screen)?.path ?? "/language")
+        let page = PageView(visit: visit, screen: screen)
+        var view = site.chrome(request, context, title: page.title, back: back, hasErrors: !problems.isEmpty)
+        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
+        view["action"] = screen.path + (change ? "?change=1" : "")
+        view["button"] = UIText.saveAndContinue.text(lang)
+        if let caption = page.caption { view["caption"] = caption }
+        if let heading = page.heading { view["heading"] = heading }
+        view["fields"] = page.fields(posted: posted, problems: problems)
+        if case .relationships(_, let roster, let member) = screen, page.unrelatedOption != nil {
+            view["secondary"] = ["value": "unrelated", "text": UIText.relationshipsUnrelated.text(lang, visit.memberName(roster: roster, id: member))]
+        }
+        view["errorSummary"] = Problem.summary(problems, lang)
+        view["notices"] = notices
+        return try site.html("page", view, status: status)
+    }
+
+    // MARK: Saving a page
+
+    func postPage(_ request: Request, _ context: CensusRequestContext, key: String) async throws -> Response {
+        var request = request
+        let fields = try await site.form(&request, context)
+        try site.requireCSRF(fields, context)
+        let visit = try HouseholdVisit.open(site, context)
+        guard let screen = visit.journey.screen(key) else { return try notApplicable(visit, key) }
+        let change = request.uri.queryParameters["change"] != nil
+        let page = PageView(visit: visit, screen: screen)
+        let action = fields.first("action") ?? "continue"
+        guard action == "continue" || (action == "unrelated" && page.unrelatedOption != nil) else {
+            throw PageError.badForm(UIText.badAction.text(visit.language))
+        }
+
+        // The page's answers, then the whole household evaluated with them.
+        let (delta, inputProblems) = action == "unrelated" ? page.unrelatedDelta() : page.delta(from: fields)
+        var candidateState = visit.state
+        candidateState.apply(.object(delta), sequence: visit.state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
+        let candidate = visit.with(candidateState)
+        let problems = inputProblems + PageChecks(visit: candidate).errors(at: screen, inputProblems: inputProblems)
+        if !problems.isEmpty {
+            context.logger.debug("page refused", metadata: ["screen": "\(key)", "problems": "\(problems.count)"])
+            return try render(request, context, candidate, screen, posted: action == "unrelated" ? nil : fields, problems: problems,
+                              notices: PageChecks(visit: candidate).warnings(at: screen), change: change, status: .unprocessableContent)
+        }
+        var saving = delta
+        saving["v"] = .string(screen.key)
+        let saved = try await visit.saving(saving, candidate: candidate)
+        return next(after: screen, in: saved, change: change)
+    }
+
+    /// Where to go after saving `screen`: a confirmation a check asks for, else the next
+    /// screen (after a change from check your answers: the next one not yet saved), else
+    /// check your answers. Warnings of the saved page are shown on the next one (`from`).
+    func next(after screen: Screen, in visit: HouseholdVisit, change: Bool) -> Response {
+        let checks = PageChecks(visit: visit)
+        let suffix = change ? "&change=1" : ""
+        if let (check, instance) = checks.pendingConfirmation(at: screen) {
+            let key = visit.instanceKey(instance)
+            return HouseholdSite.redirect("/form/confirm/\(check)/\(key.isEmpty ? "household" : key.replacingOccurrences(of: "/", with: "-"))?from=\(screen.key)\(suffix)")
+        }
+        let target = change ? visit.journey.firstUnvisited(after: screen) : visit.journey.next(after: screen)
+        let from = checks.warnings(at: screen).isEmpty ? "" : "?from=\(screen.key)"
+        return HouseholdSite.redirect((target?.path ?? "/form/check-answers") + from)
+    }
+
+    // MARK: Confirmations
+
+    /// The check and instance a confirmation URL names, if that check still fires there.
+    private func confirmation(_ visit: HouseholdVisit, _ context: CensusRequestContext) throws -> (Check, ScopeInstance) {
+        let checkID = try context.parameters.require("check")
+        let raw = try context.parameters.require("instance")
+        guard let check = site.schema.checks.first(where: { $0.id == checkID && $0.severity == .confirm }),
+              let instance = visit.instance(forKey: raw == "household" ? "" : raw.replacingOccurrences(of: "-", with: "/"), scope: check.scope)
+        else { throw PageError.notFound }
+        return (check, instance)
+    }
+
+    func showConfirm(_ request: Request, _ context: CensusRequestContext) throws -> Response {
+        let visit = try HouseholdVisit.open(site, context)
+        let (check, instance) = try confirmation(visit, context)
+        guard visit.live.checkFires(check.id, at: instance) else { return HouseholdSite.redirect("/form") }
+        return try renderConfirm(request, context, visit, check, instance, error: nil, status: .ok)
+    }
+
+    private func renderConfirm(_ request: Request, _ context: CensusRequestContext, _ visit: HouseholdVisit, _ check: Check,
+                               _ instance: ScopeInstance, error: String?, status: HTTPResponse.Status) throws -> Response {
+        let lang = visit.language
+        let message = visit.live.message(ofCheck: check.id, at: instance)
+        let from = request.uri.queryParameters["from"].map(String.init) ?? ""
+        let change = request.uri.queryParameters["change"] != nil
+        var view = site.chrome(request, context, title: message, back: visit.journey.screen(from)?.path ?? "/form", hasErrors: error != nil)
+        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
+        view["action"] = request.uri.path + "?from=\(from)" + (change ? "&change=1" : "")
+        view["button"] = UIText.continueButton.text(lang)
+        var field: [String: Any] = [
+            "id": "confirm", "name": "confirm", "label": message, "asHeading": true, "isFieldset": true, "isChoice": true,
+            "errorPrefix": UIText.errorTitlePrefix.text(lang),
+            "options": [
+                ["id": "confirm", "name": "confirm", "value": "yes", "label": UIText.confirmYes.text(lang)],
+                ["id": "confirm-no", "name": "confirm", "value": "no", "label": UIText.confirmNo.text(lang)],
+            ],
+        ]
+        if let error {
+            field["error"] = error
+            field["describedBy"] = "confirm-error"
+            view["errorSummary"] = Problem.summary([Problem(anchor: "confirm", message: error)], lang)
+        }
+        view["fields"] = [field]
+        return try site.html("page", view, status: status)
+    }
+
+    func postConfirm(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await site.form(&request, context)
+        try site.requireCSRF(fields, context)
+        let visit = try HouseholdVisit.open(site, context)
+        let (check, instance) = try confirmation(visit, context)
+        let from = visit.journey.screen(request.uri.queryParameters["from"].map(String.init) ?? "")
+        let change = request.uri.queryParameters["change"] != nil
+        switch fields.first("confirm") {
+        case "yes":
+            var state = visit.state
+            let delta: [String: JSONValue] = ["c": .array([.string("\(check.id)@\(visit.instanceKey(instance))")])]
+            state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
+            let saved = try await visit.saving(delta, candidate: visit.with(state))
+            if let from { return next(after: from, in: saved, change: change) }
+            return HouseholdSite.redirect("/form")
+        case "no":
+            // Back to the answer to change it; the confirmation is asked again if it still fires.
+            return HouseholdSite.redirect((from?.path ?? "/form") + "?change=1")
+        default:
+            return try renderConfirm(request, context, visit, check, instance, error: UIText.confirmChooseOne.text(visit.language), status: .unprocessableContent)
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import AddressFrame
+import CensusCollection
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Questionnaire
+import ResponseStore
+
+/// The household face of the server: the pages a household answers its census on.
+///
+/// Shared by the route groups of this face (sign-in, the form, rosters, check your answers):
+/// the form (schema, evaluator, outline), the frame and store, sessions and rendering.
+/// Immutable after start; every request rebuilds what it needs from the household's saves.
+final class HouseholdSite: Sendable {
+    let schema: Schema
+    let evaluator: Evaluator
+    let outline: FormOutline
+    let frame: AddressFrame
+    let store: ResponseStore
+    let hasher: AccessCodeHasher
+    let templates: Templates
+    let sessions: SessionCookies
+    let throttle: LoginThrottle
+    let configuration: ServerConfiguration
+    let collector: Collector
+    let online: OnlineAnswers
+    let questionsByID: [String: Question]
+    let containersByID: [String: Container]
+
+    init(schema: Schema, evaluator: Evaluator, collector: Collector, templates: Templates, configuration: ServerConfiguration) {
+        let frame = collector.frame
+        let store = collector.store
+        self.schema = schema
+        self.evaluator = evaluator
+        outline = FormOutline(schema: schema)
+        self.frame = frame
+        self.store = store
+        hasher = AccessCodeHasher(secret: configuration.codeSecret)
+        self.templates = templates
+        sessions = SessionCookies(key: configuration.sessionKey, timeout: configuration.sessionTimeout)
+        throttle = LoginThrottle(limits: configuration.loginLimits)
+        self.configuration = configuration
+        self.collector = collector
+        online = OnlineAnswers(collector: collector, form: evaluator)
+        questionsByID = Dictionary(schema.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        containersByID = Dictionary(schema.containers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The language to show: the session's, else the form's primary language.
+    func language(_ context: CensusRequestContext) -> String {
+        if let l = context.session?.language, schema.languages.contains(l) { return l }
+        return schema.languages.first ?? "en"
+    }
+
+    // MARK: Pages
+
+    /// The parts of every page: language, titles, the language switch, sign-out and back link.
+    func chrome(_ request: Request, _ context: CensusRequestContext, title: String, back: String? = nil, hasErrors: Bool = false) -> [String: Any] {
+        let lang = language(context)
+        var view: [String: Any] = [
+            "lang": lang,
+            "title": title,
+            "hasErrors": hasErrors,
+            "serviceName": UIText.serviceName.text(lang),
+            "skipToContent": UIText.skipToContent.text(lang),
+            "errorTitlePrefix": UIText.errorTitlePrefix.text(lang),
+            "errorPrefix": UIText.errorTitlePrefix.text(lang),
+            "footer": UIText.answersSaved.text(lang),
+        ]
+        if let other = schema.languages.first(where: { $0 != lang }) {
+            let here = request.uri.path + (request.method == .get ? (request.uri.query.map { "?" + $0 } ?? "") : "")
+            view["languageSwitch"] = [
+                "href": "/language?to=\(other)&return=\(Self.percentEncode(here))",
+                "hreflang": other,
+                "text": UIText.languageSwitch.text(lang),
+                "label": UIText.languageSwitchLabel.text(lang),
+            ]
+        }
+        if let token = context.session, token.householdID != nil {
+            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang)]
+        }
+        if let back { view["backLink"] = ["href": back, "text": UIText.back.text(lang)] }
+        return view
+    }
+
+    /// An HTML response from a template.
+    func html(_ template: String, _ view: [String: Any], status: HTTPResponse.Status = .ok) throws -> Response {
+        let body = try templates.render(template, view)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A page with a heading, paragraphs and an optional button link.
+    func message(_ request: Request, _ context: CensusRequestContext, status: HTTPResponse.Status, heading: String,
+                 paragraphs: [String], action: (href: String, text: String)? = nil) throws -> Response {
+        var view = chrome(request, context, title: heading)
+        view["heading"] = heading
+        view["paragraphs"] = paragraphs
+        if let action { view["action"] = ["href": action.href, "text": action.text] }
+        return try html("message", view, status: status)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    static func percentEncode(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    // MARK: Forms
+
+    /// Reads an `application/x-www-form-urlencoded` body (at most ``ServerConfiguration/maxBodyBytes``).
+    func form(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw PageError.badForm(UIText.badFormType.text(language(context)))
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw PageError.tooLarge
+        }
+        guard let fields = FormFields(urlEncoded: String(buffer: buffer)) else {
+            throw PageError.badForm(UIText.badFormEncoding.text(language(context)))
+        }
+        return fields
+    }
+
+    /// Checks the form's CSRF token against the session's; throws ``PageError/expiredForm``.
+    func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
+        guard let token = context.session, sessions.codec.isValidCSRF(fields.first("csrf"), for: token) else {
+            throw PageError.expiredForm
+        }
+    }
+}
+
+/// What went wrong with a request, as the household pages word it (see ``PageErrorMiddleware``).
+enum PageError: Error {
+    /// The form post was not a readable form (status 400), with what is wrong.
+    case badForm(String)
+    /// The body was larger than the limit (413).
+    case tooLarge
+    /// No valid CSRF token: the page was old, or cookies are off (403).
+    case expiredForm
+    /// Not signed in, or the session ended (redirect to the session-ended page).
+    case signedOut
+    /// The household's shard cannot be written or read (503).
+    case unavailable
+    /// No such page (404).
+    case notFound
+    /// The household has submitted: its answers cannot be seen or changed online.
+    case alreadySubmitted
+    /// A request that breaks a rule the form states, e.g. more members than the roster's
+    /// maximum (422, with the reason).
+    case refused(String)
+}

@@ -1,0 +1,156 @@
+import CensusCollection
+import Foundation
+import Hummingbird
+import Questionnaire
+import ResponseStore
+
+/// One request of a signed-in household: its record read from its shard, the answers
+/// evaluated by the evaluator, and the journey that follows from them.
+///
+/// Everything a form page shows is computed here from the schema and the answers: which
+/// screens apply, labels with piping, findings. Only the household in the session is ever
+/// loaded: no URL names a household.
+struct HouseholdVisit {
+    let site: HouseholdSite
+    let householdID: String
+    let language: String
+    var record: OnlineRecord
+    var live: LiveEvaluation
+    var journey: Journey
+
+    var state: WorkingResponse { record.state }
+    var schema: Schema { site.schema }
+    var fields: QuestionFields { QuestionFields(schema: site.schema, language: language) }
+
+    /// Loads the signed-in household; throws ``PageError/signedOut`` without a session and
+    /// ``PageError/alreadySubmitted`` after an online submission (unless `allowSubmitted`).
+    static func open(_ site: HouseholdSite, _ context: CensusRequestContext, allowSubmitted: Bool = false) throws -> HouseholdVisit {
+        guard let token = context.session, let household = token.householdID else { throw PageError.signedOut }
+        let language = site.language(context)
+        let record: OnlineRecord
+        do {
+            record = try site.online.load(household)
+        } catch {
+            context.logger.error("household unavailable", metadata: ["error": "\(error)"])
+            throw PageError.unavailable
+        }
+        if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
+        return HouseholdVisit(site: site, householdID: household, language: language, record: record, state: record.state)
+    }
+
+    init(site: HouseholdSite, householdID: String, language: String, record: OnlineRecord, state: WorkingResponse) {
+        self.site = site
+        self.householdID = householdID
+        self.language = language
+        self.record = record
+        self.record.state = state
+        live = LiveEvaluation(evaluator: site.evaluator, response: state.response(schema: site.schema, outline: site.outline), language: language)
+        journey = Journey(outline: site.outline, state: state, live: live)
+    }
+
+    /// The same household with other answers (a candidate page, before it is saved).
+    func with(_ state: WorkingResponse) -> HouseholdVisit {
+        HouseholdVisit(site: site, householdID: householdID, language: language, record: record, state: state)
+    }
+
+    func question(_ id: String) -> Question? { site.questionsByID[id] }
+
+    /// A form text piped for an instance.
+    func text(_ text: LocalizedText?, at instance: ScopeInstance, container: String? = nil) -> String {
+        guard let text else { return "" }
+        return live.text(text, at: instance, container: container)
+    }
+
+    /// What the list screens and headings call a member: the text answers of the roster's
+    /// own form (first, middle and last name, say), else "Person N".
+    func memberName(roster: String, id: String) -> String {
+        let position = state.position(of: id, in: roster) ?? 0
+        guard let member = state.members[roster]?.first(where: { $0.id == id }) else { return UIText.personN.text(language, String(position)) }
+        var words: [String] = []
+        for part in site.outline.parts {
+            guard case .roster(let r, let form) = part, r == roster else { continue }
+            for page in form {
+                for q in page.questions {
+                    if case .text? = question(q)?.type, let t = member.answers[q]?.stringValue, !t.isEmpty { words.append(t) }
+                }
+            }
+        }
+        return words.isEmpty ? UIText.personN.text(language, String(position)) : words.joined(separator: " ")
+    }
+
+    /// The stored answer to an asked question.
+    func answer(_ a: AskedQuestion) -> JSONValue? {
+        switch a.instance {
+        case .household: return state.household[a.question.id]
+        case .member(let roster, let position): return state.member(at: position, in: roster)?.answers[a.question.id]
+        case .pair(let roster, let person, _):
+            guard let p = state.member(at: person, in: roster)?.id, let o = a.otherMember else { return nil }
+            return state.pairs[roster]?["\(p)/\(o)"]?[a.question.id]
+        }
+    }
+
+    /// The response to submit: the answers to the questions that apply now (answers left
+    /// behind by a change of route are not sent), with the time of submission.
+    func submittedResponse() -> JSONValue {
+        var kept = state
+        kept.household = state.household.filter { live.applies(question: $0.key, at: .household) }
+        for (roster, list) in state.members {
+            guard live.applies(container: roster, at: .household) else { kept.members[roster] = []; continue }
+            kept.members[roster] = list.enumerated().map { index, member in
+                var m = member
+                m.answers = member.answers.filter { live.applies(question: $0.key, at: .member(roster: roster, position: index + 1)) }
+                return m
+            }
+        }
+        for (roster, pairs) in state.pairs {
+            var keptPairs: [String: [String: JSONValue]] = [:]
+            for (key, answers) in pairs {
+                guard let (p, o) = WorkingResponse.split2(key), let person = state.position(of: p, in: roster),
+                      let other = state.position(of: o, in: roster), person > other else { continue }
+                let at = ScopeInstance.pair(roster: roster, person: person, other: other)
+                keptPairs[key] = answers.filter { live.applies(question: $0.key, at: at) }
+            }
+            kept.pairs[roster] = keptPairs
+        }
+        return kept.response(schema: site.schema, outline: site.outline, submittedAt: Date())
+    }
+
+    /// The page that asks a household question, to link to it from elsewhere.
+    func householdPagePath(of question: String) -> String? {
+        guard let home = site.outline.questionHome[question], case .page = site.outline.parts[home.part] else { return nil }
+        return "/form/page/\(home.page)"
+    }
+
+    /// The instance key a confirmation is recorded under ("household", "m3", "m3/m1").
+    func instanceKey(_ instance: ScopeInstance) -> String {
+        switch instance {
+        case .household: return ""
+        case .member(let roster, let position): return state.member(at: position, in: roster)?.id ?? ""
+        case .pair(let roster, let person, let other):
+            return (state.member(at: person, in: roster)?.id ?? "") + "/" + (state.member(at: other, in: roster)?.id ?? "")
+        }
+    }
+
+    /// The instance a confirmation key names.
+    func instance(forKey key: String, scope: Scope) -> ScopeInstance? {
+        switch scope {
+        case .household: return key.isEmpty ? .household : nil
+        case .member(let roster): return state.position(of: key, in: roster).map { .member(roster: roster, position: $0) }
+        case .pair(let roster):
+            guard let (p, o) = WorkingResponse.split2(key), let person = state.position(of: p, in: roster),
+                  let other = state.position(of: o, in: roster), person > other else { return nil }
+            return .pair(roster: roster, person: person, other: other)
+        }
+    }
+
+    /// Saves a page's delta (durable before this returns) and continues from the answers saved.
+    func saving(_ delta: [String: JSONValue], candidate: HouseholdVisit) async throws -> HouseholdVisit {
+        let saved: WorkingResponse
+        do {
+            saved = try await site.online.save(householdID, delta: delta, after: state, completeness: candidate.live.evaluation.completeness)
+        } catch {
+            throw PageError.unavailable
+        }
+        return with(saved)
+    }
+}

@@ -1,0 +1,185 @@
+import CensusCollection
+import Foundation
+import HTTPTypes
+import Hummingbird
+import AddressFrame
+import Questionnaire
+import ResponseStore
+
+/// The way in: the start page, the access code, the language, signing out.
+struct SignInRoutes {
+    let site: HouseholdSite
+
+    func register(on router: Router<CensusRequestContext>) {
+        router.get("/") { request, context in try start(request, context) }
+        router.get("/sign-in") { request, context in try signInPage(request, context) }
+        router.post("/sign-in") { request, context in try await signIn(request, context) }
+        router.get("/language") { request, context in try await languagePage(request, context) }
+        router.post("/language") { request, context in try await chooseLanguage(request, context) }
+        router.post("/sign-out") { request, context in try await signOut(request, context) }
+    }
+
+    func start(_ request: Request, _ context: CensusRequestContext) throws -> Response {
+        let lang = site.language(context)
+        var view = site.chrome(request, context, title: UIText.startHeading.text(lang))
+        view["heading"] = UIText.startHeading.text(lang)
+        view["formTitle"] = site.schema.title[lang] ?? site.schema.title.values.first ?? ""
+        view["body"] = UIText.startBody.text(lang)
+        view["time"] = UIText.startTime.text(lang)
+        view["startNow"] = UIText.startNow.text(lang)
+        return try site.html("start", view)
+    }
+
+    // MARK: The access code
+
+    func signInPage(_ request: Request, _ context: CensusRequestContext) throws -> Response {
+        if context.session?.householdID != nil { return HouseholdSite.redirect("/form") }
+        var context = context
+        var response = try renderSignIn(request, &context, value: "", error: nil, status: .ok)
+        if context.sessionExpired { site.sessions.set(context.session!, on: &response, secure: context.isSecure) }
+        return response
+    }
+
+    /// The sign-in form; makes a (not signed-in) session first when there is none, for its CSRF token.
+    private func renderSignIn(_ request: Request, _ context: inout CensusRequestContext, value: String, error: String?, status: HTTPResponse.Status) throws -> Response {
+        var newSession = false
+        if context.session == nil || context.session?.householdID != nil {
+            context.session = SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: site.sessions.now(),
+                                           language: site.language(context))
+            newSession = true
+        }
+        let lang = site.language(context)
+        var view = site.chrome(request, context, title: UIText.signInHeading.text(lang), back: "/", hasErrors: error != nil)
+        view["heading"] = UIText.signInHeading.text(lang)
+        view["hint"] = UIText.accessCodeHint.text(lang)
+        view["button"] = UIText.signInButton.text(lang)
+        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
+        view["value"] = value
+        if let error {
+            view["error"] = error
+            view["errorSummary"] = ["title": UIText.errorSummaryTitle.text(lang), "items": [["href": "#access-code", "text": error]]]
+        }
+        var response = try site.html("sign-in", view, status: status)
+        if newSession { site.sessions.set(context.session!, on: &response, secure: context.isSecure) }
+        return response
+    }
+
+    func signIn(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
+        var request = request
+        var context = context
+        let fields = try await site.form(&request, context)
+        try site.requireCSRF(fields, context)
+        let lang = site.language(context)
+        let typed = String((fields.first("accessCode") ?? "").prefix(200))
+
+        if case .locked(let seconds) = site.throttle.clientVerdict(context.clientAddress) {
+            return try lockedOut(request, &context, UIText.lockedOutClient.text(lang, wait(seconds, lang)), seconds)
+        }
+        if typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return try renderSignIn(request, &context, value: "", error: UIText.accessCodeMissing.text(lang), status: .unprocessableContent)
+        }
+        let household: Household
+        do {
+            household = try site.frame.lookup(code: typed, hasher: site.hasher)
+        } catch {
+            switch error {
+            case .malformed, .notFound, .revoked:
+                // One message for a code that is unknown, revoked or mistyped: the page must
+                // not tell a guesser which codes exist.
+                site.throttle.recordFailure(client: context.clientAddress)
+                context.logger.info("sign-in refused", metadata: ["client": "\(context.clientAddress)"])
+                return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
+            case .secretMismatch, .frameUnavailable:
+                context.logger.error("address frame unavailable", metadata: ["error": "\(error)"])
+                throw PageError.unavailable
+            }
+        }
+        if case .locked(let seconds) = site.throttle.householdVerdict(household.householdID) {
+            return try lockedOut(request, &context, UIText.lockedOutHousehold.text(lang, wait(seconds, lang)), seconds)
+        }
+        site.throttle.recordSignIn(household: household.householdID)
+        // A new session id at sign-in: a session id planted before it is worth nothing after.
+        let now = site.sessions.now()
+        let token = SessionToken(id: SessionToken.newID(), householdID: household.householdID, signedInAt: now, lastSeen: now, language: lang)
+        var response = HouseholdSite.redirect("/language")
+        site.sessions.set(token, on: &response, secure: context.isSecure)
+        return response
+    }
+
+    private func lockedOut(_ request: Request, _ context: inout CensusRequestContext, _ message: String, _ seconds: Int) throws -> Response {
+        var response = try renderSignIn(request, &context, value: "", error: message, status: .tooManyRequests)
+        response.headers[.retryAfter] = String(seconds)
+        return response
+    }
+
+    private func wait(_ seconds: Int, _ lang: String) -> String {
+        seconds >= 90 ? UIText.minutes.text(lang, String((seconds + 59) / 60)) : UIText.seconds.text(lang, String(seconds))
+    }
+
+    // MARK: Language
+
+    /// `GET /language`: the language question after sign-in; with `?to=cy&return=/path`, the
+    /// switch in every page's header (changes the language and goes back to the page).
+    func languagePage(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        if let to = query["to"].map(String.init) {
+            guard site.schema.languages.contains(to) else { throw PageError.notFound }
+            var token = context.session ?? SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: site.sessions.now(), language: to)
+            token.language = to
+            token.lastSeen = site.sessions.now()
+            let back = query["return"].map(String.init) ?? "/"
+            // Only a path on this site: never an open redirect.
+            let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") ? back : "/"
+            var response = HouseholdSite.redirect(target)
+            site.sessions.set(token, on: &response, secure: context.isSecure)
+            return response
+        }
+        guard context.session?.householdID != nil else { throw PageError.signedOut }
+        let lang = site.language(context)
+        var view = site.chrome(request, context, title: UIText.languageHeading.text(lang))
+        view["heading"] = UIText.languageHeading.text(lang)
+        view["hint"] = UIText.languageChoose.text(lang)
+        view["button"] = UIText.continueButton.text(lang)
+        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
+        view["options"] = site.schema.languages.map { code -> [String: Any] in
+            ["value": code, "label": code == "cy" ? "Cymraeg" : code == "en" ? "English" : code, "checked": code == lang]
+        }
+        return try site.html("language", view)
+    }
+
+    func chooseLanguage(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await site.form(&request, context)
+        try site.requireCSRF(fields, context)
+        guard var token = context.session, let household = token.householdID else { throw PageError.signedOut }
+        let chosen = fields.first("language") ?? token.language
+        guard site.schema.languages.contains(chosen) else {
+            throw PageError.badForm(UIText.badLanguage.text(site.language(context), site.schema.languages.joined(separator: ", ")))
+        }
+        token.language = chosen
+        token.lastSeen = site.sessions.now()
+        let record = try site.online.load(household)
+        if record.submission == nil, record.state.language != chosen {
+            _ = try await site.online.save(household, delta: ["l": .string(chosen)], after: record.state,
+                                             completeness: record.state.completeness)
+        }
+        var response = HouseholdSite.redirect("/form")
+        site.sessions.set(token, on: &response, secure: context.isSecure)
+        return response
+    }
+
+    // MARK: Signing out
+
+    func signOut(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
+        var request = request
+        let fields = try await site.form(&request, context)
+        try site.requireCSRF(fields, context)
+        var context = context
+        let lang = site.language(context)
+        context.session = SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: site.sessions.now(), language: lang)
+        var response = try site.message(request, context, status: .ok, heading: UIText.signedOutHeading.text(lang),
+                                        paragraphs: [UIText.signedOutBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
+        site.sessions.set(context.session!, on: &response, secure: context.isSecure)
+        return response
+    }
+}

@@ -1,0 +1,92 @@
+import Crypto
+import Foundation
+
+/// A browser's session, carried in a signed cookie so that any server node (and the same node
+/// after a restart) can serve it: nothing about it lives only in memory.
+///
+/// Before sign-in a session has no household; it still has an id, which keys the sign-in
+/// form's CSRF token. Signing in replaces the id (no session fixation). The household's
+/// answers are never in the cookie: they are in the household's shard.
+struct SessionToken: Sendable, Equatable {
+    /// Random, 128 bits, base64url. Keys the CSRF token.
+    var id: String
+    /// The household signed in, or nil before sign-in.
+    var householdID: String?
+    /// When the session signed in (seconds since 1970).
+    var signedInAt: Int64
+    /// The last request (seconds since 1970): the session ends after the timeout without one.
+    var lastSeen: Int64
+    /// The chosen language (`en`, `cy`).
+    var language: String
+
+    static func newID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
+    }
+}
+
+/// Encodes and verifies session cookies: `base64url(payload) "." base64url(HMAC-SHA256(key, payload))`,
+/// the payload being `v1|id|household|signedInAt|lastSeen|language`.
+struct SessionCodec: Sendable {
+    private let key: SymmetricKey
+    private let csrfKey: SymmetricKey
+
+    init(_ sessionKey: SessionKey) {
+        let master = SymmetricKey(data: sessionKey.bytes)
+        // Separate keys for separate jobs, derived from the one configured.
+        key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("census-session-cookie-v1".utf8), using: master))
+        csrfKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("census-csrf-v1".utf8), using: master))
+    }
+
+    func encode(_ token: SessionToken) -> String {
+        let payload = ["v1", token.id, token.householdID ?? "", String(token.signedInAt), String(token.lastSeen), token.language]
+            .joined(separator: "|")
+        let bytes = Array(payload.utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
+        return Base64URL.encode(bytes) + "." + Base64URL.encode(Array(mac))
+    }
+
+    /// The token, or nil when the cookie is malformed or its signature is wrong (compared in
+    /// constant time).
+    func decode(_ cookie: some StringProtocol) -> SessionToken? {
+        let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, cookie.utf8.count < 1024,
+            let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
+            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
+            let text = String(bytes: payload, encoding: .utf8)
+        else { return nil }
+        let fields = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard fields.count == 6, fields[0] == "v1", !fields[1].isEmpty,
+            let signedIn = Int64(fields[3]), let seen = Int64(fields[4])
+        else { return nil }
+        return SessionToken(id: fields[1], householdID: fields[2].isEmpty ? nil : fields[2], signedInAt: signedIn, lastSeen: seen, language: fields[5])
+    }
+
+    /// The CSRF token of a session: a keyed hash of its id, so it needs no storage and changes
+    /// when the session id does (at sign-in).
+    func csrfToken(for token: SessionToken) -> String {
+        Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(("csrf|" + token.id).utf8), using: csrfKey)))
+    }
+
+    /// Whether `submitted` is the session's CSRF token (constant-time comparison).
+    func isValidCSRF(_ submitted: String?, for token: SessionToken) -> Bool {
+        guard let submitted, let bytes = Base64URL.decode(submitted) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Array(("csrf|" + token.id).utf8), using: csrfKey)
+    }
+}
+
+/// base64url without padding (RFC 4648 §5).
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: some StringProtocol) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F }) else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.utf8.count % 4 != 0 { s += "=" }
+        return Data(base64Encoded: s).map(Array.init)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+extension ResponseStore {
+    /// Whether this store's shards have the page-save table (made, or upgraded, with shard
+    /// schema `v2-page-saves` or later).
+    public var supportsPageSaves: Bool {
+        ShardSchema.identifiers(upTo: manifest.shardSchemaVersion).contains(ShardSchema.pageSavesVersion)
+    }
+
+    /// Stores a page save and returns once the transaction holding it has committed.
+    ///
+    /// - throws: ``StoreError/pageSaveConflict(householdID:sequence:)`` when the household
+    ///   already has a save with this number (nothing stored: read the saves after the last
+    ///   one you had and save again); ``StoreError/upgradeRequired(path:version:)`` for a store
+    ///   made before page saves existed; shard errors as for ``submit(_:)``.
+    public func savePage(_ save: PageSave) async throws(StoreError) {
+        let result: Result<Void, StoreError> = await withCheckedContinuation { continuation in
+            savePage(save) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
+    /// The callback form of ``savePage(_:)``: `completion` runs on the shard's writer thread
+    /// after the commit (do not block in it).
+    public func savePage(_ save: PageSave, completion: @escaping @Sendable (Result<Void, StoreError>) -> Void) {
+        guard supportsPageSaves else {
+            completion(.failure(.upgradeRequired(path: directory.path, version: manifest.shardSchemaVersion)))
+            return
+        }
+        guard !save.householdID.isEmpty, save.sequence >= 1 else {
+            completion(.failure(.invalidSubmission(reason: "a page save needs a household id and a sequence number of 1 or more")))
+            return
+        }
+        do {
+            let w = try writer(for: shard(for: save.householdID))
+            w.enqueue(save, completion: completion)
+        } catch {
+            completion(.failure(error))
+        }
+    }
+
+    /// A household's page saves with a number above `sequence`, oldest first.
+    public func pageSaves(of householdID: String, after sequence: Int64 = 0) throws(StoreError) -> [StoredPageSave] {
+        guard supportsPageSaves else { return [] }
+        let shard = shard(for: householdID)
+        let r = try reader(for: shard)
+        do {
+            return try r.reader.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT seq, saved_at, completeness, body FROM page_save
+                    WHERE household_id = ? AND seq > ? ORDER BY seq
+                    """, arguments: [householdID, sequence]).map { row in
+                    let seconds: Int64 = row["saved_at"]
+                    let completeness: Int = row["completeness"]
+                    return StoredPageSave(householdID: householdID, sequence: row["seq"],
+                                          savedAt: Date(timeIntervalSince1970: Double(seconds)),
+                                          completeness: Double(completeness) / 10_000, body: row["body"])
+                }
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: r.path)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import CensusTestSupport
+import Foundation
+import XCTest
+
+/// The `census` executable built next to the test bundle.
+func censusExecutable() throws -> URL {
+    var candidates: [URL] = []
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<4 {
+        candidates.append(dir.appendingPathComponent("census"))
+        dir = dir.deletingLastPathComponent()
+    }
+    for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c }
+    struct NotBuilt: Error, CustomStringConvertible { var description: String }
+    throw NotBuilt(description: "census is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
+}
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Standard error without warnings and ArgumentParser's usage lines.
+    var messageLines: [String] {
+        stderr.split(separator: "\n").map(String.init).filter {
+            !$0.hasPrefix("warning:") && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '")
+        }
+    }
+}
+
+/// Runs the `census` executable in `dir`, without any configured code secret.
+func census(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
+    let p = Process()
+    p.executableURL = try censusExecutable()
+    p.arguments = arguments
+    p.currentDirectoryURL = dir
+    var env = ProcessInfo.processInfo.environment
+    env["CENSUS_CODE_SECRET"] = nil
+    env["CENSUS_CODE_SECRET_FILE"] = nil
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let out = dir.appendingPathComponent(".out-\(UUID().uuidString)")
+    let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+    defer {
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+    }
+    p.standardOutput = try FileHandle(forWritingTo: out)
+    p.standardError = try FileHandle(forWritingTo: err)
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus,
+               stdout: try String(contentsOf: out, encoding: .utf8),
+               stderr: try String(contentsOf: err, encoding: .utf8))
+}
+
+/// The compiled census form of the fixtures (`--schema` of `store submit`).
+let fixtureSchema = packageRoot.appendingPathComponent("fixtures/households/census-household.schema.json").path
+/// Its schema hash, read from the file (it changes whenever the form does).
+let fixtureSchemaHash: String = {
+    let text = (try? String(contentsOfFile: fixtureSchema, encoding: .utf8)) ?? ""
+    return text.firstMatch(of: /"hash": "(sha256:[0-9a-f]{64})"/).map { String($0.1) } ?? "sha256:missing"
+}()
+
+/// Writes line `line` (from 0) of the valid fixture households, one response to the census
+/// form, to `dir/name`.
+func writeResponse(_ dir: URL, _ name: String = "b.json", line: Int = 0) throws {
+    let text = try String(contentsOf: packageRoot.appendingPathComponent("fixtures/households/valid.ndjson"), encoding: .utf8)
+    try Data(text.split(separator: "\n")[line].utf8).write(to: dir.appendingPathComponent(name))
+}
+
+/// Puts the 250 fixture households (H000000001…) into `dir/st/frame.sqlite`, beside a store,
+/// so that `census store submit --dir st` finds them.
+func importFixtureFrame(into dir: URL, _ name: String = "st") throws {
+    let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path
+    let r = try census(["frame", "import", small, "--out", name], in: dir)
+    guard r.status == 0 else { throw NSError(domain: "frame import: \(r.stderr)", code: Int(r.status)) }
+}

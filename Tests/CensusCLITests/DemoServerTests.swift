@@ -1,0 +1,182 @@
+import CensusTestSupport
+import Foundation
+import XCTest
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `census` with no arguments serves the demo census: what it prints (the address, three
+/// codes, how to stop, the command that serves the store again) works, and it stops cleanly.
+final class DemoServerTests: XCTestCase {
+    /// A `census` process whose standard output is read as it runs.
+    final class Running: @unchecked Sendable {
+        let process = Process()
+        private let pipe = Pipe()
+        private let lock = NSLock()
+        private var text = ""
+
+        init(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws {
+            process.executableURL = try censusExecutable()
+            process.arguments = arguments
+            process.currentDirectoryURL = dir
+            var env = ProcessInfo.processInfo.environment
+            for key in ["CENSUS_CODE_SECRET", "CENSUS_CODE_SECRET_FILE", "CENSUS_SESSION_KEY", "CENSUS_SESSION_KEY_FILE"] { env[key] = nil }
+            for (k, v) in environment { env[k] = v }
+            process.environment = env
+            process.standardOutput = pipe
+            process.standardError = pipe
+            process.standardInput = FileHandle.nullDevice
+            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                let data = handle.availableData
+                guard let self, !data.isEmpty else { return }
+                self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
+            }
+            try process.run()
+        }
+
+        var output: String { lock.withLock { text } }
+
+        /// Waits until the output contains `marker` (or the process ends, or 120 s pass).
+        func wait(for marker: String) -> Bool {
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline {
+                if output.contains(marker) { return true }
+                if !process.isRunning { return output.contains(marker) }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+
+        /// Sends `signal` and waits (at most 30 s) for the exit status.
+        func stop(_ signal: Int32 = SIGINT) -> Int32? {
+            if process.isRunning { kill(process.processIdentifier, signal) }
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit(); return nil }
+            Thread.sleep(forTimeInterval: 0.1)
+            return process.terminationStatus
+        }
+    }
+
+    /// A minimal browser over URLSession: no redirects followed, cookies kept by hand.
+    final class Client: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        var cookies: [String: String] = [:]
+        lazy var session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
+
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
+
+        func send(_ url: URL, form: [(String, String)]? = nil) throws -> (status: Int, location: String?, body: String) {
+            var request = URLRequest(url: url)
+            request.httpShouldHandleCookies = false
+            if !cookies.isEmpty { request.setValue(cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "), forHTTPHeaderField: "Cookie") }
+            if let form {
+                request.httpMethod = "POST"
+                request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-._~")
+                request.httpBody = Data(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }.joined(separator: "&").utf8)
+            }
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var result: (Data?, URLResponse?, (any Error)?)
+            session.dataTask(with: request) { data, response, error in
+                result = (data, response, error)
+                done.signal()
+            }.resume()
+            _ = done.wait(timeout: .now() + 30)
+            if let error = result.2 { throw error }
+            guard let http = result.1 as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+            if let setCookie = http.value(forHTTPHeaderField: "Set-Cookie") {
+                for cookie in setCookie.components(separatedBy: ", census_") {
+                    let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+                    if pair.count == 2 { cookies[pair[0].hasPrefix("census_") ? pair[0] : "census_" + pair[0]] = pair[1] }
+                }
+            }
+            return (http.statusCode, http.value(forHTTPHeaderField: "Location"), String(decoding: result.0 ?? Data(), as: UTF8.self))
+        }
+    }
+
+    static func csrf(_ body: String) -> String? {
+        guard let r = body.range(of: #"name="csrf" value=""#) else { return nil }
+        return String(body[r.upperBound...].prefix { $0 != "\"" })
+    }
+
+    func testThePrintedAddressAndCodesWorkAndCtrlCStopsCleanly() throws {
+        let dir = try makeTempDirectory(self)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let demo = try Running(["--dir", "demo", "--households", "40", "--port", String(port)], in: dir)
+        guard demo.wait(for: "  again ") else {
+            _ = demo.stop(SIGKILL)
+            return XCTFail("the demo server did not start: \(demo.output)")
+        }
+        let out = demo.output
+        let url = try XCTUnwrap(out.split(separator: "\n").compactMap { line -> Substring? in
+            guard let r = line.range(of: "http://127.0.0.1:") else { return nil }
+            return line[r.lowerBound...]
+        }.first)
+        XCTAssertTrue(url.hasPrefix("http://127.0.0.1:"), out)
+        let codes = out.split(separator: "\n").compactMap { line -> String? in
+            line.split(separator: " ").first { $0.count == 19 && $0.filter { $0 == "-" }.count == 3 }.map(String.init)
+        }
+        XCTAssertEqual(codes.count, 3, out)
+        XCTAssertTrue(out.contains("stop        Ctrl-C"), out)
+        let again = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("  again ") }.map(String.init))
+
+        // Each code signs in and reaches the first question.
+        for code in codes {
+            let client = Client()
+            let base = URL(string: String(url))!
+            XCTAssertEqual(try client.send(base).status, 200)
+            let form = try client.send(base.appendingPathComponent("sign-in"))
+            let signedIn = try client.send(base.appendingPathComponent("sign-in"), form: [("csrf", Self.csrf(form.body) ?? ""), ("accessCode", code)])
+            XCTAssertEqual(signedIn.status, 303, "code \(code): \(signedIn.body.prefix(300))")
+            XCTAssertEqual(signedIn.location, "/language")
+            let language = try client.send(base.appendingPathComponent("language"))
+            let chosen = try client.send(base.appendingPathComponent("language"), form: [("csrf", Self.csrf(language.body) ?? ""), ("language", "en")])
+            XCTAssertEqual(chosen.location, "/form")
+            let resume = try client.send(base.appendingPathComponent("form"))
+            XCTAssertEqual(resume.location, "/form/page/lives_here")
+        }
+        XCTAssertEqual(demo.stop(SIGINT), 0, demo.output)
+        XCTAssertTrue(demo.output.contains("every save was committed"), demo.output)
+
+        // The printed command serves the same store again (not replaced), and SIGTERM stops it.
+        let words = again.split(separator: " ").map(String.init)
+        let env = words.first { $0.hasPrefix("CENSUS_SESSION_KEY_FILE=") }!.split(separator: "=", maxSplits: 1).map(String.init)
+        let arguments = Array(words.drop { $0 != "serve" })
+        let executable = try XCTUnwrap(words.first { $0.hasSuffix("census") })
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable.hasPrefix("/") ? executable : dir.appendingPathComponent(executable).path), executable)
+        let served = try Running(arguments, in: dir, environment: [env[0]: env[1]])
+        guard served.wait(for: "census serve: http://") else {
+            _ = served.stop(SIGKILL)
+            return XCTFail("`\(again)` did not serve: \(served.output)")
+        }
+        let client = Client()
+        let base = URL(string: String(url))!
+        let form = try client.send(base.appendingPathComponent("sign-in"))
+        let signedIn = try client.send(base.appendingPathComponent("sign-in"), form: [("csrf", Self.csrf(form.body) ?? ""), ("accessCode", codes[0])])
+        XCTAssertEqual(signedIn.status, 303, String(signedIn.body.prefix(300)))
+        XCTAssertEqual(served.stop(SIGTERM), 0, served.output)
+    }
+
+    func testServeRefusesWithAClearMessageWhenSomethingIsMissing() throws {
+        let dir = try makeTempDirectory(self)
+        // No store at all.
+        let noStore = try census(["serve", "--dir", "nowhere", "--schema", "census.json", "--dev-secret"], in: dir,
+                                 environment: ["CENSUS_SESSION_KEY": String(repeating: "k", count: 40)])
+        XCTAssertEqual(noStore.status, 1)
+        XCTAssertTrue(noStore.stderr.contains("cannot use the schema") && noStore.stderr.contains("census compile"), noStore.stderr)
+        // No session key.
+        let noKey = try census(["serve", "--dir", "nowhere", "--schema", "census.json", "--dev-secret"], in: dir)
+        XCTAssertEqual(noKey.status, 1)
+        XCTAssertTrue(noKey.stderr.contains("no session key configured"), noKey.stderr)
+        // No access-code secret.
+        let noSecret = try census(["serve", "--dir", "nowhere", "--schema", "census.json"], in: dir,
+                                  environment: ["CENSUS_SESSION_KEY": String(repeating: "k", count: 40)])
+        XCTAssertEqual(noSecret.status, 1)
+        XCTAssertTrue(noSecret.stderr.contains("no access-code secret configured"), noSecret.stderr)
+    }
+}
