@@ -418,7 +418,7 @@ final class RobustnessTests: XCTestCase {
         let tokens = Self.pieces(original)
         XCTAssertEqual(tokens.flatMap { $0 }, original)
         let keywords = Self.vocabulary.filter { $0.first?.isLetter == true }
-        let mutantCount = 320
+        let mutantCount = 200
         var mutants: [[UInt8]] = []
         var rng = SplitMix(state: 2021)
         for _ in 0..<mutantCount {
