@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(
@@ -68,7 +70,12 @@ let package = Package(
         ),
         .target(
             name: "CensusCollection",
-            dependencies: ["Questionnaire", "AddressFrame", "ResponseStore"]
+            dependencies: [
+                "Questionnaire", "AddressFrame", "ResponseStore",
+                // zlib, for the archive of a submitted household's page saves
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "CollectionServer",
@@ -135,7 +142,9 @@ let package = Package(
                 "CollectionServer", "CensusCollection", "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore",
                 "SyntheticCensus",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Forms"]  // read through #filePath, not bundled
         ),
     ]
 )

@@ -179,4 +179,44 @@ final class DemoServerTests: XCTestCase {
         XCTAssertEqual(noSecret.status, 1)
         XCTAssertTrue(noSecret.stderr.contains("no access-code secret configured"), noSecret.stderr)
     }
+
+    func testAJourneyCarriesOnAfterTheServerIsKilled() throws {
+        let dir = try makeTempDirectory(self)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let demo = try Running(["--dir", "demo", "--households", "20", "--port", String(port)], in: dir)
+        guard demo.wait(for: "  again ") else {
+            _ = demo.stop(SIGKILL)
+            return XCTFail("the demo server did not start: \(demo.output)")
+        }
+        let out = demo.output
+        let code = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("try a code") }?.split(separator: " ").first { $0.count == 19 }.map(String.init))
+        let again = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("  again ") }.map(String.init))
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        let client = Client()
+        func post(_ path: String, _ fields: [(String, String)]) throws -> (status: Int, location: String?, body: String) {
+            let page = try client.send(base.appendingPathComponent(path))
+            return try client.send(base.appendingPathComponent(path), form: [("csrf", Self.csrf(page.body) ?? "")] + fields)
+        }
+        _ = try post("sign-in", [("accessCode", code)])
+        _ = try post("language", [("language", "en")])
+        XCTAssertEqual(try post("form/page/lives_here", [("lives_here", "yes")]).location, "/form/page/who_else")
+        XCTAssertEqual(try post("form/page/who_else", [("who_else", "family")]).location, "/form/page/household_size")
+        // Killed between two pages: no shutdown, nothing flushed by it.
+        kill(demo.process.processIdentifier, SIGKILL)
+        demo.process.waitUntilExit()
+        XCTAssertEqual(demo.process.terminationReason, .uncaughtSignal)
+
+        let words = again.split(separator: " ").map(String.init)
+        let env = words.first { $0.hasPrefix("CENSUS_SESSION_KEY_FILE=") }!.split(separator: "=", maxSplits: 1).map(String.init)
+        let served = try Running(Array(words.drop { $0 != "serve" }), in: dir, environment: [env[0]: env[1]])
+        defer { _ = served.stop(SIGTERM) }
+        guard served.wait(for: "census serve: http://") else { return XCTFail("did not serve again: \(served.output)") }
+        // The same browser, still signed in, resumes after the last page it saved.
+        let resume = try client.send(base.appendingPathComponent("form"))
+        XCTAssertEqual(resume.status, 303)
+        XCTAssertEqual(resume.location, "/form/page/household_size")
+        let earlier = try client.send(base.appendingPathComponent("form/page/who_else"))
+        XCTAssertTrue(earlier.body.contains(#"value="family" checked"#), "the answer saved before the kill is there")
+        XCTAssertEqual(try post("form/page/household_size", [("household_size", "2")]).location, "/form/list/residents")
+    }
 }

@@ -52,8 +52,15 @@ public final class OnlineAnswers: @unchecked Sendable {
             let newer = try store.pageSaves(of: householdID, after: state.lastSequence)
             if !newer.isEmpty {
                 for save in newer {
-                    let delta = (try? JSONParser.parse(save.body)) ?? .null
-                    state.apply(delta, sequence: save.sequence, savedAt: Int64(save.savedAt.timeIntervalSince1970))
+                    if PageSaveArchive.isArchive(save.body) {
+                        for entry in PageSaveArchive.decode(save.body) ?? [] {
+                            state.apply(entry.delta, sequence: entry.sequence, savedAt: entry.savedAt)
+                        }
+                        state.lastSequence = save.sequence
+                    } else {
+                        let delta = (try? JSONParser.parse(save.body)) ?? .null
+                        state.apply(delta, sequence: save.sequence, savedAt: Int64(save.savedAt.timeIntervalSince1970))
+                    }
                     state.completeness = save.completeness
                 }
                 remember(householdID, state)
@@ -114,6 +121,59 @@ public final class OnlineAnswers: @unchecked Sendable {
         try await collector.submit(CollectionRequest(
             householdID: householdID, body: Data(JSONWriter().bytes(response)), kind: .submitted,
             idempotencyKey: "online-\(state.lastSequence)"))
+    }
+
+    /// Once a household has submitted, compresses its page saves into one (see
+    /// ``PageSaveArchive``): the answers are in the submitted response, and how they were
+    /// given page by page is kept at a fraction of the size. Nothing is lost if it fails or
+    /// another save arrived meanwhile (the saves then stay as they are).
+    ///
+    /// - returns: whether the saves were archived.
+    @discardableResult
+    public func archivePageSaves(of householdID: String) async -> Bool {
+        do {
+            let saves = try store.pageSaves(of: householdID)
+            guard saves.count > 1, let last = saves.last else { return false }
+            var entries: [PageSaveArchive.Entry] = []
+            for save in saves {
+                if PageSaveArchive.isArchive(save.body) {
+                    entries += PageSaveArchive.decode(save.body) ?? []
+                } else {
+                    entries.append(PageSaveArchive.Entry(sequence: save.sequence, savedAt: Int64(save.savedAt.timeIntervalSince1970),
+                                                         delta: (try? JSONParser.parse(save.body)) ?? .null))
+                }
+            }
+            let body = try PageSaveArchive.encode(entries)
+            try await store.compactPageSaves(into: PageSave(householdID: householdID, sequence: last.sequence, savedAt: last.savedAt,
+                                                            completeness: last.completeness, body: body))
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// The variant of the form a household answers, from where it is: the country of its
+    /// local authority (GSS codes start E England, W Wales, S Scotland, N Northern Ireland)
+    /// when the form has a variant of that name, else the form's first (default) variant; nil
+    /// for a form without variants.
+    public static func variant(for household: Household, schema: Schema) -> String? {
+        guard let first = schema.variants.first else { return nil }
+        let country: String?
+        switch household.localAuthority.first {
+        case "E": country = "england"
+        case "W": country = "wales"
+        case "S": country = "scotland"
+        case "N": country = "northern_ireland"
+        default: country = nil
+        }
+        if let country, schema.variants.contains(country) { return country }
+        return first
+    }
+
+    /// The household's address on one line, as `{household_address}` reads in the form.
+    public static func addressLine(_ household: Household) -> String {
+        [household.addressLine1, household.addressLine2, household.addressLine3, household.postcode]
+            .filter { !$0.isEmpty }.joined(separator: ", ")
     }
 
     private func remember(_ householdID: String, _ state: WorkingResponse) {

@@ -144,14 +144,14 @@ public struct WorkingResponse: Sendable, Equatable {
 
     /// The response these answers make, in the documented response format (positions,
     /// relationship pairs with `person` after `other`, confirmations by position).
-    /// - Parameter variant: the form variant the household answers (`wales` for an address in
-    ///   Wales); the form's first variant when `nil` and the form has variants.
+    ///
+    /// - parameter variant: the variant of the form answered (``OnlineAnswers/variant(for:schema:)``).
     public func response(schema: Schema, outline: FormOutline, submittedAt: Date? = nil, variant: String? = nil) -> JSONValue {
         var top: [String: JSONValue] = [
             "schema": .object(["id": .string(schema.id), "hash": .string(schema.hash), "version": .string(schema.version)]),
             "channel": "online",
         ]
-        if let chosen = variant.flatMap({ schema.variants.contains($0) ? $0 : nil }) ?? schema.variants.first { top["variant"] = .string(chosen) }
+        if let variant { top["variant"] = .string(variant) }
         if let language, schema.languages.contains(language) { top["language"] = .string(language) }
         if let startedAt { top["startedAt"] = .string(Self.iso(Date(timeIntervalSince1970: Double(startedAt)))) }
         if let submittedAt { top["submittedAt"] = .string(Self.iso(submittedAt)) }

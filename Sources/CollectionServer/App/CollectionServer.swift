@@ -102,6 +102,12 @@ public final class CollectionServer: Sendable {
     /// The schema served.
     public var schema: Schema { site.schema }
 
+    /// The collection path the server writes through (for other faces, such as an API).
+    public var collector: Collector { site.collector }
+
+    /// The online questionnaire's page saves and submissions.
+    public var onlineAnswers: OnlineAnswers { site.online }
+
     /// The router with every face's routes and the shared middleware.
     public func makeRouter() -> Router<CensusRequestContext> {
         let router = Router(context: CensusRequestContext.self)

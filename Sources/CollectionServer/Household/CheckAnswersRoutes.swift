@@ -150,6 +150,8 @@ struct CheckAnswersRoutes {
             return try render(request, context, visit, problems: outcome.evaluation.findings.filter { $0.severity == .error || $0.severity == .confirm }
                                 .map { Problem(anchor: "main-content", message: $0.message) }, status: .unprocessableContent)
         }
+        // The page saves are now history: kept compressed (one more commit before the receipt).
+        await site.online.archivePageSaves(of: visit.householdID)
         return HouseholdSite.redirect("/form/done")
     }
 

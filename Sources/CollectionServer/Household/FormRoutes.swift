@@ -78,9 +78,13 @@ struct FormRoutes {
         var view = site.chrome(request, context, title: page.title, back: back, hasErrors: !problems.isEmpty)
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = screen.path + (change ? "?change=1" : "")
-        view["button"] = UIText.saveAndContinue.text(lang)
+        view["button"] = page.asked.isEmpty && page.presentedPage != nil ? UIText.continueButton.text(lang) : UIText.saveAndContinue.text(lang)
         if let caption = page.caption { view["caption"] = caption }
         if let heading = page.heading { view["heading"] = heading }
+        if let shown = page.presentedPage {
+            view["body"] = shown.body
+            view["definitions"] = shown.definitions.map { ["title": $0.title, "body": $0.body] }
+        }
         view["fields"] = page.fields(posted: posted, problems: problems)
         if case .relationships(_, let roster, let member) = screen, page.unrelatedOption != nil {
             view["secondary"] = ["value": "unrelated", "text": UIText.relationshipsUnrelated.text(lang, visit.memberName(roster: roster, id: member))]

@@ -47,6 +47,20 @@ final class HouseholdSite: Sendable {
         containersByID = Dictionary(schema.containers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    private let householdsLock = NSLock()
+    nonisolated(unsafe) private var households: [String: Household] = [:]
+
+    /// The household's frame record (its address and area), read once and kept.
+    func household(_ id: String) throws -> Household {
+        if let known = householdsLock.withLock({ households[id] }) { return known }
+        let found = try collector.household(id)
+        householdsLock.withLock {
+            if households.count > 100_000 { households.removeAll() }
+            households[id] = found
+        }
+        return found
+    }
+
     /// The language to show: the session's, else the form's primary language.
     func language(_ context: CensusRequestContext) -> String {
         if let l = context.session?.language, schema.languages.contains(l) { return l }

@@ -1,3 +1,4 @@
+import AddressFrame
 import CensusCollection
 import Foundation
 import Hummingbird
@@ -14,6 +15,9 @@ struct HouseholdVisit {
     let site: HouseholdSite
     let householdID: String
     let language: String
+    /// The household's address on one line (`{household_address}`) and the form's variant it answers.
+    let address: String
+    let variant: String?
     var record: OnlineRecord
     var live: LiveEvaluation
     var journey: Journey
@@ -28,29 +32,37 @@ struct HouseholdVisit {
         guard let token = context.session, let household = token.householdID else { throw PageError.signedOut }
         let language = site.language(context)
         let record: OnlineRecord
+        let frameRecord: Household
         do {
+            frameRecord = try site.household(household)
             record = try site.online.load(household)
         } catch {
             context.logger.error("household unavailable", metadata: ["error": "\(error)"])
             throw PageError.unavailable
         }
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
-        return HouseholdVisit(site: site, householdID: household, language: language, record: record, state: record.state)
+        return HouseholdVisit(site: site, householdID: household, language: language, address: OnlineAnswers.addressLine(frameRecord),
+                              variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state)
     }
 
-    init(site: HouseholdSite, householdID: String, language: String, record: OnlineRecord, state: WorkingResponse) {
+    init(site: HouseholdSite, householdID: String, language: String, address: String, variant: String?,
+         record: OnlineRecord, state: WorkingResponse, live: LiveEvaluation? = nil) {
         self.site = site
         self.householdID = householdID
         self.language = language
+        self.address = address
+        self.variant = variant
         self.record = record
         self.record.state = state
-        live = LiveEvaluation(evaluator: site.evaluator, response: state.response(schema: site.schema, outline: site.outline), language: language)
-        journey = Journey(outline: site.outline, state: state, live: live)
+        self.live = live ?? LiveEvaluation(evaluator: site.evaluator,
+                                           response: state.response(schema: site.schema, outline: site.outline, variant: variant),
+                                           language: language, householdAddress: address)
+        journey = Journey(outline: site.outline, state: state, live: self.live)
     }
 
     /// The same household with other answers (a candidate page, before it is saved).
     func with(_ state: WorkingResponse) -> HouseholdVisit {
-        HouseholdVisit(site: site, householdID: householdID, language: language, record: record, state: state)
+        HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant, record: record, state: state)
     }
 
     func question(_ id: String) -> Question? { site.questionsByID[id] }
@@ -112,7 +124,7 @@ struct HouseholdVisit {
             }
             kept.pairs[roster] = keptPairs
         }
-        return kept.response(schema: site.schema, outline: site.outline, submittedAt: Date())
+        return kept.response(schema: site.schema, outline: site.outline, submittedAt: Date(), variant: variant)
     }
 
     /// The page that asks a household question, to link to it from elsewhere.
@@ -151,6 +163,9 @@ struct HouseholdVisit {
         } catch {
             throw PageError.unavailable
         }
-        return with(saved)
+        // The answers saved are the candidate's: its evaluation holds (only the visited screens
+        // and the save's number changed, which the evaluator does not read).
+        return HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant,
+                              record: record, state: saved, live: candidate.live)
     }
 }

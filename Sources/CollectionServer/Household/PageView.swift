@@ -98,16 +98,21 @@ struct PageView {
         }
     }
 
+    /// The page container as the evaluator presents it (title, body, definitions), if any.
+    var presentedPage: PresentedPage? {
+        guard let id = page?.container else { return nil }
+        return visit.live.presented(page: id, at: memberInstance)
+    }
+
     /// The page's own heading, when its questions are not the heading themselves.
     var heading: String? {
         switch screen {
         case .relationships(_, let roster, let member):
             return UIText.relationshipsHeading.text(visit.language, visit.memberName(roster: roster, id: member))
         default:
-            guard asked.count != 1 else { return nil }
-            if let id = page?.container, let title = visit.site.containersByID[id]?.title {
-                return visit.text(title, at: memberInstance, container: id)
-            }
+            let shown = presentedPage
+            guard asked.count != 1 || shown?.body.isEmpty == false else { return nil }
+            if let title = shown?.title { return title }
             return caption ?? UIText.formPage.text(visit.language)
         }
     }

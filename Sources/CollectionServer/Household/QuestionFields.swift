@@ -27,7 +27,8 @@ struct QuestionFields {
     func read(_ question: Question, name: String, from fields: FormFields) -> Input {
         switch question.type {
         case .text(_, _, let options):
-            let text = fields.trimmed(name)
+            // Browsers send a text area's line breaks as CR LF: one line break each.
+            let text = fields.trimmed(name)?.replacingOccurrences(of: "\r\n", with: "\n")
             if let none = options.noneOption, fields.first(name + "-none") == none.id {
                 if text != nil { return .invalid(UIText.textOrNone.text(language)) }
                 return .answer(.object(["option": .string(none.id)]))

@@ -55,7 +55,8 @@ struct RosterRoutes {
     private func renderList(_ request: Request, _ context: CensusRequestContext, _ visit: HouseholdVisit, _ roster: String, _ screen: Screen,
                             problems: [Problem], notices: [[String: Any]], status: HTTPResponse.Status) throws -> Response {
         let lang = visit.language
-        let title = visit.text(site.containersByID[roster]?.title, at: .household, container: roster)
+        let wording = visit.live.presented(list: roster)
+        let title = wording?.title ?? visit.text(site.containersByID[roster]?.title, at: .household, container: roster)
         let change = request.uri.queryParameters["change"] != nil
         var view = site.chrome(request, context, title: title, back: change ? "/form/check-answers" : (visit.journey.previous(before: screen)?.path ?? "/language"),
                                hasErrors: !problems.isEmpty)
@@ -65,14 +66,29 @@ struct RosterRoutes {
         }
         let members = visit.state.members[roster] ?? []
         view["hasMembers"] = !members.isEmpty
-        view["members"] = members.map { m -> [String: Any] in
-            ["name": visit.memberName(roster: roster, id: m.id), "change": UIText.change.text(lang), "remove": UIText.remove.text(lang),
-             "changeHref": "/form/list/\(roster)/\(m.id)/change", "removeHref": "/form/list/\(roster)/\(m.id)/remove"]
+        view["members"] = members.enumerated().map { k, m -> [String: Any] in
+            let item = k < (wording?.members.count ?? 0) ? wording?.members[k].item : nil
+            return ["name": item ?? visit.memberName(roster: roster, id: m.id), "change": UIText.change.text(lang), "remove": UIText.remove.text(lang),
+                    "changeHref": "/form/list/\(roster)/\(m.id)/change", "removeHref": "/form/list/\(roster)/\(m.id)/remove"]
         }
         view["nobody"] = UIText.listNobody.text(lang)
         if members.count < maxMembers(roster) {
-            view["addHref"] = "/form/list/\(roster)/add"
-            view["addText"] = members.isEmpty ? UIText.addPerson.text(lang) : UIText.addAnotherPerson.text(lang)
+            if let more = wording?.more, !members.isEmpty {
+                // The form's own question: "Does anyone else live here?"
+                var field: [String: Any] = [
+                    "id": "more", "name": "more", "label": more, "asHeading": false, "isFieldset": true, "isChoice": true,
+                    "errorPrefix": UIText.errorTitlePrefix.text(lang),
+                    "options": [
+                        ["id": "more", "name": "more", "value": "yes", "label": UIText.yes.text(lang)],
+                        ["id": "more-no", "name": "more", "value": "no", "label": UIText.no.text(lang)],
+                    ],
+                ]
+                if let problem = problems.first(where: { $0.field == "more" }) { field["error"] = problem.message; field["describedBy"] = "more-error" }
+                view["more"] = [field]
+            } else {
+                view["addHref"] = "/form/list/\(roster)/add"
+                view["addText"] = members.isEmpty ? UIText.addPerson.text(lang) : UIText.addAnotherPerson.text(lang)
+            }
         } else {
             view["atMax"] = UIText.maxMembersReached.text(lang, String(maxMembers(roster)))
         }
@@ -90,6 +106,16 @@ struct RosterRoutes {
         try site.requireCSRF(fields, context)
         let visit = try HouseholdVisit.open(site, context)
         let r = try roster(visit, context)
+        let members = visit.state.members[r.id]?.count ?? 0
+        if let more = visit.live.presented(list: r.id)?.more, members > 0, members < maxMembers(r.id) {
+            switch fields.first("more") {
+            case "yes": return HouseholdSite.redirect("/form/list/\(r.id)/add")
+            case "no": break
+            default:
+                let problem = Problem(field: "more", anchor: "more", message: UIText.chooseYesOrNo.text(visit.language, more))
+                return try renderList(request, context, visit, r.id, r.screen, problems: [problem], notices: [], status: .unprocessableContent)
+            }
+        }
         let problems = PageChecks(visit: visit).errors(at: r.screen, inputProblems: [])
         if !problems.isEmpty {
             return try renderList(request, context, visit, r.id, r.screen, problems: problems,
@@ -139,7 +165,12 @@ struct RosterRoutes {
         let asked = asked(visit, roster: roster, form: form, member: member)
         let instance = ScopeInstance.member(roster: roster, position: visit.state.position(of: member, in: roster) ?? 0)
         let pageTitle = form.first?.container.flatMap { site.containersByID[$0]?.title }.map { visit.text($0, at: instance, container: form.first?.container) }
-        let heading = isNew ? UIText.addPerson.text(lang) : visit.memberName(roster: roster, id: member)
+        let wording = visit.live.presented(list: roster)
+        let position = visit.state.position(of: member, in: roster) ?? 0
+        let memberWording = position >= 1 && position <= (wording?.members.count ?? 0) ? wording?.members[position - 1] : nil
+        // The add page's wording is read for the member being added (here in the answers, empty).
+        let add = site.containersByID[roster]?.listWording?.add.map { visit.text($0, at: instance, container: roster) }
+        let heading = (isNew ? add : memberWording?.change) ?? (isNew ? UIText.addPerson.text(lang) : visit.memberName(roster: roster, id: member))
         var view = site.chrome(request, context, title: heading, back: "/form/list/\(roster)", hasErrors: !problems.isEmpty)
         view["caption"] = visit.text(site.containersByID[roster]?.title, at: .household, container: roster)
         view["heading"] = asked.count == 1 ? nil : (pageTitle.map { isNew ? "\(heading): \($0)" : $0 } ?? heading)
@@ -210,7 +241,10 @@ struct RosterRoutes {
                               error: String?, status: HTTPResponse.Status) throws -> Response {
         let lang = visit.language
         let name = visit.memberName(roster: roster, id: member)
-        let heading = UIText.removeHeading.text(lang, name)
+        let position = visit.state.position(of: member, in: roster) ?? 0
+        let wording = visit.live.presented(list: roster)
+        let heading = (position >= 1 && position <= (wording?.members.count ?? 0) ? wording?.members[position - 1].remove : nil)
+            ?? UIText.removeHeading.text(lang, name)
         var view = site.chrome(request, context, title: heading, back: "/form/list/\(roster)", hasErrors: error != nil)
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = "/form/list/\(roster)/\(member)/remove"
@@ -241,7 +275,10 @@ struct RosterRoutes {
         guard visit.state.position(of: member, in: r.id) != nil else { throw PageError.refused(UIText.memberNotFound.text(visit.language)) }
         switch fields.first("remove") {
         case "yes":
-            _ = try await visit.saving(["x": .string("\(r.id)/\(member)")], candidate: visit)
+            let delta: [String: JSONValue] = ["x": .string("\(r.id)/\(member)")]
+            var state = visit.state
+            state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
+            _ = try await visit.saving(delta, candidate: visit.with(state))
             return HouseholdSite.redirect("/form/list/\(r.id)")
         case "no":
             return HouseholdSite.redirect("/form/list/\(r.id)")

@@ -50,9 +50,7 @@ struct Journey {
         for (k, part) in outline.parts.enumerated() {
             switch part {
             case .page(let page):
-                if page.questions.contains(where: { live.applies(question: $0, at: .household) }) {
-                    screens.append(.page(part: k, page: page.id))
-                }
+                if Self.shows(page, at: .household, live) { screens.append(.page(part: k, page: page.id)) }
             case .roster(let roster, _):
                 if live.applies(container: roster, at: .household) { screens.append(.list(part: k, roster: roster)) }
             case .relationships(let block, let roster, let questions):
@@ -68,13 +66,20 @@ struct Journey {
                 guard live.applies(container: roster, at: .household) else { continue }
                 for (index, member) in (state.members[roster] ?? []).enumerated() {
                     let at = ScopeInstance.member(roster: roster, position: index + 1)
-                    for page in pages where page.questions.contains(where: { live.applies(question: $0, at: at) }) {
+                    for page in pages where Self.shows(page, at: at, live) {
                         screens.append(.memberPage(part: k, roster: roster, member: member.id, page: page.id))
                     }
                 }
             }
         }
         self.screens = screens
+    }
+
+    /// Whether a page is shown at an instance: one of its questions applies, or, for a content
+    /// page, the page itself does.
+    static func shows(_ page: FormOutline.Page, at instance: ScopeInstance, _ live: LiveEvaluation) -> Bool {
+        if page.questions.isEmpty, let container = page.container { return live.applies(container: container, at: instance) }
+        return page.questions.contains { live.applies(question: $0, at: instance) }
     }
 
     /// The screen a key names, if it applies now.

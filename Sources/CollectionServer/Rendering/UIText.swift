@@ -111,6 +111,7 @@ enum UIText: String, CaseIterable {
     case householdSection
     case monthNames
     case textOrNone
+    case chooseYesOrNo
 
     /// The text in `language` (Welsh for `cy`, English otherwise), with `{n}` placeholders filled.
     func text(_ language: String, _ args: String...) -> String {
@@ -245,6 +246,7 @@ enum UIText: String, CaseIterable {
         .yes: ("Yes", "Ydw"),
         .no: ("No", "Nac ydw"),
         .householdSection: ("Household", "Aelwyd"),
+        .chooseYesOrNo: ("Select yes or no: {0}", "Dewiswch ydw neu nac ydw: {0}"),
         .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),

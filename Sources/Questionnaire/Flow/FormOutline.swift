@@ -18,7 +18,8 @@
 /// outline.home(ofCheck: "confirm_age")   // the page whose answers decide the check
 /// ```
 public struct FormOutline: Sendable {
-    /// One page: the questions shown (and saved) together.
+    /// One page: the questions shown (and saved) together; a content page has none (text to
+    /// read: the container's body and definitions).
     public struct Page: Sendable, Hashable {
         /// The page container's id, or the question's id for a question outside a page.
         public var id: String
@@ -76,23 +77,27 @@ public struct FormOutline: Sendable {
     public init(schema: Schema) {
         self.schema = schema
         var children: [String?: [Child]] = [:]
-        var firstQuestion: [String: Int] = [:]
         var containers: [String: Container] = [:]
         for c in schema.containers { containers[c.id] = c }
+        var hasQuestions = Set<String>()
         for (i, q) in schema.questions.enumerated() {
             children[q.container, default: []].append(.question(q.id, i))
             var c = q.container
             while let id = c, let container = containers[id] {
-                if firstQuestion[id] == nil { firstQuestion[id] = i }
+                if !hasQuestions.insert(id).inserted { break }
                 c = container.parent
             }
         }
         for c in schema.containers {
-            // A container without questions has nothing to ask (nor a place in the flow).
-            guard let first = firstQuestion[c.id] else { continue }
-            children[c.parent, default: []].append(.container(c.id, first))
+            // A container without questions has nothing to ask, unless it is a content page
+            // (text to read), placed by its position in the flow.
+            guard hasQuestions.contains(c.id) || (c.kind == .page && !c.body.isEmpty) else { continue }
+            children[c.parent, default: []].append(.container(c.id, c.position))
         }
-        for key in Array(children.keys) { children[key]!.sort { $0.position < $1.position } }
+        // In flow order; a container before the question at its position (its first one).
+        for key in Array(children.keys) {
+            children[key]!.sort { ($0.position, $0.isQuestion ? 1 : 0) < ($1.position, $1.isQuestion ? 1 : 0) }
+        }
 
         var parts: [Part] = []
         func pages(in id: String?, scope: Scope, sections: [String], into out: inout [Page]) {
@@ -185,6 +190,8 @@ public struct FormOutline: Sendable {
             case .question(_, let p), .container(_, let p): return p
             }
         }
+
+        var isQuestion: Bool { if case .question = self { return true } else { return false } }
     }
 
     private static func questions(under id: String, _ children: [String?: [Child]]) -> [String] {

@@ -24,11 +24,13 @@ final class ShardWriter: @unchecked Sendable {
     enum Pending {
         case submission(Submission, receivedAtMicros: Int64, completion: Completion)
         case pageSave(PageSave, completion: PageCompletion)
+        /// Replaces a household's page saves 1…N by one row numbered N (``PageSave/sequence``).
+        case compaction(PageSave, completion: PageCompletion)
 
         var bodyBytes: Int {
             switch self {
             case .submission(let s, _, _): return s.body.count
-            case .pageSave(let p, _): return p.body.count
+            case .pageSave(let p, _), .compaction(let p, _): return p.body.count
             }
         }
     }
@@ -41,7 +43,7 @@ final class ShardWriter: @unchecked Sendable {
         static func failure(_ error: StoreError, for pending: Pending) -> Outcome {
             switch pending {
             case .submission: return .receipt(.failure(error))
-            case .pageSave: return .saved(.failure(error))
+            case .pageSave, .compaction: return .saved(.failure(error))
             }
         }
     }
@@ -85,6 +87,11 @@ final class ShardWriter: @unchecked Sendable {
         enqueue(.pageSave(save, completion: completion))
     }
 
+    /// Queues the compaction of a household's page saves into `archive` (see ``Pending/compaction``).
+    func enqueue(compacting archive: PageSave, completion: @escaping PageCompletion) {
+        enqueue(.compaction(archive, completion: completion))
+    }
+
     private func enqueue(_ write: Pending) {
         condition.lock()
         if stopping {
@@ -100,9 +107,9 @@ final class ShardWriter: @unchecked Sendable {
     private static func complete(_ write: Pending, with outcome: Outcome) {
         switch (write, outcome) {
         case (.submission(_, _, let completion), .receipt(let r)): completion(r)
-        case (.pageSave(_, let completion), .saved(let r)): completion(r)
+        case (.pageSave(_, let completion), .saved(let r)), (.compaction(_, let completion), .saved(let r)): completion(r)
         case (.submission(_, _, let completion), .saved): completion(.failure(.closed))
-        case (.pageSave(_, let completion), .receipt): completion(.failure(.closed))
+        case (.pageSave(_, let completion), .receipt), (.compaction(_, let completion), .receipt): completion(.failure(.closed))
         }
     }
 
@@ -169,6 +176,8 @@ final class ShardWriter: @unchecked Sendable {
                             results.append(.receipt(try insert(s, receivedAtMicros: micros, shard: shard, db)))
                         case .pageSave(let save, _):
                             results.append(.saved(try insert(save, db)))
+                        case .compaction(let archive, _):
+                            results.append(.saved(try compact(archive, db)))
                         }
                     }
                     return .commit
@@ -221,6 +230,17 @@ final class ShardWriter: @unchecked Sendable {
             shard: shard, version: version, householdID: s.householdID,
             receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
             isReplay: true))
+    }
+
+    /// Replaces the household's saves 1…N by `archive` (numbered N), provided N is still its
+    /// last save (a save that arrived since makes it a conflict: nothing changes).
+    private func compact(_ archive: PageSave, _ db: Database) throws -> Result<Void, StoreError> {
+        let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM page_save WHERE household_id = ?", arguments: [archive.householdID])
+        guard last == archive.sequence else {
+            return .failure(.pageSaveConflict(householdID: archive.householdID, sequence: archive.sequence))
+        }
+        try db.execute(sql: "DELETE FROM page_save WHERE household_id = ? AND seq <= ?", arguments: [archive.householdID, archive.sequence])
+        return try insert(archive, db)
     }
 
     /// Inserts a page save; a number already taken for the household is a conflict (nothing stored).

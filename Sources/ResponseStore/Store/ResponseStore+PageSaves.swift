@@ -40,6 +40,22 @@ extension ResponseStore {
         }
     }
 
+    /// Replaces a household's page saves 1…N (N = `archive.sequence`, its last save) by one
+    /// row numbered N holding `archive` (the caller's summary of them: the collection server
+    /// keeps them compressed once the household has submitted). One transaction: the saves
+    /// are all there or the archive is; returns after the commit.
+    ///
+    /// - throws: ``StoreError/pageSaveConflict(householdID:sequence:)`` when N is no longer
+    ///   the household's last save (nothing changed); shard errors.
+    public func compactPageSaves(into archive: PageSave) async throws(StoreError) {
+        guard supportsPageSaves else { throw .upgradeRequired(path: directory.path, version: manifest.shardSchemaVersion) }
+        let w = try writer(for: shard(for: archive.householdID))
+        let result: Result<Void, StoreError> = await withCheckedContinuation { continuation in
+            w.enqueue(compacting: archive) { continuation.resume(returning: $0) }
+        }
+        try result.get()
+    }
+
     /// A household's page saves with a number above `sequence`, oldest first.
     public func pageSaves(of householdID: String, after sequence: Int64 = 0) throws(StoreError) -> [StoredPageSave] {
         guard supportsPageSaves else { return [] }

@@ -95,9 +95,18 @@ struct JourneyDriver {
     /// The form fields for the questions whose fields `page` shows, from `answers`.
     func fields(for answers: JSONValue, in page: Page, prefix: (String) -> String = { $0 }) -> [(String, String)] {
         var out: [(String, String)] = [("action", "continue")]
+        // The page's field names, and the question ids they start with (`dob` of `dob-day`).
+        var names = Set<String>(), bases = Set<String>()
+        var rest = Substring(page.body)
+        while let r = rest.range(of: "name=\"") {
+            let name = rest[r.upperBound...].prefix { $0 != "\"" }
+            names.insert(String(name))
+            bases.insert(String(name.prefix { $0 != "-" }))
+            rest = rest[r.upperBound...]
+        }
         for q in schema.questions {
             let name = prefix(q.id)
-            guard page.body.contains("name=\"\(name)") else { continue }
+            guard names.contains(name) || bases.contains(name) else { continue }
             out += encode(q, name: name, answers[q.id])
         }
         return out

@@ -19,6 +19,8 @@ final class ServerFixture: @unchecked Sendable {
     let schema: Schema
     /// Access codes by household, as printed on the letters.
     let codes: [(household: String, code: String)]
+    /// The frame's households, in frame order.
+    let households: [Household]
     let sessionKey: SessionKey
     var configuration: ServerConfiguration
 
@@ -29,7 +31,11 @@ final class ServerFixture: @unchecked Sendable {
         if let s = compiled[name] { return s }
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { root.deleteLastPathComponent() }
-        let url = root.appendingPathComponent("questionnaires/\(name).census")
+        // A form of the repository, or one of these tests' own (Forms/NAME.census).
+        var url = root.appendingPathComponent("questionnaires/\(name).census")
+        if !FileManager.default.fileExists(atPath: url.path) {
+            url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Forms/\(name).census")
+        }
         let text = try String(contentsOf: url, encoding: .utf8)
         let result = Compiler.compile(SourceFile(name: url.lastPathComponent, text: text), loadFile: Compiler.files(besides: url.path))
         guard let schema = result.schema else { throw FixtureError("\(name) does not compile: \(result.render())") }
@@ -44,7 +50,9 @@ final class ServerFixture: @unchecked Sendable {
         schemaFile = directory.appendingPathComponent("schema.json")
         try Data(schema.canonicalBytes()).write(to: schemaFile)
         let frame = try AddressFrame.open(at: directory.appendingPathComponent(AddressFrame.fileName), create: true)
-        try frame.insertGenerated(FrameGenerator(households: households, seed: 7).generate())
+        let homes = FrameGenerator(households: households, seed: 7).generate()
+        self.households = homes
+        try frame.insertGenerated(homes)
         let letters = directory.appendingPathComponent("letters.csv")
         _ = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: AccessCodeHasher(secret: .development), lettersFile: letters)
         try frame.close()
