@@ -16,7 +16,7 @@ final class JourneyFeaturesTests: XCTestCase {
     var fixture: ServerFixture!
 
     override func setUp() async throws {
-        fixture = try ServerFixture()
+        fixture = try ServerFixture(form: "census-household-2021-1")
     }
 
     override func tearDown() async throws {
