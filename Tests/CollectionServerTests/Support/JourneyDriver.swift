@@ -75,7 +75,8 @@ struct JourneyDriver {
                     let added = try await browser.post(path + "/add", fields(for: wanted[listed], in: form))
                     return added
                 }
-                return try await browser.post(path, [("action", "continue")])
+                // A form that asks "does anyone else live here?" on the list: no one else.
+                return try await browser.post(path, [("action", "continue"), ("more", "no")])
             }
             return try await browser.post(path, [])
         case "confirm":
