@@ -12,6 +12,8 @@
 //                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
 //                          (Questionnaire, AddressFrame, ResponseStore)
+//   Aggregation            exports, progress, protected tables, reports from the shards
+//                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
 //                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
@@ -77,6 +79,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // zlib from the system (gzip exports and their verification).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .target(
+            name: "Aggregation",
+            dependencies: [
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "CollectionServer",
             dependencies: [
@@ -93,7 +108,7 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "CollectionServer",
+                "SyntheticCensus", "CollectionServer", "Aggregation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -135,6 +150,14 @@ let package = Package(
                 "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "AggregationTests",
+            dependencies: [
+                "Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire",
+                "QuestionnaireLanguage", "CensusTestSupport",
+            ],
+            exclude: ["Browser"]  // scripts run by the tests, not compiled
         ),
         .testTarget(
             name: "CollectionServerTests",

@@ -302,7 +302,7 @@ public final class ResponseStore: Sendable {
         }
     }
 
-    private static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
+    static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
         let micros: Int64 = row["received_at"]
         return ResponseVersion(
             shard: shard, version: row["id"], householdID: row["household_id"],

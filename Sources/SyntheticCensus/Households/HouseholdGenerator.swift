@@ -63,13 +63,17 @@ public final class HouseholdGenerator: @unchecked Sendable {
     /// mistake when the draw falls under `invalidRate`. A draw the evaluator finds errors in is
     /// repaired (see HouseholdGenerator+Repair.swift); a household no draw and repair could make
     /// valid comes back with its errors in ``GeneratedHousehold/unsatisfied``.
-    public func household(_ index: Int, invalidRate: Double = 0) -> GeneratedHousehold {
+    ///
+    /// - parameter paper: the channel: `true` a paper return, `false` online, `nil` (the
+    ///   default) drawn (one in five on paper). The household's people are the same either way;
+    ///   its answers are drawn again (paper skips more optional questions).
+    public func household(_ index: Int, invalidRate: Double = 0, paper: Bool? = nil) -> GeneratedHousehold {
         var rng = SeededRandom(seed: seed, index: UInt64(index))
         var best: (response: JSONValue, left: [Finding])?
         for _ in 0..<Self.draws {
             var comp = Composition.make(&rng, censusDate: schema.censusDate, maxMembers: residents.map { evaluator.rosters[$0].maxMembers } ?? 30)
             fit(&comp, &rng)
-            var response = fill(comp, &rng)
+            var response = fill(comp, &rng, paper: paper)
             let evaluation = evaluator.evaluate(response)
             var left: [Finding] = []
             if !evaluation.isValid {

@@ -1,3 +1,4 @@
+import Aggregation
 import AddressFrame
 import CensusCollection
 import Foundation
@@ -25,17 +26,20 @@ struct DemoCensus {
         // Households answer: online ones log in with the code from their letter.
         let evaluator = try Evaluator(schema: schema)
         let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
-        var rng = SeededRandom(seed: (seed ^ 0xD3E0) &+ SeededRandom.gamma)
-        let responseRate = Dictionary(uniqueKeysWithValues: FrameGenerator.authorities.map {
-            ($0.code, Double.random(in: 0.62...0.92, using: &rng))
-        })
+        // When and how each household answers: the return model (census day peak, paper
+        // later, lower-response areas; docs/generator.md). The demo sends each household's
+        // last planned version: its return, or the save of one that never submits.
+        let timeline = ReturnTimeline(censusDate: schema.censusDate, seed: seed)
         var requests: [CollectionRequest] = []
-        var online = 0, paper = 0
+        var online = 0, paper = 0, saves = 0
         let writer = JSONWriter()
-        for (i, home) in homes.enumerated() where Double.random(in: 0..<1, using: &rng) < responseRate[home.localAuthority, default: 0.8] {
-            let generated = generator.household(i, invalidRate: 0.04)
-            let body = writer.bytes(generated.response)
-            let isPaper = generated.response["channel"]?.stringValue == "paper"
+        for (i, home) in homes.enumerated() {
+            guard let event = timeline.events(index: i, lsoa: home.lsoa, localAuthority: home.localAuthority).last else { continue }
+            let isPaper = event.kind == .paper
+            guard case .object(var top) = generator.household(i, invalidRate: 0.04, paper: isPaper).response else { continue }
+            top["submittedAt"] = .string(Self.iso.string(from: event.time))
+            top["startedAt"] = .string(Self.iso.string(from: event.time.addingTimeInterval(-1200)))
+            let body = writer.bytes(.object(top))
             if isPaper {
                 paper += 1
             } else {
@@ -45,13 +49,13 @@ struct DemoCensus {
                 guard try demo.frame.lookup(code: typed, hasher: demo.hasher).householdID == home.householdID else {
                     throw CLIError("the access code for \(home.householdID) opened another household")
                 }
-                online += 1
+                if event.kind == .save { saves += 1 } else { online += 1 }
             }
             requests.append(CollectionRequest(
-                householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : .submitted,
-                idempotencyKey: "demo-\(i)", receivedAt: Self.date(generated.response["submittedAt"]?.stringValue)))
+                householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : event.kind == .save ? .partial : .submitted,
+                idempotencyKey: "demo-\(i)", receivedAt: event.time))
         }
-        out.row("responses", "\(requests.count) households answered: \(online) online (each logged in with its letter's code), \(paper) on paper")
+        out.row("responses", "\(requests.count) households answered: \(online) online (each logged in with its letter's code), \(paper) on paper, \(saves) saved online without submitting")
 
         // All at once, as the writers see a busy evening, then replay one retry.
         let started = Date()
@@ -68,6 +72,11 @@ struct DemoCensus {
         demo.store.close()  // the check reads the shards with no writer active
         let check = ResponseStore.check(at: directory)
         out.line("Store check: \(check.isHealthy ? "all \(check.shards.count) shards pass PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
+        let outputs = directory.appendingPathComponent("outputs")
+        let aggregated = try Aggregator.run(AggregationOptions(store: directory, output: outputs))
+        out.line("Aggregated (\(String(format: "%.1f", aggregated.seconds)) s): exports, data dictionary, progress against the 75% online target, protected tables")
+        out.line("  report: \(aggregated.report.path)")
+        out.line("  again:  \(Self.command) aggregate --dir \(directory.path) --out \(outputs.path)")
         let sample = requests.first { $0.channel == .online }?.householdID ?? homes[0].householdID
         out.line("""
             Explore it:
@@ -121,6 +130,8 @@ struct DemoCensus {
         lines.append("")
         return lines
     }
+
+    nonisolated(unsafe) static let iso = ISO8601DateFormatter()
 
     static func date(_ iso: String?) -> Date? {
         guard let iso else { return nil }

@@ -54,6 +54,8 @@ struct DemoServer {
             out += "  stop        Ctrl-C (every save is committed first; the store stays in \(dir))\n"
             out += "  again       CENSUS_SESSION_KEY_FILE=\(keyFile.path) \(command) serve --dir \(dir) --schema \(schemaFile.path) --dev-secret --port \(port)\n"
             out += "              (serves this store again without replacing it; `\(command)` alone starts a new demo)\n"
+            out += "  progress    \(command) aggregate --dir \(dir) --out \(dir)/outputs   (any time, while it serves: exports, progress,\n"
+            out += "              protected tables; it prints where the report is)\n"
             FileIO.writeOut(out)
         }
     }

@@ -1,5 +1,6 @@
 import AddressFrame
 import CensusCollection
+import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
@@ -47,6 +48,9 @@ struct DemoSetup {
         let codes = try codesByHousehold(letters)
 
         let store = try ResponseStore.create(at: directory, shardCount: shardCount, questionnaireSchemas: [schema.hash])
+        // The compiled form beside the store, where `census aggregate` finds it.
+        try FileSystemError.createDirectory(directory.appendingPathComponent("schemas"), what: "the schemas directory")
+        try Data(schema.canonicalBytes()).write(to: directory.appendingPathComponent("schemas/\(schema.hash.dropFirst(7)).json"))
         report("store", "\(shardCount) SQLite shards (WAL, synchronous=FULL), accepting schema \(schema.hash.prefix(19))…")
         let collector: Collector
         do { collector = try Collector(frame: frame, store: store, forms: [try Evaluator(schema: schema)]) } catch {

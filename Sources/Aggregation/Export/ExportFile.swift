@@ -1,0 +1,152 @@
+import Crypto
+import DurableFiles
+import Foundation
+
+/// One gzip file of the export, as the run's state and the manifest describe it.
+public struct ExportFile: Codable, Sendable, Equatable {
+    /// Relative to the output generation (`export/residents/shard-003.part-0001.csv.gz`).
+    public var path: String
+    public var table: String
+    /// `ndjson` or `csv`.
+    public var format: String
+    public var shard: Int
+    public var part: Int
+    /// Data rows (CSV: not counting the header line).
+    public var rows: Int
+    public var bytes: Int
+    /// Hex SHA-256 of the file's bytes.
+    public var sha256: String
+    /// The gzip members, in file order (kept in the run's state, not in the manifest).
+    var blocks: [ExportBlock]
+
+    enum CodingKeys: String, CodingKey { case path, table, format, shard, part, rows, bytes, sha256, blocks }
+}
+
+/// One gzip member of an export file: the rows of consecutive households (by id), or the CSV
+/// header (empty household range).
+struct ExportBlock: Codable, Sendable, Equatable {
+    var first: String
+    var last: String
+    var offset: Int
+    var length: Int
+    var rows: Int
+}
+
+/// Writes one export file as blocks, each a gzip member of whole households' rows, fsynced
+/// and renamed into place by ``finish()``. Until then the file has a temporary name beside the
+/// final one (`.NAME.writing`), so a run cut short leaves nothing that looks complete.
+final class BlockFileWriter {
+    let relativePath: String
+    let finalPath: String
+    let temporaryPath: String
+    let table: String
+    let format: String
+    let shard: Int
+    let part: Int
+    private let blockSize: Int
+    private let fd: Int32
+    private let compressor: GzipCompressor
+    private var hasher = SHA256()
+    private var raw: [UInt8] = []
+    private var out: [UInt8] = []
+    private var blockFirst = "", blockLast = "", blockRows = 0
+    private var blocks: [ExportBlock] = []
+    private var offset = 0
+    private var rows = 0
+
+    /// Creates the file `generation/relativePath` (its directory must exist).
+    ///
+    /// - parameter header: a first block with no household (the CSV header line).
+    init(generation: URL, relativePath: String, table: String, format: String, shard: Int, part: Int,
+         header: [UInt8]?, blockSize: Int, level: Int32) throws {
+        self.relativePath = relativePath
+        finalPath = generation.appendingPathComponent(relativePath).path
+        let name = (finalPath as NSString).lastPathComponent
+        temporaryPath = ((finalPath as NSString).deletingLastPathComponent as NSString).appendingPathComponent(".\(name).writing")
+        self.table = table
+        self.format = format
+        self.shard = shard
+        self.part = part
+        self.blockSize = blockSize
+        compressor = try GzipCompressor(level: level)
+        Interruption.register(temporaryPath)
+        fd = open(temporaryPath, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
+        guard fd >= 0 else {
+            Interruption.unregister(temporaryPath)
+            throw AggregationError.write(path: temporaryPath, reason: String(cString: strerror(errno)))
+        }
+        raw.reserveCapacity(blockSize + (1 << 16))
+        if let header {
+            raw = header
+            try flushBlock(rows: 0)
+        }
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+        unlink(temporaryPath)
+        Interruption.unregister(temporaryPath)
+    }
+
+    /// Whether any row has been added yet.
+    var hasRows: Bool { rows > 0 || blockRows > 0 }
+
+    /// Adds one household's rows (`bytes` holds `count` rows). Households must come in
+    /// increasing id order.
+    func append(household: String, rows bytes: [UInt8], count: Int) throws {
+        if count == 0 { return }
+        if blockRows == 0 { blockFirst = household }
+        blockLast = household
+        raw.append(contentsOf: bytes)
+        blockRows += count
+        if raw.count >= blockSize { try flushBlock(rows: blockRows) }
+    }
+
+    /// Adds a block that is already compressed (kept from an earlier file).
+    func appendCompressed(_ member: UnsafeRawBufferPointer, block: ExportBlock) throws {
+        if blockRows > 0 { try flushBlock(rows: blockRows) }
+        out.append(contentsOf: member)
+        blocks.append(ExportBlock(first: block.first, last: block.last, offset: offset, length: member.count, rows: block.rows))
+        offset += member.count
+        rows += block.rows
+        try drain(force: false)
+    }
+
+    private func flushBlock(rows count: Int) throws {
+        guard !raw.isEmpty else { return }
+        let before = out.count
+        try compressor.appendMember(raw, to: &out)
+        let length = out.count - before
+        blocks.append(ExportBlock(first: count == 0 ? "" : blockFirst, last: count == 0 ? "" : blockLast,
+                                  offset: offset, length: length, rows: count))
+        offset += length
+        rows += count
+        raw.removeAll(keepingCapacity: true)
+        blockRows = 0
+        try drain(force: false)
+    }
+
+    private func drain(force: Bool) throws {
+        guard force || out.count >= 1 << 20 else { return }
+        hasher.update(data: out)
+        do { try DurableFile.writeAll(Data(out), to: fd, path: temporaryPath) } catch {
+            throw AggregationError.write(path: finalPath, reason: DurableFile.reason(error))
+        }
+        out.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is left, fsyncs, and puts the file under its final name.
+    func finish() throws -> ExportFile {
+        if blockRows > 0 || (!raw.isEmpty) { try flushBlock(rows: blockRows) }
+        try drain(force: true)
+        guard fsync(fd) == 0 else { throw AggregationError.write(path: finalPath, reason: String(cString: strerror(errno))) }
+        unlink(finalPath)  // a hard link to the previous run's file, replaced
+        guard rename(temporaryPath, finalPath) == 0 else {
+            throw AggregationError.write(path: finalPath, reason: String(cString: strerror(errno)))
+        }
+        Interruption.unregister(temporaryPath)
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return ExportFile(path: relativePath, table: table, format: format, shard: shard, part: part,
+                          rows: rows, bytes: offset, sha256: digest, blocks: blocks)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// The areas of a run, by index: LSOAs with their local authority, in the frame's order. Kept
+/// from run to run (new LSOAs are appended) so that the tallies' indices stay valid.
+struct AreaList: Codable, Sendable, Equatable {
+    var lsoas: [String] = []
+    /// Per LSOA, the index of its local authority in ``authorities``.
+    var lsoaAuthority: [Int] = []
+    var authorities: [String] = []
+
+    /// Adds the LSOAs of `frame` not known yet; returns households per LSOA index.
+    mutating func merge(_ frame: [(lsoa: String, localAuthority: String, households: Int)]) -> [Int] {
+        var lsoaIndex = Dictionary(lsoas.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var authorityIndex = Dictionary(authorities.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var households = Array(repeating: 0, count: lsoas.count)
+        for row in frame {
+            let a: Int
+            if let known = authorityIndex[row.localAuthority] { a = known } else {
+                a = authorities.count
+                authorities.append(row.localAuthority)
+                authorityIndex[row.localAuthority] = a
+            }
+            if let known = lsoaIndex[row.lsoa] {
+                households[known] += row.households
+            } else {
+                lsoaIndex[row.lsoa] = lsoas.count
+                lsoas.append(row.lsoa)
+                lsoaAuthority.append(a)
+                households.append(row.households)
+            }
+        }
+        return households
+    }
+
+    func index() -> [String: Int] { Dictionary(lsoas.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a }) }
+}
+
+/// Returns per LSOA per day per mode, households in progress (online saves, no return) per
+/// LSOA, and the latest time received: additive, so a run adds and takes back households.
+struct ProgressTallies: Codable, Sendable, Equatable {
+    /// Local day number (days since 1970-01-01 in the run's time zone) -> per LSOA [online, paper].
+    var returns: [Int: [Int]] = [:]
+    /// Per LSOA.
+    var inProgress: [Int] = []
+    /// The latest time received of any version read (seconds since 1970), or nil.
+    var latestReceived: Double?
+
+    mutating func addReturn(lsoa: Int, day: Int, online: Bool, sign: Int, lsoaCount: Int) {
+        var row = returns[day] ?? Array(repeating: 0, count: lsoaCount * 2)
+        if row.count < lsoaCount * 2 { row.append(contentsOf: repeatElement(0, count: lsoaCount * 2 - row.count)) }
+        row[lsoa * 2 + (online ? 0 : 1)] += sign
+        returns[day] = row
+    }
+
+    mutating func addInProgress(lsoa: Int, sign: Int, lsoaCount: Int) {
+        if inProgress.count < lsoaCount { inProgress.append(contentsOf: repeatElement(0, count: lsoaCount - inProgress.count)) }
+        inProgress[lsoa] += sign
+    }
+
+    mutating func seen(_ time: Date) {
+        let t = time.timeIntervalSince1970
+        if latestReceived.map({ t > $0 }) ?? true { latestReceived = t }
+    }
+
+    mutating func add(_ other: ProgressTallies) {
+        for (day, row) in other.returns {
+            var mine = returns[day] ?? []
+            if mine.count < row.count { mine.append(contentsOf: repeatElement(0, count: row.count - mine.count)) }
+            for i in row.indices { mine[i] += row[i] }
+            returns[day] = mine
+        }
+        if inProgress.count < other.inProgress.count { inProgress.append(contentsOf: repeatElement(0, count: other.inProgress.count - inProgress.count)) }
+        for i in other.inProgress.indices { inProgress[i] += other.inProgress[i] }
+        if let t = other.latestReceived { seen(Date(timeIntervalSince1970: t)) }
+    }
+
+    /// Drops days whose counts are all zero (a run that took back the only returns of a day),
+    /// so full and incremental runs hold the same tallies.
+    mutating func normalise() {
+        for (day, row) in returns where row.allSatisfy({ $0 == 0 }) { returns[day] = nil }
+        while inProgress.last == 0 { inProgress.removeLast() }
+    }
+}
+
+/// Local days in a time zone (Europe/London by default: a return at 00:30 BST on 28 March is a
+/// return of 28 March). Offsets are cached by hour.
+final class DayClock {
+    let timeZone: TimeZone
+    private var cache: [Int: Int] = [:]
+
+    init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+    /// Days since 1970-01-01 of the local date of `date`.
+    func day(_ date: Date) -> Int {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let hour = seconds >= 0 ? seconds / 3600 : (seconds - 3599) / 3600
+        let offset: Int
+        if let known = cache[hour] { offset = known } else {
+            offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hour * 3600)))
+            cache[hour] = offset
+        }
+        let local = seconds + offset
+        return local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+    }
+}

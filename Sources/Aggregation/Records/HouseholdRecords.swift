@@ -1,0 +1,247 @@
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// Where a household is, from the address frame.
+struct Geography: Sendable, Hashable {
+    var localAuthority: String
+    var lsoa: String
+    var outputArea: String
+    /// The LSOA's index in the run's area list (``AreaList``), for the tallies.
+    var lsoaIndex: Int
+}
+
+/// What the aggregator takes from a household's versions: the authoritative return (the
+/// store's rules, ``AuthoritativeReturn``) and the first return (the earliest received online
+/// submission or paper return: the day the household counts as returned, and the mode the
+/// online share counts). A household with versions but no return (online saves only) is
+/// *in progress*.
+struct HouseholdState: Sendable, Equatable {
+    var authoritative: ResponseVersion?
+    var firstReturn: ResponseVersion?
+
+    var isReturned: Bool { firstReturn != nil }
+    var isInProgress: Bool { firstReturn == nil && authoritative != nil }
+
+    init(_ versions: some Sequence<ResponseVersion>) {
+        var all: [ResponseVersion] = []
+        for v in versions {
+            all.append(v)
+            guard v.kind != .partial else { continue }
+            if let f = firstReturn, (f.receivedAt, f.version) <= (v.receivedAt, v.version) { continue }
+            firstReturn = v
+        }
+        authoritative = AuthoritativeReturn.choose(from: all)
+    }
+
+    /// Two states with the same signature give the same rows and the same counts.
+    var signature: [Int64] { [authoritative?.version ?? -1, firstReturn?.version ?? -1] }
+
+    static func == (a: HouseholdState, b: HouseholdState) -> Bool { a.signature == b.signature }
+}
+
+/// Everything about one returned household that goes into its rows.
+struct HouseholdContext {
+    var householdID: String
+    var geography: Geography
+    var state: HouseholdState
+    var householdKey: Int
+}
+
+/// Turns one read response into rows of every table, and counts what the data dictionary
+/// reports about each variable (its universe in the data).
+struct RecordWriter {
+    let layout: ExportLayout
+    let keys: RecordKeys
+
+    /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
+    /// take back an earlier return) to the dictionary's counts.
+    func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding,
+               encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
+        for (t, table) in layout.tables.enumerated() {
+            let bound = binding.index[t]
+            switch table.unit {
+            case .household:
+                counts.rows[t] += sign
+                row(table, t, bound, instance: 0, context: context, member: nil, reader: reader, encoders: &encoders, counts: &counts, sign: sign)
+            case .member:
+                let r = binding.roster[t]
+                guard r >= 0, reader.rosterApplies(r) else { continue }
+                let n = reader.memberCount(roster: r)
+                if n == 0 { continue }
+                let memberKeys = keys.members(context.householdID, roster: reader.rosterIDs[r], count: n)
+                for i in 0..<n {
+                    counts.rows[t] += sign
+                    row(table, t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,
+                        encoders: &encoders, counts: &counts, sign: sign)
+                }
+            case .pair:
+                let r = binding.roster[t]
+                guard r >= 0 else { continue }
+                for k in 0..<reader.pairCount(roster: r) {
+                    // A row for each pair asked: some question of the block applies to it.
+                    let asked = table.columns.indices.contains { c in
+                        guard case .answer = table.columns[c].source, bound[c] >= 0 else { return false }
+                        return reader.state(question: bound[c], instance: k) != .skipped
+                    }
+                    guard asked else { continue }
+                    let (person, other) = reader.pair(roster: r, k)
+                    counts.rows[t] += sign
+                    row(table, t, bound, instance: k, context: context, member: (person, 0, other), reader: reader,
+                        encoders: &encoders, counts: &counts, sign: sign)
+                }
+            }
+        }
+    }
+
+    /// One row: fixed columns, then each variable (bound to this schema or not), then the list
+    /// of variables asked and not answered.
+    private func row(_ table: ExportTable, _ t: Int, _ bound: [Int], instance i: Int, context: HouseholdContext,
+                     member: (position: Int, key: Int, other: Int?)?, reader: ResponseReader,
+                     encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
+        var notAnswered: [String] = []
+        let base = counts.offset(table: t)
+        for (c, column) in table.columns.enumerated() {
+            switch column.source {
+            case .fixed(let fixed):
+                if encoders != nil { writeFixed(fixed, context: context, member: member, into: &encoders![t]) }
+            case .notAnswered:
+                encoders?[t].text(notAnswered.joined(separator: " "))
+            case .derived:
+                let d = bound[c]
+                let v = d >= 0 ? reader.derived(d, instance: i) : .unknown
+                counts.states[base + c * VariableCounts.stateCount + (d < 0 ? VariableCounts.notInForm : v.isKnown ? VariableCounts.answered : VariableCounts.notAnswered)] += sign
+                encoders?[t].value(v)
+            case .answer(let id, let part):
+                let q = bound[c]
+                guard q >= 0 else {
+                    counts.states[base + c * VariableCounts.stateCount + VariableCounts.notInForm] += sign
+                    encoders?[t].null()
+                    continue
+                }
+                let state = reader.state(question: q, instance: i)
+                counts.states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
+                if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(id) }
+                guard encoders != nil else { continue }
+                guard state == .answered else { encoders![t].null(); continue }
+                switch part {
+                case .value: encoders![t].value(reader.value(question: q, instance: i))
+                case .detail: writeDetail(reader.raw(question: q, instance: i), into: &encoders![t])
+                case .line(let n):
+                    let lines = reader.raw(question: q, instance: i)?["lines"]?.arrayValue ?? []
+                    if n - 1 < lines.count, let s = lines[n - 1].stringValue { encoders![t].text(s) } else { encoders![t].null() }
+                case .town: writeString(reader.raw(question: q, instance: i)?["town"], into: &encoders![t])
+                case .postcode: writeString(reader.raw(question: q, instance: i)?["postcode"], into: &encoders![t])
+                case .country: writeString(reader.raw(question: q, instance: i)?["country"], into: &encoders![t])
+                }
+            }
+        }
+        encoders?[t].end()
+    }
+
+    private func isFirstPart(_ part: AnswerPart) -> Bool {
+        switch part {
+        case .value, .line(1): return true
+        default: return false
+        }
+    }
+
+    private func writeString(_ v: JSONValue?, into e: inout RowEncoder) {
+        if let s = v?.stringValue, !s.isEmpty { e.text(s) } else { e.null() }
+    }
+
+    /// The "please specify" text of a one_of answer, or of every option of an any_of answer
+    /// that has one (joined with `; `).
+    private func writeDetail(_ raw: JSONValue?, into e: inout RowEncoder) {
+        switch raw {
+        case .object(let o)?:
+            writeString(o["detail"], into: &e)
+        case .array(let items)?:
+            let details = items.compactMap { $0["detail"]?.stringValue }.filter { !$0.isEmpty }
+            if details.isEmpty { e.null() } else { e.text(details.joined(separator: "; ")) }
+        default:
+            e.null()
+        }
+    }
+
+    private func writeFixed(_ fixed: FixedColumn, context: HouseholdContext, member: (position: Int, key: Int, other: Int?)?,
+                            into e: inout RowEncoder) {
+        let auth = context.state.authoritative
+        let first = context.state.firstReturn
+        switch fixed {
+        case .householdID: e.plain(context.householdID)
+        case .recordKey: e.integer(member?.key ?? context.householdKey)
+        case .localAuthority: e.text(context.geography.localAuthority)
+        case .lsoa: e.text(context.geography.lsoa)
+        case .outputArea: e.text(context.geography.outputArea)
+        case .receipt: if let auth { e.plain(auth.receiptID) } else { e.null() }
+        case .returnKind: if let auth { e.plain(auth.kind.rawValue) } else { e.null() }
+        case .returnChannel: if let auth { e.plain(auth.channel.rawValue) } else { e.null() }
+        case .receivedAt: if let auth { e.plain(Timestamps.iso(auth.receivedAt)) } else { e.null() }
+        case .firstReturnedAt: if let first { e.plain(Timestamps.iso(first.receivedAt)) } else { e.null() }
+        case .firstReturnChannel: if let first { e.plain(first.channel.rawValue) } else { e.null() }
+        case .completeness:
+            if let auth { e.number((auth.completeness * 10_000).rounded() / 10_000) } else { e.null() }
+        case .schemaHash: if let auth { e.plain(auth.schemaHash) } else { e.null() }
+        case .personNumber: e.integer((member?.position ?? 0) + 1)
+        case .otherPersonNumber: e.integer((member?.other ?? 0) + 1)
+        }
+    }
+}
+
+/// Per table and column: how many rows had the variable answered, not answered, answered
+/// invalidly, skipped by routing, or not in the row's form at all (a store with several
+/// schemas); and rows per table. Additive, so runs can add and take back households.
+struct VariableCounts: Sendable, Codable, Equatable {
+    static let stateCount = 5
+    // Indices match ResponseReader.AnswerState's raw values, then "not in the form".
+    static let skipped = 0, notAnswered = 1, invalid = 2, answered = 3, notInForm = 4
+
+    var rows: [Int]
+    var states: [Int]
+    let offsets: [Int]
+
+    init(layout: ExportLayout) {
+        rows = Array(repeating: 0, count: layout.tables.count)
+        var offsets: [Int] = []
+        var total = 0
+        for t in layout.tables {
+            offsets.append(total)
+            total += t.columns.count * Self.stateCount
+        }
+        self.offsets = offsets
+        states = Array(repeating: 0, count: total)
+    }
+
+    func offset(table t: Int) -> Int { offsets[t] }
+
+    /// The counts of one column: [skipped, not answered, invalid, answered, not in form].
+    func states(table t: Int, column c: Int) -> ArraySlice<Int> {
+        let base = offsets[t] + c * Self.stateCount
+        return states[base..<(base + Self.stateCount)]
+    }
+
+    mutating func add(_ other: VariableCounts) {
+        for i in rows.indices { rows[i] += other.rows[i] }
+        for i in states.indices { states[i] += other.states[i] }
+    }
+}
+
+/// Times as the export writes them: UTC, ISO 8601, to the second (`2021-03-21T10:05:00Z`).
+enum Timestamps {
+    static func iso(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = seconds - day * 86_400
+        guard let d = CalendarDate(dayNumber: day) else { return "" }
+        var b = Array(isoDate(d).utf8)
+        b.append(UInt8(ascii: "T"))
+        appendPadded(rest / 3600, 2, to: &b)
+        b.append(UInt8(ascii: ":"))
+        appendPadded(rest % 3600 / 60, 2, to: &b)
+        b.append(UInt8(ascii: ":"))
+        appendPadded(rest % 60, 2, to: &b)
+        b.append(UInt8(ascii: "Z"))
+        return String(decoding: b, as: UTF8.self)
+    }
+}

@@ -1,0 +1,254 @@
+import Questionnaire
+
+/// Writes one table's rows as NDJSON and CSV at once, straight into byte buffers.
+///
+/// NDJSON: one object per line, keys in column order, strings escaped as RFC 8259 requires
+/// (UTF-8 kept as it is). A column with no value is left out of the object (as BigQuery's JSON
+/// exports do: most of a person's questions are not asked of them, and writing `null` for each
+/// more than doubles the bytes to compress), except in a row encoded with ``explicitNulls``,
+/// which lists every column: each file's first row, so that a reader that infers columns from
+/// the first rows (DuckDB) finds them all. CSV (RFC 4180): a header line, `,` between cells,
+/// LF line ends, cells quoted when they hold `,`, `"`, CR or LF (quotes doubled); an empty cell
+/// is no value. A text cell that a spreadsheet would run as a formula (it begins with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) is neutralised with a leading `'` (``CSVCell``).
+/// Numbers are never neutralised: `-3` stays a number.
+struct RowEncoder {
+    let columns: [ExportColumn]
+    private let keys: [[UInt8]]
+    var json: [UInt8] = []
+    var csv: [UInt8] = []
+    /// Rows ended since the last ``clear()``.
+    private(set) var rows = 0
+    /// Write `"column":null` for columns with no value (see above); cleared at the end of each row.
+    var explicitNulls = false
+    private var column = 0
+
+    init(table: ExportTable) {
+        columns = table.columns
+        keys = table.columns.enumerated().map { i, c in Array(((i == 0 ? "{\"" : ",\"") + c.name + "\":").utf8) }
+        json.reserveCapacity(1 << 17)
+        csv.reserveCapacity(1 << 17)
+    }
+
+    /// The CSV header line.
+    var csvHeader: [UInt8] {
+        var out: [UInt8] = []
+        for (i, c) in columns.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            CSVCell.append(text: c.name, to: &out)
+        }
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    mutating func clear() {
+        json.removeAll(keepingCapacity: true)
+        csv.removeAll(keepingCapacity: true)
+        rows = 0
+    }
+
+    // MARK: Cells, in column order
+
+    @inline(__always) private mutating func next() {
+        json.append(contentsOf: keys[column])
+        if column > 0 { csv.append(UInt8(ascii: ",")) }
+        column += 1
+    }
+
+    mutating func null() {
+        if explicitNulls {
+            next()
+            json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+            return
+        }
+        // The key is left out of the JSON object; the CSV cell is empty.
+        if column > 0 { csv.append(UInt8(ascii: ",")) }
+        column += 1
+    }
+
+    mutating func text(_ s: String) {
+        next()
+        JSONText.append(s, to: &json)
+        CSVCell.append(text: s, to: &csv)
+    }
+
+    /// A value known to need no escaping in either format (an option id, a date, a code).
+    mutating func plain(_ s: String) {
+        next()
+        json.append(UInt8(ascii: "\""))
+        json.append(contentsOf: s.utf8)
+        json.append(UInt8(ascii: "\""))
+        csv.append(contentsOf: s.utf8)
+    }
+
+    mutating func integer(_ n: Int) {
+        next()
+        appendDecimal(n, to: &json)
+        appendDecimal(n, to: &csv)
+    }
+
+    mutating func number(_ d: Double) {
+        next()
+        guard d.isFinite else {
+            json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            return
+        }
+        let s = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+        json.append(contentsOf: s.utf8)
+        csv.append(contentsOf: s.utf8)
+    }
+
+    mutating func boolean(_ b: Bool) {
+        next()
+        let s = b ? "true" : "false"
+        json.append(contentsOf: s.utf8)
+        csv.append(contentsOf: s.utf8)
+    }
+
+    /// Option ids (any_of): an array in NDJSON, `a;b` in CSV.
+    mutating func list(_ items: [String]) {
+        next()
+        json.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { json.append(UInt8(ascii: ",")) }
+            JSONText.append(item, to: &json)
+        }
+        json.append(UInt8(ascii: "]"))
+        CSVCell.append(text: items.joined(separator: ";"), to: &csv)
+    }
+
+    /// Ends the row.
+    mutating func end() {
+        precondition(column == columns.count, "a row must fill every column")
+        json.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+        csv.append(UInt8(ascii: "\n"))
+        column = 0
+        rows += 1
+        explicitNulls = false
+    }
+
+    /// A value as the column's type shows it.
+    mutating func value(_ v: Value) {
+        switch v {
+        case .unknown: null()
+        case .bool(let b): boolean(b)
+        case .int(let i): integer(i)
+        case .dec(let d): number(d)
+        case .text(let s): text(s)
+        case .date(let d): plain(isoDate(d))
+        case .month(let m): plain(isoMonth(m))
+        case .duration(let d): text(d.description)
+        case .option(let o): text(o)
+        case .options(let os): list(os)
+        case .present: boolean(true)
+        case .address(let a): text(a.description)
+        }
+    }
+}
+
+/// `YYYY-MM-DD` without going through string interpolation of three numbers.
+func isoDate(_ d: CalendarDate) -> String {
+    var b: [UInt8] = []
+    b.reserveCapacity(10)
+    appendPadded(d.year, 4, to: &b)
+    b.append(UInt8(ascii: "-"))
+    appendPadded(d.month, 2, to: &b)
+    b.append(UInt8(ascii: "-"))
+    appendPadded(d.day, 2, to: &b)
+    return String(decoding: b, as: UTF8.self)
+}
+
+func isoMonth(_ m: MonthYear) -> String {
+    var b: [UInt8] = []
+    appendPadded(m.year, 4, to: &b)
+    b.append(UInt8(ascii: "-"))
+    appendPadded(m.month, 2, to: &b)
+    return String(decoding: b, as: UTF8.self)
+}
+
+@inline(__always) func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
+    var digits: [UInt8] = []
+    var v = abs(n)
+    repeat {
+        digits.append(UInt8(ascii: "0") + UInt8(v % 10))
+        v /= 10
+    } while v > 0
+    if n < 0 { out.append(UInt8(ascii: "-")) }
+    for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
+    out.append(contentsOf: digits.reversed())
+}
+
+@inline(__always) func appendDecimal(_ n: Int, to out: inout [UInt8]) {
+    if n >= 0 && n < 10 { out.append(UInt8(ascii: "0") + UInt8(n)); return }
+    appendPadded(n, 1, to: &out)
+}
+
+/// JSON strings, escaped as RFC 8259 requires: `"`, `\` and control characters.
+enum JSONText {
+    static func append(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var clean = true
+            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { clean = false; break }
+            if clean { out.append(contentsOf: bytes); return }
+            for b in bytes {
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
+                default: out.append(b)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// One CSV cell of text, as every CSV this module writes holds it.
+///
+/// - **Formula neutralisation**: a cell that begins with `=`, `+`, `-`, `@`, a tab or a
+///   carriage return is one a spreadsheet (Excel, LibreOffice, Google Sheets) may run as a
+///   formula (`=WEBSERVICE(…)` sends data away). Such a cell gets a leading `'`, which
+///   spreadsheets treat as "this is text" and do not show; other readers see the `'`.
+///   (OWASP, "CSV Injection".)
+/// - **Quoting** (RFC 4180): a cell holding `,`, `"`, CR or LF is quoted, quotes doubled.
+enum CSVCell {
+    /// True when `first` is a byte that makes a spreadsheet read the cell as a formula.
+    @inline(__always) static func startsFormula(_ first: UInt8) -> Bool {
+        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
+    }
+
+    static func append(text s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { bytes in
+            guard let first = bytes.first else { return }
+            var needsQuotes = false
+            for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
+            if needsQuotes { out.append(0x22) }
+            if startsFormula(first) { out.append(UInt8(ascii: "'")) }
+            if needsQuotes {
+                for b in bytes {
+                    if b == 0x22 { out.append(0x22) }
+                    out.append(b)
+                }
+                out.append(0x22)
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
+    }
+
+    /// The cell as a string (for the small CSV files: dictionary, progress, tables).
+    static func string(_ s: String) -> String {
+        var out: [UInt8] = []
+        append(text: s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}

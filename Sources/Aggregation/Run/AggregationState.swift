@@ -1,0 +1,68 @@
+import Foundation
+
+/// What a run leaves for the next one (`.state.json` in its output generation): the
+/// watermark of every run since the last full one, the parts of each shard with their files
+/// and block indexes, and the tallies. Memory and size grow with the number of areas, days,
+/// table cells and files, never with the number of households.
+struct AggregationState: Codable, Sendable {
+    static let format = "census-aggregate-state/1"
+
+    struct RunRecord: Codable, Sendable {
+        var number: Int
+        var kind: String
+        var startedAt: Date
+        /// Per shard: the highest version read.
+        var watermarks: [Int64]
+    }
+
+    /// The export files of consecutive runs of one shard (rows sorted by household id in each).
+    struct Part: Codable, Sendable {
+        var number: Int
+        var firstRun: Int
+        var lastRun: Int
+        var files: [ExportFile]
+    }
+
+    struct Fingerprint: Codable, Sendable, Equatable {
+        var storeID: String
+        var shardCount: Int
+        var layout: String
+        var tables: String
+        var timeZone: String
+    }
+
+    var format = AggregationState.format
+    var fingerprint: Fingerprint
+    var runs: [RunRecord]
+    /// Per shard.
+    var parts: [[Part]]
+    var areas: AreaList
+    var progress: ProgressTallies
+    var variables: VariableCounts
+    var tables: TableTallies
+    /// The files of the derived outputs (dictionary, progress, tables, report), for the manifest.
+    var derivedFiles: [ManifestFile] = []
+
+    var lastRun: RunRecord { runs[runs.count - 1] }
+
+    /// The run that covers version `version` of `shard`: the first whose watermark reaches it.
+    func run(covering version: Int64, shard: Int) -> Int? {
+        runs.first { $0.watermarks[shard] >= version }?.number
+    }
+
+    static func read(_ url: URL) throws -> AggregationState {
+        let data = try Data(contentsOf: url)
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let state = try decoder.decode(AggregationState.self, from: data)
+        guard state.format == format else { throw AggregationError.state(path: url.path, reason: "written by another version (\(state.format))") }
+        return state
+    }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+}

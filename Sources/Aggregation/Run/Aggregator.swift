@@ -1,0 +1,324 @@
+import AddressFrame
+import DurableFiles
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// What `census aggregate` is asked to do.
+public struct AggregationOptions: Sendable {
+    /// The response store directory.
+    public var store: URL
+    /// The output directory (see ``OutputDirectory`` for its layout).
+    public var output: URL
+    /// The address frame file (default: `frame.sqlite` in the store directory).
+    public var frame: URL?
+    /// Compiled questionnaire schemas, beside those found in `STORE/schemas/*.json`.
+    public var schemaFiles: [URL] = []
+    /// The tabulations (default: ``TableDefinitions/censusDefaults``).
+    public var tables: TableDefinitions?
+    /// Expected return rates by day and area (default: ``ExpectedRates/standard``).
+    public var expectedRates: ExpectedRates = .standard
+    /// Days are local days of this time zone.
+    public var timeZone: TimeZone = TimeZone(identifier: "Europe/London") ?? TimeZone(secondsFromGMT: 0)!
+    /// The online-response target (0.75).
+    public var onlineTarget: Double = 0.75
+    /// Cell key perturbation parameters.
+    public var perturbation: PerturbationTable = .standard
+    /// Publish tables without protection (marked UNPROTECTED): for checking only.
+    public var unprotected = false
+    /// Parallel shard readers (default: one per core).
+    public var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Read every shard from the start even when an earlier run's state could be used.
+    public var forceFull = false
+    /// Uncompressed bytes per gzip block of the NDJSON export files (CSV: a quarter of it).
+    public var blockSize = 2 * 1024 * 1024
+
+    public init(store: URL, output: URL) {
+        self.store = store
+        self.output = output
+    }
+}
+
+/// What a run did.
+public struct AggregationSummary: Sendable {
+    public var run: Int
+    /// `full` or `incremental`.
+    public var kind: String
+    /// Why the run was full (nil for an incremental run).
+    public var reason: String?
+    /// Households with a return in the outputs.
+    public var households: Int
+    /// Rows per export table.
+    public var rows: [(table: String, rows: Int)]
+    /// Households read in this run (all of them in a full run; those with new versions in an
+    /// incremental one), and their versions.
+    public var householdsRead: Int
+    public var versionsRead: Int
+    /// Bytes of response bodies read; bytes of export files written by this run.
+    public var bytesIn: Int
+    public var bytesOut: Int
+    /// Bytes of every file of the output generation.
+    public var outputBytes: Int
+    public var seconds: Double
+    /// The generation directory and the report.
+    public var generation: URL
+    public var report: URL
+    public var householdsNotInFrame: Int
+}
+
+/// Runs an aggregation: reads every shard in parallel (a consistent snapshot each), merges the
+/// tallies and writes the outputs (docs/outputs.md).
+///
+/// ```swift
+/// var options = AggregationOptions(store: storeDir, output: outDir)
+/// let summary = try Aggregator.run(options) { households, versions in … }   // progress
+/// print(summary.report.path)
+/// ```
+///
+/// A second run into the same output is *incremental*: it reads only versions committed since
+/// the previous run's watermarks and gives the same outputs as a full run would.
+public enum Aggregator {
+    /// - parameter observer: called from the workers as households are read (households,
+    ///   versions so far).
+    /// - throws: ``AggregationError``; the previous outputs are then left as they were.
+    public static func run(_ options: AggregationOptions, observer: (@Sendable (Int, Int) -> Void)? = nil) throws -> AggregationSummary {
+        let started = Date()
+        let store: ResponseStore
+        do { store = try ResponseStore.openForReading(at: options.store) } catch {
+            throw AggregationError.output(path: options.store.path, reason: "\(error)")
+        }
+        defer { store.close() }
+        for status in store.shardStatus {
+            if let e = status.error { throw AggregationError.shardUnavailable(shard: status.index, reason: "\(e)") }
+        }
+        let schemas = try loadSchemas(options)
+        let layout = try ExportLayout(schemas: schemas)
+        let definitions = options.tables ?? .censusDefaults
+        let tabulator = try Tabulator(definitions, layout: layout)
+        var evaluators: [String: Evaluator] = [:]
+        for s in schemas {
+            do { evaluators[s.hash] = try Evaluator(schema: s) } catch {
+                throw AggregationError.invalidInput(path: s.id, reason: "\(error)")
+            }
+        }
+        let frameURL = options.frame ?? options.store.appendingPathComponent(AddressFrame.fileName)
+        let lsoaRows: [LSOAHouseholds]
+        do {
+            let frame = try AddressFrame.open(at: frameURL, readOnly: true)
+            defer { try? frame.close() }
+            lsoaRows = try frame.householdsByLSOA()
+        } catch {
+            throw AggregationError.frameUnavailable(path: frameURL.path, reason: "\(error)")
+        }
+
+        let out = try OutputDirectory(options.output)
+        defer { out.release() }
+        var previous: AggregationState?
+        var previousURL: URL?
+        if let current = out.current {
+            previousURL = current.url
+            previous = try? AggregationState.read(current.url.appendingPathComponent(".state.json"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let definitionsData = (try? encoder.encode(definitions)) ?? Data()
+        let fingerprint = AggregationState.Fingerprint(
+            storeID: store.manifest.storeID, shardCount: store.manifest.shardCount, layout: layout.fingerprint,
+            tables: String(decoding: definitionsData, as: UTF8.self), timeZone: options.timeZone.identifier)
+        var reason: String?
+        if options.forceFull { reason = "--full was given" }
+        else if previousURL == nil { reason = "first run into this output" }
+        else if previous == nil { reason = "the previous run's state could not be read" }
+        else if previous!.fingerprint.storeID != fingerprint.storeID { reason = "the output was made from another store" }
+        else if previous!.fingerprint.layout != fingerprint.layout { reason = "the forms (schemas) changed, so the export's columns did" }
+        else if previous!.fingerprint.tables != fingerprint.tables { reason = "the table definitions changed" }
+        else if previous!.fingerprint.timeZone != fingerprint.timeZone { reason = "the time zone changed" }
+        else if previous!.fingerprint.shardCount != fingerprint.shardCount { reason = "the shard count changed" }
+        let incremental = reason == nil
+        let base = incremental ? previous : nil
+
+        var areas = base?.areas ?? AreaList()
+        let households = areas.merge(lsoaRows.map { ($0.lsoa, $0.localAuthority, $0.households) })
+        let number = (out.current?.number ?? 0) + 1
+        let generation = try out.begin(number)
+        var finished = false
+        defer { if !finished { try? FileManager.default.removeItem(at: generation); Interruption.unregister(generation.path) } }
+
+        if incremental, let previousURL, let base {
+            for part in base.parts.joined() {
+                for file in part.files {
+                    let target = generation.appendingPathComponent(file.path)
+                    try OutputDirectory.makeDirectories(target.deletingLastPathComponent(), below: generation)
+                    guard link(previousURL.appendingPathComponent(file.path).path, target.path) == 0 else {
+                        throw AggregationError.state(path: previousURL.appendingPathComponent(file.path).path, reason: "cannot link the previous run's file (\(String(cString: strerror(errno)))); run again with --full")
+                    }
+                }
+            }
+        }
+        for table in layout.tables {
+            try OutputDirectory.makeDirectories(generation.appendingPathComponent("export/\(table.name)"), below: generation)
+        }
+
+        let counters = RunCounters(observer: observer)
+        let context = RunContext(
+            store: store, frameURL: frameURL, layout: layout, evaluators: evaluators, tabulator: tabulator,
+            keys: RecordKeys(storeID: store.manifest.storeID), areas: areas, lsoaIndex: areas.index(),
+            timeZone: options.timeZone, generation: generation, previousGeneration: incremental ? previousURL : nil,
+            previous: base, runNumber: number, blockSize: options.blockSize, counters: counters)
+        let results = try runWorkers(context, shardCount: store.manifest.shardCount, workers: options.workers, incremental: incremental)
+
+        var progress = base?.progress ?? ProgressTallies()
+        var variables = base?.variables ?? VariableCounts(layout: layout)
+        var tables = base?.tables ?? TableTallies(tableCount: tabulator.tables.count)
+        for r in results {
+            progress.add(r.progress)
+            variables.add(r.variables)
+            tables.add(r.tables)
+        }
+        progress.normalise()
+        let runRecord = AggregationState.RunRecord(number: number, kind: incremental ? "incremental" : "full", startedAt: started,
+                                                   watermarks: results.map(\.watermark))
+        var state = AggregationState(fingerprint: fingerprint, runs: (base?.runs ?? []) + [runRecord], parts: results.map(\.parts),
+                                     areas: areas, progress: progress, variables: variables, tables: tables)
+
+        // The derived outputs, from the tallies.
+        let figures = ProgressFigures(areas: areas, households: households, tallies: progress, expected: options.expectedRates,
+                                      censusDate: schemas[0].censusDate, target: options.onlineTarget, timeZone: options.timeZone)
+        let protection: TableProtection = options.unprotected ? .none : .cellKey(options.perturbation)
+        let tableOutput = TableOutput(tabulator: tabulator, tallies: tables, areas: areas, protection: protection)
+        var documents: [OutputDocument] = []
+        documents += DataDictionary(layout: layout, counts: variables).documents()
+        documents += figures.documents()
+        documents += tableOutput.documents()
+        documents += Report(figures: figures, tables: tableOutput, layout: layout, counts: variables,
+                            title: schemas[0].title[schemas[0].languages.first ?? "en"] ?? schemas[0].id).documents()
+        var derived: [ManifestFile] = []
+        for d in documents {
+            derived.append(try OutputDirectory.write(d.data, d.path, in: generation, kind: d.kind, format: d.format, rows: d.rows))
+        }
+        state.derivedFiles = derived
+        _ = try OutputDirectory.write(try state.encoded(), ".state.json", in: generation, kind: "state", format: "json", rows: nil)
+
+        let exportFiles = state.parts.joined().flatMap(\.files).sorted { ($0.table, $0.shard, $0.part, $0.format) < ($1.table, $1.shard, $1.part, $1.format) }
+        let finishedAt = Date()
+        var parameters: [String: String] = [
+            "store": options.store.path, "frame": frameURL.path, "output": options.output.path,
+            "timeZone": options.timeZone.identifier, "onlineTarget": String(options.onlineTarget),
+            "expectedRates": options.expectedRates.source, "tables": definitions.tables.map(\.id).joined(separator: ","),
+            "workers": String(options.workers), "blockSize": String(options.blockSize),
+            "recordKeys": "HMAC-SHA256(store id, household id [/roster]) byte: 0-255, uniform, fixed per record",
+        ]
+        parameters["protection"] = options.unprotected ? "NONE: UNPROTECTED tables, not for release"
+            : "cell key perturbation: maximum noise \(options.perturbation.maximumNoise), variance \(options.perturbation.variance), counts below \(options.perturbation.threshold) not published, at least \(options.perturbation.minimumKeysPerNoise) keys per noise value, \(options.perturbation.rows) rows cycling over the last \(options.perturbation.cycle)"
+        let manifest = ExportManifest(
+            run: .init(number: number, kind: incremental ? "incremental" : "full", reason: reason, startedAt: started,
+                       finishedAt: finishedAt, previousRun: out.current?.number),
+            parameters: parameters,
+            store: .init(storeID: store.manifest.storeID, shardCount: store.manifest.shardCount, shardFunction: store.manifest.shardFunction),
+            schemas: schemas.map { .init(hash: $0.hash, id: $0.id, version: $0.version) },
+            watermarks: results.map(\.watermark),
+            tables: layout.tables.enumerated().map { t, table in
+                .init(name: table.name, unit: table.unit.description, rows: variables.rows[t], columns: table.columns.map(\.name))
+            },
+            files: exportFiles.map(ManifestFile.init(export:)) + derived)
+        _ = try OutputDirectory.write(try manifest.encoded(), "manifest.json", in: generation, kind: "manifest", format: "json", rows: nil)
+        DurableFile.syncDirectory(generation)
+        let published = try out.publish(generation, number)
+        finished = true
+
+        return AggregationSummary(
+            run: number, kind: incremental ? "incremental" : "full", reason: reason, households: variables.rows[0],
+            rows: layout.tables.enumerated().map { ($1.name, variables.rows[$0]) },
+            householdsRead: counters.households, versionsRead: counters.versions, bytesIn: counters.bytesIn,
+            bytesOut: counters.bytesOut + derived.reduce(0) { $0 + $1.bytes },
+            outputBytes: manifest.files.reduce(0) { $0 + $1.bytes }, seconds: finishedAt.timeIntervalSince(started),
+            generation: published, report: options.output.appendingPathComponent("report.html"),
+            householdsNotInFrame: results.reduce(0) { $0 + $1.householdsNotInFrame })
+    }
+
+    /// One worker per core (at most one per shard), each taking the next shard to read.
+    static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool) throws -> [ShardResult] {
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var results: [ShardResult?]
+            var error: (any Error)?
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let shared = Shared(shardCount)
+        let group = DispatchGroup()
+        for _ in 0..<max(1, min(workers, shardCount)) {
+            group.enter()
+            let thread = Thread {
+                defer { group.leave() }
+                while true {
+                    shared.lock.lock()
+                    let shard = shared.next
+                    shared.next += 1
+                    let stop = shared.error != nil
+                    shared.lock.unlock()
+                    if stop || shard >= shardCount { return }
+                    do {
+                        let worker = try ShardWorker(context: context, shard: shard)
+                        let result = try incremental ? worker.runIncremental(previous: context.previous!) : worker.runFull()
+                        shared.lock.lock()
+                        shared.results[shard] = result
+                        shared.lock.unlock()
+                    } catch {
+                        shared.lock.lock()
+                        if shared.error == nil { shared.error = error }
+                        shared.lock.unlock()
+                        return
+                    }
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        group.wait()
+        if let e = shared.error { throw e }
+        return shared.results.map { $0! }
+    }
+
+    /// The schemas given, then the compiled schemas found in `STORE/schemas/` and in the store
+    /// directory itself (the demo server keeps `census.json` there), one per hash.
+    static func loadSchemas(_ options: AggregationOptions) throws -> [Schema] {
+        var schemas: [Schema] = []
+        let dir = options.store.appendingPathComponent("schemas")
+        for place in [dir, options.store] {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: place.path)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+            for name in names {
+                // Only files that are compiled schemas (not manifest.json or fill.json).
+                guard let data = try? Data(contentsOf: place.appendingPathComponent(name)),
+                      let schema = try? Schema(jsonBytes: [UInt8](data)) else { continue }
+                if !schemas.contains(where: { $0.hash == schema.hash }) { schemas.append(schema) }
+            }
+        }
+        var given: [Schema] = []
+        for url in options.schemaFiles {
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw AggregationError.invalidInput(path: url.path, reason: "cannot read it (\(DurableFile.reason(error)))")
+            }
+            let schema: Schema
+            do { schema = try Schema(jsonBytes: [UInt8](data)) } catch {
+                throw AggregationError.invalidInput(path: url.path, reason: "not a compiled schema: \(error)")
+            }
+            if !given.contains(where: { $0.hash == schema.hash }) { given.append(schema) }
+        }
+        schemas = given + schemas.filter { s in !given.contains { $0.hash == s.hash } }
+        if schemas.isEmpty {
+            throw AggregationError.schemaNotGiven(hashes: [], searched: [dir.path, options.store.path])
+        }
+        return schemas
+    }
+}
+
+/// One derived output file, before it is written.
+struct OutputDocument {
+    var path: String
+    var kind: String
+    var format: String
+    var rows: Int?
+    var data: Data
+}

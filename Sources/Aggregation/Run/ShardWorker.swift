@@ -1,0 +1,314 @@
+import AddressFrame
+import Foundation
+import Questionnaire
+import ResponseStore
+
+/// What every worker of a run shares (read-only).
+struct RunContext: @unchecked Sendable {
+    let store: ResponseStore
+    let frameURL: URL
+    let layout: ExportLayout
+    let evaluators: [String: Evaluator]
+    let tabulator: Tabulator
+    let keys: RecordKeys
+    let areas: AreaList
+    let lsoaIndex: [String: Int]
+    let timeZone: TimeZone
+    let generation: URL
+    let previousGeneration: URL?
+    let previous: AggregationState?
+    let runNumber: Int
+    let blockSize: Int
+    let counters: RunCounters
+}
+
+/// What one shard contributed to a run.
+struct ShardResult: Sendable {
+    var shard: Int
+    var watermark: Int64
+    var parts: [AggregationState.Part]
+    var progress = ProgressTallies()
+    var variables: VariableCounts
+    var tables: TableTallies
+    var householdsNotInFrame = 0
+}
+
+/// Counters shared by the workers, for the progress bar and the summary.
+final class RunCounters: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var households = 0
+    private(set) var versions = 0
+    private(set) var bytesIn = 0
+    private(set) var bytesOut = 0
+    let observer: (@Sendable (Int, Int) -> Void)?
+
+    init(observer: (@Sendable (Int, Int) -> Void)?) { self.observer = observer }
+
+    func add(households h: Int = 0, versions v: Int = 0, bytesIn i: Int = 0, bytesOut o: Int = 0) {
+        lock.lock()
+        households += h
+        versions += v
+        bytesIn += i
+        bytesOut += o
+        let (hh, vv) = (households, versions)
+        lock.unlock()
+        if h > 0 || v > 0 { observer?(hh, vv) }
+    }
+}
+
+/// Reads one shard in a snapshot and writes its part of the run: the export files of a new
+/// part, the tallies, and (incremental) the old rows taken out of earlier parts.
+final class ShardWorker {
+    let context: RunContext
+    let shard: Int
+    private let frame: AddressFrame
+    private let clock: DayClock
+    private var readers: [String: (ResponseReader, SchemaBinding)] = [:]
+    private let recordWriter: RecordWriter
+    private var encoders: [RowEncoder]?
+    private var result: ShardResult
+    private var writers: [(json: BlockFileWriter, csv: BlockFileWriter)] = []
+
+    static let chunk = 256
+
+    init(context: RunContext, shard: Int) throws {
+        self.context = context
+        self.shard = shard
+        do { frame = try AddressFrame.open(at: context.frameURL, readOnly: true) } catch {
+            throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
+        }
+        clock = DayClock(timeZone: context.timeZone)
+        recordWriter = RecordWriter(layout: context.layout, keys: context.keys)
+        result = ShardResult(shard: shard, watermark: 0, parts: context.previous?.parts[shard] ?? [],
+                             variables: VariableCounts(layout: context.layout),
+                             tables: TableTallies(tableCount: context.tabulator.tables.count))
+    }
+
+    deinit { try? frame.close() }
+
+    /// Reads the whole shard (a full run).
+    func runFull() throws -> ShardResult {
+        result.parts = []
+        try context.store.withSnapshot(shard: shard) { snapshot in
+            result.watermark = snapshot.watermark
+            try openPart(number: 1)
+            var pending: [(String, HouseholdState)] = []
+            try snapshot.forEachHousehold { id, versions in
+                for v in versions { result.progress.seen(v.receivedAt) }
+                context.counters.add(households: 1, versions: versions.count)
+                pending.append((id, HouseholdState(versions)))
+                if pending.count >= Self.chunk {
+                    try contribute(pending, snapshot: snapshot, sign: 1, write: true)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            try contribute(pending, snapshot: snapshot, sign: 1, write: true)
+            if let part = try finishPart(number: 1) { result.parts = [part] }
+        }
+        return result
+    }
+
+    /// Reads only what was committed since the previous run: each household with a new version
+    /// is taken back as it was counted (its old authoritative return) and counted again as it
+    /// is now; its old rows leave the part that holds them.
+    func runIncremental(previous: AggregationState) throws -> ShardResult {
+        let before = previous.lastRun.watermarks[shard]
+        try context.store.withSnapshot(shard: shard) { snapshot in
+            result.watermark = snapshot.watermark
+            guard snapshot.watermark > before else { return }
+            let changed = try snapshot.households(changedAfter: before)
+            let partNumber = (result.parts.map(\.number).max() ?? 0) + 1
+            try openPart(number: partNumber)
+            var removals: [Int: [String]] = [:]
+            var index = 0
+            while index < changed.count {
+                let ids = changed[index..<min(changed.count, index + Self.chunk)]
+                index += ids.count
+                var olds: [(String, HouseholdState)] = []
+                var news: [(String, HouseholdState)] = []
+                for id in ids {
+                    let versions = try snapshot.versions(of: id)
+                    let earlier = versions.filter { $0.version <= before }
+                    let fresh = versions.filter { $0.version > before }
+                    for v in fresh { result.progress.seen(v.receivedAt) }
+                    context.counters.add(households: 1, versions: fresh.count)
+                    let old = HouseholdState(earlier), new = HouseholdState(versions)
+                    if old == new { continue }
+                    olds.append((id, old))
+                    news.append((id, new))
+                    if old.isReturned {
+                        guard let run = previous.run(covering: Self.lastChange(earlier), shard: shard),
+                              let part = result.parts.first(where: { $0.firstRun <= run && run <= $0.lastRun }) else {
+                            throw AggregationError.state(path: context.previousGeneration?.path ?? "", reason: "no part of shard \(shard) holds household \(id); run again with --full")
+                        }
+                        removals[part.number, default: []].append(id)
+                    }
+                }
+                try contribute(olds, snapshot: snapshot, sign: -1, write: false)
+                try contribute(news, snapshot: snapshot, sign: 1, write: true)
+            }
+            var parts = result.parts
+            for (number, ids) in removals.sorted(by: { $0.key < $1.key }) {
+                guard let p = parts.firstIndex(where: { $0.number == number }) else { continue }
+                parts[p].files = try splice(parts[p], removing: ids.sorted())
+            }
+            parts.removeAll { $0.files.isEmpty }
+            if let part = try finishPart(number: partNumber) { parts.append(part) }
+            result.parts = parts
+        }
+        return result
+    }
+
+    /// The version after which a household's counted state (authoritative and first return)
+    /// last changed: the run that covers it is the run that wrote the household's rows.
+    static func lastChange(_ versions: [ResponseVersion]) -> Int64 {
+        var signature: [Int64] = []
+        var at: Int64 = 0
+        for k in versions.indices {
+            let s = HouseholdState(versions[...k]).signature
+            if s != signature {
+                signature = s
+                at = versions[k].version
+            }
+        }
+        return at
+    }
+
+    // MARK: Counting one household
+
+    private func contribute(_ households: [(String, HouseholdState)], snapshot: ShardSnapshot, sign: Int, write: Bool) throws {
+        let wanted = households.filter { $0.1.authoritative != nil }
+        if wanted.isEmpty { return }
+        let areas: [String: HouseholdArea]
+        do { areas = try frame.areas(of: wanted.map(\.0)) } catch {
+            throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
+        }
+        for (id, state) in wanted {
+            guard let area = areas[id], let lsoa = context.lsoaIndex[area.lsoa] else {
+                if sign > 0 { result.householdsNotInFrame += 1 }
+                continue
+            }
+            let geography = Geography(localAuthority: area.localAuthority, lsoa: area.lsoa, outputArea: area.outputArea, lsoaIndex: lsoa)
+            try contribute(id, state, geography, snapshot: snapshot, sign: sign, write: write)
+        }
+    }
+
+    private func contribute(_ id: String, _ state: HouseholdState, _ geography: Geography, snapshot: ShardSnapshot,
+                            sign: Int, write: Bool) throws {
+        let lsoaCount = context.areas.lsoas.count
+        if state.isInProgress { result.progress.addInProgress(lsoa: geography.lsoaIndex, sign: sign, lsoaCount: lsoaCount) }
+        guard let authoritative = state.authoritative, let first = state.firstReturn else { return }
+        result.progress.addReturn(lsoa: geography.lsoaIndex, day: clock.day(first.receivedAt), online: first.channel == .online,
+                                  sign: sign, lsoaCount: lsoaCount)
+        let (reader, binding) = try reader(for: authoritative.schemaHash)
+        var size = 0
+        let readable = try snapshot.withBody(version: authoritative.version) { bytes -> Bool in
+            size = bytes.count
+            return reader.read(bytes: bytes)
+        }
+        context.counters.add(bytesIn: size)
+        guard readable else { throw AggregationError.unreadableResponse(household: id, receipt: authoritative.receiptID) }
+        let householdKey = context.keys.household(id)
+        let household = HouseholdContext(householdID: id, geography: geography, state: state, householdKey: householdKey)
+        if write {
+            if encoders == nil { encoders = context.layout.tables.map { RowEncoder(table: $0) } }
+            for t in encoders!.indices {
+                encoders![t].clear()
+                // Each file's first row lists every column (NDJSON leaves out empty ones after it).
+                encoders![t].explicitNulls = !writers[t].json.hasRows
+            }
+            recordWriter.write(household, reader: reader, binding: binding, encoders: &encoders, counts: &result.variables, sign: sign)
+            for t in encoders!.indices where encoders![t].rows > 0 {
+                try writers[t].json.append(household: id, rows: encoders![t].json, count: encoders![t].rows)
+                try writers[t].csv.append(household: id, rows: encoders![t].csv, count: encoders![t].rows)
+            }
+        } else {
+            var none: [RowEncoder]? = nil
+            recordWriter.write(household, reader: reader, binding: binding, encoders: &none, counts: &result.variables, sign: sign)
+        }
+        let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
+        var memberKeys: [Int: [Int]] = [:]
+        context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: { r in
+            if let known = memberKeys[r] { return known }
+            let keys = self.context.keys.members(id, roster: reader.rosterIDs[r], count: reader.memberCount(roster: r))
+            memberKeys[r] = keys
+            return keys
+        }, into: &result.tables, sign: sign)
+    }
+
+    private func reader(for hash: String) throws -> (ResponseReader, SchemaBinding) {
+        if let known = readers[hash] { return known }
+        guard let evaluator = context.evaluators[hash], let binding = context.layout.bindings[hash] else {
+            throw AggregationError.schemaNotGiven(hashes: [hash], searched: [])
+        }
+        let entry = (ResponseReader(evaluator: evaluator), binding)
+        readers[hash] = entry
+        return entry
+    }
+
+    // MARK: Files
+
+    /// NDJSON: zlib level 7 in blocks of `blockSize` (2 MiB by default), which together come
+    /// out no larger than `gzip -6` of the same NDJSON as one stream (BENCHMARKS.md); CSV: level
+    /// 6 in blocks a quarter of that size (cheaper to re-compress when a household moves).
+    static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
+    static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
+
+    static func fileName(shard: Int, part: Int, format: String) -> String {
+        String(format: "shard-%03d.part-%04d.%@.gz", shard, part, format)
+    }
+
+    private func openPart(number: Int) throws {
+        writers = try context.layout.tables.map { table in
+            let encoder = RowEncoder(table: table)
+            func writer(_ format: String, header: [UInt8]?) throws -> BlockFileWriter {
+                try BlockFileWriter(generation: context.generation,
+                                    relativePath: "export/\(table.name)/" + Self.fileName(shard: shard, part: number, format: format),
+                                    table: table.name, format: format, shard: shard, part: number, header: header,
+                                    blockSize: Self.blockSize(format, context.blockSize), level: Self.level(format))
+            }
+            return (try writer("ndjson", header: nil), try writer("csv", header: encoder.csvHeader))
+        }
+    }
+
+    /// Publishes the part's files that hold rows; `nil` when none does.
+    private func finishPart(number: Int) throws -> AggregationState.Part? {
+        var files: [ExportFile] = []
+        for (json, csv) in writers {
+            let j = try json.finish(), c = try csv.finish()
+            if j.rows == 0 {
+                unlink(json.finalPath)
+                unlink(csv.finalPath)
+                continue
+            }
+            files.append(j)
+            files.append(c)
+            context.counters.add(bytesOut: j.bytes + c.bytes)
+        }
+        writers = []
+        return files.isEmpty ? nil : AggregationState.Part(number: number, firstRun: context.runNumber, lastRun: context.runNumber, files: files)
+    }
+
+    /// The part's files without the rows of `households` (sorted), written into this run's
+    /// generation in place of the hard links to the previous run's files.
+    private func splice(_ part: AggregationState.Part, removing households: [String]) throws -> [ExportFile] {
+        guard let previous = context.previousGeneration else { return part.files }
+        var files: [ExportFile] = []
+        for file in part.files {
+            let writer = try BlockFileWriter(generation: context.generation, relativePath: file.path, table: file.table,
+                                             format: file.format, shard: file.shard, part: file.part, header: nil,
+                                             blockSize: Self.blockSize(file.format, context.blockSize), level: Self.level(file.format))
+            let columns = context.layout.table(file.table)?.columns.map(\.name) ?? []
+            _ = try BlockSplicer.copy(file, from: previous.appendingPathComponent(file.path).path, removing: households,
+                                      columns: columns, into: writer)
+            let spliced = try writer.finish()
+            context.counters.add(bytesOut: spliced.bytes)
+            if spliced.rows == 0 { unlink(writer.finalPath); continue }
+            files.append(spliced)
+        }
+        // A table whose file lost its last row: its other format goes too.
+        let tablesLeft = Set(files.filter { $0.format == "ndjson" }.map(\.table))
+        for f in files where !tablesLeft.contains(f.table) { unlink(context.generation.appendingPathComponent(f.path).path) }
+        return files.filter { tablesLeft.contains($0.table) }
+    }
+}

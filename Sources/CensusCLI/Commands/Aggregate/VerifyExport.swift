@@ -1,0 +1,34 @@
+import Aggregation
+import ArgumentParser
+import Foundation
+
+/// `census verify-export OUT`.
+struct VerifyExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-export",
+        abstract: "Check an aggregation's output against its manifest: every file's size, SHA-256 and rows.",
+        discussion: "Exits with status 1 and names the first file that does not match (missing, changed, cut short), or a file under export/ the manifest does not list."
+    )
+
+    @Argument(help: "The output directory of `census aggregate` (or one of its runs/NNNNNN).")
+    var out: String
+
+    func validate() throws { try PathArgument.directory(out, "OUT") }
+
+    func run() throws {
+        let report: ExportVerifier.Report
+        do { report = try ExportVerifier.verify(URL(fileURLWithPath: out)) } catch let e as AggregationError {
+            throw CLIError(e.description)
+        }
+        if let (path, problem) = report.firstMismatch {
+            FileHandleOutput.stderr("verify-export: \(path) does not match the manifest: \(problem)")
+            if report.mismatches.count > 1 { FileHandleOutput.stderr("verify-export: \(report.mismatches.count - 1) more files do not match") }
+            throw ExitCode(1)
+        }
+        if let extra = report.unlisted.first {
+            FileHandleOutput.stderr("verify-export: \(extra) is not in the manifest (\(report.unlisted.count) such files)")
+            throw ExitCode(1)
+        }
+        print("ok: \(report.filesChecked) files, \(Aggregate.bytes(report.bytesChecked)), match the manifest of \(out)")
+    }
+}

@@ -1,0 +1,164 @@
+/// Reads stored responses into what a statistician tabulates: for every question of every
+/// instance (the household, each roster member, each pair), whether it applied, whether it was
+/// answered, and the value; and every derived value. The aggregator's records and its data
+/// dictionary's universe counts are built from it, so they follow the form's routing exactly
+/// as the collection path evaluated it.
+///
+/// ```swift
+/// let reader = ResponseReader(evaluator: evaluator)
+/// guard reader.read(bytes: body) else { ... }           // not a response to this form
+/// for member in 0..<reader.memberCount(roster: 0) {
+///     let q = 12                                          // index into schema.questions
+///     switch reader.state(question: q, instance: member) {
+///     case .answered: use(reader.value(question: q, instance: member))
+///     case .notAnswered, .invalid, .skipped: ...
+///     }
+/// }
+/// ```
+///
+/// Indices are the schema's: a question is its position in ``Schema/questions``, a derived value
+/// its position in ``Schema/derived``, a roster its position among the schema's roster
+/// containers (``rosterIDs``). An instance is 0 for a household question, the 0-based member for
+/// a member question, and the pair number for a pair question (see ``pair(roster:_:)``).
+///
+/// Not thread-safe: one reader per thread (it reuses its working storage between responses).
+public final class ResponseReader {
+    /// Where a question stands in one instance of one response.
+    public enum AnswerState: UInt8, Sendable {
+        /// The routing did not ask it (its `when`, or an enclosing container's, is not known true).
+        case skipped
+        /// Asked and not answered (missing, `null`, `""` or `[]`).
+        case notAnswered
+        /// Asked, and answered with something that is not a value of its type (wrong JSON type,
+        /// an unknown option, a text too long): it reads as not answered, as in the evaluator.
+        case invalid
+        /// Asked and answered with a value of its type (possibly out of range: a paper return
+        /// keeps what the household wrote).
+        case answered
+    }
+
+    public let evaluator: Evaluator
+    /// The ids of the schema's rosters, in schema order: roster index `r` is `rosterIDs[r]`.
+    public let rosterIDs: [String]
+    let run: Run
+    /// The response as a tree, kept only when the form has answers whose content the frames do
+    /// not hold (addresses, "please specify" details): see ``raw(question:instance:)``.
+    private(set) var tree: JSONValue?
+    private let needsTree: Bool
+
+    /// Creates a reader for responses to `evaluator`'s form.
+    public init(evaluator: Evaluator) {
+        self.evaluator = evaluator
+        run = Run(evaluator, options: EvaluationOptions())
+        rosterIDs = evaluator.rosters.map(\.id)
+        needsTree = evaluator.schema.questions.contains { q in
+            if case .address = q.type { return true }
+            if let list = q.type.choiceList, let options = evaluator.schema.choiceLists.first(where: { $0.id == list })?.options {
+                return options.contains { $0.specify != nil }
+            }
+            return false
+        }
+    }
+
+    /// Evaluates one response to the form. Returns `false`, and leaves nothing to read, when the
+    /// bytes are not a response to this form (not JSON, not an object, another schema).
+    ///
+    /// - returns: whether the response could be read; ``evaluation`` holds the verdict.
+    @discardableResult
+    public func read(bytes: some Collection<UInt8>) -> Bool {
+        tree = nil
+        let fast: Evaluation? = bytes.withContiguousStorageIfAvailable { buffer in
+            run.reset()
+            return run.readFast(buffer) ? run.finish() : nil
+        } ?? nil
+        if let fast {
+            evaluation = fast
+            if needsTree { tree = try? JSONParser.parse(bytes) }
+            return true
+        }
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch {
+            evaluation = Evaluator.notJSON(error)
+            return false
+        }
+        run.reset()
+        evaluation = run.evaluate(value)
+        let unreadable = evaluation.findings.contains {
+            $0.path == "$" && ($0.code == "type" || $0.code == "json") || $0.code == "schema_mismatch"
+        }
+        if unreadable { return false }
+        tree = value
+        return true
+    }
+
+    /// The evaluation of the last response read (findings, completeness).
+    public private(set) var evaluation = Evaluation(findings: [], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
+
+    /// The number of members of roster `r` in the response (0 when the roster is absent).
+    public func memberCount(roster r: Int) -> Int { run.memberCount[r] }
+
+    /// Whether roster `r` was asked (its container applies for the household).
+    public func rosterApplies(_ r: Int) -> Bool { run.containerApplies(evaluator.rosters[r].container, Ctx()) }
+
+    /// The number of pairs of roster `r`'s relationship block: n(n-1)/2 for n members, 0 when the
+    /// roster has no relationship block.
+    public func pairCount(roster r: Int) -> Int {
+        let s = evaluator.rosters[r].pairScope
+        return s < 0 ? 0 : run.frames[s].count
+    }
+
+    /// The two members (0-based) of pair `k` of roster `r`: `person` is described relative to
+    /// `other`, who comes earlier in the roster.
+    public func pair(roster r: Int, _ k: Int) -> (person: Int, other: Int) { run.pair(r, k) }
+
+    /// Where question `q` stands for `instance`.
+    public func state(question q: Int, instance i: Int) -> AnswerState {
+        let info = evaluator.questions[q]
+        let s = info.scope
+        guard i >= 0, i < run.frames[s].count else { return .skipped }
+        if !run.applies(s, info.local, i) { return .skipped }
+        switch run.frames[s].present[i * run.frames[s].nQ + info.local] {
+        case 1: return .answered
+        case 2: return .invalid
+        default: return .notAnswered
+        }
+    }
+
+    /// The value of question `q` for `instance` when it is ``AnswerState/answered``, else
+    /// `.unknown`. Addresses read as `.present`: their lines are in ``raw(question:instance:)``.
+    public func value(question q: Int, instance i: Int) -> Value {
+        guard state(question: q, instance: i) == .answered else { return .unknown }
+        let info = evaluator.questions[q]
+        return run.frames[info.scope].answers[i * run.frames[info.scope].nQ + info.local]
+    }
+
+    /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
+    /// be computed (an answer it needs is missing).
+    public func derived(_ d: Int, instance i: Int) -> Value {
+        let (s, local, _) = evaluator.derived[d]
+        return run.derivedValue(s, local, i)
+    }
+
+    /// The answer of question `q` for `instance` exactly as the response holds it (an address
+    /// object, `{"value", "detail"}` for a "please specify" option), when it is answered; `nil`
+    /// otherwise. Only kept for forms with addresses or "please specify" options.
+    public func raw(question q: Int, instance i: Int) -> JSONValue? {
+        guard let tree, state(question: q, instance: i) == .answered else { return nil }
+        let question = evaluator.schema.questions[q]
+        let info = evaluator.questions[q]
+        switch evaluator.scopes[info.scope].kind {
+        case .household:
+            return tree[question.id]
+        case .member:
+            let roster = evaluator.rosters[evaluator.scopes[info.scope].roster].id
+            guard let members = tree[roster]?.arrayValue, i < members.count else { return nil }
+            return members[i][question.id]
+        case .pair:
+            let r = evaluator.scopes[info.scope].roster
+            guard let block = evaluator.rosters[r].pairBlock, let pairs = tree[block]?.arrayValue else { return nil }
+            let k = run.frames[info.scope].responseIndex[i]
+            guard k >= 0, k < pairs.count else { return nil }
+            return pairs[k][question.id]
+        }
+    }
+}
