@@ -165,7 +165,7 @@ final class SyntaxDiagnosticTests: XCTestCase {
             """
             question a: integer "A" cy "A"
             question b: integer when \(deep) "B" cy "B"
-            """, code: "syntax", message: "expression is nested more than 200 levels deep", at: (2, 226),
+            """, code: "syntax", message: "expression is nested more than 100 levels deep", at: (2, 126),
             hint: "split it into derived values with 'let'")
     }
 

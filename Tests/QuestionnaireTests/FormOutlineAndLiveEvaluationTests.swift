@@ -57,7 +57,7 @@ final class FormOutlineAndLiveEvaluationTests: XCTestCase {
         XCTAssertEqual(home("visitor_count_mismatch"), "visitors")
         // Per member: the page of the latest answer it reads.
         XCTAssertEqual(home("confirm_age"), "individual/dob")
-        XCTAssertEqual(home("arrival_before_birth"), "individual/arrival")
+        XCTAssertEqual(home("very_old"), "individual/dob")
     }
 
     func testALiveEvaluationAnswersPageByPageQuestions() throws {

@@ -63,7 +63,7 @@ enum MiniCensus {
                     required: true, label: t("What is {your|{name}'s} date of birth?"), container: "individual"),
                 Question(id: "marital", scope: residents, type: .oneOf(list: "marital"), when: bin(.greaterOrEqual, age, int(16)), label: t("Marital"), container: "individual"),
                 Question(id: "country_of_birth", scope: residents, type: .oneOf(list: "country"), label: t("Country of birth"), container: "individual"),
-                Question(id: "arrival", scope: residents, type: .monthYear(min: me("dob"), max: censusDate),
+                Question(id: "arrival", scope: residents, type: .monthYear(min: nil, max: censusDate),
                     when: .member(me("country_of_birth"), [opt("england"), opt("wales"), opt("scotland"), opt("northern_ireland")], negated: true),
                     label: t("Arrival"), container: "individual"),
                 Question(id: "heating", scope: residents, type: .anyOf(list: "who_else"), label: t("Heating"), container: "individual"),

@@ -70,6 +70,25 @@ final class OddResponseInputTests: XCTestCase {
         XCTAssertEqual(welsh?.message, "Mae angen ateb i'r cwestiwn hwn: Beth yw dyddiad geni person 2?")
     }
 
+    // `["none", "none"]` on an exclusive list gave duplicate_option and also exclusive_option
+    // saying none was chosen "with any other option": one mistake, one finding.
+    func testARepeatedOptionIsOneMistake() {
+        let household = CensusHousehold()
+        XCTAssertEqual(household.with("who_else", ["none", "none"]).findings(),
+                       ["duplicate_option $.who_else[1]: 'none' is chosen more than once"])
+        XCTAssertEqual(household.with("who_else", [["value": "none"], "none", "none"]).findings(),
+                       ["duplicate_option $.who_else[1]: 'none' is chosen more than once", "duplicate_option $.who_else[2]: 'none' is chosen more than once"])
+        XCTAssertEqual(household.with("who_else", ["family", "family"]).findings(),
+                       ["duplicate_option $.who_else[1]: 'family' is chosen more than once"])
+        // Two mistakes, two findings.
+        XCTAssertEqual(household.with("who_else", ["none", "family", "none"]).findings(), [
+            "duplicate_option $.who_else[2]: 'none' is chosen more than once",
+            "exclusive_option $.who_else: 'none' cannot be chosen together with any other option",
+        ])
+        XCTAssertEqual(household.with("who_else", ["none", "family"]).findings(),
+                       ["exclusive_option $.who_else: 'none' cannot be chosen together with any other option"])
+    }
+
     // MARK: - Splitting validate's input into responses
 
     func split(_ text: String) -> (lines: [Int], texts: [String], isStream: Bool) {

@@ -30,7 +30,7 @@ extension Evaluator {
     /// tests that compare it with the fast path).
     package func evaluateGeneral(bytes: some Collection<UInt8>, options: EvaluationOptions = EvaluationOptions()) -> Evaluation {
         do {
-            let value = try JSONParser.parse(bytes)
+            let value = try JSONParser.parse(bytes, maximumDepth: JSONParser.maximumResponseDepth)
             return evaluate(value, options: options)
         } catch {
             return Evaluator.notJSON(error)
@@ -38,7 +38,7 @@ extension Evaluator {
     }
 
     static func notJSON(_ error: JSONParser.Error) -> Evaluation {
-        let f = Finding(code: "json", severity: .error, path: "$", message: "not valid JSON: \(error)")
+        let f = Finding(code: "json", severity: .error, path: "$", message: Echo.quoted("not valid JSON: \(error)", maximumCharacters: 200))
         return Evaluation(findings: [f], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
     }
 
@@ -79,7 +79,7 @@ public final class EvaluationSession {
     /// takes it for any response the fast reader does not accept.
     package func evaluateGeneral(bytes: some Collection<UInt8>) -> Evaluation {
         do {
-            let value = try JSONParser.parse(bytes)
+            let value = try JSONParser.parse(bytes, maximumDepth: JSONParser.maximumResponseDepth)
             // The session's run, cleared: its frames' storage is reused.
             run.reset()
             return run.evaluate(value)

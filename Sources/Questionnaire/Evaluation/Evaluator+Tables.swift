@@ -153,6 +153,14 @@ extension Evaluator {
         let cScope: [Int]
         let cLocal: [Int]
         let dExpr: [CExpr]
+        /// What each memoised value reads (see Dependencies.swift), and the index of each
+        /// question and derived value within its scope.
+        let graph: DependencyGraph
+        let qLocal: [Int]
+        let dLocal: [Int]
+        /// Whether an answer or derived value names a roster member (see ``Evaluator/namesOfMembers()``).
+        let qNamesMember: [Bool]
+        let dNamesMember: [Bool]
         let rosterContainer: [Int]
         /// Byte-level key tables for the fast reader.
         let topTable: ByteTable
@@ -233,6 +241,10 @@ extension Evaluator {
             cScope = ev.containers.map(\.scope)
             cLocal = ev.containers.map(\.local)
             dExpr = ev.derived.map(\.expr)
+            graph = ev.buildDependencyGraph()
+            qLocal = ev.questions.map(\.local)
+            dLocal = ev.derived.map(\.local)
+            (qNamesMember, dNamesMember) = ev.namesOfMembers(graph)
             rosterContainer = ev.rosters.map(\.container)
             let topSorted = ev.topKeys.sorted { $0.key < $1.key }
             topByRank = topSorted.map { (key: $0.key, kind: $0.value) }

@@ -125,6 +125,9 @@ public struct EvaluationOptions: Sendable {
     public var language: String?
     public var includeApplicable: Bool
     public var includeDerived: Bool
+    /// See ``Run/defaultStackBudget``; tests set 0 to compute every value through
+    /// ``Run/force(_:scope:instance:)``, in dependency order.
+    var stackBudget = Run.defaultStackBudget
     /// `today` when the response carries no `submittedAt` or `startedAt` (the server passes the
     /// day it receives the response); `nil`: the system clock's date in UTC.
     public var today: CalendarDate?

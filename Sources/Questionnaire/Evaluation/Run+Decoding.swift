@@ -2,7 +2,8 @@ extension Run {
     // MARK: Decoding answers
 
     func add(_ code: String, _ severity: Finding.Severity, _ path: String, _ message: String, question: String? = nil, check: String? = nil) {
-        findings.append(Finding(code: code, severity: severity, path: path, message: message, question: question, check: check))
+        // Messages pipe answers from the response: no control character may break a line of output.
+        findings.append(Finding(code: code, severity: severity, path: path, message: Echo.escapingControls(message), question: question, check: check))
     }
 
     func path(scope s: Int, instance i: Int, local q: Int) -> String {
@@ -31,6 +32,14 @@ extension Run {
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
+    /// A number that is valid JSON but no value of the question's type can hold (an integer beyond
+    /// ±``Value/maximumExactInteger``, `1e400`): an `out_of_range` finding at its path, whose
+    /// message gives the question's bounds, evaluated when findings are reported.
+    func numberOutOfRange(_ s: Int, _ i: Int, _ q: Int, _ json: JSONValue) {
+        problem(s, i, q, "out_of_range", [])
+        pending[pending.count - 1].outOfRange = json
+    }
+
     package func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
@@ -57,15 +66,16 @@ extension Run {
                 // The checkbox that answers instead of the text: {"option": ID}.
                 guard o.count == 1, let id = o["option"]?.stringValue else { typeError("text, or {\"option\": \"\(none)\"}"); break }
                 guard id == none else {
-                    problem(s, i, q, "invalid_option", [id, none])
+                    problem(s, i, q, "invalid_option", [Echo.quoted(id), none])
                     ok = false
                     break
                 }
                 value = .option(id)
                 break
             }
-            guard case .string(let text) = json else { typeError("text"); break }
-            if text.isEmpty { return }
+            guard case .string(let raw) = json else { typeError("text"); break }
+            // Blank is not answered; blank characters around an answer are not part of it.
+            guard let text = AnswerText.trimmed(raw) else { return }
             let maxLength = plan.qMaxLength[gi]
             if text.utf8.count > maxLength, text.count > maxLength {
                 problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
@@ -76,10 +86,23 @@ extension Run {
             }
             value = .text(text)
         case 1:
-            guard let n = json.intValue else { typeError("a whole number"); break }
-            value = .int(n)
+            // Whole numbers are exact or refused: beyond ±(2^53 - 1) a JSON reader (JavaScript,
+            // most analysis tools) no longer holds every integer exactly (RFC 8259, section 6).
+            switch json {
+            case .integer(let n):
+                guard n.magnitude <= Value.maximumExactInteger else { numberOutOfRange(s, i, q, json); ok = false; break }
+                value = .int(n)
+            case .double(let d) where !d.isFinite || (d.rounded() == d && d.magnitude > Double(Value.maximumExactInteger)):
+                numberOutOfRange(s, i, q, json)
+                ok = false
+            case .double(let d) where d.rounded() == d:
+                value = .int(Int(d))
+            default:
+                typeError("a whole number")
+            }
         case 2:
             guard let d = json.doubleValue else { typeError("a number"); break }
+            guard d.isFinite else { numberOutOfRange(s, i, q, json); ok = false; break }
             value = .dec(d)
         case 3:
             guard case .string(let text) = json, let d = CalendarDate(iso: text) else { dateError("a date YYYY-MM-DD", "####-##-##"); break }
@@ -106,8 +129,10 @@ extension Run {
                 }
                 if !checkOption(id, detail, list, s, i, q, suffix: "[\(k)]") { ok = false; continue }
                 if ids.contains(id) {
+                    // Reported once, as a repeat: the exclusive rule below is about other options.
                     problem(s, i, q, "duplicate_option", [id], suffix: "[\(k)]")
                     ok = false
+                    continue
                 }
                 if let o = list.position.rank(of: id), list.exclusive[o] { exclusive = id }
                 ids.append(id)
@@ -118,7 +143,11 @@ extension Run {
             }
             value = .options(ids)
         default:
-            if let address = checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q) { value = .address(address) } else { ok = false }
+            switch checkAddress(json, ukOnly: plan.qUKOnly[gi], s, i, q) {
+            case .notAnswered: return  // nothing written in any field, as a blank text
+            case .refused: ok = false
+            case .address(let address): value = .address(address)
+            }
         }
         frames[s].present[flat] = ok ? 1 : 2
         if ok { frames[s].answers[flat] = value }
@@ -139,12 +168,12 @@ extension Run {
     func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
         guard let option = list.position.rank(of: id) else {
             let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
-            problem(s, i, q, "invalid_option", [id, list.order.joined(separator: ", ") + hint], suffix: suffix)
+            problem(s, i, q, "invalid_option", [Echo.quoted(id), list.order.joined(separator: ", ") + hint], suffix: suffix)
             return false
         }
         guard let detail, !detail.isNull else { return true }
         if let range = list.specifyNumber[option] {
-            guard let n = detail.intValue else {
+            guard let n = detail.intValue, n.magnitude <= Value.maximumExactInteger else {
                 problem(s, i, q, "type", ["a whole number", detail.kindName], suffix: suffix + ".detail")
                 return false
             }
@@ -156,10 +185,12 @@ extension Run {
             problem(s, i, q, "detail_not_allowed", [id], suffix: suffix + ".detail")
             return false
         }
-        guard case .string(let text) = detail else {
+        guard case .string(let raw) = detail else {
             problem(s, i, q, "type", ["text", detail.kindName], suffix: suffix + ".detail")
             return false
         }
+        // A blank detail is no detail; blank characters around one are not counted.
+        guard let text = AnswerText.trimmed(raw) else { return true }
         if text.count > max {
             problem(s, i, q, "specify_too_long", [String(text.count), String(max)], suffix: suffix + ".detail")
             return false
@@ -167,38 +198,63 @@ extension Run {
         return true
     }
 
-    /// The address, or `nil` after reporting what is wrong with it.
-    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> AddressValue? {
+    enum AddressReading {
+        case address(AddressValue)
+        /// Nothing written in any field: not answered, as a blank text is.
+        case notAnswered
+        /// What is wrong has been reported.
+        case refused
+    }
+
+    /// An address: at least one line written (blank lines are skipped, so a screen may send its
+    /// four line boxes as they are), at most 4 lines of at most 100 characters, text fields, and
+    /// for `address uk` a UK postcode. Its parts are read without blank characters around them.
+    func checkAddress(_ json: JSONValue, ukOnly: Bool, _ s: Int, _ i: Int, _ q: Int) -> AddressReading {
         guard case .object(let o) = json else {
             problem(s, i, q, "type", ["an address object", json.kindName])
-            return nil
+            return .refused
         }
         for key in o.keys.sorted() where !["lines", "town", "postcode", "country"].contains(key) {
-            problem(s, i, q, "invalid_address", ["unknown field '\(key)'"], suffix: "." + key)
-            return nil
+            problem(s, i, q, "invalid_address", ["unknown field '\(Echo.quoted(key))'"], suffix: FindingPath.member("", key))
+            return .refused
         }
-        guard let lines = o["lines"]?.arrayValue, !lines.isEmpty, lines.count <= 4,
-            lines.allSatisfy({ ($0.stringValue?.count ?? 999) <= 100 })
-        else {
-            problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
-            return nil
-        }
+        var parts: [String: String] = [:]
         for key in ["town", "postcode", "country"] {
-            if let v = o[key], v.stringValue == nil {
+            guard let v = o[key], !v.isNull else { continue }
+            guard let text = v.stringValue else {
                 problem(s, i, q, "invalid_address", ["\(key): expected text"], suffix: "." + key)
-                return nil
+                return .refused
             }
+            parts[key] = AnswerText.trimmed(text)
+        }
+        var lines: [String] = []
+        if let value = o["lines"], !value.isNull {
+            guard let items = value.arrayValue, items.count <= 4, items.allSatisfy({ $0.stringValue != nil }) else {
+                problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
+                return .refused
+            }
+            for (k, item) in items.enumerated() {
+                guard let line = AnswerText.trimmed(item.stringValue ?? "") else { continue }
+                if line.count > 100 {
+                    problem(s, i, q, "invalid_address", ["line \(k + 1) is longer than 100 characters"], suffix: ".lines[\(k)]")
+                    return .refused
+                }
+                lines.append(line)
+            }
+        }
+        if lines.isEmpty && parts.isEmpty { return .notAnswered }
+        if lines.isEmpty {
+            problem(s, i, q, "invalid_address", ["lines: expected 1 to 4 lines of text"], suffix: ".lines")
+            return .refused
         }
         if ukOnly {
-            let postcode = o["postcode"]?.stringValue ?? ""
+            let postcode = parts["postcode"] ?? ""
             if !Run.isUKPostcode(postcode) {
-                problem(s, i, q, "invalid_postcode", [postcode], suffix: ".postcode")
-                return nil
+                problem(s, i, q, "invalid_postcode", [Echo.quoted(postcode)], suffix: ".postcode")
+                return .refused
             }
         }
-        return AddressValue(
-            lines: lines.compactMap(\.stringValue), town: o["town"]?.stringValue, postcode: o["postcode"]?.stringValue,
-            country: o["country"]?.stringValue)
+        return .address(AddressValue(lines: lines, town: parts["town"], postcode: parts["postcode"], country: parts["country"]))
     }
 
     /// The shape of a UK postcode: outward code (A9, A99, AA9, AA99, A9A, AA9A), a space, inward code (9AA).

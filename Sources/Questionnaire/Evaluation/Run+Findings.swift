@@ -56,9 +56,13 @@ extension Run {
                             Messages.text("option_not_offered", language, [id]), question: question.id)
                         answered = false
                     }
+                    if answered, frames[s].hasRange[q], !withinRange(s, q, i) {
+                        // Outside its range: refused like any invalid answer, so not answered.
+                        reportOutOfRange(s, q, i, gi)
+                        answered = false
+                    }
                     if answered {
                         answeredCount += 1
-                        if plan.qHasRange[gi] { checkRange(s, q, i, gi) }
                     } else if present == 0, plan.qVoluntary[gi] {
                         declined += 1
                     } else if present == 0, plan.qRequired[gi] {
@@ -80,7 +84,13 @@ extension Run {
                 for k in info.checks { runCheck(k, s, i) }
             }
         }
-        for p in pending where frames[p.scope].qState[p.index] == 1 { findings.append(p.finding) }
+        for p in pending where frames[p.scope].qState[p.index] == 1 {
+            guard let number = p.outOfRange else { findings.append(p.finding); continue }
+            var f = p.finding
+            let q = p.index % frames[p.scope].nQ, i = p.index / frames[p.scope].nQ
+            f.message = outOfRangeMessage(s: p.scope, q: q, i: i, shown: Run.describe(number), low: .unknown, high: .unknown)
+            findings.append(f)
+        }
         if options.includeApplicable {
             for (k, container) in ev.containers.enumerated() where schema.containers[k].individualResponse != nil {
                 let s = container.scope
@@ -99,22 +109,37 @@ extension Run {
         return evaluation
     }
 
-    func checkRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
-        let info = ev.questions[gi]
-        if info.min == nil && info.max == nil { return }
+    func reportOutOfRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
+        let (lo, hi, _) = range(s, q, i)
         let value = frames[s].answers[i * frames[s].nQ + q]
+        add("out_of_range", .error, path(scope: s, instance: i, local: q),
+            outOfRangeMessage(s: s, q: q, i: i, shown: value.description, low: lo, high: hi), question: ev.schema.questions[gi].id)
+    }
+
+    /// "`shown` is outside the allowed range (low to high)". For a question with bounds, those not
+    /// given here are evaluated; a bound that is open or unknown is "…", except for numbers: the
+    /// largest exact whole number (±``Value/maximumExactInteger``) or the largest decimal (±1.8e308).
+    func outOfRangeMessage(s: Int, q: Int, i: Int, shown: String, low: Value, high: Value) -> String {
+        let gi = plan.scopeQuestions[s][q]
+        let info = ev.questions[gi]
         let c = ctx(scope: s, instance: i)
-        let lo = info.min.map { eval($0, c) } ?? .unknown
-        let hi = info.max.map { eval($0, c) } ?? .unknown
-        var outside = false
-        if let o = Value.order(value, lo), o < 0 { outside = true }
-        if let o = Value.order(value, hi), o > 0 { outside = true }
-        if outside {
-            let f = Finding(
-                code: "out_of_range", severity: .error, path: path(scope: s, instance: i, local: q),
-                message: Messages.text("out_of_range", language, [value.description, lo.isKnown ? lo.description : "…", hi.isKnown ? hi.description : "…"]),
-                question: ev.schema.questions[gi].id)
-            findings.append(f)
+        let lo = low.isKnown ? low : info.min.map { eval($0, c) } ?? .unknown
+        let hi = high.isKnown ? high : info.max.map { eval($0, c) } ?? .unknown
+        // An open bound of a number is the limit of what an answer can hold.
+        let limit: String? = plan.qTag[gi] == 1 ? String(Value.maximumExactInteger) : plan.qTag[gi] == 2 ? "1.8e308" : nil
+        let loText = lo.isKnown ? lo.description : limit.map { "-" + $0 } ?? "…"
+        let hiText = hi.isKnown ? hi.description : limit ?? "…"
+        return Messages.text("out_of_range", language, [shown, loText, hiText])
+    }
+
+    /// A JSON number as a message shows it: an integer in full, others in Swift's shortest
+    /// spelling; one beyond every `Double` as "1.8e308 or more".
+    static func describe(_ number: JSONValue) -> String {
+        switch number {
+        case .integer(let n): return String(n)
+        case .double(let d) where d.isFinite: return d.rounded() == d && d.magnitude < 1e16 ? String(Int(d)) : String(d)
+        case .double(let d): return d < 0 ? "-1.8e308 or less" : "1.8e308 or more"
+        default: return number.kindName
         }
     }
 

@@ -49,7 +49,7 @@ extension Run {
         case nil:
             let candidates = ev.topKeys.keys
             let hint = ev.suggestion(for: key, among: candidates) ?? ""
-            add("unknown_key", .error, "$." + key, Messages.text("unknown_key", language, [key, hint]), question: key)
+            add("unknown_key", .error, FindingPath.member("$", key), Messages.text("unknown_key", language, [Echo.quoted(key), hint]), question: key)
         }
     }
 
@@ -86,6 +86,7 @@ extension Run {
                 count = n * (n - 1) / 2
             }
             frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count, nE: info.endings)
+            if frames[s].hasRange.count != info.questions.count { frames[s].hasRange = info.questions.map { plan.qHasRange[$0] } }
             if info.kind == .pair {
                 frames[s].responseIndex.append(contentsOf: repeatElement(-1, count: count))
                 let n = memberCount[info.roster]
@@ -112,11 +113,11 @@ extension Run {
             return "The response does not say which schema it was written for: it needs \"schema\": {\"id\": \"\(schema.id)\", \"hash\": \"\(schema.hash)\"}"
         }
         if id != schema.id {
-            return "This response was written for questionnaire '\(id)', not '\(schema.id)' (version \(schema.version)); validate it with that questionnaire's schema"
+            return "This response was written for questionnaire '\(Echo.quoted(id))', not '\(schema.id)' (version \(schema.version)); validate it with that questionnaire's schema"
         }
         if hash != schema.hash {
-            let version = o["version"]?.stringValue.map { " (version \($0))" } ?? ""
-            return "This response was written for another version of '\(id)'\(version), schema \(hash); this schema is version \(schema.version), \(schema.hash). Validate it with the schema it was written for"
+            let version = o["version"]?.stringValue.map { " (version \(Echo.quoted($0)))" } ?? ""
+            return "This response was written for another version of '\(id)'\(version), schema \(Echo.quoted(hash, maximumCharacters: 80)); this schema is version \(schema.version), \(schema.hash). Validate it with the schema it was written for"
         }
         return nil
     }
@@ -200,7 +201,7 @@ extension Run {
                 decode(object[key]!, scope: s, instance: instance, local: q)
             } else {
                 let hint = ev.suggestion(for: key, among: index.keys) ?? ""
-                add("unknown_key", .error, "\(path).\(key)", Messages.text("unknown_key", language, [key, hint]), question: key)
+                add("unknown_key", .error, FindingPath.member(path, key), Messages.text("unknown_key", language, [Echo.quoted(key), hint]), question: key)
             }
         }
     }
@@ -241,10 +242,10 @@ extension Run {
         }
         for checkId in o.keys.sorted() {
             let v = o[checkId]!
-            let path = "$.confirmations.\(checkId)"
+            let path = FindingPath.member("$.confirmations", checkId)
             guard let k = ev.checkIndex[checkId], ev.schema.checks[k].severity == .confirm else {
                 let hint = ev.suggestion(for: checkId, among: ev.schema.checks.filter { $0.severity == .confirm }.map(\.id)) ?? ""
-                add("unknown_key", .error, path, Messages.text("unknown_key", language, [checkId, hint]), check: checkId)
+                add("unknown_key", .error, path, Messages.text("unknown_key", language, [Echo.quoted(checkId), hint]), check: checkId)
                 continue
             }
             let s = ev.checks[k].scope
@@ -256,14 +257,24 @@ extension Run {
                 }
             case .member:
                 let n = memberCount[ev.scopes[s].roster]
-                for (i, item) in (v.arrayValue ?? [v]).enumerated() {
+                // The path names only what the response holds: a value that is not an array is
+                // reported where it is, not at an element `[0]` it does not have.
+                guard let items = v.arrayValue else {
+                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected an array of member positions 1...\(n), such as [2]"]), check: checkId)
+                    continue
+                }
+                for (i, item) in items.enumerated() {
                     if let p = item.intValue, p >= 1, p <= n { set.insert(p - 1) } else {
                         add("invalid_confirmation", .error, "\(path)[\(i)]", Messages.text("invalid_confirmation", language, ["expected member positions 1...\(n)"]), check: checkId)
                     }
                 }
             case .pair:
                 let n = memberCount[ev.scopes[s].roster]
-                for (i, item) in (v.arrayValue ?? []).enumerated() {
+                guard let items = v.arrayValue else {
+                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected an array of [person, other] positions, such as [[2, 1]]"]), check: checkId)
+                    continue
+                }
+                for (i, item) in items.enumerated() {
                     if let a = item.arrayValue, a.count == 2, let p = a[0].intValue, let q = a[1].intValue, q >= 1, p > q, p <= n {
                         set.insert((p - 1) * (p - 2) / 2 + (q - 1))
                     } else {

@@ -151,10 +151,10 @@ extension Run {
                 case .oneOf(let l), .anyOf(let l): list = l
                 default: break
                 }
-                return Piped(value: v, list: list, member: useInst, isName: ev.scopes[sc].kind == .member)
+                return Piped(value: v, list: list, member: useInst, isName: ev.scopes[sc].kind == .member && plan.qNamesMember[ev.scopes[sc].questions[q]])
             }
             if let d = ev.scopes[sc].derivedIndex[name] {
-                return Piped(value: derivedValue(sc, d, useInst), member: useInst, isName: ev.scopes[sc].kind == .member)
+                return Piped(value: derivedValue(sc, d, useInst), member: useInst, isName: ev.scopes[sc].kind == .member && plan.dNamesMember[ev.scopes[sc].derived[d]])
             }
         }
         return Piped(value: .unknown)
@@ -171,9 +171,10 @@ extension Run {
         switch p.value {
         case .unknown:
             if p.isHouseholdAddress { return language == "cy" ? "y cyfeiriad hwn" : "this address" }
-            // A member's answer not given yet ("Are you {name}?" before the name is known) reads
-            // "person 2" rather than "Are you ?" ("person" is Welsh as well as English).
-            return p.isName && p.member >= 0 ? "person \(p.member + 1)" : ""
+            // A member's name not given yet ("Are you {name}?" before the name is known) reads
+            // "person 2" rather than "Are you ?" ("person" is Welsh as well as English); any other
+            // value not known (not answered, not asked, refused) "…", never the name's fallback.
+            return p.isName && p.member >= 0 ? "person \(p.member + 1)" : "…"
         case .option(let id): return label(id, p.list)
         case .options(let ids): return ids.map { label($0, p.list) }.joined(separator: ", ")
         case .bool: return ""

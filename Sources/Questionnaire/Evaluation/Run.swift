@@ -19,8 +19,15 @@ package struct Frame {
     package var count = 0
     package var nQ = 0, nD = 0, nC = 0, nE = 0
     package var answers: [Value] = []
-    /// 0 absent, 1 a usable answer, 2 present but not a valid value.
+    /// 0 absent, 1 a usable answer, 2 present but not a valid value (3: the fast reader's
+    /// "seen, but null or blank", turned back to 0 when it is done).
     package var present: [UInt8] = []
+    /// For answers of questions with a range (see ``hasRange``), whether the answer is within it:
+    /// 0 not yet known, 1 within, 2 outside (refused: reads as not answered), 3 being decided,
+    /// 4 waiting for its bounds in ``Run/force(_:scope:instance:)``.
+    package var rangeState: [UInt8] = []
+    /// Per question of the scope: whether it has a range, whose bounds are expressions.
+    package var hasRange: [Bool] = []
     /// 0 not yet computed, 1 applies, 2 does not, 3 being computed.
     var qState: [UInt8] = []
     var cState: [UInt8] = []
@@ -55,6 +62,8 @@ package struct Frame {
         present.append(contentsOf: repeatElement(0, count: count * nQ))
         qState.removeAll(keepingCapacity: true)
         qState.append(contentsOf: repeatElement(0, count: count * nQ))
+        rangeState.removeAll(keepingCapacity: true)
+        rangeState.append(contentsOf: repeatElement(0, count: count * nQ))
         cState.removeAll(keepingCapacity: true)
         cState.append(contentsOf: repeatElement(0, count: count * nC))
         dState.removeAll(keepingCapacity: true)
@@ -72,6 +81,7 @@ package struct Frame {
         answers.append(contentsOf: repeatElement(Value.unknown, count: nQ))
         present.append(contentsOf: repeatElement(0, count: nQ))
         qState.append(contentsOf: repeatElement(0, count: nQ))
+        rangeState.append(contentsOf: repeatElement(0, count: nQ))
         cState.append(contentsOf: repeatElement(0, count: nC))
         dState.append(contentsOf: repeatElement(0, count: nD))
         dValues.append(contentsOf: repeatElement(Value.unknown, count: nD))
@@ -98,6 +108,9 @@ package final class Run {
         var scope: Int
         var index: Int
         var finding: Finding
+        /// For a number no value of the question's type can hold: the number, so that the
+        /// message can give the question's bounds once they can be evaluated.
+        var outOfRange: JSONValue? = nil
     }
     /// Per check: the instances whose confirmation the response records.
     var confirmed: [Int: Set<Int>] = [:]
@@ -109,12 +122,18 @@ package final class Run {
     /// The response's variant (an option of the list `variant`), when the form has variants.
     package var variant: String?
 
+    /// Where the stack was when this run was started or reset, and how far below it evaluation
+    /// may recurse (see ``shouldForce()``, Dependencies.swift).
+    var stackBase = Run.stackAddress()
+    let stackBudget: Int
+
     /// Members beyond this are not evaluated (a hostile response cannot make the evaluator quadratic).
     static let hardMemberLimit = 500
 
     package init(_ ev: Evaluator, options: EvaluationOptions) {
         self.ev = ev
         self.options = options
+        stackBudget = options.stackBudget
         plan = ev.plan
         language = options.language ?? ev.schema.languages.first ?? "en"
         scopeCount = ev.scopes.count
@@ -127,6 +146,7 @@ package final class Run {
 
     /// Clears everything read from a response, keeping the storage, so one run can serve many.
     func reset() {
+        stackBase = Run.stackAddress()
         language = options.language ?? ev.schema.languages.first ?? "en"
         for r in 0..<ev.rosters.count {
             memberCount[r] = 0

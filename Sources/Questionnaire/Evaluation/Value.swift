@@ -16,7 +16,15 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     /// An answer with no comparable value.
     case present
     /// An address answer: its parts can be piped (`{other_address.line1}`); addresses are not compared.
-    case address(AddressValue)
+    /// Boxed, so that every other value stays two words (an address is seven): values are copied
+    /// on every step of evaluation and held per answer.
+    indirect case address(AddressValue)
+
+    /// The largest whole number an `integer` answer may be (and the smallest, negated):
+    /// 2^53 - 1 = 9,007,199,254,740,991, the largest up to which every integer is exact in a JSON
+    /// reader that holds numbers as doubles (RFC 8259, section 6: JavaScript, most analysis
+    /// tools). Beyond it an answer is refused (`out_of_range`) rather than read as another number.
+    public static let maximumExactInteger = 9_007_199_254_740_991
 
     public var isKnown: Bool { if case .unknown = self { return false } else { return true } }
 
@@ -77,8 +85,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
         switch (a, b) {
         case (.int(let x), .int(let y)): return cmp(x, y)
-        case (.int(let x), .dec(let y)): return cmp(Double(x), y)
-        case (.dec(let x), .int(let y)): return cmp(x, Double(y))
+        case (.int(let x), .dec(let y)): return compareExactly(x, y)
+        case (.dec(let x), .int(let y)): return compareExactly(y, x).map { -$0 }
         case (.dec(let x), .dec(let y)): return cmp(x, y)
         case (.date(let x), .date(let y)): return cmp(x, y)
         case (.month(let x), .month(let y)): return cmp(x.monthNumber, y.monthNumber)
@@ -89,6 +97,18 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         case (.option(let x), .option(let y)): return x == y ? 0 : nil
         default: return nil
         }
+    }
+
+    /// An integer against a double without rounding the integer (`Double(x)` is inexact beyond
+    /// 2^53): -1, 0, 1, or `nil` for NaN.
+    static func compareExactly(_ x: Int, _ y: Double) -> Int? {
+        if y.isNaN { return nil }
+        if y >= 9.223372036854775808e18 { return -1 }
+        if y < -9.223372036854775808e18 { return 1 }
+        let whole = y.rounded(.towardZero)
+        let w = Int(whole)
+        if x != w { return x < w ? -1 : 1 }
+        return y > whole ? -1 : (y < whole ? 1 : 0)
     }
 
     static func arithmetic(_ op: Expression.BinaryOperator, _ a: Value, _ b: Value) -> Value {

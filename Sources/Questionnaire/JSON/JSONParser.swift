@@ -1,6 +1,9 @@
 /// A strict JSON parser over UTF-8 bytes (RFC 8259): it rejects trailing commas, comments,
 /// invalid UTF-8 and unpaired surrogates, and reports the byte offset, line and column of the
 /// first problem. Nesting is limited (``maximumDepth``) so hostile input cannot exhaust the stack.
+///
+/// Numbers: integers that fit an `Int` are `.integer`; every other number is `.double`, and one
+/// beyond the range of `Double` (`1e400`), which is still valid JSON, is `.double(±.infinity)`.
 public struct JSONParser {
     public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
         public var message: String
@@ -10,23 +13,30 @@ public struct JSONParser {
         public var description: String { "line \(line), column \(column): \(message)" }
     }
 
+    /// The default nesting limit (a compiled schema nests each level of an expression two deep).
     public static let maximumDepth = 256
+    /// The nesting limit for household responses, which nest about 5 deep: far below what any
+    /// thread's stack can take, a server worker's 512 KB included.
+    public static let maximumResponseDepth = 64
 
-    public static func parse(_ text: String) throws(Error) -> JSONValue {
-        try parse(Array(text.utf8))
+    public static func parse(_ text: String, maximumDepth: Int = JSONParser.maximumDepth) throws(Error) -> JSONValue {
+        try parse(Array(text.utf8), maximumDepth: maximumDepth)
     }
 
-    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) throws(Error) -> JSONValue {
+    public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, maximumDepth: Int = JSONParser.maximumDepth) throws(Error) -> JSONValue {
         // Contiguous input (arrays, slices, buffers) is read in place, without a copy.
         let direct: Result<JSONValue, Error>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(Error) -> JSONValue in try parse(buffer: buffer) }
+            Result { () throws(Error) -> JSONValue in try parse(buffer: buffer, maximumDepth: maximumDepth) }
         }
         if let direct { return try direct.get() }
-        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in try parse(buffer: buffer) }
+        return try Array(bytes).withUnsafeBufferPointer { (buffer) throws(Error) -> JSONValue in
+            try parse(buffer: buffer, maximumDepth: maximumDepth)
+        }
     }
 
-    static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, maximumDepth: Int = JSONParser.maximumDepth) throws(Error) -> JSONValue {
         var parser = Cursor(bytes: buffer)
+        parser.maximumDepth = maximumDepth
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -39,6 +49,7 @@ public struct JSONParser {
         var index = 0
         /// The members of the objects being read, innermost last.
         var members: [Member] = []
+        var maximumDepth = JSONParser.maximumDepth
 
         struct Member {
             var key: String
@@ -100,7 +111,7 @@ public struct JSONParser {
         }
 
         mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
-            if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+            if depth > maximumDepth { throw error("nesting deeper than \(maximumDepth) levels") }
             index += 1
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") { index += 1; return .object([:]) }
@@ -160,7 +171,7 @@ public struct JSONParser {
         }
 
         mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
-            if depth > JSONParser.maximumDepth { throw error("nesting deeper than \(JSONParser.maximumDepth) levels") }
+            if depth > maximumDepth { throw error("nesting deeper than \(maximumDepth) levels") }
             index += 1
             var items: [JSONValue] = []
             skipWhitespace()
@@ -209,7 +220,9 @@ public struct JSONParser {
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             if isInteger, let value = Int(text) { return .integer(value) }
-            guard let value = Double(text), value.isFinite else { throw error("number out of range") }
+            // Valid JSON, however large: a number beyond every `Double` reads as an infinity, so
+            // that the reader of the value (the evaluator: `out_of_range` at its path) decides.
+            guard let value = Double(text) else { throw error("invalid number") }
             return .double(value)
         }
 

@@ -35,8 +35,12 @@ public struct JSONWriter {
                 out.append(contentsOf: String(Int(d)).utf8)
             } else if d.isFinite {
                 out.append(contentsOf: "\(d)".utf8)
-            } else {
+            } else if d.isNaN {
                 out.append(contentsOf: "null".utf8)
+            } else {
+                // An infinity (a number beyond every Double, as ``JSONParser`` reads one) is
+                // written as a number that reads back as the same infinity, not as null.
+                out.append(contentsOf: (d < 0 ? "-1e999" : "1e999").utf8)
             }
         case .string(let s): JSONWriter.writeString(s, into: &out)
         case .array(let items):

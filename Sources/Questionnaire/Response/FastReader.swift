@@ -366,15 +366,16 @@ extension Run {
         case 0:
             guard let r = c.plainString() else { return false }
             if r.isEmpty { frames[s].present[flat] = 3; return true }
-            guard let text = c.string(r) else { return false }
+            guard let raw = c.string(r) else { return false }
+            guard let text = AnswerText.trimmed(raw) else { frames[s].present[flat] = 3; return true }
             let maxLength = plan.qMaxLength[gi]
-            if r.count > maxLength && text.count > maxLength { return false }
+            if text.utf8.count > maxLength && text.count > maxLength { return false }
             if plan.textRegex[gi] {
                 guard case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) != nil else { return false }
             }
             value = .text(text)
         case 1:
-            guard let n = c.integer() else { return false }
+            guard let n = c.integer(), n.magnitude <= Value.maximumExactInteger else { return false }
             value = .int(n)
         case 3:
             guard let r = c.plainString(), r.count == 10, c.b[r.lowerBound + 4] == UInt8(ascii: "-"), c.b[r.lowerBound + 7] == UInt8(ascii: "-"),
@@ -407,8 +408,11 @@ extension Run {
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
             value = .options(ids)
         case 7:
-            guard let address = readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) else { return false }
-            value = .address(address)
+            switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
+            case nil, .refused?: return false
+            case .notAnswered?: frames[s].present[flat] = 3; return true
+            case .address(let address)?: value = .address(address)
+            }
         default:
             return false
         }
@@ -445,13 +449,15 @@ extension Run {
         guard c.eat(UInt8(ascii: "}")), let option else { return nil }
         if let detail {
             let max = list.specifyMax[option]
-            guard max >= 0, let text = c.string(detail) else { return nil }
-            if detail.count > max && text.count > max { return nil }
+            guard max >= 0, let raw = c.string(detail) else { return nil }
+            if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
         }
         return option
     }
 
-    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> AddressValue? {
+    /// An address as ``Run/checkAddress`` reads it, or `nil` for anything the general path
+    /// reports on (`.refused` is not returned: those go to the general path too).
+    func readAddressFast(_ c: inout FastCursor, ukOnly: Bool) -> AddressReading? {
         guard c.eat(UInt8(ascii: "{")) else { return nil }
         var address = AddressValue(lines: [])
         var seen = 0
@@ -462,15 +468,22 @@ extension Run {
                 if c.equals(key, "lines") {
                     bit = 1
                     guard c.eat(UInt8(ascii: "[")) else { return nil }
-                    if c.eat(UInt8(ascii: "]")) { return nil }
-                    repeat {
-                        guard let r = c.plainString(), let line = c.string(r), line.count <= 100 else { return nil }
-                        address.lines.append(line)
-                    } while c.eat(UInt8(ascii: ","))
-                    guard c.eat(UInt8(ascii: "]")), address.lines.count <= 4 else { return nil }
+                    if !c.eat(UInt8(ascii: "]")) {
+                        var items = 0
+                        repeat {
+                            guard let r = c.plainString(), let raw = c.string(r) else { return nil }
+                            items += 1
+                            // Blank line boxes are skipped; blank characters around a line are not part of it.
+                            guard let line = AnswerText.trimmed(raw) else { continue }
+                            guard line.count <= 100 else { return nil }
+                            address.lines.append(line)
+                        } while c.eat(UInt8(ascii: ","))
+                        guard c.eat(UInt8(ascii: "]")), items <= 4 else { return nil }
+                    }
                 } else if c.equals(key, "town") || c.equals(key, "country") || c.equals(key, "postcode") {
                     bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
-                    guard let r = c.plainString(), let text = c.string(r) else { return nil }
+                    guard let r = c.plainString(), let raw = c.string(r) else { return nil }
+                    let text = AnswerText.trimmed(raw)
                     switch bit {
                     case 2: address.town = text
                     case 4: address.country = text
@@ -484,8 +497,11 @@ extension Run {
             } while c.eat(UInt8(ascii: ","))
             guard c.eat(UInt8(ascii: "}")) else { return nil }
         }
-        guard !address.lines.isEmpty else { return nil }
+        if address.lines.isEmpty {
+            let written = address.town != nil || address.country != nil || address.postcode != nil
+            return written ? nil : .notAnswered
+        }
         if ukOnly && !Run.isUKPostcode(address.postcode ?? "") { return nil }
-        return address
+        return .address(address)
     }
 }

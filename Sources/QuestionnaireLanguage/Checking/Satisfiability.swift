@@ -75,6 +75,8 @@ struct Satisfiability {
         case options(Expression, Set<String>, negated: Bool)
         case contains(Expression, String, negated: Bool)
         case answered(Expression, negated: Bool)
+        /// A comparison no answer read by a condition can meet, and why.
+        case impossible(String)
         case opaque
     }
 
@@ -127,7 +129,13 @@ struct Satisfiability {
             let (key, constant, flipped): (Expression, Expression, Bool)
             if Interval.fold(b) != nil { (key, constant, flipped) = (a, b, false) }
             else if Interval.fold(a) != nil { (key, constant, flipped) = (b, a, true) }
-            else { return [[.opaque]] }
+            else {
+                let op = negated ? Satisfiability.negate(op) : op
+                if let why = outsideOwnRange(a, op, b, frame) ?? outsideOwnRange(b, Satisfiability.flip(op), a, frame) {
+                    return [[.impossible(why)]]
+                }
+                return [[.opaque]]
+            }
             var op = flipped ? Satisfiability.flip(op) : op
             if negated { op = Satisfiability.negate(op) }
             if case .literal(.option(let o)) = constant {
@@ -142,6 +150,28 @@ struct Satisfiability {
             return [[.compare(key, op, point)]]
         default: return [[.opaque]]
         }
+    }
+
+    /// `arrival < dob` where arrival is `month_year dob ... census_date`: an answer outside its
+    /// range is refused and reads as not answered, so no condition ever sees one below its lower
+    /// bound or above its upper bound (here, an arrival before the date of birth).
+    func outsideOwnRange(_ key: Expression, _ op: Expression.BinaryOperator, _ other: Expression, _ frame: Frame) -> String? {
+        guard case .answer(let id, let subject) = key, let q = question(id, subject, frame) else { return nil }
+        let bounds: (Expression?, Expression?)
+        switch q.type {
+        case .integer(let lo, let hi), .decimal(let lo, let hi), .date(let lo, let hi), .monthYear(let lo, let hi): bounds = (lo, hi)
+        default: return nil
+        }
+        // The bounds are read in the question's own scope: compare them as the question sees them.
+        guard subject == .member || subject == .household else { return nil }
+        let refused = "an answer outside its range is refused before any condition or check reads it"
+        if op == .less, let lo = bounds.0, lo == other {
+            return "\(name(key)) is never below its range's lower bound \(name(other)): \(refused)"
+        }
+        if op == .greater, let hi = bounds.1, hi == other {
+            return "\(name(key)) is never above its range's upper bound \(name(other)): \(refused)"
+        }
+        return nil
     }
 
     static func flip(_ op: Expression.BinaryOperator) -> Expression.BinaryOperator {
@@ -325,6 +355,7 @@ struct Satisfiability {
         for atom in atoms {
             switch atom {
             case .opaque: continue
+            case .impossible(let why): return why
             case .answered(let key, let negated):
                 if let previous = answered[key], previous == negated { return "\(name(key)) cannot be both answered and not answered" }
                 answered[key] = !negated
@@ -566,7 +597,7 @@ struct Satisfiability {
     static func key(_ atom: Atom) -> Expression? {
         switch atom {
         case .compare(let k, _, _), .options(let k, _, _), .contains(let k, _, _), .answered(let k, _): return k
-        case .opaque: return nil
+        case .opaque, .impossible: return nil
         }
     }
 

@@ -60,7 +60,8 @@ final class Symbol {
     var declaration: LetDecl?
     var lowered: Expression?
     var state: State = .unchecked
-    /// Questions this value depends on, directly or through other derived values.
+    /// The latest question (in flow order) this value depends on, directly or through other
+    /// derived values; empty when it reads no answer.
     var questionDependencies: [Symbol] = []
     /// The declared range, for questions with one (used to find conditions that never hold).
     var question: QuestionDecl?

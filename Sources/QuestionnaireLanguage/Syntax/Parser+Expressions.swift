@@ -5,6 +5,19 @@ import Questionnaire
 extension Parser {
     // MARK: - Expressions
 
+    /// How an operator is written, for messages.
+    private func spelling(of op: Expression.BinaryOperator) -> String {
+        switch op {
+        case .add: return "+"
+        case .subtract: return "-"
+        case .multiply: return "*"
+        case .divide: return "/"
+        case .and: return "and"
+        case .or: return "or"
+        default: return op.rawValue
+        }
+    }
+
     mutating func parseExpression() throws(Abort) -> Expr {
         expressionDepth += 1
         defer { expressionDepth -= 1 }
@@ -18,6 +31,11 @@ extension Parser {
     private mutating func combine(_ op: Expression.BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span) throws(Abort) -> Expr {
         let depth = max(l.depth, r.depth) + 1
         if depth > Parser.maximumExpressionDepth {
+            // `a + b + c + ...`: nothing is in brackets, so say what made it deep.
+            if case .binary(let inner, _, _, _) = l.kind, inner == op, l.depth >= r.depth {
+                throw fail("this chain of '\(spelling(of: op))' has more than \(Parser.maximumExpressionDepth) terms", at: opSpan,
+                    hint: "split it into derived values with 'let', each adding up part of it")
+            }
             throw fail("expression is nested more than \(Parser.maximumExpressionDepth) levels deep", at: opSpan,
                 hint: "split it into derived values with 'let'")
         }
@@ -25,23 +43,47 @@ extension Parser {
     }
 
     private mutating func parseOr() throws(Abort) -> Expr {
-        var left = try parseAnd()
+        var terms = [try parseAnd()]
+        var operators: [Span] = []
         while current.isWord("or") {
-            let op = advance().span
-            left = try combine(.or, left, try parseAnd(), op)
+            operators.append(advance().span)
+            terms.append(try parseAnd())
         }
-        return left
+        return try chain(.or, terms, operators)
     }
 
     private mutating func parseAnd() throws(Abort) -> Expr {
-        var left = try parseNot()
+        var terms = [try parseNot()]
+        var operators: [Span] = []
         correctConnectiveTypo()
         while current.isWord("and") {
-            let op = advance().span
-            left = try combine(.and, left, try parseNot(), op)
+            operators.append(advance().span)
+            terms.append(try parseNot())
             correctConnectiveTypo()
         }
-        return left
+        return try chain(.and, terms, operators)
+    }
+
+    /// Chains of `and`/`or` longer than this are built as balanced trees.
+    static let longChain = 8
+
+    /// `a or b or c ...`: `and` and `or` are associative (in three-valued logic too), so a long
+    /// flat chain is not nesting: it is built as a balanced tree, as deep as log2 of its length,
+    /// and no pass over it recurses once per term (`q == 0 or ... or q == 200` is 201 terms, 9
+    /// levels). Shorter chains keep the left-to-right shape compiled schemas have always had, so
+    /// their bytes (and content hashes) stay the same.
+    private mutating func chain(_ op: Expression.BinaryOperator, _ terms: [Expr], _ operators: [Span]) throws(Abort) -> Expr {
+        if terms.count <= Parser.longChain {
+            var left = terms[0]
+            for (k, opSpan) in operators.enumerated() { left = try combine(op, left, terms[k + 1], opSpan) }
+            return left
+        }
+        func build(_ range: Range<Int>) throws(Abort) -> Expr {
+            if range.count == 1 { return terms[range.lowerBound] }
+            let middle = range.lowerBound + range.count / 2
+            return try combine(op, try build(range.lowerBound..<middle), try build(middle..<range.upperBound), operators[middle - 1])
+        }
+        return try build(0..<terms.count)
     }
 
     private mutating func parseNot() throws(Abort) -> Expr {

@@ -28,7 +28,10 @@ struct Parser {
     /// The index of the token found to be an extra `}`; the file is parsed again without it.
     var extraCloser: Int?
 
-    static let maximumExpressionDepth = 200
+    /// How deep an expression may nest (brackets, `not`, operators inside operators; a long flat
+    /// chain of `and` or `or` is not nesting). The compiled schema writes each level as two
+    /// levels of JSON, and readers accept 256 (``JSONParser/maximumDepth``): 100 leaves room.
+    static let maximumExpressionDepth = 100
     static let maximumBlockDepth = 64
     /// Stop after this many syntax errors: past it they are mostly echoes of the first.
     static let maximumSyntaxErrors = 100

@@ -162,6 +162,20 @@ public struct RouteCoverage {
                 if seen.contains(branch) { break }
             }
         }
+        // Numbers next to the ones a missing branch compares with (hours > 60: 59, 60, 61). A
+        // wild number outside the question's range is refused and reads as not answered, so it
+        // cannot fire a check; one beside the check's own figure can. A stream of its own, and
+        // only for branches still missing, so forms covered already are unchanged.
+        var nearRNG = SeededRandom(seed: generator.seed, index: 0x4EA4)
+        for (branch, _) in names.enumerated() where !seen.contains(branch) {
+            guard let refs = references(of: branch, ev), !refs.isEmpty, !bases.isEmpty else { continue }
+            let near = literals(of: branch, ev)
+            guard !near.isEmpty else { continue }
+            for _ in 0..<mutationsPerBranch where !seen.contains(branch) {
+                var member: Int?
+                consider(mutate(nearRNG.pick(bases), refs, ev, &nearRNG, removal: 0, member: &member, near: near))
+            }
+        }
         // A roster asked only on some answers (roster people ... when contact == interview) may
         // not be asked of the one household of its minimum or maximum size above: try more of
         // that size, from a stream of their own (so forms covered already are unchanged).
@@ -346,7 +360,7 @@ public struct RouteCoverage {
         return .object(top)
     }
 
-    /// Any value of the type, ignoring ranges (so checks that guard ranges can fire too).
+    /// Any value of the type, ignoring ranges (so a range's own `out_of_range` is exercised too).
     func wild(_ kind: Evaluator.AnswerKind, _ ev: Evaluator, _ rng: inout SeededRandom) -> JSONValue {
         let census = ev.schema.censusDate
         switch kind {
