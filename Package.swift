@@ -5,13 +5,14 @@
 // modules above it; checked against the import lines):
 //   Questionnaire          schema model, canonical JSON, values, the evaluator
 //   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
-//   DurableFiles           crash-safe writes, read-only opens, unfinished-output bookkeeping
+//   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
+//                          unfinished-output bookkeeping, capped echoes of input in messages
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
 //                          generator                    (Questionnaire, AddressFrame)
 //   CensusCollection       frame check, evaluation, kind rule, store: the one write path
-//                          (Questionnaire, AddressFrame, ResponseStore)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore)
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
@@ -73,7 +74,7 @@ let package = Package(
         .target(
             name: "CensusCollection",
             dependencies: [
-                "Questionnaire", "AddressFrame", "ResponseStore",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore",
                 // zlib, for the archive of a submitted household's page saves
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,7 +133,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "SyntheticCensus", "CensusTestSupport"]),
+        .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",
             dependencies: [

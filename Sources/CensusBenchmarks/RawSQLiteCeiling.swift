@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 import ResponseStore
@@ -27,7 +28,10 @@ enum RawSQLiteCeiling {
         for i in 0..<files {
             var config = ShardFile.configuration(StoreOptions(durability: durability, checkpointPolicy: .inline))
             config.maximumReaderCount = 1
-            let q = try DatabaseQueue(path: directory.appendingPathComponent("raw-\(i).sqlite").path, configuration: config)
+            let path = directory.appendingPathComponent("raw-\(i).sqlite").path
+            let q = try DatabaseQueue(path: path, configuration: config)
+            // As the store's writers: GRDB leaves NORMAL in force otherwise (see SQLiteSynchronous).
+            try SQLiteSynchronous.enforce(durability.level, on: q, path: path)
             try q.write { db in
                 for m in ShardSchema.migrations { try db.execute(sql: m.sql) }
             }

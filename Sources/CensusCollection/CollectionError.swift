@@ -1,4 +1,5 @@
 import AddressFrame
+import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
@@ -14,6 +15,7 @@ import ResponseStore
 /// } catch {
 ///     switch error {
 ///     case .unknownHousehold: ...                                   // 404
+///     case .responseTooLarge: ...                                   // 413
 ///     case .notAResponse, .nothingAnswered, .invalidRequest: ...    // 422
 ///     case .formNotCollected, .idempotencyConflict: ...             // 409
 ///     case .frameUnavailable, .storeUnavailable: ...                // 503
@@ -38,6 +40,10 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
     case nothingAnswered(findings: [Finding])
     /// A field of the request is unusable (an empty idempotency key). HTTP: 422.
     case invalidRequest(reason: String)
+    /// The body is larger than the store takes (``ResponseStore/StoreOptions/maximumBodyBytes``,
+    /// 1 MiB by default); it was refused before it was parsed or evaluated. HTTP: 413 (a web
+    /// server should refuse far smaller bodies itself, 64 KiB, before reading them whole).
+    case responseTooLarge(bytes: Int, limit: Int)
     /// The idempotency key was already used by this household for a different save (another
     /// body or kind); `receiptID` is the version stored under it and `reason` what differs.
     /// A client bug: retrying cannot help. HTTP: 409.
@@ -65,6 +71,8 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
             return "the response answers no question that applies\(first); nothing was stored"
         case .invalidRequest(let reason):
             return "invalid request: \(reason); nothing was stored"
+        case .responseTooLarge(let bytes, let limit):
+            return "the response is \(bytes) bytes, more than the \(limit) bytes the store takes; nothing was stored"
         case .idempotencyConflict(let household, let key, let receipt, let reason):
             return "idempotency key \(Self.quoted(key)) of household \(household) was already used for a different save (\(receipt)): \(reason); nothing was stored"
         case .frameUnavailable(let path, let reason):
@@ -76,12 +84,5 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// Echoed input, capped and with control characters escaped, so a hostile id cannot
     /// break a log line.
-    static func quoted(_ s: String) -> String {
-        var out = "'"
-        for (i, ch) in s.unicodeScalars.enumerated() {
-            if i == 64 { out += "…"; break }
-            if ch.value < 0x20 || ch.value == 0x7F { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-        }
-        return out + "'"
-    }
+    static func quoted(_ s: String) -> String { Echo.quoted(s) }
 }

@@ -23,6 +23,9 @@ import ResponseStore
 ///    the time received and the request's idempotency key; the receipt comes back after the
 ///    commit. A retry with the same key stores nothing and returns the first receipt.
 ///
+/// Before all of these, a body over the store's ``StoreOptions/maximumBodyBytes`` (1 MiB) is
+/// refused with ``CollectionError/responseTooLarge(bytes:limit:)`` without being read.
+///
 /// A refusal throws ``CollectionError`` and stores nothing.
 ///
 /// ```swift
@@ -141,6 +144,7 @@ public final class Collector: Sendable {
     /// - throws: ``CollectionError/notAResponse(_:)`` or
     ///   ``CollectionError/formNotCollected(claimed:collected:)``.
     public func evaluate(_ body: Data) throws(CollectionError) -> (schemaHash: String, evaluation: Evaluation) {
+        try checkSize(of: body)
         let hash = try formHash(of: body)
         guard let pool = pools[hash] else { throw .formNotCollected(claimed: hash, collected: collected) }
         let evaluation = pool.evaluate(body)
@@ -163,6 +167,7 @@ public final class Collector: Sendable {
     }
 
     private func prepare(_ request: CollectionRequest) throws(CollectionError) -> Prepared {
+        try checkSize(of: request.body)  // first: a body too large for the store is not worth reading
         if request.idempotencyKey.isEmpty { throw .invalidRequest(reason: "the idempotency key is empty") }
         let household = try household(request.householdID)
         let (hash, evaluation) = try evaluate(request.body)
@@ -179,6 +184,13 @@ public final class Collector: Sendable {
             receivedAt: request.receivedAt ?? Date(), schemaHash: hash, idempotencyKey: request.idempotencyKey,
             completeness: evaluation.completeness, body: request.body)
         return Prepared(household: household, disposition: disposition, evaluation: evaluation, submission: submission)
+    }
+
+    /// ``CollectionError/responseTooLarge(bytes:limit:)`` for a body over the store's
+    /// ``StoreOptions/maximumBodyBytes``.
+    private func checkSize(of body: Data) throws(CollectionError) {
+        let limit = min(store.options.maximumBodyBytes, StoreOptions.ceilingBodyBytes)
+        if body.count > limit { throw .responseTooLarge(bytes: body.count, limit: limit) }
     }
 
     /// The form a body answers: the only one, or the one its `"schema"` names.
@@ -215,6 +227,8 @@ public final class Collector: Sendable {
             return .formNotCollected(claimed: hash, collected: accepted)
         case .invalidSubmission(let reason):
             return .invalidRequest(reason: reason)
+        case .responseTooLarge(_, let bytes, let limit):
+            return .responseTooLarge(bytes: bytes, limit: limit)
         default:
             return .storeUnavailable(e)
         }

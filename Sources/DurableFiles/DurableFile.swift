@@ -5,23 +5,20 @@ package enum DurableFile {
     /// Writes `data` to `url` so that after a crash the file is either the
     /// old one or the complete new one: a temporary file beside it, fsync, rename, fsync of
     /// the directory.
+    ///
+    /// Temporary files of `url` left by a killed writer (`.NAME.tmp-…`, not locked by a live
+    /// process: see ``TemporaryFile``) are removed first.
     package static func writeAtomically(_ data: Data, to url: URL) throws {
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        Interruption.register(tmp.path)
-        let fd = open(tmp.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-        guard fd >= 0 else { Interruption.unregister(tmp.path); throw posixError("cannot create \(tmp.path)") }
+        TemporaryFile.removeStale(beside: url, tag: "tmp")
+        let tmp = try TemporaryFile(beside: url, tag: "tmp")
         var ok = false
         defer {
             if !ok { unlink(tmp.path) }
             Interruption.unregister(tmp.path)
+            tmp.close()
         }
-        do { try writeAll(data, to: fd, path: tmp.path) } catch {
-            close(fd)
-            throw error
-        }
-        guard fsync(fd) == 0 else { close(fd); throw posixError("cannot fsync \(tmp.path)") }
-        close(fd)
+        try writeAll(data, to: tmp.fd, path: tmp.path)
+        guard fsync(tmp.fd) == 0 else { throw posixError("cannot fsync \(tmp.path)") }
         guard rename(tmp.path, url.path) == 0 else { throw posixError("cannot rename \(tmp.path) to \(url.path)") }
         ok = true
         syncDirectory(url.deletingLastPathComponent())

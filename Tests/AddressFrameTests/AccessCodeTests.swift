@@ -52,7 +52,7 @@ final class AccessCodeTests: XCTestCase {
     func testHasherIsKeyed() throws {
         let code = try AccessCode(typed: "K7QZ-3XBM-PT9D-HC2R")
         let a = AccessCodeHasher(secret: .development)
-        let b = AccessCodeHasher(secret: try DeploymentSecret(bytes: Array(repeating: 7, count: 32), source: "test"))
+        let b = AccessCodeHasher(secret: try DeploymentSecret(bytes: Array(testSecretText().utf8), source: "test"))
         XCTAssertEqual(a.hash(code).count, 32)
         XCTAssertNotEqual(a.hash(code), b.hash(code))
         XCTAssertNotEqual(a.fingerprint, b.fingerprint)
@@ -69,9 +69,9 @@ final class AccessCodeTests: XCTestCase {
         }
         let dir = try makeTempDirectory(self)
         let file = dir.appendingPathComponent("secret")
-        try Data((String(repeating: "x", count: 40) + "\n").utf8).write(to: file)
+        try Data((testSecretText() + "\n").utf8).write(to: file)
         let s = try DeploymentSecret.load(environment: ["CENSUS_CODE_SECRET_FILE": file.path], allowDevelopment: false)
-        XCTAssertEqual(s.bytes.count, 40)
+        XCTAssertEqual(s.bytes.count, 64)
         XCTAssertThrowsError(try DeploymentSecret.load(environment: ["CENSUS_CODE_SECRET_FILE": dir.appendingPathComponent("nope").path], allowDevelopment: true)) {
             XCTAssertTrue("\($0)".contains("nope"))
         }

@@ -176,7 +176,7 @@ final class AddressFrameTests: XCTestCase {
         let letters = dir.appendingPathComponent("letters.csv")
         try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: right, lettersFile: letters)
         let code = CSV.parse(try Data(contentsOf: letters)).records[1].fields[2]
-        let wrong = AccessCodeHasher(secret: try DeploymentSecret(bytes: Array(repeating: 1, count: 32), source: "test"))
+        let wrong = AccessCodeHasher(secret: try DeploymentSecret(bytes: Array(testSecretText(seed: 2).utf8), source: "test"))
         XCTAssertThrowsError(try frame.lookup(code: code, hasher: wrong)) {
             guard case .secretMismatch(.mismatch)? = $0 as? CodeLookupError else { return XCTFail("\($0)") }
         }

@@ -140,7 +140,7 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertEqual(issue.status, 0, issue.stderr)
         try assertCleanFailure(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"], in: dir, expecting: "choose a new file name")
         try assertCleanFailure(["frame", "lookup", "--dir", "fr", "BCDF-GHJK-LMNP-QRST"], in: dir, expecting: "does not match",
-                               environment: ["CENSUS_CODE_SECRET": String(repeating: "s", count: 40)])
+                               environment: ["CENSUS_CODE_SECRET": testSecretText()])
 
         // Malformed and unknown codes.
         try assertCleanFailure(["frame", "lookup", "--dir", "fr", "--dev-secret", "BCDF-GHJK-LMNP-QRS0"], in: dir, expecting: "no letter O or zero")

@@ -3,17 +3,10 @@ import Foundation
 import XCTest
 
 /// The `census` executable built next to the test bundle.
-func censusExecutable() throws -> URL {
-    var candidates: [URL] = []
-    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-    for _ in 0..<4 {
-        candidates.append(dir.appendingPathComponent("census"))
-        dir = dir.deletingLastPathComponent()
-    }
-    for c in candidates where FileManager.default.isExecutableFile(atPath: c.path) { return c }
-    struct NotBuilt: Error, CustomStringConvertible { var description: String }
-    throw NotBuilt(description: "census is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
-}
+func censusExecutable() throws -> URL { try builtExecutable("census") }
+
+/// The `census-bench` executable built next to the test bundle.
+func benchExecutable() throws -> URL { try builtExecutable("census-bench") }
 
 struct Run {
     var status: Int32
@@ -77,4 +70,29 @@ func importFixtureFrame(into dir: URL, _ name: String = "st") throws {
     let small = packageRoot.appendingPathComponent("fixtures/frame-small.csv").path
     let r = try census(["frame", "import", small, "--out", name], in: dir)
     guard r.status == 0 else { throw NSError(domain: "frame import: \(r.stderr)", code: Int(r.status)) }
+}
+
+/// Runs `census` and samples its peak RSS (VmHWM in /proc) until it exits. (wait4's
+/// ru_maxrss would not do: Linux charges a spawned child with its parent's high-water mark.)
+func spawnMeasuringPeakRSS(_ arguments: [String], in dir: URL? = nil) throws -> (status: Int32, peakKB: Int) {
+    guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
+    let p = Process()
+    p.executableURL = try censusExecutable()
+    p.arguments = arguments
+    if let dir { p.currentDirectoryURL = dir }
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    var peak = 0
+    let status = "/proc/\(p.processIdentifier)/status"
+    while p.isRunning {
+        if let text = try? String(contentsOfFile: status, encoding: .utf8),
+           let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            peak = max(peak, kb)
+        }
+        usleep(5_000)
+    }
+    p.waitUntilExit()
+    return (p.terminationStatus, peak)
 }

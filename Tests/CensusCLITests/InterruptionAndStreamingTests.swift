@@ -154,27 +154,4 @@ final class InterruptionAndStreamingTests: XCTestCase {
         defer { try? frame.close() }
         XCTAssertEqual(try frame.householdCount(), 300_000)
     }
-
-    /// Runs `census` and samples its peak RSS (VmHWM in /proc) until it exits. (wait4's
-    /// ru_maxrss would not do: Linux charges a spawned child with its parent's high-water mark.)
-    private func spawnMeasuringPeakRSS(_ arguments: [String]) throws -> (status: Int32, peakKB: Int) {
-        guard FileManager.default.fileExists(atPath: "/proc/self/status") else { throw XCTSkip("needs /proc") }
-        let p = Process()
-        p.executableURL = try censusExecutable()
-        p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        var peak = 0
-        let status = "/proc/\(p.processIdentifier)/status"
-        while p.isRunning {
-            if let text = try? String(contentsOfFile: status, encoding: .utf8),
-               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-               let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
-                peak = max(peak, kb)
-            }
-            usleep(5_000)
-        }
-        p.waitUntilExit()
-        return (p.terminationStatus, peak)
-    }
 }

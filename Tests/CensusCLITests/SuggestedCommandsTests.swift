@@ -9,13 +9,13 @@ final class SuggestedCommandsTests: XCTestCase {
     func testSuggestedCommandsExist() throws {
         let existing: Set<String> = [
             "census store init", "census store check", "census store accept-schema", "census store where",
-            "census store show", "census store submit", "census frame import", "census frame generate",
+            "census store show", "census store submit", "census store backup", "census frame import", "census frame generate",
             "census frame codes", "census frame lookup", "census frame stats", "census compile", "census demo",
             "census check", "census store upgrade", "census serve",
         ]
         // The subcommands really are registered in the CLI sources.
         let cli = try swiftFiles(in: ["CensusCLI"]).map { try String(contentsOf: $0, encoding: .utf8) }.joined()
-        for name in ["init", "check", "upgrade", "accept-schema", "where", "show", "submit", "import", "generate", "codes", "lookup", "stats"] {
+        for name in ["init", "check", "upgrade", "accept-schema", "where", "show", "submit", "backup", "import", "generate", "codes", "lookup", "stats"] {
             XCTAssertTrue(cli.contains("commandName: \"\(name)\""), name)
         }
         var checked = 0

@@ -46,6 +46,20 @@ final class CollectorTests: XCTestCase {
         XCTAssertEqual(versions.map(\.channel), [.online, .paper])
     }
 
+    /// Issue 13: nothing limited a body below SQLite's 1 GB. Refused first: not parsed, not
+    /// evaluated (a 100 MB body is not worth reading), nothing stored.
+    func testABodyOverTheStoresLimitIsRefusedBeforeItIsRead() async throws {
+        let c = try makeCollection(self)
+        let huge = "{\"x\":\"" + String(repeating: "a", count: 1 << 20) + "\"}"
+        await assertRefused(c, request("H000000001", huge, .submitted)) {
+            XCTAssertEqual($0, .responseTooLarge(bytes: huge.utf8.count, limit: 1 << 20))
+            XCTAssertEqual($0.description, "the response is \(huge.utf8.count) bytes, more than the 1048576 bytes the store takes; nothing was stored")
+        }
+        XCTAssertThrowsError(try c.collector.evaluate(Data(huge.utf8))) {
+            XCTAssertEqual($0 as? CollectionError, .responseTooLarge(bytes: huge.utf8.count, limit: 1 << 20))
+        }
+    }
+
     func testAHouseholdNotInTheFrameIsRefused() async throws {
         let c = try makeCollection(self)
         for id in ["H999999999", "", "H1 ", "../H1"] {

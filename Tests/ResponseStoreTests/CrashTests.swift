@@ -7,23 +7,6 @@ import XCTest
 /// Kills a writer process with SIGKILL in the middle of a load and checks
 /// that every acknowledged submission survived.
 final class CrashTests: XCTestCase {
-    /// The `census-bench` executable built next to the test bundle.
-    private func benchExecutable() throws -> URL {
-        let fm = FileManager.default
-        var candidates: [URL] = []
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var dir = runner.deletingLastPathComponent()
-        // On macOS the runner is inside the .xctest bundle; walk up a few levels.
-        for _ in 0..<4 {
-            candidates.append(dir.appendingPathComponent("census-bench"))
-            dir = dir.deletingLastPathComponent()
-        }
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/census-bench"))
-        for c in candidates where fm.isExecutableFile(atPath: c.path) { return c }
-        struct NotBuilt: Error, CustomStringConvertible { var description: String }
-        throw NotBuilt(description: "census-bench is not built next to the tests (looked in \(candidates.map(\.path))); run `swift build` first (swift test builds it)")
-    }
-
     struct Ack: Hashable {
         var household: String
         var key: String

@@ -137,27 +137,27 @@ final class ResponseStoreTests: XCTestCase {
         let store = try ResponseStore.create(at: dir, shardCount: 2)
         defer { store.close() }
         // Most complete wins, whatever its kind or time.
-        _ = try await store.submit(submission("A", kind: .submitted, at: 100, completeness: 30))
-        let a = try await store.submit(submission("A", kind: .partial, at: 50, completeness: 31))
-        _ = try await store.submit(submission("A", kind: .paper, at: 200, completeness: 29))
+        _ = try await store.submit(submission("A", kind: .submitted, at: 100, completeness: 0.30))
+        let a = try await store.submit(submission("A", kind: .partial, at: 50, completeness: 0.31))
+        _ = try await store.submit(submission("A", kind: .paper, at: 200, completeness: 0.29))
         XCTAssertEqual(try store.authoritativeReturn(for: "A")?.receiptID, a.receiptID)
 
         // Equal completeness: submitted online > paper > unsubmitted online.
-        _ = try await store.submit(submission("B", kind: .partial, at: 300, completeness: 20))
-        let b = try await store.submit(submission("B", kind: .submitted, at: 100, completeness: 20))
-        _ = try await store.submit(submission("B", kind: .paper, at: 200, completeness: 20))
+        _ = try await store.submit(submission("B", kind: .partial, at: 300, completeness: 0.20))
+        let b = try await store.submit(submission("B", kind: .submitted, at: 100, completeness: 0.20))
+        _ = try await store.submit(submission("B", kind: .paper, at: 200, completeness: 0.20))
         XCTAssertEqual(try store.authoritativeReturn(for: "B")?.receiptID, b.receiptID)
-        _ = try await store.submit(submission("C", kind: .partial, at: 300, completeness: 20))
-        let c = try await store.submit(submission("C", kind: .paper, at: 200, completeness: 20))
+        _ = try await store.submit(submission("C", kind: .partial, at: 300, completeness: 0.20))
+        let c = try await store.submit(submission("C", kind: .paper, at: 200, completeness: 0.20))
         XCTAssertEqual(try store.authoritativeReturn(for: "C")?.receiptID, c.receiptID)
 
         // Then the latest received; then the highest version.
-        _ = try await store.submit(submission("D", kind: .submitted, at: 100, completeness: 20))
-        let d = try await store.submit(submission("D", kind: .submitted, at: 150, completeness: 20))
-        _ = try await store.submit(submission("D", kind: .submitted, at: 120, completeness: 20))
+        _ = try await store.submit(submission("D", kind: .submitted, at: 100, completeness: 0.20))
+        let d = try await store.submit(submission("D", kind: .submitted, at: 150, completeness: 0.20))
+        _ = try await store.submit(submission("D", kind: .submitted, at: 120, completeness: 0.20))
         XCTAssertEqual(try store.authoritativeReturn(for: "D")?.receiptID, d.receiptID)
-        _ = try await store.submit(submission("E", kind: .paper, at: 100, completeness: 5))
-        let e = try await store.submit(submission("E", kind: .paper, at: 100, completeness: 5))
+        _ = try await store.submit(submission("E", kind: .paper, at: 100, completeness: 0.05))
+        let e = try await store.submit(submission("E", kind: .paper, at: 100, completeness: 0.05))
         XCTAssertEqual(try store.authoritativeReturn(for: "E")?.receiptID, e.receiptID)
 
         XCTAssertNil(try store.authoritativeReturn(for: "nobody"))
@@ -172,7 +172,7 @@ final class ResponseStoreTests: XCTestCase {
             for _ in 0..<Int.random(in: 1...6, using: &rng) {
                 let kind = ResponseKind.allCases.randomElement(using: &rng)!
                 _ = try await store.submit(submission("H\(h)", kind: kind, at: Double(Int.random(in: 0...3, using: &rng)),
-                                                      completeness: Double(Int.random(in: 0...2, using: &rng))))
+                                                      completeness: Double(Int.random(in: 0...2, using: &rng)) / 2))
             }
             let versions = try store.versions(of: "H\(h)")
             XCTAssertEqual(AuthoritativeReturn.choose(from: versions)?.receiptID,

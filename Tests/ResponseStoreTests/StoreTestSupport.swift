@@ -5,7 +5,7 @@ import GRDB
 
 /// A submission with defaults for what a test does not care about.
 func submission(_ household: String, kind: ResponseKind = .submitted, channel: Channel? = nil,
-                at seconds: Double = 1_700_000_000, key: String? = nil, completeness: Double = 10,
+                at seconds: Double = 1_700_000_000, key: String? = nil, completeness: Double = 0.1,
                 schema: String = "sha256:test", body: String = "{}") -> Submission {
     Submission(householdID: household, kind: kind, channel: channel ?? (kind == .paper ? .paper : .online),
                receivedAt: Date(timeIntervalSince1970: seconds), schemaHash: schema,
@@ -24,3 +24,6 @@ func fetchInt(_ path: String, _ sql: String) throws -> Int? {
     defer { try? db.close() }
     return try db.read { try Int.fetchOne($0, sql: sql) }
 }
+
+/// The `census-bench` executable built next to the test bundle (the crash and traced tests).
+func benchExecutable() throws -> URL { try builtExecutable("census-bench") }

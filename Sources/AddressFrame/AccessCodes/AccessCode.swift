@@ -55,7 +55,7 @@ public struct AccessCode: Sendable, Hashable, CustomStringConvertible {
         value = try AccessCode.normalize(typed)
     }
 
-    private init(unchecked value: String) { self.value = value }
+    init(unchecked value: String) { self.value = value }
 
     /// A new code from the system's cryptographic random source.
     public static func random() -> AccessCode {

@@ -19,16 +19,6 @@ public enum CodeSelection: Sendable {
     case households([String])
 }
 
-/// The outcome of issuing codes.
-public struct CodeIssueSummary: Sendable {
-    /// The number of codes issued (one per household).
-    public var issued: Int
-    /// The number of earlier codes revoked.
-    public var revoked: Int
-    /// The letters file written.
-    public var lettersFile: String
-}
-
 extension AddressFrame {
     /// Checks that `hasher` uses the secret the frame's codes were issued
     /// with (by the secret's fingerprint), recording it on first use.
@@ -39,147 +29,6 @@ extension AddressFrame {
         } else if record {
             try db.execute(sql: "INSERT INTO frame_meta(key, value) VALUES ('secret_fingerprint', ?)", arguments: [hasher.fingerprint])
         }
-    }
-
-    /// Issues a new code to each selected household and writes the codes,
-    /// once, to a letters file for printing and mailing.
-    ///
-    /// The letters file is CSV:
-    /// `household_id,letter,access_code,address_line_1,address_line_2,address_line_3,postcode`.
-    /// The codes exist nowhere else: the frame keeps only their keyed hashes.
-    ///
-    /// Crash safety: the letters are first written to a temporary file beside
-    /// `lettersFile` and fsynced; then the code hashes are committed in one
-    /// transaction; then the file is linked to its final name (never
-    /// overwriting an existing file). If the transaction fails, the temporary
-    /// file is deleted and no code was issued.
-    ///
-    /// - parameter revokePrevious: revoke the household's earlier codes (for
-    ///   a lost or compromised letter). By default earlier codes keep working.
-    @discardableResult
-    public func issueCodes(
-        _ selection: CodeSelection,
-        letter: LetterKind,
-        hasher: AccessCodeHasher,
-        lettersFile: URL,
-        revokePrevious: Bool = false,
-        now: Date = Date()
-    ) throws -> CodeIssueSummary {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: lettersFile.path) { throw FrameError.lettersFileExists(path: lettersFile.path) }
-
-        // Choose the households, noting how many codes exist: if another process issues codes
-        // before this one commits, the choice is stale (see the transaction below).
-        var codesAtSelection = 0
-        let households: [Household] = try queue.read { db in
-            try checkSecret(hasher, db: db, record: false)
-            codesAtSelection = try Int.fetchOne(db, sql: "SELECT count(*) FROM access_code") ?? 0
-            switch selection {
-            case .withoutActiveCode:
-                return try Row.fetchAll(db, sql: """
-                    SELECT * FROM household h
-                    WHERE NOT EXISTS (SELECT 1 FROM access_code c
-                                      WHERE c.household_id = h.household_id AND c.revoked_at IS NULL)
-                    ORDER BY household_id
-                    """).map(AddressFrame.household)
-            case .households(let ids):
-                return try ids.map { id in
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [id]) else {
-                        throw FrameError.unknownHousehold(id)
-                    }
-                    return AddressFrame.household(row)
-                }
-            }
-        }
-
-        // Nothing to issue: no letters file either (an empty one would only confuse).
-        if households.isEmpty { return CodeIssueSummary(issued: 0, revoked: 0, lettersFile: "") }
-
-        // Draw codes (distinct within the batch; collisions with stored codes
-        // are caught by the primary key and redrawn below).
-        var codes: [AccessCode] = []
-        codes.reserveCapacity(households.count)
-        var drawn = Set<String>()
-        for _ in households {
-            var c = AccessCode.random()
-            while !drawn.insert(c.value).inserted { c = AccessCode.random() }
-            codes.append(c)
-        }
-        var hashes = codes.map(hasher.hash)
-
-        // Make sure no drawn code already exists (probability ~ n²/2⁷⁶).
-        try queue.read { db in
-            for i in hashes.indices {
-                var attempts = 0
-                while try Bool.fetchOne(db, sql: "SELECT 1 FROM access_code WHERE code_hash = ?", arguments: [hashes[i]]) == true {
-                    attempts += 1
-                    precondition(attempts < 100, "random source is broken")
-                    codes[i] = AccessCode.random()
-                    hashes[i] = hasher.hash(codes[i])
-                }
-            }
-        }
-
-        // 1. Letters to a temporary file, fsynced.
-        let dir = lettersFile.deletingLastPathComponent()
-        try DurableFile.createDirectory(dir, what: "the directory of the letters file")
-        let tmp = dir.appendingPathComponent(".\(lettersFile.lastPathComponent).partial-\(UUID().uuidString)")
-        var text = CSV.line(["household_id", "letter", "access_code", "address_line_1", "address_line_2", "address_line_3", "postcode"])
-        for (h, c) in zip(households, codes) {
-            text += CSV.line([h.householdID, letter.rawValue, c.formatted, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode])
-        }
-        Interruption.register(tmp.path)
-        defer { Interruption.unregister(tmp.path) }
-        var committed = false
-        defer { if !committed { unlink(tmp.path) } }
-        try DurableFile.writeNew(Data(text.utf8), to: tmp)
-
-        // 2. Hashes, in one transaction, and 3. the letters published: an interruption
-        // (Ctrl-C) waits for both, so codes never exist without their letters file.
-        let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
-        var revoked = 0
-        do { try Interruption.uninterruptible {
-            // BEGIN IMMEDIATE: the count below and the inserts see the same state.
-            try queue.writeWithoutTransaction { db in try db.inTransaction(.immediate) {
-                try checkSecret(hasher, db: db, record: true)
-                // Codes are only ever added, so a different count means another process issued
-                // codes since the households were chosen: for first codes, some of them may now
-                // have one. Refuse rather than give them two.
-                if case .withoutActiveCode = selection,
-                   try Int.fetchOne(db, sql: "SELECT count(*) FROM access_code") != codesAtSelection {
-                    throw FrameError.concurrentIssue
-                }
-                if revokePrevious {
-                    let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL")
-                    for h in households {
-                        try revoke.execute(arguments: [micros, h.householdID])
-                        revoked += db.changesCount
-                    }
-                }
-                let insert = try db.makeStatement(sql: "INSERT INTO access_code(code_hash, household_id, letter, issued_at) VALUES (?, ?, ?, ?)")
-                for (h, hash) in zip(households, hashes) {
-                    try insert.execute(arguments: [hash, h.householdID, letter.rawValue, micros])
-                }
-                return .commit
-            } }
-            committed = true
-
-            // 3. Publish the letters file under its final name, never overwriting.
-            guard link(tmp.path, lettersFile.path) == 0 else {
-                let reason = String(cString: strerror(errno))
-                Interruption.unregister(tmp.path)  // it holds the only copy of the issued codes
-                throw FrameError.unreadable(path: lettersFile.path, reason: "codes were issued and their letters are in \(tmp.path), but it could not be linked to \(lettersFile.path) (\(reason)); rename it by hand")
-            }
-            // Published: the temporary name is no longer unfinished output (an interruption
-            // from here on removes nothing and reports the codes as issued).
-            unlink(tmp.path)
-            Interruption.unregister(tmp.path)
-            Interruption.commitPoint()
-        } } catch {
-            throw FrameError.map(error, path: path)
-        }
-        DurableFile.syncDirectory(dir)
-        return CodeIssueSummary(issued: households.count, revoked: revoked, lettersFile: lettersFile.path)
     }
 
     /// Checks that `hasher` uses the secret this frame's codes were issued with (compared by
@@ -281,6 +130,24 @@ extension AddressFrame {
         } } catch {
             throw FrameError.map(error, path: path)
         }
+    }
+
+    /// Which secret the frame's codes are keyed with, by the fingerprint recorded when the
+    /// first codes were issued.
+    public enum SecretInUse: Sendable, Equatable {
+        /// No code was issued yet.
+        case none
+        /// The public development secret (`--dev-secret`): demo only.
+        case development
+        /// A deployment secret, with its (non-secret) fingerprint.
+        case deployment(fingerprint: String)
+    }
+
+    /// The secret the frame's codes are keyed with (`census frame stats` shows it).
+    public func secretInUse() throws -> SecretInUse {
+        let stored = try queue.read { try String.fetchOne($0, sql: "SELECT value FROM frame_meta WHERE key = 'secret_fingerprint'") }
+        guard let stored else { return .none }
+        return stored == AccessCodeHasher(secret: .development).fingerprint ? .development : .deployment(fingerprint: stored)
     }
 
     /// Counts of issued and active codes.

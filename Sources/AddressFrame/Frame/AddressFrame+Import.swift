@@ -38,44 +38,47 @@ extension AddressFrame {
     /// Every bad row is reported with its line number in a
     /// ``FrameImportError``, and then nothing is imported. Otherwise all rows
     /// are inserted in one transaction.
+    ///
+    /// The file is read as a stream (``CSV/Reader``): memory does not grow with its size, and
+    /// a file that is not CSV text (`/dev/zero`, a binary file) stops the import at once.
     @discardableResult
     public func importCSV(at url: URL) throws -> FrameImportSummary {
-        try importCSV(AddressFrame.readCSV(url), name: url.path)
+        let input = try CSVInput(url)
+        defer { input.close() }
+        var reader = CSV.Reader(fileDescriptor: input.fd)
+        return try importCSV(&reader, name: input.name)
     }
 
-    /// The bytes of a frame CSV file (standard input for a file named `-`), or
+    /// A frame CSV file opened for reading (standard input for a file named `-`), or
     /// ``FrameError/unreadableCSV(path:reason:)`` with the system's reason. Read with plain
     /// POSIX calls, so that pipes and devices (`/dev/stdin`, `/dev/null`) read like files.
-    static func readCSV(_ url: URL) throws -> Data {
-        let stdin = url.lastPathComponent == "-" && !FileManager.default.fileExists(atPath: url.path)
-        let name = stdin ? "standard input" : url.path
-        var isDirectory: ObjCBool = false
-        if !stdin {
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-                throw FrameError.unreadableCSV(path: name, reason: "no such file")
+    struct CSVInput {
+        let fd: Int32
+        let name: String
+
+        init(_ url: URL) throws {
+            let stdin = url.lastPathComponent == "-" && !FileManager.default.fileExists(atPath: url.path)
+            name = stdin ? "standard input" : url.path
+            if !stdin {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+                    throw FrameError.unreadableCSV(path: name, reason: "no such file")
+                }
+                if isDirectory.boolValue { throw FrameError.unreadableCSV(path: name, reason: "it is a directory") }
             }
-            if isDirectory.boolValue { throw FrameError.unreadableCSV(path: name, reason: "it is a directory") }
+            fd = stdin ? 0 : Glibc.open(url.path, O_RDONLY)
+            guard fd >= 0 else { throw FrameError.unreadableCSV(path: name, reason: String(cString: strerror(errno))) }
         }
-        let fd = stdin ? 0 : Glibc.open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw FrameError.unreadableCSV(path: name, reason: String(cString: strerror(errno))) }
-        defer { if fd != 0 { Glibc.close(fd) } }
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw FrameError.unreadableCSV(path: name, reason: String(cString: strerror(errno))) }
-            if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-        }
-        return data
+
+        func close() { if fd != 0 { Glibc.close(fd) } }
     }
 
     /// Imports a frame CSV file into the frame file at `frameURL`
     /// (`census frame import`), creating the frame if it does not exist.
     /// All or nothing, and nothing is left half-created:
     ///
-    /// - The CSV is read and checked before anything is written.
+    /// - The CSV is read as a stream and checked row by row inside one transaction, which
+    ///   is committed only if every row is good.
     /// - **New frame:** the frame is built in a temporary file beside
     ///   `frameURL` (`.frame.sqlite.importing-…`), closed (which checkpoints
     ///   its WAL into it), and only then linked to its final name, never over
@@ -88,21 +91,23 @@ extension AddressFrame {
     /// - throws: ``FrameImportError`` for bad rows, ``FrameError`` otherwise.
     @discardableResult
     public static func importCSV(at csv: URL, intoFrameAt frameURL: URL) throws -> FrameImportSummary {
-        let data = try readCSV(csv)
-        let name = csv.lastPathComponent == "-" && !FileManager.default.fileExists(atPath: csv.path) ? "standard input" : csv.path
-        if FileManager.default.fileExists(atPath: frameURL.path) {
+        let input = try CSVInput(csv)
+        defer { input.close() }
+        var reader = CSV.Reader(fileDescriptor: input.fd)
+        if SQLiteFileCheck.inspect(frameURL.path) != .missing {
             let frame = try open(at: frameURL)
             defer { try? frame.close() }
-            do { return try frame.importCSV(data, name: name) } catch { throw FrameError.map(error, path: frameURL.path) }
+            do { return try frame.importCSV(&reader, name: input.name) } catch { throw FrameError.map(error, path: frameURL.path) }
         }
-        return try buildNew(at: frameURL) { try $0.importCSV(data, name: name) }
+        return try buildNew(at: frameURL) { try $0.importCSV(&reader, name: input.name) }
     }
 
     /// Creates a new frame file at `frameURL` and fills it with `fill`, all or nothing: the
     /// frame is built in a temporary file beside it (`.frame.sqlite.importing-…`), closed
     /// (which checkpoints its WAL into it) and only then linked to its final name, never over
     /// an existing file. On any failure, or an interruption (``Interruption``), the temporary
-    /// file and the directories this call created are removed.
+    /// file and the directories this call created are removed. Temporary frames of `frameURL`
+    /// left by a killed run (not locked by a live process: ``TemporaryFile``) are removed first.
     package static func buildNew<T>(at frameURL: URL, _ fill: (AddressFrame) throws -> T) throws -> T {
         let fm = FileManager.default
         let dir = frameURL.deletingLastPathComponent()
@@ -119,19 +124,25 @@ extension AddressFrame {
             for p in created { Interruption.unregister(p) }
             throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
         }
-        let tmp = dir.appendingPathComponent(".\(frameURL.lastPathComponent).importing-\(UUID().uuidString)")
-        Interruption.register(tmp.path)
+        TemporaryFile.removeStale(beside: frameURL, tag: "importing")
+        let locked: TemporaryFile
+        do { locked = try TemporaryFile(beside: frameURL, tag: "importing") } catch {
+            for p in created { rmdir(p); Interruption.unregister(p) }
+            throw FrameError.cannotCreate(path: frameURL.path, reason: DurableFile.reason(error))
+        }
+        let tmp = URL(fileURLWithPath: locked.path)
         var published = false
         defer {
             for suffix in ["-wal", "-shm", "-journal"] { unlink(tmp.path + suffix) }
             unlink(tmp.path)
+            locked.close()  // after SQLite's connection is closed (POSIX locks)
             if !published { for p in created { rmdir(p) } }  // innermost first; only empty ones go
             Interruption.unregister(tmp.path)
             for p in created { Interruption.unregister(p) }
         }
         let frame: AddressFrame
         do {
-            frame = try open(at: tmp, create: true)
+            frame = try open(at: tmp, create: true, readOnly: false, newEmptyFile: true)
         } catch FrameError.unreadable(_, let reason) {
             throw FrameError.cannotCreate(path: frameURL.path, reason: reason)
         }
@@ -163,86 +174,148 @@ extension AddressFrame {
     /// Imports frame CSV content; see ``importCSV(at:)``.
     @discardableResult
     public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
-        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+        var reader = CSV.Reader(data: data)
+        return try importCSV(&reader, name: name)
+    }
+
+    /// Imports the records of `reader`, all or none, in one transaction: each good row is
+    /// inserted as it is read (memory does not grow with the file); the first bad row stops the
+    /// inserts, the rest is still checked so that every bad row is reported, and the
+    /// transaction is rolled back. Ids repeated within the file are found through a temporary
+    /// table (`temp.import_seen`: id and line), not a set in memory.
+    func importCSV(_ reader: inout CSV.Reader, name: String) throws -> FrameImportSummary {
+        var errors = FrameImportErrors()
+        let utf16 = try Self.readable(name, errors: &errors) { try reader.peek(2) }
+        if utf16 == [0xFF, 0xFE] || utf16 == [0xFE, 0xFF] {
             // One cause, said once (not a garbled error for every line).
-            let e = FrameRowError(line: 1, message: "the file is UTF-16 text; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)")
-            throw FrameImportError(file: name, errors: [e], totalErrors: 1)
+            throw FrameImportError(file: name, errors: [FrameRowError(line: 1, message: "the file is UTF-16 text; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)")], totalErrors: 1)
         }
-        let (records, syntaxErrors) = CSV.parse(data)
-        var errors = syntaxErrors.map { FrameRowError(line: $0.line, message: $0.message) }
-        var households: [Household] = []
-        guard let header = records.first else {
-            errors.append(FrameRowError(line: 1, message: "empty file: expected the header \(Household.csvHeader.joined(separator: ","))"))
-            throw FrameImportError(file: name, errors: errors, totalErrors: errors.count)
+        var summary = FrameImportSummary(households: 0, localAuthorities: 0)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS import_seen (household_id TEXT PRIMARY KEY NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID")
+            defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "DELETE FROM temp.import_seen")
+                summary = try importRows(&reader, name: name, db: db, errors: &errors)
+                if errors.total > 0 { return .rollback }
+                return .commit
+            }
         }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if errors.total > 0 { throw errors.error(file: name) }
+        return summary
+    }
+
+    private func importRows(_ reader: inout CSV.Reader, name: String, db: Database,
+                            errors: inout FrameImportErrors) throws -> FrameImportSummary {
+        /// The next good record, or nil at the end (bad records are reported and skipped).
+        func nextRecord() throws -> CSV.Record? {
+            while let element = try Self.readable(name, errors: &errors, { try reader.next() }) {
+                switch element {
+                case .record(let r): return r
+                case .invalid(let e): errors.add(FrameRowError(line: e.line, message: e.message))
+                }
+            }
+            return nil
+        }
+        // The header: the first record (syntax errors before it are reported with it).
+        guard let header = try nextRecord() else {
+            if errors.total == 0 {
+                errors.add(FrameRowError(line: 1, message: "empty file: expected the header \(Household.csvHeader.joined(separator: ","))"))
+            }
+            return FrameImportSummary(households: 0, localAuthorities: 0)
+        }
+        let names = header.fields.map { CSV.restored($0).trimmingCharacters(in: .whitespaces).lowercased() }
         var column: [String: Int] = [:]
-        for (i, n) in names.enumerated() { column[n] = i }
+        for (i, n) in names.enumerated() where column[n] == nil { column[n] = i }
         let missing = Household.csvHeader.filter { column[$0] == nil }
         let unknown = names.filter { !Household.csvHeader.contains($0) }
         if !missing.isEmpty || !unknown.isEmpty || names.count != Set(names).count {
             var msg = "bad header"
             if !missing.isEmpty { msg += "; missing column(s) \(missing.joined(separator: ", "))" }
-            if !unknown.isEmpty { msg += "; unknown column(s) \(unknown.joined(separator: ", "))" }
+            if !unknown.isEmpty {
+                msg += "; unknown column(s) \(unknown.prefix(5).map { Echo.quoted($0) }.joined(separator: ", "))"
+                if unknown.count > 5 { msg += " and \(unknown.count - 5) more" }
+            }
             if names.count != Set(names).count { msg += "; repeated column(s)" }
             msg += ". Expected: \(Household.csvHeader.joined(separator: ","))"
             if names.count == 1, let sep = [";", "\t", "|"].first(where: { names[0].contains($0) }) {
                 msg += " (the file separates columns with '\(sep == "\t" ? "\\t" : sep)'; save it with commas)"
             }
-            errors.append(FrameRowError(line: header.line, message: msg))
-            throw FrameImportError(file: name, errors: errors.sorted { $0.line < $1.line }, totalErrors: errors.count)
+            errors.add(FrameRowError(line: header.line, message: msg))
+            return FrameImportSummary(households: 0, localAuthorities: 0)
         }
-        let existing = Set(try queue.read { try String.fetchAll($0, sql: "SELECT household_id FROM household") })
-        var seen: [String: Int] = [:]
-        households.reserveCapacity(records.count)
-        for record in records.dropFirst() {
+        let positions = Household.csvHeader.compactMap { column[$0] }
+        let remember = try db.makeStatement(sql: "INSERT INTO temp.import_seen (household_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")
+        let firstLine = try db.makeStatement(sql: "SELECT line FROM temp.import_seen WHERE household_id = ?")
+        let exists = try db.makeStatement(sql: "SELECT 1 FROM main.household WHERE household_id = ?")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO household (household_id, address_line_1, address_line_2, address_line_3,
+                                   postcode, output_area, lsoa, local_authority)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var households = 0
+        while let record = try nextRecord() {
             let f = record.fields
             guard f.count == names.count else {
-                errors.append(FrameRowError(line: record.line, message: "\(f.count) fields, expected \(names.count)"))
+                errors.add(FrameRowError(line: record.line, message: "\(f.count) fields, expected \(names.count)"))
                 continue
             }
-            // Newlines too: a last line ending in a lone CR would otherwise keep it, invisibly.
-            func value(_ c: String) -> String { f[column[c]!].trimmingCharacters(in: .whitespacesAndNewlines) }
+            // In header order. Newlines trimmed too: a last line ending in a lone CR would
+            // otherwise keep it, invisibly.
+            let values = positions.map { CSV.restored(f[$0]).trimmingCharacters(in: .whitespacesAndNewlines) }
+            let (id, line1, line2, line3, rawPostcode, oa, lsoa, la) =
+                (values[0], values[1], values[2], values[3], values[4], values[5], values[6], values[7])
             var problems: [String] = []
-            for c in Household.csvHeader {
-                if let p = FrameValidation.fieldProblem(value(c)) { problems.append("\(c) \(p)") }
+            for (c, v) in zip(Household.csvHeader, values) {
+                if let p = FrameValidation.fieldProblem(v) { problems.append("\(c) \(p)") }
             }
-            let id = value("household_id")
             if !FrameValidation.isHouseholdID(id) {
-                problems.append(id.isEmpty ? "household_id is empty" : "household_id '\(id)' must be 1-32 letters, digits, '-' or '_'")
-            } else if let first = seen[id] {
-                problems.append("household_id \(id) repeats line \(first)")
-            } else if existing.contains(id) {
-                problems.append("household_id \(id) is already in the frame")
+                problems.append(id.isEmpty ? "household_id is empty" : "household_id \(Echo.quoted(id)) must be 1-32 letters, digits, '-' or '_'")
+            } else {
+                try remember.execute(arguments: [id, record.line])
+                if db.changesCount == 0 {
+                    let first = try Int.fetchOne(firstLine, arguments: [id]) ?? 0
+                    problems.append("household_id \(id) repeats line \(first)")
+                } else if try Bool.fetchOne(exists, arguments: [id]) == true {
+                    problems.append("household_id \(id) is already in the frame")
+                }
             }
-            if !id.isEmpty && seen[id] == nil { seen[id] = record.line }
-            let line1 = value("address_line_1")
             if line1.isEmpty { problems.append("address_line_1 is empty") }
-            let postcode = FrameValidation.normalizedPostcode(value("postcode"))
-            if postcode == nil { problems.append("postcode '\(value("postcode"))' is not a UK postcode") }
-            for c in ["output_area", "lsoa", "local_authority"] where !FrameValidation.isGSSCode(value(c)) {
-                problems.append("\(c) '\(value(c))' is not a GSS code (a letter and 8 digits, e.g. E00123456)")
+            let postcode = FrameValidation.normalizedPostcode(rawPostcode)
+            if postcode == nil { problems.append("postcode \(Echo.quoted(rawPostcode)) is not a UK postcode") }
+            for (c, v) in [("output_area", oa), ("lsoa", lsoa), ("local_authority", la)] where !FrameValidation.isGSSCode(v) {
+                problems.append("\(c) \(Echo.quoted(v)) is not a GSS code (a letter and 8 digits, e.g. E00123456)")
             }
-            if !problems.isEmpty {
-                errors.append(FrameRowError(line: record.line, message: problems.joined(separator: "; ")))
+            guard problems.isEmpty, let postcode else {
+                errors.add(FrameRowError(line: record.line, message: problems.joined(separator: "; ")))
                 continue
             }
-            households.append(Household(
-                householdID: id, addressLine1: line1, addressLine2: value("address_line_2"),
-                addressLine3: value("address_line_3"), postcode: postcode!, outputArea: value("output_area"),
-                lsoa: value("lsoa"), localAuthority: value("local_authority")))
+            households += 1
+            // Once a row is bad nothing will be committed: check the rest, insert no more.
+            if errors.total == 0 {
+                try insert.execute(arguments: [id, line1, line2, line3, postcode, oa, lsoa, la])
+            }
         }
-        if records.count == 1 && errors.isEmpty {
+        if households == 0 && errors.total == 0 {
             // A header alone is a wrong or truncated export, not a frame of no households.
-            errors.append(FrameRowError(line: 2, message: "no households: the file has only the header line; expected one household per line after it"))
+            errors.add(FrameRowError(line: header.line + 1, message: "no households: the file has only the header line; expected one household per line after it"))
         }
-        if !errors.isEmpty {
-            errors.sort { $0.line < $1.line }
-            throw FrameImportError(file: name, errors: Array(errors.prefix(FrameImportError.reportLimit)), totalErrors: errors.count)
+        let authorities = try Int.fetchOne(db, sql: """
+            SELECT count(DISTINCT local_authority) FROM main.household
+            WHERE household_id IN (SELECT household_id FROM temp.import_seen)
+            """) ?? 0
+        return FrameImportSummary(households: households, localAuthorities: authorities)
+    }
+
+    /// Runs a read of the CSV; a file that cannot be read on (not CSV text, a read error) is
+    /// recorded as the last bad row and ends the reading (nil).
+    private static func readable<T>(_ name: String, errors: inout FrameImportErrors,
+                                    _ body: () throws -> T?) throws -> T? {
+        do { return try body() } catch let error as CSV.Unreadable {
+            errors.add(FrameRowError(line: error.line, message: error.message))
+            errors.stopped = true
+            return nil
         }
-        try insert(households)
-        return FrameImportSummary(households: households.count,
-                                  localAuthorities: Set(households.map(\.localAuthority)).count)
     }
 
     /// Inserts households in one transaction.
@@ -253,10 +326,7 @@ extension AddressFrame {
                                        postcode, output_area, lsoa, local_authority)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for h in households {
-                stmt.setUncheckedArguments(StatementArguments(h.csvFields))
-                try stmt.execute()
-            }
+            for h in households { try stmt.execute(arguments: StatementArguments(h.csvFields)) }
         }
     }
 }

@@ -10,8 +10,10 @@ import GRDB
 /// - `household`: one row per household (id, address, postcode, output area,
 ///   LSOA, local authority).
 /// - `access_code`: one row per code ever issued: the code's keyed hash
-///   (never the code), household id, issue time, letter kind, and
-///   revocation time.
+///   (never the code), household id, issue time, letter kind, revocation
+///   time, and the run that issued it;
+/// - `code_issue`: one row per run of `codes issue`/`reissue` that issued codes: its letters
+///   file and whether it was published (see ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:)``).
 ///
 /// ```swift
 /// let frame = try AddressFrame.open(at: dir.appendingPathComponent("frame.sqlite"), create: true)
@@ -58,6 +60,25 @@ public final class AddressFrame: Sendable {
                 CREATE INDEX access_code_household ON access_code(household_id);
                 """)
         }
+        // Each run of `codes issue`/`reissue`, so that one interrupted between committing its
+        // codes and publishing its letters is found and settled by the next (issue 13).
+        m.registerMigration("v2-code-issues") { db in
+            try db.execute(sql: """
+                CREATE TABLE code_issue (
+                  id INTEGER PRIMARY KEY,
+                  letters_file TEXT NOT NULL,
+                  partial_file TEXT NOT NULL,
+                  codes INTEGER NOT NULL,
+                  letters_sha256 TEXT NOT NULL,
+                  issued_at INTEGER NOT NULL,
+                  published_at INTEGER,
+                  revoked_at INTEGER,
+                  revoked_reason TEXT
+                );
+                ALTER TABLE access_code ADD COLUMN issue_id INTEGER REFERENCES code_issue(id);
+                CREATE INDEX access_code_issue ON access_code(issue_id);
+                """)
+        }
         return m
     }
 
@@ -66,47 +87,73 @@ public final class AddressFrame: Sendable {
     /// With `readOnly` (`census frame lookup`, `frame stats`) the file is opened for reading
     /// only (``ReadOnlyOpen``): it works on a read-only file, directory or mount, and nothing
     /// is written or created. Otherwise a file or directory that is not writable (or has no
-    /// write permission bit, even for root) is refused with ``FrameError/readOnly(path:)``.
+    /// write permission bit, even for root) is refused with ``FrameError/readOnly(path:)``, and
+    /// the connection commits with `PRAGMA synchronous = FULL` (checked: see
+    /// ``SQLiteSynchronous``), so a committed code is on disk before anything is published.
+    ///
+    /// An existing file is checked before anything is written to it: an empty file (0 bytes),
+    /// a file that is not SQLite, or a SQLite database that is not an address frame (a
+    /// response-store shard, say) is refused with ``FrameError/unreadable(path:reason:)``
+    /// saying what it is, and left unchanged. Only a file that does not exist is created.
     ///
     /// - throws: ``FrameError/missing(path:)`` when the file does not exist
     ///   and `create` is false; ``FrameError/unreadable(path:reason:)`` when
     ///   it is not a frame database.
     public static func open(at url: URL, create: Bool = false, readOnly: Bool = false) throws -> AddressFrame {
+        try open(at: url, create: create, readOnly: readOnly, newEmptyFile: false)
+    }
+
+    /// `newEmptyFile`: the file is an empty one this process has just created (``buildNew(at:_:)``
+    /// holds a lock on it), to be made into a frame.
+    static func open(at url: URL, create: Bool, readOnly: Bool, newEmptyFile: Bool) throws -> AddressFrame {
         let path = url.path
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if !create && !exists {
-            throw FrameError.missing(path: path)
-        }
-        if exists && isDirectory.boolValue {
+        let isNew: Bool
+        switch SQLiteFileCheck.inspect(path) {
+        case .missing:
+            if !create { throw FrameError.missing(path: path) }
+            isNew = true
+        case .directory:
             throw FrameError.unreadable(path: path, reason: "it is a directory, not an address frame database")
+        case .notRegularFile:
+            throw FrameError.unreadable(path: path, reason: "it is not a regular file (a device, pipe or socket)")
+        case .empty:
+            guard newEmptyFile else { throw FrameError.unreadable(path: path, reason: SQLiteFileCheck.emptyReason) }
+            isNew = true
+        case .file:
+            isNew = false
         }
-        if exists && !readOnly && DurableFile.isReadOnly(path) {
+        if !isNew && !readOnly && DurableFile.isReadOnly(path) {
             throw FrameError.readOnly(path: path)
         }
-        var config = Configuration()
-        config.readonly = readOnly
-        config.journalMode = readOnly ? .default : .wal
-        config.busyMode = .timeout(10)
-        if !readOnly { config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") } }
         do {
-            if create {
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            }
-            let name: String
-            do { name = readOnly ? try ReadOnlyOpen.name(for: path) : path } catch {
-                throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
-            }
-            let queue = try DatabaseQueue(path: name, configuration: config)
-            if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw FrameError.unreadable(path: path, reason: "written by a newer census build")
-            }
             if readOnly {
-                guard try queue.read({ try migrator.hasCompletedMigrations($0) }) else {
-                    throw FrameError.unreadable(path: path, reason: "it is not a complete address frame (its tables are missing)")
+                let name: String
+                do { name = try ReadOnlyOpen.name(for: path) } catch {
+                    throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
                 }
+                let queue = try DatabaseQueue(path: name, configuration: configuration(readOnly: true))
+                do { try queue.read { try checkIsFrame($0, path: path) } } catch {
+                    try? queue.close()
+                    throw error
+                }
+                return AddressFrame(path: path, queue: queue)
+            }
+            if create && isNew {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             } else {
+                // Checked read-only first: opening for writing would already turn a foreign
+                // SQLite file into a WAL database.
+                let probe = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+                defer { try? probe.close() }
+                try probe.read { try checkIsFrame($0, path: path) }
+            }
+            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: false))
+            do {
+                try SQLiteSynchronous.enforce(.full, on: queue, path: path)
                 try migrator.migrate(queue)
+            } catch {
+                try? queue.close()
+                throw error
             }
             return AddressFrame(path: path, queue: queue)
         } catch let e as FrameError {
@@ -124,6 +171,33 @@ public final class AddressFrame: Sendable {
             }
         } catch {
             throw FrameError.unreadable(path: path, reason: DurableFile.reason(error))
+        }
+    }
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var config = Configuration()
+        config.readonly = readOnly
+        config.journalMode = readOnly ? .default : .wal
+        config.busyMode = .timeout(10)
+        // `PRAGMA synchronous` is set once the connection is open (GRDB resets it to NORMAL
+        // after `prepareDatabase`): see SQLiteSynchronous.
+        return config
+    }
+
+    /// Throws ``FrameError/unreadable(path:reason:)`` unless `db` is an address frame this build
+    /// can use: one whose migrations are all known to it and include the first.
+    private static func checkIsFrame(_ db: Database, path: String) throws {
+        let kind = try CensusDatabaseKind.identify(db)
+        guard kind == .addressFrame else {
+            throw FrameError.unreadable(path: path, reason: "it is \(kind.description), not an address frame")
+        }
+        let applied: Set<String> = try db.tableExists("grdb_migrations") ? try migrator.appliedIdentifiers(db) : []
+        let known = Set(migrator.migrations)
+        if let unknown = applied.first(where: { !known.contains($0) }) {
+            throw FrameError.unreadable(path: path, reason: "it was written by a newer census build (it has the frame migration '\(unknown)', unknown to this one); use that build")
+        }
+        guard applied.contains(migrator.migrations[0]) else {
+            throw FrameError.unreadable(path: path, reason: "it is not a complete address frame (its tables were never finished)")
         }
     }
 

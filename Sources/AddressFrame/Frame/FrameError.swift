@@ -19,8 +19,9 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
     case diskProblem(path: String, reason: String)
     /// Any other SQLite failure while using the frame; the transaction was rolled back.
     case failed(path: String, reason: String)
-    /// Another process issued codes while this one was choosing households; nothing was issued.
-    case concurrentIssue
+    /// Codes were committed but their letters file could not be published under its name
+    /// (`reason`); so that no code is live without a letter, the `revoked` codes were revoked.
+    case lettersNotPublished(path: String, reason: String, revoked: Int)
 
     public var description: String {
         switch self {
@@ -29,13 +30,13 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
         case .unreadable(let path, let reason):
             return "the address frame \(path) cannot be used: \(reason). Restore it from backup or re-import the frame CSV into a new directory."
         case .lettersFileExists(let path):
-            return "the letters file \(path) already exists. Letters files are written once and never overwritten; choose a new file name."
+            return "the letters file \(path) already exists. Letters files are written once and never overwritten; choose a new file name. Nothing was issued."
         case .unknownHousehold(let id):
             return "household \(id) is not in the address frame."
         case .unreadableCSV(let path, let reason):
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
-        case .concurrentIssue:
-            return "another process issued access codes to this frame at the same time; nothing was issued by this run and no letters file was written. Run the command again (once the other has finished): it issues codes only to households that still have none."
+        case .lettersNotPublished(let path, let reason, let revoked):
+            return "the letters file \(path) could not be written (\(reason)); the \(revoked) codes issued for it were revoked, so none is live without its letter. Run the command again with a new letters file: their households get new codes."
         case .cannotReadInPlace(let path, let reason):
             return "cannot read the address frame \(path): \(reason)."
         case .diskProblem(let path, let reason):

@@ -35,3 +35,21 @@ public struct FrameImportError: Error, Sendable, CustomStringConvertible, Locali
 
     public var errorDescription: String? { description }
 }
+
+/// The bad rows of an import as they are found: the first ``FrameImportError/reportLimit`` kept,
+/// all counted, so that a file of a million bad rows takes no more memory than one of a thousand.
+struct FrameImportErrors {
+    private(set) var kept: [FrameRowError] = []
+    private(set) var total = 0
+    /// The file could not be read to its end (not CSV text, a read error): the last row kept says why.
+    var stopped = false
+
+    mutating func add(_ e: FrameRowError) {
+        total += 1
+        if kept.count < FrameImportError.reportLimit { kept.append(e) }
+    }
+
+    func error(file: String) -> FrameImportError {
+        FrameImportError(file: file, errors: kept.sorted { $0.line < $1.line }, totalErrors: total)
+    }
+}

@@ -1,3 +1,4 @@
+import AddressFrame
 import Questionnaire
 
 /// Writes one table's rows as NDJSON and CSV at once, straight into byte buffers.
@@ -210,45 +211,17 @@ enum JSONText {
     }
 }
 
-/// One CSV cell of text, as every CSV this module writes holds it.
-///
-/// - **Formula neutralisation**: a cell that begins with `=`, `+`, `-`, `@`, a tab or a
-///   carriage return is one a spreadsheet (Excel, LibreOffice, Google Sheets) may run as a
-///   formula (`=WEBSERVICE(…)` sends data away). Such a cell gets a leading `'`, which
-///   spreadsheets treat as "this is text" and do not show; other readers see the `'`.
-///   (OWASP, "CSV Injection".)
-/// - **Quoting** (RFC 4180): a cell holding `,`, `"`, CR or LF is quoted, quotes doubled.
+/// One CSV cell of text, as every CSV this module writes holds it: through the project's one
+/// cell writer, ``CSV/appendCell(_:to:)`` (AddressFrame), which neutralises a cell a
+/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first, unless it is a plain
+/// number: `=WEBSERVICE(…)` sends data away; OWASP, "CSV Injection") with a leading `'`, and
+/// quotes it as RFC 4180 asks.
 enum CSVCell {
     /// True when `first` is a byte that makes a spreadsheet read the cell as a formula.
-    @inline(__always) static func startsFormula(_ first: UInt8) -> Bool {
-        first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-            || first == UInt8(ascii: "@") || first == 0x09 || first == 0x0D
-    }
+    @inline(__always) static func startsFormula(_ first: UInt8) -> Bool { CSV.startsFormula(first) }
 
-    static func append(text s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { bytes in
-            guard let first = bytes.first else { return }
-            var needsQuotes = false
-            for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D { needsQuotes = true; break }
-            if needsQuotes { out.append(0x22) }
-            if startsFormula(first) { out.append(UInt8(ascii: "'")) }
-            if needsQuotes {
-                for b in bytes {
-                    if b == 0x22 { out.append(0x22) }
-                    out.append(b)
-                }
-                out.append(0x22)
-            } else {
-                out.append(contentsOf: bytes)
-            }
-        }
-    }
+    static func append(text s: String, to out: inout [UInt8]) { CSV.appendCell(s, to: &out) }
 
     /// The cell as a string (for the small CSV files: dictionary, progress, tables).
-    static func string(_ s: String) -> String {
-        var out: [UInt8] = []
-        append(text: s, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func string(_ s: String) -> String { CSV.escape(s) }
 }

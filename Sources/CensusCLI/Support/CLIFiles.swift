@@ -111,12 +111,12 @@ enum CLIFiles {
 /// "1 error", "2 errors".
 func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
-/// The bytes of a file named on the command line ("-" for standard input),
-/// or a one-line error naming the file and the system's reason.
-func readInputFile(_ path: String, what: String) throws -> [UInt8] {
+/// The bytes of a file named on the command line ("-" for standard input), at most `limit` of
+/// them, or a one-line error naming the file and the system's reason.
+func readInputFile(_ path: String, what: String, limit: Int? = nil) throws -> [UInt8] {
     if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
     do {
-        return try FileIO.read(path)
+        return try FileIO.read(path, limit: limit)
     } catch let e as FileIO.Failure {
         // "cannot read PATH: reason" -> "cannot read WHAT PATH: reason"
         throw CLIError(e.description.replacingOccurrences(of: "cannot read ", with: "cannot read \(what) ", options: .anchored))

@@ -14,7 +14,10 @@ func collectAndWait(_ requests: [CollectionRequest], by collector: Collector) th
         }
     }
     group.wait()
-    return try results.values.map { try $0!.get() }
+    return try results.values.map { result in
+        guard let result else { throw CLIError("a submission was never answered by the store") }
+        return try result.get()
+    }
 }
 
 /// Results arriving on writer threads, by request index.

@@ -13,8 +13,10 @@ enum FileIO {
         var description: String
     }
 
-    /// The bytes of a file, or of standard input for "-".
-    static func read(_ path: String) throws -> [UInt8] {
+    /// The bytes of a file, or of standard input for "-"; with `limit`, at most that many
+    /// (a larger input, `/dev/zero` say, fails as soon as it passes the limit instead of filling
+    /// the memory).
+    static func read(_ path: String, limit: Int? = nil) throws -> [UInt8] {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
@@ -28,6 +30,9 @@ enum FileIO {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
+            if let limit, out.count > limit {
+                throw Failure(description: "cannot read \(path): it is larger than \(limit) bytes, the most it can be")
+            }
         }
         return out
     }

@@ -31,11 +31,10 @@ public enum AuthoritativeReturn {
 
     /// Chooses the authoritative return, or `nil` when there are no versions.
     public static func choose(from versions: [ResponseVersion]) -> ResponseVersion? {
-        var best: ResponseVersion?
-        for v in versions where best == nil || isPreferred(v, to: best!) {
-            best = v
+        versions.reduce(nil) { best, v in
+            guard let best else { return v }
+            return isPreferred(v, to: best) ? v : best
         }
-        return best
     }
 
     /// The `ORDER BY` clause that sorts a household's versions, best first.

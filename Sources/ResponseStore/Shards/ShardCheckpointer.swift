@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import GRDB
 
@@ -113,6 +114,13 @@ final class ShardCheckpointer: @unchecked Sendable {
         return (row[1] ?? 0, row[2] ?? 0)
     }
 
+    /// The `PRAGMA synchronous` level of this thread's connection, nil before its first pass.
+    func synchronousInForce() -> SQLiteSynchronous? {
+        passLock.lock()
+        defer { passLock.unlock() }
+        return queue.flatMap { try? SQLiteSynchronous.current(on: $0) }
+    }
+
     /// Stops the thread (after its current pass) and closes its connection.
     func stop() {
         condition.lock()
@@ -124,8 +132,14 @@ final class ShardCheckpointer: @unchecked Sendable {
     }
 
     private func pass() throws -> (log: Int, checkpointed: Int) {
-        if queue == nil { queue = try DatabaseQueue(path: path, configuration: ShardFile.configuration(options)) }
-        return try queue!.inDatabase { db in try Self.passive(db) }
+        let queue = try self.queue ?? {
+            // It writes the database file: the same durability as the writer (see SQLiteSynchronous).
+            let q = try DatabaseQueue(path: path, configuration: ShardFile.configuration(options))
+            try SQLiteSynchronous.enforce(options.durability.level, on: q, path: path)
+            return q
+        }()
+        self.queue = queue
+        return try queue.inDatabase { db in try Self.passive(db) }
     }
 
     private func run() {

@@ -11,10 +11,10 @@ package enum ShardFile {
         config.busyMode = .timeout(options.busyTimeout)
         config.maximumReaderCount = 2
         config.label = "shard"
-        let pragma = options.durability.pragma
         let inline = options.checkpointPolicy == .inline
+        // `PRAGMA synchronous` is not set here: GRDB resets it to NORMAL after this hook on the
+        // writer connection. ``openWriter(path:options:)`` sets it once the connection is open.
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(pragma)")
             try db.execute(sql: "PRAGMA cache_size = -32768")
             if inline {
                 // Larger checkpoints than the default: fewer, larger checkpoint
@@ -28,6 +28,30 @@ package enum ShardFile {
             }
         }
         return config
+    }
+
+    /// Opens the writing connection of a shard (and its read-only readers) with the
+    /// durability of `options` in force on the writer: see ``SQLiteSynchronous``.
+    static func openWriter(path: String, options: StoreOptions) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration(options))
+        do {
+            try SQLiteSynchronous.enforce(options.durability.level, on: pool, path: path)
+        } catch {
+            try? pool.close()
+            throw error
+        }
+        return pool
+    }
+
+    /// Closes a shard's writing connection after copying its write-ahead log into the
+    /// database file and truncating the log (`wal_checkpoint(TRUNCATE)`), so that after a
+    /// clean close the `.sqlite` file alone holds every committed version: an operator who
+    /// copies only it loses nothing. The checkpoint waits for readers of other processes for
+    /// at most the busy timeout; if they keep it from finishing, the log keeps the rest and
+    /// stays beside the file (SQLite reads it on the next open), which is still safe.
+    static func closeWriter(_ pool: DatabasePool) {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try? pool.close()
     }
 
     /// Maps a SQLite error on a shard to a ``StoreError``.
@@ -56,7 +80,8 @@ package enum ShardFile {
     /// Creates a new shard file with the current schema and its metadata.
     static func create(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws {
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration(options))
+            let pool = try openWriter(path: path, options: options)
+            defer { closeWriter(pool) }
             try ShardSchema.migrator.migrate(pool)
             try pool.write { db in
                 let meta: [(String, String)] = [
@@ -69,21 +94,24 @@ package enum ShardFile {
                     try db.execute(sql: "INSERT INTO store_meta(key, value) VALUES (?, ?)", arguments: [k, v])
                 }
             }
-            try pool.close()
         } catch {
             throw mapError(error, shard: index, path: path)
         }
     }
 
-    /// Opens an existing shard for writing and checks it against the
-    /// manifest. Never creates a file.
+    /// Opens an existing shard for writing and checks it against the manifest. Never creates a
+    /// file, and writes nothing to a file that fails the check: it is checked through a
+    /// read-only connection first (opening a pool for writing would already switch a foreign
+    /// SQLite file to WAL).
     static func open(index: Int, path: String, manifest: StoreManifest, options: StoreOptions) throws -> DatabasePool {
         try requireShardFile(index: index, path: path)
         if DurableFile.isReadOnly(path) || (FileManager.default.fileExists(atPath: path + "-wal") && DurableFile.isReadOnly(path + "-wal")) {
             throw StoreError.shardReadOnly(shard: index, path: path)
         }
+        let checked = try openForReading(index: index, path: path, manifest: manifest, options: options)
+        try? checked.close()
         return try verified(index: index, path: path, manifest: manifest) {
-            try DatabasePool(path: path, configuration: configuration(options))
+            try openWriter(path: path, options: options)
         }
     }
 
@@ -102,14 +130,17 @@ package enum ShardFile {
         }
     }
 
-    /// A shard file must exist and be a file: otherwise SQLite's "unable to open database
-    /// file" would become a "retry" shard failure.
+    /// A shard file must exist, be a file, and not be empty: otherwise SQLite's "unable to open
+    /// database file" would become a "retry" shard failure, and an empty file would be taken
+    /// for an empty database (and rewritten).
     private static func requireShardFile(index: Int, path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw StoreError.shardMissing(shard: index, path: path)
+        switch SQLiteFileCheck.inspect(path) {
+        case .missing: throw StoreError.shardMissing(shard: index, path: path)
+        case .directory: throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file")
+        case .notRegularFile: throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is not a regular file (a device, pipe or socket)")
+        case .empty: throw StoreError.shardCorrupt(shard: index, path: path, reason: SQLiteFileCheck.emptyReason)
+        case .file: return
         }
-        if isDirectory.boolValue { throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is a directory, not a database file") }
     }
 
     /// Opens a connection with `connect` and checks it against the manifest; closes it when
@@ -127,9 +158,45 @@ package enum ShardFile {
         return reader
     }
 
+    /// Checks the manifest's shard count against the one the store's shards were created with
+    /// (their `store_meta`), reading the first shard of this store that can be read.
+    ///
+    /// An edited `shardCount` (with `shardFiles` to match) used to surface as one error per
+    /// shard: "store_meta shard_count is '4'… do not copy shard files between stores" for the
+    /// real ones and "shard 5 is missing… restore from backup" for the invented ones. The fault
+    /// is the manifest's, so it is reported once, as the manifest's.
+    ///
+    /// - throws: ``StoreError/manifestInvalid(path:reason:)``.
+    static func checkShardCount(of manifest: StoreManifest, in directory: URL, options: StoreOptions) throws {
+        for name in manifest.shardFiles {
+            let path = directory.appendingPathComponent(name).path
+            guard SQLiteFileCheck.inspect(path) == .file, let readable = try? ReadOnlyOpen.name(for: path),
+                  let queue = try? DatabaseQueue(path: readable, configuration: configuration(options, readonly: true))
+            else { continue }
+            defer { try? queue.close() }
+            let meta = try? queue.read { db -> [String: String]? in
+                guard try CensusDatabaseKind.identify(db) == .responseShard else { return nil }
+                return try Dictionary(Row.fetchAll(db, sql: "SELECT key, value FROM store_meta")
+                    .map { ($0["key"] as String, $0["value"] as String) }, uniquingKeysWith: { a, _ in a })
+            }
+            // Another store's file, or not a shard: that shard's own check says so.
+            guard let meta = meta ?? nil, meta["store_id"] == manifest.storeID else { continue }
+            if let created = meta["shard_count"].flatMap(Int.init), created != manifest.shardCount {
+                throw StoreError.manifestInvalid(
+                    path: directory.appendingPathComponent(StoreManifest.fileName).path,
+                    reason: "it says the store has \(manifest.shardCount) shards, but its shards were created as a store of \(created) (store_meta of \(name)); the shard count never changes after `census store init`, so the manifest was edited or replaced")
+            }
+            return
+        }
+    }
+
     /// Checks that the shard's applied migrations and metadata match the
     /// manifest.
     static func verify(_ db: Database, index: Int, path: String, manifest: StoreManifest) throws {
+        let kind = try CensusDatabaseKind.identify(db)
+        guard kind == .responseShard else {
+            throw StoreError.shardCorrupt(shard: index, path: path, reason: "it is \(kind.description), not a shard of a response store")
+        }
         let migrator = ShardSchema.migrator
         let expected = ShardSchema.identifiers(upTo: manifest.shardSchemaVersion)
         guard !expected.isEmpty, ShardSchema.hash(upTo: manifest.shardSchemaVersion) == manifest.shardSchemaHash else {

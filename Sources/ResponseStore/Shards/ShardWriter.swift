@@ -124,6 +124,20 @@ final class ShardWriter: @unchecked Sendable {
         checkpointer?.stop()
     }
 
+    private var closed = false
+
+    /// Stops the writer (see ``stop()``), then checkpoints and closes its connection
+    /// (``ShardFile/closeWriter(_:)``). Only the first call does anything: GRDB does not guard
+    /// a checkpoint on a closed connection.
+    func close() {
+        stop()
+        condition.lock()
+        let first = !closed
+        closed = true
+        condition.unlock()
+        if first { ShardFile.closeWriter(pool) }
+    }
+
     private func run() {
         while true {
             condition.lock()
@@ -201,11 +215,13 @@ final class ShardWriter: @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (household_id, idempotency_key) DO NOTHING
             """)
-        insert.setUncheckedArguments([
+        // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked form resets with
+        // `try!`. Sizes were checked before queueing (ResponseStore.validate): SQLite's own
+        // limit on a value ends the process in GRDB's bind.
+        try insert.execute(arguments: [
             s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
             s.schemaHash, s.idempotencyKey, s.completeness, s.body,
         ])
-        try insert.execute()
         if db.changesCount == 1 {
             return .success(Receipt(
                 shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,
@@ -249,11 +265,10 @@ final class ShardWriter: @unchecked Sendable {
             INSERT INTO page_save (household_id, seq, saved_at, completeness, body) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (household_id, seq) DO NOTHING
             """)
-        insert.setUncheckedArguments([
+        try insert.execute(arguments: [
             save.householdID, save.sequence, Int64(save.savedAt.timeIntervalSince1970.rounded(.down)),
             save.storedCompleteness, save.body,
         ])
-        try insert.execute()
         return db.changesCount == 1 ? .success(()) : .failure(.pageSaveConflict(householdID: save.householdID, sequence: save.sequence))
     }
 

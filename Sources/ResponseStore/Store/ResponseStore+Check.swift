@@ -51,7 +51,7 @@ extension ResponseStore {
     public static func check(at directory: URL, options: StoreOptions = StoreOptions()) -> StoreCheckReport {
         let manifest: StoreManifest
         do {
-            manifest = try StoreManifest.read(from: directory)
+            manifest = try readManifest(at: directory, options: options)
         } catch {
             return StoreCheckReport(manifestError: ShardFile.mapError(error, shard: -1, path: directory.path), shards: [])
         }

@@ -32,6 +32,15 @@ extension ResponseStore {
             completion(.failure(.invalidSubmission(reason: "a page save needs a household id and a sequence number of 1 or more")))
             return
         }
+        // The same limits as a submission, checked before anything is queued.
+        if save.householdID.utf8.count > StoreOptions.maximumFieldBytes {
+            completion(.failure(.invalidSubmission(reason: "the household id is \(save.householdID.utf8.count) bytes long, at most \(StoreOptions.maximumFieldBytes)")))
+            return
+        }
+        if save.body.count > maximumBodyBytes {
+            completion(.failure(.responseTooLarge(householdID: save.householdID, bytes: save.body.count, limit: maximumBodyBytes)))
+            return
+        }
         do {
             let w = try writer(for: shard(for: save.householdID))
             w.enqueue(save, completion: completion)
@@ -49,6 +58,11 @@ extension ResponseStore {
     ///   the household's last save (nothing changed); shard errors.
     public func compactPageSaves(into archive: PageSave) async throws(StoreError) {
         guard supportsPageSaves else { throw .upgradeRequired(path: directory.path, version: manifest.shardSchemaVersion) }
+        // An archive holds many saves: bounded by the ceiling, not the per-response limit, but
+        // bounded (a value over SQLite's limit ends the process in GRDB's bind).
+        if archive.body.count > StoreOptions.ceilingBodyBytes {
+            throw .responseTooLarge(householdID: archive.householdID, bytes: archive.body.count, limit: StoreOptions.ceilingBodyBytes)
+        }
         let w = try writer(for: shard(for: archive.householdID))
         let result: Result<Void, StoreError> = await withCheckedContinuation { continuation in
             w.enqueue(compacting: archive) { continuation.resume(returning: $0) }

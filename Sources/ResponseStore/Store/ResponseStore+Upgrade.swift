@@ -42,8 +42,8 @@ extension ResponseStore {
             guard FileManager.default.fileExists(atPath: path) else { throw StoreError.shardMissing(shard: i, path: path) }
             if DurableFile.isReadOnly(path) { throw StoreError.shardReadOnly(shard: i, path: path) }
             do {
-                let pool = try DatabasePool(path: path, configuration: ShardFile.configuration(options))
-                defer { try? pool.close() }
+                let pool = try ShardFile.openWriter(path: path, options: options)
+                defer { ShardFile.closeWriter(pool) }
                 try ShardSchema.migrator.migrate(pool)
             } catch {
                 throw ShardFile.mapError(error, shard: i, path: path)

@@ -55,6 +55,10 @@ public final class ResponseStore: Sendable {
     public let manifest: StoreManifest
     /// The options the store was opened with.
     public let options: StoreOptions
+    /// After ``create(at:shardCount:questionnaireSchemas:options:)``: the shard files of an
+    /// interrupted earlier `create` (killed after writing shards, before the manifest) that it
+    /// removed first. 0 otherwise.
+    public private(set) nonisolated(unsafe) var removedLeftovers = 0
     private let slots: [Slot]
 
     private enum Slot: Sendable {
@@ -100,9 +104,20 @@ public final class ResponseStore: Sendable {
         defer { lock.release() }
         if fm.fileExists(atPath: manifestURL.path) { throw StoreError.alreadyExists(path: directory.path) }
         let shardsDir = directory.appendingPathComponent("shards")
-        if fm.fileExists(atPath: shardsDir.path),
-           let contents = try? fm.contentsOfDirectory(atPath: shardsDir.path), !contents.isEmpty {
-            throw StoreError.alreadyExists(path: shardsDir.path)
+        var removedLeftovers = 0
+        switch StoreLeftovers.inspect(directory, options: options) {
+        case .none: break
+        case .unfinishedInit(let files):
+            // An interrupted `store init`: nothing was ever stored in these.
+            for file in files {
+                if unlink(file) == 0 && file.hasSuffix(".sqlite") { removedLeftovers += 1 }
+                for suffix in ["-wal", "-shm", "-journal"] where file.hasSuffix(".sqlite") { unlink(file + suffix) }
+            }
+            if let rest = try? fm.contentsOfDirectory(atPath: shardsDir.path), !rest.isEmpty {
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: false, detail: "\(shardsDir.path) still holds \(rest.sorted().prefix(3).joined(separator: ", "))")
+            }
+        case .keep(let detail):
+            throw StoreError.unfinishedStore(path: directory.path, holdsResponses: true, detail: detail)
         }
         Interruption.register(shardsDir.path, .directory)
         defer { Interruption.unregister(shardsDir.path) }
@@ -116,7 +131,7 @@ public final class ResponseStore: Sendable {
             shardSchemaVersion: ShardSchema.currentVersion,
             shardSchemaHash: ShardSchema.hash(upTo: ShardSchema.currentVersion)!,
             questionnaireSchemas: questionnaireSchemas,
-            durability: "WAL, synchronous=\(options.durability.pragma)")
+            durability: options.durability.manifestDescription)
         do {
             for i in 0..<shardCount {
                 let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -138,7 +153,9 @@ public final class ResponseStore: Sendable {
             }
             throw error
         }
-        return try open(at: directory, options: options)
+        let store = try open(at: directory, options: options)
+        store.removedLeftovers = removedLeftovers
+        return store
     }
 
     /// Opens the store in `directory`.
@@ -147,7 +164,7 @@ public final class ResponseStore: Sendable {
     /// are reported per shard in ``shardStatus``; use ``requireAllShards()``
     /// to turn them into an error.
     public static func open(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
-        let manifest = try StoreManifest.read(from: directory)
+        let manifest = try readManifest(at: directory, options: options)
         var slots: [Slot] = []
         for i in 0..<manifest.shardCount {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -170,7 +187,7 @@ public final class ResponseStore: Sendable {
     /// ``StoreError/openedForReading(path:)``. Shard problems are reported per shard, as by
     /// ``open(at:options:)``.
     public static func openForReading(at directory: URL, options: StoreOptions = StoreOptions()) throws -> ResponseStore {
-        let manifest = try StoreManifest.read(from: directory)
+        let manifest = try readManifest(at: directory, options: options)
         var slots: [Slot] = []
         for i in 0..<manifest.shardCount {
             let path = directory.appendingPathComponent(manifest.shardFiles[i]).path
@@ -181,6 +198,24 @@ public final class ResponseStore: Sendable {
             }
         }
         return ResponseStore(directory: directory, manifest: manifest, options: options, slots: slots)
+    }
+
+    /// The manifest of the store in `directory`, checked against its shards' own record of the
+    /// shard count (``ShardFile/checkShardCount(of:in:options:)``).
+    static func readManifest(at directory: URL, options: StoreOptions) throws -> StoreManifest {
+        let manifest: StoreManifest
+        do { manifest = try StoreManifest.read(from: directory) } catch StoreError.manifestMissing(let path) {
+            // Shards without a manifest are not "no store": say which case it is.
+            switch StoreLeftovers.inspect(directory, options: options) {
+            case .none: throw StoreError.manifestMissing(path: path)
+            case .unfinishedInit(let files):
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: false, detail: "\(files.filter { $0.hasSuffix(".sqlite") }.count) shard files without any response")
+            case .keep(let detail):
+                throw StoreError.unfinishedStore(path: directory.path, holdsResponses: true, detail: detail)
+            }
+        }
+        try ShardFile.checkShardCount(of: manifest, in: directory, options: options)
+        return manifest
     }
 
     /// The status of every shard, by index.
@@ -220,10 +255,26 @@ public final class ResponseStore: Sendable {
         }
     }
 
+    /// The largest body taken: ``StoreOptions/maximumBodyBytes``, never above
+    /// ``StoreOptions/ceilingBodyBytes``.
+    var maximumBodyBytes: Int { min(max(0, options.maximumBodyBytes), StoreOptions.ceilingBodyBytes) }
+
+    /// Every limit is checked here, before the submission is queued: a value over SQLite's
+    /// limits would end the writer process inside GRDB, and with it every submission in flight.
     private func validate(_ s: Submission) throws(StoreError) {
+        let limit = maximumBodyBytes
         if s.householdID.isEmpty { throw .invalidSubmission(reason: "empty household id") }
+        for (name, value) in [("household id", s.householdID), ("idempotency key", s.idempotencyKey), ("schema hash", s.schemaHash)]
+        where value.utf8.count > StoreOptions.maximumFieldBytes {
+            throw .invalidSubmission(reason: "the \(name) is \(value.utf8.count) bytes long, at most \(StoreOptions.maximumFieldBytes)")
+        }
+        if s.body.count > limit {
+            throw .responseTooLarge(householdID: s.householdID, bytes: s.body.count, limit: limit)
+        }
         if s.idempotencyKey.isEmpty { throw .invalidSubmission(reason: "empty idempotency key for household \(s.householdID)") }
-        if !s.completeness.isFinite { throw .invalidSubmission(reason: "completeness must be a finite number") }
+        if !(0...1).contains(s.completeness) {
+            throw .invalidSubmission(reason: "completeness must be between 0 and 1 (answered / applicable questions), not \(s.completeness)")
+        }
         if !manifest.questionnaireSchemas.isEmpty, !manifest.questionnaireSchemas.contains(s.schemaHash) {
             throw .unknownQuestionnaireSchema(hash: s.schemaHash, accepted: manifest.questionnaireSchemas)
         }
@@ -315,14 +366,33 @@ public final class ResponseStore: Sendable {
 
     deinit { close() }
 
-    /// Commits everything pending, stops the writers and closes the shard
-    /// files. Called automatically when the store is deallocated. Later submissions fail with ``StoreError/closed``.
+    /// The durability in force on each shard's writing connection, by shard index, read back
+    /// from SQLite (`PRAGMA synchronous`); nil for a shard that is not open for writing (opened
+    /// for reading, or failed). With the default options every entry is ``Durability/full``:
+    /// each receipt is returned after its commit's fsync. `census store init` prints it.
+    public func durabilityInForce() -> [Durability?] {
+        slots.map { slot -> Durability? in
+            guard case .open(let w) = slot, let level = try? SQLiteSynchronous.current(on: w.pool) else { return nil }
+            return Durability(level)
+        }
+    }
+
+    /// The checkpoint thread of a shard open for writing (for tests).
+    func checkpointer(of shard: Int) -> ShardCheckpointer? {
+        guard case .open(let w) = slots[shard] else { return nil }
+        return w.checkpointer
+    }
+
+    /// Commits everything pending, stops the writers, copies each shard's write-ahead log into
+    /// its database file and truncates the log (so the `.sqlite` files alone hold every
+    /// committed version: see ``ShardFile/closeWriter(_:)``), and closes the shard files.
+    /// Called automatically when the store is deallocated. Later submissions fail with
+    /// ``StoreError/closed``.
     public func close() {
         for slot in slots {
             switch slot {
             case .open(let w):
-                w.stop()
-                try? w.pool.close()
+                w.close()
             case .reading(_, let queue):
                 try? queue.close()
             case .failed:

@@ -14,6 +14,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     case manifestReadOnly(path: String)
     /// A store already exists where one was to be created.
     case alreadyExists(path: String)
+    /// The directory has shard files but no manifest. `holdsResponses` false: the leftovers of
+    /// an interrupted `store init` (no response in them), which the next `store init` removes;
+    /// true: a store whose manifest was lost (or files that are not shards), left untouched.
+    case unfinishedStore(path: String, holdsResponses: Bool, detail: String)
     /// The manifest uses a shard function this build does not implement.
     case unsupportedShardFunction(path: String, name: String)
     /// A shard file listed in the manifest does not exist.
@@ -49,8 +53,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// The store's shards predate a feature this build needs (page saves): run
     /// `census store upgrade --dir DIR` (``ResponseStore/upgrade(at:options:)``).
     case upgradeRequired(path: String, version: String)
-    /// The submission is malformed (empty household id or idempotency key…).
+    /// The submission is malformed (empty household id or idempotency key, a field over
+    /// ``StoreOptions/maximumFieldBytes``, completeness outside 0...1). Nothing was stored.
     case invalidSubmission(reason: String)
+    /// The body is larger than ``StoreOptions/maximumBodyBytes`` (`limit`); nothing was
+    /// queued. An HTTP layer answers 413 Content Too Large.
+    case responseTooLarge(householdID: String, bytes: Int, limit: Int)
     /// The store was closed.
     case closed
 
@@ -65,6 +73,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "store manifest \(path) is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; nothing was changed."
         case .alreadyExists(let path):
             return "a store already exists at \(path); refusing to overwrite it. Choose an empty directory."
+        case .unfinishedStore(let path, false, let detail):
+            return "the store in \(path) was never finished: it has no manifest.json, and its shards/ holds \(detail) (an interrupted `census store init`). Run `census store init` again: it removes them and creates the store."
+        case .unfinishedStore(let path, true, let detail):
+            return "\(path) has no manifest.json, but its shards/ holds \(detail): a store whose manifest was lost, not an unfinished one. Restore manifest.json from backup; nothing was changed."
         case .unsupportedShardFunction(let path, let name):
             return "store manifest \(path) uses shard function '\(name)', but this build only knows '\(ShardFunction.name)'. Use the census build that created the store."
         case .shardMissing(let shard, let path):
@@ -95,6 +107,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
             return "the store at \(path) has shard schema \(version), made before page saves; run `census store upgrade --dir \(path)` (stop its writers first) to bring its shards up to \(ShardSchema.currentVersion)."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
+        case .responseTooLarge(let household, let bytes, let limit):
+            return "the response of household \(household) is \(bytes) bytes, more than the store's limit of \(limit) bytes; nothing was stored"
         case .closed:
             return "the response store is closed"
         }

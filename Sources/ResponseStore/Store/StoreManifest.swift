@@ -53,7 +53,13 @@ public struct StoreManifest: Codable, Sendable, Equatable {
     /// Hashes of the questionnaire schemas accepted in submissions. Empty
     /// means any schema hash is accepted.
     public var questionnaireSchemas: [String]
-    /// The durability setting the store was created with, for the record.
+    /// The durability the store's shards were created with, for the record, e.g.
+    /// `"WAL, synchronous=FULL: every commit is fsynced before its receipt"`. It was checked on
+    /// each shard's writer connection when the store was created. Writers opened later use
+    /// ``StoreOptions/durability`` (default ``Durability/full``), which is checked the same way
+    /// (``ResponseStore/durabilityInForce()``). Manifests written before 2026-11-30 say
+    /// `"WAL, synchronous=FULL"`, which was not then in force (GRDB reset it to NORMAL; issue
+    /// 13): it is now, for every store, whatever its manifest says.
     public var durability: String
 
     /// The relative path of the shard file with the given index.
@@ -62,17 +68,28 @@ public struct StoreManifest: Codable, Sendable, Equatable {
         return "shards/shard-" + String(repeating: "0", count: max(0, 3 - s.count)) + s + ".sqlite"
     }
 
+    /// The largest manifest read (4,096 shards take about 150 KB).
+    static let maximumSize = 16 << 20
+
     /// Reads the manifest of the store in `directory`.
     public static func read(from directory: URL) throws -> StoreManifest {
         let url = directory.appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw StoreError.manifestMissing(path: url.path)
+        switch SQLiteFileCheck.inspect(url.path) {
+        case .missing: throw StoreError.manifestMissing(path: url.path)
+        case .directory: throw StoreError.manifestInvalid(path: url.path, reason: "it is a directory, not a file")
+        case .notRegularFile: throw StoreError.manifestInvalid(path: url.path, reason: "it is not a regular file (a device, pipe or socket)")
+        case .empty: throw StoreError.manifestInvalid(path: url.path, reason: "it is empty (0 bytes): the file was truncated or replaced")
+        case .file: break
+        }
+        var st = stat()
+        if stat(url.path, &st) == 0, st.st_size > maximumSize {
+            throw StoreError.manifestInvalid(path: url.path, reason: "it is \(st.st_size) bytes long; a manifest is a few kilobytes (at most \(maximumSize))")
         }
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw StoreError.manifestInvalid(path: url.path, reason: "cannot read the file (\(error.localizedDescription))")
+            throw StoreError.manifestInvalid(path: url.path, reason: "cannot read the file (\(DurableFile.reason(error)))")
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

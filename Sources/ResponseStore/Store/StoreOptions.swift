@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The durability of a committed transaction, i.e. SQLite's
@@ -14,7 +15,27 @@ public enum Durability: String, Sendable, Codable, CaseIterable {
     case full
     case normal
 
-    var pragma: String { self == .full ? "FULL" : "NORMAL" }
+    /// The `PRAGMA synchronous` level of the writer connections.
+    package var level: SQLiteSynchronous { self == .full ? .full : .normal }
+    /// The pragma's keyword, `FULL` or `NORMAL`.
+    var pragma: String { level.keyword }
+
+    /// The manifest's ``StoreManifest/durability`` for a store created with this durability.
+    var manifestDescription: String {
+        switch self {
+        case .full: return "WAL, synchronous=FULL: every commit is fsynced before its receipt"
+        case .normal: return "WAL, synchronous=NORMAL: commits are not fsynced (benchmark comparison only)"
+        }
+    }
+
+    /// The level SQLite reports, as a ``Durability`` (nil for OFF or EXTRA, which the store never sets).
+    init?(_ level: SQLiteSynchronous) {
+        switch level {
+        case .full: self = .full
+        case .normal: self = .normal
+        default: return nil
+        }
+    }
 }
 
 /// Options for opening a response store.
@@ -35,6 +56,24 @@ public struct StoreOptions: Sendable {
     /// ``CheckpointPolicy/background``: the log size, in pages, at which the
     /// writer checkpoints the rest of the log itself so that it restarts.
     public var walRestartPages: Int = 4000
+    /// The largest response body the store takes, in bytes (default 1 MiB, ``defaultMaximumBodyBytes``).
+    ///
+    /// A larger one fails with ``StoreError/responseTooLarge(householdID:bytes:limit:)`` before
+    /// anything is queued. Why a limit at all: nothing else stopped a body below SQLite's own
+    /// 1,000,000,000 bytes, so a 100 MB body was stored for good, and a body over SQLite's
+    /// limit made GRDB end the writer process (a `fatalError` binding it), taking every
+    /// submission in flight with it. A census household's response is 3–6 KB (a 30-person
+    /// household under 40 KB); the web server answers 413 above 64 KiB, before the store sees
+    /// it. Values above ``ceilingBodyBytes`` are treated as the ceiling.
+    public var maximumBodyBytes: Int = StoreOptions.defaultMaximumBodyBytes
+    /// The default ``maximumBodyBytes``: 1 MiB.
+    public static let defaultMaximumBodyBytes = 1 << 20
+    /// The most ``maximumBodyBytes`` can be: 64 MiB, far below SQLite's 1 GB limit on a value.
+    public static let ceilingBodyBytes = 64 << 20
+    /// The longest household id, idempotency key or schema hash the store takes, in bytes.
+    /// (Household ids of the frame are at most 32; keys are UUIDs.)
+    public static let maximumFieldBytes = 256
+
     public init(durability: Durability = .full, maxBatchSize: Int = 4096,
                 checkpointPolicy: CheckpointPolicy = .background) {
         self.durability = durability

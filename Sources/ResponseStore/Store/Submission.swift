@@ -14,7 +14,7 @@ import Foundation
 ///     receivedAt: Date(),
 ///     schemaHash: "sha256:9f2c…",
 ///     idempotencyKey: "7B0E5D0C-…",     // chosen by the client, reused on retry
-///     completeness: 42,                 // e.g. answered questions, from the evaluator
+///     completeness: 0.42,               // answered / applicable questions, from the evaluator
 ///     body: jsonData)
 /// let receipt = try await store.submit(submission)
 /// ```
@@ -40,10 +40,13 @@ public struct Submission: Sendable, Hashable {
     public var schemaHash: String
     /// The client's idempotency key. Unique per household and logical save.
     public var idempotencyKey: String
-    /// How complete the response is, as computed by the caller (for example the
-    /// number of answered questions). Larger is more complete.
+    /// How complete the response is, from 0 (nothing answered) to 1 (every applicable
+    /// question answered): the evaluator's answered / applicable questions. Larger is more
+    /// complete; the authoritative return prefers it. A value outside 0...1 (or not finite)
+    /// is refused with ``StoreError/invalidSubmission(reason:)``.
     public var completeness: Double
-    /// The response body: opaque bytes, by convention JSON.
+    /// The response body: opaque bytes, by convention JSON. At most
+    /// ``StoreOptions/maximumBodyBytes`` (1 MiB by default).
     public var body: Data
 
     /// Creates a submission. See the type documentation for the meaning of

@@ -38,11 +38,12 @@ extension AddressFrame {
     /// households to `insert`, and renames the file into place when all went well.
     private static func writeCSV(_ generator: FrameGenerator, to csvURL: URL, batchSize: Int,
                                  insert: (([Household]) throws -> Void)?) throws -> FrameImportSummary {
-        let tmp = csvURL.deletingLastPathComponent().appendingPathComponent(".\(csvURL.lastPathComponent).tmp-\(UUID().uuidString)")
-        Interruption.register(tmp.path)
+        // What a killed run left (`.frame.csv.tmp-…`, locked by no live process) goes first.
+        TemporaryFile.removeStale(beside: csvURL, tag: "tmp")
+        let locked = try TemporaryFile(beside: csvURL, tag: "tmp")
+        let tmp = URL(fileURLWithPath: locked.path)
+        let fd = locked.fd
         defer { Interruption.unregister(tmp.path) }
-        let fd = Glibc.open(tmp.path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
-        guard fd >= 0 else { throw DurableFile.posixError("cannot write \(csvURL.path)") }
         var published = false
         defer { if !published { unlink(tmp.path) } }
         var closed = false

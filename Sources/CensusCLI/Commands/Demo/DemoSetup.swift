@@ -51,7 +51,7 @@ struct DemoSetup {
         // The compiled form beside the store, where `census aggregate` finds it.
         try FileSystemError.createDirectory(directory.appendingPathComponent("schemas"), what: "the schemas directory")
         try Data(schema.canonicalBytes()).write(to: directory.appendingPathComponent("schemas/\(schema.hash.dropFirst(7)).json"))
-        report("store", "\(shardCount) SQLite shards (WAL, synchronous=FULL), accepting schema \(schema.hash.prefix(19))…")
+        report("store", "\(shardCount) SQLite shards (\(describeDurability(of: store))), accepting schema \(schema.hash.prefix(19))…")
         let collector: Collector
         do { collector = try Collector(frame: frame, store: store, forms: [try Evaluator(schema: schema)]) } catch {
             throw CLIError("\(error)")

@@ -37,11 +37,26 @@ struct CodesIssue: ParsableCommand {
         let f = try AddressFrame.open(at: frame.file)
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters))
+        reportRecovered(s.recovered, reissue: false)
         if s.issued == 0 {
             print("every household already has an active code: nothing issued, no letters file written")
             return
         }
         print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
+    }
+}
+
+/// Says what a run did about earlier runs interrupted between committing their codes and
+/// publishing their letters (one line each, on standard output: it is what happened).
+func reportRecovered(_ recovered: [InterruptedIssue], reissue: Bool) {
+    for r in recovered {
+        switch r.outcome {
+        case .published:
+            print("an earlier run was interrupted after issuing \(counted(r.codes, "code")): finished publishing its letters to \(r.lettersFile)")
+        case .revoked(let reason):
+            print("an earlier run was interrupted after issuing \(counted(r.codes, "code")) for \(r.lettersFile), and its letters cannot be published (\(reason)): those codes were revoked; " +
+                  (reissue ? "run `census frame codes issue` to give their households new codes" : "their households get new codes now"))
+        }
     }
 }
 
@@ -71,7 +86,8 @@ struct CodesReissue: ParsableCommand {
     func run() throws {
         var ids = households
         if let file = householdsFile {
-            var bytes = try readInputFile(file, what: "the households file")[...]
+            // 64 MiB: two million household ids; /dev/zero fails at once rather than filling memory.
+            var bytes = try readInputFile(file, what: "the households file", limit: 64 << 20)[...]
             // A byte order mark (Windows editors) would otherwise stick to the first id, invisibly.
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             let text = String(decoding: bytes, as: UTF8.self)
@@ -89,6 +105,7 @@ struct CodesReissue: ParsableCommand {
         let f = try AddressFrame.open(at: frame.file)
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
                                  lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
+        reportRecovered(s.recovered, reissue: true)
         print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
     }
 }

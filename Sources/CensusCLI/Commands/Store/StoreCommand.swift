@@ -10,6 +10,6 @@ struct StoreCommand: ParsableCommand {
             records the shard count, the shard function (FNV-1a 64 of the household id, mod N) \
             and schema hashes, so every tool agrees where a household lives.
             """,
-        subcommands: [StoreInit.self, StoreCheck.self, StoreUpgrade.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self, StoreFill.self]
+        subcommands: [StoreInit.self, StoreCheck.self, StoreUpgrade.self, StoreAcceptSchema.self, StoreWhere.self, StoreShow.self, StoreSubmit.self, StoreFill.self, StoreBackup.self]
     )
 }

@@ -25,7 +25,21 @@ struct StoreInit: ParsableCommand {
     func run() throws {
         Interruption.finishesAtCommit = true
         let store = try ResponseStore.create(at: directory.url, shardCount: shards, questionnaireSchemas: schemaHashes)
+        let durability = describeDurability(of: store)
         store.close()
-        print("created a store of \(shards) shards in \(directory.dir) (WAL, synchronous=FULL)")
+        if store.removedLeftovers > 0 {
+            print("removed the unfinished store an interrupted `census store init` left in \(directory.dir) (\(counted(store.removedLeftovers, "shard file")) without any response)")
+        }
+        print("created a store of \(shards) shards in \(directory.dir) (\(durability))")
+    }
+}
+
+/// The durability in force, as SQLite reports it on every shard's writer connection (not what
+/// was asked for: until issue 13 the two differed), for `store init` and the demo.
+func describeDurability(of store: ResponseStore) -> String {
+    switch Set(store.durabilityInForce()) {
+    case [.full]: return "WAL, synchronous=FULL: every commit is fsynced before its receipt"
+    case [.normal]: return "WAL, synchronous=NORMAL: commits are not fsynced, NOT durable against power loss"
+    default: return "WAL; the synchronous setting could not be read back from every shard"
     }
 }

@@ -47,7 +47,8 @@ struct StoreSubmit: ParsableCommand {
 
     func run() throws {
         let evaluator = try CLIFiles.evaluator(schema)
-        let bytes = try readInputFile(body, what: "the response body file")
+        // Read no more than the store takes: a larger file is refused without filling memory.
+        let bytes = try readInputFile(body, what: "the response body file", limit: StoreOptions.defaultMaximumBodyBytes)
         // Read only: the collection path only looks households up.
         let addressFrame = try AddressFrame.open(at: frameURL(frame ?? directory.dir), readOnly: true)
         defer { try? addressFrame.close() }
@@ -67,7 +68,9 @@ struct StoreSubmit: ParsableCommand {
         let r = outcome.receipt
         let e = outcome.evaluation
         let pct = Int((e.completeness * 100).rounded())
-        print("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")")
+        // Written at once (not buffered until exit): the receipt is out as soon as the commit
+        // it stands for is on disk.
+        FileIO.writeOut("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")\n")
         guard outcome.disposition == .notSubmitted else { return }
         FileHandleOutput.stderr("""
             census store submit: not submitted: the response has \(counted(e.count(.error), "error")) and \
