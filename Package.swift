@@ -16,7 +16,7 @@
 //   Aggregation            exports, progress, protected tables, reports from the shards
 //                          (Questionnaire, AddressFrame, ResponseStore, CZlib: system zlib)
 //   CollectionServer       the household pages over HTTP (Hummingbird): sessions, the journey
-//                          (Questionnaire, AddressFrame, ResponseStore, CensusCollection)
+//                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 import PackageDescription
 
@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "CollectionServer",
             dependencies: [
-                "Questionnaire", "AddressFrame", "ResponseStore", "CensusCollection",
+                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -351,6 +351,119 @@ final class JourneyFeaturesTests: XCTestCase {
     }
 }
 
+final class SessionAndShardTests: XCTestCase {
+    var fixture: ServerFixture!
+
+    override func setUp() async throws {
+        fixture = try ServerFixture()
+    }
+
+    override func tearDown() async throws {
+        fixture.remove()
+    }
+
+    func testSigningOutEndsTheHouseholdsSessionsOnEveryDevice() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            var laptop = Browser(client)
+            _ = try await laptop.signIn(fixture.codes[0].code)
+            _ = try await laptop.post("/form/page/lives_here", [("lives_here", "yes")])
+            var phone = Browser(client)
+            _ = try await phone.signIn(fixture.codes[0].code)
+            let stolen = phone.cookies
+            _ = try await phone.get("/form/page/who_else")
+            let out = try await phone.post("/sign-out", [])
+            XCTAssertEqual(out.status, .ok)
+            XCTAssertTrue(out.contains("You have signed out"))
+            XCTAssertTrue(out.contains("Your answers have been saved"))
+            // The other device, and a copy of the signed-out cookie, are signed out too.
+            let elsewhere = try await laptop.get("/form/page/who_else")
+            XCTAssertEqual(elsewhere.status, .unauthorized)
+            var thief = Browser(client)
+            thief.cookies = stolen
+            let replay = try await thief.get("/form/page/who_else")
+            XCTAssertEqual(replay.status, .unauthorized)
+            // Signing in again carries on with the answers kept.
+            var back = Browser(client)
+            let resumed = try await back.signIn(fixture.codes[0].code)
+            XCTAssertTrue(resumed.body.contains(#"action="/form/page/who_else""#), resumed.mainText)
+        }
+    }
+
+    func testAHouseholdWhoseShardIsUnavailableIsToldSoAndOthersAreServed() async throws {
+        let fixture = self.fixture!
+        let manifest = try StoreManifest.read(from: fixture.directory)
+        // Make one household's shard read-only: writers refuse it.
+        let store = try ResponseStore.openForReading(at: fixture.directory)
+        let (victim, other) = (fixture.codes[0], fixture.codes.first { store.shard(for: $0.household) != store.shard(for: fixture.codes[0].household) }!)
+        let shardFile = fixture.directory.appendingPathComponent(manifest.shardFiles[store.shard(for: victim.household)]).path
+        store.close()
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: shardFile)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: shardFile) }
+        try await fixture.withServer { client, server in
+            XCTAssertEqual(server.unavailableShards.count, 1)
+            var b = Browser(client)
+            _ = try await b.get("/sign-in")
+            _ = try await b.post("/sign-in", [("accessCode", victim.code)])
+            _ = try await b.get("/language")
+            _ = try await b.post("/language", [("language", "en")])
+            let page = try await b.get("/form")
+            XCTAssertEqual(page.status, .serviceUnavailable)
+            XCTAssertTrue(page.contains("Nothing you have already saved is lost"), page.mainText)
+            var fine = Browser(client)
+            let first = try await fine.signIn(other.code)
+            XCTAssertEqual(first.status, .ok)
+        }
+    }
+
+    func testCheckYourAnswersListsEveryAnswerWithAChangeLink() async throws {
+        let fixture = self.fixture!
+        let target = try JourneyTests.households(fixture.schema, residents: 2, seed: 3)[0]
+        try await fixture.withServer { client, _ in
+            var b = Browser(client)
+            let first = try await b.signIn(fixture.codes[6].code)
+            var driver = JourneyDriver(schema: fixture.schema, target: target, browser: b)
+            let summary = try await driver.run(from: first, stop: { $0 == "/form/check-answers" })
+            XCTAssertTrue(summary.contains("Check your answers"))
+            // Every screen visited has a change link back to it.
+            for path in Set(driver.visited) where path.hasPrefix("/form/page/") || path.hasPrefix("/form/member/") || path.hasPrefix("/form/relationships/") {
+                XCTAssertTrue(summary.body.contains(#"href="\#(path)?change=1""#), "no change link to \(path)")
+            }
+            let name = target["residents"]?.arrayValue?[1]["first_name"]?.stringValue ?? "?"
+            XCTAssertTrue(summary.contains(name))
+            XCTAssertTrue(summary.body.contains(#"action="/form/submit""#))
+        }
+    }
+}
+
+final class RosterFormChecksTests: XCTestCase {
+    /// example.census asks a date of birth on the roster's own form, with a confirmation for
+    /// an age of 100 or more: asked after the person is added, then back to the list.
+    func testAConfirmationOnTheAddFormReturnsToTheList() async throws {
+        let fixture = try ServerFixture(form: "example")
+        defer { fixture.remove() }
+        try await fixture.withServer { client, _ in
+            var b = Browser(client)
+            _ = try await b.signIn(fixture.codes[0].code)
+            _ = try await b.get("/form/list/people/add")
+            let added = try await b.post("/form/list/people/add", [("first_name", "Ada"), ("last_name", "Old"),
+                                                                    ("dob-day", "1"), ("dob-month", "1"), ("dob-year", "1910")])
+            XCTAssertTrue(added.location?.hasPrefix("/form/confirm/confirm_age/m1?from=list/people") == true, added.location ?? "")
+            let ask = try await b.get(added.location!)
+            XCTAssertTrue(ask.contains("Ada Old is 111 years old. Is this correct?"), ask.mainText)
+            let no = try await b.post(added.location!, [("confirm", "no")])
+            XCTAssertEqual(no.location, "/form/list/people/m1/change")
+            _ = try await b.get(added.location!)
+            let yes = try await b.post(added.location!, [("confirm", "yes")])
+            XCTAssertEqual(yes.location, "/form/list/people")
+            // Asked once: changing the name does not ask again.
+            let changed = try await b.submit("/form/list/people/m1/change", [("first_name", "Ada"), ("last_name", "Older"),
+                                                                              ("dob-day", "1"), ("dob-month", "1"), ("dob-year", "1910")])
+            XCTAssertEqual(changed.location, "/form/list/people")
+        }
+    }
+}
+
 extension CollectionServer {
     /// The server's online answers, for tests that look at what was saved.
     func withOnlineAnswers<T>(_ body: (OnlineAnswers) throws -> T) throws -> T {

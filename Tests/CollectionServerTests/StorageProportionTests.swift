@@ -26,7 +26,7 @@ final class StorageProportionTests: XCTestCase {
         let fixture = try ServerFixture(households: 40, configure: { _ in })
         defer { fixture.remove() }
         var targets: [JSONValue] = []
-        for (residents, count) in [(1, 6), (2, 8), (3, 8), (4, 4), (5, 2), (6, 2)] {
+        for (residents, count) in [(1, 4), (2, 5), (3, 5), (4, 3), (5, 1), (6, 1)] {
             targets += try JourneyTests.households(fixture.schema, residents: residents, count: count, seed: 21)
         }
         let emptyBytes = try Self.shardBytes(fixture.directory)

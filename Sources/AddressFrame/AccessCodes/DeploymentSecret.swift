@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 
 /// The deployment secret that keys access-code hashes.
@@ -102,16 +103,10 @@ public struct DeploymentSecret: Sendable {
     ///   returns ``development``; otherwise throws ``SecretError/notConfigured``.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment,
                             allowDevelopment: Bool) throws(SecretError) -> DeploymentSecret {
-        if let path = environment[fileVariable], !path.isEmpty {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw .unreadableFile(path: path)
-            }
-            var bytes = [UInt8](data)
-            while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
-            return try configured(bytes, source: "file \(path)", allowDevelopment: allowDevelopment)
-        }
-        if let value = environment[variable], !value.isEmpty {
-            return try configured(Array(value.utf8), source: "environment variable \(variable)", allowDevelopment: allowDevelopment)
+        switch ConfiguredSecret.read(environment, fileVariable: fileVariable, variable: variable) {
+        case .bytes(let bytes, let source): return try configured(bytes, source: source, allowDevelopment: allowDevelopment)
+        case .unreadableFile(let path): throw .unreadableFile(path: path)
+        case .none: break
         }
         if allowDevelopment { return .development }
         throw .notConfigured

@@ -53,6 +53,24 @@ struct HouseholdContext {
 struct RecordWriter {
     let layout: ExportLayout
     let keys: RecordKeys
+    /// Per table, per column: where its value comes from (copied once here, not per row).
+    private let sources: [[ColumnSource]]
+    /// Per choice question: the options that take a "please specify" text.
+    private let specifying: [String: Set<String>]
+
+    init(layout: ExportLayout, keys: RecordKeys) {
+        self.layout = layout
+        self.keys = keys
+        sources = layout.tables.map { $0.columns.map(\.source) }
+        var specifying: [String: Set<String>] = [:]
+        for schema in layout.schemas {
+            for q in schema.questions {
+                guard let list = q.type.choiceList, let options = schema.choiceLists.first(where: { $0.id == list })?.options else { continue }
+                specifying[q.id, default: []].formUnion(options.filter { $0.specify != nil }.map(\.id))
+            }
+        }
+        self.specifying = specifying
+    }
 
     /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
     /// take back an earlier return) to the dictionary's counts.
@@ -81,7 +99,7 @@ struct RecordWriter {
                 for k in 0..<reader.pairCount(roster: r) {
                     // A row for each pair asked: some question of the block applies to it.
                     let asked = table.columns.indices.contains { c in
-                        guard case .answer = table.columns[c].source, bound[c] >= 0 else { return false }
+                        guard case .answer = sources[t][c], bound[c] >= 0 else { return false }
                         return reader.state(question: bound[c], instance: k) != .skipped
                     }
                     guard asked else { continue }
@@ -101,8 +119,9 @@ struct RecordWriter {
                      encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
         var notAnswered: [String] = []
         let base = counts.offset(table: t)
-        for (c, column) in table.columns.enumerated() {
-            switch column.source {
+        let sources = self.sources[t]
+        for c in sources.indices {
+            switch sources[c] {
             case .fixed(let fixed):
                 if encoders != nil { writeFixed(fixed, context: context, member: member, into: &encoders![t]) }
             case .notAnswered:
@@ -126,13 +145,26 @@ struct RecordWriter {
                 guard state == .answered else { encoders![t].null(); continue }
                 switch part {
                 case .value: encoders![t].value(reader.value(question: q, instance: i))
-                case .detail: writeDetail(reader.raw(question: q, instance: i), into: &encoders![t])
+                case .detail:
+                    // Only an option that takes a "please specify" text can have one.
+                    let chosen = reader.value(question: q, instance: i)
+                    var specifies = false
+                    switch chosen {
+                    case .option(let o): specifies = specifying[id]?.contains(o) == true
+                    case .options(let os): specifies = os.contains { specifying[id]?.contains($0) == true }
+                    default: break
+                    }
+                    if specifies { writeDetail(reader.raw(question: q, instance: i), into: &encoders![t]) } else { encoders![t].null() }
                 case .line(let n):
-                    let lines = reader.raw(question: q, instance: i)?["lines"]?.arrayValue ?? []
-                    if n - 1 < lines.count, let s = lines[n - 1].stringValue { encoders![t].text(s) } else { encoders![t].null() }
-                case .town: writeString(reader.raw(question: q, instance: i)?["town"], into: &encoders![t])
-                case .postcode: writeString(reader.raw(question: q, instance: i)?["postcode"], into: &encoders![t])
-                case .country: writeString(reader.raw(question: q, instance: i)?["country"], into: &encoders![t])
+                    guard case .address(let a) = reader.value(question: q, instance: i), n - 1 < a.lines.count, !a.lines[n - 1].isEmpty else {
+                        encoders![t].null()
+                        continue
+                    }
+                    encoders![t].text(a.lines[n - 1])
+                case .town, .postcode, .country:
+                    guard case .address(let a) = reader.value(question: q, instance: i) else { encoders![t].null(); continue }
+                    let text = part == .town ? a.town : part == .postcode ? a.postcode : a.country
+                    if let text, !text.isEmpty { encoders![t].text(text) } else { encoders![t].null() }
                 }
             }
         }

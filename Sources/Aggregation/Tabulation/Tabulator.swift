@@ -22,6 +22,8 @@ struct CompiledTable: Sendable {
         var kind: Kind
         var noAnswer: Int
         var notAsked: Int?
+        /// A derived value (else a question).
+        var isDerived: Bool
     }
 
     var definition: TableDefinition
@@ -128,8 +130,10 @@ struct Tabulator: Sendable {
             notAsked = categories.count
             categories.append(TableCategory(code: "not_asked", label: "Not asked"))
         }
+        var isDerived = false
+        if case .derived = column.source { isDerived = true }
         return CompiledTable.Dimension(variable: dim.variable, table: t, column: c, categories: categories, kind: kind,
-                                       noAnswer: noAnswer, notAsked: notAsked)
+                                       noAnswer: noAnswer, notAsked: notAsked, isDerived: isDerived)
     }
 
     /// Whether the routing can skip the question in some schema (its `when`, or one of its
@@ -153,7 +157,7 @@ struct Tabulator: Sendable {
         guard index >= 0 else { return dim.noAnswer }
         let i = dim.table == 0 ? 0 : instance
         let value: Value
-        if case .derived = layout.tables[dim.table].columns[dim.column].source {
+        if dim.isDerived {
             value = reader.derived(index, instance: i)
         } else {
             switch reader.state(question: index, instance: i) {

@@ -21,6 +21,7 @@ import Questionnaire
 /// | `r` | relationship answers `{"roster/m3/m1": {question: value}}` (person, other) |
 /// | `c` | confirmations given: `["confirm_age@m3"]` (`check@instance`) |
 /// | `l` | the language chosen |
+/// | `o` | the household signed out (milliseconds since 1970): sessions signed in before end |
 ///
 /// A delta sets values; applying one twice changes nothing more, so a repeated post is harmless.
 public struct WorkingResponse: Sendable, Equatable {
@@ -46,6 +47,8 @@ public struct WorkingResponse: Sendable, Equatable {
     public var lastMemberNumber: [String: Int] = [:]
     public var schemaHash: String?
     public var language: String?
+    /// When the household last signed out (milliseconds since 1970), if it has.
+    public var signedOutAt: Int64?
     /// When the first page was saved (seconds since 1970).
     public var startedAt: Int64?
     public init() {}
@@ -58,14 +61,20 @@ public struct WorkingResponse: Sendable, Equatable {
     /// Applies one saved delta (saved at `savedAt`, seconds since 1970).
     public mutating func apply(_ delta: JSONValue, sequence: Int64, savedAt: Int64) {
         lastSequence = sequence
-        if startedAt == nil { startedAt = savedAt }
         guard case .object(let d) = delta else { return }
+        if startedAt == nil, d["o"] == nil { startedAt = savedAt }
         if let s = d["s"]?.stringValue { schemaHash = s }
         if let l = d["l"]?.stringValue { language = l }
+        if let o = d["o"]?.intValue { signedOutAt = Int64(o) }
         if let v = d["v"]?.stringValue { visited.insert(v) }
         if let x = d["x"]?.stringValue, let (roster, id) = Self.split2(x) { removeMember(roster: roster, id: id) }
         if case .object(let h)? = d["h"] { Self.merge(h, into: &household) }
-        if case .object(let m)? = d["m"] {
+        if case .object(var m)? = d["m"] {
+            if let added = d["a"]?.stringValue, let (roster, id) = Self.split2(added), let answers = m[added],
+               members[roster]?.contains(where: { $0.id == id }) == true {
+                m[added] = nil
+                m["\(roster)/\(newMemberID(roster: roster))"] = answers
+            }
             for key in m.keys.sorted() {
                 guard let (roster, id) = Self.split2(key), case .object(let answers)? = m[key] else { continue }
                 var list = members[roster] ?? []

@@ -1,4 +1,5 @@
 import AddressFrame
+import DurableFiles
 import Foundation
 import ResponseStore
 
@@ -103,14 +104,10 @@ public struct SessionKey: Sendable {
 
     /// Loads the key from the environment, as described above.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(SessionKeyError) -> SessionKey {
-        if let path = environment[fileVariable], !path.isEmpty {
-            guard let data = FileManager.default.contents(atPath: path) else { throw .unreadableFile(path: path) }
-            var bytes = [UInt8](data)
-            while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
-            return try SessionKey(bytes: bytes, source: "file \(path)")
-        }
-        if let value = environment[variable], !value.isEmpty {
-            return try SessionKey(bytes: Array(value.utf8), source: "environment variable \(variable)")
+        switch ConfiguredSecret.read(environment, fileVariable: fileVariable, variable: variable) {
+        case .bytes(let bytes, let source): return try SessionKey(bytes: bytes, source: source)
+        case .unreadableFile(let path): throw .unreadableFile(path: path)
+        case .none: break
         }
         throw .notConfigured
     }

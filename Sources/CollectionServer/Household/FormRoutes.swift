@@ -170,20 +170,8 @@ struct FormRoutes {
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = request.uri.path + "?from=\(from)" + (change ? "&change=1" : "")
         view["button"] = UIText.continueButton.text(lang)
-        var field: [String: Any] = [
-            "id": "confirm", "name": "confirm", "label": message, "asHeading": true, "isFieldset": true, "isChoice": true,
-            "errorPrefix": UIText.errorTitlePrefix.text(lang),
-            "options": [
-                ["id": "confirm", "name": "confirm", "value": "yes", "label": UIText.confirmYes.text(lang)],
-                ["id": "confirm-no", "name": "confirm", "value": "no", "label": UIText.confirmNo.text(lang)],
-            ],
-        ]
-        if let error {
-            field["error"] = error
-            field["describedBy"] = "confirm-error"
-            view["errorSummary"] = Problem.summary([Problem(anchor: "confirm", message: error)], lang)
-        }
-        view["fields"] = [field]
+        view["fields"] = [visit.fields.yesNo(name: "confirm", label: message, yes: UIText.confirmYes.text(lang), no: UIText.confirmNo.text(lang),
+                                             error: error, asHeading: true)]
         return try site.html("page", view, status: status)
     }
 
@@ -201,10 +189,16 @@ struct FormRoutes {
             let delta: [String: JSONValue] = ["c": .array([.string("\(check.id)@\(visit.instanceKey(instance))")])]
             state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
             let saved = try await visit.saving(delta, candidate: visit.with(state))
+            // Confirmed on a roster's add/change form: back to the list; otherwise on.
+            if let from, case .list = from { return HouseholdSite.redirect(from.path) }
             if let from { return next(after: from, in: saved, change: change) }
             return HouseholdSite.redirect("/form")
         case "no":
             // Back to the answer to change it; the confirmation is asked again if it still fires.
+            if let from, case .list(_, let roster) = from, case .member(_, let position) = instance,
+               let member = visit.state.member(at: position, in: roster) {
+                return HouseholdSite.redirect("/form/list/\(roster)/\(member.id)/change")
+            }
             return HouseholdSite.redirect((from?.path ?? "/form") + "?change=1")
         default:
             return try renderConfirm(request, context, visit, check, instance, error: UIText.confirmChooseOne.text(visit.language), status: .unprocessableContent)

@@ -162,8 +162,10 @@ enum PageError: Error {
     case tooLarge
     /// No valid CSRF token: the page was old, or cookies are off (403).
     case expiredForm
-    /// Not signed in, or the session ended (redirect to the session-ended page).
+    /// Not signed in, or the session timed out (redirect to sign in, or say it ended).
     case signedOut
+    /// The household signed out since this session signed in (401, sign in again).
+    case sessionEnded
     /// The household's shard cannot be written or read (503).
     case unavailable
     /// No such page (404).

@@ -40,6 +40,10 @@ struct HouseholdVisit {
             context.logger.error("household unavailable", metadata: ["error": "\(error)"])
             throw PageError.unavailable
         }
+        if let out = record.state.signedOutAt, token.signedInAt < out {
+            // Signed out since (here or on another device): this session is over.
+            throw PageError.sessionEnded
+        }
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
         return HouseholdVisit(site: site, householdID: household, language: language, address: OnlineAnswers.addressLine(frameRecord),
                               variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state)

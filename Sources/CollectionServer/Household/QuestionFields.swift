@@ -245,6 +245,24 @@ struct QuestionFields {
         return v
     }
 
+    /// A yes/no question of the service's own (confirm an answer, remove a person, anyone
+    /// else?): radios named `name`, `yes` first, with its error.
+    func yesNo(name: String, label: String, yes: String, no: String, error: String?, asHeading: Bool) -> [String: Any] {
+        var field: [String: Any] = [
+            "id": name, "name": name, "label": label, "asHeading": asHeading, "isFieldset": true, "isChoice": true,
+            "errorPrefix": UIText.errorTitlePrefix.text(language),
+            "options": [
+                ["id": name, "name": name, "value": "yes", "label": yes],
+                ["id": name + "-no", "name": name, "value": "no", "label": no],
+            ],
+        ]
+        if let error {
+            field["error"] = error
+            field["describedBy"] = name + "-error"
+        }
+        return field
+    }
+
     /// The id of the first input of a question's field (where an error summary link goes).
     func firstInputID(_ question: Question, name: String) -> String {
         switch question.type {

@@ -75,15 +75,8 @@ struct RosterRoutes {
         if members.count < maxMembers(roster) {
             if let more = wording?.more, !members.isEmpty {
                 // The form's own question: "Does anyone else live here?"
-                var field: [String: Any] = [
-                    "id": "more", "name": "more", "label": more, "asHeading": false, "isFieldset": true, "isChoice": true,
-                    "errorPrefix": UIText.errorTitlePrefix.text(lang),
-                    "options": [
-                        ["id": "more", "name": "more", "value": "yes", "label": UIText.yes.text(lang)],
-                        ["id": "more-no", "name": "more", "value": "no", "label": UIText.no.text(lang)],
-                    ],
-                ]
-                if let problem = problems.first(where: { $0.field == "more" }) { field["error"] = problem.message; field["describedBy"] = "more-error" }
+                let field = visit.fields.yesNo(name: "more", label: more, yes: UIText.yes.text(lang), no: UIText.no.text(lang),
+                                               error: problems.first { $0.field == "more" }?.message, asHeading: false)
                 view["more"] = [field]
             } else {
                 view["addHref"] = "/form/list/\(roster)/add"
@@ -204,10 +197,15 @@ struct RosterRoutes {
             case .invalid(let message): inputProblems.append(Problem(field: a.name, anchor: formVisit.fields.firstInputID(a.question, name: a.name), message: message))
             }
         }
-        let delta: [String: JSONValue] = ["m": .object(["\(r.id)/\(id)": .object(answers)])]
-        var state = formVisit.state
+        var delta: [String: JSONValue] = ["m": .object(["\(r.id)/\(id)": .object(answers)])]
+        // A new member: if another device added one under the same id meanwhile, the fold
+        // gives this one the next id instead of overwriting the other's answers.
+        if member == nil { delta["a"] = .string("\(r.id)/\(id)") }
+        // Folded onto the saved state, not the form's (which holds the new member as a blank
+        // placeholder that the 'a' rule would take for another device's member).
+        var state = visit.state
         state.apply(.object(delta), sequence: state.lastSequence, savedAt: Int64(Date().timeIntervalSince1970))
-        let candidate = formVisit.with(state)
+        let candidate = visit.with(state)
         let instance = ScopeInstance.member(roster: r.id, position: candidate.state.position(of: id, in: r.id) ?? 0)
         let checks = PageChecks(visit: candidate)
         let formChecks = checks.formChecks(roster: r.part, member: instance)
@@ -249,19 +247,8 @@ struct RosterRoutes {
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = "/form/list/\(roster)/\(member)/remove"
         view["button"] = UIText.continueButton.text(lang)
-        var field: [String: Any] = [
-            "id": "remove", "name": "remove", "label": heading, "asHeading": true, "isFieldset": true, "isChoice": true,
-            "errorPrefix": UIText.errorTitlePrefix.text(lang),
-            "options": [
-                ["id": "remove", "name": "remove", "value": "yes", "label": UIText.removeYes.text(lang, name)],
-                ["id": "remove-no", "name": "remove", "value": "no", "label": UIText.removeNo.text(lang, name)],
-            ],
-        ]
-        if let error {
-            field["error"] = error
-            view["errorSummary"] = Problem.summary([Problem(anchor: "remove", message: error)], lang)
-        }
-        view["fields"] = [field]
+        view["fields"] = [visit.fields.yesNo(name: "remove", label: heading, yes: UIText.removeYes.text(lang, name), no: UIText.removeNo.text(lang, name),
+                                             error: error, asHeading: true)]
         return try site.html("page", view, status: status)
     }
 

@@ -100,7 +100,8 @@ struct SignInRoutes {
         site.throttle.recordSignIn(household: household.householdID)
         // A new session id at sign-in: a session id planted before it is worth nothing after.
         let now = site.sessions.now()
-        let token = SessionToken(id: SessionToken.newID(), householdID: household.householdID, signedInAt: now, lastSeen: now, language: lang)
+        let token = SessionToken(id: SessionToken.newID(), householdID: household.householdID,
+                                 signedInAt: Int64(Date().timeIntervalSince1970 * 1000), lastSeen: now, language: lang)
         var response = HouseholdSite.redirect("/language")
         site.sessions.set(token, on: &response, secure: context.isSecure)
         return response
@@ -176,6 +177,12 @@ struct SignInRoutes {
         try site.requireCSRF(fields, context)
         var context = context
         let lang = site.language(context)
+        // Recorded with the household's answers: every session signed in before now ends,
+        // on this device and any other (a copied cookie is worth nothing after sign-out).
+        if let household = context.session?.householdID, let record = try? site.online.load(household), record.submission == nil {
+            _ = try? await site.online.save(household, delta: ["o": .integer(Int(Date().timeIntervalSince1970 * 1000))],
+                                            after: record.state, completeness: record.state.completeness)
+        }
         context.session = SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: site.sessions.now(), language: lang)
         var response = try site.message(request, context, status: .ok, heading: UIText.signedOutHeading.text(lang),
                                         paragraphs: [UIText.signedOutBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))

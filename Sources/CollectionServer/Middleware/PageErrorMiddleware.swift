@@ -50,6 +50,11 @@ struct PageErrorMiddleware: RouterMiddleware {
                                         paragraphs: [UIText.sessionEndedBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
             }
             return HouseholdSite.redirect("/sign-in")
+        case .sessionEnded:
+            var response = try site.message(request, context, status: .unauthorized, heading: UIText.signedOutHeading.text(lang),
+                                            paragraphs: [UIText.signedOutBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
+            site.sessions.clear(on: &response, secure: context.isSecure)
+            return response
         case .unavailable:
             return try site.message(request, context, status: .serviceUnavailable, heading: UIText.unavailableHeading.text(lang),
                                     paragraphs: [UIText.unavailableBody.text(lang)])

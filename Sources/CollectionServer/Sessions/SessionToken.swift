@@ -12,7 +12,8 @@ struct SessionToken: Sendable, Equatable {
     var id: String
     /// The household signed in, or nil before sign-in.
     var householdID: String?
-    /// When the session signed in (seconds since 1970).
+    /// When the session signed in (milliseconds since 1970): a sign-out of the household
+    /// after it ends the session on every device (see ``WorkingResponse/signedOutAt``).
     var signedInAt: Int64
     /// The last request (seconds since 1970): the session ends after the timeout without one.
     var lastSeen: Int64

@@ -41,18 +41,24 @@ public final class ResponseReader {
     /// The ids of the schema's rosters, in schema order: roster index `r` is `rosterIDs[r]`.
     public let rosterIDs: [String]
     let run: Run
-    /// The response as a tree, kept only when the form has answers whose content the frames do
-    /// not hold (addresses, "please specify" details): see ``raw(question:instance:)``.
-    private(set) var tree: JSONValue?
+    /// The response's bytes, kept when the form has "please specify" details (which the frames
+    /// do not hold), and parsed into a tree only when ``raw(question:instance:)`` needs it.
+    private var bytes: [UInt8] = []
+    private var parsed: JSONValue??
     private let needsTree: Bool
+    /// Per question: its scope and its index in the scope (plain integers: reading them copies
+    /// nothing that is reference counted).
+    private let questionScope: [Int]
+    private let questionLocal: [Int]
 
     /// Creates a reader for responses to `evaluator`'s form.
     public init(evaluator: Evaluator) {
         self.evaluator = evaluator
         run = Run(evaluator, options: EvaluationOptions())
         rosterIDs = evaluator.rosters.map(\.id)
+        questionScope = evaluator.questions.map(\.scope)
+        questionLocal = evaluator.questions.map(\.local)
         needsTree = evaluator.schema.questions.contains { q in
-            if case .address = q.type { return true }
             if let list = q.type.choiceList, let options = evaluator.schema.choiceLists.first(where: { $0.id == list })?.options {
                 return options.contains { $0.specify != nil }
             }
@@ -66,14 +72,15 @@ public final class ResponseReader {
     /// - returns: whether the response could be read; ``evaluation`` holds the verdict.
     @discardableResult
     public func read(bytes: some Collection<UInt8>) -> Bool {
-        tree = nil
+        parsed = nil
+        self.bytes.removeAll(keepingCapacity: true)
+        if needsTree { self.bytes.append(contentsOf: bytes) }
         let fast: Evaluation? = bytes.withContiguousStorageIfAvailable { buffer in
             run.reset()
             return run.readFast(buffer) ? run.finish() : nil
         } ?? nil
         if let fast {
             evaluation = fast
-            if needsTree { tree = try? JSONParser.parse(bytes) }
             return true
         }
         let value: JSONValue
@@ -87,7 +94,7 @@ public final class ResponseReader {
             $0.path == "$" && ($0.code == "type" || $0.code == "json") || $0.code == "schema_mismatch"
         }
         if unreadable { return false }
-        tree = value
+        parsed = .some(value)
         return true
     }
 
@@ -113,11 +120,10 @@ public final class ResponseReader {
 
     /// Where question `q` stands for `instance`.
     public func state(question q: Int, instance i: Int) -> AnswerState {
-        let info = evaluator.questions[q]
-        let s = info.scope
+        let s = questionScope[q], local = questionLocal[q]
         guard i >= 0, i < run.frames[s].count else { return .skipped }
-        if !run.applies(s, info.local, i) { return .skipped }
-        switch run.frames[s].present[i * run.frames[s].nQ + info.local] {
+        if !run.applies(s, local, i) { return .skipped }
+        switch run.frames[s].present[i * run.frames[s].nQ + local] {
         case 1: return .answered
         case 2: return .invalid
         default: return .notAnswered
@@ -128,8 +134,8 @@ public final class ResponseReader {
     /// `.unknown`. Addresses read as `.present`: their lines are in ``raw(question:instance:)``.
     public func value(question q: Int, instance i: Int) -> Value {
         guard state(question: q, instance: i) == .answered else { return .unknown }
-        let info = evaluator.questions[q]
-        return run.frames[info.scope].answers[i * run.frames[info.scope].nQ + info.local]
+        let s = questionScope[q]
+        return run.frames[s].answers[i * run.frames[s].nQ + questionLocal[q]]
     }
 
     /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
@@ -139,11 +145,20 @@ public final class ResponseReader {
         return run.derivedValue(s, local, i)
     }
 
+    /// The response as a tree, parsed on first use.
+    private var tree: JSONValue? {
+        if let parsed { return parsed }
+        let value = bytes.isEmpty ? nil : try? JSONParser.parse(bytes)
+        parsed = .some(value)
+        return value
+    }
+
     /// The answer of question `q` for `instance` exactly as the response holds it (an address
     /// object, `{"value", "detail"}` for a "please specify" option), when it is answered; `nil`
-    /// otherwise. Only kept for forms with addresses or "please specify" options.
+    /// otherwise. Only kept for forms with "please specify" options (addresses are in
+    /// ``value(question:instance:)``).
     public func raw(question q: Int, instance i: Int) -> JSONValue? {
-        guard let tree, state(question: q, instance: i) == .answered else { return nil }
+        guard state(question: q, instance: i) == .answered, let tree else { return nil }
         let question = evaluator.schema.questions[q]
         let info = evaluator.questions[q]
         switch evaluator.scopes[info.scope].kind {

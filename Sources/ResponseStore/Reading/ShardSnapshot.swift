@@ -96,6 +96,14 @@ public struct ShardSnapshot {
     }
 }
 
+extension DatabaseReader {
+    /// Runs a statement that changes no data (a pragma) on a reader: through `unsafeReentrantRead`
+    /// for a read-only queue, or on a reader connection of a pool.
+    fileprivate func writeWithoutTransactionIfPossible(_ work: (Database) throws -> Void) throws {
+        try unsafeReentrantRead { try work($0) }
+    }
+}
+
 extension ResponseStore {
     /// Runs `body` with a consistent snapshot of one shard (a read transaction: see
     /// ``ShardSnapshot``). Works on a store opened with ``openForReading(at:options:)`` (batch
@@ -107,6 +115,10 @@ extension ResponseStore {
     public func withSnapshot<T>(shard: Int, _ body: (ShardSnapshot) throws -> T) throws -> T {
         let source = try reader(for: shard)
         do {
+            // A batch job reads each page once: a small page cache, given back afterwards, keeps
+            // its memory the same whatever the size of the shard.
+            try source.reader.writeWithoutTransactionIfPossible { db in try db.execute(sql: "PRAGMA cache_size = -4096") }
+            defer { try? source.reader.writeWithoutTransactionIfPossible { db in try db.execute(sql: "PRAGMA shrink_memory") } }
             return try source.reader.read { db in
                 let top = try Int64.fetchOne(db, sql: "SELECT max(id) FROM response_version") ?? 0
                 return try body(ShardSnapshot(shard: shard, path: source.path, watermark: top, db: db))
