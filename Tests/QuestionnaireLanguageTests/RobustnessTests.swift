@@ -458,7 +458,6 @@ final class RobustnessTests: XCTestCase {
         // fails the test instead of hanging the suite.
         var failures: [String] = []
         var withErrors = 0
-        let start = Date()
         for (index, bytes) in mutants.enumerated() {
             guard let result = compileBounded(SourceFile(name: "mutant\(index)", bytes: bytes), "mutant \(index)") else {
                 failures.append("mutant \(index): did not finish")
@@ -490,6 +489,8 @@ final class RobustnessTests: XCTestCase {
         XCTAssertEqual(failures, [])
         // Nearly every mutant is broken; a few (a swapped pair of blank runs) are not.
         XCTAssertGreaterThan(withErrors, mutantCount / 2)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 60)
+        // No bound on the total time: each mutant has its own (`compileBounded`), which catches a
+        // hang; how fast the compiler is belongs to the benchmarks (BENCHMARKS.md), not to a
+        // timed test on a shared machine (the 2021 form is twice the old one's size).
     }
 }
