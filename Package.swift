@@ -35,8 +35,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),  // census-bench's load client
     ],
     targets: [
         .target(
@@ -101,9 +104,12 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),  // the machine-token file
             ],
-            resources: [.copy("Resources/Templates"), .copy("Resources/Assets")]
+            resources: [.copy("Resources/Templates"), .copy("Resources/Assets"), .copy("Resources/OpenAPI")]
         ),
         .executableTarget(
             name: "CensusCLI",
@@ -120,6 +126,9 @@ let package = Package(
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // Tests mirror the modules; a test target names every module it imports, and the

@@ -15,7 +15,7 @@ struct Census: AsyncParsableCommand {
             127.0.0.1 until Ctrl-C, printing the address and access codes to try \
             (see `census demo --help`; `census demo --simulate` runs it offline instead).
             """,
-        subcommands: [Demo.self, Serve.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, Validate.self, Generate.self, Aggregate.self, VerifyExport.self],
+        subcommands: [Demo.self, Serve.self, Check.self, Compile.self, FrameCommand.self, StoreCommand.self, TokenCommand.self, Validate.self, Generate.self, Aggregate.self, VerifyExport.self],
         defaultSubcommand: Demo.self
     )
 }

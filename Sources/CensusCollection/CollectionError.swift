@@ -17,6 +17,7 @@ import ResponseStore
 ///     case .unknownHousehold: ...                                   // 404
 ///     case .responseTooLarge: ...                                   // 413
 ///     case .notAResponse, .nothingAnswered, .invalidRequest: ...    // 422
+///     case .notValid: ...                                           // 422
 ///     case .formNotCollected, .idempotencyConflict: ...             // 409
 ///     case .frameUnavailable, .storeUnavailable: ...                // 503
 ///     }
@@ -38,6 +39,10 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
     /// only its schema and channel, or only unknown keys). `findings` are the evaluator's.
     /// HTTP: 422.
     case nothingAnswered(findings: [Finding])
+    /// An online submission that still has errors or confirmations to give, refused as its
+    /// request asked (``CollectionRequest/ifNotValid``). `findings` are all the evaluator's
+    /// (errors, confirmations, warnings), with their JSON paths. HTTP: 422.
+    case notValid(findings: [Finding])
     /// A field of the request is unusable (an empty idempotency key). HTTP: 422.
     case invalidRequest(reason: String)
     /// The body is larger than the store takes (``ResponseStore/StoreOptions/maximumBodyBytes``,
@@ -69,6 +74,10 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
         case .nothingAnswered(let findings):
             let first = findings.first.map { ": first finding \($0.code) at \($0.path)" } ?? ""
             return "the response answers no question that applies\(first); nothing was stored"
+        case .notValid(let findings):
+            let blocking = findings.filter { $0.severity == .error || $0.severity == .confirm }
+            let first = blocking.first.map { ": first \($0.code) at \($0.path)" } ?? ""
+            return "the response has \(blocking.count) error(s) or confirmation(s) to give\(first); nothing was stored"
         case .invalidRequest(let reason):
             return "invalid request: \(reason); nothing was stored"
         case .responseTooLarge(let bytes, let limit):

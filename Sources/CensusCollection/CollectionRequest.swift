@@ -32,14 +32,29 @@ public struct CollectionRequest: Sendable, Hashable {
     /// When the response was received, by the server's clock; `nil` means now. Keying tools
     /// and replays of a day's work pass the original time.
     public var receivedAt: Date?
+    /// What to do with an online submission (``ResponseKind/submitted``) that still has errors
+    /// or confirmations to give: keep it as an unsubmitted save (the household pages, which
+    /// show the findings and ask again), or refuse it and store nothing (the JSON API, whose
+    /// client holds the answers). Ignored for saves and paper returns.
+    public var ifNotValid: IfNotValid
+
+    /// What the collection path does with an online submission that is not valid.
+    public enum IfNotValid: Sendable, Hashable {
+        /// Store it as ``ResponseKind/partial`` (``CollectionOutcome/Disposition/notSubmitted``).
+        case keepAsSave
+        /// Store nothing; throw ``CollectionError/notValid(findings:)``.
+        case refuse
+    }
 
     /// Creates a request; see the type's documentation for each field.
-    public init(householdID: String, body: Data, kind: ResponseKind, idempotencyKey: String, receivedAt: Date? = nil) {
+    public init(householdID: String, body: Data, kind: ResponseKind, idempotencyKey: String, receivedAt: Date? = nil,
+                ifNotValid: IfNotValid = .keepAsSave) {
         self.householdID = householdID
         self.body = body
         self.kind = kind
         self.idempotencyKey = idempotencyKey
         self.receivedAt = receivedAt
+        self.ifNotValid = ifNotValid
     }
 
     /// How the response arrived: on paper for `.paper`, online otherwise.

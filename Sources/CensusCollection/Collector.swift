@@ -17,8 +17,9 @@ import ResponseStore
 /// 3. **Evaluation** by the form's ``Evaluator``: a body that is not a response (not JSON,
 ///    not an object) or answers nothing that applies is refused.
 /// 4. **Kind rule**: an online submission with errors or confirmations still to give is kept
-///    as an unsubmitted save (``CollectionOutcome/Disposition/notSubmitted``); online saves
-///    and paper returns are stored as asked.
+///    as an unsubmitted save (``CollectionOutcome/Disposition/notSubmitted``), or refused
+///    when the request says so (``CollectionRequest/ifNotValid``, the API); online saves and
+///    paper returns are stored as asked.
 /// 5. **Store**: one version with the evaluation's completeness (answered / applicable),
 ///    the time received and the request's idempotency key; the receipt comes back after the
 ///    commit. A retry with the same key stores nothing and returns the first receipt.
@@ -177,7 +178,9 @@ public final class Collector: Sendable {
         switch request.kind {
         case .paper: (disposition, kind) = (.paperReturn, .paper)
         case .partial: (disposition, kind) = (.saved, .partial)
-        case .submitted: (disposition, kind) = evaluation.isValid ? (.submitted, .submitted) : (.notSubmitted, .partial)
+        case .submitted:
+            if !evaluation.isValid, request.ifNotValid == .refuse { throw .notValid(findings: evaluation.findings) }
+            (disposition, kind) = evaluation.isValid ? (.submitted, .submitted) : (.notSubmitted, .partial)
         }
         let submission = Submission(
             householdID: household.householdID, kind: kind, channel: request.channel,

@@ -64,6 +64,10 @@ public enum Compiler {
         // Semantic checks on a tree with syntax errors repeat them; keep only the first kind
         // when the parse failed badly.
         if syntax.count < Parser.maximumSyntaxErrors { diagnostics += checker.diagnostics }
+        for (declaration, use) in checker.hyphenatedUses {
+            guard let index = diagnostics.firstIndex(where: { $0.code == "syntax" && $0.span == declaration }) else { continue }
+            diagnostics[index].notes.append(.init("also written here", at: use))
+        }
         diagnostics = withoutEchoesOfUnclosedStrings(diagnostics, file)
         diagnostics.sort { ($0.span.start, $0.span.end) < ($1.span.start, $1.span.end) }
         let hasErrors = diagnostics.contains { $0.severity == .error }

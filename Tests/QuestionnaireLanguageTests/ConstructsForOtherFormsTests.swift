@@ -18,6 +18,7 @@ final class ConstructsForOtherFormsTests: XCTestCase {
           languages en, gd
           census_date 2022-03-20
         \(body)
+          \(Support.messages("gd"))
         }
         """
     }

@@ -124,6 +124,7 @@ final class DiagnosticPlacementAndHintTests: XCTestCase {
               choices tenure { owns "Owns" cy "Yn berchen" rents "Rents" cy "Rhentu" }
               question a: one_of(tenure) "A" cy "A"
               question b: integer "B" cy "B"
+              \(Support.messages("gd"))
             }
             """))
         XCTAssertEqual(Support.found(result, lineOffset: 0), [

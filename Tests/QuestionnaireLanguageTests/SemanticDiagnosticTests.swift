@@ -285,7 +285,8 @@ final class SemanticDiagnosticTests: XCTestCase {
     func testQuestionUsingItself() {
         assertDiagnostic(
             #"question a: integer when a > 1 "A" cy "A""#, code: "later-answer",
-            message: "'a' cannot be used in its own question", at: (1, 26), noHint: true)
+            message: "'a' cannot be used in its own question", at: (1, 26),
+            hint: "the condition of question 'a' is decided before 'a' is answered, so it cannot depend on that answer")
     }
 
     func testDerivedValueUsingALaterAnswer() {

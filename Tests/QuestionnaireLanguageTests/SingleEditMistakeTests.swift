@@ -160,7 +160,8 @@ final class SingleEditMistakeTests: XCTestCase {
             """
             question a: integer "A" cy "A"
             question b: integer when a <> 1 "B" cy "B"
-            """, code: "syntax", message: "'<>' is not an operator", at: (2, 28), hint: "use '!=' for 'not equal'")
+            """, code: "syntax", message: "'<>' is not an operator here: write '!='", at: (2, 28),
+            hint: "the operators are == != < <= > >= + - * /, and 'and', 'or', 'not'")
         assertDiagnostic(
             """
             question a: integer "A" cy "A"

@@ -43,6 +43,12 @@ enum Support {
         """
     }
 
+    /// Every evaluator message worded in `language`, on one line: for forms in a language the
+    /// evaluator has no wording for, whose tests are about something else.
+    static func messages(_ language: String) -> String {
+        "messages \(language) { " + EvaluatorMessage.allCases.map { "\($0.rawValue) \"\(language) \($0.rawValue)\"" }.joined(separator: " ") + " }"
+    }
+
     static func compile(_ snippet: String) -> Compiler.Result {
         Compiler.compile(SourceFile(name: "t.census", text: source(snippet)))
     }

@@ -1,29 +1,36 @@
 import Hummingbird
 import NIOCore
 
-/// What every request carries through the middleware chain to its handler: the client's
-/// address and the browser session (filled by ``SessionMiddleware``).
+/// What every request carries through the middleware chain to its handler: its id, the
+/// client's address, the browser session (household pages) or the bearer token's principal
+/// (the API).
 ///
-/// One context type serves every face of the server (household pages, and later the API and
+/// One context type serves every face of the server (household pages, `/api/v1`, the
 /// operations routes): middleware that does not apply to a face leaves its fields unset.
 public struct CensusRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address (the proxy's, behind one: see ``ServerConfiguration/trustProxy``).
     public let peerAddress: String?
-    /// The session from a valid, unexpired cookie, or nil.
+    /// The request's id: the `X-Request-Id` response header and every log line's `request_id`
+    /// (set by ``RequestLogMiddleware``).
+    var requestID = ""
+    /// The session from a valid, unexpired cookie, or nil (household pages).
     var session: SessionToken?
     /// A valid cookie whose session had timed out (the page then says so).
     var sessionExpired = false
     /// Whether the request arrived over HTTPS (directly, or as a trusted proxy says).
     var isSecure = false
-    /// The client address rate limits count by.
+    /// The client address rate limits count by (set by ``ConnectionMiddleware``).
     var clientAddress = "unknown"
+    /// Who an API request's bearer token speaks for (set by ``BearerAuthMiddleware``).
+    var principal: APIPrincipal?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Requests bodies the household pages read are small forms; see ``ServerConfiguration/maxBodyBytes``.
+    /// Request bodies are small: forms of a page, or one household's response (64 KiB;
+    /// see ``ServerConfiguration/maxBodyBytes``).
     public var maxUploadSize: Int { 64 * 1024 }
 }

@@ -12,11 +12,10 @@ import ServiceLifecycle
 /// The census collection server: one Hummingbird application over the address frame and the
 /// sharded response store, serving the household pages.
 ///
-/// Faces share one router and one middleware chain: security headers, then sessions, then
-/// each face's routes with its own error rendering. The household pages are under `/`
-/// (start, sign-in, language) and `/form`; static assets under `/assets`. `/api/v1` and
-/// the operations routes (`/healthz`, `/readyz`, `/metrics`) are to be added beside them
-/// (see ``makeRouter()``).
+/// Faces share one router and one middleware chain (see ``makeRouter()``), each face with
+/// its own error rendering: the household pages under `/` (start, sign-in, language) and
+/// `/form`, static assets under `/assets`, the JSON API under `/api/v1` (``APIFace``), and
+/// the operations routes `/healthz`, `/readyz`, `/metrics` (``OperationsRoutes``).
 ///
 /// ```swift
 /// let server = try await CollectionServer.open(configuration)
@@ -32,11 +31,24 @@ public final class CollectionServer: Sendable {
     /// Shards that could not be opened (their households get a "service unavailable" page;
     /// every other household is served).
     public let unavailableShards: [ShardStatus]
+    /// The server's metrics (served at `/metrics`).
+    public let metrics: ServerMetrics
+    /// The access-code check the web sign-in and the API share (one throttle).
+    let codeCheck: AccessCodeCheck
+    /// The machine tokens (`tokens.sqlite` in the store directory, once it exists).
+    let machineTokens: MachineTokenFile
+    /// The OpenAPI document served at `/api/v1/openapi.json`.
+    let openAPIDocument: [UInt8]
 
-    private init(configuration: ServerConfiguration, site: HouseholdSite, unavailableShards: [ShardStatus]) {
+    private init(configuration: ServerConfiguration, site: HouseholdSite, unavailableShards: [ShardStatus], metrics: ServerMetrics,
+                 openAPIDocument: [UInt8]) {
         self.configuration = configuration
         self.site = site
         self.unavailableShards = unavailableShards
+        self.metrics = metrics
+        self.openAPIDocument = openAPIDocument
+        codeCheck = AccessCodeCheck(frame: site.frame, hasher: site.hasher, throttle: site.throttle, metrics: metrics)
+        machineTokens = MachineTokenFile(url: configuration.storeDirectory.appendingPathComponent(MachineTokens.fileName))
     }
 
     /// Opens the schema, store and frame named by `configuration` and checks them.
@@ -54,9 +66,12 @@ public final class CollectionServer: Sendable {
             throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "\(error)")
         }
         let storePath = configuration.storeDirectory.path
+        let metrics = ServerMetrics()
+        var storeOptions = StoreOptions()
+        storeOptions.commitObserver = { metrics.commit($0) }
         let store: ResponseStore
         do {
-            store = try ResponseStore.open(at: configuration.storeDirectory)
+            store = try ResponseStore.open(at: configuration.storeDirectory, options: storeOptions)
         } catch {
             throw ServerStartError.storeUnavailable(path: storePath, reason: "\(error)")
         }
@@ -90,13 +105,18 @@ public final class CollectionServer: Sendable {
             throw ServerStartError.schemaNotAccepted(hash: schema.hash, accepted: accepted)
         }
         let templates: Templates
-        do { templates = try await Templates.load() } catch {
+        let openAPI: [UInt8]
+        do {
+            templates = try await Templates.load()
+            openAPI = try OpenAPIDocument.load()
+        } catch {
             store.close()
             try? frame.close()
             throw error
         }
         let site = HouseholdSite(schema: schema, evaluator: evaluator, collector: collector, templates: templates, configuration: configuration)
-        return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable })
+        return CollectionServer(configuration: configuration, site: site, unavailableShards: store.shardStatus.filter { !$0.isAvailable },
+                                metrics: metrics, openAPIDocument: openAPI)
     }
 
     /// The schema served.
@@ -109,15 +129,25 @@ public final class CollectionServer: Sendable {
     public var onlineAnswers: OnlineAnswers { site.online }
 
     /// The router with every face's routes and the shared middleware.
+    ///
+    /// The chain, outermost first: the connection (client address, HTTPS), the request log
+    /// and metrics (request id), security headers; then the operations routes; the API
+    /// (its own errors and bearer tokens); then sessions, assets, the household pages' error
+    /// rendering and the household pages. (Hummingbird applies a middleware to the routes
+    /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
         let router = Router(context: CensusRequestContext.self)
+        router.add(middleware: ConnectionMiddleware(trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, trustProxy: configuration.trustProxy))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
-        router.add(middleware: SessionMiddleware(sessions: site.sessions, trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
+        OperationsRoutes(store: site.store, frame: site.frame, metrics: metrics).register(on: router)
+        APIFace(collector: site.collector, codeCheck: codeCheck, householdTokens: HouseholdTokens(configuration.sessionKey),
+                machineTokens: machineTokens, configuration: configuration, metrics: metrics, openAPIDocument: openAPIDocument)
+            .register(on: router)
+        router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics))
         AssetRoutes(templates: site.templates).register(on: router)
-        // Later faces: router.group("api/v1") with its own context and errors, and the
-        // operations routes, go here, before the household pages' error middleware.
         router.add(middleware: PageErrorMiddleware(site: site))
-        SignInRoutes(site: site).register(on: router)
+        SignInRoutes(site: site, codeCheck: codeCheck).register(on: router)
         FormRoutes(site: site).register(on: router)
         RosterRoutes(site: site).register(on: router)
         CheckAnswersRoutes(site: site).register(on: router)

@@ -34,6 +34,10 @@ public struct ServerConfiguration: Sendable {
     /// A session ends after this long without a request (45 minutes, as the census's online
     /// service did); answers are kept, the household signs in again with its code.
     public var sessionTimeout: Duration = .seconds(45 * 60)
+    /// How long a household's API token (`POST /api/v1/auth`) lasts: 30 minutes. Tokens are
+    /// signed, not stored, so they cannot be revoked before they expire; an app signs in
+    /// again with the code when its token has expired.
+    public var householdTokenLifetime: Duration = .seconds(30 * 60)
     /// The largest request body accepted, in bytes (64 KiB): a page of answers is far
     /// smaller; anything bigger is refused with 413 before it is read.
     public var maxBodyBytes: Int = 64 * 1024

@@ -9,6 +9,8 @@ import ResponseStore
 /// The way in: the start page, the access code, the language, signing out.
 struct SignInRoutes {
     let site: HouseholdSite
+    /// The access-code check shared with the API (one throttle for both).
+    let codeCheck: AccessCodeCheck
 
     func register(on router: Router<CensusRequestContext>) {
         router.get("/") { request, context in try start(request, context) }
@@ -72,35 +74,28 @@ struct SignInRoutes {
         let lang = site.language(context)
         let typed = String((fields.first("accessCode") ?? "").prefix(200))
 
-        if case .locked(let seconds) = site.throttle.clientVerdict(context.clientAddress) {
+        let householdID: String
+        switch codeCheck.check(typed, client: context.clientAddress, face: "web") {
+        case .signedIn(let id):
+            householdID = id
+        case .clientLocked(let seconds):
             return try lockedOut(request, &context, UIText.lockedOutClient.text(lang, wait(seconds, lang)), seconds)
-        }
-        if typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            return try renderSignIn(request, &context, value: "", error: UIText.accessCodeMissing.text(lang), status: .unprocessableContent)
-        }
-        let household: Household
-        do {
-            household = try site.frame.lookup(code: typed, hasher: site.hasher)
-        } catch {
-            switch error {
-            case .malformed, .notFound, .revoked:
-                // One message for a code that is unknown, revoked or mistyped: the page must
-                // not tell a guesser which codes exist.
-                site.throttle.recordFailure(client: context.clientAddress)
-                context.logger.info("sign-in refused", metadata: ["client": "\(context.clientAddress)"])
-                return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
-            case .secretMismatch, .frameUnavailable:
-                context.logger.error("address frame unavailable", metadata: ["error": "\(error)"])
-                throw PageError.unavailable
-            }
-        }
-        if case .locked(let seconds) = site.throttle.householdVerdict(household.householdID) {
+        case .householdLocked(let seconds):
             return try lockedOut(request, &context, UIText.lockedOutHousehold.text(lang, wait(seconds, lang)), seconds)
+        case .empty:
+            return try renderSignIn(request, &context, value: "", error: UIText.accessCodeMissing.text(lang), status: .unprocessableContent)
+        case .wrongCode:
+            // One message for a code that is unknown, revoked or mistyped: the page must
+            // not tell a guesser which codes exist.
+            context.logger.info("sign-in refused", metadata: ["client": "\(context.clientAddress)"])
+            return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
+        case .unavailable(let reason):
+            context.logger.error("address frame unavailable", metadata: ["error": "\(reason)"])
+            throw PageError.unavailable
         }
-        site.throttle.recordSignIn(household: household.householdID)
         // A new session id at sign-in: a session id planted before it is worth nothing after.
         let now = site.sessions.now()
-        let token = SessionToken(id: SessionToken.newID(), householdID: household.householdID,
+        let token = SessionToken(id: SessionToken.newID(), householdID: householdID,
                                  signedInAt: Int64(Date().timeIntervalSince1970 * 1000), lastSeen: now, language: lang)
         var response = HouseholdSite.redirect("/language")
         site.sessions.set(token, on: &response, secure: context.isSecure)

@@ -6,30 +6,22 @@ import Hummingbird
 /// response to a signed-in browser carries the cookie again with the time of this request,
 /// so the session ends ``ServerConfiguration/sessionTimeout`` after the *last* request.
 ///
-/// Also settles, once per request, what the rest of the chain needs to know about the
-/// connection: the client address rate limits count by, and whether it is HTTPS (directly
-/// or, with ``ServerConfiguration/trustProxy``, as the proxy says).
+/// Runs after ``ConnectionMiddleware`` (the client address, HTTPS), for the household pages
+/// only: the API authenticates with bearer tokens, never cookies.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = CensusRequestContext
     let sessions: SessionCookies
-    let trustProxy: Bool
-    let secureCookies: Bool
+    /// Counts sessions that timed out (``ServerMetrics``).
+    var metrics: ServerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.clientAddress = context.peerAddress ?? "unknown"
-        context.isSecure = secureCookies
-        if trustProxy {
-            if let forwarded = request.headers[.xForwardedFor]?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
-                context.clientAddress = String(forwarded.prefix(64))
-            }
-            if request.headers[.xForwardedProto]?.lowercased() == "https" { context.isSecure = true }
-        }
         switch sessions.read(request) {
         case .none: break
         case .valid(let token): context.session = token
         case .expired(let token):
             context.sessionExpired = true
+            metrics?.sessionExpired()
             // The language outlives the session: the "session ended" page is in it.
             context.session = SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: sessions.now(), language: token.language)
         }

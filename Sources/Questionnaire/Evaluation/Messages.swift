@@ -1,65 +1,187 @@
-/// The evaluator's own messages (check messages come from the schema), in English and Welsh.
-/// Any other language falls back to English.
-enum Messages {
-    static func text(_ code: String, _ language: String, _ args: [String] = []) -> String {
-        let welsh = language == "cy"
-        func a(_ i: Int) -> String { i < args.count ? args[i] : "" }
-        switch code {
-        case "required":
-            return welsh ? "Mae angen ateb i'r cwestiwn hwn: \(a(0))" : "This question needs an answer: \(a(0))"
-        case "not_applicable":
-            return welsh
-                ? "Nid yw'r cwestiwn hwn yn berthnasol, felly anwybyddir yr ateb: \(a(0))"
-                : "This question does not apply, so its answer is ignored: \(a(0))"
-        case "type":
-            return welsh ? "Disgwyliwyd \(a(0)), ond cafwyd \(a(1))" : "Expected \(a(0)), found \(a(1))"
-        case "no_such_date":
-            return welsh ? "Nid yw \(a(0)) yn ddyddiad go iawn (nid oes diwrnod, mis neu flwyddyn o'r fath)"
-                : "\(a(0)) is not a real date (no such day, month or year)"
-        case "out_of_range":
-            return welsh ? "Mae \(a(0)) y tu allan i'r ystod a ganiateir (\(a(1)) i \(a(2)))"
-                : "\(a(0)) is outside the allowed range (\(a(1)) to \(a(2)))"
-        case "too_long":
-            return welsh ? "Mae'r ateb yn rhy hir: \(a(0)) nod, uchafswm \(a(1))"
-                : "The answer is too long: \(a(0)) characters, at most \(a(1))"
-        case "pattern":
-            return welsh ? "Nid yw'r ateb yn y ffurf ddisgwyliedig" : "The answer is not in the expected form"
-        case "invalid_option":
-            return welsh ? "Nid yw '\(a(0))' yn un o'r opsiynau: \(a(1))" : "'\(a(0))' is not one of the options: \(a(1))"
-        case "exclusive_option":
-            return welsh ? "Ni ellir dewis '\(a(0))' gydag unrhyw opsiwn arall"
-                : "'\(a(0))' cannot be chosen together with any other option"
-        case "option_not_offered":
-            return welsh ? "Nid yw '\(a(0))' yn cael ei gynnig i'r person hwn" : "'\(a(0))' is not offered here"
-        case "duplicate_option":
-            return welsh ? "Dewiswyd '\(a(0))' fwy nag unwaith" : "'\(a(0))' is chosen more than once"
-        case "specify_too_long":
-            return welsh ? "Mae'r manylion yn rhy hir: \(a(0)) nod, uchafswm \(a(1))"
-                : "The written-in detail is too long: \(a(0)) characters, at most \(a(1))"
-        case "detail_not_allowed":
-            return welsh ? "Nid oes angen manylion ar gyfer '\(a(0))'" : "Option '\(a(0))' takes no written-in detail"
-        case "invalid_address":
-            return welsh ? "Cyfeiriad annilys: \(a(0))" : "Invalid address: \(a(0))"
-        case "invalid_postcode":
-            return welsh ? "Nid yw '\(a(0))' yn god post yn y DU" : "'\(a(0))' is not a UK postcode"
-        case "roster_size":
-            return welsh ? "Mae \(a(0)) aelod yn \(a(1)); rhaid cael rhwng \(a(2)) a \(a(3))"
-                : "\(a(1)) has \(a(0)) members; it must have between \(a(2)) and \(a(3))"
-        case "unknown_key":
-            let hint = a(1).isEmpty ? "" : (welsh ? " (ai '\(a(1))' oedd dan sylw?)" : " (did you mean '\(a(1))'?)")
-            return (welsh ? "Allwedd anhysbys '\(a(0))'" : "Unknown key '\(a(0))'") + hint
-        case "invalid_pair":
-            return welsh ? "Pâr annilys: \(a(0))" : "Invalid pair: \(a(0))"
-        case "duplicate_pair":
-            return welsh ? "Mae'r pâr \(a(0)) wedi'i ateb fwy nag unwaith" : "The pair \(a(0)) is answered more than once"
-        case "invalid_field":
-            return welsh ? "Maes annilys '\(a(0))': \(a(1))" : "Invalid field '\(a(0))': \(a(1))"
-        case "invalid_confirmation":
-            return welsh ? "Cadarnhad annilys: \(a(0))" : "Invalid confirmation: \(a(0))"
-        case "schema_mismatch":
-            return a(0)
-        default:
-            return code
+/// The evaluator's own messages (check messages come from the form): one case per message, with
+/// its placeholders and its English and Welsh wording. A form may give them in any language it
+/// declares, or reword them (`messages gd { required "..." }`, see docs/language.md); the
+/// compiler warns when a declared language has no wording for some of them, which respondents
+/// reading that language would otherwise get in English.
+public enum EvaluatorMessage: String, CaseIterable, Sendable {
+    case required
+    case notApplicable = "not_applicable"
+    case type
+    case noSuchDate = "no_such_date"
+    case outOfRange = "out_of_range"
+    case tooLong = "too_long"
+    case pattern
+    case invalidOption = "invalid_option"
+    case optionNotOffered = "option_not_offered"
+    case exclusiveOption = "exclusive_option"
+    case duplicateOption = "duplicate_option"
+    case specifyTooLong = "specify_too_long"
+    case detailNotAllowed = "detail_not_allowed"
+    case invalidAddress = "invalid_address"
+    case invalidPostcode = "invalid_postcode"
+    case rosterSize = "roster_size"
+    case unknownKey = "unknown_key"
+    case invalidPair = "invalid_pair"
+    case duplicatePair = "duplicate_pair"
+    case invalidField = "invalid_field"
+    case invalidConfirmation = "invalid_confirmation"
+    /// Appended to `unknown_key` and `invalid_option` when a close name exists.
+    case didYouMean = "did_you_mean"
+
+    /// The code of the findings that carry this message (`nil`: part of other messages).
+    public var findingCode: String? {
+        switch self {
+        case .noSuchDate: return "type"  // a date of the right shape that is no day of the calendar
+        case .didYouMean: return nil
+        default: return rawValue
         }
+    }
+
+    /// The names a template may pipe, in the order the evaluator gives their values.
+    public var placeholders: [String] {
+        switch self {
+        case .required, .notApplicable: return ["question"]
+        case .type: return ["expected", "found"]
+        case .noSuchDate, .invalidPostcode: return ["value"]
+        case .outOfRange: return ["value", "low", "high"]
+        case .tooLong, .specifyTooLong: return ["length", "max"]
+        case .pattern: return []
+        case .invalidOption: return ["value", "options"]
+        case .optionNotOffered, .exclusiveOption, .duplicateOption, .detailNotAllowed: return ["option"]
+        case .invalidAddress, .invalidPair, .invalidConfirmation: return ["problem"]
+        case .rosterSize: return ["count", "roster", "min", "max"]
+        case .unknownKey: return ["key"]
+        case .duplicatePair: return ["pair"]
+        case .invalidField: return ["field", "problem"]
+        case .didYouMean: return ["name"]
+        }
+    }
+
+    public var english: String {
+        switch self {
+        case .required: return "This question needs an answer: {question}"
+        case .notApplicable: return "This question does not apply, so its answer is ignored: {question}"
+        case .type: return "Expected {expected}, found {found}"
+        case .noSuchDate: return "{value} is not a real date (no such day, month or year)"
+        case .outOfRange: return "{value} is outside the allowed range ({low} to {high})"
+        case .tooLong: return "The answer is too long: {length} characters, at most {max}"
+        case .pattern: return "The answer is not in the expected form"
+        case .invalidOption: return "'{value}' is not one of the options: {options}"
+        case .optionNotOffered: return "'{option}' is not offered here"
+        case .exclusiveOption: return "'{option}' cannot be chosen together with any other option"
+        case .duplicateOption: return "'{option}' is chosen more than once"
+        case .specifyTooLong: return "The written-in detail is too long: {length} characters, at most {max}"
+        case .detailNotAllowed: return "Option '{option}' takes no written-in detail"
+        case .invalidAddress: return "Invalid address: {problem}"
+        case .invalidPostcode: return "'{value}' is not a UK postcode"
+        case .rosterSize: return "{roster} has {count} members; it must have between {min} and {max}"
+        case .unknownKey: return "Unknown key '{key}'"
+        case .invalidPair: return "Invalid pair: {problem}"
+        case .duplicatePair: return "The pair {pair} is answered more than once"
+        case .invalidField: return "Invalid field '{field}': {problem}"
+        case .invalidConfirmation: return "Invalid confirmation: {problem}"
+        case .didYouMean: return " (did you mean '{name}'?)"
+        }
+    }
+
+    public var welsh: String {
+        switch self {
+        case .required: return "Mae angen ateb i'r cwestiwn hwn: {question}"
+        case .notApplicable: return "Nid yw'r cwestiwn hwn yn berthnasol, felly anwybyddir yr ateb: {question}"
+        case .type: return "Disgwyliwyd {expected}, ond cafwyd {found}"
+        case .noSuchDate: return "Nid yw {value} yn ddyddiad go iawn (nid oes diwrnod, mis neu flwyddyn o'r fath)"
+        case .outOfRange: return "Mae {value} y tu allan i'r ystod a ganiateir ({low} i {high})"
+        case .tooLong: return "Mae'r ateb yn rhy hir: {length} nod, uchafswm {max}"
+        case .pattern: return "Nid yw'r ateb yn y ffurf ddisgwyliedig"
+        case .invalidOption: return "Nid yw '{value}' yn un o'r opsiynau: {options}"
+        case .optionNotOffered: return "Nid yw '{option}' yn cael ei gynnig i'r person hwn"
+        case .exclusiveOption: return "Ni ellir dewis '{option}' gydag unrhyw opsiwn arall"
+        case .duplicateOption: return "Dewiswyd '{option}' fwy nag unwaith"
+        case .specifyTooLong: return "Mae'r manylion yn rhy hir: {length} nod, uchafswm {max}"
+        case .detailNotAllowed: return "Nid oes angen manylion ar gyfer '{option}'"
+        case .invalidAddress: return "Cyfeiriad annilys: {problem}"
+        case .invalidPostcode: return "Nid yw '{value}' yn god post yn y DU"
+        case .rosterSize: return "Mae {count} aelod yn {roster}; rhaid cael rhwng {min} a {max}"
+        case .unknownKey: return "Allwedd anhysbys '{key}'"
+        case .invalidPair: return "Pâr annilys: {problem}"
+        case .duplicatePair: return "Mae'r pâr {pair} wedi'i ateb fwy nag unwaith"
+        case .invalidField: return "Maes annilys '{field}': {problem}"
+        case .invalidConfirmation: return "Cadarnhad annilys: {problem}"
+        case .didYouMean: return " (ai '{name}' oedd dan sylw?)"
+        }
+    }
+
+    /// The wording built in for `language` (English and Welsh), if any.
+    public func builtIn(_ language: String) -> String? {
+        switch language {
+        case "en": return english
+        case "cy": return welsh
+        default: return nil
+        }
+    }
+
+    /// The languages with built-in wording.
+    public static let builtInLanguages: Set<String> = ["en", "cy"]
+
+    /// `template` with each `{placeholder}` replaced by its value (by position in
+    /// ``placeholders``); `{{` and `}}` are braces, as in the form's texts.
+    public func fill(_ template: String, _ values: [String]) -> String {
+        guard template.contains("{") || template.contains("}") else { return template }
+        var out = ""
+        let chars = Array(template)
+        var k = 0
+        while k < chars.count {
+            let c = chars[k]
+            if (c == "{" || c == "}") && k + 1 < chars.count && chars[k + 1] == c {
+                out.append(c)
+                k += 2
+                continue
+            }
+            if c == "{", let close = chars[(k + 1)...].firstIndex(of: "}"),
+                let p = placeholders.firstIndex(of: String(chars[(k + 1)..<close]))
+            {
+                out += p < values.count ? values[p] : ""
+                k = close + 1
+                continue
+            }
+            out.append(c)
+            k += 1
+        }
+        return out
+    }
+
+    /// The placeholders `template` uses that this message does not have (for the compiler).
+    public func unknownPlaceholders(in template: String) -> [String] {
+        var found: [String] = []
+        let chars = Array(template)
+        var k = 0
+        while k < chars.count {
+            if chars[k] == "{" && k + 1 < chars.count && chars[k + 1] == "{" { k += 2; continue }
+            if chars[k] == "{" {
+                guard let close = chars[(k + 1)...].firstIndex(of: "}") else { found.append(String(chars[(k + 1)...])); break }
+                let name = String(chars[(k + 1)..<close])
+                if !placeholders.contains(name) { found.append(name) }
+                k = close + 1
+                continue
+            }
+            k += 1
+        }
+        return found
+    }
+}
+
+/// The evaluator's messages in a response's language: the form's wording for it (``Schema/messages``),
+/// else the built-in English or Welsh, else English.
+enum Messages {
+    static func text(_ code: String, _ language: String, _ args: [String] = [], form: [String: [String: String]] = [:]) -> String {
+        guard let message = EvaluatorMessage(rawValue: code) else { return args.first ?? code }
+        let template = form[language]?[code] ?? message.builtIn(language) ?? form["en"]?[code] ?? message.english
+        return message.fill(template, args)
+    }
+
+    /// " (did you mean 'x'?)" in the language, or "" without a suggestion.
+    static func didYouMean(_ suggestion: String?, _ language: String, form: [String: [String: String]] = [:]) -> String {
+        guard let suggestion else { return "" }
+        return text(EvaluatorMessage.didYouMean.rawValue, language, [suggestion], form: form)
     }
 }

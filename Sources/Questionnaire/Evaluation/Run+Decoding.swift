@@ -6,6 +6,17 @@ extension Run {
         findings.append(Finding(code: code, severity: severity, path: path, message: Echo.escapingControls(message), question: question, check: check))
     }
 
+    /// One of the evaluator's messages (``EvaluatorMessage``) in the response's language, in the
+    /// form's own wording when it gives one.
+    func message(_ code: String, _ args: [String]) -> String {
+        Messages.text(code, language, args, form: ev.schema.messages)
+    }
+
+    /// " (did you mean 'x'?)" in the response's language; "" without a suggestion.
+    func didYouMean(_ suggestion: String?) -> String {
+        Messages.didYouMean(suggestion, language, form: ev.schema.messages)
+    }
+
     func path(scope s: Int, instance i: Int, local q: Int) -> String {
         let id = ev.schema.questions[ev.scopes[s].questions[q]].id
         return basePath(scope: s, instance: i) + "." + id
@@ -28,7 +39,7 @@ extension Run {
         let gi = ev.scopes[s].questions[q]
         let f = Finding(
             code: code, severity: .error, path: path(scope: s, instance: i, local: q) + suffix,
-            message: Messages.text(message ?? code, language, args), question: ev.schema.questions[gi].id)
+            message: self.message(message ?? code, args), question: ev.schema.questions[gi].id)
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
@@ -167,7 +178,7 @@ extension Run {
 
     func checkOption(_ id: String, _ detail: JSONValue?, _ list: Evaluator.ChoiceInfo, _ s: Int, _ i: Int, _ q: Int, suffix: String) -> Bool {
         guard let option = list.position.rank(of: id) else {
-            let hint = ev.suggestion(for: id, among: list.order).map { " (did you mean '\($0)'?)" } ?? ""
+            let hint = didYouMean(ev.suggestion(for: id, among: list.order))
             problem(s, i, q, "invalid_option", [Echo.quoted(id), list.order.joined(separator: ", ") + hint], suffix: suffix)
             return false
         }

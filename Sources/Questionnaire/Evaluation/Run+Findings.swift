@@ -16,14 +16,14 @@ extension Run {
             if !rosterApplies {
                 skippedRoster[r] = true
                 if n > 0 {
-                    add("not_applicable", .notApplicable, "$." + roster.id, Messages.text("not_applicable", language, [roster.id]), question: roster.id)
+                    add("not_applicable", .notApplicable, "$." + roster.id, message("not_applicable", [roster.id]), question: roster.id)
                 }
                 continue
             }
             _ = c
             if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
                 add("roster_size", .error, "$." + roster.id,
-                    Messages.text("roster_size", language, [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
+                    message("roster_size", [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
                     question: roster.id)
             }
         }
@@ -43,7 +43,7 @@ extension Run {
                         if present != 0 {
                             let question = schema.questions[gi]
                             add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),
-                                Messages.text("not_applicable", language, [question.id]), question: question.id)
+                                message("not_applicable", [question.id]), question: question.id)
                         }
                         continue
                     }
@@ -53,7 +53,7 @@ extension Run {
                         // An option this person is not shown: reported, and read as not answered.
                         let question = schema.questions[gi]
                         add("option_not_offered", .error, path(scope: s, instance: i, local: q),
-                            Messages.text("option_not_offered", language, [id]), question: question.id)
+                            message("option_not_offered", [id]), question: question.id)
                         answered = false
                     }
                     if answered, frames[s].hasRange[q], !withinRange(s, q, i) {
@@ -68,7 +68,7 @@ extension Run {
                     } else if present == 0, plan.qRequired[gi] {
                         let question = schema.questions[gi]
                         add("required", .error, path(scope: s, instance: i, local: q),
-                            Messages.text("required", language, [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
+                            message("required", [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),
                             question: question.id)
                     }
                     if options.includeApplicable {
@@ -129,7 +129,7 @@ extension Run {
         let limit: String? = plan.qTag[gi] == 1 ? String(Value.maximumExactInteger) : plan.qTag[gi] == 2 ? "1.8e308" : nil
         let loText = lo.isKnown ? lo.description : limit.map { "-" + $0 } ?? "…"
         let hiText = hi.isKnown ? hi.description : limit ?? "…"
-        return Messages.text("out_of_range", language, [shown, loText, hiText])
+        return message("out_of_range", [shown, loText, hiText])
     }
 
     /// A JSON number as a message shows it: an integer in full, others in Swift's shortest

@@ -3,7 +3,7 @@ extension Run {
 
     package func evaluate(_ response: JSONValue) -> Evaluation {
         guard case .object(let top) = response else {
-            return single("type", "$", Messages.text("type", language, ["a JSON object", response.kindName]))
+            return single("type", "$", message("type", ["a JSON object", response.kindName]))
         }
         if options.language == nil, let l = top["language"]?.stringValue, ev.schema.languages.contains(l) { language = l }
         if let mismatch = schemaMismatch(top["schema"]) {
@@ -32,10 +32,10 @@ extension Run {
             for key in top.keys.sorted() { readTop(key, ev.topKeys[key], top[key]!) }
         }
         if top["channel"] == nil {
-            add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "missing: expected \"online\" or \"paper\""]))
+            add("invalid_field", .error, "$.channel", message("invalid_field", ["channel", "missing: expected \"online\" or \"paper\""]))
         }
         if top["variant"] == nil, !ev.schema.variants.isEmpty {
-            add("invalid_field", .error, "$.variant", Messages.text("invalid_field", language, ["variant", "missing: expected one of \(ev.schema.variants.joined(separator: ", "))"]))
+            add("invalid_field", .error, "$.variant", message("invalid_field", ["variant", "missing: expected one of \(ev.schema.variants.joined(separator: ", "))"]))
         }
         return finish()
     }
@@ -48,8 +48,8 @@ extension Run {
         case .pairs(let r)?: readPairs(r, value)
         case nil:
             let candidates = ev.topKeys.keys
-            let hint = ev.suggestion(for: key, among: candidates) ?? ""
-            add("unknown_key", .error, FindingPath.member("$", key), Messages.text("unknown_key", language, [Echo.quoted(key), hint]), question: key)
+            let hint = ev.suggestion(for: key, among: candidates)
+            add("unknown_key", .error, FindingPath.member("$", key), message("unknown_key", [Echo.quoted(key)]) + didYouMean(hint), question: key)
         }
     }
 
@@ -126,7 +126,7 @@ extension Run {
         switch key {
         case "channel":
             if value.stringValue != "online" && value.stringValue != "paper" {
-                add("invalid_field", .error, "$.channel", Messages.text("invalid_field", language, ["channel", "expected \"online\" or \"paper\""]))
+                add("invalid_field", .error, "$.channel", message("invalid_field", ["channel", "expected \"online\" or \"paper\""]))
             }
         case "startedAt", "submittedAt":
             if let s = value.stringValue, Run.isTimestamp(s) {
@@ -134,15 +134,15 @@ extension Run {
                 if key == "submittedAt" || today == nil { today = CalendarDate(timestampPrefix: s) }
                 return
             }
-            add("invalid_field", .error, "$." + key, Messages.text("invalid_field", language, [key, "expected an ISO 8601 timestamp such as 2021-03-21T10:15:00Z"]))
+            add("invalid_field", .error, "$." + key, message("invalid_field", [key, "expected an ISO 8601 timestamp such as 2021-03-21T10:15:00Z"]))
         case "confirmations": readConfirmations(value)
         case "variant":
             if let v = value.stringValue, ev.schema.variants.contains(v) { variant = v; return }
             let expected = ev.schema.variants.isEmpty ? "this form has no variants" : "expected one of \(ev.schema.variants.joined(separator: ", "))"
-            add("invalid_field", .error, "$.variant", Messages.text("invalid_field", language, ["variant", expected]))
+            add("invalid_field", .error, "$.variant", message("invalid_field", ["variant", expected]))
         case "language":
             if let l = value.stringValue, ev.schema.languages.contains(l) { return }
-            add("invalid_field", .error, "$.language", Messages.text("invalid_field", language, ["language", "expected one of \(ev.schema.languages.joined(separator: ", "))"]))
+            add("invalid_field", .error, "$.language", message("invalid_field", ["language", "expected one of \(ev.schema.languages.joined(separator: ", "))"]))
         default: break
         }
     }
@@ -172,13 +172,13 @@ extension Run {
     func readRoster(_ r: Int, _ value: JSONValue) {
         let roster = ev.rosters[r]
         guard case .array(let items) = value else {
-            add("type", .error, "$." + roster.id, Messages.text("type", language, ["an array of members", value.kindName]), question: roster.id)
+            add("type", .error, "$." + roster.id, message("type", ["an array of members", value.kindName]), question: roster.id)
             return
         }
         let s = roster.memberScope
         for (i, item) in items.prefix(Run.hardMemberLimit).enumerated() {
             guard case .object(let member) = item else {
-                add("type", .error, "$.\(roster.id)[\(i)]", Messages.text("type", language, ["an object", item.kindName]), question: roster.id)
+                add("type", .error, "$.\(roster.id)[\(i)]", message("type", ["an object", item.kindName]), question: roster.id)
                 continue
             }
             if let members = Run.inKeyOrder(member, plan.scopeRank[s]) {
@@ -200,8 +200,8 @@ extension Run {
             if let q = index[key] {
                 decode(object[key]!, scope: s, instance: instance, local: q)
             } else {
-                let hint = ev.suggestion(for: key, among: index.keys) ?? ""
-                add("unknown_key", .error, FindingPath.member(path, key), Messages.text("unknown_key", language, [Echo.quoted(key), hint]), question: key)
+                let hint = ev.suggestion(for: key, among: index.keys)
+                add("unknown_key", .error, FindingPath.member(path, key), message("unknown_key", [Echo.quoted(key)]) + didYouMean(hint), question: key)
             }
         }
     }
@@ -211,23 +211,23 @@ extension Run {
         let block = roster.pairBlock!
         let s = roster.pairScope
         guard case .array(let items) = value else {
-            add("type", .error, "$." + block, Messages.text("type", language, ["an array of pairs", value.kindName]), question: block)
+            add("type", .error, "$." + block, message("type", ["an array of pairs", value.kindName]), question: block)
             return
         }
         let n = memberCount[r]
         for (k, item) in items.prefix(Run.hardMemberLimit * 4).enumerated() {
             let path = "$.\(block)[\(k)]"
             guard case .object(let pair) = item, let p = pair["person"]?.intValue, let o = pair["other"]?.intValue else {
-                add("invalid_pair", .error, path, Messages.text("invalid_pair", language, ["expected {\"person\": P, \"other\": O, ...} with member positions"]), question: block)
+                add("invalid_pair", .error, path, message("invalid_pair", ["expected {\"person\": P, \"other\": O, ...} with member positions"]), question: block)
                 continue
             }
             guard o >= 1, p > o, p <= n else {
-                add("invalid_pair", .error, path, Messages.text("invalid_pair", language, ["person \(p), other \(o): need 1 <= other < person <= \(n)"]), question: block)
+                add("invalid_pair", .error, path, message("invalid_pair", ["person \(p), other \(o): need 1 <= other < person <= \(n)"]), question: block)
                 continue
             }
             let instance = (p - 1) * (p - 2) / 2 + (o - 1)
             if frames[s].responseIndex[instance] >= 0 {
-                add("duplicate_pair", .error, path, Messages.text("duplicate_pair", language, ["\(p)-\(o)"]), question: block)
+                add("duplicate_pair", .error, path, message("duplicate_pair", ["\(p)-\(o)"]), question: block)
                 continue
             }
             frames[s].responseIndex[instance] = k
@@ -237,15 +237,15 @@ extension Run {
 
     func readConfirmations(_ value: JSONValue) {
         guard case .object(let o) = value else {
-            add("invalid_confirmation", .error, "$.confirmations", Messages.text("invalid_confirmation", language, ["expected an object of check id to confirmations"]))
+            add("invalid_confirmation", .error, "$.confirmations", message("invalid_confirmation", ["expected an object of check id to confirmations"]))
             return
         }
         for checkId in o.keys.sorted() {
             let v = o[checkId]!
             let path = FindingPath.member("$.confirmations", checkId)
             guard let k = ev.checkIndex[checkId], ev.schema.checks[k].severity == .confirm else {
-                let hint = ev.suggestion(for: checkId, among: ev.schema.checks.filter { $0.severity == .confirm }.map(\.id)) ?? ""
-                add("unknown_key", .error, path, Messages.text("unknown_key", language, [Echo.quoted(checkId), hint]), check: checkId)
+                let hint = ev.suggestion(for: checkId, among: ev.schema.checks.filter { $0.severity == .confirm }.map(\.id))
+                add("unknown_key", .error, path, message("unknown_key", [Echo.quoted(checkId)]) + didYouMean(hint), check: checkId)
                 continue
             }
             let s = ev.checks[k].scope
@@ -253,32 +253,32 @@ extension Run {
             switch ev.scopes[s].kind {
             case .household:
                 if v.boolValue == true { set.insert(0) } else if v.boolValue != false {
-                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected true"]), check: checkId)
+                    add("invalid_confirmation", .error, path, message("invalid_confirmation", ["expected true"]), check: checkId)
                 }
             case .member:
                 let n = memberCount[ev.scopes[s].roster]
                 // The path names only what the response holds: a value that is not an array is
                 // reported where it is, not at an element `[0]` it does not have.
                 guard let items = v.arrayValue else {
-                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected an array of member positions 1...\(n), such as [2]"]), check: checkId)
+                    add("invalid_confirmation", .error, path, message("invalid_confirmation", ["expected an array of member positions 1...\(n), such as [2]"]), check: checkId)
                     continue
                 }
                 for (i, item) in items.enumerated() {
                     if let p = item.intValue, p >= 1, p <= n { set.insert(p - 1) } else {
-                        add("invalid_confirmation", .error, "\(path)[\(i)]", Messages.text("invalid_confirmation", language, ["expected member positions 1...\(n)"]), check: checkId)
+                        add("invalid_confirmation", .error, "\(path)[\(i)]", message("invalid_confirmation", ["expected member positions 1...\(n)"]), check: checkId)
                     }
                 }
             case .pair:
                 let n = memberCount[ev.scopes[s].roster]
                 guard let items = v.arrayValue else {
-                    add("invalid_confirmation", .error, path, Messages.text("invalid_confirmation", language, ["expected an array of [person, other] positions, such as [[2, 1]]"]), check: checkId)
+                    add("invalid_confirmation", .error, path, message("invalid_confirmation", ["expected an array of [person, other] positions, such as [[2, 1]]"]), check: checkId)
                     continue
                 }
                 for (i, item) in items.enumerated() {
                     if let a = item.arrayValue, a.count == 2, let p = a[0].intValue, let q = a[1].intValue, q >= 1, p > q, p <= n {
                         set.insert((p - 1) * (p - 2) / 2 + (q - 1))
                     } else {
-                        add("invalid_confirmation", .error, "\(path)[\(i)]", Messages.text("invalid_confirmation", language, ["expected [person, other] positions"]), check: checkId)
+                        add("invalid_confirmation", .error, "\(path)[\(i)]", message("invalid_confirmation", ["expected [person, other] positions"]), check: checkId)
                     }
                 }
             }

@@ -12,7 +12,7 @@ extension Schema {
     }
 
     private var jsonWithoutHash: [String: JSONValue] {
-        [
+        var object: [String: JSONValue] = [
             "format": .string(Schema.formatIdentifier),
             "id": .string(id),
             "version": .string(version),
@@ -28,6 +28,11 @@ extension Schema {
             "variants": .array(variants.map { .string($0) }),
             "suggestions": .array(suggestions.map(\.json)),
         ]
+        // Only when given, so that every schema without them keeps its bytes and its hash.
+        if !messages.isEmpty {
+            object["messages"] = .object(messages.mapValues { .object($0.mapValues { .string($0) }) })
+        }
+        return object
     }
 
     /// The content hash of everything but the hash field: `sha256:` and 64 hex digits.
@@ -93,12 +98,32 @@ extension Schema {
             suggestions: try r.array(object, "suggestions").enumerated().map { (i, v) throws(SchemaError) in
                 try SuggestionList(json: v, r.at("suggestions[\(i)]"))
             },
+            messages: try Schema.readMessages(object["messages"]),
             hash: try r.string(object, "hash")
         )
         let expected = computedHash
         guard hash == expected else {
             throw SchemaError("the schema's hash \(hash) does not match its content (\(expected)): it was edited after compiling; compile it again")
         }
+    }
+}
+
+extension Schema {
+    /// `"messages": {"gd": {"required": "..."}}`, absent when the form gives none.
+    static func readMessages(_ value: JSONValue?) throws(SchemaError) -> [String: [String: String]] {
+        guard let value, !value.isNull else { return [:] }
+        guard let languages = value.objectValue else { throw SchemaError("$.messages: expected an object of languages") }
+        var out: [String: [String: String]] = [:]
+        for (language, texts) in languages {
+            guard let texts = texts.objectValue else { throw SchemaError("$.messages.\(language): expected an object of messages") }
+            var byCode: [String: String] = [:]
+            for (code, text) in texts {
+                guard let text = text.stringValue else { throw SchemaError("$.messages.\(language).\(code): expected a string") }
+                byCode[code] = text
+            }
+            out[language] = byCode
+        }
+        return out
     }
 }
 

@@ -32,6 +32,11 @@ public struct Schema: Sendable, Hashable {
     public var variants: [String]
     /// Suggestion lists for write-in answers (`suggest countries`), read from the form's data files.
     public var suggestions: [SuggestionList]
+    /// The form's wording of the evaluator's own messages, by language and message code
+    /// (``EvaluatorMessage``): `["gd": ["required": "Feumaidh ... {question}"]]`. Languages the
+    /// evaluator has no wording for (other than English and Welsh) need it, or respondents read
+    /// these messages in English.
+    public var messages: [String: [String: String]]
     /// `sha256:` and the hex SHA-256 of the canonical JSON of everything but the hash itself.
     public var hash: String
 
@@ -39,7 +44,7 @@ public struct Schema: Sendable, Hashable {
         id: String, version: String, title: LocalizedText, languages: [String], censusDate: CalendarDate,
         choiceLists: [ChoiceList], containers: [Container], questions: [Question], derived: [DerivedValue],
         checks: [Check], endings: [Ending] = [], variants: [String] = [], suggestions: [SuggestionList] = [],
-        hash: String = ""
+        messages: [String: [String: String]] = [:], hash: String = ""
     ) {
         self.id = id
         self.version = version
@@ -54,6 +59,7 @@ public struct Schema: Sendable, Hashable {
         self.endings = endings
         self.variants = variants
         self.suggestions = suggestions
+        self.messages = messages
         self.hash = hash
     }
 }

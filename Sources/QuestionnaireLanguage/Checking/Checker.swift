@@ -8,6 +8,9 @@ final class Checker {
     /// Reads the data files the form names (suggestion lists), by the path written in the form.
     let loadFile: Compiler.FileLoader?
     var diagnostics: [Diagnostic] = []
+    /// Pipes that read a name declared with hyphens as written (`{first-name}`): the
+    /// declaration's span (where the one diagnostic is) and the pipe's, for a note there.
+    var hyphenatedUses: [(declaration: Span, use: Span)] = []
 
     // Metadata
     var version = "0"
@@ -15,6 +18,10 @@ final class Checker {
     var languages: [String] = []
     /// False when the `languages` line is missing, so translations go unchecked.
     var languagesDeclared = true
+    /// Where the languages are declared (for what concerns a language as a whole).
+    var languagesSpan: Span?
+    /// The evaluator's messages as the form words them, by language and message code.
+    var formMessages: [String: [String: String]] = [:]
     var censusDate = CalendarDate(year: 2021, month: 3, day: 21)!
 
     // Declarations
@@ -113,6 +120,7 @@ final class Checker {
         foldSectionsMissingFor()
         checkExclusiveOptions()
         checkBuiltInLabels()
+        readEvaluatorMessages()
         collapseRepeats()
         let schema = buildSchema()
         Satisfiability(checker: self, schema: schema).run()
@@ -131,13 +139,20 @@ final class Checker {
         }
         for item in tree.items {
             switch item {
-            case .version(let s, let span): once("version", span); version = s.value
+            case .version(let s, let span):
+                once("version", span)
+                version = s.value
+                // Empty text is missing text: a schema's version says which form a response answers.
+                if AnswerText.trimmed(s.value) == nil {
+                    error("empty-text", "the questionnaire's version is empty", at: s.span, hint: "write the form's own version between the quotes: version \"2021.1\"")
+                }
             case .title(let t, let span):
                 once("title", span)
                 // An empty node stands for an unquoted title, already reported by the parser.
                 if t.span.start != t.span.end { titleNode = t }
             case .languages(let names, let span):
                 once("languages", span)
+                languagesSpan = languagesSpan ?? span
                 var set: Set<String> = []
                 for n in names {
                     if !set.insert(n.text).inserted { error("duplicate-id", "language '\(n.text)' is declared twice", at: n.span) }

@@ -83,6 +83,8 @@ extension Checker {
     }
 
     func undefined(_ name: Name, _ context: Context) -> Typed {
+        // `1bed`, `dŵr`: not a name at all, which the lexer has said; not also undefined.
+        if !Checker.isPlainName(name.text) { return .invalid }
         var hint = Suggest.closest(to: name.text, among: visibleNames(context.scope)).map { "did you mean '\($0)'?" }
         if hint == nil, Checker.functionNames.contains(name.text) { hint = "\(name.text) is a function: \(name.text)(...)" }
         if hint == nil, let list = (["yes_no"] + choiceListOrder).first(where: { choiceLists[$0]?.optionIDs.contains(name.text) == true }) {
@@ -245,6 +247,10 @@ extension Checker {
             error("bad-range", "roster '\(roster.text)' has members 1 to \(info.maxMembers), so there is no member \(position)", at: span)
             return .invalid
         }
+        if let block = context.ownBlock, block.contains(info.name.span) {
+            ownBlockError(block, context, block.name == roster.text ? "roster '\(roster.text)' cannot be used in its own \(context.subject.hasPrefix("the title") ? "title" : "condition")" : "roster '\(roster.text)' is inside \(block.described)", at: roster.span)
+            return .invalid
+        }
         if info.position >= context.position && context.position != Context.anywhere {
             error("later-answer", "roster '\(roster.text)' comes later in the flow (line \(line(info.name.span)))", at: roster.span,
                 hint: "\(context.subject) can only use answers given before it")
@@ -252,6 +258,7 @@ extension Checker {
         }
         var memberContext = Context(scope: .member(roster: roster.text), position: context.position, subject: context.subject)
         memberContext.piping = context.piping
+        memberContext.ownBlock = context.ownBlock
         let typed = checkExpression(inner, &memberContext)
         context.dependencies.append(contentsOf: memberContext.dependencies)
         context.rosters.append(roster.text)
@@ -291,6 +298,18 @@ extension Checker {
             context.dependencies.append(contentsOf: s.questionDependencies)
             if s.position >= context.position && context.position != Context.anywhere {
                 let late = s.questionDependencies.max { $0.position < $1.position }!
+                if context.ownQuestion && late.position == context.position {
+                    // `question q ... when plus_one > 1` with `let plus_one = q + 1`: not a matter
+                    // of order (moving it after 'q' is moving it after itself).
+                    error("later-answer", "'\(name.text)' is computed from '\(late.name.text)', this question's own answer, which is not known yet here",
+                        at: name.span, hint: ownAnswerHint(context, late.name.text))
+                    return .invalid
+                }
+                if let block = context.ownBlock, block.contains(late.name.span) {
+                    ownBlockError(block, context, "'\(name.text)' is computed from '\(late.name.text)', which is asked inside \(block.described)",
+                        at: name.span, asked: late.name)
+                    return .invalid
+                }
                 error("later-answer", "'\(name.text)' depends on '\(late.name.text)', which is asked later in the flow (line \(line(late.name.span)))",
                     at: name.span, hint: "\(context.subject) can only use answers given before it; move it after '\(late.name.text)'",
                     notes: [.init("'\(late.name.text)' is asked here", at: late.name.span)])
@@ -301,15 +320,47 @@ extension Checker {
         context.dependencies.append(s)
         if s.position >= context.position && context.position != Context.anywhere {
             let same = context.ownQuestion && s.position == context.position
+            if !same, let block = context.ownBlock, block.contains(s.name.span) {
+                ownBlockError(block, context, "'\(name.text)' is asked inside \(block.described)", at: name.span, asked: s.name)
+                return .invalid
+            }
             error("later-answer",
                 same ? "'\(name.text)' cannot be used in its own question" : "'\(name.text)' is asked later in the flow (line \(line(s.name.span))), so it is not known here",
                 at: name.span,
-                hint: same ? nil : "\(context.subject) can only use answers given before it; move it after '\(name.text)'",
+                hint: same ? ownAnswerHint(context, name.text) : "\(context.subject) can only use answers given before it; move it after '\(name.text)'",
                 notes: same ? [] : [.init("'\(name.text)' is asked here", at: s.name.span)])
             return .invalid
         }
         let type = s.type == .error ? valueTypeOfDeclaration(s) : s.type
         return Typed(type: type, expression: .answer(s.name.text, subject))
+    }
+
+    /// `section s when q > 1 { question q ... }`: not a matter of order (moving the condition
+    /// after 'q' would move it inside the section it decides).
+    func ownBlockError(_ block: OwnBlock, _ context: Context, _ message: String, at span: Span, asked: Name? = nil) {
+        let roster = block.keyword == "roster"
+        let hint = context.subject.hasPrefix("the title")
+            ? "\(context.subject) is shown before \(roster ? "its members are listed" : "anything inside it is answered"), so it cannot pipe those answers"
+            : "\(context.subject) decides whether \(roster ? "its members are asked for" : "anything inside it is asked"), so it cannot depend on those answers"
+                + (asked.map { "; put the condition on the questions after '\($0.text)' instead" } ?? "")
+        error("later-answer", message, at: span, hint: hint, notes: asked.map { [.init("'\($0.text)' is asked here", at: $0.span)] } ?? [])
+    }
+
+    /// Why a question's own answer cannot be read by its condition or its range.
+    func ownAnswerHint(_ context: Context, _ question: String) -> String {
+        if context.subject.hasPrefix("the range") {
+            return "\(context.subject) is what '\(question)' is checked against, so it cannot be computed from '\(question)' itself"
+        }
+        if context.piping {
+            return "the text of \(context.subject) is shown before '\(question)' is answered, so it cannot pipe that answer"
+        }
+        return "\(context.subject) is decided before '\(question)' is answered, so it cannot depend on that answer"
+    }
+
+    /// `[A-Za-z_][A-Za-z0-9_]*`: what the lexer reads as a name without complaint.
+    static func isPlainName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, Lexer.isLetter(first) else { return false }
+        return text.utf8.allSatisfy { Lexer.isLetter($0) || Lexer.isDigit($0) }
     }
 
     /// A question's answer type, looked at before its own turn in the walk (for lets).

@@ -20,7 +20,7 @@ extension Checker {
         }
         for item in items {
             switch item {
-            case .version, .title, .languages, .censusDate:
+            case .version, .title, .languages, .censusDate, .messages:
                 if w.container != nil {
                     error("misplaced", "questionnaire metadata belongs at the top of the questionnaire, not inside '\(w.container!)'", at: item.span)
                 }
@@ -165,11 +165,13 @@ extension Checker {
         if let title = b.title, !skipBody {
             // Titles are texts like any other: every language, and pipes that name something.
             var context = Context(scope: whenScope, position: questionCount, subject: "the title of \(keyword) '\(b.name.text)'")
+            context.ownBlock = OwnBlock(keyword: keyword, name: b.name.text, span: b.span)
             context.selfSwitchAvailable = inner.selfPosition != nil
             pendingTexts.append(PendingText(text: title, what: context.subject, context: context))
         }
         if let when = b.when {
             var context = Context(scope: whenScope, position: questionCount, subject: "the condition of \(keyword) '\(b.name.text)'")
+            context.ownBlock = OwnBlock(keyword: keyword, name: b.name.text, span: b.span)
             let typed = checkCondition(when, &context)
             container.when = typed.expression
             guards.append(Guard(kind: .block, what: "\(keyword) '\(b.name.text)'", scope: whenScope, own: typed.type == .error ? nil : typed.expression, ownSpan: when.span, container: outer.container, blockID: b.name.text, endedBy: endedBy, span: b.name.span))

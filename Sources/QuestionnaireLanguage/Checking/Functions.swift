@@ -49,6 +49,10 @@ extension Checker {
                     hint: Suggest.closest(to: shown, among: rosters.keys).map { "did you mean '\($0)'?" } ?? "\(f.text) takes a roster's name")
                 return .invalid
             }
+            if let block = context.ownBlock, block.contains(roster.name.span) {
+                ownBlockError(block, context, block.name == rosterName ? "roster '\(rosterName)' cannot be used in its own \(context.subject.hasPrefix("the title") ? "title" : "condition")" : "roster '\(rosterName)' is inside \(block.described)", at: args[0].span)
+                return .invalid
+            }
             if roster.position >= context.position && context.position != Context.anywhere {
                 error("later-answer", "roster '\(rosterName)' comes later in the flow (line \(line(roster.name.span)))", at: args[0].span,
                     hint: "\(context.subject) can only use answers given before it")
@@ -58,6 +62,7 @@ extension Checker {
             if args.count == 1 { return Typed(type: .integer, expression: .count(roster: rosterName)) }
             var inner = Context(scope: .member(roster: rosterName), position: context.position, subject: context.subject)
             inner.ownQuestion = context.ownQuestion
+            inner.ownBlock = context.ownBlock
             if case .member = context.scope { inner.outerScope = context.scope }
             reportSelfComparisons(args[1], rosterName)
             let condition = checkCondition(args[1], &inner)

@@ -40,7 +40,8 @@ extension Checker {
                 s.lowered.map { DerivedValue(id: s.name.text, scope: s.scope, expression: $0, valueType: s.type.schemaName) }
             },
             checks: checks, endings: endings, variants: variantIDs,
-            suggestions: suggestionOrder.compactMap { id in suggestionLists[id].map { SuggestionList(id: id, entries: $0.entries) } })
+            suggestions: suggestionOrder.compactMap { id in suggestionLists[id].map { SuggestionList(id: id, entries: $0.entries) } },
+            messages: formMessages)
         schema.seal()
         return schema
     }

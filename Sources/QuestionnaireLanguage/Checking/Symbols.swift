@@ -112,6 +112,9 @@ struct Context {
     /// Whether the expression belongs to the question at `position` (its condition, label or
     /// range), so a use of that question is a use of its own answer.
     var ownQuestion = false
+    /// The section, page or roster whose condition or title this is: what is asked inside it
+    /// (its span) is not known when it is decided, whatever the order.
+    var ownBlock: OwnBlock?
     /// Whether `{self|proxy}` wording may be used here.
     var selfSwitchAvailable = false
     /// Rosters whose members the expression counts or tests (`count(people)`, `any(people, ...)`).
@@ -162,4 +165,15 @@ extension Checker {
         }
         diagnostics = diagnostics.indices.filter { !dropped.contains($0) }.map { diagnostics[$0] }
     }
+}
+
+/// A section, page or roster whose own condition or title is being checked.
+struct OwnBlock {
+    var keyword: String
+    var name: String
+    /// From its keyword to its closing brace.
+    var span: Span
+
+    func contains(_ other: Span) -> Bool { span.start <= other.start && other.end <= span.end }
+    var described: String { "\(keyword) '\(name)'" }
 }

@@ -36,8 +36,9 @@ extension Checker {
         }
     }
 
-    /// One text's translations: each declared language once, and no other.
+    /// One text's translations: each declared language once, and no other; none of them blank.
     private func checkLanguages(of node: TextNode, _ what: String, _ unknownTags: inout [String: (index: Int, repeats: Int)]) {
+        checkNotBlank(node, what)
         guard languagesDeclared else { return }
         var seen: Set<String> = []
         // `"A" cym "A"`: a misspelt tag is one mistake, not also a missing translation.
@@ -72,6 +73,19 @@ extension Checker {
         for language in languages.dropFirst() where !seen.contains(language) {
             error("missing-translation", "\(what) has no \(languageName(language)) text", at: node.span,
                 hint: "add \(language) \"...\" after the \(languageName(languages[0])) text")
+        }
+    }
+
+    /// Empty text is missing text: `""`, `"   "` (or only other blank characters, as
+    /// ``AnswerText`` defines them) in any language is reported where it is written.
+    private func checkNotBlank(_ node: TextNode, _ what: String) {
+        if AnswerText.trimmed(node.primary.value) == nil {
+            error("empty-text", "\(what) is empty", at: node.primary.span,
+                hint: "write the \(languageName(languages.first ?? "en")) text between the quotes")
+        }
+        for (tag, text) in node.translations where text.span != tag.span && AnswerText.trimmed(text.value) == nil {
+            error("empty-text", "the \(languageName(tag.text)) text of \(what) is empty", at: text.span,
+                hint: "an empty translation is a missing one: write the \(languageName(tag.text)) text between the quotes")
         }
     }
 
@@ -215,6 +229,18 @@ extension Checker {
             let start = i
             guard i < b, Lexer.isLetter(bytes[i]) else { return nil }
             while i < b, Lexer.isLetter(bytes[i]) || Lexer.isDigit(bytes[i]) { i += 1 }
+            // `{first-name}` for a name declared `first-name` (reported there): read as it is.
+            var end = i
+            while end < b, bytes[end] == UInt8(ascii: "-"), end + 1 < b, Lexer.isLetter(bytes[end + 1]) {
+                end += 1
+                while end < b, Lexer.isLetter(bytes[end]) || Lexer.isDigit(bytes[end]) { end += 1 }
+                let meant = file.text(Span(start, end)).replacingOccurrences(of: "-", with: "_")
+                if let declared = tree.hyphenatedNames[meant] {
+                    hyphenatedUses.append((declared, Span(start, end)))
+                    i = end
+                    return Name(text: meant, span: Span(start, end))
+                }
+            }
             return Name(text: file.text(Span(start, i)), span: Span(start, i))
         }
         guard let first = identifier() else { return nil }

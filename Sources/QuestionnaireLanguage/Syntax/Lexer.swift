@@ -1,3 +1,4 @@
+import Foundation
 import Questionnaire
 
 /// Splits source bytes into tokens. Problems (an unterminated string, a stray character) become
@@ -6,6 +7,9 @@ struct Lexer {
     let bytes: [UInt8]
     var index = 0
     var diagnostics: [Diagnostic] = []
+    /// Names that are not names (`dŵr`, `1bed`), by text: the index of the diagnostic that
+    /// reported the first, where later uses become notes.
+    var reportedNames: [String: Int] = [:]
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
@@ -55,11 +59,14 @@ struct Lexer {
             guard index < bytes.count else { return Token(kind: .end, span: Span(bytes.count, bytes.count)) }
             let start = index
             let b = bytes[index]
-            if Lexer.isLetter(b) { return word(start) }
+            if Lexer.isLetter(b) || foreignLetterLength(at: index) != nil { return word(start) }
             if Lexer.isDigit(b) { return number(start) }
             if b == UInt8(ascii: "\"") { return string(start) }
+            if let connective = connective() { return connective }
+            if let written = foreignComparison() { return written }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
             if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
+            if b == UInt8(ascii: "'"), let token = singleQuotedString(start) { return token }
             // Skip one whole character (possibly multi-byte) and report it once.
             index += 1
             while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -77,8 +84,112 @@ struct Lexer {
     }
 
     mutating func word(_ start: Int) -> Token {
-        while index < bytes.count && (Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index])) { index += 1 }
-        return Token(kind: .word(String(decoding: bytes[start..<index], as: UTF8.self)), span: Span(start, index))
+        var foreign = false
+        while index < bytes.count {
+            if Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index]) {
+                index += 1
+            } else if let length = foreignLetterLength(at: index) {
+                index += length
+                foreign = true
+            } else {
+                break
+            }
+        }
+        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        if foreign {
+            // `dŵr "Water"`: one mistake, reported once (later uses are notes); the name is still
+            // read, so the rest of the line (and every use of the name) reads as meant.
+            if let first = reportedNames[text] {
+                diagnostics[first].notes.append(.init("also written here", at: Span(start, index)))
+                return Token(kind: .word(text), span: Span(start, index))
+            }
+            reportedNames[text] = diagnostics.count
+            error("'\(text)' is not a name: names are written with the letters a to z and A to Z, digits and _", Span(start, index),
+                hint: Lexer.asciiName(for: text).map { "for example '\($0)'" } ?? "write it with the letters a to z and A to Z, digits and _")
+        }
+        return Token(kind: .word(text), span: Span(start, index))
+    }
+
+    /// The length in bytes of the letter (or accent) at `i` when it is not one a name may hold
+    /// (`ŵ`, `é`, `ß`): such a letter is read as part of the name and reported once.
+    func foreignLetterLength(at i: Int) -> Int? {
+        guard i < bytes.count, bytes[i] >= 0xC0 else { return nil }
+        var end = i + 1
+        while end < bytes.count, end - i < 4, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        guard let scalar = String(decoding: bytes[i..<end], as: UTF8.self).unicodeScalars.first, scalar.value >= 0x80 else { return nil }
+        let p = scalar.properties
+        let mark = p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark
+        return p.isAlphabetic || mark ? end - i : nil
+    }
+
+    /// A name the language accepts for one it does not (`dŵr` -> `dwr`, `1bed` -> `bed_1`).
+    static func asciiName(for text: String) -> String? {
+        let latin = text.applyingTransform(StringTransform("Latin-ASCII"), reverse: false) ?? text
+        var name = String(latin.unicodeScalars.filter { $0.isASCII && (Lexer.isLetter(UInt8($0.value)) || Lexer.isDigit(UInt8($0.value))) }.map(Character.init))
+        let digits = name.prefix { $0.isASCII && $0.isNumber }
+        if !digits.isEmpty { name = name.dropFirst(digits.count) + "_" + digits }
+        return name.isEmpty || name == "_" + digits || name == text ? nil : name
+    }
+
+    /// `&&`, `||`, `&`, `|` and `!` (without `=`), written for `and`, `or` and `not`: one mistake,
+    /// reported once, and read as the word meant so that the expression goes on.
+    mutating func connective() -> Token? {
+        let b = peek()
+        let meant: String
+        var length = 1
+        switch b {
+        case UInt8(ascii: "&"): meant = "and"; if peek(1) == b { length = 2 }
+        case UInt8(ascii: "|"): meant = "or"; if peek(1) == b { length = 2 }
+        case UInt8(ascii: "!") where peek(1) != UInt8(ascii: "="): meant = "not"
+        default: return nil
+        }
+        let start = index
+        index += length
+        let written = text(start)
+        error("'\(written)' is not an operator here: write '\(meant)'", Span(start, index),
+            hint: "conditions are joined with 'and' and 'or', and turned round with 'not': age >= 16 and not (x == y)")
+        return Token(kind: .word(meant), span: Span(start, index))
+    }
+
+    /// Operators written as in other languages or typeset (`<>`, `===`, `!==`, `≠`, `≤`, `≥`, `−`,
+    /// `×`, `÷`): one mistake each, reported once and read as the operator meant, so that the
+    /// condition goes on (and nothing after it is reported as well).
+    mutating func foreignComparison() -> Token? {
+        let meant: Token.Symbol
+        let length: Int
+        switch (peek(), peek(1), peek(2)) {
+        case (UInt8(ascii: "<"), UInt8(ascii: ">"), _): meant = .notEqual; length = 2
+        case (UInt8(ascii: "="), UInt8(ascii: "="), UInt8(ascii: "=")): meant = .equalEqual; length = 3
+        case (UInt8(ascii: "!"), UInt8(ascii: "="), UInt8(ascii: "=")): meant = .notEqual; length = 3
+        case (0xE2, 0x89, 0xA0): meant = .notEqual; length = 3  // ≠
+        case (0xE2, 0x89, 0xA4): meant = .lessEqual; length = 3  // ≤
+        case (0xE2, 0x89, 0xA5): meant = .greaterEqual; length = 3  // ≥
+        case (0xE2, 0x88, 0x92): meant = .minus; length = 3  // − (minus sign)
+        case (0xC3, 0x97, _): meant = .star; length = 2  // ×
+        case (0xC3, 0xB7, _): meant = .slash; length = 2  // ÷
+        default: return nil
+        }
+        let start = index
+        index += length
+        // `====`: the run is one mistake.
+        while meant == .equalEqual || meant == .notEqual, length == 3, peek() == UInt8(ascii: "=") { index += 1 }
+        let written = text(start)
+        error("'\(written)' is not an operator here: write '\(meant.rawValue)'", Span(start, index),
+            hint: "the operators are == != < <= > >= + - * /, and 'and', 'or', 'not'")
+        return Token(kind: .symbol(meant), span: Span(start, index))
+    }
+
+    /// `'Yes'`: a string in single quotes, on one line. One mistake, read as a string (in an
+    /// expression, as the option or name it spells: see ``Parser/parsePrimary()``).
+    mutating func singleQuotedString(_ start: Int) -> Token? {
+        var end = start + 1
+        while end < bytes.count, bytes[end] != 0x0A, bytes[end] != UInt8(ascii: "'") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "'") else { return nil }
+        let value = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
+        index = end + 1
+        let asName = Checker.isPlainName(value) ? ", an option or a name without quotes: \(value)" : ""
+        error("this is in single quotes", Span(start, index), hint: "write text in double quotes: \"\(value)\"\(asName)")
+        return Token(kind: .string(value), span: Span(start, index))
     }
 
     mutating func digits() {
@@ -124,12 +235,22 @@ struct Lexer {
             }
             return Token(kind: .duration(CalendarDuration(amount, unit)), span: Span(start, index))
         }
-        if Lexer.isLetter(b) {
-            // 12abc: report the whole run once.
-            while index < bytes.count && (Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index])) { index += 1 }
-            error("'\(text(start))' is neither a number nor a name", Span(start, index),
-                hint: "names start with a letter; durations are a number and one of y, m, w, d (115y)")
-            return Token(kind: .integer(0), span: Span(start, index))
+        if Lexer.isLetter(b) || foreignLetterLength(at: index) != nil {
+            // `1bed`: reported once, and read as the name meant (an option, a question), so that
+            // nothing after it is misread as a stray number.
+            while index < bytes.count, Lexer.isLetter(bytes[index]) || Lexer.isDigit(bytes[index]) || foreignLetterLength(at: index) != nil {
+                index += foreignLetterLength(at: index) ?? 1
+            }
+            let written = text(start)
+            if let first = reportedNames[written] {
+                diagnostics[first].notes.append(.init("also written here", at: Span(start, index)))
+                return Token(kind: .word(written), span: Span(start, index))
+            }
+            reportedNames[written] = diagnostics.count
+            let example = Lexer.asciiName(for: written).map { "for example '\($0)'; " } ?? ""
+            error("'\(written)' is not a name: a name starts with a letter (a to z, A to Z), then letters, digits and _", Span(start, index),
+                hint: "\(example)a duration is a number and one of y, m, w, d (115y)")
+            return Token(kind: .word(written), span: Span(start, index))
         }
         guard let value = Int(digitsText) else {
             error("number \(digitsText) is too large", Span(start, index))

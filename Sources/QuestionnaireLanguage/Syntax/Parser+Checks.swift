@@ -5,7 +5,7 @@ extension Parser {
     mutating func parseCheck() throws(Abort) -> CheckDecl {
         let keyword = advance()
         let severity: Check.Severity = keyword.isWord("error") ? .error : keyword.isWord("warning") ? .warning : .confirm
-        let n = try name("a name for the check")
+        let n = try name("a name for the check", declaring: true)
         var check = CheckDecl(severity: severity, name: n, when: nil, target: nil, message: nil, span: keyword.span)
         while true {
             if current.isWord("when") {

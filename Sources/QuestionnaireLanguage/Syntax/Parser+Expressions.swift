@@ -109,9 +109,6 @@ extension Parser {
         let left = try parseAdditive()
         if case .symbol(let s) = current.kind, let op = Parser.comparisons[s] {
             let opSpan = advance().span
-            if s == .less, current.isSymbol(.greater), current.span.start == opSpan.end {
-                throw fail("'<>' is not an operator", at: opSpan.to(current.span), hint: "use '!=' for 'not equal'")
-            }
             let right = try parseAdditive()
             let result = try combine(op, left, right, opSpan)
             if case .symbol(let s2) = current.kind, Parser.comparisons[s2] != nil {
@@ -120,7 +117,12 @@ extension Parser {
             return result
         }
         if current.isSymbol(.equal) {
-            throw fail("'=' is not a comparison", hint: "use '==' to compare")
+            // `self when is_you = yes`: one mistake, read as the comparison meant, so that what
+            // depends on the statement (the {self|proxy} switches after it) is not reported too.
+            let opSpan = advance().span
+            report("'=' is not a comparison", at: opSpan, hint: "use '==' to compare")
+            let right = try parseAdditive()
+            return try combine(.equal, left, right, opSpan)
         }
         if current.isWord("in") || (current.isWord("not") && next.isWord("in")) {
             let negated = current.isWord("not")
@@ -207,7 +209,12 @@ extension Parser {
         switch t.kind {
         case .integer(let i): advance(); return Expr(kind: .integer(i), span: t.span)
         case .decimal(let d): advance(); return Expr(kind: .decimal(d), span: t.span)
-        case .string(let s): advance(); return Expr(kind: .string(s), span: t.span)
+        case .string(let s):
+            advance()
+            // `tenure == 'rents'`: single quotes (reported by the lexer) around a name in a
+            // condition mean the option or answer of that name, not text.
+            if t.span.start < source.count, source[t.span.start] == UInt8(ascii: "'"), Checker.isPlainName(s) { return Expr(kind: .name(s), span: t.span) }
+            return Expr(kind: .string(s), span: t.span)
         case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)
         case .monthYear(let m): advance(); return Expr(kind: .monthYear(m), span: t.span)
         case .duration(let d): advance(); return Expr(kind: .duration(d), span: t.span)
@@ -224,6 +231,7 @@ extension Parser {
                 throw fail("expected a value, found keyword '\(w)'")
             }
             advance()
+            if let meant = hyphenated(after: t, declaring: false) { return Expr(kind: .name(meant.text), span: meant.span) }
             if current.isSymbol(.leftParen) {
                 let open = advance()
                 var args: [Expr] = []

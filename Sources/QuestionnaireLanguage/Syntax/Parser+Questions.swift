@@ -5,7 +5,7 @@ import Questionnaire
 extension Parser {
     mutating func parseQuestion(keywordPresent: Bool = true) throws(Abort) -> QuestionDecl {
         let start = keywordPresent ? advance().span : current.span
-        let n = try name("a name for the question")
+        let n = try name("a name for the question", declaring: true)
         if !current.isSymbol(.colon), let w = current.word, Parser.answerTypeNames.contains(w) {
             // `question a integer`: the type is there, so read on after reporting the colon.
             report("expected ':' after the question's name (question \(n.text): TYPE ...), found \(current.describe)", at: current.span,
@@ -230,7 +230,7 @@ extension Parser {
                 reference = .named(list)
             } else if current.isSymbol(.leftBrace) {
                 let start = current.span
-                let (options, orders, end) = try parseOptionBlock()
+                let (options, orders, end) = try parseOptionBlock(inline: true)
                 reference = .inline(options, span: start.to(end), orders: orders)
             } else {
                 throw fail("expected '(LIST)' or '{ options }' after \(word), found \(current.describe)",

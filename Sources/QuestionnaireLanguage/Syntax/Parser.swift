@@ -16,6 +16,11 @@ struct Parser {
     /// Keywords already reported as used for a name: later uses of them as values are read as
     /// that name, not reported again.
     var keywordsUsedAsNames: Set<String> = []
+    /// Names declared with hyphens (`first-name`), by how they are written: the index of the
+    /// diagnostic that reported the declaration, where later uses written the same way are notes.
+    var hyphenatedNames: [String: Int] = [:]
+    /// The same by the name they are read as, with where each was declared.
+    var hyphenatedDeclarations: [String: Span] = [:]
     var expressionDepth = 0
     /// The source, to read indentation when guessing which block lost its `}`.
     var source: [UInt8] = []
@@ -63,13 +68,15 @@ struct Parser {
         let (tokens, lexical) = Lexer.tokenize(file)
         var parser = Parser(tokens: tokens)
         parser.source = file.bytes
-        let tree = parser.parseFile()
+        var tree = parser.parseFile()
+        tree?.hyphenatedNames = parser.hyphenatedDeclarations
         if let extra = parser.extraCloser, let reported = parser.diagnostics.first(where: { $0.span == tokens[extra].span }) {
             // One '}' too many: read the file again without it, so that what follows it is not
             // checked in the wrong block (and reported again as a cascade of other mistakes).
             var again = Parser(tokens: Array(tokens[..<extra] + tokens[(extra + 1)...]))
             again.source = file.bytes
-            let retree = again.parseFile()
+            var retree = again.parseFile()
+            retree?.hyphenatedNames = again.hyphenatedDeclarations
             return (retree, lexical + ([reported] + again.diagnostics).sorted { $0.span.start < $1.span.start })
         }
         return (tree, lexical + parser.diagnostics)
@@ -117,7 +124,9 @@ struct Parser {
     }
 
     /// An identifier that is not a keyword.
-    mutating func name(_ what: String) throws(Abort) -> Name {
+    /// A name; `declaring` where the name is declared (a question, option, list, value, check,
+    /// section, page or roster), where `first-name` is reported once and read as `first_name`.
+    mutating func name(_ what: String, declaring: Bool = false) throws(Abort) -> Name {
         guard let w = current.word else { throw fail("expected \(what), found \(current.describe)") }
         if Keyword.all.contains(w) {
             let hint = "choose another name, such as '\(w)_1'"
@@ -130,7 +139,41 @@ struct Parser {
             keywordsUsedAsNames.insert(w)
         }
         let t = advance()
-        return Name(text: w, span: t.span)
+        return hyphenated(after: t, declaring: declaring) ?? Name(text: w, span: t.span)
+    }
+
+    /// `first-name`: a hyphen is no part of a name. Declared so, it is one mistake, read as the
+    /// name meant (`first_name`) so that the item and its uses go on; a later use written the same
+    /// way (with no spaces around the hyphens) is that name, noted on the one diagnostic.
+    /// Anything else is left as it is (`a-b` in a condition is a subtraction).
+    mutating func hyphenated(after first: Token, declaring: Bool) -> Name? {
+        guard let head = first.word else { return nil }
+        var parts = [head]
+        var end = first.span.end
+        var k = position
+        while k + 1 < tokens.count, tokens[k].isSymbol(.minus), tokens[k].span.start == end,
+            let part = tokens[k + 1].word, tokens[k + 1].span.start == tokens[k].span.end, !Keyword.all.contains(part)
+        {
+            parts.append(part)
+            end = tokens[k + 1].span.end
+            k += 2
+        }
+        guard parts.count > 1 else { return nil }
+        let written = parts.joined(separator: "-")
+        let meant = parts.joined(separator: "_")
+        let span = Span(first.span.start, end)
+        if let index = hyphenatedNames[written] {
+            diagnostics[index].notes.append(.init("also written here", at: span))
+        } else if declaring {
+            add(Diagnostic(code: "syntax", "'\(written)' is not a name: names are written with the letters a to z and A to Z, digits and _",
+                at: span, hint: "for example '\(meant)'"))
+            hyphenatedNames[written] = diagnostics.count - 1
+            hyphenatedDeclarations[meant] = span
+        } else {
+            return nil
+        }
+        position = k
+        return Name(text: meant, span: span)
     }
 
     mutating func integer(_ what: String) throws(Abort) -> (Int, Span) {
@@ -239,9 +282,10 @@ struct Parser {
                     throw fail("expected the version as a string, e.g. version \"2021.1\"")
                 }
                 // `version 1.0`: the version is there, only unquoted; no "has no version" as well.
-                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(describeNumber(current))\"")
+                let written = describeNumber(current)
+                report("the version must be a string", at: current.span, hint: "put it in quotes: version \"\(written)\"")
                 let t = advance()
-                return .version(StringLiteral(value: "", span: t.span), start.to(t.span))
+                return .version(StringLiteral(value: written, span: t.span), start.to(t.span))
             }
             let t = advance()
             return .version(StringLiteral(value: s, span: t.span), start.to(t.span))
@@ -283,7 +327,7 @@ struct Parser {
         case "question": return .question(try parseQuestion())
         case "let":
             advance()
-            let n = try name("a name for the derived value")
+            let n = try name("a name for the derived value", declaring: true)
             let startsItem = current.word.map(Keyword.itemStarts.contains) ?? false
             if current.isSymbol(.equalEqual) || !current.isSymbol(.equal) && !startsItem && startsRange(current) && !current.isSymbol(.leftParen) {
                 // `let age years_between(...)` or `let age == ...`: report, and read the value anyway.
@@ -347,14 +391,33 @@ struct Parser {
             advance()
             let condition = optionalCondition()
             return .individualResponse(condition, start.to(Span(previousEnd, previousEnd)))
+        case "messages" where next.word != nil && tokens[min(position + 2, tokens.count - 1)].isSymbol(.leftBrace):
+            advance()
+            let language = try name("the language of the messages")
+            let open = try expect(.leftBrace, "to open the messages")
+            var entries: [(key: Name, text: StringLiteral)] = []
+            while !current.isSymbol(.rightBrace) && current.kind != .end {
+                // Message names are the evaluator's codes, `required` among them: any word.
+                guard let word = current.word else {
+                    throw fail("expected a message's name (required, out_of_range, ...), found \(current.describe)")
+                }
+                let key = Name(text: word, span: advance().span)
+                guard case .string(let text) = current.kind else {
+                    throw fail("expected the wording of message '\(key.text)' as a string, found \(current.describe)",
+                        hint: "write: \(key.text) \"...\"")
+                }
+                entries.append((key, StringLiteral(value: text, span: advance().span)))
+            }
+            let end = try closing(.rightBrace, of: open, hint: "add '}' after the last message")
+            return .messages(language, entries, start.to(end.span))
         case "suggestions" where next.word != nil:
             advance()
-            let n = try name("a name for the suggestion list")
+            let n = try name("a name for the suggestion list", declaring: true)
             let files = try parseText("the suggestion list's file")
             return .suggestions(n, files, start.to(files.span))
         case "variants" where next.isSymbol(.leftBrace):
             advance()
-            let (options, orders, end) = try parseOptionBlock()
+            let (options, orders, end) = try parseOptionBlock(inline: false)
             for order in orders { report("'order' belongs in a choice list, not in the variants", at: order.span) }
             return .variants(options, start.to(end))
         default:
@@ -438,7 +501,7 @@ struct Parser {
     mutating func parseBlock() throws(Abort) -> BlockDecl {
         let keywordToken = advance()
         let keyword = keywordToken.word!
-        let n = try name("a name for the \(keyword)")
+        let n = try name("a name for the \(keyword)", declaring: true)
         var block = BlockDecl(kind: .page, keyword: keywordToken.span, name: n, title: nil, when: nil, items: [], span: keywordToken.span)
         var forRoster: Name?
         var minimum: (Int, Span)?

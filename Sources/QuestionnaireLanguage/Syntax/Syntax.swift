@@ -188,13 +188,15 @@ enum Item: Sendable {
     case suggestions(Name, TextNode, Span)
     /// `variants { england "England" ... }` (top level).
     case variants([OptionDecl], Span)
+    /// `messages gd { required "..." ... }` (top level): the evaluator's messages in a language.
+    case messages(Name, [(key: Name, text: StringLiteral)], Span)
 
     var span: Span {
         switch self {
         case .version(_, let s), .title(_, let s), .languages(_, let s), .censusDate(_, let s), .selfWhen(_, let s),
             .unrelated(_, let s), .respondentFirst(_, let s), .listWording(_, _, let s), .body(_, let s),
             .definition(_, _, let s), .end(_, _, let s), .individualResponse(_, let s), .suggestions(_, _, let s),
-            .variants(_, let s):
+            .variants(_, let s), .messages(_, _, let s):
             return s
         case .choices(let c): return c.span
         case .block(let b): return b.span
@@ -209,4 +211,7 @@ struct QuestionnaireSyntax: Sendable {
     var name: Name
     var items: [Item]
     var span: Span
+    /// Names declared with hyphens (`first-name`, already reported), by the name they are read
+    /// as (`first_name`): where each was declared, so a pipe written `{first-name}` reads it too.
+    var hyphenatedNames: [String: Span] = [:]
 }

@@ -58,7 +58,7 @@ enum Keyword {
     static let itemStarts: Set<String> = [
         "version", "title", "languages", "census_date", "choices", "section", "page", "roster", "relationships",
         "question", "let", "self", "error", "warning", "confirm", "unrelated", "end", "body", "definition",
-        "individual_response", "suggestions", "variants",
+        "individual_response", "suggestions", "variants", "messages",
     ]
 }
 

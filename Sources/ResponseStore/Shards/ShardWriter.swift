@@ -61,8 +61,13 @@ final class ShardWriter: @unchecked Sendable {
     /// nil when SQLite checkpoints inside COMMIT (``CheckpointPolicy/inline``).
     let checkpointer: ShardCheckpointer?
 
-    init(index: Int, path: String, pool: DatabasePool, maxBatchSize: Int, checkpointer: ShardCheckpointer? = nil) {
+    /// Told about each commit (``StoreOptions/commitObserver``).
+    private let commitObserver: (@Sendable (ShardCommit) -> Void)?
+
+    init(index: Int, path: String, pool: DatabasePool, maxBatchSize: Int, checkpointer: ShardCheckpointer? = nil,
+         commitObserver: (@Sendable (ShardCommit) -> Void)? = nil) {
         self.index = index
+        self.commitObserver = commitObserver
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
@@ -159,14 +164,35 @@ final class ShardWriter: @unchecked Sendable {
             }
             condition.unlock()
 
+            let started = DispatchTime.now().uptimeNanoseconds
             let results = write(batch)
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
             for (p, r) in zip(batch, results) { Self.complete(p, with: r) }
+            if let commitObserver { commitObserver(commit(batch, results, nanoseconds: elapsed)) }
             // Acknowledged first; only then, if the log is long, checkpoint
             // what the background passes left so the log can restart.
             if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.bodyBytes }) {
                 checkpointer.writerPass(pool)
             }
         }
+    }
+
+    /// What a batch did, for the commit observer.
+    private func commit(_ batch: [Pending], _ results: [Outcome], nanoseconds: UInt64) -> ShardCommit {
+        var commit = ShardCommit(shard: index, batchSize: batch.count, seconds: Double(nanoseconds) / 1e9,
+                                 stored: [], replays: 0, pageSaves: 0, failures: 0, committed: false)
+        for (p, r) in zip(batch, results) {
+            switch (p, r) {
+            case (.submission(let s, _, _), .receipt(.success(let receipt))):
+                if receipt.isReplay { commit.replays += 1 } else { commit.stored.append((s.kind, s.channel)) }
+            case (.pageSave, .saved(.success)):
+                commit.pageSaves += 1
+            default:
+                commit.failures += 1
+            }
+        }
+        commit.committed = commit.failures < batch.count
+        return commit
     }
 
     /// Writes a batch in one transaction. Returns one result per submission.

@@ -173,7 +173,7 @@ public final class ResponseStore: Sendable {
                 let checkpointer = options.checkpointPolicy == .background
                     ? ShardCheckpointer(path: path, options: options) : nil
                 slots.append(.open(ShardWriter(index: i, path: path, pool: pool, maxBatchSize: options.maxBatchSize,
-                                               checkpointer: checkpointer)))
+                                               checkpointer: checkpointer, commitObserver: options.commitObserver)))
             } catch {
                 slots.append(.failed(ShardFile.mapError(error, shard: i, path: path)))
             }

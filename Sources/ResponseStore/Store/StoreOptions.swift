@@ -56,6 +56,10 @@ public struct StoreOptions: Sendable {
     /// ``CheckpointPolicy/background``: the log size, in pages, at which the
     /// writer checkpoints the rest of the log itself so that it restarts.
     public var walRestartPages: Int = 4000
+    /// Called after every group commit of every shard, on the shard's writer thread, once
+    /// the commit's writers have their answers. For metrics: it must be cheap and must not
+    /// block (it delays the shard's next batch). Nil by default.
+    public var commitObserver: (@Sendable (ShardCommit) -> Void)?
     /// The largest response body the store takes, in bytes (default 1 MiB, ``defaultMaximumBodyBytes``).
     ///
     /// A larger one fails with ``StoreError/responseTooLarge(householdID:bytes:limit:)`` before

@@ -175,12 +175,7 @@ struct Browser {
         return page
     }
 
-    static func encode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
-            .joined(separator: "&")
-    }
+    static func encode(_ fields: [(String, String)]) -> String { HouseholdPageAnswers.urlEncoded(fields) }
 
     /// Signs in with `code` and chooses `language`; returns the first form page.
     mutating func signIn(_ code: String, language: String = "en") async throws -> Page {

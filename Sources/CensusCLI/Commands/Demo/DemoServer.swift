@@ -1,6 +1,7 @@
 import AddressFrame
 import CollectionServer
 import Foundation
+import Logging
 import Questionnaire
 import ResponseStore
 
@@ -45,7 +46,10 @@ struct DemoServer {
         let tryThese = homes.prefix(3).compactMap { home in codes[home.householdID].map { (home, $0) } }
         let command = DemoCensus.command
         let dir = directory.path
-        try await ServeLoop.run(configuration) { port, _ in
+        // The demo's terminal is for people: warnings only, as text.
+        var logger = Logger(label: "census.server") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        try await ServeLoop.run(configuration, logger: logger) { port, _ in
             var out = "\nThe demo census is being served at http://127.0.0.1:\(port)/\n"
             out += "  letters     \(letters.path): \(homes.count) access codes (keyed with the public development secret: demo only)\n"
             for (i, (home, code)) in tryThese.enumerated() {

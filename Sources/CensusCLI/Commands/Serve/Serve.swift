@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
                                                               restarts so households stay signed in
             It refuses to start, saying what to do, when any of these is missing or does not match.
 
+            Also serves the JSON API under /api/v1 (its OpenAPI document at /api/v1/openapi.json;             machine tokens from `census token create`) and /healthz, /readyz and /metrics. Logs             one line per request on standard error (--log-format, --log-level).
+
             Stops on SIGINT (Ctrl-C) or SIGTERM: it stops accepting connections, finishes the \
             requests in flight, commits every pending save, closes the shards and exits 0.
             """
@@ -38,8 +40,9 @@ struct Serve: AsyncParsableCommand {
     var devSecret = false
     @Flag(help: "Mark cookies Secure: the site is reached over HTTPS (a TLS proxy in front of it).")
     var secureCookies = false
-    @Flag(help: "Trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front of the server.")
+    @Flag(help: "Trust X-Forwarded-For, X-Forwarded-Proto and X-Request-Id from a reverse proxy in front of the server.")
     var trustProxy = false
+    @OptionGroup var logging: ServerLogOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -61,7 +64,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.secureCookies = secureCookies
         configuration.trustProxy = trustProxy
-        try await ServeLoop.run(configuration) { port, server in
+        try await ServeLoop.run(configuration, logger: logging.logger()) { port, server in
             FileIO.writeOut("census serve: http://\(host):\(port)/ (store \(dir), schema \(server.schema.id) \(server.schema.version), \(server.schema.hash.prefix(19))…)\n")
             FileIO.writeOut("Stop with Ctrl-C or SIGTERM: in-flight requests finish and every save is committed first.\n")
         }

@@ -4,7 +4,7 @@ import Logging
 
 /// Opens a server, runs it until SIGINT/SIGTERM, and reports how it stopped.
 enum ServeLoop {
-    static func run(_ configuration: ServerConfiguration, started: @escaping @Sendable (Int, CollectionServer) -> Void) async throws {
+    static func run(_ configuration: ServerConfiguration, logger: Logger, started: @escaping @Sendable (Int, CollectionServer) -> Void) async throws {
         let server: CollectionServer
         do { server = try await CollectionServer.open(configuration) } catch {
             throw CLIError("\(error)")
@@ -12,8 +12,6 @@ enum ServeLoop {
         for shard in server.unavailableShards {
             FileIO.writeError("warning: \(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed\n")
         }
-        var logger = Logger(label: "census.server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let app = server.makeApplication(logger: logger) { port in started(port, server) }
         do {
             try await app.runService()

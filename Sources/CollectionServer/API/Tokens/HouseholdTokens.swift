@@ -1,0 +1,54 @@
+import Crypto
+import Foundation
+
+/// Short-lived bearer tokens bound to one household, given by `POST /api/v1/auth` for its
+/// access code.
+///
+/// A token is signed, not stored (like the session cookie): any server node with the same
+/// session key, and the same node after a restart, accepts it until it expires, and it
+/// cannot be revoked before then (hence short-lived: ``ServerConfiguration/householdTokenLifetime``).
+///
+/// Format: `cen_h_` `base64url(payload)` `.` `base64url(HMAC-SHA256(key, payload))`, the payload
+/// being `v1|household|issuedAt|expiresAt|nonce` (seconds since 1970), the key derived from
+/// the session key for this job alone.
+struct HouseholdTokens: Sendable {
+    static let prefix = "cen_h_"
+    private let key: SymmetricKey
+
+    init(_ sessionKey: SessionKey) {
+        let master = SymmetricKey(data: sessionKey.bytes)
+        key = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("census-api-household-token-v1".utf8), using: master))
+    }
+
+    /// A new token for `householdID`, valid from `now` for `lifetime` seconds.
+    func issue(householdID: String, now: Int64, lifetime: Int64) -> (token: String, expiresAt: Int64) {
+        var rng = SystemRandomNumberGenerator()
+        let nonce = Base64URL.encode((0..<9).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let expires = now + lifetime
+        let payload = Array("v1|\(householdID)|\(now)|\(expires)|\(nonce)".utf8)
+        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
+        return (Self.prefix + Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac)), expires)
+    }
+
+    enum Verdict: Equatable {
+        case valid(householdID: String, expiresAt: Int64)
+        case expired
+        case invalid
+    }
+
+    /// Checks a token's signature (in constant time) and expiry.
+    func verify(_ token: Substring, now: Int64) -> Verdict {
+        guard token.hasPrefix(Self.prefix), token.utf8.count < 512 else { return .invalid }
+        let parts = token.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
+              HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
+              let text = String(bytes: payload, encoding: .utf8)
+        else { return .invalid }
+        let fields = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard fields.count == 5, fields[0] == "v1", !fields[1].isEmpty, let issued = Int64(fields[2]), let expires = Int64(fields[3])
+        else { return .invalid }
+        // Expired, or issued in the future by more than a clock's drift.
+        if now >= expires || issued - now > 300 { return .expired }
+        return .valid(householdID: String(fields[1]), expiresAt: expires)
+    }
+}
