@@ -76,8 +76,9 @@ package enum DurableFile {
     }
 
     package static func posixError(_ what: String) -> FileSystemError {
-        let reason = String(cString: strerror(errno))
-        return FileSystemError("\(what): \(reason)", reason: reason)
+        let code = errno
+        let reason = String(cString: strerror(code))
+        return FileSystemError("\(what): \(reason)", reason: reason, code: code)
     }
 
     /// The system's one-line reason for a Foundation file error ("No such

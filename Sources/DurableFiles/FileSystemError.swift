@@ -7,9 +7,12 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible, Localiz
     /// The system's reason alone ("No space left on device"), when the failure came from a
     /// system call.
     public var reason: String?
-    public init(_ message: String, reason: String? = nil) {
+    /// The system's error number (`errno`), when the failure came from a system call.
+    public var code: Int32?
+    public init(_ message: String, reason: String? = nil, code: Int32? = nil) {
         self.message = message
         self.reason = reason
+        self.code = code
     }
     public var description: String { message }
     public var errorDescription: String? { message }

@@ -54,9 +54,13 @@ package enum Interruption {
         state.lock.withLock { state.paths.append((path, kind)) }
     }
 
-    /// Forgets a path: it was published or removed.
+    /// Forgets a path: it was published or removed. Registrations nest: this forgets the most
+    /// recent one of `path` (a step that registers the directory its caller registered
+    /// leaves the caller's registration in place).
     package static func unregister(_ path: String) {
-        state.lock.withLock { state.paths.removeAll { $0.path == path } }
+        state.lock.withLock {
+            if let i = state.paths.lastIndex(where: { $0.path == path }) { state.paths.remove(at: i) }
+        }
     }
 
     /// Runs `body` to its end even if the process is interrupted meanwhile; the interruption is

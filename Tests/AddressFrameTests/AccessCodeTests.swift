@@ -2,7 +2,6 @@ import CensusTestSupport
 import Foundation
 import XCTest
 @testable import AddressFrame
-@testable import ResponseStore
 
 final class AccessCodeTests: XCTestCase {
     func testAlphabetHasNoVowelsOrLookAlikes() {
@@ -75,14 +74,5 @@ final class AccessCodeTests: XCTestCase {
         XCTAssertThrowsError(try DeploymentSecret.load(environment: ["CENSUS_CODE_SECRET_FILE": dir.appendingPathComponent("nope").path], allowDevelopment: true)) {
             XCTAssertTrue("\($0)".contains("nope"))
         }
-    }
-
-    func testShardFunctionIsStableFNV1a() {
-        XCTAssertEqual(ShardFunction.fnv1a64(""), 0xcbf2_9ce4_8422_2325)
-        XCTAssertEqual(ShardFunction.fnv1a64("a"), 0xaf63_dc4c_8601_ec8c)
-        XCTAssertEqual(ShardFunction.fnv1a64("foobar"), 0x8594_4171_f739_67e8)
-        var counts = Array(repeating: 0, count: 8)
-        for i in 0..<80_000 { counts[ShardFunction.shard(for: "H" + String(i), count: 8)] += 1 }
-        for c in counts { XCTAssertEqual(Double(c), 10_000, accuracy: 600) }
     }
 }

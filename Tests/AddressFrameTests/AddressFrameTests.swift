@@ -3,7 +3,6 @@ import Foundation
 import SyntheticCensus
 import XCTest
 @testable import AddressFrame
-@testable import ResponseStore
 
 final class AddressFrameTests: XCTestCase {
     let fixtures = packageRoot.appendingPathComponent("fixtures")

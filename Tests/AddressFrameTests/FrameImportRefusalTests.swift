@@ -2,7 +2,6 @@ import CensusTestSupport
 import Foundation
 import XCTest
 @testable import AddressFrame
-@testable import ResponseStore
 
 /// Frame CSVs as they arrive from other systems: wrong encodings, separators, stray bytes.
 /// Each must be refused with one clear line per cause, and nothing imported.
@@ -58,5 +57,17 @@ final class FrameImportRefusalTests: XCTestCase {
         let semicolons = header.replacingOccurrences(of: ",", with: ";") + row.replacingOccurrences(of: ",", with: ";")
         let message = try rejections(Array(semicolons.utf8)).first ?? ""
         XCTAssertTrue(message.hasSuffix("(the file separates columns with ';'; save it with commas)"), message)
+    }
+
+    /// Issue 14: a JSON file imported by mistake printed 2,549 error lines; it stops at the
+    /// first line, with one message that says what the file is.
+    func testAFileThatIsNotAFrameCSVStopsAtItsFirstLine() throws {
+        let json = #"{"households": [{"id": "H1", "address": "1 Acacia Road"}]}"# + "\n" + String(repeating: #"{"id": "H2"}"# + "\n", count: 2000)
+        XCTAssertEqual(try rejections(Array(json.utf8)).count, 1)
+        let first = try rejections(Array(json.utf8))[0]
+        XCTAssertTrue(first.hasPrefix("line 1: this is not a frame CSV (it looks like JSON): its first line should be the header household_id,"), first)
+        XCTAssertTrue(first.hasSuffix("but it is '{\"households\": [{\"id\": \"H1\", \"address\": \"1 Acacia Road\"}]}'"), first)
+        let other = "name,street,town\n" + String(repeating: "a,\"b,c\n", count: 500)
+        XCTAssertEqual(try rejections(Array(other.utf8)).count, 1)
     }
 }

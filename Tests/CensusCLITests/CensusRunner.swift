@@ -12,12 +12,18 @@ struct Run {
     var status: Int32
     var stdout: String
     var stderr: String
-    /// Standard error without warnings and ArgumentParser's usage lines.
+    /// Standard error without warnings (`census COMMAND: warning: …`) and the usage lines of a
+    /// usage error.
     var messageLines: [String] {
         stderr.split(separator: "\n").map(String.init).filter {
-            !$0.hasPrefix("warning:") && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '")
+            !isWarning($0) && !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '")
         }
     }
+}
+
+/// `census frame codes issue: warning: …`: a warning line of the census convention.
+func isWarning(_ line: some StringProtocol) -> Bool {
+    line.hasPrefix("census") && line.contains(": warning: ")
 }
 
 /// Runs the `census` executable in `dir`, without any configured code secret.

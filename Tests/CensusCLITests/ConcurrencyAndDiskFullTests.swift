@@ -33,7 +33,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
         var lettersLines = 0
         for (i, (p, err)) in runs.enumerated() {
             p.waitUntilExit()
-            let message = try String(contentsOf: err, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("warning:") }
+            let message = try String(contentsOf: err, encoding: .utf8).split(separator: "\n").filter { !isWarning($0) }
             let letters = dir.appendingPathComponent("l\(i + 1).csv")
             if p.terminationStatus == 0 {
                 if let text = try? String(contentsOf: letters, encoding: .utf8) { lettersLines += text.split(separator: "\n").count - 1 }
@@ -59,7 +59,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
             p.waitUntilExit()
             if p.terminationStatus == 0 { created += 1; continue }
             let message = try String(contentsOf: err, encoding: .utf8)
-            XCTAssertTrue(message.hasPrefix("Error: a store already exists at "), message)
+            XCTAssertTrue(message.hasPrefix("census store init: a store already exists at "), message)
         }
         XCTAssertEqual(created, 1)
         let check = try census(["store", "check", "--dir", "st"], in: dir)
@@ -99,8 +99,8 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
             try db.execute(sql: "BEGIN EXCLUSIVE")
             defer { try? db.execute(sql: "ROLLBACK") }
             let r = try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir)
-            XCTAssertEqual(r.status, 1)
-            XCTAssertTrue(r.stderr.hasPrefix("Error: shard 0 at \(path) failed: another process kept it locked for longer than 10 s"), r.stderr)
+            XCTAssertEqual(r.status, 2)
+            XCTAssertTrue(r.stderr.hasPrefix("census store submit: shard 0 at \(path) failed: another process kept it locked for longer than 10 s"), r.stderr)
             XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
         }
         XCTAssertEqual(try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir).status, 0)
@@ -140,7 +140,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
         @discardableResult
         func refused(_ arguments: [String]) throws -> String {
             let r = try census(arguments, in: work)
-            XCTAssertEqual(r.status, 1, "\(arguments): \(r.stderr)")
+            XCTAssertEqual(r.status, 2, "\(arguments): \(r.stderr)")
             XCTAssertEqual(r.messageLines.count, 1, r.stderr)
             XCTAssertTrue(["No space left on device", "the disk is full", "is the disk full?"].contains { r.stderr.contains($0) }, r.stderr)
             for dump in ["SQLite error", "DatabaseError", "Restore it from backup", "census store check"] {

@@ -21,7 +21,7 @@ final class DamagedFilesTests: XCTestCase {
                         ["frame", "stats", "--dir", "fr"],
                         ["frame", "import", small, "--out", "fr"]] {
             let r = try census(command, in: dir)
-            XCTAssertEqual(r.status, 1, "\(command): \(r.stdout)")
+            XCTAssertEqual(r.status, 2, "\(command): \(r.stdout)")
             XCTAssertEqual(r.messageLines.count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains("frame.sqlite cannot be used: it is empty (0 bytes)"), "\(command): \(r.stderr)")
             XCTAssertEqual(size(frame), 0, "\(command) changed the file")
@@ -58,7 +58,7 @@ final class DamagedFilesTests: XCTestCase {
         let shardBefore = try Data(contentsOf: dir.appendingPathComponent("st/shards/shard-000.sqlite"))
         for command in [["frame", "stats", "--dir", "fr"], ["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"]] {
             let r = try census(command, in: dir)
-            XCTAssertEqual(r.status, 1)
+            XCTAssertEqual(r.status, 2)
             XCTAssertTrue(r.stderr.contains("it is a shard of a response store (responses), not an address frame"), r.stderr)
             XCTAssertFalse(r.stderr.contains("newer"), r.stderr)
         }
@@ -82,7 +82,7 @@ final class DamagedFilesTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("st/manifest.json"), withIntermediateDirectories: true)
         var r = try census(["store", "check", "--dir", "st"], in: dir)
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("manifest.json is unreadable: it is a directory, not a file"), r.stderr)
         XCTAssertFalse(r.stderr.contains("NSCocoaErrorDomain"), r.stderr)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("st/manifest.json"))
@@ -102,7 +102,7 @@ final class DamagedFilesTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: json).write(to: url)
         for command in [["store", "check", "--dir", "st"], ["store", "show", "--dir", "st", "H1"], ["store", "backup", "--dir", "st", "--to", "bk"]] {
             let r = try census(command, in: dir)
-            XCTAssertEqual(r.status, 1, "\(command)")
+            XCTAssertEqual(r.status, 2, "\(command)")
             XCTAssertEqual(r.messageLines.count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains("it says the store has 8 shards, but its shards were created as a store of 4"), r.stderr)
             XCTAssertFalse(r.stderr.contains("missing"), r.stderr)

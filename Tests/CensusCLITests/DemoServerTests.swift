@@ -167,16 +167,16 @@ final class DemoServerTests: XCTestCase {
         // No store at all.
         let noStore = try census(["serve", "--dir", "nowhere", "--schema", "census.json", "--dev-secret"], in: dir,
                                  environment: ["CENSUS_SESSION_KEY": String(repeating: "k", count: 40)])
-        XCTAssertEqual(noStore.status, 1)
+        XCTAssertEqual(noStore.status, 2)  // not done (census help: exit status)
         XCTAssertTrue(noStore.stderr.contains("cannot use the schema") && noStore.stderr.contains("census compile"), noStore.stderr)
         // No session key.
         let noKey = try census(["serve", "--dir", "nowhere", "--schema", "census.json", "--dev-secret"], in: dir)
-        XCTAssertEqual(noKey.status, 1)
+        XCTAssertEqual(noKey.status, 2)  // not done (census help: exit status)
         XCTAssertTrue(noKey.stderr.contains("no session key configured"), noKey.stderr)
         // No access-code secret.
         let noSecret = try census(["serve", "--dir", "nowhere", "--schema", "census.json"], in: dir,
                                   environment: ["CENSUS_SESSION_KEY": String(repeating: "k", count: 40)])
-        XCTAssertEqual(noSecret.status, 1)
+        XCTAssertEqual(noSecret.status, 2)  // not done (census help: exit status)
         XCTAssertTrue(noSecret.stderr.contains("no access-code secret configured"), noSecret.stderr)
     }
 

@@ -17,9 +17,9 @@ final class DemoTests: XCTestCase {
         XCTAssertTrue(out.contains("frame       300 households"), out)
         XCTAssertTrue(out.contains("Store check: all 8 shards pass PRAGMA integrity_check"), out)
 
-        // The responses line says how many households answered; the store holds exactly
+        // The answered line says how many households answered; the store holds exactly
         // that many versions (the replayed retry stored nothing).
-        let answered = try XCTUnwrap(number(after: "responses   ", in: out))
+        let answered = try XCTUnwrap(number(after: "answered    ", in: out))
         XCTAssertGreaterThan(answered, 150)
         let demo = dir.appendingPathComponent("demo")
         let store = try ResponseStore.open(at: demo)
@@ -39,6 +39,22 @@ final class DemoTests: XCTestCase {
         try frame.close()
         let all = try XCTUnwrap(out.split(separator: "\n").first { $0.hasPrefix("  all ") }).split(separator: " ")
         XCTAssertEqual(all.dropFirst().prefix(2).map(String.init), ["300", "\(returned)"], out)
+
+        // The figures add up, in the words the report uses (issue 14: 1,591 answered, 1,554
+        // valid, 1,567 returned, unexplained).
+        let answeredLine = try XCTUnwrap(line("  answered", in: out))
+        let neverSubmitted = try XCTUnwrap(number(after: "on paper, ", in: answeredLine))
+        let checked = try XCTUnwrap(line("  checked", in: out))
+        let sent = try XCTUnwrap(number(after: "of the ", in: checked))
+        let noErrors = try XCTUnwrap(number(after: "returns, ", in: checked))
+        let onlineErrors = try XCTUnwrap(number(after: "with errors: ", in: checked))
+        let paperErrors = try XCTUnwrap(number(after: "cannot be submitted), ", in: checked))
+        XCTAssertEqual(noErrors + onlineErrors + paperErrors, sent, checked)
+        XCTAssertEqual(sent + neverSubmitted, answered, answeredLine)
+        let returnedLine = try XCTUnwrap(line("  returned", in: out))
+        XCTAssertEqual(number(after: "returned    ", in: out), returned, returnedLine)
+        XCTAssertTrue(returnedLine.contains("that is the \(answered) answered less \(neverSubmitted) never submitted and \(onlineErrors) refused for errors"), returnedLine)
+        XCTAssertEqual(returned, answered - neverSubmitted - onlineErrors)
         XCTAssertEqual(all.last.map(String.init), String(format: "%.1f%%", 100 * Double(online) / Double(returned)))
 
         // The commands it suggests name a binary that runs from where the demo ran (after
@@ -68,9 +84,47 @@ final class DemoTests: XCTestCase {
         try FileManager.default.createDirectory(at: mine, withIntermediateDirectories: true)
         try Data("keep me".utf8).write(to: mine.appendingPathComponent("notes.txt"))
         let run = try census(["--dir", "mine", "--households", "20"], in: dir)
-        XCTAssertEqual(run.status, 1)
+        XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("exists and was not made by the demo; choose another --dir"), run.stderr)
         XCTAssertEqual(try String(contentsOf: mine.appendingPathComponent("notes.txt"), encoding: .utf8), "keep me")
+    }
+
+    /// Issue 14: `census | head` left a half-built demo directory. A reader that stops early
+    /// stops the demo, and what it had built is removed; the status is a shell's for SIGPIPE.
+    /// Both demos: the served one (`census`), whose reader stops after the form's summary,
+    /// while the demo is still being built, and the offline one (`--simulate`), whose reader
+    /// stops once households start answering.
+    func testAReaderThatStopsEarlyLeavesNoHalfBuiltDemo() throws {
+        for (arguments, until) in [(["--dir", "demo", "--households", "20000"], "to compile and check"),
+                                   (["demo", "--simulate", "--dir", "demo", "--households", "3000"], "Demo census in")] {
+            let dir = try makeTempDirectory(self)
+            let p = Process()
+            p.executableURL = try censusExecutable()
+            p.arguments = arguments
+            p.currentDirectoryURL = dir
+            let pipe = Pipe()
+            p.standardOutput = pipe
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            // Read until the demo has started building, then stop reading, as `head` does.
+            var seen = ""
+            while !seen.contains(until), case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            try pipe.fileHandleForReading.close()
+            // Never left serving to nobody: stopped by its next write.
+            let deadline = Date().addingTimeInterval(120)
+            while p.isRunning && Date() < deadline { usleep(10_000) }
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationReason, .exit, "\(arguments)")
+            XCTAssertEqual(p.terminationStatus, 141, "\(arguments)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("demo").path), "\(arguments)")
+        }
+    }
+
+    private func line(_ prefix: String, in text: String) -> String? {
+        text.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
     }
 
     private func number(after label: String, in text: String) -> Int? {

@@ -93,7 +93,7 @@ final class EmptyDashAndDeviceArgumentTests: XCTestCase {
             .replacingOccurrences(of: fixtureSchemaHash, with: "x")
         try Data(other.utf8).write(to: dir.appendingPathComponent("other.json"))
         try assertRefused(submit + ["--schema", schema, "--body", "other.json"], in: dir,
-                          expecting: "the response answers form x, not the one in \(schema)", status: 1)
+                          expecting: "the response answers form x, not the one in \(schema)", status: 2)
         // It used to say only "invalid submission: empty idempotency key for household H1".
         try assertRefused(submit + ["--schema", schema, "--body", "b.json", "--key", ""], in: dir,
                           expecting: "--key is empty: give the request's idempotency key, or leave --key out for a new one", status: 64)
@@ -104,7 +104,7 @@ final class EmptyDashAndDeviceArgumentTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         // /dev/null used to be "permission denied or read error".
         try assertRefused(["frame", "import", "/dev/null", "--out", "fr"], in: dir,
-                          expecting: "line 1: empty file: expected the header household_id,address_line_1", status: 65, lines: 2)
+                          expecting: "line 1: empty file: expected the header household_id,address_line_1", status: 2, lines: 2)
         let p = Process()
         p.executableURL = try censusExecutable()
         p.arguments = ["frame", "import", "-", "--out", "fr"]

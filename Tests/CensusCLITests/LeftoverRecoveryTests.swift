@@ -35,7 +35,7 @@ final class LeftoverRecoveryTests: XCTestCase {
             if !FileManager.default.fileExists(atPath: manifest.path) && hasShards {
                 leftovers += 1
                 let check = try census(["store", "check", "--dir", st], in: dir)
-                XCTAssertEqual(check.status, 1)
+                XCTAssertEqual(check.status, 2)
                 XCTAssertTrue(check.stderr.contains("was never finished") && check.stderr.contains("Run `census store init` again"), check.stderr)
             }
             let again = try census(["store", "init", "--dir", st, "--shards", "32"], in: dir)
@@ -61,7 +61,7 @@ final class LeftoverRecoveryTests: XCTestCase {
         let before = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("st/shards").path).sorted()
         for command in [["store", "init", "--dir", "st", "--shards", "2"], ["store", "check", "--dir", "st"]] {
             let r = try census(command, in: dir)
-            XCTAssertEqual(r.status, 1)
+            XCTAssertEqual(r.status, 2)
             XCTAssertTrue(r.stderr.contains("which holds 1 response versions: a store whose manifest was lost, not an unfinished one. Restore manifest.json from backup; nothing was changed."), r.stderr)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("st/shards").path).sorted(), before)

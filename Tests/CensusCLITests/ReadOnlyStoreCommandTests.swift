@@ -89,13 +89,13 @@ final class ReadOnlyStoreCommandTests: XCTestCase {
 
         // Write commands: the existing clear errors.
         let submit = try census(["store", "submit", "--dir", "st", "--household", "H000000001", "--schema", fixtureSchema, "--body", "b.json"], in: dir)
-        XCTAssertEqual(submit.status, 1, file: file, line: line)
+        XCTAssertEqual(submit.status, 2, file: file, line: line)
         XCTAssertTrue(submit.stderr.contains("is read-only (file or directory not writable). Fix permissions"), submit.stderr, file: file, line: line)
         let accept = try census(["store", "accept-schema", "--dir", "st", "--restrict", hash], in: dir)
-        XCTAssertEqual(accept.status, 1, file: file, line: line)
+        XCTAssertEqual(accept.status, 2, file: file, line: line)
         XCTAssertTrue(accept.stderr.hasSuffix("manifest.json is read-only (file or directory not writable). Fix permissions (e.g. `chmod u+w`) or remount read-write; nothing was changed.\n"), accept.stderr, file: file, line: line)
         let revoke = try census(["frame", "codes", "revoke", "--dir", "st", "--household", "H000000001"], in: dir)
-        XCTAssertEqual(revoke.status, 1, file: file, line: line)
+        XCTAssertEqual(revoke.status, 2, file: file, line: line)
         XCTAssertTrue(revoke.stderr.contains("frame.sqlite is read-only (file or directory not writable)"), revoke.stderr, file: file, line: line)
         XCTAssertEqual(revoke.stderr.split(separator: "\n").count, 1, revoke.stderr, file: file, line: line)
     }
@@ -138,8 +138,8 @@ final class ReadOnlyStoreCommandTests: XCTestCase {
         try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: path + "-wal"))
         try makeReadOnly(st, directories: true)
         let r = try census(["store", "show", "--dir", "st", "H1"], in: dir)
-        XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "Error: shard \(shard) at \(path) cannot be read: its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there. Other shards are unaffected.\n")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "census store show: shard \(shard) at \(path) cannot be read: its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there. Other shards are unaffected.\n")
     }
 
     func testReadOnlyFrameWithALogButNoIndexIsRefusedWithoutBlamingTheFrame() throws {
@@ -151,8 +151,8 @@ final class ReadOnlyStoreCommandTests: XCTestCase {
         try Data(repeating: 1, count: 4096).write(to: URL(fileURLWithPath: path + "-wal"))
         try makeReadOnly(st, directories: true)
         let r = try census(["frame", "stats", "--dir", "st"], in: dir)
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2)
         // Not "Restore it from backup": the frame is fine, only its directory is read-only.
-        XCTAssertEqual(r.stderr, "Error: cannot read the address frame \(path): its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there.\n")
+        XCTAssertEqual(r.stderr, "census frame stats: cannot read the address frame \(path): its write-ahead log \(path)-wal is not empty (it may hold committed transactions), and reading it needs \(path)-shm, which cannot be created in the read-only directory; make the directory writable, or copy the files (with the -wal) to a writable place and read them there.\n")
     }
 }

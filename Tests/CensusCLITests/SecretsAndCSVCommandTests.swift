@@ -16,7 +16,7 @@ final class SecretsAndCSVCommandTests: XCTestCase {
                                 (["CENSUS_CODE_SECRET_FILE": nul.path], "is not random enough"),
                                 (["CENSUS_CODE_SECRET": "census-development-secret-DO-NOT-USE-IN-PRODUCTION"], "is the public development secret")] {
             let r = try census(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv"], in: dir, environment: env)
-            XCTAssertEqual(r.status, 1, "\(env)")
+            XCTAssertEqual(r.status, 2, "\(env)")
             XCTAssertEqual(r.messageLines.count, 1, r.stderr)
             XCTAssertTrue(r.stderr.contains(expected), r.stderr)
         }
@@ -26,13 +26,13 @@ final class SecretsAndCSVCommandTests: XCTestCase {
 
         let issued = try census(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"], in: dir)
         XCTAssertEqual(issued.status, 0)
-        XCTAssertTrue(issued.stderr.hasPrefix("warning: using the public development secret"), issued.stderr)
+        XCTAssertTrue(issued.stderr.hasPrefix("census frame codes issue: warning: using the public development secret"), issued.stderr)
         stats = try census(["frame", "stats", "--dir", "fr"], in: dir)
         XCTAssertTrue(stats.stdout.contains("access-code secret: the PUBLIC DEVELOPMENT SECRET (--dev-secret)"), stats.stdout)
         // Later, with the deployment's secret: the mismatch says the frame is tied to the public one.
         let code = CSV.parse(try Data(contentsOf: dir.appendingPathComponent("l.csv"))).records[1].fields[2]
         let lookup = try census(["frame", "lookup", "--dir", "fr", code], in: dir, environment: ["CENSUS_CODE_SECRET": testSecretText()])
-        XCTAssertEqual(lookup.status, 1)
+        XCTAssertEqual(lookup.status, 2)
         XCTAssertTrue(lookup.stderr.contains("This frame's codes were issued with the PUBLIC DEVELOPMENT SECRET (--dev-secret)"), lookup.stderr)
     }
 

@@ -62,7 +62,7 @@ final class TracedDurabilityTests: XCTestCase {
         XCTAssertEqual(try census(["store", "check", "--dir", "bk"], in: dir).status, 0)
 
         let again = try census(["store", "backup", "--dir", "st", "--to", "bk"], in: dir)
-        XCTAssertEqual(again.status, 1)
+        XCTAssertEqual(again.status, 2)
         XCTAssertEqual(again.messageLines.count, 1)
         XCTAssertTrue(again.stderr.hasSuffix("/bk: it is a directory that is not empty; choose a new directory\n"), again.stderr)
     }

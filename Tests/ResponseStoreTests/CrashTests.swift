@@ -1,7 +1,6 @@
 import CensusTestSupport
 import Foundation
 import XCTest
-@testable import AddressFrame
 @testable import ResponseStore
 
 /// Kills a writer process with SIGKILL in the middle of a load and checks

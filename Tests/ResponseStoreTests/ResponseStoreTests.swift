@@ -3,7 +3,6 @@ import Foundation
 import GRDB
 import SyntheticCensus
 import XCTest
-@testable import AddressFrame
 @testable import ResponseStore
 
 final class ResponseStoreTests: XCTestCase {

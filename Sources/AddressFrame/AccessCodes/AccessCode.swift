@@ -63,9 +63,9 @@ public struct AccessCode: Sendable, Hashable, CustomStringConvertible {
         return random(using: &rng)
     }
 
-    /// A new code from the given generator. Only tests should pass anything
-    /// but a cryptographic generator.
-    public static func random<G: RandomNumberGenerator>(using rng: inout G) -> AccessCode {
+    /// A new code from the given generator (a cryptographic one: the code's only secret is
+    /// its randomness).
+    static func random<G: RandomNumberGenerator>(using rng: inout G) -> AccessCode {
         var s = ""
         s.reserveCapacity(length)
         for _ in 0..<length {

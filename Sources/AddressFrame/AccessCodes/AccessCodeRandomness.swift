@@ -11,7 +11,7 @@ import Glibc
 /// (early boot, an entropy-starved VM) and cannot fail, so a stalled source hung `codes issue`
 /// (issue 13). A source here says "not ready" instead of blocking; ``AccessCodeDrawing`` waits
 /// for it a bounded time, then fails with a clear error.
-public protocol RandomByteSource {
+package protocol RandomByteSource {
     /// Fills `buffer` entirely and returns true, or returns false (filling nothing) when the
     /// source is not ready yet. Throws when it is broken.
     mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(AccessCodeRandomnessError) -> Bool
@@ -20,8 +20,8 @@ public protocol RandomByteSource {
 /// The operating system's cryptographic random source: `getrandom(2)` with `GRND_NONBLOCK` on
 /// Linux (not ready until the kernel's pool is initialised, then never blocking), the system
 /// generator elsewhere.
-public struct SystemRandomSource: RandomByteSource {
-    public init() {}
+package struct SystemRandomSource: RandomByteSource {
+    package init() {}
 
     /// glibc's `getrandom(2)` wrapper, looked up at run time (Swift's Glibc module does not
     /// export `<sys/random.h>`).
@@ -32,7 +32,7 @@ public struct SystemRandomSource: RandomByteSource {
     private static let nonBlocking: UInt32 = 1  // GRND_NONBLOCK
     #endif
 
-    public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(AccessCodeRandomnessError) -> Bool {
+    package mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) throws(AccessCodeRandomnessError) -> Bool {
         #if os(Linux)
         guard let getrandom = Self.getrandom else { throw .failed(reason: "this C library has no getrandom(2)") }
         var offset = 0
@@ -84,24 +84,25 @@ public enum AccessCodeRandomnessError: Error, Sendable, Equatable, CustomStringC
     public var errorDescription: String? { description }
 }
 
-/// Draws access codes from a ``RandomByteSource``, with every retry bounded.
-public struct AccessCodeDrawing<Source: RandomByteSource> {
+/// Draws access codes from a ``RandomByteSource``, with every retry bounded. `package`: the
+/// library draws from ``SystemRandomSource``; tests give it a source that stalls or repeats.
+package struct AccessCodeDrawing<Source: RandomByteSource> {
     var source: Source
     /// How long to wait for a source that is not ready, in seconds.
-    public var readinessTimeout: Double
+    package var readinessTimeout: Double
     /// How long to pause between two tries of a source that is not ready, in seconds.
-    public var pause: Double
+    package var pause: Double
     /// How many codes in a row may already exist before the source is declared broken.
-    public static var maximumCollisions: Int { 16 }
+    package static var maximumCollisions: Int { 16 }
 
-    public init(source: Source, readinessTimeout: Double = 30, pause: Double = 0.05) {
+    package init(source: Source, readinessTimeout: Double = 30, pause: Double = 0.05) {
         self.source = source
         self.readinessTimeout = readinessTimeout
         self.pause = pause
     }
 
     /// A new code, unbiased: each character takes a byte below 243 (= 9 × 27), modulo 27.
-    public mutating func next() throws(AccessCodeRandomnessError) -> AccessCode {
+    package mutating func next() throws(AccessCodeRandomnessError) -> AccessCode {
         var chars: [Character] = []
         chars.reserveCapacity(AccessCode.length)
         var bytes = [UInt8](repeating: 0, count: 32)

@@ -21,7 +21,7 @@ public struct CodeIssueSummary: Sendable {
 
 /// A run of `codes issue` or `codes reissue` that was interrupted (killed, a power cut) after
 /// its codes were committed but before its letters file was published, found and settled by
-/// the next run (``AddressFrame/issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:)``).
+/// the next run (``AddressFrame/issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)``).
 public struct InterruptedIssue: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         /// Its letters file was intact (checked against its SHA-256, recorded with the codes):
@@ -70,13 +70,16 @@ extension AddressFrame {
     /// and publishes the file, or, if it cannot (missing, damaged, name taken), revokes those
     /// codes, and says which in ``CodeIssueSummary/recovered``.
     ///
-    /// Codes come from the system's random source (``SystemRandomSource``), waited for at most
-    /// 30 s when it is not ready; a code that already exists is drawn again, at most
-    /// ``AccessCodeDrawing/maximumCollisions`` times in a row
+    /// Codes come from the system's cryptographic random source (`getrandom(2)`), waited for at
+    /// most 30 s when it is not ready; a code that already exists is drawn again, at most 16
+    /// times in a row
     /// (``AccessCodeRandomnessError``, nothing issued).
     ///
     /// - parameter revokePrevious: revoke the household's earlier codes (for a lost or
     ///   compromised letter). By default earlier codes keep working.
+    /// - parameter progress: called now and then (every 4,096 households, and at the end) with
+    ///   the households given a code so far and the households selected, on the calling
+    ///   thread; a million codes take tens of seconds.
     @discardableResult
     public func issueCodes(
         _ selection: CodeSelection,
@@ -84,24 +87,26 @@ extension AddressFrame {
         hasher: AccessCodeHasher,
         lettersFile: URL,
         revokePrevious: Bool = false,
-        now: Date = Date()
+        now: Date = Date(),
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> CodeIssueSummary {
         var drawing = AccessCodeDrawing(source: SystemRandomSource())
         return try issueCodes(selection, letter: letter, hasher: hasher, lettersFile: lettersFile,
-                              revokePrevious: revokePrevious, now: now, drawing: &drawing)
+                              revokePrevious: revokePrevious, now: now, drawing: &drawing, progress: progress)
     }
 
-    /// ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:)`` with codes from `drawing`
-    /// (tests give it a source that stalls or repeats itself).
+    /// ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)`` with codes from
+    /// `drawing` (`package`: tests give it a source that stalls or repeats itself).
     @discardableResult
-    public func issueCodes<Source: RandomByteSource>(
+    package func issueCodes<Source: RandomByteSource>(
         _ selection: CodeSelection,
         letter: LetterKind,
         hasher: AccessCodeHasher,
         lettersFile: URL,
         revokePrevious: Bool = false,
         now: Date = Date(),
-        drawing: inout AccessCodeDrawing<Source>
+        drawing: inout AccessCodeDrawing<Source>,
+        progress: ((_ done: Int, _ total: Int) -> Void)? = nil
     ) throws -> CodeIssueSummary {
         let target = lettersFile.standardizedFileURL
         var st = stat()
@@ -135,6 +140,7 @@ extension AddressFrame {
                         ON CONFLICT (code_hash) DO NOTHING
                         """)
                     let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL AND issue_id IS NOT ?")
+                    let selected = progress == nil ? 0 : try countSelected(selection, db: db)
                     try forEachSelected(selection, db: db) { h in
                         if revokePrevious {
                             try revoke.execute(arguments: [micros, h.householdID, issueID])
@@ -154,7 +160,9 @@ extension AddressFrame {
                             }
                         }
                         summary.issued += 1
+                        if summary.issued % 4096 == 0 { progress?(summary.issued, selected) }
                     }
+                    progress?(summary.issued, selected)
                     if summary.issued == 0 {
                         // Nothing to issue: no letters file (an empty one would only confuse),
                         // but what was settled of earlier runs is kept.
@@ -195,6 +203,19 @@ extension AddressFrame {
         }
         if summary.issued > 0 { summary.lettersFile = target.path }
         return summary
+    }
+
+    /// The number of households `selection` gives codes to (for progress only).
+    private func countSelected(_ selection: CodeSelection, db: Database) throws -> Int {
+        switch selection {
+        case .withoutActiveCode:
+            return try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM household h
+                WHERE NOT EXISTS (SELECT 1 FROM access_code c WHERE c.household_id = h.household_id AND c.revoked_at IS NULL)
+                """) ?? 0
+        case .households(let ids):
+            return ids.count
+        }
     }
 
     /// Calls `body` for each selected household, ``issueBatchSize`` read at a time (by id, so

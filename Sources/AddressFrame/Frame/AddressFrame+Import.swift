@@ -171,6 +171,16 @@ extension AddressFrame {
         return result
     }
 
+    /// "line 1 is not the frame's header": what the first line is instead (from the first bytes
+    /// of the file, quoted by ``Echo``: capped, control characters escaped), and what the file
+    /// looks like.
+    static func notAFrameCSV(_ start: [UInt8], expected: String) -> String {
+        let firstLine = start.prefix { $0 != 10 && $0 != 13 }
+        let first = start.first { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+        let kind = first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? " (it looks like JSON)" : ""
+        return "this is not a frame CSV\(kind): its first line should be the header \(expected), but it is \(Echo.quoted(String(decoding: firstLine, as: UTF8.self)))"
+    }
+
     /// Imports frame CSV content; see ``importCSV(at:)``.
     @discardableResult
     public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
@@ -185,8 +195,10 @@ extension AddressFrame {
     /// table (`temp.import_seen`: id and line), not a set in memory.
     func importCSV(_ reader: inout CSV.Reader, name: String) throws -> FrameImportSummary {
         var errors = FrameImportErrors()
-        let utf16 = try Self.readable(name, errors: &errors) { try reader.peek(2) }
-        if utf16 == [0xFF, 0xFE] || utf16 == [0xFE, 0xFF] {
+        // The first bytes: to recognise UTF-16, and to quote the first line of a file that is
+        // not a frame CSV at all.
+        let start = try Self.readable(name, errors: &errors) { try reader.peek(256) } ?? []
+        if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) {
             // One cause, said once (not a garbled error for every line).
             throw FrameImportError(file: name, errors: [FrameRowError(line: 1, message: "the file is UTF-16 text; save it as UTF-8 (e.g. \"CSV UTF-8\" in Excel)")], totalErrors: 1)
         }
@@ -196,7 +208,7 @@ extension AddressFrame {
             defer { try? db.execute(sql: "DROP TABLE IF EXISTS temp.import_seen") }
             try db.inTransaction(.immediate) {
                 try db.execute(sql: "DELETE FROM temp.import_seen")
-                summary = try importRows(&reader, name: name, db: db, errors: &errors)
+                summary = try importRows(&reader, name: name, start: start, db: db, errors: &errors)
                 if errors.total > 0 { return .rollback }
                 return .commit
             }
@@ -205,7 +217,9 @@ extension AddressFrame {
         return summary
     }
 
-    private func importRows(_ reader: inout CSV.Reader, name: String, db: Database,
+    /// - parameter start: the first bytes of the file, quoted when its first line is not the
+    ///   frame's header.
+    private func importRows(_ reader: inout CSV.Reader, name: String, start: [UInt8], db: Database,
                             errors: inout FrameImportErrors) throws -> FrameImportSummary {
         /// The next good record, or nil at the end (bad records are reported and skipped).
         func nextRecord() throws -> CSV.Record? {
@@ -217,18 +231,29 @@ extension AddressFrame {
             }
             return nil
         }
-        // The header: the first record (syntax errors before it are reported with it).
-        guard let header = try nextRecord() else {
-            if errors.total == 0 {
-                errors.add(FrameRowError(line: 1, message: "empty file: expected the header \(Household.csvHeader.joined(separator: ","))"))
-            }
-            return FrameImportSummary(households: 0, localAuthorities: 0)
+        let expected = Household.csvHeader.joined(separator: ",")
+        let none = FrameImportSummary(households: 0, localAuthorities: 0)
+        // The header: line 1. Without it no row can be read, so a file whose first line is not
+        // a CSV record (JSON by mistake) stops there, with one message, not one per line.
+        guard let first = try Self.readable(name, errors: &errors, { try reader.next() }) else {
+            if errors.total == 0 { errors.add(FrameRowError(line: 1, message: "empty file: expected the header \(expected)")) }
+            return none
+        }
+        guard case .record(let header) = first, header.line == 1 else {
+            errors.stopAtHeader(FrameRowError(line: 1, message: Self.notAFrameCSV(start, expected: expected)))
+            return none
         }
         let names = header.fields.map { CSV.restored($0).trimmingCharacters(in: .whitespaces).lowercased() }
         var column: [String: Int] = [:]
         for (i, n) in names.enumerated() where column[n] == nil { column[n] = i }
         let missing = Household.csvHeader.filter { column[$0] == nil }
         let unknown = names.filter { !Household.csvHeader.contains($0) }
+        if missing.count == Household.csvHeader.count && (names.count > 1 || ![";", "\t", "|"].contains(where: { names[0].contains($0) })) {
+            // Not one column of the frame's: another file altogether (JSON, another export).
+            // One message, not one per line of it.
+            errors.stopAtHeader(FrameRowError(line: 1, message: Self.notAFrameCSV(start, expected: expected)))
+            return none
+        }
         if !missing.isEmpty || !unknown.isEmpty || names.count != Set(names).count {
             var msg = "bad header"
             if !missing.isEmpty { msg += "; missing column(s) \(missing.joined(separator: ", "))" }
@@ -241,8 +266,9 @@ extension AddressFrame {
             if names.count == 1, let sep = [";", "\t", "|"].first(where: { names[0].contains($0) }) {
                 msg += " (the file separates columns with '\(sep == "\t" ? "\\t" : sep)'; save it with commas)"
             }
-            errors.add(FrameRowError(line: header.line, message: msg))
-            return FrameImportSummary(households: 0, localAuthorities: 0)
+            // The rows cannot be read without a header: its problem alone.
+            errors.stopAtHeader(FrameRowError(line: header.line, message: msg))
+            return none
         }
         let positions = Household.csvHeader.compactMap { column[$0] }
         let remember = try db.makeStatement(sql: "INSERT INTO temp.import_seen (household_id, line) VALUES (?, ?) ON CONFLICT DO NOTHING")

@@ -13,7 +13,7 @@ import GRDB
 ///   (never the code), household id, issue time, letter kind, revocation
 ///   time, and the run that issued it;
 /// - `code_issue`: one row per run of `codes issue`/`reissue` that issued codes: its letters
-///   file and whether it was published (see ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:)``).
+///   file and whether it was published (see ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)``).
 ///
 /// ```swift
 /// let frame = try AddressFrame.open(at: dir.appendingPathComponent("frame.sqlite"), create: true)

@@ -15,9 +15,22 @@ public struct FrameImportError: Error, Sendable, CustomStringConvertible, Locali
     public var errors: [FrameRowError]
     /// The total number of rejected rows (may exceed `errors.count`).
     public var totalErrors: Int
+    /// The file was refused at its first line (not a frame CSV, or a header that is not the
+    /// frame's): no row was read, and ``errors`` holds that one problem.
+    public var stoppedAtHeader: Bool
     public static let reportLimit = 1000
 
+    public init(file: String, errors: [FrameRowError], totalErrors: Int, stoppedAtHeader: Bool = false) {
+        self.file = file
+        self.errors = errors
+        self.totalErrors = totalErrors
+        self.stoppedAtHeader = stoppedAtHeader
+    }
+
     public var description: String {
+        if stoppedAtHeader, let first = errors.first {
+            return "\(file): nothing was imported: line \(first.line): \(first.message)"
+        }
         if errors.count > 1, errors.allSatisfy({ $0.message.hasSuffix("is already in the frame") }) {
             // One cause, not a thousand lines: the file was imported before.
             let what = totalErrors == errors.count
@@ -43,6 +56,15 @@ struct FrameImportErrors {
     private(set) var total = 0
     /// The file could not be read to its end (not CSV text, a read error): the last row kept says why.
     var stopped = false
+    /// The file was refused at its header (``FrameImportError/stoppedAtHeader``).
+    private(set) var atHeader = false
+
+    /// The header is not the frame's: that one problem replaces anything found before it.
+    mutating func stopAtHeader(_ e: FrameRowError) {
+        kept = [e]
+        total = 1
+        atHeader = true
+    }
 
     mutating func add(_ e: FrameRowError) {
         total += 1
@@ -50,6 +72,6 @@ struct FrameImportErrors {
     }
 
     func error(file: String) -> FrameImportError {
-        FrameImportError(file: file, errors: kept.sorted { $0.line < $1.line }, totalErrors: total)
+        FrameImportError(file: file, errors: kept.sorted { $0.line < $1.line }, totalErrors: total, stoppedAtHeader: atHeader)
     }
 }

@@ -1,15 +1,15 @@
+import ArgumentParser
 import Foundation
 
-enum FileHandleOutput {
-    static func stderr(_ s: String) {
-        FileHandle.standardError.write(Data((s + "\n").utf8))
-    }
-}
-
-/// A one-line CLI error (printed by ArgumentParser as `Error: …`, exit status 1).
+/// A one-line CLI error, printed as `census COMMAND: description` with its exit status
+/// (``ExitCode/notDone``, 2, unless said otherwise; see ``Console/conventions``).
 struct CLIError: Error, CustomStringConvertible {
     var description: String
-    init(_ description: String) { self.description = description }
+    var status: ExitCode
+    init(_ description: String, status: ExitCode = .notDone) {
+        self.description = description
+        self.status = status
+    }
 }
 
 /// The system's reason for a Foundation file error, not its NSError dump.

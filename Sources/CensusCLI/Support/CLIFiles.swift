@@ -88,6 +88,7 @@ enum CLIFiles {
         func flush() {
             if failure == nil {
                 do { try DurableFile.writeAll(buffer, to: fd, path: path ?? "standard output") } catch let e as FileSystemError {
+                    if fd == 1 && e.code == EPIPE { SignalHandler.outputClosed() }
                     failure = e.reason ?? e.message  // commit() names the file
                 } catch {
                     failure = "\(error)"

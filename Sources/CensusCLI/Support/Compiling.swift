@@ -14,8 +14,16 @@ func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler
     for path in paths {
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch {
-            FileIO.writeError("census: \(error)\n")
-            throw ExitCode(2)
+            if format == .json {
+                // JSON stays JSON: the file is one diagnostic, for editors and CI alike.
+                let unreadable: JSONValue = .object([
+                    "file": .string(path), "severity": "error", "code": "unreadable_file", "message": .string("\(error)"),
+                ])
+                FileIO.writeOut(JSONWriter(pretty: true).bytes(.object(["diagnostics": .array([unreadable])])))
+            } else {
+                Console.error("\(error)")
+            }
+            throw ExitCode.notDone
         }
         results.append(Compiler.compile(SourceFile(name: path, bytes: bytes), loadFile: Compiler.files(besides: path)))
     }

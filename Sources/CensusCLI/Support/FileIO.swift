@@ -74,10 +74,12 @@ enum FileIO {
 
     static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
 
-    /// Writes to standard output or error; a closed pipe (`census … | head`) ends the output
-    /// quietly.
+    /// Writes to standard output or error. When standard output is a pipe that was closed
+    /// (`census … | head`), the run stops as if interrupted: its unfinished output is removed.
     static func writeAll(_ bytes: [UInt8], fd: Int32) {
-        try? DurableFile.writeAll(bytes, to: fd, path: "")
+        do { try DurableFile.writeAll(bytes, to: fd, path: "") } catch {
+            if fd == 1, (error as? FileSystemError)?.code == EPIPE { SignalHandler.outputClosed() }
+        }
     }
 
     static func writeOut(_ text: String) { writeOut(Array(text.utf8)) }

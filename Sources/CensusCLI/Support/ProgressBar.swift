@@ -1,45 +1,67 @@
 import Foundation
 
-/// Households read, rate and time left on standard error, redrawn at most ten times a second.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A progress bar for long jobs, on standard error, drawn only when standard error is a
+/// terminal (a log file or a pipe gets nothing), redrawn at most ten times a second, from any
+/// thread:
+///
+///     issuing codes [##############----------]  57% 570000/1000000, 31000/s, 14 s left
+///
+/// With no total it shows the count and the rate. ``finish()`` clears the line so the job's
+/// own report follows on a clean line.
 final class ProgressBar: @unchecked Sendable {
+    private let label: String
     private let enabled: Bool
-    private let total: Int?
-    private let started = Date()
+    private let started = FileIO.now()
     private let lock = NSLock()
-    private var last = Date.distantPast
+    private var total: Int?
+    private var lastDraw = 0.0
     private var drawn = false
 
-    init(enabled: Bool, total: Int?) {
-        self.enabled = enabled
+    /// - parameter total: the count at which the job is done, if known.
+    /// - parameter quiet: draw nothing (asked for, or the job's own output goes to the same terminal).
+    init(_ label: String, total: Int?, quiet: Bool = false) {
+        self.label = label
         self.total = total
+        enabled = !quiet && isatty(2) == 1
     }
 
-    func update(households: Int, versions: Int) {
+    /// `done` so far; `total` corrects the total; `note` is shown after the figures.
+    func update(_ done: Int, of total: Int? = nil, note: String? = nil) {
         guard enabled else { return }
-        lock.lock()
-        defer { lock.unlock() }
-        let now = Date()
-        guard now.timeIntervalSince(last) >= 0.1 else { return }
-        last = now
-        let elapsed = now.timeIntervalSince(started)
-        let rate = elapsed > 0 ? Double(households) / elapsed : 0
-        var line = "\r  \(Aggregate.grouped(households)) households read, \(Aggregate.grouped(Int(rate)))/s"
-        if let total, total > 0 {
-            let fraction = min(1, Double(versions) / Double(total))
-            let width = 24
-            let filled = Int(fraction * Double(width))
-            let left = fraction > 0.01 ? elapsed / fraction - elapsed : 0
-            line = "\r  [" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-                + String(format: "%3.0f%%", fraction * 100) + line.dropFirst(1) + (fraction > 0.01 ? String(format: ", %.0f s left", left) : "")
+        lock.withLock {
+            if let total { self.total = total }
+            let now = FileIO.now()
+            guard now - lastDraw >= 0.1 else { return }
+            lastDraw = now
+            drawn = true
+            let elapsed = now - started
+            let rate = elapsed > 0 ? Int(Double(done) / elapsed) : 0
+            var line = "\r  \(label) "
+            if let total = self.total, total > 0 {
+                let share = min(1, Double(done) / Double(total))
+                let filled = Int(share * 24)
+                line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled) + "] "
+                line += String(format: "%3.0f%% ", share * 100) + "\(done)/\(total), \(rate)/s"
+                if share > 0.01 { line += String(format: ", %.0f s left", elapsed / share - elapsed) }
+            } else {
+                line += "\(done), \(rate)/s"
+            }
+            if let note { line += ", " + note }
+            FileIO.writeError(line + "\u{1B}[K")
         }
-        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
-        drawn = true
     }
 
+    /// Clears the bar's line.
     func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        drawn = false
+        lock.withLock {
+            if drawn { FileIO.writeError("\r\u{1B}[K") }
+            drawn = false
+        }
     }
 }

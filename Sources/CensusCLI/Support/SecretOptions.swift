@@ -10,7 +10,7 @@ struct SecretOptions: ParsableArguments {
     func hasher() throws -> AccessCodeHasher {
         let secret = try DeploymentSecret.load(allowDevelopment: devSecret)
         if secret.isDevelopment {
-            FileHandleOutput.stderr("warning: using the public development secret; codes are NOT protected. Set \(DeploymentSecret.fileVariable) for real use.")
+            Console.warning("using the public development secret; codes are NOT protected. Set \(DeploymentSecret.fileVariable) for real use.")
         }
         return AccessCodeHasher(secret: secret)
     }

@@ -95,7 +95,7 @@ extension Evaluator {
         var local: Int
         package var parent: Int
         package var when: CExpr?
-        var selfWhen: CExpr?
+        package var selfWhen: CExpr?
         var endedBy: [Int] = []
         /// For a per-member section a member may answer privately: who may (nil: everyone).
         var individualResponse: CExpr?

@@ -1,7 +1,7 @@
 /// "Did you mean ...?": the closest candidate by edit distance, when it is close enough to be
 /// a likely typo.
-enum Suggest {
-    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+package enum Suggest {
+    package static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let w = Array(word.lowercased().utf8)
         // Short words allow one slip: 'age' is not a typo of 'name'.
         let limit = w.count <= 4 ? 1 : min(3, w.count / 3 + 1)

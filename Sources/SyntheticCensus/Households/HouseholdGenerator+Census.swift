@@ -24,8 +24,10 @@ extension HouseholdGenerator {
             case "vocational", "a_levels", "gcses", "other_qualifications":
                 return p.age < 19 && id != "gcses" ? ["none"] : nil
             case "is_you":
-                let livesHere = run.frames[0].answers.first.map { _ in true } ?? true
-                _ = livesHere
+                // The census form lists the respondent first when they live here; a form
+                // without that question (a communal establishment) lists them first anyway.
+                // Not modelled on a form where it is not the "you" switch (see selfSwitches).
+                guard evaluator.scopes[0].questionIndex["lives_here"] != nil else { return nil }
                 let respondent = householdAnswer("lives_here", run) == .option("yes") && i == 0
                 return respondent ? "yes" : "no"
             case "dob", "visitor_dob", "date_of_birth": return .string(p.dob.iso)

@@ -28,12 +28,14 @@ extension HouseholdGenerator {
             }
             return .string(String(rng.pick(words).prefix(maxLength)))
         case .integer:
+            // Across the whole range when it has both ends (hours 0...99 reach a "> 80"
+            // warning); a number with no upper bound stays near its lower one.
             let low: Int
             let high: Int
             if case .int(let l) = lo { low = l } else { low = 0 }
             if case .int(let h) = hi { high = h } else { high = low + 10 }
             guard high >= low else { return nil }
-            return .integer(rng.int(low...min(high, low + 10)))
+            return .integer(rng.int(low...high))
         case .decimal:
             let low = lo.number ?? 0
             let high = hi.number ?? low + 10

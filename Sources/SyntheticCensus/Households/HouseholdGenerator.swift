@@ -37,6 +37,10 @@ public final class HouseholdGenerator: @unchecked Sendable {
     let visitors: Int?
     /// Questions that decide whether a roster is asked: never skipped, or the members would be orphaned.
     let rosterGates: Set<Int>
+    /// Questions that decide whether a member is the respondent (`self when is_you == yes`):
+    /// by global question index, the option that makes the member "you". The first member of
+    /// a roster answers it so; the others do not, so "you" wording is exercised on any form.
+    let selfSwitches: [Int: String]
     /// Repair households the evaluator finds errors in (tests turn it off to show it is needed).
     var repairs = true
 
@@ -57,6 +61,16 @@ public final class HouseholdGenerator: @unchecked Sendable {
             for (s, q) in refs { gates.insert(evaluator.scopes[s].questions[q]) }
         }
         rosterGates = gates
+        var switches: [Int: String] = [:]
+        for container in evaluator.containers {
+            guard case .compare(.equal, let a, let b)? = container.selfWhen else { continue }
+            switch (a, b) {
+            case (.answer(let s, let q, _), .literal(.option(let yes))), (.literal(.option(let yes)), .answer(let s, let q, _)):
+                switches[evaluator.scopes[s].questions[q]] = yes
+            default: continue
+            }
+        }
+        selfSwitches = switches
     }
 
     /// Household `index`: valid (no errors, every confirmation given), or with one realistic
@@ -227,6 +241,10 @@ public final class HouseholdGenerator: @unchecked Sendable {
         // A form's own name for a question the model knows (surname for last_name) is tried
         // only when the model does not know the name itself.
         var value = modelled(question.id, info, person, comp, s, i, run, &rng)
+        if value == nil, scopeInfo.kind == .member, case .oneOf(let list) = info.kind,
+           let yes = selfSwitches[scopeInfo.questions[info.local]] {
+            value = .string(i == 0 ? yes : list.order.first { $0 != yes } ?? yes)
+        }
         if value == nil {
             for id in HouseholdGenerator.synonyms(question.id) where value == nil {
                 value = modelled(id, info, person, comp, s, i, run, &rng)

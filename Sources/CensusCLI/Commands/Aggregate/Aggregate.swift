@@ -72,10 +72,10 @@ struct Aggregate: ParsableCommand {
         }
         // A percentage only for a run that reads everything (an incremental one reads what is new).
         let incremental = !full && FileManager.default.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent("current").path)
-        let bar = ProgressBar(enabled: !quiet && isatty(2) == 1, total: incremental ? nil : Self.versionTotal(dir))
+        let bar = ProgressBar("reading responses", total: incremental ? nil : Self.versionTotal(dir), quiet: quiet)
         let summary: AggregationSummary
         do {
-            summary = try Aggregator.run(options) { households, versions in bar.update(households: households, versions: versions) }
+            summary = try Aggregator.run(options) { households, versions in bar.update(versions, note: "\(Self.grouped(households)) households") }
         } catch let e as AggregationError {
             bar.finish()
             throw CLIError(remedy(e))

@@ -21,13 +21,13 @@ struct VerifyExport: ParsableCommand {
             throw CLIError(e.description)
         }
         if let (path, problem) = report.firstMismatch {
-            FileHandleOutput.stderr("verify-export: \(path) does not match the manifest: \(problem)")
-            if report.mismatches.count > 1 { FileHandleOutput.stderr("verify-export: \(report.mismatches.count - 1) more files do not match") }
-            throw ExitCode(1)
+            Console.error("\(path) does not match the manifest: \(problem)")
+            if report.mismatches.count > 1 { Console.error("\(report.mismatches.count - 1) more files do not match") }
+            throw ExitCode.notInOrder
         }
         if let extra = report.unlisted.first {
-            FileHandleOutput.stderr("verify-export: \(extra) is not in the manifest (\(report.unlisted.count) such files)")
-            throw ExitCode(1)
+            Console.error("\(extra) is not in the manifest (\(report.unlisted.count) such files)")
+            throw ExitCode.notInOrder
         }
         print("ok: \(report.filesChecked) files, \(Aggregate.bytes(report.bytesChecked)), match the manifest of \(out)")
     }

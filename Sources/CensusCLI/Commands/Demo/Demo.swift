@@ -4,6 +4,7 @@ import Foundation
 /// The main job on built-in defaults: the demo census, served.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Run the demo census: the form, its address frame and letters, served to households on this machine.",
         discussion: """
             Compiles and checks the household form (questionnaires/census-household.census from \
@@ -67,7 +68,7 @@ struct Demo: AsyncParsableCommand {
         let started = FileIO.now()
         let results = try compileSources([path], format: .human)
         let elapsed = FileIO.now() - started
-        guard let schema = results.first?.schema else { throw ExitCode(1) }
+        guard let schema = results.first?.schema else { throw ExitCode.notDone }
         FileIO.writeOut(FormSummary(schema: schema).text + "\n" + format3(elapsed * 1000) + " ms to compile and check \(path)\n\n")
         if formOnly { return }
         let directory = dir.map { URL(fileURLWithPath: $0) }

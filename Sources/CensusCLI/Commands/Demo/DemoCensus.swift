@@ -1,6 +1,7 @@
 import Aggregation
 import AddressFrame
 import CensusCollection
+import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
@@ -19,6 +20,9 @@ struct DemoCensus {
     func run() throws {
         let out = Report()
         out.line("Demo census in \(directory.path) (replaced on each run)")
+        // Until the households have answered, the directory is unfinished: an interruption,
+        // or a reader that stops reading (`census | head`), removes it rather than leave half a demo.
+        Interruption.register(directory.path, .directory)
         let demo = try DemoSetup.create(schema: schema, directory: directory, households: households, seed: seed, report: out.row)
         defer { demo.close() }
         let homes = demo.households, codes = demo.codes
@@ -33,7 +37,9 @@ struct DemoCensus {
         var requests: [CollectionRequest] = []
         var online = 0, paper = 0, saves = 0
         let writer = JSONWriter()
+        let answering = ProgressBar("households answering", total: homes.count)
         for (i, home) in homes.enumerated() {
+            answering.update(i)
             guard let event = timeline.events(index: i, lsoa: home.lsoa, localAuthority: home.localAuthority).last else { continue }
             let isPaper = event.kind == .paper
             guard case .object(var top) = generator.household(i, invalidRate: 0.04, paper: isPaper).response else { continue }
@@ -55,22 +61,36 @@ struct DemoCensus {
                 householdID: home.householdID, body: Data(body), kind: isPaper ? .paper : event.kind == .save ? .partial : .submitted,
                 idempotencyKey: "demo-\(i)", receivedAt: event.time))
         }
-        out.row("responses", "\(requests.count) households answered: \(online) online (each logged in with its letter's code), \(paper) on paper, \(saves) saved online without submitting")
+        answering.finish()
+        out.row("answered", "\(requests.count) of \(homes.count) households sent a response: \(online) submitted online (each logged in with its letter's code), "
+            + "\(paper) on paper, \(saves) saved online without submitting")
 
         // All at once, as the writers see a busy evening, then replay one retry.
         let started = Date()
-        let outcomes = try collectAndWait(requests, by: demo.collector)
+        let storing = ProgressBar("checking and storing", total: requests.count)
+        let outcomes = try collectAndWait(requests, by: demo.collector, progress: { done, _ in storing.update(done) })
+        storing.finish()
         let seconds = Date().timeIntervalSince(started)
-        let invalid = outcomes.filter { !$0.evaluation.isValid }.count
-        out.row("", "\(outcomes.count - invalid) valid; \(invalid) with errors (online ones kept as unsubmitted saves)")
+        let figures = DemoFigures(outcomes)
+        let sent = figures.withoutErrors + figures.onlineWithErrors + figures.paperWithErrors
+        let withErrors = figures.onlineWithErrors + figures.paperWithErrors
+        var checked = "of the \(sent) sent as returns, \(figures.withoutErrors) with no errors; \(withErrors) with errors: "
+        checked += "\(figures.onlineWithErrors) sent online, kept as unsubmitted saves (not returns: an online form with errors cannot be submitted), "
+        checked += "\(figures.paperWithErrors) on paper, stored as returns with their errors recorded for editing"
+        out.row("checked", checked)
         let retry = try collectAndWait(Array(requests.prefix(1)), by: demo.collector)
         let rate = seconds > 0 ? Int(Double(outcomes.count) / seconds) : outcomes.count
-        out.row("stored", "\(outcomes.count) versions in \(String(format: "%.2f", seconds)) s (\(rate) per second, each evaluated, then acknowledged after its commit)")
+        out.row("stored", "\(outcomes.count) responses, one version each, in \(String(format: "%.2f", seconds)) s (\(rate) per second, each checked, then acknowledged after its commit)")
         out.row("", "a retry with the same idempotency key stored nothing: receipt \(retry[0].receipt.receiptID), replay \(retry[0].receipt.isReplay)")
+        out.row("returned", "\(figures.returned) households have a return (a response that counts): \(figures.submittedOnline) submitted online + "
+            + "\(figures.paperReturns) on paper; that is the \(outcomes.count) answered less \(figures.savedAsAsked) never submitted "
+            + "and \(figures.onlineWithErrors) refused for errors")
 
-        try returnRates(homes, demo.store).forEach(out.line)
+        let table = try returnRates(homes, demo.store)
         demo.store.close()  // the check reads the shards with no writer active
         let check = ResponseStore.check(at: directory)
+        Interruption.unregister(directory.path)  // complete: what follows only reports on it
+        table.forEach(out.line)
         out.line("Store check: \(check.isHealthy ? "all \(check.shards.count) shards pass PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
         let outputs = directory.appendingPathComponent("outputs")
         let aggregated = try Aggregator.run(AggregationOptions(store: directory, output: outputs))
@@ -114,7 +134,8 @@ struct DemoCensus {
         func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.1f%%", 100 * Double(a) / Double(b)) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
-        var lines = ["", "Returns by local authority (authoritative return submitted online or on paper)",
+        var lines = ["", "Returns by local authority: returned = households with a return (submitted online or on paper), "
+                     + "rate = returned / households, online = the share of returns made online",
                      "  " + pad("local authority", 28) + left("households", 11) + left("returned", 10) + left("rate", 8) + left("online", 9)]
         var total = (households: 0, returned: 0, online: 0)
         for a in FrameGenerator.authorities {
@@ -137,6 +158,31 @@ struct DemoCensus {
         guard let iso else { return nil }
         return ISO8601DateFormatter().date(from: iso)
     }
+}
+
+/// The demo's counts, from the collection path's outcomes: each figure the report prints, so
+/// that they add up: the returns sent (submitted online or on paper) = no errors + online
+/// with errors + paper with errors; returned = submitted online + paper = answered - never
+/// submitted - online refused for errors.
+struct DemoFigures {
+    var withoutErrors = 0, onlineWithErrors = 0, paperWithErrors = 0
+    var submittedOnline = 0, paperReturns = 0, savedAsAsked = 0
+
+    init(_ outcomes: [CollectionOutcome]) {
+        for o in outcomes {
+            switch o.disposition {
+            case .submitted: submittedOnline += 1
+            case .paperReturn: paperReturns += 1
+            case .saved: savedAsAsked += 1
+            case .notSubmitted: break
+            }
+            // Only what was sent as a return is checked for it; a save is not.
+            guard o.disposition != .saved else { continue }
+            if o.evaluation.isValid { withoutErrors += 1 } else if o.disposition == .paperReturn { paperWithErrors += 1 } else { onlineWithErrors += 1 }
+        }
+    }
+
+    var returned: Int { submittedOnline + paperReturns }
 }
 
 /// Aligned report lines, written to standard output as each stage finishes.

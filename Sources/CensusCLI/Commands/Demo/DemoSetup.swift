@@ -32,9 +32,14 @@ struct DemoSetup {
     /// Replaces `directory` with a new frame of `households` households (from `seed`), their
     /// letters (`letters.csv`), and an empty store that accepts `schema`. `report` is called
     /// with a label and a line as each part is made.
+    ///
+    /// Until it returns, the directory is registered as unfinished output: an interruption
+    /// (or `census | head` closing the output) removes it rather than leave half a demo.
     static func create(schema: Schema, directory: URL, households count: Int, seed: UInt64,
                        report: (String, String) -> Void) throws -> DemoSetup {
         try prepare(directory)
+        Interruption.register(directory.path, .directory)
+        defer { Interruption.unregister(directory.path) }
         let frame = try AddressFrame.open(at: directory.appendingPathComponent(AddressFrame.fileName), create: true)
         let homes = FrameGenerator(households: count, seed: seed).generate()
         try frame.insertGenerated(homes)
@@ -42,7 +47,10 @@ struct DemoSetup {
         report("frame", "\(homes.count) households in \(authorities) local authorities (\(AddressFrame.fileName))")
         let hasher = AccessCodeHasher(secret: .development)
         let letters = directory.appendingPathComponent("letters.csv")
-        let issued = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters)
+        let bar = ProgressBar("issuing codes", total: count)
+        let issued = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters,
+                                          progress: { bar.update($0, of: $1) })
+        bar.finish()
         report("letters", "\(issued.issued) access codes printed to letters.csv; only their HMAC-SHA256 hashes are kept")
         report("", "(keyed with the public development secret: demo only)")
         let codes = try codesByHousehold(letters)

@@ -2,6 +2,7 @@ import ArgumentParser
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check questionnaire sources and report every problem found.",
         discussion: """
             Prints each problem with file:line:column, the source line, a caret under the \
@@ -23,7 +24,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let results = try compileSources(files, format: format)
-        if results.contains(where: { !$0.diagnostics.isEmpty }) { throw ExitCode(1) }
+        if results.contains(where: { !$0.diagnostics.isEmpty }) { throw ExitCode.notInOrder }
         if format == .human {
             FileIO.writeError("\(files.count == 1 ? files[0] : "\(files.count) files"): no problems found.\n")
         }

@@ -3,6 +3,7 @@ import Foundation
 
 struct Compile: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "compile",
         abstract: "Compile a questionnaire source to its JSON schema.",
         discussion: """
             The schema (see docs/schema-format.md) has stable, deterministic bytes, a format \
@@ -26,13 +27,13 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         let results = try compileSources([file], format: format)
-        guard let schema = results.first?.schema else { throw ExitCode(1) }
+        guard let schema = results.first?.schema else { throw ExitCode.notInOrder }
         do { try FileIO.write(schema.canonicalBytes(), to: output) } catch {
-            FileIO.writeError("census: \(error)\n")
-            throw ExitCode(2)
+            Console.error("\(error)")
+            throw ExitCode.notDone
         }
         if output != "-" && format == .human {
-            FileIO.writeError("wrote \(output) (\(schema.hash))\n")
+            Console.note("wrote \(output) (\(schema.hash))")
         }
     }
 }

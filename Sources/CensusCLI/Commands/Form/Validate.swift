@@ -5,6 +5,7 @@ import Questionnaire
 /// `census validate`: evaluate responses against a compiled schema.
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "validate",
         abstract: "Check household responses against a compiled questionnaire schema.",
         discussion: """
             Reads one response (a JSON object) or a stream of responses (NDJSON: one per line) \
@@ -26,8 +27,8 @@ struct Validate: ParsableCommand {
     @Option(name: .long, help: "The compiled schema (from `census compile`).")
     var schema: String
 
-    @Argument(help: "A response file (JSON or NDJSON), or - for standard input.")
-    var input: String = "-"
+    @Argument(help: "A response file (JSON or NDJSON), or - for standard input (the default).")
+    var input: String?
 
     @Option(name: .long, help: "Output format: human or json (json: one result object per response, NDJSON for streams).")
     var format: OutputFormat = .human
@@ -49,22 +50,27 @@ struct Validate: ParsableCommand {
     func run() throws {
         let evaluator: Evaluator
         let bytes: [UInt8]
+        let input = self.input ?? "-"
         do {
             evaluator = try CLIFiles.evaluator(schema)
+            if self.input == nil && isatty(0) == 1 {
+                // Otherwise it would wait silently for what the user thinks they already gave.
+                Console.note("reading responses from standard input (paste them, then press Ctrl-D); name a file to read it instead, or - to read standard input without this note")
+            }
             bytes = try CLIFiles.read(input, what: "the responses file")
             if let language, !evaluator.schema.languages.contains(language) {
                 throw CLIError("--language \(language): the form has no such language; it has \(evaluator.schema.languages.joined(separator: ", "))")
             }
         } catch {
-            FileHandle.standardError.write(Data("census validate: \(error)\n".utf8))
-            throw ExitCode(2)
+            Console.error("\(error)")
+            throw ExitCode.notDone
         }
         let (items, stream) = ResponseInput.split(bytes)
         if items.isEmpty {
             // An empty input is a mistake (wrong file, failed pipe), not "all valid".
             let name = input == "-" ? "standard input" : input
-            FileHandle.standardError.write(Data("census validate: \(name) holds no response (it is empty); give a JSON response or NDJSON, one response per line\n".utf8))
-            throw ExitCode(2)
+            Console.error("\(name) holds no response (it is empty); give a JSON response or NDJSON, one response per line")
+            throw ExitCode.notDone
         }
         let options = EvaluationOptions(language: language, includeApplicable: details, includeDerived: details)
         let out = try CLIFiles.Output()
@@ -110,6 +116,6 @@ struct Validate: ParsableCommand {
             out.write("\(counted(total, "response")): \(total - invalid) valid, \(invalid) invalid; \(counted(errors, "error")), \(counted(warnings, "warning"))\n")
         }
         out.flush()
-        if invalid > 0 { throw ExitCode(1) }
+        if invalid > 0 { throw ExitCode.notInOrder }
     }
 }

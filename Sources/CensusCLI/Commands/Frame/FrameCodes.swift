@@ -35,8 +35,10 @@ struct CodesIssue: ParsableCommand {
     func run() throws {
         Interruption.finishesAtCommit = true  // once the codes and letters are in, report them
         let f = try AddressFrame.open(at: frame.file)
+        let bar = ProgressBar("issuing codes", total: nil)
         let s = try f.issueCodes(.withoutActiveCode, letter: .initial, hasher: secret.hasher(),
-                                 lettersFile: URL(fileURLWithPath: letters))
+                                 lettersFile: URL(fileURLWithPath: letters), progress: { bar.update($0, of: $1) })
+        bar.finish()
         reportRecovered(s.recovered, reissue: false)
         if s.issued == 0 {
             print("every household already has an active code: nothing issued, no letters file written")
@@ -103,8 +105,11 @@ struct CodesReissue: ParsableCommand {
         ids = ids.filter { seen.insert($0).inserted }
         Interruption.finishesAtCommit = true
         let f = try AddressFrame.open(at: frame.file)
+        let bar = ProgressBar("issuing codes", total: nil)
         let s = try f.issueCodes(.households(ids), letter: .reminder, hasher: secret.hasher(),
-                                 lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious)
+                                 lettersFile: URL(fileURLWithPath: letters), revokePrevious: revokePrevious,
+                                 progress: { bar.update($0, of: $1) })
+        bar.finish()
         reportRecovered(s.recovered, reissue: true)
         print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
     }

@@ -29,8 +29,8 @@ struct FrameImport: ParsableCommand {
             let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
             print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         } catch let e as FrameImportError {
-            FileHandleOutput.stderr("error: " + e.description)
-            throw ExitCode(65)
+            Console.error(e.description)
+            throw ExitCode.notDone
         }
     }
 }

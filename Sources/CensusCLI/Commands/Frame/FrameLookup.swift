@@ -14,13 +14,17 @@ struct FrameLookup: ParsableCommand {
 
     func run() throws {
         let f = try AddressFrame.open(at: frame.file, readOnly: true)
+        let hasher = try secret.hasher()
         do {
-            let h = try f.lookup(code: code, hasher: secret.hasher())
+            let h = try f.lookup(code: code, hasher: hasher)
             print([h.householdID, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode, h.localAuthority]
                 .filter { !$0.isEmpty }.joined(separator: ", "))
-        } catch let e as CodeLookupError {
-            FileHandleOutput.stderr("error: \(e)")
-            throw ExitCode(1)
+        } catch {
+            Console.error("\(error)")
+            switch error {
+            case .malformed, .notFound, .revoked: throw ExitCode.notInOrder  // the answer is "no household"
+            case .secretMismatch, .frameUnavailable: throw ExitCode.notDone
+            }
         }
     }
 }

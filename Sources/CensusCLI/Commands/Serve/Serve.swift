@@ -8,6 +8,7 @@ import ResponseStore
 /// `census serve`: the collection server over a store.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Serve the online census: households sign in with their letter's code and answer the form.",
         discussion: """
             Serves the household pages over the store in --dir (made by `census frame …` and \
@@ -54,7 +55,7 @@ struct Serve: AsyncParsableCommand {
         do { codeSecret = try DeploymentSecret.load(allowDevelopment: devSecret) } catch {
             throw CLIError("\(error)")
         }
-        if codeSecret.isDevelopment { FileIO.writeError("warning: using the public development access-code secret: demo only\n") }
+        if codeSecret.isDevelopment { Console.warning("using the public development access-code secret: demo only") }
         let sessionKey: SessionKey
         do { sessionKey = try SessionKey.load() } catch { throw CLIError("\(error)") }
         let dir = directory.dir

@@ -10,7 +10,7 @@ enum ServeLoop {
             throw CLIError("\(error)")
         }
         for shard in server.unavailableShards {
-            FileIO.writeError("warning: \(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed\n")
+            Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed")
         }
         let app = server.makeApplication(logger: logger) { port in started(port, server) }
         do {

@@ -21,10 +21,10 @@ struct StoreCheck: ParsableCommand {
         let report = ResponseStore.check(at: directory.url)
         if let e = report.manifestError { throw e }
         print(report.description)
-        if !report.isIntact { throw ExitCode(1) }
+        if !report.isIntact { throw ExitCode.notInOrder }
         if !report.isHealthy && !readOnly {
-            FileHandleOutput.stderr("Error: read-only shards cannot take responses; fix their permissions, or pass --read-only to check a read-only copy")
-            throw ExitCode(1)
+            Console.error("read-only shards cannot take responses; fix their permissions, or pass --read-only to check a read-only copy")
+            throw ExitCode.notInOrder
         }
     }
 }

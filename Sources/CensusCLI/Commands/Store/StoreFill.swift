@@ -108,18 +108,16 @@ struct StoreFill: ParsableCommand {
         let sender = Sender(collector: collector, generator: generator, schema: schema, seed: plan.seed)
         let batch = 2048
         var position = plan.sent
+        let bar = ProgressBar("planned versions sent", total: end - first, quiet: quiet)
         while position < end {
             let upTo = min(end, position + batch * 16)
             try sender.send(Array(events[position..<upTo]))
             position = upTo
             plan.sent = position
             try FileIO.write(Array(try JSONEncoder().encode(plan)), to: planURL.path)
-            if !quiet && isatty(2) == 1 {
-                let rate = Double(position - first) / max(0.001, Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data("\r  \(position) of \(events.count) planned versions sent (\(Int(rate))/s)\u{1B}[K".utf8))
-            }
+            bar.update(position - first, note: "\(position) of \(events.count) planned")
         }
-        if !quiet && isatty(2) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        bar.finish()
         let seconds = Date().timeIntervalSince(started)
         let sentNow = sender.stored + sender.replayed
         let next = plan.sent < events.count ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(events[plan.sent].time))) : nil
@@ -128,7 +126,7 @@ struct StoreFill: ParsableCommand {
             \(sender.stored) stored, \(sender.replayed) already stored (retries), \(sender.refused) refused
               \(plan.sent) of \(events.count) planned versions of \(plan.households) households sent\(next.map { "; the next is received at \($0)" } ?? "; the collection is complete")
             """)
-        if sender.refused > 0 { throw ExitCode(1) }
+        if sender.refused > 0 { throw ExitCode.notInOrder }
     }
 
     // MARK: Setting up
@@ -136,7 +134,7 @@ struct StoreFill: ParsableCommand {
     func loadSchema() throws -> Schema {
         let path = schema ?? Demo.defaultForm()
         if path.hasSuffix(".census") {
-            guard let compiled = try compileSources([path], format: .human).first?.schema else { throw ExitCode(1) }
+            guard let compiled = try compileSources([path], format: .human).first?.schema else { throw ExitCode.notDone }
             return compiled
         }
         return try CLIFiles.schema(path)

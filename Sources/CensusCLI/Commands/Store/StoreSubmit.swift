@@ -72,15 +72,15 @@ struct StoreSubmit: ParsableCommand {
         // it stands for is on disk.
         FileIO.writeOut("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")\n")
         guard outcome.disposition == .notSubmitted else { return }
-        FileHandleOutput.stderr("""
-            census store submit: not submitted: the response has \(counted(e.count(.error), "error")) and \
+        Console.error("""
+            not submitted: the response has \(counted(e.count(.error), "error")) and \
             \(counted(e.count(.confirm), "confirmation")) to give, so it was kept as an unsubmitted save (partial), \
             which does not count as a return:
             """)
         for f in e.findings where f.severity == .error || f.severity == .confirm {
-            FileHandleOutput.stderr("  \(f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)")
+            Console.detail("  \(f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)")
         }
-        throw ExitCode(1)
+        throw ExitCode.notInOrder
     }
 
     /// The collection path's facts, with what the operator can do about them.

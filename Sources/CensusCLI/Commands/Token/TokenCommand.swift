@@ -25,6 +25,13 @@ func tokenFile(_ directory: StoreDirectory) -> URL {
     directory.url.appendingPathComponent(MachineTokens.fileName)
 }
 
+/// Tokens belong to a store: a directory without one is not done (exit 2), for every token command.
+func requireStore(_ directory: StoreDirectory) throws {
+    guard FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("manifest.json").path) else {
+        throw CLIError("\(directory.dir) is not a store directory (no manifest.json); make one with `census store init`")
+    }
+}
+
 /// `census token create --dir DIR --name N --role ingest [--expires-in-days D]`
 struct TokenCreate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,9 +58,7 @@ struct TokenCreate: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("manifest.json").path) else {
-            throw CLIError("\(directory.dir) is not a store directory (no manifest.json); make one with `census store init`")
-        }
+        try requireStore(directory)
         let now = Date()
         let expires = expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) }
         do {
@@ -61,7 +66,7 @@ struct TokenCreate: ParsableCommand {
             let (token, record) = try tokens.create(name: name, role: role, expiresAt: expires, now: now)
             FileIO.writeOut(token + "\n")
             let until = record.expiresAt.map { "until \(TokenList.format($0))" } ?? "until revoked"
-            FileIO.writeError("census token: made '\(record.name)' (\(record.id), role \(record.role.rawValue), \(until)). It is shown once: keep it in a secret store; only its hash is kept in \(tokens.path).\n")
+            Console.note("made '\(record.name)' (\(record.id), role \(record.role.rawValue), \(until)). It is shown once: keep it in a secret store; only its hash is kept in \(tokens.path).")
         } catch {
             throw CLIError("\(error)")
         }
@@ -82,9 +87,10 @@ struct TokenList: ParsableCommand {
     var format: Format = .table
 
     func run() throws {
+        try requireStore(directory)
         let file = tokenFile(directory)
         guard FileManager.default.fileExists(atPath: file.path) else {
-            FileIO.writeError("census token: no tokens in \(directory.dir) (make one with `census token create`)\n")
+            Console.note("no tokens in \(directory.dir) (make one with `census token create`)")
             return
         }
         let records: [MachineTokenRecord]
@@ -139,6 +145,7 @@ struct TokenRevoke: ParsableCommand {
     var token: String
 
     func run() throws {
+        try requireStore(directory)
         let file = tokenFile(directory)
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw CLIError("no tokens in \(directory.dir) (no \(MachineTokens.fileName)); nothing to revoke")
@@ -148,9 +155,9 @@ struct TokenRevoke: ParsableCommand {
             let before = try tokens.list().first { ($0.name == token && $0.revokedAt == nil) || $0.id == token }
             let record = try tokens.revoke(token)
             if let revokedBefore = before?.revokedAt {
-                FileIO.writeOut("census token: '\(record.name)' (\(record.id)) was already revoked on \(TokenList.format(revokedBefore))\n")
+                FileIO.writeOut("'\(record.name)' (\(record.id)) was already revoked on \(TokenList.format(revokedBefore))\n")
             } else {
-                FileIO.writeOut("census token: revoked '\(record.name)' (\(record.id), role \(record.role.rawValue)); the server refuses it from now on\n")
+                FileIO.writeOut("revoked '\(record.name)' (\(record.id), role \(record.role.rawValue)); the server refuses it from now on\n")
             }
         } catch {
             throw CLIError("\(error)")

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import QuestionnaireLanguage
+
+/// Runs `census`: finds the command, runs it, and reports its outcome by the one convention of
+/// ``Console`` (messages prefixed with the command, exit statuses as `census help` states).
+///
+/// ArgumentParser parses and validates; this adds what a default subcommand hides: an unknown
+/// command (`census valdiate`) is an unknown command with a did-you-mean, not an unknown
+/// option of `census demo`, and so is `census help nonexistent`.
+enum CensusMain {
+    /// `census --version`.
+    static let version = "0.1.0"
+
+    /// On the main actor, so that everything before the first suspension (parsing, and
+    /// ``SignalHandler/install()`` blocking the signals) runs on the main thread: the kernel
+    /// delivers SIGINT to a thread that does not block it, and libdispatch's worker threads
+    /// block it already, so a handler installed on any other thread leaves the main thread to
+    /// be killed by the signal, with the unfinished output left behind.
+    @MainActor
+    static func run(_ arguments: [String]) async -> Never {
+        if arguments.first == "--version" {
+            print("census \(version)")
+            exit(0)
+        }
+        switch commandPath(arguments) {
+        case .failure(let unknown):
+            Console.command = (["census"] + unknown.parent).joined(separator: " ")
+            Console.error(unknown.message)
+            let help = unknown.parent.first == "help" ? "census help" : Console.command + " --help"
+            Console.detail("See '\(help)' for what each does.")
+            exit(ExitCode.usage.rawValue)
+        case .success(let path):
+            Console.command = (["census"] + path).joined(separator: " ")
+        }
+        do {
+            let command = try Census.parseAsRoot(arguments)
+            // First, before any other thread exists: for the commands that do not serve,
+            // Ctrl-C and SIGTERM remove unfinished output.
+            if !servesUntilStopped(command) { SignalHandler.install() }
+            // Every command, serving ones too (`census | head` builds the demo before serving
+            // it): a closed output pipe is an error on the write, which removes unfinished
+            // output (SignalHandler.outputClosed), not a signal that kills the process half-way.
+            signal(SIGPIPE, SIG_IGN)
+            try await execute(command)
+            exit(0)
+        } catch {
+            report(error)
+        }
+    }
+
+    private nonisolated static func servesUntilStopped(_ command: any ParsableCommand) -> Bool {
+        (command as? ServesUntilStopped)?.servesUntilStopped == true
+    }
+
+    /// Runs the command, off the main actor: it is handed over, never used by the caller again.
+    /// An async command's async `run()` (on an existential, plain `run()` picks the synchronous one).
+    private nonisolated static func execute(_ command: sending any ParsableCommand) async throws {
+        if let asyncCommand = command as? any AsyncParsableCommand {
+            try await runOpened(asyncCommand)
+        } else {
+            var command = command
+            try command.run()
+        }
+    }
+
+    private nonisolated static func runOpened<Command: AsyncParsableCommand>(_ command: Command) async throws {
+        var command = command
+        try await command.run()
+    }
+
+    /// The error a command ended with: help and version go to standard output (status 0); a
+    /// usage error gets the usage (64); a command's own ``ExitCode`` has been explained by the
+    /// command already; anything else is one line with the command's prefix.
+    static func report(_ error: any Error) -> Never {
+        if let code = error as? ExitCode { exit(code.rawValue) }
+        let code = Census.exitCode(for: error)
+        if code == .success {
+            print(Census.fullMessage(for: error))
+            exit(0)
+        }
+        if code == .validationFailure {
+            let message = Census.message(for: error)
+            Console.error(message)
+            // ArgumentParser's text after its own "Error: MESSAGE" line: help and usage.
+            let full = Census.fullMessage(for: error)
+            let rest = full.components(separatedBy: "\n").drop { $0.hasSuffix(message) || $0.isEmpty }
+            if !rest.isEmpty { Console.detail(rest.joined(separator: "\n")) }
+            exit(ExitCode.usage.rawValue)
+        }
+        Console.error("\(error)")
+        exit(((error as? CLIError)?.status ?? .notDone).rawValue)
+    }
+
+    struct UnknownCommand: Error {
+        var parent: [String]
+        var message: String
+    }
+
+    /// The subcommand path the arguments name (`["store", "submit"]`), or which word is not a
+    /// command. Options end the path; so does a command without subcommands (its arguments).
+    static func commandPath(_ arguments: [String]) -> Result<[String], UnknownCommand> {
+        var tokens = arguments[...]
+        var isHelp = false
+        if tokens.first == "help" {
+            isHelp = true
+            tokens = tokens.dropFirst()
+        }
+        var type: any ParsableCommand.Type = Census.self
+        var path: [String] = []
+        while let word = tokens.first, !word.hasPrefix("-") {
+            let subcommands = type.configuration.subcommands
+            if subcommands.isEmpty { break }
+            // The name ArgumentParser matches: the configured one, else derived from the type.
+            let names = subcommands.map { $0._commandName }
+            if let i = names.firstIndex(of: word) {
+                type = subcommands[i]
+                path.append(word)
+                tokens = tokens.dropFirst()
+                continue
+            }
+            let parent = isHelp ? ["help"] + path : path
+            let shown = word.count > 40 ? word.prefix(40) + "…" : word
+            var message = "'\(shown)' is not a command"
+            if let meant = Suggest.closest(to: word, among: names) { message += "; did you mean '\(meant)'?" }
+            message += " (commands: \(names.joined(separator: ", ")))"
+            return .failure(UnknownCommand(parent: parent, message: message))
+        }
+        return .success(isHelp ? ["help"] + path : path)
+    }
+}
