@@ -60,10 +60,13 @@ enum APIBody {
 
 extension Date {
     /// RFC 3339 in UTC with whole seconds, `2021-03-21T10:05:00Z` (milliseconds when not whole).
+    /// (FoundationEssentials' format style, not `ISO8601DateFormatter`: making one of those per
+    /// response set up an ICU date formatter each time, 8% of the API's CPU.)
     var rfc3339: String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = timeIntervalSince1970.rounded(.down) == timeIntervalSince1970
-            ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: self)
+        timeIntervalSince1970.rounded(.down) == timeIntervalSince1970
+            ? formatted(Self.wholeSeconds) : formatted(Self.fractionalSeconds)
     }
+
+    private static let wholeSeconds = Date.ISO8601FormatStyle()
+    private static let fractionalSeconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
