@@ -11,13 +11,17 @@ public enum Compiler {
     /// form (relative to the form's folder); `nil` when it cannot be read.
     public typealias FileLoader = @Sendable (String) -> [UInt8]?
 
+    /// What ``compile(_:loadFile:)`` found: the schema when there are no errors, and every
+    /// diagnostic (errors and warnings, each with a file:line:column span) either way.
     public struct Result: Sendable {
+        /// The source compiled, for rendering diagnostics with their lines.
         public var file: SourceFile
         /// The compiled schema; `nil` when the source has errors.
         public var schema: Schema?
         /// Every problem found, in source order.
         public var diagnostics: [Diagnostic]
 
+        /// True when at least one diagnostic is an error (then ``schema`` is `nil`).
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
         /// The diagnostics as people read them.

@@ -9,7 +9,20 @@
 /// - an answer to a question that does not apply, or an answer that is not a valid value, reads
 ///   as "not answered" in every expression;
 /// - comparisons with an unanswered question are unknown (Kleene logic); `is answered` never is.
+///
+/// ```swift
+/// let evaluator = try Evaluator(schema: try Schema(jsonBytes: compiledBytes))
+/// let result = evaluator.evaluate(bytes: responseBytes)       // the response's JSON, UTF-8
+/// if !result.isValid {
+///     for finding in result.findings { print(finding) }       // error required at $.residents[0].dob: …
+/// }
+/// print(result.completeness)                                   // 0...1: answered / applicable
+/// ```
+/// Evaluating never throws: a response that is not JSON, or not an object, is one finding at
+/// `$`. Creating one throws ``EvaluatorError`` when the schema is not self-consistent (a name
+/// that refers to nothing, an id listed twice); a schema the compiler wrote never is.
 public final class Evaluator: @unchecked Sendable {
+    /// The compiled form this evaluator checks responses against.
     public let schema: Schema
 
     /// Top-level response keys that are not answers.
@@ -35,6 +48,9 @@ public final class Evaluator: @unchecked Sendable {
     /// Flat, immutable copies of what the hot path reads (no struct copies, no access checks).
     var plan: Plan!
 
+    /// Resolves every name of `schema` to an index, once.
+    ///
+    /// - throws: ``EvaluatorError`` naming the part of the schema that is inconsistent.
     public init(schema: Schema) throws(EvaluatorError) {
         self.schema = schema
         for list in schema.choiceLists { choices[list.id] = ChoiceInfo(list) }
