@@ -13,7 +13,7 @@ import XCTest
 let censusSchema: Schema = {
     let url = packageRoot.appendingPathComponent("questionnaires/census-household.census")
     let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
-    guard let schema = Compiler.compile(SourceFile(name: url.path, text: text)).schema else {
+    guard let schema = Compiler.compile(SourceFile(name: url.path, text: text), loadFile: Compiler.files(besides: url.path)).schema else {
         fatalError("questionnaires/census-household.census does not compile")
     }
     return schema

@@ -13,7 +13,7 @@ final class DemoTests: XCTestCase {
         let run = try census(["demo", "--simulate", "--dir", "demo", "--households", "300", "--seed", "5"], in: dir)
         XCTAssertEqual(run.status, 0, run.stderr)
         let out = run.stdout
-        XCTAssertTrue(out.contains("questions       84"), out)
+        XCTAssertTrue(out.contains("questions       102"), out)
         XCTAssertTrue(out.contains("frame       300 households"), out)
         XCTAssertTrue(out.contains("Store check: all 8 shards pass PRAGMA integrity_check"), out)
 

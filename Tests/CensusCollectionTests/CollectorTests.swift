@@ -30,7 +30,7 @@ final class CollectorTests: XCTestCase {
         let outcome = try await c.collector.submit(request("H000000002", invalid, .submitted))
         XCTAssertEqual(outcome.disposition, .notSubmitted)
         XCTAssertEqual(outcome.storedKind, .partial)
-        XCTAssertTrue(outcome.evaluation.findings.contains { $0.code == "required" && $0.path == "$.lives_here" })
+        XCTAssertTrue(outcome.evaluation.findings.contains { $0.code == invalidMistake.code && $0.path == invalidMistake.path })
         XCTAssertEqual(try c.store.versions(of: "H000000002").map(\.kind), [.partial])
     }
 
@@ -177,10 +177,15 @@ final class CollectorTests: XCTestCase {
 }
 
 private let households = packageRoot.appendingPathComponent("fixtures/households")
-/// A valid household response (line 1 of the valid fixtures) and an invalid one (its
-/// `lives_here` left out).
+/// A valid household response (line 1 of the valid fixtures) and an invalid one (line 1 of
+/// the invalid fixtures: one mistake, the first line of invalid.mistakes.ndjson says which).
 private let valid = fixtureLine("valid.ndjson")
 private let invalid = fixtureLine("invalid.ndjson")
+private let invalidMistake: (code: String, path: String) = {
+    let line = fixtureLine("invalid.mistakes.ndjson")
+    let object = try? JSONParser.parse(Array(line.utf8))
+    return (object?["code"]?.stringValue ?? "", object?["path"]?.stringValue ?? "")
+}()
 
 private func fixtureLine(_ name: String) -> String {
     let text = (try? String(contentsOf: households.appendingPathComponent(name), encoding: .utf8)) ?? ""

@@ -209,7 +209,7 @@ final class DocumentationExamplesTests: XCTestCase {
         let json = try XCTUnwrap(try Self.blocks("response-format.md").first { $0.info.first == "json" })
         let response = try JSONParser.parse(Array(json.text.utf8))
         let form = try Support.questionnaire("census-household")
-        let schema = try XCTUnwrap(Compiler.compile(form).schema)
+        let schema = try XCTUnwrap(Support.compileForm(form).schema)
         XCTAssertEqual(response["schema"]?["id"]?.stringValue, schema.id)
         XCTAssertEqual(response["schema"]?["hash"]?.stringValue, schema.hash,
             "docs/response-format.md:\(json.line): the example names another version of the form")

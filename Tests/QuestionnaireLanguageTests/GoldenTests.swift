@@ -90,7 +90,7 @@ final class GoldenTests: XCTestCase {
         let (_, schema) = try compileForm("census-household")
         let text = String(decoding: schema.canonicalBytes(), as: UTF8.self)
         // One label changed, nothing else: still well-formed JSON and a well-formed schema.
-        let original = "\"Do you usually live at this address?\""
+        let original = "\"Do you usually live at {household_address}?\""
         XCTAssertEqual(text.components(separatedBy: original).count, 2, "the label should occur exactly once")
         let tampered = text.replacingOccurrences(of: original, with: "\"Do you usually live at this house?\"")
         XCTAssertNotEqual(tampered, text)
@@ -110,7 +110,8 @@ final class GoldenTests: XCTestCase {
         // A few structural facts, so that a golden regeneration that loses content is noticed.
         let (_, schema) = try compileForm("census-household")
         XCTAssertEqual(schema.id, "census_household")
-        XCTAssertEqual(schema.version, "2021.1")
+        XCTAssertEqual(schema.version, "2021.2")
+        XCTAssertEqual(schema.variants, ["england", "wales"])
         XCTAssertEqual(schema.languages, ["en", "cy"])
         XCTAssertEqual(schema.censusDate, CalendarDate(year: 2021, month: 3, day: 21))
         XCTAssertGreaterThan(schema.questions.count, 50)

@@ -253,6 +253,12 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
                        ["2:31 [syntax] this is in single quotes"])
         XCTAssertEqual(found(#"question a: integer 'A' cy "A""#), ["1:21 [syntax] this is in single quotes"])
         XCTAssertEqual(Support.found(Support.compile(#"question a: integer "A" cy 'A b'"#)).first?.hint, "write text in double quotes: \"A b\"")
+        // Curly single quotes and backquotes are the same mistake (two errors each, before).
+        XCTAssertEqual(found(#"question a: yes_no "A" cy "A""# + "\n" + #"question b: integer when a == ‘yes’ "B" cy "B""#),
+                       ["2:31 [syntax] this is in curly single quotes"])
+        XCTAssertEqual(found(#"question a: yes_no "A" cy "A""# + "\n" + "question b: integer when a == `yes` \"B\" cy \"B\""),
+                       ["2:31 [syntax] this is in backquotes"])
+        XCTAssertEqual(found(#"question a: yes_no ‘A’ cy "A""#), ["1:20 [syntax] this is in curly single quotes"])
     }
 
     // MARK: The evaluator's messages in the form's languages

@@ -17,6 +17,9 @@ enum Support {
     /// The data files of the forms in questionnaires/ (suggestion lists).
     static let formFiles = Compiler.files(besides: repositoryRoot.appendingPathComponent("questionnaires/form.census").path)
 
+    /// Compiles a whole form, with the data files of the forms in questionnaires/.
+    static func compileForm(_ file: SourceFile) -> Compiler.Result { Compiler.compile(file, loadFile: formFiles) }
+
     static func questionnaire(_ name: String) throws -> SourceFile {
         let path = "questionnaires/\(name).census"
         return SourceFile(name: path, bytes: try read(path))

@@ -28,15 +28,15 @@ final class BlankAnswersTests: XCTestCase {
             XCTAssertEqual(e.answeredCount, valid.answeredCount - 1)
         }
         // A blank "please specify" detail is no detail.
-        XCTAssertEqual(household.resident(0, "country_of_birth", ["value": "elsewhere", "detail": "\u{3000}"]).findings(), [])
+        XCTAssertEqual(household.with("central_heating", [["value": "other", "detail": "\u{3000}"]]).findings(), [])
     }
 
     func testBlankCharactersAroundAnAnswerAreNotPartOfIt() {
-        // 35 characters is first_name's maximum: spaces around it do not make it too long.
-        let name = String(repeating: "a", count: 35)
+        // 100 characters is first_name's maximum: spaces around it do not make it too long.
+        let name = String(repeating: "a", count: 100)
         XCTAssertEqual(household.resident(0, "first_name", .string("  \(name)\u{00A0}\t")).findings(), [])
         XCTAssertEqual(household.resident(0, "first_name", .string(" \(name)b ")).findings(),
-                       ["too_long $.residents[0].first_name: The answer is too long: 36 characters, at most 35"])
+                       ["too_long $.residents[0].first_name: The answer is too long: 101 characters, at most 100"])
         // Piped and derived without them: {name} is "Thomas Robinson", not "Thomas  Robinson ".
         let e = household.resident(0, "first_name", "Thomas ").resident(0, "last_name", "\u{3000}Robinson\u{200B}").evaluate()
         XCTAssertEqual(e.derived("$.residents[0].name"), .text("Thomas Robinson"))
@@ -44,7 +44,8 @@ final class BlankAnswersTests: XCTestCase {
 
     func testBlankAddressFields() {
         let address: JSONValue = ["lines": ["1 High St", ""], "town": "Leeds", "postcode": "LS6 2AB", "country": "United Kingdom"]
-        let workplace = household.resident(0, "workplace_type", "workplace")
+        // Working at a workplace in the UK: its address is asked.
+        let workplace = household.resident(0, "workplace_type", "workplace").resident(0, "mainly_work_in_uk", "yes").resident(0, "work_country", nil)
         XCTAssertEqual(workplace.resident(0, "workplace_address", address).findings(), [], "an empty line box is skipped")
         // Nothing written in any field: not answered (workplace_address is optional).
         for blank: JSONValue in [["lines": [" "], "town": "\t"], ["lines": ["", "\u{3000}"]], ["town": " "], [:], ["lines": []]] {
@@ -56,8 +57,8 @@ final class BlankAnswersTests: XCTestCase {
         XCTAssertEqual(workplace.resident(0, "workplace_address", ["lines": ["  "], "town": "Leeds"]).findings(),
                        ["invalid_address $.residents[0].workplace_address.lines: Invalid address: lines: expected 1 to 4 lines of text"])
         // A UK address whose postcode is blank has no UK postcode.
-        let uk = household.resident(0, "second_address", "uk").resident(0, "second_address_uk", ["lines": ["1 High St"], "postcode": " "])
-        XCTAssertEqual(uk.findings().filter { $0.hasPrefix("invalid_postcode") }, ["invalid_postcode $.residents[0].second_address_uk.postcode: '' is not a UK postcode"])
+        let uk = household.resident(0, "another_address", "uk").resident(0, "another_address_uk", ["lines": ["1 High St"], "postcode": " "])
+        XCTAssertEqual(uk.findings().filter { $0.hasPrefix("invalid_postcode") }, ["invalid_postcode $.residents[0].another_address_uk.postcode: '' is not a UK postcode"])
         XCTAssertEqual(workplace.resident(0, "workplace_address", ["lines": ["1 High St"], "town": " Leeds ", "postcode": " LS6 2AB "]).findings(), [])
     }
 }

@@ -170,7 +170,9 @@ final class DeepFormTests: XCTestCase {
             for depth in [JSONParser.maximumResponseDepth - 1, JSONParser.maximumResponseDepth, JSONParser.maximumDepth + 1] {
                 let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
                 let text = #"{"schema": {"id": "census_household", "hash": "\#(ev.schema.hash)"}, "channel": "online", "bedrooms": \#(nested)}"#
-                onWorker.value += ev.evaluate(bytes: Array(text.utf8)).findings.filter { $0.code != "required" }.map { "\($0.code) \($0.path)" }
+                // Only what the nesting causes (the rest of this near-empty response is missing).
+                onWorker.value += ev.evaluate(bytes: Array(text.utf8)).findings.filter { $0.path == "$" || $0.path.hasPrefix("$.bedrooms") }
+                    .map { "\($0.code) \($0.path)" }
             }
         }
         XCTAssertEqual(onWorker.value, ["type $.bedrooms", "json $", "json $"])

@@ -23,16 +23,19 @@ final class FindingPathTests: XCTestCase {
     }
 
     func testPathsNeverNameAnElementThatIsNotThere() {
-        // `"confirm_age": true` was reported at `...confirm_age[0]`.
+        // `"confirm_age": true` was reported at `...confirm_age[0]`. A confirmation that is not
+        // read confirms nobody: every age is asked again.
+        let unconfirmed = ["confirm.confirm_age $.residents[0].dob: You are 53 years old. Is this correct?", "confirm.confirm_age $.residents[1].dob: Megan Robinson is 51 years old. Is this correct?", "confirm.confirm_age $.residents[2].dob: Robert Robinson is 18 years old. Is this correct?"]
         for value: JSONValue in [true, 2, "2", ["person": 2]] {
             XCTAssertEqual(household.with("confirmations", ["confirm_age": value]).findings(),
-                           ["invalid_confirmation $.confirmations.confirm_age: Invalid confirmation: expected an array of member positions 1...3, such as [2]"], "\(value)")
+                           ["invalid_confirmation $.confirmations.confirm_age: Invalid confirmation: expected an array of member positions 1...3, such as [2]"] + unconfirmed, "\(value)")
         }
         XCTAssertEqual(household.with("confirmations", ["confirm_age": [1, 9]]).findings(),
-                       ["invalid_confirmation $.confirmations.confirm_age[1]: Invalid confirmation: expected member positions 1...3"])
+                       ["invalid_confirmation $.confirmations.confirm_age[1]: Invalid confirmation: expected member positions 1...3"] + unconfirmed.dropFirst())
         XCTAssertEqual(household.with("confirmations", ["confirm age": true]).findings(),
-                       ["unknown_key $.confirmations['confirm age']: Unknown key 'confirm age' (did you mean 'confirm_age'?)"])
-        let address = household.resident(0, "workplace_type", "workplace").resident(0, "workplace_address", ["lines": ["1 High St"], "zip code": "x"])
+                       ["unknown_key $.confirmations['confirm age']: Unknown key 'confirm age' (did you mean 'confirm_age'?)"] + unconfirmed)
+        let address = household.resident(0, "workplace_type", "workplace").resident(0, "mainly_work_in_uk", "yes").resident(0, "work_country", nil)
+            .resident(0, "workplace_address", ["lines": ["1 High St"], "zip code": "x"])
         XCTAssertEqual(address.findings(), ["invalid_address $.residents[0].workplace_address['zip code']: Invalid address: unknown field 'zip code'"])
     }
 
@@ -50,8 +53,11 @@ final class FindingPathTests: XCTestCase {
             XCTAssertFalse(f.message.contains("\n") || f.message.contains("\u{2028}") || f.path.contains("\n"), f.message)
         }
         // Answers piped into messages too: a required question's label naming the member.
-        let named = household.resident(1, "first_name", "Megan\n\u{1B}[2J").resident(1, "is_you", nil).findings()
-        XCTAssertEqual(named, [#"required $.residents[1].is_you: This question needs an answer: Are you Megan\n\u001b[2J Robinson?"#])
+        let named = household.resident(1, "first_name", "Megan\n\u{1B}[2J").resident(1, "sex", "x").findings()
+        XCTAssertEqual(named, [#"invalid_option $.residents[1].sex: 'x' is not one of the options: female, male"#])
+        let required = household.resident(1, "first_name", "Megan\n\u{1B}[2J").resident(1, "country_of_birth", nil).findings()
+        XCTAssertEqual(required.filter { $0.contains("residents[1]") },
+                       [#"required $.residents[1].country_of_birth: This question needs an answer: What is Megan\n\u001b[2J Robinson's country of birth?"#])
         // A duplicate key in broken JSON is quoted in the json finding as well.
         let duplicate = CensusHousehold.evaluator.evaluate(bytes: Array(#"{"a\u0000b": 1, "a\u0000b": 2}"#.utf8)).findings.map(\.message)
         XCTAssertEqual(duplicate, [#"not valid JSON: line 1, column 30: duplicate member name "a\u0000b""#])

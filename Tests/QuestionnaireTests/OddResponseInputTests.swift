@@ -64,7 +64,7 @@ final class OddResponseInputTests: XCTestCase {
         members[1] = .object([:])
         o["residents"] = .array(members)
         let bytes = JSONWriter().bytes(.object(o))
-        XCTAssertEqual(findings(bytes, at: "$.residents[1].is_you"), ["required: This question needs an answer: Are you person 2?"])
+        XCTAssertEqual(findings(bytes, at: "$.residents[1].first_name"), ["required: This question needs an answer: First name"])
         XCTAssertEqual(findings(bytes, at: "$.residents[1].dob"), ["required: This question needs an answer: What is person 2's date of birth?"])
         let welsh = ev.evaluate(bytes: bytes, options: EvaluationOptions(language: "cy")).findings.first { $0.path == "$.residents[1].dob" }
         XCTAssertEqual(welsh?.message, "Mae angen ateb i'r cwestiwn hwn: Beth yw dyddiad geni person 2?")

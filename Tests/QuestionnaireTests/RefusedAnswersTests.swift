@@ -13,11 +13,13 @@ final class RefusedAnswersTests: XCTestCase {
     // The reported case: 1905-03-20 is refused, yet age was 116, the confirmation asked
     // "116 years old" and the very-old warning fired.
     func testADateOfBirthOutsideItsRangeFeedsNothing() {
-        for dob in ["1905-03-20", "1800-01-01", "2021-03-22", "2300-01-01"] {
+        // The range is 115 years 11 months 30 days before census day to the day the response
+        // was given (`today`: the fixture household answered on 2021-04-11).
+        for dob in ["1905-03-20", "1800-01-01", "2021-04-12", "2300-01-01"] {
             let e = household.resident(1, "dob", .string(dob)).evaluate()
             let onMegan = e.findings.filter { $0.path.hasPrefix("$.residents[1].") && $0.severity != .notApplicable }
             XCTAssertEqual(onMegan.map(\.code), ["out_of_range"], dob)
-            XCTAssertEqual(onMegan.first?.message, "\(dob) is outside the allowed range (1906-03-21 to 2021-03-21)")
+            XCTAssertEqual(onMegan.first?.message, "\(dob) is outside the allowed range (1905-03-22 to 2021-04-11)")
             XCTAssertEqual(e.derived("$.residents[1].age"), .unknown, dob)
             XCTAssertFalse(e.findings.contains { $0.code.hasSuffix("confirm_age") || $0.code.hasSuffix("very_old") }, dob)
             XCTAssertFalse(e.findings.contains { $0.message.contains("years old") }, dob)
@@ -26,28 +28,30 @@ final class RefusedAnswersTests: XCTestCase {
             XCTAssertTrue(e.findings.contains { $0.code == "not_applicable" && $0.path == "$.residents[1].marital" }, dob)
             XCTAssertFalse(e.applicable.first { $0.path == "$.residents[1].dob" }!.answered)
         }
-        // The same household with a date of birth 116 years ago but inside the range is a
-        // centenarian to confirm (the checks still work when the answer is valid).
-        let old = household.resident(1, "dob", "1906-03-21").evaluate()
+        // The same household with the earliest date of birth inside the range is a centenarian
+        // to confirm (the checks still work when the answer is valid).
+        let old = household.resident(1, "dob", "1905-03-22").with("confirmations", nil).evaluate()
         XCTAssertEqual(old.derived("$.residents[1].age"), .int(115))
         XCTAssertEqual(old.findings.filter { $0.path == "$.residents[1].dob" }.map(\.message),
                        ["Megan Robinson is 115 years old. Is this correct?", "Megan Robinson is recorded as 115 years old"])
     }
 
-    func testARefusedHouseholdSizeIsNotComparedWithTheList() {
-        for (size, code) in [(JSONValue.integer(0), "out_of_range"), (31, "out_of_range"), ("three", "type"), (.double(2.5), "type"), (-1, "out_of_range")] {
-            let findings = household.with("household_size", size).findings()
-            XCTAssertEqual(findings.map { String($0.prefix { $0 != ":" }) }, ["\(code) $.household_size"], "\(size)")
+    func testARefusedAnswerIsNotComparedWithTheList() {
+        // "Nobody else lives here" is compared with the list of three; a refused answer is not.
+        for refused: JSONValue in [["nobody"], "none", [1], ["none", "none"]] {
+            let findings = household.with("who_else", refused).findings()
+            XCTAssertEqual(findings.count, 1, "\(refused): \(findings)")
+            XCTAssertTrue(findings.allSatisfy { $0.contains(" $.who_else") && !$0.hasPrefix("check.") }, "\(refused): \(findings)")
         }
-        // A valid size that differs from the list still gets the warning.
-        XCTAssertEqual(household.with("household_size", 2).findings(),
-                       ["check.household_size_mismatch $.household_size: You said 2 people usually live here, but a different number of people is listed"])
+        // A valid answer that contradicts the list still gets the warning.
+        XCTAssertEqual(household.with("who_else", ["none"]).findings(),
+                       ["check.lives_alone_with_others $.who_else: You said nobody else usually lives here, but more than one person is listed"])
     }
 
     func testARefusedAnswerIsNotABoundOfAnother() {
-        // Arrival is `month_year dob ... census_date`. An arrival before birth is refused once, by its range.
+        // Arrival is `month_year dob ... today`. An arrival before birth is refused once, by its range.
         XCTAssertEqual(household.resident(0, "arrival", "1950-01").findings(),
-                       ["out_of_range $.residents[0].arrival: 1950-01 is outside the allowed range (1967-11-19 to 2021-03-21)"])
+                       ["out_of_range $.residents[0].arrival: 1950-01 is outside the allowed range (1967-11-19 to 2021-04-11)"])
         // A date of birth in the future is the one mistake: arrival's lower bound is then not
         // known, and 2007-07 is not blamed for being before it.
         let future = household.resident(0, "dob", "2030-01-01").evaluate()

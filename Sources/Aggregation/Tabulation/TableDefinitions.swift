@@ -41,7 +41,7 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
     }
 
     /// The default tables, for the census household form (variables `age`, `sex`, `tenure`,
-    /// `household_size`, `country_of_birth`; roster `residents`).
+    /// `resident_count`, `country_of_birth`; roster `residents`).
     public static let censusDefaults = TableDefinitions(tables: [
         TableDefinition(id: "age_by_sex", title: "Usual residents by age and sex", unit: "residents", dimensions: [
             TableDimension(variable: "age", bands: [[0, 4], [5, 9], [10, 15], [16, 19], [20, 24], [25, 34], [35, 49], [50, 64], [65, 74], [75, 84], [85, nil]]),
@@ -49,8 +49,8 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
         ]),
         TableDefinition(id: "sex", title: "Usual residents by sex", unit: "residents", dimensions: [TableDimension(variable: "sex")]),
         TableDefinition(id: "tenure", title: "Households by tenure", unit: "households", dimensions: [TableDimension(variable: "tenure")]),
-        TableDefinition(id: "household_size", title: "Households by number of usual residents (as answered)", unit: "households", dimensions: [
-            TableDimension(variable: "household_size", bands: [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, nil]]),
+        TableDefinition(id: "household_size", title: "Households by number of usual residents (as listed)", unit: "households", dimensions: [
+            TableDimension(variable: "resident_count", bands: [[1, 1], [2, 2], [3, 3], [4, 4], [5, 5], [6, nil]]),
         ]),
         TableDefinition(id: "country_of_birth", title: "Usual residents by country of birth", unit: "residents", dimensions: [
             TableDimension(variable: "country_of_birth"),

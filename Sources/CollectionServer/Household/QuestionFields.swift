@@ -237,6 +237,9 @@ struct QuestionFields {
             v["id"] = name + "-line1"
             v["parts"] = parts
         }
+        // A question the household may decline (religion, sexual orientation, gender identity)
+        // says so first, as the 2021 form did.
+        if presented.voluntary { hints.insert(UIText.voluntaryQuestion.text(language), at: 0) }
         if !hints.isEmpty { v["hintBlock"] = ["id": name + "-hint", "items": hints] }
         var describedBy: [String] = []
         if !hints.isEmpty { describedBy.append(name + "-hint") }

@@ -60,11 +60,12 @@ struct RosterRoutes {
         let change = request.uri.queryParameters["change"] != nil
         var view = site.chrome(request, context, title: title, back: change ? "/form/check-answers" : (visit.journey.previous(before: screen)?.path ?? "/language"),
                                hasErrors: !problems.isEmpty)
-        view["heading"] = title
+        let members = visit.state.members[roster] ?? []
+        // The list's own summary heading once someone is listed ("You said 2 people are living here").
+        view["heading"] = (members.isEmpty ? nil : wording?.summary.flatMap { $0.isEmpty ? nil : $0 }) ?? title
         if let parent = site.containersByID[roster]?.parent, let caption = site.containersByID[parent]?.title {
             view["caption"] = visit.text(caption, at: .household, container: parent)
         }
-        let members = visit.state.members[roster] ?? []
         view["hasMembers"] = !members.isEmpty
         view["members"] = members.enumerated().map { k, m -> [String: Any] in
             let item = k < (wording?.members.count ?? 0) ? wording?.members[k].item : nil

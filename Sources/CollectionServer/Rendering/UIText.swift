@@ -70,6 +70,7 @@ enum UIText: String, CaseIterable {
     case country
     case or
     case selectAllThatApply
+    case voluntaryQuestion
     case formPage
     case answersSaved
     case badFormType
@@ -201,6 +202,7 @@ enum UIText: String, CaseIterable {
         .country: ("Country", "Gwlad"),
         .or: ("or", "neu"),
         .selectAllThatApply: ("Select all that apply", "Dewiswch bob un sy'n berthnasol"),
+        .voluntaryQuestion: ("This question is voluntary", "Mae'r cwestiwn hwn yn wirfoddol"),
         .formPage: ("Census questions", "Cwestiynau'r cyfrifiad"),
         .answersSaved: ("Your answers are saved as you go.", "Caiff eich atebion eu cadw wrth i chi fynd."),
         .badFormType: ("The page was sent in a way this service does not accept: send it from the census pages (a form of type application/x-www-form-urlencoded).",

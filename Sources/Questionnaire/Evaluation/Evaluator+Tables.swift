@@ -39,10 +39,13 @@ extension Evaluator {
         let specifyMax: [Int]
         /// For the general path: option position by id (the last option of an id, as in `index`).
         let position: KeyRanks
+
+        /// The option's position in the list, by id.
+        package func positionOf(_ id: String) -> Int? { position.rank(of: id) }
         /// By position: the most characters of written-in detail, `nil` for none (or a number detail).
         let specify: [Int?]
         /// By position: the range of a whole-number detail, `nil` for none (or a text detail).
-        let specifyNumber: [ChoiceList.NumberRange?]
+        package let specifyNumber: [ChoiceList.NumberRange?]
         /// Whether any option is offered only under a condition.
         let hasConditionalOptions: Bool
         init(_ list: ChoiceList) {
@@ -83,7 +86,7 @@ extension Evaluator {
         /// Endings that skip this question when they fire.
         var endedBy: [Int] = []
         /// By option position, for lists with conditional options: when each is offered.
-        var optionWhen: [CExpr?]?
+        package var optionWhen: [CExpr?]?
         /// The id of the checkbox that answers a text question instead of the text.
         var noneOption: String?
         /// Hints' conditions, by hint (nil: always shown).
@@ -101,11 +104,11 @@ extension Evaluator {
         var individualResponse: CExpr?
     }
 
-    struct EndingInfo {
-        var scope: Int
+    package struct EndingInfo {
+        package var scope: Int
         var local: Int
-        var container: Int
-        var when: CExpr?
+        package var container: Int
+        package var when: CExpr?
     }
 
     package struct CheckInfo {

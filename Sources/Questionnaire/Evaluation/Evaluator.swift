@@ -28,7 +28,7 @@ public final class Evaluator: @unchecked Sendable {
     package var derived: [(scope: Int, local: Int, expr: CExpr)] = []
     package var checks: [CheckInfo] = []
     var checkIndex: [String: Int] = [:]
-    var endings: [EndingInfo] = []
+    package var endings: [EndingInfo] = []
     var endingIndex: [String: Int] = [:]
     var topKeys: [String: TopKey] = [:]
     var choices: [String: ChoiceInfo] = [:]

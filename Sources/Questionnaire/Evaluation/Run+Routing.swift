@@ -57,7 +57,7 @@ extension Run {
 
     /// Whether ending `e` fires for the instance in `c`: it stands where its container applies
     /// and its condition is known true. Memoised per instance.
-    func endingFires(_ e: Int, _ c: Ctx) -> Bool {
+    package func endingFires(_ e: Int, _ c: Ctx) -> Bool {
         let s = plan.eScope[e]
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
@@ -120,6 +120,11 @@ extension Run {
         return v
     }
 
+    /// Whether option `id` of question `q` (local to scope `s`) is offered to instance `i`.
+    package func isOffered(_ s: Int, _ q: Int, _ i: Int, _ id: String) -> Bool {
+        notOffered(s, q, i, .option(id)) == nil
+    }
+
     /// Whether the present answer `q` of instance `i` is within its range (decided once; its
     /// bounds may read earlier answers, which are themselves read through ``answer(_:_:_:)``).
     package func withinRange(_ s: Int, _ q: Int, _ i: Int) -> Bool {
@@ -155,7 +160,7 @@ extension Run {
     /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.
     func notOffered(_ s: Int, _ q: Int, _ i: Int, _ v: Value) -> String? {
         let gi = plan.scopeQuestions[s][q]
-        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi] else { return nil }
+        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi], i >= 0, i < frames[s].count else { return nil }
         let c = ctx(scope: s, instance: i)
         func offered(_ id: String) -> Bool {
             guard let k = list.position.rank(of: id), k < whens.count, let w = whens[k] else { return true }

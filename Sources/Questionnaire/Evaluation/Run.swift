@@ -118,9 +118,9 @@ package final class Run {
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
     /// The day the response is given (`today`), from its timestamps or the options.
-    var today: CalendarDate?
+    package var today: CalendarDate?
     /// The response's variant (an option of the list `variant`), when the form has variants.
-    var variant: String?
+    package var variant: String?
 
     /// Where the stack was when this run was started or reset, and how far below it evaluation
     /// may recurse (see ``shouldForce()``, Dependencies.swift).

@@ -66,7 +66,13 @@ struct Lexer {
             if let written = foreignComparison() { return written }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
             if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
-            if b == UInt8(ascii: "'"), let token = singleQuotedString(start) { return token }
+            if b == UInt8(ascii: "'"), let token = singleQuotedString(start, open: 1, close: [UInt8(ascii: "'")], quotes: "single quotes") { return token }
+            if b == 0xE2, peek(1) == 0x80, peek(2) == 0x98,  // ‘...’
+                let token = singleQuotedString(start, open: 3, close: [0xE2, 0x80, 0x99], quotes: "curly single quotes")
+            {
+                return token
+            }
+            if b == UInt8(ascii: "`"), let token = singleQuotedString(start, open: 1, close: [UInt8(ascii: "`")], quotes: "backquotes") { return token }
             // Skip one whole character (possibly multi-byte) and report it once.
             index += 1
             while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -179,16 +185,17 @@ struct Lexer {
         return Token(kind: .symbol(meant), span: Span(start, index))
     }
 
-    /// `'Yes'`: a string in single quotes, on one line. One mistake, read as a string (in an
-    /// expression, as the option or name it spells: see ``Parser/parsePrimary()``).
-    mutating func singleQuotedString(_ start: Int) -> Token? {
-        var end = start + 1
-        while end < bytes.count, bytes[end] != 0x0A, bytes[end] != UInt8(ascii: "'") { end += 1 }
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "'") else { return nil }
-        let value = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
-        index = end + 1
+    /// `'Yes'` (or `‘Yes’`, `` `Yes` ``): a string in other quotes, on one line. One mistake, read
+    /// as a string (in an expression, as the option or name it spells: see ``Parser/parsePrimary()``).
+    /// `open` is the opening quote's length in bytes, `close` the closing quote's bytes.
+    mutating func singleQuotedString(_ start: Int, open: Int, close: [UInt8], quotes: String) -> Token? {
+        var end = start + open
+        while end < bytes.count, bytes[end] != 0x0A, !bytes[end...].starts(with: close) { end += 1 }
+        guard end < bytes.count, bytes[end...].starts(with: close) else { return nil }
+        let value = String(decoding: bytes[(start + open)..<end], as: UTF8.self)
+        index = end + close.count
         let asName = Checker.isPlainName(value) ? ", an option or a name without quotes: \(value)" : ""
-        error("this is in single quotes", Span(start, index), hint: "write text in double quotes: \"\(value)\"\(asName)")
+        error("this is in \(quotes)", Span(start, index), hint: "write text in double quotes: \"\(value)\"\(asName)")
         return Token(kind: .string(value), span: Span(start, index))
     }
 

@@ -211,9 +211,11 @@ extension Parser {
         case .decimal(let d): advance(); return Expr(kind: .decimal(d), span: t.span)
         case .string(let s):
             advance()
-            // `tenure == 'rents'`: single quotes (reported by the lexer) around a name in a
-            // condition mean the option or answer of that name, not text.
-            if t.span.start < source.count, source[t.span.start] == UInt8(ascii: "'"), Checker.isPlainName(s) { return Expr(kind: .name(s), span: t.span) }
+            // `tenure == 'rents'`: single quotes (or ‘curly’ ones, or backquotes; reported by the
+            // lexer) around a name in a condition mean the option or answer of that name, not text.
+            let written = source[min(t.span.start, source.count)...]
+            let quoted = [[UInt8(ascii: "'")], [UInt8(ascii: "`")], [0xE2, 0x80, 0x98]].contains { written.starts(with: $0) }
+            if quoted, Checker.isPlainName(s) { return Expr(kind: .name(s), span: t.span) }
             return Expr(kind: .string(s), span: t.span)
         case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)
         case .monthYear(let m): advance(); return Expr(kind: .monthYear(m), span: t.span)

@@ -12,6 +12,16 @@ extension HouseholdGenerator {
         ]
     }
 
+    /// An option, with a written-in or whole-number detail when it takes one.
+    func withDetail(_ id: String, _ list: Evaluator.ChoiceInfo, _ rng: inout SeededRandom) -> JSONValue {
+        if let max = list.index[id]?.specifyMax { return ["value": .string(id), "detail": .string(String("Written in".prefix(max)))] }
+        if let k = list.positionOf(id), let range = list.specifyNumber[k] {
+            let low = range.min ?? 0
+            return ["value": .string(id), "detail": .integer(rng.int(low...max(low, range.max ?? low + 10)))]
+        }
+        return .string(id)
+    }
+
     /// A plausible random answer of the question's type, inside its range.
     func generic(_ question: Question, _ info: Evaluator.QuestionInfo, _ s: Int, _ i: Int, _ run: Run, _ rng: inout SeededRandom) -> JSONValue? {
         let c = run.ctx(scope: s, instance: i)
@@ -52,22 +62,21 @@ extension HouseholdGenerator {
             guard high >= low else { return nil }
             return .string(MonthYear(monthNumber: rng.int(low.monthNumber...high.monthNumber))!.iso)
         case .oneOf(let list):
-            // Earlier options are more common on real forms.
-            let weights = list.order.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) }
-            let id = rng.weighted(weights)
-            if let max = list.index[id]?.specifyMax { return ["value": .string(id), "detail": .string(String("Written in".prefix(max)))] }
-            return .string(id)
+            // Earlier options are more common on real forms; only options offered here.
+            let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
+            guard !offered.isEmpty else { return nil }
+            let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
+            return withDetail(id, list, &rng)
         case .anyOf(let list):
-            let id = rng.weighted(list.order.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
+            let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
+            guard !offered.isEmpty else { return nil }
+            let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
             var ids = [id]
             if list.index[id]?.exclusive != true, rng.chance(0.3) {
-                let second = rng.pick(list.order)
+                let second = rng.pick(offered)
                 if second != id, list.index[second]?.exclusive != true { ids.append(second) }
             }
-            return .array(ids.map { id in
-                if let max = list.index[id]?.specifyMax { return ["value": .string(id), "detail": .string(String("Written in".prefix(max)))] }
-                return .string(id)
-            })
+            return .array(ids.map { withDetail($0, list, &rng) })
         case .address(let uk): return address(&rng, uk: uk)
         }
     }

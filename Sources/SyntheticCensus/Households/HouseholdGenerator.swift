@@ -144,6 +144,15 @@ public final class HouseholdGenerator: @unchecked Sendable {
         // Any other roster starts at its minimum size (repair may grow it).
         for r in ev.rosters.indices where r != residents && r != visitors { run.memberCount[r] = ev.rosters[r].minMembers }
         run.allocate()
+        // The variant (about 5% of households in England and Wales are in Wales) and the day
+        // the return is given, on or after census day (so every date of birth is before it),
+        // are fixed first: routing and ranges depend on them.
+        if !schema.variants.isEmpty {
+            run.variant = schema.variants.contains("wales") && rng.chance(0.054) ? "wales" : schema.variants[0]
+        }
+        let day = rng.int(0...40)
+        let start = schema.censusDate.adding(CalendarDuration(day, .days)) ?? schema.censusDate
+        run.today = start
         let isPaper = paper ?? rng.chance(0.2)
         let skip = skipRate ?? (isPaper ? 0.06 : 0.02)
         var draft = Draft(
@@ -170,8 +179,7 @@ public final class HouseholdGenerator: @unchecked Sendable {
         var top = draft.top
         top["schema"] = ["id": .string(schema.id), "hash": .string(schema.hash)]
         top["channel"] = .string(isPaper ? "paper" : "online")
-        let day = rng.int(-20...40)
-        let start = schema.censusDate.adding(CalendarDuration(day, .days)) ?? schema.censusDate
+        if let variant = run.variant { top["variant"] = .string(variant) }
         let h = rng.int(7...22), m = rng.int(0...59)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         top["startedAt"] = .string("\(start.iso)T\(two(h)):\(two(m)):00Z")

@@ -70,7 +70,9 @@ public struct HouseholdPageAnswers: Sendable {
                 let wanted = target[parts[2]]?.arrayValue ?? []
                 let listed = html.components(separatedBy: "/change\"").count - 1
                 if listed < wanted.count { return .addMember(path: path + "/add", member: wanted[listed]) }
-                return .post(path: path, fields: [("action", "continue")])
+                // A list that asks "does anyone else live here?": no one else (a list that does
+                // not ask it ignores the field).
+                return .post(path: path, fields: [("action", "continue"), ("more", "no")])
             }
             return .post(path: path, fields: [])
         case "confirm":
@@ -126,7 +128,10 @@ public struct HouseholdPageAnswers: Sendable {
     public static func encode(_ q: Question, name: String, _ value: JSONValue?) -> [(String, String)] {
         guard let value, !value.isNull else { return [] }
         switch q.type {
-        case .text: return [(name, value.stringValue ?? "")]
+        case .text:
+            // The checkbox instead of a text ("No organisation or work for a private individual").
+            if let option = value["option"]?.stringValue { return [(name + "-none", option)] }
+            return [(name, value.stringValue ?? "")]
         case .integer: return [(name, value.intValue.map(String.init) ?? "")]
         case .decimal: return [(name, value.doubleValue.map { String($0) } ?? "")]
         case .date:
@@ -142,7 +147,10 @@ public struct HouseholdPageAnswers: Sendable {
             for item in value.arrayValue ?? [value] {
                 if let id = item.stringValue { out.append((name, id)) } else if let id = item["value"]?.stringValue {
                     out.append((name, id))
-                    if let detail = item["detail"]?.stringValue { out.append(("\(name)-\(id)-detail", detail)) }
+                    // A written detail, or a number ("5 or more": how many).
+                    if let detail = item["detail"]?.stringValue ?? item["detail"]?.intValue.map(String.init) {
+                        out.append(("\(name)-\(id)-detail", detail))
+                    }
                 }
             }
             return out

@@ -1,7 +1,8 @@
 import Questionnaire
 /// Finds a small set of households that together take every branch of a form: each `when`
 /// (of a question or a container) both true and not true where it is reached, each check both
-/// firing and passing, each roster at its minimum and its maximum size.
+/// firing and passing, each `end` both ending its section and not, each option offered only
+/// under a condition both offered and not, each roster at its minimum and its maximum size.
 ///
 /// It draws ordinary households, households at the roster bounds, and mutations of them (an
 /// answer a condition reads replaced by a random value of its type), measures which branches
@@ -40,6 +41,19 @@ public struct RouteCoverage {
         for k in ev.schema.checks {
             names.append("check \(k.id): fires")
             names.append("check \(k.id): passes")
+        }
+        for e in ev.schema.endings {
+            names.append("end \(e.section) (\(e.id)): ends")
+            names.append("end \(e.section) (\(e.id)): goes on")
+        }
+        for (gi, info) in ev.questions.enumerated() {
+            guard let whens = info.optionWhen, let list = ev.schema.questions[gi].type.choiceList,
+                let options = ev.schema.choiceLists.first(where: { $0.id == list })?.options
+            else { continue }
+            for (k, w) in whens.enumerated() where w != nil {
+                names.append("question \(ev.schema.questions[gi].id) option \(options[k].id): offered")
+                names.append("question \(ev.schema.questions[gi].id) option \(options[k].id): not offered")
+            }
         }
         for r in ev.rosters {
             names.append("roster \(r.id): minimum \(r.minMembers)")
@@ -82,6 +96,24 @@ public struct RouteCoverage {
                 taken.insert(run.checkFires(k, info.scope, i) ? b : b + 1)
             }
             b += 2
+        }
+        for (e, info) in ev.endings.enumerated() {
+            for i in 0..<run.frames[info.scope].count {
+                let c = run.ctx(scope: info.scope, instance: i)
+                if info.container >= 0, !run.containerApplies(info.container, c) { continue }
+                taken.insert(run.endingFires(e, c) ? b : b + 1)
+            }
+            b += 2
+        }
+        for info in ev.questions {
+            guard let whens = info.optionWhen else { continue }
+            for w in whens {
+                guard let w else { continue }
+                for i in 0..<run.frames[info.scope].count where run.applies(info.scope, info.local, i) {
+                    if case .bool(true) = run.eval(w, run.ctx(scope: info.scope, instance: i)) { taken.insert(b) } else { taken.insert(b + 1) }
+                }
+                b += 2
+            }
         }
         for (r, roster) in ev.rosters.enumerated() {
             if run.containerApplies(roster.container, Ctx()) {
@@ -202,12 +234,21 @@ public struct RouteCoverage {
         return Report(households: chosen, covered: covered.count, total: names.count, unreached: unreached, branches: names)
     }
 
-    /// The questions (scope, local index) a branch's condition reads, and the questions of its target.
-    func references(of branch: Int, _ ev: Evaluator) -> [(scope: Int, index: Int)]? {
+    /// The conditions of the branches, two branches each, in the order of ``branches(of:)``
+    /// (rosters last, not included): an `end` with no condition stands as `true`.
+    static func conditions(_ ev: Evaluator) -> [CExpr] {
         var exprs: [CExpr] = []
         for info in ev.questions { if let w = info.when { exprs.append(w) } }
         for info in ev.containers { if let w = info.when { exprs.append(w) } }
         for info in ev.checks { exprs.append(info.when) }
+        for info in ev.endings { exprs.append(info.when ?? .literal(.bool(true))) }
+        for info in ev.questions { for w in info.optionWhen ?? [] { if let w { exprs.append(w) } } }
+        return exprs
+    }
+
+    /// The questions (scope, local index) a branch's condition reads, and the questions of its target.
+    func references(of branch: Int, _ ev: Evaluator) -> [(scope: Int, index: Int)]? {
+        let exprs = RouteCoverage.conditions(ev)
         let k = branch / 2
         var out: [(scope: Int, index: Int)] = []
         if k >= exprs.count {
@@ -242,10 +283,7 @@ public struct RouteCoverage {
 
     /// The literal numbers a branch's condition compares with.
     func literals(of branch: Int, _ ev: Evaluator) -> [Value] {
-        var exprs: [CExpr] = []
-        for info in ev.questions { if let w = info.when { exprs.append(w) } }
-        for info in ev.containers { if let w = info.when { exprs.append(w) } }
-        for info in ev.checks { exprs.append(info.when) }
+        let exprs = RouteCoverage.conditions(ev)
         guard branch / 2 < exprs.count else { return [] }
         var out: [Value] = []
         func walk(_ e: CExpr) {

@@ -37,7 +37,7 @@ final class ServerFixture: @unchecked Sendable {
             url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Forms/\(name).census")
         }
         let text = try String(contentsOf: url, encoding: .utf8)
-        let result = Compiler.compile(SourceFile(name: url.lastPathComponent, text: text))
+        let result = Compiler.compile(SourceFile(name: url.lastPathComponent, text: text), loadFile: Compiler.files(besides: url.path))
         guard let schema = result.schema else { throw FixtureError("\(name) does not compile: \(result.render())") }
         compiled[name] = schema
         return schema

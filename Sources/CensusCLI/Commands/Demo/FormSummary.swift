@@ -18,7 +18,8 @@ struct FormSummary {
         for q in schema.questions { byScope[q.scope.description, default: 0] += 1 }
         out += "  questions       \(schema.questions.count): " + byScope.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + "\n"
         out += "  required        \(schema.questions.filter(\.required).count)\n"
-        out += "  routed          \(counted(schema.questions.filter { $0.when != nil }.count, "question")) and \(counted(schema.containers.filter { $0.when != nil }.count, "block")) with conditions\n"
+        out += "  routed          \(counted(schema.questions.filter { $0.when != nil }.count, "question")) and \(counted(schema.containers.filter { $0.when != nil }.count, "block")) with conditions, \(counted(schema.endings.count, "early end"))\n"
+        if !schema.variants.isEmpty { out += "  variants        \(schema.variants.joined(separator: ", "))\n" }
         for roster in schema.containers where roster.kind == .roster {
             out += "  roster          \(roster.id): \(roster.minMembers ?? 0) to \(roster.maxMembers ?? 0) members\n"
         }
