@@ -241,8 +241,8 @@ final class ShardWriter: @unchecked Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (household_id, idempotency_key) DO NOTHING
             """)
-        // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked form resets with
-        // `try!`. Sizes were checked before queueing (ResponseStore.validate): SQLite's own
+        // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked form resets with a
+        // forced try (a crash on any SQLite error). Sizes were checked before queueing (ResponseStore.validate): SQLite's own
         // limit on a value ends the process in GRDB's bind.
         try insert.execute(arguments: [
             s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
