@@ -246,7 +246,7 @@ extension AddressFrame {
 
     /// Links a complete, committed letters file to its name and records it as published.
     /// Another run may have published it already (then the name is the same file).
-    private func publish(_ partial: String, as target: String, issue: Int64, db: Database, now: Int64) throws {
+    func publish(_ partial: String, as target: String, issue: Int64, db: Database, now: Int64) throws {
         if link(partial, target) != 0 {
             let reason = errno == EEXIST ? "a file of that name was created meanwhile" : String(cString: strerror(errno))
             if !LettersFile.sameFile(partial, target) {
@@ -296,6 +296,9 @@ extension AddressFrame {
             }
             if let problem {
                 try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE issue_id = ? AND revoked_at IS NULL", arguments: [now, id])
+                if try db.tableExists("individual_code") {
+                    try db.execute(sql: "UPDATE individual_code SET revoked_at = ? WHERE issue_id = ? AND revoked_at IS NULL", arguments: [now, id])
+                }
                 try db.execute(sql: "UPDATE code_issue SET revoked_at = ?, revoked_reason = ? WHERE id = ?", arguments: [now, problem, id])
                 settled.append(InterruptedIssue(lettersFile: target, codes: codes, outcome: .revoked(reason: problem)))
             } else {

@@ -160,6 +160,7 @@ public final class CollectionServer: Sendable {
         FormRoutes(site: site).register(on: router)
         RosterRoutes(site: site).register(on: router)
         CheckAnswersRoutes(site: site).register(on: router)
+        IndividualResponseRoutes(site: site).register(on: router)
         return router
     }
 
@@ -200,6 +201,7 @@ public final class CollectionServer: Sendable {
         DoubleKeyingRoutes(site: staff, households: site).register(on: group)
         FollowUpRoutes(site: staff, households: site).register(on: group)
         CodeReissueRoutes(site: staff, households: site).register(on: group)
+        IndividualCodeRoutes(site: staff, households: site).register(on: group)
     }
 }
 
