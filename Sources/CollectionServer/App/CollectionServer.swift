@@ -197,6 +197,7 @@ public final class CollectionServer: Sendable {
             .add(middleware: StaffSessionRenewal(timeout: configuration.staffSessionTimeout))
         StaffSignInRoutes(site: staff).register(on: group)
         StaffAdminRoutes(site: staff).register(on: group)
+        CredentialRoutes(site: staff).register(on: group)
         KeyingRoutes(site: staff, households: site).register(on: group)
         DoubleKeyingRoutes(site: staff, households: site).register(on: group)
         FollowUpRoutes(site: staff, households: site).register(on: group)
