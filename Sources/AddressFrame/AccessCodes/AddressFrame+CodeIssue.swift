@@ -181,18 +181,7 @@ extension AddressFrame {
                     try? db.execute(sql: "ROLLBACK")
                     throw error
                 }
-                // Committed and published together: an interruption (Ctrl-C) waits for both. A
-                // kill in between is what settleInterruptedIssues is for.
-                try Interruption.uninterruptible {
-                    do { try db.execute(sql: "COMMIT") } catch {
-                        try? db.execute(sql: "ROLLBACK")
-                        throw error
-                    }
-                    letters.keep()
-                    try publish(letters.path, as: target.path, issue: issueID, db: db, now: micros)
-                    // Issued and published: an interruption from here on lets the command finish.
-                    Interruption.commitPoint()
-                }
+                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: micros)
             }
         } catch let e as FrameError {
             throw e
@@ -241,6 +230,21 @@ extension AddressFrame {
                 guard let row = try Row.fetchOne(find, arguments: [id]) else { throw FrameError.unknownHousehold(id) }
                 try body(AddressFrame.household(row))
             }
+        }
+    }
+
+    /// Commits the run's transaction and publishes its letters file, together: an interruption
+    /// (Ctrl-C) waits for both; a kill in between is what ``settleInterruptedIssues(_:now:only:)``
+    /// is for. Once issued and published, an interruption lets the command finish.
+    func commitAndPublish(_ letters: LettersFile, as target: URL, issue: Int64, db: Database, now: Int64) throws {
+        try Interruption.uninterruptible {
+            do { try db.execute(sql: "COMMIT") } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+            letters.keep()
+            try publish(letters.path, as: target.path, issue: issue, db: db, now: now)
+            Interruption.commitPoint()
         }
     }
 

@@ -138,15 +138,7 @@ extension AddressFrame {
                     try? db.execute(sql: "ROLLBACK")
                     throw error
                 }
-                try Interruption.uninterruptible {
-                    do { try db.execute(sql: "COMMIT") } catch {
-                        try? db.execute(sql: "ROLLBACK")
-                        throw error
-                    }
-                    letters.keep()
-                    try publish(letters.path, as: target.path, issue: issueID, db: db, now: micros)
-                    Interruption.commitPoint()
-                }
+                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: micros)
             }
         } catch let e as FrameError {
             throw e

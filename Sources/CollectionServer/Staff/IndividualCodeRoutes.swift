@@ -22,15 +22,7 @@ struct IndividualCodeRoutes {
         group.post(":household/individual") { request, context in try await issue(request, context) }
     }
 
-    private func household(_ context: StaffRequestContext) throws -> Household {
-        let id = try context.parameters.require("household").uppercased()
-        do { return try households.collector.household(id) } catch {
-            switch error {
-            case .unknownHousehold: throw StaffPageError.notFound("There is no household \(id.prefix(40)) in the address frame.")
-            default: throw StaffPageError.unavailable("\(error)")
-            }
-        }
-    }
+    private func household(_ context: StaffRequestContext) throws -> Household { try households.staffHousehold(context) }
 
     func page(_ context: StaffRequestContext, first: String = "", last: String = "", errors: [String: String] = [:],
               status: HTTPResponse.Status = .ok) throws -> Response {
@@ -92,5 +84,19 @@ struct IndividualCodeRoutes {
                                 paragraphs: ["The letter to the person (\(person.person) in this household) is in \(letters.lastPathComponent), in the letters folder of the store, for the print run.",
                                              "Their questions are left out of the household's online form; their own return counts for them."],
                                 action: ("/staff/keying/household?id=\(household.householdID)", "Back to the household"))
+    }
+}
+
+extension HouseholdSite {
+    /// The household a staff page's `:household` parameter names (case ignored): 404 when the
+    /// frame has none, 503 when the frame cannot be read.
+    func staffHousehold(_ context: StaffRequestContext) throws -> Household {
+        let id = try context.parameters.require("household").uppercased()
+        do { return try collector.household(id) } catch {
+            switch error {
+            case .unknownHousehold: throw StaffPageError.notFound("There is no household \(id.prefix(40)) in the address frame.")
+            default: throw StaffPageError.unavailable("\(error)")
+            }
+        }
     }
 }
