@@ -252,9 +252,10 @@ final class ShardWorker {
 
     // MARK: Files
 
-    /// NDJSON: zlib level 7 in blocks of `blockSize` (2 MiB by default), which together come
-    /// out no larger than `gzip -6` of the same NDJSON as one stream (BENCHMARKS.md); CSV: level
-    /// 6 in blocks a quarter of that size (cheaper to re-compress when a household moves).
+    /// libdeflate's levels (``GzipCompressor``). NDJSON: level 7 in blocks of `blockSize` (2 MiB
+    /// by default), which together come out smaller than `gzip -6` of the same NDJSON as one
+    /// stream (its level 6 does not: BENCHMARKS.md); CSV: level 6 in blocks a quarter of that
+    /// size (cheaper to re-compress when a household moves).
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
 
