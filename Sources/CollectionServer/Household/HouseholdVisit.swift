@@ -21,6 +21,10 @@ struct HouseholdVisit {
     var record: OnlineRecord
     var live: LiveEvaluation
     var journey: Journey
+    /// Whether ``live`` is the evaluation of the saved answers (``state`` as of its last
+    /// save), which ``keepEvaluation()`` may keep for the next request; false for a
+    /// candidate's (answers not saved: see ``with(_:)``).
+    private(set) var evaluatesSavedAnswers = false
 
     var state: WorkingResponse { record.state }
     var schema: Schema { site.schema }
@@ -45,8 +49,19 @@ struct HouseholdVisit {
             throw PageError.sessionEnded
         }
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
-        return HouseholdVisit(site: site, householdID: household, language: language, address: OnlineAnswers.addressLine(frameRecord),
-                              variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state)
+        var visit = HouseholdVisit(site: site, householdID: household, language: language, address: OnlineAnswers.addressLine(frameRecord),
+                                   variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state,
+                                   live: site.evaluations.take(household, sequence: record.state.lastSequence, language: language))
+        visit.evaluatesSavedAnswers = true
+        return visit
+    }
+
+    /// Lends this visit's evaluation to the household's next request (``EvaluationCache``),
+    /// when it is the evaluation of its saved answers. Call it last: the visit must not be
+    /// used after it.
+    func keepEvaluation() {
+        guard evaluatesSavedAnswers else { return }
+        site.evaluations.put(live, household: householdID, sequence: state.lastSequence, language: language)
     }
 
     init(site: HouseholdSite, householdID: String, language: String, address: String, variant: String?,
@@ -169,7 +184,11 @@ struct HouseholdVisit {
         }
         // The answers saved are the candidate's: its evaluation holds (only the visited screens
         // and the save's number changed, which the evaluator does not read).
-        return HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant,
-                              record: record, state: saved, live: candidate.live)
+        var visit = HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant,
+                                   record: record, state: saved, live: candidate.live)
+        // Unless another device's saves came first (the save was numbered after them): then
+        // the candidate's evaluation is not of the answers saved, and is not kept.
+        visit.evaluatesSavedAnswers = saved.lastSequence == state.lastSequence + 1
+        return visit
     }
 }
