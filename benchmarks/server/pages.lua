@@ -3,9 +3,10 @@
 --
 -- Reads sessions.tsv (made by prepare_pages.py): "COOKIE<TAB>CSRF" per signed-in household.
 -- Each POST answers PAGE (default /form/page/lives_here) for the next household in turn
--- with BODY (default lives_here=yes); its 303 carries the household's renewed cookie and
--- the next page, which that connection gets next (so a household's GET follows its save,
--- as in a browser). Households are taken in turn, so with more households than
+-- with BODY (default lives_here=yes); when a 303 comes back, the next request sent is the GET
+-- of its Location for the household whose save was answered (wrk does not say which request
+-- a response answers: the oldest save in flight is taken, which with one thread and equal
+-- pages is nearly always it). Households are taken in turn, so with more households than
 -- connections one household never has two requests in flight.
 --
 --   wrk -t1 -c32 -d20s --latency -s benchmarks/server/pages.lua http://127.0.0.1:8080
@@ -31,7 +32,9 @@ function init(args)
     n = n + 1
   end
   turn = 0
-  ready = {}        -- {cookie, location} of saves answered, waiting for their GET
+  inflight = {}     -- households whose saves were sent, oldest first
+  first = 1
+  ready = {}        -- {household, location}: saves answered, waiting for their GET
   saves, gets, unexpected = 0, 0, 0
 end
 
@@ -39,11 +42,12 @@ function request()
   local r = table.remove(ready)
   if r then
     gets = gets + 1
-    return wrk.format("GET", r.location, { ["Cookie"] = "census_session=" .. r.cookie })
+    return wrk.format("GET", r.location, { ["Cookie"] = "census_session=" .. sessions[r.household].cookie })
   end
   turn = turn % #sessions + 1
   local s = sessions[turn]
   saves = saves + 1
+  inflight[#inflight + 1] = turn
   return wrk.format("POST", page, {
     ["Cookie"] = "census_session=" .. s.cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -52,10 +56,12 @@ end
 
 function response(status, headers, body)
   if status == 303 then
+    local household = inflight[first]
+    inflight[first] = nil
+    first = first + 1
     local location = headers["Location"]
-    local cookie = (headers["Set-Cookie"] or ""):match("^census_session=([^;]+)")
-    if location and cookie then
-      table.insert(ready, { location = location, cookie = cookie })
+    if household and location then
+      table.insert(ready, { household = household, location = location })
       return
     end
   elseif status == 200 then
