@@ -15,6 +15,9 @@ final class RequestCostTests: XCTestCase {
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "a mismatch forgets it")
         cache.put(live, household: "H1", sequence: 3, language: "en")
         XCTAssertNil(cache.take("H1", sequence: 3, language: "cy"), "another language is evaluated again")
+        cache.put(live, household: "H1", sequence: 3, language: "en", focus: "household:")
+        XCTAssertNil(cache.take("H1", sequence: 3, language: "en", focus: "household:m2"),
+                     "a member who now answers separately is left out of a new evaluation")
         cache.put(live, household: "H1", sequence: 3, language: "en")
         XCTAssertTrue(cache.take("H1", sequence: 3, language: "en") === live)
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "lent to one request at a time")

@@ -3,7 +3,7 @@ import Foundation
 import Questionnaire
 import ResponseStore
 
-/// A household answering online: its answers so far (folded from its page saves) and its
+/// A household (or a person answering separately) answering online: its answers so far (folded from its page saves) and its
 /// online submission, if it has made one.
 public struct OnlineRecord: Sendable {
     public var state: WorkingResponse
@@ -18,6 +18,10 @@ public struct OnlineRecord: Sendable {
 /// The store is the only truth. A small cache keeps each recently seen household's folded
 /// answers and the number of its last save; every read still asks the shard for saves after
 /// that number, so saves made by another node or another device are never missed.
+///
+/// Every method takes the key the answers are kept under: the household id, or for a person
+/// answering their own section on an individual access code, their individual return's key
+/// (`H000123/i1`, ``IndividualReturn``): the same saves, folding and submission serve both.
 ///
 /// ```swift
 /// let online = OnlineAnswers(collector: collector, form: evaluator)
@@ -81,7 +85,7 @@ public final class OnlineAnswers: @unchecked Sendable {
     public func save(_ householdID: String, delta: [String: JSONValue], after state: WorkingResponse,
                      completeness: Double) async throws(CollectionError) -> WorkingResponse {
         if !lock.withLock({ known.contains(householdID) }) {
-            _ = try collector.household(householdID)
+            _ = try collector.household(IndividualReturn.household(of: householdID))
             lock.withLock {
                 if known.count > 1_000_000 { known.removeAll() }
                 known.insert(householdID)
@@ -117,9 +121,10 @@ public final class OnlineAnswers: @unchecked Sendable {
     /// - returns: the outcome: ``CollectionOutcome/Disposition/submitted`` with its receipt,
     ///   or ``CollectionOutcome/Disposition/notSubmitted`` (kept as a save) when it has errors.
     public func submit(_ householdID: String, response: JSONValue, state: WorkingResponse) async throws(CollectionError) -> CollectionOutcome {
-        try await collector.submit(CollectionRequest(
-            householdID: householdID, body: Data(JSONWriter().bytes(response)), kind: .submitted,
-            idempotencyKey: "online-\(state.lastSequence)"))
+        let (household, person) = IndividualReturn.split(householdID)
+        return try await collector.submit(CollectionRequest(
+            householdID: household, body: Data(JSONWriter().bytes(response)), kind: .submitted,
+            idempotencyKey: "online-\(state.lastSequence)", person: person))
     }
 
     /// Once a household has submitted, compresses its page saves into one (see

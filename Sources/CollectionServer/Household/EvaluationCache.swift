@@ -10,6 +10,10 @@ import Questionnaire
 /// with the page applied, saves them, and the page that follows reuses that evaluation
 /// instead of evaluating them again (twice, with the post's own start).
 ///
+/// A household's evaluation also leaves out the sections of members who answer separately (on
+/// individual codes), which can change without a save of its own: it is kept with that focus,
+/// and only lent to a request with the same. A person's own return has a key of its own.
+///
 /// An evaluation memoises what it is asked and is not thread-safe, so it is lent, not
 /// shared: ``take(_:sequence:language:)`` removes it, and the request that took it puts it
 /// back (``put(_:household:sequence:language:)``) when it is done. Two requests of one
@@ -20,6 +24,7 @@ final class EvaluationCache: @unchecked Sendable {
     private struct Entry {
         var sequence: Int64
         var language: String
+        var focus: String
         var live: LiveEvaluation
     }
 
@@ -32,24 +37,26 @@ final class EvaluationCache: @unchecked Sendable {
         self.limit = max(1, limit)
     }
 
-    /// The evaluation of the household's answers as of save `sequence` in `language`, if one
-    /// is kept; the caller owns it until it puts it back.
-    func take(_ household: String, sequence: Int64, language: String) -> LiveEvaluation? {
+    /// The evaluation of the answers kept under `household` (a household id, or a person's
+    /// individual return key) as of save `sequence`, in `language`, narrowed to `focus` (what
+    /// the evaluation leaves out: see ``HouseholdVisit/focusKey(_:)``), if one is kept; the
+    /// caller owns it until it puts it back.
+    func take(_ household: String, sequence: Int64, language: String, focus: String = "") -> LiveEvaluation? {
         lock.withLock {
             guard let entry = entries.removeValue(forKey: household),
-                  entry.sequence == sequence, entry.language == language else { return nil }
+                  entry.sequence == sequence, entry.language == language, entry.focus == focus else { return nil }
             return entry.live
         }
     }
 
-    /// Keeps `live`, the evaluation of the household's answers as of save `sequence`.
-    func put(_ live: LiveEvaluation, household: String, sequence: Int64, language: String) {
+    /// Keeps `live`, the evaluation of the answers kept under `household` as of save `sequence`.
+    func put(_ live: LiveEvaluation, household: String, sequence: Int64, language: String, focus: String = "") {
         lock.withLock {
             if entries.count >= limit, entries[household] == nil {
                 // Forget an arbitrary half: an evaluation is only ever a saving.
                 for key in entries.keys.prefix(limit / 2 + 1) { entries[key] = nil }
             }
-            entries[household] = Entry(sequence: sequence, language: language, live: live)
+            entries[household] = Entry(sequence: sequence, language: language, focus: focus, live: live)
         }
     }
 

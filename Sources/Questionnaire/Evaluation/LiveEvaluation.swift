@@ -35,7 +35,9 @@ public enum ScopeInstance: Sendable, Hashable, CustomStringConvertible {
 public final class LiveEvaluation {
     public let evaluator: Evaluator
     /// The whole evaluation: findings in the chosen language, completeness.
-    public let evaluation: Evaluation
+    /// Settable: a front end may narrow it to what one respondent answers (an individual
+    /// return judged on its own section, ``Evaluation/limited(to:position:)``).
+    public var evaluation: Evaluation
     /// The language of messages and texts.
     public let language: String
     let run: Run

@@ -234,9 +234,10 @@ public final class ResponseStore: Sendable {
         if let e = shardStatus.compactMap(\.error).first { throw e }
     }
 
-    /// The shard index that holds `householdID`.
+    /// The shard index that holds `householdID`: for an individual return's key
+    /// (``IndividualReturn``, `H000123/i1`), its household's shard.
     public func shard(for householdID: String) -> Int {
-        ShardFunction.shard(for: householdID, count: manifest.shardCount)
+        ShardFunction.shard(for: IndividualReturn.household(of: householdID), count: manifest.shardCount)
     }
 
     func writer(for shard: Int) throws(StoreError) -> ShardWriter {
@@ -318,6 +319,25 @@ public final class ResponseStore: Sendable {
                 try Row.fetchAll(db, sql: "SELECT \(columns) FROM response_version WHERE household_id = ? ORDER BY id",
                                  arguments: [householdID])
                     .map { Self.version(from: $0, shard: shard, includeBody: includeBodies) }
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: w.path)
+        }
+    }
+
+    /// The versions of a household's individual returns (keys `H/i1`, `H/i2`, …: see
+    /// ``IndividualReturn``), ordered by key, then oldest first; metadata only.
+    public func individualVersions(of householdID: String) throws(StoreError) -> [ResponseVersion] {
+        let shard = shard(for: householdID)
+        let w = try reader(for: shard)
+        do {
+            return try w.reader.read { db in
+                // Keys from "H/" up to, not including, "H0": '0' is the character after '/'.
+                try Row.fetchAll(db, sql: """
+                    SELECT id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness
+                    FROM response_version WHERE household_id >= ? AND household_id < ? ORDER BY household_id, id
+                    """, arguments: [householdID + "/", householdID + "0"])
+                    .map { Self.version(from: $0, shard: shard, includeBody: false) }
             }
         } catch {
             throw ShardFile.mapError(error, shard: shard, path: w.path)
