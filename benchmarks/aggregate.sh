@@ -13,12 +13,15 @@
 #   FILLED=DIR: a store already filled by an earlier run's step 1 (`census store fill --dir DIR
 #   --households N --seed 7`, all but K versions sent): used in place of step 1 (the filling
 #   takes most of the time; step 4 sends the K versions into DIR, so it serves once).
+#   FILL_CENSUS=BIN: the `census` that sends those K versions (default: CENSUS): the build that
+#   filled DIR, when the generator or the form has changed since.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 K=${2:-10000}
 WORK=${WORK:-/tmp/census-bench-aggregate}
 CENSUS=${CENSUS:-.build-bench/release/census}
+FILL_CENSUS=${FILL_CENSUS:-$CENSUS}
 [ -x "$CENSUS" ] || swift build -c release --scratch-path .build-bench --product census
 rm -rf "$WORK"; mkdir -p "$WORK"
 STORE=${FILLED:-$WORK/store} OUT=$WORK/out
@@ -44,7 +47,7 @@ echo "naive output: $(stat -c %s "$WORK/naive.ndjson.gz") bytes"
 echo "load before the full run: $(load)"
 /usr/bin/time -f "full: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT"
 
-"$CENSUS" store fill --dir "$STORE" --returns "$K" --quiet
+"$FILL_CENSUS" store fill --dir "$STORE" --returns "$K" --quiet
 echo "load before the incremental run: $(load)"
 /usr/bin/time -f "incremental after $K versions: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT"
 
