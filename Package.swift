@@ -148,11 +148,12 @@ let package = Package(
         .executableTarget(
             name: "CensusBenchmarks",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
+                "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "ResponseStore", "SyntheticCensus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -16,26 +16,41 @@ struct Geography: Sendable, Hashable {
 /// submission or paper return: the day the household counts as returned, and the mode the
 /// online share counts). A household with versions but no return (online saves only) is
 /// *in progress*.
+///
+/// The versions given may include those of the household's individual returns (keys
+/// `H/i1`, ``IndividualReturn``): each person's individual return (``AuthoritativeReturn``,
+/// rules 5-7) is kept to be read over the household's return, and none of them counts in
+/// choosing the household's authoritative or first return.
 struct HouseholdState: Sendable, Equatable {
     var authoritative: ResponseVersion?
     var firstReturn: ResponseVersion?
+    /// Each person's individual return, by person key (`i1`).
+    var individuals: [String: ResponseVersion] = [:]
 
     var isReturned: Bool { firstReturn != nil }
     var isInProgress: Bool { firstReturn == nil && authoritative != nil }
 
     init(_ versions: some Sequence<ResponseVersion>) {
         var all: [ResponseVersion] = []
+        var theirs: [String: [ResponseVersion]] = [:]
         for v in versions {
+            if let person = IndividualReturn.split(v.householdID).person {
+                theirs[person, default: []].append(v)
+                continue
+            }
             all.append(v)
             guard v.kind != .partial else { continue }
             if let f = firstReturn, (f.receivedAt, f.version) <= (v.receivedAt, v.version) { continue }
             firstReturn = v
         }
         authoritative = AuthoritativeReturn.choose(from: all)
+        individuals = theirs.compactMapValues(AuthoritativeReturn.chooseIndividual(from:))
     }
 
     /// Two states with the same signature give the same rows and the same counts.
-    var signature: [Int64] { [authoritative?.version ?? -1, firstReturn?.version ?? -1] }
+    var signature: [Int64] {
+        [authoritative?.version ?? -1, firstReturn?.version ?? -1] + individuals.values.map(\.version).sorted()
+    }
 
     static func == (a: HouseholdState, b: HouseholdState) -> Bool { a.signature == b.signature }
 }

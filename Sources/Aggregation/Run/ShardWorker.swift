@@ -93,15 +93,30 @@ final class ShardWorker {
             result.watermark = snapshot.watermark
             try openPart(number: 1)
             var pending: [(String, HouseholdState)] = []
-            try snapshot.forEachHousehold { id, versions in
-                for v in versions { result.progress.seen(v.receivedAt) }
-                context.counters.add(households: 1, versions: versions.count)
-                pending.append((id, HouseholdState(versions)))
+            // A household's individual returns (`H/i1`, …) come straight after it in id order:
+            // the household and its individuals are gathered into one group.
+            var group: (id: String, versions: [ResponseVersion])?
+            func flush() throws {
+                guard let g = group else { return }
+                group = nil
+                context.counters.add(households: 1)
+                pending.append((g.id, HouseholdState(g.versions)))
                 if pending.count >= Self.chunk {
                     try contribute(pending, snapshot: snapshot, sign: 1, write: true)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
+            try snapshot.forEachHousehold { key, versions in
+                for v in versions { result.progress.seen(v.receivedAt) }
+                context.counters.add(versions: versions.count)
+                let id = IndividualReturn.household(of: key)
+                if group?.id != id {
+                    try flush()
+                    group = (id, [])
+                }
+                group?.versions += versions
+            }
+            try flush()
             try contribute(pending, snapshot: snapshot, sign: 1, write: true)
             if let part = try finishPart(number: 1) { result.parts = [part] }
         }
@@ -116,7 +131,12 @@ final class ShardWorker {
         try context.store.withSnapshot(shard: shard) { snapshot in
             result.watermark = snapshot.watermark
             guard snapshot.watermark > before else { return }
-            let changed = try snapshot.households(changedAfter: before)
+            // An individual return that changed is its household's change.
+            var changed: [String] = []
+            for key in try snapshot.households(changedAfter: before) {
+                let id = IndividualReturn.household(of: key)
+                if changed.last != id { changed.append(id) }
+            }
             let partNumber = (result.parts.map(\.number).max() ?? 0) + 1
             try openPart(number: partNumber)
             var removals: [Int: [String]] = [:]
@@ -127,7 +147,7 @@ final class ShardWorker {
                 var olds: [(String, HouseholdState)] = []
                 var news: [(String, HouseholdState)] = []
                 for id in ids {
-                    let versions = try snapshot.versions(of: id)
+                    let versions = try snapshot.versionsWithIndividuals(of: id)
                     let earlier = versions.filter { $0.version <= before }
                     let fresh = versions.filter { $0.version > before }
                     for v in fresh { result.progress.seen(v.receivedAt) }
@@ -202,9 +222,14 @@ final class ShardWorker {
                                   sign: sign, lsoaCount: lsoaCount)
         let (reader, binding) = try reader(for: authoritative.schemaHash)
         var size = 0
-        let readable = try snapshot.withBody(version: authoritative.version) { bytes -> Bool in
-            size = bytes.count
-            return reader.read(bytes: bytes)
+        let readable: Bool
+        if let merged = try mergedBody(state, snapshot: snapshot, size: &size) {
+            readable = reader.read(bytes: merged)
+        } else {
+            readable = try snapshot.withBody(version: authoritative.version) { bytes -> Bool in
+                size = bytes.count
+                return reader.read(bytes: bytes)
+            }
         }
         context.counters.add(bytesIn: size)
         guard readable else { throw AggregationError.unreadableResponse(household: id, receipt: authoritative.receiptID) }
@@ -238,6 +263,27 @@ final class ShardWorker {
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
         context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: keysOf,
                                 into: &result.tables, sign: sign)
+    }
+
+    /// The household's authoritative return with its people's individual returns read over
+    /// it (``AuthoritativeReturn``, rule 6; `IndividualAnswers.merge`), or nil when it has none
+    /// to merge (an individual return answering another version of the form is not merged).
+    private func mergedBody(_ state: HouseholdState, snapshot: ShardSnapshot, size: inout Int) throws -> [UInt8]? {
+        guard let authoritative = state.authoritative, !state.individuals.isEmpty,
+              let section = context.evaluators[authoritative.schemaHash].flatMap({ IndividualSection(schema: $0.schema) }) else { return nil }
+        func parse(_ version: Int64) throws -> JSONValue? {
+            try snapshot.withBody(version: version) { bytes in
+                size += bytes.count
+                return try? JSONParser.parse(Data(bytes))
+            }
+        }
+        guard let household = try parse(authoritative.version) else { return nil }
+        var individuals: [JSONValue] = []
+        for (_, v) in state.individuals.sorted(by: { $0.key < $1.key }) where v.schemaHash == authoritative.schemaHash {
+            if let body = try parse(v.version) { individuals.append(body) }
+        }
+        let (merged, count) = IndividualAnswers.merge(household: household, individuals: individuals, section: section)
+        return count == 0 ? nil : JSONWriter().bytes(merged)
     }
 
     private func reader(for hash: String) throws -> (ResponseReader, SchemaBinding) {

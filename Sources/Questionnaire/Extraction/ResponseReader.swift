@@ -37,6 +37,7 @@ public final class ResponseReader {
         case answered
     }
 
+    /// The evaluator whose schema and decoding rules the reader uses.
     public let evaluator: Evaluator
     /// The ids of the schema's rosters, in schema order: roster index `r` is `rosterIDs[r]`.
     public let rosterIDs: [String]

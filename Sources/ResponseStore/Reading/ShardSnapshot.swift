@@ -74,6 +74,18 @@ public struct ShardSnapshot {
         }
     }
 
+    /// The versions of one household and of its individual returns (keys `H/i1`, …,
+    /// ``IndividualReturn``) in the snapshot, oldest first (metadata only).
+    public func versionsWithIndividuals(of householdID: String) throws -> [ResponseVersion] {
+        try mapped {
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.metadataColumns) FROM response_version
+                WHERE (household_id = ? OR (household_id >= ? AND household_id < ?)) AND id <= ? ORDER BY id
+                """, arguments: [householdID, householdID + "/", householdID + "0", watermark])
+                .map { ResponseStore.version(from: $0, shard: shard, includeBody: false) }
+        }
+    }
+
     /// Calls `body` with the stored bytes of one version's body (valid only during the call).
     ///
     /// - throws: ``StoreError/shardFailure(shard:path:reason:)`` when the version is not in the
