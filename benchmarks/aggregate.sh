@@ -13,12 +13,17 @@
 #   FILLED=DIR: a store already filled by an earlier run's step 1 (`census store fill --dir DIR
 #   --households N --seed 7`, all but K versions sent): used in place of step 1 (the filling
 #   takes most of the time; step 4 sends the K versions into DIR, so it serves once).
+#   FILL_CENSUS=BIN: the `census` that sends those K versions (default: CENSUS): the build that
+#   filled DIR, when the generator or the form has changed since. AGGREGATE_ARGS: more options
+#   of both `census aggregate` runs (e.g. `--tables FILE` for a store of an earlier form).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 K=${2:-10000}
 WORK=${WORK:-/tmp/census-bench-aggregate}
 CENSUS=${CENSUS:-.build-bench/release/census}
+FILL_CENSUS=${FILL_CENSUS:-$CENSUS}
+read -r -a AGGREGATE_ARGS <<< "${AGGREGATE_ARGS:-}"
 [ -x "$CENSUS" ] || swift build -c release --scratch-path .build-bench --product census
 rm -rf "$WORK"; mkdir -p "$WORK"
 STORE=${FILLED:-$WORK/store} OUT=$WORK/out
@@ -42,11 +47,11 @@ time (for f in "$STORE"/shards/shard-*.sqlite; do sqlite3 "$f" "SELECT body FROM
 echo "naive output: $(stat -c %s "$WORK/naive.ndjson.gz") bytes"
 
 echo "load before the full run: $(load)"
-/usr/bin/time -f "full: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT"
+/usr/bin/time -f "full: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT" ${AGGREGATE_ARGS[@]+"${AGGREGATE_ARGS[@]}"}
 
-"$CENSUS" store fill --dir "$STORE" --returns "$K" --quiet
+"$FILL_CENSUS" store fill --dir "$STORE" --returns "$K" --quiet
 echo "load before the incremental run: $(load)"
-/usr/bin/time -f "incremental after $K versions: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT"
+/usr/bin/time -f "incremental after $K versions: $TIME_FORMAT" "$CENSUS" aggregate --dir "$STORE" --out "$OUT" ${AGGREGATE_ARGS[@]+"${AGGREGATE_ARGS[@]}"}
 
 ours=$(cat "$OUT"/export/*/*.ndjson.gz | wc -c)
 # One decompression: its bytes counted on the way into gzip -6.
