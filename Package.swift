@@ -141,6 +141,7 @@ let package = Package(
             name: "CensusBenchmarks",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "ResponseStore", "SyntheticCensus",
+                "CensusCollection", "FieldOperations",  // keying-audit: the collection path and the audit log
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client
