@@ -23,6 +23,7 @@ public struct CodeIssueSummary: Sendable {
 /// its codes were committed but before its letters file was published, found and settled by
 /// the next run (``AddressFrame/issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)``).
 public struct InterruptedIssue: Sendable, Equatable {
+    /// What the next run did with the interrupted run's codes.
     public enum Outcome: Sendable, Equatable {
         /// Its letters file was intact (checked against its SHA-256, recorded with the codes):
         /// it was published under its name, as the interrupted run would have.
@@ -38,6 +39,7 @@ public struct InterruptedIssue: Sendable, Equatable {
     public var lettersFile: String
     /// The number of codes it had issued.
     public var codes: Int
+    /// Whether its letters were published or its codes revoked.
     public var outcome: Outcome
 }
 
@@ -316,6 +318,8 @@ extension AddressFrame {
 
     /// The runs whose letters were never published, and how many codes each holds (for
     /// `frame stats`: the next `codes issue` settles them).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func interruptedIssues() throws -> [(lettersFile: String, codes: Int)] {
         try queue.read { db in
             guard try db.tableExists("code_issue") else { return [] }

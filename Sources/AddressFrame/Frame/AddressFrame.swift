@@ -223,18 +223,24 @@ public final class AddressFrame: Sendable {
     }
 
     /// The number of households.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read (as every read below).
     public func householdCount() throws -> Int {
         try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM household") ?? 0 }
     }
 
     /// The household with the given id, or nil.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func household(_ id: String) throws -> Household? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [id]).map(Self.household)
         }
     }
 
-    /// Household ids, sorted, optionally only in one local authority.
+    /// Household ids, sorted, optionally only in one local authority (by its GSS code).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func householdIDs(localAuthority: String? = nil) throws -> [String] {
         try queue.read { db in
             if let la = localAuthority {
@@ -244,7 +250,9 @@ public final class AddressFrame: Sendable {
         }
     }
 
-    /// The households of one local authority, by id (a follow-up list's addresses).
+    /// The households of one local authority (by its GSS code), by id (a follow-up list's addresses).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func households(localAuthority: String) throws -> [Household] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM household WHERE local_authority = ? ORDER BY household_id", arguments: [localAuthority])
@@ -259,5 +267,8 @@ public final class AddressFrame: Sendable {
                   localAuthority: row["local_authority"])
     }
 
+    /// Closes the frame's database; using the frame afterwards throws.
+    ///
+    /// - Throws: GRDB's `DatabaseError` if SQLite cannot close the file.
     public func close() throws { try queue.close() }
 }

@@ -67,15 +67,13 @@ struct HouseholdContext {
 /// reports about each variable (its universe in the data).
 struct RecordWriter {
     let layout: ExportLayout
-    let keys: RecordKeys
     /// Per table, per column: where its value comes from (copied once here, not per row).
     private let sources: [[ColumnSource]]
     /// Per choice question: the options that take a "please specify" text.
     private let specifying: [String: Set<String>]
 
-    init(layout: ExportLayout, keys: RecordKeys) {
+    init(layout: ExportLayout) {
         self.layout = layout
-        self.keys = keys
         sources = layout.tables.map { $0.columns.map(\.source) }
         var specifying: [String: Set<String>] = [:]
         for schema in layout.schemas {
@@ -88,8 +86,10 @@ struct RecordWriter {
     }
 
     /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
-    /// take back an earlier return) to the dictionary's counts.
-    func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding,
+    /// take back an earlier return) to the dictionary's counts. `memberKeys(r)`: the record keys
+    /// of roster `r`'s members (``RecordKeys/members(_:roster:count:)``, made once per household
+    /// for the rows and the tables).
+    func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding, memberKeys: (Int) -> [Int],
                encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
         for (t, table) in layout.tables.enumerated() {
             let bound = binding.index[t]
@@ -102,7 +102,7 @@ struct RecordWriter {
                 guard r >= 0, reader.rosterApplies(r) else { continue }
                 let n = reader.memberCount(roster: r)
                 if n == 0 { continue }
-                let memberKeys = keys.members(context.householdID, roster: reader.rosterIDs[r], count: n)
+                let memberKeys = memberKeys(r)
                 for i in 0..<n {
                     counts.rows[t] += sign
                     row(table, t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,

@@ -78,7 +78,7 @@ final class ShardWorker {
             throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
         }
         clock = DayClock(timeZone: context.timeZone)
-        recordWriter = RecordWriter(layout: context.layout, keys: context.keys)
+        recordWriter = RecordWriter(layout: context.layout)
         result = ShardResult(shard: shard, watermark: 0, parts: context.previous?.parts[shard] ?? [],
                              variables: VariableCounts(layout: context.layout),
                              tables: TableTallies(tableCount: context.tabulator.tables.count))
@@ -235,6 +235,13 @@ final class ShardWorker {
         guard readable else { throw AggregationError.unreadableResponse(household: id, receipt: authoritative.receiptID) }
         let householdKey = context.keys.household(id)
         let household = HouseholdContext(householdID: id, geography: geography, state: state, householdKey: householdKey)
+        var memberKeys: [Int: [Int]] = [:]
+        let keysOf = { (r: Int) -> [Int] in
+            if let known = memberKeys[r] { return known }
+            let keys = self.context.keys.members(id, roster: reader.rosterIDs[r], count: reader.memberCount(roster: r))
+            memberKeys[r] = keys
+            return keys
+        }
         if write {
             if encoders == nil { encoders = context.layout.tables.map { RowEncoder(table: $0) } }
             for t in encoders!.indices {
@@ -242,23 +249,20 @@ final class ShardWorker {
                 // Each file's first row lists every column (NDJSON leaves out empty ones after it).
                 encoders![t].explicitNulls = !writers[t].json.hasRows
             }
-            recordWriter.write(household, reader: reader, binding: binding, encoders: &encoders, counts: &result.variables, sign: sign)
+            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &encoders,
+                               counts: &result.variables, sign: sign)
             for t in encoders!.indices where encoders![t].rows > 0 {
                 try writers[t].json.append(household: id, rows: encoders![t].json, count: encoders![t].rows)
                 try writers[t].csv.append(household: id, rows: encoders![t].csv, count: encoders![t].rows)
             }
         } else {
             var none: [RowEncoder]? = nil
-            recordWriter.write(household, reader: reader, binding: binding, encoders: &none, counts: &result.variables, sign: sign)
+            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &none,
+                               counts: &result.variables, sign: sign)
         }
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
-        var memberKeys: [Int: [Int]] = [:]
-        context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: { r in
-            if let known = memberKeys[r] { return known }
-            let keys = self.context.keys.members(id, roster: reader.rosterIDs[r], count: reader.memberCount(roster: r))
-            memberKeys[r] = keys
-            return keys
-        }, into: &result.tables, sign: sign)
+        context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: keysOf,
+                                into: &result.tables, sign: sign)
     }
 
     /// The household's authoritative return with its people's individual returns read over
@@ -294,9 +298,10 @@ final class ShardWorker {
 
     // MARK: Files
 
-    /// NDJSON: zlib level 7 in blocks of `blockSize` (2 MiB by default), which together come
-    /// out no larger than `gzip -6` of the same NDJSON as one stream (BENCHMARKS.md); CSV: level
-    /// 6 in blocks a quarter of that size (cheaper to re-compress when a household moves).
+    /// libdeflate's levels (``GzipCompressor``). NDJSON: level 7 in blocks of `blockSize` (2 MiB
+    /// by default), which together come out smaller than `gzip -6` of the same NDJSON as one
+    /// stream (its level 6 does not: BENCHMARKS.md); CSV: level 6 in blocks a quarter of that
+    /// size (cheaper to re-compress when a household moves).
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
 

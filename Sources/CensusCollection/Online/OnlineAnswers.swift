@@ -6,6 +6,7 @@ import ResponseStore
 /// A household (or a person answering separately) answering online: its answers so far (folded from its page saves) and its
 /// online submission, if it has made one.
 public struct OnlineRecord: Sendable {
+    /// The answers so far, folded from every page save in order.
     public var state: WorkingResponse
     /// The household's online submission: after it, nothing can be viewed or changed online.
     public var submission: ResponseVersion?
@@ -31,6 +32,7 @@ public struct OnlineRecord: Sendable {
 /// let outcome = try await online.submit("H000123", response: response, state: record.state)
 /// ```
 public final class OnlineAnswers: @unchecked Sendable {
+    /// The collection path submissions go through (and the store page saves are written to).
     public let collector: Collector
     /// The form answered online.
     public let form: Evaluator
@@ -39,6 +41,7 @@ public final class OnlineAnswers: @unchecked Sendable {
     private var known: Set<String> = []
     private let cacheLimit = 20_000
 
+    /// Online answering for `form`, storing through `collector`'s store.
     public init(collector: Collector, form: Evaluator) {
         self.collector = collector
         self.form = form
@@ -121,6 +124,8 @@ public final class OnlineAnswers: @unchecked Sendable {
     ///
     /// - returns: the outcome: ``CollectionOutcome/Disposition/submitted`` with its receipt,
     ///   or ``CollectionOutcome/Disposition/notSubmitted`` (kept as a save) when it has errors.
+    /// - Throws: ``CollectionError`` as ``Collector/submit(_:)`` does (the household not in
+    ///   the frame, a form not collected, the frame or shard unavailable); nothing was stored.
     public func submit(_ householdID: String, response: JSONValue, state: WorkingResponse) async throws(CollectionError) -> CollectionOutcome {
         let (household, person) = IndividualReturn.split(householdID)
         return try await collector.submit(CollectionRequest(

@@ -130,7 +130,7 @@ public final class CollectionServer: Sendable {
 
     /// Why the staff pages cannot be served (the staff directory or audit log cannot be
     /// opened), or nil when they can. Households are served either way.
-    public var staffUnavailableReason: String? { staff.unavailableReason }
+    package var staffUnavailableReason: String? { staff.unavailableReason }
 
     /// The online questionnaire's page saves and submissions.
     public var onlineAnswers: OnlineAnswers { site.online }

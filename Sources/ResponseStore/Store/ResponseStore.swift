@@ -308,7 +308,15 @@ public final class ResponseStore: Sendable {
         return try result.get()
     }
 
-    /// The versions of a household, oldest first.
+    /// The versions of a household, oldest first (by version number); empty when it has none.
+    /// Bodies are read only with `includeBodies` (a body is up to 1 MiB; listings need none).
+    ///
+    /// ```swift
+    /// for v in try store.versions(of: "H000123") { print(v.receiptID, v.kind, v.channel, v.completeness) }
+    /// ```
+    /// - Throws: ``StoreError`` when the household's shard is unavailable (the error it failed
+    ///   to open with: ``StoreError/shardMissing(shard:path:)``, ``StoreError/shardCorrupt(shard:path:reason:)``, …)
+    ///   or the read fails (``StoreError/shardFailure(shard:path:reason:)``).
     public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)
@@ -346,6 +354,9 @@ public final class ResponseStore: Sendable {
 
     /// The household's authoritative return, or nil when it has no version.
     /// See ``AuthoritativeReturn`` for the rules.
+    ///
+    /// - Throws: ``StoreError`` when the household's shard is unavailable or the read fails,
+    ///   as for ``versions(of:includeBodies:)``.
     public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)
