@@ -32,8 +32,8 @@ function init(args)
     n = n + 1
   end
   turn = 0
-  inflight = {}     -- households whose saves were sent, oldest first
-  first = 1
+  inflight = {}     -- households whose saves were sent, oldest first (inflight[first..last])
+  first, last = 1, 0
   ready = {}        -- {household, location}: saves answered, waiting for their GET
   saves, gets, unexpected = 0, 0, 0
 end
@@ -47,7 +47,8 @@ function request()
   turn = turn % #sessions + 1
   local s = sessions[turn]
   saves = saves + 1
-  inflight[#inflight + 1] = turn
+  last = last + 1
+  inflight[last] = turn
   return wrk.format("POST", page, {
     ["Cookie"] = "census_session=" .. s.cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",
