@@ -121,6 +121,45 @@ final class FormConstructsEvaluationTests: XCTestCase {
         XCTAssertEqual(codes(text), ["type $.people[0].cars.detail"])
     }
 
+    /// A number detail ("5 or more": how many) and a text's checkbox are read by the fast reader
+    /// (they were sent to the general path before), with exactly the general path's results for
+    /// every spelling, in range or not.
+    func testNumberDetailsAndTheTextsCheckboxOnTheFastPath() {
+        let clean = JSONWriter().string(response([["name": "Ann", "dob": "1980-01-01", "cars": ["value": "five", "detail": 7], "employer": ["option": "no_employer"]]]))
+        XCTAssertTrue(clean.contains("\"detail\":7") && clean.contains("{\"option\":\"no_employer\"}"), clean)
+        let run = Run(ev, options: EvaluationOptions())
+        XCTAssertTrue(Array(clean.utf8).withUnsafeBufferPointer { run.readFast($0) }, "a clean number detail and checkbox take the fast path")
+        let variants = [
+            clean,
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":5"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":20"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":4"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":21"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":-7"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7.0"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7.5"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":\"7\""),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":null"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7,\"detail\":8"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":null,\"detail\":8"),
+            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":99999999999999999999"),
+            clean.replacingOccurrences(of: "\"detail\":7,\"value\":\"five\"", with: "\"detail\":7,\"value\":\"none\""),
+            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"elsewhere\"}"),
+            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"no_employer\",\"x\":1}"),
+            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"no_employer\",\"option\":\"no_employer\"}"),
+            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{}"),
+            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{\"option\":null}"),
+            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{ \"option\" : \"no_employer\" }"),
+            clean.replacingOccurrences(of: "\"name\":\"Ann\"", with: "\"name\":\"Ann\",\"country\":{\"option\":\"no_employer\"}"),
+        ]
+        let options = EvaluationOptions(includeApplicable: true, includeDerived: true)
+        for (k, v) in variants.enumerated() {
+            let bytes = Array(v.utf8)
+            XCTAssertEqual(JSONWriter().string(ev.evaluate(bytes: bytes, options: options).json),
+                JSONWriter().string(ev.evaluateGeneral(bytes: bytes, options: options).json), "variant \(k): \(v)")
+        }
+    }
+
     func testTheVariantIsRequiredAndRoutes() {
         var r = response([["name": "Ann", "dob": "1980-01-01", "welsh": "yes"]], variant: "wales")
         XCTAssertTrue(evaluate(r).isValid)

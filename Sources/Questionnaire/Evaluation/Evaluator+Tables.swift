@@ -53,7 +53,7 @@ extension Evaluator {
             order = list.options.map(\.id)
             table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
             exclusive = list.options.map(\.exclusive)
-            // A number detail is read on the general path (-1: the fast reader takes no text detail).
+            // -1: the option takes no text detail (none, or a number detail: see specifyNumber).
             specifyMax = list.options.map { $0.specify.map { $0.number == nil ? $0.maxLength : -1 } ?? -1 }
             specifyNumber = list.options.map { $0.specify?.number }
             hasConditionalOptions = list.options.contains { $0.when != nil }
@@ -173,6 +173,8 @@ extension Evaluator {
         let qTag: [UInt8]
         let qChoice: [ChoiceInfo?]
         let qMaxLength: [Int]
+        /// For text questions: the id of the checkbox that answers instead of the text, if any.
+        let qNoneOption: [String?]
         let qUKOnly: [Bool]
         /// For the general path: the keys an object may hold, ranked in `String` order, so the
         /// members of an object whose keys are all known are put in key order by comparing ranks.
@@ -217,6 +219,7 @@ extension Evaluator {
                 }
             }
             qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
+            qNoneOption = ev.questions.map(\.noneOption)
             qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
