@@ -129,29 +129,28 @@ final class FormConstructsEvaluationTests: XCTestCase {
         XCTAssertTrue(clean.contains("\"detail\":7") && clean.contains("{\"option\":\"no_employer\"}"), clean)
         let run = Run(ev, options: EvaluationOptions())
         XCTAssertTrue(Array(clean.utf8).withUnsafeBufferPointer { run.readFast($0) }, "a clean number detail and checkbox take the fast path")
-        let variants = [
-            clean,
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":5"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":20"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":4"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":21"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":-7"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7.0"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7.5"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":\"7\""),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":null"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":7,\"detail\":8"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":null,\"detail\":8"),
-            clean.replacingOccurrences(of: "\"detail\":7", with: "\"detail\":99999999999999999999"),
-            clean.replacingOccurrences(of: "\"detail\":7,\"value\":\"five\"", with: "\"detail\":7,\"value\":\"none\""),
-            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"elsewhere\"}"),
-            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"no_employer\",\"x\":1}"),
-            clean.replacingOccurrences(of: "\"no_employer\"}", with: "\"no_employer\",\"option\":\"no_employer\"}"),
-            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{}"),
-            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{\"option\":null}"),
-            clean.replacingOccurrences(of: "{\"option\":\"no_employer\"}", with: "{ \"option\" : \"no_employer\" }"),
-            clean.replacingOccurrences(of: "\"name\":\"Ann\"", with: "\"name\":\"Ann\",\"country\":{\"option\":\"no_employer\"}"),
-        ]
+        func edit(_ from: String, _ to: String) -> String { clean.replacingOccurrences(of: from, with: to) }
+        var variants: [String] = [clean]
+        variants.append(edit("\"detail\":7", "\"detail\":5"))
+        variants.append(edit("\"detail\":7", "\"detail\":20"))
+        variants.append(edit("\"detail\":7", "\"detail\":4"))
+        variants.append(edit("\"detail\":7", "\"detail\":21"))
+        variants.append(edit("\"detail\":7", "\"detail\":-7"))
+        variants.append(edit("\"detail\":7", "\"detail\":7.0"))
+        variants.append(edit("\"detail\":7", "\"detail\":7.5"))
+        variants.append(edit("\"detail\":7", "\"detail\":\"7\""))
+        variants.append(edit("\"detail\":7", "\"detail\":null"))
+        variants.append(edit("\"detail\":7", "\"detail\":7,\"detail\":8"))
+        variants.append(edit("\"detail\":7", "\"detail\":null,\"detail\":8"))
+        variants.append(edit("\"detail\":7", "\"detail\":99999999999999999999"))
+        variants.append(edit("\"detail\":7,\"value\":\"five\"", "\"detail\":7,\"value\":\"none\""))
+        variants.append(edit("\"no_employer\"}", "\"elsewhere\"}"))
+        variants.append(edit("\"no_employer\"}", "\"no_employer\",\"x\":1}"))
+        variants.append(edit("\"no_employer\"}", "\"no_employer\",\"option\":\"no_employer\"}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{\"option\":null}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{ \"option\" : \"no_employer\" }"))
+        variants.append(edit("\"name\":\"Ann\"", "\"name\":\"Ann\",\"country\":{\"option\":\"no_employer\"}"))
         let options = EvaluationOptions(includeApplicable: true, includeDerived: true)
         for (k, v) in variants.enumerated() {
             let bytes = Array(v.utf8)

@@ -150,7 +150,7 @@ extension Run {
         // One pass: household answers and roster members are decoded where they stand (member
         // frames grow as members are read); pairs and confirmations, which need the roster
         // sizes, are only located and read afterwards.
-        allocate(kinds: [.household, .member])
+        allocate(households: true, members: true, pairs: false)
         var deferred: [TopSpan] = []
         var sawChannel = false, sawSchema = false
         var seenReserved = 0
@@ -188,7 +188,7 @@ extension Run {
         c.ws()
         // A form with variants needs the response's variant (missing: the general path reports it).
         guard c.atEnd, sawSchema, sawChannel, ev.schema.variants.isEmpty || variant != nil else { return false }
-        allocate(kinds: [.pair])
+        allocate(households: false, members: false, pairs: true)
         for span in deferred where span.code < 300_000 {
             c.i = span.start
             guard readPairsFast(&c, roster: span.code - 200_000) else { return false }
