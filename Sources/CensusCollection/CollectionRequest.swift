@@ -37,6 +37,12 @@ public struct CollectionRequest: Sendable, Hashable {
     /// show the findings and ask again), or refuse it and store nothing (the JSON API, whose
     /// client holds the answers). Ignored for saves and paper returns.
     public var ifNotValid: IfNotValid
+    /// For a person's private individual return: their key in the address frame (`i1`, from
+    /// ``AddressFrame/lookupIndividual(code:hasher:)``); nil for the household's own return.
+    /// The body then holds that one member, and the return is judged on their section only
+    /// (``Questionnaire/Evaluation/limited(to:position:)``) and stored under
+    /// ``ResponseStore/IndividualReturn/key(household:person:)``.
+    public var person: String?
 
     /// What the collection path does with an online submission that is not valid.
     public enum IfNotValid: Sendable, Hashable {
@@ -48,13 +54,14 @@ public struct CollectionRequest: Sendable, Hashable {
 
     /// Creates a request; see the type's documentation for each field.
     public init(householdID: String, body: Data, kind: ResponseKind, idempotencyKey: String, receivedAt: Date? = nil,
-                ifNotValid: IfNotValid = .keepAsSave) {
+                ifNotValid: IfNotValid = .keepAsSave, person: String? = nil) {
         self.householdID = householdID
         self.body = body
         self.kind = kind
         self.idempotencyKey = idempotencyKey
         self.receivedAt = receivedAt
         self.ifNotValid = ifNotValid
+        self.person = person
     }
 
     /// How the response arrived: on paper for `.paper`, online otherwise.

@@ -20,6 +20,10 @@ import ResponseStore
 ///    as an unsubmitted save (``CollectionOutcome/Disposition/notSubmitted``), or refused
 ///    when the request says so (``CollectionRequest/ifNotValid``, the API); online saves and
 ///    paper returns are stored as asked.
+/// 4a. **Individual responses** (docs/field.md): a person's own return
+///    (``CollectionRequest/person``) must be one the frame issued a code for, and is judged on
+///    their section only; a household's return is judged without the sections of the members
+///    who answer separately (found by name among the frame's individual codes).
 /// 5. **Store**: one version with the evaluation's completeness (answered / applicable),
 ///    the time received and the request's idempotency key; the receipt comes back after the
 ///    commit. A retry with the same key stores nothing and returns the first receipt.
@@ -55,6 +59,9 @@ public final class Collector: Sendable {
     /// The forms collected, by schema hash (`sha256:…`).
     public let forms: [String: Evaluator]
     private let pools: [String: SessionPool]
+    /// The part of each form a person may answer privately, by schema hash (forms without one
+    /// are absent).
+    private let individualSections: [String: IndividualSection]
     /// The hashes in the order given, for messages.
     private let collected: [String]
 
@@ -82,6 +89,7 @@ public final class Collector: Sendable {
         self.forms = byHash
         self.collected = order
         self.pools = byHash.mapValues { SessionPool($0) }
+        self.individualSections = byHash.compactMapValues { IndividualSection(schema: $0.schema) }
     }
 
     // MARK: Submitting
@@ -171,7 +179,8 @@ public final class Collector: Sendable {
         try checkSize(of: request.body)  // first: a body too large for the store is not worth reading
         if request.idempotencyKey.isEmpty { throw .invalidRequest(reason: "the idempotency key is empty") }
         let household = try household(request.householdID)
-        let (hash, evaluation) = try evaluate(request.body)
+        let (hash, whole) = try evaluate(request.body)
+        let (key, evaluation) = try judged(request, household: household, hash: hash, evaluation: whole)
         if evaluation.answeredCount == 0 { throw .nothingAnswered(findings: evaluation.findings) }
         let disposition: CollectionOutcome.Disposition
         let kind: ResponseKind
@@ -183,11 +192,43 @@ public final class Collector: Sendable {
             (disposition, kind) = evaluation.isValid ? (.submitted, .submitted) : (.notSubmitted, .partial)
         }
         let submission = Submission(
-            householdID: household.householdID, kind: kind, channel: request.channel,
+            householdID: key, kind: kind, channel: request.channel,
             receivedAt: request.receivedAt ?? Date(), schemaHash: hash, idempotencyKey: request.idempotencyKey,
             completeness: evaluation.completeness, body: request.body)
         return Prepared(household: household, disposition: disposition, evaluation: evaluation, submission: submission)
     }
+
+    /// The key to store the return under and the evaluation it is judged by (step 4a): a
+    /// person's individual return, on their section only; a household's, without the sections
+    /// of the members who answer separately; otherwise as evaluated.
+    private func judged(_ request: CollectionRequest, household: Household, hash: String,
+                        evaluation: Evaluation) throws(CollectionError) -> (String, Evaluation) {
+        let section = individualSections[hash]
+        if request.person == nil && section == nil { return (household.householdID, evaluation) }
+        let people: [IndividualRespondent]
+        do { people = try frame.individuals(of: household.householdID) } catch {
+            throw .frameUnavailable(path: frame.path, reason: "\(error)")
+        }
+        guard let form = forms[hash] else { return (household.householdID, evaluation) }
+        let detailed = { form.evaluate(bytes: request.body, options: EvaluationOptions(includeApplicable: true)) }
+        if let person = request.person {
+            guard let section else {
+                throw .invalidRequest(reason: "the form \(hash) has no section a person may answer separately")
+            }
+            guard people.contains(where: { $0.person == person }) else {
+                throw .invalidRequest(reason: "household \(household.householdID) has no person \(person.prefix(40)) answering separately")
+            }
+            return (IndividualReturn.key(household: household.householdID, person: person), detailed().limited(to: section, position: 1))
+        }
+        guard let section, !people.isEmpty, let value = try? JSONParser.parse(request.body) else { return (household.householdID, evaluation) }
+        let names = people.map { IndividualSection.nameKey([$0.firstName, $0.lastName]) }
+        let positions = IndividualAnswers.positions(in: value, section: section, names: names)
+        if positions.isEmpty { return (household.householdID, evaluation) }
+        return (household.householdID, detailed().excluding(section, positions: positions))
+    }
+
+    /// The part of a form a person may answer privately, if it has one.
+    public func individualSection(of schemaHash: String) -> IndividualSection? { individualSections[schemaHash] }
 
     /// ``CollectionError/responseTooLarge(bytes:limit:)`` for a body over the store's
     /// ``StoreOptions/maximumBodyBytes``.

@@ -3,12 +3,14 @@ import Foundation
 /// A file-system failure: the file, and the system's reason, in one line
 /// ("cannot create the store directory /x: Permission denied"), never an `NSError` dump.
 public struct FileSystemError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// The whole message: what failed, the path and the system's reason, on one line.
     public var message: String
     /// The system's reason alone ("No space left on device"), when the failure came from a
     /// system call.
     public var reason: String?
     /// The system's error number (`errno`), when the failure came from a system call.
     public var code: Int32?
+    /// Makes the error; pass `reason` and `code` when it came from a system call (`strerror(errno)`, `errno`).
     public init(_ message: String, reason: String? = nil, code: Int32? = nil) {
         self.message = message
         self.reason = reason

@@ -13,6 +13,7 @@ import Questionnaire
 /// let household = SeededRandom(seed: 7, index: 42)   // an independent stream per household
 /// ```
 public struct SeededRandom: RandomNumberGenerator, Sendable {
+    /// The generator's whole state (SplitMix64 keeps one 64-bit word): copy the value to replay a stream.
     public var state: UInt64
 
     /// The SplitMix64 increment (2^64 / golden ratio). A stream seeded `s &+ gamma` is the stream
@@ -21,6 +22,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// frame and figures it always gave.
     public static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
 
+    /// A stream that starts at `seed`; equal seeds give equal streams everywhere.
     public init(seed: UInt64) { state = seed }
 
     /// A generator for item `index` of a run seeded with `seed`: independent streams per household.
@@ -31,6 +33,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         _ = next()
     }
 
+    /// The next 64 uniformly distributed bits (one SplitMix64 step).
     public mutating func next() -> UInt64 {
         state &+= SeededRandom.gamma
         var z = state
@@ -49,8 +52,10 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1).
     public mutating func unit() -> Double { Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0) }
 
+    /// True with probability `p` (0...1).
     public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
+    /// One of `items`, uniformly; `items` must not be empty.
     public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
 
     /// Picks by weight (weights need not sum to 1).

@@ -120,5 +120,23 @@ final class BrowserJourneyTests: XCTestCase {
                 XCTAssertEqual(response["language"] as? String, "cy")
             }
         }
+
+        // Two unrelated adults and a visitor, in Welsh on a phone: the shortcut answered the
+        // relationship, and the visitor is in the return with their own answers.
+        let visitors = try XCTUnwrap(summary["visitors"] as? [String: Any])
+        XCTAssertNotNil(visitors["reference"] as? String, "\(visitors)")
+        let store = try ResponseStore.openForReading(at: served.directory)
+        defer { store.close() }
+        let body = try XCTUnwrap(try store.versions(of: served.households[2].id, includeBodies: true).last?.body)
+        let response = try XCTUnwrap(try JSONSerialization.jsonObject(with: body) as? [String: Any])
+        let residents = try XCTUnwrap(response["residents"] as? [[String: Any]], "\(response.keys)")
+        XCTAssertEqual(residents.compactMap { $0["first_name"] as? String }, ["Rhys", "Cerys"])
+        let pairs = try XCTUnwrap(response["household_relationships"] as? [[String: Any]], "\(response.keys)")
+        XCTAssertEqual(pairs.count, 1, "\(pairs)")
+        XCTAssertEqual(pairs.first?["relationship"] as? String, "unrelated", "\(pairs)")
+        let listedVisitors = try XCTUnwrap(response["visitors"] as? [[String: Any]], "\(response.keys)")
+        XCTAssertEqual(listedVisitors.compactMap { $0["visitor_first_name"] as? String }, ["Owen"])
+        XCTAssertEqual(listedVisitors.first?["visitor_sex"] as? String, "male")
+        XCTAssertEqual(response["language"] as? String, "cy")
     }
 }

@@ -28,31 +28,8 @@ func isWarning(_ line: some StringProtocol) -> Bool {
 
 /// Runs the `census` executable in `dir`, without any configured code secret.
 func census(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
-    let p = Process()
-    p.executableURL = try censusExecutable()
-    p.arguments = arguments
-    p.currentDirectoryURL = dir
-    var env = ProcessInfo.processInfo.environment
-    env["CENSUS_CODE_SECRET"] = nil
-    env["CENSUS_CODE_SECRET_FILE"] = nil
-    for (k, v) in environment { env[k] = v }
-    p.environment = env
-    let out = dir.appendingPathComponent(".out-\(UUID().uuidString)")
-    let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: out)
-        try? FileManager.default.removeItem(at: err)
-    }
-    p.standardOutput = try FileHandle(forWritingTo: out)
-    p.standardError = try FileHandle(forWritingTo: err)
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus,
-               stdout: try String(contentsOf: out, encoding: .utf8),
-               stderr: try String(contentsOf: err, encoding: .utf8))
+    let outcome = try runChild(try censusExecutable(), arguments, in: dir, environment: environment)
+    return Run(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
 }
 
 /// The compiled census form of the fixtures (`--schema` of `store submit`).

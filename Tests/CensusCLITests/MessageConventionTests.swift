@@ -32,6 +32,8 @@ final class MessageConventionTests: XCTestCase {
         ("census staff add", ["staff", "add", "--dir", "file/st", "--name", "ann", "--role", "field"]),
         ("census staff list", ["staff", "list", "--dir", "nost"]),
         ("census staff disable", ["staff", "disable", "--dir", "nost", "--name", "ann"]),
+        ("census staff reset-password", ["staff", "reset-password", "--dir", "nost", "--name", "ann"]),
+        ("census staff reenrol", ["staff", "reenrol", "--dir", "nost", "--name", "ann"]),
         ("census audit verify", ["audit", "verify", "--dir", "nost"]),
         ("census audit show", ["audit", "show", "--dir", "nost"]),
         ("census token create", ["token", "create", "--dir", "nost", "--name", "paper-capture", "--role", "ingest"]),

@@ -23,11 +23,7 @@ public struct SyscallTrace {
     public var calls: [Call]
 
     /// How a traced process ended.
-    public struct Outcome {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
-    }
+    public typealias Outcome = ChildOutcome
 
     /// Why tracing cannot run here, or nil. CI installs strace (`.ci/run`); a container may
     /// forbid ptrace.
@@ -55,31 +51,10 @@ public struct SyscallTrace {
                            environment: [String: String] = [:]) throws -> (run: Outcome, trace: SyscallTrace) {
         let log = dir.appendingPathComponent(".strace-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: log) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
-        p.arguments = ["-f", "-y", "-qq", "-ttt", "-T", "-s", "256", "-e", "trace=" + syscalls.joined(separator: ","),
-                       "-o", log.path, executable.path] + arguments
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["CENSUS_CODE_SECRET"] = nil
-        env["CENSUS_CODE_SECRET_FILE"] = nil
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        let out = dir.appendingPathComponent(".out-\(UUID().uuidString)")
-        let err = dir.appendingPathComponent(".err-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        p.standardOutput = try FileHandle(forWritingTo: out)
-        p.standardError = try FileHandle(forWritingTo: err)
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        let run = Outcome(status: p.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                      stderr: try String(contentsOf: err, encoding: .utf8))
+        let run = try runChild(URL(fileURLWithPath: "/usr/bin/strace"),
+                               ["-f", "-y", "-qq", "-ttt", "-T", "-s", "256", "-e", "trace=" + syscalls.joined(separator: ","),
+                                "-o", log.path, executable.path] + arguments,
+                               in: dir, environment: environment)
         return (run, parse(try String(contentsOf: log, encoding: .utf8)))
     }
 

@@ -51,6 +51,12 @@ public struct AccessCode: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a code as typed by a person: case, spaces and dashes are
     /// ignored.
+    ///
+    /// ```swift
+    /// try AccessCode(typed: "bcdf ghjk-lmnp 2345").formatted   // "BCDF-GHJK-LMNP-2345"
+    /// ```
+    /// - Throws: ``AccessCodeError``: nothing typed, not 16 characters, or a character outside
+    ///   the code alphabet (with a hint for the usual slips: `0` for `O`, `1` for `I`).
     public init(typed: String) throws(AccessCodeError) {
         value = try AccessCode.normalize(typed)
     }
@@ -109,8 +115,12 @@ public struct AccessCode: Sendable, Hashable, CustomStringConvertible {
 
 /// Why a typed access code was refused.
 public enum AccessCodeError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// Nothing but whitespace and dashes was typed.
     case empty
+    /// The code does not have 16 characters once whitespace and dashes are removed; the count typed.
     case wrongLength(Int)
+    /// A character outside the code alphabet (`BCDFGHJKLMNPQRSTVXZ` and `2`–`9`), with what the
+    /// respondent probably meant when there is a likely slip (`0` for `O`, a vowel).
     case invalidCharacter(Character, hint: String?)
 
     public var description: String {

@@ -13,6 +13,8 @@ public struct AccessCodeHasher: Sendable {
     /// code".
     public let fingerprint: String
 
+    /// A hasher keyed by `secret`; its ``fingerprint`` is the first 8 bytes of an HMAC of a fixed
+    /// label (`hmac-sha256:` and 16 hex digits), which reveals nothing usable about the secret.
     public init(secret: DeploymentSecret) {
         key = SymmetricKey(data: secret.bytes)
         let mac = HMAC<SHA256>.authenticationCode(for: Array("census-secret-fingerprint-v1".utf8), using: key)

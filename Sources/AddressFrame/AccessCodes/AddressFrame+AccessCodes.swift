@@ -95,6 +95,10 @@ extension AddressFrame {
 
     /// Revokes one code. Returns false when the code is unknown or already
     /// revoked.
+    ///
+    /// - Throws: ``CodeLookupError/malformed(_:)`` for text that is not a code;
+    ///   ``SecretError/mismatch(expected:actual:)`` when `hasher`'s secret is not the one the
+    ///   frame's codes were issued with; ``FrameError`` when the write fails.
     @discardableResult
     public func revoke(code typed: String, hasher: AccessCodeHasher, now: Date = Date()) throws -> Bool {
         let code: AccessCode
@@ -144,13 +148,18 @@ extension AddressFrame {
     }
 
     /// The secret the frame's codes are keyed with (`census frame stats` shows it).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func secretInUse() throws -> SecretInUse {
         let stored = try queue.read { try String.fetchOne($0, sql: "SELECT value FROM frame_meta WHERE key = 'secret_fingerprint'") }
         guard let stored else { return .none }
         return stored == AccessCodeHasher(secret: .development).fingerprint ? .development : .deployment(fingerprint: stored)
     }
 
-    /// Counts of issued and active codes.
+    /// Counts of codes ever issued, of those not revoked, and of households holding at least
+    /// one code not revoked.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func codeCounts() throws -> (issued: Int, active: Int, householdsWithActiveCode: Int) {
         try queue.read { db in
             let issued = try Int.fetchOne(db, sql: "SELECT count(*) FROM access_code") ?? 0

@@ -23,6 +23,7 @@ public struct CodeIssueSummary: Sendable {
 /// its codes were committed but before its letters file was published, found and settled by
 /// the next run (``AddressFrame/issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)``).
 public struct InterruptedIssue: Sendable, Equatable {
+    /// What the next run did with the interrupted run's codes.
     public enum Outcome: Sendable, Equatable {
         /// Its letters file was intact (checked against its SHA-256, recorded with the codes):
         /// it was published under its name, as the interrupted run would have.
@@ -38,6 +39,7 @@ public struct InterruptedIssue: Sendable, Equatable {
     public var lettersFile: String
     /// The number of codes it had issued.
     public var codes: Int
+    /// Whether its letters were published or its codes revoked.
     public var outcome: Outcome
 }
 
@@ -181,18 +183,7 @@ extension AddressFrame {
                     try? db.execute(sql: "ROLLBACK")
                     throw error
                 }
-                // Committed and published together: an interruption (Ctrl-C) waits for both. A
-                // kill in between is what settleInterruptedIssues is for.
-                try Interruption.uninterruptible {
-                    do { try db.execute(sql: "COMMIT") } catch {
-                        try? db.execute(sql: "ROLLBACK")
-                        throw error
-                    }
-                    letters.keep()
-                    try publish(letters.path, as: target.path, issue: issueID, db: db, now: micros)
-                    // Issued and published: an interruption from here on lets the command finish.
-                    Interruption.commitPoint()
-                }
+                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: micros)
             }
         } catch let e as FrameError {
             throw e
@@ -244,9 +235,24 @@ extension AddressFrame {
         }
     }
 
+    /// Commits the run's transaction and publishes its letters file, together: an interruption
+    /// (Ctrl-C) waits for both; a kill in between is what ``settleInterruptedIssues(_:now:only:)``
+    /// is for. Once issued and published, an interruption lets the command finish.
+    func commitAndPublish(_ letters: LettersFile, as target: URL, issue: Int64, db: Database, now: Int64) throws {
+        try Interruption.uninterruptible {
+            do { try db.execute(sql: "COMMIT") } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+            letters.keep()
+            try publish(letters.path, as: target.path, issue: issue, db: db, now: now)
+            Interruption.commitPoint()
+        }
+    }
+
     /// Links a complete, committed letters file to its name and records it as published.
     /// Another run may have published it already (then the name is the same file).
-    private func publish(_ partial: String, as target: String, issue: Int64, db: Database, now: Int64) throws {
+    func publish(_ partial: String, as target: String, issue: Int64, db: Database, now: Int64) throws {
         if link(partial, target) != 0 {
             let reason = errno == EEXIST ? "a file of that name was created meanwhile" : String(cString: strerror(errno))
             if !LettersFile.sameFile(partial, target) {
@@ -296,6 +302,9 @@ extension AddressFrame {
             }
             if let problem {
                 try db.execute(sql: "UPDATE access_code SET revoked_at = ? WHERE issue_id = ? AND revoked_at IS NULL", arguments: [now, id])
+                if try db.tableExists("individual_code") {
+                    try db.execute(sql: "UPDATE individual_code SET revoked_at = ? WHERE issue_id = ? AND revoked_at IS NULL", arguments: [now, id])
+                }
                 try db.execute(sql: "UPDATE code_issue SET revoked_at = ?, revoked_reason = ? WHERE id = ?", arguments: [now, problem, id])
                 settled.append(InterruptedIssue(lettersFile: target, codes: codes, outcome: .revoked(reason: problem)))
             } else {
@@ -309,6 +318,8 @@ extension AddressFrame {
 
     /// The runs whose letters were never published, and how many codes each holds (for
     /// `frame stats`: the next `codes issue` settles them).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func interruptedIssues() throws -> [(lettersFile: String, codes: Int)] {
         try queue.read { db in
             guard try db.tableExists("code_issue") else { return [] }

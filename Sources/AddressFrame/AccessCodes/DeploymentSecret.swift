@@ -15,8 +15,11 @@ import Foundation
 /// repeated word or a run like `abcdef…` are refused (all were accepted before issue 13), and so
 /// is the public development secret, unless it is asked for (`--dev-secret`).
 public struct DeploymentSecret: Sendable {
+    /// The environment variable naming a file that holds the secret (read first).
     public static let fileVariable = "CENSUS_CODE_SECRET_FILE"
+    /// The environment variable holding the secret itself (read when no file is named).
     public static let variable = "CENSUS_CODE_SECRET"
+    /// The fewest bytes a secret may have: 32 (256 bits if random), the HMAC-SHA256 key size.
     public static let minimumLength = 32
     /// The least estimated strength accepted, in bits. 80: a 32-character random hex string
     /// (128 real bits) estimates at 89–140 (mean 115), 32 random bytes at 140 or more, 48 random
@@ -131,14 +134,19 @@ public struct DeploymentSecret: Sendable {
 
 /// Why the deployment secret could not be loaded.
 public enum SecretError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// Neither variable is set, and the development secret was not asked for.
     case notConfigured
+    /// The file named by ``DeploymentSecret/fileVariable`` cannot be read.
     case unreadableFile(path: String)
+    /// The secret has fewer than ``DeploymentSecret/minimumLength`` bytes (`length`), read from `source`.
     case tooShort(source: String, length: Int)
     /// The secret is long enough but not random enough (``DeploymentSecret/estimatedBits(_:)``).
     case tooWeak(source: String, estimatedBits: Int)
     /// The public development secret, configured as if it were the deployment's, without
     /// `--dev-secret` (`allowDevelopment`).
     case publicDevelopmentSecret(source: String)
+    /// The frame's codes were issued under another secret: the frame's fingerprint (`expected`)
+    /// and this secret's (`actual`).
     case mismatch(expected: String, actual: String)
 
     public var description: String {

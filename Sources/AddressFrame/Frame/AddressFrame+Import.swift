@@ -41,6 +41,10 @@ extension AddressFrame {
     ///
     /// The file is read as a stream (``CSV/Reader``): memory does not grow with its size, and
     /// a file that is not CSV text (`/dev/zero`, a binary file) stops the import at once.
+    ///
+    /// - Throws: ``FrameImportError`` listing the bad rows (or the header that is not the
+    ///   frame's); ``FrameError/unreadableCSV(path:reason:)`` when the file cannot be read; GRDB's
+    ///   `DatabaseError` when the insert fails (rolled back). Nothing is imported in every case.
     @discardableResult
     public func importCSV(at url: URL) throws -> FrameImportSummary {
         let input = try CSVInput(url)
@@ -181,7 +185,7 @@ extension AddressFrame {
         return "this is not a frame CSV\(kind): its first line should be the header \(expected), but it is \(Echo.quoted(String(decoding: firstLine, as: UTF8.self)))"
     }
 
-    /// Imports frame CSV content; see ``importCSV(at:)``.
+    /// Imports frame CSV content held in memory; the same checks and errors as ``importCSV(at:)``.
     @discardableResult
     public func importCSV(_ data: Data, name: String = "frame CSV") throws -> FrameImportSummary {
         var reader = CSV.Reader(data: data)

@@ -12,6 +12,9 @@ import GRDB
 /// - `access_code`: one row per code ever issued: the code's keyed hash
 ///   (never the code), household id, issue time, letter kind, revocation
 ///   time, and the run that issued it;
+/// - `individual_code`: one row per individual access code (a person answering their own
+///   section privately): its keyed hash, household, person (`i1`, `i2`, …), name, who asked,
+///   times and run (``issueIndividualCode(householdID:firstName:lastName:requestedBy:hasher:lettersFile:now:)``);
 /// - `code_issue`: one row per run of `codes issue`/`reissue` that issued codes: its letters
 ///   file and whether it was published (see ``issueCodes(_:letter:hasher:lettersFile:revokePrevious:now:progress:)``).
 ///
@@ -77,6 +80,24 @@ public final class AddressFrame: Sendable {
                 );
                 ALTER TABLE access_code ADD COLUMN issue_id INTEGER REFERENCES code_issue(id);
                 CREATE INDEX access_code_issue ON access_code(issue_id);
+                """)
+        }
+        // Individual access codes: a person who answers their own section privately (issue 11).
+        // A table of their own, so that a household's sign-in can never open one.
+        m.registerMigration("v3-individual-codes") { db in
+            try db.execute(sql: """
+                CREATE TABLE individual_code (
+                  code_hash BLOB PRIMARY KEY NOT NULL,
+                  household_id TEXT NOT NULL REFERENCES household(household_id),
+                  person TEXT NOT NULL,
+                  first_name TEXT NOT NULL,
+                  last_name TEXT NOT NULL,
+                  requested_by TEXT NOT NULL CHECK (requested_by IN ('household', 'staff')),
+                  issued_at INTEGER NOT NULL,
+                  revoked_at INTEGER,
+                  issue_id INTEGER REFERENCES code_issue(id)
+                ) WITHOUT ROWID;
+                CREATE INDEX individual_code_household ON individual_code(household_id, person);
                 """)
         }
         return m
@@ -202,18 +223,24 @@ public final class AddressFrame: Sendable {
     }
 
     /// The number of households.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read (as every read below).
     public func householdCount() throws -> Int {
         try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM household") ?? 0 }
     }
 
     /// The household with the given id, or nil.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func household(_ id: String) throws -> Household? {
         try queue.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [id]).map(Self.household)
         }
     }
 
-    /// Household ids, sorted, optionally only in one local authority.
+    /// Household ids, sorted, optionally only in one local authority (by its GSS code).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func householdIDs(localAuthority: String? = nil) throws -> [String] {
         try queue.read { db in
             if let la = localAuthority {
@@ -223,7 +250,9 @@ public final class AddressFrame: Sendable {
         }
     }
 
-    /// The households of one local authority, by id (a follow-up list's addresses).
+    /// The households of one local authority (by its GSS code), by id (a follow-up list's addresses).
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func households(localAuthority: String) throws -> [Household] {
         try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM household WHERE local_authority = ? ORDER BY household_id", arguments: [localAuthority])
@@ -238,5 +267,8 @@ public final class AddressFrame: Sendable {
                   localAuthority: row["local_authority"])
     }
 
+    /// Closes the frame's database; using the frame afterwards throws.
+    ///
+    /// - Throws: GRDB's `DatabaseError` if SQLite cannot close the file.
     public func close() throws { try queue.close() }
 }

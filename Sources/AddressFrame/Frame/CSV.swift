@@ -21,14 +21,18 @@ import Darwin
 public enum CSV {
     /// One record and the (1-based) line on which it starts.
     public struct Record: Sendable {
+        /// The 1-based line of the input on which the record starts.
         public var line: Int
+        /// The record's fields in order, quotes removed and doubled quotes undone.
         public var fields: [String]
     }
 
     /// A syntax error in one record: an unterminated quote or a stray quote, text that is not
     /// UTF-8. The reader goes on at the next line.
     public struct SyntaxError: Error, Sendable, CustomStringConvertible {
+        /// The 1-based line on which the broken record starts.
         public var line: Int
+        /// What is wrong (`unterminated quoted field`).
         public var message: String
         public var description: String { "line \(line): \(message)" }
     }
@@ -36,7 +40,9 @@ public enum CSV {
     /// Why the reader stopped before the end: the input is not a CSV text file, or cannot be
     /// read. Nothing after `line` was read.
     public struct Unreadable: Error, Sendable, CustomStringConvertible {
+        /// The 1-based line at which reading stopped.
         public var line: Int
+        /// Why (`the file contains NUL bytes: it is not a CSV text file ...`).
         public var message: String
         public var description: String { "line \(line): \(message)" }
     }
@@ -48,7 +54,9 @@ public enum CSV {
 
     /// What ``Reader/next()`` returns for each record.
     public enum Element: Sendable {
+        /// A well-formed record.
         case record(Record)
+        /// A record that could not be read; the reader goes on at the next line.
         case invalid(SyntaxError)
     }
 

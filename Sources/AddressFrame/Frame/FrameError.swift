@@ -3,9 +3,14 @@ import GRDB
 
 /// Errors of the address frame.
 public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// There is no frame file at `path`.
     case missing(path: String)
+    /// The frame file exists but cannot be opened as a frame (`reason` from SQLite or the
+    /// file system).
     case unreadable(path: String, reason: String)
+    /// The letters file to write already exists; codes are never written over an earlier letters file.
     case lettersFileExists(path: String)
+    /// The household id is not in the frame.
     case unknownHousehold(String)
     /// The frame CSV file cannot be read.
     case unreadableCSV(path: String, reason: String)

@@ -4,12 +4,14 @@ import Foundation
 public struct FrameRowError: Sendable, Hashable, CustomStringConvertible {
     /// The 1-based line of the file on which the row starts.
     public var line: Int
+    /// What is wrong with the row (`postcode "XX1" is not a UK postcode`).
     public var message: String
     public var description: String { "line \(line): \(message)" }
 }
 
 /// A frame import that was refused. Nothing was imported.
 public struct FrameImportError: Error, Sendable, CustomStringConvertible, LocalizedError {
+    /// The CSV file as named on the command line.
     public var file: String
     /// The rejected rows, at most ``reportLimit`` of them, in line order.
     public var errors: [FrameRowError]
@@ -18,8 +20,10 @@ public struct FrameImportError: Error, Sendable, CustomStringConvertible, Locali
     /// The file was refused at its first line (not a frame CSV, or a header that is not the
     /// frame's): no row was read, and ``errors`` holds that one problem.
     public var stoppedAtHeader: Bool
+    /// The most rejected rows kept for the report; the rest are only counted (``totalErrors``).
     public static let reportLimit = 1000
 
+    /// Makes the error; the import makes it after reading the whole file.
     public init(file: String, errors: [FrameRowError], totalErrors: Int, stoppedAtHeader: Bool = false) {
         self.file = file
         self.errors = errors

@@ -2,9 +2,14 @@ import Foundation
 
 /// A household of the address frame.
 public struct Household: Sendable, Hashable, Codable {
+    /// The household's id: 1–32 ASCII letters, digits, `-` or `_` (`H000123`); unique in the
+    /// frame, and what decides its shard in the response store.
     public var householdID: String
+    /// The first line of the address (`12 Park Road`), at most 200 characters.
     public var addressLine1: String
+    /// The second line, or empty.
     public var addressLine2: String
+    /// The third line (usually the town), or empty.
     public var addressLine3: String
     /// Normalised: uppercase, one space before the inward code (`LS1 4AP`).
     public var postcode: String
@@ -15,6 +20,7 @@ public struct Household: Sendable, Hashable, Codable {
     /// Local authority code, e.g. `E08000035`.
     public var localAuthority: String
 
+    /// Makes a household as given; ``AddressFrame`` validates and normalises on import.
     public init(householdID: String, addressLine1: String, addressLine2: String = "", addressLine3: String = "",
                 postcode: String, outputArea: String, lsoa: String, localAuthority: String) {
         self.householdID = householdID

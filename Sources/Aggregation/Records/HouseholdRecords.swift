@@ -16,26 +16,41 @@ struct Geography: Sendable, Hashable {
 /// submission or paper return: the day the household counts as returned, and the mode the
 /// online share counts). A household with versions but no return (online saves only) is
 /// *in progress*.
+///
+/// The versions given may include those of the household's individual returns (keys
+/// `H/i1`, ``IndividualReturn``): each person's individual return (``AuthoritativeReturn``,
+/// rules 5-7) is kept to be read over the household's return, and none of them counts in
+/// choosing the household's authoritative or first return.
 struct HouseholdState: Sendable, Equatable {
     var authoritative: ResponseVersion?
     var firstReturn: ResponseVersion?
+    /// Each person's individual return, by person key (`i1`).
+    var individuals: [String: ResponseVersion] = [:]
 
     var isReturned: Bool { firstReturn != nil }
     var isInProgress: Bool { firstReturn == nil && authoritative != nil }
 
     init(_ versions: some Sequence<ResponseVersion>) {
         var all: [ResponseVersion] = []
+        var theirs: [String: [ResponseVersion]] = [:]
         for v in versions {
+            if let person = IndividualReturn.split(v.householdID).person {
+                theirs[person, default: []].append(v)
+                continue
+            }
             all.append(v)
             guard v.kind != .partial else { continue }
             if let f = firstReturn, (f.receivedAt, f.version) <= (v.receivedAt, v.version) { continue }
             firstReturn = v
         }
         authoritative = AuthoritativeReturn.choose(from: all)
+        individuals = theirs.compactMapValues(AuthoritativeReturn.chooseIndividual(from:))
     }
 
     /// Two states with the same signature give the same rows and the same counts.
-    var signature: [Int64] { [authoritative?.version ?? -1, firstReturn?.version ?? -1] }
+    var signature: [Int64] {
+        [authoritative?.version ?? -1, firstReturn?.version ?? -1] + individuals.values.map(\.version).sorted()
+    }
 
     static func == (a: HouseholdState, b: HouseholdState) -> Bool { a.signature == b.signature }
 }
@@ -52,15 +67,13 @@ struct HouseholdContext {
 /// reports about each variable (its universe in the data).
 struct RecordWriter {
     let layout: ExportLayout
-    let keys: RecordKeys
     /// Per table, per column: where its value comes from (copied once here, not per row).
     private let sources: [[ColumnSource]]
     /// Per choice question: the options that take a "please specify" text.
     private let specifying: [String: Set<String>]
 
-    init(layout: ExportLayout, keys: RecordKeys) {
+    init(layout: ExportLayout) {
         self.layout = layout
-        self.keys = keys
         sources = layout.tables.map { $0.columns.map(\.source) }
         var specifying: [String: Set<String>] = [:]
         for schema in layout.schemas {
@@ -73,8 +86,10 @@ struct RecordWriter {
     }
 
     /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
-    /// take back an earlier return) to the dictionary's counts.
-    func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding,
+    /// take back an earlier return) to the dictionary's counts. `memberKeys(r)`: the record keys
+    /// of roster `r`'s members (``RecordKeys/members(_:roster:count:)``, made once per household
+    /// for the rows and the tables).
+    func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding, memberKeys: (Int) -> [Int],
                encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
         for (t, table) in layout.tables.enumerated() {
             let bound = binding.index[t]
@@ -87,7 +102,7 @@ struct RecordWriter {
                 guard r >= 0, reader.rosterApplies(r) else { continue }
                 let n = reader.memberCount(roster: r)
                 if n == 0 { continue }
-                let memberKeys = keys.members(context.householdID, roster: reader.rosterIDs[r], count: n)
+                let memberKeys = memberKeys(r)
                 for i in 0..<n {
                     counts.rows[t] += sign
                     row(table, t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,

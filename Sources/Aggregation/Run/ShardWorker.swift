@@ -78,7 +78,7 @@ final class ShardWorker {
             throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
         }
         clock = DayClock(timeZone: context.timeZone)
-        recordWriter = RecordWriter(layout: context.layout, keys: context.keys)
+        recordWriter = RecordWriter(layout: context.layout)
         result = ShardResult(shard: shard, watermark: 0, parts: context.previous?.parts[shard] ?? [],
                              variables: VariableCounts(layout: context.layout),
                              tables: TableTallies(tableCount: context.tabulator.tables.count))
@@ -93,15 +93,30 @@ final class ShardWorker {
             result.watermark = snapshot.watermark
             try openPart(number: 1)
             var pending: [(String, HouseholdState)] = []
-            try snapshot.forEachHousehold { id, versions in
-                for v in versions { result.progress.seen(v.receivedAt) }
-                context.counters.add(households: 1, versions: versions.count)
-                pending.append((id, HouseholdState(versions)))
+            // A household's individual returns (`H/i1`, …) come straight after it in id order:
+            // the household and its individuals are gathered into one group.
+            var group: (id: String, versions: [ResponseVersion])?
+            func flush() throws {
+                guard let g = group else { return }
+                group = nil
+                context.counters.add(households: 1)
+                pending.append((g.id, HouseholdState(g.versions)))
                 if pending.count >= Self.chunk {
                     try contribute(pending, snapshot: snapshot, sign: 1, write: true)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
+            try snapshot.forEachHousehold { key, versions in
+                for v in versions { result.progress.seen(v.receivedAt) }
+                context.counters.add(versions: versions.count)
+                let id = IndividualReturn.household(of: key)
+                if group?.id != id {
+                    try flush()
+                    group = (id, [])
+                }
+                group?.versions += versions
+            }
+            try flush()
             try contribute(pending, snapshot: snapshot, sign: 1, write: true)
             if let part = try finishPart(number: 1) { result.parts = [part] }
         }
@@ -116,7 +131,12 @@ final class ShardWorker {
         try context.store.withSnapshot(shard: shard) { snapshot in
             result.watermark = snapshot.watermark
             guard snapshot.watermark > before else { return }
-            let changed = try snapshot.households(changedAfter: before)
+            // An individual return that changed is its household's change.
+            var changed: [String] = []
+            for key in try snapshot.households(changedAfter: before) {
+                let id = IndividualReturn.household(of: key)
+                if changed.last != id { changed.append(id) }
+            }
             let partNumber = (result.parts.map(\.number).max() ?? 0) + 1
             try openPart(number: partNumber)
             var removals: [Int: [String]] = [:]
@@ -127,7 +147,7 @@ final class ShardWorker {
                 var olds: [(String, HouseholdState)] = []
                 var news: [(String, HouseholdState)] = []
                 for id in ids {
-                    let versions = try snapshot.versions(of: id)
+                    let versions = try snapshot.versionsWithIndividuals(of: id)
                     let earlier = versions.filter { $0.version <= before }
                     let fresh = versions.filter { $0.version > before }
                     for v in fresh { result.progress.seen(v.receivedAt) }
@@ -202,14 +222,26 @@ final class ShardWorker {
                                   sign: sign, lsoaCount: lsoaCount)
         let (reader, binding) = try reader(for: authoritative.schemaHash)
         var size = 0
-        let readable = try snapshot.withBody(version: authoritative.version) { bytes -> Bool in
-            size = bytes.count
-            return reader.read(bytes: bytes)
+        let readable: Bool
+        if let merged = try mergedBody(state, snapshot: snapshot, size: &size) {
+            readable = reader.read(bytes: merged)
+        } else {
+            readable = try snapshot.withBody(version: authoritative.version) { bytes -> Bool in
+                size = bytes.count
+                return reader.read(bytes: bytes)
+            }
         }
         context.counters.add(bytesIn: size)
         guard readable else { throw AggregationError.unreadableResponse(household: id, receipt: authoritative.receiptID) }
         let householdKey = context.keys.household(id)
         let household = HouseholdContext(householdID: id, geography: geography, state: state, householdKey: householdKey)
+        var memberKeys: [Int: [Int]] = [:]
+        let keysOf = { (r: Int) -> [Int] in
+            if let known = memberKeys[r] { return known }
+            let keys = self.context.keys.members(id, roster: reader.rosterIDs[r], count: reader.memberCount(roster: r))
+            memberKeys[r] = keys
+            return keys
+        }
         if write {
             if encoders == nil { encoders = context.layout.tables.map { RowEncoder(table: $0) } }
             for t in encoders!.indices {
@@ -217,23 +249,41 @@ final class ShardWorker {
                 // Each file's first row lists every column (NDJSON leaves out empty ones after it).
                 encoders![t].explicitNulls = !writers[t].json.hasRows
             }
-            recordWriter.write(household, reader: reader, binding: binding, encoders: &encoders, counts: &result.variables, sign: sign)
+            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &encoders,
+                               counts: &result.variables, sign: sign)
             for t in encoders!.indices where encoders![t].rows > 0 {
                 try writers[t].json.append(household: id, rows: encoders![t].json, count: encoders![t].rows)
                 try writers[t].csv.append(household: id, rows: encoders![t].csv, count: encoders![t].rows)
             }
         } else {
             var none: [RowEncoder]? = nil
-            recordWriter.write(household, reader: reader, binding: binding, encoders: &none, counts: &result.variables, sign: sign)
+            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &none,
+                               counts: &result.variables, sign: sign)
         }
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
-        var memberKeys: [Int: [Int]] = [:]
-        context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: { r in
-            if let known = memberKeys[r] { return known }
-            let keys = self.context.keys.members(id, roster: reader.rosterIDs[r], count: reader.memberCount(roster: r))
-            memberKeys[r] = keys
-            return keys
-        }, into: &result.tables, sign: sign)
+        context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: keysOf,
+                                into: &result.tables, sign: sign)
+    }
+
+    /// The household's authoritative return with its people's individual returns read over
+    /// it (``AuthoritativeReturn``, rule 6; `IndividualAnswers.merge`), or nil when it has none
+    /// to merge (an individual return answering another version of the form is not merged).
+    private func mergedBody(_ state: HouseholdState, snapshot: ShardSnapshot, size: inout Int) throws -> [UInt8]? {
+        guard let authoritative = state.authoritative, !state.individuals.isEmpty,
+              let section = context.evaluators[authoritative.schemaHash].flatMap({ IndividualSection(schema: $0.schema) }) else { return nil }
+        func parse(_ version: Int64) throws -> JSONValue? {
+            try snapshot.withBody(version: version) { bytes in
+                size += bytes.count
+                return try? JSONParser.parse(Data(bytes))
+            }
+        }
+        guard let household = try parse(authoritative.version) else { return nil }
+        var individuals: [JSONValue] = []
+        for (_, v) in state.individuals.sorted(by: { $0.key < $1.key }) where v.schemaHash == authoritative.schemaHash {
+            if let body = try parse(v.version) { individuals.append(body) }
+        }
+        let (merged, count) = IndividualAnswers.merge(household: household, individuals: individuals, section: section)
+        return count == 0 ? nil : JSONWriter().bytes(merged)
     }
 
     private func reader(for hash: String) throws -> (ResponseReader, SchemaBinding) {
@@ -248,9 +298,10 @@ final class ShardWorker {
 
     // MARK: Files
 
-    /// NDJSON: zlib level 7 in blocks of `blockSize` (2 MiB by default), which together come
-    /// out no larger than `gzip -6` of the same NDJSON as one stream (BENCHMARKS.md); CSV: level
-    /// 6 in blocks a quarter of that size (cheaper to re-compress when a household moves).
+    /// libdeflate's levels (``GzipCompressor``). NDJSON: level 7 in blocks of `blockSize` (2 MiB
+    /// by default), which together come out smaller than `gzip -6` of the same NDJSON as one
+    /// stream (its level 6 does not: BENCHMARKS.md); CSV: level 6 in blocks a quarter of that
+    /// size (cheaper to re-compress when a household moves).
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
 

@@ -70,7 +70,7 @@ public struct PerturbationTable: Sendable, Equatable {
     }
 
     /// The distribution of the noise for count `n`: how many of the 256 keys give each value.
-    public func keysPerNoise(count n: Int) -> [Int: Int] {
+    package func keysPerNoise(count n: Int) -> [Int: Int] {
         var out: [Int: Int] = [:]
         for k in 0..<256 { out[noise(count: n, key: k), default: 0] += 1 }
         return out

@@ -3,9 +3,10 @@ import Foundation
 import Questionnaire
 import ResponseStore
 
-/// A household answering online: its answers so far (folded from its page saves) and its
+/// A household (or a person answering separately) answering online: its answers so far (folded from its page saves) and its
 /// online submission, if it has made one.
 public struct OnlineRecord: Sendable {
+    /// The answers so far, folded from every page save in order.
     public var state: WorkingResponse
     /// The household's online submission: after it, nothing can be viewed or changed online.
     public var submission: ResponseVersion?
@@ -19,6 +20,10 @@ public struct OnlineRecord: Sendable {
 /// answers and the number of its last save; every read still asks the shard for saves after
 /// that number, so saves made by another node or another device are never missed.
 ///
+/// Every method takes the key the answers are kept under: the household id, or for a person
+/// answering their own section on an individual access code, their individual return's key
+/// (`H000123/i1`, ``IndividualReturn``): the same saves, folding and submission serve both.
+///
 /// ```swift
 /// let online = OnlineAnswers(collector: collector, form: evaluator)
 /// var record = try online.load("H000123")
@@ -27,6 +32,7 @@ public struct OnlineRecord: Sendable {
 /// let outcome = try await online.submit("H000123", response: response, state: record.state)
 /// ```
 public final class OnlineAnswers: @unchecked Sendable {
+    /// The collection path submissions go through (and the store page saves are written to).
     public let collector: Collector
     /// The form answered online.
     public let form: Evaluator
@@ -35,6 +41,7 @@ public final class OnlineAnswers: @unchecked Sendable {
     private var known: Set<String> = []
     private let cacheLimit = 20_000
 
+    /// Online answering for `form`, storing through `collector`'s store.
     public init(collector: Collector, form: Evaluator) {
         self.collector = collector
         self.form = form
@@ -82,7 +89,7 @@ public final class OnlineAnswers: @unchecked Sendable {
     public func save(_ householdID: String, delta: [String: JSONValue], after state: WorkingResponse,
                      completeness: Double) async throws(CollectionError) -> WorkingResponse {
         if !lock.withLock({ known.contains(householdID) }) {
-            _ = try collector.household(householdID)
+            _ = try collector.household(IndividualReturn.household(of: householdID))
             lock.withLock {
                 if known.count > 1_000_000 { known.removeAll() }
                 known.insert(householdID)
@@ -117,10 +124,13 @@ public final class OnlineAnswers: @unchecked Sendable {
     ///
     /// - returns: the outcome: ``CollectionOutcome/Disposition/submitted`` with its receipt,
     ///   or ``CollectionOutcome/Disposition/notSubmitted`` (kept as a save) when it has errors.
+    /// - Throws: ``CollectionError`` as ``Collector/submit(_:)`` does (the household not in
+    ///   the frame, a form not collected, the frame or shard unavailable); nothing was stored.
     public func submit(_ householdID: String, response: JSONValue, state: WorkingResponse) async throws(CollectionError) -> CollectionOutcome {
-        try await collector.submit(CollectionRequest(
-            householdID: householdID, body: Data(JSONWriter().bytes(response)), kind: .submitted,
-            idempotencyKey: "online-\(state.lastSequence)"))
+        let (household, person) = IndividualReturn.split(householdID)
+        return try await collector.submit(CollectionRequest(
+            householdID: household, body: Data(JSONWriter().bytes(response)), kind: .submitted,
+            idempotencyKey: "online-\(state.lastSequence)", person: person))
     }
 
     /// Once a household has submitted, compresses its page saves into one (see

@@ -27,30 +27,39 @@ import Questionnaire
 public struct WorkingResponse: Sendable, Equatable {
     /// A roster member: a stable id (`m3`) and its answers by question id.
     public struct Member: Sendable, Equatable {
+        /// The member's stable id in its roster (`m3`), never reused after a removal.
         public var id: String
+        /// The member's answers by question id, as the response format spells them.
         public var answers: [String: JSONValue] = [:]
 
+        /// Makes a member with its id and any answers.
         public init(id: String, answers: [String: JSONValue] = [:]) {
             self.id = id
             self.answers = answers
         }
     }
 
+    /// Household answers by question id (a cleared answer is absent).
     public var household: [String: JSONValue] = [:]
+    /// Each roster's members in list order, by roster id: their order gives their positions.
     public var members: [String: [Member]] = [:]
     /// Roster → "person/other" (member ids) → answers.
     public var pairs: [String: [String: [String: JSONValue]]] = [:]
     /// Check → instance keys confirmed ("" household, "m3" member, "m3/m1" pair).
     public var confirmations: [String: Set<String>] = [:]
+    /// The screens saved at least once (`page/tenure`): resume goes to the first screen not in it.
     public var visited: Set<String> = []
     /// The highest member number used per roster (ids are never reused).
     public var lastMemberNumber: [String: Int] = [:]
+    /// The hash of the compiled schema the answers are for, from the first save (`sha256:…`).
     public var schemaHash: String?
+    /// The language the household chose (`en`, `cy`), if it chose one.
     public var language: String?
     /// When the household last signed out (milliseconds since 1970), if it has.
     public var signedOutAt: Int64?
     /// When the first page was saved (seconds since 1970).
     public var startedAt: Int64?
+    /// No answers yet: the state before the first save.
     public init() {}
 
     /// The sequence number of the last save applied (0 for none).
@@ -124,6 +133,8 @@ public struct WorkingResponse: Sendable, Equatable {
         }
     }
 
+    /// Splits a delta key of two parts, `"roster/m3"` or `"m3/m1"`, at its one `/`; `nil` when
+    /// it has another number of parts or an empty one.
     public static func split2(_ key: String) -> (String, String)? {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }

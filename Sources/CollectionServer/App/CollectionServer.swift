@@ -130,7 +130,7 @@ public final class CollectionServer: Sendable {
 
     /// Why the staff pages cannot be served (the staff directory or audit log cannot be
     /// opened), or nil when they can. Households are served either way.
-    public var staffUnavailableReason: String? { staff.unavailableReason }
+    package var staffUnavailableReason: String? { staff.unavailableReason }
 
     /// The online questionnaire's page saves and submissions.
     public var onlineAnswers: OnlineAnswers { site.online }
@@ -160,6 +160,7 @@ public final class CollectionServer: Sendable {
         FormRoutes(site: site).register(on: router)
         RosterRoutes(site: site).register(on: router)
         CheckAnswersRoutes(site: site).register(on: router)
+        IndividualResponseRoutes(site: site).register(on: router)
         return router
     }
 
@@ -196,10 +197,12 @@ public final class CollectionServer: Sendable {
             .add(middleware: StaffSessionRenewal(timeout: configuration.staffSessionTimeout))
         StaffSignInRoutes(site: staff).register(on: group)
         StaffAdminRoutes(site: staff).register(on: group)
+        CredentialRoutes(site: staff).register(on: group)
         KeyingRoutes(site: staff, households: site).register(on: group)
         DoubleKeyingRoutes(site: staff, households: site).register(on: group)
         FollowUpRoutes(site: staff, households: site).register(on: group)
         CodeReissueRoutes(site: staff, households: site).register(on: group)
+        IndividualCodeRoutes(site: staff, households: site).register(on: group)
     }
 }
 

@@ -110,6 +110,13 @@ struct CheckAnswersRoutes {
                 add(title, rows)
             }
         }
+        // The members who answer separately: their section is theirs, not the household's.
+        if let roster = site.individualSection?.roster {
+            for member in visit.state.members[roster] ?? [] where visit.membersAnsweringSeparately.contains(member.id) {
+                let name = visit.memberName(roster: roster, id: member.id)
+                add(name, [["key": name, "value": UIText.separatelyRow.text(lang), "fixed": true]])
+            }
+        }
         return groups.map { ["title": $0.title, "rows": $0.rows] }
     }
 

@@ -91,7 +91,25 @@ struct FormRoutes {
         }
         view["errorSummary"] = Problem.summary(problems, lang)
         view["notices"] = notices
+        if let link = separatelyLink(visit, screen) { view["separately"] = link }
         return try site.html("page", view, status: status)
+    }
+
+    /// On the first page of a member's individual section (in the household's form): the link
+    /// to ask for a private individual access code for them, when the form allows it for them.
+    private func separatelyLink(_ visit: HouseholdVisit, _ screen: Screen) -> [String: String]? {
+        guard visit.individual == nil, let section = site.individualSection,
+              case .memberPage(let part, let roster, let member, _) = screen, roster == section.roster,
+              case .memberSection(let id, _, _) = site.outline.parts[part], section.sections.contains(id),
+              let position = visit.state.position(of: member, in: roster),
+              visit.live.evaluation.individualResponses.contains(where: { $0.path == "$.\(roster)[\(position - 1)]" }),
+              let first = visit.journey.screens.first(where: {
+                  if case .memberPage(part, roster, member, _) = $0 { return true } else { return false }
+              }), first == screen,
+              let answers = visit.state.member(at: position, in: roster)?.answers,
+              IndividualResponseRoutes.names(answers, section) != nil else { return nil }
+        return ["href": "/form/individual/\(roster)/\(member)",
+                "text": UIText.separatelyLink.text(visit.language, visit.memberName(roster: roster, id: member))]
     }
 
     // MARK: Saving a page

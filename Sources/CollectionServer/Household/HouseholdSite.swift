@@ -27,6 +27,9 @@ final class HouseholdSite: Sendable {
     let online: OnlineAnswers
     let questionsByID: [String: Question]
     let containersByID: [String: Container]
+    /// The part of the form a person may answer separately, on an individual access code
+    /// (nil for a form without `individual_response`).
+    let individualSection: IndividualSection?
 
     init(schema: Schema, evaluator: Evaluator, collector: Collector, templates: Templates, configuration: ServerConfiguration) {
         let frame = collector.frame
@@ -45,6 +48,7 @@ final class HouseholdSite: Sendable {
         online = OnlineAnswers(collector: collector, form: evaluator)
         questionsByID = Dictionary(schema.questions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         containersByID = Dictionary(schema.containers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        individualSection = IndividualSection(schema: schema)
     }
 
     private let householdsLock = NSLock()

@@ -11,9 +11,19 @@ import ResponseStore
 /// Everything a form page shows is computed here from the schema and the answers: which
 /// screens apply, labels with piping, findings. Only the household in the session is ever
 /// loaded: no URL names a household.
+///
+/// A person who signed in with an individual access code is a visit of their own: the same
+/// pages, saves and submission, under their individual return's key (`H000123/i1`), with a
+/// journey of their own section only, judged on it alone. A household's visit leaves out
+/// the sections of its members who answer separately (docs/field.md, "Individual responses").
 struct HouseholdVisit {
     let site: HouseholdSite
+    /// The key the answers are kept under: the household id, or an individual return's key.
     let householdID: String
+    /// The person answering, for a visit on an individual access code.
+    let individual: IndividualRespondent?
+    /// The household's people who answer separately (for the household's own visit).
+    let separately: [IndividualRespondent]
     let language: String
     /// The household's address on one line (`{household_address}`) and the form's variant it answers.
     let address: String
@@ -33,8 +43,11 @@ struct HouseholdVisit {
         let language = site.language(context)
         let record: OnlineRecord
         let frameRecord: Household
+        let people: [IndividualRespondent]
+        let (frameID, person) = IndividualReturn.split(household)
         do {
-            frameRecord = try site.household(household)
+            frameRecord = try site.household(frameID)
+            people = site.individualSection == nil ? [] : try site.frame.individuals(of: frameID)
             record = try site.online.load(household)
         } catch {
             context.logger.error("household unavailable", metadata: ["error": "\(error)"])
@@ -44,29 +57,75 @@ struct HouseholdVisit {
             // Signed out since (here or on another device): this session is over.
             throw PageError.sessionEnded
         }
+        let individual = person.flatMap { p in people.first { $0.person == p } }
+        // A key naming a person the frame does not know (cannot happen but through a forged
+        // cookie, which the signature refuses): signed out.
+        if person != nil, individual == nil { throw PageError.signedOut }
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
-        return HouseholdVisit(site: site, householdID: household, language: language, address: OnlineAnswers.addressLine(frameRecord),
+        return HouseholdVisit(site: site, householdID: household, individual: individual, separately: individual == nil ? people : [],
+                              language: language, address: OnlineAnswers.addressLine(frameRecord),
                               variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state)
     }
 
-    init(site: HouseholdSite, householdID: String, language: String, address: String, variant: String?,
+    init(site: HouseholdSite, householdID: String, individual: IndividualRespondent?, separately: [IndividualRespondent],
+         language: String, address: String, variant: String?,
          record: OnlineRecord, state: WorkingResponse, live: LiveEvaluation? = nil) {
         self.site = site
         self.householdID = householdID
+        self.individual = individual
+        self.separately = separately
         self.language = language
         self.address = address
         self.variant = variant
         self.record = record
         self.record.state = state
-        self.live = live ?? LiveEvaluation(evaluator: site.evaluator,
-                                           response: state.response(schema: site.schema, outline: site.outline, variant: variant),
-                                           language: language, householdAddress: address)
-        journey = Journey(outline: site.outline, state: state, live: self.live)
+        let focus = Self.focus(site, individual: individual, separately: separately, state: state)
+        if let live {
+            self.live = live
+        } else {
+            let live = LiveEvaluation(evaluator: site.evaluator,
+                                      response: state.response(schema: site.schema, outline: site.outline, variant: variant),
+                                      language: language, householdAddress: address)
+            if let section = site.individualSection {
+                switch focus {
+                case .individual: live.evaluation = live.evaluation.limited(to: section, position: 1)
+                case .household(let members):
+                    let positions = Set(members.compactMap { state.position(of: $0, in: section.roster) })
+                    live.evaluation = live.evaluation.excluding(section, positions: positions)
+                }
+            }
+            self.live = live
+        }
+        journey = Journey(outline: site.outline, state: state, live: self.live, focus: focus)
+    }
+
+    /// What the journey covers: a person's own section, or the household's form without the
+    /// sections of the members (by id) whose names are those of people answering separately.
+    static func focus(_ site: HouseholdSite, individual: IndividualRespondent?, separately: [IndividualRespondent],
+                      state: WorkingResponse) -> Journey.Focus {
+        guard let section = site.individualSection else { return .household(separately: []) }
+        if individual != nil { return .individual(sections: Set(section.sections), roster: section.roster) }
+        if separately.isEmpty { return .household(separately: []) }
+        var wanted = separately.map { IndividualSection.nameKey([$0.firstName, $0.lastName]) }
+        var members: Set<String> = []
+        for member in state.members[section.roster] ?? [] {
+            guard let k = wanted.firstIndex(of: section.nameKey(of: member.answers)) else { continue }
+            wanted.remove(at: k)
+            members.insert(member.id)
+        }
+        return .household(separately: members)
     }
 
     /// The same household with other answers (a candidate page, before it is saved).
     func with(_ state: WorkingResponse) -> HouseholdVisit {
-        HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant, record: record, state: state)
+        HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
+                       address: address, variant: variant, record: record, state: state)
+    }
+
+    /// The members (by id) of the household's roster who answer separately.
+    var membersAnsweringSeparately: Set<String> {
+        if case .household(let members) = journey.focus { return members }
+        return []
     }
 
     func question(_ id: String) -> Question? { site.questionsByID[id] }
@@ -112,9 +171,14 @@ struct HouseholdVisit {
         kept.household = state.household.filter { live.applies(question: $0.key, at: .household) }
         for (roster, list) in state.members {
             guard live.applies(container: roster, at: .household) else { kept.members[roster] = []; continue }
+            let separately = roster == site.individualSection?.roster ? membersAnsweringSeparately : []
+            let theirs = site.individualSection?.questions ?? []
             kept.members[roster] = list.enumerated().map { index, member in
                 var m = member
                 m.answers = member.answers.filter { live.applies(question: $0.key, at: .member(roster: roster, position: index + 1)) }
+                // What the household said in the section of someone answering separately is
+                // not sent: that person's own return is what counts for them.
+                if separately.contains(member.id) { m.answers = m.answers.filter { !theirs.contains($0.key) } }
                 return m
             }
         }
@@ -169,7 +233,7 @@ struct HouseholdVisit {
         }
         // The answers saved are the candidate's: its evaluation holds (only the visited screens
         // and the save's number changed, which the evaluator does not read).
-        return HouseholdVisit(site: site, householdID: householdID, language: language, address: address, variant: variant,
-                              record: record, state: saved, live: candidate.live)
+        return HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
+                              address: address, variant: variant, record: record, state: saved, live: candidate.live)
     }
 }

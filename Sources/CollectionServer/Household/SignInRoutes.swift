@@ -75,7 +75,7 @@ struct SignInRoutes {
         let typed = String((fields.first("accessCode") ?? "").prefix(200))
 
         let householdID: String
-        switch codeCheck.check(typed, client: context.clientAddress, face: "web") {
+        switch codeCheck.check(typed, client: context.clientAddress, face: "web", individual: true) {
         case .signedIn(let id):
             householdID = id
         case .clientLocked(let seconds):
@@ -91,6 +91,11 @@ struct SignInRoutes {
             return try renderSignIn(request, &context, value: typed, error: UIText.accessCodeWrong.text(lang), status: .unprocessableContent)
         case .unavailable(let reason):
             context.logger.error("address frame unavailable", metadata: ["error": "\(reason)"])
+            throw PageError.unavailable
+        }
+        // A person on an individual code: in their roster, named, before their first page.
+        do { try await IndividualResponseRoutes.seed(site, key: householdID) } catch {
+            context.logger.error("individual respondent not seeded", metadata: ["error": "\(error)"])
             throw PageError.unavailable
         }
         // A new session id at sign-in: a session id planted before it is worth nothing after.

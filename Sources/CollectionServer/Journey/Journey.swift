@@ -36,18 +36,41 @@ enum Screen: Hashable {
 /// about going forward, back and resuming. Rebuilt from the answers on every request, so
 /// changing an earlier answer (an age, say) changes what comes next at once.
 struct Journey {
+    /// Whose journey it is.
+    enum Focus: Equatable {
+        /// The household's form, without the pages of the individual sections of these members
+        /// (by id): they answer separately, on codes of their own.
+        case household(separately: Set<String>)
+        /// A person answering separately: only these per-member sections of `roster`, for its
+        /// one member.
+        case individual(sections: Set<String>, roster: String)
+    }
+
     let outline: FormOutline
     let state: WorkingResponse
     let live: LiveEvaluation
+    let focus: Focus
     /// The screens that apply, in flow order.
     let screens: [Screen]
 
-    init(outline: FormOutline, state: WorkingResponse, live: LiveEvaluation) {
+    init(outline: FormOutline, state: WorkingResponse, live: LiveEvaluation, focus: Focus = .household(separately: [])) {
         self.outline = outline
         self.state = state
         self.live = live
+        self.focus = focus
         var screens: [Screen] = []
         for (k, part) in outline.parts.enumerated() {
+            if case .individual(let sections, let roster) = focus {
+                // A person answering separately sees their own section and nothing else.
+                guard case .memberSection(let id, let r, let pages) = part, r == roster, sections.contains(id) else { continue }
+                for (index, member) in (state.members[roster] ?? []).enumerated() {
+                    let at = ScopeInstance.member(roster: roster, position: index + 1)
+                    for page in pages where Self.shows(page, at: at, live) {
+                        screens.append(.memberPage(part: k, roster: roster, member: member.id, page: page.id))
+                    }
+                }
+                continue
+            }
             switch part {
             case .page(let page):
                 if Self.shows(page, at: .household, live) { screens.append(.page(part: k, page: page.id)) }
@@ -62,9 +85,11 @@ struct Journey {
                     }
                     if asks { screens.append(.relationships(part: k, roster: roster, member: member.id)) }
                 }
-            case .memberSection(_, let roster, let pages):
+            case .memberSection(let id, let roster, let pages):
                 guard live.applies(container: roster, at: .household) else { continue }
+                let individual = outline.schema.containers.first { $0.id == id }?.individualResponse != nil
                 for (index, member) in (state.members[roster] ?? []).enumerated() {
+                    if individual, case .household(let separately) = focus, separately.contains(member.id) { continue }
                     let at = ScopeInstance.member(roster: roster, position: index + 1)
                     for page in pages where Self.shows(page, at: at, live) {
                         screens.append(.memberPage(part: k, roster: roster, member: member.id, page: page.id))

@@ -113,6 +113,14 @@ enum UIText: String, CaseIterable {
     case monthNames
     case textOrNone
     case chooseYesOrNo
+    case separatelyLink
+    case separatelyHeading
+    case separatelyBody
+    case separatelyPrivacy
+    case separatelyButton
+    case separatelyDoneHeading
+    case separatelyDoneBody
+    case separatelyRow
 
     /// The text in `language` (Welsh for `cy`, English otherwise), with `{n}` placeholders filled.
     func text(_ language: String, _ args: String...) -> String {
@@ -252,5 +260,16 @@ enum UIText: String, CaseIterable {
         .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),
+        .separatelyLink: ("{0} would like to answer separately", "Hoffai {0} ateb ar wahân"),
+        .separatelyHeading: ("{0} can answer separately", "Gall {0} ateb ar wahân"),
+        .separatelyBody: ("If {0} would prefer to answer their own questions privately, we will post an individual access code to them at this address.",
+                          "Os yw'n well gan {0} ateb eu cwestiynau eu hunain yn breifat, byddwn yn anfon cod mynediad unigol atynt drwy'r post i'r cyfeiriad hwn."),
+        .separatelyPrivacy: ("Their questions will then be left out of this form, and nobody in the household will see their answers.",
+                             "Bydd eu cwestiynau wedyn yn cael eu gadael allan o'r ffurflen hon, ac ni fydd neb yn yr aelwyd yn gweld eu hatebion."),
+        .separatelyButton: ("Send {0} an individual access code", "Anfon cod mynediad unigol at {0}"),
+        .separatelyDoneHeading: ("{0} will answer separately", "Bydd {0} yn ateb ar wahân"),
+        .separatelyDoneBody: ("An individual access code will be posted to {0} at this address. You do not need to answer their questions in this form.",
+                              "Bydd cod mynediad unigol yn cael ei anfon at {0} i'r cyfeiriad hwn. Nid oes angen i chi ateb eu cwestiynau yn y ffurflen hon."),
+        .separatelyRow: ("Will answer separately, with their own access code", "Bydd yn ateb ar wahân, gyda'u cod mynediad eu hunain"),
     ]
 }

@@ -1,5 +1,6 @@
 import AddressFrame
 import Foundation
+import ResponseStore
 
 /// Checking a typed access code, for the web sign-in and `POST /api/v1/auth` alike: one
 /// ``LoginThrottle`` (so the limits and lockouts are shared: ten wrong codes on the web page
@@ -17,6 +18,8 @@ struct AccessCodeCheck: Sendable {
     let metrics: ServerMetrics
 
     enum Outcome: Equatable {
+        /// The key the answers are kept under: the household id, or for an individual access
+        /// code the individual return's key (`H000123/i1`).
         case signedIn(householdID: String)
         /// Nothing was typed.
         case empty
@@ -31,17 +34,19 @@ struct AccessCodeCheck: Sendable {
     }
 
     /// Checks `typed` (as typed: case, spaces and dashes do not matter) from `client`;
-    /// `face` (`web`, `api`) labels the metrics.
-    func check(_ typed: String, client: String, face: String) -> Outcome {
+    /// `face` (`web`, `api`) labels the metrics. With `individual`, a code that is not a
+    /// household's may be a person's individual access code (the web pages: a person answers
+    /// their own section there; the API takes household codes only).
+    func check(_ typed: String, client: String, face: String, individual: Bool = false) -> Outcome {
         if case .locked(let seconds) = throttle.clientVerdict(client) {
             metrics.loginFailure(face: face, reason: "client_locked")
             return .clientLocked(retryAfter: seconds)
         }
         let typed = String(typed.prefix(200))
         if typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .empty }
-        let household: Household
+        let key: String
         do {
-            household = try frame.lookup(code: typed, hasher: hasher)
+            key = try lookup(typed, individual: individual)
         } catch {
             switch error {
             case .malformed, .notFound, .revoked:
@@ -52,12 +57,23 @@ struct AccessCodeCheck: Sendable {
                 return .unavailable(reason: "\(error)")
             }
         }
-        if case .locked(let seconds) = throttle.householdVerdict(household.householdID) {
+        if case .locked(let seconds) = throttle.householdVerdict(key) {
             metrics.loginFailure(face: face, reason: "household_locked")
             return .householdLocked(retryAfter: seconds)
         }
-        throttle.recordSignIn(household: household.householdID)
+        throttle.recordSignIn(household: key)
         metrics.sessionStarted(face: face)
-        return .signedIn(householdID: household.householdID)
+        return .signedIn(householdID: key)
+    }
+
+    /// The household id of a household code, else (with `individual`) the individual
+    /// return's key of an individual code.
+    private func lookup(_ typed: String, individual: Bool) throws(CodeLookupError) -> String {
+        do {
+            return try frame.lookup(code: typed, hasher: hasher).householdID
+        } catch .notFound where individual {
+            let person = try frame.lookupIndividual(code: typed, hasher: hasher)
+            return IndividualReturn.key(household: person.householdID, person: person.person)
+        }
     }
 }

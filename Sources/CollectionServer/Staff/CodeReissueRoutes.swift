@@ -24,15 +24,7 @@ struct CodeReissueRoutes {
         group.post(":household/reissue") { request, context in try await reissue(request, context) }
     }
 
-    private func household(_ context: StaffRequestContext) throws -> Household {
-        let id = try context.parameters.require("household").uppercased()
-        do { return try households.collector.household(id) } catch {
-            switch error {
-            case .unknownHousehold: throw StaffPageError.notFound("There is no household \(id.prefix(40)) in the address frame.")
-            default: throw StaffPageError.unavailable("\(error)")
-            }
-        }
-    }
+    private func household(_ context: StaffRequestContext) throws -> Household { try households.staffHousehold(context) }
 
     func page(_ context: StaffRequestContext) throws -> Response {
         let household = try household(context)

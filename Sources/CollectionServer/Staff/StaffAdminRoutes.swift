@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import HummingbirdAuth
 
-/// The administrators' pages: `/staff/accounts` (list, disable) and `/staff/audit` (the
+/// The administrators' pages: `/staff/accounts` (list, disable; resetting a password or a
+/// second factor is ``CredentialRoutes``) and `/staff/audit` (the
 /// latest records and whether the chain is intact). Accounts are added with `census staff
 /// add`, which shows the new password and TOTP secret once, on the administrator's terminal.
 struct StaffAdminRoutes {
@@ -35,6 +36,8 @@ struct StaffAdminRoutes {
                 "secondFactor": account.hasSecondFactor ? "Enrolled" : "Not used",
                 "status": status, "inactive": status != "Active",
                 "canDisable": !account.isDisabled && account.name != member.name, "csrf": csrf,
+                "canReset": !account.isDisabled && account.name != member.name,
+                "canReenrol": !account.isDisabled && account.name != member.name && account.role.requiresSecondFactor,
             ]
         }
         return try site.html("staff-accounts", view)

@@ -97,6 +97,7 @@ struct StaffSignInRoutes {
         view["roleText"] = "You are signed in as \(member.name), \(member.account.role.displayName.lowercased())."
         if !member.account.areas.isEmpty { view["areasText"] = member.account.areas.joined(separator: ", ") }
         view["links"] = StaffPages.all.filter { member.roles.contains($0.role) }.map { ["href": $0.href, "text": $0.title, "hint": $0.hint] }
+            + [["href": "/staff/password", "text": "Change your password", "hint": "with your current one"]]
         return try site.html("staff-home", view)
     }
 
@@ -123,7 +124,7 @@ enum StaffPages {
         Entry(href: "/staff/keying", title: "Key a paper return", hint: "find the household by the id on its form", role: .field),
         Entry(href: "/staff/follow-up", title: "Follow-up list", hint: "households in your areas with no return by a date, to visit", role: .field),
         Entry(href: "/staff/double-keying", title: "Double keying", hint: "which forms are keyed twice, settling differences, keying error rates", role: .supervisor),
-        Entry(href: "/staff/accounts", title: "Staff accounts", hint: "who can sign in, and disabling accounts", role: .administrator),
+        Entry(href: "/staff/accounts", title: "Staff accounts", hint: "who can sign in, disabling accounts, resetting passwords and one-time codes", role: .administrator),
         Entry(href: "/staff/audit", title: "Audit log", hint: "every sign-in and action, hash-chained", role: .administrator),
     ]
 }

@@ -265,4 +265,12 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case doubleKeyingSet = "double_keying_set"
     /// An individual access code was issued (subject: the household id).
     case individualCodeIssued = "individual_code_issued"
+    /// A member changed their own password (subject: their name).
+    case passwordChanged = "password_changed"
+    /// A password change was refused (subject: the member's name; detail: why).
+    case passwordChangeFailed = "password_change_failed"
+    /// An administrator reset an account's password (subject: the account's name).
+    case passwordReset = "password_reset"
+    /// An administrator enrolled a new second factor for an account (subject: its name).
+    case secondFactorReenrolled = "second_factor_reenrolled"
 }

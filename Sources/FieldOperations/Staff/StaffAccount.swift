@@ -92,6 +92,12 @@ public enum StaffDirectoryError: Error, Sendable, Equatable, CustomStringConvert
     case unknownAccount(String)
     case weakPassword(reason: String)
     case invalidArea(String)
+    /// A password change whose current password was wrong (counted towards the lockout).
+    case wrongPassword
+    /// The account is locked until then: nothing about it can be changed by its holder.
+    case locked(until: Date)
+    /// A second factor asked of an account whose role does not use one (field staff).
+    case noSecondFactor(String)
     case file(FieldFileError)
 
     public var description: String {
@@ -102,6 +108,9 @@ public enum StaffDirectoryError: Error, Sendable, Equatable, CustomStringConvert
         case .unknownAccount(let name): return "there is no staff account named '\(name.prefix(80))'"
         case .weakPassword(let reason): return "the password is not usable: \(reason)"
         case .invalidArea(let area): return "'\(area.prefix(40))' is not a local authority code (1-16 letters and digits)"
+        case .wrongPassword: return "the current password is not right"
+        case .locked(let until): return "the account is locked until \(ISO8601DateFormatter().string(from: until)) after repeated failures"
+        case .noSecondFactor(let name): return "'\(name)' is field staff, who sign in without a one-time code"
         case .file(let e): return e.description
         }
     }

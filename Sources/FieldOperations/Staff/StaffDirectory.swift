@@ -40,8 +40,8 @@ public final class StaffDirectory: Sendable {
     public static let issuer = "Census field"
 
     public let path: String
-    private let queue: DatabaseQueue
-    private let bcryptCost: UInt8
+    let queue: DatabaseQueue
+    let bcryptCost: UInt8
     /// A hash to check passwords of unknown names against, so that an unknown name takes as
     /// long to refuse as a wrong password.
     private let decoyLock = NSLock()
@@ -229,7 +229,7 @@ public final class StaffDirectory: Sendable {
         return .signedIn(signedIn)
     }
 
-    private func recordFailure(_ account: StaffAccount, _ refusal: SignInRefusal, now: Date) -> SignInDecision {
+    func recordFailure(_ account: StaffAccount, _ refusal: SignInRefusal, now: Date) -> SignInDecision {
         let lockedUntil: Date? = try? queue.write { db in
             let failures = (try Int.fetchOne(db, sql: "SELECT failed_attempts FROM staff_account WHERE name = ?", arguments: [account.name]) ?? 0) + 1
             if failures >= Self.maximumFailures {

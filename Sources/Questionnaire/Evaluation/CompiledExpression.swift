@@ -58,7 +58,9 @@ package indirect enum CExpr: Sendable {
 
 /// A schema that cannot be prepared for evaluation (a compiler bug or a hand-edited schema).
 public struct EvaluatorError: Error, CustomStringConvertible, Sendable {
+    /// What cannot be prepared and where (`question dob2 (of member) is not defined in scope household`).
     public var message: String
+    /// Makes the error from its one-line message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

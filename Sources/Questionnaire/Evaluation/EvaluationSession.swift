@@ -56,6 +56,7 @@ extension Evaluator {
 
 /// See ``Evaluator/makeSession(options:)``. Not thread-safe: one per thread.
 public final class EvaluationSession {
+    /// The evaluator (and so the schema) every response of this session is judged by.
     public let evaluator: Evaluator
     let options: EvaluationOptions
     let run: Run
@@ -66,6 +67,14 @@ public final class EvaluationSession {
         run = Run(evaluator, options: options)
     }
 
+    /// Parses and evaluates one response (UTF-8 JSON) with the session's options, reusing its
+    /// working storage; the result equals ``Evaluator/evaluate(bytes:options:)``'s. Never throws:
+    /// invalid JSON is one `json` finding.
+    ///
+    /// ```swift
+    /// let session = evaluator.makeSession()
+    /// for line in ndjsonLines { let evaluation = session.evaluate(bytes: line) }
+    /// ```
     public func evaluate(bytes: some Collection<UInt8>) -> Evaluation {
         let fast: Evaluation? = bytes.withContiguousStorageIfAvailable { buffer in
             run.reset()

@@ -1,5 +1,6 @@
 /// One thing wrong with (or to be done about) a response.
 public struct Finding: Sendable, Hashable, CustomStringConvertible {
+    /// What a finding does to the response, spelled as in the evaluation's JSON.
     public enum Severity: String, Sendable, Hashable, CaseIterable {
         /// Blocks submission.
         case error
@@ -13,6 +14,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
 
     /// Stable code: `required`, `not_applicable`, `type`, `out_of_range`, `check.<id>`, `confirm.<id>`, ...
     public var code: String
+    /// Error, warning, confirmation still to give, or an ignored answer.
     public var severity: Severity
     /// JSONPath into the response: `$.residents[2].dob`.
     public var path: String
@@ -23,6 +25,7 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
     /// The check, for `check.*` and `confirm.*` findings.
     public var check: String?
 
+    /// Makes a finding; the evaluator is what normally makes them.
     public init(code: String, severity: Severity, path: String, message: String, question: String? = nil, check: String? = nil) {
         self.code = code
         self.severity = severity
@@ -34,6 +37,8 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(severity.rawValue) \(code) at \(path): \(message)" }
 
+    /// `{"code", "severity", "path", "message"}` plus `question` and `check` when present: the
+    /// shape `census validate` prints and the API returns.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "code": .string(code), "severity": .string(severity.rawValue), "path": .string(path), "message": .string(message),
@@ -46,15 +51,19 @@ public struct Finding: Sendable, Hashable, CustomStringConvertible {
 
 /// A question that applies to a response: once for the household, per roster member or per pair.
 public struct ApplicableQuestion: Sendable, Hashable {
+    /// The question's id.
     public var question: String
     /// Where its answer lives (or would live) in the response.
     public var path: String
+    /// Whether the response gives it a usable answer (one with no error of its own).
     public var answered: Bool
 }
 
 /// A derived value of one instance: `$.residents[0].age` = 40.
 public struct DerivedResult: Sendable, Hashable {
+    /// Where the value belongs in the response (a derived value is never written there).
     public var path: String
+    /// The computed value; `.unknown` when an input is missing or unusable.
     public var value: Value
 }
 
@@ -68,6 +77,8 @@ public struct IndividualResponseEligibility: Sendable, Hashable {
 
 /// The outcome of evaluating one response against a schema.
 public struct Evaluation: Sendable {
+    /// Everything found: hard errors, check findings, confirmations still to give and ignored
+    /// answers.
     public var findings: [Finding]
     /// Filled when ``EvaluationOptions/includeApplicable`` is set.
     public var applicable: [ApplicableQuestion]
@@ -93,10 +104,15 @@ public struct Evaluation: Sendable {
     /// No errors and no confirmations still to give. Warnings and ignored answers do not count.
     public var isValid: Bool { !findings.contains { $0.severity == .error || $0.severity == .confirm } }
 
+    /// The findings that block submission on their own (``Finding/Severity/error``).
     public var errors: [Finding] { findings.filter { $0.severity == .error } }
 
+    /// How many findings have `severity`.
     public func count(_ severity: Finding.Severity) -> Int { findings.reduce(0) { $0 + ($1.severity == severity ? 1 : 0) } }
 
+    /// `{"valid", "completeness" (0...1, 4 decimals), "applicable", "answered", "findings"}`,
+    /// plus `applicableQuestions`, `individualResponses` and `derived` when they were asked for:
+    /// what `census validate --format json` prints for each response.
     public var json: JSONValue {
         var o: [String: JSONValue] = [
             "valid": .bool(isValid),
@@ -120,10 +136,14 @@ public struct Evaluation: Sendable {
     }
 }
 
+/// What an evaluation computes besides findings, and the outside facts it needs.
 public struct EvaluationOptions: Sendable {
     /// Language of messages; `nil` uses the response's `language` if the schema has it, else the primary one.
     public var language: String?
+    /// Also list every applicable question (``Evaluation/applicable``) and individual-response
+    /// eligibility; off for bulk validation, where it costs time.
     public var includeApplicable: Bool
+    /// Also return every derived value by path (``Evaluation/derived``).
     public var includeDerived: Bool
     /// See ``Run/defaultStackBudget``; tests set 0 to compute every value through
     /// ``Run/force(_:scope:instance:)``, in dependency order.
@@ -135,6 +155,8 @@ public struct EvaluationOptions: Sendable {
     /// `nil` texts read "this address" ("y cyfeiriad hwn").
     public var householdAddress: String?
 
+    /// Options; the defaults give findings and counts only, messages in the response's language,
+    /// `today` from the response or the clock.
     public init(
         language: String? = nil, includeApplicable: Bool = false, includeDerived: Bool = false,
         today: CalendarDate? = nil, householdAddress: String? = nil

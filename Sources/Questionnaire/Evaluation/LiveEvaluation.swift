@@ -1,6 +1,7 @@
 /// One instance of a scope: the household, one member of a roster, or one pair of members.
 /// Positions are 1-based, as in responses (`"person": 2`).
 public enum ScopeInstance: Sendable, Hashable, CustomStringConvertible {
+    /// The household: household-scope questions, asked once.
     case household
     /// The member at `position` (1-based) of `roster`.
     case member(roster: String, position: Int)
@@ -33,9 +34,12 @@ public enum ScopeInstance: Sendable, Hashable, CustomStringConvertible {
 /// live.evaluation.isValid
 /// ```
 public final class LiveEvaluation {
+    /// The evaluator the response was evaluated with (its schema gives the questions asked about).
     public let evaluator: Evaluator
     /// The whole evaluation: findings in the chosen language, completeness.
-    public let evaluation: Evaluation
+    /// Settable: a front end may narrow it to what one respondent answers (an individual
+    /// return judged on its own section, ``Evaluation/limited(to:position:)``).
+    public var evaluation: Evaluation
     /// The language of messages and texts.
     public let language: String
     let run: Run

@@ -4,26 +4,48 @@
 /// compiler warns when a declared language has no wording for some of them, which respondents
 /// reading that language would otherwise get in English.
 public enum EvaluatorMessage: String, CaseIterable, Sendable {
+    /// A required question that applies is not answered. Pipes `{question}` (its label).
     case required
+    /// A question that does not apply is answered; the answer is ignored. Pipes `{question}` (its id).
     case notApplicable = "not_applicable"
+    /// An answer of the wrong JSON kind. Pipes `{expected}`, `{found}` (in English: only software sends JSON).
     case type
+    /// A date of the right shape that is no day of the calendar (`2021-02-30`); its findings have
+    /// code `type`. Pipes `{value}`.
     case noSuchDate = "no_such_date"
+    /// A number, date or month outside its question's bounds. Pipes `{value}`, `{low}`, `{high}`.
     case outOfRange = "out_of_range"
+    /// A text longer than its question's `maxLength` characters. Pipes `{length}`, `{max}`.
     case tooLong = "too_long"
+    /// A text that does not match its question's pattern. Pipes nothing.
     case pattern
+    /// A value that is not an option of the question's list. Pipes `{value}`, `{options}`.
     case invalidOption = "invalid_option"
+    /// An option whose `when` does not hold where it was chosen. Pipes `{option}`.
     case optionNotOffered = "option_not_offered"
+    /// An exclusive option ("none of these") chosen with another. Pipes `{option}`.
     case exclusiveOption = "exclusive_option"
+    /// The same option twice in one `any_of` answer. Pipes `{option}`.
     case duplicateOption = "duplicate_option"
+    /// A written-in detail longer than its option's `maxLength`. Pipes `{length}`, `{max}`.
     case specifyTooLong = "specify_too_long"
+    /// A detail given with an option that takes none. Pipes `{option}`.
     case detailNotAllowed = "detail_not_allowed"
+    /// An address answer of the wrong shape. Pipes `{problem}` (in English).
     case invalidAddress = "invalid_address"
+    /// A UK-only address whose postcode is not a UK postcode. Pipes `{value}`.
     case invalidPostcode = "invalid_postcode"
+    /// A roster with fewer or more members than its bounds. Pipes `{count}`, `{roster}`, `{min}`, `{max}`.
     case rosterSize = "roster_size"
+    /// A key the form does not declare. Pipes `{key}`.
     case unknownKey = "unknown_key"
+    /// A relationship pair not of the form `{"person": P, "other": O}` with `1 <= O < P <= n`. Pipes `{problem}` (in English).
     case invalidPair = "invalid_pair"
+    /// The same pair answered twice. Pipes `{pair}`.
     case duplicatePair = "duplicate_pair"
+    /// A missing or wrong envelope field (`channel`, `startedAt`, `variant`, `language`). Pipes `{field}`, `{problem}` (in English).
     case invalidField = "invalid_field"
+    /// A malformed `confirmations` entry. Pipes `{problem}` (in English).
     case invalidConfirmation = "invalid_confirmation"
     /// Appended to `unknown_key` and `invalid_option` when a close name exists.
     case didYouMean = "did_you_mean"
@@ -57,6 +79,7 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         }
     }
 
+    /// The built-in English wording, with its placeholders (`{question}`); a form's own wording replaces it.
     public var english: String {
         switch self {
         case .required: return "This question needs an answer: {question}"
@@ -84,6 +107,7 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         }
     }
 
+    /// The built-in Welsh wording, with the same placeholders as ``english``.
     public var welsh: String {
         switch self {
         case .required: return "Mae angen ateb i'r cwestiwn hwn: {question}"

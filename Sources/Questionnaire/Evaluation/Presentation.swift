@@ -15,59 +15,85 @@ public struct Presentation: Sendable {
     public var lists: [PresentedList]
 }
 
+/// One page as a renderer shows it, every text already piped and in one language.
 public struct PresentedPage: Sendable {
     /// The page's id, or `nil` for a question shown on a page of its own.
     public var id: String?
     /// Where its answers go: `$` or a member (`$.residents[1]`) or pair.
     public var path: String
+    /// The page's heading, piped, if it has one.
     public var title: String?
+    /// Paragraphs shown before the questions; a page with only these is a content page.
     public var body: [String]
+    /// The page's definition panels ("What we mean by this household").
     public var definitions: [PresentedDefinition]
+    /// The page's applicable questions, in flow order; empty for a content page.
     public var questions: [PresentedQuestion]
 }
 
+/// A definition panel, piped, in one language.
 public struct PresentedDefinition: Sendable, Hashable {
+    /// The panel's heading.
     public var title: String
+    /// The panel's explanation.
     public var body: String
 }
 
+/// One applicable question as a renderer shows it to this person.
 public struct PresentedQuestion: Sendable {
+    /// The question's id in the schema (`dob`).
     public var id: String
     /// Where its answer goes (`$.residents[1].dob`).
     public var path: String
+    /// The question's words, piped and self/proxy-switched for this person (`What is Rhys's date of birth?`).
     public var label: String
     /// The hints whose conditions hold, in order.
     public var hints: [String]
+    /// The question's definition panels.
     public var definitions: [PresentedDefinition]
     /// The answer type's kind (`text`, `one_of`, ...), as in the schema.
     public var kind: String
+    /// An answer is required (leaving it blank is a `required` error).
     public var required: Bool
+    /// Answering is voluntary; the renderer says so.
     public var voluntary: Bool
     /// The options offered to this person, in their variant's order.
     public var options: [PresentedOption]
+    /// A text question answered in a text area rather than one line.
     public var multiline: Bool
     /// The suggestions for a write-in, in the language being read.
     public var suggestions: [String]
     /// The checkbox that answers a text question instead of the text.
     public var noneOption: PresentedOption?
+    /// The response already holds an answer to it.
     public var answered: Bool
 }
 
+/// An option as offered to one person, label piped, in one language.
 public struct PresentedOption: Sendable, Hashable {
+    /// The option's code, what the answer stores.
     public var id: String
+    /// The option's words.
     public var label: String
+    /// The line shown under the label, if any ("Including end-terrace").
     public var description: String?
     /// The prompt of a "please specify" detail, and whether it is a whole number.
     public var detailPrompt: String?
+    /// The detail is a whole number ("5 or more": how many) rather than text.
     public var detailIsNumber: Bool
+    /// It cannot be chosen with another option (a renderer may clear the others).
     public var exclusive: Bool
 }
 
+/// A roster's list screens (who lives here), worded for the response so far.
 public struct PresentedList: Sendable {
+    /// The roster's id (`residents`).
     public var roster: String
+    /// The roster's title, if it has one.
     public var title: String?
     /// The question after each addition, and the list's heading on the summary.
     public var more: String?
+    /// The heading of the list on the summary ("You said 3 people live here").
     public var summary: String?
     /// The add page's title for the next member (member n + 1).
     public var addNext: String?

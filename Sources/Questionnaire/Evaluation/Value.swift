@@ -1,13 +1,21 @@
 /// A value an expression computes or an answer holds, once decoded from the response.
 /// `.unknown` is the third truth value of Kleene logic and also "not answered".
 public enum Value: Sendable, Hashable, CustomStringConvertible {
+    /// Not answered, or not computable from what is answered.
     case unknown
+    /// A truth value (a condition's result).
     case bool(Bool)
+    /// A whole number, within ±``maximumExactInteger`` when it comes from an answer.
     case int(Int)
+    /// A number with a fractional part.
     case dec(Double)
+    /// A text answer or computed text.
     case text(String)
+    /// A calendar day.
     case date(CalendarDate)
+    /// A month of a year.
     case month(MonthYear)
+    /// A length of calendar time (`115y`).
     case duration(CalendarDuration)
     /// A one_of answer, or an option literal.
     case option(String)
@@ -26,6 +34,7 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     /// tools). Beyond it an answer is refused (`out_of_range`) rather than read as another number.
     public static let maximumExactInteger = 9_007_199_254_740_991
 
+    /// Whether the value is anything but ``unknown``.
     public var isKnown: Bool { if case .unknown = self { return false } else { return true } }
 
     public var description: String {
@@ -45,6 +54,8 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The value as it is written in a response or in `derived`: dates and months as ISO text,
+    /// options as their codes, ``unknown`` as `null`.
     public var json: JSONValue {
         switch self {
         case .unknown: return .null
@@ -167,11 +178,16 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
 
 /// An address answer's parts, as given (validated by the evaluator first).
 public struct AddressValue: Sendable, Hashable, CustomStringConvertible {
+    /// The address lines, first line first.
     public var lines: [String]
+    /// The town or city, if given.
     public var town: String?
+    /// The postcode as written, if given (checked as a UK postcode when the question is UK only).
     public var postcode: String?
+    /// The country, if given (for an address outside the UK).
     public var country: String?
 
+    /// Makes an address from its parts.
     public init(lines: [String], town: String? = nil, postcode: String? = nil, country: String? = nil) {
         self.lines = lines
         self.town = town
@@ -192,6 +208,7 @@ public struct AddressValue: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { (lines + [town, postcode].compactMap { $0 }).joined(separator: ", ") }
 
+    /// `{"lines": [...], "town", "postcode", "country"}`, absent parts left out: the response format's spelling.
     public var json: JSONValue {
         var o: [String: JSONValue] = ["lines": .array(lines.map { .string($0) })]
         if let town { o["town"] = .string(town) }

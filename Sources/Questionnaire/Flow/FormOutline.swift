@@ -63,6 +63,7 @@ public struct FormOutline: Sendable {
         public var page: String?
     }
 
+    /// The compiled form the outline was made from.
     public let schema: Schema
     /// The parts in flow order.
     public let parts: [Part]
@@ -74,6 +75,8 @@ public struct FormOutline: Sendable {
     /// reading per-member answers, say) are absent: a front end shows them before submission.
     public let checkHomes: [String: CheckHome]
 
+    /// Lays out `schema`'s containers and questions as parts and pages in flow order, and finds
+    /// each check's home page. Never fails: a compiled schema always has an outline.
     public init(schema: Schema) {
         self.schema = schema
         var children: [String?: [Child]] = [:]
@@ -276,6 +279,7 @@ public struct ExpressionReferences: Sendable, Hashable {
     /// Derived values read.
     public var derived: Set<String> = []
 
+    /// No references yet; ``collect(_:derived:)`` adds them.
     public init() {}
 
     /// Adds what `expression` reads; `derived` gives each derived value's expression so its

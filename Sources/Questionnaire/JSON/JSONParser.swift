@@ -5,10 +5,15 @@
 /// Numbers: integers that fit an `Int` are `.integer`; every other number is `.double`, and one
 /// beyond the range of `Double` (`1e400`), which is still valid JSON, is `.double(±.infinity)`.
 public struct JSONParser {
+    /// The first problem in the input and where it is.
     public struct Error: Swift.Error, CustomStringConvertible, Sendable, Equatable {
+        /// What is wrong (`duplicate member name "dob"`, `unexpected text after the JSON value`).
         public var message: String
+        /// The 0-based byte offset of the problem in the input.
         public var offset: Int
+        /// The 1-based line of the problem (lines end at `\n`).
         public var line: Int
+        /// The 1-based column of the problem, counted in bytes from the start of its line.
         public var column: Int
         public var description: String { "line \(line), column \(column): \(message)" }
     }
@@ -19,10 +24,21 @@ public struct JSONParser {
     /// thread's stack can take, a server worker's 512 KB included.
     public static let maximumResponseDepth = 64
 
+    /// Parses a whole document held in a string (its UTF-8 bytes).
+    ///
+    /// ```swift
+    /// let value = try JSONParser.parse(#"{"tenure": "rents"}"#)   // .object(["tenure": .string("rents")])
+    /// ```
+    /// - Throws: ``Error`` at the first problem, including nesting deeper than `maximumDepth`
+    ///   arrays and objects, and anything after the document but whitespace.
     public static func parse(_ text: String, maximumDepth: Int = JSONParser.maximumDepth) throws(Error) -> JSONValue {
         try parse(Array(text.utf8), maximumDepth: maximumDepth)
     }
 
+    /// Parses a whole document from UTF-8 bytes; contiguous input (arrays, slices, `Data`'s
+    /// buffer) is read in place without a copy.
+    ///
+    /// - Throws: ``Error`` at the first problem, as the `String` overload.
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, maximumDepth: Int = JSONParser.maximumDepth) throws(Error) -> JSONValue {
         // Contiguous input (arrays, slices, buffers) is read in place, without a copy.
         let direct: Result<JSONValue, Error>? = bytes.withContiguousStorageIfAvailable { buffer in

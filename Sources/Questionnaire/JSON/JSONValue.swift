@@ -4,12 +4,19 @@
 /// canonical (object keys sorted, numbers in one spelling, minimal escaping) and therefore stable
 /// across runs and Foundation versions: the compiled schema's content hash depends on it.
 public enum JSONValue: Sendable, Hashable {
+    /// JSON `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits an `Int` (64 bits).
     case integer(Int)
+    /// Any other number (`1.5`, `1e3`, integers beyond `Int`); `±.infinity` beyond `Double`.
     case double(Double)
+    /// A string, escapes decoded.
     case string(String)
+    /// An array, in order.
     case array([JSONValue])
+    /// An object by member name; the parser refuses duplicate names, and the writer sorts names.
     case object([String: JSONValue])
 
     /// The member `key` of an object, or `nil` for a missing key or a value that is not an object.
@@ -19,7 +26,10 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The string, or `nil` for any other kind.
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    /// The whole number: an `.integer`, or a `.double` with no fraction below 9e15 in size
+    /// (exactly representable); `nil` otherwise.
     public var intValue: Int? {
         switch self {
         case .integer(let i): return i
@@ -27,6 +37,7 @@ public enum JSONValue: Sendable, Hashable {
         default: return nil
         }
     }
+    /// The number as a `Double` (an `.integer` converted), or `nil` for any other kind.
     public var doubleValue: Double? {
         switch self {
         case .integer(let i): return Double(i)
@@ -34,9 +45,13 @@ public enum JSONValue: Sendable, Hashable {
         default: return nil
         }
     }
+    /// The boolean, or `nil` for any other kind.
     public var boolValue: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    /// The elements, or `nil` when this is not an array.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+    /// The members, or `nil` when this is not an object.
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    /// Whether this is JSON `null` (a missing member is `nil`, not `.null`).
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
     /// A short name of the value's kind, for error messages ("expected a string, found an array").

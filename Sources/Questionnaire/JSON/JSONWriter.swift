@@ -5,8 +5,14 @@ public struct JSONWriter {
     /// Indent nested values by two spaces and put each member on its own line.
     public var pretty: Bool
 
+    /// A writer; compact by default (the form the schema hash is computed over).
     public init(pretty: Bool = false) { self.pretty = pretty }
 
+    /// The canonical UTF-8 bytes of `value`; pretty output ends with a newline, compact has none.
+    ///
+    /// ```swift
+    /// JSONWriter().string(["b": 1, "a": [true, .null]])   // {"a":[true,null],"b":1}
+    /// ```
     public func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
@@ -15,6 +21,7 @@ public struct JSONWriter {
         return out
     }
 
+    /// The same bytes as ``bytes(_:)``, as a string.
     public func string(_ value: JSONValue) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }

@@ -1,9 +1,11 @@
 /// Splits what a user hands to `census validate` into responses: one JSON document (which may be
 /// pretty-printed over many lines) or an NDJSON stream (one response per line).
 public enum ResponseInput {
+    /// One response of the input and where it starts.
     public struct Item: Equatable, Sendable {
         /// 1-based line of the input where the response starts.
         public var line: Int
+        /// The response's UTF-8 bytes: a slice of the input (not copied); a stream's line without its `\n`.
         public var bytes: ArraySlice<UInt8>
     }
 

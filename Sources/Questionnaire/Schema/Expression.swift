@@ -2,6 +2,7 @@
 /// a check or a range bound. The compiler has already proved it well typed, so the evaluator
 /// only has to compute it.
 public indirect enum Expression: Sendable, Hashable {
+    /// A constant written in the form (`16`, `census_date - 115y`'s `115y`, `rents`).
     case literal(Literal)
     /// The answer to question `id`, of the subject whose answers are meant.
     case answer(String, Subject)
@@ -26,12 +27,17 @@ public indirect enum Expression: Sendable, Hashable {
     /// The number of members of a roster that satisfy a condition (evaluated in each member);
     /// unknown while the condition is unknown for any member.
     case countWhere(roster: String, Expression)
+    /// `not x` or `-x`; unknown when its operand is unknown.
     case unary(UnaryOperator, Expression)
+    /// `a OP b`. `and`/`or` follow three-valued logic (`false and unknown` is false, `true or
+    /// unknown` is true); any other operator is unknown when an operand is unknown, as is a
+    /// division by zero or an integer overflow.
     case binary(BinaryOperator, Expression, Expression)
     /// `x in [a, b]` (or `not in` when `negated`).
     case member(Expression, [Expression], negated: Bool)
     /// `x is answered` (or `is not answered` when `negated`).
     case answered(Expression, negated: Bool)
+    /// A built-in function applied to its arguments.
     case call(Function, [Expression])
 
     /// Whose answer a reference means.
@@ -60,34 +66,53 @@ public indirect enum Expression: Sendable, Hashable {
         case householdAddress = "household_address"
     }
 
+    /// A part of an address answer, spelled as in the schema's JSON.
     public enum AddressPart: String, Sendable, Hashable, CaseIterable {
+        /// The first and second address lines, the town, the postcode and the country; unknown
+        /// when the address leaves that part out.
         case line1, line2, town, postcode, country
     }
 
+    /// A constant value in an expression.
     public enum Literal: Sendable, Hashable {
+        /// `true` or `false`.
         case bool(Bool)
+        /// A whole number (`16`).
         case integer(Int)
+        /// A number with a fractional part (`1.5`).
         case decimal(Double)
+        /// A quoted text (`"Wales"`).
         case text(String)
+        /// A calendar day (`2021-03-21`).
         case date(CalendarDate)
+        /// A month of a year (`2020-03`).
         case monthYear(MonthYear)
+        /// An amount of calendar time added to or taken from a date (`115y`, `6m`).
         case duration(CalendarDuration)
         /// An option id of the choice list of the answer it is compared with.
         case option(String)
     }
 
+    /// An operator with one operand, spelled as in the schema's JSON.
     public enum UnaryOperator: String, Sendable, Hashable {
+        /// `not`: logical negation (unknown stays unknown); `negate`: arithmetic minus.
         case not, negate = "neg"
     }
 
+    /// An operator with two operands, spelled as in the schema's JSON (`eq`, `lt`, `sub`).
     public enum BinaryOperator: String, Sendable, Hashable, CaseIterable {
+        /// Logical, three-valued: a known `false` (for `and`) or `true` (for `or`) decides alone.
         case and, or
+        /// Comparisons of numbers, texts, dates, months or options; unknown when either side is.
         case equal = "eq", notEqual = "ne", less = "lt", lessOrEqual = "le", greater = "gt", greaterOrEqual = "ge"
+        /// Arithmetic on numbers, and a date plus or minus a duration; an integer division that is
+        /// not exact gives a decimal, a division by zero or an overflow gives unknown.
         case add, subtract = "sub", multiply = "mul", divide = "div"
         /// A multiple-choice answer includes an option; or a text includes a text.
         case contains
     }
 
+    /// A built-in function of the language, spelled as in the schema's JSON.
     public enum Function: String, Sendable, Hashable, CaseIterable {
         /// `years_between(a, b)`: whole years from date a to date b.
         case yearsBetween = "years_between"

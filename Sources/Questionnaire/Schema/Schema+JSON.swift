@@ -58,6 +58,11 @@ extension Schema {
         try self.init(json: value)
     }
 
+    /// Reads a compiled schema from parsed JSON, checking its format and that its hash matches
+    /// its content.
+    ///
+    /// - Throws: ``SchemaError`` naming the place that is wrong (`$.questions[3].type: ...`), an
+    ///   unsupported `format`, or a hash that does not match (the file was edited after compiling).
     public init(json: JSONValue) throws(SchemaError) {
         let r = Reader(path: "$")
         guard let object = json.objectValue else { throw SchemaError("a schema must be a JSON object") }

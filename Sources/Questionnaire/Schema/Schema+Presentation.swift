@@ -3,9 +3,12 @@
 
 /// A hint under a question's label, shown when its condition holds (always when `when` is nil).
 public struct Hint: Sendable, Hashable {
+    /// The hint's words in every declared language; may pipe.
     public var text: LocalizedText
+    /// Read where the question is asked; `nil`: the hint is always shown.
     public var when: Expression?
 
+    /// Makes a hint, unconditional unless `when` is given.
     public init(text: LocalizedText, when: Expression? = nil) {
         self.text = text
         self.when = when
@@ -14,9 +17,12 @@ public struct Hint: Sendable, Hashable {
 
 /// A definition panel: a title ("What we mean by “this household”") and its explanation.
 public struct Definition: Sendable, Hashable {
+    /// The panel's heading, in every declared language.
     public var title: LocalizedText
+    /// The panel's explanation, in every declared language.
     public var body: LocalizedText
 
+    /// Makes a definition panel.
     public init(title: LocalizedText, body: LocalizedText) {
         self.title = title
         self.body = body
@@ -33,15 +39,20 @@ public struct TextOptions: Sendable, Hashable {
     /// individual"): the answer is then `{"option": ID}`, never both.
     public var noneOption: NoneOption?
 
+    /// Makes text options; the defaults are one line, no suggestions, no checkbox.
     public init(multiline: Bool = false, suggestions: String? = nil, noneOption: NoneOption? = nil) {
         self.multiline = multiline
         self.suggestions = suggestions
         self.noneOption = noneOption
     }
 
+    /// The checkbox offered instead of a text answer; choosing it stores `{"option": id}`.
     public struct NoneOption: Sendable, Hashable {
+        /// The code stored when it is ticked (`no_organisation`).
         public var id: String
+        /// The checkbox's words in every declared language.
         public var label: LocalizedText
+        /// Makes the checkbox.
         public init(id: String, label: LocalizedText) {
             self.id = id
             self.label = label
@@ -65,6 +76,7 @@ public struct ListWording: Sendable, Hashable {
     /// How a member is named in the list ("{name}{if respondent: (You)}").
     public var item: LocalizedText?
 
+    /// Makes list wording; every text is optional and a renderer words what is missing itself.
     public init(
         add: LocalizedText? = nil, more: LocalizedText? = nil, change: LocalizedText? = nil,
         remove: LocalizedText? = nil, summary: LocalizedText? = nil, item: LocalizedText? = nil
@@ -82,6 +94,7 @@ public struct ListWording: Sendable, Hashable {
 public struct IndividualResponse: Sendable, Hashable {
     /// Evaluated for each member; `nil`: every member.
     public var when: Expression?
+    /// Makes the rule; with no condition, every member of the section may answer privately.
     public init(when: Expression? = nil) { self.when = when }
 }
 
@@ -89,7 +102,9 @@ public struct IndividualResponse: Sendable, Hashable {
 /// condition is known true), everything after it in `section` is skipped for that instance
 /// (the items listing it in their `endedBy`).
 public struct Ending: Sendable, Hashable {
+    /// The ending's name (`end_1`), listed in the `endedBy` of the items it skips.
     public var id: String
+    /// Where its condition is read: the household, or each member of the section's roster.
     public var scope: Scope
     /// The section it ends.
     public var section: String
@@ -98,6 +113,7 @@ public struct Ending: Sendable, Hashable {
     /// `nil`: it always fires where it stands.
     public var when: Expression?
 
+    /// Makes an ending; the compiler lists it in the `endedBy` of the items after it.
     public init(id: String, scope: Scope, section: String, container: String?, when: Expression?) {
         self.id = id
         self.scope = scope
@@ -110,9 +126,12 @@ public struct Ending: Sendable, Hashable {
 /// A list of suggestions for write-in answers, in each language of the form, from the data
 /// files the form names (`suggestions countries "suggestions/countries.en.txt" cy "..."`).
 public struct SuggestionList: Sendable, Hashable {
+    /// The list's name (`countries`), named by ``TextOptions/suggestions``.
     public var id: String
+    /// The suggestions by language code (`en`, `cy`), one entry a line of the data file, in order.
     public var entries: [String: [String]]
 
+    /// Makes a suggestion list.
     public init(id: String, entries: [String: [String]]) {
         self.id = id
         self.entries = entries

@@ -3,7 +3,9 @@
 
 /// A compiled schema that cannot be read.
 public struct SchemaError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What is wrong and where, as one line (`$.censusDate: not a date: 2021-02-30`).
     public var message: String
+    /// Makes the error from its one-line message.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }

@@ -1,8 +1,11 @@
 /// A day in the proleptic Gregorian calendar, with no time of day or time zone: what a date of
 /// birth or a census date is.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, 1...9999.
     public var year: Int
+    /// The month, 1 (January) ... 12.
     public var month: Int
+    /// The day of the month, 1 ... 28–31 as the month has.
     public var day: Int
 
     /// A date, or `nil` when the day does not exist (30 February) or the year is outside 1...9999.
@@ -31,6 +34,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
     public var description: String { iso }
 
+    /// `YYYY-MM-DD`, zero-padded (`0999-03-01`): the spelling of responses and schemas.
     public var iso: String {
         func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
@@ -39,8 +43,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
+    /// Whether `year` has a 29 February in the Gregorian calendar (every 4th year, but not
+    /// every 100th, except every 400th).
     public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
+    /// The number of days of `month` (1...12) in `year`: 28–31.
     public static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
@@ -106,9 +113,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
 
 /// A year and month without a day: "month and year of arrival".
 public struct MonthYear: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, 1...9999.
     public var year: Int
+    /// The month, 1 (January) ... 12.
     public var month: Int
 
+    /// A month, or `nil` when the year is outside 1...9999 or the month outside 1...12.
     public init?(year: Int, month: Int) {
         guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
         self.year = year
@@ -133,12 +143,14 @@ public struct MonthYear: Sendable, Hashable, Comparable, CustomStringConvertible
         month = date.month
     }
 
+    /// `YYYY-MM`, zero-padded: the spelling of responses and schemas.
     public var iso: String { String(CalendarDate(year: year, month: month, day: 1)!.iso.prefix(7)) }
     public var description: String { iso }
 
     /// Months since January of year 0; makes month arithmetic and comparison simple.
     public var monthNumber: Int { year * 12 + month - 1 }
 
+    /// The month ``monthNumber`` counts to, or `nil` when it falls outside years 1...9999.
     public init?(monthNumber: Int) {
         let y = monthNumber >= 0 ? monthNumber / 12 : (monthNumber - 11) / 12
         self.init(year: y, month: monthNumber - y * 12 + 1)
@@ -159,12 +171,18 @@ public struct MonthYear: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A length of calendar time: `115y`, `6m`, `2w`, `30d`.
 public struct CalendarDuration: Sendable, Hashable, CustomStringConvertible {
+    /// The unit of a duration, spelled by its letter (`y`, `m`, `w`, `d`).
     public enum Unit: String, Sendable, Hashable, CaseIterable {
+        /// Calendar years and months (a year from 29 February lands on 28 February), weeks of 7
+        /// days, and days.
         case years = "y", months = "m", weeks = "w", days = "d"
     }
+    /// How many units; negative to go back in time (`-6m`).
     public var amount: Int
+    /// Years, months, weeks or days.
     public var unit: Unit
 
+    /// Makes a duration of `amount` units (`CalendarDuration(115, .years)` is `115y`).
     public init(_ amount: Int, _ unit: Unit) {
         self.amount = amount
         self.unit = unit
@@ -178,6 +196,7 @@ public struct CalendarDuration: Sendable, Hashable, CustomStringConvertible {
         self.init(amount, unit)
     }
 
+    /// The same length the other way in time (`115y` → `-115y`).
     public var negated: CalendarDuration { CalendarDuration(-amount, unit) }
     public var description: String { "\(amount)\(unit.rawValue)" }
 

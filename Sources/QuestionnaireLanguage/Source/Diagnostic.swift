@@ -2,30 +2,43 @@ import Questionnaire
 
 /// A problem found in a questionnaire source, with where it is, what it is and how to fix it.
 public struct Diagnostic: Sendable, Hashable {
+    /// Whether the diagnostic stops compilation.
     public enum Severity: String, Sendable, Hashable {
+        /// `error`: no schema is produced; `warning`: the form compiles, but `census check` fails on it.
         case error, warning
     }
 
+    /// Error or warning.
     public var severity: Severity
     /// A stable, kebab-case code (`undefined-name`), for editors, CI and the docs.
     public var code: String
     /// One line saying what is wrong.
     public var message: String
+    /// The bytes of the source the problem is at; rendered as `file:line:column` and a caret line.
     public var span: Span
     /// How to fix it, when there is something useful to say.
     public var hint: String?
     /// Related places ("first declared here").
     public var notes: [Note]
 
+    /// A second place that explains the first ("first declared here").
     public struct Note: Sendable, Hashable {
+        /// What the place is ("first declared here").
         public var message: String
+        /// Where it is in the same source file.
         public var span: Span
+        /// Makes a note about `span`.
         public init(_ message: String, at span: Span) {
             self.message = message
             self.span = span
         }
     }
 
+    /// Makes a diagnostic; an error unless `severity` says otherwise.
+    ///
+    /// ```swift
+    /// Diagnostic(code: "undefined-name", "there is no function called 'yaers_between'", at: span, hint: "did you mean 'years_between'?")
+    /// ```
     public init(_ severity: Severity = .error, code: String, _ message: String, at span: Span, hint: String? = nil, notes: [Note] = []) {
         self.severity = severity
         self.code = code
@@ -38,8 +51,10 @@ public struct Diagnostic: Sendable, Hashable {
 
 /// Turns diagnostics into text for people or JSON for tools.
 public struct DiagnosticRenderer {
+    /// The source the diagnostics' spans point into.
     public let file: SourceFile
 
+    /// A renderer for diagnostics of `file`.
     public init(file: SourceFile) { self.file = file }
 
     /// `file:line:column: error: message`, the source line with a caret under the problem, and the hint.
@@ -77,6 +92,9 @@ public struct DiagnosticRenderer {
         return "\(pad) |\n\(gutter) | \(shown)\n\(pad) | \(String(repeating: " ", count: max(0, caretColumn - 1)))\(String(repeating: "^", count: width))\n"
     }
 
+    /// `{"file", "line", "column", "endLine", "endColumn", "severity", "code", "message"}` plus
+    /// `hint` and `notes` when present; lines and columns 1-based, columns in Unicode scalars: what
+    /// `census check --format json` prints.
     public func json(_ d: Diagnostic) -> JSONValue {
         let (line, column) = file.location(of: d.span.start)
         let (endLine, endColumn) = file.location(of: max(d.span.start, d.span.end))

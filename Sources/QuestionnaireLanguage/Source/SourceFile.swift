@@ -14,6 +14,7 @@ public struct SourceFile: Sendable {
     /// Byte offset of the first invalid UTF-8 sequence in the original input, if any.
     public let firstInvalidUTF8Offset: Int?
 
+    /// A source held in a string (always valid UTF-8); `name` is what diagnostics print.
     public init(name: String, text: String) {
         self.init(name: name, validBytes: Array(text.utf8), invalidOffset: nil)
     }
@@ -157,6 +158,7 @@ public struct SourceFile: Sendable {
         return count
     }
 
+    /// The source text of `span` (clamped to the file).
     public func text(_ span: Span) -> String {
         String(decoding: bytes[max(0, span.start)..<min(bytes.count, span.end)], as: UTF8.self)
     }
@@ -164,14 +166,20 @@ public struct SourceFile: Sendable {
 
 /// A range of bytes in a source file.
 public struct Span: Sendable, Hashable {
+    /// The 0-based byte offset of the first byte.
     public var start: Int
+    /// The byte offset just after the last byte (`end == start` for a point).
     public var end: Int
 
+    /// The bytes `start..<end`.
     public init(_ start: Int, _ end: Int) {
         self.start = start
         self.end = end
     }
 
+    /// The smallest span covering both (a whole expression from its first and last tokens).
     public func to(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
+    /// The empty span at the start of the file: the place of what the language declares itself
+    /// (the built-in `yes_no` list), which has none in the source.
     public static let none = Span(0, 0)
 }

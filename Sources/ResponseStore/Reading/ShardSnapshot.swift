@@ -67,8 +67,21 @@ public struct ShardSnapshot {
     /// The versions of one household in the snapshot, oldest first (metadata only).
     public func versions(of householdID: String) throws -> [ResponseVersion] {
         try mapped {
-            try Row.fetchAll(db, sql: "SELECT \(Self.metadataColumns) FROM response_version WHERE household_id = ? AND id <= ? ORDER BY id",
-                             arguments: [householdID, watermark])
+            // Prepared once per snapshot: an incremental run asks this for every household it reads.
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.metadataColumns) FROM response_version WHERE household_id = ? AND id <= ? ORDER BY id")
+            return try Row.fetchAll(statement, arguments: [householdID, watermark])
+                .map { ResponseStore.version(from: $0, shard: shard, includeBody: false) }
+        }
+    }
+
+    /// The versions of one household and of its individual returns (keys `H/i1`, …,
+    /// ``IndividualReturn``) in the snapshot, oldest first (metadata only).
+    public func versionsWithIndividuals(of householdID: String) throws -> [ResponseVersion] {
+        try mapped {
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.metadataColumns) FROM response_version
+                WHERE (household_id = ? OR (household_id >= ? AND household_id < ?)) AND id <= ? ORDER BY id
+                """, arguments: [householdID, householdID + "/", householdID + "0", watermark])
                 .map { ResponseStore.version(from: $0, shard: shard, includeBody: false) }
         }
     }

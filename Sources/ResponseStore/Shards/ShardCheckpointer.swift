@@ -3,7 +3,10 @@ import Foundation
 import GRDB
 
 /// When a shard's write-ahead log is copied back into the database file.
-public enum CheckpointPolicy: String, Sendable, CaseIterable {
+///
+/// `package`, not public: only the benchmark (`census-bench store --checkpoint both`) and
+/// the tests choose the policy; every store runs ``background``.
+package enum CheckpointPolicy: String, Sendable, CaseIterable {
     /// SQLite's automatic checkpoint (`wal_autocheckpoint = 4000` pages): the
     /// writer runs it inside the COMMIT that crosses 4,000 pages, so that
     /// batch's acknowledgements, and every submission queued behind it, wait

@@ -33,6 +33,7 @@ public struct PageSave: Sendable, Hashable {
     /// The delta: opaque bytes.
     public var body: Data
 
+    /// Makes a save; `completeness` outside 0…1 is stored clamped.
     public init(householdID: String, sequence: Int64, savedAt: Date, completeness: Double, body: Data) {
         self.householdID = householdID
         self.sequence = sequence

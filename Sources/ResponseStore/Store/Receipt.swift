@@ -29,6 +29,8 @@ public struct Receipt: Sendable, Hashable, Codable, CustomStringConvertible {
             + "-" + String(repeating: "0", count: max(0, 9 - v.count)) + v
     }
 
+    /// Makes a receipt, deriving ``receiptID`` from `shard` and `version`. The store makes
+    /// receipts; callers build them only to compare or to decode one.
     public init(shard: Int, version: Int64, householdID: String, receivedAt: Date, isReplay: Bool) {
         self.receiptID = Receipt.makeID(shard: shard, version: version)
         self.shard = shard

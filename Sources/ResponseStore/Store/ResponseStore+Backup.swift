@@ -27,7 +27,8 @@ extension ResponseStore {
     /// run (`census store backup`).
     ///
     /// Each shard (and each file of `including`, e.g. the address frame `frame.sqlite` kept in
-    /// the store directory) is copied through SQLite's online backup (``SQLiteBackup``): a
+    /// the store directory, and the field-operations files: staff accounts, keying records,
+    /// the audit log; each copy keeps its original's permission bits) is copied through SQLite's online backup (``SQLiteBackup``): a
     /// consistent snapshot taken in a read transaction, which holds every committed version
     /// whether it is still in the `-wal` file or not, and which does not stop the writers.
     /// Shards are copied one after another, so a household's versions in the copy are those
@@ -96,7 +97,11 @@ extension ResponseStore {
             config.busyMode = .timeout(options.busyTimeout)
             let source = try DatabaseQueue(path: readable, configuration: config)
             defer { try? source.close() }
-            let copy = try SQLiteBackup.copy(from: source, to: building.appendingPathComponent(name).path)
+            let target = building.appendingPathComponent(name).path
+            let copy = try SQLiteBackup.copy(from: source, to: target)
+            // The copy is no more readable than the original (staff.sqlite holds TOTP secrets: 0600).
+            var st = stat()
+            if stat(path, &st) == 0 { chmod(target, st.st_mode & 0o777) }
             files.append(.init(name: name, bytes: copy.bytes, versions: nil))
         }
         try manifest.write(to: building)

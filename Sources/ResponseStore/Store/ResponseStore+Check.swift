@@ -6,7 +6,9 @@ import GRDB
 public struct StoreCheckReport: Sendable, CustomStringConvertible {
     /// The result for one shard.
     public struct Shard: Sendable {
+        /// The shard's index, 0-based (`shards/shard-003.sqlite` is index 3).
         public var index: Int
+        /// The shard file's path.
         public var path: String
         /// True when the shard opened, matched the manifest, and
         /// `PRAGMA integrity_check` answered `ok`.
@@ -22,6 +24,7 @@ public struct StoreCheckReport: Sendable, CustomStringConvertible {
 
     /// Set when the manifest itself could not be read; then `shards` is empty.
     public var manifestError: StoreError?
+    /// One result per shard of the manifest, by index.
     public var shards: [Shard]
 
     /// Every shard intact and writable.

@@ -70,7 +70,10 @@ extension ResponseStore {
         try result.get()
     }
 
-    /// A household's page saves with a number above `sequence`, oldest first.
+    /// A household's page saves with a number above `sequence`, oldest first; empty for a
+    /// store made before page saves existed.
+    ///
+    /// - Throws: ``StoreError`` when the household's shard is unavailable or the read fails.
     public func pageSaves(of householdID: String, after sequence: Int64 = 0) throws(StoreError) -> [StoredPageSave] {
         guard supportsPageSaves else { return [] }
         let shard = shard(for: householdID)

@@ -4,8 +4,10 @@ import GRDB
 
 /// What ``ResponseStore/upgrade(at:options:)`` did.
 public struct StoreUpgradeResult: Sendable, Equatable {
-    /// The shard schema before and after.
+    /// The shard schema before the upgrade: the id of the last migration the shards had
+    /// (``ShardSchema/migrations``).
     public var from: String
+    /// The shard schema after it: this build's ``ShardSchema/currentVersion``.
     public var to: String
     /// Migrations applied to the shards (empty when the store was already current).
     public var applied: [String]

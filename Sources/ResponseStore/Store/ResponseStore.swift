@@ -234,9 +234,10 @@ public final class ResponseStore: Sendable {
         if let e = shardStatus.compactMap(\.error).first { throw e }
     }
 
-    /// The shard index that holds `householdID`.
+    /// The shard index that holds `householdID`: for an individual return's key
+    /// (``IndividualReturn``, `H000123/i1`), its household's shard.
     public func shard(for householdID: String) -> Int {
-        ShardFunction.shard(for: householdID, count: manifest.shardCount)
+        ShardFunction.shard(for: IndividualReturn.household(of: householdID), count: manifest.shardCount)
     }
 
     func writer(for shard: Int) throws(StoreError) -> ShardWriter {
@@ -307,7 +308,15 @@ public final class ResponseStore: Sendable {
         return try result.get()
     }
 
-    /// The versions of a household, oldest first.
+    /// The versions of a household, oldest first (by version number); empty when it has none.
+    /// Bodies are read only with `includeBodies` (a body is up to 1 MiB; listings need none).
+    ///
+    /// ```swift
+    /// for v in try store.versions(of: "H000123") { print(v.receiptID, v.kind, v.channel, v.completeness) }
+    /// ```
+    /// - Throws: ``StoreError`` when the household's shard is unavailable (the error it failed
+    ///   to open with: ``StoreError/shardMissing(shard:path:)``, ``StoreError/shardCorrupt(shard:path:reason:)``, …)
+    ///   or the read fails (``StoreError/shardFailure(shard:path:reason:)``).
     public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)
@@ -324,8 +333,30 @@ public final class ResponseStore: Sendable {
         }
     }
 
+    /// The versions of a household's individual returns (keys `H/i1`, `H/i2`, …: see
+    /// ``IndividualReturn``), ordered by key, then oldest first; metadata only.
+    public func individualVersions(of householdID: String) throws(StoreError) -> [ResponseVersion] {
+        let shard = shard(for: householdID)
+        let w = try reader(for: shard)
+        do {
+            return try w.reader.read { db in
+                // Keys from "H/" up to, not including, "H0": '0' is the character after '/'.
+                try Row.fetchAll(db, sql: """
+                    SELECT id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness
+                    FROM response_version WHERE household_id >= ? AND household_id < ? ORDER BY household_id, id
+                    """, arguments: [householdID + "/", householdID + "0"])
+                    .map { Self.version(from: $0, shard: shard, includeBody: false) }
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: w.path)
+        }
+    }
+
     /// The household's authoritative return, or nil when it has no version.
     /// See ``AuthoritativeReturn`` for the rules.
+    ///
+    /// - Throws: ``StoreError`` when the household's shard is unavailable or the read fails,
+    ///   as for ``versions(of:includeBodies:)``.
     public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)

@@ -32,11 +32,14 @@ public struct StoreManifest: Codable, Sendable, Equatable {
     /// The expected value of ``format``.
     public static let formatName = "census-response-store"
 
+    /// Always ``formatName`` (`census-response-store`): a manifest of anything else is refused.
     public var format: String
+    /// The manifest layout's version, 1; a store with another version is refused, not guessed at.
     public var formatVersion: Int
     /// A random identifier, also written into every shard, so that a shard
     /// file copied from another store is detected.
     public var storeID: String
+    /// When the store was created (`store init`), as ISO 8601 in the file.
     public var createdAt: Date
     /// The number of shards. Never changes after creation.
     public var shardCount: Int

@@ -12,7 +12,9 @@ import Foundation
 ///   last transactions may be lost on power loss. Faster; not the census
 ///   default.
 public enum Durability: String, Sendable, Codable, CaseIterable {
+    /// `PRAGMA synchronous=FULL`: the log is fsynced before COMMIT returns (the default).
     case full
+    /// `PRAGMA synchronous=NORMAL`: survives a process crash, not a power loss.
     case normal
 
     /// The `PRAGMA synchronous` level of the writer connections.
@@ -49,13 +51,13 @@ public struct StoreOptions: Sendable {
     public var busyTimeout: TimeInterval = 10
     /// When the write-ahead log is checkpointed. Default
     /// ``CheckpointPolicy/background`` (off the commit path).
-    public var checkpointPolicy: CheckpointPolicy = .background
+    package var checkpointPolicy: CheckpointPolicy = .background
     /// ``CheckpointPolicy/background``: the shortest time between two
     /// background checkpoint passes of a shard.
-    public var checkpointInterval: TimeInterval = 0.1
+    package var checkpointInterval: TimeInterval = 0.1
     /// ``CheckpointPolicy/background``: the log size, in pages, at which the
     /// writer checkpoints the rest of the log itself so that it restarts.
-    public var walRestartPages: Int = 4000
+    package var walRestartPages: Int = 4000
     /// Called after every group commit of every shard, on the shard's writer thread, once
     /// the commit's writers have their answers. For metrics: it must be cheap and must not
     /// block (it delays the shard's next batch). Nil by default.
@@ -78,10 +80,16 @@ public struct StoreOptions: Sendable {
     /// (Household ids of the frame are at most 32; keys are UUIDs.)
     public static let maximumFieldBytes = 256
 
-    public init(durability: Durability = .full, maxBatchSize: Int = 4096,
-                checkpointPolicy: CheckpointPolicy = .background) {
+    /// Options for opening a store; the defaults are the census's (FULL durability, group
+    /// commits of up to 4,096 submissions, checkpoints on a background thread).
+    public init(durability: Durability = .full, maxBatchSize: Int = 4096) {
         self.durability = durability
         self.maxBatchSize = maxBatchSize
+    }
+
+    /// Options with another checkpoint policy: for the benchmark's side-by-side runs and the tests.
+    package init(durability: Durability = .full, maxBatchSize: Int = 4096, checkpointPolicy: CheckpointPolicy) {
+        self.init(durability: durability, maxBatchSize: maxBatchSize)
         self.checkpointPolicy = checkpointPolicy
     }
 }

@@ -16,9 +16,12 @@ import Foundation
 /// let households = FrameGenerator(households: 10_000, seed: 42).generate()
 /// ```
 public struct FrameGenerator: Sendable {
+    /// How many households to generate.
     public var households: Int
+    /// The seed; the same seed and count give the same frame.
     public var seed: UInt64
 
+    /// A generator of `households` households drawn from `seed`.
     public init(households: Int, seed: UInt64) {
         self.households = households
         self.seed = seed
@@ -26,10 +29,15 @@ public struct FrameGenerator: Sendable {
 
     /// A local authority of the synthetic frame.
     public struct Authority: Sendable {
+        /// The local authority's GSS code (`E08000035`).
         public var code: String
+        /// Its name (`Leeds`).
         public var name: String
+        /// The town written on its addresses.
         public var town: String
+        /// The postcode area its postcodes start with (`LS`).
         public var postcodeArea: String
+        /// Its relative share of the frame's households.
         public var weight: Int
     }
 

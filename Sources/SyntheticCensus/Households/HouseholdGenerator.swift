@@ -1,22 +1,32 @@
 import Questionnaire
 /// A mistake the generator put into a household on purpose, and the finding that must catch it.
 public struct InjectedMistake: Sendable, Hashable, CustomStringConvertible {
+    /// The kinds of mistake injected (`census generate --invalid-rate`), spelled as in its JSON.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// A date of birth after the census date: `out_of_range`.
         case futureDateOfBirth = "future_dob"
+        /// An answer to a question the routing skips: `not_applicable`.
         case answeredSkippedQuestion = "answered_skipped"
+        /// A required question left unanswered: `required`.
         case missingRequired = "missing_required"
     }
+    /// Which mistake.
     public var kind: Kind
     /// The finding code the evaluator must report (`out_of_range`, `not_applicable`, `required`).
     public var code: String
+    /// Where in the response the finding must point (`$.residents[1].dob`).
     public var path: String
 
     public var description: String { "\(kind.rawValue): \(code) at \(path)" }
+    /// `{"kind", "code", "path"}`, as `census generate` records it beside the household.
     public var json: JSONValue { ["kind": .string(kind.rawValue), "code": .string(code), "path": .string(path)] }
 }
 
+/// One synthetic household's response and what was done to it.
 public struct GeneratedHousehold: Sendable {
+    /// The household's response, in the response format, for the schema's id and hash.
     public var response: JSONValue
+    /// The mistakes injected on purpose (empty for a clean household).
     public var mistakes: [InjectedMistake]
     /// The errors (and unconfirmed confirmations) the generator could not remove: empty unless
     /// the form makes a valid household impossible, or too unlikely to find (see `census generate`).
@@ -30,7 +40,9 @@ public struct GeneratedHousehold: Sendable {
 /// England and Wales. Questions it has no model for get a plausible random answer of their type.
 /// Deterministic: household `i` of seed `k` is always the same.
 public final class HouseholdGenerator: @unchecked Sendable {
+    /// The evaluator of the form households are generated for (it decides every routing step).
     public let evaluator: Evaluator
+    /// The run's seed: household `i` is drawn from `SeededRandom(seed: seed, index: i)`.
     public let seed: UInt64
     var schema: Schema { evaluator.schema }
     let residents: Int?
@@ -44,6 +56,8 @@ public final class HouseholdGenerator: @unchecked Sendable {
     /// Repair households the evaluator finds errors in (tests turn it off to show it is needed).
     var repairs = true
 
+    /// A generator for `evaluator`'s form (any form): the first roster whose id does not name
+    /// visitors is the household's people, a roster whose id does is its visitors.
     public init(evaluator: Evaluator, seed: UInt64) {
         self.evaluator = evaluator
         self.seed = seed

@@ -25,6 +25,7 @@ public struct HouseholdPageAnswers: Sendable {
     /// The response the person means to give (as `census generate` makes them).
     public let target: JSONValue
 
+    /// A person answering `schema`'s pages so as to give `target` in the end.
     public init(schema: Schema, target: JSONValue) {
         self.schema = schema
         self.target = target

@@ -24,7 +24,9 @@ import Questionnaire
 /// Everything is a function of the seed and the household's position in the frame, so a
 /// household's plan can be computed alone and in any order.
 public struct ReturnTimeline: Sendable {
+    /// Census day: the collection period runs from day -21 to day +49 around it.
     public let censusDate: CalendarDate
+    /// The seed; the same seed and frame give the same plans.
     public let seed: UInt64
 
     /// What a planned version is.
@@ -39,6 +41,7 @@ public struct ReturnTimeline: Sendable {
 
     /// One planned version of a household's response.
     public struct Event: Sendable, Hashable {
+        /// A save, an online submission or a keyed paper return.
         public var kind: Kind
         /// When it is received.
         public var time: Date
@@ -46,6 +49,7 @@ public struct ReturnTimeline: Sendable {
         public var serial: Int
     }
 
+    /// A timeline around `censusDate`, drawn from `seed`.
     public init(censusDate: CalendarDate, seed: UInt64) {
         self.censusDate = censusDate
         self.seed = seed

@@ -8,9 +8,15 @@ import Questionnaire
 /// answer a condition reads replaced by a random value of its type), measures which branches
 /// each takes, and keeps a greedy set cover. Branches no candidate reaches are reported.
 public struct RouteCoverage {
+    /// The households chosen and how much of the form they cover.
     public struct Report: Sendable {
+        /// The chosen households, each a response in the response format; together they take every
+        /// reached branch.
         public var households: [JSONValue]
+        /// The number of branches the chosen households take.
         public var covered: Int
+        /// The number of branches of the form (two per condition, check, ending, conditional option
+    /// and roster).
         public var total: Int
         /// Descriptions of the branches no household took.
         public var unreached: [String]
@@ -21,10 +27,12 @@ public struct RouteCoverage {
     let generator: HouseholdGenerator
     /// How many ordinary households and mutations to try (every loop is bounded by these).
     public var ordinary = 300
+    /// How many mutations of covering households to try for each branch not yet taken.
     public var mutationsPerBranch = 40
     /// How many households of a roster's minimum or maximum size to try before giving up.
     static let attemptsPerRosterBound = 20
 
+    /// Coverage drawn from `generator`'s households (its seed makes the result repeatable).
     public init(generator: HouseholdGenerator) { self.generator = generator }
 
     /// Branch names: `when <question>: true`, `check <id>: fires`, `roster <id>: max`, ...
@@ -125,6 +133,8 @@ public struct RouteCoverage {
         return taken
     }
 
+    /// Draws and mutates households within the bounds above and keeps a greedy cover of the
+    /// branches; deterministic for a seed. `census generate --cover-routes` prints its report.
     public func cover() -> Report {
         let ev = generator.evaluator
         let names = RouteCoverage.branches(of: ev)

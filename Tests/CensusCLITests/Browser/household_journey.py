@@ -18,6 +18,9 @@ Journeys:
            found).
   welsh    a household of one in Welsh at desktop width, answered with the keyboard alone
            (Tab, arrow keys, Space, Enter), checking that focus is always visible.
+  visitors a household of two unrelated adults and an overnight visitor, in Welsh on a phone
+           (320 px wide): the relationship answered with the "unrelated to everyone"
+           shortcut, the visitor listed and their own questions answered.
   any      any form, answered from what its pages show (used with the constructs form:
            content pages, definitions, "anyone else?" lists, number details, "none" boxes,
            text areas).
@@ -29,7 +32,7 @@ error, the language chosen.
 
 Usage: python3 household_journey.py PLAN.json
   PLAN: {"base": URL, "codes": [three codes], "constructs_base": URL, "constructs_code": CODE,
-         "journeys": ["english", "welsh", "any"] (optional: which to run)}
+         "journeys": ["english", "welsh", "visitors", "any"] (optional: which to run)}
 Prints a JSON summary (receipts, pages, axe runs by kind of page, seconds) on standard output;
 exits 1 with the problems found on standard error.
 """
@@ -200,6 +203,7 @@ class Journey:
         self.labels = {}       # question id -> the label it was asked with (rows of check your answers)
         self.warnings = []     # (path, text) of every warning shown
         self.confirmations = []
+        self.shortcuts = []    # the text of every "unrelated to everyone" button pressed
         self.members = {}      # (roster, member id) -> the planned person
         self.focus_checked = set()
         self.tried_wrong = set()  # pages where a wrong answer was tried first
@@ -475,6 +479,18 @@ class Journey:
                     answers["relationship--" + mid] = value
         return answers
 
+    def unrelated_to_everyone(self):
+        """A relationship screen answered with its "unrelated to everyone" shortcut, which must
+        move on (the secondary button; no field filled in)."""
+        here = self.path()
+        buttons = self.driver.find_elements(By.CSS_SELECTOR, "main button[name=action][value=unrelated]")
+        if not buttons:
+            self.fail("the relationship screen %s has no 'unrelated to everyone' shortcut" % here)
+        self.shortcuts.append(buttons[0].text.strip())
+        self.press(buttons[0])
+        if self.path() == here:
+            self.fail("the 'unrelated to everyone' shortcut did not move on: %s" % (self.facts["errors"] or self.facts["main"][:200]))
+
     def member_pages(self):
         return len({p for p in self.visited if p.startswith("/form/member/")})
 
@@ -487,6 +503,8 @@ class Journey:
             parts = path.strip("/").split("/")
             if parts[:2] == ["form", "page"]:
                 self.answer_and_continue(self.household)
+            elif parts[:2] == ["form", "relationships"] and self.member_answers(parts[2], parts[3]).get("unrelated"):
+                self.unrelated_to_everyone()
             elif parts[:2] in (["form", "member"], ["form", "relationships"]):
                 self.answer_and_continue(self.member_answers(parts[2], parts[3]))
             elif parts[:2] == ["form", "confirm"]:
@@ -583,7 +601,11 @@ class Journey:
 
 
 def display_name(person):
-    return person.get("name") or "%s %s" % (person.get("first_name", ""), person.get("last_name", ""))
+    if person.get("name"):
+        return person["name"]
+    if "visitor_first_name" in person:
+        return "%s %s" % (person["visitor_first_name"], person.get("visitor_last_name", ""))
+    return "%s %s" % (person.get("first_name", ""), person.get("last_name", ""))
 
 
 def axe_engines():
@@ -766,6 +788,39 @@ def welsh_household(plan, report):
         j.browser.quit()
 
 
+def household_with_a_visitor(plan, report):
+    """Two unrelated adults and an overnight visitor, in Welsh on a phone: the relationship
+    screen answered with its "unrelated to everyone" shortcut, the visitor listed and asked
+    their own questions, and check your answers showing both."""
+    people = [
+        {"first_name": "Rhys", "middle_names": "", "last_name": "Morgan", "is_you": "yes", "dob": ("4", "7", "1990"), "sex": "male"},
+        {"first_name": "Cerys", "middle_names": "", "last_name": "Price", "is_you": "no", "dob": ("9", "11", "1992"), "sex": "female",
+         "unrelated": True},
+    ]
+    visitors = [{"visitor_first_name": "Owen", "visitor_last_name": "Hughes", "visitor_dob": ("3", "3", "1985"), "visitor_sex": "male",
+                 "visitor_usual_address_where": "uk"}]
+    household = {"lives_here": "yes", "who_else": ["housemates"], "household_size": "2", "any_visitors": ["holiday"],
+                 "residents": people, "visitors": visitors}
+    j = Journey("visitors", plan["base"], household, "cy", report, width=320)
+    try:
+        j.get("/")
+        j.sign_in(plan["codes"][2])
+        j.choose_language()
+        j.walk()
+        if not j.shortcuts:
+            j.fail("no relationship screen offered the 'unrelated to everyone' shortcut")
+        if not any(p.startswith("/form/list/visitors") for p in j.visited):
+            j.fail("the visitors list was never shown")
+        if not any(p.startswith("/form/member/visitors/") for p in j.visited):
+            j.fail("the visitor's own questions were never asked")
+        if "Owen Hughes" not in j.driver.find_element(By.TAG_NAME, "main").text:
+            j.fail("check your answers does not show the visitor: %s" % j.facts["main"][:300])
+        reference = j.submit_answers()
+        return {"reference": reference, "pages": j.pages, "shortcut": j.shortcuts[0]}
+    finally:
+        j.browser.quit()
+
+
 def any_form(plan, report):
     """Any form, answered from what its pages show, on a phone (run with the constructs form)."""
     household = {"lives_here": "yes", "cars": ("many", "7"),
@@ -797,8 +852,9 @@ def main():
     started = time.time()
     out = {}
     failures = []
-    for name, journey in [("english", english_household), ("welsh", welsh_household), ("any", any_form)]:
-        if name not in plan.get("journeys", ["english", "welsh", "any"]):
+    journeys = [("english", english_household), ("welsh", welsh_household), ("visitors", household_with_a_visitor), ("any", any_form)]
+    for name, journey in journeys:
+        if name not in plan.get("journeys", [n for n, _ in journeys]):
             continue
         t = time.time()
         try:

@@ -6,14 +6,14 @@ import Foundation
 struct StaffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "staff",
-        abstract: "Staff accounts for the staff pages (/staff): add, list, disable.",
+        abstract: "Staff accounts for the staff pages (/staff): add, list, disable, reset a password or a one-time-code secret.",
         discussion: """
             Accounts live in DIR/staff.sqlite (mode 0600), every change is recorded in \
             DIR/audit.sqlite. Passwords are hashed with bcrypt at cost \(StaffDirectory.defaultBcryptCost). \
             Supervisors and administrators also sign in with a TOTP code (RFC 6238: 6 digits, \
             30 s), enrolled when the account is added.
             """,
-        subcommands: [StaffAdd.self, StaffList.self, StaffDisable.self]
+        subcommands: [StaffAdd.self, StaffList.self, StaffDisable.self, StaffResetPassword.self, StaffReenrol.self]
     )
 }
 

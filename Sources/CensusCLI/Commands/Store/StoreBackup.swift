@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import AddressFrame
+import FieldOperations
 import ResponseStore
 
 struct StoreBackup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
-        abstract: "Copy a store (and its frame.sqlite) to a new directory, safely while it is in use.",
+        abstract: "Copy a store (and its frame, staff, keying and audit files) to a new directory, safely while it is in use.",
         discussion: """
-            Each shard, and DIR/frame.sqlite when there is one, is copied with SQLite's online \
+            Each shard, and each of DIR/frame.sqlite, staff.sqlite, keying.sqlite and \
+            audit.sqlite that exists, is copied with SQLite's online \
             backup: a consistent snapshot that holds every committed response, including those \
             still in the -wal file, taken without stopping the writers. Every copied shard is \
             checked (integrity_check, and against the manifest) before the backup is published; \
@@ -32,11 +34,18 @@ struct StoreBackup: ParsableCommand {
 
     func run() throws {
         let source = URL(fileURLWithPath: dir)
-        let frame = source.appendingPathComponent(AddressFrame.fileName)
-        let including = FileManager.default.fileExists(atPath: frame.path) ? [AddressFrame.fileName] : []
-        let summary = try ResponseStore.backup(at: source, to: URL(fileURLWithPath: to), including: including)
+        // The frame, then the field-operations files (staff accounts, keying records, the
+        // audit log: the audit log's chain is copied whole, so the copy verifies on its own).
+        let candidates: [(file: String, what: String)] = [
+            (AddressFrame.fileName, "the address frame"), (StaffDirectory.fileName, "the staff accounts"),
+            (KeyingRecords.fileName, "the keying records"), (AuditLog.fileName, "the audit log"),
+        ]
+        let present = candidates.filter { FileManager.default.fileExists(atPath: source.appendingPathComponent($0.file).path) }
+        let summary = try ResponseStore.backup(at: source, to: URL(fileURLWithPath: to), including: present.map { $0.file })
         let megabytes = Double(summary.files.reduce(0) { $0 + $1.bytes }) / 1_048_576
         let shards = summary.files.filter { $0.versions != nil }.count
-        print("backed up \(counted(shards, "shard")) (\(counted(summary.versions, "version")))\(including.isEmpty ? "" : " and the address frame") to \(to): \(String(format: "%.1f", megabytes)) MB, every shard checked")
+        let others = present.map { $0.what }
+        let also = others.isEmpty ? "" : " and " + (others.count == 1 ? others[0] : others.dropLast().joined(separator: ", ") + " and " + others[others.count - 1])
+        print("backed up \(counted(shards, "shard")) (\(counted(summary.versions, "version")))\(also) to \(to): \(String(format: "%.1f", megabytes)) MB, every shard checked")
     }
 }

@@ -75,6 +75,7 @@ struct KeyingRoutes {
         view["returns"] = try returnLines(household.householdID)
         if context.identity?.roles.contains(.supervisor) == true {
             view["reissue"] = "/staff/households/\(household.householdID)/reissue"
+            if households.individualSection != nil { view["individual"] = "/staff/households/\(household.householdID)/individual" }
         }
         view["rosters"] = KeyingSheet.rosters(of: households.schema, language: "en").map { roster -> [String: Any] in
             ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == KeyingSheet.rosters(of: households.schema, language: "en").first?.id ? "1" : "0"]
@@ -94,7 +95,28 @@ struct KeyingRoutes {
         }
         if lines.isEmpty { lines = ["No return yet."] }
         if versions.contains(where: { $0.kind == .partial }) { lines.append("Answers saved online, not submitted.") }
-        return lines
+        return lines + (try individualLines(householdID))
+    }
+
+    /// The people answering separately, each with their return: channel and time only.
+    private func individualLines(_ householdID: String) throws -> [String] {
+        let people: [IndividualRespondent]
+        let versions: [ResponseVersion]
+        do {
+            people = try households.frame.individuals(of: householdID)
+            versions = people.isEmpty ? [] : try households.store.individualVersions(of: householdID)
+        } catch {
+            throw StaffPageError.unavailable("The household's individual responses cannot be read: \(error)")
+        }
+        let format = ISO8601DateFormatter()
+        return people.map { person in
+            let theirs = versions.filter { IndividualReturn.split($0.householdID).person == person.person }
+            let asked = person.requestedBy == .household ? "asked for online by the household" : "issued by a supervisor"
+            if let best = AuthoritativeReturn.chooseIndividual(from: theirs) {
+                return "Person \(person.person) answers separately (code \(asked)): an \(best.channel == .paper ? "paper" : "online") return, received \(format.string(from: best.receivedAt)) (receipt \(best.receiptID))."
+            }
+            return "Person \(person.person) answers separately (code \(asked)): no return yet\(theirs.isEmpty ? "" : "; answers saved online, not submitted")."
+        }
     }
 
     // MARK: The keying page

@@ -1,0 +1,59 @@
+import CensusTestSupport
+import Foundation
+import SyntheticCensus
+import XCTest
+@testable import AddressFrame
+
+/// Individual access codes: one letter per code, a table of their own (a household's sign-in
+/// never opens one), the same person for the same name, names checked.
+final class IndividualCodeTests: XCTestCase {
+    func testAnIndividualCodeOpensThePersonAndNeverTheHousehold() throws {
+        let dir = try makeTempDirectory(self)
+        let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
+        defer { try? frame.close() }
+        let homes = FrameGenerator(households: 3, seed: 2).generate()
+        try frame.insertGenerated(homes)
+        let hasher = AccessCodeHasher(secret: .development)
+        let household = homes[1].householdID
+        let letters = dir.appendingPathComponent("letters/individual-1.csv")
+        let edith = try frame.issueIndividualCode(householdID: household, firstName: " Edith ", lastName: "Rees",
+                                                  requestedBy: .household, hasher: hasher, lettersFile: letters)
+        XCTAssertEqual(edith.person, "i1")
+        XCTAssertEqual(edith.firstName, "Edith")
+        let text = try String(contentsOf: letters, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[0].hasPrefix("household_id,person,letter,access_code,first_name,last_name"))
+        let code = String(lines[1].split(separator: ",")[3])
+        XCTAssertEqual(try frame.lookupIndividual(code: code, hasher: hasher), edith)
+        XCTAssertThrowsError(try frame.lookup(code: code, hasher: hasher)) { XCTAssertEqual($0 as? CodeLookupError, .notFound) }
+
+        // The same name (any case, any spacing) is the same person, with a second code.
+        let again = try frame.issueIndividualCode(householdID: household, firstName: "EDITH", lastName: " rees",
+                                                  requestedBy: .staff, hasher: hasher, lettersFile: dir.appendingPathComponent("letters/individual-2.csv"))
+        XCTAssertEqual(again.person, "i1")
+        let rhys = try frame.issueIndividualCode(householdID: household, firstName: "Rhys", lastName: "Rees",
+                                                 requestedBy: .staff, hasher: hasher, lettersFile: dir.appendingPathComponent("letters/individual-3.csv"))
+        XCTAssertEqual(rhys.person, "i2")
+        XCTAssertEqual(try frame.individuals(of: household).map(\.person), ["i1", "i2"])
+        XCTAssertEqual(try frame.individuals(of: household).first?.requestedBy, .household)
+        XCTAssertEqual(try frame.individuals(of: homes[0].householdID), [])
+        XCTAssertThrowsError(try frame.lookupIndividual(code: "bcdf-ghjk-lmnp-qrst", hasher: hasher))
+
+        // Refused, with nothing issued: an empty or overlong name, an unknown household, a taken file name.
+        XCTAssertThrowsError(try frame.issueIndividualCode(householdID: household, firstName: "  ", lastName: "Rees", requestedBy: .staff,
+                                                           hasher: hasher, lettersFile: dir.appendingPathComponent("letters/x.csv"))) {
+            XCTAssertEqual($0 as? IndividualCodeError, .invalidName(field: "first name", reason: "is empty"))
+        }
+        XCTAssertThrowsError(try frame.issueIndividualCode(householdID: household, firstName: "A", lastName: String(repeating: "b", count: 101),
+                                                           requestedBy: .staff, hasher: hasher, lettersFile: dir.appendingPathComponent("letters/y.csv")))
+        XCTAssertThrowsError(try frame.issueIndividualCode(householdID: "H404", firstName: "A", lastName: "B", requestedBy: .staff,
+                                                           hasher: hasher, lettersFile: dir.appendingPathComponent("letters/z.csv"))) {
+            XCTAssertEqual("\($0)", "\(FrameError.unknownHousehold("H404"))")
+        }
+        XCTAssertThrowsError(try frame.issueIndividualCode(householdID: household, firstName: "A", lastName: "B", requestedBy: .staff,
+                                                           hasher: hasher, lettersFile: letters))
+        XCTAssertEqual(try frame.individuals(of: household).count, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("letters/x.csv").path))
+    }
+}

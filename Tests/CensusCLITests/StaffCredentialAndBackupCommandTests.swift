@@ -1,0 +1,42 @@
+import CensusTestSupport
+import Foundation
+import XCTest
+
+/// `census staff reset-password` and `reenrol`, audited; `census store backup` copies the
+/// staff accounts, keying records and audit log with the shards, as private as the originals.
+final class StaffCredentialAndBackupCommandTests: XCTestCase {
+    func testResettingCredentialsFromTheCommandLineIsAudited() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
+        XCTAssertEqual(try census(["staff", "add", "--dir", "st", "--name", "ada", "--role", "administrator"], in: dir).status, 0)
+        XCTAssertEqual(try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir).status, 0)
+
+        let reset = try census(["staff", "reset-password", "--dir", "st", "--name", "Bob"], in: dir)
+        XCTAssertEqual(reset.status, 0, reset.stderr)
+        XCTAssertNotNil(reset.stdout.firstMatch(of: /password: [a-z0-9-]{19}/), reset.stdout)
+        let reenrol = try census(["staff", "reenrol", "--dir", "st", "--name", "ada"], in: dir)
+        XCTAssertEqual(reenrol.status, 0, reenrol.stderr)
+        XCTAssertNotNil(reenrol.stdout.firstMatch(of: /totp-uri: otpauth:\/\/totp\/.+secret=[A-Z2-7]+/), reenrol.stdout)
+        let field = try census(["staff", "reenrol", "--dir", "st", "--name", "bob"], in: dir)
+        XCTAssertNotEqual(field.status, 0)
+        XCTAssertTrue(field.stderr.contains("field staff"), field.stderr)
+        XCTAssertNotEqual(try census(["staff", "reset-password", "--dir", "st", "--name", "nobody"], in: dir).status, 0)
+        let show = try census(["audit", "show", "--dir", "st"], in: dir)
+        XCTAssertTrue(show.stdout.contains("password_reset"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("second_factor_reenrolled"), show.stdout)
+
+        // The backup holds them, no more readable than the originals, and its log verifies.
+        let backup = try census(["store", "backup", "--dir", "st", "--to", "bk"], in: dir)
+        XCTAssertEqual(backup.status, 0, backup.stderr)
+        XCTAssertTrue(backup.stdout.contains("the staff accounts and the audit log"), backup.stdout)
+        for name in ["staff.sqlite", "audit.sqlite"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("bk/\(name)").path)
+            XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, name)
+        }
+        let verify = try census(["audit", "verify", "--dir", "bk"], in: dir)
+        XCTAssertEqual(verify.status, 0, verify.stderr)
+        XCTAssertTrue(verify.stdout.contains("intact: 4 records"), verify.stdout)
+        let list = try census(["staff", "list", "--dir", "bk"], in: dir)
+        XCTAssertTrue(list.stdout.contains("bob\tfield"), list.stdout)
+    }
+}
