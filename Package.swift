@@ -148,7 +148,9 @@ let package = Package(
         .executableTarget(
             name: "CensusBenchmarks",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "ResponseStore", "SyntheticCensus",
+                "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "DurableFiles", "ResponseStore", "SyntheticCensus",
+                "CensusCollection",  // the journeys' variant of the form, as the server decides it
+                "FieldOperations",  // keying-audit: the collection path and the audit log
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client

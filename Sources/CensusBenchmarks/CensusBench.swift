@@ -6,6 +6,7 @@ struct CensusBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "census-bench",
         abstract: "Benchmarks for the census platform (run with swift run -c release census-bench ...).",
-        subcommands: [CompileBenchmark.self, StoreBenchmark.self, StoreWriterHelper.self, ValidateBenchmark.self, JourneyBenchmark.self]
+        subcommands: [CompileBenchmark.self, StoreBenchmark.self, StoreWriterHelper.self, ValidateBenchmark.self, JourneyBenchmark.self,
+                      KeyingBenchmark.self, KeyingAuditBenchmark.self]
     )
 }

@@ -2,6 +2,7 @@ import AddressFrame
 import Foundation
 import Questionnaire
 import ResponseStore
+import Synchronization
 
 /// The one path from "this household, this response, this channel" to a stored version or a
 /// refusal. The online questionnaire, the keying screen, the API and `census store submit`
@@ -59,6 +60,8 @@ public final class Collector: Sendable {
     /// The forms collected, by schema hash (`sha256:…`).
     public let forms: [String: Evaluator]
     private let pools: [String: SessionPool]
+    /// Frame records already read, by household id (see ``household(_:)``).
+    private let households = Mutex<[String: Household]>([:])
     /// The part of each form a person may answer privately, by schema hash (forms without one
     /// are absent).
     private let individualSections: [String: IndividualSection]
@@ -134,17 +137,31 @@ public final class Collector: Sendable {
 
     /// The household of the frame with this id.
     ///
+    /// Frame records (address, areas) never change once imported, so a household found is
+    /// kept in memory (at most ``householdCacheLimit``): every submission and page names its
+    /// household, and the frame read was a SQLite transaction per request. A household not
+    /// found is asked again next time (a frame can grow while the server runs).
+    ///
     /// - throws: ``CollectionError/unknownHousehold(_:)`` or
     ///   ``CollectionError/frameUnavailable(path:reason:)``.
     public func household(_ householdID: String) throws(CollectionError) -> Household {
+        if let known = households.withLock({ $0[householdID] }) { return known }
         guard FrameValidation.isHouseholdID(householdID) else { throw .unknownHousehold(householdID) }
         let found: Household?
         do { found = try frame.household(householdID) } catch {
             throw .frameUnavailable(path: frame.path, reason: "\(error)")
         }
         guard let found else { throw .unknownHousehold(householdID) }
+        households.withLock { known in
+            // Forget them all when full: a re-read costs one indexed lookup.
+            if known.count >= Self.householdCacheLimit { known.removeAll(keepingCapacity: true) }
+            known[householdID] = found
+        }
         return found
     }
+
+    /// The most frame records ``household(_:)`` keeps in memory (about 300 bytes each).
+    public static let householdCacheLimit = 200_000
 
     /// Evaluates a body against the form it names, storing nothing (a "check your answers"
     /// page, a keying screen's live check).

@@ -173,6 +173,35 @@ final class FormConstructsTests: XCTestCase {
         XCTAssertEqual(country.suggestions, "countries")
     }
 
+    /// Suggestion files are split at their bytes; the lines must be exactly what splitting and
+    /// trimming by characters gives (the way they were read before), newlines of every kind,
+    /// blanks, a blank followed by a combining mark, and Welsh letters included.
+    func testSuggestionLinesAreTheLinesByCharacters() {
+        func byCharacters(_ text: String) -> [String] {
+            text.split(whereSeparator: \.isNewline).map { line in
+                var slice = line.drop { $0 == " " || $0 == "\t" }
+                while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice = slice.dropLast() }
+                return String(slice)
+            }.filter { !$0.isEmpty }
+        }
+        let pieces = ["a", "Gŵyr", " ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}", "\u{301}", "é", "e\u{301}",
+            "#", "ab c", "🇬🇧", "\u{200D}", "\u{0600}", "Ffrainc"]
+        var texts = ["", "\n\n", "France\nGermany\n", "  France \t\r\n\tGermany  ", " \u{301}x \u{301}\n", "\u{0600} a \n", "a\u{85}b\u{2028}c\u{2029}d\u{0B}e\u{0C}f"]
+        var seed: UInt64 = 7
+        for _ in 0..<2000 {
+            var t = ""
+            for _ in 0..<Int(seed % 9) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                t += pieces[Int((seed >> 33) % UInt64(pieces.count))]
+            }
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            texts.append(t)
+        }
+        for text in texts {
+            XCTAssertEqual(Checker.suggestionEntries(text).filter { !$0.isEmpty }, byCharacters(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
     func testAMissingSuggestionFileAndAnUnknownListAreReported() {
         assertDiagnostic("suggestions countries \"c.en.txt\" cy \"c.cy.txt\"\nquestion q: text \"Q\" cy \"Q\"", code: "missing-file",
             message: "cannot read the suggestion file \"c.en.txt\"", at: (1, 23), only: false)

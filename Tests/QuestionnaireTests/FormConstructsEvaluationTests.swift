@@ -121,6 +121,44 @@ final class FormConstructsEvaluationTests: XCTestCase {
         XCTAssertEqual(codes(text), ["type $.people[0].cars.detail"])
     }
 
+    /// A number detail ("5 or more": how many) and a text's checkbox are read by the fast reader
+    /// (they were sent to the general path before), with exactly the general path's results for
+    /// every spelling, in range or not.
+    func testNumberDetailsAndTheTextsCheckboxOnTheFastPath() {
+        let clean = JSONWriter().string(response([["name": "Ann", "dob": "1980-01-01", "cars": ["value": "five", "detail": 7], "employer": ["option": "no_employer"]]]))
+        XCTAssertTrue(clean.contains("\"detail\":7") && clean.contains("{\"option\":\"no_employer\"}"), clean)
+        let run = Run(ev, options: EvaluationOptions())
+        XCTAssertTrue(Array(clean.utf8).withUnsafeBufferPointer { run.readFast($0) }, "a clean number detail and checkbox take the fast path")
+        func edit(_ from: String, _ to: String) -> String { clean.replacingOccurrences(of: from, with: to) }
+        var variants: [String] = [clean]
+        variants.append(edit("\"detail\":7", "\"detail\":5"))
+        variants.append(edit("\"detail\":7", "\"detail\":20"))
+        variants.append(edit("\"detail\":7", "\"detail\":4"))
+        variants.append(edit("\"detail\":7", "\"detail\":21"))
+        variants.append(edit("\"detail\":7", "\"detail\":-7"))
+        variants.append(edit("\"detail\":7", "\"detail\":7.0"))
+        variants.append(edit("\"detail\":7", "\"detail\":7.5"))
+        variants.append(edit("\"detail\":7", "\"detail\":\"7\""))
+        variants.append(edit("\"detail\":7", "\"detail\":null"))
+        variants.append(edit("\"detail\":7", "\"detail\":7,\"detail\":8"))
+        variants.append(edit("\"detail\":7", "\"detail\":null,\"detail\":8"))
+        variants.append(edit("\"detail\":7", "\"detail\":99999999999999999999"))
+        variants.append(edit("\"detail\":7,\"value\":\"five\"", "\"detail\":7,\"value\":\"none\""))
+        variants.append(edit("\"no_employer\"}", "\"elsewhere\"}"))
+        variants.append(edit("\"no_employer\"}", "\"no_employer\",\"x\":1}"))
+        variants.append(edit("\"no_employer\"}", "\"no_employer\",\"option\":\"no_employer\"}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{\"option\":null}"))
+        variants.append(edit("{\"option\":\"no_employer\"}", "{ \"option\" : \"no_employer\" }"))
+        variants.append(edit("\"name\":\"Ann\"", "\"name\":\"Ann\",\"country\":{\"option\":\"no_employer\"}"))
+        let options = EvaluationOptions(includeApplicable: true, includeDerived: true)
+        for (k, v) in variants.enumerated() {
+            let bytes = Array(v.utf8)
+            XCTAssertEqual(JSONWriter().string(ev.evaluate(bytes: bytes, options: options).json),
+                JSONWriter().string(ev.evaluateGeneral(bytes: bytes, options: options).json), "variant \(k): \(v)")
+        }
+    }
+
     func testTheVariantIsRequiredAndRoutes() {
         var r = response([["name": "Ann", "dob": "1980-01-01", "welsh": "yes"]], variant: "wales")
         XCTAssertTrue(evaluate(r).isValid)

@@ -43,6 +43,33 @@ final class PageSaveTests: XCTestCase {
         XCTAssertEqual(try store.pageSaves(of: "H1").count, 3)
     }
 
+    /// The one read the online pages make per request: the last online submission (not a
+    /// paper return, not a partial) and the page saves after a number.
+    func testOnlineProgressReadsTheOnlineSubmissionAndTheSavesAfterANumber() async throws {
+        let dir = try makeTempDirectory(self)
+        let store = try ResponseStore.create(at: dir, shardCount: 2)
+        defer { store.close() }
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        for n in 1...3 {
+            try await store.savePage(PageSave(householdID: "H1", sequence: Int64(n), savedAt: now, completeness: 0.5, body: Data("{\"v\":\"\(n)\"}".utf8)))
+        }
+        var progress = try store.onlineProgress(of: "H1", after: 1)
+        XCTAssertNil(progress.submission)
+        XCTAssertEqual(progress.saves.map(\.sequence), [2, 3])
+        XCTAssertEqual(progress.saves, try store.pageSaves(of: "H1", after: 1))
+        _ = try await store.submit(submission("H1", kind: .partial))
+        _ = try await store.submit(submission("H1", kind: .paper))
+        XCTAssertNil(try store.onlineProgress(of: "H1", after: 3).submission, "a partial or a paper return is no online submission")
+        let first = try await store.submit(submission("H1", kind: .submitted, key: "first"))
+        let second = try await store.submit(submission("H1", kind: .submitted, key: "second"))
+        progress = try store.onlineProgress(of: "H1", after: 3)
+        XCTAssertEqual(progress.saves, [])
+        XCTAssertEqual(progress.submission?.receiptID, second.receiptID, "the last one")
+        XCTAssertNotEqual(first.receiptID, second.receiptID)
+        XCTAssertEqual(progress.submission, try store.versions(of: "H1").last { $0.kind == .submitted && $0.channel == .online })
+        XCTAssertNil(try store.onlineProgress(of: "H2", after: 0).submission)
+    }
+
     /// Turns a new store into one made before page saves (shard schema v1) for the upgrade tests.
     private func makeVersionOneStore(_ dir: URL) throws {
         try ResponseStore.create(at: dir, shardCount: 2).close()

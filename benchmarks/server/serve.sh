@@ -5,8 +5,9 @@
 #   start_server              census serve (release build), waits for /healthz; $server is its pid
 #   stop_server               SIGTERM, waits (also run on exit)
 #
-# Needs $root (the package root), $work, $port; `swift build -c release` first.
-census="$root/.build/release/census"
+# Needs $root (the package root), $work, $port; `swift build -c release` first. CENSUS names
+# another build of `census` (an earlier commit's, for a side-by-side comparison).
+census="${CENSUS:-$root/.build/release/census}"
 [ -x "$census" ] || { echo "build first: swift build -c release" >&2; exit 1; }
 
 make_store() {

@@ -22,8 +22,9 @@ public struct IndividualRespondent: Sendable, Hashable {
     /// The person's key within the household: `i1`, `i2`, … in the order first asked. A new
     /// code for the same name is another code for the same person.
     public var person: String
-    /// The name given when the code was asked for, as given.
+    /// The first name given when the code was asked for, as given.
     public var firstName: String
+    /// The last name given with it, as given.
     public var lastName: String
     /// Who asked for the person's first code.
     public var requestedBy: Requester

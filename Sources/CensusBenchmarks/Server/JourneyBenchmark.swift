@@ -1,5 +1,7 @@
 import ArgumentParser
+import AddressFrame
 import AsyncHTTPClient
+import CensusCollection
 import Foundation
 import NIOCore
 import NIOPosix
@@ -33,6 +35,7 @@ struct JourneyBenchmark: AsyncParsableCommand {
     @Option(help: "The server, on 127.0.0.1.") var url = "http://127.0.0.1:8080"
     @Option(help: "The compiled form the server collects (census.json).") var schema: String
     @Option(help: "The letters file of the frame (household_id, access_code).") var letters: String
+    @Option(help: "The address frame the letters are for (default: frame.sqlite beside the letters file): each household is answered for its own variant of the form.") var frame: String?
     @Option(help: "Skip this many letters first (households already used by an earlier run).") var skip = 0
     @Option(help: "People in each household.") var residents = 3
     @Option(help: "At most this many journeys.") var journeys = 2000
@@ -53,13 +56,28 @@ struct JourneyBenchmark: AsyncParsableCommand {
 
     func run() async throws {
         let schema = try Schema(jsonBytes: [UInt8](Data(contentsOf: URL(fileURLWithPath: self.schema))))
-        let codes = try Self.codes(letters: letters).dropFirst(skip).prefix(journeys)
-        guard codes.count == journeys else {
-            throw ValidationError("the letters file has \(codes.count) unused codes after --skip \(skip); --journeys is \(journeys)")
+        let letters = try Self.letters(self.letters).dropFirst(skip).prefix(journeys)
+        guard letters.count == journeys else {
+            throw ValidationError("the letters file has \(letters.count) unused codes after --skip \(skip); --journeys is \(journeys)")
         }
-        let targets = try Self.households(schema, residents: residents, count: min(journeys, 64), seed: seed)
-        let plans = codes.enumerated().map { (k, code) in (code, HouseholdPageAnswers(schema: schema, target: targets[k % targets.count])) }
-        print("journeys: \(plans.count) households of \(residents) (\(targets.count) distinct answer sets), concurrency \(concurrency), \(connections) connections, at most \(seconds) s")
+        // Each household answers for its own variant of the form (the server decides it from
+        // the household's local authority): an answer set made for Wales, posted for a
+        // household in England, would tick options its pages do not offer.
+        let framePath = frame ?? URL(fileURLWithPath: self.letters).deletingLastPathComponent().appendingPathComponent(AddressFrame.fileName).path
+        let addressFrame = try AddressFrame.open(at: URL(fileURLWithPath: framePath), readOnly: true)
+        let variants = try letters.map { letter -> String in
+            guard let household = try addressFrame.household(letter.household) else {
+                throw ValidationError("household \(letter.household) of \(self.letters) is not in \(framePath)")
+            }
+            return OnlineAnswers.variant(for: household, schema: schema) ?? ""
+        }
+        try addressFrame.close()
+        let targets = try Self.households(schema, residents: residents, count: min(journeys, 64), variants: Set(variants), seed: seed)
+        let plans = zip(letters, variants).enumerated().map { k, pair in
+            (pair.0.code, HouseholdPageAnswers(schema: schema, target: targets[pair.1]![k % targets[pair.1]!.count]))
+        }
+        let distinct = targets.values.reduce(0) { $0 + $1.count }
+        print("journeys: \(plans.count) households of \(residents) (\(distinct) distinct answer sets), concurrency \(concurrency), \(connections) connections, at most \(seconds) s")
 
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(30)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
@@ -164,30 +182,39 @@ struct JourneyBenchmark: AsyncParsableCommand {
 
     // MARK: Inputs
 
-    /// The letters file's codes, in frame order.
-    static func codes(letters: String) throws -> [String] {
-        let text = try String(contentsOfFile: letters, encoding: .utf8)
+    /// The letters file's households and codes, in frame order.
+    static func letters(_ path: String) throws -> [(household: String, code: String)] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(whereSeparator: \.isNewline)
         guard let header = lines.first?.split(separator: ",").map(String.init),
-              let c = header.firstIndex(of: "access_code") else { throw ValidationError("\(letters) has no access_code column") }
+              let h = header.firstIndex(of: "household_id"), let c = header.firstIndex(of: "access_code")
+        else { throw ValidationError("\(path) has no household_id and access_code columns") }
         lines.removeFirst()
+        // Both columns come before the address, the only one that may hold a quoted comma.
         return lines.compactMap { line in
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            return fields.count > c ? String(fields[c]) : nil
+            return fields.count > max(h, c) ? (String(fields[h]), String(fields[c])) : nil
         }
     }
 
-    /// Valid generated households of `residents` people, online.
-    static func households(_ schema: Schema, residents: Int, count: Int, seed: UInt64) throws -> [JSONValue] {
+    /// Valid generated households of `residents` people, online, by variant of the form (""
+    /// for a form without variants): up to `count` of each variant asked for.
+    static func households(_ schema: Schema, residents: Int, count: Int, variants: Set<String>, seed: UInt64) throws -> [String: [JSONValue]] {
         let evaluator = try Evaluator(schema: schema)
         let generator = HouseholdGenerator(evaluator: evaluator, seed: seed)
-        var out: [JSONValue] = []
-        for i in 0..<(count * 200) where out.count < count {
+        var out: [String: [JSONValue]] = [:]
+        // Households in Wales are about 5% of those generated: draw until each variant has its share.
+        for i in 0..<max(count * 200, 40_000) {
+            if variants.allSatisfy({ out[$0, default: []].count >= count }) { break }
             let h = generator.household(i).response
-            guard h["residents"]?.arrayValue?.count == residents, evaluator.evaluate(h).isValid else { continue }
-            out.append(h)
+            let variant = h["variant"]?.stringValue ?? ""
+            guard variants.contains(variant), out[variant, default: []].count < count,
+                  h["residents"]?.arrayValue?.count == residents, evaluator.evaluate(h).isValid else { continue }
+            out[variant, default: []].append(h)
         }
-        guard !out.isEmpty else { throw ValidationError("no generated household has \(residents) residents") }
+        for variant in variants where out[variant, default: []].isEmpty {
+            throw ValidationError("no generated household of the variant '\(variant)' has \(residents) residents")
+        }
         return out
     }
 

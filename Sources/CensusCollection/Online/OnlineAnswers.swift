@@ -54,9 +54,8 @@ public final class OnlineAnswers: @unchecked Sendable {
     /// - throws: ``CollectionError/storeUnavailable(_:)`` when its shard cannot be read.
     public func load(_ householdID: String) throws(CollectionError) -> OnlineRecord {
         do {
-            let submission = try store.versions(of: householdID).last { $0.kind == .submitted && $0.channel == .online }
             var state = lock.withLock { cache[householdID] } ?? WorkingResponse()
-            let newer = try store.pageSaves(of: householdID, after: state.lastSequence)
+            let (submission, newer) = try store.onlineProgress(of: householdID, after: state.lastSequence)
             if !newer.isEmpty {
                 for save in newer {
                     if PageSaveArchive.isArchive(save.body) {

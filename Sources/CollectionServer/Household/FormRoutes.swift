@@ -51,8 +51,10 @@ struct FormRoutes {
         if let from = request.uri.queryParameters["from"].map(String.init), let previous = visit.journey.screen(from) {
             notices = PageChecks(visit: visit).warnings(at: previous)
         }
-        return try render(request, context, visit, screen, posted: nil, problems: [], notices: notices,
-                          change: request.uri.queryParameters["change"] != nil, status: .ok)
+        let response = try render(request, context, visit, screen, posted: nil, problems: [], notices: notices,
+                                  change: request.uri.queryParameters["change"] != nil, status: .ok)
+        visit.keepEvaluation()
+        return response
     }
 
     /// A screen that does not apply (an old link, or routing changed): back to where the
@@ -135,13 +137,17 @@ struct FormRoutes {
         let problems = inputProblems + PageChecks(visit: candidate).errors(at: screen, inputProblems: inputProblems)
         if !problems.isEmpty {
             context.logger.debug("page refused", metadata: ["screen": "\(key)", "problems": "\(problems.count)"])
-            return try render(request, context, candidate, screen, posted: action == "unrelated" ? nil : fields, problems: problems,
-                              notices: PageChecks(visit: candidate).warnings(at: screen), change: change, status: .unprocessableContent)
+            let response = try render(request, context, candidate, screen, posted: action == "unrelated" ? nil : fields, problems: problems,
+                                      notices: PageChecks(visit: candidate).warnings(at: screen), change: change, status: .unprocessableContent)
+            visit.keepEvaluation()
+            return response
         }
         var saving = delta
         saving["v"] = .string(screen.key)
         let saved = try await visit.saving(saving, candidate: candidate)
-        return next(after: screen, in: saved, change: change)
+        let response = next(after: screen, in: saved, change: change)
+        saved.keepEvaluation()
+        return response
     }
 
     /// Where to go after saving `screen`: a confirmation a check asks for, else the next

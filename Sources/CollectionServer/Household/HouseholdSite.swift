@@ -27,6 +27,8 @@ final class HouseholdSite: Sendable {
     let online: OnlineAnswers
     let questionsByID: [String: Question]
     let containersByID: [String: Container]
+    /// Households' evaluations kept between their requests.
+    let evaluations = EvaluationCache()
     /// The part of the form a person may answer separately, on an individual access code
     /// (nil for a form without `individual_response`).
     let individualSection: IndividualSection?
@@ -51,18 +53,9 @@ final class HouseholdSite: Sendable {
         individualSection = IndividualSection(schema: schema)
     }
 
-    private let householdsLock = NSLock()
-    nonisolated(unsafe) private var households: [String: Household] = [:]
-
-    /// The household's frame record (its address and area), read once and kept.
+    /// The household's frame record (its address and area); the collector keeps it in memory.
     func household(_ id: String) throws -> Household {
-        if let known = householdsLock.withLock({ households[id] }) { return known }
-        let found = try collector.household(id)
-        householdsLock.withLock {
-            if households.count > 100_000 { households.removeAll() }
-            households[id] = found
-        }
-        return found
+        try collector.household(id)
     }
 
     /// The language to show: the session's, else the form's primary language.
@@ -121,10 +114,21 @@ final class HouseholdSite: Sendable {
         Response(status: .seeOther, headers: [.location: location])
     }
 
+    /// `s` percent-encoded for a query value: every UTF-8 byte but ASCII letters, digits and
+    /// `-._~/` as `%XX` (RFC 3986). Every page's language link carries its own path this way.
     static func percentEncode(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        for c in s.utf8 {
+            switch c {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.append(c)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Forms

@@ -31,6 +31,10 @@ struct HouseholdVisit {
     var record: OnlineRecord
     var live: LiveEvaluation
     var journey: Journey
+    /// Whether ``live`` is the evaluation of the saved answers (``state`` as of its last
+    /// save), which ``keepEvaluation()`` may keep for the next request; false for a
+    /// candidate's (answers not saved: see ``with(_:)``).
+    private(set) var evaluatesSavedAnswers = false
 
     var state: WorkingResponse { record.state }
     var schema: Schema { site.schema }
@@ -62,9 +66,34 @@ struct HouseholdVisit {
         // cookie, which the signature refuses): signed out.
         if person != nil, individual == nil { throw PageError.signedOut }
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
-        return HouseholdVisit(site: site, householdID: household, individual: individual, separately: individual == nil ? people : [],
-                              language: language, address: OnlineAnswers.addressLine(frameRecord),
-                              variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state)
+        let separately = individual == nil ? people : []
+        let focus = Self.focus(site, individual: individual, separately: separately, state: record.state)
+        var visit = HouseholdVisit(site: site, householdID: household, individual: individual, separately: separately,
+                                   language: language, address: OnlineAnswers.addressLine(frameRecord),
+                                   variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state,
+                                   live: site.evaluations.take(household, sequence: record.state.lastSequence, language: language,
+                                                               focus: Self.focusKey(focus)))
+        visit.evaluatesSavedAnswers = true
+        return visit
+    }
+
+    /// Lends this visit's evaluation to the next request of the same answers (``EvaluationCache``),
+    /// when it is the evaluation of its saved answers. Call it last: the visit must not be
+    /// used after it.
+    func keepEvaluation() {
+        guard evaluatesSavedAnswers else { return }
+        site.evaluations.put(live, household: householdID, sequence: state.lastSequence, language: language,
+                             focus: Self.focusKey(journey.focus))
+    }
+
+    /// What an evaluation was narrowed to (see ``focus(_:individual:separately:state:)``), as a
+    /// cache key: a household's evaluation leaves out the members answering separately, which
+    /// can change without a save of its own (a person given an individual code).
+    static func focusKey(_ focus: Journey.Focus) -> String {
+        switch focus {
+        case .household(let members): return "household:" + members.sorted().joined(separator: ",")
+        case .individual(let sections, let roster): return "individual:\(roster):" + sections.sorted().joined(separator: ",")
+        }
     }
 
     init(site: HouseholdSite, householdID: String, individual: IndividualRespondent?, separately: [IndividualRespondent],
@@ -233,7 +262,11 @@ struct HouseholdVisit {
         }
         // The answers saved are the candidate's: its evaluation holds (only the visited screens
         // and the save's number changed, which the evaluator does not read).
-        return HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
-                              address: address, variant: variant, record: record, state: saved, live: candidate.live)
+        var visit = HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
+                                   address: address, variant: variant, record: record, state: saved, live: candidate.live)
+        // Unless another device's saves came first (the save was numbered after them): then
+        // the candidate's evaluation is not of the answers saved, and is not kept.
+        visit.evaluatesSavedAnswers = saved.lastSequence == state.lastSequence + 1
+        return visit
     }
 }

@@ -124,7 +124,11 @@ struct QuestionFields {
     ///   - asHeading: the label is the page's heading (a page with one question).
     func view(_ question: Question, _ presented: PresentedQuestion, name: String, answer: JSONValue?, posted: FormFields?,
               error: String?, asHeading: Bool) -> [String: Any] {
-        var v: [String: Any] = ["id": name, "name": name, "label": presented.label, "asHeading": asHeading]
+        // Every kind flag the template asks, false but one: swift-mustache looks a name a
+        // view lacks up through every enclosing view, a dozen lookups per field.
+        var v: [String: Any] = ["id": name, "name": name, "label": presented.label, "asHeading": asHeading,
+                                "isInput": false, "isTextarea": false, "isFieldset": false, "isDate": false,
+                                "isAddress": false, "isChoice": false]
         var hints = presented.hints.filter { !$0.isEmpty }
         if error != nil { v["error"] = error }
         v["errorPrefix"] = UIText.errorTitlePrefix.text(language)
@@ -198,6 +202,11 @@ struct QuestionFields {
                 var o: [String: Any] = [
                     "id": k == 0 ? name : "\(name)-\(option.id)", "name": name, "value": option.id,
                     "label": option.label, "checked": chosen[option.id] != nil, "multiple": multiple,
+                    // Said once here, not by sections in the template: a name an option lacks
+                    // is looked up through every enclosing view (swift-mustache), so each one
+                    // the template asks is given, if only as false.
+                    "group": multiple ? "checkboxes" : "radios", "type": multiple ? "checkbox" : "radio",
+                    "description": false, "descriptionID": false, "divider": false, "specify": false,
                 ]
                 if let description = option.description, !description.isEmpty {
                     o["description"] = description
@@ -253,10 +262,13 @@ struct QuestionFields {
     func yesNo(name: String, label: String, yes: String, no: String, error: String?, asHeading: Bool) -> [String: Any] {
         var field: [String: Any] = [
             "id": name, "name": name, "label": label, "asHeading": asHeading, "isFieldset": true, "isChoice": true,
+            "isInput": false, "isTextarea": false, "isDate": false, "isAddress": false,
             "errorPrefix": UIText.errorTitlePrefix.text(language),
             "options": [
-                ["id": name, "name": name, "value": "yes", "label": yes],
-                ["id": name + "-no", "name": name, "value": "no", "label": no],
+                ["id": name, "name": name, "value": "yes", "label": yes, "checked": false, "group": "radios", "type": "radio",
+                 "description": false, "descriptionID": false, "divider": false, "specify": false],
+                ["id": name + "-no", "name": name, "value": "no", "label": no, "checked": false, "group": "radios", "type": "radio",
+                 "description": false, "descriptionID": false, "divider": false, "specify": false],
             ],
         ]
         if let error {

@@ -49,7 +49,9 @@ struct RosterRoutes {
         if let from = request.uri.queryParameters["from"].map(String.init), let previous = visit.journey.screen(from) {
             notices = PageChecks(visit: visit).warnings(at: previous)
         }
-        return try renderList(request, context, visit, r.id, r.screen, problems: [], notices: notices, status: .ok)
+        let response = try renderList(request, context, visit, r.id, r.screen, problems: [], notices: notices, status: .ok)
+        visit.keepEvaluation()
+        return response
     }
 
     private func renderList(_ request: Request, _ context: CensusRequestContext, _ visit: HouseholdVisit, _ roster: String, _ screen: Screen,
@@ -116,7 +118,9 @@ struct RosterRoutes {
                                   notices: PageChecks(visit: visit).warnings(at: r.screen), status: .unprocessableContent)
         }
         let saved = try await visit.saving(["v": .string(r.screen.key)], candidate: visit)
-        return FormRoutes(site: site).next(after: r.screen, in: saved, change: request.uri.queryParameters["change"] != nil)
+        let response = FormRoutes(site: site).next(after: r.screen, in: saved, change: request.uri.queryParameters["change"] != nil)
+        saved.keepEvaluation()
+        return response
     }
 
     // MARK: Add and change
@@ -149,7 +153,9 @@ struct RosterRoutes {
         let visit = try HouseholdVisit.open(site, context)
         let r = try roster(visit, context)
         let (formVisit, id) = try memberVisit(visit, roster: r.id, member: member)
-        return try renderMemberForm(request, context, formVisit, r.id, r.form, id, isNew: member == nil, posted: nil, problems: [], status: .ok)
+        let response = try renderMemberForm(request, context, formVisit, r.id, r.form, id, isNew: member == nil, posted: nil, problems: [], status: .ok)
+        visit.keepEvaluation()
+        return response
     }
 
     private func renderMemberForm(_ request: Request, _ context: CensusRequestContext, _ visit: HouseholdVisit, _ roster: String,
@@ -216,6 +222,7 @@ struct RosterRoutes {
                                         status: .unprocessableContent)
         }
         let saved = try await visit.saving(delta, candidate: candidate)
+        defer { saved.keepEvaluation() }
         if let (check, at) = PageChecks(visit: saved).pendingConfirmation(in: PageChecks(visit: saved).formChecks(roster: r.part, member: at(saved, r.id, id))) {
             return HouseholdSite.redirect("/form/confirm/\(check)/\(saved.instanceKey(at).replacingOccurrences(of: "/", with: "-"))?from=\(r.screen.key)")
         }

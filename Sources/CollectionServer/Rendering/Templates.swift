@@ -14,6 +14,8 @@ struct Templates: Sendable {
     static func load() async throws -> Templates {
         guard let root = Bundle.module.resourceURL else { throw ServerStartError.resourcesMissing(Bundle.module.bundlePath) }
         let templates = root.appendingPathComponent("Templates")
+        // Before the templates are read: each names it (`{{% CONTENT_TYPE: CENSUS_HTML}}`).
+        MustacheContentTypes.register(CensusHTML(), named: CensusHTML.name)
         let library: MustacheLibrary
         do {
             library = try await MustacheLibrary(directory: templates.path)
@@ -54,6 +56,38 @@ struct Templates: Sendable {
             throw HTTPError(.internalServerError, message: "template \(name) is missing")
         }
         return html
+    }
+}
+
+/// How the templates escape what they show (`{{name}}`), named by the pragma
+/// `{{% CONTENT_TYPE: CENSUS_HTML}}` at the top of every template: the five characters
+/// swift-mustache's own HTML type escapes (`< > & " '`), the same way, in one pass over the
+/// UTF-8 bytes, and the text itself when it has none of them (nearly every label). The
+/// library's own goes character by character through a dictionary, and was a fifth of the
+/// CPU of a page request.
+struct CensusHTML: MustacheContentType {
+    static let name = "CENSUS_HTML"
+
+    func escapeText(_ text: String) -> String {
+        Self.escape(text)
+    }
+
+    static func escape(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 16)
+        for c in utf8 {
+            switch c {
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            case 0x27: out.append(contentsOf: "&#39;".utf8)
+            default: out.append(c)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

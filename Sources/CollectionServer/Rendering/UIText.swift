@@ -125,9 +125,23 @@ enum UIText: String, CaseIterable {
     /// The text in `language` (Welsh for `cy`, English otherwise), with `{n}` placeholders filled.
     func text(_ language: String, _ args: String...) -> String {
         let (en, cy) = Self.table[self] ?? (rawValue, rawValue)
-        var out = language == "cy" ? cy : en
-        for (i, a) in args.enumerated() { out = out.replacingOccurrences(of: "{\(i)}", with: a) }
-        return out
+        let template = language == "cy" ? cy : en
+        guard !args.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        // `{0}`, `{1}`, … by the arguments, in one pass (no NSString bridging per argument).
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let n = Int(after[..<close]), args.indices.contains(n) {
+                out += args[n]
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 
     static let table: [UIText: (en: String, cy: String)] = [

@@ -32,7 +32,11 @@ struct SessionMiddleware: RouterMiddleware {
         if !setsSession, let token = context.session, token.householdID != nil {
             var renewed = token
             renewed.lastSeen = sessions.now()
-            sessions.set(renewed, on: &response, secure: context.isSecure)
+            // In the same second the browser's cookie already says this (times are whole
+            // seconds): sending it again would change nothing.
+            if renewed.lastSeen != token.lastSeen {
+                sessions.set(renewed, on: &response, secure: context.isSecure)
+            }
         } else if !setsSession, context.sessionExpired {
             sessions.clear(on: &response, secure: context.isSecure)
         }

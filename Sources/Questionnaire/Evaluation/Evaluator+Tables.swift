@@ -53,7 +53,7 @@ extension Evaluator {
             order = list.options.map(\.id)
             table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
             exclusive = list.options.map(\.exclusive)
-            // A number detail is read on the general path (-1: the fast reader takes no text detail).
+            // -1: the option takes no text detail (none, or a number detail: see specifyNumber).
             specifyMax = list.options.map { $0.specify.map { $0.number == nil ? $0.maxLength : -1 } ?? -1 }
             specifyNumber = list.options.map { $0.specify?.number }
             hasConditionalOptions = list.options.contains { $0.when != nil }
@@ -134,16 +134,27 @@ extension Evaluator {
         let scopeQuestions: [[Int]]
         let scopeDerived: [[Int]]
         let scopeChecks: [[Int]]
+        /// Per scope: how many questions, derived values, containers and endings it has.
+        let scopeSizes: [(questions: Int, derived: Int, containers: Int, endings: Int)]
         let qWhen: [CExpr?]
         let qContainer: [Int]
         let qKind: [AnswerKind]
         let qRequired: [Bool]
         let qVoluntary: [Bool]
         let qHasRange: [Bool]
+        /// Per question: the bounds of its range (nil: open).
+        let qMin: [CExpr?]
+        let qMax: [CExpr?]
         let qEndedBy: [[Int]]
         /// Per question: option conditions by option position, for lists with conditional options.
         let qOptionWhen: [[CExpr?]?]
         let cEndedBy: [[Int]]
+        /// Per check: its container (-1: none), the endings that skip it, its condition, and
+        /// whether it asks for a confirmation.
+        let kContainer: [Int]
+        let kEndedBy: [[Int]]
+        let kWhen: [CExpr]
+        let kConfirm: [Bool]
         let eScope: [Int]
         let eLocal: [Int]
         let eContainer: [Int]
@@ -173,6 +184,8 @@ extension Evaluator {
         let qTag: [UInt8]
         let qChoice: [ChoiceInfo?]
         let qMaxLength: [Int]
+        /// For text questions: the id of the checkbox that answers instead of the text, if any.
+        let qNoneOption: [String?]
         let qUKOnly: [Bool]
         /// For the general path: the keys an object may hold, ranked in `String` order, so the
         /// members of an object whose keys are all known are put in key order by comparing ranks.
@@ -217,21 +230,29 @@ extension Evaluator {
                 }
             }
             qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
+            qNoneOption = ev.questions.map(\.noneOption)
             qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
             scopeQuestions = ev.scopes.map(\.questions)
             scopeDerived = ev.scopes.map(\.derived)
             scopeChecks = ev.scopes.map(\.checks)
+            scopeSizes = ev.scopes.map { ($0.questions.count, $0.derived.count, $0.containers.count, $0.endings) }
             qWhen = ev.questions.map(\.when)
             qContainer = ev.questions.map(\.container)
             qKind = ev.questions.map(\.kind)
             qRequired = ev.schema.questions.map(\.required)
             qVoluntary = ev.schema.questions.map(\.voluntary)
             qHasRange = ev.questions.map { $0.min != nil || $0.max != nil }
+            qMin = ev.questions.map(\.min)
+            qMax = ev.questions.map(\.max)
             qEndedBy = ev.questions.map(\.endedBy)
             qOptionWhen = ev.questions.map(\.optionWhen)
             cEndedBy = ev.containers.map(\.endedBy)
+            kContainer = ev.checks.map(\.container)
+            kEndedBy = ev.checks.map(\.endedBy)
+            kWhen = ev.checks.map(\.when)
+            kConfirm = ev.schema.checks.map { $0.severity == .confirm }
             eScope = ev.endings.map(\.scope)
             eLocal = ev.endings.map(\.local)
             eContainer = ev.endings.map(\.container)

@@ -9,19 +9,20 @@ extension Run {
         let schema = ev.schema
 
         var skippedRoster = [Bool](repeating: false, count: ev.rosters.count)
-        for (r, roster) in ev.rosters.enumerated() {
-            let c = ev.containers[roster.container]
-            let rosterApplies = containerApplies(roster.container, Ctx())
+        for r in 0..<ev.rosters.count {
+            let rosterApplies = containerApplies(plan.rosterContainer[r], Ctx())
             let n = memberCount[r]
             if !rosterApplies {
                 skippedRoster[r] = true
                 if n > 0 {
-                    add("not_applicable", .notApplicable, "$." + roster.id, message("not_applicable", [roster.id]), question: roster.id)
+                    let id = ev.rosters[r].id
+                    add("not_applicable", .notApplicable, "$." + id, message("not_applicable", [id]), question: id)
                 }
                 continue
             }
-            _ = c
-            if n < roster.minMembers || n > roster.maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
+            let (minMembers, maxMembers) = (ev.rosters[r].minMembers, ev.rosters[r].maxMembers)
+            if n < minMembers || n > maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
+                let roster = ev.rosters[r]
                 add("roster_size", .error, "$." + roster.id,
                     message("roster_size", [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
                     question: roster.id)
@@ -29,16 +30,19 @@ extension Run {
         }
 
         for s in 0..<scopeCount {
-            let info = ev.scopes[s]
+            // The plan's plain arrays, not a copy of the scope's table.
+            let roster = plan.scopeRoster[s]
+            let scopeQuestions = plan.scopeQuestions[s]
+            let scopeChecks = plan.scopeChecks[s]
             // A roster that is not asked is reported once, as a whole, above.
-            if info.roster >= 0, skippedRoster[info.roster] { continue }
+            if roster >= 0, skippedRoster[roster] { continue }
             let nQ = frames[s].nQ
             let nD = frames[s].nD
             for i in 0..<frames[s].count {
                 for q in 0..<nQ {
                     let flat = i * nQ + q
                     let present = frames[s].present[flat]
-                    let gi = info.questions[q]
+                    let gi = scopeQuestions[q]
                     if !applies(s, q, i) {
                         if present != 0 {
                             let question = schema.questions[gi]
@@ -78,10 +82,10 @@ extension Run {
                 if options.includeDerived {
                     for d in 0..<nD {
                         let v = derivedValue(s, d, i)
-                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[info.derived[d]].id, value: v))
+                        derivedOut.append(DerivedResult(path: basePath(scope: s, instance: i) + "." + schema.derived[plan.scopeDerived[s][d]].id, value: v))
                     }
                 }
-                for k in info.checks { runCheck(k, s, i) }
+                for k in scopeChecks { runCheck(k, s, i) }
             }
         }
         for p in pending where frames[p.scope].qState[p.index] == 1 {
@@ -153,20 +157,21 @@ extension Run {
     /// Whether check `k` fires for instance `i` of its scope: its container applies, no ending
     /// before it has fired, and its condition is known true.
     package func checkFires(_ k: Int, _ s: Int, _ i: Int) -> Bool {
-        let info = ev.checks[k]
         let c = ctx(scope: s, instance: i)
-        if info.container >= 0, !containerApplies(info.container, c) { return false }
-        for e in info.endedBy where endingFires(e, c) { return false }
-        if case .bool(true) = eval(info.when, c) { return true }
+        let container = plan.kContainer[k]
+        if container >= 0, !containerApplies(container, c) { return false }
+        for e in plan.kEndedBy[k] where endingFires(e, c) { return false }
+        if case .bool(true) = eval(plan.kWhen[k], c) { return true }
         return false
     }
 
     func runCheck(_ k: Int, _ s: Int, _ i: Int) {
+        guard checkFires(k, s, i) else { return }
+        // Only a check that fires needs its wording (a confirmed one not even that).
+        if plan.kConfirm[k], confirmed[k]?.contains(i) == true { return }
         let info = ev.checks[k]
         let c = ctx(scope: s, instance: i)
-        guard checkFires(k, s, i) else { return }
         let check = ev.schema.checks[k]
-        if check.severity == .confirm, confirmed[k]?.contains(i) == true { return }
         var path = basePath(scope: s, instance: i)
         if info.target >= 0 {
             let tq = ev.questions[info.target]

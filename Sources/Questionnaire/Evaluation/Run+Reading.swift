@@ -72,24 +72,33 @@ extension Run {
     }
 
     /// Allocates every scope's frame for the member counts in ``memberCount``.
-    package func allocate() { allocate(kinds: nil) }
+    package func allocate() { allocate(households: true, members: true, pairs: true) }
 
-    /// Allocates the frames of the scopes of the given kinds only (all when `nil`).
-    func allocate(kinds: Set<Evaluator.ScopeKind>?) {
-        for (s, info) in ev.scopes.enumerated() where kinds?.contains(info.kind) ?? true {
+    /// Allocates the frames of the scopes of the given kinds only (the fast reader sizes pairs
+    /// after it has read the members). Reads the plan's plain arrays: no scope table is copied.
+    func allocate(households: Bool, members: Bool, pairs: Bool) {
+        for s in 0..<scopeCount {
+            let kind = plan.scopeKind[s]
+            let roster = plan.scopeRoster[s]
             let count: Int
-            switch info.kind {
-            case .household: count = 1
-            case .member: count = memberCount[info.roster]
+            switch kind {
+            case .household:
+                guard households else { continue }
+                count = 1
+            case .member:
+                guard members else { continue }
+                count = memberCount[roster]
             case .pair:
-                let n = memberCount[info.roster]
+                guard pairs else { continue }
+                let n = memberCount[roster]
                 count = n * (n - 1) / 2
             }
-            frames[s].reset(count: count, nQ: info.questions.count, nD: info.derived.count, nC: info.containers.count, nE: info.endings)
-            if frames[s].hasRange.count != info.questions.count { frames[s].hasRange = info.questions.map { plan.qHasRange[$0] } }
-            if info.kind == .pair {
+            let sizes = plan.scopeSizes[s]
+            frames[s].reset(count: count, nQ: sizes.questions, nD: sizes.derived, nC: sizes.containers, nE: sizes.endings)
+            if frames[s].hasRange.count != sizes.questions { frames[s].hasRange = plan.scopeQuestions[s].map { plan.qHasRange[$0] } }
+            if kind == .pair {
                 frames[s].responseIndex.append(contentsOf: repeatElement(-1, count: count))
-                let n = memberCount[info.roster]
+                let n = memberCount[roster]
                 for p in 0..<n {
                     for o in 0..<p {
                         frames[s].pairPerson.append(p)

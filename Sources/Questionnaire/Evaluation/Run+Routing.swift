@@ -146,11 +146,11 @@ extension Run {
     /// The bounds of question `q` for instance `i` (unknown when open, or when they read an answer
     /// that is not known), and whether its present answer lies outside them.
     func range(_ s: Int, _ q: Int, _ i: Int) -> (low: Value, high: Value, outside: Bool) {
-        let info = ev.questions[plan.scopeQuestions[s][q]]
+        let gi = plan.scopeQuestions[s][q]
         let value = frames[s].answers[i * frames[s].nQ + q]
         let c = ctx(scope: s, instance: i)
-        let lo = info.min.map { eval($0, c) } ?? .unknown
-        let hi = info.max.map { eval($0, c) } ?? .unknown
+        let lo = plan.qMin[gi].map { eval($0, c) } ?? .unknown
+        let hi = plan.qMax[gi].map { eval($0, c) } ?? .unknown
         var outside = false
         if let o = Value.order(value, lo), o < 0 { outside = true }
         if let o = Value.order(value, hi), o > 0 { outside = true }

@@ -18,6 +18,10 @@ package struct Ctx {
 package struct Frame {
     package var count = 0
     package var nQ = 0, nD = 0, nC = 0, nE = 0
+    /// The answers, instance after instance. Only a slot whose ``present`` is 1 holds this
+    /// response's answer: every reader looks at ``present`` first, so the other slots are not
+    /// cleared between responses (at least `count * nQ` slots; likewise ``dValues``, read only
+    /// where ``dState`` is 1).
     package var answers: [Value] = []
     /// 0 absent, 1 a usable answer, 2 present but not a valid value (3: the fast reader's
     /// "seen, but null or blank", turned back to 0 when it is done).
@@ -56,8 +60,7 @@ package struct Frame {
         self.nE = nE
         eState.removeAll(keepingCapacity: true)
         eState.append(contentsOf: repeatElement(0, count: count * nE))
-        answers.removeAll(keepingCapacity: true)
-        answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ))
+        if answers.count < count * nQ { answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ - answers.count)) }
         present.removeAll(keepingCapacity: true)
         present.append(contentsOf: repeatElement(0, count: count * nQ))
         qState.removeAll(keepingCapacity: true)
@@ -68,8 +71,7 @@ package struct Frame {
         cState.append(contentsOf: repeatElement(0, count: count * nC))
         dState.removeAll(keepingCapacity: true)
         dState.append(contentsOf: repeatElement(0, count: count * nD))
-        dValues.removeAll(keepingCapacity: true)
-        dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD))
+        if dValues.count < count * nD { dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD - dValues.count)) }
         responseIndex.removeAll(keepingCapacity: true)
         pairPerson.removeAll(keepingCapacity: true)
         pairOther.removeAll(keepingCapacity: true)
@@ -78,13 +80,13 @@ package struct Frame {
     /// Adds one instance (a roster member read from the response), with nothing answered.
     mutating func appendInstance() {
         count += 1
-        answers.append(contentsOf: repeatElement(Value.unknown, count: nQ))
+        if answers.count < count * nQ { answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ - answers.count)) }
         present.append(contentsOf: repeatElement(0, count: nQ))
         qState.append(contentsOf: repeatElement(0, count: nQ))
         rangeState.append(contentsOf: repeatElement(0, count: nQ))
         cState.append(contentsOf: repeatElement(0, count: nC))
         dState.append(contentsOf: repeatElement(0, count: nD))
-        dValues.append(contentsOf: repeatElement(Value.unknown, count: nD))
+        if dValues.count < count * nD { dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD - dValues.count)) }
         eState.append(contentsOf: repeatElement(0, count: nE))
     }
 }
@@ -154,7 +156,7 @@ package final class Run {
         }
         findings.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
-        if !confirmed.isEmpty { confirmed.removeAll() }
+        if !confirmed.isEmpty { confirmed.removeAll(keepingCapacity: true) }
         if !rosterLength.isEmpty { rosterLength.removeAll() }
         today = nil
         variant = nil

@@ -29,7 +29,7 @@ public struct JSONWriter {
     private func newline(_ out: inout [UInt8], _ depth: Int) {
         guard pretty else { return }
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<(depth * 2) { out.append(UInt8(ascii: " ")) }
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
     private func write(_ value: JSONValue, into out: inout [UInt8], depth: Int) {
@@ -63,14 +63,16 @@ public struct JSONWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             if members.isEmpty { out.append(UInt8(ascii: "}")); return }
-            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            for (index, key) in keys.enumerated() {
+            // The members themselves sorted (keys are unique, so the order is the keys'): no
+            // look-up of each value by its key.
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            for (index, member) in sorted.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 newline(&out, depth + 1)
-                JSONWriter.writeString(key, into: &out)
+                JSONWriter.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
-                write(members[key]!, into: &out, depth: depth + 1)
+                write(member.value, into: &out, depth: depth + 1)
             }
             newline(&out, depth)
             out.append(UInt8(ascii: "}"))
@@ -81,19 +83,27 @@ public struct JSONWriter {
 
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case UInt8(ascii: "\n"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case UInt8(ascii: "\t"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0..<0x20:
-                out.append(contentsOf: "\\u00".utf8)
-                out.append(hexDigits[Int(byte >> 4)])
-                out.append(hexDigits[Int(byte & 0xF)])
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { u in
+            // Runs of bytes that need no escape are copied whole.
+            var start = 0
+            for k in 0..<u.count {
+                let byte = u[k]
+                if byte >= 0x20, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") { continue }
+                if k > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<k])) }
+                start = k + 1
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+                default:
+                    out.append(contentsOf: "\\u00".utf8)
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
+                }
             }
+            if u.count > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: u[start..<u.count])) }
         }
         out.append(UInt8(ascii: "\""))
     }

@@ -1,29 +1,59 @@
 /// A read-only map from short UTF-8 keys to integers, looked up straight from the bytes of a
 /// document (no `String` is made): FNV-1a hashing, open addressing, a power-of-two table.
-struct ByteTable: Sendable {
-    private var slots: [Int32]
-    private var keys: [[UInt8]] = []
-    private var values: [Int] = []
-    private var mask: Int
+///
+/// Every key's bytes sit in one buffer, and the table is a class that owns plain buffers: a
+/// look-up (one per key and per option of every response) reads memory and nothing else, with
+/// no reference counting of a key's own array and no bounds checks.
+final class ByteTable: @unchecked Sendable {
+    /// Per slot: the entry there, or -1.
+    private let slots: UnsafeMutablePointer<Int32>
+    private let mask: Int
+    /// Entry `e`'s key is `keyBytes[keyStart[e] ..< keyStart[e + 1]]`.
+    private let keyBytes: UnsafeMutablePointer<UInt8>
+    private let keyStart: UnsafeMutablePointer<Int>
+    private let values: UnsafeMutablePointer<Int>
+    private let entryCount: Int
 
+    /// Keys and their values; a key given again keeps its first value.
     init(_ entries: [(String, Int)]) {
         var size = 8
         while size < entries.count * 3 { size *= 2 }
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
+        var table = [Int32](repeating: -1, count: size)
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        var kept: [Int] = []
         for (key, value) in entries {
-            let bytes = Array(key.utf8)
-            var i = ByteTable.hash(bytes) & mask
+            let utf8 = Array(key.utf8)
+            var i = ByteTable.hash(utf8) & (size - 1)
             var duplicate = false
-            while slots[i] >= 0 {
-                if keys[Int(slots[i])] == bytes { duplicate = true; break }
-                i = (i + 1) & mask
+            while table[i] >= 0 {
+                let e = Int(table[i])
+                if bytes[starts[e]..<starts[e + 1]].elementsEqual(utf8) { duplicate = true; break }
+                i = (i + 1) & (size - 1)
             }
             if duplicate { continue }
-            slots[i] = Int32(keys.count)
-            keys.append(bytes)
-            values.append(value)
+            table[i] = Int32(kept.count)
+            bytes += utf8
+            starts.append(bytes.count)
+            kept.append(value)
         }
+        mask = size - 1
+        entryCount = kept.count
+        slots = .allocate(capacity: size)
+        slots.initialize(from: table, count: size)
+        keyBytes = .allocate(capacity: max(1, bytes.count))
+        keyBytes.initialize(from: bytes, count: bytes.count)
+        keyStart = .allocate(capacity: starts.count)
+        keyStart.initialize(from: starts, count: starts.count)
+        values = .allocate(capacity: max(1, kept.count))
+        values.initialize(from: kept, count: kept.count)
+    }
+
+    deinit {
+        slots.deallocate()
+        keyBytes.deallocate()
+        keyStart.deallocate()
+        values.deallocate()
     }
 
     static func hash(_ bytes: [UInt8]) -> Int {
@@ -47,14 +77,12 @@ struct ByteTable: Sendable {
         while true {
             let e = Int(slots[i])
             if e < 0 { return nil }
-            let key = keys[e]
-            if key.count == n {
-                let equal = key.withUnsafeBufferPointer { k in
-                    var j = 0
-                    while j < n && k[j] == p[j] { j += 1 }
-                    return j == n
-                }
-                if equal { return values[e] }
+            let start = keyStart[e]
+            if keyStart[e + 1] - start == n {
+                let k = keyBytes + start
+                var j = 0
+                while j < n && k[j] == p[j] { j += 1 }
+                if j == n { return values[e] }
             }
             i = (i + 1) & mask
         }

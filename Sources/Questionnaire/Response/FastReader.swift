@@ -150,7 +150,7 @@ extension Run {
         // One pass: household answers and roster members are decoded where they stand (member
         // frames grow as members are read); pairs and confirmations, which need the roster
         // sizes, are only located and read afterwards.
-        allocate(kinds: [.household, .member])
+        allocate(households: true, members: true, pairs: false)
         var deferred: [TopSpan] = []
         var sawChannel = false, sawSchema = false
         var seenReserved = 0
@@ -188,7 +188,7 @@ extension Run {
         c.ws()
         // A form with variants needs the response's variant (missing: the general path reports it).
         guard c.atEnd, sawSchema, sawChannel, ev.schema.variants.isEmpty || variant != nil else { return false }
-        allocate(kinds: [.pair])
+        allocate(households: false, members: false, pairs: true)
         for span in deferred where span.code < 300_000 {
             c.i = span.start
             guard readPairsFast(&c, roster: span.code - 200_000) else { return false }
@@ -364,6 +364,14 @@ extension Run {
         let value: Value
         switch plan.qTag[gi] {
         case 0:
+            if c.peek == UInt8(ascii: "{"), let none = plan.qNoneOption[gi] {
+                // The checkbox that answers instead of the text: exactly {"option": ID}, its own ID.
+                guard c.eat(UInt8(ascii: "{")), let key = c.plainString(), c.equals(key, "option"), c.eat(UInt8(ascii: ":")),
+                    let r = c.plainString(), c.equals(r, none), c.eat(UInt8(ascii: "}"))
+                else { return false }
+                value = .option(none)
+                break
+            }
             guard let r = c.plainString() else { return false }
             if r.isEmpty { frames[s].present[flat] = 3; return true }
             guard let raw = c.string(r) else { return false }
@@ -421,7 +429,8 @@ extension Run {
         return true
     }
 
-    /// `"id"` or `{"value": "id", "detail": "..."}` (detail only on options that take one).
+    /// `"id"` or `{"value": "id", "detail": ...}`: a text detail on options that take one, a
+    /// whole number within its range on options that take a number ("5 or more": how many).
     func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Int? {
         c.ws()
         if c.peek == UInt8(ascii: "\"") {
@@ -431,17 +440,26 @@ extension Run {
         guard c.eat(UInt8(ascii: "{")) else { return nil }
         var option: Int?
         var detail: Range<Int>?
-        var detailNull = false
+        var number: Int?
+        var detailSeen = false
         repeat {
             guard let key = c.plainString(), c.eat(UInt8(ascii: ":")) else { return nil }
             if c.equals(key, "value") {
                 guard option == nil, let r = c.plainString(), let o = list.table.lookup(c.b, r) else { return nil }
                 option = o
             } else if c.equals(key, "detail") {
-                guard detail == nil, !detailNull else { return nil }
-                if c.null() { detailNull = true; continue }
-                guard let r = c.plainString() else { return nil }
-                detail = r
+                guard !detailSeen else { return nil }
+                detailSeen = true
+                if c.null() { continue }
+                c.ws()
+                if c.peek == UInt8(ascii: "\"") {
+                    guard let r = c.plainString() else { return nil }
+                    detail = r
+                } else {
+                    // Only a plain integer; a decimal spelling of one goes to the general path.
+                    guard let n = c.integer() else { return nil }
+                    number = n
+                }
             } else {
                 return nil
             }
@@ -451,6 +469,12 @@ extension Run {
             let max = list.specifyMax[option]
             guard max >= 0, let raw = c.string(detail) else { return nil }
             if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
+        }
+        if let number {
+            // As Run.checkOption: a number detail only where the option takes one, within its range.
+            guard let range = list.specifyNumber[option], number.magnitude <= Value.maximumExactInteger else { return nil }
+            if let lo = range.min, number < lo { return nil }
+            if let hi = range.max, number > hi { return nil }
         }
         return option
     }

@@ -311,10 +311,7 @@ final class Checker {
                 }
                 var list: [String] = []
                 var seen: Set<String> = []
-                for line in text.split(whereSeparator: \.isNewline) {
-                    var slice = line.drop { $0 == " " || $0 == "\t" }
-                    while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice = slice.dropLast() }
-                    let entry = String(slice)
+                for entry in Checker.suggestionEntries(text) {
                     if entry.isEmpty || entry.hasPrefix("#") { continue }
                     if seen.insert(entry).inserted { list.append(entry) }
                 }
@@ -326,6 +323,55 @@ final class Checker {
             pendingTexts.append(PendingText(text: files, what: "the files of suggestion list '\(n.text)'", context: Context(scope: .household, position: 0, subject: "a file name"), languagesOnly: true))
             suggestionLists[n.text] = (n.span, entries)
             suggestionOrder.append(n.text)
+        }
+    }
+
+    /// The lines of a suggestion file, blanks and tabs around each removed: the text split at
+    /// every newline character (as `Character.isNewline` has them; a newline is always a
+    /// character of its own, so splitting the bytes at them is the same). An ASCII line is
+    /// trimmed byte by byte; any other by its characters (a blank followed by a combining mark
+    /// is not a blank).
+    static func suggestionEntries(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { u -> [String] in
+            var entries: [String] = []
+            func line(_ from: Int, _ to: Int) {
+                guard to > from else { return }
+                let bytes = UnsafeBufferPointer(rebasing: u[from..<to])
+                if bytes.allSatisfy({ $0 < 0x80 }) {
+                    var a = 0, b = bytes.count
+                    while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
+                    while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0D { b -= 1 }
+                    entries.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self))
+                } else {
+                    let whole = String(decoding: bytes, as: UTF8.self)
+                    var slice = whole.drop { $0 == " " || $0 == "\t" }
+                    while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice = slice.dropLast() }
+                    entries.append(String(slice))
+                }
+            }
+            var start = 0, k = 0
+            while k < u.count {
+                let byte = u[k]
+                // LF, VT, FF, CR; NEL (C2 85); LINE and PARAGRAPH SEPARATOR (E2 80 A8/A9).
+                var width = 0
+                if byte >= 0x0A && byte <= 0x0D {
+                    width = 1
+                } else if byte == 0xC2, k + 1 < u.count, u[k + 1] == 0x85 {
+                    width = 2
+                } else if byte == 0xE2, k + 2 < u.count, u[k + 1] == 0x80, u[k + 2] == 0xA8 || u[k + 2] == 0xA9 {
+                    width = 3
+                }
+                if width > 0 {
+                    line(start, k)
+                    k += width
+                    start = k
+                } else {
+                    k += 1
+                }
+            }
+            line(start, u.count)
+            return entries
         }
     }
 

@@ -58,10 +58,14 @@ struct Satisfiability {
     var questionsByScope: [String: Question] = [:]
     var derivedByScope: [String: DerivedValue] = [:]
     var listByID: [String: ChoiceList] = [:]
+    var endingByID: [String: Ending] = [:]
+    let endingFacts = EndingFactsCache()
 
     init(checker: Checker, schema: Schema) {
         self.checker = checker
         self.schema = schema
+        // The first ending of an id, as a search in order would find it.
+        for e in schema.endings where endingByID[e.id] == nil { endingByID[e.id] = e }
         for c in schema.containers { containerByID[c.id] = c }
         for q in schema.questions { questionsByScope["\(q.scope)/\(q.id)"] = q }
         for d in schema.derived { derivedByScope["\(d.scope)/\(d.id)"] = d }
@@ -530,12 +534,10 @@ struct Satisfiability {
         guard let baseDNF = dnf(base, negated: false, fr), !baseDNF.allSatisfy({ contradiction($0, fr) != nil }) else { return false }
         let keys = Set(baseDNF.flatMap { $0.compactMap(Satisfiability.key) })
         for e in ids {
-            guard let ending = schema.endings.first(where: { $0.id == e }) else { continue }
-            let notFires = notFiring(ending)
-            guard let negated = dnf(notFires, negated: false, fr) else { continue }
-            let always = negated.isEmpty || negated.allSatisfy { contradiction($0, fr) != nil }
+            guard let found = endingNotFiring(e, fr) else { continue }
+            let (ending, notFires, always, endingKeys) = (found.ending, found.notFires, found.always, found.keys)
             // Only endings about what this item's conditions are about can contradict them.
-            if !always, keys.isDisjoint(with: Set(negated.flatMap { $0.compactMap(Satisfiability.key) })) { continue }
+            if !always, keys.isDisjoint(with: endingKeys) { continue }
             guard let all = dnf(.binary(.and, base, notFires), negated: false, fr) else { continue }
             guard all.allSatisfy({ contradiction($0, fr) != nil }) else { continue }
             let line = checker.endingSpans[e].map { checker.line($0) } ?? 0
@@ -556,6 +558,36 @@ struct Satisfiability {
             return true
         }
         return false
+    }
+
+    /// What ``checkEndings(_:_:_:_:)`` needs of an ending, the same for every item it may skip
+    /// (so worked out once per ending and frame, not once per item): "it does not fire", whether
+    /// that always holds, and what its conditions are about; `nil` when unknown or too large.
+    func endingNotFiring(_ id: String, _ fr: Frame) -> EndingFacts? {
+        let key = "\(id)\u{0}\(fr.roster ?? "")\u{0}\(fr.pairRoster ?? "")"
+        if let known = endingFacts.entries[key] { return known }
+        var facts: EndingFacts?
+        if let ending = endingByID[id] {
+            let notFires = notFiring(ending)
+            if let negated = dnf(notFires, negated: false, fr) {
+                let always = negated.isEmpty || negated.allSatisfy { contradiction($0, fr) != nil }
+                facts = EndingFacts(ending: ending, notFires: notFires, always: always, keys: Set(negated.flatMap { $0.compactMap(Satisfiability.key) }))
+            }
+        }
+        endingFacts.entries[key] = .some(facts)
+        return facts
+    }
+
+    struct EndingFacts {
+        var ending: Ending
+        var notFires: Expression
+        var always: Bool
+        var keys: Set<Expression>
+    }
+
+    /// ``endingNotFiring(_:_:)``'s answers, by ending and frame.
+    final class EndingFactsCache {
+        var entries: [String: EndingFacts?] = [:]
     }
 
     /// "Ending `e` does not fire": its condition, or a condition of a container it stands in,

@@ -449,6 +449,9 @@ struct Parser {
     func isTranslationTag(_ token: Token, strict: Bool) -> Bool {
         guard let w = token.word, !Keyword.all.contains(w), case .string = next.kind else { return false }
         if Parser.textClauseWords.contains(w), !declaredLanguages.contains(w) { return false }
+        // In a choice list only a language is a tag (see below): an option's id is settled
+        // without looking for a misspelt clause (one edit-distance search per option).
+        if strict, !declaredLanguages.contains(w), Checker.languageNames[w] == nil { return false }
         // `"Label" hnt "..."` is a misspelt hint, not an undeclared language.
         if !declaredLanguages.contains(w), Suggest.closest(to: w, among: Parser.questionClauses) != nil { return false }
         // In a choice list a word before a string is the next option, unless it is a language:

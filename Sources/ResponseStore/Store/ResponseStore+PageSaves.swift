@@ -70,6 +70,41 @@ extension ResponseStore {
         try result.get()
     }
 
+    /// What the online questionnaire needs on every page of a household, read in one
+    /// transaction: its last online submission (nil before it submits), and its page saves
+    /// numbered above `sequence`, oldest first.
+    ///
+    /// One read instead of ``versions(of:includeBodies:)`` and ``pageSaves(of:after:)``: the
+    /// collection server asks this on every page request (a read transaction costs more than
+    /// the two indexed lookups in it).
+    public func onlineProgress(of householdID: String, after sequence: Int64) throws(StoreError) -> (submission: ResponseVersion?, saves: [StoredPageSave]) {
+        let shard = shard(for: householdID)
+        let r = try reader(for: shard)
+        let pageSaves = supportsPageSaves
+        do {
+            return try r.reader.read { db in
+                let submitted = try db.cachedStatement(sql: """
+                    SELECT id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness
+                    FROM response_version WHERE household_id = ? AND kind = 'submitted' AND channel = 'online'
+                    ORDER BY id DESC LIMIT 1
+                    """)
+                let submission = try Row.fetchOne(submitted, arguments: [householdID])
+                    .map { Self.version(from: $0, shard: shard, includeBody: false) }
+                guard pageSaves else { return (submission, []) }
+                let after = try db.cachedStatement(sql: """
+                    SELECT seq, saved_at, completeness, body FROM page_save
+                    WHERE household_id = ? AND seq > ? ORDER BY seq
+                    """)
+                let saves = try Row.fetchAll(after, arguments: [householdID, sequence]).map { row in
+                    Self.pageSave(householdID, row)
+                }
+                return (submission, saves)
+            }
+        } catch {
+            throw ShardFile.mapError(error, shard: shard, path: r.path)
+        }
+    }
+
     /// A household's page saves with a number above `sequence`, oldest first; empty for a
     /// store made before page saves existed.
     ///
@@ -83,16 +118,18 @@ extension ResponseStore {
                 try Row.fetchAll(db, sql: """
                     SELECT seq, saved_at, completeness, body FROM page_save
                     WHERE household_id = ? AND seq > ? ORDER BY seq
-                    """, arguments: [householdID, sequence]).map { row in
-                    let seconds: Int64 = row["saved_at"]
-                    let completeness: Int = row["completeness"]
-                    return StoredPageSave(householdID: householdID, sequence: row["seq"],
-                                          savedAt: Date(timeIntervalSince1970: Double(seconds)),
-                                          completeness: Double(completeness) / 10_000, body: row["body"])
-                }
+                    """, arguments: [householdID, sequence]).map { row in Self.pageSave(householdID, row) }
             }
         } catch {
             throw ShardFile.mapError(error, shard: shard, path: r.path)
         }
+    }
+
+    private static func pageSave(_ householdID: String, _ row: Row) -> StoredPageSave {
+        let seconds: Int64 = row["saved_at"]
+        let completeness: Int = row["completeness"]
+        return StoredPageSave(householdID: householdID, sequence: row["seq"],
+                              savedAt: Date(timeIntervalSince1970: Double(seconds)),
+                              completeness: Double(completeness) / 10_000, body: row["body"])
     }
 }

@@ -89,23 +89,51 @@ public struct HouseholdPageAnswers: Sendable {
     /// The form fields for the questions whose fields the page shows, from `answers`
     /// (`action=continue` first). `prefix` maps a question id to its field name (the
     /// relationship pages name a pair's fields `QUESTION--mN`).
+    ///
+    /// Only what the page offers is posted, as a browser can only tick what it shows: an
+    /// option of the target's that the page does not offer (one the form offers in another
+    /// variant, say, when the target was made for a household in Wales and this one is in
+    /// England) is left out, with its detail.
     public func fields(for answers: JSONValue, html: String, prefix: (String) -> String = { $0 }) -> [(String, String)] {
         var out: [(String, String)] = [("action", "continue")]
-        // The page's field names, and the question ids they start with (`dob` of `dob-day`).
-        var names = Set<String>(), bases = Set<String>()
-        var rest = Substring(html)
-        while let r = rest.range(of: "name=\"") {
-            let name = rest[r.upperBound...].prefix { $0 != "\"" }
-            names.insert(String(name))
-            bases.insert(String(name.prefix { $0 != "-" }))
-            rest = rest[r.upperBound...]
-        }
+        let page = Self.inputs(html)
         for q in schema.questions {
             let name = prefix(q.id)
-            guard names.contains(name) || bases.contains(name) else { continue }
-            out += Self.encode(q, name: name, answers[q.id])
+            guard page.names.contains(name) || page.bases.contains(name) else { continue }
+            var encoded = Self.encode(q, name: name, answers[q.id])
+            switch q.type {
+            case .oneOf, .anyOf:
+                let offered = page.options[name] ?? []
+                let dropped = Set(encoded.filter { $0.0 == name && !offered.contains($0.1) }.map(\.1))
+                encoded.removeAll { field in
+                    (field.0 == name && dropped.contains(field.1)) || dropped.contains { field.0 == "\(name)-\($0)-detail" }
+                }
+            default:
+                break
+            }
+            out += encoded
         }
         return out
+    }
+
+    /// A page's inputs: every field name, the question ids they start with (`dob` of
+    /// `dob-day`), and the values a radio or checkbox field offers, by name.
+    static func inputs(_ html: String) -> (names: Set<String>, bases: Set<String>, options: [String: Set<String>]) {
+        var names = Set<String>(), bases = Set<String>()
+        var options: [String: Set<String>] = [:]
+        var rest = Substring(html)
+        while let r = rest.range(of: "name=\"") {
+            let name = String(rest[r.upperBound...].prefix { $0 != "\"" })
+            names.insert(name)
+            bases.insert(String(name.prefix { $0 != "-" }))
+            // The rest of the tag: `type="radio" value="…"` follow the name in the templates.
+            let tag = rest[r.upperBound...].prefix { $0 != ">" }
+            if tag.contains(#"type="radio""#) || tag.contains(#"type="checkbox""#), let v = tag.range(of: #"value=""#) {
+                options[name, default: []].insert(String(tag[v.upperBound...].prefix { $0 != "\"" }))
+            }
+            rest = rest[r.upperBound...]
+        }
+        return (names, bases, options)
     }
 
     private func memberObject(roster: String, id: String) -> JSONValue {

@@ -6,6 +6,9 @@ import ResponseStore
 /// `census aggregate`: the batch aggregator for statisticians and census managers.
 struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        // Named, not derived from the type's name: deriving it costs every `census` run a
+        // look-up of the type's name in the runtime (see CensusMain.commandPath).
+        commandName: "aggregate",
         abstract: "Turn the store into compressed exports, a data dictionary, progress against the online target, protected tables and a report.",
         discussion: """
             Reads every shard in parallel (one worker per core, a consistent snapshot of each, \

@@ -1,0 +1,78 @@
+import Foundation
+import Questionnaire
+import XCTest
+@testable import CollectionServer
+
+/// What the server keeps or computes more cheaply per request, and must keep right: the
+/// evaluations lent between a household's requests, and the encodings every page uses.
+final class RequestCostTests: XCTestCase {
+    func testAnEvaluationIsLentToOneRequestForItsSaveAndLanguageOnly() throws {
+        let evaluator = try Evaluator(schema: ServerFixture.form("census-household"))
+        let live = LiveEvaluation(evaluator: evaluator, response: .object([:]))
+        let cache = EvaluationCache(limit: 4)
+        cache.put(live, household: "H1", sequence: 3, language: "en")
+        XCTAssertNil(cache.take("H1", sequence: 4, language: "en"), "a later save is evaluated again")
+        XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "a mismatch forgets it")
+        cache.put(live, household: "H1", sequence: 3, language: "en")
+        XCTAssertNil(cache.take("H1", sequence: 3, language: "cy"), "another language is evaluated again")
+        cache.put(live, household: "H1", sequence: 3, language: "en", focus: "household:")
+        XCTAssertNil(cache.take("H1", sequence: 3, language: "en", focus: "household:m2"),
+                     "a member who now answers separately is left out of a new evaluation")
+        cache.put(live, household: "H1", sequence: 3, language: "en")
+        XCTAssertTrue(cache.take("H1", sequence: 3, language: "en") === live)
+        XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "lent to one request at a time")
+        for n in 1...9 { cache.put(live, household: "H\(n)", sequence: 1, language: "en") }
+        XCTAssertLessThanOrEqual(cache.count, 4, "bounded")
+    }
+
+    func testBase64URLMatchesRFC4648WithoutPadding() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let encoded = Base64URL.encode(bytes)
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            XCTAssertEqual(encoded, expected)
+            XCTAssertEqual(Base64URL.decode(encoded), bytes)
+        }
+        XCTAssertEqual(Base64URL.encode([0xFB, 0xFF]), "-_8")
+        XCTAssertNil(Base64URL.decode("ab+c"), "the standard alphabet's + is refused")
+        XCTAssertNil(Base64URL.decode("ab=="), "padding is refused")
+        XCTAssertNil(Base64URL.decode("a"), "a length no encoding has")
+    }
+
+    func testReturnPathsArePercentEncoded() {
+        XCTAssertEqual(HouseholdSite.percentEncode("/form/page/lives_here?change=1&x=é"), "/form/page/lives_here%3Fchange%3D1%26x%3D%C3%A9")
+        XCTAssertEqual(HouseholdSite.percentEncode("a-b.c_d~e/f g"), "a-b.c_d~e/f%20g")
+    }
+
+    func testFormBodiesDecodeAsBrowsersEncodeThem() {
+        let fields = FormFields(urlEncoded: "csrf=a%2Bb&name=Si%C3%A2n+Jones&empty=&flag&name=2")
+        XCTAssertEqual(fields?.first("csrf"), "a+b")
+        XCTAssertEqual(fields?.all("name"), ["Siân Jones", "2"])
+        XCTAssertEqual(fields?.first("empty"), "")
+        XCTAssertEqual(fields?.first("flag"), "")
+        for bad in ["a=%", "a=%4", "a=%zz", "a=%C3", "%FF=1"] {
+            XCTAssertNil(FormFields(urlEncoded: bad), bad)
+        }
+        XCTAssertEqual(FormFields(urlEncoded: "a=100%25")?.first("a"), "100%")
+    }
+
+    func testEveryTemplateEscapesWhatItShowsAsHTML() async throws {
+        XCTAssertEqual(CensusHTML.escape(#"<a href="x">Tom & 'Jerry'</a> é"#),
+                       "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt; é")
+        XCTAssertEqual(CensusHTML.escape("Siân Jones"), "Siân Jones")
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/CollectionServer/Resources/Templates")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertTrue(text.hasPrefix("{{% CONTENT_TYPE: CENSUS_HTML}}"), "\(name) must name the content type first")
+        }
+        let templates = try await Templates.load()
+        let html = try templates.render("message", ["lang": "en", "title": "T", "heading": "<script>alert('x')</script>",
+                                                    "paragraphs": ["Tom & \"Jerry\""]])
+        XCTAssertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), html)
+        XCTAssertTrue(html.contains("Tom &amp; &quot;Jerry&quot;"), html)
+        XCTAssertFalse(html.contains("<script>"))
+    }
+}

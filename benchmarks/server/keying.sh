@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Keyers keying paper returns on the staff pages, all at once, by census-bench's load client,
+# server and client side by side on 127.0.0.1; then the audit log's overhead on a save, with
+# and without, alternating rounds in one process. See BENCHMARKS.md, "Keying".
+#
+#   swift build -c release
+#   benchmarks/server/keying.sh [keyers] [forms] [seconds] [people]
+#
+# A fresh store of [forms] households (8 shards, synchronous=FULL), [keyers] field staff
+# accounts (census staff add, bcrypt cost 12), double keying off. Bounded by count and time.
+set -euo pipefail
+keyers="${1:-50}" forms="${2:-3000}" seconds="${3:-60}" people="${4:-3}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${WORK:-/tmp/census-keying-bench}"
+port="${PORT:-18082}"
+source "$root/benchmarks/server/serve.sh"
+bench="$root/.build/release/census-bench"
+[ -x "$bench" ] || { echo "build first: swift build -c release" >&2; exit 1; }
+
+make_store "$forms"
+: > "$work/staff.csv"
+for k in $(seq -w 1 "$keyers"); do
+  password="keyer$k-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
+  echo "$password" | "$census" staff add --dir "$work/st" --name "keyer$k" --role field --password-stdin >/dev/null
+  echo "keyer$k,$password" >> "$work/staff.csv"
+done
+start_server
+echo "load before: $(uptime)"
+"$bench" keying --url "http://127.0.0.1:$port" --staff "$work/staff.csv" --letters "$work/st/letters.csv" \
+  --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people"
+echo "load after: $(uptime)"
+stop_server
+echo "load before keying-audit: $(uptime)"
+(cd "$root" && "$bench" keying-audit --keyers "$keyers")
+echo "load after: $(uptime)"
