@@ -277,7 +277,7 @@ final class ShardWorker {
         func parse(_ version: Int64) throws -> JSONValue? {
             try snapshot.withBody(version: version) { bytes in
                 size += bytes.count
-                return try? JSONParser.parse(Data(bytes))
+                return try? JSONParser.parse(bytes)
             }
         }
         guard let household = try parse(authoritative.version) else { return nil }
