@@ -105,8 +105,6 @@ struct Aggregate: ParsableCommand {
             return "\(e.description): give the compiled form with --schema FILE (census compile prints its hash), or put it in \(dir)/schemas/. Nothing was published; the previous outputs are unchanged."
         case .invalidTableDefinition:
             return "\(e.description). Nothing was published."
-        case .output, .write:
-            return "\(e.description). Nothing was published; the previous outputs are unchanged."
         default:
             return "\(e.description). Nothing was published; the previous outputs are unchanged."
         }
