@@ -131,10 +131,19 @@ final class HouseholdSite: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
+
     // MARK: Forms
 
+    /// The fields of a form post whose CSRF token is the session's: every household page that
+    /// takes a post reads it this way (``form(_:_:)`` then ``requireCSRF(_:_:)``).
+    func checkedForm(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
+        let fields = try await form(&request, context)
+        try requireCSRF(fields, context)
+        return fields
+    }
+
     /// Reads an `application/x-www-form-urlencoded` body (at most ``ServerConfiguration/maxBodyBytes``).
-    func form(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
+    private func form(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw PageError.badForm(UIText.badFormType.text(language(context)))
@@ -152,7 +161,7 @@ final class HouseholdSite: Sendable {
     }
 
     /// Checks the form's CSRF token against the session's; throws ``PageError/expiredForm``.
-    func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
+    private func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
         guard let token = context.session, sessions.codec.isValidCSRF(fields.first("csrf"), for: token) else {
             throw PageError.expiredForm
         }
