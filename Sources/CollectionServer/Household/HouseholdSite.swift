@@ -117,20 +117,12 @@ final class HouseholdSite: Sendable {
     /// `s` percent-encoded for a query value: every UTF-8 byte but ASCII letters, digits and
     /// `-._~/` as `%XX` (RFC 3986). Every page's language link carries its own path this way.
     static func percentEncode(_ s: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        for c in s.utf8 {
-            switch c {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.append(c)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        s.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? ""
     }
 
+    /// RFC 3986's unreserved characters and `/`, ASCII only (`CharacterSet.alphanumerics` is
+    /// Unicode's: it would leave `é` as it is).
+    private static let queryValueCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
     // MARK: Forms
 
