@@ -171,7 +171,7 @@ struct SignInRoutes {
 
     func signOut(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.checkedForm(&request, context)
+        _ = try await site.checkedForm(&request, context)
         var context = context
         let lang = site.language(context)
         // Recorded with the household's answers: every session signed in before now ends,
