@@ -53,11 +53,6 @@ final class HouseholdSite: Sendable {
         individualSection = IndividualSection(schema: schema)
     }
 
-    /// The household's frame record (its address and area); the collector keeps it in memory.
-    func household(_ id: String) throws -> Household {
-        try collector.household(id)
-    }
-
     /// The language to show: the session's, else the form's primary language.
     func language(_ context: CensusRequestContext) -> String {
         if let l = context.session?.language, schema.languages.contains(l) { return l }
