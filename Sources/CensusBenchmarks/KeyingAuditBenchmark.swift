@@ -65,9 +65,9 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         func summary(_ audited: Bool) -> (perSecond: Double, p50: Double, p99: Double) {
             let all = results[audited]!
             let seconds = all.reduce(0) { $0 + $1.seconds }
-            let sorted = all.flatMap(\.latencies).sorted()
-            func q(_ x: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * x))]) / 1e6 }
-            return (Double(sorted.count) / seconds, q(0.5), q(0.99))
+            let latencies = all.flatMap(\.latencies)
+            func q(_ x: Double) -> Double { quantileMilliseconds(latencies, x) ?? .nan }
+            return (Double(latencies.count) / seconds, q(0.5), q(0.99))
         }
         let without = summary(false), with = summary(true)
         print(String(format: "without the audit log: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", without.perSecond, without.p50, without.p99))
