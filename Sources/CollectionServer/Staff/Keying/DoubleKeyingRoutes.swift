@@ -22,17 +22,14 @@ struct DoubleKeyingRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let group = staff.group("double-keying")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.supervisor), context: StaffRequestContext.self))
+            .restricted(to: .supervisor)
         group.get("") { _, context in try overview(context) }
         group.post("setting") { request, context in try await setSetting(request, context) }
         group.get(":batch") { _, context in try settlementPage(context, choices: nil, missing: []) }
         group.post(":batch") { request, context in try await settle(request, context) }
     }
 
-    private func records() throws -> KeyingRecords {
-        guard let records = site.keyingRecords else { throw StaffPageError.unavailable(site.unavailableReason ?? "the keying records are not open") }
-        return records
-    }
+    private func records() throws -> KeyingRecords { try site.requireKeyingRecords() }
 
     // MARK: Overview and setting
 
@@ -74,10 +71,7 @@ struct DoubleKeyingRoutes {
     }
 
     func setSetting(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
+        let (fields, member) = try await site.post(request, context)
         let setting: DoubleKeyingSetting
         switch fields.first("mode") {
         case "off": setting = .off
@@ -150,10 +144,7 @@ struct DoubleKeyingRoutes {
     }
 
     func settle(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
+        let (fields, member) = try await site.post(request, context)
         let batch = try batch(context)
         guard batch.state == .settling else {
             throw StaffPageError.refused(batch.state == .settled ? "Form \(batch.id) is already settled (receipt \(batch.receipt ?? ""))." : "Form \(batch.id) has not been keyed a second time yet.")
