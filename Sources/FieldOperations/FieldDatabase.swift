@@ -22,7 +22,7 @@ public enum FieldFileError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Opens the SQLite files of this module the same way: checked for what they are before
-/// anything is written, WAL, `synchronous = FULL` on the writer, migrated.
+/// anything is written, WAL, `synchronous = FULL` on the writer, migrated, mode 0600.
 enum FieldDatabase {
     static func open(at url: URL, kind: String, table: String, create: Bool, readOnly: Bool,
                      migrator: DatabaseMigrator) throws(FieldFileError) -> DatabaseQueue {
@@ -76,7 +76,10 @@ enum FieldDatabase {
                 try? queue.close()
                 throw error
             }
-            chmod(path, 0o600)
+            // The file and its WAL and shared-memory files, which hold recent pages (a new
+            // account's TOTP secret, a first keying) until checkpointed: SQLite made the WAL with
+            // the file's mode from before this chmod, and keeps it while any connection is open.
+            for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
             return queue
         } catch {
             throw .unwritable(path: path, reason: DurableFile.reason(error))

@@ -48,7 +48,7 @@ final class CodeReissueTests: XCTestCase {
             var household2 = Browser(client)
             _ = try await household2.signIn(newCode)
         }
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         XCTAssertEqual(try log.records(subject: household).map(\.action), ["code_reissued", "codes_revoked"])
     }
 }

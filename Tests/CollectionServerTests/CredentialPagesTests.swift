@@ -50,7 +50,7 @@ final class CredentialPagesTests: XCTestCase {
             let signedOut = try await anonymous.get("/staff/password")
             XCTAssertNotEqual(signedOut.status, .ok)
         }
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         let actions = try log.records(subject: "field").map(\.action)
         XCTAssertTrue(actions.contains("password_change_failed"))
         XCTAssertTrue(actions.contains("password_changed"))
@@ -96,7 +96,7 @@ final class CredentialPagesTests: XCTestCase {
             var again = Browser(client)
             try await again.staffSignIn(StaffFixture.Member(name: "super", password: password, totp: totp))
         }
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         let actions = try log.records(subject: "super").map(\.action)
         XCTAssertTrue(actions.contains("password_reset"))
         XCTAssertTrue(actions.contains("second_factor_reenrolled"))

@@ -111,7 +111,7 @@ final class DoubleKeyingTests: XCTestCase {
         XCTAssertEqual(tallies["field2"]?.fields, tallies["field"]?.fields)
         // The fields either keyer answered: lives_here, four names, the relationship, is_you, dob.
         XCTAssertEqual(tallies["field2"]?.fields, 8)
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         let settledRecord = try log.records(subject: household).first { $0.action == "settled" }
         XCTAssertEqual(settledRecord?.actor, "super")
         XCTAssertTrue(settledRecord?.detail.contains("keyed by field and field2") == true, settledRecord?.detail ?? "none")

@@ -149,7 +149,7 @@ final class IndividualResponseTests: XCTestCase {
             XCTAssertTrue(HouseholdPageAnswers.path(html: first.body)?.hasPrefix("/form/member/residents/m1/") == true, first.mainText)
             XCTAssertTrue(first.contains("Edith Rees"), first.mainText)
         }
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         XCTAssertEqual(try log.records(subject: household).map(\.action), ["individual_code_issued"])
     }
 }

@@ -83,7 +83,7 @@ final class KeyingPagesTests: XCTestCase {
             XCTAssertTrue(again.contains("A paper return, received"), again.mainText)
             XCTAssertFalse(again.contains("Jones"))
         }
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         let keyed = try log.records(subject: household).filter { $0.action == "keyed" }
         XCTAssertEqual(keyed.count, 1)
         XCTAssertEqual(keyed.first?.actor, "field")

@@ -23,7 +23,7 @@ final class StaffPagesTests: XCTestCase {
     }
 
     func auditRecords() throws -> [AuditRecord] {
-        let log = try AuditLog.open(at: fixture.directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+        let log = try fixture.auditLog()
         defer { log.close() }
         XCTAssertTrue(try log.verify().isIntact)
         return try log.records()

@@ -28,6 +28,20 @@ final class StaffDirectoryTests: XCTestCase {
         return TOTP(secret: try XCTUnwrap(String(bytes: bytes, encoding: .utf8)))
     }
 
+    /// The directory, its WAL and its shared-memory file are 0600 while it is open (the WAL holds
+    /// a new account's TOTP secret until checkpointed; SQLite gives it the file's mode of when
+    /// it was made, before the open's chmod).
+    func testTheFileAndItsWALAreOwnerOnlyWhileOpen() throws {
+        let staff = try open()
+        defer { staff.close() }
+        _ = try staff.add(name: "ada", role: .supervisor, areas: [], password: password)
+        let path = directory.appendingPathComponent(StaffDirectory.fileName).path
+        for file in [path, path + "-wal", path + "-shm"] {
+            let mode = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int)
+            XCTAssertEqual(mode & 0o777, 0o600, file)
+        }
+    }
+
     func testFieldStaffSignInWithAPasswordOnly() throws {
         let staff = try open()
         defer { staff.close() }

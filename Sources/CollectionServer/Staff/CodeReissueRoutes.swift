@@ -19,15 +19,13 @@ struct CodeReissueRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let group = staff.group("households")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.supervisor), context: StaffRequestContext.self))
+            .restricted(to: .supervisor)
         group.get(":household/reissue") { _, context in try page(context) }
         group.post(":household/reissue") { request, context in try await reissue(request, context) }
     }
 
-    private func household(_ context: StaffRequestContext) throws -> Household { try households.staffHousehold(context) }
-
     func page(_ context: StaffRequestContext) throws -> Response {
-        let household = try household(context)
+        let household = try households.staffHousehold(context)
         var view = site.chrome(context, title: "Reissue an access code")
         view["heading"] = "Reissue an access code to \(household.householdID)"
         view["household"] = household.householdID
@@ -37,11 +35,8 @@ struct CodeReissueRoutes {
     }
 
     func reissue(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        let household = try household(context)
+        let (fields, member) = try await site.post(request, context)
+        let household = try households.staffHousehold(context)
         let revoke = fields.first("revoke") == "yes"
         let store = households.configuration.storeDirectory
         let lettersDirectory = store.appendingPathComponent("letters")

@@ -19,7 +19,7 @@ struct CredentialRoutes {
         signedIn.get("password") { _, context in try passwordPage(context) }
         signedIn.post("password") { request, context in try await changePassword(request, context) }
         let admin = staff.group("accounts")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.administrator), context: StaffRequestContext.self))
+            .restricted(to: .administrator)
         admin.post("reset-password") { request, context in try await reset(request, context) }
         admin.post("reenrol") { request, context in try await reenrol(request, context) }
     }
@@ -39,11 +39,8 @@ struct CredentialRoutes {
     }
 
     func changePassword(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let (fields, member) = try await site.post(request, context)
+        let directory = try site.requireDirectory()
         let current = fields.first("current") ?? ""
         let new = fields.first("new") ?? ""
         let confirm = fields.first("confirm") ?? ""
@@ -71,23 +68,10 @@ struct CredentialRoutes {
                                 paragraphs: ["Use the new password the next time you sign in."], action: ("/staff", "Back to the start"))
     }
 
-    /// The account a form names: another member's (an administrator does not reset their own
-    /// credentials here, so one cannot lock every administrator out).
-    private func target(_ fields: FormFields, _ member: StaffMember) throws -> String {
-        guard let name = StaffAccount.normalisedName(fields.trimmed("name") ?? "") else {
-            throw StaffPageError.notFound("There is no staff account with that name.")
-        }
-        if name == member.name { throw StaffPageError.refused("Change your own password with “Change your password”; ask another administrator for a new one-time code.") }
-        return name
-    }
-
     func reset(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
-        let name = try target(fields, member)
+        let (fields, member) = try await site.post(request, context)
+        let directory = try site.requireDirectory()
+        let name = try site.otherAccount(fields, member, ifOwn: "Change your own password with “Change your password”; ask another administrator for a new one-time code.")
         let password: String
         do { password = try await site.offLoop { try directory.resetPassword(name: name) } } catch StaffDirectoryError.unknownAccount {
             throw StaffPageError.notFound("There is no staff account named \(name).")
@@ -100,12 +84,9 @@ struct CredentialRoutes {
     }
 
     func reenrol(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
-        let name = try target(fields, member)
+        let (fields, member) = try await site.post(request, context)
+        let directory = try site.requireDirectory()
+        let name = try site.otherAccount(fields, member, ifOwn: "Change your own password with “Change your password”; ask another administrator for a new one-time code.")
         let enrolment: SecondFactorEnrolment
         do { enrolment = try directory.reenrolSecondFactor(name: name) } catch {
             switch error {

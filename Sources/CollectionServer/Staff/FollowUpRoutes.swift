@@ -22,7 +22,7 @@ struct FollowUpRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         staff.group("follow-up")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.field), context: StaffRequestContext.self))
+            .restricted(to: .field)
             .get("") { request, context in try followUp(request, context) }
     }
 

@@ -17,16 +17,14 @@ struct IndividualCodeRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let group = staff.group("households")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.supervisor), context: StaffRequestContext.self))
+            .restricted(to: .supervisor)
         group.get(":household/individual") { _, context in try page(context) }
         group.post(":household/individual") { request, context in try await issue(request, context) }
     }
 
-    private func household(_ context: StaffRequestContext) throws -> Household { try households.staffHousehold(context) }
-
     func page(_ context: StaffRequestContext, first: String = "", last: String = "", errors: [String: String] = [:],
               status: HTTPResponse.Status = .ok) throws -> Response {
-        let household = try household(context)
+        let household = try households.staffHousehold(context)
         guard households.individualSection != nil else {
             throw StaffPageError.notFound("The form collected has no section a person may answer separately.")
         }
@@ -48,11 +46,8 @@ struct IndividualCodeRoutes {
     }
 
     func issue(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        let household = try household(context)
+        let (fields, member) = try await site.post(request, context)
+        let household = try households.staffHousehold(context)
         guard households.individualSection != nil else {
             throw StaffPageError.notFound("The form collected has no section a person may answer separately.")
         }
@@ -84,19 +79,5 @@ struct IndividualCodeRoutes {
                                 paragraphs: ["The letter to the person (\(person.person) in this household) is in \(letters.lastPathComponent), in the letters folder of the store, for the print run.",
                                              "Their questions are left out of the household's online form; their own return counts for them."],
                                 action: ("/staff/keying/household?id=\(household.householdID)", "Back to the household"))
-    }
-}
-
-extension HouseholdSite {
-    /// The household a staff page's `:household` parameter names (case ignored): 404 when the
-    /// frame has none, 503 when the frame cannot be read.
-    func staffHousehold(_ context: StaffRequestContext) throws -> Household {
-        let id = try context.parameters.require("household").uppercased()
-        do { return try collector.household(id) } catch {
-            switch error {
-            case .unknownHousehold: throw StaffPageError.notFound("There is no household \(id.prefix(40)) in the address frame.")
-            default: throw StaffPageError.unavailable("\(error)")
-            }
-        }
     }
 }

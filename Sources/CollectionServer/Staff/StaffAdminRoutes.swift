@@ -12,7 +12,7 @@ struct StaffAdminRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let admin = staff.group()
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.administrator), context: StaffRequestContext.self))
+            .restricted(to: .administrator)
         admin.get("accounts") { _, context in try accounts(context) }
         admin.post("accounts/disable") { request, context in try await disable(request, context) }
         admin.get("audit") { _, context in try auditPage(context) }
@@ -20,7 +20,7 @@ struct StaffAdminRoutes {
 
     func accounts(_ context: StaffRequestContext) throws -> Response {
         let member = try site.member(context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let directory = try site.requireDirectory()
         let all: [StaffAccount]
         do { all = try directory.accounts() } catch { throw StaffPageError.unavailable("\(error)") }
         let csrf = context.sessions.session?.csrf ?? ""
@@ -44,14 +44,9 @@ struct StaffAdminRoutes {
     }
 
     func disable(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
-        let name = fields.trimmed("name") ?? ""
-        guard let normalised = StaffAccount.normalisedName(name) else { throw StaffPageError.notFound("There is no staff account with that name.") }
-        if normalised == member.name { throw StaffPageError.refused("You cannot disable your own account; ask another administrator.") }
+        let (fields, member) = try await site.post(request, context)
+        let directory = try site.requireDirectory()
+        let normalised = try site.otherAccount(fields, member, ifOwn: "You cannot disable your own account; ask another administrator.")
         do {
             if try directory.disable(normalised) {
                 try site.record(member.name, .staffDisabled, subject: normalised, detail: "from the accounts page")
@@ -65,7 +60,7 @@ struct StaffAdminRoutes {
     }
 
     func auditPage(_ context: StaffRequestContext) throws -> Response {
-        guard let audit = site.audit else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        guard let audit = site.audit else { throw StaffPageError.unavailable(site.unavailableReason ?? "the audit log is not open") }
         let verification: AuditVerification
         let records: [AuditRecord]
         do {

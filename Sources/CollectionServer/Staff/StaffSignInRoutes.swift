@@ -44,7 +44,7 @@ struct StaffSignInRoutes {
         var request = request
         let fields = try await site.form(&request)
         try site.requireCSRF(fields, context)
-        guard let directory = site.directory else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let directory = try site.requireDirectory()
         let typedName = String((fields.first("name") ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
         let auditName = StaffAccount.normalisedName(typedName) ?? "-"
         if case .locked(let retryAfter) = site.throttle.clientVerdict(context.clientAddress) {

@@ -1,3 +1,4 @@
+import AddressFrame
 import FieldOperations
 import Foundation
 import HTTPTypes
@@ -135,6 +136,38 @@ final class StaffSite: Sendable {
         }
     }
 
+    /// A staff form post, read (``form(_:)``), its CSRF token checked, and who posted it:
+    /// the preamble of every staff action.
+    func post(_ request: Request, _ context: StaffRequestContext) async throws -> (fields: FormFields, member: StaffMember) {
+        var request = request
+        let fields = try await form(&request)
+        try requireCSRF(fields, context)
+        return (fields, try member(context))
+    }
+
+    /// The account an administrator's form names (`name`), which must be another member's
+    /// (an administrator does not disable or reset themself here, so one cannot lock every
+    /// administrator out): 404 when the name cannot be an account's, 422 with `ifOwn` when it is theirs.
+    func otherAccount(_ fields: FormFields, _ member: StaffMember, ifOwn: String) throws(StaffPageError) -> String {
+        guard let name = StaffAccount.normalisedName(fields.trimmed("name") ?? "") else {
+            throw .notFound("There is no staff account with that name.")
+        }
+        if name == member.name { throw .refused(ifOwn) }
+        return name
+    }
+
+    /// The staff directory, or 503 with why it could not be opened.
+    func requireDirectory() throws(StaffPageError) -> StaffDirectory {
+        guard let directory else { throw .unavailable(unavailableReason ?? "the staff directory is not open") }
+        return directory
+    }
+
+    /// The keying records, or 503 with why they could not be opened.
+    func requireKeyingRecords() throws(StaffPageError) -> KeyingRecords {
+        guard let keyingRecords else { throw .unavailable(unavailableReason ?? "the keying records are not open") }
+        return keyingRecords
+    }
+
     /// The signed-in member (the route's policy middleware has already required one).
     func member(_ context: StaffRequestContext) throws -> StaffMember {
         guard let member = context.identity else { throw StaffPageError.signedOut }
@@ -180,4 +213,31 @@ enum StaffPageError: Error {
     case notFound(String)
     /// A request the rules refuse (422), with why.
     case refused(String)
+}
+
+extension RouterGroup where Context == StaffRequestContext {
+    /// The group's routes for members of `role` and above (hummingbird-auth's `RolePolicy`).
+    func restricted(to role: StaffRole) -> RouterGroup<StaffRequestContext> {
+        add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(role), context: StaffRequestContext.self))
+    }
+}
+
+extension HouseholdSite {
+    /// The household a staff page's `:household` parameter names (case ignored): 404 when the
+    /// frame has none, 503 when the frame cannot be read.
+    func staffHousehold(_ context: StaffRequestContext) throws -> Household {
+        try staffHousehold(typed: try context.parameters.require("household"))
+    }
+
+    /// The household with the typed id (spaces around and case ignored): 404 with `hint`
+    /// after the reason when the frame has none, 503 when the frame cannot be read.
+    func staffHousehold(typed: String, hint: String = "") throws(StaffPageError) -> Household {
+        let id = typed.trimmingCharacters(in: .whitespaces).uppercased()
+        do { return try collector.household(id) } catch {
+            switch error {
+            case .unknownHousehold: throw .notFound("There is no household \(id.prefix(40)) in the address frame.\(hint)")
+            default: throw .unavailable("\(error)")
+            }
+        }
+    }
 }

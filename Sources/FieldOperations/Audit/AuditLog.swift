@@ -79,7 +79,7 @@ public final class AuditLog: Sendable {
     /// Appends one record and returns it, committed.
     ///
     /// - parameters:
-    ///   - actor: the staff sign-in name who acted (`"census-cli"` for a command run on the
+    ///   - actor: the staff sign-in name who acted (`"cli:USER"`, the operating-system user, for a `census` command run on the
     ///     server, `"-"` for an unknown name at sign-in).
     ///   - action: what was done.
     ///   - subject: what it was done to: a household id, a staff name, a keying batch.

@@ -45,6 +45,13 @@ struct StaffFixture {
     }
 }
 
+extension ServerFixture {
+    /// The store's audit log, opened read-only (what `census audit show` reads).
+    func auditLog() throws -> AuditLog {
+        try AuditLog.open(at: directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+    }
+}
+
 extension Browser {
     /// Signs a staff member in; fails the test unless it lands on the staff home page.
     @discardableResult

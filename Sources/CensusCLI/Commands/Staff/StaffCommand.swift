@@ -27,6 +27,11 @@ func cliActor() -> String {
 
 /// Opens the store directory's staff directory and audit log, creating them when missing.
 func openStaffFiles(_ directory: StoreDirectory, create: Bool) throws -> (StaffDirectory, AuditLog) {
+    // Said plainly: SQLite's own words for a missing folder are "unable to open database file".
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory.url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CLIError("\(directory.dir) is not a directory: give the store directory (`census store init` makes one)")
+    }
     let staff: StaffDirectory
     do { staff = try StaffDirectory.open(at: directory.url.appendingPathComponent(StaffDirectory.fileName), create: create) } catch {
         throw CLIError(fieldFileMessage(error, what: "staff accounts"))
@@ -36,6 +41,14 @@ func openStaffFiles(_ directory: StoreDirectory, create: Bool) throws -> (StaffD
     } catch {
         staff.close()
         throw CLIError(fieldFileMessage(error, what: "audit log"))
+    }
+}
+
+/// Audits what a command did (as ``cliActor()``); when the log cannot take the record, the
+/// error says what was `done` all the same, so the operator knows the change stands unaudited.
+func recordAudit(_ audit: AuditLog, _ action: AuditAction, subject: String, detail: String = "", done: String) throws {
+    do { try audit.append(actor: cliActor(), action: action, subject: subject, detail: detail) } catch {
+        throw CLIError("\(done), but the audit log could not record it: \(error)")
     }
 }
 
@@ -85,11 +98,8 @@ struct StaffAdd: ParsableCommand {
         }
         let account = made.account
         let areaText = account.areas.isEmpty ? "all areas" : account.areas.joined(separator: ",")
-        do {
-            try audit.append(actor: cliActor(), action: .staffAdded, subject: account.name, detail: "\(account.role.rawValue), \(areaText)")
-        } catch {
-            throw CLIError("the account \(account.name) was added, but the audit log could not record it: \(error)")
-        }
+        try recordAudit(audit, .staffAdded, subject: account.name, detail: "\(account.role.rawValue), \(areaText)",
+                        done: "the account \(account.name) was added")
         print("Added \(account.name): \(account.role.displayName.lowercased()), \(areaText).")
         if !passwordStdin { print("password: \(password)") }
         if let enrolment = made.enrolment {
@@ -138,9 +148,7 @@ struct StaffDisable: ParsableCommand {
         do { changed = try staff.disable(name) } catch { throw CLIError("\(error)") }
         guard let normalised = StaffAccount.normalisedName(name) else { return }
         if changed {
-            do { try audit.append(actor: cliActor(), action: .staffDisabled, subject: normalised) } catch {
-                throw CLIError("\(normalised) was disabled, but the audit log could not record it: \(error)")
-            }
+            try recordAudit(audit, .staffDisabled, subject: normalised, done: "\(normalised) was disabled")
             print("Disabled \(normalised).")
         } else {
             print("\(normalised) was already disabled.")

@@ -30,9 +30,7 @@ struct StaffResetPassword: ParsableCommand {
         let password: String
         do { password = try staff.resetPassword(name: name, to: chosen) } catch { throw CLIError("\(error)") }
         let normalised = StaffAccount.normalisedName(name) ?? name
-        do { try audit.append(actor: cliActor(), action: .passwordReset, subject: normalised, detail: "lockout cleared") } catch {
-            throw CLIError("the password of \(normalised) was reset, but the audit log could not record it: \(error)")
-        }
+        try recordAudit(audit, .passwordReset, subject: normalised, detail: "lockout cleared", done: "the password of \(normalised) was reset")
         print("Reset the password of \(normalised); the account is unlocked.")
         if !passwordStdin { print("password: \(password)") }
         print("Shown once: give it to \(normalised) now.")
@@ -56,9 +54,7 @@ struct StaffReenrol: ParsableCommand {
         let enrolment: SecondFactorEnrolment
         do { enrolment = try staff.reenrolSecondFactor(name: name) } catch { throw CLIError("\(error)") }
         let normalised = StaffAccount.normalisedName(name) ?? name
-        do { try audit.append(actor: cliActor(), action: .secondFactorReenrolled, subject: normalised) } catch {
-            throw CLIError("a new secret was enrolled for \(normalised), but the audit log could not record it: \(error)")
-        }
+        try recordAudit(audit, .secondFactorReenrolled, subject: normalised, done: "a new secret was enrolled for \(normalised)")
         print("Enrolled a new one-time-code secret for \(normalised).")
         print("totp-secret: \(enrolment.base32Secret)")
         print("totp-uri: \(enrolment.uri)")

@@ -22,17 +22,14 @@ struct DoubleKeyingRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let group = staff.group("double-keying")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.supervisor), context: StaffRequestContext.self))
+            .restricted(to: .supervisor)
         group.get("") { _, context in try overview(context) }
         group.post("setting") { request, context in try await setSetting(request, context) }
         group.get(":batch") { _, context in try settlementPage(context, choices: nil, missing: []) }
         group.post(":batch") { request, context in try await settle(request, context) }
     }
 
-    private func records() throws -> KeyingRecords {
-        guard let records = site.keyingRecords else { throw StaffPageError.unavailable(site.unavailableReason ?? "the keying records are not open") }
-        return records
-    }
+    private func records() throws -> KeyingRecords { try site.requireKeyingRecords() }
 
     // MARK: Overview and setting
 
@@ -74,10 +71,7 @@ struct DoubleKeyingRoutes {
     }
 
     func setSetting(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
+        let (fields, member) = try await site.post(request, context)
         let setting: DoubleKeyingSetting
         switch fields.first("mode") {
         case "off": setting = .off
@@ -105,21 +99,26 @@ struct DoubleKeyingRoutes {
         return found
     }
 
+    /// The batch the page names, ready for `member` to settle (keyed twice, not settled, not
+    /// keyed by them), with its two keyings compared.
+    private func settling(_ context: StaffRequestContext, by member: StaffMember) throws -> (KeyingBatch, KeyingComparison) {
+        let batch = try batch(context)
+        guard batch.state == .settling else {
+            throw StaffPageError.refused(batch.state == .settled ? "Form \(batch.id) is already settled (receipt \(batch.receipt ?? ""))." : "Form \(batch.id) has not been keyed a second time yet.")
+        }
+        try refuseOwnKeying(batch, member)
+        return (batch, try comparison(batch))
+    }
+
     private func comparison(_ batch: KeyingBatch) throws -> KeyingComparison {
-        let household = try households.collector.household(batch.householdID)
+        let household = try households.staffHousehold(typed: batch.householdID)
         return KeyingComparison(schema: households.schema, evaluator: households.evaluator, firstBody: batch.firstBody,
                                 secondBody: batch.secondBody ?? Data(), variant: OnlineAnswers.variant(for: household, schema: households.schema),
                                 address: OnlineAnswers.addressLine(household))
     }
 
     func settlementPage(_ context: StaffRequestContext, choices: FormFields?, missing: Set<String>, status: HTTPResponse.Status = .ok) throws -> Response {
-        let member = try site.member(context)
-        let batch = try batch(context)
-        guard batch.state == .settling else {
-            throw StaffPageError.refused(batch.state == .settled ? "Form \(batch.id) is already settled (receipt \(batch.receipt ?? "")." : "Form \(batch.id) has not been keyed a second time yet.")
-        }
-        try refuseOwnKeying(batch, member)
-        let comparison = try comparison(batch)
+        let (batch, comparison) = try settling(context, by: try site.member(context))
         let reader = QuestionFields(schema: households.schema, language: "en")
         func shown(_ field: KeyingSheet.Field, _ value: JSONValue?) -> String {
             reader.display(field.question, value, optionLabel: { KeyingSheet.text($0, "en") }) ?? "(blank)"
@@ -150,16 +149,8 @@ struct DoubleKeyingRoutes {
     }
 
     func settle(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
-        let batch = try batch(context)
-        guard batch.state == .settling else {
-            throw StaffPageError.refused(batch.state == .settled ? "Form \(batch.id) is already settled (receipt \(batch.receipt ?? ""))." : "Form \(batch.id) has not been keyed a second time yet.")
-        }
-        try refuseOwnKeying(batch, member)
-        let comparison = try comparison(batch)
+        let (fields, member) = try await site.post(request, context)
+        let (batch, comparison) = try settling(context, by: member)
         var choices: [String: Bool] = [:]
         var missing: Set<String> = []
         for d in comparison.differences {

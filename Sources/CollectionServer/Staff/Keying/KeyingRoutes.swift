@@ -27,7 +27,7 @@ struct KeyingRoutes {
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let keying = staff.group("keying")
-            .add(middleware: AuthorizationPolicyMiddleware(RolePolicy<StaffMember>(.field), context: StaffRequestContext.self))
+            .restricted(to: .field)
         keying.get("") { _, context in try findPage(context) }
         keying.get("household") { request, context in try householdPage(request, context) }
         keying.get(":household/form") { request, context in try keyingPage(request, context) }
@@ -49,13 +49,7 @@ struct KeyingRoutes {
 
     /// The household, or the find page again with what is wrong.
     private func lookUp(_ typed: String) throws(StaffPageError) -> Household {
-        let id = typed.trimmingCharacters(in: .whitespaces).uppercased()
-        do { return try households.collector.household(id) } catch {
-            switch error {
-            case .unknownHousehold: throw .notFound("There is no household \(id.prefix(40)) in the address frame. Check the id printed on the form.")
-            default: throw .unavailable("\(error)")
-            }
-        }
+        try households.staffHousehold(typed: typed, hint: " Check the id printed on the form.")
     }
 
     func householdPage(_ request: Request, _ context: StaffRequestContext) throws -> Response {
@@ -138,10 +132,7 @@ struct KeyingRoutes {
     }
 
     func save(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
-        var request = request
-        let fields = try await site.form(&request)
-        try site.requireCSRF(fields, context)
-        let member = try site.member(context)
+        let (fields, member) = try await site.post(request, context)
         let household = try lookUp(try context.parameters.require("household"))
         let sheet = sheet(for: household, request)
         guard let key = fields.trimmed("key"), (8...64).contains(key.count) else {
@@ -212,7 +203,7 @@ struct KeyingRoutes {
     /// supervisor, unless both agree on every field, when the agreed return is stored at once.
     /// Returns the page to show, or nil when the form is not double keyed.
     private func doubleKeying(household: Household, member: StaffMember, body: Data, _ context: StaffRequestContext) async throws -> Response? {
-        guard let records = site.keyingRecords else { throw StaffPageError.unavailable(site.unavailableReason ?? "") }
+        let records = try site.requireKeyingRecords()
         let id = household.householdID
         do {
             if let open = try records.openBatch(household: id) {
