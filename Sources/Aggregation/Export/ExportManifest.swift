@@ -6,50 +6,87 @@ import Foundation
 /// the schemas, the watermarks and the run's parameters. `census verify-export OUT` checks the
 /// files against it (``ExportVerifier``).
 public struct ExportManifest: Codable, Sendable {
+    /// The `format` every manifest carries (with ``formatVersion`` 1): ``read(from:)`` refuses
+    /// a `manifest.json` that says anything else.
     public static let formatName = "census-export"
 
+    /// The run that made the outputs.
     public struct Run: Codable, Sendable {
+        /// The run's number in this output directory: 1 for the first, one more for each run
+        /// after it (also the name of its generation, `runs/000001`).
         public var number: Int
         /// `full` or `incremental`.
         public var kind: String
         /// Why a full run was made (first run, changed form, `--full`, …).
         public var reason: String?
+        /// When the run started (ISO 8601 in the file, UTC).
         public var startedAt: Date
+        /// When the run had written its last output but the manifest (ISO 8601, UTC).
         public var finishedAt: Date
+        /// The number of the run whose outputs this one started from (an incremental run), or
+        /// that it replaced (a full run into an output that had one); nil for the first run.
         public var previousRun: Int?
     }
 
+    /// The response store the outputs were made from (its `manifest.json`,
+    /// ``ResponseStore/StoreManifest``).
     public struct Store: Codable, Sendable {
+        /// The store's random identifier: a later run into the same output from another store
+        /// is a full run.
         public var storeID: String
+        /// The number of shard files (export files are named by shard: `shard-003.part-0001`).
         public var shardCount: Int
+        /// How households are assigned to shards (the store's `shardFunction`, e.g.
+        /// `fnv1a64-utf8-mod-v1`).
         public var shardFunction: String
     }
 
+    /// One compiled questionnaire schema whose returns the outputs hold.
     public struct SchemaEntry: Codable, Sendable {
+        /// The schema's hash (`sha256:…`), as each stored version records it.
         public var hash: String
+        /// The questionnaire's id, from the schema.
         public var id: String
+        /// The questionnaire's version, from the schema.
         public var version: String
     }
 
+    /// One export table (`households`, `residents`, `visitors`, `household_relationships`, …).
     public struct TableEntry: Codable, Sendable {
+        /// The table's name: its folder under `export/`.
         public var name: String
+        /// What one row is: `households`, `members of ROSTER` or `pairs of ROSTER`.
         public var unit: String
+        /// Rows in all of the table's files together (one format's).
         public var rows: Int
+        /// The column names, in order (the CSV header; NDJSON keys).
         public var columns: [String]
     }
 
+    /// Always ``formatName``.
     public var format = ExportManifest.formatName
+    /// 1: the layout described in docs/outputs.md.
     public var formatVersion = 1
+    /// The run that wrote this generation of the outputs.
     public var run: Run
     /// The run's parameters, as given (paths, time zone, protection, …).
     public var parameters: [String: String]
+    /// The store read.
     public var store: Store
+    /// Every schema known to the run (those of `STORE/schemas/` and those given), first given first.
     public var schemas: [SchemaEntry]
     /// Per shard: the highest version number the outputs include.
     public var watermarks: [Int64]
+    /// The export tables, in layout order.
     public var tables: [TableEntry]
+    /// Every file of the outputs: the export files (sorted by table, shard, part, format), then
+    /// the derived files (dictionary, progress, tables, report).
     public var files: [ManifestFile]
 
+    /// Reads `directory/manifest.json` (an output directory, or one of its generations).
+    ///
+    /// - throws: ``AggregationError/output(path:reason:)`` when there is no manifest, it is not
+    ///   JSON of this shape (the field at fault is named), or it is not a census export manifest.
     public static func read(from directory: URL) throws -> ExportManifest {
         let url = directory.appendingPathComponent("manifest.json")
         let data: Data
@@ -85,14 +122,20 @@ public struct ManifestFile: Codable, Sendable, Equatable {
     public var path: String
     /// `export`, `dictionary`, `progress`, `tables`, `report`.
     public var kind: String
+    /// The export table of an export file; nil for the other files.
     public var table: String?
     /// `ndjson`, `csv`, `html`, `txt`.
     public var format: String
+    /// An export file's shard (`shard-003`); nil for the other files.
     public var shard: Int?
+    /// An export file's part (`part-0002`): what one run added to a shard's files; nil for the
+    /// other files.
     public var part: Int?
     /// Data rows (CSV: without the header line), for data files.
     public var rows: Int?
+    /// The file's size in bytes, as written (compressed for `.gz` files).
     public var bytes: Int
+    /// Hex SHA-256 of the file's bytes.
     public var sha256: String
 
     init(export f: ExportFile) {
@@ -121,7 +164,9 @@ public struct ManifestFile: Codable, Sendable, Equatable {
 public enum ExportVerifier {
     /// What verification found.
     public struct Report: Sendable {
+        /// Files of the manifest checked.
         public var filesChecked: Int
+        /// Their bytes, as the manifest lists them.
         public var bytesChecked: Int
         /// The first file that does not match, and how; nil when everything matches.
         public var firstMismatch: (path: String, problem: String)?
@@ -129,6 +174,7 @@ public enum ExportVerifier {
         public var mismatches: [(path: String, problem: String)]
         /// Files under `export/` that the manifest does not list.
         public var unlisted: [String]
+        /// True when every listed file matches and `export/` holds no other file.
         public var isIntact: Bool { mismatches.isEmpty && unlisted.isEmpty }
     }
 

@@ -30,11 +30,15 @@ public struct ExpectedRates: Sendable, Equatable {
     /// Curves for particular areas.
     public var byArea: [String: [(day: Int, rate: Double)]]
 
+    /// The illustrative default curve described above (also tabulated in docs/outputs.md,
+    /// "Expected rates"), the same for every area.
     public static let standard = ExpectedRates(source: "default (docs/outputs.md)", curve: [
         (-21, 0.0), (-14, 0.05), (-7, 0.20), (-3, 0.35), (-1, 0.48), (0, 0.60), (1, 0.64), (3, 0.68), (7, 0.74),
         (14, 0.80), (21, 0.85), (28, 0.88), (42, 0.92), (56, 0.94),
     ], byArea: [:])
 
+    /// Same source, same default curve and curves for the same areas (tuples are not
+    /// `Equatable`, so this is written out).
     public static func == (a: ExpectedRates, b: ExpectedRates) -> Bool {
         a.source == b.source && a.curve.elementsEqual(b.curve, by: ==) && a.byArea.keys == b.byArea.keys
     }

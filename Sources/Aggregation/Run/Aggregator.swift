@@ -33,6 +33,8 @@ public struct AggregationOptions: Sendable {
     /// Uncompressed bytes per gzip block of the NDJSON export files (CSV: a quarter of it).
     public var blockSize = 2 * 1024 * 1024
 
+    /// The options of a run from `store` into `output`, every other option at its default
+    /// (the census tables, the standard expected rates and protection, one worker per core).
     public init(store: URL, output: URL) {
         self.store = store
         self.output = output
@@ -41,6 +43,7 @@ public struct AggregationOptions: Sendable {
 
 /// What a run did.
 public struct AggregationSummary: Sendable {
+    /// The run's number in the output directory (its generation, `runs/000001`).
     public var run: Int
     /// `full` or `incremental`.
     public var kind: String
@@ -50,19 +53,26 @@ public struct AggregationSummary: Sendable {
     public var households: Int
     /// Rows per export table.
     public var rows: [(table: String, rows: Int)]
-    /// Households read in this run (all of them in a full run; those with new versions in an
-    /// incremental one), and their versions.
+    /// Households read in this run: all of them in a full run; in an incremental one those
+    /// with versions committed since the previous run.
     public var householdsRead: Int
+    /// Versions read in this run (an incremental run: only those committed since the previous run).
     public var versionsRead: Int
-    /// Bytes of response bodies read; bytes of export files written by this run.
+    /// Bytes of response bodies read (as stored, uncompressed JSON).
     public var bytesIn: Int
+    /// Bytes of files this run wrote: its export files (not those kept from earlier runs) and
+    /// the derived files.
     public var bytesOut: Int
     /// Bytes of every file of the output generation.
     public var outputBytes: Int
+    /// Wall-clock seconds from the start of the run to its last output written.
     public var seconds: Double
     /// The generation directory and the report.
     public var generation: URL
+    /// `OUT/report.html` (through the `current` link: the latest published run's report).
     public var report: URL
+    /// Households with responses (a return or online saves) that the address frame does not
+    /// hold: not counted in any area, nor exported (the summary warns of them).
     public var householdsNotInFrame: Int
 }
 

@@ -24,8 +24,10 @@ import Questionnaire
 /// the question, "not asked". Nothing here names a question of a particular form except the
 /// defaults (``censusDefaults``), which fail clearly on a form without those variables.
 public struct TableDefinitions: Codable, Sendable, Equatable {
+    /// The tabulations, in the order the report and `tables/` list them.
     public var tables: [TableDefinition]
 
+    /// Definitions from code (checked against the form when a run starts: ``Tabulator``).
     public init(tables: [TableDefinition]) { self.tables = tables }
 
     /// Reads a definitions file.
@@ -63,12 +65,14 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
 public struct TableDefinition: Codable, Sendable, Equatable {
     /// Its id, also its file name (`tables/ID.csv`): letters, digits and `_`.
     public var id: String
+    /// The table's title for people (its heading in the report).
     public var title: String
     /// `households`, or the id of a roster (`residents`).
     public var unit: String
     /// One or two variables.
     public var dimensions: [TableDimension]
 
+    /// A definition from code; checked when a run starts (``Tabulator``), not here.
     public init(id: String, title: String, unit: String, dimensions: [TableDimension]) {
         self.id = id
         self.title = title
@@ -79,10 +83,12 @@ public struct TableDefinition: Codable, Sendable, Equatable {
 
 /// One variable of a tabulation, with bands for numbers.
 public struct TableDimension: Codable, Sendable, Equatable {
+    /// The id of a question (choice, whole number or yes/no) or derived value of the form.
     public var variable: String
     /// For numbers: `[low, high]` inclusive, `high` null for "and over".
     public var bands: [[Int?]]?
 
+    /// A dimension from code; `bands` only for numbers (checked when a run starts).
     public init(variable: String, bands: [[Int?]]? = nil) {
         self.variable = variable
         self.bands = bands
