@@ -16,8 +16,8 @@ import Questionnaire
 /// variables, matched by id; each row fills the columns its own schema has. A variable whose
 /// type differs between schemas is refused (``AggregationError/incompatibleSchemas(variable:table:first:second:)``).
 public struct ExportLayout: Sendable {
-    /// The export's tables: `households` first, then a table per roster and per relationship
-    /// block, in schema order (the index of a table here is its index everywhere in a run).
+    /// The tables, in output order: `households` first, then each roster's, then each
+    /// relationship block's.
     public let tables: [ExportTable]
     /// The schemas, in the order their variables were merged.
     public let schemas: [Schema]
@@ -144,8 +144,7 @@ public enum TableUnit: Sendable, Hashable, CustomStringConvertible {
     /// One row per answered pair of a roster's relationship block.
     case pair(roster: String)
 
-    /// As the manifest and the data dictionary name it: `households`, `members of ROSTER`,
-    /// `pairs of ROSTER`.
+    /// `households`, `members of ROSTER` or `pairs of ROSTER`, as the manifest and dictionary say it.
     public var description: String {
         switch self {
         case .household: return "households"
@@ -161,8 +160,8 @@ public struct ExportTable: Sendable {
     public var name: String
     /// What one row is.
     public var unit: TableUnit
-    /// In row order: the fixed columns (``FixedColumn/columns(for:)``), then each variable of
-    /// the unit's scope, then `not_answered`.
+    /// The columns, in file order (the CSV header's, the NDJSON members'): the export's own
+    /// columns, then the schemas' variables, then `not_answered`.
     public var columns: [ExportColumn]
 }
 
@@ -213,51 +212,25 @@ public enum ColumnSource: Sendable, Hashable {
 
 /// A part of an answer that takes a column of its own.
 public enum AnswerPart: Sendable, Hashable {
-    /// The answer's value (column `ID`).
-    case value
-    /// The "please specify" text of the option chosen (column `ID_detail`).
-    case detail
-    /// Line 1-4 of an address (`ID_line_1` … `ID_line_4`).
-    case line(Int)
-    /// An address's town (`ID_town`).
-    case town
-    /// An address's postcode (`ID_postcode`).
-    case postcode
-    /// An address's country (`ID_country`).
-    case country
+    case value, detail, line(Int), town, postcode, country
 }
 
 /// The columns the export adds to every row, before the form's variables.
 public enum FixedColumn: String, Sendable, Hashable, CaseIterable {
-    /// The household's id in the address frame.
     case householdID = "household_id"
-    /// The record's key for cell key perturbation (0-255, ``RecordKeys``).
     case recordKey = "record_key"
-    /// The household's local authority (GSS code), from the frame.
     case localAuthority = "local_authority"
-    /// The household's LSOA (GSS code), from the frame.
     case lsoa
-    /// The household's output area (GSS code), from the frame.
     case outputArea = "output_area"
-    /// The authoritative return's receipt.
     case receipt
-    /// `submitted`, `paper` or `partial`: the authoritative return's kind.
     case returnKind = "return_kind"
-    /// `online` or `paper`: how the authoritative return arrived.
     case returnChannel = "return_channel"
-    /// When the authoritative return was received (UTC).
     case receivedAt = "received_at"
-    /// When the household first returned (UTC): the day it counts as returned.
     case firstReturnedAt = "first_returned_at"
-    /// `online` or `paper`: how the first return arrived (the online share counts it).
     case firstReturnChannel = "first_return_channel"
-    /// Answered / applicable questions of the authoritative return, 0-1 to 4 decimals.
     case completeness
-    /// The schema the authoritative return answers.
     case schemaHash = "schema_hash"
-    /// The member's roster position (1-based); in a pair, the person described.
     case personNumber = "person_number"
-    /// In a pair, the earlier member the person is described relative to (1-based).
     case otherPersonNumber = "other_person_number"
 
     static func columns(for unit: TableUnit) -> [ExportColumn] {
@@ -306,12 +279,12 @@ public enum FixedColumn: String, Sendable, Hashable, CaseIterable {
 
 /// One column of an export table.
 public struct ExportColumn: Sendable {
-    /// The column's name: the CSV header cell and the NDJSON key (a question's or derived
-    /// value's id, with a suffix for a part of an answer: `_detail`, `_line_1`, `_postcode`, …).
+    /// The column's name in the CSV header and the NDJSON member: the question's or derived
+    /// value's id, or the added column's fixed name (`household_id`, `output_area`, ...).
     public var name: String
-    /// Where its value comes from.
+    /// Where the value comes from (a question, a derived value, or a column the export adds).
     public var source: ColumnSource
-    /// Its type in the export (the data dictionary's `type`).
+    /// The value's type, as the data dictionary states it.
     public var type: ColumnType
     /// The question's text (or the column's meaning), by language.
     public var label: LocalizedText?

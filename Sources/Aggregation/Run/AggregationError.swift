@@ -29,8 +29,7 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
     /// The previous run's state does not match its outputs.
     case state(path: String, reason: String)
 
-    /// A message for people naming the file, shard, household or table at fault (each path said
-    /// once), and what to do where the reason says it (`run again with --full`).
+    /// One line saying what went wrong and where, as `census aggregate` prints it.
     public var description: String {
         switch self {
         case .schemaNotGiven(let hashes, let searched):

@@ -33,8 +33,7 @@ public struct AggregationOptions: Sendable {
     /// Uncompressed bytes per gzip block of the NDJSON export files (CSV: a quarter of it).
     public var blockSize = 2 * 1024 * 1024
 
-    /// The options of a run from `store` into `output`, every other option at its default
-    /// (the census tables, the standard expected rates and protection, one worker per core).
+    /// The defaults (docs/outputs.md) for the store directory `store` and output directory `output`.
     public init(store: URL, output: URL) {
         self.store = store
         self.output = output
@@ -43,7 +42,7 @@ public struct AggregationOptions: Sendable {
 
 /// What a run did.
 public struct AggregationSummary: Sendable {
-    /// The run's number in the output directory (its generation, `runs/000001`).
+    /// The run's number in the output directory (1, 2, ...).
     public var run: Int
     /// `full` or `incremental`.
     public var kind: String
@@ -53,26 +52,26 @@ public struct AggregationSummary: Sendable {
     public var households: Int
     /// Rows per export table.
     public var rows: [(table: String, rows: Int)]
-    /// Households read in this run: all of them in a full run; in an incremental one those
-    /// with versions committed since the previous run.
+    /// Households read in this run (all of them in a full run; those with new versions in an
+    /// incremental one), and their versions.
     public var householdsRead: Int
-    /// Versions read in this run (an incremental run: only those committed since the previous run).
+    /// Stored versions (saves, submissions, paper returns) read in this run.
     public var versionsRead: Int
-    /// Bytes of response bodies read (as stored, uncompressed JSON).
+    /// Bytes of response bodies read in this run.
     public var bytesIn: Int
-    /// Bytes of files this run wrote: its export files (not those kept from earlier runs) and
-    /// the derived files.
+    /// Bytes of files this run wrote: export files (compressed) and the dictionary, progress,
+    /// tables and report files (files kept from an earlier run not counted).
     public var bytesOut: Int
     /// Bytes of every file of the output generation.
     public var outputBytes: Int
-    /// Wall-clock seconds from the start of the run to its last output written.
+    /// Wall-clock seconds from the run's start to its last file's fsync.
     public var seconds: Double
-    /// The generation directory and the report.
+    /// The generation directory the run published.
     public var generation: URL
-    /// `OUT/report.html` (through the `current` link: the latest published run's report).
+    /// The run's `report.html`.
     public var report: URL
-    /// Households with responses (a return or online saves) that the address frame does not
-    /// hold: not counted in any area, nor exported (the summary warns of them).
+    /// Households with a return whose id the address frame does not hold: left out of the
+    /// tallies and the export (`census aggregate` warns with their number).
     public var householdsNotInFrame: Int
 }
 
