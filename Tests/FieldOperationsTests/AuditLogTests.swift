@@ -40,6 +40,32 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(verification.headHash, records[4].hash)
     }
 
+    /// The server's appends, many at once, are group-committed: every one is committed once,
+    /// in one chain with the synchronous appends around them, and each caller gets its record.
+    func testConcurrentAppendsAreGroupCommittedIntoOneChain() async throws {
+        let log = try AuditLog.open(at: url)
+        try log.append(actor: "cli:ops", action: .staffAdded, subject: "ada")
+        let records = try await withThrowingTaskGroup(of: AuditRecord.self) { group in
+            for i in 0..<200 {
+                group.addTask { try await log.append(actor: "keyer\(i % 7)", action: .keyed, subject: "H\(i)", detail: "version 1") }
+            }
+            var all: [AuditRecord] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        try log.append(actor: "cli:ops", action: .staffDisabled, subject: "ada")
+        log.close()
+        XCTAssertEqual(Set(records.map(\.sequence)), Set(2...201))
+        XCTAssertEqual(Set(records.map(\.subject)).count, 200)
+        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { reader.close() }
+        let verification = try reader.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.count, 202)
+        let stored = try reader.records()
+        for r in records { XCTAssertEqual(stored[Int(r.sequence) - 1], r) }
+    }
+
     func testSQLiteRefusesUpdatesAndDeletes() throws {
         _ = try fill(2)
         let queue = try DatabaseQueue(path: url.path)

@@ -15,7 +15,10 @@ import GRDB
 /// with one recorded elsewhere (e.g. the daily operations report) to detect truncation.
 ///
 /// Appends commit with `PRAGMA synchronous = FULL`: an acknowledged action is on disk before
-/// the page that did it answers.
+/// the page that did it answers. The server's appends (the `async` ``append(actor:action:subject:detail:at:)``)
+/// are group-committed by a ``GroupCommitQueue``, the response store's shard writers' mechanism:
+/// the records of concurrent actions go in one transaction, in order, each chained to the one
+/// before, so many keyers' records share one fsync instead of queuing behind each other's.
 ///
 /// ```swift
 /// let log = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
@@ -24,7 +27,7 @@ import GRDB
 /// ```
 ///
 /// Thread safety: `Sendable`; appends are serialised by the file's one writer connection.
-public final class AuditLog: Sendable {
+public final class AuditLog: @unchecked Sendable {
     /// The conventional file name in a store directory.
     public static let fileName = "audit.sqlite"
     /// The `previousHash` of the first record: 64 zeros.
@@ -33,6 +36,15 @@ public final class AuditLog: Sendable {
     /// The log file.
     public let path: String
     private let queue: DatabaseQueue
+    /// The group-commit writer of the `async` appends, started by the first (guarded by `writerLock`).
+    private var writer: GroupCommitQueue<Pending>?
+    private let writerLock = NSLock()
+
+    /// A record waiting for the group-commit writer, and who waits for it.
+    private struct Pending {
+        let actor: String, action: String, subject: String, detail: String, atMilliseconds: Int64
+        let completion: @Sendable (Result<AuditRecord, FieldFileError>) -> Void
+    }
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path
@@ -88,26 +100,76 @@ public final class AuditLog: Sendable {
     /// - throws: ``FieldFileError/unwritable(path:reason:)`` when the record cannot be committed.
     @discardableResult
     public func append(actor: String, action: AuditAction, subject: String, detail: String = "", at: Date = Date()) throws(FieldFileError) -> AuditRecord {
+        let pending = Pending(actor: actor, action: action.rawValue, subject: subject, detail: detail,
+                              atMilliseconds: Self.milliseconds(at), completion: { _ in })
         do {
-            return try queue.write { db in
-                let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
-                var record = AuditRecord(
-                    sequence: (last?["seq"] as Int64? ?? 0) + 1,
-                    atMilliseconds: Int64((at.timeIntervalSince1970 * 1000).rounded(.down)),
-                    actor: actor, action: action.rawValue, subject: subject, detail: detail,
-                    previousHash: last?["hash"] ?? Self.genesisHash, hash: "")
-                record.hash = record.computeHash()
-                try db.execute(sql: """
-                    INSERT INTO audit_record (seq, at_ms, actor, action, subject, detail, previous_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [record.sequence, record.atMilliseconds, record.actor, record.action, record.subject,
-                                     record.detail, record.previousHash, record.hash])
-                return record
-            }
+            return try queue.write { db in try Self.insert([pending], db)[0] }
         } catch {
             throw .unwritable(path: path, reason: DurableFile.reason(error))
         }
     }
+
+    /// Appends one record and returns it, committed, as the synchronous
+    /// ``append(actor:action:subject:detail:at:)`` does, but group-committed with the other
+    /// appends waiting meanwhile (one transaction, one fsync for all): what the server uses.
+    ///
+    /// - throws: ``FieldFileError/unwritable(path:reason:)`` when the record cannot be committed
+    ///   (or the log is closed).
+    @discardableResult
+    public func append(actor: String, action: AuditAction, subject: String, detail: String = "",
+                       at: Date = Date()) async throws(FieldFileError) -> AuditRecord {
+        let writer = groupWriter()
+        let path = self.path
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AuditRecord, FieldFileError>, Never>) in
+            let pending = Pending(actor: actor, action: action.rawValue, subject: subject, detail: detail,
+                                  atMilliseconds: Self.milliseconds(at), completion: { continuation.resume(returning: $0) })
+            if !writer.enqueue(pending) { continuation.resume(returning: .failure(.unwritable(path: path, reason: "the audit log is closed"))) }
+        }
+        return try result.get()
+    }
+
+    private func groupWriter() -> GroupCommitQueue<Pending> {
+        writerLock.withLock {
+            if let writer { return writer }
+            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: 512) { [queue, path] batch in
+                let result: Result<[AuditRecord], FieldFileError>
+                do { result = .success(try queue.write { db in try Self.insert(batch, db) }) } catch {
+                    result = .failure(.unwritable(path: path, reason: DurableFile.reason(error)))
+                }
+                switch result {
+                case .success(let records): for (p, r) in zip(batch, records) { p.completion(.success(r)) }
+                case .failure(let e): for p in batch { p.completion(.failure(e)) }
+                }
+            }
+            writer = made
+            return made
+        }
+    }
+
+    /// Inserts the records in order, each chained to the one before; in the caller's transaction.
+    private static func insert(_ batch: [Pending], _ db: Database) throws -> [AuditRecord] {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        var sequence: Int64 = last?["seq"] ?? 0
+        var previous: String = last?["hash"] ?? genesisHash
+        var records: [AuditRecord] = []
+        records.reserveCapacity(batch.count)
+        for p in batch {
+            sequence += 1
+            var record = AuditRecord(sequence: sequence, atMilliseconds: p.atMilliseconds, actor: p.actor, action: p.action,
+                                     subject: p.subject, detail: p.detail, previousHash: previous, hash: "")
+            record.hash = record.computeHash()
+            try db.execute(sql: """
+                INSERT INTO audit_record (seq, at_ms, actor, action, subject, detail, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [record.sequence, record.atMilliseconds, record.actor, record.action, record.subject,
+                                 record.detail, record.previousHash, record.hash])
+            previous = record.hash
+            records.append(record)
+        }
+        return records
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Records, oldest first, filtered.
     ///
@@ -174,7 +236,11 @@ public final class AuditLog: Sendable {
         }
     }
 
-    public func close() { try? queue.close() }
+    /// Commits the appends still queued, then closes the file.
+    public func close() {
+        writerLock.withLock { writer }?.stop()
+        try? queue.close()
+    }
 
     private static func record(_ row: Row) -> AuditRecord {
         AuditRecord(sequence: row["seq"], atMilliseconds: row["at_ms"], actor: row["actor"], action: row["action"],
