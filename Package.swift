@@ -19,7 +19,7 @@
 //   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log, double
 //                          keying records (DurableFiles)
 //   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
-//                          hummingbird-auth): sessions, the journey, keying
+//                          hummingbird-auth, swift-extras-base64): sessions, the journey, keying
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
 //                          FieldOperations)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
@@ -38,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64.git", from: "1.2.0"),  // base64url (hummingbird-auth's own)
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -106,8 +107,8 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        // libdeflate from the system (the export's gzip blocks: whole-buffer compression, about
-        // twice zlib's speed at the same ratio).
+        // libdeflate from the system (the export's gzip blocks: whole-buffer compression, 14-41%
+        // faster than zlib on the export at about the same size: BENCHMARKS.md, "Aggregation").
         .systemLibrary(
             name: "CLibdeflate",
             pkgConfig: "libdeflate",
@@ -126,6 +127,7 @@ let package = Package(
                 "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection", "FieldOperations",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

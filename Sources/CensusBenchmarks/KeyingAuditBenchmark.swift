@@ -68,9 +68,9 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
             let all = results[mode]!
             let seconds = all.reduce(0) { $0 + $1.seconds }
-            let sorted = all.flatMap(\.latencies).sorted()
-            func q(_ x: Double) -> Double { Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * x))]) / 1e6 }
-            return (Double(sorted.count) / seconds, q(0.5), q(0.99))
+            let latencies = all.flatMap(\.latencies)
+            func q(_ x: Double) -> Double { quantileMilliseconds(latencies, x) ?? .nan }
+            return (Double(latencies.count) / seconds, q(0.5), q(0.99))
         }
         let without = summary(.without)
         for mode in Mode.allCases {

@@ -93,6 +93,24 @@ package enum DurableFile {
         return ns.localizedDescription
     }
 
+    /// What is wrong with a JSON file that does not decode, in a few words rather than a
+    /// `DecodingError` dump: "field 'tables[0].id' has the wrong type", "it is not valid JSON".
+    package static func decodingProblem(_ error: any Error) -> String {
+        func field(_ path: [any CodingKey]) -> String {
+            path.reduce("") { s, key in
+                if let i = key.intValue { return s + "[\(i)]" }
+                return s.isEmpty ? key.stringValue : s + "." + key.stringValue
+            }
+        }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let c)?: return "field '\(field(c.codingPath + [key]))' is missing"
+        case .valueNotFound(_, let c)?: return "field '\(field(c.codingPath))' is null"
+        case .typeMismatch(_, let c)?: return "field '\(field(c.codingPath))' has the wrong type"
+        case .dataCorrupted(let c)? where !c.codingPath.isEmpty: return "field '\(field(c.codingPath))' has an invalid value"
+        default: return "it is not valid JSON"
+        }
+    }
+
     /// `mkdir -p` with a one-line error; see ``FileSystemError/createDirectory(_:what:)``.
     package static func createDirectory(_ url: URL, what: String) throws {
         try FileSystemError.createDirectory(url, what: what)

@@ -12,6 +12,16 @@ final class ErrorMessageTests: XCTestCase {
                        "cannot write \(path): No space left on device")
     }
 
+    /// A --out that could not be made, or a --dir without a store, named its path twice
+    /// ("P: cannot create the output directory P: Not a directory").
+    func testAnOutputOrStoreErrorNamesItsPathOnce() {
+        let path = "/tmp/a-file/out"
+        XCTAssertEqual(AggregationError.output(path: path, reason: "cannot create the output directory \(path): Not a directory").description,
+                       "cannot create the output directory \(path): Not a directory")
+        XCTAssertEqual(AggregationError.output(path: path, reason: "it is locked by another run").description,
+                       "\(path): it is locked by another run")
+    }
+
     /// A version answering a schema the run was not given said "... (looked in )".
     func testAnUnknownSchemaDoesNotListAnEmptySearch() {
         let hash = "sha256:78941b67"

@@ -26,12 +26,7 @@ final class StaffBrowserTests: XCTestCase {
     }
 
     func testAPaperReturnIsKeyedTwiceAndSettledInChromiumAndTheStaffPagesPassAxe() throws {
-        guard PythonTools.browserAvailable(["axe_selenium_python"]) else {
-            if ProcessInfo.processInfo.environment["CENSUS_REQUIRE_BROWSER"] != nil {
-                XCTFail("chromium, chromium-driver, selenium and axe-selenium-python are required (.ci/run installs them)")
-            }
-            throw XCTSkip("chromium-driver, selenium or axe-selenium-python is not installed (apt-get install chromium chromium-driver; pip install selenium axe-selenium-python)")
-        }
+        try skipUnlessBrowserAvailable()
         let dir = try makeTempDirectory(self)
         let demo = try BrowserJourneyTests.Demo([], in: dir, name: "census")
         defer { _ = demo.server.stop(SIGKILL) }

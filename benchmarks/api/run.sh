@@ -16,7 +16,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${WORK:-/tmp/census-api-bench}"
 port="${PORT:-18080}"
 source "$root/benchmarks/server/serve.sh"
-command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+need wrk
 
 make_store "$households"
 cd "$work"

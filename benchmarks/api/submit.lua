@@ -6,6 +6,8 @@
 -- has a new Idempotency-Key. Stops with an error when a thread runs out of lines (make more).
 --
 --   wrk -t1 -c64 -d30s --latency -s benchmarks/api/submit.lua http://127.0.0.1:8080
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"   -- this script's directory
+local slice = dofile(here .. "../slice.lua")
 local threads = {}
 local counter = 0
 
@@ -17,15 +19,7 @@ end
 function init(args)
   local file = os.getenv("REQUESTS") or "requests.tsv"
   local total = tonumber(os.getenv("THREADS") or "1")
-  lines = {}
-  local n = 0
-  for line in io.lines(file) do
-    if n % total == index then
-      local tab = line:find("\t", 1, true)
-      table.insert(lines, { token = line:sub(1, tab - 1), body = line:sub(tab + 1) })
-    end
-    n = n + 1
-  end
+  lines = slice(file, index, total, "token", "body")
   run = os.getenv("RUN") or tostring(os.time())
   next_line = 1
 end

@@ -14,8 +14,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${WORK:-/tmp/census-journey-bench}"
 port="${PORT:-18081}"
 source "$root/benchmarks/server/serve.sh"
-bench="${CENSUS_BENCH:-$root/.build/release/census-bench}"
-[ -x "$bench" ] || { echo "build first: swift build -c release" >&2; exit 1; }
+need bench
 
 make_store "$journeys"
 start_server

@@ -14,8 +14,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${WORK:-/tmp/census-keying-bench}"
 port="${PORT:-18082}"
 source "$root/benchmarks/server/serve.sh"
-bench="$root/.build/release/census-bench"
-[ -x "$bench" ] || { echo "build first: swift build -c release" >&2; exit 1; }
+need bench
 
 make_store "$forms"
 : > "$work/staff.csv"

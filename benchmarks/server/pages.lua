@@ -10,6 +10,8 @@
 -- connections one household never has two requests in flight.
 --
 --   wrk -t1 -c32 -d20s --latency -s benchmarks/server/pages.lua http://127.0.0.1:8080
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"   -- this script's directory
+local slice = dofile(here .. "../slice.lua")
 local threads = {}
 
 function setup(thread)
@@ -22,15 +24,7 @@ function init(args)
   local total = tonumber(os.getenv("THREADS") or "1")
   page = os.getenv("PAGE") or "/form/page/lives_here"
   answer = os.getenv("BODY") or "lives_here=yes"
-  sessions = {}
-  local n = 0
-  for line in io.lines(file) do
-    if n % total == index then
-      local tab = line:find("\t", 1, true)
-      table.insert(sessions, { cookie = line:sub(1, tab - 1), csrf = line:sub(tab + 1) })
-    end
-    n = n + 1
-  end
+  sessions = slice(file, index, total, "cookie", "csrf")
   turn = 0
   inflight = {}     -- households whose saves were sent, oldest first (inflight[first..last])
   first, last = 1, 0

@@ -16,7 +16,7 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${WORK:-/tmp/census-pages-bench}"
 port="${PORT:-18082}"
 source "$root/benchmarks/server/serve.sh"
-command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; }
+need wrk
 
 make_store "$households"
 start_server

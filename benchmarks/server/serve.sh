@@ -1,14 +1,24 @@
-# Sourced by the server benchmarks (benchmarks/api/run.sh, benchmarks/server/journeys.sh):
+# Sourced by the server benchmarks (benchmarks/api/run.sh, benchmarks/server/{pages,journeys,keying}.sh):
 # makes a fresh demo store in $work and serves it on 127.0.0.1:$port in the background.
 #
+#   need wrk|bench            stops with what to do when the load client is missing
 #   make_store HOUSEHOLDS     compile the census form, a frame of HOUSEHOLDS, letters, 8 shards
 #   start_server              census serve (release build), waits for /healthz; $server is its pid
 #   stop_server               SIGTERM, waits (also run on exit)
 #
 # Needs $root (the package root), $work, $port; `swift build -c release` first. CENSUS names
-# another build of `census` (an earlier commit's, for a side-by-side comparison).
+# another build of `census` (an earlier commit's, for a side-by-side comparison); CENSUS_BENCH
+# another census-bench.
 census="${CENSUS:-$root/.build/release/census}"
+bench="${CENSUS_BENCH:-$root/.build/release/census-bench}"
 [ -x "$census" ] || { echo "build first: swift build -c release" >&2; exit 1; }
+
+need() {
+  case "$1" in
+    wrk) command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 1; } ;;
+    bench) [ -x "$bench" ] || { echo "build first: swift build -c release" >&2; exit 1; } ;;
+  esac
+}
 
 make_store() {
   rm -rf "$work" && mkdir -p "$work"

@@ -67,7 +67,7 @@ public struct ExportManifest: Codable, Sendable {
         } catch let e as AggregationError {
             throw e
         } catch {
-            throw AggregationError.output(path: url.path, reason: "not a valid manifest (\(TableDefinitions.describe(error)))")
+            throw AggregationError.output(path: url.path, reason: "not a valid manifest (\(DurableFile.decodingProblem(error)))")
         }
     }
 

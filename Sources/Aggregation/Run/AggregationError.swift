@@ -20,7 +20,7 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
     case frameUnavailable(path: String, reason: String)
     /// A stored body could not be read as a response to its schema.
     case unreadableResponse(household: String, receipt: String)
-    /// zlib failed, or gzip data is damaged.
+    /// libdeflate or zlib failed, or gzip data is damaged.
     case compression(String)
     /// The output directory cannot be used (written by something else, locked by another run).
     case output(path: String, reason: String)
@@ -42,7 +42,7 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
         case .invalidTableDefinition(let table, let reason):
             return "table \(table): \(reason)"
         case .invalidInput(let path, let reason):
-            return "\(path): \(reason)"
+            return Self.naming(path, reason)
         case .shardUnavailable(let shard, let reason):
             return "shard \(shard) cannot be read: \(reason)"
         case .frameUnavailable(let path, let reason):
@@ -52,13 +52,18 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
         case .compression(let reason):
             return "compression: \(reason)"
         case .output(let path, let reason):
-            return "\(path): \(reason)"
+            return Self.naming(path, reason)
         case .write(let path, let reason):
-            // A reason from DurableFiles may already be "cannot write PATH: No space left on
-            // device"; the path is said once.
-            return reason.hasPrefix("cannot write \(path)") ? reason : "cannot write \(path): \(reason)"
+            return Self.naming(path, reason, saying: "cannot write ")
         case .state(let path, let reason):
-            return "\(path): \(reason)"
+            return Self.naming(path, reason)
         }
+    }
+
+    /// `what` and the path before the reason, or the reason alone when it names the path
+    /// itself: a DurableFiles or store error already says "cannot write PATH: No space left on
+    /// device", "no store manifest at PATH/manifest.json", and the path is said once.
+    private static func naming(_ path: String, _ reason: String, saying what: String = "") -> String {
+        path.count > 1 && reason.contains(path) ? reason : "\(what)\(path): \(reason)"
     }
 }

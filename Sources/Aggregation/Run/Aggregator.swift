@@ -161,7 +161,8 @@ public enum Aggregator {
 
         let counters = RunCounters(observer: observer)
         let context = RunContext(
-            store: store, frameURL: frameURL, layout: layout, evaluators: evaluators, tabulator: tabulator,
+            store: store, frameURL: frameURL, layout: layout, evaluators: evaluators,
+            individualSections: evaluators.compactMapValues { IndividualSection(schema: $0.schema) }, tabulator: tabulator,
             keys: RecordKeys(storeID: store.manifest.storeID), areas: areas, lsoaIndex: areas.index(),
             timeZone: options.timeZone, generation: generation, previousGeneration: incremental ? previousURL : nil,
             previous: base, runNumber: number, blockSize: options.blockSize, counters: counters)

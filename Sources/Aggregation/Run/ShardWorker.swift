@@ -9,6 +9,9 @@ struct RunContext: @unchecked Sendable {
     let frameURL: URL
     let layout: ExportLayout
     let evaluators: [String: Evaluator]
+    /// Each schema's part a person may answer privately (those that have one), read once from
+    /// the schema rather than for every household with individual returns.
+    let individualSections: [String: IndividualSection]
     let tabulator: Tabulator
     let keys: RecordKeys
     let areas: AreaList
@@ -270,11 +273,11 @@ final class ShardWorker {
     /// to merge (an individual return answering another version of the form is not merged).
     private func mergedBody(_ state: HouseholdState, snapshot: ShardSnapshot, size: inout Int) throws -> [UInt8]? {
         guard let authoritative = state.authoritative, !state.individuals.isEmpty,
-              let section = context.evaluators[authoritative.schemaHash].flatMap({ IndividualSection(schema: $0.schema) }) else { return nil }
+              let section = context.individualSections[authoritative.schemaHash] else { return nil }
         func parse(_ version: Int64) throws -> JSONValue? {
             try snapshot.withBody(version: version) { bytes in
                 size += bytes.count
-                return try? JSONParser.parse(Data(bytes))
+                return try? JSONParser.parse(bytes)
             }
         }
         guard let household = try parse(authoritative.version) else { return nil }

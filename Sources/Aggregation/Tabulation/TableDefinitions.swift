@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import Questionnaire
 
@@ -36,7 +37,7 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
             throw AggregationError.invalidInput(path: url.path, reason: "cannot read it (\(error.localizedDescription))")
         }
         do { return try JSONDecoder().decode(TableDefinitions.self, from: data) } catch {
-            throw AggregationError.invalidInput(path: url.path, reason: "not a table definitions file: \(describe(error))")
+            throw AggregationError.invalidInput(path: url.path, reason: "not a table definitions file: \(DurableFile.decodingProblem(error))")
         }
     }
 
@@ -56,14 +57,6 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
             TableDimension(variable: "country_of_birth"),
         ]),
     ])
-
-    static func describe(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let c)?: return "'\((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))' is missing"
-        case .typeMismatch(_, let c)?, .valueNotFound(_, let c)?: return "'\(c.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
-        default: return "it is not valid JSON"
-        }
-    }
 }
 
 /// One tabulation.

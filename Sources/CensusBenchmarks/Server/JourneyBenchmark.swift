@@ -225,11 +225,7 @@ struct JourneyBenchmark: AsyncParsableCommand {
         let completed = results.filter(\.completed)
         let failed = results.filter { $0.failure != nil }
         let answered = results.filter { $0.finishedAt <= windowEnd }.reduce(0) { $0 + $1.answered }
-        func ms(_ xs: [UInt64], _ q: Double) -> String {
-            guard !xs.isEmpty else { return "-" }
-            let sorted = xs.sorted()
-            return String(format: "%.1f", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6)
-        }
+        func ms(_ xs: [UInt64], _ q: Double) -> String { quantileMilliseconds(xs, q).map { String(format: "%.1f", $0) } ?? "-" }
         let all = samples.map(\.nanoseconds), gets = samples.filter { $0.method == .get }.map(\.nanoseconds)
         let posts = samples.filter { $0.method == .post }.map(\.nanoseconds)
         var statuses: [Int: Int] = [:]

@@ -49,7 +49,7 @@ struct KeyingBenchmark: AsyncParsableCommand {
             return parts.count == 2 ? (parts[0], parts[1]) : nil
         }
         guard accounts.count >= keyers else { throw ValidationError("\(staff) has \(accounts.count) accounts; --keyers is \(keyers)") }
-        let households = try Self.households(letters: letters).prefix(forms)
+        let households = try JourneyBenchmark.letters(letters).prefix(forms).map(\.household)
         print("keying: \(keyers) keyers, at most \(households.count) forms of \(people) people, at most \(seconds) s")
 
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(60)))
@@ -171,18 +171,6 @@ struct KeyingBenchmark: AsyncParsableCommand {
         return String(text[r])
     }
 
-    /// The letters file's household ids, in frame order.
-    static func households(letters: String) throws -> [String] {
-        let lines = try String(contentsOfFile: letters, encoding: .utf8).split(whereSeparator: \.isNewline)
-        guard let header = lines.first?.split(separator: ",").map(String.init), let h = header.firstIndex(of: "household_id") else {
-            throw ValidationError("\(letters) has no household_id column")
-        }
-        return lines.dropFirst().compactMap { line in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            return fields.count > h ? String(fields[h]) : nil
-        }
-    }
-
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
     }
@@ -193,11 +181,7 @@ struct KeyingBenchmark: AsyncParsableCommand {
     }
 
     private func report(_ results: [KeyerResult], window: Double, end: UInt64) {
-        func ms(_ xs: [UInt64], _ q: Double) -> Double {
-            guard !xs.isEmpty else { return .nan }
-            let sorted = xs.sorted()
-            return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))]) / 1e6
-        }
+        func ms(_ xs: [UInt64], _ q: Double) -> Double { quantileMilliseconds(xs, q) ?? .nan }
         let render = results.flatMap(\.render), save = results.flatMap(\.save), find = results.flatMap(\.find)
         let saved = results.flatMap(\.savedAt).filter { $0 <= end }.count
         let failures = results.flatMap(\.failures)

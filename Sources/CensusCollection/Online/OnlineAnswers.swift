@@ -38,7 +38,6 @@ public final class OnlineAnswers: @unchecked Sendable {
     public let form: Evaluator
     private let lock = NSLock()
     private var cache: [String: WorkingResponse] = [:]
-    private var known: Set<String> = []
     private let cacheLimit = 20_000
 
     /// Online answering for `form`, storing through `collector`'s store.
@@ -87,13 +86,8 @@ public final class OnlineAnswers: @unchecked Sendable {
     ///   ``CollectionError/storeUnavailable(_:)``; nothing is saved.
     public func save(_ householdID: String, delta: [String: JSONValue], after state: WorkingResponse,
                      completeness: Double) async throws(CollectionError) -> WorkingResponse {
-        if !lock.withLock({ known.contains(householdID) }) {
-            _ = try collector.household(IndividualReturn.household(of: householdID))
-            lock.withLock {
-                if known.count > 1_000_000 { known.removeAll() }
-                known.insert(householdID)
-            }
-        }
+        // In the frame? (The collector keeps the records it has read: no frame read per save.)
+        _ = try collector.household(IndividualReturn.household(of: householdID))
         var state = state
         var delta = delta
         if state.schemaHash != form.schema.hash { delta["s"] = .string(form.schema.hash) }

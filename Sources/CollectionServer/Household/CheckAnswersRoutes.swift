@@ -130,8 +130,7 @@ struct CheckAnswersRoutes {
 
     func submit(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        _ = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let problems = blockers(visit)
         if !problems.isEmpty {

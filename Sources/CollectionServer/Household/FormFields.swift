@@ -28,9 +28,12 @@ struct FormFields: Sendable {
     }
 
     /// `+` as a space and `%XX` as its byte, the bytes read as UTF-8; nil for a `%` not
-    /// followed by two hex digits, or bytes that are not UTF-8. (In one pass over the bytes:
-    /// Foundation's `replacingOccurrences` and `removingPercentEncoding` go through NSString
-    /// on Linux, twice for every field of every page posted.)
+    /// followed by two hex digits, or bytes that are not UTF-8. (In one pass over the bytes, by
+    /// hand: Foundation's `replacingOccurrences` and `removingPercentEncoding` go through
+    /// NSString on Linux, twice for every field of every page posted, and with base64url were
+    /// 5.5% of a page request's CPU in the profile (BENCHMARKS.md, "Where a request's CPU
+    /// goes"); Hummingbird's own decoder of this is package-internal, and its public
+    /// `URLEncodedFormDecoder` decodes into a `Decodable`, losing repeated names' order.)
     static func decode(_ s: Substring) -> String? {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count)

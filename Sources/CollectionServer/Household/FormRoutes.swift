@@ -118,8 +118,7 @@ struct FormRoutes {
 
     func postPage(_ request: Request, _ context: CensusRequestContext, key: String) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         guard let screen = visit.journey.screen(key) else { return try notApplicable(visit, key) }
         let change = request.uri.queryParameters["change"] != nil
@@ -204,8 +203,7 @@ struct FormRoutes {
 
     func postConfirm(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let (check, instance) = try confirmation(visit, context)
         let from = visit.journey.screen(request.uri.queryParameters["from"].map(String.init) ?? "")

@@ -53,11 +53,6 @@ final class HouseholdSite: Sendable {
         individualSection = IndividualSection(schema: schema)
     }
 
-    /// The household's frame record (its address and area); the collector keeps it in memory.
-    func household(_ id: String) throws -> Household {
-        try collector.household(id)
-    }
-
     /// The language to show: the session's, else the form's primary language.
     func language(_ context: CensusRequestContext) -> String {
         if let l = context.session?.language, schema.languages.contains(l) { return l }
@@ -117,24 +112,25 @@ final class HouseholdSite: Sendable {
     /// `s` percent-encoded for a query value: every UTF-8 byte but ASCII letters, digits and
     /// `-._~/` as `%XX` (RFC 3986). Every page's language link carries its own path this way.
     static func percentEncode(_ s: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count)
-        for c in s.utf8 {
-            switch c {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                out.append(c)
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(c >> 4)], hex[Int(c & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        s.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? ""
     }
+
+    /// RFC 3986's unreserved characters and `/`, ASCII only (`CharacterSet.alphanumerics` is
+    /// Unicode's: it would leave `é` as it is).
+    private static let queryValueCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~/")
 
     // MARK: Forms
 
+    /// The fields of a form post whose CSRF token is the session's: every household page that
+    /// takes a post reads it this way (``form(_:_:)`` then ``requireCSRF(_:_:)``).
+    func checkedForm(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
+        let fields = try await form(&request, context)
+        try requireCSRF(fields, context)
+        return fields
+    }
+
     /// Reads an `application/x-www-form-urlencoded` body (at most ``ServerConfiguration/maxBodyBytes``).
-    func form(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
+    private func form(_ request: inout Request, _ context: CensusRequestContext) async throws -> FormFields {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw PageError.badForm(UIText.badFormType.text(language(context)))
@@ -152,7 +148,7 @@ final class HouseholdSite: Sendable {
     }
 
     /// Checks the form's CSRF token against the session's; throws ``PageError/expiredForm``.
-    func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
+    private func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
         guard let token = context.session, sessions.codec.isValidCSRF(fields.first("csrf"), for: token) else {
             throw PageError.expiredForm
         }

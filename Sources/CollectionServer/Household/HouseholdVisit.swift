@@ -50,7 +50,7 @@ struct HouseholdVisit {
         let people: [IndividualRespondent]
         let (frameID, person) = IndividualReturn.split(household)
         do {
-            frameRecord = try site.household(frameID)
+            frameRecord = try site.collector.household(frameID)   // kept in memory by the collector
             people = site.individualSection == nil ? [] : try site.frame.individuals(of: frameID)
             record = try site.online.load(household)
         } catch {

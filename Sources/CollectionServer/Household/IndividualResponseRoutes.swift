@@ -52,8 +52,7 @@ struct IndividualResponseRoutes {
 
     func ask(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        _ = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let member = try eligible(visit, context)
         if !visit.membersAnsweringSeparately.contains(member.id) {

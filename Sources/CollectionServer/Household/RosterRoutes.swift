@@ -98,8 +98,7 @@ struct RosterRoutes {
 
     func continueFromList(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let r = try roster(visit, context)
         let members = visit.state.members[r.id]?.count ?? 0
@@ -189,8 +188,7 @@ struct RosterRoutes {
 
     func postMemberForm(_ request: Request, _ context: CensusRequestContext, member: String?) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let r = try roster(visit, context)
         let (formVisit, id) = try memberVisit(visit, roster: r.id, member: member)
@@ -262,8 +260,7 @@ struct RosterRoutes {
 
     func postRemove(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let visit = try HouseholdVisit.open(site, context)
         let r = try roster(visit, context)
         let member = try context.parameters.require("member")

@@ -69,8 +69,7 @@ struct SignInRoutes {
     func signIn(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
         var context = context
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         let lang = site.language(context)
         let typed = String((fields.first("accessCode") ?? "").prefix(200))
 
@@ -150,8 +149,7 @@ struct SignInRoutes {
 
     func chooseLanguage(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        let fields = try await site.checkedForm(&request, context)
         guard var token = context.session, let household = token.householdID else { throw PageError.signedOut }
         let chosen = fields.first("language") ?? token.language
         guard site.schema.languages.contains(chosen) else {
@@ -173,8 +171,7 @@ struct SignInRoutes {
 
     func signOut(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
-        let fields = try await site.form(&request, context)
-        try site.requireCSRF(fields, context)
+        _ = try await site.checkedForm(&request, context)
         var context = context
         let lang = site.language(context)
         // Recorded with the household's answers: every session signed in before now ends,

@@ -127,7 +127,10 @@ enum UIText: String, CaseIterable {
         let (en, cy) = Self.table[self] ?? (rawValue, rawValue)
         let template = language == "cy" ? cy : en
         guard !args.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
-        // `{0}`, `{1}`, … by the arguments, in one pass (no NSString bridging per argument).
+        // `{0}`, `{1}`, … by the arguments, in one pass over the text: only its own placeholders
+        // are filled, so a name typed as "{1}" shows as typed (one `replacingOccurrences` per
+        // argument would fill placeholders inside earlier arguments, once a text has two).
+        // Foundation has no positional fill of `{n}` to call instead.
         var out = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {

@@ -1,4 +1,5 @@
 import Crypto
+import ExtrasBase64
 import Foundation
 
 /// A browser's session, carried in a signed cookie so that any server node (and the same node
@@ -76,40 +77,20 @@ struct SessionCodec: Sendable {
     }
 }
 
-/// base64url without padding (RFC 4648 §5).
-///
-/// Foundation's base64 with the alphabet changed in one pass over the bytes: every page
-/// request decodes and re-encodes its session cookie and CSRF token, and three
-/// `replacingOccurrences` (each a bridge through NSString on Linux) cost more than the
-/// base64 itself.
+/// base64url without padding (RFC 4648 §5), by swift-extras-base64 (already built for
+/// hummingbird-auth): every page request decodes and re-encodes its session cookie and CSRF
+/// token, and Foundation's base64 with its alphabet changed by `replacingOccurrences` (a bridge
+/// through NSString on Linux) was, with the form decoding, 5.5% of a page request's CPU in the
+/// profile (BENCHMARKS.md, "Where a request's CPU goes").
 enum Base64URL {
     static func encode(_ bytes: [UInt8]) -> String {
-        let standard = Data(bytes).base64EncodedData()
-        var out = [UInt8]()
-        out.reserveCapacity(standard.count)
-        for c in standard {
-            switch c {
-            case UInt8(ascii: "+"): out.append(UInt8(ascii: "-"))
-            case UInt8(ascii: "/"): out.append(UInt8(ascii: "_"))
-            case UInt8(ascii: "="): continue
-            default: out.append(c)
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        Base64.encodeToString(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
+    /// The bytes of `text`; nil for anything but unpadded base64url (the library would take
+    /// padding at the end).
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        var standard = [UInt8]()
-        standard.reserveCapacity(text.utf8.count + 3)
-        for c in text.utf8 {
-            switch c {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: standard.append(c)
-            case UInt8(ascii: "-"): standard.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_"): standard.append(UInt8(ascii: "/"))
-            default: return nil
-            }
-        }
-        while standard.count % 4 != 0 { standard.append(UInt8(ascii: "=")) }
-        return Data(base64Encoded: Data(standard)).map(Array.init)
+        guard !text.utf8.contains(UInt8(ascii: "=")) else { return nil }
+        return try? Base64.decode(bytes: text.utf8, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 }

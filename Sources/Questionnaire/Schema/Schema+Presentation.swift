@@ -88,6 +88,13 @@ public struct ListWording: Sendable, Hashable {
         self.summary = summary
         self.item = item
     }
+
+    /// Each text's word, as written in the language (`add "…"`) and in the compiled schema's
+    /// JSON, with the property that holds it: the one list the parser, the checker and the
+    /// JSON reader and writer take the six words from.
+    package static var fields: [(word: String, keyPath: WritableKeyPath<ListWording, LocalizedText?>)] {
+        [("add", \.add), ("more", \.more), ("change", \.change), ("remove", \.remove), ("summary", \.summary), ("item", \.item)]
+    }
 }
 
 /// Which members may answer a per-member section privately, with an individual access code.

@@ -260,24 +260,16 @@ extension Definition {
 }
 
 extension ListWording {
-    static let keys = ["add", "more", "change", "remove", "summary", "item"]
-
     var json: JSONValue {
         var o: [String: JSONValue] = [:]
-        put(&o, "add", add?.json)
-        put(&o, "more", more?.json)
-        put(&o, "change", change?.json)
-        put(&o, "remove", remove?.json)
-        put(&o, "summary", summary?.json)
-        put(&o, "item", item?.json)
+        for (word, keyPath) in Self.fields { put(&o, word, self[keyPath: keyPath]?.json) }
         return .object(o)
     }
 
     init(json: JSONValue, _ r: Reader) throws(SchemaError) {
         let o = try r.object(json)
-        self.init(
-            add: try r.optionalText(o, "add"), more: try r.optionalText(o, "more"), change: try r.optionalText(o, "change"),
-            remove: try r.optionalText(o, "remove"), summary: try r.optionalText(o, "summary"), item: try r.optionalText(o, "item"))
+        self.init()
+        for (word, keyPath) in Self.fields { self[keyPath: keyPath] = try r.optionalText(o, word) }
     }
 }
 

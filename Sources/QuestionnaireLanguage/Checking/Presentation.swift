@@ -36,15 +36,8 @@ extension Checker {
                 return
             }
             var wording = containers[index].listWording ?? ListWording()
-            let keyPath: WritableKeyPath<ListWording, LocalizedText?>
-            switch word.text {
-            case "add": keyPath = \.add
-            case "more": keyPath = \.more
-            case "change": keyPath = \.change
-            case "remove": keyPath = \.remove
-            case "summary": keyPath = \.summary
-            default: keyPath = \.item
-            }
+            // The parser makes this clause only of ListWording's words.
+            guard let keyPath = ListWording.fields.first(where: { $0.word == word.text })?.keyPath else { return }
             if wording[keyPath: keyPath] != nil {
                 error("duplicate-id", "roster '\(w.container ?? "")' already has its '\(word.text)' wording", at: word.span)
                 return

@@ -66,13 +66,9 @@ struct Lexer {
             if let written = foreignComparison() { return written }
             if let symbol = symbol() { return Token(kind: .symbol(symbol), span: Span(start, index)) }
             if b == 0xE2, peek(1) == 0x80, peek(2) == 0x9C { return curlyQuotedString(start) }
-            if b == UInt8(ascii: "'"), let token = singleQuotedString(start, open: 1, close: [UInt8(ascii: "'")], quotes: "single quotes") { return token }
-            if b == 0xE2, peek(1) == 0x80, peek(2) == 0x98,  // ‘...’
-                let token = singleQuotedString(start, open: 3, close: [0xE2, 0x80, 0x99], quotes: "curly single quotes")
-            {
-                return token
+            for quote in Lexer.otherQuotes where bytes[start...].starts(with: quote.open) {
+                if let token = singleQuotedString(start, quote) { return token }
             }
-            if b == UInt8(ascii: "`"), let token = singleQuotedString(start, open: 1, close: [UInt8(ascii: "`")], quotes: "backquotes") { return token }
             // Skip one whole character (possibly multi-byte) and report it once.
             index += 1
             while index < bytes.count && bytes[index] & 0xC0 == 0x80 { index += 1 }
@@ -185,10 +181,19 @@ struct Lexer {
         return Token(kind: .symbol(meant), span: Span(start, index))
     }
 
-    /// `'Yes'` (or `‘Yes’`, `` `Yes` ``): a string in other quotes, on one line. One mistake, read
-    /// as a string (in an expression, as the option or name it spells: see ``Parser/parsePrimary()``).
-    /// `open` is the opening quote's length in bytes, `close` the closing quote's bytes.
-    mutating func singleQuotedString(_ start: Int, open: Int, close: [UInt8], quotes: String) -> Token? {
+    /// The quotes other than double ones that text is written in by mistake, `'Yes'`, `‘Yes’` and
+    /// `` `Yes` ``: their opening and closing bytes and what they are called. The lexer reads
+    /// them as a string with one error; the parser reads a plain name in them as a name.
+    static let otherQuotes: [(open: [UInt8], close: [UInt8], name: String)] = [
+        ([UInt8(ascii: "'")], [UInt8(ascii: "'")], "single quotes"),
+        ([0xE2, 0x80, 0x98], [0xE2, 0x80, 0x99], "curly single quotes"),
+        ([UInt8(ascii: "`")], [UInt8(ascii: "`")], "backquotes"),
+    ]
+
+    /// A string in one of ``otherQuotes``, on one line. One mistake, read as a string (in an
+    /// expression, as the option or name it spells: see ``Parser/parsePrimary()``).
+    mutating func singleQuotedString(_ start: Int, _ quote: (open: [UInt8], close: [UInt8], name: String)) -> Token? {
+        let (open, close, quotes) = (quote.open.count, quote.close, quote.name)
         var end = start + open
         while end < bytes.count, bytes[end] != 0x0A, !bytes[end...].starts(with: close) { end += 1 }
         guard end < bytes.count, bytes[end...].starts(with: close) else { return nil }

@@ -214,7 +214,7 @@ extension Parser {
             // `tenure == 'rents'`: single quotes (or ‘curly’ ones, or backquotes; reported by the
             // lexer) around a name in a condition mean the option or answer of that name, not text.
             let written = source[min(t.span.start, source.count)...]
-            let quoted = [[UInt8(ascii: "'")], [UInt8(ascii: "`")], [0xE2, 0x80, 0x98]].contains { written.starts(with: $0) }
+            let quoted = Lexer.otherQuotes.contains { written.starts(with: $0.open) }
             if quoted, Checker.isPlainName(s) { return Expr(kind: .name(s), span: t.span) }
             return Expr(kind: .string(s), span: t.span)
         case .date(let d): advance(); return Expr(kind: .date(d), span: t.span)

@@ -20,12 +20,11 @@ extension Parser {
 
     static let questionClauses = ["when", "required", "hint", "voluntary", "definition"]
     /// Words that mean something only where they are expected (`on` after a check's condition).
-    static let contextualWords: Set<String> = [
+    static let contextualWords = Set<String>([
         "version", "title", "languages", "for", "min", "max", "pattern", "exclusive", "specify", "unrelated", "on", "uk",
         "multiline", "suggest", "description", "voluntary", "definition", "respondent", "first", "outer", "order", "end",
         "body", "individual_response", "suggestions", "variants", "today", "variant", "household_address",
-        "add", "more", "change", "remove", "summary", "item",
-    ]
+    ]).union(listWordingWords)
     static let blockClauses = ["roster": ["when", "min", "max"], "section": ["when", "for"], "relationships": ["when", "for"]]
 
     /// After an unknown type, skips what it was given (`integr 0...99`, `one_off(list)`) up to

@@ -62,7 +62,7 @@ struct Parser {
     }
 
     /// The words of a roster's list-screen wording (`add "Who else lives here?"`).
-    static let listWordingWords: Set<String> = ["add", "more", "change", "remove", "summary", "item"]
+    static let listWordingWords = Set(ListWording.fields.map(\.word))
 
     static func parse(_ file: SourceFile) -> (QuestionnaireSyntax?, [Diagnostic]) {
         let (tokens, lexical) = Lexer.tokenize(file)

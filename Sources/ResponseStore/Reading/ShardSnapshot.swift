@@ -30,8 +30,6 @@ public struct ShardSnapshot {
     public let watermark: Int64
     let db: Database
 
-    static let metadataColumns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
-
     /// Calls `body` for every household of the snapshot that has versions, in household id
     /// order (byte order of the UTF-8 ids), with its versions oldest first (metadata only: no
     /// bodies). Memory stays bounded by one household's versions.
@@ -39,7 +37,7 @@ public struct ShardSnapshot {
     /// - throws: ``StoreError`` for a shard that cannot be read, or what `body` throws.
     public func forEachHousehold(_ body: (_ householdID: String, _ versions: [ResponseVersion]) throws -> Void) throws {
         let cursor = try mapped {
-            try Row.fetchCursor(db, sql: "SELECT \(Self.metadataColumns) FROM response_version ORDER BY household_id, id")
+            try Row.fetchCursor(db, sql: "SELECT \(ResponseStore.versionColumns) FROM response_version ORDER BY household_id, id")
         }
         var current: String?
         var versions: [ResponseVersion] = []
@@ -68,7 +66,7 @@ public struct ShardSnapshot {
     public func versions(of householdID: String) throws -> [ResponseVersion] {
         try mapped {
             // Prepared once per snapshot: an incremental run asks this for every household it reads.
-            let statement = try db.cachedStatement(sql: "SELECT \(Self.metadataColumns) FROM response_version WHERE household_id = ? AND id <= ? ORDER BY id")
+            let statement = try db.cachedStatement(sql: "SELECT \(ResponseStore.versionColumns) FROM response_version WHERE household_id = ? AND id <= ? ORDER BY id")
             return try Row.fetchAll(statement, arguments: [householdID, watermark])
                 .map { ResponseStore.version(from: $0, shard: shard, includeBody: false) }
         }
@@ -80,7 +78,7 @@ public struct ShardSnapshot {
         try mapped {
             // Prepared once per snapshot: an incremental run asks this for every household it reads.
             let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.metadataColumns) FROM response_version
+                SELECT \(ResponseStore.versionColumns) FROM response_version
                 WHERE (household_id = ? OR (household_id >= ? AND household_id < ?)) AND id <= ? ORDER BY id
                 """)
             return try Row.fetchAll(statement, arguments: [householdID, householdID + "/", householdID + "0", watermark])

@@ -84,21 +84,14 @@ extension ResponseStore {
         do {
             return try r.reader.read { db in
                 let submitted = try db.cachedStatement(sql: """
-                    SELECT id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness
+                    SELECT \(Self.versionColumns)
                     FROM response_version WHERE household_id = ? AND kind = 'submitted' AND channel = 'online'
                     ORDER BY id DESC LIMIT 1
                     """)
                 let submission = try Row.fetchOne(submitted, arguments: [householdID])
                     .map { Self.version(from: $0, shard: shard, includeBody: false) }
                 guard pageSaves else { return (submission, []) }
-                let after = try db.cachedStatement(sql: """
-                    SELECT seq, saved_at, completeness, body FROM page_save
-                    WHERE household_id = ? AND seq > ? ORDER BY seq
-                    """)
-                let saves = try Row.fetchAll(after, arguments: [householdID, sequence]).map { row in
-                    Self.pageSave(householdID, row)
-                }
-                return (submission, saves)
+                return (submission, try Self.pageSaves(db, householdID, after: sequence))
             }
         } catch {
             throw ShardFile.mapError(error, shard: shard, path: r.path)
@@ -114,22 +107,24 @@ extension ResponseStore {
         let shard = shard(for: householdID)
         let r = try reader(for: shard)
         do {
-            return try r.reader.read { db in
-                try Row.fetchAll(db, sql: """
-                    SELECT seq, saved_at, completeness, body FROM page_save
-                    WHERE household_id = ? AND seq > ? ORDER BY seq
-                    """, arguments: [householdID, sequence]).map { row in Self.pageSave(householdID, row) }
-            }
+            return try r.reader.read { db in try Self.pageSaves(db, householdID, after: sequence) }
         } catch {
             throw ShardFile.mapError(error, shard: shard, path: r.path)
         }
     }
 
-    private static func pageSave(_ householdID: String, _ row: Row) -> StoredPageSave {
-        let seconds: Int64 = row["saved_at"]
-        let completeness: Int = row["completeness"]
-        return StoredPageSave(householdID: householdID, sequence: row["seq"],
-                              savedAt: Date(timeIntervalSince1970: Double(seconds)),
-                              completeness: Double(completeness) / 10_000, body: row["body"])
+    /// The household's page saves numbered above `sequence`, oldest first, read in `db`.
+    private static func pageSaves(_ db: Database, _ householdID: String, after sequence: Int64) throws -> [StoredPageSave] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT seq, saved_at, completeness, body FROM page_save
+            WHERE household_id = ? AND seq > ? ORDER BY seq
+            """)
+        return try Row.fetchAll(statement, arguments: [householdID, sequence]).map { row in
+            let seconds: Int64 = row["saved_at"]
+            let completeness: Int = row["completeness"]
+            return StoredPageSave(householdID: householdID, sequence: row["seq"],
+                                  savedAt: Date(timeIntervalSince1970: Double(seconds)),
+                                  completeness: Double(completeness) / 10_000, body: row["body"])
+        }
     }
 }

@@ -320,8 +320,7 @@ public final class ResponseStore: Sendable {
     public func versions(of householdID: String, includeBodies: Bool = false) throws(StoreError) -> [ResponseVersion] {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)
-        let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
-            + (includeBodies ? ", body" : "")
+        let columns = Self.versionColumns + (includeBodies ? ", body" : "")
         do {
             return try w.reader.read { db in
                 try Row.fetchAll(db, sql: "SELECT \(columns) FROM response_version WHERE household_id = ? ORDER BY id",
@@ -342,7 +341,7 @@ public final class ResponseStore: Sendable {
             return try w.reader.read { db in
                 // Keys from "H/" up to, not including, "H0": '0' is the character after '/'.
                 try Row.fetchAll(db, sql: """
-                    SELECT id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness
+                    SELECT \(Self.versionColumns)
                     FROM response_version WHERE household_id >= ? AND household_id < ? ORDER BY household_id, id
                     """, arguments: [householdID + "/", householdID + "0"])
                     .map { Self.version(from: $0, shard: shard, includeBody: false) }
@@ -360,8 +359,7 @@ public final class ResponseStore: Sendable {
     public func authoritativeReturn(for householdID: String, includeBody: Bool = true) throws(StoreError) -> ResponseVersion? {
         let shard = shard(for: householdID)
         let w = try reader(for: shard)
-        let columns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
-            + (includeBody ? ", body" : "")
+        let columns = Self.versionColumns + (includeBody ? ", body" : "")
         do {
             return try w.reader.read { db in
                 try Row.fetchOne(db, sql: """
@@ -383,6 +381,9 @@ public final class ResponseStore: Sendable {
             return try? w.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM response_version") ?? 0 }
         }
     }
+
+    /// The columns of `response_version` that ``version(from:shard:includeBody:)`` reads, but the body.
+    static let versionColumns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
 
     static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
         let micros: Int64 = row["received_at"]

@@ -100,7 +100,7 @@ public struct StoreManifest: Codable, Sendable, Equatable {
         do {
             manifest = try decoder.decode(StoreManifest.self, from: data)
         } catch {
-            throw StoreError.manifestInvalid(path: url.path, reason: manifestProblem(error))
+            throw StoreError.manifestInvalid(path: url.path, reason: DurableFile.decodingProblem(error))
         }
         guard manifest.format == formatName, manifest.formatVersion == 1 else {
             throw StoreError.manifestInvalid(path: url.path, reason: "format '\(manifest.format)' version \(manifest.formatVersion) is not '\(formatName)' version 1")
@@ -112,18 +112,6 @@ public struct StoreManifest: Codable, Sendable, Equatable {
             throw StoreError.unsupportedShardFunction(path: url.path, name: manifest.shardFunction)
         }
         return manifest
-    }
-
-    /// What is wrong with an undecodable manifest, in a few words (not a DecodingError dump).
-    static func manifestProblem(_ error: any Error) -> String {
-        func field(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: ".") }
-        switch error as? DecodingError {
-        case .keyNotFound(let key, let c)?: return "field '\(field(c.codingPath + [key]))' is missing"
-        case .valueNotFound(_, let c)?: return "field '\(field(c.codingPath))' is null"
-        case .typeMismatch(_, let c)?: return "field '\(field(c.codingPath))' has the wrong type"
-        case .dataCorrupted(let c)? where !c.codingPath.isEmpty: return "field '\(field(c.codingPath))' has an invalid value"
-        default: return "it is not valid JSON"
-        }
     }
 
     /// Writes the manifest atomically: to a temporary file, fsync, rename,

@@ -61,16 +61,13 @@ extension HouseholdGenerator {
             let high: MonthYear = hi.asDate.map(MonthYear.init) ?? MonthYear(schema.censusDate)
             guard high >= low else { return nil }
             return .string(MonthYear(monthNumber: rng.int(low.monthNumber...high.monthNumber))!.iso)
-        case .oneOf(let list):
+        case .oneOf(let list), .anyOf(let list):
             // Earlier options are more common on real forms; only options offered here.
             let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
             guard !offered.isEmpty else { return nil }
             let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
-            return withDetail(id, list, &rng)
-        case .anyOf(let list):
-            let offered = list.order.filter { run.isOffered(info.scope, info.local, i, $0) }
-            guard !offered.isEmpty else { return nil }
-            let id = rng.weighted(offered.enumerated().map { ($0.element, 1.0 / Double($0.offset + 1)) })
+            guard case .anyOf = info.kind else { return withDetail(id, list, &rng) }
+            // Several options: sometimes a second one.
             var ids = [id]
             if list.index[id]?.exclusive != true, rng.chance(0.3) {
                 let second = rng.pick(offered)

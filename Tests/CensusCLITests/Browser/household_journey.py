@@ -144,6 +144,20 @@ class JourneyFailed(Exception):
     pass
 
 
+def next_page_loaded(driver, old_html, seconds=30):
+    """Waits until the page whose <html> element is `old_html` has been replaced by a new page
+    that has finished loading; False if that takes more than `seconds`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            old_html.tag_name
+        except WebDriverException:
+            if driver.execute_script("return document.readyState") == "complete":
+                return True
+        time.sleep(0.02)
+    return False
+
+
 class Either:
     """An answer given as whichever of these options the question offers (forms word the same
     answer differently: "no" to a yes/no question, "none" among a list of kinds)."""
@@ -250,16 +264,9 @@ class Journey:
             ActionChains(self.driver).send_keys(Keys.ENTER).perform()
         else:
             element.click()
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                old.tag_name
-            except WebDriverException:
-                if self.driver.execute_script("return document.readyState") == "complete":
-                    self.arrived()
-                    return
-            time.sleep(0.02)
-        self.fail("the next page did not load within 30 s")
+        if not next_page_loaded(self.driver, old):
+            self.fail("the next page did not load within 30 s")
+        self.arrived()
 
     def link(self, selector):
         found = self.driver.find_elements(By.CSS_SELECTOR, selector)

@@ -32,9 +32,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from household_journey import PAGE_FACTS, Browser, Report  # noqa: E402
+from household_journey import PAGE_FACTS, Browser, Report, next_page_loaded  # noqa: E402
 
-from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -124,16 +123,9 @@ class Staff:
         """Presses Enter and waits for the next page."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.keys(Keys.ENTER)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                old.tag_name
-            except WebDriverException:
-                if self.driver.execute_script("return document.readyState") == "complete":
-                    self.arrived()
-                    return
-            time.sleep(0.02)
-        self.fail("the next page did not load within 30 s")
+        if not next_page_loaded(self.driver, old):
+            self.fail("the next page did not load within 30 s")
+        self.arrived()
 
     def expect(self, path_prefix, text=None):
         if not self.path().startswith(path_prefix):

@@ -98,17 +98,19 @@ struct Aggregate: ParsableCommand {
     }
 
     func remedy(_ e: AggregationError) -> String {
+        // What went wrong, without a full stop of its own (a store's errors end with one):
+        // the remedy adds the next sentence.
+        var said = e.description
+        if said.hasSuffix(".") { said.removeLast() }
         switch e {
         case .schemaNotGiven(let hashes, _) where hashes.isEmpty:
             return "no compiled questionnaire schema: give the form the responses answer with --schema FORM.json (from `census compile`), or put it in \(dir)/schemas/"
         case .schemaNotGiven:
-            return "\(e.description): give the compiled form with --schema FILE (census compile prints its hash), or put it in \(dir)/schemas/. Nothing was published; the previous outputs are unchanged."
+            return "\(said): give the compiled form with --schema FILE (census compile prints its hash), or put it in \(dir)/schemas/. Nothing was published; the previous outputs are unchanged."
         case .invalidTableDefinition:
-            return "\(e.description). Nothing was published."
-        case .output, .write:
-            return "\(e.description). Nothing was published; the previous outputs are unchanged."
+            return "\(said). Nothing was published."
         default:
-            return "\(e.description). Nothing was published; the previous outputs are unchanged."
+            return "\(said). Nothing was published; the previous outputs are unchanged."
         }
     }
 
