@@ -52,8 +52,8 @@ final class ShardWriter: @unchecked Sendable {
     let index: Int
     let path: String
     let pool: DatabasePool
-    /// The writer thread and its queue (set once, in `init`).
-    private var queue: GroupCommitQueue<Pending>!
+    /// The writer thread and its queue.
+    private let queue: GroupCommitQueue<Pending>
     /// The shard's checkpoint thread (``CheckpointPolicy/background``), or
     /// nil when SQLite checkpoints inside COMMIT (``CheckpointPolicy/inline``).
     let checkpointer: ShardCheckpointer?
@@ -68,10 +68,9 @@ final class ShardWriter: @unchecked Sendable {
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
+        queue = GroupCommitQueue(name: "census-shard-writer-\(index)", maxBatchSize: maxBatchSize)
         // The queue's thread holds the writer strongly until `stop()` ends it.
-        self.queue = GroupCommitQueue(name: "census-shard-writer-\(index)", maxBatchSize: maxBatchSize) { batch in
-            self.commit(batch)
-        }
+        queue.start { batch in self.writeAndAcknowledge(batch) }
     }
 
     /// Queues a submission. The completion is called on the writer thread
@@ -126,8 +125,9 @@ final class ShardWriter: @unchecked Sendable {
         if first { ShardFile.closeWriter(pool) }
     }
 
-    /// Writes one batch (on the queue's thread), then acknowledges it.
-    private func commit(_ batch: [Pending]) {
+    /// Writes one batch (on the queue's thread), acknowledges each write, tells the commit
+    /// observer, then checkpoints if the log is long.
+    private func writeAndAcknowledge(_ batch: [Pending]) {
         let started = DispatchTime.now().uptimeNanoseconds
         let results = write(batch)
         let elapsed = DispatchTime.now().uptimeNanoseconds - started
