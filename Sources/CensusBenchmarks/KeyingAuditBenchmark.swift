@@ -13,7 +13,7 @@ import SyntheticCensus
 /// return through the collection path (`Collector`: frame check, evaluation, the shard's
 /// group-commit writer, `synchronous = FULL`), then, with the audit log, one hash-chained
 /// record appended to `audit.sqlite` (`synchronous = FULL`): group-committed, as the server
-/// appends (``AuditLog``'s `async` append), and, for comparison, one commit per record (the
+/// appends (``AuditLog/appendGrouped(actor:action:subject:detail:at:)``), and, for comparison, one commit per record (the
 /// synchronous append, what the server did before). Rounds without the audit, grouped and one
 /// by one alternate, `--keyers` saving at once in each, so all see the same machine; each
 /// round saves `--forms` generated paper returns into a fresh part of the frame.
@@ -66,7 +66,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies))
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
-            let all = results[mode]!
+            let all = results[mode, default: []]
             let seconds = all.reduce(0) { $0 + $1.seconds }
             let latencies = all.flatMap(\.latencies)
             func q(_ x: Double) -> Double { quantileMilliseconds(latencies, x) ?? .nan }
@@ -83,7 +83,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                          (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
         }
         print("per round (s): " + Mode.allCases.map { mode in
-            "\(mode.rawValue) " + results[mode]!.map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
+            "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
         }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
         audit.close()
@@ -91,10 +91,13 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         try frame.close()
     }
 
-    /// Saves one paper return per household, `keyers` at once; returns each save's latency (ns).
-    /// Without the audit log; with it, group-committed (the server's append); with it, one commit per record.
+    /// A round's saves: without the audit log; with it, group-committed (the server's
+    /// `appendGrouped`); with it, one commit per record (the synchronous `append`, blocking its thread).
     enum Mode: String, CaseIterable { case without = "without the audit log", grouped = "audit log, group commit", perRecord = "audit log, one commit per record" }
 
+    /// Saves one paper return per household, `keyers` at once, each followed by its audit
+    /// record unless `audit` is nil (`grouped`: through the group-commit writer); returns each
+    /// save's latency (ns).
     static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog?, grouped: Bool, keyers: Int) async throws -> [UInt64] {
         let next = Counter()
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
@@ -108,11 +111,11 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                         let outcome = try await collector.submit(CollectionRequest(
                             householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)"))
                         if let audit, grouped {
-                            _ = try await audit.append(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
-                                                       detail: "receipt \(outcome.receipt.receiptID), bench")
+                            _ = try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
+                                                              detail: "receipt \(outcome.receipt.receiptID), bench")
                         } else if let audit {
-                            _ = try Self.appendOneByOne(audit, actor: "keyer\(k % keyers)", subject: ids[k],
-                                                        detail: "receipt \(outcome.receipt.receiptID), bench")
+                            _ = try audit.append(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
+                                                 detail: "receipt \(outcome.receipt.receiptID), bench")
                         }
                         latencies.append(DispatchTime.now().uptimeNanoseconds - started)
                     }
@@ -123,11 +126,5 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             for try await l in group { all += l }
             return all
         }
-    }
-
-    /// The synchronous append (its own transaction), called from a synchronous function so that
-    /// the `async` overload is not chosen.
-    static func appendOneByOne(_ audit: AuditLog, actor: String, subject: String, detail: String) throws -> AuditRecord {
-        try audit.append(actor: actor, action: .keyed, subject: subject, detail: detail)
     }
 }

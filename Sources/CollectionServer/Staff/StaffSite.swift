@@ -178,7 +178,7 @@ final class StaffSite: Sendable {
     /// Group-committed with the other staff actions of the moment (``AuditLog``), off the event loop.
     func record(_ actor: String, _ action: AuditAction, subject: String, detail: String = "") async throws {
         guard let audit else { throw StaffPageError.unavailable(unavailableReason ?? "the audit log is not open") }
-        do { try await audit.append(actor: actor, action: action, subject: subject, detail: detail) } catch {
+        do { try await audit.appendGrouped(actor: actor, action: action, subject: subject, detail: detail) } catch {
             throw StaffPageError.unavailable("the audit log cannot be written: \(error)")
         }
     }
