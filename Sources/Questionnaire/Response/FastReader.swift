@@ -398,7 +398,9 @@ extension Run {
             value = .month(my)
         case 5:
             let list = plan.qChoice[gi].unsafelyUnwrapped
-            guard let o = readChoiceFast(&c, list) else { return false }
+            var detail: String?
+            guard let o = readChoiceFast(&c, list, detail: &detail) else { return false }
+            if let detail { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = [detail] }
             value = .option(list.order[o])
         case 6:
             let list = plan.qChoice[gi].unsafelyUnwrapped
@@ -406,14 +408,18 @@ extension Run {
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
             var ids: [String] = []
             var exclusive = false
+            var details: [String] = []
             repeat {
-                guard let o = readChoiceFast(&c, list) else { return false }
+                var detail: String?
+                guard let o = readChoiceFast(&c, list, detail: &detail) else { return false }
                 let id = list.order[o]
                 if ids.contains(id) { return false }
                 if list.exclusive[o] { exclusive = true }
                 ids.append(id)
+                if let detail { details.append(detail) }
             } while c.eat(UInt8(ascii: ","))
             guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
+            if !details.isEmpty { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = details }
             value = .options(ids)
         case 7:
             switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
@@ -431,7 +437,8 @@ extension Run {
 
     /// `"id"` or `{"value": "id", "detail": ...}`: a text detail on options that take one, a
     /// whole number within its range on options that take a number ("5 or more": how many).
-    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Int? {
+    /// A text detail that is not empty is given back in `detail`, exactly as written.
+    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo, detail text: inout String?) -> Int? {
         c.ws()
         if c.peek == UInt8(ascii: "\"") {
             guard let r = c.plainString() else { return nil }
@@ -469,6 +476,7 @@ extension Run {
             let max = list.specifyMax[option]
             guard max >= 0, let raw = c.string(detail) else { return nil }
             if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
+            if !raw.isEmpty { text = raw }
         }
         if let number {
             // As Run.checkOption: a number detail only where the option takes one, within its range.
