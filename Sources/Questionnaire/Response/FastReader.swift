@@ -360,7 +360,7 @@ extension Run {
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 0 { return false }  // a duplicate key
         if c.null() { frames[s].present[flat] = 3; return true }
-        let gi = plan.scopeQuestions[s][q]
+        let gi = questionIndex(s, q)
         let value: Value
         switch plan.qTag[gi] {
         case 0:
@@ -397,11 +397,11 @@ extension Run {
             else { return false }
             value = .month(my)
         case 5:
-            let list = plan.qChoice[gi].unsafelyUnwrapped
+            unowned(unsafe) let list = plan.qChoice[gi].unsafelyUnwrapped  // the plan holds it: no retain per answer
             guard let o = readChoiceFast(&c, list) else { return false }
             value = .option(list.order[o])
         case 6:
-            let list = plan.qChoice[gi].unsafelyUnwrapped
+            unowned(unsafe) let list = plan.qChoice[gi].unsafelyUnwrapped  // the plan holds it: no retain per answer
             guard c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
             var ids: [String] = []
