@@ -32,6 +32,8 @@ extension Evaluator {
     package final class ChoiceInfo: @unchecked Sendable {
         let id: String
         package let order: [String]
+        /// By position: the option as an answer's value (`.option(id)`), made once.
+        let optionValues: UnsafeMutablePointer<Value>
         package let index: [String: (exclusive: Bool, specifyMax: Int?)]
         /// For the byte-level reader: option position by id bytes, and each option's flags.
         let table: ByteTable
@@ -51,6 +53,8 @@ extension Evaluator {
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
+            optionValues = .allocate(capacity: max(1, order.count))
+            optionValues.initialize(from: order.map(Value.option), count: order.count)
             table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
             exclusive = list.options.map(\.exclusive)
             // -1: the option takes no text detail (none, or a number detail: see specifyNumber).
@@ -64,6 +68,11 @@ extension Evaluator {
             for (k, o) in list.options.enumerated() { position[o.id] = k }
             self.position = KeyRanks(position)
             specify = list.options.map { $0.specify.flatMap { $0.number == nil ? $0.maxLength : nil } }
+        }
+
+        deinit {
+            optionValues.deinitialize(count: order.count)
+            optionValues.deallocate()
         }
     }
 
@@ -193,6 +202,8 @@ extension Evaluator {
         /// Tags: 0 text, 1 integer, 2 decimal, 3 date, 4 month_year, 5 one_of, 6 any_of, 7 address.
         let qTag: [UInt8]
         let qChoice: [ChoiceInfo?]
+        /// ``qChoice`` unretained (``qChoice`` keeps them), for the fast reader to borrow.
+        let qChoiceRef: [Unmanaged<ChoiceInfo>?]
         let qMaxLength: [Int]
         /// For text questions: the id of the checkbox that answers instead of the text, if any.
         let qNoneOption: [String?]
@@ -233,12 +244,14 @@ extension Evaluator {
                 case .address: return 7
                 }
             }
-            qChoice = ev.questions.map {
+            let choices: [ChoiceInfo?] = ev.questions.map {
                 switch $0.kind {
                 case .oneOf(let c), .anyOf(let c): return c
                 default: return nil
                 }
             }
+            qChoice = choices
+            qChoiceRef = choices.map { $0.map { Unmanaged.passUnretained($0) } }
             qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
             qNoneOption = ev.questions.map(\.noneOption)
             qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }

@@ -36,8 +36,11 @@ struct FastCursor {
         let start = i
         while i < b.count {
             let c = b[i]
-            if c == UInt8(ascii: "\"") { let r = start..<i; i += 1; return r }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            // Most bytes (lower-case letters, '_', UTF-8 continuation bytes) are above '\\': one comparison.
+            if c <= UInt8(ascii: "\\") {
+                if c == UInt8(ascii: "\"") { let r = start..<i; i += 1; return r }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            }
             i += 1
         }
         return nil
@@ -397,24 +400,16 @@ extension Run {
             else { return false }
             value = .month(my)
         case 5:
-            unowned(unsafe) let list = plan.qChoice[gi].unsafelyUnwrapped  // the plan holds it: no retain per answer
-            guard let o = readChoiceFast(&c, list) else { return false }
-            value = .option(list.order[o])
+            // The plan holds the list: borrowed for the read, not retained and released per answer.
+            guard let list = plan.qChoiceRef[gi],
+                let v = list._withUnsafeGuaranteedRef({ list in readChoiceFast(&c, list).map { list.optionValues[$0] } })
+            else { return false }
+            value = v
         case 6:
-            unowned(unsafe) let list = plan.qChoice[gi].unsafelyUnwrapped  // the plan holds it: no retain per answer
-            guard c.eat(UInt8(ascii: "[")) else { return false }
+            guard let list = plan.qChoiceRef[gi], c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
-            var ids: [String] = []
-            var exclusive = false
-            repeat {
-                guard let o = readChoiceFast(&c, list) else { return false }
-                let id = list.order[o]
-                if ids.contains(id) { return false }
-                if list.exclusive[o] { exclusive = true }
-                ids.append(id)
-            } while c.eat(UInt8(ascii: ","))
-            guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
-            value = .options(ids)
+            guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0) }) else { return false }
+            value = v
         case 7:
             switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
             case nil, .refused?: return false
@@ -427,6 +422,28 @@ extension Run {
         frames[s].present[flat] = 1
         frames[s].answers[flat] = value
         return true
+    }
+
+    /// The options of an any_of answer after its `[`, up to its `]` (not empty, no option twice,
+    /// an exclusive option alone), or `nil` for anything the general path reports on.
+    func readOptionsFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Value? {
+        var ids: [String] = []
+        var seen: UInt64 = 0  // the positions below 64 chosen so far
+        var exclusive = false
+        repeat {
+            guard let o = readChoiceFast(&c, list) else { return nil }
+            // An id is looked up to one position (its first), so a repeated id is a repeated position.
+            if o < 64 {
+                if seen & (1 << UInt64(o)) != 0 { return nil }
+                seen |= 1 << UInt64(o)
+            } else if ids.contains(list.order[o]) {
+                return nil
+            }
+            if list.exclusive[o] { exclusive = true }
+            ids.append(list.order[o])
+        } while c.eat(UInt8(ascii: ","))
+        guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return nil }
+        return .options(ids)
     }
 
     /// `"id"` or `{"value": "id", "detail": ...}`: a text detail on options that take one, a
