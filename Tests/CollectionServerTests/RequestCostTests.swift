@@ -62,8 +62,8 @@ final class RequestCostTests: XCTestCase {
                                         "multiple": options.first?.multiple ?? false, "options": options,
                                         // Names an option must not pick up from its field.
                                         "description": "FIELD", "divider": "FIELD", "width": "FIELD", "value": "FIELD"]
-            if let error { field["error"] = error }
-            return try templates.render("field", ["fields": [field], "errorPrefix": "Error:"])
+            if let error { field["error"] = error; field["errorPrefix"] = "Error:" }
+            return try templates.render("field", field)
         }
         let radios = try render([
             OptionView(id: "q", name: "q", value: "here", label: "Here & now", checked: true, multiple: false),
