@@ -12,9 +12,11 @@ import SyntheticCensus
 /// by side in one run. A save is what the keying page's Save does after reading the form: the
 /// return through the collection path (`Collector`: frame check, evaluation, the shard's
 /// group-commit writer, `synchronous = FULL`), then, with the audit log, one hash-chained
-/// record appended to `audit.sqlite` (its own `synchronous = FULL` commit). Rounds with and
-/// without the audit alternate, `--keyers` saving at once in each, so both see the same
-/// machine; each round saves `--forms` generated paper returns into a fresh part of the frame.
+/// record appended to `audit.sqlite` (`synchronous = FULL`): group-committed, as the server
+/// appends (``AuditLog/appendGrouped(actor:action:subject:detail:at:)``), and, for comparison, one commit per record (the
+/// synchronous append, what the server did before). Rounds without the audit, grouped and one
+/// by one alternate, `--keyers` saving at once in each, so all see the same machine; each
+/// round saves `--forms` generated paper returns into a fresh part of the frame.
 struct KeyingAuditBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keying-audit",
@@ -40,7 +42,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("census-keying-audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let total = forms * rounds * 2
+        let total = forms * rounds * Mode.allCases.count
         let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
         let homes = FrameGenerator(households: total, seed: 11).generate()
         try frame.insertGenerated(homes)
@@ -53,36 +55,50 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         print("keying-audit: \(rounds) rounds each of \(forms) saves with and without the audit log, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
 
         var next = 0
-        var results: [Bool: [(seconds: Double, latencies: [UInt64])]] = [false: [], true: []]
-        for round in 0..<(rounds * 2) {
-            let audited = round % 2 == 1
+        var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
+        for round in 0..<(rounds * Mode.allCases.count) {
+            let mode = Mode.allCases[round % Mode.allCases.count]
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
-            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audited ? audit : nil, keyers: keyers)
-            results[audited]!.append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies))
+            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: mode == .without ? nil : audit,
+                                                   grouped: mode == .grouped, keyers: keyers)
+            results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies))
         }
-        func summary(_ audited: Bool) -> (perSecond: Double, p50: Double, p99: Double) {
-            let all = results[audited]!
+        func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
+            let all = results[mode, default: []]
             let seconds = all.reduce(0) { $0 + $1.seconds }
             let latencies = all.flatMap(\.latencies)
             func q(_ x: Double) -> Double { quantileMilliseconds(latencies, x) ?? .nan }
             return (Double(latencies.count) / seconds, q(0.5), q(0.99))
         }
-        let without = summary(false), with = summary(true)
-        print(String(format: "without the audit log: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", without.perSecond, without.p50, without.p99))
-        print(String(format: "with the audit log:    %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", with.perSecond, with.p50, with.p99))
-        print(String(format: "audit overhead: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)",
-                     (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
-        print("per round (s): without \(results[false]!.map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")); with \(results[true]!.map { String(format: "%.2f", $0.seconds) }.joined(separator: " "))")
+        let without = summary(.without)
+        for mode in Mode.allCases {
+            let m = summary(mode)
+            print(String(format: "%@: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", mode.rawValue, m.perSecond, m.p50, m.p99))
+        }
+        for mode in [Mode.grouped, .perRecord] {
+            let with = summary(mode)
+            print(String(format: "audit overhead, %@: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)", mode.rawValue,
+                         (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
+        }
+        print("per round (s): " + Mode.allCases.map { mode in
+            "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
+        }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
         audit.close()
         store.close()
         try frame.close()
     }
 
-    /// Saves one paper return per household, `keyers` at once; returns each save's latency (ns).
-    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog?, keyers: Int) async throws -> [UInt64] {
+    /// A round's saves: without the audit log; with it, group-committed (the server's
+    /// `appendGrouped`); with it, one commit per record (the synchronous `append`, blocking its thread).
+    enum Mode: String, CaseIterable { case without = "without the audit log", grouped = "audit log, group commit", perRecord = "audit log, one commit per record" }
+
+    /// Saves one paper return per household, `keyers` at once, each followed by its audit
+    /// record unless `audit` is nil (`grouped`: through the group-commit writer); returns each
+    /// save's latency (ns).
+    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog?, grouped: Bool, keyers: Int) async throws -> [UInt64] {
         let next = Counter()
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<keyers {
@@ -94,7 +110,10 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                         let started = DispatchTime.now().uptimeNanoseconds
                         let outcome = try await collector.submit(CollectionRequest(
                             householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)"))
-                        if let audit {
+                        if let audit, grouped {
+                            _ = try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
+                                                              detail: "receipt \(outcome.receipt.receiptID), bench")
+                        } else if let audit {
                             _ = try audit.append(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
                                                  detail: "receipt \(outcome.receipt.receiptID), bench")
                         }

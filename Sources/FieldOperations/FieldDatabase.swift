@@ -12,6 +12,7 @@ public enum FieldFileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The file cannot be written (permissions, a full disk, an I/O error).
     case unwritable(path: String, reason: String)
 
+    /// One line naming the file and what is wrong, e.g. `cannot write /st/audit.sqlite: disk I/O error`.
     public var description: String {
         switch self {
         case .missing(let path): return "\(path) does not exist"

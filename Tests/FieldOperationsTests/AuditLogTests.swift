@@ -40,6 +40,65 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(verification.headHash, records[4].hash)
     }
 
+    /// The server's appends, many at once, are group-committed: every one is committed once,
+    /// in one chain with the synchronous appends around them, and each caller gets its record.
+    func testConcurrentAppendsAreGroupCommittedIntoOneChain() async throws {
+        let log = try AuditLog.open(at: url)
+        try log.append(actor: "cli:ops", action: .staffAdded, subject: "ada")
+        let records = try await withThrowingTaskGroup(of: AuditRecord.self) { group in
+            for i in 0..<200 {
+                group.addTask { try await log.appendGrouped(actor: "keyer\(i % 7)", action: .keyed, subject: "H\(i)", detail: "version 1") }
+            }
+            var all: [AuditRecord] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        try log.append(actor: "cli:ops", action: .staffDisabled, subject: "ada")
+        log.close()
+        XCTAssertEqual(Set(records.map(\.sequence)), Set(2...201))
+        XCTAssertEqual(Set(records.map(\.subject)).count, 200)
+        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { reader.close() }
+        let verification = try reader.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.count, 202)
+        let stored = try reader.records()
+        for r in records { XCTAssertEqual(stored[Int(r.sequence) - 1], r) }
+    }
+
+    /// close() commits the group-committed appends it finds queued; after it, appends are refused
+    /// with a clear error and nothing is written.
+    func testCloseCommitsQueuedAppendsAndRefusesLaterOnes() async throws {
+        let log = try AuditLog.open(at: url)
+        let tasks = (0..<50).map { i in
+            Task { try await log.appendGrouped(actor: "ada", action: .keyed, subject: "H\(i)") }
+        }
+        var committed = 0, refused = 0
+        for (i, t) in tasks.enumerated() {
+            // Each append either committed (queued before close) or was refused as closed: none
+            // is lost, none half-written.
+            switch await t.result {
+            case .success: committed += 1
+            case .failure(let error): refused += 1; XCTAssertTrue("\(error)".contains("closed"), "\(error)")
+            }
+            if i == 9 { log.close() }
+        }
+        XCTAssertEqual(committed + refused, 50)
+        XCTAssertGreaterThanOrEqual(committed, 10)
+        do {
+            try await log.appendGrouped(actor: "ada", action: .keyed, subject: "late")
+            XCTFail("an append after close was accepted")
+        } catch {
+            XCTAssertTrue("\(error)".contains("closed"), "\(error)")
+        }
+        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { reader.close() }
+        let verification = try reader.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.count, committed)
+        XCTAssertFalse(try reader.records().contains { $0.subject == "late" })
+    }
+
     func testSQLiteRefusesUpdatesAndDeletes() throws {
         _ = try fill(2)
         let queue = try DatabaseQueue(path: url.path)

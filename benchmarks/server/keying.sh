@@ -8,6 +8,10 @@
 #
 # A fresh store of [forms] households (8 shards, synchronous=FULL), [keyers] field staff
 # accounts (census staff add, bcrypt cost 12), double keying off. Bounded by count and time.
+#
+# KEYING_STAGE=prepare makes the store and the accounts only (50 bcrypt hashes: a minute of CPU,
+# not for a quiet window); KEYING_STAGE=run then serves and measures that store, without the
+# keying-audit tail (run it on its own). Same arguments and WORK for both.
 set -euo pipefail
 keyers="${1:-50}" forms="${2:-3000}" seconds="${3:-60}" people="${4:-3}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -15,20 +19,27 @@ work="${WORK:-/tmp/census-keying-bench}"
 port="${PORT:-18082}"
 source "$root/benchmarks/server/serve.sh"
 need bench
+stage="${KEYING_STAGE:-all}"
+case "$stage" in all|prepare|run) ;; *) echo "KEYING_STAGE is all, prepare or run, not $stage" >&2; exit 1 ;; esac
 
-make_store "$forms"
-: > "$work/staff.csv"
-for k in $(seq -w 1 "$keyers"); do
-  password="keyer$k-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
-  echo "$password" | "$census" staff add --dir "$work/st" --name "keyer$k" --role field --password-stdin >/dev/null
-  echo "keyer$k,$password" >> "$work/staff.csv"
-done
+if [ "$stage" != run ]; then
+  make_store "$forms"
+  : > "$work/staff.csv"
+  for k in $(seq -w 1 "$keyers"); do
+    password="keyer$k-$(head -c 9 /dev/urandom | base64 | tr -d '/+=')"
+    echo "$password" | "$census" staff add --dir "$work/st" --name "keyer$k" --role field --password-stdin >/dev/null
+    echo "keyer$k,$password" >> "$work/staff.csv"
+  done
+fi
+if [ "$stage" = prepare ]; then echo "prepared $work: $forms households, $keyers field keyers"; exit 0; fi
+[ -s "$work/staff.csv" ] || { echo "nothing prepared in $work: run with KEYING_STAGE=prepare first" >&2; exit 1; }
 start_server
 echo "load before: $(uptime)"
 "$bench" keying --url "http://127.0.0.1:$port" --staff "$work/staff.csv" --letters "$work/st/letters.csv" \
   --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people"
 echo "load after: $(uptime)"
 stop_server
+[ "$stage" = run ] && exit 0
 echo "load before keying-audit: $(uptime)"
 (cd "$root" && "$bench" keying-audit --keyers "$keyers")
 echo "load after: $(uptime)"

@@ -57,9 +57,9 @@ struct CodeReissueRoutes {
         } catch {
             throw StaffPageError.unavailable("No code was issued: \(error)")
         }
-        try site.record(member.name, .codeReissued, subject: household.householdID, detail: "reminder letter in \(letters.lastPathComponent)")
+        try await site.record(member.name, .codeReissued, subject: household.householdID, detail: "reminder letter in \(letters.lastPathComponent)")
         if summary.revoked > 0 {
-            try site.record(member.name, .codesRevoked, subject: household.householdID, detail: "\(summary.revoked) earlier codes revoked with the reissue")
+            try await site.record(member.name, .codesRevoked, subject: household.householdID, detail: "\(summary.revoked) earlier codes revoked with the reissue")
         }
         return try site.message(context, status: .ok, heading: "A new access code was issued to \(household.householdID)",
                                 paragraphs: ["The reminder letter is in \(letters.lastPathComponent), in the letters folder of the store, for the print run.",

@@ -53,8 +53,8 @@ struct CredentialRoutes {
         } catch let e as StaffDirectoryError {
             switch e {
             case .wrongPassword, .locked:
-                try site.record(name, .passwordChangeFailed, subject: name, detail: "\(e)")
-                if case .locked = e { try site.record(name, .lockedOut, subject: name, detail: "after \(StaffDirectory.maximumFailures) failures in a row") }
+                try await site.record(name, .passwordChangeFailed, subject: name, detail: "\(e)")
+                if case .locked = e { try await site.record(name, .lockedOut, subject: name, detail: "after \(StaffDirectory.maximumFailures) failures in a row") }
                 return try passwordPage(context, errors: ["current": "The current password is not right" + (e == .wrongPassword ? "" : ": the account is now locked; ask an administrator")],
                                         status: .unprocessableContent)
             case .weakPassword(let reason):
@@ -63,7 +63,7 @@ struct CredentialRoutes {
                 throw StaffPageError.unavailable("\(e)")
             }
         }
-        try site.record(name, .passwordChanged, subject: name)
+        try await site.record(name, .passwordChanged, subject: name)
         return try site.message(context, status: .ok, heading: "Your password was changed",
                                 paragraphs: ["Use the new password the next time you sign in."], action: ("/staff", "Back to the start"))
     }
@@ -78,7 +78,7 @@ struct CredentialRoutes {
         } catch {
             throw StaffPageError.unavailable("\(error)")
         }
-        try site.record(member.name, .passwordReset, subject: name, detail: "lockout cleared")
+        try await site.record(member.name, .passwordReset, subject: name, detail: "lockout cleared")
         return try shown(context, heading: "A new password for \(name)", name: name,
                          intro: "The old password no longer works, and the account is unlocked.", items: [("Password", password)])
     }
@@ -95,7 +95,7 @@ struct CredentialRoutes {
             default: throw StaffPageError.unavailable("\(error)")
             }
         }
-        try site.record(member.name, .secondFactorReenrolled, subject: name)
+        try await site.record(member.name, .secondFactorReenrolled, subject: name)
         return try shown(context, heading: "A new one-time code secret for \(name)", name: name,
                          intro: "Codes from the old secret no longer work. Enter the address or the secret in an authenticator app (SHA-1, 6 digits, 30 seconds).",
                          items: [("otpauth address", enrolment.uri), ("Secret (base32)", enrolment.base32Secret)])

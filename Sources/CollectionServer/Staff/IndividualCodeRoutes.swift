@@ -73,7 +73,7 @@ struct IndividualCodeRoutes {
             throw StaffPageError.unavailable("No code was issued: \(error)")
         }
         let (person, letters) = issued
-        try site.record(member.name, .individualCodeIssued, subject: household.householdID,
+        try await site.record(member.name, .individualCodeIssued, subject: household.householdID,
                         detail: "person \(person.person), letter in \(letters.lastPathComponent)")
         return try site.message(context, status: .ok, heading: "An individual access code was issued at \(household.householdID)",
                                 paragraphs: ["The letter to the person (\(person.person) in this household) is in \(letters.lastPathComponent), in the letters folder of the store, for the print run.",

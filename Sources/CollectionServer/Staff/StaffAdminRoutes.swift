@@ -49,7 +49,7 @@ struct StaffAdminRoutes {
         let normalised = try site.otherAccount(fields, member, ifOwn: "You cannot disable your own account; ask another administrator.")
         do {
             if try directory.disable(normalised) {
-                try site.record(member.name, .staffDisabled, subject: normalised, detail: "from the accounts page")
+                try await site.record(member.name, .staffDisabled, subject: normalised, detail: "from the accounts page")
             }
         } catch StaffDirectoryError.unknownAccount {
             throw StaffPageError.notFound("There is no staff account named \(normalised).")

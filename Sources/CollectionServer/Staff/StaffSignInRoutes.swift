@@ -48,7 +48,7 @@ struct StaffSignInRoutes {
         let typedName = String((fields.first("name") ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
         let auditName = StaffAccount.normalisedName(typedName) ?? "-"
         if case .locked(let retryAfter) = site.throttle.clientVerdict(context.clientAddress) {
-            try site.record(auditName, .signInFailed, subject: auditName, detail: "too many failures from \(context.clientAddress)")
+            try await site.record(auditName, .signInFailed, subject: auditName, detail: "too many failures from \(context.clientAddress)")
             var response = try signInPage(context, status: .tooManyRequests, error: "Too many failed sign-ins from this device. Try again in \(minutes(retryAfter)).", name: typedName)
             response.headers[.retryAfter] = String(retryAfter)
             return response
@@ -58,17 +58,17 @@ struct StaffSignInRoutes {
         let decision = try await site.offLoop { directory.checkSignIn(name: typedName, password: password, code: code) }
         switch decision {
         case .signedIn(let account):
-            try site.record(account.name, .signedIn, subject: account.name, detail: "from \(context.clientAddress)")
+            try await site.record(account.name, .signedIn, subject: account.name, detail: "from \(context.clientAddress)")
             context.sessions.createSession(.new(name: account.name), expiresIn: site.configuration.staffSessionTimeout)
             return StaffSite.redirect("/staff")
         case .refused(.codeRequired):
             return try signInPage(context, status: .unauthorized, error: "Enter your password again, and the 6-digit code from your authenticator app.", name: typedName)
         case .refused(let refusal):
             site.throttle.recordFailure(client: context.clientAddress)
-            try site.record(auditName, .signInFailed, subject: auditName, detail: "\(refusal.auditDetail), from \(context.clientAddress)")
+            try await site.record(auditName, .signInFailed, subject: auditName, detail: "\(refusal.auditDetail), from \(context.clientAddress)")
             switch refusal {
             case .lockedNow(_, let until):
-                try site.record(auditName, .lockedOut, subject: auditName, detail: "after \(StaffDirectory.maximumFailures) failures in a row")
+                try await site.record(auditName, .lockedOut, subject: auditName, detail: "after \(StaffDirectory.maximumFailures) failures in a row")
                 return try signInPage(context, status: .forbidden, error: lockedText(until), name: typedName)
             case .locked(let until):
                 return try signInPage(context, status: .forbidden, error: lockedText(until), name: typedName)
@@ -83,7 +83,7 @@ struct StaffSignInRoutes {
         let fields = try await site.form(&request)
         try site.requireCSRF(fields, context)
         if let member = context.identity {
-            try site.record(member.name, .signedOut, subject: member.name)
+            try await site.record(member.name, .signedOut, subject: member.name)
         }
         context.sessions.clearSession()
         return StaffSite.redirect("/staff/sign-in")

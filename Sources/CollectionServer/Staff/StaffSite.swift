@@ -175,9 +175,10 @@ final class StaffSite: Sendable {
     }
 
     /// Appends to the audit log; an action that cannot be audited is refused (503).
-    func record(_ actor: String, _ action: AuditAction, subject: String, detail: String = "") throws {
+    /// Group-committed with the other staff actions of the moment (``AuditLog``), off the event loop.
+    func record(_ actor: String, _ action: AuditAction, subject: String, detail: String = "") async throws {
         guard let audit else { throw StaffPageError.unavailable(unavailableReason ?? "the audit log is not open") }
-        do { try audit.append(actor: actor, action: action, subject: subject, detail: detail) } catch {
+        do { try await audit.appendGrouped(actor: actor, action: action, subject: subject, detail: detail) } catch {
             throw StaffPageError.unavailable("the audit log cannot be written: \(error)")
         }
     }

@@ -17,7 +17,9 @@ import GRDB
 ///
 /// Thread safety: `Sendable`; writes are serialised by the file's one connection.
 public final class KeyingRecords: Sendable {
+    /// The conventional file name in a store directory, beside the store's manifest.
     public static let fileName = "keying.sqlite"
+    /// The records file.
     public let path: String
     private let queue: DatabaseQueue
 
@@ -73,6 +75,7 @@ public final class KeyingRecords: Sendable {
         return KeyingRecords(path: url.path, queue: queue)
     }
 
+    /// Closes the file; the records cannot be used after it.
     public func close() { try? queue.close() }
 
     // MARK: The setting
@@ -116,6 +119,9 @@ public final class KeyingRecords: Sendable {
         }
     }
 
+    /// The batch numbered `id` (``KeyingBatch/id``), in any state, or nil when there is none.
+    ///
+    /// - throws: ``FieldFileError/unreadable(path:reason:)`` when the file cannot be read.
     public func batch(_ id: Int64) throws(FieldFileError) -> KeyingBatch? {
         try read { db in try Row.fetchOne(db, sql: "SELECT * FROM keying_batch WHERE id = ?", arguments: [id]).map(Self.batch) }
     }
@@ -212,7 +218,9 @@ public final class KeyingRecords: Sendable {
 
 /// Which keyed forms a supervisor wants keyed twice.
 public enum DoubleKeyingSetting: Sendable, Equatable {
+    /// No form is keyed twice (the setting until a supervisor changes it).
     case off
+    /// Every form is keyed twice.
     case all
     /// This share of households (1-100 %), chosen by a hash of the household id: the same
     /// household is always in or out, whoever keys it and however often.
@@ -234,6 +242,7 @@ public enum DoubleKeyingSetting: Sendable, Equatable {
         }
     }
 
+    /// As the double-keying page and the audit record say it: `off`, `all forms`, `a 10% sample of households`.
     public var description: String {
         switch self {
         case .off: return "off"
@@ -245,6 +254,7 @@ public enum DoubleKeyingSetting: Sendable, Equatable {
 
 /// One form keyed twice, from the first keying to its settlement.
 public struct KeyingBatch: Sendable, Equatable {
+    /// Where the batch is; the raw value is the `state` column's.
     public enum State: String, Sendable {
         /// Keyed once; waiting for a second keyer.
         case secondKeying = "second_keying"
@@ -254,17 +264,27 @@ public struct KeyingBatch: Sendable, Equatable {
         case settled
     }
 
+    /// The batch's number, 1, 2, 3, … in the order forms were first keyed (the "form" the pages name).
     public var id: Int64
+    /// The household whose paper form this is, as printed on it.
     public var householdID: String
+    /// Where the batch is.
     public var state: State
+    /// The first keyer's sign-in name.
     public var firstKeyer: String
     /// The first keying's response JSON.
     public var firstBody: Data
+    /// When the first keying was saved.
     public var firstAt: Date
+    /// The second keyer's sign-in name (never the first's), once keyed.
     public var secondKeyer: String?
+    /// The second keying's response JSON, once keyed.
     public var secondBody: Data?
+    /// When the second keying was saved.
     public var secondAt: Date?
+    /// The supervisor who settled the differences, once settled.
     public var settledBy: String?
+    /// When the batch was settled.
     public var settledAt: Date?
     /// The stored settled version's receipt.
     public var receipt: String?
@@ -272,6 +292,7 @@ public struct KeyingBatch: Sendable, Equatable {
 
 /// A keyer's keying errors over the settled double-keyed forms they keyed.
 public struct KeyerTally: Sendable, Equatable {
+    /// The keyer's sign-in name.
     public var keyer: String
     /// Double-keyed forms settled.
     public var forms: Int

@@ -39,6 +39,7 @@ public enum StaffRole: String, Sendable, Codable, CaseIterable, Hashable {
 public struct StaffAccount: Sendable, Equatable {
     /// The sign-in name: 1-64 of `a-z 0-9 . _ -`, unique.
     public var name: String
+    /// What the account may do (its pages and second factor follow from it).
     public var role: StaffRole
     /// Local authority codes the account works in; empty means all areas.
     public var areas: [String]
@@ -48,8 +49,10 @@ public struct StaffAccount: Sendable, Equatable {
     public var disabledAt: Date?
     /// Until when sign-in is locked after repeated failures, or nil.
     public var lockedUntil: Date?
+    /// When the account was added (``StaffDirectory/add(name:role:areas:password:now:)``).
     public var createdAt: Date
 
+    /// Whether the account is disabled (it cannot sign in).
     public var isDisabled: Bool { disabledAt != nil }
 
     /// Whether the account works in local authority `code`.
@@ -81,16 +84,24 @@ public struct SecondFactorEnrolment: Sendable, Equatable {
 /// What ``StaffDirectory/add(name:role:areas:password:now:)`` made: the account, and its
 /// enrolment when the role needs a second factor.
 public struct NewStaffAccount: Sendable, Equatable {
+    /// The account as stored.
     public var account: StaffAccount
+    /// The TOTP enrolment to show once (supervisors and administrators), or nil for field staff.
     public var enrolment: SecondFactorEnrolment?
 }
 
 /// Why a staff account could not be added or changed.
 public enum StaffDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The name typed is not a usable sign-in name (``StaffAccount/normalisedName(_:)``).
     case invalidName(String)
+    /// An account of that name exists already (a disabled one included).
     case nameTaken(String)
+    /// No account of that name (or, for its holder's own changes, a disabled one).
     case unknownAccount(String)
+    /// The password is refused, and why: fewer than 12 characters, more than 72 bytes (bcrypt's
+    /// limit), a line break or NUL, or the current password again.
     case weakPassword(reason: String)
+    /// An area that is not a local authority code (1-16 letters and digits).
     case invalidArea(String)
     /// A password change whose current password was wrong (counted towards the lockout).
     case wrongPassword
@@ -98,8 +109,10 @@ public enum StaffDirectoryError: Error, Sendable, Equatable, CustomStringConvert
     case locked(until: Date)
     /// A second factor asked of an account whose role does not use one (field staff).
     case noSecondFactor(String)
+    /// The directory file could not be read or written.
     case file(FieldFileError)
 
+    /// One sentence for the CLI and the pages, e.g. `a staff account named 'ada' already exists`.
     public var description: String {
         switch self {
         case .invalidName(let name):

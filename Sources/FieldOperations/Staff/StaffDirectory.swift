@@ -29,6 +29,7 @@ import HummingbirdOTP
 /// ``checkSignIn(name:password:code:now:)`` off an event loop (the server runs them on
 /// NIO's thread pool).
 public final class StaffDirectory: Sendable {
+    /// The conventional file name in a store directory, beside the store's manifest.
     public static let fileName = "staff.sqlite"
     /// bcrypt's cost (log2 of the rounds) for new passwords.
     public static let defaultBcryptCost: UInt8 = 12
@@ -39,6 +40,7 @@ public final class StaffDirectory: Sendable {
     /// The issuer named in TOTP enrolments (shown by authenticator apps).
     public static let issuer = "Census field"
 
+    /// The directory file.
     public let path: String
     let queue: DatabaseQueue
     let bcryptCost: UInt8
@@ -95,6 +97,7 @@ public final class StaffDirectory: Sendable {
         return StaffDirectory(path: url.path, queue: queue, bcryptCost: min(31, max(4, bcryptCost)))
     }
 
+    /// Closes the file; the directory cannot be used after it.
     public func close() { try? queue.close() }
 
     // MARK: Accounts
@@ -315,18 +318,25 @@ public final class StaffDirectory: Sendable {
 
 /// The outcome of a sign-in attempt.
 public enum SignInDecision: Sendable, Equatable {
+    /// Password (and code, when the role needs one) right: the account, its lockout cleared.
     case signedIn(StaffAccount)
+    /// Not signed in, and why (for the audit log; the page words it vaguely).
     case refused(SignInRefusal)
 }
 
 /// Why a sign-in was refused. The page says the same for every wrong name, password or code,
 /// so it does not tell a guesser which part was wrong; the audit log records which.
 public enum SignInRefusal: Sendable, Equatable {
+    /// No account of that name (checked against a decoy hash, so it takes as long as a wrong password).
     case unknownName
+    /// The password does not match (a failure towards the lockout, ``StaffDirectory/maximumFailures``).
     case wrongPassword
     /// The password was right; the account needs a one-time code and none was typed.
     case codeRequired
+    /// The one-time code does not match a 30-second step within one of now, or its step was
+    /// used already (a failure towards the lockout).
     case wrongCode
+    /// The password was right but the account is disabled.
     case disabled
     /// The account is locked until then (after earlier failures).
     case locked(until: Date)

@@ -1,7 +1,8 @@
+import DurableFiles
 import Foundation
 import GRDB
 
-/// The single writer of one shard, with group commit.
+/// The single writer of one shard, with group commit (``GroupCommitQueue``).
 ///
 /// Each shard has exactly one writer: a dedicated thread that waits for
 /// submissions, drains *all* pending ones (up to ``StoreOptions/maxBatchSize``)
@@ -51,12 +52,8 @@ final class ShardWriter: @unchecked Sendable {
     let index: Int
     let path: String
     let pool: DatabasePool
-    private let maxBatchSize: Int
-    private let condition = NSCondition()
-    private var pending: [Pending] = []
-    private var stopping = false
-    private var finished = false
-    private var thread: Thread?
+    /// The writer thread and its queue.
+    private let queue: GroupCommitQueue<Pending>
     /// The shard's checkpoint thread (``CheckpointPolicy/background``), or
     /// nil when SQLite checkpoints inside COMMIT (``CheckpointPolicy/inline``).
     let checkpointer: ShardCheckpointer?
@@ -71,13 +68,9 @@ final class ShardWriter: @unchecked Sendable {
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
-        self.maxBatchSize = max(1, maxBatchSize)
-        // The thread holds the writer strongly until `stop()` ends it.
-        let thread = Thread { self.run() }
-        thread.name = "census-shard-writer-\(index)"
-        thread.stackSize = 1 << 20
-        self.thread = thread
-        thread.start()
+        queue = GroupCommitQueue(name: "census-shard-writer-\(index)", maxBatchSize: maxBatchSize)
+        // The queue's thread holds the writer strongly until `stop()` ends it.
+        queue.start { batch in self.writeAndAcknowledge(batch) }
     }
 
     /// Queues a submission. The completion is called on the writer thread
@@ -98,15 +91,7 @@ final class ShardWriter: @unchecked Sendable {
     }
 
     private func enqueue(_ write: Pending) {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            Self.complete(write, with: .failure(.closed, for: write))
-            return
-        }
-        pending.append(write)
-        if pending.count == 1 { condition.signal() }
-        condition.unlock()
+        if !queue.enqueue(write) { Self.complete(write, with: .failure(.closed, for: write)) }
     }
 
     private static func complete(_ write: Pending, with outcome: Outcome) {
@@ -121,14 +106,11 @@ final class ShardWriter: @unchecked Sendable {
     /// Stops accepting submissions, commits the pending ones, and waits for
     /// the writer thread to finish.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
+        queue.stop()
         checkpointer?.stop()
     }
 
+    private let closeLock = NSLock()
     private var closed = false
 
     /// Stops the writer (see ``stop()``), then checkpoints and closes its connection
@@ -136,44 +118,25 @@ final class ShardWriter: @unchecked Sendable {
     /// a checkpoint on a closed connection.
     func close() {
         stop()
-        condition.lock()
-        let first = !closed
-        closed = true
-        condition.unlock()
+        let first = closeLock.withLock {
+            defer { closed = true }
+            return !closed
+        }
         if first { ShardFile.closeWriter(pool) }
     }
 
-    private func run() {
-        while true {
-            condition.lock()
-            while pending.isEmpty && !stopping { condition.wait() }
-            if pending.isEmpty && stopping {
-                finished = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            var batch: [Pending]
-            if pending.count <= maxBatchSize {
-                batch = []
-                batch.reserveCapacity(pending.count)
-                swap(&batch, &pending)
-            } else {
-                batch = Array(pending.prefix(maxBatchSize))
-                pending.removeFirst(maxBatchSize)
-            }
-            condition.unlock()
-
-            let started = DispatchTime.now().uptimeNanoseconds
-            let results = write(batch)
-            let elapsed = DispatchTime.now().uptimeNanoseconds - started
-            for (p, r) in zip(batch, results) { Self.complete(p, with: r) }
-            if let commitObserver { commitObserver(commit(batch, results, nanoseconds: elapsed)) }
-            // Acknowledged first; only then, if the log is long, checkpoint
-            // what the background passes left so the log can restart.
-            if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.bodyBytes }) {
-                checkpointer.writerPass(pool)
-            }
+    /// Writes one batch (on the queue's thread), acknowledges each write, tells the commit
+    /// observer, then checkpoints if the log is long.
+    private func writeAndAcknowledge(_ batch: [Pending]) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let results = write(batch)
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        for (p, r) in zip(batch, results) { Self.complete(p, with: r) }
+        if let commitObserver { commitObserver(commit(batch, results, nanoseconds: elapsed)) }
+        // Acknowledged first; only then, if the log is long, checkpoint
+        // what the background passes left so the log can restart.
+        if let checkpointer, checkpointer.afterCommit(bytes: batch.reduce(0) { $0 + $1.bodyBytes }) {
+            checkpointer.writerPass(pool)
         }
     }
 

@@ -85,7 +85,7 @@ struct DoubleKeyingRoutes {
             return try overview(context, settingError: "Choose off, all forms or a sample")
         }
         do { try records().set(setting, by: member.name) } catch let e as StaffPageError { throw e } catch { throw StaffPageError.unavailable("\(error)") }
-        try site.record(member.name, .doubleKeyingSet, subject: "double keying", detail: setting.description)
+        try await site.record(member.name, .doubleKeyingSet, subject: "double keying", detail: setting.description)
         return StaffSite.redirect("/staff/double-keying")
     }
 
@@ -200,7 +200,7 @@ struct DoubleKeyingRoutes {
                                                     errors: byKeyer, differences: comparison.differences.count)
         } catch { throw StaffPageError.unavailable("The settled return is stored (receipt \(receipt)), but the settlement could not be recorded: \(error)") }
         if recorded {
-            try site.record(settler, .settled, subject: batch.householdID,
+            try await site.record(settler, .settled, subject: batch.householdID,
                             detail: "double-keyed form \(batch.id) keyed by \(batch.firstKeyer) and \(batch.secondKeyer ?? ""); \(comparison.differences.count) of \(comparison.fieldsCompared) fields differed (errors: \(batch.firstKeyer) \(errors.first), \(batch.secondKeyer ?? "") \(errors.second)); receipt \(receipt)")
         }
         return receipt

@@ -179,7 +179,7 @@ struct KeyingRoutes {
         let counted = outcome.evaluation.findings.filter { $0.severity != .notApplicable }.count
         let ignored = outcome.evaluation.count(.notApplicable)
         if !outcome.receipt.isReplay {
-            try site.record(member.name, .keyed, subject: household.householdID,
+            try await site.record(member.name, .keyed, subject: household.householdID,
                             detail: "paper return \(receipt); \(people); completeness \(String(format: "%.3f", outcome.evaluation.completeness)); \(counted) findings, \(ignored) not applicable")
         }
         var view = site.chrome(context, title: "Paper return saved")
@@ -218,7 +218,7 @@ struct KeyingRoutes {
                                             paragraphs: ["Household \(id)'s form is double keyed: another keyer keys it a second time, without seeing your keying. Nothing was saved."],
                                             action: ("/staff/keying", "Key another return"))
                 }
-                try site.record(member.name, .keyed, subject: id, detail: "second keying of double-keyed form \(batch.id) (first keyed by \(batch.firstKeyer))")
+                try await site.record(member.name, .keyed, subject: id, detail: "second keying of double-keyed form \(batch.id) (first keyed by \(batch.firstKeyer))")
                 let comparison = KeyingComparison(schema: households.schema, evaluator: households.evaluator, firstBody: batch.firstBody,
                                                   secondBody: body, variant: OnlineAnswers.variant(for: household, schema: households.schema),
                                                   address: OnlineAnswers.addressLine(household))
@@ -233,7 +233,7 @@ struct KeyingRoutes {
             }
             guard try records.setting().applies(to: id) else { return nil }
             let batch = try records.holdFirstKeying(household: id, keyer: member.name, body: body)
-            try site.record(member.name, .keyed, subject: id, detail: "first keying, held for double keying (form \(batch.id))")
+            try await site.record(member.name, .keyed, subject: id, detail: "first keying, held for double keying (form \(batch.id))")
             return try site.message(context, status: .ok, heading: "First keying of \(id) saved",
                                     paragraphs: ["This form is double keyed: another keyer keys it again without seeing this keying, then a supervisor settles any differences. Nothing is in the response store yet."],
                                     action: ("/staff/keying", "Key another return"))
