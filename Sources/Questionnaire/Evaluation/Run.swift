@@ -14,6 +14,18 @@ package struct Ctx {
     }
 }
 
+/// One answer of a response: its scope and its slot in the scope's frame (instance × questions
+/// + question).
+package struct SpecifiedKey: Hashable {
+    package var scope: Int
+    package var flat: Int
+
+    package init(scope: Int, flat: Int) {
+        self.scope = scope
+        self.flat = flat
+    }
+}
+
 /// The answers and memoised routing of every instance of one scope.
 package struct Frame {
     package var count = 0
@@ -133,6 +145,10 @@ package final class Run {
     }
     /// Per check: the instances whose confirmation the response records.
     var confirmed: [Int: Set<Int>] = [:]
+    /// The "please specify" texts the fast reader met (``readFast(_:)``), by answer: a one_of
+    /// answer's detail, or an any_of answer's details in answer order; only texts that are not
+    /// empty. The general path leaves it empty (its readers use the parsed response).
+    package var specifiedTexts: [SpecifiedKey: [String]] = [:]
     var rosterPresent: [Bool]
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
@@ -177,6 +193,7 @@ package final class Run {
         findings.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         if !confirmed.isEmpty { confirmed.removeAll(keepingCapacity: true) }
+        if !specifiedTexts.isEmpty { specifiedTexts.removeAll(keepingCapacity: true) }
         if !rosterLength.isEmpty { rosterLength.removeAll() }
         today = nil
         variant = nil

@@ -407,14 +407,19 @@ extension Run {
             value = .month(my)
         case 5:
             // The plan holds the list: borrowed for the read, not retained and released per answer.
-            guard let list = plan.qChoiceRef[gi],
-                let v = list._withUnsafeGuaranteedRef({ list in readChoiceFast(&c, list).map { list.optionValues[$0] } })
-            else { return false }
+            guard let list = plan.qChoiceRef[gi] else { return false }
+            var detail: String?
+            guard let v = list._withUnsafeGuaranteedRef({ list in
+                readChoiceFast(&c, list, detail: &detail).map { list.optionValues[$0] }
+            }) else { return false }
+            if let detail { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = [detail] }
             value = v
         case 6:
             guard let list = plan.qChoiceRef[gi], c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
-            guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0) }) else { return false }
+            var details: [String] = []
+            guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0, details: &details) }) else { return false }
+            if !details.isEmpty { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = details }
             value = v
         case 7:
             switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
@@ -431,13 +436,16 @@ extension Run {
     }
 
     /// The options of an any_of answer after its `[`, up to its `]` (not empty, no option twice,
-    /// an exclusive option alone), or `nil` for anything the general path reports on.
-    func readOptionsFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Value? {
+    /// an exclusive option alone), or `nil` for anything the general path reports on. The
+    /// options' text details that are not empty are appended to `details`, in answer order.
+    func readOptionsFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo, details: inout [String]) -> Value? {
         var ids: [String] = []
         var seen: UInt64 = 0  // the positions below 64 chosen so far
         var exclusive = false
         repeat {
-            guard let o = readChoiceFast(&c, list) else { return nil }
+            var detail: String?
+            guard let o = readChoiceFast(&c, list, detail: &detail) else { return nil }
+            if let detail { details.append(detail) }
             // An id is looked up to one position (its first), so a repeated id is a repeated position.
             if o < 64 {
                 if seen & (1 << UInt64(o)) != 0 { return nil }
@@ -454,7 +462,8 @@ extension Run {
 
     /// `"id"` or `{"value": "id", "detail": ...}`: a text detail on options that take one, a
     /// whole number within its range on options that take a number ("5 or more": how many).
-    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Int? {
+    /// A text detail that is not empty is given back in `detail`, exactly as written.
+    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo, detail text: inout String?) -> Int? {
         c.ws()
         if c.peek == UInt8(ascii: "\"") {
             guard let r = c.plainString() else { return nil }
@@ -492,6 +501,7 @@ extension Run {
             let max = list.specifyMax[option]
             guard max >= 0, let raw = c.string(detail) else { return nil }
             if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
+            if !raw.isEmpty { text = raw }
         }
         if let number {
             // As Run.checkOption: a number detail only where the option takes one, within its range.
