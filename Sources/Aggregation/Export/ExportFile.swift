@@ -6,13 +6,19 @@ import Foundation
 public struct ExportFile: Codable, Sendable, Equatable {
     /// Relative to the output generation (`export/residents/shard-003.part-0001.csv.gz`).
     public var path: String
+    /// The table whose rows the file holds (`households`, `residents`).
     public var table: String
     /// `ndjson` or `csv`.
     public var format: String
+    /// The store shard whose households' rows the file holds.
     public var shard: Int
+    /// The file's number within its shard and table: 1 from a full run; each incremental run
+    /// adds the next part with the changed households' new rows (their old rows leave the part
+    /// that held them).
     public var part: Int
     /// Data rows (CSV: not counting the header line).
     public var rows: Int
+    /// Compressed size in bytes.
     public var bytes: Int
     /// Hex SHA-256 of the file's bytes.
     public var sha256: String

@@ -30,13 +30,19 @@ public struct ExpectedRates: Sendable, Equatable {
     /// Curves for particular areas.
     public var byArea: [String: [(day: Int, rate: Double)]]
 
+    /// The illustrative default (docs/outputs.md, "Expected rates"): shaped like an online-first
+    /// census's cumulative household return curve, from 0% three weeks before census day to 60%
+    /// on the day and 94% eight weeks after. An operation replaces it with its own assumptions.
     public static let standard = ExpectedRates(source: "default (docs/outputs.md)", curve: [
         (-21, 0.0), (-14, 0.05), (-7, 0.20), (-3, 0.35), (-1, 0.48), (0, 0.60), (1, 0.64), (3, 0.68), (7, 0.74),
         (14, 0.80), (21, 0.85), (28, 0.88), (42, 0.92), (56, 0.94),
     ], byArea: [:])
 
+    /// The same source and the same curves, point by point (the default and each area's).
     public static func == (a: ExpectedRates, b: ExpectedRates) -> Bool {
-        a.source == b.source && a.curve.elementsEqual(b.curve, by: ==) && a.byArea.keys == b.byArea.keys
+        a.source == b.source && a.curve.elementsEqual(b.curve, by: ==)
+            && a.byArea.count == b.byArea.count
+            && a.byArea.allSatisfy { area, curve in b.byArea[area].map { curve.elementsEqual($0, by: ==) } ?? false }
     }
 
     /// The expected rate for `area` (local authority or LSOA code, tried in that order) `day`

@@ -16,6 +16,8 @@ import Questionnaire
 /// variables, matched by id; each row fills the columns its own schema has. A variable whose
 /// type differs between schemas is refused (``AggregationError/incompatibleSchemas(variable:table:first:second:)``).
 public struct ExportLayout: Sendable {
+    /// The tables, in output order: `households` first, then each roster's, then each
+    /// relationship block's.
     public let tables: [ExportTable]
     /// The schemas, in the order their variables were merged.
     public let schemas: [Schema]
@@ -142,6 +144,7 @@ public enum TableUnit: Sendable, Hashable, CustomStringConvertible {
     /// One row per answered pair of a roster's relationship block.
     case pair(roster: String)
 
+    /// `households`, `members of ROSTER` or `pairs of ROSTER`, as the manifest and dictionary say it.
     public var description: String {
         switch self {
         case .household: return "households"
@@ -155,7 +158,10 @@ public enum TableUnit: Sendable, Hashable, CustomStringConvertible {
 public struct ExportTable: Sendable {
     /// The table's name, also its directory under `export/`.
     public var name: String
+    /// What one row is.
     public var unit: TableUnit
+    /// The columns, in file order (the CSV header's, the NDJSON members'): the export's own
+    /// columns, then the schemas' variables, then `not_answered`.
     public var columns: [ExportColumn]
 }
 
@@ -273,8 +279,12 @@ public enum FixedColumn: String, Sendable, Hashable, CaseIterable {
 
 /// One column of an export table.
 public struct ExportColumn: Sendable {
+    /// The column's name in the CSV header and the NDJSON member: the question's or derived
+    /// value's id, or the added column's fixed name (`household_id`, `output_area`, ...).
     public var name: String
+    /// Where the value comes from (a question, a derived value, or a column the export adds).
     public var source: ColumnSource
+    /// The value's type, as the data dictionary states it.
     public var type: ColumnType
     /// The question's text (or the column's meaning), by language.
     public var label: LocalizedText?

@@ -29,6 +29,7 @@ public enum AggregationError: Error, Sendable, CustomStringConvertible, Equatabl
     /// The previous run's state does not match its outputs.
     case state(path: String, reason: String)
 
+    /// One line saying what went wrong and where, as `census aggregate` prints it.
     public var description: String {
         switch self {
         case .schemaNotGiven(let hashes, let searched):

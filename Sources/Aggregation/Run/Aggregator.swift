@@ -33,6 +33,7 @@ public struct AggregationOptions: Sendable {
     /// Uncompressed bytes per gzip block of the NDJSON export files (CSV: a quarter of it).
     public var blockSize = 2 * 1024 * 1024
 
+    /// The defaults (docs/outputs.md) for the store directory `store` and output directory `output`.
     public init(store: URL, output: URL) {
         self.store = store
         self.output = output
@@ -41,6 +42,7 @@ public struct AggregationOptions: Sendable {
 
 /// What a run did.
 public struct AggregationSummary: Sendable {
+    /// The run's number in the output directory (1, 2, ...).
     public var run: Int
     /// `full` or `incremental`.
     public var kind: String
@@ -53,16 +55,23 @@ public struct AggregationSummary: Sendable {
     /// Households read in this run (all of them in a full run; those with new versions in an
     /// incremental one), and their versions.
     public var householdsRead: Int
+    /// Stored versions (saves, submissions, paper returns) read in this run.
     public var versionsRead: Int
-    /// Bytes of response bodies read; bytes of export files written by this run.
+    /// Bytes of response bodies read in this run.
     public var bytesIn: Int
+    /// Bytes of files this run wrote: export files (compressed) and the dictionary, progress,
+    /// tables and report files (files kept from an earlier run not counted).
     public var bytesOut: Int
     /// Bytes of every file of the output generation.
     public var outputBytes: Int
+    /// Wall-clock seconds from the run's start to its last file's fsync.
     public var seconds: Double
-    /// The generation directory and the report.
+    /// The generation directory the run published.
     public var generation: URL
+    /// The run's `report.html`.
     public var report: URL
+    /// Households with a return whose id the address frame does not hold: left out of the
+    /// tallies and the export (`census aggregate` warns with their number).
     public var householdsNotInFrame: Int
 }
 

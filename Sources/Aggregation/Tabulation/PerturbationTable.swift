@@ -25,11 +25,19 @@ import Foundation
 ///
 /// Parameters are recorded in the manifest and in `tables/README.txt`.
 public struct PerturbationTable: Sendable, Equatable {
+    /// The largest noise added or taken away, in counts (`d` lies in `-maximumNoise...maximumNoise`).
     public let maximumNoise: Int
+    /// The noise distribution's target variance, in counts squared (met to within the 256ths
+    /// the keys come in).
     public let variance: Double
+    /// Perturbed counts below this are not published (an empty count, status `suppressed`).
     public let threshold: Int
+    /// The fewest keys any noise value that occurs is given (so a published value leaves at
+    /// least this many keys possible).
     public let minimumKeysPerNoise: Int
+    /// Counts with their own row: `1...rows`; larger counts reuse the last ``cycle`` rows.
     public let rows: Int
+    /// How many of the last rows larger counts cycle over.
     public let cycle: Int
     /// noise[n][key] for n in 0...rows.
     private let noise: [[Int8]]
@@ -38,6 +46,10 @@ public struct PerturbationTable: Sendable, Equatable {
     /// at least 4 keys per noise value, 750 rows cycling over the last 250.
     public static let standard = PerturbationTable(maximumNoise: 4, variance: 2, threshold: 10)
 
+    /// Builds the table's `rows + 1` rows of 256 noise values (row 0 is all zeros).
+    ///
+    /// Preconditions (a programming error otherwise; `census aggregate` uses ``standard``):
+    /// `maximumNoise >= 1`, `variance > 0`, `rows > cycle > 0`.
     public init(maximumNoise: Int, variance: Double, threshold: Int, minimumKeysPerNoise: Int = 4, rows: Int = 750, cycle: Int = 250) {
         precondition(maximumNoise >= 1 && variance > 0 && rows > cycle && cycle > 0)
         self.maximumNoise = maximumNoise

@@ -24,8 +24,10 @@ import Questionnaire
 /// the question, "not asked". Nothing here names a question of a particular form except the
 /// defaults (``censusDefaults``), which fail clearly on a form without those variables.
 public struct TableDefinitions: Codable, Sendable, Equatable {
+    /// The tabulations, in the order they are written and listed in the report.
     public var tables: [TableDefinition]
 
+    /// Definitions of these tables (checked against the export's layout when a run starts, not here).
     public init(tables: [TableDefinition]) { self.tables = tables }
 
     /// Reads a definitions file.
@@ -63,12 +65,14 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
 public struct TableDefinition: Codable, Sendable, Equatable {
     /// Its id, also its file name (`tables/ID.csv`): letters, digits and `_`.
     public var id: String
+    /// The heading a reader sees in the report.
     public var title: String
     /// `households`, or the id of a roster (`residents`).
     public var unit: String
     /// One or two variables.
     public var dimensions: [TableDimension]
 
+    /// A tabulation of `unit` by `dimensions` (see ``TableDefinitions`` for what each may be).
     public init(id: String, title: String, unit: String, dimensions: [TableDimension]) {
         self.id = id
         self.title = title
@@ -79,10 +83,12 @@ public struct TableDefinition: Codable, Sendable, Equatable {
 
 /// One variable of a tabulation, with bands for numbers.
 public struct TableDimension: Codable, Sendable, Equatable {
+    /// The id of a question or derived value of the table's unit (or of the household).
     public var variable: String
     /// For numbers: `[low, high]` inclusive, `high` null for "and over".
     public var bands: [[Int?]]?
 
+    /// A dimension by `variable`'s categories, or by `bands` for a whole number.
     public init(variable: String, bands: [[Int?]]? = nil) {
         self.variable = variable
         self.bands = bands
