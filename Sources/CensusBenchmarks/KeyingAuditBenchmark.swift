@@ -15,8 +15,9 @@ import SyntheticCensus
 /// record appended to `audit.sqlite` (`synchronous = FULL`): group-committed, as the server
 /// appends (``AuditLog/appendGrouped(actor:action:subject:detail:at:)``), and, for comparison, one commit per record (the
 /// synchronous append, what the server did before). Rounds without the audit, grouped and one
-/// by one alternate, `--keyers` saving at once in each, so all see the same machine; each
-/// round saves `--forms` generated paper returns into a fresh part of the frame.
+/// by one alternate (after one unmeasured warm-up round of each; each pass starts with the next
+/// mode), `--keyers` saving at once in each, so all see the same machine; each round saves
+/// `--forms` generated paper returns into a fresh part of the frame.
 struct KeyingAuditBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keying-audit",
@@ -42,7 +43,8 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("census-keying-audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let total = forms * rounds * Mode.allCases.count
+        // One unmeasured warm-up round of each mode first (caches, threads, the files' first pages).
+        let total = forms * (rounds + 1) * Mode.allCases.count
         let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
         let homes = FrameGenerator(households: total, seed: 11).generate()
         try frame.insertGenerated(homes)
@@ -52,18 +54,22 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
         let generator = HouseholdGenerator(evaluator: evaluator, seed: 11)
         let bodies = (0..<64).map { Data(JSONWriter().bytes(generator.household($0, paper: true).response)) }
-        print("keying-audit: \(rounds) rounds each of \(forms) saves with and without the audit log, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
+        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
-        for round in 0..<(rounds * Mode.allCases.count) {
-            let mode = Mode.allCases[round % Mode.allCases.count]
+        let modes = Mode.allCases.count
+        for round in 0..<((rounds + 1) * modes) {
+            // Each pass of the three modes starts with the next one (ABC, BCA, CAB, …), so no
+            // mode always follows the same one.
+            let pass = round / modes
+            let mode = Mode.allCases[(round + pass) % modes]
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
             let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: mode == .without ? nil : audit,
                                                    grouped: mode == .grouped, keyers: keyers)
-            results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies))
+            if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
             let all = results[mode, default: []]
