@@ -56,4 +56,30 @@ final class IndividualCodeTests: XCTestCase {
         XCTAssertEqual(try frame.individuals(of: household).count, 2)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("letters/x.csv").path))
     }
+
+    /// individuals(of:) is kept in memory between requests, and still answers what the frame
+    /// says now: after a code issued through this frame, and after one issued through another
+    /// connection to the same file (another process, another server node).
+    func testTheIndividualsKeptInMemoryFollowTheFrame() throws {
+        let dir = try makeTempDirectory(self)
+        let url = dir.appendingPathComponent(AddressFrame.fileName)
+        let frame = try AddressFrame.open(at: url, create: true)
+        defer { try? frame.close() }
+        let homes = FrameGenerator(households: 3, seed: 2).generate()
+        try frame.insertGenerated(homes)
+        let hasher = AccessCodeHasher(secret: .development)
+        let household = homes[0].householdID
+        XCTAssertEqual(try frame.individuals(of: household), [])
+        XCTAssertEqual(try frame.individuals(of: household), [], "asked again: kept")
+        _ = try frame.issueIndividualCode(householdID: household, firstName: "Edith", lastName: "Rees", requestedBy: .household,
+                                          hasher: hasher, lettersFile: dir.appendingPathComponent("letters/1.csv"))
+        XCTAssertEqual(try frame.individuals(of: household).map(\.firstName), ["Edith"], "this frame's own issue")
+
+        let other = try AddressFrame.open(at: url)
+        _ = try other.issueIndividualCode(householdID: household, firstName: "Rhys", lastName: "Rees", requestedBy: .staff,
+                                          hasher: hasher, lettersFile: dir.appendingPathComponent("letters/2.csv"))
+        try other.close()
+        XCTAssertEqual(try frame.individuals(of: household).map(\.firstName), ["Edith", "Rhys"], "another connection's issue")
+        XCTAssertEqual(try frame.individuals(of: homes[1].householdID), [])
+    }
 }

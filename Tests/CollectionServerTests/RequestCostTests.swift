@@ -41,6 +41,56 @@ final class RequestCostTests: XCTestCase {
         XCTAssertNil(Base64URL.decode("a"), "a length no encoding has")
     }
 
+    func testRandomBytesHaveTheLengthAskedAndDiffer() {
+        for count in [0, 1, 7, 8, 9, 12, 16, 32] {
+            XCTAssertEqual(RandomBytes.make(count).count, count)
+        }
+        // 16 bytes alike twice is a 2^-128 event: a generator that repeats or leaves zeros fails.
+        let a = RandomBytes.make(16), b = RandomBytes.make(16)
+        XCTAssertNotEqual(a, b)
+        XCTAssertNotEqual(a, [UInt8](repeating: 0, count: 16))
+        XCTAssertEqual(Set((0..<200).map { _ in Base64URL.encode(RandomBytes.make(12)) }).count, 200, "request ids do not repeat")
+    }
+
+    /// The typed option views render as the dictionaries they replaced: every name the
+    /// template asks is answered (none leaks in from the field or the page), and a "please
+    /// specify" box asks phones for a number keypad only when it takes a number.
+    func testChoiceOptionsRenderFromTheirTypedViews() async throws {
+        let templates = try await Templates.load()
+        func render(_ options: [OptionView], error: String? = nil) throws -> String {
+            var field: [String: Any] = ["id": "q", "name": "q", "label": "Where?", "isFieldset": true, "isChoice": true,
+                                        "multiple": options.first?.multiple ?? false, "options": options,
+                                        // Names an option must not pick up from its field.
+                                        "description": "FIELD", "divider": "FIELD", "width": "FIELD", "value": "FIELD"]
+            if let error { field["error"] = error; field["errorPrefix"] = "Error:" }
+            return try templates.render("field", field)
+        }
+        let radios = try render([
+            OptionView(id: "q", name: "q", value: "here", label: "Here & now", checked: true, multiple: false),
+            OptionView(id: "q-elsewhere", name: "q", value: "elsewhere", label: "Elsewhere", checked: false, multiple: false,
+                       description: "Abroad", descriptionID: "q-elsewhere-description",
+                       specify: SpecifyView(id: "q-elsewhere-detail", name: "q-elsewhere-detail", label: "Which country?", value: "Wales", isNumber: false)),
+        ], error: "Choose one")
+        XCTAssertTrue(radios.contains(#"<input class="radios__input" id="q" name="q" type="radio" value="here" checked>"#), radios)
+        XCTAssertTrue(radios.contains(#"<label class="radios__label" for="q">Here &amp; now</label>"#), radios)
+        XCTAssertTrue(radios.contains(#"value="elsewhere" aria-describedby="q-elsewhere-description">"#), radios)
+        XCTAssertTrue(radios.contains(#"<div id="q-elsewhere-description" class="hint option-hint">Abroad</div>"#), radios)
+        XCTAssertTrue(radios.contains(#"<input class="input input--w20 input--error" id="q-elsewhere-detail" name="q-elsewhere-detail" type="text" value="Wales"></div>"#),
+                      "a text box, marked with its field's error, no number keypad: \(radios)")
+        XCTAssertFalse(radios.contains("FIELD"), radios)
+        XCTAssertFalse(radios.contains("radios__divider"), radios)
+        let boxes = try render([
+            OptionView(id: "q", name: "q", value: "cars", label: "Cars", checked: false, multiple: true,
+                       specify: SpecifyView(id: "q-cars-detail", name: "q-cars-detail", label: "How many?", value: "", isNumber: true)),
+            OptionView(id: "q-none", name: "q", value: "none", label: "None", checked: true, multiple: true, divider: "or"),
+        ])
+        XCTAssertTrue(boxes.contains(#"<input class="checkboxes__input" id="q" name="q" type="checkbox" value="cars">"#), boxes)
+        XCTAssertTrue(boxes.contains(#"<input class="input input--w4" id="q-cars-detail" name="q-cars-detail" type="text" value="" inputmode="numeric"></div>"#), boxes)
+        XCTAssertTrue(boxes.contains(#"<div class="radios__divider">or</div>"#), boxes)
+        XCTAssertTrue(boxes.contains(#"value="none" checked>"#), boxes)
+        XCTAssertFalse(boxes.contains("FIELD"), boxes)
+    }
+
     func testReturnPathsArePercentEncoded() {
         XCTAssertEqual(HouseholdSite.percentEncode("/form/page/lives_here?change=1&x=é"), "/form/page/lives_here%3Fchange%3D1%26x%3D%C3%A9")
         XCTAssertEqual(HouseholdSite.percentEncode("a-b.c_d~e/f g"), "a-b.c_d~e/f%20g")

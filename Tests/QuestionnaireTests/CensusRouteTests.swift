@@ -226,6 +226,22 @@ final class CensusRouteTests: XCTestCase {
         XCTAssertTrue(some.findings.contains { $0.code == "roster_size" && $0.path == "$.visitors" }, "a kind chosen: at least one visitor")
     }
 
+    /// One omission, one finding: "any visitors?" left unanswered is reported once, not again
+    /// as a visitors list that is too short (the household may have none), and visitors listed
+    /// anyway are read as usual.
+    func testAnUnansweredVisitorsQuestionIsOneFinding() {
+        func findings(_ top: [String: JSONValue]) -> [String] {
+            var h = household([Self.adult], top)
+            if top["any_visitors"] == nil, case .object(var o) = h { o["any_visitors"] = nil; h = .object(o) }
+            return evaluate(h).findings.filter { !$0.path.hasPrefix("$.residents") }.map { "\($0.code) \($0.path)" }
+        }
+        XCTAssertEqual(findings([:]), ["required $.any_visitors"])
+        XCTAssertEqual(findings(["visitors": [["visitor_first_name": "Bo", "visitor_last_name": "Li", "visitor_dob": "1990-01-01", "visitor_sex": "female",
+            "visitor_usual_address_where": "outside_uk", "visitor_country": "France"]]]), ["required $.any_visitors"])
+        // Answered: the list's minimum holds again.
+        XCTAssertEqual(findings(["any_visitors": ["holiday"]]).filter { $0.hasPrefix("roster_size") }, ["roster_size $.visitors"])
+    }
+
     func testVehiclesToFiveOrMoreWithTheNumberAndHeating() {
         func errors(_ top: [String: JSONValue]) -> [String] {
             evaluate(household([Self.adult], top)).errors.filter { !$0.path.hasPrefix("$.residents") }.map(\.code)

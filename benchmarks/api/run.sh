@@ -32,7 +32,7 @@ sizes = [len(l.split("\t", 1)[1]) for l in open("requests.tsv")]
 print(f"bodies: {len(sizes)}, mean {statistics.mean(sizes):.0f} B, min {min(sizes)}, max {max(sizes)}, 3-6 KB: {sum(3000 <= s <= 6144 for s in sizes) / len(sizes):.0%}")
 PY
 echo "load before: $(uptime)"
-REQUESTS=requests.tsv THREADS=1 RUN="$(date +%s)" wrk -t1 -c"$connections" -d"${seconds}s" --latency \
+run_load "$work/wrk.out" env REQUESTS=requests.tsv THREADS=1 RUN="$(date +%s)" wrk -t1 -c"$connections" -d"${seconds}s" --latency \
   -s "$root/benchmarks/api/submit.lua" "http://127.0.0.1:$port"
 echo "load after: $(uptime)"
 echo "server RSS: $(ps -o rss= -p $server) KB (peak $(sed -n "s/^VmHWM:[[:space:]]*//p" /proc/$server/status))"

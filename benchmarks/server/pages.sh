@@ -23,7 +23,7 @@ start_server
 python3 "$root/benchmarks/server/prepare_pages.py" --letters "$work/st/letters.csv" --url "http://127.0.0.1:$port" \
   --households "$households" > "$work/sessions.tsv"
 echo "load before: $(uptime)"
-SESSIONS="$work/sessions.tsv" THREADS=1 wrk -t1 -c"$connections" -d"${seconds}s" --latency \
+run_load "$work/wrk.out" env SESSIONS="$work/sessions.tsv" THREADS=1 wrk -t1 -c"$connections" -d"${seconds}s" --latency \
   -s "$root/benchmarks/server/pages.lua" "http://127.0.0.1:$port"
 echo "load after: $(uptime)"
 echo "server RSS: $(ps -o rss= -p $server) KB (peak $(sed -n "s/^VmHWM:[[:space:]]*//p" /proc/$server/status))"

@@ -82,6 +82,9 @@ extension AddressFrame {
         defer { letters.discard() }
         var drawing = AccessCodeDrawing(source: SystemRandomSource())
         var respondent: IndividualRespondent?
+        // This connection's own commits leave its data_version as it was: forget what
+        // individuals(of:) kept, whatever the outcome.
+        defer { individualsCache.forget() }
         do {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "BEGIN IMMEDIATE")
@@ -189,8 +192,16 @@ extension AddressFrame {
 
     /// The people of a household who answer separately (each once, by key, with the name and
     /// requester of their first code), in key order; none for a household without any.
+    ///
+    /// Kept in memory while the frame is unchanged (``IndividualsCache``): asking costs one
+    /// `PRAGMA data_version`, not a read transaction, for a household asked before.
     public func individuals(of householdID: String) throws -> [IndividualRespondent] {
-        try queue.read { db in try Self.individuals(db, householdID) }
+        let version = try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
+        let (known, generation) = individualsCache.lookup(householdID, dataVersion: version)
+        if let known { return known }
+        let people = try queue.read { db in try Self.individuals(db, householdID) }
+        individualsCache.keep(people, for: householdID, dataVersion: version, generation: generation)
+        return people
     }
 
     static func individuals(_ db: Database, _ householdID: String) throws -> [IndividualRespondent] {

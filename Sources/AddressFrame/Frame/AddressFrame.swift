@@ -31,6 +31,8 @@ public final class AddressFrame: Sendable {
     /// The frame file.
     public let path: String
     let queue: DatabaseQueue
+    /// ``individuals(of:)`` as last read (see ``IndividualsCache``).
+    let individualsCache = IndividualsCache()
 
     private init(path: String, queue: DatabaseQueue) {
         self.path = path

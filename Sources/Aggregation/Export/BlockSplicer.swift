@@ -15,32 +15,50 @@ enum BlockSplicer {
     /// column of `columns` (NDJSON), as a file's first row does (``RowEncoder/explicitNulls``).
     static func copy(_ file: ExportFile, from source: String, removing households: [String],
                      columns: [String], into writer: BlockFileWriter) throws -> Int {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: source), options: .alwaysMapped) } catch {
-            throw AggregationError.state(path: source, reason: "an export file of the previous run cannot be read (\(error.localizedDescription)); run again with --full")
+        // Read block by block into one buffer (not mapped: a mapped file's pages would count in
+        // the run's memory, up to the whole file).
+        let fd = open(source, O_RDONLY)
+        guard fd >= 0 else {
+            throw AggregationError.state(path: source, reason: "an export file of the previous run cannot be read (\(String(cString: strerror(errno)))); run again with --full")
         }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw AggregationError.state(path: source, reason: "an export file of the previous run cannot be read (\(String(cString: strerror(errno)))); run again with --full")
+        }
+        let size = Int(info.st_size)
+        var buffer: [UInt8] = []
         var removed = 0
-        try data.withUnsafeBytes { (all: UnsafeRawBufferPointer) in
-            for block in file.blocks {
-                guard block.offset + block.length <= all.count else {
-                    throw AggregationError.state(path: source, reason: "shorter than its block index says; run again with --full")
+        for block in file.blocks {
+            guard block.offset + block.length <= size else {
+                throw AggregationError.state(path: source, reason: "shorter than its block index says; run again with --full")
+            }
+            if buffer.count < block.length { buffer = [UInt8](repeating: 0, count: block.length) }
+            try buffer.withUnsafeMutableBytes { b in
+                var done = 0
+                while done < block.length {
+                    let n = pread(fd, b.baseAddress! + done, block.length - done, off_t(block.offset + done))
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else {
+                        throw AggregationError.state(path: source, reason: "an export file of the previous run cannot be read (\(n < 0 ? String(cString: strerror(errno)) : "it ended early")); run again with --full")
+                    }
+                    done += n
                 }
-                let member = UnsafeRawBufferPointer(rebasing: all[block.offset..<(block.offset + block.length)])
+            }
+            try buffer.withUnsafeBytes { b in
+                let member = UnsafeRawBufferPointer(rebasing: b[0..<block.length])
                 if block.first.isEmpty || !overlaps(households, block.first, block.last) {
                     try writer.appendCompressed(member, block: block)
-                    continue
+                    return
                 }
                 let rows = try GzipReader.decompress(member)
-                var kept = 0
                 for record in RecordSplitter.records(in: rows, csv: file.format == "csv") {
                     let id = RecordSplitter.householdID(of: record, in: rows, csv: file.format == "csv")
                     if contains(households, id) { removed += 1; continue }
                     var bytes = Array(rows[record])
                     if !writer.hasRows && file.format == "ndjson" { bytes = withEveryColumn(bytes, columns) }
                     try writer.append(household: id, rows: bytes, count: 1)
-                    kept += 1
                 }
-                _ = kept
             }
         }
         return removed

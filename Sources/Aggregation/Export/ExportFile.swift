@@ -51,10 +51,11 @@ final class BlockFileWriter {
     let part: Int
     private let blockSize: Int
     private let fd: Int32
+    /// Shared by the files a worker writes at one level: one member is compressed at a time.
     private let compressor: GzipCompressor
     private var hasher = SHA256()
+    /// The current block's rows, uncompressed (up to `blockSize` and one household more).
     private var raw: [UInt8] = []
-    private var out: [UInt8] = []
     private var blockFirst = "", blockLast = "", blockRows = 0
     private var blocks: [ExportBlock] = []
     private var offset = 0
@@ -63,8 +64,10 @@ final class BlockFileWriter {
     /// Creates the file `generation/relativePath` (its directory must exist).
     ///
     /// - parameter header: a first block with no household (the CSV header line).
+    /// - parameter compressor: makes the file's gzip members (``GzipCompressor``; it may serve
+    ///   other files of the same thread).
     init(generation: URL, relativePath: String, table: String, format: String, shard: Int, part: Int,
-         header: [UInt8]?, blockSize: Int, level: Int32) throws {
+         header: [UInt8]?, blockSize: Int, compressor: GzipCompressor) throws {
         self.relativePath = relativePath
         finalPath = generation.appendingPathComponent(relativePath).path
         let name = (finalPath as NSString).lastPathComponent
@@ -74,7 +77,7 @@ final class BlockFileWriter {
         self.shard = shard
         self.part = part
         self.blockSize = blockSize
-        compressor = try GzipCompressor(level: level)
+        self.compressor = compressor
         Interruption.register(temporaryPath)
         fd = open(temporaryPath, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
         guard fd >= 0 else {
@@ -83,7 +86,7 @@ final class BlockFileWriter {
         }
         raw.reserveCapacity(blockSize + (1 << 16))
         if let header {
-            raw = header
+            raw.append(contentsOf: header)
             try flushBlock(rows: 0)
         }
     }
@@ -111,40 +114,41 @@ final class BlockFileWriter {
     /// Adds a block that is already compressed (kept from an earlier file).
     func appendCompressed(_ member: UnsafeRawBufferPointer, block: ExportBlock) throws {
         if blockRows > 0 { try flushBlock(rows: blockRows) }
-        out.append(contentsOf: member)
+        try put(member)
         blocks.append(ExportBlock(first: block.first, last: block.last, offset: offset, length: member.count, rows: block.rows))
         offset += member.count
         rows += block.rows
-        try drain(force: false)
     }
 
     private func flushBlock(rows count: Int) throws {
         guard !raw.isEmpty else { return }
-        let before = out.count
-        try compressor.appendMember(raw, to: &out)
-        let length = out.count - before
+        // Each member goes to the file as it is made: no copy of the file's compressed bytes is
+        // kept (memory stays the same however many households a file holds).
+        let length = try raw.withUnsafeBytes { input in
+            try compressor.withMember(input) { member in
+                try put(member)
+                return member.count
+            }
+        }
         blocks.append(ExportBlock(first: count == 0 ? "" : blockFirst, last: count == 0 ? "" : blockLast,
                                   offset: offset, length: length, rows: count))
         offset += length
         rows += count
         raw.removeAll(keepingCapacity: true)
         blockRows = 0
-        try drain(force: false)
     }
 
-    private func drain(force: Bool) throws {
-        guard force || out.count >= 1 << 20 else { return }
-        hasher.update(data: out)
-        do { try DurableFile.writeAll(Data(out), to: fd, path: temporaryPath) } catch {
+    /// Hashes and writes compressed bytes.
+    private func put(_ bytes: UnsafeRawBufferPointer) throws {
+        hasher.update(bufferPointer: bytes)
+        do { try DurableFile.writeAll(bytes, to: fd, path: temporaryPath) } catch {
             throw AggregationError.write(path: finalPath, reason: DurableFile.reason(error))
         }
-        out.removeAll(keepingCapacity: true)
     }
 
     /// Writes what is left, fsyncs, and puts the file under its final name.
     func finish() throws -> ExportFile {
         if blockRows > 0 || (!raw.isEmpty) { try flushBlock(rows: blockRows) }
-        try drain(force: true)
         guard fsync(fd) == 0 else { throw AggregationError.write(path: finalPath, reason: String(cString: strerror(errno))) }
         unlink(finalPath)  // a hard link to the previous run's file, replaced
         guard rename(temporaryPath, finalPath) == 0 else {

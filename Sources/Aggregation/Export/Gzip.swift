@@ -13,7 +13,8 @@ import Foundation
 /// with zlib (``GzipReader``), which streams.
 final class GzipCompressor {
     private let compressor: OpaquePointer
-    /// The member is built here, then copied out (one buffer, reused from block to block).
+    /// The member is built here and handed out from here (one buffer, reused from block to
+    /// block, and shared by every file a worker writes at this level).
     private var scratch: [UInt8] = []
 
     /// - parameter level: libdeflate's level, 1 (fastest) to 12 (smallest); 6 is its default.
@@ -28,19 +29,16 @@ final class GzipCompressor {
 
     deinit { libdeflate_free_compressor(compressor) }
 
-    /// Compresses `input` into one complete gzip member, appended to `output`.
-    func appendMember(_ input: UnsafeRawBufferPointer, to output: inout [UInt8]) throws {
+    /// Compresses `input` into one complete gzip member and calls `body` with its bytes (valid
+    /// only during the call: the next compression reuses them).
+    func withMember<T>(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let bound = libdeflate_gzip_compress_bound(compressor, input.count)
         if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
-        let produced = scratch.withUnsafeMutableBytes { out in
-            libdeflate_gzip_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
+        return try scratch.withUnsafeMutableBytes { out in
+            let produced = libdeflate_gzip_compress(compressor, input.baseAddress, input.count, out.baseAddress, out.count)
+            guard produced > 0 else { throw AggregationError.compression("libdeflate_gzip_compress found no room for \(input.count) bytes") }
+            return try body(UnsafeRawBufferPointer(rebasing: out[0..<produced]))
         }
-        guard produced > 0 else { throw AggregationError.compression("libdeflate_gzip_compress found no room for \(input.count) bytes") }
-        output.append(contentsOf: scratch[0..<produced])
-    }
-
-    func appendMember(_ input: [UInt8], to output: inout [UInt8]) throws {
-        try input.withUnsafeBytes { try appendMember($0, to: &output) }
     }
 }
 

@@ -46,10 +46,12 @@ struct ProgressTallies: Codable, Sendable, Equatable {
     var latestReceived: Double?
 
     mutating func addReturn(lsoa: Int, day: Int, online: Bool, sign: Int, lsoaCount: Int) {
-        var row = returns[day] ?? Array(repeating: 0, count: lsoaCount * 2)
-        if row.count < lsoaCount * 2 { row.append(contentsOf: repeatElement(0, count: lsoaCount * 2 - row.count)) }
-        row[lsoa * 2 + (online ? 0 : 1)] += sign
-        returns[day] = row
+        // In place: a copy of the day's row (two counts per LSOA, 25 KB at 1,602 LSOAs) for
+        // every household was a cost per household that grew with the number of areas.
+        if returns[day]?.count ?? 0 < lsoaCount * 2 {
+            returns[day, default: []].append(contentsOf: repeatElement(0, count: lsoaCount * 2 - (returns[day]?.count ?? 0)))
+        }
+        returns[day, default: []][lsoa * 2 + (online ? 0 : 1)] += sign
     }
 
     mutating func addInProgress(lsoa: Int, sign: Int, lsoaCount: Int) {

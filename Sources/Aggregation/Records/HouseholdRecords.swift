@@ -69,8 +69,9 @@ struct RecordWriter {
     let layout: ExportLayout
     /// Per table, per column: where its value comes from (copied once here, not per row).
     private let sources: [[ColumnSource]]
-    /// Per choice question: the options that take a "please specify" text.
-    private let specifying: [String: Set<String>]
+    /// Per table, per column: for a `_detail` column, the options of its question that take a
+    /// "please specify" text (looked up once here, not per row).
+    private let specifying: [[Set<String>?]]
 
     init(layout: ExportLayout) {
         self.layout = layout
@@ -82,7 +83,12 @@ struct RecordWriter {
                 specifying[q.id, default: []].formUnion(options.filter { $0.specify != nil }.map(\.id))
             }
         }
-        self.specifying = specifying
+        self.specifying = layout.tables.map { table in
+            table.columns.map { column -> Set<String>? in
+                if case .answer(let id, .detail) = column.source { return specifying[id] }
+                return nil
+            }
+        }
     }
 
     /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
@@ -164,12 +170,16 @@ struct RecordWriter {
                     // Only an option that takes a "please specify" text can have one.
                     let chosen = reader.value(question: q, instance: i)
                     var specifies = false
-                    switch chosen {
-                    case .option(let o): specifies = specifying[id]?.contains(o) == true
-                    case .options(let os): specifies = os.contains { specifying[id]?.contains($0) == true }
-                    default: break
+                    if let options = specifying[t][c] {
+                        switch chosen {
+                        case .option(let o): specifies = options.contains(o)
+                        case .options(let os): specifies = os.contains { options.contains($0) }
+                        default: break
+                        }
                     }
-                    if specifies { writeDetail(reader.raw(question: q, instance: i), into: &encoders![t]) } else { encoders![t].null() }
+                    let texts = specifies ? reader.specifiedTexts(question: q, instance: i) : []
+                    // A one_of answer's text, or an any_of answer's texts joined with `; `.
+                    if texts.isEmpty { encoders![t].null() } else { encoders![t].text(texts.count == 1 ? texts[0] : texts.joined(separator: "; ")) }
                 case .line(let n):
                     guard case .address(let a) = reader.value(question: q, instance: i), n - 1 < a.lines.count, !a.lines[n - 1].isEmpty else {
                         encoders![t].null()
@@ -193,24 +203,6 @@ struct RecordWriter {
         }
     }
 
-    private func writeString(_ v: JSONValue?, into e: inout RowEncoder) {
-        if let s = v?.stringValue, !s.isEmpty { e.text(s) } else { e.null() }
-    }
-
-    /// The "please specify" text of a one_of answer, or of every option of an any_of answer
-    /// that has one (joined with `; `).
-    private func writeDetail(_ raw: JSONValue?, into e: inout RowEncoder) {
-        switch raw {
-        case .object(let o)?:
-            writeString(o["detail"], into: &e)
-        case .array(let items)?:
-            let details = items.compactMap { $0["detail"]?.stringValue }.filter { !$0.isEmpty }
-            if details.isEmpty { e.null() } else { e.text(details.joined(separator: "; ")) }
-        default:
-            e.null()
-        }
-    }
-
     private func writeFixed(_ fixed: FixedColumn, context: HouseholdContext, member: (position: Int, key: Int, other: Int?)?,
                             into e: inout RowEncoder) {
         let auth = context.state.authoritative
@@ -224,8 +216,8 @@ struct RecordWriter {
         case .receipt: if let auth { e.plain(auth.receiptID) } else { e.null() }
         case .returnKind: if let auth { e.plain(auth.kind.rawValue) } else { e.null() }
         case .returnChannel: if let auth { e.plain(auth.channel.rawValue) } else { e.null() }
-        case .receivedAt: if let auth { e.plain(Timestamps.iso(auth.receivedAt)) } else { e.null() }
-        case .firstReturnedAt: if let first { e.plain(Timestamps.iso(first.receivedAt)) } else { e.null() }
+        case .receivedAt: if let auth { e.timestamp(auth.receivedAt) } else { e.null() }
+        case .firstReturnedAt: if let first { e.timestamp(first.receivedAt) } else { e.null() }
         case .firstReturnChannel: if let first { e.plain(first.channel.rawValue) } else { e.null() }
         case .completeness:
             if let auth { e.number((auth.completeness * 10_000).rounded() / 10_000) } else { e.null() }
@@ -277,18 +269,24 @@ struct VariableCounts: Sendable, Codable, Equatable {
 /// Times as the export writes them: UTC, ISO 8601, to the second (`2021-03-21T10:05:00Z`).
 enum Timestamps {
     static func iso(_ date: Date) -> String {
+        var b: [UInt8] = []
+        append(date, to: &b)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// ``iso(_:)`` appended to `out` (nothing for a date outside the calendar's range).
+    static func append(_ date: Date, to out: inout [UInt8]) {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = seconds - day * 86_400
-        guard let d = CalendarDate(dayNumber: day) else { return "" }
-        var b = Array(isoDate(d).utf8)
-        b.append(UInt8(ascii: "T"))
-        appendPadded(rest / 3600, 2, to: &b)
-        b.append(UInt8(ascii: ":"))
-        appendPadded(rest % 3600 / 60, 2, to: &b)
-        b.append(UInt8(ascii: ":"))
-        appendPadded(rest % 60, 2, to: &b)
-        b.append(UInt8(ascii: "Z"))
-        return String(decoding: b, as: UTF8.self)
+        guard let d = CalendarDate(dayNumber: day) else { return }
+        appendISODate(d, to: &out)
+        out.append(UInt8(ascii: "T"))
+        appendPadded(rest / 3600, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(rest % 3600 / 60, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        appendPadded(rest % 60, 2, to: &out)
+        out.append(UInt8(ascii: "Z"))
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AddressFrame
 import Questionnaire
 
@@ -82,6 +83,21 @@ struct RowEncoder {
         csv.append(contentsOf: s.utf8)
     }
 
+    /// Like ``plain(_:)``, for a value that `write` appends as bytes (a date), written once
+    /// for each format without making a string.
+    @inline(__always) private mutating func plainBytes(_ write: (inout [UInt8]) -> Void) {
+        next()
+        json.append(UInt8(ascii: "\""))
+        write(&json)
+        json.append(UInt8(ascii: "\""))
+        write(&csv)
+    }
+
+    /// A time as ``Timestamps/iso(_:)`` writes it.
+    mutating func timestamp(_ date: Date) {
+        plainBytes { Timestamps.append(date, to: &$0) }
+    }
+
     mutating func integer(_ n: Int) {
         next()
         appendDecimal(n, to: &json)
@@ -136,8 +152,8 @@ struct RowEncoder {
         case .int(let i): integer(i)
         case .dec(let d): number(d)
         case .text(let s): text(s)
-        case .date(let d): plain(isoDate(d))
-        case .month(let m): plain(isoMonth(m))
+        case .date(let d): plainBytes { appendISODate(d, to: &$0) }
+        case .month(let m): plainBytes { appendISOMonth(m, to: &$0) }
         case .duration(let d): text(d.description)
         case .option(let o): text(o)
         case .options(let os): list(os)
@@ -151,32 +167,50 @@ struct RowEncoder {
 func isoDate(_ d: CalendarDate) -> String {
     var b: [UInt8] = []
     b.reserveCapacity(10)
-    appendPadded(d.year, 4, to: &b)
-    b.append(UInt8(ascii: "-"))
-    appendPadded(d.month, 2, to: &b)
-    b.append(UInt8(ascii: "-"))
-    appendPadded(d.day, 2, to: &b)
+    appendISODate(d, to: &b)
     return String(decoding: b, as: UTF8.self)
 }
 
 func isoMonth(_ m: MonthYear) -> String {
     var b: [UInt8] = []
-    appendPadded(m.year, 4, to: &b)
-    b.append(UInt8(ascii: "-"))
-    appendPadded(m.month, 2, to: &b)
+    appendISOMonth(m, to: &b)
     return String(decoding: b, as: UTF8.self)
 }
 
+/// `YYYY-MM-DD` appended to `out`.
+@inline(__always) func appendISODate(_ d: CalendarDate, to out: inout [UInt8]) {
+    appendPadded(d.year, 4, to: &out)
+    out.append(UInt8(ascii: "-"))
+    appendPadded(d.month, 2, to: &out)
+    out.append(UInt8(ascii: "-"))
+    appendPadded(d.day, 2, to: &out)
+}
+
+/// `YYYY-MM` appended to `out`.
+@inline(__always) func appendISOMonth(_ m: MonthYear, to out: inout [UInt8]) {
+    appendPadded(m.year, 4, to: &out)
+    out.append(UInt8(ascii: "-"))
+    appendPadded(m.month, 2, to: &out)
+}
+
+/// `n` in decimal, with leading zeros up to `width` digits. The digits are counted first and
+/// written in place (no array of digits per number: the export writes millions of them).
 @inline(__always) func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
-    var digits: [UInt8] = []
-    var v = abs(n)
-    repeat {
-        digits.append(UInt8(ascii: "0") + UInt8(v % 10))
-        v /= 10
-    } while v > 0
+    let magnitude = n.magnitude
+    var count = 1
+    var rest = magnitude
+    while rest >= 10 { rest /= 10; count += 1 }
     if n < 0 { out.append(UInt8(ascii: "-")) }
-    for _ in digits.count..<max(width, digits.count) { out.append(UInt8(ascii: "0")) }
-    out.append(contentsOf: digits.reversed())
+    if width > count { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
+    let start = out.count
+    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+    var v = magnitude
+    var k = start + count - 1
+    repeat {
+        out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+        v /= 10
+        k -= 1
+    } while v > 0
 }
 
 @inline(__always) func appendDecimal(_ n: Int, to out: inout [UInt8]) {

@@ -71,6 +71,9 @@ final class ShardWorker {
     private var encoders: [RowEncoder]?
     private var result: ShardResult
     private var writers: [(json: BlockFileWriter, csv: BlockFileWriter)] = []
+    /// One compressor per level for all of the worker's files (they compress one block at a
+    /// time): its working memory and output buffer are made once, not once per file.
+    private var compressors: [Int32: GzipCompressor] = [:]
 
     static let chunk = 256
 
@@ -308,6 +311,14 @@ final class ShardWorker {
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 6 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
 
+    private func compressor(_ format: String) throws -> GzipCompressor {
+        let level = Self.level(format)
+        if let known = compressors[level] { return known }
+        let made = try GzipCompressor(level: level)
+        compressors[level] = made
+        return made
+    }
+
     static func fileName(shard: Int, part: Int, format: String) -> String {
         String(format: "shard-%03d.part-%04d.%@.gz", shard, part, format)
     }
@@ -319,7 +330,7 @@ final class ShardWorker {
                 try BlockFileWriter(generation: context.generation,
                                     relativePath: "export/\(table.name)/" + Self.fileName(shard: shard, part: number, format: format),
                                     table: table.name, format: format, shard: shard, part: number, header: header,
-                                    blockSize: Self.blockSize(format, context.blockSize), level: Self.level(format))
+                                    blockSize: Self.blockSize(format, context.blockSize), compressor: try compressor(format))
             }
             return (try writer("ndjson", header: nil), try writer("csv", header: encoder.csvHeader))
         }
@@ -351,7 +362,7 @@ final class ShardWorker {
         for file in part.files {
             let writer = try BlockFileWriter(generation: context.generation, relativePath: file.path, table: file.table,
                                              format: file.format, shard: file.shard, part: file.part, header: nil,
-                                             blockSize: Self.blockSize(file.format, context.blockSize), level: Self.level(file.format))
+                                             blockSize: Self.blockSize(file.format, context.blockSize), compressor: try compressor(file.format))
             let columns = context.layout.table(file.table)?.columns.map(\.name) ?? []
             _ = try BlockSplicer.copy(file, from: previous.appendingPathComponent(file.path).path, removing: households,
                                       columns: columns, into: writer)

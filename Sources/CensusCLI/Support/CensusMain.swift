@@ -1,4 +1,5 @@
 import ArgumentParser
+import CollectionServer
 import Foundation
 import QuestionnaireLanguage
 
@@ -38,6 +39,9 @@ enum CensusMain {
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
+            // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
+            // per request), installed here, on the main thread, before any task has started.
+            if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
             // Every command, serving ones too (`census | head` builds the demo before serving
             // it): a closed output pipe is an error on the write, which removes unfinished
             // output (SignalHandler.outputClosed), not a signal that kills the process half-way.

@@ -31,8 +31,12 @@ final class ProgressBar: @unchecked Sendable {
         enabled = !quiet && isatty(2) == 1
     }
 
-    /// `done` so far; `total` corrects the total; `note` is shown after the figures.
-    func update(_ done: Int, of total: Int? = nil, note: String? = nil) {
+    /// Whether the bar is drawn at all (standard error is a terminal and quiet was not asked).
+    var isEnabled: Bool { enabled }
+
+    /// `done` so far; `total` corrects the total; `note` is shown after the figures (made only
+    /// when the line is drawn: a job may report progress for every record it reads).
+    func update(_ done: Int, of total: Int? = nil, note: @autoclosure () -> String? = nil) {
         guard enabled else { return }
         lock.withLock {
             if let total { self.total = total }
@@ -52,7 +56,7 @@ final class ProgressBar: @unchecked Sendable {
             } else {
                 line += "\(done), \(rate)/s"
             }
-            if let note { line += ", " + note }
+            if let note = note() { line += ", " + note }
             FileIO.writeError(line + "\u{1B}[K")
         }
     }

@@ -8,6 +8,7 @@ import NIOCore
 /// One context type serves every face of the server (household pages, `/api/v1`, the
 /// operations routes): middleware that does not apply to a face leaves its fields unset.
 public struct CensusRequestContext: RequestContext {
+    /// Hummingbird's own per-request state (logger, parameters, request decoder).
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address (the proxy's, behind one: see ``ServerConfiguration/trustProxy``).
     public let peerAddress: String?
@@ -25,6 +26,7 @@ public struct CensusRequestContext: RequestContext {
     /// Who an API request's bearer token speaks for (set by ``BearerAuthMiddleware``).
     var principal: APIPrincipal?
 
+    /// The context of a request arriving on `source`'s channel (Hummingbird calls this).
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress?.ipAddress

@@ -26,6 +26,7 @@ import ServiceLifecycle
 /// that says what to do: the schema (readable, accepted by the store), the store (its
 /// manifest; shards with page saves), the frame (present, keyed with this secret).
 public final class CollectionServer: Sendable {
+    /// What the server was opened with (address, store, schema, secrets, limits).
     public let configuration: ServerConfiguration
     let site: HouseholdSite
     let staff: StaffSite

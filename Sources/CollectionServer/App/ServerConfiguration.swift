@@ -52,6 +52,9 @@ public struct ServerConfiguration: Sendable {
     /// Checking a password costs what its hash was made with, whatever this says.
     public var staffBcryptCost: UInt8 = StaffDirectory.defaultBcryptCost
 
+    /// A configuration of what a deployment must supply (the store directory made by `census
+    /// store init`, the compiled schema, the access-code secret, the session key); every
+    /// other setting starts at the default documented beside it.
     public init(storeDirectory: URL, schemaFile: URL, codeSecret: DeploymentSecret, sessionKey: SessionKey) {
         self.storeDirectory = storeDirectory
         self.schemaFile = schemaFile
@@ -73,6 +76,8 @@ public struct LoginLimits: Sendable {
     /// The window, and the lockout once a limit is reached.
     public var window: Duration = .seconds(15 * 60)
 
+    /// Limits as given; the defaults (10 wrong codes per client address, 20 sign-ins per
+    /// household, in 15 minutes) are the server's.
     public init(failuresPerClient: Int = 10, signInsPerHousehold: Int = 20, window: Duration = .seconds(15 * 60)) {
         self.failuresPerClient = failuresPerClient
         self.signInsPerHousehold = signInsPerHousehold
@@ -86,8 +91,11 @@ public struct LoginLimits: Sendable {
 /// at least 32 bytes. Every server node of a deployment needs the same key, and keeping it
 /// across restarts is what lets a household carry on after one.
 public struct SessionKey: Sendable {
+    /// The environment variable naming a file that holds the key (read first).
     public static let fileVariable = "CENSUS_SESSION_KEY_FILE"
+    /// The environment variable holding the key itself (when no file is named).
     public static let variable = "CENSUS_SESSION_KEY"
+    /// The shortest key accepted, in bytes (256 bits, HMAC-SHA256's own key size).
     public static let minimumLength = 32
 
     let bytes: [UInt8]
@@ -141,11 +149,17 @@ public struct SessionKey: Sendable {
 
 /// Why the session key could not be loaded.
 public enum SessionKeyError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Neither ``SessionKey/fileVariable`` nor ``SessionKey/variable`` is set.
     case notConfigured
+    /// The file named by ``SessionKey/fileVariable`` cannot be read.
     case unreadableFile(path: String)
+    /// ``SessionKey/createFile(at:)`` could not write its file (it exists already, or the
+    /// directory is not writable), with the system's reason.
     case unwritableFile(path: String, reason: String)
+    /// The key has `length` bytes, fewer than ``SessionKey/minimumLength``.
     case tooShort(source: String, length: Int)
 
+    /// What is wrong and what to do, as `census serve` prints it.
     public var description: String {
         switch self {
         case .notConfigured:

@@ -78,7 +78,6 @@ struct FormRoutes {
         let back = change ? "/form/check-answers" : (visit.journey.previous(before: screen)?.path ?? "/language")
         let page = PageView(visit: visit, screen: screen)
         var view = site.chrome(request, context, title: page.title, back: back, hasErrors: !problems.isEmpty)
-        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = screen.path + (change ? "?change=1" : "")
         view["button"] = page.asked.isEmpty && page.presentedPage != nil ? UIText.continueButton.text(lang) : UIText.saveAndContinue.text(lang)
         if let caption = page.caption { view["caption"] = caption }
@@ -193,7 +192,6 @@ struct FormRoutes {
         let from = request.uri.queryParameters["from"].map(String.init) ?? ""
         let change = request.uri.queryParameters["change"] != nil
         var view = site.chrome(request, context, title: message, back: visit.journey.screen(from)?.path ?? "/form", hasErrors: error != nil)
-        view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = request.uri.path + "?from=\(from)" + (change ? "&change=1" : "")
         view["button"] = UIText.continueButton.text(lang)
         view["fields"] = [visit.fields.yesNo(name: "confirm", label: message, yes: UIText.confirmYes.text(lang), no: UIText.confirmNo.text(lang),

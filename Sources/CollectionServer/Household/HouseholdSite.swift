@@ -61,7 +61,8 @@ final class HouseholdSite: Sendable {
 
     // MARK: Pages
 
-    /// The parts of every page: language, titles, the language switch, sign-out and back link.
+    /// The parts of every page: language, titles, the language switch, sign-out and back link;
+    /// for a signed-in household also `csrf`, the session's CSRF token for the page's forms.
     func chrome(_ request: Request, _ context: CensusRequestContext, title: String, back: String? = nil, hasErrors: Bool = false) -> [String: Any] {
         let lang = language(context)
         var view: [String: Any] = [
@@ -84,7 +85,11 @@ final class HouseholdSite: Sendable {
             ]
         }
         if let token = context.session, token.householdID != nil {
-            view["signOut"] = ["csrf": sessions.codec.csrfToken(for: token), "text": UIText.signOut.text(lang), "href": "/sign-out"]
+            // A signed-in household's CSRF token, made once for the page (a keyed hash): its
+            // sign-out form and the page's own form post it.
+            let csrf = sessions.codec.csrfToken(for: token)
+            view["csrf"] = csrf
+            view["signOut"] = ["csrf": csrf, "text": UIText.signOut.text(lang), "href": "/sign-out"]
         }
         if let back { view["backLink"] = ["href": back, "text": UIText.back.text(lang)] }
         return view

@@ -13,7 +13,9 @@ struct QuestionFields {
     let schema: Schema
     let language: String
 
-    private var choiceLists: [String: ChoiceList] { Dictionary(uniqueKeysWithValues: schema.choiceLists.map { ($0.id, $0) }) }
+    /// The choice list `id` names (a scan of the schema's few dozen lists: cheaper than the
+    /// dictionary of them this once built on every question read).
+    private func choiceList(_ id: String) -> ChoiceList? { schema.choiceLists.first { $0.id == id } }
 
     // MARK: Reading a post
 
@@ -63,13 +65,13 @@ struct QuestionFields {
             // An option that is not in the list (not a browser's post) goes to the evaluator,
             // which names the options.
             guard let value = fields.first(name), !value.isEmpty else { return .answer(nil) }
-            return choice(value, list: choiceLists[listID], name: name, fields: fields).map { .answer($0) } ?? .invalid(UIText.enterWholeNumber.text(language))
+            return choice(value, list: choiceList(listID), name: name, fields: fields).map { .answer($0) } ?? .invalid(UIText.enterWholeNumber.text(language))
         case .anyOf(let listID):
             let values = fields.all(name).filter { !$0.isEmpty }
             if values.isEmpty { return .answer(nil) }
             var items: [JSONValue] = []
             for value in values {
-                guard let item = choice(value, list: choiceLists[listID], name: name, fields: fields) else { return .invalid(UIText.enterWholeNumber.text(language)) }
+                guard let item = choice(value, list: choiceList(listID), name: name, fields: fields) else { return .invalid(UIText.enterWholeNumber.text(language)) }
                 items.append(item)
             }
             return .answer(.array(items))
@@ -197,26 +199,19 @@ struct QuestionFields {
                     }
                 }
             }
-            var options: [[String: Any]] = []
+            var options: [OptionView] = []
+            options.reserveCapacity(presented.options.count)
             for (k, option) in presented.options.enumerated() {
-                var o: [String: Any] = [
-                    "id": k == 0 ? name : "\(name)-\(option.id)", "name": name, "value": option.id,
-                    "label": option.label, "checked": chosen[option.id] != nil, "multiple": multiple,
-                    // Said once here, not by sections in the template: a name an option lacks
-                    // is looked up through every enclosing view (swift-mustache), so each one
-                    // the template asks is given, if only as false.
-                    "group": multiple ? "checkboxes" : "radios", "type": multiple ? "checkbox" : "radio",
-                    "description": false, "descriptionID": false, "divider": false, "specify": false,
-                ]
+                var o = OptionView(id: k == 0 ? name : "\(name)-\(option.id)", name: name, value: option.id, label: option.label,
+                                   checked: chosen[option.id] != nil, multiple: multiple)
                 if let description = option.description, !description.isEmpty {
-                    o["description"] = description
-                    o["descriptionID"] = "\(name)-\(option.id)-description"
+                    o.description = description
+                    o.descriptionID = "\(name)-\(option.id)-description"
                 }
-                if multiple, option.exclusive, k > 0 { o["divider"] = UIText.or.text(language) }
+                if multiple, option.exclusive, k > 0 { o.divider = UIText.or.text(language) }
                 if let prompt = option.detailPrompt {
-                    o["specify"] = ["id": "\(name)-\(option.id)-detail", "name": "\(name)-\(option.id)-detail",
-                                    "label": prompt, "value": chosen[option.id] ?? "",
-                                    "numeric": option.detailIsNumber ? "numeric" : "", "width": option.detailIsNumber ? "input--w4" : "input--w20"]
+                    o.specify = SpecifyView(id: "\(name)-\(option.id)-detail", name: "\(name)-\(option.id)-detail", label: prompt,
+                                            value: chosen[option.id] ?? "", isNumber: option.detailIsNumber)
                 }
                 options.append(o)
             }
@@ -311,7 +306,7 @@ struct QuestionFields {
             guard p.count == 2 else { return s }
             return "\(monthName(p[1])) \(p[0])"
         case .oneOf(let listID), .anyOf(let listID):
-            let list = choiceLists[listID]
+            let list = choiceList(listID)
             let items = answer.arrayValue ?? [answer]
             return items.map { item -> String in
                 let id = item.stringValue ?? item["value"]?.stringValue ?? ""

@@ -60,8 +60,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     private func requestID(_ request: Request, _ context: Context) -> String {
         if trustProxy, let given = request.headers[.xRequestID], Self.isPlainToken(given) { return given }
-        var rng = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<12).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        return Base64URL.encode(RandomBytes.make(12))
     }
 
     static func isPlainToken(_ s: String) -> Bool {

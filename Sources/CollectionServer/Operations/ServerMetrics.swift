@@ -48,6 +48,8 @@ public final class ServerMetrics: Sendable {
         var failures: Metrics.Counter
     }
 
+    /// Metrics in a new registry of their own, with the request-duration histogram's buckets
+    /// (0.5 ms to 10 s) and the shard commit histograms' set for this server's figures.
     public init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)

@@ -94,13 +94,21 @@ struct CensusHTML: MustacheContentType {
 
 /// Why the server could not start; each says what to do.
 public enum ServerStartError: Error, CustomStringConvertible {
+    /// The templates and assets bundled with the module are not where SwiftPM put them
+    /// (the path looked in, or the template library's error).
     case resourcesMissing(String)
+    /// The compiled schema (`--schema`) cannot be read or decoded.
     case schemaUnreadable(path: String, reason: String)
+    /// The store directory (`--dir`) has no readable manifest or its shards cannot be opened.
     case storeUnavailable(path: String, reason: String)
+    /// The address frame (`frame.sqlite` in the store directory) is missing or unreadable.
     case frameUnavailable(path: String, reason: String)
+    /// The store does not accept the schema's hash (`census store accept-schema`).
     case schemaNotAccepted(hash: String, accepted: [String])
+    /// The access-code secret is not the one the frame's codes were keyed with (the message says which).
     case secretMismatch(String)
 
+    /// What is wrong and what to do, as `census serve` prints it before exiting.
     public var description: String {
         switch self {
         case .resourcesMissing(let path):

@@ -22,8 +22,7 @@ struct SessionToken: Sendable, Equatable {
     var language: String
 
     static func newID() -> String {
-        var rng = SystemRandomNumberGenerator()
-        return Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        return Base64URL.encode(RandomBytes.make(16))
     }
 }
 

@@ -41,8 +41,7 @@ struct StaffSession: Codable, Sendable {
     var signedInAt: Double
 
     static func new(name: String?) -> StaffSession {
-        var rng = SystemRandomNumberGenerator()
-        let token = Base64URL.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let token = Base64URL.encode(RandomBytes.make(16))
         return StaffSession(name: name, csrf: token, signedInAt: Date().timeIntervalSince1970)
     }
 }

@@ -32,6 +32,8 @@ extension Evaluator {
     package final class ChoiceInfo: @unchecked Sendable {
         let id: String
         package let order: [String]
+        /// By position: the option as an answer's value (`.option(id)`), made once.
+        let optionValues: UnsafeMutablePointer<Value>
         package let index: [String: (exclusive: Bool, specifyMax: Int?)]
         /// For the byte-level reader: option position by id bytes, and each option's flags.
         let table: ByteTable
@@ -51,6 +53,8 @@ extension Evaluator {
         init(_ list: ChoiceList) {
             id = list.id
             order = list.options.map(\.id)
+            optionValues = .allocate(capacity: max(1, order.count))
+            optionValues.initialize(from: order.map(Value.option), count: order.count)
             table = ByteTable(list.options.enumerated().map { ($0.element.id, $0.offset) })
             exclusive = list.options.map(\.exclusive)
             // -1: the option takes no text detail (none, or a number detail: see specifyNumber).
@@ -64,6 +68,11 @@ extension Evaluator {
             for (k, o) in list.options.enumerated() { position[o.id] = k }
             self.position = KeyRanks(position)
             specify = list.options.map { $0.specify.flatMap { $0.number == nil ? $0.maxLength : nil } }
+        }
+
+        deinit {
+            optionValues.deinitialize(count: order.count)
+            optionValues.deallocate()
         }
     }
 
@@ -132,38 +141,48 @@ extension Evaluator {
         let scopeKind: [ScopeKind]
         let scopeRoster: [Int]
         let scopeQuestions: [[Int]]
+        /// ``scopeQuestions`` in one buffer: question `q` of scope `s` is at `scopeQuestionList[s]`'s `q`th position.
+        let scopeQuestionList: IntLists
         let scopeDerived: [[Int]]
         let scopeChecks: [[Int]]
         /// Per scope: how many questions, derived values, containers and endings it has.
         let scopeSizes: [(questions: Int, derived: Int, containers: Int, endings: Int)]
-        let qWhen: [CExpr?]
+        /// The conditions, bounds and derived values below, laid out flat (see ExpressionCode.swift);
+        /// each `...Node` is a node of it, -1 for none.
+        let code: FrozenExpressionCode
+        let qWhenNode: [Int32]
         let qContainer: [Int]
         let qKind: [AnswerKind]
         let qRequired: [Bool]
         let qVoluntary: [Bool]
         let qHasRange: [Bool]
-        /// Per question: the bounds of its range (nil: open).
-        let qMin: [CExpr?]
-        let qMax: [CExpr?]
-        let qEndedBy: [[Int]]
-        /// Per question: option conditions by option position, for lists with conditional options.
-        let qOptionWhen: [[CExpr?]?]
-        let cEndedBy: [[Int]]
+        /// Per question: the bounds of its range (-1: open).
+        let qMinNode: [Int32]
+        let qMaxNode: [Int32]
+        /// Per question: the endings that skip it.
+        let qEndings: IntLists
+        /// Per question: option conditions by option position (-1: always offered), for lists with
+        /// conditional options; empty for the others (``qHasOptionWhen`` false).
+        let qOptionWhenNodes: [[Int32]]
+        let qHasOptionWhen: [Bool]
+        let cEndings: IntLists
         /// Per check: its container (-1: none), the endings that skip it, its condition, and
         /// whether it asks for a confirmation.
         let kContainer: [Int]
-        let kEndedBy: [[Int]]
-        let kWhen: [CExpr]
+        let kEndings: IntLists
+        let kWhenNode: [Int32]
         let kConfirm: [Bool]
         let eScope: [Int]
         let eLocal: [Int]
         let eContainer: [Int]
-        let eWhen: [CExpr?]
-        let cWhen: [CExpr?]
+        let eWhenNode: [Int32]
+        let cWhenNode: [Int32]
         let cParent: [Int]
         let cScope: [Int]
         let cLocal: [Int]
-        let dExpr: [CExpr]
+        let dExprNode: [Int32]
+        /// Per roster: its `respondent first when` condition (-1: none).
+        let rosterRespondentFirstNode: [Int32]
         /// What each memoised value reads (see Dependencies.swift), and the index of each
         /// question and derived value within its scope.
         let graph: DependencyGraph
@@ -183,6 +202,8 @@ extension Evaluator {
         /// Tags: 0 text, 1 integer, 2 decimal, 3 date, 4 month_year, 5 one_of, 6 any_of, 7 address.
         let qTag: [UInt8]
         let qChoice: [ChoiceInfo?]
+        /// ``qChoice`` unretained (``qChoice`` keeps them), for the fast reader to borrow.
+        let qChoiceRef: [Unmanaged<ChoiceInfo>?]
         let qMaxLength: [Int]
         /// For text questions: the id of the checkbox that answers instead of the text, if any.
         let qNoneOption: [String?]
@@ -223,45 +244,53 @@ extension Evaluator {
                 case .address: return 7
                 }
             }
-            qChoice = ev.questions.map {
+            let choices: [ChoiceInfo?] = ev.questions.map {
                 switch $0.kind {
                 case .oneOf(let c), .anyOf(let c): return c
                 default: return nil
                 }
             }
+            qChoice = choices
+            qChoiceRef = choices.map { $0.map { Unmanaged.passUnretained($0) } }
             qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
             qNoneOption = ev.questions.map(\.noneOption)
             qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
             scopeQuestions = ev.scopes.map(\.questions)
+            scopeQuestionList = IntLists(scopeQuestions)
             scopeDerived = ev.scopes.map(\.derived)
             scopeChecks = ev.scopes.map(\.checks)
             scopeSizes = ev.scopes.map { ($0.questions.count, $0.derived.count, $0.containers.count, $0.endings) }
-            qWhen = ev.questions.map(\.when)
             qContainer = ev.questions.map(\.container)
             qKind = ev.questions.map(\.kind)
             qRequired = ev.schema.questions.map(\.required)
             qVoluntary = ev.schema.questions.map(\.voluntary)
             qHasRange = ev.questions.map { $0.min != nil || $0.max != nil }
-            qMin = ev.questions.map(\.min)
-            qMax = ev.questions.map(\.max)
-            qEndedBy = ev.questions.map(\.endedBy)
-            qOptionWhen = ev.questions.map(\.optionWhen)
-            cEndedBy = ev.containers.map(\.endedBy)
+            qEndings = IntLists(ev.questions.map(\.endedBy))
+            cEndings = IntLists(ev.containers.map(\.endedBy))
             kContainer = ev.checks.map(\.container)
-            kEndedBy = ev.checks.map(\.endedBy)
-            kWhen = ev.checks.map(\.when)
+            kEndings = IntLists(ev.checks.map(\.endedBy))
             kConfirm = ev.schema.checks.map { $0.severity == .confirm }
             eScope = ev.endings.map(\.scope)
             eLocal = ev.endings.map(\.local)
             eContainer = ev.endings.map(\.container)
-            eWhen = ev.endings.map(\.when)
-            cWhen = ev.containers.map(\.when)
             cParent = ev.containers.map(\.parent)
             cScope = ev.containers.map(\.scope)
             cLocal = ev.containers.map(\.local)
-            dExpr = ev.derived.map(\.expr)
+            var code = ExpressionCode()
+            func node(_ e: CExpr?) -> Int32 { e.map { code.append($0) } ?? -1 }
+            qWhenNode = ev.questions.map { node($0.when) }
+            qMinNode = ev.questions.map { node($0.min) }
+            qMaxNode = ev.questions.map { node($0.max) }
+            qOptionWhenNodes = ev.questions.map { q in (q.optionWhen ?? []).map { node($0) } }
+            qHasOptionWhen = ev.questions.map { $0.optionWhen != nil }
+            kWhenNode = ev.checks.map { node($0.when) }
+            eWhenNode = ev.endings.map { node($0.when) }
+            cWhenNode = ev.containers.map { node($0.when) }
+            dExprNode = ev.derived.map { node($0.expr) }
+            rosterRespondentFirstNode = ev.rosters.map { node($0.respondentFirst) }
+            self.code = FrozenExpressionCode(code)
             graph = ev.buildDependencyGraph()
             qLocal = ev.questions.map(\.local)
             dLocal = ev.derived.map(\.local)
@@ -307,5 +336,43 @@ struct KeyRanks {
             if let found { return found }
         }
         return byName[key]
+    }
+}
+
+/// Lists of small integers in one buffer (the endings that skip each question, container or
+/// check): reading one reads plain memory, with no array retained and released per look-up as
+/// iterating an array of arrays does.
+final class IntLists: @unchecked Sendable {
+    struct View {
+        let starts: UnsafePointer<Int32>
+        let values: UnsafePointer<Int32>
+
+        /// The positions of list `i`'s values.
+        @inline(__always) func range(_ i: Int) -> Range<Int> { Int(starts[i])..<Int(starts[i + 1]) }
+        /// The value at a position of ``range(_:)``.
+        @inline(__always) subscript(j: Int) -> Int { Int(values[j]) }
+    }
+
+    let view: View
+
+    init(_ lists: [[Int]]) {
+        let starts = UnsafeMutablePointer<Int32>.allocate(capacity: lists.count + 1)
+        let total = lists.reduce(0) { $0 + $1.count }
+        let values = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, total))
+        var k = 0
+        for (i, list) in lists.enumerated() {
+            starts[i] = Int32(k)
+            for v in list {
+                values[k] = Int32(v)
+                k += 1
+            }
+        }
+        starts[lists.count] = Int32(k)
+        view = View(starts: starts, values: values)
+    }
+
+    deinit {
+        UnsafeMutablePointer(mutating: view.starts).deallocate()
+        UnsafeMutablePointer(mutating: view.values).deallocate()
     }
 }

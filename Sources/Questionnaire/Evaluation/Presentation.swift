@@ -194,7 +194,8 @@ extension Run {
             let order = variant.flatMap { list.orders[$0] } ?? list.options.map(\.id)
             for id in order {
                 guard let k = list.options.firstIndex(where: { $0.id == id }) else { continue }
-                if let whens = info.optionWhen, k < whens.count, let w = whens[k], eval(w, c) != .bool(true) { continue }
+                let whens = plan.qOptionWhenNodes[gi]
+                if k < whens.count, !holds(whens[k], c) { continue }
                 let o = list.options[k]
                 options.append(PresentedOption(
                     id: o.id, label: text(o.label, s, i, container) ?? "", description: text(o.description, s, i, container),

@@ -54,7 +54,7 @@ extension Run {
     package func decode(_ json: JSONValue, scope s: Int, instance i: Int, local q: Int) {
         let flat = i * frames[s].nQ + q
         if case .null = json { return }
-        let gi = plan.scopeQuestions[s][q]
+        let gi = questionIndex(s, q)
         var value = Value.unknown
         var ok = true
         func typeError(_ expected: String) {

@@ -21,7 +21,9 @@ extension Run {
                 continue
             }
             let (minMembers, maxMembers) = (ev.rosters[r].minMembers, ev.rosters[r].maxMembers)
-            if n < minMembers || n > maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
+            // Too few members only where the form knows the list is asked: one omission, one finding.
+            let tooFew = n < minMembers && !isAskedOnlyForWantOfAnAnswer(roster: r)
+            if tooFew || n > maxMembers || (rosterPresent[r] && n == Run.hardMemberLimit) {
                 let roster = ev.rosters[r]
                 add("roster_size", .error, "$." + roster.id,
                     message("roster_size", [String(rosterLength[r] ?? n), roster.id, String(roster.minMembers), String(roster.maxMembers)]),
@@ -53,7 +55,7 @@ extension Run {
                     }
                     applicableCount += 1
                     var answered = present == 1
-                    if answered, plan.qOptionWhen[gi] != nil, let id = notOffered(s, q, i, frames[s].answers[flat]) {
+                    if answered, plan.qHasOptionWhen[gi], let id = notOffered(s, q, i, frames[s].answers[flat]) {
                         // An option this person is not shown: reported, and read as not answered.
                         let question = schema.questions[gi]
                         add("option_not_offered", .error, path(scope: s, instance: i, local: q),
@@ -113,6 +115,29 @@ extension Run {
         return evaluation
     }
 
+    /// Whether roster `r` is asked only because an ending before it has a condition that is not
+    /// known (`end people when any_visitors contains none` with `any_visitors` not answered): an
+    /// unknown condition does not end anything, so the members listed are read as usual, but
+    /// whether the list is asked at all is open. Its minimum number of members is then not
+    /// required: the unanswered question is reported (`required`), not a second finding that
+    /// asks for members the household may not have.
+    func isAskedOnlyForWantOfAnAnswer(roster r: Int) -> Bool {
+        var container = plan.rosterContainer[r]
+        var steps = 0
+        while container >= 0, steps <= ev.containers.count {
+            // Endings of the household's scope (a roster lists members of the household).
+            for j in cEndings.range(container) where plan.eScope[cEndings[j]] == 0 {
+                let e = cEndings[j]
+                let c = Ctx()
+                let standing = plan.eContainer[e] < 0 || containerApplies(plan.eContainer[e], c)
+                if standing, plan.eWhenNode[e] >= 0, !value(plan.eWhenNode[e], c).isKnown { return true }
+            }
+            container = plan.cParent[container]
+            steps += 1
+        }
+        return false
+    }
+
     func reportOutOfRange(_ s: Int, _ q: Int, _ i: Int, _ gi: Int) {
         let (lo, hi, _) = range(s, q, i)
         let value = frames[s].answers[i * frames[s].nQ + q]
@@ -124,11 +149,10 @@ extension Run {
     /// given here are evaluated; a bound that is open or unknown is "…", except for numbers: the
     /// largest exact whole number (±``Value/maximumExactInteger``) or the largest decimal (±1.8e308).
     func outOfRangeMessage(s: Int, q: Int, i: Int, shown: String, low: Value, high: Value) -> String {
-        let gi = plan.scopeQuestions[s][q]
-        let info = ev.questions[gi]
+        let gi = questionIndex(s, q)
         let c = ctx(scope: s, instance: i)
-        let lo = low.isKnown ? low : info.min.map { eval($0, c) } ?? .unknown
-        let hi = high.isKnown ? high : info.max.map { eval($0, c) } ?? .unknown
+        let lo = low.isKnown ? low : value(plan.qMinNode[gi], c)
+        let hi = high.isKnown ? high : value(plan.qMaxNode[gi], c)
         // An open bound of a number is the limit of what an answer can hold.
         let limit: String? = plan.qTag[gi] == 1 ? String(Value.maximumExactInteger) : plan.qTag[gi] == 2 ? "1.8e308" : nil
         let loText = lo.isKnown ? lo.description : limit.map { "-" + $0 } ?? "…"
@@ -149,9 +173,9 @@ extension Run {
 
     /// Whether roster `r`'s first member is the respondent (`respondent first when ...` holds).
     func isRespondentFirst(_ r: Int) -> Bool {
-        guard let w = ev.rosters[r].respondentFirst, memberCount[r] > 0 else { return false }
-        if case .bool(true) = eval(w, Ctx()) { return true }
-        return false
+        let w = plan.rosterRespondentFirstNode[r]
+        guard w >= 0, memberCount[r] > 0 else { return false }
+        return holds(w, Ctx())
     }
 
     /// Whether check `k` fires for instance `i` of its scope: its container applies, no ending
@@ -160,9 +184,8 @@ extension Run {
         let c = ctx(scope: s, instance: i)
         let container = plan.kContainer[k]
         if container >= 0, !containerApplies(container, c) { return false }
-        for e in plan.kEndedBy[k] where endingFires(e, c) { return false }
-        if case .bool(true) = eval(plan.kWhen[k], c) { return true }
-        return false
+        for j in kEndings.range(k) where endingFires(kEndings[j], c) { return false }
+        return holds(plan.kWhenNode[k], c)
     }
 
     func runCheck(_ k: Int, _ s: Int, _ i: Int) {

@@ -19,6 +19,19 @@ extension Run {
         }
     }
 
+    /// The instance of a slot given by its raw value (as expression nodes hold it).
+    @inline(__always)
+    func instance(slotRaw slot: UInt8, _ c: Ctx) -> Int {
+        switch slot {
+        case Slot.household.rawValue: return 0
+        case Slot.member.rawValue: return c.member
+        case Slot.pair.rawValue: return c.pair
+        case Slot.person.rawValue: return c.person
+        case Slot.other.rawValue: return c.other
+        default: return c.outer
+        }
+    }
+
     @inline(__always)
     package func instance(_ slot: Slot, _ c: Ctx) -> Int {
         switch slot {
@@ -38,19 +51,17 @@ extension Run {
         case 1: return true
         case 2, 3: return false
         case 0 where shouldForce():
-            force(plan.graph.questionNode(plan.scopeQuestions[s][q]), scope: s, instance: i)
+            force(plan.graph.questionNode(questionIndex(s, q)), scope: s, instance: i)
             return frames[s].qState[flat] == 1
         default: break
         }
         frames[s].qState[flat] = 3
-        let gi = plan.scopeQuestions[s][q]
+        let gi = questionIndex(s, q)
         let c = ctx(scope: s, instance: i)
         let container = plan.qContainer[gi]
         var ok = container < 0 || containerApplies(container, c)
-        if ok, let w = plan.qWhen[gi] {
-            if case .bool(true) = eval(w, c) {} else { ok = false }
-        }
-        if ok { for e in plan.qEndedBy[gi] where endingFires(e, c) { ok = false; break } }
+        if ok, !holds(plan.qWhenNode[gi], c) { ok = false }
+        if ok { for j in qEndings.range(gi) where endingFires(qEndings[j], c) { ok = false; break } }
         frames[s].qState[flat] = ok ? 1 : 2
         return ok
     }
@@ -73,9 +84,7 @@ extension Run {
         frames[s].eState[flat] = 3
         let container = plan.eContainer[e]
         var fires = container < 0 || containerApplies(container, c)
-        if fires, let w = plan.eWhen[e] {
-            if case .bool(true) = eval(w, c) {} else { fires = false }
-        }
+        if fires, !holds(plan.eWhenNode[e], c) { fires = false }
         frames[s].eState[flat] = fires ? 1 : 2
         return fires
     }
@@ -96,10 +105,8 @@ extension Run {
         frames[s].cState[flat] = 3
         let parent = plan.cParent[container]
         var ok = parent < 0 || containerApplies(parent, c)
-        if ok, let w = plan.cWhen[container] {
-            if case .bool(true) = eval(w, c) {} else { ok = false }
-        }
-        if ok { for e in plan.cEndedBy[container] where endingFires(e, c) { ok = false; break } }
+        if ok, !holds(plan.cWhenNode[container], c) { ok = false }
+        if ok { for j in cEndings.range(container) where endingFires(cEndings[j], c) { ok = false; break } }
         frames[s].cState[flat] = ok ? 1 : 2
         return ok
     }
@@ -115,9 +122,23 @@ extension Run {
         if frames[s].present[flat] != 1 { return .unknown }
         guard applies(s, q, i) else { return .unknown }
         if frames[s].hasRange[q], !withinRange(s, q, i) { return .unknown }
-        let v = frames[s].answers[flat]
-        if plan.qOptionWhen[plan.scopeQuestions[s][q]] != nil, notOffered(s, q, i, v) != nil { return .unknown }
-        return v
+        if plan.qHasOptionWhen[questionIndex(s, q)], !isAnswerOffered(s, q, i) { return .unknown }
+        return frames[s].answers[flat]
+    }
+
+    /// Whether every option of the present answer `q` of instance `i` is offered to it (decided
+    /// once per response: its options' conditions may read other answers, read as above).
+    func isAnswerOffered(_ s: Int, _ q: Int, _ i: Int) -> Bool {
+        let flat = i * frames[s].nQ + q
+        switch frames[s].offerState[flat] {
+        case 1: return true
+        case 2, 3: return false
+        default: break
+        }
+        frames[s].offerState[flat] = 3
+        let offered = notOffered(s, q, i, frames[s].answers[flat]) == nil
+        frames[s].offerState[flat] = offered ? 1 : 2
+        return offered
     }
 
     /// Whether option `id` of question `q` (local to scope `s`) is offered to instance `i`.
@@ -133,7 +154,7 @@ extension Run {
         case 1: return true
         case 2, 3: return false
         case 0 where shouldForce():
-            force(plan.graph.questionNode(plan.scopeQuestions[s][q]), scope: s, instance: i)
+            force(plan.graph.questionNode(questionIndex(s, q)), scope: s, instance: i)
             return frames[s].rangeState[flat] == 1
         default: break
         }
@@ -146,26 +167,26 @@ extension Run {
     /// The bounds of question `q` for instance `i` (unknown when open, or when they read an answer
     /// that is not known), and whether its present answer lies outside them.
     func range(_ s: Int, _ q: Int, _ i: Int) -> (low: Value, high: Value, outside: Bool) {
-        let gi = plan.scopeQuestions[s][q]
-        let value = frames[s].answers[i * frames[s].nQ + q]
+        let gi = questionIndex(s, q)
+        let given = frames[s].answers[i * frames[s].nQ + q]
         let c = ctx(scope: s, instance: i)
-        let lo = plan.qMin[gi].map { eval($0, c) } ?? .unknown
-        let hi = plan.qMax[gi].map { eval($0, c) } ?? .unknown
+        let lo = value(plan.qMinNode[gi], c)
+        let hi = value(plan.qMaxNode[gi], c)
         var outside = false
-        if let o = Value.order(value, lo), o < 0 { outside = true }
-        if let o = Value.order(value, hi), o > 0 { outside = true }
+        if let o = Value.order(given, lo), o < 0 { outside = true }
+        if let o = Value.order(given, hi), o > 0 { outside = true }
         return (lo, hi, outside)
     }
 
     /// The first option of answer `v` that is not offered to instance `i` of question `q`, if any.
     func notOffered(_ s: Int, _ q: Int, _ i: Int, _ v: Value) -> String? {
-        let gi = plan.scopeQuestions[s][q]
-        guard let whens = plan.qOptionWhen[gi], let list = plan.qChoice[gi], i >= 0, i < frames[s].count else { return nil }
+        let gi = questionIndex(s, q)
+        let whens = plan.qOptionWhenNodes[gi]
+        guard !whens.isEmpty, let list = plan.qChoice[gi], i >= 0, i < frames[s].count else { return nil }
         let c = ctx(scope: s, instance: i)
         func offered(_ id: String) -> Bool {
-            guard let k = list.position.rank(of: id), k < whens.count, let w = whens[k] else { return true }
-            if case .bool(true) = eval(w, c) { return true }
-            return false
+            guard let k = list.position.rank(of: id), k < whens.count else { return true }
+            return holds(whens[k], c)
         }
         switch v {
         case .option(let id): return offered(id) ? nil : id
@@ -186,7 +207,7 @@ extension Run {
         default: break
         }
         frames[s].dState[flat] = 3
-        let v = eval(plan.dExpr[plan.scopeDerived[s][d]], ctx(scope: s, instance: i))
+        let v = value(plan.dExprNode[plan.scopeDerived[s][d]], ctx(scope: s, instance: i))
         frames[s].dValues[flat] = v
         frames[s].dState[flat] = 1
         return v
@@ -194,67 +215,93 @@ extension Run {
 
     // MARK: Expressions
 
-    /// The value of an expression for the instance in `c`. Each kind of node is computed in a
+    /// The value of an expression for the instance in `c`, laid out in a scratch code first (for
+    /// expressions that are not the plan's own: route coverage, the generator's repairs).
+    package func eval(_ e: CExpr, _ c: Ctx) -> Value {
+        scratch.removeAll()
+        let root = scratch.append(e)
+        // A copy: should evaluating ever lay out another expression, this one stays as it is.
+        let code = scratch
+        return code.withView { value(root, $0, c) }
+    }
+
+    /// The value of the plan's node `n` (`-1`: none, unknown) for the instance in `c`.
+    @inline(__always)
+    func value(_ n: Int32, _ c: Ctx) -> Value {
+        n < 0 ? .unknown : value(n, code, c)
+    }
+
+    /// Whether the plan's node `n` is known true for the instance in `c` (`-1`: no condition, true).
+    @inline(__always)
+    func holds(_ n: Int32, _ c: Ctx) -> Bool {
+        if n < 0 { return true }
+        if case .bool(true) = value(n, code, c) { return true }
+        return false
+    }
+
+    /// The value of node `n` of code `k`. Each kind of node that recurses is computed in a
     /// function of its own, so that a deep expression holds one small frame per level on the
     /// stack (even unoptimised), not one frame sized for every kind (see Dependencies.swift).
-    package func eval(_ e: CExpr, _ c: Ctx) -> Value {
-        switch e {
-        case .literal(let v): return v
-        case .answer(let s, let q, let slot): return answer(s, q, instance(slot, c))
-        case .derived(let s, let d, let slot): return derivedValue(s, d, instance(slot, c))
-        case .not(let a): return evalNot(a, c)
-        case .and(let a, let b): return evalAnd(a, b, c)
-        case .or(let a, let b): return evalOr(a, b, c)
-        case .compare(let op, let a, let b): return evalCompare(op, a, b, c)
-        case .member(let a, let items, let negated): return evalMember(a, items, negated, c)
-        case .contains(let a, let b): return evalContains(a, b, c)
-        case .arithmetic(let op, let a, let b): return evalArithmetic(op, a, b, c)
-        default: return evalOther(e, c)
+    func value(_ n: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let node = k.nodes[Int(n)]
+        switch node.op {
+        case .literal: return k.literals[Int(node.a)]
+        case .answer: return answer(Int(node.a), Int(node.b), instance(slotRaw: node.flag, c))
+        case .derived: return derivedValue(Int(node.a), Int(node.b), instance(slotRaw: node.flag, c))
+        case .not: return valueOfNot(node.a, k, c)
+        case .and: return valueOfAnd(node.a, node.b, k, c)
+        case .or: return valueOfOr(node.a, node.b, k, c)
+        case .compare: return valueOfCompare(node.flag, node.a, node.b, k, c)
+        case .member: return valueOfMember(node, k, c)
+        case .contains: return valueOfContains(node.a, node.b, k, c)
+        case .arithmetic: return valueOfArithmetic(node.flag, node.a, node.b, k, c)
+        default: return valueOfOther(node, k, c)
         }
     }
 
-    /// The kinds of node met less often (kept out of ``eval(_:_:)`` so that its frame stays small).
-    func evalOther(_ e: CExpr, _ c: Ctx) -> Value {
-        switch e {
-        case .position(let slot):
-            let i = instance(slot, c)
+    /// The kinds of node met less often (kept out of ``value(_:_:_:)`` so that its frame stays small).
+    func valueOfOther(_ node: ExpressionCode.Node, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        switch node.op {
+        case .position:
+            let i = instance(slotRaw: node.flag, c)
             return i >= 0 ? .int(i + 1) : .unknown
-        case .count(let r): return .int(memberCount[r])
-        case .respondent(let r, let slot): return .bool(instance(slot, c) == 0 && isRespondentFirst(r))
+        case .count: return .int(memberCount[Int(node.a)])
+        case .respondent: return .bool(instance(slotRaw: node.flag, c) == 0 && isRespondentFirst(Int(node.a)))
         case .today: return .date(todayValue)
         case .variant: return variant.map(Value.option) ?? .unknown
         case .householdAddress: return options.householdAddress.map(Value.text) ?? .unknown
-        case .at(let r, let index, let inner): return evalAt(r, index, inner, c)
-        case .addressPart(let a, let part): return evalAddressPart(a, part, c)
-        case .any(let r, let inner): return evalAny(r, inner, c)
-        case .countWhere(let r, let inner): return evalCountWhere(r, inner, c)
-        case .negate(let a): return evalNegate(a, c)
-        case .answered(let a, let negated): return .bool(eval(a, c).isKnown != negated)
-        case .yearsBetween(let a, let b): return evalYearsBetween(a, b, c)
-        case .join(let items): return evalJoin(items, c)
-        case .literal, .answer, .derived, .not, .and, .or, .compare, .member, .contains, .arithmetic: return eval(e, c)
+        case .at: return valueAt(Int(node.a), Int(node.b), node.c, k, c)
+        case .addressPart: return valueOfAddressPart(node.a, ExpressionCode.part(node.flag), k, c)
+        case .any: return valueOfAny(Int(node.a), node.b, k, c)
+        case .countWhere: return valueOfCountWhere(Int(node.a), node.b, k, c)
+        case .negate: return valueOfNegate(node.a, k, c)
+        case .answered: return .bool(value(node.a, k, c).isKnown != (node.flag != 0))
+        case .yearsBetween: return valueOfYearsBetween(node.a, node.b, k, c)
+        case .join: return valueOfJoin(Int(node.b), Int(node.c), k, c)
+        case .literal, .answer, .derived, .not, .and, .or, .compare, .member, .contains, .arithmetic:
+            return .unknown  // handled by value(_:_:_:)
         }
     }
 
-    func evalAt(_ r: Int, _ index: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+    func valueAt(_ r: Int, _ index: Int, _ inner: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
         guard index < memberCount[r] else { return .unknown }
         var mc = c
         mc.member = index
-        return eval(inner, mc)
+        return value(inner, k, mc)
     }
 
-    func evalAddressPart(_ a: CExpr, _ part: Expression.AddressPart, _ c: Ctx) -> Value {
-        if case .address(let address) = eval(a, c), let text = address.part(part), !text.isEmpty { return .text(text) }
+    func valueOfAddressPart(_ a: Int32, _ part: Expression.AddressPart, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        if case .address(let address) = value(a, k, c), let text = address.part(part), !text.isEmpty { return .text(text) }
         return .unknown
     }
 
-    func evalAny(_ r: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+    func valueOfAny(_ r: Int, _ inner: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
         var sawUnknown = false
         for m in 0..<memberCount[r] {
             var mc = c
             mc.outer = c.member
             mc.member = m
-            switch eval(inner, mc) {
+            switch value(inner, k, mc) {
             case .bool(true): return .bool(true)
             case .bool(false): break
             default: sawUnknown = true
@@ -263,13 +310,13 @@ extension Run {
         return sawUnknown ? .unknown : .bool(false)
     }
 
-    func evalCountWhere(_ r: Int, _ inner: CExpr, _ c: Ctx) -> Value {
+    func valueOfCountWhere(_ r: Int, _ inner: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
         var n = 0
         for m in 0..<memberCount[r] {
             var mc = c
             mc.outer = c.member
             mc.member = m
-            switch eval(inner, mc) {
+            switch value(inner, k, mc) {
             case .bool(true): n += 1
             case .bool(false): break
             default: return .unknown
@@ -278,13 +325,13 @@ extension Run {
         return .int(n)
     }
 
-    func evalNot(_ a: CExpr, _ c: Ctx) -> Value {
-        if case .bool(let b) = eval(a, c) { return .bool(!b) }
+    func valueOfNot(_ a: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        if case .bool(let b) = value(a, k, c) { return .bool(!b) }
         return .unknown
     }
 
-    func evalNegate(_ a: CExpr, _ c: Ctx) -> Value {
-        switch eval(a, c) {
+    func valueOfNegate(_ a: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        switch value(a, k, c) {
         case .int(let i): return .int(-i)
         case .dec(let d): return .dec(-d)
         case .duration(let d): return .duration(d.negated)
@@ -292,48 +339,49 @@ extension Run {
         }
     }
 
-    func evalAnd(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        let x = eval(a, c)
+    func valueOfAnd(_ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let x = value(a, k, c)
         if case .bool(false) = x { return .bool(false) }
-        let y = eval(b, c)
+        let y = value(b, k, c)
         if case .bool(false) = y { return .bool(false) }
         if case .bool(true) = x, case .bool(true) = y { return .bool(true) }
         return .unknown
     }
 
-    func evalOr(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        let x = eval(a, c)
+    func valueOfOr(_ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let x = value(a, k, c)
         if case .bool(true) = x { return .bool(true) }
-        let y = eval(b, c)
+        let y = value(b, k, c)
         if case .bool(true) = y { return .bool(true) }
         if case .bool(false) = x, case .bool(false) = y { return .bool(false) }
         return .unknown
     }
 
-    func evalCompare(_ op: Expression.BinaryOperator, _ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        let x = eval(a, c), y = eval(b, c)
+    func valueOfCompare(_ op: UInt8, _ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let x = value(a, k, c), y = value(b, k, c)
         switch op {
-        case .equal: return Value.equal(x, y).map(Value.bool) ?? .unknown
-        case .notEqual: return Value.equal(x, y).map { .bool(!$0) } ?? .unknown
+        case 0: return Value.equal(x, y).map(Value.bool) ?? .unknown
+        case 1: return Value.equal(x, y).map { .bool(!$0) } ?? .unknown
         default:
             guard let o = Value.order(x, y) else { return .unknown }
             switch op {
-            case .less: return .bool(o < 0)
-            case .lessOrEqual: return .bool(o <= 0)
-            case .greater: return .bool(o > 0)
+            case 2: return .bool(o < 0)
+            case 3: return .bool(o <= 0)
+            case 4: return .bool(o > 0)
             default: return .bool(o >= 0)
             }
         }
     }
 
-    func evalArithmetic(_ op: Expression.BinaryOperator, _ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        let x = eval(a, c)
+    func valueOfArithmetic(_ op: UInt8, _ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let x = value(a, k, c)
         if !x.isKnown { return .unknown }
-        return Value.arithmetic(op, x, eval(b, c))
+        guard let op = ExpressionCode.arithmeticOperator(op) else { return .unknown }
+        return Value.arithmetic(op, x, value(b, k, c))
     }
 
-    func evalContains(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        let x = eval(a, c), y = eval(b, c)
+    func valueOfContains(_ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let x = value(a, k, c), y = value(b, k, c)
         switch (x, y) {
         case (.options(let set), .option(let o)): return .bool(set.contains(o))
         case (.option(let one), .option(let o)): return .bool(one == o)
@@ -342,12 +390,13 @@ extension Run {
         }
     }
 
-    func evalMember(_ a: CExpr, _ items: [CExpr], _ negated: Bool, _ c: Ctx) -> Value {
-        let x = eval(a, c)
+    func valueOfMember(_ node: ExpressionCode.Node, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let negated = node.flag != 0
+        let x = value(node.a, k, c)
         if !x.isKnown { return .unknown }
         var sawUnknown = false
-        for item in items {
-            switch Value.equal(x, eval(item, c)) {
+        for j in Int(node.b)..<Int(node.b + node.c) {
+            switch Value.equal(x, value(k.items[j], k, c)) {
             case true?: return .bool(!negated)
             case false?: break
             case nil: sawUnknown = true
@@ -356,15 +405,15 @@ extension Run {
         return sawUnknown ? .unknown : .bool(negated)
     }
 
-    func evalYearsBetween(_ a: CExpr, _ b: CExpr, _ c: Ctx) -> Value {
-        guard let x = eval(a, c).asDate, let y = eval(b, c).asDate else { return .unknown }
+    func valueOfYearsBetween(_ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        guard let x = value(a, k, c).asDate, let y = value(b, k, c).asDate else { return .unknown }
         return .int(CalendarDate.wholeYears(from: x, to: y))
     }
 
-    func evalJoin(_ items: [CExpr], _ c: Ctx) -> Value {
+    func valueOfJoin(_ start: Int, _ count: Int, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
         var parts: [String] = []
-        for item in items {
-            let v = eval(item, c)
+        for j in start..<(start + count) {
+            let v = value(k.items[j], k, c)
             if v.isKnown { parts.append(v.description) }
         }
         return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))

@@ -14,6 +14,18 @@ package struct Ctx {
     }
 }
 
+/// One answer of a response: its scope and its slot in the scope's frame (instance × questions
+/// + question).
+package struct SpecifiedKey: Hashable {
+    package var scope: Int
+    package var flat: Int
+
+    package init(scope: Int, flat: Int) {
+        self.scope = scope
+        self.flat = flat
+    }
+}
+
 /// The answers and memoised routing of every instance of one scope.
 package struct Frame {
     package var count = 0
@@ -22,23 +34,27 @@ package struct Frame {
     /// response's answer: every reader looks at ``present`` first, so the other slots are not
     /// cleared between responses (at least `count * nQ` slots; likewise ``dValues``, read only
     /// where ``dState`` is 1).
-    package var answers: [Value] = []
+    package var answers = ValueSlots()
     /// 0 absent, 1 a usable answer, 2 present but not a valid value (3: the fast reader's
     /// "seen, but null or blank", turned back to 0 when it is done).
-    package var present: [UInt8] = []
+    package var present = StateSlots()
     /// For answers of questions with a range (see ``hasRange``), whether the answer is within it:
     /// 0 not yet known, 1 within, 2 outside (refused: reads as not answered), 3 being decided,
     /// 4 waiting for its bounds in ``Run/force(_:scope:instance:)``.
-    package var rangeState: [UInt8] = []
+    package var rangeState = StateSlots()
+    /// For present answers of questions with conditional options: whether every option of the
+    /// answer is offered to the instance: 0 not yet known, 1 offered, 2 not (reads as not
+    /// answered), 3 being decided.
+    var offerState = StateSlots()
     /// Per question of the scope: whether it has a range, whose bounds are expressions.
     package var hasRange: [Bool] = []
     /// 0 not yet computed, 1 applies, 2 does not, 3 being computed.
-    var qState: [UInt8] = []
-    var cState: [UInt8] = []
-    var dState: [UInt8] = []
+    var qState = StateSlots()
+    var cState = StateSlots()
+    var dState = StateSlots()
     /// Endings: 0 not yet computed, 1 fires, 2 does not, 3 being computed.
-    var eState: [UInt8] = []
-    var dValues: [Value] = []
+    var eState = StateSlots()
+    var dValues = ValueSlots()
     /// For pairs: the index of the pair's object in the response array (-1 when missing).
     package var responseIndex: [Int] = []
     /// For pairs: the two members of each pair (person after other).
@@ -47,8 +63,17 @@ package struct Frame {
 
     init() {}
 
-    init(count: Int, nQ: Int, nD: Int, nC: Int, nE: Int = 0) {
-        reset(count: count, nQ: nQ, nD: nD, nC: nC, nE: nE)
+    /// Frees the memo states' memory (the run's `deinit`; a frame is never copied).
+    func deallocateStates() {
+        qState.deallocate()
+        cState.deallocate()
+        dState.deallocate()
+        eState.deallocate()
+        rangeState.deallocate()
+        present.deallocate()
+        offerState.deallocate()
+        answers.deallocate()
+        dValues.deallocate()
     }
 
     /// Sizes the frame for `count` instances, keeping the arrays' storage when it is big enough.
@@ -58,20 +83,15 @@ package struct Frame {
         self.nD = nD
         self.nC = nC
         self.nE = nE
-        eState.removeAll(keepingCapacity: true)
-        eState.append(contentsOf: repeatElement(0, count: count * nE))
-        if answers.count < count * nQ { answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ - answers.count)) }
-        present.removeAll(keepingCapacity: true)
-        present.append(contentsOf: repeatElement(0, count: count * nQ))
-        qState.removeAll(keepingCapacity: true)
-        qState.append(contentsOf: repeatElement(0, count: count * nQ))
-        rangeState.removeAll(keepingCapacity: true)
-        rangeState.append(contentsOf: repeatElement(0, count: count * nQ))
-        cState.removeAll(keepingCapacity: true)
-        cState.append(contentsOf: repeatElement(0, count: count * nC))
-        dState.removeAll(keepingCapacity: true)
-        dState.append(contentsOf: repeatElement(0, count: count * nD))
-        if dValues.count < count * nD { dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD - dValues.count)) }
+        eState.reset(count: count * nE)
+        answers.reserve(count * nQ)
+        present.reset(count: count * nQ)
+        qState.reset(count: count * nQ)
+        rangeState.reset(count: count * nQ)
+        offerState.reset(count: count * nQ)
+        cState.reset(count: count * nC)
+        dState.reset(count: count * nD)
+        dValues.reserve(count * nD)
         responseIndex.removeAll(keepingCapacity: true)
         pairPerson.removeAll(keepingCapacity: true)
         pairOther.removeAll(keepingCapacity: true)
@@ -80,14 +100,15 @@ package struct Frame {
     /// Adds one instance (a roster member read from the response), with nothing answered.
     mutating func appendInstance() {
         count += 1
-        if answers.count < count * nQ { answers.append(contentsOf: repeatElement(Value.unknown, count: count * nQ - answers.count)) }
-        present.append(contentsOf: repeatElement(0, count: nQ))
-        qState.append(contentsOf: repeatElement(0, count: nQ))
-        rangeState.append(contentsOf: repeatElement(0, count: nQ))
-        cState.append(contentsOf: repeatElement(0, count: nC))
-        dState.append(contentsOf: repeatElement(0, count: nD))
-        if dValues.count < count * nD { dValues.append(contentsOf: repeatElement(Value.unknown, count: count * nD - dValues.count)) }
-        eState.append(contentsOf: repeatElement(0, count: nE))
+        answers.reserve(count * nQ)
+        present.appendZeros(nQ)
+        qState.appendZeros(nQ)
+        rangeState.appendZeros(nQ)
+        offerState.appendZeros(nQ)
+        cState.appendZeros(nC)
+        dState.appendZeros(nD)
+        dValues.reserve(count * nD)
+        eState.appendZeros(nE)
     }
 }
 
@@ -95,6 +116,14 @@ package struct Frame {
 package final class Run {
     let ev: Evaluator
     let plan: Evaluator.Plan
+    /// The plan's expressions (``plan`` keeps them alive as long as this run).
+    let code: ExpressionCode.View
+    /// The endings that skip each question, container and check (the plan's, kept alive by it).
+    let qEndings: IntLists.View, cEndings: IntLists.View, kEndings: IntLists.View
+    /// The questions of each scope, by their index in the schema (the plan's ``Evaluator/Plan/scopeQuestionList``).
+    let scopeQuestionList: IntLists.View
+    /// Where an expression that is not the plan's is laid out to be evaluated (``eval(_:_:)``).
+    var scratch = ExpressionCode()
     let options: EvaluationOptions
     var language: String
     /// One frame per scope. Pointers (not arrays in `var`s) keep the hot path free of
@@ -116,6 +145,10 @@ package final class Run {
     }
     /// Per check: the instances whose confirmation the response records.
     var confirmed: [Int: Set<Int>] = [:]
+    /// The "please specify" texts the fast reader met (``readFast(_:)``), by answer: a one_of
+    /// answer's detail, or an any_of answer's details in answer order; only texts that are not
+    /// empty. The general path leaves it empty (its readers use the parsed response).
+    package var specifiedTexts: [SpecifiedKey: [String]] = [:]
     var rosterPresent: [Bool]
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
@@ -137,6 +170,9 @@ package final class Run {
         self.options = options
         stackBudget = options.stackBudget
         plan = ev.plan
+        code = ev.plan.code.view
+        (qEndings, cEndings, kEndings) = (ev.plan.qEndings.view, ev.plan.cEndings.view, ev.plan.kEndings.view)
+        scopeQuestionList = ev.plan.scopeQuestionList.view
         language = options.language ?? ev.schema.languages.first ?? "en"
         scopeCount = ev.scopes.count
         frames = .allocate(capacity: scopeCount)
@@ -157,6 +193,7 @@ package final class Run {
         findings.removeAll(keepingCapacity: true)
         pending.removeAll(keepingCapacity: true)
         if !confirmed.isEmpty { confirmed.removeAll(keepingCapacity: true) }
+        if !specifiedTexts.isEmpty { specifiedTexts.removeAll(keepingCapacity: true) }
         if !rosterLength.isEmpty { rosterLength.removeAll() }
         today = nil
         variant = nil
@@ -170,9 +207,16 @@ package final class Run {
     }
 
     deinit {
+        for s in 0..<scopeCount { frames[s].deallocateStates() }
         frames.deinitialize(count: scopeCount)
         frames.deallocate()
         memberCount.deallocate()
+    }
+
+    /// The index in the schema of question `q` of scope `s`.
+    @inline(__always)
+    func questionIndex(_ s: Int, _ q: Int) -> Int {
+        scopeQuestionList[Int(scopeQuestionList.starts[s]) + q]
     }
 
     /// The two members (0-based) of pair `k` of roster `r`'s relationship block.

@@ -79,14 +79,16 @@ public final class ResponseReader {
     public func read(bytes: some Collection<UInt8>) -> Bool {
         parsed = nil
         unfinished = false
+        fast = false
         self.bytes.removeAll(keepingCapacity: true)
         if needsTree { self.bytes.append(contentsOf: bytes) }
-        let fast: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
+        let quick: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
             run.reset()
             return run.readFast(buffer)
         }
-        if fast == true {
+        if quick == true {
             unfinished = true
+            fast = true
             return true
         }
         let value: JSONValue
@@ -116,6 +118,8 @@ public final class ResponseReader {
     private var finished = Evaluation(findings: [], applicable: [], derived: [], applicableCount: 0, answeredCount: 0)
     /// The last response was read by the fast reader and its findings are not made yet.
     private var unfinished = false
+    /// The last response was read by the fast reader (which keeps its "please specify" texts).
+    private var fast = false
 
     /// The number of members of roster `r` in the response (0 when the roster is absent).
     public func memberCount(roster r: Int) -> Int { run.memberCount[r] }
@@ -159,6 +163,29 @@ public final class ResponseReader {
     public func derived(_ d: Int, instance i: Int) -> Value {
         let (s, local, _) = evaluator.derived[d]
         return run.derivedValue(s, local, i)
+    }
+
+    /// The "please specify" texts of question `q`'s answer for `instance`, exactly as written:
+    /// a one_of answer's detail, or the details of an any_of answer's options in answer order.
+    /// Only texts that are not empty; none when the question is not answered, or its options
+    /// were given without details (or with a number, "5 or more: how many").
+    ///
+    /// A response read by the fast reader gives them without parsing it again; one read by the
+    /// general path takes them from its tree (``raw(question:instance:)``).
+    public func specifiedTexts(question q: Int, instance i: Int) -> [String] {
+        guard state(question: q, instance: i) == .answered else { return [] }
+        if fast {
+            return run.specifiedTexts[SpecifiedKey(scope: questionScope[q], flat: i * run.frames[questionScope[q]].nQ + questionLocal[q])] ?? []
+        }
+        func text(_ v: JSONValue?) -> String? {
+            guard let s = v?.stringValue, !s.isEmpty else { return nil }
+            return s
+        }
+        switch raw(question: q, instance: i) {
+        case .object(let o)?: return text(o["detail"]).map { [$0] } ?? []
+        case .array(let items)?: return items.compactMap { text($0["detail"]) }
+        default: return []
+        }
     }
 
     /// The response as a tree, parsed on first use.

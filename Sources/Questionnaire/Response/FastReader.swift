@@ -36,8 +36,11 @@ struct FastCursor {
         let start = i
         while i < b.count {
             let c = b[i]
-            if c == UInt8(ascii: "\"") { let r = start..<i; i += 1; return r }
-            if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            // Most bytes (lower-case letters, '_', UTF-8 continuation bytes) are above '\\': one comparison.
+            if c <= UInt8(ascii: "\\") {
+                if c == UInt8(ascii: "\"") { let r = start..<i; i += 1; return r }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+            }
             i += 1
         }
         return nil
@@ -360,7 +363,7 @@ extension Run {
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 0 { return false }  // a duplicate key
         if c.null() { frames[s].present[flat] = 3; return true }
-        let gi = plan.scopeQuestions[s][q]
+        let gi = questionIndex(s, q)
         let value: Value
         switch plan.qTag[gi] {
         case 0:
@@ -397,24 +400,21 @@ extension Run {
             else { return false }
             value = .month(my)
         case 5:
-            let list = plan.qChoice[gi].unsafelyUnwrapped
-            guard let o = readChoiceFast(&c, list) else { return false }
-            value = .option(list.order[o])
+            // The plan holds the list: borrowed for the read, not retained and released per answer.
+            guard let list = plan.qChoiceRef[gi] else { return false }
+            var detail: String?
+            guard let v = list._withUnsafeGuaranteedRef({ list in
+                readChoiceFast(&c, list, detail: &detail).map { list.optionValues[$0] }
+            }) else { return false }
+            if let detail { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = [detail] }
+            value = v
         case 6:
-            let list = plan.qChoice[gi].unsafelyUnwrapped
-            guard c.eat(UInt8(ascii: "[")) else { return false }
+            guard let list = plan.qChoiceRef[gi], c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
-            var ids: [String] = []
-            var exclusive = false
-            repeat {
-                guard let o = readChoiceFast(&c, list) else { return false }
-                let id = list.order[o]
-                if ids.contains(id) { return false }
-                if list.exclusive[o] { exclusive = true }
-                ids.append(id)
-            } while c.eat(UInt8(ascii: ","))
-            guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return false }
-            value = .options(ids)
+            var details: [String] = []
+            guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0, details: &details) }) else { return false }
+            if !details.isEmpty { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = details }
+            value = v
         case 7:
             switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
             case nil, .refused?: return false
@@ -429,9 +429,35 @@ extension Run {
         return true
     }
 
+    /// The options of an any_of answer after its `[`, up to its `]` (not empty, no option twice,
+    /// an exclusive option alone), or `nil` for anything the general path reports on. The
+    /// options' text details that are not empty are appended to `details`, in answer order.
+    func readOptionsFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo, details: inout [String]) -> Value? {
+        var ids: [String] = []
+        var seen: UInt64 = 0  // the positions below 64 chosen so far
+        var exclusive = false
+        repeat {
+            var detail: String?
+            guard let o = readChoiceFast(&c, list, detail: &detail) else { return nil }
+            if let detail { details.append(detail) }
+            // An id is looked up to one position (its first), so a repeated id is a repeated position.
+            if o < 64 {
+                if seen & (1 << UInt64(o)) != 0 { return nil }
+                seen |= 1 << UInt64(o)
+            } else if ids.contains(list.order[o]) {
+                return nil
+            }
+            if list.exclusive[o] { exclusive = true }
+            ids.append(list.order[o])
+        } while c.eat(UInt8(ascii: ","))
+        guard c.eat(UInt8(ascii: "]")), !(exclusive && ids.count > 1) else { return nil }
+        return .options(ids)
+    }
+
     /// `"id"` or `{"value": "id", "detail": ...}`: a text detail on options that take one, a
     /// whole number within its range on options that take a number ("5 or more": how many).
-    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo) -> Int? {
+    /// A text detail that is not empty is given back in `detail`, exactly as written.
+    func readChoiceFast(_ c: inout FastCursor, _ list: Evaluator.ChoiceInfo, detail text: inout String?) -> Int? {
         c.ws()
         if c.peek == UInt8(ascii: "\"") {
             guard let r = c.plainString() else { return nil }
@@ -469,6 +495,7 @@ extension Run {
             let max = list.specifyMax[option]
             guard max >= 0, let raw = c.string(detail) else { return nil }
             if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
+            if !raw.isEmpty { text = raw }
         }
         if let number {
             // As Run.checkOption: a number detail only where the option takes one, within its range.

@@ -385,15 +385,18 @@ public final class ResponseStore: Sendable {
     /// The columns of `response_version` that ``version(from:shard:includeBody:)`` reads, but the body.
     static let versionColumns = "id, household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness"
 
+    /// A version from a row whose columns are ``versionColumns`` in that order, then `body`
+    /// when `includeBody`. Read by position: GRDB's lookup by name lowercases the name on every
+    /// read, and a batch job reads a million rows.
     static func version(from row: Row, shard: Int, includeBody: Bool) -> ResponseVersion {
-        let micros: Int64 = row["received_at"]
+        let micros: Int64 = row[4]
         return ResponseVersion(
-            shard: shard, version: row["id"], householdID: row["household_id"],
-            kind: ResponseKind(rawValue: row["kind"]) ?? .partial,
-            channel: Channel(rawValue: row["channel"]) ?? .online,
+            shard: shard, version: row[0], householdID: row[1],
+            kind: ResponseKind(rawValue: row[2]) ?? .partial,
+            channel: Channel(rawValue: row[3]) ?? .online,
             receivedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000),
-            schemaHash: row["schema_hash"], idempotencyKey: row["idempotency_key"],
-            completeness: row["completeness"], body: includeBody ? row["body"] : nil)
+            schemaHash: row[5], idempotencyKey: row[6],
+            completeness: row[7], body: includeBody ? row[8] : nil)
     }
 
     deinit { close() }

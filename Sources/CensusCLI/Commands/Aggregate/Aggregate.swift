@@ -75,7 +75,9 @@ struct Aggregate: ParsableCommand {
         }
         // A percentage only for a run that reads everything (an incremental one reads what is new).
         let incremental = !full && FileManager.default.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent("current").path)
-        let bar = ProgressBar("reading responses", total: incremental ? nil : Self.versionTotal(dir), quiet: quiet)
+        let bar = ProgressBar("reading responses", total: nil, quiet: quiet)
+        // Counting the versions reads every shard's index: only for a bar that is drawn.
+        if bar.isEnabled && !incremental, let total = Self.versionTotal(dir) { bar.update(0, of: total) }
         let summary: AggregationSummary
         do {
             summary = try Aggregator.run(options) { households, versions in bar.update(versions, note: "\(Self.grouped(households)) households") }

@@ -22,8 +22,7 @@ struct HouseholdTokens: Sendable {
 
     /// A new token for `householdID`, valid from `now` for `lifetime` seconds.
     func issue(householdID: String, now: Int64, lifetime: Int64) -> (token: String, expiresAt: Int64) {
-        var rng = SystemRandomNumberGenerator()
-        let nonce = Base64URL.encode((0..<9).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let nonce = Base64URL.encode(RandomBytes.make(9))
         let expires = now + lifetime
         let payload = Array("v1|\(householdID)|\(now)|\(expires)|\(nonce)".utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)

@@ -22,10 +22,13 @@ public struct MachineTokenRecord: Sendable, Equatable {
     public var id: String
     /// The name given at creation (unique among tokens not revoked).
     public var name: String
+    /// What the token may do through the API.
     public var role: MachineRole
+    /// When `census token create` made it (stored to the second).
     public var createdAt: Date
     /// When it stops working, or nil for never.
     public var expiresAt: Date?
+    /// When `census token revoke` stopped it (it then authenticates nothing), or nil.
     public var revokedAt: Date?
     /// The last request it authenticated, to the minute (nil: never used).
     public var lastUsedAt: Date?
@@ -47,6 +50,7 @@ public enum MachineTokenError: Error, Sendable, Equatable, CustomStringConvertib
     /// No token has this name or id.
     case notFound(String)
 
+    /// The failure in words, for the CLI: what is wrong and what to do (names capped at 80 characters).
     public var description: String {
         switch self {
         case .unusable(let path, let reason): return "the token file \(path) cannot be used: \(reason)"
@@ -76,8 +80,10 @@ public enum MachineTokenError: Error, Sendable, Equatable, CustomStringConvertib
 /// try tokens.revoke("paper-capture")   // by name or by record.id
 /// ```
 public final class MachineTokens: Sendable {
+    /// The token file's name in a store directory.
     public static let fileName = "tokens.sqlite"
     static let prefix = "cen_m_"
+    /// The token file's path, as opened.
     public let path: String
     private let pool: DatabasePool
 
@@ -220,6 +226,8 @@ public final class MachineTokens: Sendable {
         return .valid(record)
     }
 
+    /// Whether `name` may name a token: 1–64 bytes of ASCII letters, digits, `.`, `_` or `-`
+    /// (safe in logs and on a command line).
     public static func isValidName(_ name: String) -> Bool {
         (1...64).contains(name.utf8.count) && name.utf8.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
