@@ -1,5 +1,6 @@
 import CensusTestSupport
 import Foundation
+import GRDB
 import XCTest
 @testable import ResponseStore
 
@@ -49,6 +50,23 @@ final class IndividualReturnTests: XCTestCase {
             try snapshot.forEachHousehold { id, _ in seen.append(id) }
             let at = try XCTUnwrap(seen.firstIndex(of: "H7"))
             XCTAssertEqual(Array(seen[at...].prefix(3)), ["H7", "H7/i1", "H7/i2"], "individuals come straight after their household")
+        }
+    }
+
+    /// An incremental run asks for the versions of every changed household: each must be found
+    /// through the household_id index, not by walking the shard's table in id order.
+    func testAHouseholdsVersionsAreFoundThroughTheIndexNotAWalkOfTheShard() async throws {
+        let dir = try makeTempDirectory(self)
+        let store = try ResponseStore.create(at: dir, shardCount: 1)
+        defer { store.close() }
+        for n in 0..<20 { _ = try await store.submit(submission("H\(n)", kind: .submitted, at: Double(100 + n), completeness: 0.5)) }
+        _ = try await store.submit(submission("H7/i1", kind: .submitted, at: 300, completeness: 0.8))
+        try store.withSnapshot(shard: 0) { snapshot in
+            let plan = try Row.fetchAll(snapshot.db, sql: "EXPLAIN QUERY PLAN " + ShardSnapshot.versionsWithIndividualsSQL,
+                                        arguments: ["H7", "H7/", "H70", snapshot.watermark]).map { $0["detail"] as String }
+            XCTAssertFalse(plan.contains { $0.contains("PRIMARY KEY") || $0.hasPrefix("SCAN") }, "\(plan)")
+            XCTAssertTrue(plan.contains { $0.contains("INDEX") && $0.contains("household_id") }, "\(plan)")
+            XCTAssertEqual(try snapshot.versionsWithIndividuals(of: "H7").map(\.householdID), ["H7", "H7/i1"])
         }
     }
 }

@@ -8,8 +8,8 @@ import NIOPosix
 /// Hummingbird reads a request on an event loop thread and runs its handler as a task; with
 /// two pools, every request crosses from one pool's thread to the other's and back. On the
 /// event loops a handler's task runs on the loop that read its request: page requests with
-/// autosave took 11-17% less CPU each and ran 14-21% faster (3,418-3,435/s against
-/// 2,826-3,022/s, BENCHMARKS.md "Collection server"). But a connection's work then waits
+/// autosave took 2-20% less CPU each and ran 4-26% faster in four side-by-side rounds
+/// (2,964-3,435/s against 2,547-3,022/s, BENCHMARKS.md "Collection server"). But a connection's work then waits
 /// for its own loop, never for whichever thread is free: complete-household API submissions
 /// (a CPU-heavy evaluation each) got 16% more throughput with a p99 of 75-76 ms against
 /// 42-47 ms, past the API's 50 ms target. Hence not the default: a deployment that serves

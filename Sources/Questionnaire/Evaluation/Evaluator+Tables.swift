@@ -306,7 +306,7 @@ extension Evaluator {
     }
 }
 
-/// Keys and their numbers (ranks in `String` order, option positions). An ASCII key is looked up by its bytes (FNV hashing, no
+/// Keys and their numbers (ranks in `String` order, option positions). An ASCII key is looked up by its bytes (``ByteTable``, no
 /// `String` hashing) when every ranked key is ASCII too: ASCII strings are equal exactly when
 /// their bytes are. Any other key is looked up as a `String` (canonical equivalence).
 struct KeyRanks {

@@ -1,7 +1,7 @@
 /// Compiled expressions laid out flat for the evaluator: one node per operation in one array,
 /// children by index. Evaluating a node reads plain memory: no reference counting of
-/// ``CExpr``'s boxes and no copies of their payloads (reference counting was about 12% of
-/// validating a census household: BENCHMARKS.md, "Evaluator").
+/// ``CExpr``'s boxes and no copies of their payloads (reference counting was about a tenth of
+/// validating a census household before: BENCHMARKS.md, "Evaluator").
 ///
 /// The evaluator's plan holds the schema's conditions, bounds and derived values as one frozen
 /// code (``Evaluator/Plan/code``); an expression met only elsewhere (route coverage, the

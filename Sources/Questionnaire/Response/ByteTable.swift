@@ -1,5 +1,5 @@
 /// A read-only map from short UTF-8 keys to integers, looked up straight from the bytes of a
-/// document (no `String` is made): FNV-1a hashing, open addressing, a power-of-two table.
+/// document (no `String` is made): open addressing in a power-of-two table (see ``hash(_:_:)``).
 ///
 /// Every key's bytes sit in one buffer, and the table is a class that owns plain buffers: a
 /// look-up (one per key and per option of every response) reads memory and nothing else, with
@@ -60,11 +60,23 @@ final class ByteTable: @unchecked Sendable {
         bytes.withUnsafeBufferPointer { hash($0.baseAddress!, $0.count) }
     }
 
+    /// A key of 8 bytes or more is hashed from its first and last 8 bytes (two loads, which
+    /// cover every byte of keys up to 16 long) and its length; a shorter one byte by byte. Keys
+    /// that share all three only probe further: every look-up compares the whole key.
     @inline(__always)
     static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in 0..<n { h = (h ^ UInt64(p[k])) &* 0x100_0000_01b3 }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
+        var h: UInt64
+        if n >= 8 {
+            let first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+            let last = UnsafeRawPointer(p + (n - 8)).loadUnaligned(as: UInt64.self)
+            h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &+ UInt64(truncatingIfNeeded: n))
+        } else {
+            h = UInt64(truncatingIfNeeded: n)
+            for k in 0..<n { h = (h << 8) | UInt64(p[k]) }
+            h = h &* 0x9E37_79B9_7F4A_7C15
+        }
+        h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: h ^ (h >> 32))
     }
 
     /// The value for the key in `bytes[range]`, or `nil`.

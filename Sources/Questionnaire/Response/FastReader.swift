@@ -54,13 +54,19 @@ struct FastCursor {
         return String(validating: slice, as: UTF8.self)
     }
 
+    /// Whether the bytes in `r` are `s`'s UTF-8 (lengths first: most keys compared are not `s`).
+    @inline(__always)
     func equals(_ r: Range<Int>, _ s: String) -> Bool {
-        var k = r.lowerBound
-        for byte in s.utf8 {
-            if k >= r.upperBound || b[k] != byte { return false }
-            k += 1
+        var s = s
+        return s.withUTF8 { u in
+            guard u.count == r.count else { return false }
+            var k = 0
+            while k < u.count {
+                if b[r.lowerBound + k] != u[k] { return false }
+                k += 1
+            }
+            return true
         }
-        return k == r.upperBound
     }
 
     /// A JSON integer without fraction or exponent (and without leading zeros).
