@@ -55,6 +55,14 @@ struct KeyingSheet {
     /// person after other (docs/response-format.md).
     let pairs: [String: [(person: Int, other: Int)]]
     let variant: String?
+    /// The language of the questions' wording.
+    let language: String
+
+    /// What a sheet kept for every household (``KeyingSheetCache``) is built with as the
+    /// household's address (`{household_address}` in questions' wording), for the page to put
+    /// the household's own in its place: two private-use characters around a name, which no
+    /// address or wording holds and HTML escaping leaves as they are.
+    static let addressMark = "\u{E000}household_address\u{E001}"
 
     var fields: [Field] { blocks.flatMap(\.fields) }
 
@@ -66,17 +74,26 @@ struct KeyingSheet {
         }
     }
 
+    /// Members per roster as a sheet keys them: every roster of the form, `requested` clamped
+    /// to 0 through the roster's maximum (a roster not asked: 0).
+    static func clampedCounts(schema: Schema, requested: [String: Int]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for roster in rosters(of: schema, language: "en") {
+            counts[roster.id] = min(max(0, requested[roster.id] ?? 0), roster.maxMembers)
+        }
+        return counts
+    }
+
     /// The sheet for `counts` members per roster (clamped to each roster's maximum).
     init(schema: Schema, evaluator: Evaluator, counts requested: [String: Int], variant: String?, address: String, language: String) {
         self.schema = schema
         self.variant = variant
+        self.language = language
         let rosters = Self.rosters(of: schema, language: language)
-        var counts: [String: Int] = [:]
+        let counts = Self.clampedCounts(schema: schema, requested: requested)
         var pairs: [String: [(person: Int, other: Int)]] = [:]
         for roster in rosters {
-            let n = min(max(0, requested[roster.id] ?? 0), roster.maxMembers)
-            counts[roster.id] = n
-            if let block = roster.pairBlock {
+            if let block = roster.pairBlock, let n = counts[roster.id] {
                 pairs[block] = n < 2 ? [] : (2...n).flatMap { p in (1..<p).map { (person: p, other: $0) } }
             }
         }
@@ -169,6 +186,21 @@ struct KeyingSheet {
             if best == nil || field.presented.path.count > best!.presented.path.count { best = field }
         }
         return best
+    }
+
+    /// Where a field is, for summaries and findings: its label ("Person 2: What is your date
+    /// of birth?"), or the pair of a relationship; `address` (the household's) where a sheet
+    /// kept for every household has ``addressMark``.
+    func `where`(_ field: Field, address: String? = nil) -> String {
+        var label = field.presented.label
+        if let address, label.contains(Self.addressMark) { label = label.replacingOccurrences(of: Self.addressMark, with: address) }
+        switch field.place {
+        case .household: return label
+        case .member(_, let index): return "Person \(index + 1): \(label)"
+        case .pair(let block, let index):
+            let pair = pairs[block]?[index]
+            return "Relationship of person \(pair?.person ?? 0) to person \(pair?.other ?? 0)"
+        }
     }
 
     // MARK: The response
