@@ -22,11 +22,11 @@ final class KeyingSheetCacheTests: XCTestCase {
             }
             let page = KeyingSheetPage(sheet, address: address)
             var summary: [[String: String]] = []
-            let html = try cache.blankSections(key, address: address) {
+            let parts = try cache.blankSections(key) {
                 drawn += 1
                 return try page.sections(templates, posted: nil, errors: [:], warnings: [:], summary: &summary)
             }
-            return (page, html)
+            return (page, page.filled(parts))
         }
         func own(_ address: String) throws -> (KeyingSheetPage, String) {
             let sheet = KeyingSheet(schema: schema, evaluator: evaluator, counts: ["residents": 3], variant: nil, address: address, language: "en")
@@ -56,13 +56,38 @@ final class KeyingSheetCacheTests: XCTestCase {
         let (keptPage, _) = try kept(Self.address)
         let (ownPage, _) = try own(Self.address)
         var keptSummary: [[String: String]] = [], ownSummary: [[String: String]] = []
-        let keptHTML = try keptPage.filledHTML(keptPage.sections(templates, posted: posted, errors: errors, warnings: ["residents.0.sex": ["Missing"]], summary: &keptSummary))
+        let keptHTML = try keptPage.filled(keptPage.sections(templates, posted: posted, errors: errors, warnings: ["residents.0.sex": ["Missing"]], summary: &keptSummary)
+            .components(separatedBy: KeyingSheet.addressMark))
         let ownHTML = try ownPage.sections(templates, posted: posted, errors: errors, warnings: ["residents.0.sex": ["Missing"]], summary: &ownSummary)
         XCTAssertEqual(keptHTML, ownHTML)
         XCTAssertTrue(keptHTML.contains("value=\"Ann\""))
         XCTAssertEqual(keptSummary, ownSummary)
         XCTAssertEqual(keptSummary.count, 2)
         XCTAssertTrue(keptSummary.contains { $0["text"]?.contains("Flat 2 & 3") == true }, "\(keptSummary)")
+    }
+
+    /// A finding is shown at the field whose path is the longest start of the finding's,
+    /// ending at a `.` or `[` (never at a longer name that merely begins the same).
+    func testAFindingIsPlacedAtItsField() throws {
+        let schema = try ServerFixture.form("census-household")
+        let sheet = KeyingSheet(schema: schema, evaluator: try Evaluator(schema: schema), counts: ["residents": 3], variant: nil,
+                                address: "1 High Street", language: "en")
+        XCTAssertEqual(sheet.field(for: "$.residents[0].dob")?.name, "residents.0.dob")
+        XCTAssertEqual(sheet.field(for: "$.residents[2].dob.year")?.name, "residents.2.dob")
+        XCTAssertEqual(sheet.field(for: "$.residents[1].country_of_birth[0]")?.name, "residents.1.country_of_birth")
+        XCTAssertEqual(sheet.field(for: "$.household_relationships[2].relationship")?.name, "household_relationships.2.relationship")
+        XCTAssertEqual(sheet.field(for: "$.lives_here")?.name, "lives_here")
+        XCTAssertNil(sheet.field(for: "$.residents[3].dob"), "no fourth person block")
+        XCTAssertNil(sheet.field(for: "$.lives_here_too"))
+        XCTAssertNil(sheet.field(for: "$"))
+        // The same answer as a walk over every field (the rule as first written).
+        for field in sheet.fields {
+            for path in [field.presented.path, field.presented.path + ".x", field.presented.path + "[1]", field.presented.path + "x"] {
+                let walked = sheet.fields.filter { path == $0.presented.path || path.hasPrefix($0.presented.path + ".") || path.hasPrefix($0.presented.path + "[") }
+                    .max { $0.presented.path.count < $1.presented.path.count }
+                XCTAssertEqual(sheet.field(for: path)?.name, walked?.name, path)
+            }
+        }
     }
 
     func testKeptSheetsAreBounded() throws {

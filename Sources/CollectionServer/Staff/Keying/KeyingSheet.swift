@@ -64,7 +64,11 @@ struct KeyingSheet {
     /// address or wording holds and HTML escaping leaves as they are.
     static let addressMark = "\u{E000}household_address\u{E001}"
 
-    var fields: [Field] { blocks.flatMap(\.fields) }
+    /// Every field, in page order (the blocks' fields, kept flat: a save walks them once to
+    /// read the post and looks one up for each finding).
+    let fields: [Field]
+    /// Each field's position in ``fields`` by its answer's path (`$.residents[2].dob`).
+    private let fieldByPath: [String: Int]
 
     static func rosters(of schema: Schema, language: String) -> [Roster] {
         schema.containers.filter { $0.kind == .roster }.map { roster in
@@ -116,6 +120,9 @@ struct KeyingSheet {
             }
         }
         self.blocks = blocks
+        let fields = blocks.flatMap(\.fields)
+        self.fields = fields
+        self.fieldByPath = Dictionary(fields.enumerated().map { ($1.presented.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Reading a keyed post
@@ -179,13 +186,16 @@ struct KeyingSheet {
         return options.first { $0.id == code.lowercased() }
     }
 
-    /// The field a finding's path is about (the longest field path it starts with).
+    /// The field a finding's path is about: the longest field path it starts with, ending
+    /// where the finding's path ends or goes on with `.` or `[` (`$.residents[0].dob` for
+    /// `$.residents[0].dob`; `$.residents[0].country` for `$.residents[0].country.detail`).
     func field(for findingPath: String) -> Field? {
-        var best: Field?
-        for field in fields where findingPath == field.presented.path || findingPath.hasPrefix(field.presented.path + ".") || findingPath.hasPrefix(field.presented.path + "[") {
-            if best == nil || field.presented.path.count > best!.presented.path.count { best = field }
+        var path = Substring(findingPath)
+        while true {
+            if let k = fieldByPath[String(path)] { return fields[k] }
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            path = path[..<cut]
         }
-        return best
     }
 
     /// Where a field is, for summaries and findings: its label ("Person 2: What is your date

@@ -61,27 +61,24 @@ final class KeyingSheetCache: @unchecked Sendable {
         return sheet
     }
 
-    /// The blank sections' HTML of the sheet under `key` for a household at `address`: kept
-    /// parts joined with the address (escaped as the templates escape text), drawn by `render`
-    /// (from the kept sheet, address-marked) the first time.
-    func blankSections(_ key: Key, address: String, render: () throws -> String) rethrows -> String {
-        let parts: [String]
-        if let kept = lock.withLock({ entries[key]?.blankParts }) {
-            parts = kept
-        } else {
-            parts = try render().components(separatedBy: KeyingSheet.addressMark)
-            let size = parts.reduce(0) { $0 + $1.utf8.count }
-            lock.withLock {
-                guard entries[key] != nil, entries[key]?.blankParts == nil else { return }
-                if bytes + size > byteLimit {
-                    forgetAll()
-                    return
-                }
-                entries[key]?.blankParts = parts
-                bytes += size
+    /// The blank sections' HTML of the sheet under `key`, cut at each
+    /// ``KeyingSheet/addressMark`` (the page puts the household's address, escaped, between
+    /// the parts: ``KeyingSheetPage/filled(_:)``); drawn by `render` (from the kept sheet,
+    /// address-marked) the first time.
+    func blankSections(_ key: Key, render: () throws -> String) rethrows -> [String] {
+        if let kept = lock.withLock({ entries[key]?.blankParts }) { return kept }
+        let parts = try render().components(separatedBy: KeyingSheet.addressMark)
+        let size = parts.reduce(0) { $0 + $1.utf8.count }
+        lock.withLock {
+            guard entries[key] != nil, entries[key]?.blankParts == nil else { return }
+            if bytes + size > byteLimit {
+                forgetAll()
+                return
             }
+            entries[key]?.blankParts = parts
+            bytes += size
         }
-        return parts.count == 1 ? parts[0] : parts.joined(separator: CensusHTML.escape(address))
+        return parts
     }
 
     /// The number of sheets kept (for tests).

@@ -19,7 +19,7 @@ struct KeyingSheetPage {
     /// The sections' HTML: with the `posted` fields shown back (nil: blank), each field's hard
     /// error and warnings (by field name); `summary` gets a link to each field in error, in
     /// page order (`href`, `text`). Still address-marked: the caller fills the address in
-    /// (``KeyingSheetCache/blankSections(_:address:render:)``, or ``filledHTML(_:)``).
+    /// (``KeyingSheetCache/blankSections(_:render:)``, ``filled(_:)``).
     func sections(_ templates: Templates, posted: FormFields?, errors: [String: String], warnings: [String: [String]],
                   summary: inout [[String: String]]) throws -> String {
         var links: [[String: String]] = []
@@ -36,10 +36,10 @@ struct KeyingSheetPage {
         return try templates.render("staff-keying-sections", ["blocks": blocks])
     }
 
-    /// `html` drawn from the sheet with the household's address, escaped as the templates
-    /// escape text, at each mark.
-    func filledHTML(_ html: String) -> String {
-        html.components(separatedBy: KeyingSheet.addressMark).joined(separator: CensusHTML.escape(address))
+    /// HTML drawn from the sheet, cut at each ``KeyingSheet/addressMark``, with the household's
+    /// address (escaped as the templates escape text) between the parts.
+    func filled(_ parts: [String]) -> String {
+        parts.count == 1 ? parts[0] : parts.joined(separator: CensusHTML.escape(address))
     }
 
     /// A field as the household pages draw it, but a choice is a box for its code with the
