@@ -107,33 +107,26 @@ struct ViewShape {
     /// A dictionary: its names in sorted order (a dictionary's own order differs from one
     /// instance to the next, even for the same names), each with its value.
     mutating func dictionary(_ d: [String: Any]) -> [String: Any] {
+        keyed(d) { $0.value($1) }
+    }
+
+    /// A dictionary of strings (a link's `href` and `text`, say), as ``dictionary(_:)``.
+    mutating func strings(_ d: [String: String]) -> [String: String] {
+        keyed(d) { $0.string($1) }
+    }
+
+    private mutating func keyed<Value>(_ d: [String: Value], _ value: (inout ViewShape, Value) -> Value) -> [String: Value] {
         key.append(0x7B)  // {
-        var marked: [String: Any] = [:]
+        var marked: [String: Value] = [:]
         if makingMarkers { marked.reserveCapacity(d.count) }
         for name in d.keys.sorted() {
             guard let v = d[name] else { continue }
             key.append(contentsOf: name.utf8)
             key.append(0)
-            let m = value(v)
+            let m = value(&self, v)
             if makingMarkers { marked[name] = m }
         }
         key.append(0x7D)  // }
-        return makingMarkers ? marked : d
-    }
-
-    /// A dictionary of strings (a link's `href` and `text`, say), as ``dictionary(_:)``.
-    mutating func strings(_ d: [String: String]) -> [String: String] {
-        key.append(0x7B)
-        var marked: [String: String] = [:]
-        if makingMarkers { marked.reserveCapacity(d.count) }
-        for name in d.keys.sorted() {
-            guard let s = d[name] else { continue }
-            key.append(contentsOf: name.utf8)
-            key.append(0)
-            let m = string(s)
-            if makingMarkers { marked[name] = m }
-        }
-        key.append(0x7D)
         return makingMarkers ? marked : d
     }
 }
