@@ -174,9 +174,9 @@ struct KeyingBenchmark: AsyncParsableCommand {
     /// server's 7.6 ms once the server kept its sheets (one keyer, 10 s, /usr/bin/time).
     static func keyedFields(_ html: String, people: Int) -> [(String, String)] {
         var fields: [(String, String)] = []
-        if let key = quoted(after: #"name="key" value=""#, in: html).first { fields.append(("key", key)) }
+        if let key = PageScan.quoted(after: #"name="key" value=""#, in: html, limit: 1).first { fields.append(("key", key)) }
         // <ol id="NAME-codes" class="codes">
-        for id in quoted(after: #"<ol id=""#, then: #" class="codes">"#, in: html) where id.hasSuffix("-codes") && id.count > 6 {
+        for id in PageScan.quoted(after: #"<ol id=""#, then: #" class="codes">"#, in: html) where id.hasSuffix("-codes") && id.count > 6 {
             fields.append((String(id.dropLast(6)), "1"))
         }
         for p in 0..<people {
@@ -184,33 +184,6 @@ struct KeyingBenchmark: AsyncParsableCommand {
                        ("residents.\(p).dob-day", "\(1 + p)"), ("residents.\(p).dob-month", "\(3 + p)"), ("residents.\(p).dob-year", "\(1960 + 13 * p)")]
         }
         return fields
-    }
-
-    /// Every value quoted after `prefix` in `html`: the bytes from the end of `prefix` to the
-    /// next `"`, where what follows that quote starts with `then`.
-    static func quoted(after prefix: String, then: String = "", in html: String) -> [String] {
-        let prefix = Array(prefix.utf8), then = Array(then.utf8)
-        func scan(_ b: UnsafeBufferPointer<UInt8>) -> [String] {
-            var values: [String] = []
-            func matches(_ pattern: [UInt8], at i: Int) -> Bool {
-                guard i + pattern.count <= b.count else { return false }
-                for k in 0..<pattern.count where b[i + k] != pattern[k] { return false }
-                return true
-            }
-            var i = 0
-            while i < b.count {
-                guard b[i] == prefix[0], matches(prefix, at: i) else { i += 1; continue }
-                let start = i + prefix.count
-                var end = start
-                while end < b.count, b[end] != UInt8(ascii: "\"") { end += 1 }
-                guard end < b.count else { break }
-                if matches(then, at: end + 1) { values.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)) }
-                i = end + 1
-            }
-            return values
-        }
-        if let values = html.utf8.withContiguousStorageIfAvailable(scan) { return values }
-        return Array(html.utf8).withUnsafeBufferPointer(scan)
     }
 
     static func loadAverage() -> String {
