@@ -19,8 +19,11 @@ final class RequestCostTests: XCTestCase {
         cache.put(live, household: "H1", sequence: 3, language: "en", focus: "household:")
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en", focus: "household:m2"),
                      "a member who now answers separately is left out of a new evaluation")
-        cache.put(live, household: "H1", sequence: 3, language: "en")
-        XCTAssertTrue(cache.take("H1", sequence: 3, language: "en") === live)
+        let screens = [Screen.page(part: 0, page: "p"), Screen.list(part: 1, roster: "residents")]
+        cache.put(live, screens: screens, household: "H1", sequence: 3, language: "en")
+        let kept = cache.take("H1", sequence: 3, language: "en")
+        XCTAssertTrue(kept?.live === live)
+        XCTAssertEqual(kept?.screens, screens, "the journey's screens are kept with the evaluation that gave them")
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "lent to one request at a time")
         for n in 1...9 { cache.put(live, household: "H\(n)", sequence: 1, language: "en") }
         XCTAssertLessThanOrEqual(cache.count, 4, "bounded")
