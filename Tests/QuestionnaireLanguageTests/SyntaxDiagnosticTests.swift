@@ -138,6 +138,22 @@ final class SyntaxDiagnosticTests: XCTestCase {
         XCTAssertNil(result.schema)
     }
 
+    /// A first word that is neither `questionnaire` nor an item is one mistake: the header's
+    /// error only, not a second "expected a question, ..." at the same word.
+    func testAnUnknownFirstWordIsOneDiagnostic() {
+        let result = Compiler.compile(SourceFile(name: "x.census", text: "form x\n  bogus"))
+        let found = Support.found(result, lineOffset: 0).filter { $0.line == 1 && $0.column == 1 }
+        XCTAssertEqual(found.map(\.message), ["a questionnaire file starts with 'questionnaire ID {', found 'form'"])
+        XCTAssertNil(result.schema)
+        // A misspelt header's '{' still opens the questionnaire: the mistake inside is found too.
+        let misspelt = Compiler.compile(SourceFile(name: "x.census", text: "questionaire t {\n  question a: integr \"A\"\n}\n"))
+        let all = Support.found(misspelt, lineOffset: 0)
+        XCTAssertEqual(all.first?.message, "a questionnaire file starts with 'questionnaire ID {', found 'questionaire'")
+        XCTAssertEqual(all.first?.hint, "did you mean 'questionnaire'?")
+        XCTAssertTrue(all.contains { $0.line == 2 }, "\(all)")
+        XCTAssertFalse(all.contains { $0.message.contains("not closed") || $0.message.contains("after the end") }, "\(all)")
+    }
+
     func testBadBlockHeader() {
         assertDiagnostic(
             #"roster r "R" cy "R" for x { question a: integer "A" cy "A" }"#, code: "syntax",

@@ -212,8 +212,19 @@ struct Parser {
                 report("expected '{' after the questionnaire's id, found \(current.describe)", at: current.span)
             }
         } else {
+            let misspelt = current.word.flatMap { Suggest.closest(to: $0, among: ["questionnaire"]) } != nil
             report("a questionnaire file starts with 'questionnaire ID {', found \(current.describe)", at: current.span,
-                hint: "begin the file with, for example: questionnaire census_household {")
+                hint: misspelt ? "did you mean 'questionnaire'?" : "begin the file with, for example: questionnaire census_household {")
+            // The words before the first item or '{' are the mistaken header (`form census {`,
+            // `questionaire census {`): one mistake, so one diagnostic, and a '{' after them
+            // opens the questionnaire as the header would have, so the rest is still checked.
+            while current.kind != .end, !current.isSymbol(.leftBrace), !(current.word.map(Keyword.itemStarts.contains) ?? false) {
+                advance()
+            }
+            if current.isSymbol(.leftBrace) {
+                advance()
+                hasHeader = true
+            }
         }
         var items = parseItems()
         if hasHeader {
