@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Questionnaire
 import XCTest
@@ -18,8 +19,11 @@ final class RequestCostTests: XCTestCase {
         cache.put(live, household: "H1", sequence: 3, language: "en", focus: "household:")
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en", focus: "household:m2"),
                      "a member who now answers separately is left out of a new evaluation")
-        cache.put(live, household: "H1", sequence: 3, language: "en")
-        XCTAssertTrue(cache.take("H1", sequence: 3, language: "en") === live)
+        let screens = [Screen.page(part: 0, page: "p"), Screen.list(part: 1, roster: "residents")]
+        cache.put(live, screens: screens, household: "H1", sequence: 3, language: "en")
+        let kept = cache.take("H1", sequence: 3, language: "en")
+        XCTAssertTrue(kept?.live === live)
+        XCTAssertEqual(kept?.screens, screens, "the journey's screens are kept with the evaluation that gave them")
         XCTAssertNil(cache.take("H1", sequence: 3, language: "en"), "lent to one request at a time")
         for n in 1...9 { cache.put(live, household: "H\(n)", sequence: 1, language: "en") }
         XCTAssertLessThanOrEqual(cache.count, 4, "bounded")
@@ -39,6 +43,25 @@ final class RequestCostTests: XCTestCase {
         XCTAssertNil(Base64URL.decode("ab+c"), "the standard alphabet's + is refused")
         XCTAssertNil(Base64URL.decode("ab=="), "padding is refused")
         XCTAssertNil(Base64URL.decode("a"), "a length no encoding has")
+    }
+
+    /// Session cookies and API tokens are read by their bytes: the same fields back, and
+    /// nothing for a token that is not exactly one signed payload.
+    func testSignedPayloadsOpenOnlyWhenWholeAndSigned() {
+        let key = SymmetricKey(data: Array("a key of thirty-two bytes, near!".utf8))
+        let token = SignedPayload.seal("v1|id||17|Siân", key: key)
+        XCTAssertEqual(SignedPayload.open(token, key: key), ["v1", "id", "", "17", "Siân"])
+        XCTAssertEqual(SignedPayload.open(Substring("x" + token).dropFirst(), key: key), ["v1", "id", "", "17", "Siân"])
+        XCTAssertNil(SignedPayload.open(token, key: SymmetricKey(data: Array("another key of thirty-two bytes!".utf8))))
+        XCTAssertNil(SignedPayload.open(token + ".", key: key), "a second dot")
+        XCTAssertNil(SignedPayload.open(token.replacingOccurrences(of: ".", with: ""), key: key), "no dot")
+        XCTAssertNil(SignedPayload.open(token + "=", key: key), "padding")
+        let other = SignedPayload.seal("v1|other||17|en", key: key)
+        let mixed = String(token.prefix { $0 != "." }) + String(other.drop { $0 != "." })
+        XCTAssertNil(SignedPayload.open(mixed, key: key), "one payload with another's signature")
+        let notText: [UInt8] = [0x76, 0x31, 0x7C, 0xFF]
+        let signed = Base64URL.encode(notText) + "." + Base64URL.encode(Array(HMAC<SHA256>.authenticationCode(for: notText, using: key)))
+        XCTAssertNil(SignedPayload.open(signed, key: key), "a payload that is not UTF-8")
     }
 
     func testRandomBytesHaveTheLengthAskedAndDiffer() {

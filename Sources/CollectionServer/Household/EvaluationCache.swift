@@ -10,6 +10,9 @@ import Questionnaire
 /// with the page applied, saves them, and the page that follows reuses that evaluation
 /// instead of evaluating them again (twice, with the post's own start).
 ///
+/// The journey's screens (``Journey``) depend on the evaluation, the roster's members and the
+/// focus alone, so they are kept with it rather than found again.
+///
 /// A household's evaluation also leaves out the sections of members who answer separately (on
 /// individual codes), which can change without a save of its own: it is kept with that focus,
 /// and only lent to a request with the same. A person's own return has a key of its own.
@@ -26,6 +29,7 @@ final class EvaluationCache: @unchecked Sendable {
         var language: String
         var focus: String
         var live: LiveEvaluation
+        var screens: [Screen]
     }
 
     private let lock = NSLock()
@@ -39,24 +43,25 @@ final class EvaluationCache: @unchecked Sendable {
 
     /// The evaluation of the answers kept under `household` (a household id, or a person's
     /// individual return key) as of save `sequence`, in `language`, narrowed to `focus` (what
-    /// the evaluation leaves out: see ``HouseholdVisit/focusKey(_:)``), if one is kept; the
-    /// caller owns it until it puts it back.
-    func take(_ household: String, sequence: Int64, language: String, focus: String = "") -> LiveEvaluation? {
+    /// the evaluation leaves out: see ``HouseholdVisit/focusKey(_:)``), with the journey's
+    /// screens it gave, if one is kept; the caller owns it until it puts it back.
+    func take(_ household: String, sequence: Int64, language: String, focus: String = "") -> (live: LiveEvaluation, screens: [Screen])? {
         lock.withLock {
             guard let entry = entries.removeValue(forKey: household),
                   entry.sequence == sequence, entry.language == language, entry.focus == focus else { return nil }
-            return entry.live
+            return (entry.live, entry.screens)
         }
     }
 
-    /// Keeps `live`, the evaluation of the answers kept under `household` as of save `sequence`.
-    func put(_ live: LiveEvaluation, household: String, sequence: Int64, language: String, focus: String = "") {
+    /// Keeps `live`, the evaluation of the answers kept under `household` as of save
+    /// `sequence`, and `screens`, the journey's screens it gives.
+    func put(_ live: LiveEvaluation, screens: [Screen] = [], household: String, sequence: Int64, language: String, focus: String = "") {
         lock.withLock {
             if entries.count >= limit, entries[household] == nil {
                 // Forget an arbitrary half: an evaluation is only ever a saving.
                 for key in entries.keys.prefix(limit / 2 + 1) { entries[key] = nil }
             }
-            entries[household] = Entry(sequence: sequence, language: language, focus: focus, live: live)
+            entries[household] = Entry(sequence: sequence, language: language, focus: focus, live: live, screens: screens)
         }
     }
 

@@ -68,11 +68,11 @@ struct HouseholdVisit {
         if record.submission != nil, !allowSubmitted { throw PageError.alreadySubmitted }
         let separately = individual == nil ? people : []
         let focus = Self.focus(site, individual: individual, separately: separately, state: record.state)
+        let kept = site.evaluations.take(household, sequence: record.state.lastSequence, language: language, focus: Self.focusKey(focus))
         var visit = HouseholdVisit(site: site, householdID: household, individual: individual, separately: separately,
                                    language: language, address: OnlineAnswers.addressLine(frameRecord),
                                    variant: OnlineAnswers.variant(for: frameRecord, schema: site.schema), record: record, state: record.state,
-                                   live: site.evaluations.take(household, sequence: record.state.lastSequence, language: language,
-                                                               focus: Self.focusKey(focus)))
+                                   live: kept?.live, screens: kept?.screens)
         visit.evaluatesSavedAnswers = true
         return visit
     }
@@ -82,7 +82,7 @@ struct HouseholdVisit {
     /// used after it.
     func keepEvaluation() {
         guard evaluatesSavedAnswers else { return }
-        site.evaluations.put(live, household: householdID, sequence: state.lastSequence, language: language,
+        site.evaluations.put(live, screens: journey.screens, household: householdID, sequence: state.lastSequence, language: language,
                              focus: Self.focusKey(journey.focus))
     }
 
@@ -96,9 +96,11 @@ struct HouseholdVisit {
         }
     }
 
+    /// A visit of `state`, evaluated by `live` when given (with `screens`, the journey's
+    /// screens `live` gave for these members, when known), else evaluated afresh.
     init(site: HouseholdSite, householdID: String, individual: IndividualRespondent?, separately: [IndividualRespondent],
          language: String, address: String, variant: String?,
-         record: OnlineRecord, state: WorkingResponse, live: LiveEvaluation? = nil) {
+         record: OnlineRecord, state: WorkingResponse, live: LiveEvaluation? = nil, screens: [Screen]? = nil) {
         self.site = site
         self.householdID = householdID
         self.individual = individual
@@ -125,7 +127,7 @@ struct HouseholdVisit {
             }
             self.live = live
         }
-        journey = Journey(outline: site.outline, state: state, live: self.live, focus: focus)
+        journey = Journey(outline: site.outline, state: state, live: self.live, focus: focus, screens: live == nil ? nil : screens)
     }
 
     /// What the journey covers: a person's own section, or the household's form without the
@@ -262,11 +264,14 @@ struct HouseholdVisit {
         }
         // The answers saved are the candidate's: its evaluation holds (only the visited screens
         // and the save's number changed, which the evaluator does not read).
-        var visit = HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
-                                   address: address, variant: variant, record: record, state: saved, live: candidate.live)
         // Unless another device's saves came first (the save was numbered after them): then
-        // the candidate's evaluation is not of the answers saved, and is not kept.
-        visit.evaluatesSavedAnswers = saved.lastSequence == state.lastSequence + 1
+        // the candidate's evaluation is not of the answers saved, and is not kept (nor are
+        // its screens: the members may differ).
+        let savedAsCandidate = saved.lastSequence == state.lastSequence + 1
+        var visit = HouseholdVisit(site: site, householdID: householdID, individual: individual, separately: separately, language: language,
+                                   address: address, variant: variant, record: record, state: saved, live: candidate.live,
+                                   screens: savedAsCandidate ? candidate.journey.screens : nil)
+        visit.evaluatesSavedAnswers = savedAsCandidate
         return visit
     }
 }

@@ -53,11 +53,20 @@ struct Journey {
     /// The screens that apply, in flow order.
     let screens: [Screen]
 
-    init(outline: FormOutline, state: WorkingResponse, live: LiveEvaluation, focus: Focus = .household(separately: [])) {
+    /// The journey of `state` as `live` evaluates it; `screens`, when given, are those a
+    /// journey of the same evaluation, members and focus found (``screens(outline:state:live:focus:)``),
+    /// which is all they depend on.
+    init(outline: FormOutline, state: WorkingResponse, live: LiveEvaluation, focus: Focus = .household(separately: []), screens: [Screen]? = nil) {
         self.outline = outline
         self.state = state
         self.live = live
         self.focus = focus
+        self.screens = screens ?? Self.screens(outline: outline, state: state, live: live, focus: focus)
+    }
+
+    /// The screens that apply, in flow order: from the evaluation, the members of `state`'s
+    /// rosters (not their answers, which only `live` reads) and the focus.
+    static func screens(outline: FormOutline, state: WorkingResponse, live: LiveEvaluation, focus: Focus) -> [Screen] {
         var screens: [Screen] = []
         for (k, part) in outline.parts.enumerated() {
             if case .individual(let sections, let roster) = focus {
@@ -97,7 +106,7 @@ struct Journey {
                 }
             }
         }
-        self.screens = screens
+        return screens
     }
 
     /// Whether a page is shown at an instance: one of its questions applies, or, for a content

@@ -40,24 +40,15 @@ struct SessionCodec: Sendable {
     }
 
     func encode(_ token: SessionToken) -> String {
-        let payload = ["v1", token.id, token.householdID ?? "", String(token.signedInAt), String(token.lastSeen), token.language]
-            .joined(separator: "|")
-        let bytes = Array(payload.utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: bytes, using: key)
-        return Base64URL.encode(bytes) + "." + Base64URL.encode(Array(mac))
+        SignedPayload.seal(["v1", token.id, token.householdID ?? "", String(token.signedInAt), String(token.lastSeen), token.language]
+            .joined(separator: "|"), key: key)
     }
 
     /// The token, or nil when the cookie is malformed or its signature is wrong (compared in
     /// constant time).
     func decode(_ cookie: some StringProtocol) -> SessionToken? {
-        let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, cookie.utf8.count < 1024,
-            let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
-            HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
-            let text = String(bytes: payload, encoding: .utf8)
-        else { return nil }
-        let fields = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 6, fields[0] == "v1", !fields[1].isEmpty,
+        guard cookie.utf8.count < 1024, let fields = SignedPayload.open(cookie, key: key),
+            fields.count == 6, fields[0] == "v1", !fields[1].isEmpty,
             let signedIn = Int64(fields[3]), let seen = Int64(fields[4])
         else { return nil }
         return SessionToken(id: fields[1], householdID: fields[2].isEmpty ? nil : fields[2], signedInAt: signedIn, lastSeen: seen, language: fields[5])
@@ -89,7 +80,12 @@ enum Base64URL {
     /// The bytes of `text`; nil for anything but unpadded base64url (the library would take
     /// padding at the end).
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
-        guard !text.utf8.contains(UInt8(ascii: "=")) else { return nil }
-        return try? Base64.decode(bytes: text.utf8, options: [.base64UrlAlphabet, .omitPaddingCharacter])
+        decode(bytes: text.utf8)
+    }
+
+    /// The bytes that base64url `bytes` (UTF-8) encode, as ``decode(_:)``.
+    static func decode<Bytes: Collection>(bytes: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
+        guard !bytes.contains(UInt8(ascii: "=")) else { return nil }
+        return try? Base64.decode(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 }

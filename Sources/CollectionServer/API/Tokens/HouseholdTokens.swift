@@ -24,9 +24,7 @@ struct HouseholdTokens: Sendable {
     func issue(householdID: String, now: Int64, lifetime: Int64) -> (token: String, expiresAt: Int64) {
         let nonce = Base64URL.encode(RandomBytes.make(9))
         let expires = now + lifetime
-        let payload = Array("v1|\(householdID)|\(now)|\(expires)|\(nonce)".utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: payload, using: key)
-        return (Self.prefix + Base64URL.encode(payload) + "." + Base64URL.encode(Array(mac)), expires)
+        return (Self.prefix + SignedPayload.seal("v1|\(householdID)|\(now)|\(expires)|\(nonce)", key: key), expires)
     }
 
     enum Verdict: Equatable {
@@ -38,16 +36,11 @@ struct HouseholdTokens: Sendable {
     /// Checks a token's signature (in constant time) and expiry.
     func verify(_ token: Substring, now: Int64) -> Verdict {
         guard token.hasPrefix(Self.prefix), token.utf8.count < 512 else { return .invalid }
-        let parts = token.dropFirst(Self.prefix.count).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = Base64URL.decode(parts[0]), let mac = Base64URL.decode(parts[1]),
-              HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: payload, using: key),
-              let text = String(bytes: payload, encoding: .utf8)
-        else { return .invalid }
-        let fields = text.split(separator: "|", omittingEmptySubsequences: false)
-        guard fields.count == 5, fields[0] == "v1", !fields[1].isEmpty, let issued = Int64(fields[2]), let expires = Int64(fields[3])
+        guard let fields = SignedPayload.open(token.dropFirst(Self.prefix.count), key: key),
+              fields.count == 5, fields[0] == "v1", !fields[1].isEmpty, let issued = Int64(fields[2]), let expires = Int64(fields[3])
         else { return .invalid }
         // Expired, or issued in the future by more than a clock's drift.
         if now >= expires || issued - now > 300 { return .expired }
-        return .valid(householdID: String(fields[1]), expiresAt: expires)
+        return .valid(householdID: fields[1], expiresAt: expires)
     }
 }
