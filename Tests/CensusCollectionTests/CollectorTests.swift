@@ -46,6 +46,24 @@ final class CollectorTests: XCTestCase {
         XCTAssertEqual(versions.map(\.channel), [.online, .paper])
     }
 
+    /// A body checked first (a keying screen's hard-error check) is stored with that
+    /// evaluation; a checked evaluation of other bytes is never used: the request's own body
+    /// is evaluated and judged.
+    func testACheckedBodyIsStoredWithItsEvaluationAndOnlyItsOwn() async throws {
+        let c = try makeCollection(self)
+        let checked = try c.collector.check(Data(invalid.utf8))
+        XCTAssertFalse(checked.evaluation.isValid)
+        XCTAssertEqual(checked.schemaHash, c.evaluator.schema.hash)
+        let paper = try await c.collector.submit(request("H000000004", invalid, .paper), checked: checked)
+        XCTAssertEqual(paper.disposition, .paperReturn)
+        XCTAssertEqual(paper.evaluation.completeness, checked.evaluation.completeness)
+        XCTAssertEqual(paper.evaluation.findings.map(\.code), checked.evaluation.findings.map(\.code))
+        XCTAssertEqual(try c.store.versions(of: "H000000004").map(\.completeness), [checked.evaluation.completeness])
+        let other = try await c.collector.submit(request("H000000005", valid, .submitted), checked: checked)
+        XCTAssertEqual(other.disposition, .submitted, "judged on its own body, not on the checked one")
+        XCTAssertTrue(other.evaluation.isValid)
+    }
+
     /// Issue 13: nothing limited a body below SQLite's 1 GB. Refused first: not parsed, not
     /// evaluated (a 100 MB body is not worth reading), nothing stored.
     func testABodyOverTheStoresLimitIsRefusedBeforeItIsRead() async throws {

@@ -107,7 +107,7 @@ public enum Aggregator {
             throw AggregationError.frameUnavailable(path: frameURL.path, reason: "\(error)")
         }
         // Households per LSOA, counted beside the schemas' compiling and the previous state's
-        // reading (a scan of the whole frame: 0.15 s at 1,000,000 households). Waited for on
+        // reading (a scan of the whole frame: ~0.1 s of CPU at 1,000,000 households). Waited for on
         // every way out, before the frame closes.
         let lsoaCount = BackgroundValue { () throws -> [LSOAHouseholds] in
             do { return try frame.householdsByLSOA() } catch {

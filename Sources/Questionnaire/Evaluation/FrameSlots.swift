@@ -68,6 +68,13 @@ package struct ValueSlots {
         }
     }
 
+    /// Where slot `i` is held, for reading it in place (valid until the next ``reserve(_:)``).
+    @inline(__always)
+    func pointer(_ i: Int) -> UnsafeMutablePointer<Value> {
+        assert(i >= 0 && i < count, "value slot \(i) of \(count)")
+        return base.unsafelyUnwrapped + i
+    }
+
     /// At least `n` slots (new ones unknown); storage grows by doubling and is never shrunk.
     mutating func reserve(_ n: Int) {
         guard n > count else { return }

@@ -159,12 +159,12 @@ struct KeyingRoutes {
         let body = Data(JSONWriter().bytes(response))
         var errors = invalid
         var warnings: [String: [String]] = [:]
-        var findings: [Finding] = []
+        var checked: Collector.Checked?
         if errors.isEmpty {
-            do { findings = try households.collector.evaluate(body).evaluation.findings } catch {
+            do { checked = try households.collector.check(body) } catch {
                 throw StaffPageError.refused("\(error)")
             }
-            for finding in findings {
+            for finding in checked?.evaluation.findings ?? [] {
                 guard let field = sheet.field(for: finding.path) else { continue }
                 if Self.isHard(finding) {
                     if errors[field.name] == nil { errors[field.name] = finding.message }
@@ -179,7 +179,13 @@ struct KeyingRoutes {
         if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
         let outcome: CollectionOutcome
         do {
-            outcome = try await households.collector.submit(CollectionRequest(householdID: household.householdID, body: body, kind: .paper, idempotencyKey: "keying-" + key))
+            // Stored with the evaluation made for the checks above (the same bytes): evaluated once.
+            let request = CollectionRequest(householdID: household.householdID, body: body, kind: .paper, idempotencyKey: "keying-" + key)
+            if let checked {
+                outcome = try await households.collector.submit(request, checked: checked)
+            } else {
+                outcome = try await households.collector.submit(request)
+            }
         } catch {
             switch error {
             case .nothingAnswered:
