@@ -15,14 +15,19 @@ import NIOPosix
 /// 42-47 ms, past the API's 50 ms target. Hence not the default: a deployment that serves
 /// the household pages from their own nodes can opt in.
 ///
-/// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`
-/// (one thread per core, like Swift's pool). Handlers do not block for long: bcrypt and other
-/// slow work run on `NIOThreadPool`, SQLite reads take microseconds, and shard commits run on
-/// the shards' own writer threads.
+/// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`, with
+/// ``loopsPerCore`` loops per core (unless `NIO_SINGLETON_GROUP_LOOP_COUNT` says how many):
+/// with more loops than cores the kernel shares the cores among them as it did among Swift's
+/// pool and the loops, so a connection's requests wait behind fewer others. Handlers do not
+/// block for long: bcrypt and other slow work run on `NIOThreadPool`, SQLite reads take
+/// microseconds, and shard commits run on the shards' own writer threads.
 public enum EventLoopExecutor {
     /// The environment variable that chooses the executor: `event-loops` installs the event
     /// loops; anything else (or nothing) keeps Swift's pool.
     public static let variable = "CENSUS_EXECUTOR"
+
+    /// Event loops per core when the executor is the event loops.
+    public static let loopsPerCore = 2
 
     /// Installs the event loops as the global executor when ``variable`` is `event-loops`.
     /// Call it once, from the main thread, before the server starts (and before any other
@@ -30,6 +35,9 @@ public enum EventLoopExecutor {
     @discardableResult
     public static func install(environment: [String: String]) -> Bool {
         guard environment[variable] == "event-loops" else { return false }
+        if environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil {
+            NIOSingletons.groupLoopCountSuggestion = loopsPerCore * System.coreCount
+        }
         return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 }
