@@ -67,6 +67,8 @@ let package = Package(
             dependencies: [
                 "DurableFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C calls, for scans too large to read through GRDB's rows.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -123,6 +123,9 @@ final class RequestCostTests: XCTestCase {
         let fields = FormFields(urlEncoded: "csrf=a%2Bb&name=Si%C3%A2n+Jones&empty=&flag&name=2")
         XCTAssertEqual(fields?.first("csrf"), "a+b")
         XCTAssertEqual(fields?.all("name"), ["Siân Jones", "2"])
+        XCTAssertEqual(fields?.first("name"), "Siân Jones", "a repeated name's first value")
+        XCTAssertNil(fields?.first("missing"))
+        XCTAssertEqual(FormFields([("a", "1"), ("b", "2"), ("a", "3")]).first("a"), "1")
         XCTAssertEqual(fields?.first("empty"), "")
         XCTAssertEqual(fields?.first("flag"), "")
         for bad in ["a=%", "a=%4", "a=%zz", "a=%C3", "%FF=1"] {

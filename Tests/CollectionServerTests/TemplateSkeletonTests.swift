@@ -98,20 +98,21 @@ final class TemplateSkeletonTests: XCTestCase {
     }
 
     /// Skeletons rely on swift-mustache reading a string only as text or as a section that is
-    /// there: no template may use transforms (`{{lowercased(x)}}`), dotted names or lambdas'
-    /// unescaped output (`{{{x}}}`, `{{&x}}`), which would read a string's text otherwise.
+    /// there: no template may use transforms (`{{lowercased(x)}}`) or dotted names, which would
+    /// read a string's text otherwise. Unescaped output (`{{{x}}}`, `{{&x}}`) is text too: its
+    /// marker keeps a bare apostrophe, so its hole is filled unescaped
+    /// (``testMarkersAreReadBackOrRefused()``; the keying page's pre-drawn sections use it).
     func testTemplatesReadStringsOnlyAsTextOrPresence() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/CollectionServer/Resources/Templates")
         let tag = try NSRegularExpression(pattern: #"\{\{([^}]*)\}\}"#)
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".mustache") {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            XCTAssertFalse(text.contains("{{{") || text.contains("{{&"), "\(name): unescaped output")
             for match in tag.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
                 guard let range = Range(match.range(at: 1), in: text) else { continue }
                 let inner = text[range]
                 if inner.hasPrefix("%") || inner.hasPrefix("!") || inner == "." { continue }
-                let name2 = inner.drop { "#^/>$<".contains($0) }.trimmingCharacters(in: .whitespaces)
+                let name2 = inner.drop { "#^/>$<{&".contains($0) }.trimmingCharacters(in: .whitespaces)
                 XCTAssertFalse(name2.contains("(") || name2.contains("."), "\(name): {{\(inner)}} reads a string's text")
             }
         }

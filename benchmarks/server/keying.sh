@@ -12,6 +12,9 @@
 # KEYING_STAGE=prepare makes the store and the accounts only (50 bcrypt hashes: a minute of CPU,
 # not for a quiet window); KEYING_STAGE=run then serves and measures that store, without the
 # keying-audit tail (run it on its own). Same arguments and WORK for both.
+#
+# KEYING_THINK=S: each keyer types for 0.5-1.5 S between the keying page and the save (census-bench
+# keying --think); unset or 0, the keyers ask for the next page at once (a closed loop: capacity).
 set -euo pipefail
 keyers="${1:-50}" forms="${2:-3000}" seconds="${3:-60}" people="${4:-3}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,8 +38,12 @@ if [ "$stage" = prepare ]; then echo "prepared $work: $forms households, $keyers
 [ -s "$work/staff.csv" ] || { echo "nothing prepared in $work: run with KEYING_STAGE=prepare first" >&2; exit 1; }
 start_server
 echo "load before: $(uptime)"
+# The server's CPU over the whole client run (sign-ins included: 50 bcrypt checks, ~0.3 s each).
+c0=$(server_cpu_ticks)
 "$bench" keying --url "http://127.0.0.1:$port" --staff "$work/staff.csv" --letters "$work/st/letters.csv" \
-  --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people"
+  --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people" --think "${KEYING_THINK:-0}"
+c1=$(server_cpu_ticks)
+echo "server CPU during the run: $(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f s", t / hz }')"
 echo "load after: $(uptime)"
 stop_server
 [ "$stage" = run ] && exit 0

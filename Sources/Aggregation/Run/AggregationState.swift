@@ -5,7 +5,10 @@ import Foundation
 /// and block indexes, and the tallies. Memory and size grow with the number of areas, days,
 /// table cells and files, never with the number of households.
 struct AggregationState: Codable, Sendable {
-    static let format = "census-aggregate-state/1"
+    /// `/2`: a day's progress counts packed in one string (``ProgressTallies``); `/1` is still
+    /// read.
+    static let format = "census-aggregate-state/2"
+    static let formatsRead: Set<String> = ["census-aggregate-state/1", format]
 
     struct RunRecord: Codable, Sendable {
         var number: Int
@@ -55,7 +58,7 @@ struct AggregationState: Codable, Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         let state = try decoder.decode(AggregationState.self, from: data)
-        guard state.format == format else { throw AggregationError.state(path: url.path, reason: "written by another version (\(state.format))") }
+        guard formatsRead.contains(state.format) else { throw AggregationError.state(path: url.path, reason: "written by another version (\(state.format))") }
         return state
     }
 

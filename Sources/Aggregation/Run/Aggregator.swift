@@ -100,6 +100,23 @@ public enum Aggregator {
         for status in store.shardStatus {
             if let e = status.error { throw AggregationError.shardUnavailable(shard: status.index, reason: "\(e)") }
         }
+        let frameURL = options.frame ?? options.store.appendingPathComponent(AddressFrame.fileName)
+        let frame: AddressFrame
+        do { frame = try AddressFrame.open(at: frameURL, readOnly: true) } catch {
+            throw AggregationError.frameUnavailable(path: frameURL.path, reason: "\(error)")
+        }
+        // Households per LSOA, counted beside the schemas' compiling and the previous state's
+        // reading (a scan of the whole frame: 0.15 s at 1,000,000 households). Waited for on
+        // every way out, before the frame closes.
+        let lsoaCount = BackgroundValue { () throws -> [LSOAHouseholds] in
+            do { return try frame.householdsByLSOA() } catch {
+                throw AggregationError.frameUnavailable(path: frameURL.path, reason: "\(error)")
+            }
+        }
+        defer {
+            _ = try? lsoaCount.value()
+            try? frame.close()
+        }
         let schemas = try loadSchemas(options)
         let layout = try ExportLayout(schemas: schemas)
         let definitions = options.tables ?? .censusDefaults
@@ -109,15 +126,6 @@ public enum Aggregator {
             do { evaluators[s.hash] = try Evaluator(schema: s) } catch {
                 throw AggregationError.invalidInput(path: s.id, reason: "\(error)")
             }
-        }
-        let frameURL = options.frame ?? options.store.appendingPathComponent(AddressFrame.fileName)
-        let lsoaRows: [LSOAHouseholds]
-        do {
-            let frame = try AddressFrame.open(at: frameURL, readOnly: true)
-            defer { try? frame.close() }
-            lsoaRows = try frame.householdsByLSOA()
-        } catch {
-            throw AggregationError.frameUnavailable(path: frameURL.path, reason: "\(error)")
         }
 
         let out = try OutputDirectory(options.output)
@@ -146,6 +154,7 @@ public enum Aggregator {
         let incremental = reason == nil
         let base = incremental ? previous : nil
 
+        let lsoaRows = try lsoaCount.value()
         var areas = base?.areas ?? AreaList()
         let households = areas.merge(lsoaRows.map { ($0.lsoa, $0.localAuthority, $0.households) })
         let number = (out.current?.number ?? 0) + 1

@@ -82,9 +82,8 @@ struct LoadBrowser {
 
     /// The value of the first `name="csrf"` input.
     static func csrfToken(_ html: String) -> String? {
-        guard let r = html.range(of: #"name="csrf" value=""#) else { return nil }
-        let value = html[r.upperBound...].prefix { $0 != "\"" }
-        return value.isEmpty ? nil : String(value)
+        guard let value = PageScan.quoted(after: #"name="csrf" value=""#, in: html, limit: 1).first, !value.isEmpty else { return nil }
+        return value
     }
 }
 

@@ -133,7 +133,7 @@ struct DoubleKeyingRoutes {
             let name = "choice." + d.field.name
             let chosen = choices?.first(name)
             var v: [String: Any] = [
-                "name": name, "id": name, "where": KeyingRoutes.where(d.field, comparison.sheet),
+                "name": name, "id": name, "where": comparison.sheet.where(d.field),
                 "first": shown(d.field, d.first), "second": shown(d.field, d.second),
                 "firstChecked": chosen == "first", "secondChecked": chosen == "second",
             ]
@@ -142,7 +142,7 @@ struct DoubleKeyingRoutes {
         }
         if !missing.isEmpty {
             view["errorSummary"] = ["title": "Settle every difference", "items": comparison.differences.compactMap { d -> [String: String]? in
-                missing.contains("choice." + d.field.name) ? ["href": "#choice." + d.field.name, "text": "\(KeyingRoutes.where(d.field, comparison.sheet)): choose a value"] : nil
+                missing.contains("choice." + d.field.name) ? ["href": "#choice." + d.field.name, "text": "\(comparison.sheet.where(d.field)): choose a value"] : nil
             }]
         }
         return try site.html("staff-settle", view, status: status)

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
+import NIOCore
 import Questionnaire
 import ResponseStore
 
@@ -24,6 +25,8 @@ import ResponseStore
 struct KeyingRoutes {
     let site: StaffSite
     let households: HouseholdSite
+    /// The sheets and their blank HTML, built once per person counts, variant and language.
+    let sheets = KeyingSheetCache()
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let keying = staff.group("keying")
@@ -71,8 +74,9 @@ struct KeyingRoutes {
             view["reissue"] = "/staff/households/\(household.householdID)/reissue"
             if households.individualSection != nil { view["individual"] = "/staff/households/\(household.householdID)/individual" }
         }
-        view["rosters"] = KeyingSheet.rosters(of: households.schema, language: "en").map { roster -> [String: Any] in
-            ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == KeyingSheet.rosters(of: households.schema, language: "en").first?.id ? "1" : "0"]
+        let rosters = KeyingSheet.rosters(of: households.schema, language: "en")
+        view["rosters"] = rosters.map { roster -> [String: Any] in
+            ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == rosters.first?.id ? "1" : "0"]
         }
         return try site.html("staff-keying-household", view)
     }
@@ -115,26 +119,39 @@ struct KeyingRoutes {
 
     // MARK: The keying page
 
-    private func sheet(for household: Household, _ request: Request) -> KeyingSheet {
-        var counts: [String: Int] = [:]
-        for roster in KeyingSheet.rosters(of: households.schema, language: "en") {
-            counts[roster.id] = request.uri.queryParameters.get(roster.id).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+    /// The sheet for the person counts the query asks (`?residents=3&visitors=0`), kept for
+    /// every household with the same counts and variant (address-marked), and its key.
+    private func sheet(for household: Household, _ request: Request) -> (KeyingSheet, KeyingSheetCache.Key) {
+        let schema = households.schema
+        var requested: [String: Int] = [:]
+        for roster in KeyingSheet.rosters(of: schema, language: "en") {
+            requested[roster.id] = request.uri.queryParameters.get(roster.id).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
         }
-        return KeyingSheet(schema: households.schema, evaluator: households.evaluator, counts: counts,
-                           variant: OnlineAnswers.variant(for: household, schema: households.schema),
-                           address: OnlineAnswers.addressLine(household), language: "en")
+        let key = KeyingSheetCache.Key(counts: KeyingSheet.clampedCounts(schema: schema, requested: requested),
+                                       variant: OnlineAnswers.variant(for: household, schema: schema), language: "en")
+        let sheet = sheets.sheet(key) {
+            KeyingSheet(schema: schema, evaluator: households.evaluator, counts: key.counts, variant: key.variant,
+                        address: KeyingSheet.addressMark, language: key.language)
+        }
+        return (sheet, key)
     }
 
     func keyingPage(_ request: Request, _ context: StaffRequestContext) throws -> Response {
         let household = try lookUp(try context.parameters.require("household"))
-        let sheet = sheet(for: household, request)
-        return try render(sheet, household, context, posted: nil, key: UUID().uuidString, errors: [:], warnings: [:], status: .ok)
+        let (sheet, key) = sheet(for: household, request)
+        let page = KeyingSheetPage(sheet, address: OnlineAnswers.addressLine(household))
+        var summary: [[String: String]] = []
+        let sections = try sheets.blankSections(key) {
+            try page.sections(site.templates, posted: nil, errors: [:], warnings: [:], summary: &summary)
+        }
+        return try render(page, household, context, sections: sections, summary: summary, key: UUID().uuidString, hasErrors: false, status: .ok)
     }
 
     func save(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
         let (fields, member) = try await site.post(request, context)
         let household = try lookUp(try context.parameters.require("household"))
-        let sheet = sheet(for: household, request)
+        let (sheet, _) = sheet(for: household, request)
+        let page = KeyingSheetPage(sheet, address: OnlineAnswers.addressLine(household))
         guard let key = fields.trimmed("key"), (8...64).contains(key.count) else {
             throw StaffPageError.badForm("The form has no keying reference; open the keying page again.")
         }
@@ -157,7 +174,7 @@ struct KeyingRoutes {
             }
         }
         if !errors.isEmpty {
-            return try render(sheet, household, context, posted: fields, key: key, errors: errors, warnings: warnings, status: .unprocessableContent)
+            return try render(page, household, context, posted: fields, key: key, errors: errors, warnings: warnings, status: .unprocessableContent)
         }
         if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
         let outcome: CollectionOutcome
@@ -166,7 +183,7 @@ struct KeyingRoutes {
         } catch {
             switch error {
             case .nothingAnswered:
-                return try render(sheet, household, context, posted: fields, key: key, errors: ["": "Nothing was keyed: type the answers on the paper form"],
+                return try render(page, household, context, posted: fields, key: key, errors: ["": "Nothing was keyed: type the answers on the paper form"],
                                   warnings: [:], status: .unprocessableContent)
             case .storeUnavailable, .frameUnavailable:
                 throw StaffPageError.unavailable("The return could not be stored; nothing was saved. \(error)")
@@ -192,7 +209,7 @@ struct KeyingRoutes {
         view["hasFindings"] = !listed.isEmpty
         view["findingCount"] = listed.count
         view["findings"] = listed.map { f -> [String: Any] in
-            ["where": sheet.field(for: f.path).map { Self.where($0, sheet) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
+            ["where": sheet.field(for: f.path).map { page.where($0) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
         }
         return try site.html("staff-keyed", view)
     }
@@ -251,75 +268,55 @@ struct KeyingRoutes {
 
     // MARK: Rendering
 
-    private func render(_ sheet: KeyingSheet, _ household: Household, _ context: StaffRequestContext, posted: FormFields?, key: String,
+    /// The keying page with a post shown back: its values, hard errors beside their fields
+    /// and summarised at the top, warnings.
+    private func render(_ page: KeyingSheetPage, _ household: Household, _ context: StaffRequestContext, posted: FormFields, key: String,
                         errors: [String: String], warnings: [String: [String]], status: HTTPResponse.Status) throws -> Response {
-        let reader = QuestionFields(schema: households.schema, language: "en")
-        var view = site.chrome(context, title: "Key the paper return of \(household.householdID)", hasErrors: !errors.isEmpty)
-        view["heading"] = "Key the paper return of \(household.householdID)"
-        view["household"] = household.householdID
-        view["address"] = OnlineAnswers.addressLine(household)
-        view["csrf"] = context.sessions.session?.csrf ?? ""
-        view["key"] = key
-        view["counts"] = sheet.counts.sorted { $0.key < $1.key }.map { ["id": $0.key, "value": $0.value] }
-        view["query"] = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         var summary: [[String: String]] = []
         if let general = errors[""] { summary.append(["href": "#keying-form", "text": general]) }
-        view["blocks"] = sheet.blocks.map { block -> [String: Any] in
-            ["heading": block.heading, "fields": block.fields.map { field -> [String: Any] in
-                let error = errors[field.name]
-                if let error { summary.append(["href": "#" + Self.firstInput(field, reader), "text": "\(Self.where(field, sheet)): \(error)"]) }
-                var v = fieldView(field, sheet: sheet, reader: reader, posted: posted, error: error)
-                if let notes = warnings[field.name] { v["warnings"] = notes }
-                return v
-            }]
-        }
+        let sections = try page.sections(site.templates, posted: posted, errors: errors, warnings: warnings, summary: &summary)
+        return try render(page, household, context, sections: sections.components(separatedBy: KeyingSheet.addressMark), summary: summary, key: key,
+                          hasErrors: !errors.isEmpty, status: status)
+    }
+
+    /// Where the sections go in the page drawn around them (`{{{sections}}}`).
+    private static let sectionsMark = "\u{E000}sections\u{E001}"
+
+    /// The keying page around its `sections` (HTML cut at each address mark). The page's own
+    /// parts are drawn by the template (`staff-keying`) around a mark; the sections, most of
+    /// the page's bytes (390 KB for three people), go straight into the response's buffer with
+    /// the household's address between their parts, instead of being copied through the
+    /// template's output string and again into the buffer (per request, on the hot path).
+    private func render(_ page: KeyingSheetPage, _ household: Household, _ context: StaffRequestContext, sections: [String],
+                        summary: [[String: String]], key: String, hasErrors: Bool, status: HTTPResponse.Status) throws -> Response {
+        let counts = page.sheet.counts.sorted { $0.key < $1.key }
+        var view = site.chrome(context, title: "Key the paper return of \(household.householdID)", hasErrors: hasErrors)
+        view["heading"] = "Key the paper return of \(household.householdID)"
+        view["household"] = household.householdID
+        view["address"] = page.address
+        view["csrf"] = context.sessions.session?.csrf ?? ""
+        view["key"] = key
+        view["counts"] = counts.map { ["id": $0.key, "value": $0.value] }
+        view["query"] = counts.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        view["sections"] = Self.sectionsMark
         if !summary.isEmpty { view["errorSummary"] = ["title": "Correct these before the return can be saved", "items": summary] }
-        return try site.html("staff-keying", view, status: status)
-    }
-
-    /// A field as the household pages draw it, but a choice is a box for its code with the
-    /// codes listed beside it.
-    private func fieldView(_ field: KeyingSheet.Field, sheet: KeyingSheet, reader: QuestionFields, posted: FormFields?, error: String?) -> [String: Any] {
-        switch field.question.type {
-        case .oneOf, .anyOf:
-            let multiple: Bool
-            if case .anyOf = field.question.type { multiple = true } else { multiple = false }
-            var v: [String: Any] = [
-                "isCode": true, "id": field.name, "name": field.name, "label": field.presented.label,
-                "codeHint": multiple ? "Type the codes of every box ticked, separated by spaces" : "Type the code of the box ticked",
-                "value": posted?.first(field.name) ?? "",
-                "codes": field.presented.options.enumerated().map { k, option -> [String: Any] in
-                    var o: [String: Any] = ["code": k + 1, "label": option.label]
-                    if let prompt = option.detailPrompt {
-                        o["specify"] = ["id": "\(field.name)-\(option.id)-detail", "name": "\(field.name)-\(option.id)-detail", "label": "\(k + 1): \(prompt)",
-                                        "value": posted?.first("\(field.name)-\(option.id)-detail") ?? ""]
-                    }
-                    return o
-                },
-            ]
-            if let error { v["error"] = error }
-            v["describedBy"] = ([field.name + "-codes"] + (error != nil ? [field.name + "-error"] : [])).joined(separator: " ")
-            return v
-        default:
-            return reader.view(field.question, field.presented, name: field.name, answer: nil, posted: posted, error: error, asHeading: false)
+        let html = try site.templates.render("staff-keying", view)
+        guard let cut = html.range(of: Self.sectionsMark) else {
+            throw HTTPError(.internalServerError, message: "template staff-keying has no {{{sections}}}")
         }
-    }
-
-    static func firstInput(_ field: KeyingSheet.Field, _ reader: QuestionFields) -> String {
-        switch field.question.type {
-        case .oneOf, .anyOf: return field.name
-        default: return reader.firstInputID(field.question, name: field.name)
+        let head = html[..<cut.lowerBound], tail = html[cut.upperBound...]
+        let address = CensusHTML.escape(page.address)
+        var size = head.utf8.count + tail.utf8.count + address.utf8.count * max(0, sections.count - 1)
+        for part in sections { size += part.utf8.count }
+        var buffer = ByteBufferAllocator().buffer(capacity: size)
+        buffer.writeSubstring(head)
+        for (k, part) in sections.enumerated() {
+            if k > 0 { buffer.writeString(address) }
+            buffer.writeString(part)
         }
-    }
-
-    /// "Person 2, dob" for summaries.
-    static func `where`(_ field: KeyingSheet.Field, _ sheet: KeyingSheet) -> String {
-        switch field.place {
-        case .household: return field.presented.label
-        case .member(_, let index): return "Person \(index + 1): \(field.presented.label)"
-        case .pair(let block, let index):
-            let pair = sheet.pairs[block]?[index]
-            return "Relationship of person \(pair?.person ?? 0) to person \(pair?.other ?? 0)"
-        }
+        buffer.writeSubstring(tail)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: buffer))
     }
 }

@@ -55,8 +55,20 @@ struct KeyingSheet {
     /// person after other (docs/response-format.md).
     let pairs: [String: [(person: Int, other: Int)]]
     let variant: String?
+    /// The language of the questions' wording.
+    let language: String
 
-    var fields: [Field] { blocks.flatMap(\.fields) }
+    /// What a sheet kept for every household (``KeyingSheetCache``) is built with as the
+    /// household's address (`{household_address}` in questions' wording), for the page to put
+    /// the household's own in its place: two private-use characters around a name, which no
+    /// address or wording holds and HTML escaping leaves as they are.
+    static let addressMark = "\u{E000}household_address\u{E001}"
+
+    /// Every field, in page order (the blocks' fields, kept flat: a save walks them once to
+    /// read the post and looks one up for each finding).
+    let fields: [Field]
+    /// Each field's position in ``fields`` by its answer's path (`$.residents[2].dob`).
+    private let fieldByPath: [String: Int]
 
     static func rosters(of schema: Schema, language: String) -> [Roster] {
         schema.containers.filter { $0.kind == .roster }.map { roster in
@@ -66,17 +78,26 @@ struct KeyingSheet {
         }
     }
 
+    /// Members per roster as a sheet keys them: every roster of the form, `requested` clamped
+    /// to 0 through the roster's maximum (a roster not asked: 0).
+    static func clampedCounts(schema: Schema, requested: [String: Int]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for roster in rosters(of: schema, language: "en") {
+            counts[roster.id] = min(max(0, requested[roster.id] ?? 0), roster.maxMembers)
+        }
+        return counts
+    }
+
     /// The sheet for `counts` members per roster (clamped to each roster's maximum).
     init(schema: Schema, evaluator: Evaluator, counts requested: [String: Int], variant: String?, address: String, language: String) {
         self.schema = schema
         self.variant = variant
+        self.language = language
         let rosters = Self.rosters(of: schema, language: language)
-        var counts: [String: Int] = [:]
+        let counts = Self.clampedCounts(schema: schema, requested: requested)
         var pairs: [String: [(person: Int, other: Int)]] = [:]
         for roster in rosters {
-            let n = min(max(0, requested[roster.id] ?? 0), roster.maxMembers)
-            counts[roster.id] = n
-            if let block = roster.pairBlock {
+            if let block = roster.pairBlock, let n = counts[roster.id] {
                 pairs[block] = n < 2 ? [] : (2...n).flatMap { p in (1..<p).map { (person: p, other: $0) } }
             }
         }
@@ -99,6 +120,9 @@ struct KeyingSheet {
             }
         }
         self.blocks = blocks
+        let fields = blocks.flatMap(\.fields)
+        self.fields = fields
+        self.fieldByPath = Dictionary(fields.enumerated().map { ($1.presented.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: Reading a keyed post
@@ -162,13 +186,31 @@ struct KeyingSheet {
         return options.first { $0.id == code.lowercased() }
     }
 
-    /// The field a finding's path is about (the longest field path it starts with).
+    /// The field a finding's path is about: the longest field path it starts with, ending
+    /// where the finding's path ends or goes on with `.` or `[` (`$.residents[0].dob` for
+    /// `$.residents[0].dob`; `$.residents[0].country` for `$.residents[0].country.detail`).
     func field(for findingPath: String) -> Field? {
-        var best: Field?
-        for field in fields where findingPath == field.presented.path || findingPath.hasPrefix(field.presented.path + ".") || findingPath.hasPrefix(field.presented.path + "[") {
-            if best == nil || field.presented.path.count > best!.presented.path.count { best = field }
+        var path = Substring(findingPath)
+        while true {
+            if let k = fieldByPath[String(path)] { return fields[k] }
+            guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            path = path[..<cut]
         }
-        return best
+    }
+
+    /// Where a field is, for summaries and findings: its label ("Person 2: What is your date
+    /// of birth?"), or the pair of a relationship; `address` (the household's) where a sheet
+    /// kept for every household has ``addressMark``.
+    func `where`(_ field: Field, address: String? = nil) -> String {
+        var label = field.presented.label
+        if let address, label.contains(Self.addressMark) { label = label.replacingOccurrences(of: Self.addressMark, with: address) }
+        switch field.place {
+        case .household: return label
+        case .member(_, let index): return "Person \(index + 1): \(label)"
+        case .pair(let block, let index):
+            let pair = pairs[block]?[index]
+            return "Relationship of person \(pair?.person ?? 0) to person \(pair?.other ?? 0)"
+        }
     }
 
     // MARK: The response
