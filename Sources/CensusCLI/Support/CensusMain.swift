@@ -39,9 +39,8 @@ enum CensusMain {
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
-            // A server's tasks run on its event loops (no thread hop per request; CENSUS_EXECUTOR=
-            // swift-pool keeps Swift's pool), installed here, on the main thread, before any task
-            // has started.
+            // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
+            // per request), installed here, on the main thread, before any task has started.
             if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
             // Every command, serving ones too (`census | head` builds the demo before serving
             // it): a closed output pipe is an error on the write, which removes unfinished
