@@ -8,26 +8,22 @@ import NIOPosix
 /// Hummingbird reads a request on an event loop thread and runs its handler as a task; with
 /// two pools, every request crosses from one pool's thread to the other's and back. On the
 /// event loops a handler's task runs on the loop that read its request: page requests with
-/// autosave took 2-20% less CPU each and ran 4-26% faster in four side-by-side rounds
-/// (2,964-3,435/s against 2,547-3,022/s, BENCHMARKS.md "Collection server"). But a connection's work then waits
-/// for its own loop, never for whichever thread is free: complete-household API submissions
-/// (a CPU-heavy evaluation each) got 16% more throughput with a p99 of 75-76 ms against
-/// 42-47 ms, past the API's 50 ms target. Hence not the default: a deployment that serves
-/// the household pages from their own nodes can opt in.
+/// autosave took 12-29% less CPU each and ran 13-39% faster in the quiet windows of
+/// 2026-11-30/12-01 (4,858-5,133/s against 3,698-4,302/s, BENCHMARKS.md "Collection server").
+/// But a connection's work then waits for its own loop, never for whichever thread is free:
+/// complete-household API submissions (a CPU-heavy evaluation each) got 5-27% more
+/// throughput with a p99 of 57-73 ms against 36-47 ms, past the API's 50 ms target. (Two
+/// loops per core made both worse: API p99 67-107 ms.) Hence not the default: a deployment
+/// that serves the household pages from their own nodes can opt in.
 ///
-/// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`, with
-/// ``loopsPerCore`` loops per core (unless `NIO_SINGLETON_GROUP_LOOP_COUNT` says how many):
-/// with more loops than cores the kernel shares the cores among them as it did among Swift's
-/// pool and the loops, so a connection's requests wait behind fewer others. Handlers do not
-/// block for long: bcrypt and other slow work run on `NIOThreadPool`, SQLite reads take
-/// microseconds, and shard commits run on the shards' own writer threads.
+/// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`
+/// (one thread per core, like Swift's pool). Handlers do not block for long: bcrypt and other
+/// slow work run on `NIOThreadPool`, SQLite reads take microseconds, and shard commits run on
+/// the shards' own writer threads.
 public enum EventLoopExecutor {
     /// The environment variable that chooses the executor: `event-loops` installs the event
     /// loops; anything else (or nothing) keeps Swift's pool.
     public static let variable = "CENSUS_EXECUTOR"
-
-    /// Event loops per core when the executor is the event loops.
-    public static let loopsPerCore = 2
 
     /// Installs the event loops as the global executor when ``variable`` is `event-loops`.
     /// Call it once, from the main thread, before the server starts (and before any other
@@ -35,9 +31,6 @@ public enum EventLoopExecutor {
     @discardableResult
     public static func install(environment: [String: String]) -> Bool {
         guard environment[variable] == "event-loops" else { return false }
-        if environment["NIO_SINGLETON_GROUP_LOOP_COUNT"] == nil {
-            NIOSingletons.groupLoopCountSuggestion = loopsPerCore * System.coreCount
-        }
         return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 }
