@@ -5,8 +5,13 @@
 // modules above it; checked against the import lines):
 //   Questionnaire          schema model, canonical JSON, values, the evaluator
 //   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
+//   UnfinishedOutput       the bookkeeping that lets an interrupted command leave no
+//                          unfinished output (Foundation only)
+//   CensusCommandLine      what the executables share: messages and exit statuses, plain file
+//                          access, the signal policy, `check` and `compile`
+//                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, ArgumentParser)
 //   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
-//                          unfinished-output bookkeeping, capped echoes of input in messages
+//                          capped echoes of input in messages                (UnfinishedOutput)
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
@@ -23,7 +28,21 @@
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
 //                          FieldOperations)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
+//   CensusCompiler (`census-compile`): the compiler alone, for a fast start (CensusCommandLine)
 import PackageDescription
+
+/// The linker flags of a statically linked release executable on Linux (`census-compile`): the
+/// Swift runtime and Foundation from the toolchain's `swift_static` folder. `-static-stdlib`
+/// alone links the runtime; the modules here were compiled for the shared Foundation, whose
+/// module does not name the static libraries that static Foundation needs, so they are named.
+/// The link prints one warning from the toolchain's static FoundationEssentials (`mktemp`), not
+/// from this package; lld would not print it but made the executable 0.5-1 ms slower to start.
+let staticSwiftRuntime = [
+    "-static-stdlib",
+    "-lFoundationInternationalization", "-lFoundationEssentials", "-lCoreFoundation", "-l_FoundationICU",
+    "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswift_RegexParser",
+    "-lswift_StringProcessing",
+]
 
 let package = Package(
     name: "census",
@@ -31,6 +50,7 @@ let package = Package(
     products: [
         .executable(name: "census", targets: ["CensusCLI"]),
         .executable(name: "census-bench", targets: ["CensusBenchmarks"]),
+        .executable(name: "census-compile", targets: ["CensusCompiler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,14 +78,22 @@ let package = Package(
             name: "QuestionnaireLanguage",
             dependencies: ["Questionnaire"]
         ),
+        .target(name: "UnfinishedOutput"),
+        .target(
+            name: "CensusCommandLine",
+            dependencies: [
+                "Questionnaire", "QuestionnaireLanguage", "UnfinishedOutput",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .target(
             name: "DurableFiles",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UnfinishedOutput", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "AddressFrame",
             dependencies: [
-                "DurableFiles",
+                "DurableFiles", "UnfinishedOutput",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C calls, for scans too large to read through GRDB's rows.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -75,14 +103,14 @@ let package = Package(
         .target(
             name: "ResponseStore",
             dependencies: [
-                "DurableFiles",
+                "DurableFiles", "UnfinishedOutput",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "SyntheticCensus",
-            dependencies: ["Questionnaire", "AddressFrame", "DurableFiles"]
+            dependencies: ["Questionnaire", "AddressFrame", "DurableFiles", "UnfinishedOutput"]
         ),
         .target(
             name: "CensusCollection",
@@ -120,7 +148,7 @@ let package = Package(
         .target(
             name: "Aggregation",
             dependencies: [
-                "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CZlib", "CLibdeflate",
+                "Questionnaire", "DurableFiles", "UnfinishedOutput", "AddressFrame", "ResponseStore", "CZlib", "CLibdeflate",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -150,10 +178,20 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations",
+                "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations", "UnfinishedOutput", "CensusCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // `census-compile`: `census compile` in an executable that links the compiler and
+        // nothing else (no server, store or SQLite), statically linked to the Swift runtime and
+        // Foundation in release builds on Linux: a compile then takes about 13 ms as a whole
+        // process instead of about 23 (BENCHMARKS.md, "Questionnaire compiler"), most of it
+        // the loader and the runtime's protocol-conformance scans of the large `census` image.
+        .executableTarget(
+            name: "CensusCompiler",
+            dependencies: ["CensusCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: [.unsafeFlags(staticSwiftRuntime, .when(platforms: [.linux], configuration: .release))]
         ),
         .executableTarget(
             name: "CensusBenchmarks",
@@ -180,7 +218,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput"]),
         .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",
@@ -196,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "CensusCLITests",
             dependencies: [
-                "CensusCLI", "AddressFrame", "ResponseStore", "DurableFiles", "SyntheticCensus", "CensusTestSupport",
+                "CensusCLI", "CensusCompiler", "AddressFrame", "ResponseStore", "DurableFiles", "UnfinishedOutput", "SyntheticCensus", "CensusTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Browser"]  // the browser journeys' driver (python), run by the tests
@@ -226,3 +264,4 @@ let package = Package(
         ),
     ]
 )
+

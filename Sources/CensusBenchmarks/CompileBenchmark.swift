@@ -10,15 +10,19 @@ struct CompileBenchmark: ParsableCommand {
         abstract: "Measure compile time: the census form and generated forms up to --max-questions.",
         discussion: """
             In-process figures are the median of --repeat runs of Compiler.compile plus schema \
-            encoding. Whole-process figures run the census binary (--census) on a file, \
-            --repeat times, and report the median wall time.
+            encoding. Whole-process figures run `census-compile FILE -o /dev/null` (--compiler, \
+            the README's compile command) and `census compile FILE -o /dev/null` (--census) \
+            --repeat times each, alternating, and report the median wall times.
             """
     )
 
     @Option(help: "The census form source.")
     var form = "questionnaires/census-household.census"
 
-    @Option(help: "Path to a release build of the census executable, for whole-process timings.")
+    @Option(help: "Path to a release build of census-compile, for whole-process timings (skipped if missing).")
+    var compiler = ".build/release/census-compile"
+
+    @Option(help: "Path to a release build of census, for whole-process timings of `census compile` (skipped if missing).")
     var census = ".build/release/census"
 
     @Option(help: "Repetitions per measurement (median reported).")
@@ -34,7 +38,7 @@ struct CompileBenchmark: ParsableCommand {
         let census = try String(contentsOfFile: form, encoding: .utf8)
         print("machine: \(ProcessInfo.processInfo.activeProcessorCount) cores; repeat \(self.repeat); medians")
         print("")
-        print("form                               questions  in-process ms  per question us  whole process ms")
+        print("form                               questions  in-process ms  per question us  census-compile ms  census compile ms")
         try? FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         try measure(name: "census-household.census", source: census, path: form)
         var sizes = [1_000, 2_500, 5_000, 10_000].filter { $0 <= maxQuestions }
@@ -65,22 +69,24 @@ struct CompileBenchmark: ParsableCommand {
         }
         let inProcess = median(times)
         let count = schema.questions.count
-        var process = "-"
-        if FileManager.default.isExecutableFile(atPath: self.census) {
-            var wall: [Double] = []
-            for _ in 0..<self.repeat {
+        // The two commands alternate, so that a change in the machine's load falls on both.
+        let commands = [[self.compiler, path, "-o", "/dev/null"], [self.census, "compile", path, "-o", "/dev/null"]]
+        let runnable = commands.map { FileManager.default.isExecutableFile(atPath: $0[0]) }
+        var wall: [[Double]] = [[], []]
+        for _ in 0..<self.repeat {
+            for (k, command) in commands.enumerated() where runnable[k] {
                 let start = DispatchTime.now().uptimeNanoseconds
-                let status = spawnAndWait([self.census, "compile", path, "-o", "/dev/null"])
-                wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-                guard status == 0 else { print("census compile \(path) failed"); throw ExitCode(1) }
+                let status = spawnAndWait(command)
+                wall[k].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                guard status == 0 else { print("\(command.joined(separator: " ")) failed"); throw ExitCode(1) }
             }
-            process = String(format: "%.1f", median(wall))
         }
+        let process = wall.map { $0.isEmpty ? "-" : String(format: "%.1f", median($0)) }
         let perQuestion = inProcess * 1000 / Double(count)
         print(
             name.padding(toLength: 35, withPad: " ", startingAt: 0)
                 + String(count).leftPad(9) + String(format: "%.2f", inProcess).leftPad(15)
-                + String(format: "%.1f", perQuestion).leftPad(17) + process.leftPad(18))
+                + String(format: "%.1f", perQuestion).leftPad(17) + process[0].leftPad(19) + process[1].leftPad(19))
     }
 
     /// Runs a program with posix_spawn (no shell, no Foundation.Process overhead), output discarded.

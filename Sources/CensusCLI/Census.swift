@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 
 /// `census`: the command-line front of the census collection platform.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import UnfinishedOutput
 
 /// Small helpers for crash-safe file writes, shared by the address frame and the store.
 package enum DurableFile {

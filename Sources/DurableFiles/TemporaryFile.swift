@@ -1,4 +1,5 @@
 import Foundation
+import UnfinishedOutput
 
 /// The temporary files commands write beside their output (`.NAME.TAG-UUID`), locked while in
 /// use, so that the next run of a command can recognise and remove what a killed run left.

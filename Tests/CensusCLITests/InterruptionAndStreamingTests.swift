@@ -1,11 +1,12 @@
+@testable import AddressFrame
 import CensusTestSupport
+@testable import DurableFiles
 import Foundation
 import GRDB
-import SyntheticCensus
-import XCTest
-@testable import AddressFrame
-@testable import DurableFiles
 @testable import ResponseStore
+import SyntheticCensus
+import UnfinishedOutput
+import XCTest
 
 /// Ctrl-C and SIGTERM during commands that write files, and `census frame generate`'s memory.
 final class InterruptionAndStreamingTests: XCTestCase {

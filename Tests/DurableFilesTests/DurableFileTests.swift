@@ -1,5 +1,6 @@
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 import XCTest
 
 /// The crash-safe writes the frame, the store and the CLI share (`DurableFile`).

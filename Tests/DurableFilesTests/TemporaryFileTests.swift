@@ -1,5 +1,6 @@
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 import XCTest
 
 /// Temporary files beside an output, recognised by name and lock, so that the next run removes

@@ -41,7 +41,7 @@ echo "load before: $(uptime)"
 # The server's CPU over the whole client run (sign-ins included: 50 bcrypt checks, ~0.3 s each).
 c0=$(server_cpu_ticks)
 "$bench" keying --url "http://127.0.0.1:$port" --staff "$work/staff.csv" --letters "$work/st/letters.csv" \
-  --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people" --think "${KEYING_THINK:-0}"
+  --keyers "$keyers" --forms "$forms" --seconds "$seconds" --people "$people" ${KEYING_THINK:+--think "$KEYING_THINK"}
 c1=$(server_cpu_ticks)
 echo "server CPU during the run: $(awk -v t=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f s", t / hz }')"
 echo "load after: $(uptime)"

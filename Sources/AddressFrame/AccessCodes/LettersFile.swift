@@ -2,6 +2,7 @@ import Crypto
 import DurableFiles
 import Foundation
 import GRDB
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import DurableFiles
 import Foundation
 import GRDB
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Crypto
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 /// One gzip file of the export, as the run's state and the manifest describe it.
 public struct ExportFile: Codable, Sendable, Equatable {

@@ -3,6 +3,7 @@ import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
+import UnfinishedOutput
 
 /// What `census aggregate` is asked to do.
 public struct AggregationOptions: Sendable {

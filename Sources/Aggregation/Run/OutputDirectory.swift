@@ -1,5 +1,6 @@
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 /// The output directory of `census aggregate`, made of *generations*, one per run:
 ///

@@ -1,7 +1,9 @@
 import AddressFrame
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import Questionnaire
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc
@@ -108,9 +110,6 @@ enum CLIFiles {
         }
     }
 }
-
-/// "1 error", "2 errors".
-func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
 /// The bytes of a file named on the command line ("-" for standard input), at most `limit` of
 /// them, or a one-line error naming the file and the system's reason.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 import CollectionServer
 import Foundation
 import QuestionnaireLanguage
@@ -73,28 +74,8 @@ enum CensusMain {
         try await command.run()
     }
 
-    /// The error a command ended with: help and version go to standard output (status 0); a
-    /// usage error gets the usage (64); a command's own ``ExitCode`` has been explained by the
-    /// command already; anything else is one line with the command's prefix.
-    static func report(_ error: any Error) -> Never {
-        if let code = error as? ExitCode { exit(code.rawValue) }
-        let code = Census.exitCode(for: error)
-        if code == .success {
-            print(Census.fullMessage(for: error))
-            exit(0)
-        }
-        if code == .validationFailure {
-            let message = Census.message(for: error)
-            Console.error(message)
-            // ArgumentParser's text after its own "Error: MESSAGE" line: help and usage.
-            let full = Census.fullMessage(for: error)
-            let rest = full.components(separatedBy: "\n").drop { $0.hasSuffix(message) || $0.isEmpty }
-            if !rest.isEmpty { Console.detail(rest.joined(separator: "\n")) }
-            exit(ExitCode.usage.rawValue)
-        }
-        Console.error("\(error)")
-        exit(((error as? CLIError)?.status ?? .notDone).rawValue)
-    }
+    /// The error a command ended with, reported by the one convention (``Console/exit(for:of:)``).
+    static func report(_ error: any Error) -> Never { Console.exit(for: error, of: Census.self) }
 
     struct UnknownCommand: Error {
         var parent: [String]

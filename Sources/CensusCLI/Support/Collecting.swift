@@ -1,4 +1,5 @@
 import CensusCollection
+import CensusCommandLine
 import Foundation
 
 /// Hands requests to the collection path concurrently (the shard writers group them into

@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 
 /// Options shared by commands that need the access-code secret.

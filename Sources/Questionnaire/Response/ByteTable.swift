@@ -1,82 +1,98 @@
 /// A read-only map from short UTF-8 keys to integers, looked up straight from the bytes of a
-/// document (no `String` is made): open addressing in a power-of-two table (see ``hash(_:_:)``).
+/// document (no `String` is made): open addressing in a power-of-two table of slots.
 ///
-/// Every key's bytes sit in one buffer, and the table is a class that owns plain buffers: a
-/// look-up (one per key and per option of every response) reads memory and nothing else, with
-/// no reference counting of a key's own array and no bounds checks.
+/// A slot holds its key's length, first and last 8 bytes (which are the whole key up to 16
+/// bytes long) and its value, so that a look-up of a key up to 16 bytes reads one slot and
+/// nothing else: one cache line, where a slot that named an entry whose bytes and value lay in
+/// other buffers took three dependent loads, each a likely cache miss while the responses
+/// stream through the cache (the fast reader's look-ups, one per key and per option of every
+/// response, spent most of their time waiting on those loads: BENCHMARKS.md, "Validation").
+/// Longer keys compare their middle bytes from one buffer of key bytes.
 final class ByteTable: @unchecked Sendable {
-    /// Per slot: the entry there, or -1.
-    private let slots: UnsafeMutablePointer<Int32>
-    private let mask: Int
-    /// Entry `e`'s key is `keyBytes[keyStart[e] ..< keyStart[e + 1]]`.
-    private let keyBytes: UnsafeMutablePointer<UInt8>
-    private let keyStart: UnsafeMutablePointer<Int>
-    private let values: UnsafeMutablePointer<Int>
-    private let entryCount: Int
+    /// One slot: `length` -1 when empty.
+    private struct Slot {
+        var first: UInt64 = 0
+        var last: UInt64 = 0
+        var length: Int32 = -1
+        var value: Int32 = 0
+        /// Where the key's bytes start in ``keyBytes`` (read only for keys over 16 bytes).
+        var offset: Int32 = 0
+    }
 
-    /// Keys and their values; a key given again keeps its first value.
+    private let slots: UnsafeMutablePointer<Slot>
+    private let mask: Int
+    private let keyBytes: UnsafeMutablePointer<UInt8>
+
+    /// Keys and their values; a key given again keeps its first value. Values and the keys'
+    /// total length must fit in 32 bits (they are small: codes, positions and ranks).
     init(_ entries: [(String, Int)]) {
         var size = 8
         while size < entries.count * 3 { size *= 2 }
-        var table = [Int32](repeating: -1, count: size)
+        var table = [Slot](repeating: Slot(), count: size)
         var bytes: [UInt8] = []
-        var starts: [Int] = [0]
-        var kept: [Int] = []
         for (key, value) in entries {
             let utf8 = Array(key.utf8)
-            var i = ByteTable.hash(utf8) & (size - 1)
-            var duplicate = false
-            while table[i] >= 0 {
-                let e = Int(table[i])
-                if bytes[starts[e]..<starts[e + 1]].elementsEqual(utf8) { duplicate = true; break }
-                i = (i + 1) & (size - 1)
-            }
-            if duplicate { continue }
-            table[i] = Int32(kept.count)
+            if utf8.isEmpty { continue }  // never looked up: a key of a document is not empty here
+            let start = bytes.count
             bytes += utf8
-            starts.append(bytes.count)
-            kept.append(value)
+            let duplicate: Bool = bytes.withUnsafeBufferPointer { all in
+                let p = all.baseAddress! + start
+                let n = utf8.count
+                let (first, last) = ByteTable.words(p, n)
+                var i = ByteTable.hash(first, last, n) & (size - 1)
+                while table[i].length >= 0 {
+                    if ByteTable.matches(table[i], p, n, first, last, all.baseAddress!) { return true }
+                    i = (i + 1) & (size - 1)
+                }
+                table[i] = Slot(first: first, last: last, length: Int32(n), value: Int32(value), offset: Int32(start))
+                return false
+            }
+            if duplicate { bytes.removeLast(utf8.count) }
         }
         mask = size - 1
-        entryCount = kept.count
         slots = .allocate(capacity: size)
         slots.initialize(from: table, count: size)
         keyBytes = .allocate(capacity: max(1, bytes.count))
         keyBytes.initialize(from: bytes, count: bytes.count)
-        keyStart = .allocate(capacity: starts.count)
-        keyStart.initialize(from: starts, count: starts.count)
-        values = .allocate(capacity: max(1, kept.count))
-        values.initialize(from: kept, count: kept.count)
     }
 
     deinit {
         slots.deallocate()
         keyBytes.deallocate()
-        keyStart.deallocate()
-        values.deallocate()
     }
 
-    static func hash(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { hash($0.baseAddress!, $0.count) }
-    }
-
-    /// A key of 8 bytes or more is hashed from its first and last 8 bytes (two loads, which
-    /// cover every byte of keys up to 16 long) and its length; a shorter one byte by byte. Keys
-    /// that share all three only probe further: every look-up compares the whole key.
+    /// A key's first and last 8 bytes (two loads); a key shorter than 8 bytes is packed into
+    /// `first` byte by byte (its length, compared too, tells the keys apart).
     @inline(__always)
-    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
-        var h: UInt64
+    private static func words(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
         if n >= 8 {
-            let first = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-            let last = UnsafeRawPointer(p + (n - 8)).loadUnaligned(as: UInt64.self)
-            h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &+ UInt64(truncatingIfNeeded: n))
-        } else {
-            h = UInt64(truncatingIfNeeded: n)
-            for k in 0..<n { h = (h << 8) | UInt64(p[k]) }
-            h = h &* 0x9E37_79B9_7F4A_7C15
+            return (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self), UnsafeRawPointer(p + (n - 8)).loadUnaligned(as: UInt64.self))
         }
+        var first: UInt64 = 0
+        for k in 0..<n { first = (first << 8) | UInt64(p[k]) }
+        return (first, 0)
+    }
+
+    /// From a key's first and last 8 bytes and its length: keys that share all three only
+    /// probe further, as every look-up compares the whole key.
+    @inline(__always)
+    private static func hash(_ first: UInt64, _ last: UInt64, _ n: Int) -> Int {
+        var h = (first &* 0x9E37_79B9_7F4A_7C15) ^ (last &+ UInt64(truncatingIfNeeded: n))
         h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9
         return Int(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    /// Whether the slot holds the key at `p` (its length `n`, its words `first` and `last`).
+    @inline(__always)
+    private static func matches(_ slot: Slot, _ p: UnsafePointer<UInt8>, _ n: Int, _ first: UInt64, _ last: UInt64,
+                                _ keyBytes: UnsafePointer<UInt8>) -> Bool {
+        guard Int(slot.length) == n, slot.first == first, slot.last == last else { return false }
+        // Up to 16 bytes the two words are the whole key; past that, the bytes between them.
+        if n <= 16 { return true }
+        let k = keyBytes + Int(slot.offset)
+        var j = 8
+        while j < n - 8 && k[j] == p[j] { j += 1 }
+        return j == n - 8
     }
 
     /// The value for the key in `bytes[range]`, or `nil`.
@@ -85,17 +101,12 @@ final class ByteTable: @unchecked Sendable {
         let n = range.count
         guard n > 0, let base = bytes.baseAddress else { return nil }
         let p = base + range.lowerBound
-        var i = ByteTable.hash(p, n) & mask
+        let (first, last) = ByteTable.words(p, n)
+        var i = ByteTable.hash(first, last, n) & mask
         while true {
-            let e = Int(slots[i])
-            if e < 0 { return nil }
-            let start = keyStart[e]
-            if keyStart[e + 1] - start == n {
-                let k = keyBytes + start
-                var j = 0
-                while j < n && k[j] == p[j] { j += 1 }
-                if j == n { return values[e] }
-            }
+            let slot = slots[i]
+            if slot.length < 0 { return nil }
+            if ByteTable.matches(slot, p, n, first, last, keyBytes) { return Int(slot.value) }
             i = (i + 1) & mask
         }
     }

@@ -1,6 +1,7 @@
 import DurableFiles
 import Foundation
 import GRDB
+import UnfinishedOutput
 
 /// The outcome of ``ResponseStore/backup(at:to:including:options:)``.
 public struct StoreBackupSummary: Sendable {

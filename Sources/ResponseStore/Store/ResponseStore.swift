@@ -1,6 +1,7 @@
 import DurableFiles
 import Foundation
 import GRDB
+import UnfinishedOutput
 
 /// The sharded, append-only store of census responses.
 ///

@@ -1,6 +1,7 @@
 import AddressFrame
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc

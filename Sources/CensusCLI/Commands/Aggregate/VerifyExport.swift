@@ -1,5 +1,6 @@
 import Aggregation
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 
 /// `census verify-export OUT`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 
 /// The main job on built-in defaults: the demo census, served.

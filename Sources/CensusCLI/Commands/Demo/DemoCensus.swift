@@ -1,11 +1,13 @@
-import Aggregation
 import AddressFrame
+import Aggregation
 import CensusCollection
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
 import SyntheticCensus
+import UnfinishedOutput
 
 /// `census demo`: the demo census after the form. Synthetic households answer it: online ones
 /// log in with the code from their letter, others return paper; every response goes through

@@ -1,4 +1,5 @@
 import AddressFrame
+import CensusCommandLine
 import CollectionServer
 import Foundation
 import Logging

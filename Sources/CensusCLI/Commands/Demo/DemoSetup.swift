@@ -1,10 +1,12 @@
 import AddressFrame
 import CensusCollection
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import Questionnaire
 import ResponseStore
 import SyntheticCensus
+import UnfinishedOutput
 
 /// The demo census's data, ready to collect: an address frame, its access-code letters, a
 /// sharded store accepting the form, and the collection path over them.

@@ -1,3 +1,4 @@
+import CensusCommandLine
 import Foundation
 import Questionnaire
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(

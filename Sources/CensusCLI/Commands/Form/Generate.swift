@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 import Questionnaire
 import SyntheticCensus

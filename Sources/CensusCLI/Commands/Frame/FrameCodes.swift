@@ -1,7 +1,9 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 struct FrameCodes: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,10 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import SyntheticCensus
+import UnfinishedOutput
 
 struct FrameGenerate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,9 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 struct FrameImport: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 
 struct FrameStats: ParsableCommand {

@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import CollectionServer
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import CensusCommandLine
 import CollectionServer
 import Foundation
 import Logging

@@ -1,7 +1,8 @@
-import ArgumentParser
-import Foundation
 import AddressFrame
+import ArgumentParser
+import CensusCommandLine
 import FieldOperations
+import Foundation
 import ResponseStore
 
 struct StoreBackup: ParsableCommand {

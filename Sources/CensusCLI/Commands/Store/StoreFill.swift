@@ -1,6 +1,7 @@
 import AddressFrame
 import ArgumentParser
 import CensusCollection
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import Questionnaire

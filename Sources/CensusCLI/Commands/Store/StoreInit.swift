@@ -1,7 +1,9 @@
 import ArgumentParser
+import CensusCommandLine
 import DurableFiles
 import Foundation
 import ResponseStore
+import UnfinishedOutput
 
 struct StoreInit: ParsableCommand {
     static let configuration = CommandConfiguration(

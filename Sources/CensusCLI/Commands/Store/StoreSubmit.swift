@@ -1,6 +1,7 @@
 import AddressFrame
 import ArgumentParser
 import CensusCollection
+import CensusCommandLine
 import Foundation
 import ResponseStore
 

@@ -1,15 +1,15 @@
 import ArgumentParser
-import Foundation
 import Questionnaire
 import QuestionnaireLanguage
 
-/// How diagnostics are printed.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+/// How diagnostics are printed: for people (to standard error) or as JSON (to standard output).
+package enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case human, json
 }
 
-/// Compiles each source and prints its diagnostics; shared by `check` and `compile`.
-func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler.Result] {
+/// Compiles each source and prints its diagnostics; shared by `check` and `compile`. Throws
+/// ``ExitCode/notDone`` when a file cannot be read (after saying so).
+package func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler.Result] {
     var results: [Compiler.Result] = []
     for path in paths {
         let bytes: [UInt8]

@@ -1,4 +1,4 @@
-import DurableFiles
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc
@@ -6,17 +6,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Plain POSIX file access: the CLI avoids Foundation on its hot paths so that checking a form
-/// costs milliseconds as a whole process.
-enum FileIO {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Plain POSIX file access: the executables avoid Foundation on their hot paths so that
+/// checking a form costs milliseconds as a whole process.
+package enum FileIO {
+    /// A file that cannot be read or written: `cannot read PATH: REASON`, the system's reason.
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The bytes of a file, or of standard input for "-"; with `limit`, at most that many
     /// (a larger input, `/dev/zero` say, fails as soon as it passes the limit instead of filling
     /// the memory).
-    static func read(_ path: String, limit: Int? = nil) throws -> [UInt8] {
+    package static func read(_ path: String, limit: Int? = nil) throws -> [UInt8] {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
@@ -40,7 +41,7 @@ enum FileIO {
     /// Writes a whole file atomically (a temporary file renamed into place, so a reader never
     /// sees half a file), or to standard output for "-". Like other compilers it does not fsync:
     /// the output can be made again from its source.
-    static func write(_ bytes: [UInt8], to path: String) throws {
+    package static func write(_ bytes: [UInt8], to path: String) throws {
         if path == "-" {
             writeOut(bytes)
             return
@@ -60,10 +61,10 @@ enum FileIO {
         defer { Interruption.unregister(temporary) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
-        do { try DurableFile.writeAll(bytes, to: fd, path: path) } catch {
+        if let failure = writeAll(bytes, to: fd) {
             close(fd)
             unlink(temporary)
-            throw Failure(description: "\(error)")
+            throw Failure(description: "cannot write \(path): \(String(cString: strerror(failure)))")
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
@@ -72,26 +73,48 @@ enum FileIO {
         }
     }
 
-    static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
+    /// Writes bytes to standard output.
+    package static func writeOut(_ bytes: [UInt8]) { writeAll(bytes, fd: 1) }
 
     /// Writes to standard output or error. When standard output is a pipe that was closed
     /// (`census … | head`), the run stops as if interrupted: its unfinished output is removed.
-    static func writeAll(_ bytes: [UInt8], fd: Int32) {
-        do { try DurableFile.writeAll(bytes, to: fd, path: "") } catch {
-            if fd == 1, (error as? FileSystemError)?.code == EPIPE { SignalHandler.outputClosed() }
+    package static func writeAll(_ bytes: [UInt8], fd: Int32) {
+        if writeAll(bytes, to: fd) == EPIPE && fd == 1 { SignalHandler.outputClosed() }
+    }
+
+    /// Writes every byte, again after an interrupted or partial write; the `errno` of a
+    /// failure, or `nil`. (DurableFiles' `DurableFile.writeAll` does the same for the store,
+    /// but that module links SQLite, which `census-compile` does not.)
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBytes { raw -> Int32? in
+            guard let base = raw.baseAddress else { return nil }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                if n == 0 { return EIO }
+                offset += n
+            }
+            return nil
         }
     }
 
-    static func writeOut(_ text: String) { writeOut(Array(text.utf8)) }
+    /// Writes text to standard output.
+    package static func writeOut(_ text: String) { writeOut(Array(text.utf8)) }
 
-    static func writeError(_ text: String) {
+    /// Writes text to standard error.
+    package static func writeError(_ text: String) {
         writeAll(Array(text.utf8), fd: 2)
     }
 
-    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    /// Whether something exists at `path`.
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Monotonic time in seconds, for the timings the CLI prints.
-    static func now() -> Double {
+    package static func now() -> Double {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9

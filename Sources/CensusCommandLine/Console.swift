@@ -1,5 +1,12 @@
 import ArgumentParser
-import Foundation
+
+#if canImport(Glibc)
+import Glibc
+private let exitProcess = Glibc.exit
+#elseif canImport(Darwin)
+import Darwin
+private let exitProcess = Darwin.exit
+#endif
 
 /// How `census` reports on standard error, and what its exit statuses mean: one convention for
 /// every command, stated in `census help` (``Console/conventions``) and tested for each.
@@ -9,13 +16,16 @@ import Foundation
 ///   problems are compiler diagnostics, `FILE:LINE:COLUMN: error: …`, as editors expect.
 /// - Results go to standard output; progress (on a terminal only) and messages to standard
 ///   error.
-enum Console {
-    /// The command being run, as typed: `census`, `census store submit`. Set once, by `main`,
-    /// before the command runs.
-    nonisolated(unsafe) static var command = "census"
+package enum Console {
+    /// The command being run, as typed: `census`, `census store submit`, `census-compile`. Set
+    /// once, by `main`, before the command runs.
+    nonisolated(unsafe) package static var command = "census"
+
+    /// The executable: the first word of ``command`` (`census`, `census-compile`).
+    package static var program: Substring { command.prefix { $0 != " " } }
 
     /// The text of `census help`'s section on messages and exit statuses.
-    static let conventions = """
+    package static let conventions = """
         Messages: results go to standard output. Everything else goes to standard error, each \
         line starting with the command (`census store submit: …`, `census validate: warning: …`), \
         except a form's problems, which are reported as FILE:LINE:COLUMN: error|warning: … \
@@ -37,25 +47,52 @@ enum Console {
         """
 
     /// An error line: `census COMMAND: message`.
-    static func error(_ message: String) { write("\(command): \(message)") }
+    package static func error(_ message: String) { write("\(command): \(message)") }
 
     /// A warning line: `census COMMAND: warning: message`.
-    static func warning(_ message: String) { write("\(command): warning: \(message)") }
+    package static func warning(_ message: String) { write("\(command): warning: \(message)") }
 
     /// A report line that is not an error: `census COMMAND: message`.
-    static func note(_ message: String) { write("\(command): \(message)") }
+    package static func note(_ message: String) { write("\(command): \(message)") }
 
     /// A line of its own on standard error (a finding listed after an error line).
-    static func detail(_ line: String) { write(line) }
+    package static func detail(_ line: String) { write(line) }
 
     private static func write(_ line: String) { FileIO.writeError(line + "\n") }
+
+    /// Ends the process for the error a command of `root` ended with: help and version go to
+    /// standard output (status 0); a usage error gets the usage (64); a command's own
+    /// ``ExitCode`` has been explained by the command already; anything else is one line with
+    /// the command's prefix, and ``CLIError/status`` or ``ExitCode/notDone``.
+    package static func exit(for error: any Error, of root: any ParsableCommand.Type) -> Never {
+        if let code = error as? ExitCode { exitProcess(code.rawValue) }
+        let code = root.exitCode(for: error)
+        if code == .success {
+            print(root.fullMessage(for: error))
+            exitProcess(0)
+        }
+        if code == .validationFailure {
+            let message = root.message(for: error)
+            Console.error(message)
+            // ArgumentParser's text after its own "Error: MESSAGE" line: help and usage.
+            let full = root.fullMessage(for: error)
+            let rest = full.split(separator: "\n", omittingEmptySubsequences: false).drop { $0.hasSuffix(message) || $0.isEmpty }
+            if !rest.isEmpty { Console.detail(rest.joined(separator: "\n")) }
+            exitProcess(ExitCode.usage.rawValue)
+        }
+        Console.error("\(error)")
+        exitProcess(((error as? CLIError)?.status ?? .notDone).rawValue)
+    }
 }
 
 extension ExitCode {
     /// Done, and something checked is not in order (see ``Console/conventions``).
-    static let notInOrder = ExitCode(1)
+    package static let notInOrder = ExitCode(1)
     /// Not done: an input cannot be read or used, or the work failed.
-    static let notDone = ExitCode(2)
+    package static let notDone = ExitCode(2)
     /// Usage: an unknown command or option, a bad option value (`EX_USAGE`).
-    static let usage = ExitCode(64)
+    package static let usage = ExitCode(64)
 }
+
+/// "1 error", "2 errors": a count and its noun, plural unless the count is 1.
+package func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

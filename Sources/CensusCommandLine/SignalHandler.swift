@@ -1,5 +1,5 @@
-import DurableFiles
 import Foundation
+import UnfinishedOutput
 
 #if canImport(Glibc)
 import Glibc
@@ -7,8 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// What `census` does on Ctrl-C, `kill` or a closed terminal: the executable's policy, kept out
-/// of the libraries (which only keep the bookkeeping, ``Interruption``).
+/// What `census` and `census-compile` do on Ctrl-C, `kill` or a closed terminal: the
+/// executables' policy, kept out of the libraries (which only keep the bookkeeping,
+/// ``Interruption``).
 ///
 /// ``install()`` catches SIGINT, SIGTERM and SIGHUP with a handler that only writes the signal's
 /// number to a pipe (async-signal-safe), whichever thread receives it, and a thread of its own
@@ -20,9 +21,9 @@ import Darwin
 /// standard error and exits with 128 + the signal number (130 for SIGINT, 143 for SIGTERM), as
 /// a shell does. When the command's work was already committed (codes issued and their letters
 /// published), it says so and lets the command finish; a second signal exits.
-enum SignalHandler {
+package enum SignalHandler {
     /// The signals handled.
-    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    package static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     private final class State: @unchecked Sendable {
         let lock = NSLock()
@@ -39,7 +40,7 @@ enum SignalHandler {
 
     /// Installs the handler and starts the thread that acts on the signals. Call it first
     /// thing in `main`.
-    static func install() {
+    package static func install() {
         let first = state.lock.withLock {
             defer { state.installed = true }
             return !state.installed
@@ -70,13 +71,13 @@ enum SignalHandler {
                 let outcome = finishing ? .removedUnfinishedOutput(removed: 0) : Interruption.interrupt(beforeRemoving: silence)
                 if outcome == .workAlreadyCommitted {
                     finishing = true
-                    FileIO.writeError("census: \(name(sig)) after its work was committed; finishing (signal again to stop now)\n")
+                    FileIO.writeError("\(Console.program): \(name(sig)) after its work was committed; finishing (signal again to stop now)\n")
                     continue
                 }
                 exit(sig, outcome)
             }
         }
-        thread.name = "census-signals"
+        thread.name = "\(Console.program)-signals"
         thread.stackSize = 1 << 18
         thread.start()
         for s in signals {
@@ -93,7 +94,7 @@ enum SignalHandler {
     /// Standard output was a pipe and its reader has gone (`census | head`): nobody will see
     /// the rest, so stop as if interrupted (unfinished output removed), silently, with the
     /// status a shell gives a process killed by SIGPIPE (141).
-    static func outputClosed() -> Never {
+    package static func outputClosed() -> Never {
         let outcome = Interruption.interrupt(beforeRemoving: silence)
         if outcome == .workAlreadyCommitted { _exit(0) }
         _exit(128 + SIGPIPE)
@@ -124,7 +125,7 @@ enum SignalHandler {
         var removed = 0
         if case .removedUnfinishedOutput(let n) = outcome { removed = n }
         let note = removed == 0 ? "" : "; removed its unfinished output (\(removed) file\(removed == 1 ? "" : "s"))"
-        FileIO.writeAll(Array("census: \(name(sig))\(note)\n".utf8), fd: stderrCopy >= 0 ? stderrCopy : 2)
+        FileIO.writeAll(Array("\(Console.program): \(name(sig))\(note)\n".utf8), fd: stderrCopy >= 0 ? stderrCopy : 2)
         _exit(128 + sig)
     }
 }
