@@ -8,12 +8,13 @@ import NIOPosix
 /// Hummingbird reads a request on an event loop thread and runs its handler as a task; with
 /// two pools, every request crosses from one pool's thread to the other's and back. On the
 /// event loops a handler's task runs on the loop that read its request: page requests with
-/// autosave took 2-20% less CPU each and ran 4-26% faster in four side-by-side rounds
-/// (2,964-3,435/s against 2,547-3,022/s, BENCHMARKS.md "Collection server"). But a connection's work then waits
-/// for its own loop, never for whichever thread is free: complete-household API submissions
-/// (a CPU-heavy evaluation each) got 16% more throughput with a p99 of 75-76 ms against
-/// 42-47 ms, past the API's 50 ms target. Hence not the default: a deployment that serves
-/// the household pages from their own nodes can opt in.
+/// autosave took 12-29% less CPU each and ran 13-39% faster in the quiet windows of
+/// 2026-11-30/12-01 (4,858-5,133/s against 3,698-4,302/s, BENCHMARKS.md "Collection server").
+/// But a connection's work then waits for its own loop, never for whichever thread is free:
+/// complete-household API submissions (a CPU-heavy evaluation each) got 5-27% more
+/// throughput with a p99 of 57-73 ms against 36-47 ms, past the API's 50 ms target. (Two
+/// loops per core made both worse: API p99 67-107 ms.) Hence not the default: a deployment
+/// that serves the household pages from their own nodes can opt in.
 ///
 /// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`
 /// (one thread per core, like Swift's pool). Handlers do not block for long: bcrypt and other

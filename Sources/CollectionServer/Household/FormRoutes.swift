@@ -77,16 +77,17 @@ struct FormRoutes {
         let lang = visit.language
         let back = change ? "/form/check-answers" : (visit.journey.previous(before: screen)?.path ?? "/language")
         let page = PageView(visit: visit, screen: screen)
-        var view = site.chrome(request, context, title: page.title, back: back, hasErrors: !problems.isEmpty)
+        let top = page.headings()
+        var view = site.chrome(request, context, title: top.title, back: back, hasErrors: !problems.isEmpty)
         view["action"] = screen.path + (change ? "?change=1" : "")
-        view["button"] = page.asked.isEmpty && page.presentedPage != nil ? UIText.continueButton.text(lang) : UIText.saveAndContinue.text(lang)
-        if let caption = page.caption { view["caption"] = caption }
-        if let heading = page.heading { view["heading"] = heading }
-        if let shown = page.presentedPage {
+        view["button"] = page.asked.isEmpty && top.presentedPage != nil ? UIText.continueButton.text(lang) : UIText.saveAndContinue.text(lang)
+        if let caption = top.caption { view["caption"] = caption }
+        if let heading = top.heading { view["heading"] = heading }
+        if let shown = top.presentedPage {
             view["body"] = shown.body
             view["definitions"] = shown.definitions.map { ["title": $0.title, "body": $0.body] }
         }
-        view["fields"] = page.fields(posted: posted, problems: problems)
+        view["fields"] = page.fields(posted: posted, problems: problems, headings: top)
         if case .relationships(_, let roster, let member) = screen, page.unrelatedOption != nil {
             view["secondary"] = ["value": "unrelated", "text": UIText.relationshipsUnrelated.text(lang, visit.memberName(roster: roster, id: member))]
         }

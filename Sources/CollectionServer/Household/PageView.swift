@@ -104,24 +104,33 @@ struct PageView {
         return visit.live.presented(page: id, at: memberInstance)
     }
 
-    /// The page's own heading, when its questions are not the heading themselves.
-    var heading: String? {
-        switch screen {
-        case .relationships(_, let roster, let member):
-            return UIText.relationshipsHeading.text(visit.language, visit.memberName(roster: roster, id: member))
-        default:
-            let shown = presentedPage
-            guard asked.count != 1 || shown?.body.isEmpty == false else { return nil }
-            if let title = shown?.title { return title }
-            return caption ?? UIText.formPage.text(visit.language)
-        }
+    /// What a screen shows above its fields, each piped once: the caption, the page
+    /// container as presented, the page's own heading (nil when its one question's label is
+    /// the heading) and the browser title.
+    struct Headings {
+        var caption: String?
+        var presentedPage: PresentedPage?
+        var heading: String?
+        var title: String
     }
 
-    /// The browser title.
-    var title: String {
-        if let heading { return heading }
-        if let first = asked.first { return label(first) }
-        return UIText.formPage.text(visit.language)
+    /// The screen's headings (each text piped once: see ``Headings``).
+    func headings() -> Headings {
+        let caption = self.caption
+        let shown = presentedPage
+        let heading: String?
+        switch screen {
+        case .relationships(_, let roster, let member):
+            heading = UIText.relationshipsHeading.text(visit.language, visit.memberName(roster: roster, id: member))
+        default:
+            if asked.count == 1 && shown?.body.isEmpty != false {
+                heading = nil
+            } else {
+                heading = shown?.title ?? caption ?? UIText.formPage.text(visit.language)
+            }
+        }
+        let title = heading ?? asked.first.map(label) ?? UIText.formPage.text(visit.language)
+        return Headings(caption: caption, presentedPage: shown, heading: heading, title: title)
     }
 
     func label(_ a: AskedQuestion) -> String {
@@ -135,13 +144,15 @@ struct PageView {
         return visit.site.containersByID[block]?.unrelatedOption
     }
 
-    /// The fields' views, showing `posted` back when there is one.
-    func fields(posted: FormFields?, problems: [Problem]) -> [[String: Any]] {
+    /// The fields' views, showing `posted` back when there is one; `headings` are the
+    /// screen's (``headings()``): a page's one question is its heading when it has no other.
+    func fields(posted: FormFields?, problems: [Problem], headings: Headings) -> [[String: Any]] {
         let fields = visit.fields
+        let asHeading = asked.count == 1 && headings.heading == nil
         return asked.compactMap { a in
             guard let shown = visit.live.presented(question: a.question.id, at: a.instance) else { return nil }
             return fields.view(a.question, shown, name: a.name, answer: visit.answer(a), posted: posted,
-                               error: problems.first { $0.field == a.name }?.message, asHeading: asked.count == 1 && heading == nil)
+                               error: problems.first { $0.field == a.name }?.message, asHeading: asHeading)
         }
     }
 
