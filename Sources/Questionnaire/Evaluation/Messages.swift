@@ -150,7 +150,7 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
     /// `template` with each `{placeholder}` replaced by its value (by position in
     /// ``placeholders``); `{{` and `}}` are braces, as in the form's texts.
     public func fill(_ template: String, _ values: [String]) -> String {
-        guard template.contains("{") || template.contains("}") else { return template }
+        guard template.hasBrace else { return template }
         var out = ""
         let chars = Array(template)
         var k = 0

@@ -6,7 +6,10 @@ extension Run {
     /// the self/proxy switch `{A|B}`, `{if VALUE: A|B}` and `{plural NUMBER: one|many}`.
     /// `{{` and `}}` are literal braces.
     func render(_ text: String, scope s: Int, instance i: Int, container: Int) -> String {
-        if !text.contains("{") && !text.contains("}") { return text }
+        // By bytes: `String.contains(Character)` compares grapheme by grapheme, and every label
+        // of every page presented passes here (1.7% of a page request in a profile). A brace
+        // is one byte in UTF-8, and a text with one only goes on to the expansion below.
+        if !text.hasBrace { return text }
         let c = ctx(scope: s, instance: i)
         var isSelf: Bool?
         func selfHolds() -> Bool {
@@ -180,5 +183,13 @@ extension Run {
         case .bool: return ""
         default: return p.value.description
         }
+    }
+}
+
+extension String {
+    /// Whether the text holds a `{` or `}` (a pipe, a switch or a placeholder may follow),
+    /// found by its UTF-8 bytes rather than grapheme by grapheme.
+    var hasBrace: Bool {
+        utf8.contains { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }
     }
 }
