@@ -118,5 +118,21 @@ extension Console {
     }
 }
 
-/// "1 error", "2 errors": a count and its noun, plural unless the count is 1.
-package func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+/// "1 error", "2 errors", "1 local authority", "8 local authorities", "4,753 households": a count
+/// and its noun, plural unless the count is 1. Every count the commands print goes through this,
+/// so that none says "1 records". `plural` for a noun that does not just add "s";
+/// `digitsGrouped` for a count that may run to thousands (as the aggregate summary prints them).
+package func counted(_ n: Int, _ noun: String, plural: String? = nil, digitsGrouped: Bool = false) -> String {
+    "\(digitsGrouped ? groupedDigits(n) : String(n)) \(n == 1 ? noun : plural ?? noun + "s")"
+}
+
+/// A whole number with its thousands grouped by commas: "4,753", "-1,000,000".
+package func groupedDigits(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+}
