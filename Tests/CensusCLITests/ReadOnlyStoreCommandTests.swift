@@ -82,7 +82,7 @@ final class ReadOnlyStoreCommandTests: XCTestCase {
         // check: intact, but read-only shards cannot take writes; --read-only accepts a read-only copy.
         let check = try census(["store", "check", "--dir", "st"], in: dir)
         XCTAssertEqual(check.status, 1, check.stdout + check.stderr, file: file, line: line)
-        XCTAssertTrue(check.stdout.contains("shard 0: ok, READ-ONLY (1 versions)"), check.stdout, file: file, line: line)
+        XCTAssertTrue(check.stdout.contains("shard 0: ok, READ-ONLY (1 version)"), check.stdout, file: file, line: line)
         XCTAssertTrue(check.stderr.contains("pass --read-only to check a read-only copy"), check.stderr, file: file, line: line)
         let copy = try census(["store", "check", "--dir", "st", "--read-only"], in: dir)
         XCTAssertEqual(copy.status, 0, copy.stdout + copy.stderr, file: file, line: line)
