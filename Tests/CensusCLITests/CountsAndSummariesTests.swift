@@ -65,6 +65,40 @@ final class CountsAndSummariesTests: XCTestCase {
         XCTAssertEqual(toStandardOutput.stdout.split(separator: "\n").count, 2)
     }
 
+    /// `store show` printed "paper paper" and 95.5% with no column names, where `store submit`
+    /// had printed 96% for the same response. It has a header now, and every command prints a
+    /// percentage by the one rule (`percentText`), so submit, show and validate agree.
+    func testStoreShowHasColumnHeadersAndSaysTheSamePercentageAsSubmitAndValidate() throws {
+        let dir = try makeTempDirectory(self)
+        let body = packageRoot.appendingPathComponent("fixtures/households/edge-newborn.json").path
+        XCTAssertEqual(try census(["frame", "generate", "--households", "3", "--seed", "1", "--out", "st"], in: dir).status, 0)
+        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2", "--schema-hash", fixtureSchemaHash], in: dir).status, 0)
+        let submitted = try census(["store", "submit", "--dir", "st", "--schema", fixtureSchema, "--household", "H000000001",
+                                    "--kind", "paper", "--body", body], in: dir)
+        XCTAssertEqual(submitted.status, 0, submitted.stderr)
+        let percent = try XCTUnwrap(submitted.stdout.firstMatch(of: /\ paper, (\d+%) complete\n/)?.1, submitted.stdout)
+
+        let shown = try census(["store", "show", "--dir", "st", "H000000001"], in: dir)
+        XCTAssertEqual(shown.status, 0, shown.stderr)
+        let lines = shown.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, shown.stdout)
+        XCTAssertEqual(lines[0].split(separator: " ", omittingEmptySubsequences: true),
+                       ["receipt", "kind", "channel", "received", "(UTC)", "complete", "form", "idempotency", "key"], shown.stdout)
+        let row = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        XCTAssertEqual(Array(row.prefix(4)), ["*", submitted.stdout.split(separator: " ")[0].description, "paper", "paper"], shown.stdout)
+        XCTAssertEqual(row[5], String(percent), "store show and store submit say the same percentage:\n\(submitted.stdout)\(shown.stdout)")
+        // Each value sits under its column's name.
+        for name in ["kind", "channel", "complete", "form"] {
+            let column = try XCTUnwrap(lines[0].range(of: name)).lowerBound.utf16Offset(in: lines[0])
+            let value = lines[1].utf16.dropFirst(column).first
+            XCTAssertNotEqual(value, UInt16(UInt8(ascii: " ")), "a value under '\(name)':\n\(shown.stdout)")
+        }
+        XCTAssertEqual(lines[2], "* = the authoritative return (the version that counts for H000000001)")
+
+        let validated = try census(["validate", "--schema", fixtureSchema, body], in: dir)
+        XCTAssertTrue(validated.stdout.contains("; \(percent) complete)"), validated.stdout)
+    }
+
     /// After `store fill --households 5000`, `aggregate` said "read 4,753 households" with no
     /// word on why not 5,000. Both now count against the frame: fill says from how many of the
     /// frame's households the versions came (the return model plans no response from some), and

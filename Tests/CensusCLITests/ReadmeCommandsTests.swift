@@ -42,7 +42,8 @@ final class ReadmeCommandsTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 0, "a README command failed:\n\(log)")
         XCTAssertTrue(log.contains("no problems found"), log)
         XCTAssertTrue(log.contains("1000 responses: 1000 valid, 0 invalid"), log)
-        XCTAssertTrue(log.contains("paper paper"), log)  // store show: the submitted paper return
+        // store show: the submitted paper return, under its column headers.
+        XCTAssertNotNil(log.firstMatch(of: /\ \ receipt +kind +channel +received \(UTC\) +complete +form +idempotency key\n\* R\S+ +paper +paper\ /), log)
         XCTAssertEqual(try checkout(), before, "the README's commands left files in the checkout")
     }
 

@@ -133,7 +133,7 @@ struct DemoCensus {
             }
             rows[home.localAuthority] = row
         }
-        func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.1f%%", 100 * Double(a) / Double(b)) }
+        func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : percentText(Double(a) / Double(b), decimals: 1) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         var lines = ["", "Returns by local authority: returned = households with a return (submitted online or on paper), "
