@@ -227,7 +227,7 @@ final class CLIErrorTests: XCTestCase {
         try assertCleanFailure(["store", "init", "--dir", "st", "--shards", "-1"], in: dir, expecting: "--shards must be between 1 and 4096")
         // An unwritable --mistakes file used to leave an empty output file behind.
         try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "--mistakes", "no/such/dir/m.ndjson", "-o", "g.ndjson"],
-                               in: dir, expecting: "cannot write no/such/dir/m.ndjson: No such file or directory")
+                               in: dir, expecting: "cannot write no/such/dir/m.ndjson: the directory no/such/dir does not exist (creating no/such/dir/m.ndjson.tmp-")
         try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "-o", "."], in: dir, expecting: "cannot write .: it is a directory")
         try assertCleanFailure(["generate", "--schema", "nope.json", "--households", "3", "-o", "g.ndjson"], in: dir,
                                expecting: "cannot read the schema file nope.json: No such file or directory")

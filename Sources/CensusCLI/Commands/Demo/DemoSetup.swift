@@ -88,8 +88,9 @@ struct DemoSetup {
                 throw CLIError("cannot replace \(directory.path): \(systemReason(error))")
             }
         }
+        // Its own error names the directory, the system's reason and what it means there.
+        try FileSystemError.createDirectory(directory, what: "the demo directory")
         do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(marker))
         } catch {
             throw CLIError("cannot create \(directory.path): \(systemReason(error))")
