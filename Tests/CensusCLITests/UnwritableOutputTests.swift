@@ -65,21 +65,7 @@ final class UnwritableOutputTests: XCTestCase {
 
     /// A read-only disk (a read-only tmpfs; skipped where one cannot be mounted).
     func testAReadOnlyDiskSaysSo() throws {
-        let disk = try makeTempDirectory(self)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", disk.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil else { throw XCTSkip("cannot run mount") }
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?)") }
-        addTeardownBlock {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [disk.path]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
+        let disk = try mountTemporaryDisk(self, options: "ro,size=1m")
         let work = try makeTempDirectory(self, "work")
         let said = ["\(disk.path) is on a read-only file system", "Read-only file system", "write to a directory on a writable disk"]
         let out = disk.appendingPathComponent("form.json").path
