@@ -129,7 +129,7 @@ struct StoreFill: ParsableCommand {
         let inFrame = "the \(counted(plan.households, "household", digitsGrouped: true)) in the frame"
         let silent = plan.households - responding
         let from = plan.sent < events.count
-            ? "from \(groupedDigits(sentFrom)) of \(inFrame) so far (\(groupedDigits(responding)) respond in the plan)"
+            ? "from \(groupedDigits(sentFrom)) of \(inFrame) so far (the plan has a response from \(groupedDigits(responding)))"
             : silent == 0 ? "from every one of \(inFrame)"
             : "from \(groupedDigits(responding)) of \(inFrame) (the return model plans no response from the other \(groupedDigits(silent)))"
         print("""
