@@ -48,6 +48,15 @@ public final class AuditLog: Sendable {
     /// The most records in one group commit.
     static let maxBatchSize = 512
 
+    /// A test seam, never set in production: `CENSUS_TEST_AUDIT_COMMIT_DELAY_MS` (0-1000) makes
+    /// the group-commit writer wait that long before each batch, widening the moment between a
+    /// keyed return's commit and its record's, so that a kill -9 test (KeyingKillTests) tells a
+    /// page that waited for its record from one that did not. In microseconds; 0 when unset.
+    static let testCommitDelay: UInt32 = {
+        guard let text = ProcessInfo.processInfo.environment["CENSUS_TEST_AUDIT_COMMIT_DELAY_MS"], let ms = UInt32(text) else { return 0 }
+        return min(ms, 1000) * 1000
+    }()
+
     /// What a record says, before it has a place in the chain.
     struct Entry: Sendable {
         let actor: String, action: String, subject: String, detail: String, atMilliseconds: Int64
@@ -152,7 +161,9 @@ public final class AuditLog: Sendable {
             if state.closed { return nil }
             if let running = state.queue { return running }
             let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize)
+            let delay = Self.testCommitDelay
             made.start { [queue, path] batch in
+                if delay > 0 { usleep(delay) }
                 do {
                     let records = try queue.write { db in try Self.insert(batch.map(\.entry), db) }
                     for (p, r) in zip(batch, records) { p.completion(.success(r)) }
