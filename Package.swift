@@ -11,7 +11,8 @@
 //                          access, the signal policy, `check` and `compile`
 //                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, ArgumentParser)
 //   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
-//                          capped echoes of input in messages                (UnfinishedOutput)
+//                          capped echoes of input in messages (UnfinishedOutput, CSQLiteConfig:
+//                          SQLite's start-time options)
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
@@ -88,7 +89,13 @@ let package = Package(
         ),
         .target(
             name: "DurableFiles",
-            dependencies: ["UnfinishedOutput", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UnfinishedOutput", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // SQLite's start-time options (`sqlite3_config`, which Swift cannot call: it is variadic).
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(
             name: "AddressFrame",
