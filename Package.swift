@@ -225,7 +225,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",
