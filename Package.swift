@@ -14,7 +14,8 @@
 //                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, SystemReasons,
 //                          ArgumentParser)
 //   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
-//                          capped echoes of input in messages  (UnfinishedOutput, SystemReasons)
+//                          capped echoes of input in messages (UnfinishedOutput, SystemReasons,
+//                          CSQLiteConfig: SQLite's start-time options)
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
@@ -92,7 +93,13 @@ let package = Package(
         ),
         .target(
             name: "DurableFiles",
-            dependencies: ["UnfinishedOutput", "SystemReasons", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UnfinishedOutput", "SystemReasons", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // SQLite's start-time options (`sqlite3_config`, which Swift cannot call: it is variadic).
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(
             name: "AddressFrame",
@@ -222,7 +229,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput", "SystemReasons"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput", "SystemReasons", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CensusCommandLine
 import CollectionServer
+import DurableFiles
 import Foundation
 import QuestionnaireLanguage
 
@@ -49,6 +50,9 @@ enum CensusMain {
             // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
             // per request), installed here, on the main thread, before any task has started.
             if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
+            // A server runs SQLite on many threads at once: no process-wide lock on each of its
+            // allocations (before any database is opened; see SQLiteMemoryStatistics).
+            if servesUntilStopped(command) { SQLiteMemoryStatistics.disable() }
             // Every command, serving ones too (`census | head` builds the demo before serving
             // it): a closed output pipe is an error on the write, which removes unfinished
             // output (SignalHandler.outputClosed), not a signal that kills the process half-way.
