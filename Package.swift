@@ -116,6 +116,8 @@ let package = Package(
             dependencies: [
                 "DurableFiles", "UnfinishedOutput",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C calls, for a batch job's reading of every version of a shard.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
