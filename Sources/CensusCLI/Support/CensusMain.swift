@@ -38,6 +38,12 @@ enum CensusMain {
         }
         do {
             let command = try Census.parseAsRoot(arguments)
+            // A group given no command of its own (`census store`): ArgumentParser would print
+            // the group's help and exit 0; say what is missing instead, as for a missing argument.
+            let parsed = type(of: command)
+            if parsed != Census.self && !parsed.configuration.subcommands.isEmpty {
+                Console.exitForMissingSubcommand(parsed, of: Census.self)
+            }
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
