@@ -33,12 +33,32 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
     private var stopping = false
     private var finished = false
 
+    /// How the queue's thread is scheduled against the process's other threads (Linux).
+    public enum Scheduling: Sendable {
+        /// The default policy: a woken writer preempts whichever thread is running.
+        case normal
+        /// Linux's `SCHED_BATCH` (sched(7)): a woken writer does not preempt the running thread;
+        /// it runs when that thread's time slice ends or it waits, with the same share of the
+        /// CPU as before. Threads the writer starts inherit it.
+        ///
+        /// For a process with many writers on few cores (the store's eight shard writers on two):
+        /// each commit's fsync ends with a wake-up, and each wake-up preempted a request thread.
+        /// Under API load on 2 cores the request threads spent about a third of their time
+        /// preempted that way (`perf sched`, BENCHMARKS.md "Collection server", 2026-12-01).
+        /// Elsewhere than Linux, and if the system refuses, the thread stays ``normal``.
+        case batch
+    }
+
+    private let scheduling: Scheduling
+
     /// A queue whose thread will be named `name` (1 MiB of stack); call ``start(_:)``.
     ///
     /// - parameter maxBatchSize: the most items in one batch (at least 1).
-    public init(name: String, maxBatchSize: Int) {
+    /// - parameter scheduling: how its thread is scheduled (``Scheduling/normal`` by default).
+    public init(name: String, maxBatchSize: Int, scheduling: Scheduling = .normal) {
         self.name = name
         self.maxBatchSize = max(1, maxBatchSize)
+        self.scheduling = scheduling
     }
 
     /// Starts the writer thread, which calls `commit` with each batch (items enqueued before
@@ -52,7 +72,11 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
         defer { condition.unlock() }
         guard !started, !stopping else { return }
         started = true
-        let thread = Thread { self.run(commit) }
+        let scheduling = self.scheduling
+        let thread = Thread {
+            if scheduling == .batch { Self.useBatchScheduling() }
+            self.run(commit)
+        }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
@@ -80,6 +104,17 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
         if !started { finished = true }
         condition.broadcast()
         while !finished { condition.wait() }
+    }
+
+    /// Puts the calling thread under `SCHED_BATCH` (see ``Scheduling/batch``); a refusal
+    /// leaves it as it was.
+    static func useBatchScheduling() {
+        #if os(Linux)
+        var parameters = sched_param()  // priority 0, the only one SCHED_BATCH takes
+        // SCHED_BATCH is 3 (<bits/sched.h>); Swift's Glibc does not export the name. On Linux a
+        // pid of 0 is the calling thread.
+        _ = sched_setscheduler(0, 3, &parameters)
+        #endif
     }
 
     private func run(_ commit: ([Item]) -> Void) {

@@ -55,4 +55,25 @@ final class GroupCommitQueueTests: XCTestCase {
         queue.stop()
         XCTAssertFalse(queue.enqueue(1))
     }
+
+    /// A `.batch` queue's thread runs under SCHED_BATCH (Linux), and so do threads it starts; a
+    /// `.normal` one keeps the default policy.
+    func testABatchQueuesThreadIsScheduledAsBatch() {
+        #if os(Linux)
+        for (scheduling, expected) in [(GroupCommitQueue<Int>.Scheduling.batch, Int32(3)), (.normal, Int32(SCHED_OTHER))] {
+            let seen = Mutex<[Int32]>([])
+            let queue = GroupCommitQueue<Int>(name: "test-scheduling", maxBatchSize: 4, scheduling: scheduling)
+            queue.start { _ in
+                seen.withLock { $0.append(sched_getscheduler(0)) }
+                let child = Thread { seen.withLock { $0.append(sched_getscheduler(0)) } }
+                child.start()
+                while seen.withLock({ $0.count }) < 2 { usleep(1000) }
+            }
+            XCTAssertTrue(queue.enqueue(1))
+            queue.stop()
+            XCTAssertEqual(seen.withLock { $0 }, [expected, expected], "\(scheduling): the writer, then a thread it started")
+        }
+        #endif
+    }
 }
+

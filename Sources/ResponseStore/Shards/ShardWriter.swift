@@ -68,7 +68,9 @@ final class ShardWriter: @unchecked Sendable {
         self.path = path
         self.pool = pool
         self.checkpointer = checkpointer
-        queue = GroupCommitQueue(name: "census-shard-writer-\(index)", maxBatchSize: maxBatchSize)
+        // SCHED_BATCH: a commit's wake-up does not preempt a request thread (nor does the
+        // checkpoint thread, started from this one); see GroupCommitQueue.Scheduling.
+        queue = GroupCommitQueue(name: "census-shard-writer-\(index)", maxBatchSize: maxBatchSize, scheduling: .batch)
         // The queue's thread holds the writer strongly until `stop()` ends it.
         queue.start { batch in self.writeAndAcknowledge(batch) }
     }
