@@ -68,18 +68,18 @@ final class RouteTable: @unchecked Sendable {
             if qHasOptionWhen[gi] { flags |= Question.hasOptionWhen }
             if qRequired[gi] { flags |= Question.required }
             if qVoluntary[gi] { flags |= Question.voluntary }
-            questions[k] = Question(global: Int32(gi), container: Int32(qContainer[gi]), when: qWhenNode[gi],
-                                    endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound), flags: flags)
+            (questions + k).initialize(to: Question(global: Int32(gi), container: Int32(qContainer[gi]), when: qWhenNode[gi],
+                                    endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound), flags: flags))
         }
         containers = .allocate(capacity: max(1, cScope.count))
         for k in 0..<cScope.count {
             let r = cEndings.range(k)
-            containers[k] = Container(scope: Int32(cScope[k]), local: Int32(cLocal[k]), parent: Int32(cParent[k]), when: cWhenNode[k],
-                                      endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound))
+            (containers + k).initialize(to: Container(scope: Int32(cScope[k]), local: Int32(cLocal[k]), parent: Int32(cParent[k]), when: cWhenNode[k],
+                                      endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound)))
         }
         endings = .allocate(capacity: max(1, eScope.count))
         for k in 0..<eScope.count {
-            endings[k] = Ending(scope: Int32(eScope[k]), local: Int32(eLocal[k]), container: Int32(eContainer[k]), when: eWhenNode[k])
+            (endings + k).initialize(to: Ending(scope: Int32(eScope[k]), local: Int32(eLocal[k]), container: Int32(eContainer[k]), when: eWhenNode[k]))
         }
     }
 

@@ -34,8 +34,8 @@ final class AnswerShapes: @unchecked Sendable {
         let flat = scopeQuestions.flatMap { $0 }
         shapes = .allocate(capacity: max(1, flat.count))
         for (k, gi) in flat.enumerated() {
-            shapes[k] = Shape(tag: qTag[gi], ukOnly: qUKOnly[gi], hasPattern: textRegex[gi], hasNoneOption: qNoneOption[gi] != nil,
-                              global: Int32(gi), maxLength: qMaxLength[gi], choice: qChoiceRef[gi])
+            (shapes + k).initialize(to: Shape(tag: qTag[gi], ukOnly: qUKOnly[gi], hasPattern: textRegex[gi], hasNoneOption: qNoneOption[gi] != nil,
+                              global: Int32(gi), maxLength: qMaxLength[gi], choice: qChoiceRef[gi]))
         }
     }
 
