@@ -11,13 +11,17 @@ import SyntheticCensus
 /// `census-bench keying-audit`: what the audit log adds to saving a keyed paper return, side
 /// by side in one run. A save is what the keying page's Save does after reading the form: the
 /// return through the collection path (`Collector`: frame check, evaluation, the shard's
-/// group-commit writer, `synchronous = FULL`), then, with the audit log, one hash-chained
-/// record appended to `audit.sqlite` (`synchronous = FULL`): group-committed, as the server
-/// appends (``AuditLog/appendGrouped(actor:action:subject:detail:at:)``), and, for comparison, one commit per record (the
-/// synchronous append, what the server did before). Rounds without the audit, grouped and one
-/// by one alternate (after one unmeasured warm-up round of each; each pass starts with the next
-/// mode), `--keyers` saving at once in each, so all see the same machine; each round saves
-/// `--forms` generated paper returns into a fresh part of the frame.
+/// group-commit writer, `synchronous = FULL`) and, with the audit log, one hash-chained record
+/// in `audit.sqlite` (`synchronous = FULL`, the log's group-commit writer). Three modes:
+/// - without the audit log;
+/// - **alongside** (what the server does now, `AuditLog+Alongside.swift`): the record begun
+///   (``AuditLog/beginGrouped(actor:action:subject:detail:at:)``) between `Collector.prepare`
+///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
+/// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
+///   once the save has committed, naming its receipt: the two fsyncs one after the other.
+/// Rounds of the three alternate (after one unmeasured warm-up round of each; each pass starts
+/// with the next mode), `--keyers` saving at once in each, so all see the same machine; each
+/// round saves `--forms` generated paper returns into a fresh part of the frame.
 struct KeyingAuditBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keying-audit",
@@ -67,8 +71,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
-            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: mode == .without ? nil : audit,
-                                                   grouped: mode == .grouped, keyers: keyers)
+            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers)
             if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
@@ -83,7 +86,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let m = summary(mode)
             print(String(format: "%@: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", mode.rawValue, m.perSecond, m.p50, m.p99))
         }
-        for mode in [Mode.grouped, .perRecord] {
+        for mode in [Mode.alongside, .after] {
             let with = summary(mode)
             print(String(format: "audit overhead, %@: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)", mode.rawValue,
                          (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
@@ -92,19 +95,27 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
         }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
+        // Every save of the two audited modes has its record, in one intact chain.
+        let chain = try audit.verify()
+        let expected = forms * (rounds + 1) * 2
+        print("audit log: \(chain.count) records (\(expected) saves audited), chain \(chain.isIntact ? "intact" : "BROKEN")")
+        guard chain.isIntact, chain.count == expected else { throw ValidationError("the audit log does not hold one record per audited save") }
         audit.close()
         store.close()
         try frame.close()
     }
 
-    /// A round's saves: without the audit log; with it, group-committed (the server's
-    /// `appendGrouped`); with it, one commit per record (the synchronous `append`, blocking its thread).
-    enum Mode: String, CaseIterable { case without = "without the audit log", grouped = "audit log, group commit", perRecord = "audit log, one commit per record" }
+    /// A round's saves: without the audit log; with its record begun before the shard's write
+    /// and awaited after it (the server now); with it appended after the save (before).
+    enum Mode: String, CaseIterable {
+        case without = "without the audit log"
+        case alongside = "audit log, record alongside the save (server now)"
+        case after = "audit log, record after the save (before)"
+    }
 
-    /// Saves one paper return per household, `keyers` at once, each followed by its audit
-    /// record unless `audit` is nil (`grouped`: through the group-commit writer); returns each
-    /// save's latency (ns).
-    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog?, grouped: Bool, keyers: Int) async throws -> [UInt64] {
+    /// Saves one paper return per household, `keyers` at once, each with its audit record as
+    /// `mode` says; returns each save's latency (ns).
+    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog, mode: Mode, keyers: Int) async throws -> [UInt64] {
         let next = Counter()
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<keyers {
@@ -114,14 +125,26 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                         let k = next.take()
                         guard k < ids.count else { break }
                         let started = DispatchTime.now().uptimeNanoseconds
-                        let outcome = try await collector.submit(CollectionRequest(
-                            householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)"))
-                        if let audit, grouped {
+                        let request = CollectionRequest(householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)")
+                        switch mode {
+                        case .without:
+                            _ = try await collector.submit(request)
+                        case .alongside:
+                            // As KeyingRoutes.save: refusals first, the record begun, the write, the record awaited.
+                            let prepared = try collector.prepare(request)
+                            let record = audit.beginGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
+                                                            detail: "paper return with save key \(prepared.idempotencyKey), bench")
+                            do { _ = try await collector.write(prepared) } catch {
+                                let begun = try await record.committed()
+                                try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyedNotStored, subject: ids[k],
+                                                              detail: "record \(begun.sequence): nothing was stored, bench")
+                                throw error
+                            }
+                            _ = try await record.committed()
+                        case .after:
+                            let outcome = try await collector.submit(request)
                             _ = try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
                                                               detail: "receipt \(outcome.receipt.receiptID), bench")
-                        } else if let audit {
-                            _ = try audit.append(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
-                                                 detail: "receipt \(outcome.receipt.receiptID), bench")
                         }
                         latencies.append(DispatchTime.now().uptimeNanoseconds - started)
                     }

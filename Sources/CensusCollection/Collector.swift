@@ -137,6 +137,24 @@ public final class Collector: Sendable {
             completion(.failure(error))
             return
         }
+        write(prepared, completion: completion)
+    }
+
+    // MARK: Submitting in two steps
+
+    /// Step 5 of ``submit(_:)``: stores a prepared request; returns after the version is
+    /// committed (or, for a retry with the same key and body, with the first receipt).
+    ///
+    /// - throws: the store's refusals as ``CollectionError`` (an idempotency conflict, the store
+    ///   unavailable); nothing was stored.
+    public func write(_ prepared: Prepared) async throws(CollectionError) -> CollectionOutcome {
+        let result: Result<CollectionOutcome, CollectionError> = await withCheckedContinuation { continuation in
+            write(prepared) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    private func write(_ prepared: Prepared, completion: @escaping @Sendable (Result<CollectionOutcome, CollectionError>) -> Void) {
         store.submit(prepared.submission) { result in
             switch result {
             case .success(let receipt):
@@ -221,14 +239,37 @@ public final class Collector: Sendable {
 
     // MARK: The steps
 
-    private struct Prepared {
-        var household: Household
-        var disposition: CollectionOutcome.Disposition
-        var evaluation: Evaluation
-        var submission: Submission
+    /// A request checked, evaluated and judged by ``prepare(_:checked:)``: what its version
+    /// will be, before the store's write (``write(_:)``).
+    public struct Prepared: Sendable {
+        /// The household, read from the address frame.
+        public let household: Household
+        /// What will be stored, as ``CollectionOutcome/disposition`` will say.
+        public let disposition: CollectionOutcome.Disposition
+        /// The evaluation the version is judged by (for a household with members answering
+        /// separately, without their sections): its completeness is stored with the version.
+        public let evaluation: Evaluation
+        /// The version to store.
+        let submission: Submission
+
+        /// The key the version will be stored under: the household id, or a person's
+        /// individual-return key (``IndividualReturn/key(household:person:)``).
+        public var storedKey: String { submission.householdID }
+        /// The request's idempotency key: with ``storedKey``, it names at most one version in the
+        /// store, before the version's receipt exists.
+        public var idempotencyKey: String { submission.idempotencyKey }
     }
 
-    private func prepare(_ request: CollectionRequest, checked: Checked?) throws(CollectionError) -> Prepared {
+    /// Steps 1-4a of ``submit(_:)`` without the store's write: the request checked, evaluated
+    /// and judged, ready for ``write(_:)``. A caller that must do something of its own beside
+    /// the write, while it is being synced, calls these two instead of ``submit(_:checked:)``
+    /// (the keying page begins its audit record between them, so the two fsyncs overlap;
+    /// docs/field.md). Every refusal but the store's own happens here, before anything is written.
+    ///
+    /// - parameter checked: as in ``submit(_:checked:)``: its evaluation is used for this very
+    ///   body, else the body is evaluated.
+    /// - throws: ``CollectionError``, typed; nothing was stored.
+    public func prepare(_ request: CollectionRequest, checked: Checked? = nil) throws(CollectionError) -> Prepared {
         try checkSize(of: request.body)  // first: a body too large for the store is not worth reading
         if request.idempotencyKey.isEmpty { throw .invalidRequest(reason: "the idempotency key is empty") }
         let household = try household(request.householdID)

@@ -35,12 +35,13 @@ final class ServedStore: @unchecked Sendable {
         households = csv.split(separator: "\n").dropFirst().compactMap { $0.split(separator: ",").first.map(String.init) }
     }
 
-    /// Starts `census serve` and waits until it listens; returns its base URL.
+    /// Starts `census serve` (with `environment` added to this process's) and waits until it
+    /// listens; returns its base URL.
     @discardableResult
-    func start() throws -> URL {
+    func start(environment: [String: String] = [:]) throws -> URL {
         let running = try DemoServerTests.Running(
             ["serve", "--dir", "st", "--schema", fixtureSchema, "--dev-secret", "--port", "0", "--log-level", "warning"],
-            in: root, environment: ["CENSUS_SESSION_KEY": sessionKey])
+            in: root, environment: environment.merging(["CENSUS_SESSION_KEY": sessionKey]) { $1 })
         server = running
         guard running.wait(for: "census serve: http://127.0.0.1:"),
               let match = running.output.firstMatch(of: /census serve: http:\/\/127\.0\.0\.1:(\d+)\//), let port = Int(match.1)

@@ -88,6 +88,46 @@ final class KeyingPagesTests: XCTestCase {
         XCTAssertEqual(keyed.count, 1)
         XCTAssertEqual(keyed.first?.actor, "field")
         XCTAssertFalse(keyed.first?.detail.contains("Jones") ?? true, "no answers in the audit log")
+        // The record, begun before the save, names the stored version by its save key.
+        let store = try ResponseStore.openForReading(at: fixture.directory)
+        defer { store.close() }
+        let stored = try store.versions(of: household)
+        XCTAssertEqual(stored.count, 1)
+        XCTAssertTrue(keyed.first?.detail.contains("save key \(stored[0].idempotencyKey);") ?? false, keyed.first?.detail ?? "")
+        XCTAssertTrue(stored[0].idempotencyKey.hasPrefix("keying-"))
+        XCTAssertEqual(try log.records(subject: household).filter { $0.action == "keyed_not_stored" }.count, 0)
+    }
+
+    /// The audit rule when the save stores nothing: the `keyed` record begun beside the save is
+    /// followed by a `keyed_not_stored` record naming it, for a page posted twice (a refresh) and
+    /// for a save key used for another return; the chain stays intact.
+    func testASaveThatStoresNothingIsFollowedInTheAuditLog() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        let form = "/staff/keying/\(household)/form?residents=3&visitors=0"
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let page = try await keyer.get(form)
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            let first = try await keyer.post(form, Self.threePeople() + [("key", key)])
+            XCTAssertEqual(first.status, .ok, first.mainText)
+            _ = try await keyer.get(form)
+            let again = try await keyer.post(form, Self.threePeople() + [("key", key)])
+            XCTAssertTrue(again.contains("already been saved"), again.mainText)
+            // The same page key with other answers: the store refuses it.
+            _ = try await keyer.get(form)
+            let other = try await keyer.post(form, Self.threePeople().map { $0.0 == "residents.2.first_name" ? ($0.0, "Cathy") : $0 } + [("key", key)])
+            XCTAssertFalse(other.status == .ok, other.mainText)
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 1)
+        }
+        let log = try fixture.auditLog()
+        let records = try log.records(subject: household)
+        XCTAssertEqual(records.map(\.action), ["keyed", "keyed", "keyed_not_stored", "keyed", "keyed_not_stored"])
+        XCTAssertTrue(records[2].detail.hasPrefix("record \(records[1].sequence): the page was saved before, as receipt "), records[2].detail)
+        XCTAssertTrue(records[4].detail.hasPrefix("record \(records[3].sequence): nothing was stored: the save key was used for another return"),
+                      records[4].detail)
+        XCTAssertFalse(records.contains { $0.detail.contains("Cathy") || $0.detail.contains("Jones") }, "no answers in the audit log")
+        XCTAssertTrue(try log.verify().isIntact)
     }
 
     func testHardErrorsAreShownBesideTheirFieldsAndNothingIsStored() async throws {

@@ -160,4 +160,53 @@ final class AuditLogTests: XCTestCase {
         defer { try? queue.close() }
         try queue.write { try $0.execute(sql: sql) }
     }
+
+    /// The hash of a record is the one a log written by an earlier build has: SHA-256 of the
+    /// length-prefixed fields (UTF-8 byte counts), in lower-case hex (value from Python's hashlib).
+    func testTheHashOfARecordIsUnchanged() throws {
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        let record = try log.append(actor: "ada", action: .keyed, subject: "H2", detail: "version 2 — é", at: Date(timeIntervalSince1970: 1_800_000_120))
+        XCTAssertEqual(record.hash, "cc8c328730fad2a533231660a3f3d0fcc27696c39a7c487b6042fb1a213eaa1a")
+        XCTAssertEqual(record.computeHash(), record.hash)
+    }
+
+    /// Records begun before the caller's own write (the keying page's rule) are committed in the
+    /// order they were begun, in one chain with the other appends, awaited in any order.
+    func testBegunRecordsCommitInTheOrderBegunIntoOneChain() async throws {
+        let log = try AuditLog.open(at: url)
+        try log.append(actor: "cli:ops", action: .staffAdded, subject: "ada")
+        let begun = (0..<50).map { i in log.beginGrouped(actor: "keyer\(i % 5)", action: .keyed, subject: "H\(i)", detail: "save key k\(i)") }
+        let between = try await log.appendGrouped(actor: "ada", action: .signedIn, subject: "ada")
+        var records: [AuditRecord] = []
+        for pending in begun.reversed() { records.append(try await pending.committed()) }
+        // Awaited again, after the commit: the same record.
+        let again = try await begun[0].committed()
+        XCTAssertEqual(again, records.last)
+        XCTAssertEqual(records.reversed().map(\.sequence), Array(2...51), "in the order begun")
+        XCTAssertEqual(records.reversed().map(\.subject), (0..<50).map { "H\($0)" })
+        XCTAssertEqual(between.sequence, 52)
+        log.close()
+        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { reader.close() }
+        let verification = try reader.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.count, 52)
+    }
+
+    /// A record begun on a closed log is not in it: awaiting it throws, and nothing is written.
+    func testARecordBegunOnAClosedLogFails() async throws {
+        let log = try AuditLog.open(at: url)
+        log.close()
+        let pending = log.beginGrouped(actor: "ada", action: .keyed, subject: "H1")
+        do {
+            _ = try await pending.committed()
+            XCTFail("a closed log took a record")
+        } catch {
+            XCTAssertTrue("\(error)".contains("closed"), "\(error)")
+        }
+        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
+        defer { reader.close() }
+        XCTAssertEqual(try reader.verify().count, 0)
+    }
 }

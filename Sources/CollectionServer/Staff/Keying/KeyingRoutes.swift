@@ -177,16 +177,38 @@ struct KeyingRoutes {
             return try render(page, household, context, posted: fields, key: key, errors: errors, warnings: warnings, status: .unprocessableContent)
         }
         if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
+        // The audit rule (AuditLog+Alongside.swift): every refusal that writes nothing first; then
+        // the `keyed` record is begun, naming the page's save key (the return's idempotency key),
+        // and the return is stored while the record commits, so the two fsyncs overlap; the
+        // record is awaited before the page answers, with a follow-up when the save stored nothing.
+        let id = household.householdID
+        let saveKey = "keying-" + key
         let outcome: CollectionOutcome
         do {
             // Stored with the evaluation made for the checks above (the same bytes): evaluated once.
-            let request = CollectionRequest(householdID: household.householdID, body: body, kind: .paper, idempotencyKey: "keying-" + key)
-            if let checked {
-                outcome = try await households.collector.submit(request, checked: checked)
-            } else {
-                outcome = try await households.collector.submit(request)
+            let prepared = try households.collector.prepare(
+                CollectionRequest(householdID: id, body: body, kind: .paper, idempotencyKey: saveKey), checked: checked)
+            let people = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let counted = prepared.evaluation.findings.filter { $0.severity != .notApplicable }.count
+            let ignored = prepared.evaluation.count(.notApplicable)
+            let record = try site.beginRecord(member.name, .keyed, subject: id, detail: """
+                paper return with save key \(saveKey); \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
+                \(counted) findings, \(ignored) not applicable
+                """)
+            do {
+                outcome = try await households.collector.write(prepared)
+            } catch {
+                let begun = try await site.committed(record)
+                try await site.record(member.name, .keyedNotStored, subject: id,
+                                      detail: "record \(begun.sequence): nothing was stored: \(Self.notStoredReason(error))")
+                throw error
             }
-        } catch {
+            let begun = try await site.committed(record)
+            if outcome.receipt.isReplay {
+                try await site.record(member.name, .keyedNotStored, subject: id,
+                                      detail: "record \(begun.sequence): the page was saved before, as receipt \(outcome.receipt.receiptID); no new version")
+            }
+        } catch let error as CollectionError {
             switch error {
             case .nothingAnswered:
                 return try render(page, household, context, posted: fields, key: key, errors: ["": "Nothing was keyed: type the answers on the paper form"],
@@ -198,18 +220,12 @@ struct KeyingRoutes {
             }
         }
         let receipt = outcome.receipt.receiptID
-        let people = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        let counted = outcome.evaluation.findings.filter { $0.severity != .notApplicable }.count
         let ignored = outcome.evaluation.count(.notApplicable)
-        if !outcome.receipt.isReplay {
-            try await site.record(member.name, .keyed, subject: household.householdID,
-                            detail: "paper return \(receipt); \(people); completeness \(String(format: "%.3f", outcome.evaluation.completeness)); \(counted) findings, \(ignored) not applicable")
-        }
         var view = site.chrome(context, title: "Paper return saved")
         view["heading"] = "Paper return of \(household.householdID) saved"
         view["receipt"] = receipt
         view["replay"] = outcome.receipt.isReplay
-        view["completeness"] = String(format: "%.0f%%", outcome.evaluation.completeness * 100)
+        view["completeness"] = percentText(outcome.evaluation.completeness)
         view["notApplicable"] = ignored
         let listed = outcome.evaluation.findings.filter { $0.severity != .notApplicable }
         view["hasFindings"] = !listed.isEmpty
@@ -218,6 +234,17 @@ struct KeyingRoutes {
             ["where": sheet.field(for: f.path).map { page.where($0) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
         }
         return try site.html("staff-keyed", view)
+    }
+
+    /// Why a keyed save stored nothing, for its `keyed_not_stored` audit record: facts without
+    /// the return's answers (a conflict's own reason compares bodies, so it is left out).
+    static func notStoredReason(_ error: any Error) -> String {
+        switch error as? CollectionError {
+        case .idempotencyConflict(_, _, let receipt, _)?: return "the save key was used for another return (receipt \(receipt))"
+        case .storeUnavailable(let store)?: return "the store could not take it (\(store))"
+        case .frameUnavailable(_, let reason)?: return "the address frame could not be read (\(reason))"
+        default: return "refused by the store"
+        }
     }
 
     /// A form of a household that is double keyed (chosen by the supervisor's setting, or
