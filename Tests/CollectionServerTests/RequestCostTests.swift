@@ -132,6 +132,16 @@ final class RequestCostTests: XCTestCase {
             XCTAssertNil(FormFields(urlEncoded: bad), bad)
         }
         XCTAssertEqual(FormFields(urlEncoded: "a=100%25")?.first("a"), "100%")
+        // Empty items are skipped; a value keeps any further `=`; a name may be empty.
+        let odd = FormFields(urlEncoded: "&&a=b=c&&=x&")
+        XCTAssertEqual(odd?.pairs.map(\.name), ["a", ""])
+        XCTAssertEqual(odd?.first("a"), "b=c")
+        XCTAssertEqual(odd?.first(""), "x")
+        XCTAssertEqual(FormFields(urlEncoded: "")?.pairs.count, 0)
+        // At most FormFields.maximumCount fields.
+        let many = (0..<FormFields.maximumCount).map { "f\($0)=\($0)" }
+        XCTAssertEqual(FormFields(urlEncoded: many.joined(separator: "&"))?.pairs.count, FormFields.maximumCount)
+        XCTAssertNil(FormFields(urlEncoded: (many + ["one=more"]).joined(separator: "&")))
     }
 
     func testEveryTemplateEscapesWhatItShowsAsHTML() async throws {
