@@ -17,12 +17,8 @@ import SyntheticCensus
 /// - **alongside** (what the server does now, `AuditLog+Alongside.swift`): the record begun
 ///   (``AuditLog/beginGrouped(actor:action:subject:detail:at:)``) between `Collector.prepare`
 ///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
-/// - **alongside, no commit delay**: the same without the log writer's commit delay
-///   (``AuditLog/defaultGroupCommitDelay``), to show what the delay does;
 /// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
-///   once the save has committed, naming its receipt: the two fsyncs one after the other, no
-///   commit delay.
-/// The modes with a commit delay (`--commit-delay-ms`) and without write to two audit logs.
+///   once the save has committed, naming its receipt: the two fsyncs one after the other.
 /// Rounds of the three alternate (after one unmeasured warm-up round of each; each pass starts
 /// with the next mode), `--keyers` saving at once in each, so all see the same machine; each
 /// round saves `--forms` generated paper returns into a fresh part of the frame.
@@ -37,14 +33,10 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
     @Option(help: "Rounds of each (alternating).") var rounds = 3
     @Option(help: "Saves at once (keyers).") var keyers = 50
     @Option(help: "Shards of the store.") var shards = 8
-    @Option(help: "The audit writer's commit delay in the server's mode, ms (default: the server's).")
-    var commitDelayMs = Self.milliseconds(AuditLog.defaultGroupCommitDelay)
-
-    static func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
 
     func validate() throws {
-        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500, commitDelayMs >= 0, commitDelayMs <= 100 else {
-            throw ValidationError("--forms (1-20000), --rounds (1-20), --keyers (1-500) and --commit-delay-ms (0-100) must be in range")
+        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500 else {
+            throw ValidationError("--forms (1-20000), --rounds (1-20) and --keyers (1-500) must be in range")
         }
     }
 
@@ -63,11 +55,10 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let store = try ResponseStore.create(at: dir, shardCount: shards, questionnaireSchemas: [schema.hash])
         let evaluator = try Evaluator(schema: schema)
         let collector = try Collector(frame: frame, store: store, forms: [evaluator])
-        let audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName), groupCommitDelay: .microseconds(Int(commitDelayMs * 1000)))
-        let plain = try AuditLog.open(at: dir.appendingPathComponent("audit-no-delay.sqlite"), groupCommitDelay: .zero)
+        let audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
         let generator = HouseholdGenerator(evaluator: evaluator, seed: 11)
         let bodies = (0..<64).map { Data(JSONWriter().bytes(generator.household($0, paper: true).response)) }
-        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of \(Mode.allCases.count) modes, \(forms) saves a round, \(keyers) at once, \(shards) shards, commit delay \(commitDelayMs) ms; load \(KeyingBenchmark.loadAverage())")
+        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
@@ -80,8 +71,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
-            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: mode == .alongside ? audit : plain,
-                                                   mode: mode, keyers: keyers)
+            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers)
             if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
@@ -96,7 +86,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let m = summary(mode)
             print(String(format: "%@: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", mode.rawValue, m.perSecond, m.p50, m.p99))
         }
-        for mode in Mode.allCases where mode != .without {
+        for mode in [Mode.alongside, .after] {
             let with = summary(mode)
             print(String(format: "audit overhead, %@: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)", mode.rawValue,
                          (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
@@ -106,13 +96,11 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
         // Every save of the two audited modes has its record, in one intact chain.
-        for (log, modes) in [(audit, 1), (plain, 2)] {
-            let chain = try log.verify()
-            let expected = forms * (rounds + 1) * modes
-            print("\(URL(fileURLWithPath: log.path).lastPathComponent): \(chain.count) records (\(expected) saves audited), chain \(chain.isIntact ? "intact" : "BROKEN")")
-            guard chain.isIntact, chain.count == expected else { throw ValidationError("the audit log does not hold one record per audited save") }
-            log.close()
-        }
+        let chain = try audit.verify()
+        let expected = forms * (rounds + 1) * 2
+        print("audit log: \(chain.count) records (\(expected) saves audited), chain \(chain.isIntact ? "intact" : "BROKEN")")
+        guard chain.isIntact, chain.count == expected else { throw ValidationError("the audit log does not hold one record per audited save") }
+        audit.close()
         store.close()
         try frame.close()
     }
@@ -122,7 +110,6 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
     enum Mode: String, CaseIterable {
         case without = "without the audit log"
         case alongside = "audit log, record alongside the save (server now)"
-        case alongsideNoDelay = "audit log, record alongside the save, no commit delay"
         case after = "audit log, record after the save (before)"
     }
 
@@ -142,7 +129,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                         switch mode {
                         case .without:
                             _ = try await collector.submit(request)
-                        case .alongside, .alongsideNoDelay:
+                        case .alongside:
                             // As KeyingRoutes.save: refusals first, the record begun, the write, the record awaited.
                             let prepared = try collector.prepare(request)
                             let record = audit.beginGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],

@@ -26,8 +26,6 @@ import Foundation
 public final class GroupCommitQueue<Item>: @unchecked Sendable {
     private let name: String
     private let maxBatchSize: Int
-    /// How long a batch waits for company (see ``init(name:maxBatchSize:gatherDelay:)``), in seconds.
-    private let gatherDelay: Double
     private let condition = NSCondition()
     // All guarded by `condition`.
     private var pending: [Item] = []
@@ -37,20 +35,10 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
 
     /// A queue whose thread will be named `name` (1 MiB of stack); call ``start(_:)``.
     ///
-    /// - parameters:
-    ///   - maxBatchSize: the most items in one batch (at least 1).
-    ///   - gatherDelay: a commit delay, as PostgreSQL's `commit_delay`: when the previous batch
-    ///     was shared (two items or more, so others are writing at the same moment), the writer
-    ///     waits this long before taking the next batch, unless it is full, so that one
-    ///     transaction and one fsync serve more items. An fsync costs CPU as well as time (the
-    ///     kernel's writeback on this machine's virtual disk), so under load fewer, larger
-    ///     commits leave more CPU for the work; an item alone is never delayed. Zero (the
-    ///     default, the shard writers'): no wait. At most 0.1 s.
-    public init(name: String, maxBatchSize: Int, gatherDelay: Duration = .zero) {
+    /// - parameter maxBatchSize: the most items in one batch (at least 1).
+    public init(name: String, maxBatchSize: Int) {
         self.name = name
         self.maxBatchSize = max(1, maxBatchSize)
-        let (seconds, attoseconds) = gatherDelay.components
-        self.gatherDelay = min(0.1, max(0, Double(seconds) + Double(attoseconds) / 1e18))
     }
 
     /// Starts the writer thread, which calls `commit` with each batch (items enqueued before
@@ -95,7 +83,6 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
     }
 
     private func run(_ commit: ([Item]) -> Void) {
-        var lastBatchSize = 0
         while true {
             condition.lock()
             while pending.isEmpty && !stopping { condition.wait() }
@@ -104,12 +91,6 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
                 condition.broadcast()
                 condition.unlock()
                 return
-            }
-            if gatherDelay > 0 && lastBatchSize > 1 {
-                // Enqueues signal only the first item of a batch, so this sleeps out the
-                // delay unless `stop()` broadcasts.
-                let deadline = Date(timeIntervalSinceNow: gatherDelay)
-                while !stopping && pending.count < maxBatchSize && condition.wait(until: deadline) {}
             }
             var batch: [Item]
             if pending.count <= maxBatchSize {
@@ -121,7 +102,6 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
                 pending.removeFirst(maxBatchSize)
             }
             condition.unlock()
-            lastBatchSize = batch.count
             commit(batch)
         }
     }

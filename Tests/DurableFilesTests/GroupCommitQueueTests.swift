@@ -55,36 +55,4 @@ final class GroupCommitQueueTests: XCTestCase {
         queue.stop()
         XCTAssertFalse(queue.enqueue(1))
     }
-
-    /// With a commit delay, a batch after a shared one waits for company: items queued a
-    /// moment apart share a commit; after a batch of one, the next is taken at once.
-    func testACommitDelayGathersItemsAfterASharedBatch() {
-        let recorder = Recorder()
-        let committed = DispatchSemaphore(value: 0)
-        let queue = GroupCommitQueue<Int>(name: "test-group-commit", maxBatchSize: 100, gatherDelay: .milliseconds(100))
-        queue.start { batch in
-            let first = recorder.batches.withLock { batches in
-                batches.append(batch)
-                return batches.count == 1
-            }
-            if first {
-                recorder.firstStarted.signal()
-                recorder.gate.wait()
-            }
-            committed.signal()
-        }
-        XCTAssertTrue(queue.enqueue(0))
-        recorder.firstStarted.wait()
-        XCTAssertTrue(queue.enqueue(1))
-        XCTAssertTrue(queue.enqueue(2))
-        recorder.gate.signal()
-        committed.wait()   // [0]: alone, so [1, 2] is taken at once
-        committed.wait()   // [1, 2]: shared, so the next batch waits for company
-        XCTAssertTrue(queue.enqueue(3))
-        Thread.sleep(forTimeInterval: 0.03)
-        XCTAssertTrue(queue.enqueue(4))
-        committed.wait()
-        queue.stop()
-        XCTAssertEqual(recorder.batches.withLock { $0 }, [[0], [1, 2], [3, 4]])
-    }
 }

@@ -68,21 +68,9 @@ public final class AuditLog: Sendable {
         let completion: @Sendable (Result<AuditRecord, FieldFileError>) -> Void
     }
 
-    /// The group-commit writer's commit delay (``GroupCommitQueue``'s `gatherDelay`).
-    private let groupCommitDelay: Duration
-
-    /// The server's commit delay for the group-committed appends: when the last commit held
-    /// more than one record (keyers saving at the same moment), the writer waits this long for
-    /// more before the next commit. Chosen by `census-bench keying-audit` (BENCHMARKS.md,
-    /// "The audit log's overhead"): with 50 keyers the saves are CPU-bound, and every fsync
-    /// costs kernel CPU, so fewer audit commits leave more for the saves; a record begun
-    /// beside a save (`AuditLog+Alongside.swift`) waits behind the shard's own fsync anyway.
-    public static let defaultGroupCommitDelay: Duration = .milliseconds(1)
-
-    private init(path: String, queue: DatabaseQueue, groupCommitDelay: Duration) {
+    private init(path: String, queue: DatabaseQueue) {
         self.path = path
         self.queue = queue
-        self.groupCommitDelay = groupCommitDelay
     }
 
     /// A log dropped without ``close()`` still commits its queued appends (the writer's thread
@@ -120,16 +108,12 @@ public final class AuditLog: Sendable {
     ///
     /// - parameter readOnly: open for reading only (`census audit show` and `verify`): nothing
     ///   is written, the file must exist.
-    /// - parameter groupCommitDelay: the commit delay of ``appendGrouped(actor:action:subject:detail:at:)``
-    ///   and ``beginGrouped(actor:action:subject:detail:at:)`` (``defaultGroupCommitDelay``; zero
-    ///   for none, at most 0.1 s).
     /// - throws: ``FieldFileError`` when the file is missing (and not to be created), is not an
     ///   audit log, or cannot be opened or made durable.
-    public static func open(at url: URL, create: Bool = true, readOnly: Bool = false,
-                            groupCommitDelay: Duration = defaultGroupCommitDelay) throws(FieldFileError) -> AuditLog {
+    public static func open(at url: URL, create: Bool = true, readOnly: Bool = false) throws(FieldFileError) -> AuditLog {
         let queue = try FieldDatabase.open(at: url, kind: "an audit log", table: "audit_record", create: create && !readOnly,
                                            readOnly: readOnly, migrator: migrator)
-        return AuditLog(path: url.path, queue: queue, groupCommitDelay: groupCommitDelay)
+        return AuditLog(path: url.path, queue: queue)
     }
 
     /// Appends one record and returns it, committed.
@@ -176,7 +160,7 @@ public final class AuditLog: Sendable {
         writer.withLock { state in
             if state.closed { return nil }
             if let running = state.queue { return running }
-            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize, gatherDelay: groupCommitDelay)
+            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize)
             let delay = Self.testCommitDelay
             made.start { [queue, path] batch in
                 if delay > 0 { usleep(delay) }
