@@ -126,6 +126,11 @@ final class RequestCostTests: XCTestCase {
         XCTAssertEqual(fields?.first("name"), "Siân Jones", "a repeated name's first value")
         XCTAssertNil(fields?.first("missing"))
         XCTAssertEqual(FormFields([("a", "1"), ("b", "2"), ("a", "3")]).first("a"), "1")
+        // Scanned (a few pairs) or looked up (more): the same first values.
+        let long = (0..<20).map { ("n\($0 % 10)", "\($0)") }
+        XCTAssertEqual(FormFields(long).first("n3"), "3")
+        XCTAssertEqual(FormFields(Array(long.prefix(4))).first("n3"), "3")
+        XCTAssertNil(FormFields(Array(long.prefix(3))).first("n3"))
         XCTAssertEqual(fields?.first("empty"), "")
         XCTAssertEqual(fields?.first("flag"), "")
         for bad in ["a=%", "a=%4", "a=%zz", "a=%C3", "%FF=1"] {
