@@ -7,11 +7,15 @@
 //   QuestionnaireLanguage  source -> checked schema                     (Questionnaire)
 //   UnfinishedOutput       the bookkeeping that lets an interrupted command leave no
 //                          unfinished output (Foundation only)
+//   SystemReasons          why a file or directory could not be created, in words a user can
+//                          act on (the system's reason, what it means there, what to do; libc only)
 //   CensusCommandLine      what the executables share: messages and exit statuses, plain file
 //                          access, the signal policy, `check` and `compile`
-//                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, ArgumentParser)
+//                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, SystemReasons,
+//                          ArgumentParser)
 //   DurableFiles           crash-safe writes, read-only opens, SQLite durability and backups,
-//                          capped echoes of input in messages                (UnfinishedOutput)
+//                          capped echoes of input in messages (UnfinishedOutput, SystemReasons,
+//                          CSQLiteConfig: SQLite's start-time options)
 //   AddressFrame           households, frame CSV import, access codes   (DurableFiles)
 //   ResponseStore          shards, group-commit writers, returns        (DurableFiles)
 //   SyntheticCensus        synthetic households, route coverage, synthetic frames, one seeded
@@ -79,16 +83,23 @@ let package = Package(
             dependencies: ["Questionnaire"]
         ),
         .target(name: "UnfinishedOutput"),
+        .target(name: "SystemReasons"),
         .target(
             name: "CensusCommandLine",
             dependencies: [
-                "Questionnaire", "QuestionnaireLanguage", "UnfinishedOutput",
+                "Questionnaire", "QuestionnaireLanguage", "UnfinishedOutput", "SystemReasons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "DurableFiles",
-            dependencies: ["UnfinishedOutput", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["UnfinishedOutput", "SystemReasons", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // SQLite's start-time options (`sqlite3_config`, which Swift cannot call: it is variadic).
+        .systemLibrary(
+            name: "CSQLiteConfig",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .target(
             name: "AddressFrame",
@@ -105,6 +116,8 @@ let package = Package(
             dependencies: [
                 "DurableFiles", "UnfinishedOutput",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C calls, for a batch job's reading of every version of a shard.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -178,7 +191,7 @@ let package = Package(
             name: "CensusCLI",
             dependencies: [
                 "Questionnaire", "QuestionnaireLanguage", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection",
-                "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations", "UnfinishedOutput", "CensusCommandLine",
+                "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations", "UnfinishedOutput", "CensusCommandLine", "SystemReasons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -218,7 +231,7 @@ let package = Package(
         ),
         .testTarget(name: "QuestionnaireTests", dependencies: ["Questionnaire", "QuestionnaireLanguage", "SyntheticCensus"]),
         .testTarget(name: "SyntheticCensusTests", dependencies: ["SyntheticCensus", "Questionnaire", "QuestionnaireLanguage"]),
-        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput"]),
+        .testTarget(name: "DurableFilesTests", dependencies: ["DurableFiles", "UnfinishedOutput", "SystemReasons", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "AddressFrameTests", dependencies: ["AddressFrame", "DurableFiles", "SyntheticCensus", "CensusTestSupport"]),
         .testTarget(
             name: "ResponseStoreTests",

@@ -64,8 +64,19 @@ package enum Console {
     /// standard output (status 0); a usage error gets the usage (64); a command's own
     /// ``ExitCode`` has been explained by the command already; anything else is one line with
     /// the command's prefix, and ``CLIError/status`` or ``ExitCode/notDone``.
-    package static func exit(for error: any Error, of root: any ParsableCommand.Type) -> Never {
+    ///
+    /// `arguments` are those the root command was given (after the executable's name). With
+    /// none at all, ArgumentParser answers a missing argument with the root's whole help
+    /// (`ParserError.noArguments`), which hides what is missing; this reports it as any other
+    /// omission instead: the error line, the argument's help and the usage, as `census compile`
+    /// with no file does.
+    package static func exit(for error: any Error, of root: any ParsableCommand.Type, arguments: [String]? = nil) -> Never {
         if let code = error as? ExitCode { exitProcess(code.rawValue) }
+        if arguments?.isEmpty == true && root.exitCode(for: error) == .validationFailure {
+            // `--` alone (the end of the options, and nothing after it) asks for the same as
+            // nothing, and ArgumentParser reports its missing argument the ordinary way.
+            do { _ = try root.parseAsRoot(["--"]) } catch { Console.exit(for: error, of: root) }
+        }
         let code = root.exitCode(for: error)
         if code == .success {
             print(root.fullMessage(for: error))
@@ -94,5 +105,34 @@ extension ExitCode {
     package static let usage = ExitCode(64)
 }
 
-/// "1 error", "2 errors": a count and its noun, plural unless the count is 1.
-package func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+extension Console {
+    /// Ends the process for a command group run without one of its commands (`census store`):
+    /// like a missing argument, the error line, the group's usage and where to read more (64),
+    /// not the group's whole help with status 0, so that a script that left the command out
+    /// fails. The error names the commands to choose from.
+    package static func exitForMissingSubcommand(_ group: any ParsableCommand.Type, of root: any ParsableCommand.Type) -> Never {
+        let names = group.configuration.subcommands.map { $0._commandName }
+        Console.error("Missing expected subcommand (\(names.joined(separator: ", ")))")
+        Console.detail("Usage: \(root.usageString(for: group))\n  See '\(command) --help' for more information.")
+        exitProcess(ExitCode.usage.rawValue)
+    }
+}
+
+/// "1 error", "2 errors", "1 local authority", "8 local authorities", "4,753 households": a count
+/// and its noun, plural unless the count is 1. Every count the commands print goes through this,
+/// so that none says "1 records". `plural` for a noun that does not just add "s";
+/// `digitsGrouped` for a count that may run to thousands (as the aggregate summary prints them).
+package func counted(_ n: Int, _ noun: String, plural: String? = nil, digitsGrouped: Bool = false) -> String {
+    "\(digitsGrouped ? groupedDigits(n) : String(n)) \(n == 1 ? noun : plural ?? noun + "s")"
+}
+
+/// A whole number with its thousands grouped by commas: "4,753", "-1,000,000".
+package func groupedDigits(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = ""
+    for (i, ch) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(ch)
+    }
+    return n < 0 ? "-" + out : out
+}

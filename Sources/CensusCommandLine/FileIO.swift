@@ -1,3 +1,4 @@
+import SystemReasons
 import UnfinishedOutput
 
 #if canImport(Glibc)
@@ -51,7 +52,7 @@ package enum FileIO {
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
             let fd = open(path, O_WRONLY)
-            guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(CreationFailure.explain(path, errno: errno, doing: "opening it"))") }
             defer { close(fd) }
             writeAll(bytes, fd: fd)
             return
@@ -60,7 +61,9 @@ package enum FileIO {
         Interruption.register(temporary)
         defer { Interruption.unregister(temporary) }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        // The reason names the failing call (the temporary file beside the output) and what it
+        // means there: "No such file or directory" alone misleads for /proc, which exists.
+        guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(CreationFailure.explain(path, errno: errno, doing: "creating \(temporary)"))") }
         if let failure = writeAll(bytes, to: fd) {
             close(fd)
             unlink(temporary)
@@ -68,8 +71,9 @@ package enum FileIO {
         }
         close(fd)
         guard rename(temporary, path) == 0 else {
+            let code = errno
             unlink(temporary)
-            throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw Failure(description: "cannot write \(path): \(CreationFailure.explain(path, errno: code, doing: "renaming \(temporary) to it"))")
         }
     }
 

@@ -30,13 +30,14 @@ struct CensusCompile: ParsableCommand {
 }
 
 Console.command = "census-compile"
+let arguments = Array(CommandLine.arguments.dropFirst())
 do {
-    let command = try CensusCompile.parseAsRoot(Array(CommandLine.arguments.dropFirst()))
+    let command = try CensusCompile.parseAsRoot(arguments)
     // Ctrl-C and SIGTERM while the schema is written remove the unfinished file.
     SignalHandler.install()
     var runnable = command
     try runnable.run()
     exit(0)
 } catch {
-    Console.exit(for: error, of: CensusCompile.self)
+    Console.exit(for: error, of: CensusCompile.self, arguments: arguments)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemReasons
 import UnfinishedOutput
 
 /// Small helpers for crash-safe file writes, shared by the address frame and the store.
@@ -29,7 +30,11 @@ package enum DurableFile {
     /// secrets (letters with access codes).
     package static func writeNew(_ data: Data, to url: URL) throws {
         let fd = open(url.path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        guard fd >= 0 else { throw posixError("cannot create \(url.path)") }
+        guard fd >= 0 else {
+            let code = errno
+            let reason = code == EEXIST ? "it exists already" : CreationFailure.explain(url.path, errno: code, doing: "creating the file")
+            throw FileSystemError("cannot create \(url.path): \(reason)", reason: reason, code: code)
+        }
         defer { close(fd) }
         try writeAll(data, to: fd, path: url.path)
         guard fsync(fd) == 0 else { throw posixError("cannot fsync \(url.path)") }

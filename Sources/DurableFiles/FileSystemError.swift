@@ -1,4 +1,5 @@
 import Foundation
+import SystemReasons
 
 /// A file-system failure: the file, and the system's reason, in one line
 /// ("cannot create the store directory /x: Permission denied"), never an `NSError` dump.
@@ -21,7 +22,8 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible, Localiz
 
     /// Creates a directory and its missing parents (`mkdir -p`, mode 0755).
     /// Unlike `FileManager.createDirectory`, a failure names the directory
-    /// that could not be made and the system's reason ("Permission denied").
+    /// that could not be made, the system's reason ("Permission denied") and what it means
+    /// there (``CreationFailure``: /proc exists but takes no new directories).
     public static func createDirectory(_ url: URL, what: String) throws {
         var missing: [String] = []
         var dir = url.standardizedFileURL
@@ -34,8 +36,9 @@ public struct FileSystemError: Error, Sendable, CustomStringConvertible, Localiz
             throw FileSystemError("cannot use \(what) \(url.path): it exists and is not a directory")
         }
         for path in missing.reversed() where mkdir(path, 0o755) != 0 && errno != EEXIST {
-            let reason = String(cString: strerror(errno))
-            throw FileSystemError("cannot create \(what) \(url.path): \(path == url.standardizedFileURL.path ? "" : "\(path): ")\(reason)")
+            let code = errno
+            let reason = CreationFailure.explain(path, errno: code, doing: "creating the directory \(path)")
+            throw FileSystemError("cannot create \(what) \(url.path): \(reason)", reason: reason, code: code)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemReasons
 import UnfinishedOutput
 
 /// The temporary files commands write beside their output (`.NAME.TAG-UUID`), locked while in
@@ -27,8 +28,10 @@ package struct TemporaryFile {
         Interruption.register(path)
         fd = open(path, O_CREAT | O_EXCL | O_WRONLY, mode)
         guard fd >= 0 else {
+            let code = errno
             Interruption.unregister(path)
-            throw DurableFile.posixError("cannot create a temporary file beside \(target.path)")
+            let reason = CreationFailure.explain(target.path, errno: code, doing: "creating \(path)")
+            throw FileSystemError("cannot write \(target.path): \(reason)", reason: reason, code: code)
         }
         _ = flock(fd, LOCK_EX)
     }

@@ -1,6 +1,7 @@
 import CensusTestSupport
 import Foundation
 import SyntheticCensus
+import Synchronization
 import XCTest
 @testable import AddressFrame
 
@@ -81,5 +82,57 @@ final class IndividualCodeTests: XCTestCase {
         try other.close()
         XCTAssertEqual(try frame.individuals(of: household).map(\.firstName), ["Edith", "Rhys"], "another connection's issue")
         XCTAssertEqual(try frame.individuals(of: homes[1].householdID), [])
+    }
+
+    /// The frame reads through several connections (its pool's readers), each numbering its own
+    /// `data_version`: whichever connection answers, what another connection committed is seen.
+    func testTheIndividualsKeptFollowTheFrameThroughEveryReader() throws {
+        let dir = try makeTempDirectory(self)
+        let url = dir.appendingPathComponent(AddressFrame.fileName)
+        let writer = try AddressFrame.open(at: url, create: true)
+        defer { try? writer.close() }
+        let homes = FrameGenerator(households: 3, seed: 3).generate()
+        try writer.insertGenerated(homes)
+        let household = homes[0].householdID
+        // As the collection server reads it: read-only, through a pool of readers.
+        let frame = try AddressFrame.open(at: url, readOnly: true)
+        defer { try? frame.close() }
+        // Concurrent asks open several readers, and keep the answer.
+        func askConcurrently() -> Set<[String]> {
+            let answers = Mutex<Set<[String]>>([])
+            DispatchQueue.concurrentPerform(iterations: 16) { _ in
+                let names = (try? frame.individuals(of: household).map(\.firstName)) ?? ["failed"]
+                answers.withLock { _ = $0.insert(names) }
+            }
+            return answers.withLock { $0 }
+        }
+        XCTAssertEqual(askConcurrently(), [[]])
+        _ = try writer.issueIndividualCode(householdID: household, firstName: "Rhys", lastName: "Rees", requestedBy: .staff,
+                                           hasher: AccessCodeHasher(secret: .development), lettersFile: dir.appendingPathComponent("letters/1.csv"))
+        XCTAssertEqual(askConcurrently(), [["Rhys"]], "another connection's issue, through every reader")
+    }
+
+    /// The cache's rule, connection by connection: a connection seen for the first time, or whose
+    /// number moved, forgets what was kept; a read that raced with a forget is not kept.
+    func testTheIndividualsCacheFollowsEachConnectionsDataVersion() {
+        let cache = IndividualsCache()
+        let first = NSObject(), second = NSObject()
+        let a = ObjectIdentifier(first), b = ObjectIdentifier(second)
+        let person = IndividualRespondent(householdID: "H1", person: "i1", firstName: "Edith", lastName: "Rees", requestedBy: .household)
+        var (people, generation) = cache.lookup("H1", connection: a, dataVersion: 1)
+        XCTAssertNil(people)
+        cache.keep([person], for: "H1", generation: generation)
+        XCTAssertEqual(cache.lookup("H1", connection: a, dataVersion: 1).people, [person], "kept")
+        (people, generation) = cache.lookup("H1", connection: b, dataVersion: 7)
+        XCTAssertNil(people, "a connection seen for the first time forgets")
+        cache.keep([], for: "H1", generation: generation)
+        XCTAssertEqual(cache.lookup("H1", connection: b, dataVersion: 7).people, [])
+        XCTAssertEqual(cache.lookup("H1", connection: a, dataVersion: 1).people, [], "a's number has not moved")
+        (people, generation) = cache.lookup("H1", connection: a, dataVersion: 2)
+        XCTAssertNil(people, "a's number moved: another connection committed")
+        cache.forget()
+        cache.keep([person], for: "H1", generation: generation)
+        XCTAssertNil(cache.lookup("H1", connection: a, dataVersion: 2).people, "read before a forget: not kept")
+        withExtendedLifetime((first, second)) {}
     }
 }

@@ -108,9 +108,10 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertTrue(paper.stdout.contains(" paper, "), paper.stdout)
         let show = try census(["store", "show", "--dir", "st", "H000000002"], in: dir)
         let lines = show.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 3, show.stdout)
-        XCTAssertTrue(lines[0].hasPrefix("  R") && lines[0].contains(" partial online "), show.stdout)
-        XCTAssertTrue(lines[1].hasPrefix("* R") && lines[1].contains(" paper paper "), show.stdout)
+        XCTAssertEqual(lines.count, 4, show.stdout)
+        XCTAssertEqual(lines[0].split(separator: " ").prefix(4), ["receipt", "kind", "channel", "received"], show.stdout)
+        XCTAssertTrue(lines[1].hasPrefix("  R") && lines[1].split(separator: " ")[1...2] == ["partial", "online"], show.stdout)
+        XCTAssertTrue(lines[2].hasPrefix("* R") && lines[2].split(separator: " ")[2...3] == ["paper", "paper"], show.stdout)
     }
 
     func testFrameCommandsFailCleanly() throws {
@@ -226,7 +227,7 @@ final class CLIErrorTests: XCTestCase {
         try assertCleanFailure(["store", "init", "--dir", "st", "--shards", "-1"], in: dir, expecting: "--shards must be between 1 and 4096")
         // An unwritable --mistakes file used to leave an empty output file behind.
         try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "--mistakes", "no/such/dir/m.ndjson", "-o", "g.ndjson"],
-                               in: dir, expecting: "cannot write no/such/dir/m.ndjson: No such file or directory")
+                               in: dir, expecting: "cannot write no/such/dir/m.ndjson: the directory no/such/dir does not exist (creating no/such/dir/m.ndjson.tmp-")
         try assertCleanFailure(["generate", "--schema", schema, "--households", "3", "-o", "."], in: dir, expecting: "cannot write .: it is a directory")
         try assertCleanFailure(["generate", "--schema", "nope.json", "--households", "3", "-o", "g.ndjson"], in: dir,
                                expecting: "cannot read the schema file nope.json: No such file or directory")

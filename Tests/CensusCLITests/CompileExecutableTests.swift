@@ -75,6 +75,22 @@ final class CompileExecutableTests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("USAGE: census-compile <file>"), help.stdout)
     }
 
+    /// Issue 10 (newcomer): with no arguments at all it printed its whole 45-line help, where
+    /// `census compile` says what is missing in three lines. Both say it the same way now.
+    func testNoArgumentsSaysWhatIsMissingAsCensusCompileDoes() throws {
+        let dir = try makeTempDirectory(self)
+        let lean = try run(try compileExecutable(), [], in: dir)
+        let full = try census(["compile"], in: dir)
+        XCTAssertEqual(lean.status, 64, lean.stderr)
+        XCTAssertEqual(full.status, 64, full.stderr)
+        XCTAssertEqual(lean.stdout, "")
+        XCTAssertTrue(lean.stderr.hasPrefix("census-compile: Missing expected argument '<file>'\n"), lean.stderr)
+        XCTAssertTrue(lean.stderr.contains("Usage: census-compile <file>"), lean.stderr)
+        XCTAssertTrue(lean.stderr.hasSuffix("  See 'census-compile --help' for more information.\n"), lean.stderr)
+        XCTAssertFalse(lean.stderr.contains("OVERVIEW"), lean.stderr)
+        XCTAssertEqual(lean.stderr, full.stderr.replacingOccurrences(of: "census compile", with: "census-compile"))
+    }
+
     /// What makes it start faster: no SQLite (GRDB), no server. Linux: the loader's list.
     func testItLoadsNoSQLite() throws {
         #if os(Linux)

@@ -108,24 +108,7 @@ final class ConcurrencyAndDiskFullTests: XCTestCase {
 
     // MARK: - A full disk (a 2 MB tmpfs; skipped where it cannot be mounted)
 
-    private func tinyDisk() throws -> URL {
-        let dir = try makeTempDirectory(self)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=2m", "tmpfs", dir.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil else { throw XCTSkip("cannot run mount") }
-        mount.waitUntilExit()
-        guard mount.terminationStatus == 0 else { throw XCTSkip("cannot mount a tmpfs here (not root?)") }
-        addTeardownBlock {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [dir.path]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
-        return dir
-    }
+    private func tinyDisk(_ name: String = #function) throws -> URL { try mountTemporaryDisk(self, options: "size=2m", name) }
 
     // `frame import` used to print "SQLite error 13: database or disk is full - while executing
     // `COMMIT TRANSACTION`", `codes issue` "cannot be used: SQLite: disk I/O error. Restore it

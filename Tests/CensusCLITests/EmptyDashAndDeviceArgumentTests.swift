@@ -133,7 +133,7 @@ final class EmptyDashAndDeviceArgumentTests: XCTestCase {
         // A household named twice got two reminder codes.
         let twice = try census(reissue + ["--household", "H000000001", "--household", "H000000001"], in: dir)
         XCTAssertEqual(twice.status, 0, twice.stderr)
-        XCTAssertTrue(twice.stdout.hasPrefix("issued 1 reminder codes"), twice.stdout)
+        XCTAssertTrue(twice.stdout.hasPrefix("issued 1 reminder code ("), twice.stdout)
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("r.csv"), encoding: .utf8).split(separator: "\n").count, 2)
 
         XCTAssertEqual(try census(["frame", "codes", "issue", "--dir", "fr", "--letters", "l.csv", "--dev-secret"], in: dir).status, 0)

@@ -74,6 +74,27 @@ final class MessageConventionTests: XCTestCase {
         }
     }
 
+    /// A group run without one of its commands (`census store`) printed the group's whole help
+    /// and exited 0, so a script that left the command out went on as if it had worked. It is a
+    /// usage error now, said as a missing argument is; `--help` and `census help` still help.
+    func testAGroupWithoutItsCommandSaysWhatIsMissingAndExitsSixtyFour() throws {
+        let dir = try makeTempDirectory(self)
+        for group in [["store"], ["frame"], ["frame", "codes"], ["staff"], ["audit"], ["token"]] {
+            let command = (["census"] + group).joined(separator: " ")
+            let r = try census(group, in: dir)
+            XCTAssertEqual(r.status, 64, "\(command): \(r.stderr)")
+            XCTAssertEqual(r.stdout, "", command)
+            let lines = r.stderr.split(separator: "\n").map(String.init)
+            XCTAssertTrue(lines.first?.hasPrefix("\(command): Missing expected subcommand (") == true, r.stderr)
+            XCTAssertEqual(Array(lines.dropFirst()), ["Usage: \(command) <subcommand>", "  See '\(command) --help' for more information."], r.stderr)
+            let help = try census(group + ["--help"], in: dir)
+            XCTAssertEqual(help.status, 0, help.stderr)
+            XCTAssertTrue(help.stdout.contains("SUBCOMMANDS:"), help.stdout)
+            XCTAssertEqual(try census(["help"] + group, in: dir).status, 0)
+        }
+        XCTAssertTrue(try census(["store"], in: dir).stderr.contains("(init, check, upgrade, accept-schema, where, show, submit, fill, backup)"))
+    }
+
     func testAMistypedCommandGetsADidYouMean() throws {
         let dir = try makeTempDirectory(self)
         let top = try census(["valdiate", "--schema", "census.json"], in: dir)

@@ -42,8 +42,21 @@ final class ReadmeCommandsTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 0, "a README command failed:\n\(log)")
         XCTAssertTrue(log.contains("no problems found"), log)
         XCTAssertTrue(log.contains("1000 responses: 1000 valid, 0 invalid"), log)
-        XCTAssertTrue(log.contains("paper paper"), log)  // store show: the submitted paper return
+        // store show: the submitted paper return, under its column headers.
+        XCTAssertNotNil(log.firstMatch(of: /\ \ receipt +kind +channel +received \(UTC\) +complete +form +idempotency key\n\* R\S+ +paper +paper\ /), log)
         XCTAssertEqual(try checkout(), before, "the README's commands left files in the checkout")
+    }
+
+    /// The README said the first builds take "a few minutes"; a newcomer's release build took
+    /// 12 on the shared 2 cores. Each build line says how long, in minutes, on 2 cores.
+    func testTheBuildLinesSayHowLongOnTwoCores() throws {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        XCTAssertFalse(readme.contains("a few minutes"), "say how long a build takes")
+        let builds = readme.split(separator: "\n").filter { $0.hasPrefix("swift run census ") || $0.hasPrefix("swift build -c release ") }
+        XCTAssertEqual(builds.count, 2, readme)
+        for line in builds {
+            XCTAssertNotNil(line.firstMatch(of: /about \d+ minutes on 2 cores/), String(line))
+        }
     }
 
     /// The top level of the checkout (build folders aside).

@@ -194,13 +194,16 @@ extension AddressFrame {
     /// requester of their first code), in key order; none for a household without any.
     ///
     /// Kept in memory while the frame is unchanged (``IndividualsCache``): asking costs one
-    /// `PRAGMA data_version`, not a read transaction, for a household asked before.
+    /// `PRAGMA data_version` on one of the frame's connections, not a read transaction, for a
+    /// household asked before.
     public func individuals(of householdID: String) throws -> [IndividualRespondent] {
-        let version = try queue.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
-        let (known, generation) = individualsCache.lookup(householdID, dataVersion: version)
+        let (version, connection) = try queue.unsafeRead { db in
+            (try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0, ObjectIdentifier(db))
+        }
+        let (known, generation) = individualsCache.lookup(householdID, connection: connection, dataVersion: version)
         if let known { return known }
         let people = try queue.read { db in try Self.individuals(db, householdID) }
-        individualsCache.keep(people, for: householdID, dataVersion: version, generation: generation)
+        individualsCache.keep(people, for: householdID, generation: generation)
         return people
     }
 

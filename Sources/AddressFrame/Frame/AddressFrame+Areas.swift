@@ -37,13 +37,25 @@ extension AddressFrame {
     /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func areas(of householdIDs: [String]) throws -> [String: HouseholdArea] {
         try queue.read { db in
+            // SQLite's own calls on one statement: a GRDB cursor and row per household (the
+            // aggregator looks up every household it reads) cost more than the lookup.
             let statement = try db.cachedStatement(sql: "SELECT output_area, lsoa, local_authority FROM household WHERE household_id = ?")
+            let s = statement.sqliteStatement
+            defer { sqlite3_reset(s) }
             var out: [String: HouseholdArea] = [:]
             out.reserveCapacity(householdIDs.count)
+            func text(_ i: Int32) -> String {
+                String(decoding: UnsafeRawBufferPointer(start: sqlite3_column_text(s, i), count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+            }
             for id in householdIDs {
-                if let row = try Row.fetchOne(statement, arguments: [id]) {
-                    out[id] = HouseholdArea(outputArea: row[0], lsoa: row[1], localAuthority: row[2])
-                }
+                sqlite3_reset(s)
+                // SQLITE_TRANSIENT: SQLite copies the id (the C macro is not imported).
+                let bound = sqlite3_bind_text(s, 1, id, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                guard bound == SQLITE_OK else { throw Self.failure(bound, db) }
+                let code = sqlite3_step(s)
+                if code == SQLITE_DONE { continue }
+                guard code == SQLITE_ROW else { throw Self.failure(code, db) }
+                out[id] = HouseholdArea(outputArea: text(0), lsoa: text(1), localAuthority: text(2))
             }
             return out
         }
@@ -97,6 +109,13 @@ extension AddressFrame {
                                localAuthority: String(decoding: $0.key.authority, as: UTF8.self), households: $0.value)
             }
         }
+    }
+}
+
+extension AddressFrame {
+    /// A failed SQLite call, as GRDB reports it.
+    fileprivate static func failure(_ code: Int32, _ db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 }
 

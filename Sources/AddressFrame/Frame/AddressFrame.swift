@@ -30,11 +30,17 @@ public final class AddressFrame: Sendable {
     public static let fileName = "frame.sqlite"
     /// The frame file.
     public let path: String
-    let queue: DatabaseQueue
+    /// The frame's connection: one `DatabaseQueue` when opened for writing; a read-only
+    /// `DatabasePool` when opened `readOnly`, so that concurrent reads never wait for each other
+    /// (the collection server reads the frame on every request from every thread, and one
+    /// shared connection made them queue: BENCHMARKS.md "Collection server", 2026-12-01). A
+    /// writer stays one connection: a pool closes its writer before its readers, so the last
+    /// connection to close would be read-only and leave the `-wal` and `-shm` files behind.
+    let queue: any DatabaseWriter
     /// ``individuals(of:)`` as last read (see ``IndividualsCache``).
     let individualsCache = IndividualsCache()
 
-    private init(path: String, queue: DatabaseQueue) {
+    private init(path: String, queue: any DatabaseWriter) {
         self.path = path
         self.queue = queue
     }
@@ -154,7 +160,7 @@ public final class AddressFrame: Sendable {
                 do { name = try ReadOnlyOpen.name(for: path) } catch {
                     throw FrameError.cannotReadInPlace(path: path, reason: error.reason)
                 }
-                let queue = try DatabaseQueue(path: name, configuration: configuration(readOnly: true))
+                let queue = try DatabasePool(path: name, configuration: configuration(readOnly: true))
                 do { try queue.read { try checkIsFrame($0, path: path) } } catch {
                     try? queue.close()
                     throw error
@@ -202,6 +208,9 @@ public final class AddressFrame: Sendable {
         config.readonly = readOnly
         config.journalMode = readOnly ? .default : .wal
         config.busyMode = .timeout(10)
+        // A read-only pool's readers stay open for its life, so that ``IndividualsCache`` can
+        // tell them apart by identity.
+        config.persistentReadOnlyConnections = true
         // `PRAGMA synchronous` is set once the connection is open (GRDB resets it to NORMAL
         // after `prepareDatabase`): see SQLiteSynchronous.
         return config
@@ -236,7 +245,7 @@ public final class AddressFrame: Sendable {
     /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func household(_ id: String) throws -> Household? {
         try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [id]).map(Self.household)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM household WHERE household_id = ?"), arguments: [id]).map(Self.household)
         }
     }
 

@@ -41,7 +41,7 @@ public enum FrameError: Error, Sendable, CustomStringConvertible, LocalizedError
         case .unreadableCSV(let path, let reason):
             return "cannot read the frame CSV \(path): \(reason). Check the file name; nothing was imported."
         case .lettersNotPublished(let path, let reason, let revoked):
-            return "the letters file \(path) could not be written (\(reason)); the \(revoked) codes issued for it were revoked, so none is live without its letter. Run the command again with a new letters file: their households get new codes."
+            return "the letters file \(path) could not be written (\(reason)); \(revoked == 1 ? "the 1 code issued for it was" : "the \(revoked) codes issued for it were") revoked, so none is live without its letter. Run the command again with a new letters file: their households get new codes."
         case .cannotReadInPlace(let path, let reason):
             return "cannot read the address frame \(path): \(reason)."
         case .diskProblem(let path, let reason):

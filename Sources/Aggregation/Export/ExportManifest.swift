@@ -212,7 +212,7 @@ public enum ExportVerifier {
         if let rows = file.rows, file.path.hasSuffix(".gz") {
             do {
                 let counted = try countRows(data, csv: file.format == "csv")
-                if counted != rows { return "\(counted) rows, the manifest says \(rows)" }
+                if counted != rows { return "\(counted) row\(counted == 1 ? "" : "s"), the manifest says \(rows)" }
             } catch {
                 return "\(error)"
             }

@@ -215,5 +215,6 @@ struct ProgressFigures {
     }
 
     static func fraction(_ x: Double) -> String { String(format: "%.4f", x) }
-    static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    /// A rate or share to one decimal place, by the platform's one rounding rule (`percentText`).
+    static func percent(_ x: Double) -> String { percentText(x, decimals: 1) }
 }

@@ -74,6 +74,9 @@ public struct AggregationSummary: Sendable {
     /// Households with a return whose id the address frame does not hold: left out of the
     /// tallies and the export (`census aggregate` warns with their number).
     public var householdsNotInFrame: Int
+    /// Households in the address frame (with or without a response): what `householdsRead`
+    /// and `households` are read against.
+    public var householdsInFrame: Int
 }
 
 /// Runs an aggregation: reads every shard in parallel (a consistent snapshot each), merges the
@@ -250,7 +253,8 @@ public enum Aggregator {
             bytesOut: counters.bytesOut + derived.reduce(0) { $0 + $1.bytes },
             outputBytes: manifest.files.reduce(0) { $0 + $1.bytes }, seconds: finishedAt.timeIntervalSince(started),
             generation: published, report: options.output.appendingPathComponent("report.html"),
-            householdsNotInFrame: results.reduce(0) { $0 + $1.householdsNotInFrame })
+            householdsNotInFrame: results.reduce(0) { $0 + $1.householdsNotInFrame },
+            householdsInFrame: lsoaRows.reduce(0) { $0 + $1.households })
     }
 
     /// One worker per core (at most one per shard), each taking the next shard to read. Each

@@ -3,6 +3,7 @@ import CensusCommandLine
 import DurableFiles
 import Foundation
 import Questionnaire
+import SystemReasons
 import UnfinishedOutput
 
 #if canImport(Glibc)
@@ -70,7 +71,7 @@ enum CLIFiles {
             if !inPlace { Interruption.register(target) }
             let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             guard fd >= 0 else {
-                let reason = String(cString: strerror(errno))
+                let reason = CreationFailure.explain(path, errno: errno, doing: inPlace ? "opening it" : "creating \(target)")
                 Interruption.unregister(target)
                 throw CLIError("cannot write \(path): \(reason)")
             }
@@ -105,7 +106,9 @@ enum CLIFiles {
             let name = path ?? "standard output"
             if let failure { throw CLIError("cannot write \(name): \(failure)") }
             guard let temporary, let path else { return }
-            guard rename(temporary, path) == 0 else { throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            guard rename(temporary, path) == 0 else {
+                throw CLIError("cannot write \(path): \(CreationFailure.explain(path, errno: errno, doing: "renaming \(temporary) to it"))")
+            }
             committed = true
         }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CensusCommandLine
 import CollectionServer
+import DurableFiles
 import Foundation
 import QuestionnaireLanguage
 
@@ -37,12 +38,21 @@ enum CensusMain {
         }
         do {
             let command = try Census.parseAsRoot(arguments)
+            // A group given no command of its own (`census store`): ArgumentParser would print
+            // the group's help and exit 0; say what is missing instead, as for a missing argument.
+            let parsed = type(of: command)
+            if parsed != Census.self && !parsed.configuration.subcommands.isEmpty {
+                Console.exitForMissingSubcommand(parsed, of: Census.self)
+            }
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
             // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
             // per request), installed here, on the main thread, before any task has started.
             if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
+            // A server runs SQLite on many threads at once: no process-wide lock on each of its
+            // allocations (before any database is opened; see SQLiteMemoryStatistics).
+            if servesUntilStopped(command) { SQLiteMemoryStatistics.disable() }
             // Every command, serving ones too (`census | head` builds the demo before serving
             // it): a closed output pipe is an error on the write, which removes unfinished
             // output (SignalHandler.outputClosed), not a signal that kills the process half-way.

@@ -1,5 +1,6 @@
 import CensusCommandLine
 import Foundation
+import Questionnaire
 
 #if canImport(Glibc)
 import Glibc
@@ -52,7 +53,8 @@ final class ProgressBar: @unchecked Sendable {
                 let share = min(1, Double(done) / Double(total))
                 let filled = Int(share * 24)
                 line += "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 24 - filled) + "] "
-                line += String(format: "%3.0f%% ", share * 100) + "\(done)/\(total), \(rate)/s"
+                let percent = percentText(share)
+                line += String(repeating: " ", count: max(0, 4 - percent.count)) + percent + " \(done)/\(total), \(rate)/s"
                 if share > 0.01 { line += String(format: ", %.0f s left", elapsed / share - elapsed) }
             } else {
                 line += "\(done), \(rate)/s"

@@ -180,6 +180,8 @@ extension Evaluator {
         let cParent: [Int]
         let cScope: [Int]
         let cLocal: [Int]
+        /// The routing of each question, container and ending, one record each (the arrays above, for the hot path).
+        let routes: RouteTable
         let dExprNode: [Int32]
         /// Per roster: its `respondent first when` condition (-1: none).
         let rosterRespondentFirstNode: [Int32]
@@ -290,6 +292,10 @@ extension Evaluator {
             cWhenNode = ev.containers.map { node($0.when) }
             dExprNode = ev.derived.map { node($0.expr) }
             rosterRespondentFirstNode = ev.rosters.map { node($0.respondentFirst) }
+            routes = RouteTable(
+                scopeQuestions: scopeQuestions, qContainer: qContainer, qWhenNode: qWhenNode, qEndings: qEndings.view,
+                cScope: cScope, cLocal: cLocal, cParent: cParent, cWhenNode: cWhenNode, cEndings: cEndings.view,
+                eScope: eScope, eLocal: eLocal, eContainer: eContainer, eWhenNode: eWhenNode)
             self.code = FrozenExpressionCode(code)
             graph = ev.buildDependencyGraph()
             qLocal = ev.questions.map(\.local)

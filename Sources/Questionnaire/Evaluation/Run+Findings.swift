@@ -41,11 +41,13 @@ extension Run {
             let nQ = frames[s].nQ
             let nD = frames[s].nD
             for i in 0..<frames[s].count {
+                let c = ctx(scope: s, instance: i)
+                var last: (container: Int32, applies: Bool) = (-2, false)
                 for q in 0..<nQ {
                     let flat = i * nQ + q
                     let present = frames[s].present[flat]
                     let gi = scopeQuestions[q]
-                    if !applies(s, q, i) {
+                    if !appliesInWalk(s, q, i, c, last: &last) {
                         if present != 0 {
                             let question = schema.questions[gi]
                             add("not_applicable", .notApplicable, path(scope: s, instance: i, local: q),

@@ -56,23 +56,61 @@ extension Run {
         default: break
         }
         frames[s].qState[flat] = 3
-        let gi = questionIndex(s, q)
+        let route = questionRoutes[Int(scopeQuestionList.starts[s]) + q]
         let c = ctx(scope: s, instance: i)
-        let container = plan.qContainer[gi]
-        var ok = container < 0 || containerApplies(container, c)
-        if ok, !holds(plan.qWhenNode[gi], c) { ok = false }
-        if ok { for j in qEndings.range(gi) where endingFires(qEndings[j], c) { ok = false; break } }
+        let ok = (route.container < 0 || containerApplies(Int(route.container), c)) && appliesWithin(route, c)
         frames[s].qState[flat] = ok ? 1 : 2
         return ok
+    }
+
+    /// ``applies(_:_:_:)`` for a walk over the questions of one instance in order (``finish()``,
+    /// outside any other evaluation), with the walk's last container and whether it applies in
+    /// `last` (container -2 at the start of each instance): neighbouring questions mostly share
+    /// their section, so its memo is read once per run of them, not once per question. The first
+    /// question of a run asks ``containerApplies(_:_:)`` exactly where ``applies(_:_:_:)`` would,
+    /// and the others get what its memo then holds, so the results are the same.
+    @inline(__always)
+    func appliesInWalk(_ s: Int, _ q: Int, _ i: Int, _ c: Ctx, last: inout (container: Int32, applies: Bool)) -> Bool {
+        let flat = i * frames[s].nQ + q
+        switch frames[s].qState[flat] {
+        case 1: return true
+        case 2, 3: return false
+        default: break
+        }
+        if shouldForce() { return applies(s, q, i) }
+        frames[s].qState[flat] = 3
+        let route = questionRoutes[Int(scopeQuestionList.starts[s]) + q]
+        var ok: Bool
+        if route.container < 0 {
+            ok = true
+        } else if route.container == last.container {
+            ok = last.applies
+        } else {
+            ok = containerApplies(Int(route.container), c)
+            last = (route.container, ok)
+        }
+        ok = ok && appliesWithin(route, c)
+        frames[s].qState[flat] = ok ? 1 : 2
+        return ok
+    }
+
+    /// Whether a question whose container applies applies: its condition holds and no ending
+    /// before it fires.
+    @inline(__always)
+    func appliesWithin(_ route: RouteTable.Question, _ c: Ctx) -> Bool {
+        if !holds(route.when, c) { return false }
+        for j in Int(route.endingsStart)..<Int(route.endingsEnd) where endingFires(qEndings[j], c) { return false }
+        return true
     }
 
     /// Whether ending `e` fires for the instance in `c`: it stands where its container applies
     /// and its condition is known true. Memoised per instance.
     package func endingFires(_ e: Int, _ c: Ctx) -> Bool {
-        let s = plan.eScope[e]
+        let route = endingRoutes[e]
+        let s = Int(route.scope)
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
-        let flat = i * frames[s].nE + plan.eLocal[e]
+        let flat = i * frames[s].nE + Int(route.local)
         switch frames[s].eState[flat] {
         case 1: return true
         case 2, 3: return false
@@ -82,18 +120,18 @@ extension Run {
         default: break
         }
         frames[s].eState[flat] = 3
-        let container = plan.eContainer[e]
-        var fires = container < 0 || containerApplies(container, c)
-        if fires, !holds(plan.eWhenNode[e], c) { fires = false }
+        var fires = route.container < 0 || containerApplies(Int(route.container), c)
+        if fires, !holds(route.when, c) { fires = false }
         frames[s].eState[flat] = fires ? 1 : 2
         return fires
     }
 
     package func containerApplies(_ container: Int, _ c: Ctx) -> Bool {
-        let s = plan.cScope[container]
+        let route = containerRoutes[container]
+        let s = Int(route.scope)
         let i = instance(of: s, c)
         guard i >= 0, i < frames[s].count else { return false }
-        let flat = i * frames[s].nC + plan.cLocal[container]
+        let flat = i * frames[s].nC + Int(route.local)
         switch frames[s].cState[flat] {
         case 1: return true
         case 2, 3: return false
@@ -103,10 +141,11 @@ extension Run {
         default: break
         }
         frames[s].cState[flat] = 3
-        let parent = plan.cParent[container]
-        var ok = parent < 0 || containerApplies(parent, c)
-        if ok, !holds(plan.cWhenNode[container], c) { ok = false }
-        if ok { for j in cEndings.range(container) where endingFires(cEndings[j], c) { ok = false; break } }
+        var ok = route.parent < 0 || containerApplies(Int(route.parent), c)
+        if ok, !holds(route.when, c) { ok = false }
+        if ok {
+            for j in Int(route.endingsStart)..<Int(route.endingsEnd) where endingFires(cEndings[j], c) { ok = false; break }
+        }
         frames[s].cState[flat] = ok ? 1 : 2
         return ok
     }
@@ -375,23 +414,33 @@ extension Run {
     }
 
     func valueOfCompare(_ op: UInt8, _ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
-        // An answer or a derived value against a literal (most conditions: `age >= 16`,
-        // `tenure == owns`) is compared where both are held: copying them out (a retain and a
-        // release each, through an outlined copy) was about a tenth of evaluating.
-        let right = k.nodes[Int(b)]
-        if right.op == .literal {
-            let left = k.nodes[Int(a)]
-            let slot: UnsafeMutablePointer<Value>?
-            switch left.op {
-            case .answer: slot = answerSlot(Int(left.a), Int(left.b), instance(slotRaw: left.flag, c))
-            case .derived: slot = derivedSlot(Int(left.a), Int(left.b), instance(slotRaw: left.flag, c))
-            default: return Run.compare(op, value(a, k, c), value(b, k, c))
-            }
-            // Unknown against anything is unknown, as below.
-            guard let slot else { return .unknown }
-            return Run.compare(op, slot.pointee, (k.literals + Int(right.a)).pointee)
+        // Answers, derived values and literals (most conditions: `age >= 16`, `tenure == owns`,
+        // `name == outer.name`) are compared where they are held: copying them out (a retain and
+        // a release each, through an outlined copy) was about a tenth of evaluating. Both sides
+        // are looked up, left first, as `value` would evaluate them.
+        guard let left = heldValue(a, k, c) else { return Run.compare(op, value(a, k, c), value(b, k, c)) }
+        if let right = heldValue(b, k, c) {
+            guard let x = left, let y = right else { return .unknown }  // unknown against anything
+            return Run.compare(op, x.pointee, y.pointee)
         }
-        return Run.compare(op, value(a, k, c), value(b, k, c))
+        let y = value(b, k, c)
+        guard let x = left else { return .unknown }
+        return Run.compare(op, x.pointee, y)
+    }
+
+    /// Where the value of node `n` is held, when it is a literal, an answer or a derived value,
+    /// so that it can be read in place instead of copied: `.some(nil)` when it reads as unknown;
+    /// `nil` for a node of another kind (evaluate it with ``value(_:_:_:)``). Looking a node up
+    /// here has the same effects on the memo as evaluating it.
+    @inline(__always)
+    func heldValue(_ n: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> UnsafePointer<Value>?? {
+        let node = k.nodes[Int(n)]
+        switch node.op {
+        case .literal: return .some(UnsafePointer(k.literals + Int(node.a)))
+        case .answer: return .some(answerSlot(Int(node.a), Int(node.b), instance(slotRaw: node.flag, c)).map { UnsafePointer($0) })
+        case .derived: return .some(derivedSlot(Int(node.a), Int(node.b), instance(slotRaw: node.flag, c)).map { UnsafePointer($0) })
+        default: return nil
+        }
     }
 
     /// `x op y` for a compare node's operator (``ExpressionCode/Node``: 0 = 1 ≠ 2 < 3 ≤ 4 > 5 ≥).
@@ -419,7 +468,19 @@ extension Run {
     }
 
     func valueOfContains(_ a: Int32, _ b: Int32, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
-        let x = value(a, k, c), y = value(b, k, c)
+        // `passports contains other`: the answer and the option read where they are held.
+        guard let left = heldValue(a, k, c) else { return Run.contains(value(a, k, c), value(b, k, c)) }
+        if let right = heldValue(b, k, c) {
+            guard let x = left, let y = right else { return .unknown }
+            return Run.contains(x.pointee, y.pointee)
+        }
+        let y = value(b, k, c)
+        guard let x = left else { return .unknown }
+        return Run.contains(x.pointee, y)
+    }
+
+    @inline(__always)
+    static func contains(_ x: Value, _ y: Value) -> Value {
         switch (x, y) {
         case (.options(let set), .option(let o)): return .bool(set.contains(o))
         case (.option(let one), .option(let o)): return .bool(one == o)
@@ -429,8 +490,20 @@ extension Run {
     }
 
     func valueOfMember(_ node: ExpressionCode.Node, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
-        let negated = node.flag != 0
+        // `marital in [married, separated_married]`: the value read where it is held, when it is.
+        if let held = heldValue(node.a, k, c) {
+            guard let x = held else { return .unknown }
+            return isOneOf(x.pointee, node, k, c)
+        }
         let x = value(node.a, k, c)
+        if !x.isKnown { return .unknown }
+        return isOneOf(x, node, k, c)
+    }
+
+    /// Whether known value `x` is one of the member node's items (`nil` items count as unknown).
+    @inline(__always)
+    func isOneOf(_ x: Value, _ node: ExpressionCode.Node, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
+        let negated = node.flag != 0
         if !x.isKnown { return .unknown }
         var sawUnknown = false
         for j in Int(node.b)..<Int(node.b + node.c) {
@@ -452,12 +525,24 @@ extension Run {
     }
 
     func valueOfJoin(_ start: Int, _ count: Int, _ k: ExpressionCode.View, _ c: Ctx) -> Value {
-        var parts: [String] = []
+        // The known parts, one space between: built in one string (a `name` of first and last
+        // names is joined for every member whose name is read), not collected and joined.
+        var text = ""
+        var any = false
         for j in start..<(start + count) {
             let v = value(k.items[j], k, c)
-            if v.isKnown { parts.append(v.description) }
+            guard v.isKnown else { continue }
+            let part = v.description
+            if any {
+                text.reserveCapacity(text.utf8.count + 1 + part.utf8.count)
+                text += " "
+                text += part
+            } else {
+                text = part
+                any = true
+            }
         }
-        return parts.isEmpty ? .unknown : .text(parts.joined(separator: " "))
+        return any ? .text(text) : .unknown
     }
 }
 

@@ -122,6 +122,11 @@ package final class Run {
     let qEndings: IntLists.View, cEndings: IntLists.View, kEndings: IntLists.View
     /// The questions of each scope, by their index in the schema (the plan's ``Evaluator/Plan/scopeQuestionList``).
     let scopeQuestionList: IntLists.View
+    /// The routing records of questions (by position in ``scopeQuestionList``), containers and
+    /// endings (the plan's ``Evaluator/Plan/routes``, kept alive by it).
+    let questionRoutes: UnsafeMutablePointer<RouteTable.Question>
+    let containerRoutes: UnsafeMutablePointer<RouteTable.Container>
+    let endingRoutes: UnsafeMutablePointer<RouteTable.Ending>
     /// Where an expression that is not the plan's is laid out to be evaluated (``eval(_:_:)``).
     var scratch = ExpressionCode()
     let options: EvaluationOptions
@@ -150,6 +155,9 @@ package final class Run {
     /// empty. The general path leaves it empty (its readers use the parsed response).
     package var specifiedTexts: [SpecifiedKey: [String]] = [:]
     var rosterPresent: [Bool]
+    /// Whether the fast reader marked an answer "seen but unanswered" in this response (see
+    /// ``markSeenUnanswered(_:_:)``): only then are the frames swept for the marks.
+    var sawUnanswered = false
     /// The real length of a roster array longer than ``hardMemberLimit``, for its roster_size message.
     var rosterLength: [Int: Int] = [:]
     /// The day the response is given (`today`), from its timestamps or the options.
@@ -173,6 +181,7 @@ package final class Run {
         code = ev.plan.code.view
         (qEndings, cEndings, kEndings) = (ev.plan.qEndings.view, ev.plan.cEndings.view, ev.plan.kEndings.view)
         scopeQuestionList = ev.plan.scopeQuestionList.view
+        (questionRoutes, containerRoutes, endingRoutes) = (ev.plan.routes.questions, ev.plan.routes.containers, ev.plan.routes.endings)
         language = options.language ?? ev.schema.languages.first ?? "en"
         scopeCount = ev.scopes.count
         frames = .allocate(capacity: scopeCount)

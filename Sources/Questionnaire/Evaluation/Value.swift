@@ -76,38 +76,47 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     // MARK: Kleene logic and comparison
 
     /// Equality: `nil` when either side is unknown (or the two cannot be compared).
+    ///
+    /// Each function below switches on one value and matches the other inside: a switch on the
+    /// pair `(a, b)` copied both payloads into the pair (a retain and a release of each string),
+    /// and these run for most conditions of every response.
     @inline(__always)
     static func equal(_ a: Value, _ b: Value) -> Bool? {
-        switch (a, b) {
-        case (.option(let x), .option(let y)): return x == y
-        case (.int(let x), .int(let y)): return x == y
-        case (.bool(let x), .bool(let y)): return x == y
-        case (.text(let x), .text(let y)): return x == y
-        case (.options(let xs), .options(let ys)): return Set(xs) == Set(ys)
-        default:
-            guard let c = order(a, b) else { return nil }
-            return c == 0
+        switch a {
+        case .option(let x): if case .option(let y) = b { return x == y }
+        case .int(let x): if case .int(let y) = b { return x == y }
+        case .bool(let x): if case .bool(let y) = b { return x == y }
+        case .text(let x): if case .text(let y) = b { return x == y }
+        case .options(let xs): if case .options(let ys) = b { return Set(xs) == Set(ys) }
+        default: break
         }
+        guard let c = order(a, b) else { return nil }
+        return c == 0
     }
 
     /// -1, 0, 1; `nil` when unknown or incomparable. Dates and month-years compare at month precision.
     @inline(__always)
     package static func order(_ a: Value, _ b: Value) -> Int? {
         @inline(__always) func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
-        switch (a, b) {
-        case (.int(let x), .int(let y)): return cmp(x, y)
-        case (.int(let x), .dec(let y)): return compareExactly(x, y)
-        case (.dec(let x), .int(let y)): return compareExactly(y, x).map { -$0 }
-        case (.dec(let x), .dec(let y)): return cmp(x, y)
-        case (.date(let x), .date(let y)): return cmp(x, y)
-        case (.month(let x), .month(let y)): return cmp(x.monthNumber, y.monthNumber)
-        case (.date(let x), .month(let y)): return cmp(MonthYear(x).monthNumber, y.monthNumber)
-        case (.month(let x), .date(let y)): return cmp(x.monthNumber, MonthYear(y).monthNumber)
-        case (.text(let x), .text(let y)): return cmp(x, y)
-        case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
-        case (.option(let x), .option(let y)): return x == y ? 0 : nil
-        default: return nil
+        switch a {
+        case .int(let x):
+            if case .int(let y) = b { return cmp(x, y) }
+            if case .dec(let y) = b { return compareExactly(x, y) }
+        case .dec(let x):
+            if case .int(let y) = b { return compareExactly(y, x).map { -$0 } }
+            if case .dec(let y) = b { return cmp(x, y) }
+        case .date(let x):
+            if case .date(let y) = b { return cmp(x, y) }
+            if case .month(let y) = b { return cmp(MonthYear(x).monthNumber, y.monthNumber) }
+        case .month(let x):
+            if case .month(let y) = b { return cmp(x.monthNumber, y.monthNumber) }
+            if case .date(let y) = b { return cmp(x.monthNumber, MonthYear(y).monthNumber) }
+        case .text(let x): if case .text(let y) = b { return cmp(x, y) }
+        case .bool(let x): if case .bool(let y) = b { return x == y ? 0 : (x ? 1 : -1) }
+        case .option(let x): if case .option(let y) = b { return x == y ? 0 : nil }
+        default: break
         }
+        return nil
     }
 
     /// An integer against a double without rounding the integer (`Double(x)` is inexact beyond

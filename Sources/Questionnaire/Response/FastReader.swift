@@ -186,6 +186,7 @@ extension Run {
         // sizes, are only located and read afterwards.
         allocate(households: true, members: true, pairs: false)
         var deferred: [TopSpan] = []
+        sawUnanswered = false
         var sawChannel = false, sawSchema = false
         var seenReserved = 0
         if !c.eat(UInt8(ascii: "}")) {
@@ -231,12 +232,24 @@ extension Run {
             c.i = span.start
             guard readConfirmationsFast(&c) else { return false }
         }
-        // "Seen but unanswered" marks back to absent.
+        // "Seen but unanswered" marks back to absent (most responses have none: no sweep).
+        if sawUnanswered { clearSeenUnanswered() }
+        return true
+    }
+
+    /// Marks answer `flat` of scope `s` as seen but not answered (null, blank or empty): a
+    /// second key for it is then a duplicate, and ``readFast(_:)`` turns the mark back to absent.
+    @inline(__always)
+    func markSeenUnanswered(_ s: Int, _ flat: Int) {
+        frames[s].present[flat] = 3
+        sawUnanswered = true
+    }
+
+    func clearSeenUnanswered() {
         for s in 0..<scopeCount {
             let n = frames[s].present.count
             for k in 0..<n where frames[s].present[k] == 3 { frames[s].present[k] = 0 }
         }
-        return true
     }
 
     func readReservedFast(_ which: Int, _ c: inout FastCursor) -> Bool {
@@ -393,7 +406,7 @@ extension Run {
     func readAnswerFast(_ c: inout FastCursor, scope s: Int, instance i: Int, local q: Int) -> Bool {
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 0 { return false }  // a duplicate key
-        if c.null() { frames[s].present[flat] = 3; return true }
+        if c.null() { markSeenUnanswered(s, flat); return true }
         let gi = questionIndex(s, q)
         let value: Value
         switch plan.qTag[gi] {
@@ -407,9 +420,9 @@ extension Run {
                 break
             }
             guard let r = c.plainString() else { return false }
-            if r.isEmpty { frames[s].present[flat] = 3; return true }
+            if r.isEmpty { markSeenUnanswered(s, flat); return true }
             guard let raw = c.string(r) else { return false }
-            guard let text = AnswerText.trimmed(raw) else { frames[s].present[flat] = 3; return true }
+            guard let text = AnswerText.trimmed(raw) else { markSeenUnanswered(s, flat); return true }
             let maxLength = plan.qMaxLength[gi]
             if text.utf8.count > maxLength && text.count > maxLength { return false }
             if plan.textRegex[gi] {
@@ -441,7 +454,7 @@ extension Run {
             value = v
         case 6:
             guard let list = plan.qChoiceRef[gi], c.eat(UInt8(ascii: "[")) else { return false }
-            if c.eat(UInt8(ascii: "]")) { frames[s].present[flat] = 3; return true }
+            if c.eat(UInt8(ascii: "]")) { markSeenUnanswered(s, flat); return true }
             var details: [String] = []
             guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0, details: &details) }) else { return false }
             if !details.isEmpty { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = details }
@@ -449,7 +462,7 @@ extension Run {
         case 7:
             switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
             case nil, .refused?: return false
-            case .notAnswered?: frames[s].present[flat] = 3; return true
+            case .notAnswered?: markSeenUnanswered(s, flat); return true
             case .address(let address)?: value = .address(address)
             }
         default:

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One shard as it stood at one instant: every read made through a snapshot sees the same
 /// committed versions and nothing committed after the snapshot began, while writers go on
@@ -36,21 +37,57 @@ public struct ShardSnapshot {
     ///
     /// - throws: ``StoreError`` for a shard that cannot be read, or what `body` throws.
     public func forEachHousehold(_ body: (_ householdID: String, _ versions: [ResponseVersion]) throws -> Void) throws {
-        let cursor = try mapped {
-            try Row.fetchCursor(db, sql: "SELECT \(ResponseStore.versionColumns) FROM response_version ORDER BY household_id, id")
+        // SQLite's own calls, not GRDB's rows: a batch job reads every version of the shard,
+        // and a GRDB row per version, with a new string for each column, cost more than the
+        // index scan itself. The schema hash is the same string for nearly every version and is
+        // made once per distinct value.
+        let statement = try mapped {
+            try db.makeStatement(sql: "SELECT \(ResponseStore.versionColumns) FROM response_version ORDER BY household_id, id")
         }
+        let s = statement.sqliteStatement
+        // The statement lives to the end (its deinit finalizes `s`).
+        defer { withExtendedLifetime(statement) { _ = sqlite3_reset(s) } }
         var current: String?
         var versions: [ResponseVersion] = []
-        while let row = try mapped({ try cursor.next() }) {
-            let version = ResponseStore.version(from: row, shard: shard, includeBody: false)
-            if version.householdID != current {
+        var hash = (bytes: [UInt8](), string: "")
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw stepFailure(code) }
+            let householdID = Self.text(s, 1)
+            let hashBytes = Self.bytes(s, 5)
+            if !hash.bytes.elementsEqual(hashBytes) { hash = (Array(hashBytes), String(decoding: hashBytes, as: UTF8.self)) }
+            let version = ResponseVersion(
+                shard: shard, version: sqlite3_column_int64(s, 0), householdID: householdID,
+                kind: ResponseKind(rawValue: Self.text(s, 2)) ?? .partial,
+                channel: Channel(rawValue: Self.text(s, 3)) ?? .online,
+                receivedAt: Date(timeIntervalSince1970: Double(sqlite3_column_int64(s, 4)) / 1_000_000),
+                schemaHash: hash.string, idempotencyKey: Self.text(s, 6),
+                completeness: sqlite3_column_double(s, 7), body: nil)
+            if householdID != current {
                 if let current { try body(current, versions) }
-                current = version.householdID
+                current = householdID
                 versions.removeAll(keepingCapacity: true)
             }
             versions.append(version)
         }
         if let current { try body(current, versions) }
+    }
+
+    /// Column `i` of the current row as bytes (valid until the next step).
+    private static func bytes(_ s: OpaquePointer, _ i: Int32) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: sqlite3_column_text(s, i), count: Int(sqlite3_column_bytes(s, i)))
+    }
+
+    /// Column `i` of the current row as a string (empty for NULL: the columns read are NOT NULL).
+    private static func text(_ s: OpaquePointer, _ i: Int32) -> String {
+        String(decoding: bytes(s, i), as: UTF8.self)
+    }
+
+    /// The error of a failed `sqlite3_step`, as the store reports it.
+    private func stepFailure(_ code: Int32) -> StoreError {
+        ShardFile.mapError(DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection))),
+                           shard: shard, path: path)
     }
 
     /// The households with at least one version numbered above `after` (and up to the
@@ -98,14 +135,20 @@ public struct ShardSnapshot {
     /// - throws: ``StoreError/shardFailure(shard:path:reason:)`` when the version is not in the
     ///   snapshot.
     public func withBody<T>(version: Int64, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        // SQLite's own calls on the cached statement: a GRDB cursor and row per body (a batch
+        // job reads a million) cost more than the lookup.
         let statement = try mapped { try db.cachedStatement(sql: "SELECT body FROM response_version WHERE id = ?") }
-        let cursor = try mapped { try Row.fetchCursor(statement, arguments: [version]) }
-        guard let row = try mapped({ try cursor.next() }) else {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        sqlite3_bind_int64(s, 1, version)
+        let code = sqlite3_step(s)
+        if code == SQLITE_DONE {
             throw StoreError.shardFailure(shard: shard, path: path, reason: "version \(version) is not in the shard")
         }
-        return try row.withUnsafeData(atIndex: 0) { data in
-            guard let data else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-            return try data.withUnsafeBytes(body)
+        guard code == SQLITE_ROW else { throw stepFailure(code) }
+        return try withExtendedLifetime(statement) {
+            try body(UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 0), count: Int(sqlite3_column_bytes(s, 0))))
         }
     }
 

@@ -184,7 +184,7 @@ package enum ShardFile {
             if let created = meta["shard_count"].flatMap(Int.init), created != manifest.shardCount {
                 throw StoreError.manifestInvalid(
                     path: directory.appendingPathComponent(StoreManifest.fileName).path,
-                    reason: "it says the store has \(manifest.shardCount) shards, but its shards were created as a store of \(created) (store_meta of \(name)); the shard count never changes after `census store init`, so the manifest was edited or replaced")
+                    reason: "it says the store has \(manifest.shardCount) shard\(manifest.shardCount == 1 ? "" : "s"), but its shards were created as a store of \(created) (store_meta of \(name)); the shard count never changes after `census store init`, so the manifest was edited or replaced")
             }
             return
         }

@@ -35,10 +35,11 @@ public struct StoreCheckReport: Sendable, CustomStringConvertible {
     public var description: String {
         if let manifestError { return "manifest: \(manifestError)" }
         return shards.map { s in
+            let versions = "\(s.versions) version\(s.versions == 1 ? "" : "s")"
             if s.ok && s.readOnly {
-                return "shard \(s.index): ok, READ-ONLY (\(s.versions) versions) \(s.path): intact, but writers refuse it until its file and directory are writable"
+                return "shard \(s.index): ok, READ-ONLY (\(versions)) \(s.path): intact, but writers refuse it until its file and directory are writable"
             }
-            return s.ok ? "shard \(s.index): ok (\(s.versions) versions) \(s.path)" : "shard \(s.index): FAILED — \(s.message)"
+            return s.ok ? "shard \(s.index): ok (\(versions)) \(s.path)" : "shard \(s.index): FAILED — \(s.message)"
         }.joined(separator: "\n")
     }
 }

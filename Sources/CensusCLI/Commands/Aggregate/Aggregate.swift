@@ -81,7 +81,7 @@ struct Aggregate: ParsableCommand {
         if bar.isEnabled && !incremental, let total = Self.versionTotal(dir) { bar.update(0, of: total) }
         let summary: AggregationSummary
         do {
-            summary = try Aggregator.run(options) { households, versions in bar.update(versions, note: "\(Self.grouped(households)) households") }
+            summary = try Aggregator.run(options) { households, versions in bar.update(versions, note: counted(households, "household", digitsGrouped: true)) }
         } catch let e as AggregationError {
             bar.finish()
             throw CLIError(remedy(e))
@@ -120,10 +120,16 @@ struct Aggregate: ParsableCommand {
     static func summary(_ s: AggregationSummary, out: String) -> String {
         let kind = s.kind == "full" ? "full run" + (s.reason.map { " (\($0))" } ?? "") : "incremental run"
         var text = "census aggregate: \(kind), run \(s.run), \(String(format: "%.1f", s.seconds)) s\n"
-        text += "  read      \(grouped(s.householdsRead)) households (\(grouped(s.versionsRead)) versions, \(bytes(s.bytesIn)) of responses)\n"
-        text += "  exported  \(grouped(s.households)) households with a return; " + s.rows.dropFirst().map { "\($0.table) \(grouped($0.rows))" }.joined(separator: ", ") + "\n"
+        // Each count says what it counts, against the frame: a store filled for 5,000 households
+        // has responses from fewer, and returns (a save alone is not one) from fewer still.
+        let household = { (n: Int) in counted(n, "household", digitsGrouped: true) }
+        let read = s.kind == "full" ? "with a response" : "with new versions since run \(s.run - 1)"
+        text += "  read      \(household(s.householdsRead)) \(read), of the \(grouped(s.householdsInFrame)) in the address frame "
+            + "(\(counted(s.versionsRead, "version", digitsGrouped: true)), \(bytes(s.bytesIn)) of responses)\n"
+        text += "  exported  \(household(s.households)) with a return (submitted online or on paper; a save alone is not one); "
+            + s.rows.dropFirst().map { "\($0.table) \(grouped($0.rows))" }.joined(separator: ", ") + "\n"
         if s.householdsNotInFrame > 0 {
-            text += "  warning   \(grouped(s.householdsNotInFrame)) households with responses are not in the address frame: not counted\n"
+            text += "  warning   \(household(s.householdsNotInFrame)) with a return \(s.householdsNotInFrame == 1 ? "is" : "are") not in the address frame: not counted\n"
         }
         text += "  wrote     \(bytes(s.bytesOut)) this run; the outputs hold \(bytes(s.outputBytes)) (\(out)/current -> \(s.generation.lastPathComponent))\n"
         text += "  report    \(s.report.path)\n"
@@ -131,15 +137,7 @@ struct Aggregate: ParsableCommand {
         return text
     }
 
-    static func grouped(_ n: Int) -> String {
-        let s = String(n)
-        var out = ""
-        for (i, ch) in s.reversed().enumerated() {
-            if i > 0 && i % 3 == 0 && ch != "-" { out.append(",") }
-            out.append(ch)
-        }
-        return String(out.reversed())
-    }
+    static func grouped(_ n: Int) -> String { groupedDigits(n) }
 
     static func bytes(_ n: Int) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]

@@ -30,6 +30,6 @@ struct VerifyExport: ParsableCommand {
             Console.error("\(extra) is not in the manifest (\(report.unlisted.count) such files)")
             throw ExitCode.notInOrder
         }
-        print("ok: \(report.filesChecked) files, \(Aggregate.bytes(report.bytesChecked)), match the manifest of \(out)")
+        print("ok: \(counted(report.filesChecked, "file")), \(Aggregate.bytes(report.bytesChecked)), match the manifest of \(out)")
     }
 }

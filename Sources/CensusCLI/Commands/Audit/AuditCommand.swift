@@ -36,10 +36,10 @@ struct AuditVerify: ParsableCommand {
         let result: AuditVerification
         do { result = try log.verify() } catch { throw CLIError("\(error)") }
         if let broken = result.firstBreak {
-            throw CLIError("the audit log is broken at record \(broken.sequence): \(broken.reason). The \(result.count) records before it are intact (head \(result.headHash)).",
+            throw CLIError("the audit log is broken at record \(broken.sequence): \(broken.reason). The \(counted(result.count, "record")) before it \(result.count == 1 ? "is" : "are") intact (head \(result.headHash)).",
                            status: .notInOrder)
         }
-        print("The audit log is intact: \(result.count) records, head hash \(result.headHash).")
+        print("The audit log is intact: \(counted(result.count, "record")), head hash \(result.headHash).")
     }
 }
 

@@ -82,7 +82,7 @@ struct DemoCensus {
         out.row("checked", checked)
         let retry = try collectAndWait(Array(requests.prefix(1)), by: demo.collector)
         let rate = seconds > 0 ? Int(Double(outcomes.count) / seconds) : outcomes.count
-        out.row("stored", "\(outcomes.count) responses, one version each, in \(String(format: "%.2f", seconds)) s (\(rate) per second, each checked, then acknowledged after its commit)")
+        out.row("stored", "\(counted(outcomes.count, "response")), one version each, in \(String(format: "%.2f", seconds)) s (\(rate) per second, each checked, then acknowledged after its commit)")
         out.row("", "a retry with the same idempotency key stored nothing: receipt \(retry[0].receipt.receiptID), replay \(retry[0].receipt.isReplay)")
         out.row("returned", "\(figures.returned) households have a return (a response that counts): \(figures.submittedOnline) submitted online + "
             + "\(figures.paperReturns) on paper; that is the \(outcomes.count) answered less \(figures.savedAsAsked) never submitted "
@@ -93,7 +93,7 @@ struct DemoCensus {
         let check = ResponseStore.check(at: directory)
         Interruption.unregister(directory.path)  // complete: what follows only reports on it
         table.forEach(out.line)
-        out.line("Store check: \(check.isHealthy ? "all \(check.shards.count) shards pass PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
+        out.line("Store check: \(check.isHealthy ? "\(check.shards.count == 1 ? "the 1 shard passes" : "all \(check.shards.count) shards pass") PRAGMA integrity_check" : "PROBLEMS\n\(check)")")
         let outputs = directory.appendingPathComponent("outputs")
         let aggregated = try Aggregator.run(AggregationOptions(store: directory, output: outputs))
         out.line("Aggregated (\(String(format: "%.1f", aggregated.seconds)) s): exports, data dictionary, progress against the 75% online target, protected tables")
@@ -133,7 +133,7 @@ struct DemoCensus {
             }
             rows[home.localAuthority] = row
         }
-        func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.1f%%", 100 * Double(a) / Double(b)) }
+        func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : percentText(Double(a) / Double(b), decimals: 1) }
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         func left(_ s: String, _ n: Int) -> String { s.count >= n ? s : String(repeating: " ", count: n - s.count) + s }
         var lines = ["", "Returns by local authority: returned = households with a return (submitted online or on paper), "

@@ -52,7 +52,7 @@ struct DemoServer {
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         try await ServeLoop.run(configuration, logger: logger) { port, _ in
             var out = "\nThe demo census is being served at http://127.0.0.1:\(port)/\n"
-            out += "  letters     \(letters.path): \(homes.count) access codes (keyed with the public development secret: demo only)\n"
+            out += "  letters     \(letters.path): \(counted(homes.count, "access code")) (keyed with the public development secret: demo only)\n"
             for (i, (home, code)) in tryThese.enumerated() {
                 out += "  \(i == 0 ? "try a code" : "          ")  \(code)   \(home.householdID), \(home.addressLine1), \(home.postcode)\n"
             }

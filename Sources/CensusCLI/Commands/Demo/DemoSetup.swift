@@ -46,14 +46,14 @@ struct DemoSetup {
         let homes = FrameGenerator(households: count, seed: seed).generate()
         try frame.insertGenerated(homes)
         let authorities = Set(homes.map(\.localAuthority)).count
-        report("frame", "\(homes.count) households in \(authorities) local authorities (\(AddressFrame.fileName))")
+        report("frame", "\(counted(homes.count, "household")) in \(counted(authorities, "local authority", plural: "local authorities")) (\(AddressFrame.fileName))")
         let hasher = AccessCodeHasher(secret: .development)
         let letters = directory.appendingPathComponent("letters.csv")
         let bar = ProgressBar("issuing codes", total: count)
         let issued = try frame.issueCodes(.withoutActiveCode, letter: .initial, hasher: hasher, lettersFile: letters,
                                           progress: { bar.update($0, of: $1) })
         bar.finish()
-        report("letters", "\(issued.issued) access codes printed to letters.csv; only their HMAC-SHA256 hashes are kept")
+        report("letters", "\(counted(issued.issued, "access code")) printed to letters.csv; only \(issued.issued == 1 ? "its HMAC-SHA256 hash is" : "their HMAC-SHA256 hashes are") kept")
         report("", "(keyed with the public development secret: demo only)")
         let codes = try codesByHousehold(letters)
 
@@ -88,8 +88,9 @@ struct DemoSetup {
                 throw CLIError("cannot replace \(directory.path): \(systemReason(error))")
             }
         }
+        // Its own error names the directory, the system's reason and what it means there.
+        try FileSystemError.createDirectory(directory, what: "the demo directory")
         do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
             try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(marker))
         } catch {
             throw CLIError("cannot create \(directory.path): \(systemReason(error))")

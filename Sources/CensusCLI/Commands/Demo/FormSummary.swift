@@ -22,7 +22,7 @@ struct FormSummary {
         out += "  routed          \(counted(schema.questions.filter { $0.when != nil }.count, "question")) and \(counted(schema.containers.filter { $0.when != nil }.count, "block")) with conditions, \(counted(schema.endings.count, "early end"))\n"
         if !schema.variants.isEmpty { out += "  variants        \(schema.variants.joined(separator: ", "))\n" }
         for roster in schema.containers where roster.kind == .roster {
-            out += "  roster          \(roster.id): \(roster.minMembers ?? 0) to \(roster.maxMembers ?? 0) members\n"
+            out += "  roster          \(roster.id): \(roster.minMembers ?? 0) to \(counted(roster.maxMembers ?? 0, "member"))\n"
         }
         for block in schema.containers where block.kind == .relationships {
             out += "  relationships   \(block.id) over \(block.roster ?? "?") (every pair once; unrelated shortcut: \(block.unrelatedOption ?? "none"))\n"

@@ -75,6 +75,9 @@ struct Generate: ParsableCommand {
         }
     }
 
+    /// The file the households go to, or nil for standard output.
+    var written: String? { output.flatMap { $0 == "-" ? nil : $0 } }
+
     func run() throws {
         let evaluator = try CLIFiles.evaluator(schema)
         let out = try CLIFiles.Output(path: output)
@@ -87,7 +90,9 @@ struct Generate: ParsableCommand {
                 if !pretty { out.write("\n") }
             }
             try out.commit()
-            Console.note("cover-routes: \(report.households.count) households cover \(report.covered) of \(report.total) branches")
+            let wrote = written.map { "wrote \(counted(report.households.count, "household")) to \($0), covering" }
+                ?? "\(counted(report.households.count, "household")) cover\(report.households.count == 1 ? "s" : "")"
+            Console.note("cover-routes: \(wrote) \(report.covered) of \(counted(report.total, "branch", plural: "branches"))")
             for miss in report.unreached { Console.detail("  not reached: \(miss)") }
             return
         }
@@ -114,6 +119,12 @@ struct Generate: ParsableCommand {
         }
         try out.commit()
         try mistakeOut?.commit()
+        // What was written where, as `census compile` says it: the households to a file (to
+        // standard output they are the output itself), and the mistakes' record.
+        var wrote: [String] = []
+        if let written { wrote.append("\(counted(households, "household")) to \(written)") }
+        if let mistakes, mistakes != "-" { wrote.append("\(counted(injected.values.reduce(0, +), "mistake")) to \(mistakes)") }
+        if !wrote.isEmpty { Console.note("wrote " + wrote.joined(separator: " and ")) }
         if invalidRate > 0 {
             // How the count relates to `census validate`'s (issue 14: 9 recorded, 5 invalid).
             let ignored = injected["not_applicable", default: 0]
@@ -145,10 +156,10 @@ struct UnsatisfiedReport {
 
     func lines(of total: Int) -> [String]? {
         guard households > 0 else { return nil }
-        var lines = ["\(households) of \(total) households are not valid: the form's checks could not all be satisfied"
+        var lines = ["\(households) of \(counted(total, "household")) \(households == 1 ? "is" : "are") not valid: the form's checks could not all be satisfied"
             + " (the form may make them impossible; the households were written anyway):"]
         for (key, e) in byCode.sorted(by: { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key < $1.key }) {
-            lines.append("  \(key): \(e.count) time\(e.count == 1 ? "" : "s"), first in household \(e.first) at \(e.finding.path): \(e.finding.message)")
+            lines.append("  \(key): \(counted(e.count, "time")), first in household \(e.first) at \(e.finding.path): \(e.finding.message)")
         }
         return lines
     }

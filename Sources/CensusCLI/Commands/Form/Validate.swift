@@ -100,13 +100,12 @@ struct Validate: ParsableCommand {
             case .human:
                 if quiet && ok { continue }
                 let label = stream ? "line \(line)" : input
-                let pct = Int((evaluation.completeness * 100).rounded())
                 let counts = [
                     counted(evaluation.count(.error), "error"), counted(evaluation.count(.warning), "warning"),
                     counted(evaluation.count(.confirm), "confirmation") + " to give",
                     counted(evaluation.count(.notApplicable), "ignored answer"),
                 ]
-                out.write("\(label): \(ok ? "valid" : "INVALID") (\(counts.joined(separator: ", ")); \(pct)% complete)\n")
+                out.write("\(label): \(ok ? "valid" : "INVALID") (\(counts.joined(separator: ", ")); \(percentText(evaluation.completeness)) complete)\n")
                 for f in evaluation.findings {
                     let tag = f.severity == .notApplicable ? "ignored" : f.severity.rawValue
                     out.write("  \(tag.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.path)  [\(f.code)] \(f.message)\n")

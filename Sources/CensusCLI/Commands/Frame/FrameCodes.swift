@@ -46,7 +46,7 @@ struct CodesIssue: ParsableCommand {
             print("every household already has an active code: nothing issued, no letters file written")
             return
         }
-        print("issued \(s.issued) codes; letters written to \(s.lettersFile)")
+        print("issued \(counted(s.issued, "code")); letters written to \(s.lettersFile)")
     }
 }
 
@@ -113,7 +113,7 @@ struct CodesReissue: ParsableCommand {
                                  progress: { bar.update($0, of: $1) })
         bar.finish()
         reportRecovered(s.recovered, reissue: true)
-        print("issued \(s.issued) reminder codes (revoked \(s.revoked)); letters written to \(s.lettersFile)")
+        print("issued \(counted(s.issued, "reminder code")) (revoked \(s.revoked)); letters written to \(s.lettersFile)")
     }
 }
 

@@ -41,7 +41,7 @@ struct FrameGenerate: ParsableCommand {
         let csvURL = dir.appendingPathComponent("frame.csv")
         let summary = try AddressFrame.generate(FrameGenerator(households: households, seed: seed), csvAt: csvURL,
                                                 intoNewFrameAt: csvOnly ? nil : frameURL(out))
-        print("wrote \(summary.households) households to \(csvURL.path)")
+        print("wrote \(counted(summary.households, "household")) to \(csvURL.path)")
         if !csvOnly {
             print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
         }

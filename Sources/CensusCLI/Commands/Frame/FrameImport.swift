@@ -29,7 +29,7 @@ struct FrameImport: ParsableCommand {
         Interruption.finishesAtCommit = true
         do {
             let summary = try AddressFrame.importCSV(at: URL(fileURLWithPath: file), intoFrameAt: frameURL(out))
-            print("imported \(counted(summary.households, "household")) in \(summary.localAuthorities == 1 ? "1 local authority" : "\(summary.localAuthorities) local authorities") into \(frameURL(out).path)")
+            print("imported \(counted(summary.households, "household")) in \(counted(summary.localAuthorities, "local authority", plural: "local authorities")) into \(frameURL(out).path)")
         } catch let e as FrameImportError {
             Console.error(e.description)
             throw ExitCode.notDone

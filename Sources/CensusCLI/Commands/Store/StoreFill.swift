@@ -122,12 +122,33 @@ struct StoreFill: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         let sentNow = sender.stored + sender.replayed
         let next = plan.sent < events.count ? ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(events[plan.sent].time))) : nil
+        // Which households the versions come from, against the frame: the return model plans no
+        // response from some, so `census aggregate` reads fewer households than the frame holds.
+        let responding = Self.households(in: events[...], of: plan.households)
+        let sentFrom = Self.households(in: events[..<plan.sent], of: plan.households)
+        let inFrame = "the \(counted(plan.households, "household", digitsGrouped: true)) in the frame"
+        let silent = plan.households - responding
+        let from = plan.sent < events.count
+            ? "from \(groupedDigits(sentFrom)) of \(inFrame) so far (the plan has a response from \(groupedDigits(responding)))"
+            : silent == 0 ? "from every one of \(inFrame)"
+            : "from \(groupedDigits(responding)) of \(inFrame) (the return model plans no response from the other \(groupedDigits(silent)))"
         print("""
-            census store fill: \(sentNow) versions sent in \(String(format: "%.1f", seconds)) s (\(Int(Double(sentNow) / max(seconds, 0.001)))/s) through the collection path: \
-            \(sender.stored) stored, \(sender.replayed) already stored (retries), \(sender.refused) refused
-              \(plan.sent) of \(events.count) planned versions of \(plan.households) households sent\(next.map { "; the next is received at \($0)" } ?? "; the collection is complete")
+            census store fill: \(counted(sentNow, "version", digitsGrouped: true)) sent in \(String(format: "%.1f", seconds)) s (\(Int(Double(sentNow) / max(seconds, 0.001)))/s) through the collection path: \
+            \(groupedDigits(sender.stored)) stored, \(groupedDigits(sender.replayed)) already stored (retries), \(groupedDigits(sender.refused)) refused
+              \(groupedDigits(plan.sent)) of \(counted(events.count, "planned version", digitsGrouped: true)) sent, \(from)\(next.map { "; the next is received at \($0)" } ?? "; the collection is complete")
             """)
         if sender.refused > 0 { throw ExitCode.notInOrder }
+    }
+
+    /// How many households the planned versions come from (each household counted once).
+    static func households(in versions: ArraySlice<PlannedVersion>, of total: Int) -> Int {
+        var seen = [Bool](repeating: false, count: total)
+        var count = 0
+        for v in versions where !seen[Int(v.household)] {
+            seen[Int(v.household)] = true
+            count += 1
+        }
+        return count
     }
 
     // MARK: Setting up
@@ -145,7 +166,7 @@ struct StoreFill: ParsableCommand {
         if FileManager.default.fileExists(atPath: root.appendingPathComponent(StoreManifest.fileName).path) {
             throw CLIError("\(dir) already holds a store that `store fill` did not make (no fill.json); use a new --dir")
         }
-        if !quiet { print("making \(dir): a frame of \(plan.households) households (seed \(plan.seed)), \(shards) shards, the form \(schema.hash.prefix(19))…") }
+        if !quiet { print("making \(dir): a frame of \(counted(plan.households, "household", digitsGrouped: true)) (seed \(plan.seed)), \(counted(shards, "shard")), the form \(schema.hash.prefix(19))…") }
         try AddressFrame.generate(FrameGenerator(households: plan.households, seed: plan.seed),
                                   csvAt: root.appendingPathComponent("frame.csv"),
                                   intoNewFrameAt: root.appendingPathComponent(AddressFrame.fileName))

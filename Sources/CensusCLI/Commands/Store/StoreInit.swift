@@ -32,7 +32,7 @@ struct StoreInit: ParsableCommand {
         if store.removedLeftovers > 0 {
             print("removed the unfinished store an interrupted `census store init` left in \(directory.dir) (\(counted(store.removedLeftovers, "shard file")) without any response)")
         }
-        print("created a store of \(shards) shards in \(directory.dir) (\(durability))")
+        print("created a store of \(counted(shards, "shard")) in \(directory.dir) (\(durability))")
     }
 }
 

@@ -1,12 +1,21 @@
 import AddressFrame
 import ArgumentParser
 import Foundation
+import Questionnaire
 import ResponseStore
 
 struct StoreShow: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "List a household's response versions and its authoritative return."
+        abstract: "List a household's response versions and its authoritative return.",
+        discussion: """
+            One row per stored version, oldest first, under a header: the receipt; the kind \
+            (partial: an online save, submitted: an online submission, paper: a keyed paper \
+            return); the channel it came by (online or paper); when it was received (UTC); how \
+            complete it is (answered / applicable questions, as `store submit` printed it); the \
+            form's schema hash; and its idempotency key. A * marks the authoritative return: the \
+            version that counts for the household.
+            """
     )
     @OptionGroup var directory: StoreDirectory
     @OptionGroup var household: HouseholdArgument
@@ -16,12 +25,29 @@ struct StoreShow: ParsableCommand {
         let store = try ResponseStore.openForReading(at: directory.url)
         defer { store.close() }
         let versions = try store.versions(of: household.id)
+        guard !versions.isEmpty else {
+            print("no responses for \(household.id)")
+            return
+        }
         let best = AuthoritativeReturn.choose(from: versions)
         let f = ISO8601DateFormatter()
-        for v in versions {
-            let mark = v.version == best?.version ? "*" : " "
-            print("\(mark) \(v.receiptID) \(v.kind.rawValue) \(v.channel.rawValue) \(f.string(from: v.receivedAt)) \(String(format: "%.1f", v.completeness * 100))% complete \(v.schemaHash) key=\(v.idempotencyKey)")
+        let rows = versions.map { v in
+            [(v.version == best?.version ? "* " : "  ") + v.receiptID, v.kind.rawValue, v.channel.rawValue, f.string(from: v.receivedAt),
+             percentText(v.completeness), v.schemaHash, v.idempotencyKey]
         }
-        if versions.isEmpty { print("no responses for \(household.id)") } else { print("* = authoritative return") }
+        let header = ["  receipt", "kind", "channel", "received (UTC)", "complete", "form", "idempotency key"]
+        for line in Self.columns([header] + rows) { print(line) }
+        print("* = the authoritative return (the version that counts for \(household.id))")
+    }
+
+    /// Rows as aligned columns, two spaces apart, the last column not padded.
+    static func columns(_ rows: [[String]]) -> [String] {
+        guard let count = rows.first?.count else { return [] }
+        let widths = (0..<count).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                c == count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
     }
 }

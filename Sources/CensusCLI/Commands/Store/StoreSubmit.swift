@@ -3,6 +3,7 @@ import ArgumentParser
 import CensusCollection
 import CensusCommandLine
 import Foundation
+import Questionnaire
 import ResponseStore
 
 struct StoreSubmit: ParsableCommand {
@@ -68,10 +69,9 @@ struct StoreSubmit: ParsableCommand {
         }
         let r = outcome.receipt
         let e = outcome.evaluation
-        let pct = Int((e.completeness * 100).rounded())
         // Written at once (not buffered until exit): the receipt is out as soon as the commit
         // it stands for is on disk.
-        FileIO.writeOut("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(pct)% complete\(r.isReplay ? " (retry: already stored)" : "")\n")
+        FileIO.writeOut("\(r.receiptID) shard=\(r.shard) version=\(r.version) \(outcome.storedKind.rawValue), \(percentText(e.completeness)) complete\(r.isReplay ? " (retry: already stored)" : "")\n")
         guard outcome.disposition == .notSubmitted else { return }
         Console.error("""
             not submitted: the response has \(counted(e.count(.error), "error")) and \

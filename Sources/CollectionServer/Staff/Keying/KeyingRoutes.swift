@@ -225,7 +225,7 @@ struct KeyingRoutes {
         view["heading"] = "Paper return of \(household.householdID) saved"
         view["receipt"] = receipt
         view["replay"] = outcome.receipt.isReplay
-        view["completeness"] = String(format: "%.0f%%", outcome.evaluation.completeness * 100)
+        view["completeness"] = percentText(outcome.evaluation.completeness)
         view["notApplicable"] = ignored
         let listed = outcome.evaluation.findings.filter { $0.severity != .notApplicable }
         view["hasFindings"] = !listed.isEmpty
