@@ -14,7 +14,8 @@ final class DemoServerTests: XCTestCase {
         let process = Process()
         private let pipe = Pipe()
         private let lock = NSLock()
-        private var text = ""
+        /// The output's bytes so far (decoded on reading: a chunk may end inside a character).
+        private var bytes: [UInt8] = []
 
         init(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws {
             process.executableURL = try censusExecutable()
@@ -27,15 +28,31 @@ final class DemoServerTests: XCTestCase {
             process.standardOutput = pipe
             process.standardError = pipe
             process.standardInput = FileHandle.nullDevice
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self, !data.isEmpty else { return }
-                self.lock.withLock { self.text += String(decoding: data, as: UTF8.self) }
-            }
             try process.run()
+            // A thread of its own reads the pipe to its end with blocking reads. Foundation's
+            // `readabilityHandler` is a dispatch source on the descriptor: on Linux, a Pipe
+            // released while that source is registered (the server killed, this object freed)
+            // crashed the test process in `_dispatch_event_loop_drain` (CI, stop 20).
+            // (Plain read(2): Foundation's `read(upToCount:)` waits for the whole count.)
+            let reader = pipe.fileHandleForReading
+            let thread = Thread { [self] in
+                var buffer = [UInt8](repeating: 0, count: 1 << 16)
+                while true {
+                    let count = buffer.withUnsafeMutableBytes { read(reader.fileDescriptor, $0.baseAddress, $0.count) }
+                    if count < 0 && errno == EINTR { continue }
+                    guard count > 0 else { break }
+                    self.lock.withLock { self.bytes += buffer[..<count] }
+                }
+                self.lock.withLock { self.ended = true }
+            }
+            thread.name = "census output reader"
+            thread.start()
         }
 
-        var output: String { lock.withLock { text } }
+        /// True once the child's output reached its end (every writer closed the pipe).
+        private var ended = false
+
+        var output: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
 
         /// Waits until the output contains `marker` (or the process ends, or 120 s pass).
         func wait(for marker: String) -> Bool {
@@ -54,7 +71,9 @@ final class DemoServerTests: XCTestCase {
             let deadline = Date().addingTimeInterval(30)
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit(); return nil }
-            Thread.sleep(forTimeInterval: 0.1)
+            // Let the reader take the last of the output (bounded: a grandchild could hold the pipe).
+            let drained = Date().addingTimeInterval(2)
+            while !lock.withLock({ ended }) && Date() < drained { Thread.sleep(forTimeInterval: 0.01) }
             return process.terminationStatus
         }
     }
