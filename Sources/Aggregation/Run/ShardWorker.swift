@@ -325,7 +325,7 @@ final class ShardWorker {
     /// stream (its level 6 does not: BENCHMARKS.md). CSV: level 2 in blocks a quarter of that
     /// size (cheaper to re-compress when a household moves). No size rule applies to the CSV
     /// files, and compression was a third of a full run's CPU: level 2 takes about half the
-    /// time of level 6 on the export's CSV, for files about a quarter larger (BENCHMARKS.md,
+    /// time of level 6 on the export's CSV, for files about a fifth larger (BENCHMARKS.md,
     /// "Aggregation", 2026-12-01).
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 2 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
