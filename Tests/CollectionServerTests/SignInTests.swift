@@ -193,6 +193,24 @@ final class SignInTests: XCTestCase {
         }
     }
 
+    /// Browsers drop tabs and line breaks from a `Location` and read `\` as `/`, so a return
+    /// path carrying them leaves the site; it goes to `/` instead, whole (never cleaned). A
+    /// path with its query, as every page's switch sends it, is kept as it is.
+    func testLanguageSwitchNeverSendsTheBrowserToAnotherSite() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            var browser = Browser(client)
+            for sent in ["/%09/evil.example/", "/%0A/evil.example/", "/%0D%0A/evil.example/", "/%5Cevil.example/",
+                         "%2F%2Fevil.example", "https://evil.example/", "/%20/evil.example/", "/%C3%A9", "/%00"] {
+                let switched = try await browser.get("/language?to=cy&return=\(sent)")
+                XCTAssertEqual(switched.status, .seeOther, sent)
+                XCTAssertEqual(switched.location, "/", sent)
+            }
+            let kept = try await browser.get("/language?to=en&return=%2Fform%2Fpage%2Ftenure%3Fchange%3D1")
+            XCTAssertEqual(kept.location, "/form/page/tenure?change=1")
+        }
+    }
+
     func testFormPagesNeedASession() async throws {
         let fixture = self.fixture!
         try await fixture.withServer { client, _ in
