@@ -1,3 +1,4 @@
+import CensusCollection
 import CollectionServer
 import FieldOperations
 import Foundation
@@ -41,6 +42,23 @@ final class KeyingPagesTests: XCTestCase {
             ("residents.1.is_you", "2"), ("residents.1.dob-day", "3"), ("residents.1.dob-month", "4"), ("residents.1.dob-year", "1979"),
             ("residents.2.is_you", "2"), ("residents.2.dob-day", "5"), ("residents.2.dob-month", "6"), ("residents.2.dob-year", "2010"),
         ]
+    }
+
+    /// The household page names each return by its channel with the article its sound takes:
+    /// "An online return", never "A online return".
+    func testTheHouseholdPageNamesAnOnlineReturnWithItsArticle() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        let body = Data(try fixture.validResponse(1).utf8)
+        try await fixture.withServer { client, server in
+            _ = try await server.collector.submit(CollectionRequest(householdID: household, body: body, kind: .submitted,
+                                                                    idempotencyKey: "online-1", ifNotValid: .refuse))
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let found = try await keyer.get("/staff/keying/household?id=\(household)")
+            XCTAssertEqual(found.status, .ok)
+            XCTAssertTrue(found.contains("An online return, received"), found.mainText)
+            XCTAssertFalse(found.contains("A online"), found.mainText)
+        }
     }
 
     func testAKeyerFindsAHouseholdSeesItsReturnsAndKeysThreePeople() async throws {

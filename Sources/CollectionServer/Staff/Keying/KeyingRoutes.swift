@@ -89,11 +89,18 @@ struct KeyingRoutes {
         }
         let format = ISO8601DateFormatter()
         var lines = versions.filter { $0.kind != .partial }.map { v in
-            "A \(v.channel == .paper ? "paper" : "online") return, received \(format.string(from: v.receivedAt)) (receipt \(v.receiptID))."
+            "\(Self.aReturn(v, startingASentence: true)), received \(format.string(from: v.receivedAt)) (receipt \(v.receiptID))."
         }
         if lines.isEmpty { lines = ["No return yet."] }
         if versions.contains(where: { $0.kind == .partial }) { lines.append("Answers saved online, not submitted.") }
         return lines + (try individualLines(householdID))
+    }
+
+    /// "a paper return", "an online return" ("A paper return" to start a sentence): a version
+    /// by its channel, with the article its first sound takes.
+    static func aReturn(_ version: ResponseVersion, startingASentence: Bool = false) -> String {
+        let phrase = version.channel == .paper ? "a paper return" : "an online return"
+        return startingASentence ? phrase.prefix(1).uppercased() + phrase.dropFirst() : phrase
     }
 
     /// The people answering separately, each with their return: channel and time only.
@@ -111,7 +118,7 @@ struct KeyingRoutes {
             let theirs = versions.filter { IndividualReturn.split($0.householdID).person == person.person }
             let asked = person.requestedBy == .household ? "asked for online by the household" : "issued by a supervisor"
             if let best = AuthoritativeReturn.chooseIndividual(from: theirs) {
-                return "Person \(person.person) answers separately (code \(asked)): an \(best.channel == .paper ? "paper" : "online") return, received \(format.string(from: best.receivedAt)) (receipt \(best.receiptID))."
+                return "Person \(person.person) answers separately (code \(asked)): \(Self.aReturn(best)), received \(format.string(from: best.receivedAt)) (receipt \(best.receiptID))."
             }
             return "Person \(person.person) answers separately (code \(asked)): no return yet\(theirs.isEmpty ? "" : "; answers saved online, not submitted")."
         }
