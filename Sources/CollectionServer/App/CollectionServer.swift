@@ -57,6 +57,14 @@ public final class CollectionServer: Sendable {
     /// Opens the schema, store and frame named by `configuration` and checks them.
     public static func open(_ configuration: ServerConfiguration) async throws -> CollectionServer {
         let schemaPath = configuration.schemaFile.path
+        // The system's reason when the file cannot be read (Foundation's own wording on Linux
+        // is "The file doesn't exist" without the errno).
+        if access(schemaPath, R_OK) != 0 {
+            let code = errno
+            // Nothing is there: compiling the form to this path is the way out.
+            let missing = code == ENOENT ? "; `census compile FORM.census -o \(schemaPath)` writes it" : ""
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: String(cString: strerror(code)) + missing)
+        }
         guard let bytes = FileManager.default.contents(atPath: schemaPath) else {
             throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "the file cannot be read")
         }
@@ -65,6 +73,8 @@ public final class CollectionServer: Sendable {
         do {
             schema = try Schema(jsonBytes: [UInt8](bytes))
             evaluator = try Evaluator(schema: schema)
+        } catch let error as SchemaError {
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: error.message + Schema.remedy(forFile: schemaPath, message: error.message))
         } catch {
             throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "\(error)")
         }
