@@ -110,6 +110,21 @@ final class MessageConventionTests: XCTestCase {
         XCTAssertTrue(try census(["store"], in: dir).stderr.contains("(init, check, upgrade, accept-schema, where, show, submit, fill, backup)"))
     }
 
+    /// `census-bench` with no benchmark printed its whole help and exited 0; it says what is
+    /// missing as `census store` does.
+    func testCensusBenchWithoutABenchmarkSaysWhatIsMissing() throws {
+        let dir = try makeTempDirectory(self)
+        let r = try runChild(try benchExecutable(), [], in: dir, environment: [:])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("census-bench: Missing expected subcommand (compile, store, ") == true, r.stderr)
+        XCTAssertEqual(Array(lines.dropFirst()), ["Usage: census-bench <subcommand>", "  See 'census-bench --help' for more information."], r.stderr)
+        let help = try runChild(try benchExecutable(), ["--help"], in: dir, environment: [:])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        XCTAssertTrue(help.stdout.contains("SUBCOMMANDS:"), help.stdout)
+    }
+
     func testAMistypedCommandGetsADidYouMean() throws {
         let dir = try makeTempDirectory(self)
         let top = try census(["valdiate", "--schema", "census.json"], in: dir)
