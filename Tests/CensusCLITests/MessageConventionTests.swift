@@ -75,7 +75,12 @@ final class MessageConventionTests: XCTestCase {
             XCTAssertEqual(lines.count, 1, "\(command): \(r.stderr)")
             XCTAssertTrue(lines.first?.hasPrefix(command + ": ") == true, "\(command): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("Error:") || r.stderr.contains("error:"), "\(command): \(r.stderr)")
+            // The system's reason, not Foundation's on Linux ("verify-export nooutputs" said "The
+            // operation could not be completed. The file doesn’t exist.").
+            XCTAssertFalse(r.stderr.contains("could not be completed"), "\(command): \(r.stderr)")
         }
+        let missing = try census(["verify-export", "nooutputs"], in: dir)
+        XCTAssertTrue(missing.stderr.contains("nooutputs/manifest.json: no manifest: No such file or directory"), missing.stderr)
     }
 
     func testAUsageErrorNamesTheCommandShowsItsUsageAndExitsSixtyFour() throws {
