@@ -61,6 +61,30 @@ final class KeyingPagesTests: XCTestCase {
         }
     }
 
+    /// A person count the page does not offer (over the roster's maximum, negative, not a
+    /// number) was clamped silently: 31 opened 30 blocks, "abc" none. The household page
+    /// comes back with the count and what is wrong beside it; a save with one is refused.
+    func testAPersonCountOutsideTheRosterIsSaidNotClamped() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            for typed in ["31", "-1", "abc", "2.5", "99999999999999999999"] {
+                let page = try await keyer.get("/staff/keying/\(household)/form?residents=\(typed)&visitors=0")
+                XCTAssertEqual(page.status, .unprocessableContent, typed)
+                XCTAssertTrue(page.contains("a whole number from 0 to 30"), "\(typed): \(page.mainText)")
+                XCTAssertTrue(page.body.contains("value=\"\(typed)\""), typed)
+                XCTAssertFalse(page.body.contains("name=\"residents.0.first_name\""), typed)
+            }
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=1&visitors=0")
+            XCTAssertEqual(page.status, .ok)
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            let refused = try await keyer.post("/staff/keying/\(household)/form?residents=31&visitors=0", Self.threePeople() + [("key", key)])
+            XCTAssertEqual(refused.status, .badRequest, refused.mainText)
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 0)
+        }
+    }
+
     func testAKeyerFindsAHouseholdSeesItsReturnsAndKeysThreePeople() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
         try await fixture.withServer { client, server in
