@@ -54,4 +54,28 @@ final class ServeStartMessagesTests: XCTestCase {
                        + "census serve: cannot use the schema \(served.root.path)/nothing.json: No such file or directory; "
                        + "`census compile FORM.census -o \(served.root.path)/nothing.json` writes it\n")
     }
+
+    /// A store whose shards are all read-only said, for each, "… Other shards are unaffected.;
+    /// its households see …": whole sentences now, and one line that no shard can be written.
+    func testAStoreWithNoWritableShardIsSaidOnceInSentences() throws {
+        let served = try ServedStore(households: 20)
+        defer { served.remove() }
+        let shards = served.store.appendingPathComponent("shards")
+        defer { chmod(shards.path, 0o755) }
+        chmod(shards.path, 0o555)
+        let running = try DemoServerTests.Running(["serve", "--dir", "st", "--schema", fixtureSchema, "--dev-secret", "--port", "0"],
+                                                  in: served.root, environment: sessionKey)
+        guard running.wait(for: "census serve: http://") else {
+            _ = running.stop(SIGKILL)
+            return XCTFail("census serve did not start: \(running.output)")
+        }
+        XCTAssertEqual(running.stop(SIGTERM), 0, running.output)
+        let warnings = running.output.split(separator: "\n").filter { $0.hasPrefix("census serve: warning: shard") }
+        XCTAssertEqual(warnings.count, 4, running.output)
+        for line in warnings {
+            XCTAssertFalse(line.contains(".;"), String(line))
+            XCTAssertTrue(line.hasSuffix(". Its households see \"service unavailable\" until it is fixed."), String(line))
+        }
+        XCTAssertTrue(running.output.contains("census serve: warning: no shard can be written: every household sees \"service unavailable\" until they are fixed\n"), running.output)
+    }
 }

@@ -10,8 +10,12 @@ enum ServeLoop {
         do { server = try await CollectionServer.open(configuration) } catch {
             throw CLIError("\(error)")
         }
+        // The store's message is whole sentences; what the server does about it follows as one.
         for shard in server.unavailableShards {
-            Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed")
+            Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) is unavailable.") Its households see \"service unavailable\" until it is fixed.")
+        }
+        if !server.unavailableShards.isEmpty && server.unavailableShards.count == server.collector.store.shardStatus.count {
+            Console.warning("no shard can be written: every household sees \"service unavailable\" until they are fixed")
         }
         let listening = Listening()
         let app = server.makeApplication(logger: logger) { port in
