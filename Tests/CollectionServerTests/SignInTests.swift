@@ -193,6 +193,25 @@ final class SignInTests: XCTestCase {
         }
     }
 
+    /// HEAD is answered wherever GET is (RFC 9110): `curl -I` on the start page said 404 Page
+    /// not found. The GET's status and headers come back, without a body.
+    func testHeadIsAnsweredWhereverGetIs() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            for path in ["/", "/sign-in", "/healthz", "/api/v1/openapi.json", "/staff/sign-in", "/assets/census.css"] {
+                let get = try await client.execute(uri: path, method: .get)
+                let head = try await client.execute(uri: path, method: .head)
+                XCTAssertEqual(head.status, get.status, path)
+                XCTAssertEqual(head.headers[.contentType], get.headers[.contentType], path)
+                XCTAssertEqual(head.body.readableBytes, 0, path)
+            }
+            let form = try await client.execute(uri: "/form", method: .head)
+            XCTAssertEqual(form.status, .seeOther, "signed out: to the sign-in page, as for GET")
+            let missing = try await client.execute(uri: "/no/such/page", method: .head)
+            XCTAssertEqual(missing.status, .notFound)
+        }
+    }
+
     /// Browsers drop tabs and line breaks from a `Location` and read `\` as `/`, so a return
     /// path carrying them leaves the site; it goes to `/` instead, whole (never cleaned). A
     /// path with its query, as every page's switch sends it, is kept as it is.

@@ -155,7 +155,9 @@ public final class CollectionServer: Sendable {
     /// the household pages. (Hummingbird applies a middleware to the routes
     /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
-        let router = Router(context: CensusRequestContext.self)
+        // HEAD wherever GET is (RFC 9110, 9.3.2: `curl -I`, link checkers and monitors ask
+        // it): the GET's status and headers without its body. Without this every page said 404.
+        let router = Router(context: CensusRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ConnectionMiddleware(trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
         router.add(middleware: RequestLogMiddleware(metrics: metrics, trustProxy: configuration.trustProxy))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
