@@ -76,6 +76,21 @@ final class StaffAndAuditCommandTests: XCTestCase {
         XCTAssertFalse(disabled.stderr.contains("SQLite error"), disabled.stderr)
     }
 
+    /// `--areas XX999` was taken beside a frame with no such authority: the keyer's follow-up
+    /// list was empty and there was nothing to key. It is refused, naming the frame's areas.
+    func testAreasMustBeLocalAuthoritiesOfTheFrame() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["frame", "generate", "--households", "40", "--seed", "3", "--out", "st"], in: dir).status, 0)
+        let wrong = try census(["staff", "add", "--dir", "st", "--name", "ann", "--role", "field", "--areas", "E08000035,XX999"], in: dir)
+        XCTAssertEqual(wrong.status, 2, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.hasPrefix("census staff add: --areas: 'XX999' is not a local authority of the address frame (its local authorities: E"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("nothing was added"), wrong.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st/staff.sqlite").path))
+        let right = try census(["staff", "add", "--dir", "st", "--name", "ann", "--role", "field", "--areas", "E08000035"], in: dir)
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertTrue(right.stdout.contains("Added ann: field staff, E08000035."), right.stdout)
+    }
+
     func testAuditCommandsOnAStoreWithoutALogSaySo() throws {
         let dir = try makeTempDirectory(self)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)
