@@ -185,6 +185,46 @@ final class DemoServerTests: XCTestCase {
         XCTAssertTrue(served.output.contains("census serve: stopped; every save was committed"), served.output)
     }
 
+    /// A second `census` on the directory of a demo still serving replaced it: the running
+    /// server went on writing every save into deleted files. It is refused now, and once the
+    /// first demo has stopped the directory is replaced as before.
+    func testASecondDemoNeverReplacesTheDirectoryOfOneStillRunning() throws {
+        let dir = try makeTempDirectory(self)
+        let port = 20_000 + Int.random(in: 0..<20_000)
+        let first = try Running(["--dir", "demo", "--households", "20", "--port", String(port)], in: dir)
+        guard first.wait(for: "  again ") else {
+            _ = first.stop(SIGKILL)
+            return XCTFail("the demo server did not start: \(first.output)")
+        }
+        let shard = dir.appendingPathComponent("demo/shards/shard-000.sqlite").path
+        func inode() throws -> UInt64 {
+            var info = stat()
+            guard stat(shard, &info) == 0 else { throw NSError(domain: "stat \(shard)", code: Int(errno)) }
+            return UInt64(info.st_ino)
+        }
+        let before = try inode()
+        // The offline demo (it exits by itself; the served one prepares its directory the
+        // same way, and would serve until stopped if it were let through).
+        let second = try census(["demo", "--simulate", "--dir", "demo", "--households", "20"], in: dir)
+        XCTAssertEqual(second.status, 2, second.stderr)
+        XCTAssertTrue(second.stderr.contains("/demo is in use by a `census` still running on it (a demo, or `census serve` of it); stop that first"), second.stderr)
+        XCTAssertEqual(try inode(), before, "the running demo's shard is untouched")
+        XCTAssertEqual(first.stop(SIGINT), 0, first.output)
+        // Served again with the command the demo printed: still not replaced under it.
+        let served = try Running(["serve", "--dir", "demo", "--schema", "demo/census.json", "--dev-secret", "--port", "0"], in: dir,
+                                 environment: ["CENSUS_SESSION_KEY_FILE": dir.appendingPathComponent("demo/session.key").path])
+        guard served.wait(for: "census serve: http://") else {
+            _ = served.stop(SIGKILL)
+            return XCTFail("census serve did not start: \(served.output)")
+        }
+        let underServe = try census(["demo", "--simulate", "--dir", "demo", "--households", "20"], in: dir)
+        XCTAssertEqual(underServe.status, 2, underServe.stderr)
+        XCTAssertTrue(underServe.stderr.contains("is in use by a `census` still running on it"), underServe.stderr)
+        XCTAssertEqual(served.stop(SIGTERM), 0, served.output)
+        let again = try census(["demo", "--simulate", "--dir", "demo", "--households", "20"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+    }
+
     func testServeRefusesWithAClearMessageWhenSomethingIsMissing() throws {
         let dir = try makeTempDirectory(self)
         // No store at all.

@@ -76,13 +76,24 @@ struct DemoSetup {
         try? frame.close()
     }
 
-    /// Replaces the demo directory, refusing to touch one the demo did not create.
+    /// Replaces the demo directory, refusing to touch one the demo did not create, or one a
+    /// `census` still running on it uses (a demo serving or simulating, or `census serve` of
+    /// it; both hold the lock below): replaced under a running server, every save that server
+    /// acknowledged went into deleted files.
+    ///
+    /// The directory's marker file is held with a shared `flock` from here until the process
+    /// ends (the system lets go of it then, even after kill -9); replacing takes the lock
+    /// exclusively first, without waiting.
     static func prepare(_ directory: URL) throws {
         let fm = FileManager.default
         let existing = (try? fm.contentsOfDirectory(atPath: directory.path)) ?? []
         if fm.fileExists(atPath: directory.path) && !existing.isEmpty {
-            guard fm.fileExists(atPath: directory.appendingPathComponent(marker).path) else {
+            let markerPath = directory.appendingPathComponent(marker).path
+            guard fm.fileExists(atPath: markerPath) else {
                 throw CLIError("\(directory.path) exists and was not made by the demo; choose another --dir")
+            }
+            if DemoDirectoryLock.isHeld(markerPath) {
+                throw CLIError("\(directory.path) is in use by a `census` still running on it (a demo, or `census serve` of it); stop that first (Ctrl-C where it runs), or choose another --dir")
             }
             do { try fm.removeItem(at: directory) } catch {
                 throw CLIError("cannot replace \(directory.path): \(DurableFile.reason(error))")
@@ -90,11 +101,13 @@ struct DemoSetup {
         }
         // Its own error names the directory, the system's reason and what it means there.
         try FileSystemError.createDirectory(directory, what: "the demo directory")
+        let markerURL = directory.appendingPathComponent(marker)
         do {
-            try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(marker))
+            try Data("made by `census demo`; replaced on each run\n".utf8).write(to: markerURL)
         } catch {
             throw CLIError("cannot create \(directory.path): \(DurableFile.reason(error))")
         }
+        DemoDirectoryLock.holdForThisProcess(markerURL.path)
     }
 
     /// Access codes by household, read back from the letters file as a printer would.
@@ -106,5 +119,26 @@ struct DemoSetup {
         var codes: [String: String] = [:]
         for r in records.dropFirst() { codes[r.fields[id]] = r.fields[code] }
         return codes
+    }
+}
+
+/// The `flock` on a demo directory's marker file that tells a running demo's directory from a
+/// finished one's (``DemoSetup/prepare(_:)``). Outside ``DemoSetup``, whose own `close()` would
+/// hide the system call's.
+enum DemoDirectoryLock {
+    /// Takes the lock, shared, for as long as this process lives: the descriptor is never
+    /// closed, and the system lets go of it when the process ends (kill -9 too).
+    static func holdForThisProcess(_ path: String) {
+        let fd = open(path, O_RDONLY)
+        if fd >= 0 { _ = flock(fd, LOCK_SH) }
+    }
+
+    /// Whether another process holds the lock (its demo still runs): the exclusive lock
+    /// cannot be had at once.
+    static func isHeld(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
     }
 }

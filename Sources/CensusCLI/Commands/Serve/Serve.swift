@@ -64,6 +64,10 @@ struct Serve: AsyncParsableCommand {
         let sessionKey: SessionKey
         do { sessionKey = try SessionKey.load() } catch { throw CLIError("\(error)") }
         let dir = directory.dir
+        // Serving a demo's directory again (the demo prints this command): a new demo must not
+        // replace it under this server, as it may not under the demo's own.
+        let demoMarker = directory.url.appendingPathComponent(DemoSetup.marker).path
+        if FileManager.default.fileExists(atPath: demoMarker) { DemoDirectoryLock.holdForThisProcess(demoMarker) }
         var configuration = ServerConfiguration(storeDirectory: directory.url, schemaFile: URL(fileURLWithPath: schema),
                                                 codeSecret: codeSecret, sessionKey: sessionKey)
         configuration.host = host
