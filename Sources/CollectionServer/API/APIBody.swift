@@ -19,7 +19,13 @@ enum APIBody {
             throw tooLarge(limit)
         }
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: limit) } catch { throw tooLarge(limit) }
+        do { buffer = try await request.collectBody(limit: limit) } catch {
+            switch error {
+            case .tooLarge: throw tooLarge(limit)
+            case .unreadable:
+                throw APIError(.badRequest, "unreadable_body", "the body did not arrive whole: it ended before its Content-Length, or its chunked encoding is malformed")
+            }
+        }
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "empty_body", "the body is empty: send one JSON object") }
         return Data(buffer.readableBytesView)
     }

@@ -156,9 +156,12 @@ final class HouseholdSite: Sendable {
         }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
+            buffer = try await request.collectBody(limit: configuration.maxBodyBytes)
         } catch {
-            throw PageError.tooLarge
+            switch error {
+            case .tooLarge: throw PageError.tooLarge
+            case .unreadable: throw PageError.badForm(UIText.unreadableBody.text(language(context)))
+            }
         }
         guard let fields = FormFields(urlEncoded: String(buffer: buffer)) else {
             throw PageError.badForm(UIText.badFormEncoding.text(language(context)))

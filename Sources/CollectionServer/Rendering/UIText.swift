@@ -77,6 +77,7 @@ enum UIText: String, CaseIterable {
     case answersSaved
     case badFormType
     case badFormEncoding
+    case unreadableBody
     case badLanguage
     case badAction
     case tooManyMembers
@@ -237,6 +238,8 @@ enum UIText: String, CaseIterable {
                        "Anfonwyd y dudalen mewn ffordd nad yw'r gwasanaeth hwn yn ei derbyn: anfonwch hi o dudalennau'r cyfrifiad (ffurflen o fath application/x-www-form-urlencoded)."),
         .badFormEncoding: ("The page's answers could not be read (the form data is not valid URL encoding, or has too many fields). Nothing was saved.",
                            "Nid oedd modd darllen atebion y dudalen (nid yw data'r ffurflen yn amgodiad URL dilys, neu mae ganddo ormod o feysydd). Ni chadwyd dim."),
+        .unreadableBody: ("The page's answers did not arrive whole (the connection broke, or they were sent in a way no browser sends). Nothing was saved; go back and send the page again.",
+                          "Ni chyrhaeddodd atebion y dudalen yn gyfan (torrodd y cysylltiad, neu fe'u hanfonwyd mewn ffordd nad yw porwr yn ei defnyddio). Ni chadwyd dim; ewch yn ôl ac anfonwch y dudalen eto."),
         .badLanguage: ("Choose one of the languages offered ({0}).", "Dewiswch un o'r ieithoedd a gynigir ({0})."),
         .badAction: ("The button pressed is not one this page has. Nothing was saved.", "Nid yw'r botwm a bwyswyd yn un sydd ar y dudalen hon. Ni chadwyd dim."),
         .tooManyMembers: ("This list can hold at most {0} people; nobody more can be added. Nothing was saved.",

@@ -121,7 +121,12 @@ final class StaffSite: Sendable {
             throw StaffPageError.badForm("The request was not a form post (application/x-www-form-urlencoded).")
         }
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: configuration.maxBodyBytes) } catch { throw StaffPageError.tooLarge }
+        do { buffer = try await request.collectBody(limit: configuration.maxBodyBytes) } catch {
+            switch error {
+            case .tooLarge: throw StaffPageError.tooLarge
+            case .unreadable: throw StaffPageError.badForm("The form did not arrive whole (the connection broke, or it was sent in a way no browser sends). Nothing was saved; send it again.")
+            }
+        }
         guard let fields = FormFields(urlEncoded: String(buffer: buffer)) else {
             throw StaffPageError.badForm("The form could not be read (it is not valid URL-encoded UTF-8).")
         }
