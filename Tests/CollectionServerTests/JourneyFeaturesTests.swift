@@ -338,6 +338,12 @@ final class JourneyFeaturesTests: XCTestCase {
             let option = try await b.post("/form/page/lives_here", [("lives_here", "perhaps")])
             XCTAssertEqual(option.status, .unprocessableContent)
             XCTAssertTrue(option.contains("'perhaps' is not one of the options"), option.mainText)
+            // Two options of one radio group (no browser sends that) were read as the first.
+            let both = try await b.post("/form/page/lives_here", [("lives_here", "yes"), ("lives_here", "no")])
+            XCTAssertEqual(both.status, .unprocessableContent)
+            XCTAssertTrue(both.contains("Select one option only"), both.mainText)
+            let twice = try await b.post("/form/page/lives_here", [("lives_here", "yes"), ("lives_here", "yes")])
+            XCTAssertEqual(twice.status, .seeOther, "the same option twice is still one answer")
             // Too many fields.
             let many = Array(repeating: ("x", "y"), count: 2100)
             let flood = try await b.post("/form/page/lives_here", many)

@@ -63,8 +63,11 @@ struct QuestionFields {
             return .answer(.string(String(format: "%04d-%02d", y, m)))
         case .oneOf(let listID):
             // An option that is not in the list (not a browser's post) goes to the evaluator,
-            // which names the options.
-            guard let value = fields.first(name), !value.isEmpty else { return .answer(nil) }
+            // which names the options. Two different options for one radio group are no
+            // browser's post either: refused, not read as the first.
+            let values = fields.all(name).filter { !$0.isEmpty }
+            guard let value = values.first else { return .answer(nil) }
+            if values.contains(where: { $0 != value }) { return .invalid(UIText.chooseOneOption.text(language)) }
             return choice(value, list: choiceList(listID), name: name, fields: fields).map { .answer($0) } ?? .invalid(UIText.enterWholeNumber.text(language))
         case .anyOf(let listID):
             let values = fields.all(name).filter { !$0.isEmpty }

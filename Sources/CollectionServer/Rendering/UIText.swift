@@ -115,6 +115,7 @@ enum UIText: String, CaseIterable {
     case householdSection
     case monthNames
     case textOrNone
+    case chooseOneOption
     case chooseYesOrNo
     case separatelyLink
     case separatelyHeading
@@ -281,6 +282,7 @@ enum UIText: String, CaseIterable {
         .householdSection: ("Household", "Aelwyd"),
         .chooseYesOrNo: ("Select yes or no: {0}", "Dewiswch ydw neu nac ydw: {0}"),
         .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
+        .chooseOneOption: ("Select one option only", "Dewiswch un opsiwn yn unig"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),
         .separatelyLink: ("{0} would like to answer separately", "Hoffai {0} ateb ar wahân"),
