@@ -48,6 +48,12 @@ final class JourneyFeaturesTests: XCTestCase {
             let refused = try await b.post("/form/list/residents", [("action", "continue")])
             XCTAssertEqual(refused.status, .unprocessableContent)
             XCTAssertTrue(refused.body.contains(#"href="/form/page/lives_here?change=1""#), refused.body)
+            // The add page's heading is the list's own wording (here the default, "Add a
+            // person"; the census form's "What is your name?"), without the page's title run on
+            // after it: it read "What is your name?: Name".
+            let addPage = try await b.get("/form/list/residents/add")
+            let heading = Page.capture(#"<h1[^>]*>([^<]*)</h1>"#, in: addPage.body)
+            XCTAssertEqual(heading, "Add a person", addPage.mainText)
             for (f, l) in [("Ann", "Jones"), ("Bob", "Jones"), ("Cy", "Jones")] {
                 let added = try await Self.add(&b, f, l)
                 XCTAssertEqual(added.location, "/form/list/residents")

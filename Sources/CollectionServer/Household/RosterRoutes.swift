@@ -172,7 +172,9 @@ struct RosterRoutes {
         let heading = (isNew ? add : memberWording?.change) ?? (isNew ? UIText.addPerson.text(lang) : visit.memberName(roster: roster, id: member))
         var view = site.chrome(request, context, title: heading, back: "/form/list/\(roster)", hasErrors: !problems.isEmpty)
         view["caption"] = visit.text(site.containersByID[roster]?.title, at: .household, container: roster)
-        view["heading"] = asked.count == 1 ? nil : (pageTitle.map { isNew ? "\(heading): \($0)" : $0 } ?? heading)
+        // Adding: the list's own question ("What is your name?", "Who else lives at …?") is the
+        // heading; the page's title run on after it read "What is your name?: Name".
+        view["heading"] = asked.count == 1 ? nil : (isNew ? heading : pageTitle ?? heading)
         view["csrf"] = site.sessions.codec.csrfToken(for: context.session!)
         view["action"] = isNew ? "/form/list/\(roster)/add" : "/form/list/\(roster)/\(member)/change"
         view["button"] = UIText.saveAndContinue.text(lang)
