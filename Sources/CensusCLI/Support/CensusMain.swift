@@ -47,8 +47,9 @@ enum CensusMain {
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
-            // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
-            // per request), installed here, on the main thread, before any task has started.
+            // A server's tasks run on its event loops (no thread hop per request; CENSUS_EXECUTOR=
+            // swift-pool keeps Swift's pool), installed here, on the main thread, before any task
+            // has started.
             if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
             // A server runs SQLite on many threads at once: no process-wide lock on each of its
             // allocations (before any database is opened; see SQLiteMemoryStatistics).
