@@ -12,8 +12,8 @@ import NIOPosix
 /// autosave 4,872-5,220/s on the loops against 4,333-4,369/s on Swift's pool (331-355 µs of
 /// server CPU each against 397-400 µs); complete-household API submissions 3,088-3,465/s
 /// with a p99 of 41-52 ms, against 2,942/s and 35 ms on Swift's pool. On the loops both
-/// targets (pages >= 5,000/s; API >= 2,000/s with p99 < 50 ms) were met in most runs (2 of 3,
-/// 3 of 4); on Swift's pool pages missed in every run.
+/// targets (pages >= 5,000/s; API >= 2,000/s with p99 < 50 ms) were met in most runs (3 of 4,
+/// 4 of 5); on Swift's pool pages missed in every run.
 ///
 /// A loop owns its connections, so whatever stops a loop stops all of them. Until
 /// 2026-12-01 the API's p99 on the loops was 57-73 ms (stalls of up to 300 ms), which kept
