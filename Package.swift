@@ -35,7 +35,7 @@
 //   CensusCompiler (`census-compile`): the compiler alone, for a fast start (CensusCommandLine)
 import PackageDescription
 
-/// The linker flags of a statically linked release executable on Linux (`census-compile`): the
+/// The linker flags of a statically linked release executable on Linux (`census`, `census-compile`): the
 /// Swift runtime and Foundation from the toolchain's `swift_static` folder. `-static-stdlib`
 /// alone links the runtime; the modules here were compiled for the shared Foundation, whose
 /// module does not name the static libraries that static Foundation needs, so they are named.
@@ -194,7 +194,13 @@ let package = Package(
                 "SyntheticCensus", "CollectionServer", "Aggregation", "FieldOperations", "UnfinishedOutput", "CensusCommandLine", "SystemReasons",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Release builds on Linux link the Swift runtime and Foundation statically, as
+            // `census-compile` does: the loader's relocations over some 20 shared libraries were
+            // most of the start of every `census` command (`census compile` about 22 ms as a
+            // whole process, 18 ms linked statically: BENCHMARKS.md, "Questionnaire compiler").
+            // Debug builds (CI, `swift test`) link dynamically.
+            linkerSettings: [.unsafeFlags(staticSwiftRuntime, .when(platforms: [.linux], configuration: .release))]
         ),
         // `census-compile`: `census compile` in an executable that links the compiler and
         // nothing else (no server, store or SQLite), statically linked to the Swift runtime and

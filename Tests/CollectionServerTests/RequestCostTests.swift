@@ -126,12 +126,27 @@ final class RequestCostTests: XCTestCase {
         XCTAssertEqual(fields?.first("name"), "Siân Jones", "a repeated name's first value")
         XCTAssertNil(fields?.first("missing"))
         XCTAssertEqual(FormFields([("a", "1"), ("b", "2"), ("a", "3")]).first("a"), "1")
+        // Scanned (a few pairs) or looked up (more): the same first values.
+        let long = (0..<20).map { ("n\($0 % 10)", "\($0)") }
+        XCTAssertEqual(FormFields(long).first("n3"), "3")
+        XCTAssertEqual(FormFields(Array(long.prefix(4))).first("n3"), "3")
+        XCTAssertNil(FormFields(Array(long.prefix(3))).first("n3"))
         XCTAssertEqual(fields?.first("empty"), "")
         XCTAssertEqual(fields?.first("flag"), "")
         for bad in ["a=%", "a=%4", "a=%zz", "a=%C3", "%FF=1"] {
             XCTAssertNil(FormFields(urlEncoded: bad), bad)
         }
         XCTAssertEqual(FormFields(urlEncoded: "a=100%25")?.first("a"), "100%")
+        // Empty items are skipped; a value keeps any further `=`; a name may be empty.
+        let odd = FormFields(urlEncoded: "&&a=b=c&&=x&")
+        XCTAssertEqual(odd?.pairs.map(\.name), ["a", ""])
+        XCTAssertEqual(odd?.first("a"), "b=c")
+        XCTAssertEqual(odd?.first(""), "x")
+        XCTAssertEqual(FormFields(urlEncoded: "")?.pairs.count, 0)
+        // At most FormFields.maximumCount fields.
+        let many = (0..<FormFields.maximumCount).map { "f\($0)=\($0)" }
+        XCTAssertEqual(FormFields(urlEncoded: many.joined(separator: "&"))?.pairs.count, FormFields.maximumCount)
+        XCTAssertNil(FormFields(urlEncoded: (many + ["one=more"]).joined(separator: "&")))
     }
 
     func testEveryTemplateEscapesWhatItShowsAsHTML() async throws {

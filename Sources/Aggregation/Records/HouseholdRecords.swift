@@ -67,15 +67,21 @@ struct HouseholdContext {
 /// reports about each variable (its universe in the data).
 struct RecordWriter {
     let layout: ExportLayout
-    /// Per table, per column: where its value comes from (copied once here, not per row).
-    private let sources: [[ColumnSource]]
+    /// Per table, per column: where its value comes from, with nothing reference counted in it
+    /// (the question ids of ``ColumnSource`` are in ``questionIDs``): read for every cell of
+    /// every row, where copying a source's id string cost a retain and a release per cell.
+    private let cells: [[CellSource]]
+    /// Per table, per column: the question id of an answer column ("" for the others), for
+    /// `not_answered`.
+    private let questionIDs: [[String]]
     /// Per table, per column: for a `_detail` column, the options of its question that take a
     /// "please specify" text (looked up once here, not per row).
     private let specifying: [[Set<String>?]]
 
     init(layout: ExportLayout) {
         self.layout = layout
-        sources = layout.tables.map { $0.columns.map(\.source) }
+        cells = layout.tables.map { $0.columns.map { CellSource($0.source) } }
+        questionIDs = layout.tables.map { $0.columns.map { if case .answer(let id, _) = $0.source { id } else { "" } } }
         var specifying: [String: Set<String>] = [:]
         for schema in layout.schemas {
             for q in schema.questions {
@@ -120,7 +126,7 @@ struct RecordWriter {
                 for k in 0..<reader.pairCount(roster: r) {
                     // A row for each pair asked: some question of the block applies to it.
                     let asked = table.columns.indices.contains { c in
-                        guard case .answer = sources[t][c], bound[c] >= 0 else { return false }
+                        guard case .answer = cells[t][c], bound[c] >= 0 else { return false }
                         return reader.state(question: bound[c], instance: k) != .skipped
                     }
                     guard asked else { continue }
@@ -138,21 +144,28 @@ struct RecordWriter {
     private func row(_ table: ExportTable, _ t: Int, _ bound: [Int], instance i: Int, context: HouseholdContext,
                      member: (position: Int, key: Int, other: Int?)?, reader: ResponseReader,
                      encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
-        var notAnswered: [String] = []
+        // The columns (ids in questionIDs[t]) asked and not answered so far in the row.
+        var notAnswered: [Int] = []
         let base = counts.offset(table: t)
-        let sources = self.sources[t]
-        for c in sources.indices {
-            switch sources[c] {
+        let cells = self.cells[t]
+        for c in cells.indices {
+            switch cells[c] {
             case .fixed(let fixed):
                 if encoders != nil { writeFixed(fixed, context: context, member: member, into: &encoders![t]) }
             case .notAnswered:
-                encoders?[t].text(notAnswered.joined(separator: " "))
+                guard encoders != nil else { continue }
+                var list = ""
+                for (k, column) in notAnswered.enumerated() {
+                    if k > 0 { list += " " }
+                    list += questionIDs[t][column]
+                }
+                encoders![t].text(list)
             case .derived:
                 let d = bound[c]
                 let v = d >= 0 ? reader.derived(d, instance: i) : .unknown
                 counts.states[base + c * VariableCounts.stateCount + (d < 0 ? VariableCounts.notInForm : v.isKnown ? VariableCounts.answered : VariableCounts.notAnswered)] += sign
                 encoders?[t].value(v)
-            case .answer(let id, let part):
+            case .answer(let part):
                 let q = bound[c]
                 guard q >= 0 else {
                     counts.states[base + c * VariableCounts.stateCount + VariableCounts.notInForm] += sign
@@ -161,7 +174,7 @@ struct RecordWriter {
                 }
                 let state = reader.state(question: q, instance: i)
                 counts.states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
-                if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(id) }
+                if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(c) }
                 guard encoders != nil else { continue }
                 guard state == .answered else { encoders![t].null(); continue }
                 switch part {
@@ -224,6 +237,23 @@ struct RecordWriter {
         case .schemaHash: if let auth { e.plain(auth.schemaHash) } else { e.null() }
         case .personNumber: e.integer((member?.position ?? 0) + 1)
         case .otherPersonNumber: e.integer((member?.other ?? 0) + 1)
+        }
+    }
+}
+
+/// ``ColumnSource`` without its ids: what ``RecordWriter`` switches on for every cell.
+private enum CellSource {
+    case fixed(FixedColumn)
+    case answer(AnswerPart)
+    case derived
+    case notAnswered
+
+    init(_ source: ColumnSource) {
+        switch source {
+        case .fixed(let f): self = .fixed(f)
+        case .answer(_, let part): self = .answer(part)
+        case .derived: self = .derived
+        case .notAnswered: self = .notAnswered
         }
     }
 }

@@ -16,7 +16,12 @@ import Questionnaire
 /// Numbers are never neutralised: `-3` stays a number.
 struct RowEncoder {
     let columns: [ExportColumn]
-    private let keys: [[UInt8]]
+    /// Each column's JSON key (`{"name":` for the first, `,"name":` for the others), read for
+    /// every cell through plain pointers: taking an array of arrays' element retained and
+    /// released it for every cell. ``keyStorage`` owns the memory (shared by copies).
+    private let keyBytes: UnsafePointer<UInt8>
+    private let keyStarts: UnsafePointer<Int>
+    private let keyStorage: KeyStorage
     var json: [UInt8] = []
     var csv: [UInt8] = []
     /// Rows ended since the last ``clear()``.
@@ -27,7 +32,9 @@ struct RowEncoder {
 
     init(table: ExportTable) {
         columns = table.columns
-        keys = table.columns.enumerated().map { i, c in Array(((i == 0 ? "{\"" : ",\"") + c.name + "\":").utf8) }
+        keyStorage = KeyStorage(table.columns.enumerated().map { i, c in Array(((i == 0 ? "{\"" : ",\"") + c.name + "\":").utf8) })
+        keyBytes = UnsafePointer(keyStorage.bytes)
+        keyStarts = UnsafePointer(keyStorage.starts)
         json.reserveCapacity(1 << 17)
         csv.reserveCapacity(1 << 17)
     }
@@ -52,7 +59,8 @@ struct RowEncoder {
     // MARK: Cells, in column order
 
     @inline(__always) private mutating func next() {
-        json.append(contentsOf: keys[column])
+        precondition(column < columns.count, "a row has more cells than columns")
+        json.append(contentsOf: UnsafeBufferPointer(start: keyBytes + keyStarts[column], count: keyStarts[column + 1] - keyStarts[column]))
         if column > 0 { csv.append(UInt8(ascii: ",")) }
         column += 1
     }
@@ -160,6 +168,32 @@ struct RowEncoder {
         case .present: boolean(true)
         case .address(let a): text(a.description)
         }
+    }
+}
+
+/// The bytes of a table's JSON keys in one allocation (``RowEncoder``): key `i` is
+/// `bytes[starts[i]..<starts[i + 1]]`. Never changed after it is made; freed with the last
+/// encoder that holds it.
+private final class KeyStorage {
+    let bytes: UnsafeMutablePointer<UInt8>
+    let starts: UnsafeMutablePointer<Int>
+
+    init(_ keys: [[UInt8]]) {
+        let total = keys.reduce(0) { $0 + $1.count }
+        bytes = .allocate(capacity: max(1, total))
+        starts = .allocate(capacity: keys.count + 1)
+        var at = 0
+        for (i, key) in keys.enumerated() {
+            starts[i] = at
+            for (k, b) in key.enumerated() { bytes[at + k] = b }
+            at += key.count
+        }
+        starts[keys.count] = at
+    }
+
+    deinit {
+        bytes.deallocate()
+        starts.deallocate()
     }
 }
 

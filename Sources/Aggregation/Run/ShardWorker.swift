@@ -67,6 +67,7 @@ final class ShardWorker {
     private let frame: AddressFrame
     private let clock: DayClock
     private var readers: [String: (ResponseReader, SchemaBinding)] = [:]
+    private var lastReader: (hash: String, entry: (ResponseReader, SchemaBinding))?
     private let recordWriter: RecordWriter
     private var encoders: [RowEncoder]?
     private var result: ShardResult
@@ -102,19 +103,24 @@ final class ShardWorker {
             // A household's individual returns (`H/i1`, …) come straight after it in id order:
             // the household and its individuals are gathered into one group.
             var group: (id: String, versions: [ResponseVersion])?
+            // Counted here and added to the shared counters once per chunk (their lock is taken
+            // once per chunk, not twice per household).
+            var households = 0, versionsRead = 0
             func flush() throws {
                 guard let g = group else { return }
                 group = nil
-                context.counters.add(households: 1)
+                households += 1
                 pending.append((g.id, HouseholdState(g.versions)))
                 if pending.count >= Self.chunk {
+                    context.counters.add(households: households, versions: versionsRead)
+                    (households, versionsRead) = (0, 0)
                     try contribute(pending, snapshot: snapshot, sign: 1, write: true)
                     pending.removeAll(keepingCapacity: true)
                 }
             }
             try snapshot.forEachHousehold { key, versions in
                 for v in versions { result.progress.seen(v.receivedAt) }
-                context.counters.add(versions: versions.count)
+                versionsRead += versions.count
                 let id = IndividualReturn.household(of: key)
                 if group?.id != id {
                     try flush()
@@ -123,6 +129,7 @@ final class ShardWorker {
                 group?.versions += versions
             }
             try flush()
+            context.counters.add(households: households, versions: versionsRead)
             try contribute(pending, snapshot: snapshot, sign: 1, write: true)
             if let part = try finishPart(number: 1) { result.parts = [part] }
         }
@@ -293,6 +300,15 @@ final class ShardWorker {
     }
 
     private func reader(for hash: String) throws -> (ResponseReader, SchemaBinding) {
+        // Nearly every household answers the same schema: compared with the last one's hash
+        // (the same string storage, from the snapshot's reading) before hashing 71 characters.
+        if let last = lastReader, last.hash == hash { return last.entry }
+        let entry = try readerLookup(for: hash)
+        lastReader = (hash, entry)
+        return entry
+    }
+
+    private func readerLookup(for hash: String) throws -> (ResponseReader, SchemaBinding) {
         if let known = readers[hash] { return known }
         guard let evaluator = context.evaluators[hash], let binding = context.layout.bindings[hash] else {
             throw AggregationError.schemaNotGiven(hashes: [hash], searched: [])
@@ -309,7 +325,7 @@ final class ShardWorker {
     /// stream (its level 6 does not: BENCHMARKS.md). CSV: level 2 in blocks a quarter of that
     /// size (cheaper to re-compress when a household moves). No size rule applies to the CSV
     /// files, and compression was a third of a full run's CPU: level 2 takes about half the
-    /// time of level 6 on the export's CSV, for files about a quarter larger (BENCHMARKS.md,
+    /// time of level 6 on the export's CSV, for files about a fifth larger (BENCHMARKS.md,
     /// "Aggregation", 2026-12-01).
     static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 2 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }

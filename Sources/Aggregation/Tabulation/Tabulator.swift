@@ -187,22 +187,28 @@ struct Tabulator: Sendable {
     /// index).
     func tally(reader: ResponseReader, binding: SchemaBinding, area: Int, householdKey: Int,
                memberKeys: (Int) -> [Int], into tallies: inout TableTallies, sign: Int) {
-        for (k, table) in tables.enumerated() {
-            var keys: [Int] = [householdKey]
+        // By index, not `for … in`: iterating copies each table and dimension (and retains
+        // what they hold) for every record.
+        for k in tables.indices {
+            let unitTable = tables[k].unitTable
+            // The members' keys; nil for a household table (no array made for one key).
+            var keys: [Int]?
             var instances = 1
-            if table.unitTable != 0 {
-                let r = binding.roster[table.unitTable]
+            if unitTable != 0 {
+                let r = binding.roster[unitTable]
                 guard r >= 0, reader.rosterApplies(r) else { continue }
                 instances = reader.memberCount(roster: r)
                 if instances == 0 { continue }
                 keys = memberKeys(r)
             }
+            let cellsPerArea = tables[k].cellsPerArea
             for i in 0..<instances {
                 var cell = 0
-                for dim in table.dimensions {
-                    cell = cell * dim.categories.count + category(dim, reader: reader, binding: binding, instance: i)
+                for d in tables[k].dimensions.indices {
+                    cell = cell * tables[k].dimensions[d].categories.count
+                        + category(tables[k].dimensions[d], reader: reader, binding: binding, instance: i)
                 }
-                tallies.add(table: k, area: area, cell: cell, cellsPerArea: table.cellsPerArea, key: keys[i], sign: sign)
+                tallies.add(table: k, area: area, cell: cell, cellsPerArea: cellsPerArea, key: keys?[i] ?? householdKey, sign: sign)
             }
         }
     }

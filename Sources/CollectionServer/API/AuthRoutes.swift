@@ -38,11 +38,11 @@ extension APIFace {
                            headers: [.wwwAuthenticate: "Bearer realm=\"census\""])
         case .clientLocked(let seconds):
             throw APIError(.tooManyRequests, "too_many_attempts",
-                           "too many wrong access codes from this address; try again in \(seconds) seconds",
+                           "too many wrong access codes from this address; try again in \(SignInRoutes.wait(seconds, "en"))",
                            extra: ["retryAfter": .integer(seconds)], headers: [.retryAfter: String(seconds)])
         case .householdLocked(let seconds):
             throw APIError(.tooManyRequests, "too_many_attempts",
-                           "this household has signed in too often; try again in \(seconds) seconds",
+                           "this household has signed in too often; try again in \(SignInRoutes.wait(seconds, "en"))",
                            extra: ["retryAfter": .integer(seconds)], headers: [.retryAfter: String(seconds)])
         case .unavailable(let reason):
             context.logger.error("address frame unavailable", metadata: ["error": "\(reason)"])

@@ -78,9 +78,9 @@ struct SignInRoutes {
         case .signedIn(let id):
             householdID = id
         case .clientLocked(let seconds):
-            return try lockedOut(request, &context, UIText.lockedOutClient.text(lang, wait(seconds, lang)), seconds)
+            return try lockedOut(request, &context, UIText.lockedOutClient.text(lang, Self.wait(seconds, lang)), seconds)
         case .householdLocked(let seconds):
-            return try lockedOut(request, &context, UIText.lockedOutHousehold.text(lang, wait(seconds, lang)), seconds)
+            return try lockedOut(request, &context, UIText.lockedOutHousehold.text(lang, Self.wait(seconds, lang)), seconds)
         case .empty:
             return try renderSignIn(request, &context, value: "", error: UIText.accessCodeMissing.text(lang), status: .unprocessableContent)
         case .wrongCode:
@@ -112,8 +112,11 @@ struct SignInRoutes {
         return response
     }
 
-    private func wait(_ seconds: Int, _ lang: String) -> String {
-        seconds >= 90 ? UIText.minutes.text(lang, String((seconds + 59) / 60)) : UIText.seconds.text(lang, String(seconds))
+    /// How long a locked-out sign-in waits, in words: "1 second", "89 seconds", from 90 s on
+    /// whole minutes rounded up ("2 minutes"); `lang` "cy" in Welsh. The sign-in page and the
+    /// API's `too_many_attempts` message both say it.
+    static func wait(_ seconds: Int, _ lang: String) -> String {
+        seconds >= 90 ? UIText.minutes.text(lang, String((seconds + 59) / 60)) : (seconds == 1 ? UIText.second : UIText.seconds).text(lang, String(seconds))
     }
 
     // MARK: Language

@@ -51,6 +51,8 @@ enum UIText: String, CaseIterable {
     case alreadySubmittedBody
     case alreadySubmittedShort
     case minutes
+    /// One second: "1 second" (`seconds` for any other count).
+    case second
     case seconds
     case enterWholeNumber
     case enterNumber
@@ -208,6 +210,7 @@ enum UIText: String, CaseIterable {
         .alreadySubmittedShort: ("This household's census has been submitted. For your privacy, its answers cannot be viewed or changed online any more; nothing was changed.",
                                  "Mae cyfrifiad yr aelwyd hon wedi'i gyflwyno. Er mwyn diogelu eich preifatrwydd, nid oes modd gweld na newid ei atebion ar-lein mwyach; ni newidiwyd dim."),
         .minutes: ("{0} minutes", "{0} munud"),
+        .second: ("{0} second", "{0} eiliad"),
         .seconds: ("{0} seconds", "{0} eiliad"),
         .enterWholeNumber: ("Enter a whole number, for example 3", "Rhowch rif cyfan, er enghraifft 3"),
         .enterNumber: ("Enter a number, for example 2.5", "Rhowch rif, er enghraifft 2.5"),

@@ -86,6 +86,8 @@ public final class PendingAuditRecord: Sendable {
     /// - throws: ``FieldFileError/unwritable(path:reason:)`` when it could not be committed
     ///   (the log closed, a full disk, an I/O error): it is not in the log.
     public func committed() async throws(FieldFileError) -> AuditRecord {
+        // Committed already (often, beside a save whose own fsync took as long): no suspension.
+        if let ready = state.withLock({ $0.outcome }) { return try ready.get() }
         let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AuditRecord, FieldFileError>, Never>) in
             let ready = state.withLock { state -> Result<AuditRecord, FieldFileError>? in
                 if let outcome = state.outcome { return outcome }

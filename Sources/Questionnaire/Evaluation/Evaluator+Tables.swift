@@ -210,6 +210,8 @@ extension Evaluator {
         /// For text questions: the id of the checkbox that answers instead of the text, if any.
         let qNoneOption: [String?]
         let qUKOnly: [Bool]
+        /// The arrays above for the fast reader, one record per question in scope order.
+        let answerShapes: AnswerShapes
         /// For the general path: the keys an object may hold, ranked in `String` order, so the
         /// members of an object whose keys are all known are put in key order by comparing ranks.
         /// Top level: key -> rank, and by rank the key and what it is.
@@ -292,8 +294,12 @@ extension Evaluator {
             cWhenNode = ev.containers.map { node($0.when) }
             dExprNode = ev.derived.map { node($0.expr) }
             rosterRespondentFirstNode = ev.rosters.map { node($0.respondentFirst) }
+            answerShapes = AnswerShapes(
+                scopeQuestions: scopeQuestions, qTag: qTag, qUKOnly: qUKOnly, textRegex: textRegex, qNoneOption: qNoneOption,
+                qMaxLength: qMaxLength, qChoiceRef: qChoiceRef)
             routes = RouteTable(
                 scopeQuestions: scopeQuestions, qContainer: qContainer, qWhenNode: qWhenNode, qEndings: qEndings.view,
+                qHasRange: qHasRange, qHasOptionWhen: qHasOptionWhen, qRequired: qRequired, qVoluntary: qVoluntary,
                 cScope: cScope, cLocal: cLocal, cParent: cParent, cWhenNode: cWhenNode, cEndings: cEndings.view,
                 eScope: eScope, eLocal: eLocal, eContainer: eContainer, eWhenNode: eWhenNode)
             self.code = FrozenExpressionCode(code)

@@ -20,6 +20,13 @@ final class RouteTable: @unchecked Sendable {
         /// The endings that skip it: positions `endingsStart ..< endingsEnd` of ``Evaluator/Plan/qEndings``.
         var endingsStart: Int32
         var endingsEnd: Int32
+        /// How its answer reads (``hasRange``, ``hasOptionWhen``) and what its absence means
+        /// (``required``, ``voluntary``): bits of ``Question``'s static masks.
+        var flags: UInt8
+
+        static let hasRange: UInt8 = 1, hasOptionWhen: UInt8 = 2, required: UInt8 = 4, voluntary: UInt8 = 8
+
+        @inline(__always) func has(_ flag: UInt8) -> Bool { flags & flag != 0 }
     }
 
     /// One container, by its index.
@@ -49,24 +56,30 @@ final class RouteTable: @unchecked Sendable {
     /// The records of a plan's items. `scopeQuestions` lists the questions (indices in the
     /// schema) of each scope in order, as ``Evaluator/Plan/scopeQuestionList`` does.
     init(scopeQuestions: [[Int]], qContainer: [Int], qWhenNode: [Int32], qEndings: IntLists.View,
+         qHasRange: [Bool], qHasOptionWhen: [Bool], qRequired: [Bool], qVoluntary: [Bool],
          cScope: [Int], cLocal: [Int], cParent: [Int], cWhenNode: [Int32], cEndings: IntLists.View,
          eScope: [Int], eLocal: [Int], eContainer: [Int], eWhenNode: [Int32]) {
         let flat = scopeQuestions.flatMap { $0 }
         questions = .allocate(capacity: max(1, flat.count))
         for (k, gi) in flat.enumerated() {
             let r = qEndings.range(gi)
-            questions[k] = Question(global: Int32(gi), container: Int32(qContainer[gi]), when: qWhenNode[gi],
-                                    endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound))
+            var flags: UInt8 = 0
+            if qHasRange[gi] { flags |= Question.hasRange }
+            if qHasOptionWhen[gi] { flags |= Question.hasOptionWhen }
+            if qRequired[gi] { flags |= Question.required }
+            if qVoluntary[gi] { flags |= Question.voluntary }
+            (questions + k).initialize(to: Question(global: Int32(gi), container: Int32(qContainer[gi]), when: qWhenNode[gi],
+                                    endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound), flags: flags))
         }
         containers = .allocate(capacity: max(1, cScope.count))
         for k in 0..<cScope.count {
             let r = cEndings.range(k)
-            containers[k] = Container(scope: Int32(cScope[k]), local: Int32(cLocal[k]), parent: Int32(cParent[k]), when: cWhenNode[k],
-                                      endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound))
+            (containers + k).initialize(to: Container(scope: Int32(cScope[k]), local: Int32(cLocal[k]), parent: Int32(cParent[k]), when: cWhenNode[k],
+                                      endingsStart: Int32(r.lowerBound), endingsEnd: Int32(r.upperBound)))
         }
         endings = .allocate(capacity: max(1, eScope.count))
         for k in 0..<eScope.count {
-            endings[k] = Ending(scope: Int32(eScope[k]), local: Int32(eLocal[k]), container: Int32(eContainer[k]), when: eWhenNode[k])
+            (endings + k).initialize(to: Ending(scope: Int32(eScope[k]), local: Int32(eLocal[k]), container: Int32(eContainer[k]), when: eWhenNode[k]))
         }
     }
 

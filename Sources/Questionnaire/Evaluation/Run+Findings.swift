@@ -34,19 +34,20 @@ extension Run {
         for s in 0..<scopeCount {
             // The plan's plain arrays, not a copy of the scope's table.
             let roster = plan.scopeRoster[s]
-            let scopeQuestions = plan.scopeQuestions[s]
             let scopeChecks = plan.scopeChecks[s]
             // A roster that is not asked is reported once, as a whole, above.
             if roster >= 0, skippedRoster[roster] { continue }
             let nQ = frames[s].nQ
             let nD = frames[s].nD
+            let routes = questionRoutes + Int(scopeQuestionList.starts[s])
             for i in 0..<frames[s].count {
                 let c = ctx(scope: s, instance: i)
                 var last: (container: Int32, applies: Bool) = (-2, false)
                 for q in 0..<nQ {
                     let flat = i * nQ + q
                     let present = frames[s].present[flat]
-                    let gi = scopeQuestions[q]
+                    let route = routes[q]
+                    let gi = Int(route.global)
                     if !appliesInWalk(s, q, i, c, last: &last) {
                         if present != 0 {
                             let question = schema.questions[gi]
@@ -57,23 +58,23 @@ extension Run {
                     }
                     applicableCount += 1
                     var answered = present == 1
-                    if answered, plan.qHasOptionWhen[gi], let id = notOffered(s, q, i, frames[s].answers[flat]) {
+                    if answered, route.has(RouteTable.Question.hasOptionWhen), let id = notOffered(s, q, i, frames[s].answers[flat]) {
                         // An option this person is not shown: reported, and read as not answered.
                         let question = schema.questions[gi]
                         add("option_not_offered", .error, path(scope: s, instance: i, local: q),
                             message("option_not_offered", [id]), question: question.id)
                         answered = false
                     }
-                    if answered, frames[s].hasRange[q], !withinRange(s, q, i) {
+                    if answered, route.has(RouteTable.Question.hasRange), !withinRange(s, q, i) {
                         // Outside its range: refused like any invalid answer, so not answered.
                         reportOutOfRange(s, q, i, gi)
                         answered = false
                     }
                     if answered {
                         answeredCount += 1
-                    } else if present == 0, plan.qVoluntary[gi] {
+                    } else if present == 0, route.has(RouteTable.Question.voluntary) {
                         declined += 1
-                    } else if present == 0, plan.qRequired[gi] {
+                    } else if present == 0, route.has(RouteTable.Question.required) {
                         let question = schema.questions[gi]
                         add("required", .error, path(scope: s, instance: i, local: q),
                             message("required", [render(localized(question.label), scope: s, instance: i, container: ev.questions[gi].container)]),

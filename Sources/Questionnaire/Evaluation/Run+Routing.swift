@@ -167,8 +167,9 @@ extension Run {
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 1 { return nil }
         guard applies(s, q, i) else { return nil }
-        if frames[s].hasRange[q], !withinRange(s, q, i) { return nil }
-        if plan.qHasOptionWhen[questionIndex(s, q)], !isAnswerOffered(s, q, i) { return nil }
+        let route = questionRoutes[Int(scopeQuestionList.starts[s]) + q]
+        if route.has(RouteTable.Question.hasRange), !withinRange(s, q, i) { return nil }
+        if route.has(RouteTable.Question.hasOptionWhen), !isAnswerOffered(s, q, i) { return nil }
         return frames[s].answers.pointer(flat)
     }
 

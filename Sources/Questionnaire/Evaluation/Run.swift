@@ -127,6 +127,9 @@ package final class Run {
     let questionRoutes: UnsafeMutablePointer<RouteTable.Question>
     let containerRoutes: UnsafeMutablePointer<RouteTable.Container>
     let endingRoutes: UnsafeMutablePointer<RouteTable.Ending>
+    /// How the fast reader reads each question's answer, in the same order as ``questionRoutes``
+    /// (the plan's ``Evaluator/Plan/answerShapes``, kept alive by it).
+    let answerShapes: UnsafeMutablePointer<AnswerShapes.Shape>
     /// Where an expression that is not the plan's is laid out to be evaluated (``eval(_:_:)``).
     var scratch = ExpressionCode()
     let options: EvaluationOptions
@@ -182,6 +185,7 @@ package final class Run {
         (qEndings, cEndings, kEndings) = (ev.plan.qEndings.view, ev.plan.cEndings.view, ev.plan.kEndings.view)
         scopeQuestionList = ev.plan.scopeQuestionList.view
         (questionRoutes, containerRoutes, endingRoutes) = (ev.plan.routes.questions, ev.plan.routes.containers, ev.plan.routes.endings)
+        answerShapes = ev.plan.answerShapes.shapes
         language = options.language ?? ev.schema.languages.first ?? "en"
         scopeCount = ev.scopes.count
         frames = .allocate(capacity: scopeCount)

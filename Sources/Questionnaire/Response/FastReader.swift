@@ -407,11 +407,11 @@ extension Run {
         let flat = i * frames[s].nQ + q
         if frames[s].present[flat] != 0 { return false }  // a duplicate key
         if c.null() { markSeenUnanswered(s, flat); return true }
-        let gi = questionIndex(s, q)
+        let shape = answerShapes[Int(scopeQuestionList.starts[s]) + q]
         let value: Value
-        switch plan.qTag[gi] {
+        switch shape.tag {
         case 0:
-            if c.peek == UInt8(ascii: "{"), let none = plan.qNoneOption[gi] {
+            if c.peek == UInt8(ascii: "{"), shape.hasNoneOption, let none = plan.qNoneOption[Int(shape.global)] {
                 // The checkbox that answers instead of the text: exactly {"option": ID}, its own ID.
                 guard c.eat(UInt8(ascii: "{")), let key = c.plainString(), c.equals(key, "option"), c.eat(UInt8(ascii: ":")),
                     let r = c.plainString(), c.equals(r, none), c.eat(UInt8(ascii: "}"))
@@ -423,10 +423,10 @@ extension Run {
             if r.isEmpty { markSeenUnanswered(s, flat); return true }
             guard let raw = c.string(r) else { return false }
             guard let text = AnswerText.trimmed(raw) else { markSeenUnanswered(s, flat); return true }
-            let maxLength = plan.qMaxLength[gi]
+            let maxLength = shape.maxLength
             if text.utf8.count > maxLength && text.count > maxLength { return false }
-            if plan.textRegex[gi] {
-                guard case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) != nil else { return false }
+            if shape.hasPattern {
+                guard case .text(_, _, let regex?) = plan.qKind[Int(shape.global)], (try? regex.wholeMatch(in: text)) != nil else { return false }
             }
             value = .text(text)
         case 1:
@@ -445,7 +445,7 @@ extension Run {
             value = .month(my)
         case 5:
             // The plan holds the list: borrowed for the read, not retained and released per answer.
-            guard let list = plan.qChoiceRef[gi] else { return false }
+            guard let list = shape.choice else { return false }
             var detail: String?
             guard let v = list._withUnsafeGuaranteedRef({ list in
                 readChoiceFast(&c, list, detail: &detail).map { list.optionValues[$0] }
@@ -453,14 +453,14 @@ extension Run {
             if let detail { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = [detail] }
             value = v
         case 6:
-            guard let list = plan.qChoiceRef[gi], c.eat(UInt8(ascii: "[")) else { return false }
+            guard let list = shape.choice, c.eat(UInt8(ascii: "[")) else { return false }
             if c.eat(UInt8(ascii: "]")) { markSeenUnanswered(s, flat); return true }
             var details: [String] = []
             guard let v = list._withUnsafeGuaranteedRef({ readOptionsFast(&c, $0, details: &details) }) else { return false }
             if !details.isEmpty { specifiedTexts[SpecifiedKey(scope: s, flat: flat)] = details }
             value = v
         case 7:
-            switch readAddressFast(&c, ukOnly: plan.qUKOnly[gi]) {
+            switch readAddressFast(&c, ukOnly: shape.ukOnly) {
             case nil, .refused?: return false
             case .notAnswered?: markSeenUnanswered(s, flat); return true
             case .address(let address)?: value = .address(address)

@@ -124,10 +124,10 @@ struct Aggregate: ParsableCommand {
         // has responses from fewer, and returns (a save alone is not one) from fewer still.
         let household = { (n: Int) in counted(n, "household", digitsGrouped: true) }
         let read = s.kind == "full" ? "with a response" : "with new versions since run \(s.run - 1)"
-        text += "  read      \(household(s.householdsRead)) \(read), of the \(grouped(s.householdsInFrame)) in the address frame "
+        text += "  read      \(household(s.householdsRead)) \(read), of the \(groupedDigits(s.householdsInFrame)) in the address frame "
             + "(\(counted(s.versionsRead, "version", digitsGrouped: true)), \(bytes(s.bytesIn)) of responses)\n"
         text += "  exported  \(household(s.households)) with a return (submitted online or on paper; a save alone is not one); "
-            + s.rows.dropFirst().map { "\($0.table) \(grouped($0.rows))" }.joined(separator: ", ") + "\n"
+            + s.rows.dropFirst().map { "\($0.table) \(groupedDigits($0.rows))" }.joined(separator: ", ") + "\n"
         if s.householdsNotInFrame > 0 {
             text += "  warning   \(household(s.householdsNotInFrame)) with a return \(s.householdsNotInFrame == 1 ? "is" : "are") not in the address frame: not counted\n"
         }
@@ -136,8 +136,6 @@ struct Aggregate: ParsableCommand {
         text += "  check     census verify-export \(out)"
         return text
     }
-
-    static func grouped(_ n: Int) -> String { groupedDigits(n) }
 
     static func bytes(_ n: Int) -> String {
         let units = ["B", "KB", "MB", "GB", "TB"]
