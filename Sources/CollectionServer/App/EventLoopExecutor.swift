@@ -1,9 +1,11 @@
+import CSwiftTaskHook
 import NIOCore
 import NIOPosix
 
 /// Where a serving process runs its Swift tasks: by default on the server's NIO event loops
-/// (swift-nio's `NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()`);
-/// with `CENSUS_EXECUTOR=swift-pool`, on Swift's own global thread pool.
+/// (the Swift runtime's global-enqueue hook, as swift-nio's
+/// `NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()`
+/// sets it); with `CENSUS_EXECUTOR=swift-pool`, on Swift's own global thread pool.
 ///
 /// Hummingbird reads a request on an event loop thread and runs its handler as a task; with
 /// two pools, every request crosses from one pool's thread to the other's and back. On the
@@ -36,10 +38,31 @@ public enum EventLoopExecutor {
 
     /// Installs the event loops as the global executor unless ``variable`` is `swift-pool`.
     /// Call it once, from the main thread, before the server starts (and before any other
-    /// task is started: tasks already queued stay on Swift's pool). Returns whether it did.
+    /// task is started: tasks already queued stay on Swift's pool). Returns whether it did:
+    /// false when ``variable`` asks for Swift's pool, or when another hook was set first.
+    ///
+    /// The hook is set here rather than by swift-nio's
+    /// `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()`, which looks
+    /// the runtime's hook up with `dlsym`: in the statically linked release `census` the
+    /// runtime's symbols are not exported, the look-up failed, and every release server since
+    /// the static link (896495b) had silently run on Swift's pool. The hook does what
+    /// swift-nio's does: a task goes to the event loop the enqueueing thread runs (so a
+    /// request's handler stays on the loop that read it), or else to the group's next loop.
     @discardableResult
     public static func install(environment: [String: String]) -> Bool {
-        guard environment[variable] != "swift-pool" else { return false }
-        return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        guard wantsEventLoops(environment) else { return false }
+        // The runtime calls it as `void (*)(Job *, void (*original)(Job *))`, Swift calling
+        // convention, no context: a thin Swift function of that shape (as swift-nio declares it).
+        typealias EnqueueGlobalHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
+        let hook: EnqueueGlobalHook = { job, _ in
+            MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))
+        }
+        return census_swift_task_install_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+    }
+
+    /// Whether `environment` asks for the event loops (the default: ``variable`` is anything
+    /// but `swift-pool`, or unset).
+    public static func wantsEventLoops(_ environment: [String: String]) -> Bool {
+        environment[variable] != "swift-pool"
     }
 }
