@@ -169,9 +169,9 @@ final class DemoServerTests: XCTestCase {
         let arguments = Array(words.drop { $0 != "serve" })
         let executable = try XCTUnwrap(words.first { $0.hasSuffix("census") })
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable.hasPrefix("/") ? executable : dir.appendingPathComponent(executable).path), executable)
-        // Served this time with its tasks on the event loops (CENSUS_EXECUTOR=event-loops): the
-        // same pages, and SIGTERM still stops it cleanly.
-        let served = try Running(arguments, in: dir, environment: [env[0]: env[1], "CENSUS_EXECUTOR": "event-loops"])
+        // Served this time with its tasks on Swift's pool (CENSUS_EXECUTOR=swift-pool; the first
+        // run used the default, the event loops): the same pages, and SIGTERM still stops it cleanly.
+        let served = try Running(arguments, in: dir, environment: [env[0]: env[1], "CENSUS_EXECUTOR": "swift-pool"])
         guard served.wait(for: "census serve: http://") else {
             _ = served.stop(SIGKILL)
             return XCTFail("`\(again)` did not serve: \(served.output)")
