@@ -222,6 +222,7 @@ let package = Package(
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "DurableFiles", "ResponseStore", "SyntheticCensus",
                 "CensusCollection",  // the journeys' variant of the form, as the server decides it
                 "FieldOperations",  // keying-audit: the collection path and the audit log
+                "CensusCommandLine",  // the CLI's message convention (a missing benchmark, as a missing command)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client

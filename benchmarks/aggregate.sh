@@ -60,5 +60,8 @@ for _ in $(seq 1 100); do [ -s "$WORK/raw-bytes" ] && break; sleep 0.1; done   #
 raw=$(cat "$WORK/raw-bytes")
 csv=$(cat "$OUT"/export/*/*.csv.gz | wc -c)
 echo "export NDJSON: $raw bytes raw, $ours compressed (ours), $regz with gzip -6 of the same NDJSON; CSV compressed $csv"
+# Issue 12's size rule, said outright (also checked at test size by CompressedSizeTests).
+if [ "$ours" -le "$regz" ]; then echo "size rule met: ours is $(( (regz - ours) * 1000 / regz ))/1000 smaller than gzip -6"
+else echo "size rule MISSED: ours is $(( (ours - regz) * 1000 / regz ))/1000 larger than gzip -6"; fi
 "$CENSUS" verify-export "$OUT"
 echo "end: $(date -u +%H:%M:%SZ), load $(load)"

@@ -160,7 +160,8 @@ final class DemoServerTests: XCTestCase {
             XCTAssertEqual(resume.location, "/form/page/coronavirus")
         }
         XCTAssertEqual(demo.stop(SIGINT), 0, demo.output)
-        XCTAssertTrue(demo.output.contains("every save was committed"), demo.output)
+        // Said by the command that was run (`census`), not by `census serve`.
+        XCTAssertTrue(demo.output.contains("\ncensus: stopped; every save was committed"), demo.output)
 
         // The printed command serves the same store again (not replaced), and SIGTERM stops it.
         let words = again.split(separator: " ").map(String.init)
@@ -181,6 +182,7 @@ final class DemoServerTests: XCTestCase {
         let signedIn = try client.send(base.appendingPathComponent("sign-in"), form: [("csrf", Self.csrf(form.body) ?? ""), ("accessCode", codes[0])])
         XCTAssertEqual(signedIn.status, 303, String(signedIn.body.prefix(300)))
         XCTAssertEqual(served.stop(SIGTERM), 0, served.output)
+        XCTAssertTrue(served.output.contains("census serve: stopped; every save was committed"), served.output)
     }
 
     func testServeRefusesWithAClearMessageWhenSomethingIsMissing() throws {

@@ -112,6 +112,26 @@ final class BlockFileWriter {
         if raw.count >= blockSize { try flushBlock(rows: blockRows) }
     }
 
+    /// The current block's uncompressed bytes, moved out (not copied) for an encoder to append
+    /// one household's rows to in place (``RowEncoder/lend(json:csv:)``); to be given back with
+    /// ``giveBack(_:household:rows:)`` before anything else is done with the file.
+    func lendBlock() -> [UInt8] {
+        var lent: [UInt8] = []
+        swap(&lent, &raw)
+        return lent
+    }
+
+    /// Takes back the block lent by ``lendBlock()`` with one household's `count` rows appended
+    /// to it (households in increasing id order, as ``append(household:rows:count:)``).
+    func giveBack(_ block: consuming [UInt8], household: String, rows count: Int) throws {
+        raw = block
+        if count == 0 { return }
+        if blockRows == 0 { blockFirst = household }
+        blockLast = household
+        blockRows += count
+        if raw.count >= blockSize { try flushBlock(rows: blockRows) }
+    }
+
     /// Adds a block that is already compressed (kept from an earlier file).
     func appendCompressed(_ member: UnsafeRawBufferPointer, block: ExportBlock) throws {
         if blockRows > 0 { try flushBlock(rows: blockRows) }

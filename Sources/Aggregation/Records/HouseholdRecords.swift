@@ -97,18 +97,20 @@ struct RecordWriter {
         }
     }
 
-    /// Writes the household's rows (when `encoders` is given) and adds `sign` (+1, or -1 to
-    /// take back an earlier return) to the dictionary's counts. `memberKeys(r)`: the record keys
-    /// of roster `r`'s members (``RecordKeys/members(_:roster:count:)``, made once per household
-    /// for the rows and the tables).
+    /// Writes the household's rows into `encoders` (one per table, when `writing`) and adds
+    /// `sign` (+1, or -1 to take back an earlier return) to the dictionary's counts.
+    /// `memberKeys(r)`: the record keys of roster `r`'s members
+    /// (``RecordKeys/members(_:roster:count:)``, made once per household for the rows and the
+    /// tables).
     func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding, memberKeys: (Int) -> [Int],
-               encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
+               encoders: inout [RowEncoder], writing: Bool, counts: inout VariableCounts, sign: Int) {
         for (t, table) in layout.tables.enumerated() {
             let bound = binding.index[t]
             switch table.unit {
             case .household:
                 counts.rows[t] += sign
-                row(table, t, bound, instance: 0, context: context, member: nil, reader: reader, encoders: &encoders, counts: &counts, sign: sign)
+                row(t, bound, instance: 0, context: context, member: nil, reader: reader, into: &encoders[t], writing: writing,
+                    counts: &counts, sign: sign)
             case .member:
                 let r = binding.roster[t]
                 guard r >= 0, reader.rosterApplies(r) else { continue }
@@ -117,8 +119,8 @@ struct RecordWriter {
                 let memberKeys = memberKeys(r)
                 for i in 0..<n {
                     counts.rows[t] += sign
-                    row(table, t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,
-                        encoders: &encoders, counts: &counts, sign: sign)
+                    row(t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,
+                        into: &encoders[t], writing: writing, counts: &counts, sign: sign)
                 }
             case .pair:
                 let r = binding.roster[t]
@@ -132,18 +134,19 @@ struct RecordWriter {
                     guard asked else { continue }
                     let (person, other) = reader.pair(roster: r, k)
                     counts.rows[t] += sign
-                    row(table, t, bound, instance: k, context: context, member: (person, 0, other), reader: reader,
-                        encoders: &encoders, counts: &counts, sign: sign)
+                    row(t, bound, instance: k, context: context, member: (person, 0, other), reader: reader,
+                        into: &encoders[t], writing: writing, counts: &counts, sign: sign)
                 }
             }
         }
     }
 
-    /// One row: fixed columns, then each variable (bound to this schema or not), then the list
-    /// of variables asked and not answered.
-    private func row(_ table: ExportTable, _ t: Int, _ bound: [Int], instance i: Int, context: HouseholdContext,
+    /// One row of table `t`: fixed columns, then each variable (bound to this schema or not),
+    /// then the list of variables asked and not answered. The row's encoder is passed in place
+    /// (`inout`), not looked up in the array of encoders for every cell.
+    private func row(_ t: Int, _ bound: [Int], instance i: Int, context: HouseholdContext,
                      member: (position: Int, key: Int, other: Int?)?, reader: ResponseReader,
-                     encoders: inout [RowEncoder]?, counts: inout VariableCounts, sign: Int) {
+                     into e: inout RowEncoder, writing: Bool, counts: inout VariableCounts, sign: Int) {
         // The columns (ids in questionIDs[t]) asked and not answered so far in the row.
         var notAnswered: [Int] = []
         let base = counts.offset(table: t)
@@ -151,40 +154,39 @@ struct RecordWriter {
         for c in cells.indices {
             switch cells[c] {
             case .fixed(let fixed):
-                if encoders != nil { writeFixed(fixed, context: context, member: member, into: &encoders![t]) }
+                if writing { writeFixed(fixed, context: context, member: member, into: &e) }
             case .notAnswered:
-                guard encoders != nil else { continue }
+                guard writing else { continue }
                 var list = ""
                 for (k, column) in notAnswered.enumerated() {
                     if k > 0 { list += " " }
                     list += questionIDs[t][column]
                 }
-                encoders![t].text(list)
+                e.text(list)
             case .derived:
                 let d = bound[c]
                 let v = d >= 0 ? reader.derived(d, instance: i) : .unknown
                 counts.states[base + c * VariableCounts.stateCount + (d < 0 ? VariableCounts.notInForm : v.isKnown ? VariableCounts.answered : VariableCounts.notAnswered)] += sign
-                encoders?[t].value(v)
+                if writing { e.value(v) }
             case .answer(let part):
                 let q = bound[c]
                 guard q >= 0 else {
                     counts.states[base + c * VariableCounts.stateCount + VariableCounts.notInForm] += sign
-                    encoders?[t].null()
+                    if writing { e.null() }
                     continue
                 }
-                let state = reader.state(question: q, instance: i)
+                let (state, value) = reader.answer(question: q, instance: i)
                 counts.states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
                 if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(c) }
-                guard encoders != nil else { continue }
-                guard state == .answered else { encoders![t].null(); continue }
+                guard writing else { continue }
+                guard state == .answered else { e.null(); continue }
                 switch part {
-                case .value: encoders![t].value(reader.value(question: q, instance: i))
+                case .value: e.value(value)
                 case .detail:
                     // Only an option that takes a "please specify" text can have one.
-                    let chosen = reader.value(question: q, instance: i)
                     var specifies = false
                     if let options = specifying[t][c] {
-                        switch chosen {
+                        switch value {
                         case .option(let o): specifies = options.contains(o)
                         case .options(let os): specifies = os.contains { options.contains($0) }
                         default: break
@@ -192,21 +194,21 @@ struct RecordWriter {
                     }
                     let texts = specifies ? reader.specifiedTexts(question: q, instance: i) : []
                     // A one_of answer's text, or an any_of answer's texts joined with `; `.
-                    if texts.isEmpty { encoders![t].null() } else { encoders![t].text(texts.count == 1 ? texts[0] : texts.joined(separator: "; ")) }
+                    if texts.isEmpty { e.null() } else { e.text(texts.count == 1 ? texts[0] : texts.joined(separator: "; ")) }
                 case .line(let n):
-                    guard case .address(let a) = reader.value(question: q, instance: i), n - 1 < a.lines.count, !a.lines[n - 1].isEmpty else {
-                        encoders![t].null()
+                    guard case .address(let a) = value, n - 1 < a.lines.count, !a.lines[n - 1].isEmpty else {
+                        e.null()
                         continue
                     }
-                    encoders![t].text(a.lines[n - 1])
+                    e.text(a.lines[n - 1])
                 case .town, .postcode, .country:
-                    guard case .address(let a) = reader.value(question: q, instance: i) else { encoders![t].null(); continue }
+                    guard case .address(let a) = value else { e.null(); continue }
                     let text = part == .town ? a.town : part == .postcode ? a.postcode : a.country
-                    if let text, !text.isEmpty { encoders![t].text(text) } else { encoders![t].null() }
+                    if let text, !text.isEmpty { e.text(text) } else { e.null() }
                 }
             }
         }
-        encoders?[t].end()
+        if writing { e.end() }
     }
 
     private func isFirstPart(_ part: AnswerPart) -> Bool {

@@ -2,7 +2,8 @@ import Foundation
 import AddressFrame
 import Questionnaire
 
-/// Writes one table's rows as NDJSON and CSV at once, straight into byte buffers.
+/// Writes one table's rows as NDJSON and CSV at once, straight into byte buffers: the current
+/// blocks of the table's two export files, lent for each household (``lend(json:csv:)``).
 ///
 /// NDJSON: one object per line, keys in column order, strings escaped as RFC 8259 requires
 /// (UTF-8 kept as it is). A column with no value is left out of the object (as BigQuery's JSON
@@ -22,9 +23,10 @@ struct RowEncoder {
     private let keyBytes: UnsafePointer<UInt8>
     private let keyStarts: UnsafePointer<Int>
     private let keyStorage: KeyStorage
-    var json: [UInt8] = []
-    var csv: [UInt8] = []
-    /// Rows ended since the last ``clear()``.
+    /// The NDJSON and CSV bytes the rows are appended to.
+    private(set) var json: [UInt8] = []
+    private(set) var csv: [UInt8] = []
+    /// Rows ended since the buffers were lent.
     private(set) var rows = 0
     /// Write `"column":null` for columns with no value (see above); cleared at the end of each row.
     var explicitNulls = false
@@ -35,8 +37,6 @@ struct RowEncoder {
         keyStorage = KeyStorage(table.columns.enumerated().map { i, c in Array(((i == 0 ? "{\"" : ",\"") + c.name + "\":").utf8) })
         keyBytes = UnsafePointer(keyStorage.bytes)
         keyStarts = UnsafePointer(keyStorage.starts)
-        json.reserveCapacity(1 << 17)
-        csv.reserveCapacity(1 << 17)
     }
 
     /// The CSV header line.
@@ -50,10 +50,22 @@ struct RowEncoder {
         return out
     }
 
-    mutating func clear() {
-        json.removeAll(keepingCapacity: true)
-        csv.removeAll(keepingCapacity: true)
+    /// Takes the buffers the next household's rows are appended to: each file's current block
+    /// (``BlockFileWriter/lendBlock()``). The rows are encoded in place rather than into a
+    /// buffer of their own and copied into the block: that copy moved 4.3 GB in an aggregation
+    /// of 1,000,000 households.
+    mutating func lend(json: consuming [UInt8], csv: consuming [UInt8]) {
+        self.json = json
+        self.csv = csv
         rows = 0
+    }
+
+    /// Gives the buffers back, with the rows appended since ``lend(json:csv:)``.
+    mutating func takeBack() -> (json: [UInt8], csv: [UInt8], rows: Int) {
+        var j: [UInt8] = [], c: [UInt8] = []
+        swap(&j, &json)
+        swap(&c, &csv)
+        return (j, c, rows)
     }
 
     // MARK: Cells, in column order
@@ -78,8 +90,31 @@ struct RowEncoder {
 
     mutating func text(_ s: String) {
         next()
-        JSONText.append(s, to: &json)
-        CSVCell.append(text: s, to: &csv)
+        var s = s
+        let plain = s.withUTF8 { bytes in
+            // One pass decides for both formats (``isPlain(_:)``): most texts (option ids, names,
+            // places) are written as they are in both.
+            guard Self.isPlain(bytes) else { return false }
+            json.append(UInt8(ascii: "\""))
+            json.append(contentsOf: bytes)
+            json.append(UInt8(ascii: "\""))
+            csv.append(contentsOf: bytes)
+            return true
+        }
+        if !plain {
+            JSONText.append(s, to: &json)
+            CSVCell.append(text: s, to: &csv)
+        }
+    }
+
+    /// Whether `bytes` are written as they are both in a JSON string and as a CSV cell: not
+    /// empty, not starting with a byte a spreadsheet reads as a formula, and holding no quote,
+    /// backslash, comma or control character. (One scan where the two writers scanned the text
+    /// once each, which was a tenth of the row writer's time.)
+    @inline(__always) static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, !CSVCell.startsFormula(first) else { return false }
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C || b == 0x2C { return false }
+        return true
     }
 
     /// A value known to need no escaping in either format (an option id, a date, a code).
@@ -134,12 +169,31 @@ struct RowEncoder {
     mutating func list(_ items: [String]) {
         next()
         json.append(UInt8(ascii: "["))
+        var plain = true
         for (i, item) in items.enumerated() {
             if i > 0 { json.append(UInt8(ascii: ",")) }
-            JSONText.append(item, to: &json)
+            var item = item
+            item.withUTF8 { bytes in
+                // `a;b` needs no quoting when every item is plain (the first not a formula).
+                if Self.isPlain(bytes) {
+                    json.append(UInt8(ascii: "\""))
+                    json.append(contentsOf: bytes)
+                    json.append(UInt8(ascii: "\""))
+                } else {
+                    plain = false
+                    JSONText.append(bytes, to: &json)
+                }
+            }
         }
         json.append(UInt8(ascii: "]"))
-        CSVCell.append(text: items.joined(separator: ";"), to: &csv)
+        if plain {
+            for (i, item) in items.enumerated() {
+                if i > 0 { csv.append(UInt8(ascii: ";")) }
+                csv.append(contentsOf: item.utf8)
+            }
+        } else {
+            CSVCell.append(text: items.joined(separator: ";"), to: &csv)
+        }
     }
 
     /// Ends the row.
@@ -255,12 +309,18 @@ func isoMonth(_ m: MonthYear) -> String {
 /// JSON strings, escaped as RFC 8259 requires: `"`, `\` and control characters.
 enum JSONText {
     static func append(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
         var s = s
-        s.withUTF8 { bytes in
-            var clean = true
-            for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { clean = false; break }
-            if clean { out.append(contentsOf: bytes); return }
+        s.withUTF8 { append($0, to: &out) }
+    }
+
+    /// ``append(_:to:)`` for a string's UTF-8 bytes.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var clean = true
+        for b in bytes where b < 0x20 || b == 0x22 || b == 0x5C { clean = false; break }
+        if clean {
+            out.append(contentsOf: bytes)
+        } else {
             for b in bytes {
                 switch b {
                 case 0x22: out.append(contentsOf: [0x5C, 0x22])

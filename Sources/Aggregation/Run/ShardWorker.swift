@@ -69,7 +69,9 @@ final class ShardWorker {
     private var readers: [String: (ResponseReader, SchemaBinding)] = [:]
     private var lastReader: (hash: String, entry: (ResponseReader, SchemaBinding))?
     private let recordWriter: RecordWriter
-    private var encoders: [RowEncoder]?
+    /// One per export table. A stored property, not `lazy`: passing a lazy property `inout`
+    /// goes through a copy, and every row then copied the file's block it appends to.
+    private var encoders: [RowEncoder]
     private var result: ShardResult
     private var writers: [(json: BlockFileWriter, csv: BlockFileWriter)] = []
     /// One compressor per level for all of the worker's files (they compress one block at a
@@ -86,6 +88,7 @@ final class ShardWorker {
         }
         clock = DayClock(timeZone: context.timeZone)
         recordWriter = RecordWriter(layout: context.layout)
+        encoders = context.layout.tables.map { RowEncoder(table: $0) }
         result = ShardResult(shard: shard, watermark: 0, parts: context.previous?.parts[shard] ?? [],
                              variables: VariableCounts(layout: context.layout),
                              tables: TableTallies(tableCount: context.tabulator.tables.count))
@@ -256,22 +259,21 @@ final class ShardWorker {
             return keys
         }
         if write {
-            if encoders == nil { encoders = context.layout.tables.map { RowEncoder(table: $0) } }
-            for t in encoders!.indices {
-                encoders![t].clear()
+            for t in encoders.indices {
+                // The rows go straight into the files' current blocks.
+                encoders[t].lend(json: writers[t].json.lendBlock(), csv: writers[t].csv.lendBlock())
                 // Each file's first row lists every column (NDJSON leaves out empty ones after it).
-                encoders![t].explicitNulls = !writers[t].json.hasRows
+                encoders[t].explicitNulls = !writers[t].json.hasRows
             }
-            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &encoders,
-                               counts: &result.variables, sign: sign)
-            for t in encoders!.indices where encoders![t].rows > 0 {
-                try writers[t].json.append(household: id, rows: encoders![t].json, count: encoders![t].rows)
-                try writers[t].csv.append(household: id, rows: encoders![t].csv, count: encoders![t].rows)
+        }
+        recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &encoders, writing: write,
+                           counts: &result.variables, sign: sign)
+        if write {
+            for t in encoders.indices {
+                let (json, csv, rows) = encoders[t].takeBack()
+                try writers[t].json.giveBack(json, household: id, rows: rows)
+                try writers[t].csv.giveBack(csv, household: id, rows: rows)
             }
-        } else {
-            var none: [RowEncoder]? = nil
-            recordWriter.write(household, reader: reader, binding: binding, memberKeys: keysOf, encoders: &none,
-                               counts: &result.variables, sign: sign)
         }
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
         context.tabulator.tally(reader: reader, binding: binding, area: authority, householdKey: householdKey, memberKeys: keysOf,

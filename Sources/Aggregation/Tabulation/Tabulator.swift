@@ -160,10 +160,11 @@ struct Tabulator: Sendable {
         if dim.isDerived {
             value = reader.derived(index, instance: i)
         } else {
-            switch reader.state(question: index, instance: i) {
+            let answer = reader.answer(question: index, instance: i)
+            switch answer.state {
             case .skipped: return dim.notAsked ?? dim.noAnswer
             case .notAnswered, .invalid: return dim.noAnswer
-            case .answered: value = reader.value(question: index, instance: i)
+            case .answered: value = answer.value
             }
         }
         switch dim.kind {

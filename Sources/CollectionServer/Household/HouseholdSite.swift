@@ -110,6 +110,20 @@ final class HouseholdSite: Sendable {
         return try html("message", view, status: status)
     }
 
+    /// `requested` if it is a path on this site, else `/`: where a redirect may send a browser
+    /// back to (the language switch's `return`), never to another site.
+    ///
+    /// A path here is `/` and then visible ASCII only (0x21-0x7E, as every page's own links are
+    /// percent-encoded), not `//` (another host) and without `\`. Anything else is refused
+    /// whole, not cleaned: browsers drop tabs and line breaks from a `Location` and read `\` as
+    /// `/`, so `/<TAB>/evil.example` or `/\evil.example` would leave the site.
+    static func pathOnThisSite(_ requested: String?) -> String {
+        guard let path = requested, path.hasPrefix("/"), !path.hasPrefix("//"),
+              path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") })
+        else { return "/" }
+        return path
+    }
+
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location])
     }

@@ -42,11 +42,10 @@ public final class ResponseReader {
     /// The ids of the schema's rosters, in schema order: roster index `r` is `rosterIDs[r]`.
     public let rosterIDs: [String]
     let run: Run
-    /// The response's bytes, kept when the form has "please specify" details (which the frames
-    /// do not hold), and parsed into a tree only when ``raw(question:instance:)`` needs it.
-    private var bytes: [UInt8] = []
-    private var parsed: JSONValue??
-    private let needsTree: Bool
+    /// The tree of a response read by the general path, where its "please specify" texts are
+    /// read from (the fast reader keeps them itself, without a tree). No copy of the bytes is
+    /// kept: copying every body was 2.5 GB of copies in an aggregation of 1,000,000 households.
+    private var parsed: JSONValue?
     /// Per question: its scope and its index in the scope (plain integers: reading them copies
     /// nothing that is reference counted).
     private let questionScope: [Int]
@@ -59,12 +58,6 @@ public final class ResponseReader {
         rosterIDs = evaluator.rosters.map(\.id)
         questionScope = evaluator.questions.map(\.scope)
         questionLocal = evaluator.questions.map(\.local)
-        needsTree = evaluator.schema.questions.contains { q in
-            if let list = q.type.choiceList, let options = evaluator.schema.choiceLists.first(where: { $0.id == list })?.options {
-                return options.contains { $0.specify != nil }
-            }
-            return false
-        }
     }
 
     /// Evaluates one response to the form. Returns `false`, and leaves nothing to read, when the
@@ -80,8 +73,6 @@ public final class ResponseReader {
         parsed = nil
         unfinished = false
         fast = false
-        self.bytes.removeAll(keepingCapacity: true)
-        if needsTree { self.bytes.append(contentsOf: bytes) }
         let quick: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
             run.reset()
             return run.readFast(buffer)
@@ -102,7 +93,7 @@ public final class ResponseReader {
             $0.path == "$" && ($0.code == "type" || $0.code == "json") || $0.code == "schema_mismatch"
         }
         if unreadable { return false }
-        parsed = .some(value)
+        parsed = value
         return true
     }
 
@@ -153,9 +144,16 @@ public final class ResponseReader {
     /// The value of question `q` for `instance` when it is ``AnswerState/answered``, else
     /// `.unknown`. Addresses read as `.present`: their lines are in ``raw(question:instance:)``.
     public func value(question q: Int, instance i: Int) -> Value {
-        guard state(question: q, instance: i) == .answered else { return .unknown }
+        answer(question: q, instance: i).value
+    }
+
+    /// ``state(question:instance:)`` and ``value(question:instance:)`` from one look-up of the
+    /// question's routing: the aggregator reads both for every answer of every row.
+    public func answer(question q: Int, instance i: Int) -> (state: AnswerState, value: Value) {
+        let state = state(question: q, instance: i)
+        guard state == .answered else { return (state, .unknown) }
         let s = questionScope[q]
-        return run.frames[s].answers[i * run.frames[s].nQ + questionLocal[q]]
+        return (state, run.frames[s].answers[i * run.frames[s].nQ + questionLocal[q]])
     }
 
     /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
@@ -188,20 +186,11 @@ public final class ResponseReader {
         }
     }
 
-    /// The response as a tree, parsed on first use.
-    private var tree: JSONValue? {
-        if let parsed { return parsed }
-        let value = bytes.isEmpty ? nil : try? JSONParser.parse(bytes)
-        parsed = .some(value)
-        return value
-    }
-
     /// The answer of question `q` for `instance` exactly as the response holds it (an address
     /// object, `{"value", "detail"}` for a "please specify" option), when it is answered; `nil`
-    /// otherwise. Only kept for forms with "please specify" options (addresses are in
-    /// ``value(question:instance:)``).
-    public func raw(question q: Int, instance i: Int) -> JSONValue? {
-        guard state(question: q, instance: i) == .answered, let tree else { return nil }
+    /// otherwise, or when the response was read by the fast reader (which keeps no tree).
+    private func raw(question q: Int, instance i: Int) -> JSONValue? {
+        guard state(question: q, instance: i) == .answered, let tree = parsed else { return nil }
         let question = evaluator.schema.questions[q]
         let info = evaluator.questions[q]
         switch evaluator.scopes[info.scope].kind {

@@ -31,7 +31,9 @@ public enum IndividualReturn {
 
     /// The household and, for an individual return's key, the person.
     public static func split(_ key: String) -> (household: String, person: String?) {
-        guard let slash = key.firstIndex(of: separator) else { return (key, nil) }
+        // Searched as a byte (the separator is ASCII): a search by Character walks grapheme
+        // clusters, and the aggregator splits the key of every version it reads.
+        guard let slash = key.utf8.firstIndex(of: separator.asciiValue ?? UInt8(ascii: "/")) else { return (key, nil) }
         return (String(key[..<slash]), String(key[key.index(after: slash)...]))
     }
 
