@@ -63,4 +63,14 @@ final class PipingTests: XCTestCase {
         XCTAssertEqual(zip(census.schema.questions.map(\.id), census.plan.qNamesMember).filter(\.1).map(\.0),
                        ["first_name", "middle_names", "last_name", "visitor_first_name", "visitor_last_name"])
     }
+
+    /// Pipes read by bytes (``Run/render(_:scope:instance:container:)``): text in any script
+    /// and emoji around and inside pipes and switches come out whole, `{{`/`}}` stay braces.
+    func testPipesAmongMultiByteText() throws {
+        XCTAssertEqual(try messages([["first_name": "Siân", "last_name": "Ŵyn 👩‍👩‍👧", "works": "no"]], language: "cy"),
+                       ["Nid yw Siân Ŵyn 👩‍👩‍👧 yn gweithio"])
+        XCTAssertEqual(try messages([["first_name": "Zoë", "last_name": "{Nuñez}", "works": "no"]]),
+                       ["Zoë {Nuñez} (Zoë) does not work"])
+    }
 }
+

@@ -28,34 +28,47 @@ extension Run {
             isSelf = result
             return result
         }
-        func expand(_ chars: ArraySlice<Character>) -> String {
-            var out = ""
-            var k = chars.startIndex
-            while k < chars.endIndex {
-                let ch = chars[k]
-                if ch == "{" && k + 1 < chars.endIndex && chars[k + 1] == "{" { out.append("{"); k += 2; continue }
-                if ch == "}" && k + 1 < chars.endIndex && chars[k + 1] == "}" { out.append("}"); k += 2; continue }
-                if ch != "{" { out.append(ch); k += 1; continue }
+        // By UTF-8 bytes, not Characters: the pipe syntax is ASCII (`{`, `}`, `|`, `:`), which
+        // never occurs inside a multi-byte UTF-8 sequence, and the text between pipes is copied
+        // a run at a time. An array of Characters cost a grapheme break per character of every
+        // label with a pipe (about 3% of a page request's server CPU, perf 2026-12-01).
+        func expand(_ bytes: ArraySlice<UInt8>) -> String {
+            let open = UInt8(ascii: "{"), close = UInt8(ascii: "}")
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var k = bytes.startIndex
+            while k < bytes.endIndex {
+                let ch = bytes[k]
+                if ch == open && k + 1 < bytes.endIndex && bytes[k + 1] == open { out.append(open); k += 2; continue }
+                if ch == close && k + 1 < bytes.endIndex && bytes[k + 1] == close { out.append(close); k += 2; continue }
+                if ch != open {
+                    // A run of text up to the next brace.
+                    var e = k + 1
+                    while e < bytes.endIndex && bytes[e] != open && bytes[e] != close { e += 1 }
+                    out.append(contentsOf: bytes[k..<e])
+                    k = e
+                    continue
+                }
                 // The matching close brace, a top-level bar and a top-level colon.
                 var depth = 0
                 var j = k
                 var bar = -1
                 var colon = -1
-                while j < chars.endIndex {
-                    if chars[j] == "{" { depth += 1 } else if chars[j] == "}" {
+                while j < bytes.endIndex {
+                    if bytes[j] == open { depth += 1 } else if bytes[j] == close {
                         depth -= 1
                         if depth == 0 { break }
                     } else if depth == 1 && bar < 0 {
-                        if chars[j] == "|" { bar = j } else if chars[j] == ":" && colon < 0 { colon = j }
+                        if bytes[j] == UInt8(ascii: "|") { bar = j } else if bytes[j] == UInt8(ascii: ":") && colon < 0 { colon = j }
                     }
                     j += 1
                 }
-                if j >= chars.endIndex { out.append(contentsOf: String(chars[k...])); break }
-                let inner = chars[(k + 1)..<j]
-                if colon >= 0, let (keyword, subject) = Run.switchHead(chars[(k + 1)..<colon]) {
+                if j >= bytes.endIndex { out.append(contentsOf: bytes[k...]); break }
+                let inner = bytes[(k + 1)..<j]
+                if colon >= 0, let (keyword, subject) = Run.switchHead(String(decoding: bytes[(k + 1)..<colon], as: UTF8.self)) {
                     // {if VALUE: A|B}, {plural NUMBER: one|many}; a missing B is empty.
-                    let thenPart = chars[(colon + 1)..<(bar >= 0 ? bar : j)]
-                    let elsePart = bar >= 0 ? chars[(bar + 1)..<j] : chars[j..<j]
+                    let thenPart = bytes[(colon + 1)..<(bar >= 0 ? bar : j)]
+                    let elsePart = bar >= 0 ? bytes[(bar + 1)..<j] : bytes[j..<j]
                     let v = pipeValue(subject, s, i, c)
                     let first: Bool
                     if keyword == "plural" {
@@ -65,22 +78,22 @@ extension Run {
                     } else {
                         first = false
                     }
-                    out += expand(Run.trimmingLeadingSpace(first ? thenPart : elsePart))
+                    out.append(contentsOf: expand(Run.trimmingLeadingSpace(first ? thenPart : elsePart)).utf8)
                 } else if bar >= 0 {
-                    out += selfHolds() ? expand(chars[(k + 1)..<bar]) : expand(chars[(bar + 1)..<j])
+                    out.append(contentsOf: (selfHolds() ? expand(bytes[(k + 1)..<bar]) : expand(bytes[(bar + 1)..<j])).utf8)
                 } else {
-                    out += display(pipeValue(String(inner).trimmingSpaces, s, i, c))
+                    out.append(contentsOf: display(pipeValue(String(decoding: inner, as: UTF8.self).trimmingSpaces, s, i, c)).utf8)
                 }
                 k = j + 1
             }
-            return out
+            return String(decoding: out, as: UTF8.self)
         }
-        return expand(ArraySlice(Array(text)))
+        return expand(ArraySlice(Array(text.utf8)))
     }
 
     /// `if NAME` or `plural NAME` before a switch's colon.
-    static func switchHead(_ head: ArraySlice<Character>) -> (String, String)? {
-        let text = String(head).trimmingSpaces
+    static func switchHead(_ head: String) -> (String, String)? {
+        let text = head.trimmingSpaces
         for keyword in ["if", "plural"] where text.hasPrefix(keyword + " ") {
             let subject = String(text.dropFirst(keyword.count + 1)).trimmingSpaces
             if !subject.isEmpty, !subject.contains(" ") { return (keyword, subject) }
@@ -88,9 +101,9 @@ extension Run {
         return nil
     }
 
-    static func trimmingLeadingSpace(_ part: ArraySlice<Character>) -> ArraySlice<Character> {
+    static func trimmingLeadingSpace(_ part: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
         var p = part
-        if p.first == " " { p = p.dropFirst() }
+        if p.first == UInt8(ascii: " ") { p = p.dropFirst() }
         return p
     }
 
