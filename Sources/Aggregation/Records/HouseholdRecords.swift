@@ -167,12 +167,7 @@ struct RecordWriter {
                 if writing { writeFixed(fixed, context: context, member: member, into: &e) }
             case .notAnswered:
                 guard writing else { continue }
-                var list = ""
-                for (k, column) in notAnswered.enumerated() {
-                    if k > 0 { list += " " }
-                    list += questionIDs[t][column]
-                }
-                e.text(list)
+                e.words(notAnswered, of: questionIDs[t])
             case .derived:
                 let d = bound[c]
                 let v = d >= 0 ? reader.derived(d, instance: i) : .unknown
