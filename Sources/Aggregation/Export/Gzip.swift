@@ -10,7 +10,7 @@ import Foundation
 /// libdeflate compresses a whole buffer at once, which is what a block is. On the export's
 /// files (BENCHMARKS.md, "Aggregation"): NDJSON at level 7 in 14% less time than zlib's 7 and
 /// 1.4% smaller; CSV at level 6 in 41% less time than zlib's 6 and 1% larger (the CSV files
-/// are now written at level 1: ``ShardWorker/level(_:)``). Reading stays with zlib
+/// are now written at level 2: ``ShardWorker/level(_:)``). Reading stays with zlib
 /// (``GzipReader``), which streams.
 final class GzipCompressor {
     private let compressor: OpaquePointer

@@ -323,15 +323,13 @@ final class ShardWorker {
     // MARK: Files
 
     /// libdeflate's levels (``GzipCompressor``). NDJSON: level 7 in blocks of `blockSize` (2 MiB
-    /// by default), the cheapest level that keeps the NDJSON no larger than `gzip -6` of the
-    /// same NDJSON as one stream: at 1,000,000 households level 7 is 3.4% smaller, level 6 3.3%
-    /// larger, level 5 13.4% larger (BENCHMARKS.md, "Aggregation", 2026-12-01 stop 22;
-    /// `CompressedSizeTests` keeps the rule). CSV: level 1 in blocks a quarter of that size
-    /// (cheaper to re-compress when a household moves). No size rule applies to the CSV files,
-    /// and compression is about two fifths of a full run's CPU: on the export's CSV level 1
-    /// takes 31% less time than level 2 for files 6.2% larger (level 2 took half of level 6's
-    /// time for files a fifth larger; same section).
-    static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 1 }
+    /// by default), which together come out smaller than `gzip -6` of the same NDJSON as one
+    /// stream (its level 6 does not: BENCHMARKS.md). CSV: level 2 in blocks a quarter of that
+    /// size (cheaper to re-compress when a household moves). No size rule applies to the CSV
+    /// files, and compression was a third of a full run's CPU: level 2 takes about half the
+    /// time of level 6 on the export's CSV, for files about a fifth larger (BENCHMARKS.md,
+    /// "Aggregation", 2026-12-01).
+    static func level(_ format: String) -> Int32 { format == "ndjson" ? 7 : 2 }
     static func blockSize(_ format: String, _ size: Int) -> Int { format == "ndjson" ? size : max(4096, size / 4) }
 
     private func compressor(_ format: String) throws -> GzipCompressor {
