@@ -30,7 +30,7 @@
 //   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
 //                          hummingbird-auth, swift-extras-base64): sessions, the journey, keying
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
-//                          FieldOperations)
+//                          FieldOperations, CSwiftTaskHook: the runtime's global-executor hook)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 //   CensusCompiler (`census-compile`): the compiler alone, for a fast start (CensusCommandLine)
 import PackageDescription
@@ -95,6 +95,9 @@ let package = Package(
             name: "DurableFiles",
             dependencies: ["UnfinishedOutput", "SystemReasons", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // The Swift runtime's global-enqueue hook, resolved by the linker (EventLoopExecutor:
+        // swift-nio's dlsym look-up fails when the runtime is linked statically).
+        .systemLibrary(name: "CSwiftTaskHook"),
         // SQLite's start-time options (`sqlite3_config`, which Swift cannot call: it is variadic).
         .systemLibrary(
             name: "CSQLiteConfig",
@@ -169,6 +172,7 @@ let package = Package(
             name: "CollectionServer",
             dependencies: [
                 "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection", "FieldOperations",
+                "CSwiftTaskHook",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
@@ -218,6 +222,7 @@ let package = Package(
                 "Questionnaire", "QuestionnaireLanguage", "AddressFrame", "DurableFiles", "ResponseStore", "SyntheticCensus",
                 "CensusCollection",  // the journeys' variant of the form, as the server decides it
                 "FieldOperations",  // keying-audit: the collection path and the audit log
+                "CensusCommandLine",  // the CLI's message convention (a missing benchmark, as a missing command)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),  // the raw-SQLite ceiling
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the server's load client

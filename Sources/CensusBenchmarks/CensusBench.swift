@@ -1,4 +1,5 @@
 import ArgumentParser
+import CensusCommandLine
 
 /// `census-bench`: the benchmarks behind BENCHMARKS.md. Build with `-c release`.
 @main
@@ -9,4 +10,16 @@ struct CensusBench: AsyncParsableCommand {
         subcommands: [CompileBenchmark.self, StoreBenchmark.self, StoreWriterHelper.self, ValidateBenchmark.self, JourneyBenchmark.self,
                       KeyingBenchmark.self, KeyingAuditBenchmark.self]
     )
+
+    /// Runs the benchmark the arguments name. With none, says that one is missing and shows
+    /// the usage (64), as `census store` does, rather than the whole help with status 0, so that
+    /// a script that left the benchmark out fails.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.isEmpty {
+            Console.command = "census-bench"
+            Console.exitForMissingSubcommand(CensusBench.self, of: CensusBench.self)
+        }
+        await main(arguments)
+    }
 }

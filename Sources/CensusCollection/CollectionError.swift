@@ -76,8 +76,11 @@ public enum CollectionError: Error, Sendable, Equatable, CustomStringConvertible
             return "the response answers no question that applies\(first); nothing was stored"
         case .notValid(let findings):
             let blocking = findings.filter { $0.severity == .error || $0.severity == .confirm }
-            let first = blocking.first.map { ": first \($0.code) at \($0.path)" } ?? ""
-            return "the response has \(blocking.count) error(s) or confirmation(s) to give\(first); nothing was stored"
+            // Counts as "label: n", so that no count needs its noun made plural here.
+            let errors = findings.count { $0.severity == .error }, confirmations = blocking.count - errors
+            let counts = [(errors, "errors to correct"), (confirmations, "confirmations to give")].filter { $0.0 > 0 }.map { "\($0.1): \($0.0)" }
+            let first = blocking.first.map { "; first \($0.code) at \($0.path)" } ?? ""
+            return "the response cannot be submitted as it is (\(counts.joined(separator: ", ")))\(first); nothing was stored"
         case .invalidRequest(let reason):
             return "invalid request: \(reason); nothing was stored"
         case .responseTooLarge(let bytes, let limit):

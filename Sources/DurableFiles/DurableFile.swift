@@ -96,7 +96,23 @@ package enum DurableFile {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        // Foundation on Linux reports a missing or unreadable file as a CocoaError alone ("The
+        // operation could not be completed. The file doesn’t exist."): the system's words for it.
+        if let code = (error as? CocoaError).flatMap({ posixCode(of: $0.code) }) { return String(cString: strerror(code)) }
         return ns.localizedDescription
+    }
+
+    /// The `errno` a Foundation file error stands for, where there is one.
+    private static func posixCode(of code: CocoaError.Code) -> Int32? {
+        switch code {
+        case .fileNoSuchFile, .fileReadNoSuchFile: return ENOENT
+        case .fileReadNoPermission, .fileWriteNoPermission: return EACCES
+        case .fileWriteOutOfSpace: return ENOSPC
+        case .fileWriteVolumeReadOnly: return EROFS
+        case .fileWriteFileExists: return EEXIST
+        case .fileReadTooLarge: return EFBIG
+        default: return nil
+        }
     }
 
     /// What is wrong with a JSON file that does not decode, in a few words rather than a

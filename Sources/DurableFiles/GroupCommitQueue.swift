@@ -51,7 +51,8 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
 
     private let scheduling: Scheduling
 
-    /// A queue whose thread will be named `name` (1 MiB of stack); call ``start(_:)``.
+    /// A queue whose thread will be named `name` (1 MiB of stack; the kernel shows it without a
+    /// leading `census-`, at most 15 bytes: ``ThreadName``); call ``start(_:)``.
     ///
     /// - parameter maxBatchSize: the most items in one batch (at least 1).
     /// - parameter scheduling: how its thread is scheduled (``Scheduling/normal`` by default).
@@ -73,7 +74,9 @@ public final class GroupCommitQueue<Item>: @unchecked Sendable {
         guard !started, !stopping else { return }
         started = true
         let scheduling = self.scheduling
+        let name = self.name
         let thread = Thread {
+            ThreadName.setCurrent(name)
             if scheduling == .batch { Self.useBatchScheduling() }
             self.run(commit)
         }

@@ -61,6 +61,15 @@ enum FieldDatabase {
                 throw .unreadable(path: path, reason: DurableFile.reason(error))
             }
         }
+        if !readOnly {
+            // Said as the store and the frame say it, before SQLite's own words ("SQLite error
+            // 14: unable to open database file") for a read-only disk or directory.
+            let exists = access(path, F_OK) == 0
+            let directory = url.deletingLastPathComponent().path
+            if exists ? DurableFile.isReadOnly(path) : !ReadOnlyOpen.isWritableDirectory(directory) {
+                throw .unwritable(path: path, reason: "it is read-only (file or directory not writable); fix permissions (e.g. `chmod u+w`) or remount read-write")
+            }
+        }
         do {
             var config = Configuration()
             config.busyMode = .timeout(10)

@@ -185,7 +185,7 @@ final class CLIErrorTests: XCTestCase {
                                expecting: "census validate: cannot read the responses file missing.json: No such file or directory")
         try Data("{}".utf8).write(to: dir.appendingPathComponent("notschema.json"))
         try assertCleanFailure(["validate", "--schema", "notschema.json", household.path], in: dir,
-                               expecting: "notschema.json: $.format: missing; is it a schema written by `census compile FORM.census -o notschema.json`?")
+                               expecting: "notschema.json: $.format: missing; is it a schema written by `census compile FORM.census -o SCHEMA.json`?")
         // A language the form does not have used to fall back to English silently.
         try assertCleanFailure(["validate", "--schema", schema, "--language", "fr", household.path], in: dir,
                                expecting: "--language fr: the form has no such language; it has en, cy")

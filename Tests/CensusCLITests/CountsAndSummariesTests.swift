@@ -37,6 +37,15 @@ final class CountsAndSummariesTests: XCTestCase {
         }
     }
 
+    /// A count above one takes the plural too: the form's summary, the first thing `census`
+    /// prints, said "1 error, 3 warning, 1 confirm".
+    func testTheFormSummaryCountsChecksWithTheirNouns() throws {
+        let dir = try makeTempDirectory(self)
+        let summary = try census(["demo", "--form-only"], in: dir)
+        XCTAssertEqual(summary.status, 0, summary.stderr)
+        XCTAssertTrue(summary.stdout.contains("  checks          5: 1 error, 3 warnings, 1 confirmation\n"), summary.stdout)
+    }
+
     /// `census generate -o FILE` printed nothing on success, unlike `census compile` and the
     /// frame commands: it says what it wrote where now (to standard output the households are
     /// the output itself, and nothing else is said).

@@ -49,6 +49,21 @@ final class MessageConventionTests: XCTestCase {
         XCTAssertEqual(Set(notDone.map(\.command)), try leafCommands(["census"], in: dir))
     }
 
+    /// Every command's help reads as prose above its usage: `census serve --help` had runs of
+    /// 13 spaces inside sentences (a line break in the source without its `\\`) and a table
+    /// too wide for 80 columns. Example lines (`  census …  # comment`) are aligned on purpose.
+    func testEveryCommandsHelpHasNoGapsInItsProse() throws {
+        let dir = try makeTempDirectory(self)
+        for command in notDone.map(\.command) {
+            let r = try census(Array(command.split(separator: " ").dropFirst().map(String.init)) + ["--help"], in: dir)
+            XCTAssertEqual(r.status, 0, "\(command): \(r.stderr)")
+            let prose = r.stdout.components(separatedBy: "\nUSAGE:").first ?? ""
+            for line in prose.split(separator: "\n") where !line.hasPrefix("  census") {
+                XCTAssertNil(line.firstMatch(of: /\S {6,}\S/), "\(command) --help: \(line)")
+            }
+        }
+    }
+
     func testACommandThatCannotBeDoneSaysSoWithItsNameAndExitsTwo() throws {
         let dir = try makeTempDirectory(self)
         try Data("not a directory".utf8).write(to: dir.appendingPathComponent("file"))
@@ -60,7 +75,12 @@ final class MessageConventionTests: XCTestCase {
             XCTAssertEqual(lines.count, 1, "\(command): \(r.stderr)")
             XCTAssertTrue(lines.first?.hasPrefix(command + ": ") == true, "\(command): \(r.stderr)")
             XCTAssertFalse(r.stderr.contains("Error:") || r.stderr.contains("error:"), "\(command): \(r.stderr)")
+            // The system's reason, not Foundation's on Linux ("verify-export nooutputs" said "The
+            // operation could not be completed. The file doesn’t exist.").
+            XCTAssertFalse(r.stderr.contains("could not be completed"), "\(command): \(r.stderr)")
         }
+        let missing = try census(["verify-export", "nooutputs"], in: dir)
+        XCTAssertTrue(missing.stderr.contains("nooutputs/manifest.json: no manifest: No such file or directory"), missing.stderr)
     }
 
     func testAUsageErrorNamesTheCommandShowsItsUsageAndExitsSixtyFour() throws {
@@ -93,6 +113,21 @@ final class MessageConventionTests: XCTestCase {
             XCTAssertEqual(try census(["help"] + group, in: dir).status, 0)
         }
         XCTAssertTrue(try census(["store"], in: dir).stderr.contains("(init, check, upgrade, accept-schema, where, show, submit, fill, backup)"))
+    }
+
+    /// `census-bench` with no benchmark printed its whole help and exited 0; it says what is
+    /// missing as `census store` does.
+    func testCensusBenchWithoutABenchmarkSaysWhatIsMissing() throws {
+        let dir = try makeTempDirectory(self)
+        let r = try runChild(try benchExecutable(), [], in: dir, environment: [:])
+        XCTAssertEqual(r.status, 64, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasPrefix("census-bench: Missing expected subcommand (compile, store, ") == true, r.stderr)
+        XCTAssertEqual(Array(lines.dropFirst()), ["Usage: census-bench <subcommand>", "  See 'census-bench --help' for more information."], r.stderr)
+        let help = try runChild(try benchExecutable(), ["--help"], in: dir, environment: [:])
+        XCTAssertEqual(help.status, 0, help.stderr)
+        XCTAssertTrue(help.stdout.contains("SUBCOMMANDS:"), help.stdout)
     }
 
     func testAMistypedCommandGetsADidYouMean() throws {

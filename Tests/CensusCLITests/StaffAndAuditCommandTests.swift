@@ -52,6 +52,45 @@ final class StaffAndAuditCommandTests: XCTestCase {
         XCTAssertTrue(broken.stderr.contains("broken at record 2"), broken.stderr)
     }
 
+    /// A read-only store directory said "SQLite error 14: unable to open database file - while
+    /// executing `SELECT * FROM sqlite_master LIMIT 1`"; it is said as the store and the frame
+    /// say it, for a new file and for an existing one, and nothing is created.
+    func testAReadOnlyStoreDirectoryIsSaidInWords() throws {
+        let dir = try makeTempDirectory(self)
+        let st = dir.appendingPathComponent("st")
+        try FileManager.default.createDirectory(at: st, withIntermediateDirectories: true)
+        defer { chmod(st.path, 0o755) }
+        chmod(st.path, 0o555)
+        let added = try census(["staff", "add", "--dir", "st", "--name", "ada", "--role", "field"], in: dir)
+        XCTAssertEqual(added.status, 2, added.stderr)
+        XCTAssertTrue(added.stderr.contains("staff.sqlite: it is read-only (file or directory not writable); fix permissions"), added.stderr)
+        XCTAssertFalse(added.stderr.contains("SQLite error"), added.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: st.appendingPathComponent("staff.sqlite").path))
+
+        chmod(st.path, 0o755)
+        XCTAssertEqual(try census(["staff", "add", "--dir", "st", "--name", "ada", "--role", "field"], in: dir).status, 0)
+        chmod(st.path, 0o555)
+        let disabled = try census(["staff", "disable", "--dir", "st", "--name", "ada"], in: dir)
+        XCTAssertEqual(disabled.status, 2, disabled.stderr)
+        XCTAssertTrue(disabled.stderr.contains("it is read-only (file or directory not writable)"), disabled.stderr)
+        XCTAssertFalse(disabled.stderr.contains("SQLite error"), disabled.stderr)
+    }
+
+    /// `--areas XX999` was taken beside a frame with no such authority: the keyer's follow-up
+    /// list was empty and there was nothing to key. It is refused, naming the frame's areas.
+    func testAreasMustBeLocalAuthoritiesOfTheFrame() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["frame", "generate", "--households", "40", "--seed", "3", "--out", "st"], in: dir).status, 0)
+        let wrong = try census(["staff", "add", "--dir", "st", "--name", "ann", "--role", "field", "--areas", "E08000035,XX999"], in: dir)
+        XCTAssertEqual(wrong.status, 2, wrong.stderr)
+        XCTAssertTrue(wrong.stderr.hasPrefix("census staff add: --areas: 'XX999' is not a local authority of the address frame (its local authorities: E"), wrong.stderr)
+        XCTAssertTrue(wrong.stderr.contains("nothing was added"), wrong.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st/staff.sqlite").path))
+        let right = try census(["staff", "add", "--dir", "st", "--name", "ann", "--role", "field", "--areas", "E08000035"], in: dir)
+        XCTAssertEqual(right.status, 0, right.stderr)
+        XCTAssertTrue(right.stdout.contains("Added ann: field staff, E08000035."), right.stdout)
+    }
+
     func testAuditCommandsOnAStoreWithoutALogSaySo() throws {
         let dir = try makeTempDirectory(self)
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)

@@ -1,3 +1,4 @@
+import CensusCollection
 import CollectionServer
 import FieldOperations
 import Foundation
@@ -41,6 +42,47 @@ final class KeyingPagesTests: XCTestCase {
             ("residents.1.is_you", "2"), ("residents.1.dob-day", "3"), ("residents.1.dob-month", "4"), ("residents.1.dob-year", "1979"),
             ("residents.2.is_you", "2"), ("residents.2.dob-day", "5"), ("residents.2.dob-month", "6"), ("residents.2.dob-year", "2010"),
         ]
+    }
+
+    /// The household page names each return by its channel with the article its sound takes:
+    /// "An online return", never "A online return".
+    func testTheHouseholdPageNamesAnOnlineReturnWithItsArticle() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        let body = Data(try fixture.validResponse(1).utf8)
+        try await fixture.withServer { client, server in
+            _ = try await server.collector.submit(CollectionRequest(householdID: household, body: body, kind: .submitted,
+                                                                    idempotencyKey: "online-1", ifNotValid: .refuse))
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let found = try await keyer.get("/staff/keying/household?id=\(household)")
+            XCTAssertEqual(found.status, .ok)
+            XCTAssertTrue(found.contains("An online return, received"), found.mainText)
+            XCTAssertFalse(found.contains("A online"), found.mainText)
+        }
+    }
+
+    /// A person count the page does not offer (over the roster's maximum, negative, not a
+    /// number) was clamped silently: 31 opened 30 blocks, "abc" none. The household page
+    /// comes back with the count and what is wrong beside it; a save with one is refused.
+    func testAPersonCountOutsideTheRosterIsSaidNotClamped() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            for typed in ["31", "-1", "abc", "2.5", "99999999999999999999"] {
+                let page = try await keyer.get("/staff/keying/\(household)/form?residents=\(typed)&visitors=0")
+                XCTAssertEqual(page.status, .unprocessableContent, typed)
+                XCTAssertTrue(page.contains("a whole number from 0 to 30"), "\(typed): \(page.mainText)")
+                XCTAssertTrue(page.body.contains("value=\"\(typed)\""), typed)
+                XCTAssertFalse(page.body.contains("name=\"residents.0.first_name\""), typed)
+            }
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=1&visitors=0")
+            XCTAssertEqual(page.status, .ok)
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            let refused = try await keyer.post("/staff/keying/\(household)/form?residents=31&visitors=0", Self.threePeople() + [("key", key)])
+            XCTAssertEqual(refused.status, .badRequest, refused.mainText)
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 0)
+        }
     }
 
     func testAKeyerFindsAHouseholdSeesItsReturnsAndKeysThreePeople() async throws {

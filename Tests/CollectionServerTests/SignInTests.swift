@@ -193,6 +193,43 @@ final class SignInTests: XCTestCase {
         }
     }
 
+    /// HEAD is answered wherever GET is (RFC 9110): `curl -I` on the start page said 404 Page
+    /// not found. The GET's status and headers come back, without a body.
+    func testHeadIsAnsweredWhereverGetIs() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            for path in ["/", "/sign-in", "/healthz", "/api/v1/openapi.json", "/staff/sign-in", "/assets/census.css"] {
+                let get = try await client.execute(uri: path, method: .get)
+                let head = try await client.execute(uri: path, method: .head)
+                XCTAssertEqual(head.status, get.status, path)
+                XCTAssertEqual(head.headers[.contentType], get.headers[.contentType], path)
+                XCTAssertEqual(head.body.readableBytes, 0, path)
+            }
+            let form = try await client.execute(uri: "/form", method: .head)
+            XCTAssertEqual(form.status, .seeOther, "signed out: to the sign-in page, as for GET")
+            let missing = try await client.execute(uri: "/no/such/page", method: .head)
+            XCTAssertEqual(missing.status, .notFound)
+        }
+    }
+
+    /// Browsers drop tabs and line breaks from a `Location` and read `\` as `/`, so a return
+    /// path carrying them leaves the site; it goes to `/` instead, whole (never cleaned). A
+    /// path with its query, as every page's switch sends it, is kept as it is.
+    func testLanguageSwitchNeverSendsTheBrowserToAnotherSite() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            var browser = Browser(client)
+            for sent in ["/%09/evil.example/", "/%0A/evil.example/", "/%0D%0A/evil.example/", "/%5Cevil.example/",
+                         "%2F%2Fevil.example", "https://evil.example/", "/%20/evil.example/", "/%C3%A9", "/%00"] {
+                let switched = try await browser.get("/language?to=cy&return=\(sent)")
+                XCTAssertEqual(switched.status, .seeOther, sent)
+                XCTAssertEqual(switched.location, "/", sent)
+            }
+            let kept = try await browser.get("/language?to=en&return=%2Fform%2Fpage%2Ftenure%3Fchange%3D1")
+            XCTAssertEqual(kept.location, "/form/page/tenure?change=1")
+        }
+    }
+
     func testFormPagesNeedASession() async throws {
         let fixture = self.fixture!
         try await fixture.withServer { client, _ in

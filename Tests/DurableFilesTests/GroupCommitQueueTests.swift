@@ -75,5 +75,28 @@ final class GroupCommitQueueTests: XCTestCase {
         }
         #endif
     }
-}
 
+    /// The kernel shows a queue's thread by its name (`ps -L`): without the leading `census-`,
+    /// which with the index would not fit Linux's 15 bytes.
+    func testTheQueuesThreadCarriesItsNameForTheKernel() throws {
+        #if os(Linux)
+        let seen = Mutex<String?>(nil)
+        let queue = GroupCommitQueue<Int>(name: "census-shard-writer-3", maxBatchSize: 4)
+        queue.start { _ in
+            let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            seen.withLock { $0 = comm?.trimmingCharacters(in: .newlines) }
+        }
+        XCTAssertTrue(queue.enqueue(1))
+        queue.stop()
+        XCTAssertEqual(seen.withLock { $0 }, "shard-writer-3")
+        #endif
+    }
+
+    func testKernelNamesFitFifteenBytesWithoutSplittingACharacter() {
+        XCTAssertEqual(ThreadName.kernelName("census-audit-writer"), "audit-writer")
+        XCTAssertEqual(ThreadName.kernelName("census-shard-writer-12"), "shard-writer-12")
+        XCTAssertEqual(ThreadName.kernelName("test-group-commit-queue"), "test-group-comm")
+        // "é" is 2 bytes: 14 ASCII bytes and it would make 16.
+        XCTAssertEqual(ThreadName.kernelName("abcdefghijklmné"), "abcdefghijklmn")
+    }
+}

@@ -23,14 +23,7 @@ enum CLIFiles {
         let bytes = try read(path, what: "the schema file")
         do { return try Schema(jsonBytes: bytes) } catch let e {
             // Say what to do as well: every way out is to compile the form (again).
-            let remedy: String
-            if path.hasSuffix(".census") {
-                // A source where the compiled schema belongs: the commonest slip.
-                let json = String(path.dropLast(".census".count)) + ".json"
-                remedy = "; this is a questionnaire source: compile it first (census compile \(path) -o \(json)) and pass --schema \(json)"
-            } else {
-                remedy = e.message.contains("compile") ? "" : "; is it a schema written by `census compile FORM.census -o \(path)`?"
-            }
+            let remedy = Schema.remedy(forFile: path, message: e.message)
             throw CLIError("\(path): \(e.message)\(remedy)")
         }
     }

@@ -47,9 +47,15 @@ enum CensusMain {
             // First, before any other thread exists: for the commands that do not serve,
             // Ctrl-C and SIGTERM remove unfinished output.
             if !servesUntilStopped(command) { SignalHandler.install() }
-            // CENSUS_EXECUTOR=event-loops: a server's tasks run on its event loops (no thread hop
-            // per request), installed here, on the main thread, before any task has started.
-            if servesUntilStopped(command) { EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment) }
+            // A server's tasks run on its event loops (no thread hop per request; CENSUS_EXECUTOR=
+            // swift-pool keeps Swift's pool), installed here, on the main thread, before any task
+            // has started.
+            if servesUntilStopped(command) {
+                let environment = ProcessInfo.processInfo.environment
+                if EventLoopExecutor.wantsEventLoops(environment) && !EventLoopExecutor.install(environment: environment) {
+                    Console.warning("Swift's tasks could not be moved to the event loops (another global executor hook was set first); serving on Swift's thread pool")
+                }
+            }
             // A server runs SQLite on many threads at once: no process-wide lock on each of its
             // allocations (before any database is opened; see SQLiteMemoryStatistics).
             if servesUntilStopped(command) { SQLiteMemoryStatistics.disable() }

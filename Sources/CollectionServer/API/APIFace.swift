@@ -32,10 +32,12 @@ struct APIFace: Sendable {
     /// The methods answered 405 (with `Allow`) on a path that does not take them.
     static let otherMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
-    /// Answers 405 with `Allow` for every method of ``otherMethods`` `path` does not take.
+    /// Answers 405 with `Allow` for every method of ``otherMethods`` `path` does not take. A
+    /// path that takes GET takes HEAD too (the router answers it from the GET).
     static func refuseOtherMethods<Methods: RouterMethods<CensusRequestContext>>(_ routes: Methods, path: String, allowed: [HTTPRequest.Method]) {
-        let allow = allowed.map(\.rawValue).joined(separator: ", ")
-        for method in otherMethods where !allowed.contains(method) {
+        let taken = allowed.contains(.get) && !allowed.contains(.head) ? allowed + [.head] : allowed
+        let allow = taken.map(\.rawValue).joined(separator: ", ")
+        for method in otherMethods where !taken.contains(method) {
             routes.on(RouterPath(path), method: method) { _, _ -> Response in
                 throw APIError(.methodNotAllowed, "method_not_allowed", "this path takes \(allow)", headers: [.allow: allow])
             }

@@ -57,6 +57,14 @@ public final class CollectionServer: Sendable {
     /// Opens the schema, store and frame named by `configuration` and checks them.
     public static func open(_ configuration: ServerConfiguration) async throws -> CollectionServer {
         let schemaPath = configuration.schemaFile.path
+        // The system's reason when the file cannot be read (Foundation's own wording on Linux
+        // is "The file doesn't exist" without the errno).
+        if access(schemaPath, R_OK) != 0 {
+            let code = errno
+            // Nothing is there: compiling the form to this path is the way out.
+            let missing = code == ENOENT ? "; `census compile FORM.census -o \(schemaPath)` writes it" : ""
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: String(cString: strerror(code)) + missing)
+        }
         guard let bytes = FileManager.default.contents(atPath: schemaPath) else {
             throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "the file cannot be read")
         }
@@ -65,6 +73,8 @@ public final class CollectionServer: Sendable {
         do {
             schema = try Schema(jsonBytes: [UInt8](bytes))
             evaluator = try Evaluator(schema: schema)
+        } catch let error as SchemaError {
+            throw ServerStartError.schemaUnreadable(path: schemaPath, reason: error.message + Schema.remedy(forFile: schemaPath, message: error.message))
         } catch {
             throw ServerStartError.schemaUnreadable(path: schemaPath, reason: "\(error)")
         }
@@ -145,7 +155,9 @@ public final class CollectionServer: Sendable {
     /// the household pages. (Hummingbird applies a middleware to the routes
     /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
-        let router = Router(context: CensusRequestContext.self)
+        // HEAD wherever GET is (RFC 9110, 9.3.2: `curl -I`, link checkers and monitors ask
+        // it): the GET's status and headers without its body. Without this every page said 404.
+        let router = Router(context: CensusRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ConnectionMiddleware(trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
         router.add(middleware: RequestLogMiddleware(metrics: metrics, trustProxy: configuration.trustProxy))
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))

@@ -130,10 +130,7 @@ struct SignInRoutes {
             var token = context.session ?? SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: site.sessions.now(), language: to)
             token.language = to
             token.lastSeen = site.sessions.now()
-            let back = query["return"].map(String.init) ?? "/"
-            // Only a path on this site: never an open redirect.
-            let target = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") ? back : "/"
-            var response = HouseholdSite.redirect(target)
+            var response = HouseholdSite.redirect(HouseholdSite.pathOnThisSite(query["return"].map(String.init)))
             site.sessions.set(token, on: &response, secure: context.isSecure)
             return response
         }

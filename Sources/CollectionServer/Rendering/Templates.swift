@@ -135,7 +135,8 @@ public enum ServerStartError: Error, CustomStringConvertible {
     /// The templates and assets bundled with the module are not where SwiftPM put them
     /// (the path looked in, or the template library's error).
     case resourcesMissing(String)
-    /// The compiled schema (`--schema`) cannot be read or decoded.
+    /// The compiled schema (`--schema`) cannot be read or decoded: `reason` is the system's
+    /// reason or the reader's message, and what to do.
     case schemaUnreadable(path: String, reason: String)
     /// The store directory (`--dir`) has no readable manifest or its shards cannot be opened.
     case storeUnavailable(path: String, reason: String)
@@ -152,7 +153,7 @@ public enum ServerStartError: Error, CustomStringConvertible {
         case .resourcesMissing(let path):
             return "the server's templates and assets are missing (\(path)); run the `census` binary from its build directory, where SwiftPM puts its resource bundle beside it"
         case .schemaUnreadable(let path, let reason):
-            return "cannot use the schema \(path): \(reason). Compile the form with `census compile FORM.census -o \(path)`"
+            return "cannot use the schema \(path): \(reason)"
         case .storeUnavailable(let path, let reason):
             return "cannot open the store in \(path): \(reason)"
         case .frameUnavailable(let path, let reason):

@@ -64,7 +64,7 @@ struct SessionCookies: Sendable {
     }
 
     func read(_ request: Request) -> ReadResult {
-        guard let value = request.cookies[Self.name]?.value, let token = codec.decode(value) else { return .none }
+        guard let value = CookieHeader.value(named: Self.name, in: request), let token = codec.decode(value) else { return .none }
         let t = now()
         // A signed-in session ends after the timeout without a request; one from the future
         // (a clock set back) is not trusted either.

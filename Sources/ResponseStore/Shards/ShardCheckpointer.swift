@@ -74,8 +74,11 @@ final class ShardCheckpointer: @unchecked Sendable {
     private func startIfNeeded() {
         guard !started else { return }
         started = true
-        let thread = Thread { self.run() }
-        thread.name = "census-shard-checkpoint"
+        let thread = Thread {
+            ThreadName.setCurrent("census-checkpointer")
+            self.run()
+        }
+        thread.name = "census-checkpointer"
         thread.stackSize = 1 << 20
         thread.start()
     }

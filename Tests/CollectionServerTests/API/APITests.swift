@@ -98,6 +98,10 @@ final class APITests: XCTestCase {
             let refused = try await api.submit(body, token: token, key: key)
             XCTAssertEqual(refused.status, .unprocessableContent, refused.text)
             XCTAssertEqual(refused.code, "invalid_response")
+            // Its counts say what they count without "(s)": "errors to correct: 1".
+            let detail = refused.json?["detail"]?.stringValue ?? ""
+            XCTAssertTrue(detail.hasPrefix("the response cannot be submitted as it is (errors to correct: "), detail)
+            XCTAssertFalse(detail.contains("(s)"), detail)
             let findings = refused.json?["findings"]?.arrayValue ?? []
             XCTAssertTrue(findings.contains { $0["path"]?.stringValue == "$.residents[0].dob" && $0["severity"] == "error" }, refused.text)
             XCTAssertEqual(try server.collector.store.versions(of: household).count, 0, "nothing stored for a refused response")

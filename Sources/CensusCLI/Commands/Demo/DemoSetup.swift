@@ -85,7 +85,7 @@ struct DemoSetup {
                 throw CLIError("\(directory.path) exists and was not made by the demo; choose another --dir")
             }
             do { try fm.removeItem(at: directory) } catch {
-                throw CLIError("cannot replace \(directory.path): \(systemReason(error))")
+                throw CLIError("cannot replace \(directory.path): \(DurableFile.reason(error))")
             }
         }
         // Its own error names the directory, the system's reason and what it means there.
@@ -93,7 +93,7 @@ struct DemoSetup {
         do {
             try Data("made by `census demo`; replaced on each run\n".utf8).write(to: directory.appendingPathComponent(marker))
         } catch {
-            throw CLIError("cannot create \(directory.path): \(systemReason(error))")
+            throw CLIError("cannot create \(directory.path): \(DurableFile.reason(error))")
         }
     }
 

@@ -29,7 +29,7 @@ struct FormSummary {
         }
         var severities: [String: Int] = [:]
         for c in schema.checks { severities[c.severity.rawValue, default: 0] += 1 }
-        out += "  checks          \(schema.checks.count): " + severityOrder.compactMap { s in severities[s].map { "\($0) \(s)" } }.joined(separator: ", ") + "\n"
+        out += "  checks          \(schema.checks.count): " + severityOrder.compactMap { s in severities[s].map { counted($0, s == "confirm" ? "confirmation" : s) } }.joined(separator: ", ") + "\n"
         out += "  derived values  \(schema.derived.map(\.id).joined(separator: ", "))\n"
         out += "  choice lists    \(schema.choiceLists.count)\n"
         out += "  schema hash     \(schema.hash)\n"

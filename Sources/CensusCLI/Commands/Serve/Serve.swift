@@ -17,14 +17,18 @@ struct Serve: AsyncParsableCommand {
             compiled form --schema. Every page a household saves is stored in its shard before \
             the next page is sent.
 
-            Secrets, from the environment:
-              CENSUS_CODE_SECRET_FILE or CENSUS_CODE_SECRET   the access-code secret the frame's codes were issued with
-                                                              (--dev-secret: the public development secret, demo only)
-              CENSUS_SESSION_KEY_FILE or CENSUS_SESSION_KEY   signs session cookies (at least 32 bytes); keep it across
-                                                              restarts so households stay signed in
-            It refuses to start, saying what to do, when any of these is missing or does not match.
+            Secrets, from the environment (it refuses to start, saying what to do, when one \
+            is missing or does not match):
+              CENSUS_CODE_SECRET_FILE or CENSUS_CODE_SECRET: the access-code secret the \
+            frame's codes were issued with (--dev-secret: the public development secret, demo \
+            only).
+              CENSUS_SESSION_KEY_FILE or CENSUS_SESSION_KEY: signs session cookies (at least \
+            32 bytes); keep it across restarts so that households stay signed in.
 
-            Also serves the JSON API under /api/v1 (its OpenAPI document at /api/v1/openapi.json;             machine tokens from `census token create`) and /healthz, /readyz and /metrics. Logs             one line per request on standard error (--log-format, --log-level).
+            Also serves the JSON API under /api/v1 (its OpenAPI document at \
+            /api/v1/openapi.json; machine tokens from `census token create`) and /healthz, \
+            /readyz and /metrics. Logs one line per request on standard error (--log-format, \
+            --log-level).
 
             Stops on SIGINT (Ctrl-C) or SIGTERM: it stops accepting connections, finishes the \
             requests in flight, commits every pending save, closes the shards and exits 0.

@@ -10,25 +10,52 @@ enum ServeLoop {
         do { server = try await CollectionServer.open(configuration) } catch {
             throw CLIError("\(error)")
         }
+        // The store's message is whole sentences; what the server does about it follows as one.
         for shard in server.unavailableShards {
-            Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) unavailable"); its households see \"service unavailable\" until it is fixed")
+            Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) is unavailable.") Its households see \"service unavailable\" until it is fixed.")
         }
-        let app = server.makeApplication(logger: logger) { port in started(port, server) }
+        if !server.unavailableShards.isEmpty && server.unavailableShards.count == server.collector.store.shardStatus.count {
+            Console.warning("no shard can be written: every household sees \"service unavailable\" until they are fixed")
+        }
+        let listening = Listening()
+        let app = server.makeApplication(logger: logger) { port in
+            listening.began()
+            started(port, server)
+        }
         do {
             try await app.runService()
         } catch {
             server.close()
-            throw CLIError("the server stopped: \(describe(error)) (listening on \(configuration.host):\(configuration.port))")
+            // Before it listened, the address is what failed (a port in use, a host that is not
+            // this machine's); after, the server did.
+            if !listening.hasBegun {
+                throw CLIError("cannot listen on \(configuration.host):\(configuration.port): \(describe(error))")
+            }
+            throw CLIError("the server stopped: \(describe(error))")
         }
         server.close()
-        FileIO.writeOut("census serve: stopped; every save was committed and the store closed.\n")
+        FileIO.writeOut("\(Console.command): stopped; every save was committed and the store closed.\n")
     }
 
-    /// A bind failure in words ("address already in use").
+    /// A bind failure in words ("the port is already in use; choose another with --port"), or
+    /// the error as it describes itself.
     static func describe(_ error: any Error) -> String {
         let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("EADDRINUSE") { return "the port is already in use (choose another with --port)" }
+        if text.contains("Address already in use") || text.contains("EADDRINUSE") { return "the port is already in use; choose another with --port" }
         if text.contains("Cannot assign requested address") || text.contains("EADDRNOTAVAIL") { return "this machine has no such address (check --host)" }
+        // NIO's resolver: "SocketAddressError.UnknownHost: Name or service not known (error -2) for host H, port P".
+        if text.contains("UnknownHost") {
+            let reason = text.range(of: ": ").map { String(text[$0.upperBound...]) }?.components(separatedBy: " (error").first ?? text
+            return "--host is neither an IP address nor a name that resolves (\(reason)); 127.0.0.1 serves this machine only"
+        }
         return text
+    }
+
+    /// Whether the server has begun to listen: set once, from the server's start-up task.
+    private final class Listening: @unchecked Sendable {
+        private let lock = NSLock()
+        private var begun = false
+        func began() { lock.withLock { begun = true } }
+        var hasBegun: Bool { lock.withLock { begun } }
     }
 }

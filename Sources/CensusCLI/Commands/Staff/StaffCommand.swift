@@ -1,5 +1,7 @@
+import AddressFrame
 import ArgumentParser
 import CensusCommandLine
+import DurableFiles
 import FieldOperations
 import Foundation
 
@@ -89,11 +91,13 @@ struct StaffAdd: ParsableCommand {
         } else {
             password = StaffDirectory.newPassword()
         }
+        let areaCodes = areas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try checkAreasAreInTheFrame(areaCodes)
         let (staff, audit) = try openStaffFiles(directory, create: true)
         defer { staff.close(); audit.close() }
         let made: NewStaffAccount
         do {
-            made = try staff.add(name: name, role: role, areas: areas.split(separator: ",").map(String.init), password: password)
+            made = try staff.add(name: name, role: role, areas: areaCodes, password: password)
         } catch {
             throw CLIError("\(error)")
         }
@@ -108,6 +112,28 @@ struct StaffAdd: ParsableCommand {
             print("totp-uri: \(enrolment.uri)")
         }
         print("Shown once: give them to \(account.name) now. Sign in at /staff/sign-in.")
+    }
+
+    /// Refuses an area the address frame beside the store has no household in (a mistyped
+    /// code gave a keyer an empty follow-up list and nothing to key), naming the frame's local
+    /// authorities. Without a frame yet there is nothing to check against.
+    private func checkAreasAreInTheFrame(_ codes: [String]) throws {
+        let frameURL = directory.url.appendingPathComponent(AddressFrame.fileName)
+        guard !codes.isEmpty, FileManager.default.fileExists(atPath: frameURL.path) else { return }
+        let known: Set<String>
+        do {
+            let frame = try AddressFrame.open(at: frameURL, readOnly: true)
+            defer { try? frame.close() }
+            known = Set(try frame.householdsByLSOA().map(\.localAuthority))
+        } catch {
+            throw CLIError("cannot read the address frame \(frameURL.path) to check --areas: \(error)")
+        }
+        let unknown = codes.filter { !known.contains($0) }
+        guard unknown.isEmpty else {
+            let listed = unknown.map { Echo.quoted($0) }.joined(separator: ", ")
+            throw CLIError("--areas: \(listed) \(unknown.count == 1 ? "is not a local authority" : "are not local authorities") of the address frame "
+                           + "(its local authorities: \(known.sorted().joined(separator: ", "))); nothing was added")
+        }
     }
 }
 

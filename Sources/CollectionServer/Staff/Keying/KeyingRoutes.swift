@@ -65,7 +65,14 @@ struct KeyingRoutes {
             if case .notFound(let why) = error { return try findPage(context, typed: typed, error: why, status: .notFound) }
             throw error
         }
-        var view = site.chrome(context, title: "Household \(household.householdID)")
+        return try householdView(household, context)
+    }
+
+    /// The household page: its returns (channel and time) and the person-block counts to key,
+    /// each with what is wrong with it when `countErrors` says (roster id -> message).
+    private func householdView(_ household: Household, _ context: StaffRequestContext, typed: [String: String] = [:],
+                               countErrors: [String: String] = [:]) throws -> Response {
+        var view = site.chrome(context, title: "Household \(household.householdID)", hasErrors: !countErrors.isEmpty)
         view["heading"] = "Household \(household.householdID)"
         view["household"] = household.householdID
         view["address"] = OnlineAnswers.addressLine(household)
@@ -76,9 +83,34 @@ struct KeyingRoutes {
         }
         let rosters = KeyingSheet.rosters(of: households.schema, language: "en")
         view["rosters"] = rosters.map { roster -> [String: Any] in
-            ["id": roster.id, "title": roster.title, "max": roster.maxMembers, "value": roster.id == rosters.first?.id ? "1" : "0"]
+            var item: [String: Any] = ["id": roster.id, "title": roster.title, "max": roster.maxMembers,
+                                       "value": typed[roster.id] ?? (roster.id == rosters.first?.id ? "1" : "0")]
+            if let error = countErrors[roster.id] { item["error"] = error }
+            return item
         }
-        return try site.html("staff-keying-household", view)
+        if !countErrors.isEmpty {
+            view["errorSummary"] = ["title": "There is a problem",
+                                    "items": rosters.compactMap { r in countErrors[r.id].map { ["href": "#count-\(r.id)", "text": $0] } }]
+        }
+        return try site.html("staff-keying-household", view, status: countErrors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// The person-block counts the query asks (`?residents=3&visitors=0`; a roster left out is
+    /// 0), and for each that is not a whole number from 0 to its roster's maximum, what is
+    /// wrong: such a count was clamped silently before (31 keyed as 30, "abc" as 0).
+    private func requestedCounts(_ request: Request) -> (counts: [String: Int], typed: [String: String], errors: [String: String]) {
+        var counts: [String: Int] = [:], typed: [String: String] = [:], errors: [String: String] = [:]
+        for roster in KeyingSheet.rosters(of: households.schema, language: "en") {
+            let given = request.uri.queryParameters.get(roster.id).map { $0.trimmingCharacters(in: .whitespaces) }
+            typed[roster.id] = given ?? ""
+            guard let given, !given.isEmpty else { counts[roster.id] = 0; continue }
+            if let n = Int(given), (0...roster.maxMembers).contains(n) {
+                counts[roster.id] = n
+            } else {
+                errors[roster.id] = "\(roster.title): enter how many person blocks are filled in, a whole number from 0 to \(roster.maxMembers)"
+            }
+        }
+        return (counts, typed, errors)
     }
 
     /// The household's returns: channel and time only.
@@ -89,11 +121,18 @@ struct KeyingRoutes {
         }
         let format = ISO8601DateFormatter()
         var lines = versions.filter { $0.kind != .partial }.map { v in
-            "A \(v.channel == .paper ? "paper" : "online") return, received \(format.string(from: v.receivedAt)) (receipt \(v.receiptID))."
+            "\(Self.aReturn(v, startingASentence: true)), received \(format.string(from: v.receivedAt)) (receipt \(v.receiptID))."
         }
         if lines.isEmpty { lines = ["No return yet."] }
         if versions.contains(where: { $0.kind == .partial }) { lines.append("Answers saved online, not submitted.") }
         return lines + (try individualLines(householdID))
+    }
+
+    /// "a paper return", "an online return" ("A paper return" to start a sentence): a version
+    /// by its channel, with the article its first sound takes.
+    static func aReturn(_ version: ResponseVersion, startingASentence: Bool = false) -> String {
+        let phrase = version.channel == .paper ? "a paper return" : "an online return"
+        return startingASentence ? phrase.prefix(1).uppercased() + phrase.dropFirst() : phrase
     }
 
     /// The people answering separately, each with their return: channel and time only.
@@ -111,7 +150,7 @@ struct KeyingRoutes {
             let theirs = versions.filter { IndividualReturn.split($0.householdID).person == person.person }
             let asked = person.requestedBy == .household ? "asked for online by the household" : "issued by a supervisor"
             if let best = AuthoritativeReturn.chooseIndividual(from: theirs) {
-                return "Person \(person.person) answers separately (code \(asked)): an \(best.channel == .paper ? "paper" : "online") return, received \(format.string(from: best.receivedAt)) (receipt \(best.receiptID))."
+                return "Person \(person.person) answers separately (code \(asked)): \(Self.aReturn(best)), received \(format.string(from: best.receivedAt)) (receipt \(best.receiptID))."
             }
             return "Person \(person.person) answers separately (code \(asked)): no return yet\(theirs.isEmpty ? "" : "; answers saved online, not submitted")."
         }
@@ -123,10 +162,7 @@ struct KeyingRoutes {
     /// every household with the same counts and variant (address-marked), and its key.
     private func sheet(for household: Household, _ request: Request) -> (KeyingSheet, KeyingSheetCache.Key) {
         let schema = households.schema
-        var requested: [String: Int] = [:]
-        for roster in KeyingSheet.rosters(of: schema, language: "en") {
-            requested[roster.id] = request.uri.queryParameters.get(roster.id).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0
-        }
+        let requested = requestedCounts(request).counts
         let key = KeyingSheetCache.Key(counts: KeyingSheet.clampedCounts(schema: schema, requested: requested),
                                        variant: OnlineAnswers.variant(for: household, schema: schema), language: "en")
         let sheet = sheets.sheet(key) {
@@ -138,6 +174,8 @@ struct KeyingRoutes {
 
     func keyingPage(_ request: Request, _ context: StaffRequestContext) throws -> Response {
         let household = try lookUp(try context.parameters.require("household"))
+        let asked = requestedCounts(request)
+        if !asked.errors.isEmpty { return try householdView(household, context, typed: asked.typed, countErrors: asked.errors) }
         let (sheet, key) = sheet(for: household, request)
         let page = KeyingSheetPage(sheet, address: OnlineAnswers.addressLine(household))
         var summary: [[String: String]] = []
@@ -150,6 +188,9 @@ struct KeyingRoutes {
     func save(_ request: Request, _ context: StaffRequestContext) async throws -> Response {
         let (fields, member) = try await site.post(request, context)
         let household = try lookUp(try context.parameters.require("household"))
+        if let wrong = requestedCounts(request).errors.values.sorted().first {
+            throw StaffPageError.badForm("The keying page's person counts are not ones it offers (\(wrong)); open the keying page again.")
+        }
         let (sheet, _) = sheet(for: household, request)
         let page = KeyingSheetPage(sheet, address: OnlineAnswers.addressLine(household))
         guard let key = fields.trimmed("key"), (8...64).contains(key.count) else {
