@@ -104,13 +104,24 @@ struct RecordWriter {
     /// tables).
     func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding, memberKeys: (Int) -> [Int],
                encoders: inout [RowEncoder], writing: Bool, counts: inout VariableCounts, sign: Int) {
+        // The per-cell counts through a pointer for the household: an element of the array
+        // written in place checked the array's uniqueness for every cell.
+        counts.states.withUnsafeMutableBufferPointer { states in
+            write(context, reader: reader, binding: binding, memberKeys: memberKeys, encoders: &encoders, writing: writing,
+                  rows: &counts.rows, offsets: counts.offsets, states: states, sign: sign)
+        }
+    }
+
+    private func write(_ context: HouseholdContext, reader: ResponseReader, binding: SchemaBinding, memberKeys: (Int) -> [Int],
+                       encoders: inout [RowEncoder], writing: Bool, rows: inout [Int], offsets: [Int],
+                       states: UnsafeMutableBufferPointer<Int>, sign: Int) {
         for (t, table) in layout.tables.enumerated() {
             let bound = binding.index[t]
             switch table.unit {
             case .household:
-                counts.rows[t] += sign
+                rows[t] += sign
                 row(t, bound, instance: 0, context: context, member: nil, reader: reader, into: &encoders[t], writing: writing,
-                    counts: &counts, sign: sign)
+                    base: offsets[t], states: states, sign: sign)
             case .member:
                 let r = binding.roster[t]
                 guard r >= 0, reader.rosterApplies(r) else { continue }
@@ -118,9 +129,9 @@ struct RecordWriter {
                 if n == 0 { continue }
                 let memberKeys = memberKeys(r)
                 for i in 0..<n {
-                    counts.rows[t] += sign
+                    rows[t] += sign
                     row(t, bound, instance: i, context: context, member: (i, memberKeys[i], nil), reader: reader,
-                        into: &encoders[t], writing: writing, counts: &counts, sign: sign)
+                        into: &encoders[t], writing: writing, base: offsets[t], states: states, sign: sign)
                 }
             case .pair:
                 let r = binding.roster[t]
@@ -133,9 +144,9 @@ struct RecordWriter {
                     }
                     guard asked else { continue }
                     let (person, other) = reader.pair(roster: r, k)
-                    counts.rows[t] += sign
+                    rows[t] += sign
                     row(t, bound, instance: k, context: context, member: (person, 0, other), reader: reader,
-                        into: &encoders[t], writing: writing, counts: &counts, sign: sign)
+                        into: &encoders[t], writing: writing, base: offsets[t], states: states, sign: sign)
                 }
             }
         }
@@ -146,10 +157,9 @@ struct RecordWriter {
     /// (`inout`), not looked up in the array of encoders for every cell.
     private func row(_ t: Int, _ bound: [Int], instance i: Int, context: HouseholdContext,
                      member: (position: Int, key: Int, other: Int?)?, reader: ResponseReader,
-                     into e: inout RowEncoder, writing: Bool, counts: inout VariableCounts, sign: Int) {
+                     into e: inout RowEncoder, writing: Bool, base: Int, states: UnsafeMutableBufferPointer<Int>, sign: Int) {
         // The columns (ids in questionIDs[t]) asked and not answered so far in the row.
         var notAnswered: [Int] = []
-        let base = counts.offset(table: t)
         let cells = self.cells[t]
         for c in cells.indices {
             switch cells[c] {
@@ -157,26 +167,21 @@ struct RecordWriter {
                 if writing { writeFixed(fixed, context: context, member: member, into: &e) }
             case .notAnswered:
                 guard writing else { continue }
-                var list = ""
-                for (k, column) in notAnswered.enumerated() {
-                    if k > 0 { list += " " }
-                    list += questionIDs[t][column]
-                }
-                e.text(list)
+                e.words(notAnswered, of: questionIDs[t])
             case .derived:
                 let d = bound[c]
                 let v = d >= 0 ? reader.derived(d, instance: i) : .unknown
-                counts.states[base + c * VariableCounts.stateCount + (d < 0 ? VariableCounts.notInForm : v.isKnown ? VariableCounts.answered : VariableCounts.notAnswered)] += sign
+                states[base + c * VariableCounts.stateCount + (d < 0 ? VariableCounts.notInForm : v.isKnown ? VariableCounts.answered : VariableCounts.notAnswered)] += sign
                 if writing { e.value(v) }
             case .answer(let part):
                 let q = bound[c]
                 guard q >= 0 else {
-                    counts.states[base + c * VariableCounts.stateCount + VariableCounts.notInForm] += sign
+                    states[base + c * VariableCounts.stateCount + VariableCounts.notInForm] += sign
                     if writing { e.null() }
                     continue
                 }
                 let (state, value) = reader.answer(question: q, instance: i)
-                counts.states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
+                states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
                 if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(c) }
                 guard writing else { continue }
                 guard state == .answered else { e.null(); continue }

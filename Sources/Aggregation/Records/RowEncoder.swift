@@ -117,6 +117,32 @@ struct RowEncoder {
         return true
     }
 
+    /// `names[i]` for each `i` of `indices`, separated by spaces, as one text (the
+    /// `not_answered` column): written straight into both formats when every name is plain
+    /// (``isPlain(_:)``), without making the text first.
+    mutating func words(_ indices: [Int], of names: [String]) {
+        var plain = !indices.isEmpty
+        for i in indices where plain {
+            var name = names[i]
+            plain = name.withUTF8 { Self.isPlain($0) }
+        }
+        guard plain else {
+            text(indices.map { names[$0] }.joined(separator: " "))
+            return
+        }
+        next()
+        json.append(UInt8(ascii: "\""))
+        for (k, i) in indices.enumerated() {
+            if k > 0 {
+                json.append(UInt8(ascii: " "))
+                csv.append(UInt8(ascii: " "))
+            }
+            json.append(contentsOf: names[i].utf8)
+            csv.append(contentsOf: names[i].utf8)
+        }
+        json.append(UInt8(ascii: "\""))
+    }
+
     /// A value known to need no escaping in either format (an option id, a date, a code).
     mutating func plain(_ s: String) {
         next()
