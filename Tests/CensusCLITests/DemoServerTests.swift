@@ -65,6 +65,18 @@ final class DemoServerTests: XCTestCase {
             return false
         }
 
+        /// Waits for `marker` as ``wait(for:)`` does; when it never comes, kills the child and
+        /// throws `failure` with everything the child printed (the test fails with it).
+        func started(_ marker: String, else failure: String) throws {
+            guard wait(for: marker) else {
+                _ = stop(SIGKILL)
+                throw NotStarted(description: "\(failure): \(output)")
+            }
+        }
+
+        /// A child that never printed what a started server prints.
+        struct NotStarted: Error, CustomStringConvertible { let description: String }
+
         /// Sends `signal` and waits (at most 30 s) for the exit status.
         func stop(_ signal: Int32 = SIGINT) -> Int32? {
             if process.isRunning { kill(process.processIdentifier, signal) }
@@ -127,10 +139,7 @@ final class DemoServerTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         let port = 20_000 + Int.random(in: 0..<20_000)
         let demo = try Running(["--dir", "demo", "--households", "40", "--port", String(port)], in: dir)
-        guard demo.wait(for: "  again ") else {
-            _ = demo.stop(SIGKILL)
-            return XCTFail("the demo server did not start: \(demo.output)")
-        }
+        try demo.started("  again ", else: "the demo server did not start")
         let out = demo.output
         let url = try XCTUnwrap(out.split(separator: "\n").compactMap { line -> Substring? in
             guard let r = line.range(of: "http://127.0.0.1:") else { return nil }
@@ -192,10 +201,7 @@ final class DemoServerTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         let port = 20_000 + Int.random(in: 0..<20_000)
         let first = try Running(["--dir", "demo", "--households", "20", "--port", String(port)], in: dir)
-        guard first.wait(for: "  again ") else {
-            _ = first.stop(SIGKILL)
-            return XCTFail("the demo server did not start: \(first.output)")
-        }
+        try first.started("  again ", else: "the demo server did not start")
         let shard = dir.appendingPathComponent("demo/shards/shard-000.sqlite").path
         func inode() throws -> UInt64 {
             var info = stat()
@@ -213,10 +219,7 @@ final class DemoServerTests: XCTestCase {
         // Served again with the command the demo printed: still not replaced under it.
         let served = try Running(["serve", "--dir", "demo", "--schema", "demo/census.json", "--dev-secret", "--port", "0"], in: dir,
                                  environment: ["CENSUS_SESSION_KEY_FILE": dir.appendingPathComponent("demo/session.key").path])
-        guard served.wait(for: "census serve: http://") else {
-            _ = served.stop(SIGKILL)
-            return XCTFail("census serve did not start: \(served.output)")
-        }
+        try served.started("census serve: http://", else: "census serve did not start")
         let underServe = try census(["demo", "--simulate", "--dir", "demo", "--households", "20"], in: dir)
         XCTAssertEqual(underServe.status, 2, underServe.stderr)
         XCTAssertTrue(underServe.stderr.contains("is in use by a `census` still running on it"), underServe.stderr)
@@ -247,10 +250,7 @@ final class DemoServerTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         let port = 20_000 + Int.random(in: 0..<20_000)
         let demo = try Running(["--dir", "demo", "--households", "20", "--port", String(port)], in: dir)
-        guard demo.wait(for: "  again ") else {
-            _ = demo.stop(SIGKILL)
-            return XCTFail("the demo server did not start: \(demo.output)")
-        }
+        try demo.started("  again ", else: "the demo server did not start")
         let out = demo.output
         let code = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("try a code") }?.split(separator: " ").first { $0.count == 19 }.map(String.init))
         let again = try XCTUnwrap(out.split(separator: "\n").first { $0.contains("  again ") }.map(String.init))
