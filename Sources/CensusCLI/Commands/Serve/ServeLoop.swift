@@ -22,6 +22,10 @@ enum ServeLoop {
             listening.began()
             started(port, server)
         }
+        // The stall detector (EventLoopLagProbe): every loop's lateness into /metrics, a warning
+        // for each stall over CENSUS_LOOP_LAG_MS.
+        let probe = EventLoopLagProbe.start(environment: ProcessInfo.processInfo.environment, logger: logger, metrics: server.metrics)
+        defer { probe.stop() }
         do {
             try await app.runService()
         } catch {
