@@ -10,6 +10,8 @@
 # own online return (the evaluator must find it valid: 201, durable when acknowledged).
 # paper: one ingest token submits paper returns for every household.
 # The store (8 shards, synchronous=FULL) is made fresh in $WORK (default /tmp/census-api-bench).
+# WARMUP=S: first S seconds of the same load, not counted (its own households), so that the
+# figures are of a server past its start (caches, connections, threads made on first use).
 set -euo pipefail
 mode="${1:-online}" households="${2:-80000}" seconds="${3:-20}" connections="${4:-64}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -31,6 +33,12 @@ import statistics
 sizes = [len(l.split("\t", 1)[1]) for l in open("requests.tsv")]
 print(f"bodies: {len(sizes)}, mean {statistics.mean(sizes):.0f} B, min {min(sizes)}, max {max(sizes)}, 3-6 KB: {sum(3000 <= s <= 6144 for s in sizes) / len(sizes):.0%}")
 PY
+if [ -n "${WARMUP:-}" ]; then
+  # The warm-up's submissions are the first 6,000 (wrk stops with an error if it runs out).
+  head -n 6000 requests.tsv > warmup.tsv && tail -n +6001 requests.tsv > measured.tsv && mv measured.tsv requests.tsv
+  env REQUESTS=warmup.tsv THREADS=1 RUN="warm$(date +%s)" wrk -t1 -c"$connections" -d"${WARMUP}s" \
+    -s "$root/benchmarks/api/submit.lua" "http://127.0.0.1:$port" | sed -n 's/^/warm-up: /; /Requests\/sec\|Latency /p'
+fi
 echo "load before: $(uptime)"
 run_load "$work/wrk.out" env REQUESTS=requests.tsv THREADS=1 RUN="$(date +%s)" wrk -t1 -c"$connections" -d"${seconds}s" --latency \
   -s "$root/benchmarks/api/submit.lua" "http://127.0.0.1:$port"

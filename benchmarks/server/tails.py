@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a run's slow requests were, from the server's own /metrics (Prometheus text on stdin).
 
-Prints, for the request-duration, shard-commit-duration and event-loop-lag histograms
+Prints the server's mean request duration, and, for the request-duration, shard-commit-duration and event-loop-lag histograms
 (docs/server.md, "Metrics"), how many observations were over 25, 50, 100 and 250 ms, summed
 over their labels (the request histogram for ROUTE only, when given):
 
@@ -23,7 +23,11 @@ families = {
 }
 counts = {f: {} for f in families}
 line_re = re.compile(r'^(\w+)_bucket\{(.*)\} ([0-9.e+]+)$')
+sums = {"sum": 0.0, "count": 0.0}
 for line in sys.stdin:
+    total = re.match(r'^census_http_request_duration_seconds_(sum|count)\{(.*)\} ([0-9.e+]+)$', line.strip())
+    if total and (not route or f'route="{route}"' in total.group(2)):
+        sums[total.group(1)] += float(total.group(3))
     m = line_re.match(line.strip())
     if not m or m.group(1) not in families:
         continue
@@ -34,6 +38,9 @@ for line in sys.stdin:
     for e in list(edges) + ["+Inf"]:
         if le == e or (e != "+Inf" and le != "+Inf" and abs(float(le) - float(e)) < 1e-9):
             counts[family][e] = counts[family].get(e, 0.0) + value
+if sums["count"]:
+    # Beside the load client's mean, the time a request spent outside the handler (unread, queued).
+    print(f"requests (server side): mean {sums['sum'] / sums['count'] * 1000:.2f} ms")
 for family, name in families.items():
     c = counts[family]
     total = c.get("+Inf", 0)
