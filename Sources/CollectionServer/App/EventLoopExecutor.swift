@@ -29,8 +29,9 @@ import NIOPosix
 ///
 /// The event loop group is Hummingbird's default, `MultiThreadedEventLoopGroup.singleton`
 /// (one thread per core, like Swift's pool). Handlers do not block for long: bcrypt and other
-/// slow work run on `NIOThreadPool`, SQLite reads take microseconds and never wait for each
-/// other, and shard commits run on the shards' own writer threads.
+/// slow work run on `NIOThreadPool`, shard commits on the shards' own writer threads, and the
+/// API's submissions (reads, evaluation, queueing for the writer) on ``SubmissionThreads``,
+/// where waits on the locks the loops would share with other threads cost no loop its turn.
 public enum EventLoopExecutor {
     /// The environment variable that chooses the executor: `swift-pool` keeps Swift's pool;
     /// anything else (or nothing) installs the event loops.
