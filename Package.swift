@@ -8,7 +8,8 @@
 //   UnfinishedOutput       the bookkeeping that lets an interrupted command leave no
 //                          unfinished output (Foundation only)
 //   SystemReasons          why a file or directory could not be created, in words a user can
-//                          act on (the system's reason, what it means there, what to do; libc only)
+//                          act on (the system's reason, what it means there, what to do), and the
+//                          one loop that writes a buffer whole (libc only)
 //   CensusCommandLine      what the executables share: messages and exit statuses, plain file
 //                          access, the signal policy, `check` and `compile`
 //                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, SystemReasons,
