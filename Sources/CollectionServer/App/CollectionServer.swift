@@ -152,7 +152,8 @@ public final class CollectionServer: Sendable {
     /// and metrics (request id), security headers; then the operations routes; the API
     /// (its own errors and bearer tokens); then sessions, assets, the staff pages (their own
     /// context, errors, sessions and role policies), the household pages' error rendering and
-    /// the household pages. (Hummingbird applies a middleware to the routes
+    /// the household pages; last, 405 with `Allow` for each method a path with routes does not
+    /// take (``MethodNotAllowedRoutes``). (Hummingbird applies a middleware to the routes
     /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
         // HEAD wherever GET is (RFC 9110, 9.3.2: `curl -I`, link checkers and monitors ask
@@ -174,6 +175,12 @@ public final class CollectionServer: Sendable {
         RosterRoutes(site: site).register(on: router)
         CheckAnswersRoutes(site: site).register(on: router)
         IndividualResponseRoutes(site: site).register(on: router)
+        // Last, once every route is known: a method a page does not take is 405, not 404.
+        MethodNotAllowedRoutes.register(on: router) { [site] request, context, allow in
+            let lang = site.language(context)
+            return try site.message(request, context, status: .methodNotAllowed, heading: UIText.methodNotAllowedHeading.text(lang),
+                                    paragraphs: [UIText.methodNotAllowedBody.text(lang, allow)])
+        }
         return router
     }
 

@@ -41,6 +41,10 @@ enum UIText: String, CaseIterable {
     case notFoundHeading
     case notFoundBody
     case badRequestHeading
+    /// A method the page does not take (405): rare, since browsers send only GET and POST.
+    case methodNotAllowedHeading
+    /// `{0}`: the methods the page takes, as in `Allow` ("GET, HEAD, POST").
+    case methodNotAllowedBody
     case tooLargeHeading
     case tooLargeBody
     case serverErrorHeading
@@ -197,6 +201,9 @@ enum UIText: String, CaseIterable {
         .notFoundHeading: ("Page not found", "Heb ddod o hyd i'r dudalen"),
         .notFoundBody: ("If you typed the web address, check it is correct.", "Os gwnaethoch deipio'r cyfeiriad gwe, gwiriwch ei fod yn gywir."),
         .badRequestHeading: ("Sorry, the form could not be read", "Mae'n ddrwg gennym, nid oedd modd darllen y ffurflen"),
+        // The Welsh of these two is ours, not yet checked by a Welsh translator.
+        .methodNotAllowedHeading: ("This page cannot be used that way", "Nid oes modd defnyddio'r dudalen hon yn y ffordd honno"),
+        .methodNotAllowedBody: ("It takes {0} requests. Nothing was saved.", "Mae'n derbyn ceisiadau {0}. Ni chadwyd dim."),
         .tooLargeHeading: ("Too much was sent", "Anfonwyd gormod"),
         .tooLargeBody: ("The page sent more than {0} of answers, which is more than any page of the census needs. Nothing was saved.",
                         "Anfonodd y dudalen fwy na {0} o atebion, sy'n fwy nag sydd ei angen ar unrhyw dudalen o'r cyfrifiad. Ni chadwyd dim."),
