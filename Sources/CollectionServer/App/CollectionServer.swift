@@ -3,6 +3,7 @@ import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Questionnaire
@@ -192,6 +193,8 @@ public final class CollectionServer: Sendable {
         if logger == nil { log.logLevel = .info }
         var app = Application(
             router: makeRouter(),
+            // A request NIO's parser refuses is answered with what is wrong, not a bare 400.
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(limits: .init())])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: log)
