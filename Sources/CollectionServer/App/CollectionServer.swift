@@ -167,7 +167,7 @@ public final class CollectionServer: Sendable {
         APIFace(collector: site.collector, codeCheck: codeCheck, householdTokens: HouseholdTokens(configuration.sessionKey),
                 machineTokens: machineTokens, configuration: configuration, metrics: metrics, openAPIDocument: openAPIDocument)
             .register(on: router)
-        router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics))
+        router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics, languages: site.schema.languages))
         AssetRoutes(templates: site.templates).register(on: router)
         registerStaffPages(on: router)
         router.add(middleware: PageErrorMiddleware(site: site))
