@@ -246,6 +246,9 @@ enum UIText: String, CaseIterable {
                        "Anfonwyd y dudalen mewn ffordd nad yw'r gwasanaeth hwn yn ei derbyn: anfonwch hi o dudalennau'r cyfrifiad (ffurflen o fath application/x-www-form-urlencoded)."),
         .badFormEncoding: ("The page's answers could not be read (the form data is not valid URL encoding, or has too many fields). Nothing was saved.",
                            "Nid oedd modd darllen atebion y dudalen (nid yw data'r ffurflen yn amgodiad URL dilys, neu mae ganddo ormod o feysydd). Ni chadwyd dim."),
+        // Not yet checked by a Welsh translator. Its words are those ONS's own Census 2021 Welsh
+        // uses (eq-questionnaire-runner, translations/cy: cyrraedd, porwr, anfon ... eto, tudalen)
+        // and its grammar that of badFormType above; "yn gyfan" for "whole" is ours.
         .unreadableBody: ("The page's answers did not arrive whole (the connection broke, or they were sent in a way no browser sends). Nothing was saved; go back and send the page again.",
                           "Ni chyrhaeddodd atebion y dudalen yn gyfan (torrodd y cysylltiad, neu fe'u hanfonwyd mewn ffordd nad yw porwr yn ei defnyddio). Ni chadwyd dim; ewch yn ôl ac anfonwch y dudalen eto."),
         .badLanguage: ("Choose one of the languages offered ({0}).", "Dewiswch un o'r ieithoedd a gynigir ({0})."),
@@ -289,6 +292,8 @@ enum UIText: String, CaseIterable {
         .householdSection: ("Household", "Aelwyd"),
         .chooseYesOrNo: ("Select yes or no: {0}", "Dewiswch ydw neu nac ydw: {0}"),
         .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
+        // Not yet checked by a Welsh translator; ONS's Census 2021 Welsh has "Dewiswch opsiwn"
+        // for "Select an option" (eq-questionnaire-runner, translations/cy).
         .chooseOneOption: ("Select one option only", "Dewiswch un opsiwn yn unig"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),

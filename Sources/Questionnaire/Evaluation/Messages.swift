@@ -123,7 +123,8 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         case .outOfRange: return "Mae {value} y tu allan i'r ystod a ganiateir ({low} i {high})"
         case .tooLong: return "Mae'r ateb yn rhy hir: {length} nod, uchafswm {max}"
         case .pattern: return "Nid yw'r ateb yn y ffurf ddisgwyliedig"
-        // Written by us, not yet checked by a Welsh translator.
+        // Ours, not yet checked by a Welsh translator ("nod" for a character as in ONS's Census
+        // 2021 Welsh: "Rhowch hyd at %(max)d nod", eq-questionnaire-runner, translations/cy).
         case .controlCharacter: return "Mae nod cudd nad yw'n cael ei ganiatáu yn yr ateb ({character}): teipiwch yr ateb eto hebddo"
         case .invalidOption: return "Nid yw '{value}' yn un o'r opsiynau: {options}"
         case .optionNotOffered: return "Nid yw '{option}' yn cael ei gynnig i'r person hwn"
