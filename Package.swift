@@ -35,6 +35,7 @@
 //                          FieldOperations, CSwiftTaskHook: the runtime's global-executor hook)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 //   CensusCompiler (`census-compile`): the compiler alone, for a fast start (CensusCommandLine)
+import Foundation
 import PackageDescription
 
 /// The linker flags of a statically linked release executable on Linux (`census`, `census-compile`): the
@@ -49,6 +50,13 @@ let staticSwiftRuntime = [
     "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswift_RegexParser",
     "-lswift_StringProcessing",
 ]
+
+/// `CENSUS_LINK_STATIC=1 swift build --product census`: the debug `census` linked as release
+/// builds are (`staticSwiftRuntime`), for `.ci/executor-check`; only the link changes, so the
+/// build's objects stay those of the tests (a `--static-swift-stdlib` build recompiles some
+/// modules for the static runtime and leaves them behind for the next, dynamic, link).
+let staticLinkConfiguration: BuildSettingCondition = ProcessInfo.processInfo.environment["CENSUS_LINK_STATIC"] == "1"
+    ? .when(platforms: [.linux]) : .when(platforms: [.linux], configuration: .release)
 
 let package = Package(
     name: "census",
@@ -211,8 +219,8 @@ let package = Package(
             // `census-compile` does: the loader's relocations over some 20 shared libraries were
             // most of the start of every `census` command (`census compile` about 22 ms as a
             // whole process, 18 ms linked statically: BENCHMARKS.md, "Questionnaire compiler").
-            // Debug builds (CI, `swift test`) link dynamically.
-            linkerSettings: [.unsafeFlags(staticSwiftRuntime, .when(platforms: [.linux], configuration: .release))]
+            // Debug builds (CI, `swift test`) link dynamically, but for `.ci/executor-check`.
+            linkerSettings: [.unsafeFlags(staticSwiftRuntime, staticLinkConfiguration)]
         ),
         // `census-compile`: `census compile` in an executable that links the compiler and
         // nothing else (no server, store or SQLite), statically linked to the Swift runtime and
