@@ -261,7 +261,7 @@ final class ShardWorker {
         if write {
             for t in encoders.indices {
                 // The rows go straight into the files' current blocks.
-                encoders[t].lend(json: writers[t].json.lendBlock(), csv: writers[t].csv.lendBlock())
+                encoders[t].lend(json: writers[t].json.block, csv: writers[t].csv.block)
                 // Each file's first row lists every column (NDJSON leaves out empty ones after it).
                 encoders[t].explicitNulls = !writers[t].json.hasRows
             }
@@ -270,9 +270,9 @@ final class ShardWorker {
                            counts: &result.variables, sign: sign)
         if write {
             for t in encoders.indices {
-                let (json, csv, rows) = encoders[t].takeBack()
-                try writers[t].json.giveBack(json, household: id, rows: rows)
-                try writers[t].csv.giveBack(csv, household: id, rows: rows)
+                let rows = encoders[t].takeBack()
+                try writers[t].json.appended(household: id, rows: rows)
+                try writers[t].csv.appended(household: id, rows: rows)
             }
         }
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
