@@ -215,12 +215,12 @@ final class ShardWorker {
     private func contribute(_ households: [(String, HouseholdState)], snapshot: ShardSnapshot, sign: Int, write: Bool) throws {
         let wanted = households.filter { $0.1.authoritative != nil }
         if wanted.isEmpty { return }
-        let areas: [String: HouseholdArea]
+        let areas: [HouseholdArea?]
         do { areas = try frame.areas(of: wanted.map(\.0)) } catch {
             throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
         }
-        for (id, state) in wanted {
-            guard let area = areas[id], let lsoa = context.lsoaIndex[area.lsoa] else {
+        for ((id, state), area) in zip(wanted, areas) {
+            guard let area, let lsoa = context.lsoaIndex[area.lsoa] else {
                 if sign > 0 { result.householdsNotInFrame += 1 }
                 continue
             }
