@@ -74,7 +74,7 @@ final class ByteBuffer {
         }
     }
 
-    /// `n` in decimal (as ``appendDecimal(_:to:)`` writes it), digits written in place.
+    /// `n` in decimal, digits written in place (``writeDigits(_:_:to:)``).
     @inline(__always) func appendDecimal(_ n: Int) {
         if n >= 0 && n < 10 {
             append(UInt8(ascii: "0") + UInt8(n))
@@ -85,16 +85,8 @@ final class ByteBuffer {
             base[count] = UInt8(ascii: "-")
             count += 1
         }
-        var v = n.magnitude
-        var digits = 1
-        var rest = v
-        while rest >= 10 { rest /= 10; digits += 1 }
-        var k = count + digits - 1
-        repeat {
-            base[k] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            k -= 1
-        } while v > 0
+        let digits = decimalDigits(n.magnitude)
+        writeDigits(n.magnitude, digits, to: base + count)
         count += digits
     }
 }

@@ -329,26 +329,31 @@ func isoMonth(_ m: MonthYear) -> String {
 /// `n` in decimal, with leading zeros up to `width` digits. The digits are counted first and
 /// written in place (no array of digits per number: the export writes millions of them).
 @inline(__always) func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
-    let magnitude = n.magnitude
-    var count = 1
-    var rest = magnitude
-    while rest >= 10 { rest /= 10; count += 1 }
+    let count = decimalDigits(n.magnitude)
     if n < 0 { out.append(UInt8(ascii: "-")) }
     if width > count { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
     let start = out.count
     out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-    var v = magnitude
-    var k = start + count - 1
+    out.withUnsafeMutableBufferPointer { writeDigits(n.magnitude, count, to: $0.baseAddress! + start) }
+}
+
+/// How many decimal digits `v` has (1 for 0).
+@inline(__always) func decimalDigits(_ v: UInt) -> Int {
+    var count = 1
+    var rest = v
+    while rest >= 10 { rest /= 10; count += 1 }
+    return count
+}
+
+/// Writes the `count` (``decimalDigits(_:)``) decimal digits of `v` from `start` on.
+@inline(__always) func writeDigits(_ v: UInt, _ count: Int, to start: UnsafeMutablePointer<UInt8>) {
+    var v = v
+    var k = count - 1
     repeat {
-        out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+        start[k] = UInt8(ascii: "0") + UInt8(v % 10)
         v /= 10
         k -= 1
     } while v > 0
-}
-
-@inline(__always) func appendDecimal(_ n: Int, to out: inout [UInt8]) {
-    if n >= 0 && n < 10 { out.append(UInt8(ascii: "0") + UInt8(n)); return }
-    appendPadded(n, 1, to: &out)
 }
 
 /// JSON strings, escaped as RFC 8259 requires: `"`, `\` and control characters.
