@@ -22,9 +22,7 @@ struct RecordKeys: Sendable {
 
     /// The household's record key.
     func household(_ householdID: String) -> Int {
-        var hmac = keyed
-        Self.update(&hmac, householdID)
-        return hmac.finalize().withUnsafeBytes { Int($0[0]) }
+        Int(bytes(householdID)[0])
     }
 
     /// The keys of the first `count` members of `roster`, by position (0-based).
@@ -33,23 +31,16 @@ struct RecordKeys: Sendable {
         keys.reserveCapacity(count)
         var block = 0
         while keys.count < count {
-            // The code of `householdID/roster[/block]`, taken in piece by piece (HMAC reads its
-            // message as a stream): no string or array is made for it.
-            var hmac = keyed
-            Self.update(&hmac, householdID)
-            Self.update(&hmac, "/")
-            Self.update(&hmac, roster)
-            if block > 0 { Self.update(&hmac, "/\(block)") }
-            hmac.finalize().withUnsafeBytes { digest in
-                for b in digest where keys.count < count { keys.append(Int(b)) }
-            }
+            let digest = bytes(householdID + "/" + roster + (block == 0 ? "" : "/\(block)"))
+            for b in digest where keys.count < count { keys.append(Int(b)) }
             block += 1
         }
         return keys
     }
 
-    private static func update(_ hmac: inout HMAC<SHA256>, _ text: String) {
-        var text = text
-        text.withUTF8 { hmac.update(data: UnsafeRawBufferPointer($0)) }
+    private func bytes(_ message: String) -> [UInt8] {
+        var hmac = keyed
+        hmac.update(data: Array(message.utf8))
+        return Array(hmac.finalize())
     }
 }
