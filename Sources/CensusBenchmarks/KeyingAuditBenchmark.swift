@@ -33,10 +33,17 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
     @Option(help: "Rounds of each (alternating).") var rounds = 3
     @Option(help: "Saves at once (keyers).") var keyers = 50
     @Option(help: "Shards of the store.") var shards = 8
+    @Option(help: "Run one mode alone, for a profile of it (without, alongside, after): no comparison is printed.") var only: String?
+
+    /// The modes run: all, or the one named by `--only`.
+    var chosen: [Mode] { only.map { name in Mode.allCases.filter { "\($0)" == name } } ?? Mode.allCases }
 
     func validate() throws {
         guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500 else {
             throw ValidationError("--forms (1-20000), --rounds (1-20) and --keyers (1-500) must be in range")
+        }
+        guard !chosen.isEmpty else {
+            throw ValidationError("--only names one of: " + Mode.allCases.map { "\($0)" }.joined(separator: ", "))
         }
     }
 
@@ -48,7 +55,8 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("census-keying-audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         // One unmeasured warm-up round of each mode first (caches, threads, the files' first pages).
-        let total = forms * (rounds + 1) * Mode.allCases.count
+        let modes = chosen
+        let total = forms * (rounds + 1) * modes.count
         let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
         let homes = FrameGenerator(households: total, seed: 11).generate()
         try frame.insertGenerated(homes)
@@ -62,12 +70,11 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
-        let modes = Mode.allCases.count
-        for round in 0..<((rounds + 1) * modes) {
+        for round in 0..<((rounds + 1) * modes.count) {
             // Each pass of the three modes starts with the next one (ABC, BCA, CAB, …), so no
             // mode always follows the same one.
-            let pass = round / modes
-            let mode = Mode.allCases[(round + pass) % modes]
+            let pass = round / modes.count
+            let mode = modes[(round + pass) % modes.count]
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
@@ -82,22 +89,22 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             return (Double(latencies.count) / seconds, q(0.5), q(0.99))
         }
         let without = summary(.without)
-        for mode in Mode.allCases {
+        for mode in modes {
             let m = summary(mode)
             print(String(format: "%@: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", mode.rawValue, m.perSecond, m.p50, m.p99))
         }
-        for mode in [Mode.alongside, .after] {
+        for mode in [Mode.alongside, .after] where modes.count == Mode.allCases.count {
             let with = summary(mode)
             print(String(format: "audit overhead, %@: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)", mode.rawValue,
                          (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
         }
-        print("per round (s): " + Mode.allCases.map { mode in
+        print("per round (s): " + modes.map { mode in
             "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
         }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
         // Every save of the two audited modes has its record, in one intact chain.
         let chain = try audit.verify()
-        let expected = forms * (rounds + 1) * 2
+        let expected = forms * (rounds + 1) * modes.filter { $0 != .without }.count
         print("audit log: \(chain.count) records (\(expected) saves audited), chain \(chain.isIntact ? "intact" : "BROKEN")")
         guard chain.isIntact, chain.count == expected else { throw ValidationError("the audit log does not hold one record per audited save") }
         audit.close()
