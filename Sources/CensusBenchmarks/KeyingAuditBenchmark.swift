@@ -19,6 +19,10 @@ import SyntheticCensus
 ///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
 /// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
 ///   once the save has committed, naming its receipt: the two fsyncs one after the other.
+/// With `--think S` each keyer pauses a random 0.5 S to 1.5 S (uniform) before each save, as a
+/// keyer typing the next form, and starts at a random moment in the first S: the saves then
+/// meet an idle machine, as on a keying floor, and the latency is the save's own (its commits),
+/// not a queue for the CPU. Without it the keyers are a closed loop (capacity).
 /// Rounds of the three alternate (after one unmeasured warm-up round of each; each pass starts
 /// with the next mode), `--keyers` saving at once in each, so all see the same machine; each
 /// round saves `--forms` generated paper returns into a fresh part of the frame.
@@ -33,14 +37,15 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
     @Option(help: "Rounds of each (alternating).") var rounds = 3
     @Option(help: "Saves at once (keyers).") var keyers = 50
     @Option(help: "Shards of the store.") var shards = 8
+    @Option(help: "Seconds a keyer types before each save (each a random 0.5x-1.5x of it); 0: none, a closed loop.") var think = 0.0
     @Option(help: "Run one mode alone, for a profile of it (without, alongside, after): no comparison is printed.") var only: String?
 
     /// The modes run: all, or the one named by `--only`.
     var chosen: [Mode] { only.map { name in Mode.allCases.filter { "\($0)" == name } } ?? Mode.allCases }
 
     func validate() throws {
-        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500 else {
-            throw ValidationError("--forms (1-20000), --rounds (1-20) and --keyers (1-500) must be in range")
+        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500, think >= 0, think <= 60 else {
+            throw ValidationError("--forms (1-20000), --rounds (1-20), --keyers (1-500) and --think (0-60) must be in range")
         }
         guard !chosen.isEmpty else {
             throw ValidationError("--only names one of: " + Mode.allCases.map { "\($0)" }.joined(separator: ", "))
@@ -66,7 +71,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
         let generator = HouseholdGenerator(evaluator: evaluator, seed: 11)
         let bodies = (0..<64).map { Data(JSONWriter().bytes(generator.household($0, paper: true).response)) }
-        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
+        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(think > 0 ? "each typing \(think) s a form (0.5x-1.5x)" : "no pause (closed loop)"), \(shards) shards; load \(KeyingBenchmark.loadAverage())")
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
@@ -78,7 +83,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
-            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers)
+            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers, think: think)
             if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
@@ -122,15 +127,17 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
 
     /// Saves one paper return per household, `keyers` at once, each with its audit record as
     /// `mode` says; returns each save's latency (ns).
-    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog, mode: Mode, keyers: Int) async throws -> [UInt64] {
+    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog, mode: Mode, keyers: Int, think: Double = 0) async throws -> [UInt64] {
         let next = Counter()
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<keyers {
                 group.addTask {
                     var latencies: [UInt64] = []
+                    if think > 0 { try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0..<think) * 1e9)) }
                     while true {
                         let k = next.take()
                         guard k < ids.count else { break }
+                        if think > 0 { try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0.5...1.5) * think * 1e9)) }
                         let started = DispatchTime.now().uptimeNanoseconds
                         let request = CollectionRequest(householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)")
                         switch mode {

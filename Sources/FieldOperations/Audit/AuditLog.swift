@@ -179,7 +179,10 @@ public final class AuditLog: Sendable {
 
     /// Inserts the records in order, each chained to the one before; in the caller's transaction.
     private static func insert(_ entries: [Entry], _ db: Database) throws -> [AuditRecord] {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        // Cached: the query was parsed again for every batch (SQLite's parser was 5-10% of the
+        // group-commit writer's SQLite time in a profile, BENCHMARKS.md, stop 23). Read in the batch's own
+        // transaction, so a record appended by another process (`census staff add`) is chained.
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"))
         var sequence: Int64 = last?["seq"] ?? 0
         var previous: String = last?["hash"] ?? genesisHash
         var records: [AuditRecord] = []
