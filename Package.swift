@@ -8,7 +8,8 @@
 //   UnfinishedOutput       the bookkeeping that lets an interrupted command leave no
 //                          unfinished output (Foundation only)
 //   SystemReasons          why a file or directory could not be created, in words a user can
-//                          act on (the system's reason, what it means there, what to do; libc only)
+//                          act on (the system's reason, what it means there, what to do), and the
+//                          one loop that writes a buffer whole (libc only)
 //   CensusCommandLine      what the executables share: messages and exit statuses, plain file
 //                          access, the signal policy, `check` and `compile`
 //                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, SystemReasons,
@@ -28,7 +29,8 @@
 //   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log, double
 //                          keying records (DurableFiles)
 //   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
-//                          hummingbird-auth, swift-extras-base64): sessions, the journey, keying
+//                          hummingbird-auth, swift-extras-base64; swift-nio's HTTP/1 parser errors
+//                          and swift-nio-extras' HTTP parts): sessions, the journey, keying
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
 //                          FieldOperations, CSwiftTaskHook: the runtime's global-executor hook)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
@@ -77,6 +79,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),  // Hummingbird's HTTP parts, named by the server
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),  // Hummingbird's HTTP types, named by the server
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),  // census-bench's load client
@@ -182,6 +185,7 @@ let package = Package(
                 "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection", "FieldOperations",
                 "CSwiftTaskHook",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),  // HTTP1Channel's configuration
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -196,6 +200,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The HTTP/1 parser's errors and the HTTP parts around them, for the answer to a
+                // request the parser refuses (MalformedRequestAnswer).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.copy("Resources/Templates"), .copy("Resources/Assets"), .copy("Resources/OpenAPI")]
         ),
