@@ -56,7 +56,7 @@ final class BlockFileWriter {
     private let compressor: GzipCompressor
     private var hasher = SHA256()
     /// The current block's rows, uncompressed (up to `blockSize` and one household more).
-    private var raw: [UInt8] = []
+    private let raw: ByteBuffer
     private var blockFirst = "", blockLast = "", blockRows = 0
     private var blocks: [ExportBlock] = []
     private var offset = 0
@@ -79,15 +79,15 @@ final class BlockFileWriter {
         self.part = part
         self.blockSize = blockSize
         self.compressor = compressor
+        raw = ByteBuffer(capacity: blockSize + (1 << 16))
         Interruption.register(temporaryPath)
         fd = open(temporaryPath, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
         guard fd >= 0 else {
             Interruption.unregister(temporaryPath)
             throw AggregationError.write(path: temporaryPath, reason: String(cString: strerror(errno)))
         }
-        raw.reserveCapacity(blockSize + (1 << 16))
         if let header {
-            raw.append(contentsOf: header)
+            raw.append(header)
             try flushBlock(rows: 0)
         }
     }
@@ -107,24 +107,19 @@ final class BlockFileWriter {
         if count == 0 { return }
         if blockRows == 0 { blockFirst = household }
         blockLast = household
-        raw.append(contentsOf: bytes)
+        raw.append(bytes)
         blockRows += count
         if raw.count >= blockSize { try flushBlock(rows: blockRows) }
     }
 
-    /// The current block's uncompressed bytes, moved out (not copied) for an encoder to append
-    /// one household's rows to in place (``RowEncoder/lend(json:csv:)``); to be given back with
-    /// ``giveBack(_:household:rows:)`` before anything else is done with the file.
-    func lendBlock() -> [UInt8] {
-        var lent: [UInt8] = []
-        swap(&lent, &raw)
-        return lent
-    }
+    /// The current block's uncompressed bytes, for an encoder to append one household's rows to
+    /// in place (``RowEncoder/lend(json:csv:)``); ``appended(household:rows:)`` must follow
+    /// before anything else is done with the file.
+    var block: ByteBuffer { raw }
 
-    /// Takes back the block lent by ``lendBlock()`` with one household's `count` rows appended
-    /// to it (households in increasing id order, as ``append(household:rows:count:)``).
-    func giveBack(_ block: consuming [UInt8], household: String, rows count: Int) throws {
-        raw = block
+    /// Counts the `count` rows of one household that were appended to ``block`` (households in
+    /// increasing id order, as ``append(household:rows:count:)``).
+    func appended(household: String, rows count: Int) throws {
         if count == 0 { return }
         if blockRows == 0 { blockFirst = household }
         blockLast = household
@@ -145,17 +140,15 @@ final class BlockFileWriter {
         guard !raw.isEmpty else { return }
         // Each member goes to the file as it is made: no copy of the file's compressed bytes is
         // kept (memory stays the same however many households a file holds).
-        let length = try raw.withUnsafeBytes { input in
-            try compressor.withMember(input) { member in
-                try put(member)
-                return member.count
-            }
+        let length = try compressor.withMember(raw.bytes) { member in
+            try put(member)
+            return member.count
         }
         blocks.append(ExportBlock(first: count == 0 ? "" : blockFirst, last: count == 0 ? "" : blockLast,
                                   offset: offset, length: length, rows: count))
         offset += length
         rows += count
-        raw.removeAll(keepingCapacity: true)
+        raw.removeAll()
         blockRows = 0
     }
 
@@ -169,7 +162,7 @@ final class BlockFileWriter {
 
     /// Writes what is left, fsyncs, and puts the file under its final name.
     func finish() throws -> ExportFile {
-        if blockRows > 0 || (!raw.isEmpty) { try flushBlock(rows: blockRows) }
+        if blockRows > 0 || !raw.isEmpty { try flushBlock(rows: blockRows) }
         guard fsync(fd) == 0 else { throw AggregationError.write(path: finalPath, reason: String(cString: strerror(errno))) }
         unlink(finalPath)  // a hard link to the previous run's file, replaced
         guard rename(temporaryPath, finalPath) == 0 else {

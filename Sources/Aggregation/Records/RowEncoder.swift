@@ -23,9 +23,12 @@ struct RowEncoder {
     private let keyBytes: UnsafePointer<UInt8>
     private let keyStarts: UnsafePointer<Int>
     private let keyStorage: KeyStorage
-    /// The NDJSON and CSV bytes the rows are appended to.
-    private(set) var json: [UInt8] = []
-    private(set) var csv: [UInt8] = []
+    /// The NDJSON and CSV bytes the rows are appended to (the files' blocks while lent).
+    private(set) var json = ByteBuffer()
+    private(set) var csv = ByteBuffer()
+    /// Where a value that needs escaping, or is written by a function of `[UInt8]` (dates,
+    /// times, numbers), is made before it is copied into a buffer: reused from value to value.
+    private var scratch: [UInt8] = []
     /// Rows ended since the buffers were lent.
     private(set) var rows = 0
     /// Write `"column":null` for columns with no value (see above); cleared at the end of each row.
@@ -51,28 +54,23 @@ struct RowEncoder {
     }
 
     /// Takes the buffers the next household's rows are appended to: each file's current block
-    /// (``BlockFileWriter/lendBlock()``). The rows are encoded in place rather than into a
-    /// buffer of their own and copied into the block: that copy moved 4.3 GB in an aggregation
-    /// of 1,000,000 households.
-    mutating func lend(json: consuming [UInt8], csv: consuming [UInt8]) {
+    /// (``BlockFileWriter/block``). The rows are encoded in place rather than into a buffer of
+    /// their own and copied into the block: that copy moved 4.3 GB in an aggregation of
+    /// 1,000,000 households.
+    mutating func lend(json: ByteBuffer, csv: ByteBuffer) {
         self.json = json
         self.csv = csv
         rows = 0
     }
 
-    /// Gives the buffers back, with the rows appended since ``lend(json:csv:)``.
-    mutating func takeBack() -> (json: [UInt8], csv: [UInt8], rows: Int) {
-        var j: [UInt8] = [], c: [UInt8] = []
-        swap(&j, &json)
-        swap(&c, &csv)
-        return (j, c, rows)
-    }
+    /// The rows appended since ``lend(json:csv:)``.
+    func takeBack() -> Int { rows }
 
     // MARK: Cells, in column order
 
     @inline(__always) private mutating func next() {
         precondition(column < columns.count, "a row has more cells than columns")
-        json.append(contentsOf: UnsafeBufferPointer(start: keyBytes + keyStarts[column], count: keyStarts[column + 1] - keyStarts[column]))
+        json.append(keyBytes + keyStarts[column], count: keyStarts[column + 1] - keyStarts[column])
         if column > 0 { csv.append(UInt8(ascii: ",")) }
         column += 1
     }
@@ -80,7 +78,7 @@ struct RowEncoder {
     mutating func null() {
         if explicitNulls {
             next()
-            json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])  // null
+            appendNull()
             return
         }
         // The key is left out of the JSON object; the CSV cell is empty.
@@ -88,23 +86,43 @@ struct RowEncoder {
         column += 1
     }
 
+    /// `null`, in the NDJSON only (the CSV cell stays empty).
+    @inline(__always) private func appendNull() {
+        json.reserve(4)
+        json.append(0x6E); json.append(0x75); json.append(0x6C); json.append(0x6C)
+    }
+
     mutating func text(_ s: String) {
         next()
-        var s = s
-        let plain = s.withUTF8 { bytes in
-            // One pass decides for both formats (``isPlain(_:)``): most texts (option ids, names,
-            // places) are written as they are in both.
-            guard Self.isPlain(bytes) else { return false }
+        if !Self.writePlain(s, json: json, csv: csv) { escaped(s) }
+    }
+
+    /// Writes `s` as it is in both formats (or only NDJSON, `csv` nil) when it is plain (``isPlain(_:)``: one pass decides
+    /// for both, and most texts, option ids, names and places, are), reading it in place;
+    /// `false`, having written nothing, when it is not.
+    ///
+    /// Static, with the buffers as arguments: a closure of a mutating method that reads them
+    /// from `self` retained and released them for every text (1.2% of a full run's CPU).
+    @inline(__always) private static func writePlain(_ s: String, json: ByteBuffer, csv: ByteBuffer?) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard isPlain(bytes) else { return false }
+            json.reserve(bytes.count + 2)
             json.append(UInt8(ascii: "\""))
-            json.append(contentsOf: bytes)
+            json.append(bytes)
             json.append(UInt8(ascii: "\""))
-            csv.append(contentsOf: bytes)
+            csv?.append(bytes)
             return true
-        }
-        if !plain {
-            JSONText.append(s, to: &json)
-            CSVCell.append(text: s, to: &csv)
-        }
+        } ?? false
+    }
+
+    /// A text that needs escaping in one of the formats, through the writers of `[UInt8]`.
+    private mutating func escaped(_ s: String) {
+        scratch.removeAll(keepingCapacity: true)
+        JSONText.append(s, to: &scratch)
+        json.append(scratch)
+        scratch.removeAll(keepingCapacity: true)
+        CSVCell.append(text: s, to: &scratch)
+        csv.append(scratch)
     }
 
     /// Whether `bytes` are written as they are both in a JSON string and as a CSV cell: not
@@ -123,8 +141,7 @@ struct RowEncoder {
     mutating func words(_ indices: [Int], of names: [String]) {
         var plain = !indices.isEmpty
         for i in indices where plain {
-            var name = names[i]
-            plain = name.withUTF8 { Self.isPlain($0) }
+            plain = names[i].utf8.withContiguousStorageIfAvailable { Self.isPlain($0) } ?? false
         }
         guard plain else {
             text(indices.map { names[$0] }.joined(separator: " "))
@@ -137,8 +154,8 @@ struct RowEncoder {
                 json.append(UInt8(ascii: " "))
                 csv.append(UInt8(ascii: " "))
             }
-            json.append(contentsOf: names[i].utf8)
-            csv.append(contentsOf: names[i].utf8)
+            json.append(utf8: names[i])
+            csv.append(utf8: names[i])
         }
         json.append(UInt8(ascii: "\""))
     }
@@ -147,19 +164,21 @@ struct RowEncoder {
     mutating func plain(_ s: String) {
         next()
         json.append(UInt8(ascii: "\""))
-        json.append(contentsOf: s.utf8)
+        json.append(utf8: s)
         json.append(UInt8(ascii: "\""))
-        csv.append(contentsOf: s.utf8)
+        csv.append(utf8: s)
     }
 
-    /// Like ``plain(_:)``, for a value that `write` appends as bytes (a date), written once
-    /// for each format without making a string.
+    /// Like ``plain(_:)``, for a value that `write` appends as bytes (a date), made once and
+    /// copied into each format without making a string.
     @inline(__always) private mutating func plainBytes(_ write: (inout [UInt8]) -> Void) {
         next()
+        scratch.removeAll(keepingCapacity: true)
+        write(&scratch)
         json.append(UInt8(ascii: "\""))
-        write(&json)
+        json.append(scratch)
         json.append(UInt8(ascii: "\""))
-        write(&csv)
+        csv.append(scratch)
     }
 
     /// A time as ``Timestamps/iso(_:)`` writes it.
@@ -169,26 +188,26 @@ struct RowEncoder {
 
     mutating func integer(_ n: Int) {
         next()
-        appendDecimal(n, to: &json)
-        appendDecimal(n, to: &csv)
+        json.appendDecimal(n)
+        csv.appendDecimal(n)
     }
 
     mutating func number(_ d: Double) {
         next()
         guard d.isFinite else {
-            json.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            appendNull()
             return
         }
         let s = d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
-        json.append(contentsOf: s.utf8)
-        csv.append(contentsOf: s.utf8)
+        json.append(utf8: s)
+        csv.append(utf8: s)
     }
 
     mutating func boolean(_ b: Bool) {
         next()
         let s = b ? "true" : "false"
-        json.append(contentsOf: s.utf8)
-        csv.append(contentsOf: s.utf8)
+        json.append(utf8: s)
+        csv.append(utf8: s)
     }
 
     /// Option ids (any_of): an array in NDJSON, `a;b` in CSV.
@@ -198,34 +217,33 @@ struct RowEncoder {
         var plain = true
         for (i, item) in items.enumerated() {
             if i > 0 { json.append(UInt8(ascii: ",")) }
-            var item = item
-            item.withUTF8 { bytes in
-                // `a;b` needs no quoting when every item is plain (the first not a formula).
-                if Self.isPlain(bytes) {
-                    json.append(UInt8(ascii: "\""))
-                    json.append(contentsOf: bytes)
-                    json.append(UInt8(ascii: "\""))
-                } else {
-                    plain = false
-                    JSONText.append(bytes, to: &json)
-                }
+            // `a;b` needs no quoting when every item is plain (the first not a formula).
+            if !Self.writePlain(item, json: json, csv: nil) {
+                plain = false
+                scratch.removeAll(keepingCapacity: true)
+                JSONText.append(item, to: &scratch)
+                json.append(scratch)
             }
         }
         json.append(UInt8(ascii: "]"))
         if plain {
             for (i, item) in items.enumerated() {
                 if i > 0 { csv.append(UInt8(ascii: ";")) }
-                csv.append(contentsOf: item.utf8)
+                csv.append(utf8: item)
             }
         } else {
-            CSVCell.append(text: items.joined(separator: ";"), to: &csv)
+            scratch.removeAll(keepingCapacity: true)
+            CSVCell.append(text: items.joined(separator: ";"), to: &scratch)
+            csv.append(scratch)
         }
     }
 
     /// Ends the row.
     mutating func end() {
         precondition(column == columns.count, "a row must fill every column")
-        json.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+        json.reserve(2)
+        json.append(UInt8(ascii: "}"))
+        json.append(UInt8(ascii: "\n"))
         csv.append(UInt8(ascii: "\n"))
         column = 0
         rows += 1
@@ -310,26 +328,31 @@ func isoMonth(_ m: MonthYear) -> String {
 /// `n` in decimal, with leading zeros up to `width` digits. The digits are counted first and
 /// written in place (no array of digits per number: the export writes millions of them).
 @inline(__always) func appendPadded(_ n: Int, _ width: Int, to out: inout [UInt8]) {
-    let magnitude = n.magnitude
-    var count = 1
-    var rest = magnitude
-    while rest >= 10 { rest /= 10; count += 1 }
+    let count = decimalDigits(n.magnitude)
     if n < 0 { out.append(UInt8(ascii: "-")) }
     if width > count { out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
     let start = out.count
     out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-    var v = magnitude
-    var k = start + count - 1
+    out.withUnsafeMutableBufferPointer { writeDigits(n.magnitude, count, to: $0.baseAddress! + start) }
+}
+
+/// How many decimal digits `v` has (1 for 0).
+@inline(__always) func decimalDigits(_ v: UInt) -> Int {
+    var count = 1
+    var rest = v
+    while rest >= 10 { rest /= 10; count += 1 }
+    return count
+}
+
+/// Writes the `count` (``decimalDigits(_:)``) decimal digits of `v` from `start` on.
+@inline(__always) func writeDigits(_ v: UInt, _ count: Int, to start: UnsafeMutablePointer<UInt8>) {
+    var v = v
+    var k = count - 1
     repeat {
-        out[k] = UInt8(ascii: "0") + UInt8(v % 10)
+        start[k] = UInt8(ascii: "0") + UInt8(v % 10)
         v /= 10
         k -= 1
     } while v > 0
-}
-
-@inline(__always) func appendDecimal(_ n: Int, to out: inout [UInt8]) {
-    if n >= 0 && n < 10 { out.append(UInt8(ascii: "0") + UInt8(n)); return }
-    appendPadded(n, 1, to: &out)
 }
 
 /// JSON strings, escaped as RFC 8259 requires: `"`, `\` and control characters.

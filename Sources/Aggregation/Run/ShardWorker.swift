@@ -215,12 +215,12 @@ final class ShardWorker {
     private func contribute(_ households: [(String, HouseholdState)], snapshot: ShardSnapshot, sign: Int, write: Bool) throws {
         let wanted = households.filter { $0.1.authoritative != nil }
         if wanted.isEmpty { return }
-        let areas: [String: HouseholdArea]
+        let areas: [HouseholdArea?]
         do { areas = try frame.areas(of: wanted.map(\.0)) } catch {
             throw AggregationError.frameUnavailable(path: context.frameURL.path, reason: "\(error)")
         }
-        for (id, state) in wanted {
-            guard let area = areas[id], let lsoa = context.lsoaIndex[area.lsoa] else {
+        for ((id, state), area) in zip(wanted, areas) {
+            guard let area, let lsoa = context.lsoaIndex[area.lsoa] else {
                 if sign > 0 { result.householdsNotInFrame += 1 }
                 continue
             }
@@ -261,7 +261,7 @@ final class ShardWorker {
         if write {
             for t in encoders.indices {
                 // The rows go straight into the files' current blocks.
-                encoders[t].lend(json: writers[t].json.lendBlock(), csv: writers[t].csv.lendBlock())
+                encoders[t].lend(json: writers[t].json.block, csv: writers[t].csv.block)
                 // Each file's first row lists every column (NDJSON leaves out empty ones after it).
                 encoders[t].explicitNulls = !writers[t].json.hasRows
             }
@@ -270,9 +270,9 @@ final class ShardWorker {
                            counts: &result.variables, sign: sign)
         if write {
             for t in encoders.indices {
-                let (json, csv, rows) = encoders[t].takeBack()
-                try writers[t].json.giveBack(json, household: id, rows: rows)
-                try writers[t].csv.giveBack(csv, household: id, rows: rows)
+                let rows = encoders[t].takeBack()
+                try writers[t].json.appended(household: id, rows: rows)
+                try writers[t].csv.appended(household: id, rows: rows)
             }
         }
         let authority = context.areas.lsoaAuthority[geography.lsoaIndex]
