@@ -8,7 +8,8 @@
 //   UnfinishedOutput       the bookkeeping that lets an interrupted command leave no
 //                          unfinished output (Foundation only)
 //   SystemReasons          why a file or directory could not be created, in words a user can
-//                          act on (the system's reason, what it means there, what to do; libc only)
+//                          act on (the system's reason, what it means there, what to do), and the
+//                          one loop that writes a buffer whole (libc only)
 //   CensusCommandLine      what the executables share: messages and exit statuses, plain file
 //                          access, the signal policy, `check` and `compile`
 //                          (Questionnaire, QuestionnaireLanguage, UnfinishedOutput, SystemReasons,
@@ -28,11 +29,13 @@
 //   FieldOperations        staff accounts (bcrypt, TOTP), the hash-chained audit log, double
 //                          keying records (DurableFiles)
 //   CollectionServer       the household pages and the staff pages over HTTP (Hummingbird,
-//                          hummingbird-auth, swift-extras-base64): sessions, the journey, keying
+//                          hummingbird-auth, swift-extras-base64; swift-nio's HTTP/1 parser errors
+//                          and swift-nio-extras' HTTP parts): sessions, the journey, keying
 //                          (Questionnaire, DurableFiles, AddressFrame, ResponseStore, CensusCollection,
 //                          FieldOperations, CSwiftTaskHook: the runtime's global-executor hook)
 //   CensusCLI (`census`), CensusBenchmarks (`census-bench`)             (all of the above)
 //   CensusCompiler (`census-compile`): the compiler alone, for a fast start (CensusCommandLine)
+import Foundation
 import PackageDescription
 
 /// The linker flags of a statically linked release executable on Linux (`census`, `census-compile`): the
@@ -47,6 +50,13 @@ let staticSwiftRuntime = [
     "-l_FoundationCShims", "-l_FoundationCollections", "-lswiftSynchronization", "-lswift_RegexParser",
     "-lswift_StringProcessing",
 ]
+
+/// `CENSUS_LINK_STATIC=1 swift build --product census`: the debug `census` linked as release
+/// builds are (`staticSwiftRuntime`), for `.ci/executor-check`; only the link changes, so the
+/// build's objects stay those of the tests (a `--static-swift-stdlib` build recompiles some
+/// modules for the static runtime and leaves them behind for the next, dynamic, link).
+let staticLinkConfiguration: BuildSettingCondition = ProcessInfo.processInfo.environment["CENSUS_LINK_STATIC"] == "1"
+    ? .when(platforms: [.linux]) : .when(platforms: [.linux], configuration: .release)
 
 let package = Package(
     name: "census",
@@ -69,6 +79,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),  // Hummingbird's HTTP parts, named by the server
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),  // Hummingbird's HTTP types, named by the server
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),  // census-bench's load client
@@ -174,6 +185,7 @@ let package = Package(
                 "Questionnaire", "DurableFiles", "AddressFrame", "ResponseStore", "CensusCollection", "FieldOperations",
                 "CSwiftTaskHook",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),  // HTTP1Channel's configuration
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -188,6 +200,10 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The HTTP/1 parser's errors and the HTTP parts around them, for the answer to a
+                // request the parser refuses (MalformedRequestAnswer).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             resources: [.copy("Resources/Templates"), .copy("Resources/Assets"), .copy("Resources/OpenAPI")]
         ),
@@ -203,8 +219,8 @@ let package = Package(
             // `census-compile` does: the loader's relocations over some 20 shared libraries were
             // most of the start of every `census` command (`census compile` about 22 ms as a
             // whole process, 18 ms linked statically: BENCHMARKS.md, "Questionnaire compiler").
-            // Debug builds (CI, `swift test`) link dynamically.
-            linkerSettings: [.unsafeFlags(staticSwiftRuntime, .when(platforms: [.linux], configuration: .release))]
+            // Debug builds (CI, `swift test`) link dynamically, but for `.ci/executor-check`.
+            linkerSettings: [.unsafeFlags(staticSwiftRuntime, staticLinkConfiguration)]
         ),
         // `census-compile`: `census compile` in an executable that links the compiler and
         // nothing else (no server, store or SQLite), statically linked to the Swift runtime and

@@ -19,6 +19,10 @@ import SyntheticCensus
 ///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
 /// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
 ///   once the save has committed, naming its receipt: the two fsyncs one after the other.
+/// With `--think S` each keyer pauses a random 0.5 S to 1.5 S (uniform) before each save, as a
+/// keyer typing the next form, and starts at a random moment in the first S: the saves then
+/// meet an idle machine, as on a keying floor, and the latency is the save's own (its commits),
+/// not a queue for the CPU. Without it the keyers are a closed loop (capacity).
 /// Rounds of the three alternate (after one unmeasured warm-up round of each; each pass starts
 /// with the next mode), `--keyers` saving at once in each, so all see the same machine; each
 /// round saves `--forms` generated paper returns into a fresh part of the frame.
@@ -33,10 +37,18 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
     @Option(help: "Rounds of each (alternating).") var rounds = 3
     @Option(help: "Saves at once (keyers).") var keyers = 50
     @Option(help: "Shards of the store.") var shards = 8
+    @Option(help: "Seconds a keyer types before each save (each a random 0.5x-1.5x of it); 0: none, a closed loop.") var think = 0.0
+    @Option(help: "Run one mode alone, for a profile of it (without, alongside, after): no comparison is printed.") var only: String?
+
+    /// The modes run: all, or the one named by `--only`.
+    var chosen: [Mode] { only.map { name in Mode.allCases.filter { "\($0)" == name } } ?? Mode.allCases }
 
     func validate() throws {
-        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500 else {
-            throw ValidationError("--forms (1-20000), --rounds (1-20) and --keyers (1-500) must be in range")
+        guard forms > 0, forms <= 20_000, rounds > 0, rounds <= 20, keyers > 0, keyers <= 500, think >= 0, think <= 60 else {
+            throw ValidationError("--forms (1-20000), --rounds (1-20), --keyers (1-500) and --think (0-60) must be in range")
+        }
+        guard !chosen.isEmpty else {
+            throw ValidationError("--only names one of: " + Mode.allCases.map { "\($0)" }.joined(separator: ", "))
         }
     }
 
@@ -48,7 +60,8 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("census-keying-audit-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         // One unmeasured warm-up round of each mode first (caches, threads, the files' first pages).
-        let total = forms * (rounds + 1) * Mode.allCases.count
+        let modes = chosen
+        let total = forms * (rounds + 1) * modes.count
         let frame = try AddressFrame.open(at: dir.appendingPathComponent(AddressFrame.fileName), create: true)
         let homes = FrameGenerator(households: total, seed: 11).generate()
         try frame.insertGenerated(homes)
@@ -58,20 +71,19 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         let audit = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
         let generator = HouseholdGenerator(evaluator: evaluator, seed: 11)
         let bodies = (0..<64).map { Data(JSONWriter().bytes(generator.household($0, paper: true).response)) }
-        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(shards) shards; load \(KeyingBenchmark.loadAverage())")
+        print("keying-audit: \(rounds) rounds (after a warm-up round) of each of three modes, \(forms) saves a round, \(keyers) at once, \(think > 0 ? "each typing \(think) s a form (0.5x-1.5x)" : "no pause (closed loop)"), \(shards) shards; load \(KeyingBenchmark.loadAverage())")
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
-        let modes = Mode.allCases.count
-        for round in 0..<((rounds + 1) * modes) {
+        for round in 0..<((rounds + 1) * modes.count) {
             // Each pass of the three modes starts with the next one (ABC, BCA, CAB, …), so no
             // mode always follows the same one.
-            let pass = round / modes
-            let mode = Mode.allCases[(round + pass) % modes]
+            let pass = round / modes.count
+            let mode = modes[(round + pass) % modes.count]
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
-            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers)
+            let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers, think: think)
             if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
@@ -82,22 +94,22 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             return (Double(latencies.count) / seconds, q(0.5), q(0.99))
         }
         let without = summary(.without)
-        for mode in Mode.allCases {
+        for mode in modes {
             let m = summary(mode)
             print(String(format: "%@: %.0f saves/s, save p50 %.2f ms, p99 %.2f ms", mode.rawValue, m.perSecond, m.p50, m.p99))
         }
-        for mode in [Mode.alongside, .after] {
+        for mode in [Mode.alongside, .after] where modes.count == Mode.allCases.count {
             let with = summary(mode)
             print(String(format: "audit overhead, %@: %+.1f%% on p50, %+.1f%% on p99, %+.1f%% on time per save (throughput)", mode.rawValue,
                          (with.p50 / without.p50 - 1) * 100, (with.p99 / without.p99 - 1) * 100, (without.perSecond / with.perSecond - 1) * 100))
         }
-        print("per round (s): " + Mode.allCases.map { mode in
+        print("per round (s): " + modes.map { mode in
             "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
         }.joined(separator: "; "))
         print("load after: \(KeyingBenchmark.loadAverage())")
         // Every save of the two audited modes has its record, in one intact chain.
         let chain = try audit.verify()
-        let expected = forms * (rounds + 1) * 2
+        let expected = forms * (rounds + 1) * modes.filter { $0 != .without }.count
         print("audit log: \(chain.count) records (\(expected) saves audited), chain \(chain.isIntact ? "intact" : "BROKEN")")
         guard chain.isIntact, chain.count == expected else { throw ValidationError("the audit log does not hold one record per audited save") }
         audit.close()
@@ -115,15 +127,17 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
 
     /// Saves one paper return per household, `keyers` at once, each with its audit record as
     /// `mode` says; returns each save's latency (ns).
-    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog, mode: Mode, keyers: Int) async throws -> [UInt64] {
+    static func saveAll(_ ids: [String], bodies: [Data], collector: Collector, audit: AuditLog, mode: Mode, keyers: Int, think: Double = 0) async throws -> [UInt64] {
         let next = Counter()
         return try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for _ in 0..<keyers {
                 group.addTask {
                     var latencies: [UInt64] = []
+                    if think > 0 { try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0..<think) * 1e9)) }
                     while true {
                         let k = next.take()
                         guard k < ids.count else { break }
+                        if think > 0 { try await Task.sleep(nanoseconds: UInt64(Double.random(in: 0.5...1.5) * think * 1e9)) }
                         let started = DispatchTime.now().uptimeNanoseconds
                         let request = CollectionRequest(householdID: ids[k], body: bodies[k % bodies.count], kind: .paper, idempotencyKey: "bench-\(k)")
                         switch mode {

@@ -86,24 +86,9 @@ package enum FileIO {
         if writeAll(bytes, to: fd) == EPIPE && fd == 1 { SignalHandler.outputClosed() }
     }
 
-    /// Writes every byte, again after an interrupted or partial write; the `errno` of a
-    /// failure, or `nil`. (DurableFiles' `DurableFile.writeAll` does the same for the store,
-    /// but that module links SQLite, which `census-compile` does not.)
+    /// Writes every byte (``WholeWrite``); the `errno` of a failure, or `nil`.
     private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
-        bytes.withUnsafeBytes { raw -> Int32? in
-            guard let base = raw.baseAddress else { return nil }
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                if n == 0 { return EIO }
-                offset += n
-            }
-            return nil
-        }
+        bytes.withUnsafeBytes { WholeWrite.write($0, to: fd) }
     }
 
     /// Writes text to standard output.

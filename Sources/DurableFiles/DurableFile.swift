@@ -41,25 +41,15 @@ package enum DurableFile {
     }
 
     /// Writes every byte of `bytes` to `fd`, going on after a signal interrupts a write (EINTR)
-    /// and after a short write: the one write loop of the package (the frame, the store and
-    /// the CLI's outputs all use it).
+    /// and after a short write (``WholeWrite``, the loop the CLI's outputs use too): the frame,
+    /// the store and the CLI's outputs all use it.
     ///
     /// - throws: ``FileSystemError`` "cannot write PATH: reason" for any other failure (a
     ///   full disk, a closed pipe).
     package static func writeAll(_ bytes: some ContiguousBytes, to fd: Int32, path: String) throws {
-        try bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, base + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw posixError("cannot write \(path)")
-                }
-                if n == 0 { throw FileSystemError("cannot write \(path): nothing was written", reason: "nothing was written") }
-                offset += n
-            }
-        }
+        guard let code = bytes.withUnsafeBytes({ WholeWrite.write($0, to: fd) }) else { return }
+        let reason = String(cString: strerror(code))
+        throw FileSystemError("cannot write \(path): \(reason)", reason: reason, code: code)
     }
 
     /// True when the file or its directory cannot be written. Also true when

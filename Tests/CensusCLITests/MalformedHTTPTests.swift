@@ -33,6 +33,36 @@ final class MalformedHTTPTests: XCTestCase {
         XCTAssertTrue(staff.contains("did not arrive whole"), staff)
     }
 
+    /// A request NIO's HTTP/1.1 parser refuses was answered by Hummingbird with a bare
+    /// `400` and `Content-Length: 0`: nothing said what was wrong. Now it is a problem
+    /// document naming the fault, and header fields past the limit are 431.
+    func testARequestThatIsNotHTTPSaysWhatIsWrong() throws {
+        let served = try ServedStore(households: 20)
+        defer { served.remove() }
+        try served.start()
+        defer { served.stop(SIGTERM) }
+        for (request, status, code, words) in [
+            ("GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nthis line is no header\r\n\r\n", "400 Bad Request", "malformed_http", "header field"),
+            ("GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Name\u{1}: value\r\n\r\n", "400 Bad Request", "malformed_http", "header field"),
+            ("G<T / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "400 Bad Request", "malformed_http", "method"),
+            ("GET /sign-in HTTP/7.1\r\nHost: 127.0.0.1\r\n\r\n", "400 Bad Request", "malformed_http", "version"),
+            ("POST /api/v1/auth HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ten\r\n\r\n", "400 Bad Request", "malformed_http", "Content-Length"),
+            ("GET /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: \(String(repeating: "a", count: 100_000))\r\n\r\n",
+             "431 Request Header Fields Too Large", "header_fields_too_large", "80 KiB"),
+        ] {
+            let answer = try Self.exchange(port: served.port, request)
+            let head = String(request.prefix(40))
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 \(status)\r\n"), "\(head): \(answer)")
+            XCTAssertTrue(answer.lowercased().contains("content-type: application/problem+json"), "\(head): \(answer)")
+            XCTAssertTrue(answer.lowercased().contains("connection: close"), "\(head): \(answer)")
+            XCTAssertTrue(answer.contains(#""code":"\#(code)""#), "\(head): \(answer)")
+            XCTAssertTrue(answer.contains(words), "\(head): \(answer)")
+        }
+        // The server goes on answering well-formed requests.
+        let fine = try Self.exchange(port: served.port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        XCTAssertTrue(fine.hasPrefix("HTTP/1.1 200 "), fine)
+    }
+
     /// Writes `request` to 127.0.0.1:`port` and reads the answer until the server closes the
     /// connection or 5 s pass.
     static func exchange(port: Int, _ request: String) throws -> String {

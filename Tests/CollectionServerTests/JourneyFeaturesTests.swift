@@ -199,6 +199,33 @@ final class JourneyFeaturesTests: XCTestCase {
         }
     }
 
+    /// A pasted name holding a right-to-left override (or a control character) is the
+    /// evaluator's `control_character` error, shown beside the name's own box and linked from
+    /// the summary, in the household's language; nothing is added to the list.
+    func testAHiddenCharacterInANameIsShownBesideItsField() async throws {
+        let fixture = self.fixture!
+        try await fixture.withServer { client, server in
+            var b = Browser(client)
+            _ = try await b.signIn(fixture.codes[0].code)
+            _ = try await Self.household(&b, size: 1)
+            for (name, character) in [("Ann\u{202E}", "U+202E"), ("An\u{0007}n", "U+0007")] {
+                let page = try await Self.add(&b, name, "Lee")
+                XCTAssertEqual(page.status, .unprocessableContent, page.mainText)
+                XCTAssertEqual(Page.capture(#"id="first_name-error" class="error-message"><span class="visually-hidden">Error: </span>([^<]*)<"#, in: page.body),
+                               "The answer contains a hidden character that is not allowed (\(character)): type the answer again without it", page.body)
+                XCTAssertTrue(page.body.contains(##"<a href="#first_name">"##), page.body)
+                XCTAssertNil(Page.capture(#"id="last_name-error" class="error-message">"#, in: page.body))
+            }
+            let record = try server.withOnlineAnswers { try $0.load(fixture.codes[0].household) }
+            XCTAssertEqual(record.state.members["residents"]?.count ?? 0, 0, "nobody added")
+            // In Welsh.
+            _ = try await b.get("/language?to=cy&return=/form/list/residents/add")
+            let welsh = try await Self.add(&b, "Ann\u{202E}", "Lee")
+            XCTAssertEqual(Page.capture(#"id="first_name-error" class="error-message"><span class="visually-hidden">[^<]*</span>([^<]*)<"#, in: welsh.body),
+                           "Mae nod cudd nad yw&#39;n cael ei ganiatáu yn yr ateb (U+202E): teipiwch yr ateb eto hebddo", welsh.body)
+        }
+    }
+
     func testAChangeFromCheckYourAnswersThatReroutesAsksTheNewQuestions() async throws {
         let fixture = self.fixture!
         let target = try JourneyTests.households(fixture.schema, residents: 1)[0]

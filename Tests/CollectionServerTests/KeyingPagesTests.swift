@@ -193,6 +193,27 @@ final class KeyingPagesTests: XCTestCase {
         }
     }
 
+    /// A name keyed with a hidden character (pasted from elsewhere: a right-to-left override)
+    /// is the evaluator's control_character, a hard error beside its field; nothing is stored.
+    func testAHiddenCharacterInAKeyedNameIsAHardError() async throws {
+        let (fixture, staff, household) = (fixture!, staff!, household)
+        try await fixture.withServer { client, server in
+            var keyer = Browser(client)
+            try await keyer.staffSignIn(staff.field)
+            let page = try await keyer.get("/staff/keying/\(household)/form?residents=1")
+            let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+            let bad = try await keyer.post("/staff/keying/\(household)/form?residents=1", [
+                ("key", key), ("lives_here", "1"), ("household_size", "1"),
+                ("residents.0.first_name", "An\u{202E}n"), ("residents.0.last_name", "Jones"),
+            ])
+            XCTAssertEqual(bad.status, .unprocessableContent, bad.mainText)
+            XCTAssertEqual(Page.capture(#"id="residents\.0\.first_name-error" class="error-message"><span class="visually-hidden">[^<]*</span>([^<]*)<"#, in: bad.body),
+                           "The answer contains a hidden character that is not allowed (U+202E): type the answer again without it", bad.body)
+            XCTAssertTrue(bad.body.contains("href=\"#residents.0.first_name\""), "linked from the summary")
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 0)
+        }
+    }
+
     func testWarningsNeverBlockAndAMissingAnswerIsRecorded() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
         try await fixture.withServer { client, server in

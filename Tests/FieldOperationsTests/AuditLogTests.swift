@@ -144,6 +144,30 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(try log.records(limit: 2).map(\.sequence), [5, 6])
     }
 
+    /// A log made before the index by actor was dropped (migration v2) loses it when opened for
+    /// writing; its records, chain and filters are unchanged.
+    func testALogWithTheOldActorIndexIsMigratedAndStillFiltersByActor() throws {
+        let made = try fill(6)
+        // Back to the file as v1 left it: the index there, v2 not applied.
+        let raw = try DatabaseQueue(path: url.path)
+        try raw.write { db in
+            try db.execute(sql: "CREATE INDEX audit_record_actor ON audit_record(actor, seq)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-audit-no-actor-index'")
+        }
+        try raw.close()
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        let indexes = try DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record' ORDER BY name")
+        }
+        XCTAssertEqual(indexes, ["audit_record_at"])
+        XCTAssertEqual(try log.records(actor: "bob").map(\.sequence), [1, 3, 5])
+        XCTAssertEqual(try log.records(actor: "ada", limit: 2).map(\.sequence), [4, 6])
+        let verification = try log.verify()
+        XCTAssertTrue(verification.isIntact)
+        XCTAssertEqual(verification.headHash, made[5].hash)
+    }
+
     func testAFileThatIsNotAnAuditLogIsRefusedAndLeftAlone() throws {
         let other = directory.appendingPathComponent("other.sqlite")
         let queue = try DatabaseQueue(path: other.path)

@@ -280,11 +280,11 @@ final class ReportedDiagnosticFaultsTests: XCTestCase {
     func testADeclaredLanguageWithoutTheEvaluatorsMessagesIsAWarning() throws {
         let none = gaelicForm("")
         XCTAssertEqual(none.diagnostics.map { "\($0.severity) \($0.code): \($0.message)" },
-                       ["warning missing-translation: Scottish Gaelic (gd) has none of the evaluator's 22 messages: respondents reading gd get them in English"])
+                       ["warning missing-translation: Scottish Gaelic (gd) has none of the evaluator's 23 messages: respondents reading gd get them in English"])
         XCTAssertNotNil(none.schema, "a warning still compiles")
         let some = gaelicForm(#"messages gd { required "Feumar freagairt: {question}" }"#)
         XCTAssertEqual(some.diagnostics.map(\.message),
-                       ["Scottish Gaelic (gd) lacks 21 of the evaluator's messages (not_applicable, type, no_such_date, out_of_range, ...): respondents reading gd get them in English"])
+                       ["Scottish Gaelic (gd) lacks 22 of the evaluator's messages (not_applicable, type, no_such_date, out_of_range, ...): respondents reading gd get them in English"])
         let all = gaelicForm(Support.messages("gd"))
         XCTAssertEqual(all.diagnostics, [])
         // A form in English and Welsh needs none.

@@ -34,6 +34,39 @@ final class CheckpointTests: XCTestCase {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
+    /// The names of this process's threads (`/proc/self/task/*/comm`, Linux).
+    static func threadNames() -> [String] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// docs/server.md: a shard's checkpoint thread starts with the shard's first commit, named
+    /// `checkpointer-N` for shard N; an open store that has written nothing has none.
+    func testACheckpointThreadStartsWithItsShardsFirstCommit() async throws {
+        #if os(Linux)
+        // Counted by name, before and after: stores of other tests in this process may have theirs.
+        let checkpointers = { () -> [String: Int] in
+            Self.threadNames().filter { $0.hasPrefix("checkpointer-") }.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+        }
+        let before = checkpointers()
+        let dir = try makeTempDirectory(self)
+        let store = try ResponseStore.create(at: dir, shardCount: 4)
+        defer { store.close() }
+        XCTAssertEqual(checkpointers(), before, "opened, nothing committed: no checkpoint thread")
+        let household = "H000000042"
+        _ = try await store.submit(submission(household))
+        var expected = before
+        expected["checkpointer-\(store.shard(for: household))", default: 0] += 1
+        // The writer starts it after acknowledging the commit, and the thread names itself.
+        let deadline = Date().addingTimeInterval(5)
+        while checkpointers() != expected && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        XCTAssertEqual(checkpointers(), expected, "one thread, for the shard written, named after it")
+        #else
+        throw XCTSkip("thread names are read from /proc")
+        #endif
+    }
+
     func testWALStaysBoundedUnderSustainedLoad() throws {
         let dir = try makeTempDirectory(self)
         var options = StoreOptions()

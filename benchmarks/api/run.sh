@@ -36,4 +36,7 @@ run_load "$work/wrk.out" env REQUESTS=requests.tsv THREADS=1 RUN="$(date +%s)" w
   -s "$root/benchmarks/api/submit.lua" "http://127.0.0.1:$port"
 echo "load after: $(uptime)"
 echo "server RSS: $(ps -o rss= -p $server) KB (peak $(sed -n "s/^VmHWM:[[:space:]]*//p" /proc/$server/status))"
-curl -s "http://127.0.0.1:$port/metrics" | grep -E '^census_(responses_stored_total|shard_commit_batch_size_(sum|count))' | head -20
+curl -s "http://127.0.0.1:$port/metrics" > "$work/metrics.txt"
+grep -E '^census_(responses_stored_total|shard_commit_batch_size_(sum|count))' "$work/metrics.txt" | head -20
+python3 "$root/benchmarks/server/tails.py" /api/v1/responses < "$work/metrics.txt"
+grep -h "event loop late" "$work/serve.log" | head -20 || true

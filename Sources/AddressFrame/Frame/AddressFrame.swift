@@ -249,6 +249,14 @@ public final class AddressFrame: Sendable {
         }
     }
 
+    /// The first household id in sorted order, or `nil` for an empty frame: one id to show the
+    /// frame's form of id by (the keying page's example), without reading them all.
+    ///
+    /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
+    public func firstHouseholdID() throws -> String? {
+        try queue.read { try String.fetchOne($0, sql: "SELECT household_id FROM household ORDER BY household_id LIMIT 1") }
+    }
+
     /// Household ids, sorted, optionally only in one local authority (by its GSS code).
     ///
     /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.

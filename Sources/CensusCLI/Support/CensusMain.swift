@@ -51,10 +51,8 @@ enum CensusMain {
             // swift-pool keeps Swift's pool), installed here, on the main thread, before any task
             // has started.
             if servesUntilStopped(command) {
-                let environment = ProcessInfo.processInfo.environment
-                if EventLoopExecutor.wantsEventLoops(environment) && !EventLoopExecutor.install(environment: environment) {
-                    Console.warning("Swift's tasks could not be moved to the event loops (another global executor hook was set first); serving on Swift's thread pool")
-                }
+                // Whether it took is checked where it matters, by ServeLoop (a task's thread).
+                EventLoopExecutor.install(environment: ProcessInfo.processInfo.environment)
             }
             // A server runs SQLite on many threads at once: no process-wide lock on each of its
             // allocations (before any database is opened; see SQLiteMemoryStatistics).

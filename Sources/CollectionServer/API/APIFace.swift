@@ -29,15 +29,14 @@ struct APIFace: Sendable {
         ("/api/v1/households/{id}/status", [.get]),
     ]
 
-    /// The methods answered 405 (with `Allow`) on a path that does not take them.
-    static let otherMethods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
-
-    /// Answers 405 with `Allow` for every method of ``otherMethods`` `path` does not take. A
-    /// path that takes GET takes HEAD too (the router answers it from the GET).
+    /// Answers 405 with `Allow`, as a problem document, for every method of
+    /// ``MethodNotAllowedRoutes/methods`` `path` does not take (the pages get theirs from
+    /// ``MethodNotAllowedRoutes``, as pages). A path that takes GET takes HEAD too (the router
+    /// answers it from the GET).
     static func refuseOtherMethods<Methods: RouterMethods<CensusRequestContext>>(_ routes: Methods, path: String, allowed: [HTTPRequest.Method]) {
         let taken = allowed.contains(.get) && !allowed.contains(.head) ? allowed + [.head] : allowed
-        let allow = taken.map(\.rawValue).joined(separator: ", ")
-        for method in otherMethods where !taken.contains(method) {
+        let allow = MethodNotAllowedRoutes.allow(taken)
+        for method in MethodNotAllowedRoutes.methods where !taken.contains(method) {
             routes.on(RouterPath(path), method: method) { _, _ -> Response in
                 throw APIError(.methodNotAllowed, "method_not_allowed", "this path takes \(allow)", headers: [.allow: allow])
             }
@@ -58,7 +57,7 @@ struct APIFace: Sendable {
         for (path, methods) in Self.operations {
             Self.refuseOtherMethods(api, path: String(path.dropFirst("/api/v1/".count)), allowed: methods)
         }
-        for method in Self.otherMethods {
+        for method in MethodNotAllowedRoutes.methods {
             for path in ["", "**"] {
                 api.on(RouterPath(path), method: method) { _, _ -> Response in
                     throw APIError(.notFound, "not_found", "no such API path (the operations are listed in /api/v1/openapi.json)")

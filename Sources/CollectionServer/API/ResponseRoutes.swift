@@ -35,10 +35,18 @@ extension APIFace {
                 ? "an ingest token submits paper returns: \"channel\" must be \"paper\""
                 : "a household token submits online returns: \"channel\" must be \"online\" (paper returns are keyed by the capture centre)")
         }
-        if kind == .submitted { try requireNotSubmitted(householdID, key: key) }
-
-        let outcome = try await collector.submit(CollectionRequest(
-            householdID: householdID, body: body, kind: kind, idempotencyKey: key, ifNotValid: .refuse))
+        // The store's read, the frame's, the evaluation and the queueing for the shard's writer
+        // run off the event loop that read the request (SubmissionThreads says why); the outcome
+        // comes back after the commit.
+        let collection = CollectionRequest(householdID: householdID, body: body, kind: kind, idempotencyKey: key, ifNotValid: .refuse)
+        let outcome: CollectionOutcome = try await SubmissionThreads.run { [self] done in
+            do {
+                if kind == .submitted { try requireNotSubmitted(householdID, key: key) }
+            } catch {
+                return done(.failure(error))
+            }
+            collector.submit(collection) { done($0.mapError { $0 }) }
+        }
         let receipt = outcome.receipt
         // What the client can still act on: for an online return the warnings (errors refuse
         // it); for paper, everything the evaluator found (the return is stored as sent).

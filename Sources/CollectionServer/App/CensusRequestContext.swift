@@ -17,6 +17,9 @@ public struct CensusRequestContext: RequestContext {
     var requestID = ""
     /// The session from a valid, unexpired cookie, or nil (household pages).
     var session: SessionToken?
+    /// For a request without a session (a visitor's first pages): the form language its
+    /// `Accept-Language` prefers, if any (set by ``SessionMiddleware``, see ``AcceptLanguage``).
+    var browserLanguage: String?
     /// A valid cookie whose session had timed out (the page then says so).
     var sessionExpired = false
     /// Whether the request arrived over HTTPS (directly, or as a trusted proxy says).

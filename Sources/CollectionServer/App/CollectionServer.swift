@@ -3,6 +3,7 @@ import CensusCollection
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Questionnaire
@@ -152,7 +153,8 @@ public final class CollectionServer: Sendable {
     /// and metrics (request id), security headers; then the operations routes; the API
     /// (its own errors and bearer tokens); then sessions, assets, the staff pages (their own
     /// context, errors, sessions and role policies), the household pages' error rendering and
-    /// the household pages. (Hummingbird applies a middleware to the routes
+    /// the household pages; last, 405 with `Allow` for each method a path with routes does not
+    /// take (``MethodNotAllowedRoutes``). (Hummingbird applies a middleware to the routes
     /// added after it, and to paths no route matches.)
     public func makeRouter() -> Router<CensusRequestContext> {
         // HEAD wherever GET is (RFC 9110, 9.3.2: `curl -I`, link checkers and monitors ask
@@ -165,7 +167,7 @@ public final class CollectionServer: Sendable {
         APIFace(collector: site.collector, codeCheck: codeCheck, householdTokens: HouseholdTokens(configuration.sessionKey),
                 machineTokens: machineTokens, configuration: configuration, metrics: metrics, openAPIDocument: openAPIDocument)
             .register(on: router)
-        router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics))
+        router.add(middleware: SessionMiddleware(sessions: site.sessions, metrics: metrics, languages: site.schema.languages))
         AssetRoutes(templates: site.templates).register(on: router)
         registerStaffPages(on: router)
         router.add(middleware: PageErrorMiddleware(site: site))
@@ -174,6 +176,12 @@ public final class CollectionServer: Sendable {
         RosterRoutes(site: site).register(on: router)
         CheckAnswersRoutes(site: site).register(on: router)
         IndividualResponseRoutes(site: site).register(on: router)
+        // Last, once every route is known: a method a page does not take is 405, not 404.
+        MethodNotAllowedRoutes.register(on: router) { [site] request, context, allow in
+            let lang = site.language(context)
+            return try site.message(request, context, status: .methodNotAllowed, heading: UIText.methodNotAllowedHeading.text(lang),
+                                    paragraphs: [UIText.methodNotAllowedBody.text(lang, allow)])
+        }
         return router
     }
 
@@ -185,6 +193,8 @@ public final class CollectionServer: Sendable {
         if logger == nil { log.logLevel = .info }
         var app = Application(
             router: makeRouter(),
+            // A request NIO's parser refuses is answered with what is wrong, not a bare 400.
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(limits: .init())])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: log)

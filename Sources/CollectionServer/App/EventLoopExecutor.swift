@@ -60,6 +60,15 @@ public enum EventLoopExecutor {
         return census_swift_task_install_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
     }
 
+    /// Whether a task started now runs on one of the event loops: what ``install(environment:)``
+    /// is for, checked where it matters (a detached task's thread), not taken from the hook's
+    /// return value. `census serve` checks it at start, says it in its log (`executor`), and
+    /// warns when the loops were asked for and the tasks are elsewhere; CI runs the release
+    /// `census` (linked statically, unlike the tests' debug builds) and requires the log line.
+    public static func tasksRunOnEventLoops() async -> Bool {
+        await Task.detached { MultiThreadedEventLoopGroup.currentEventLoop != nil }.value
+    }
+
     /// Whether `environment` asks for the event loops (the default: ``variable`` is anything
     /// but `swift-pool`, or unset).
     public static func wantsEventLoops(_ environment: [String: String]) -> Bool {

@@ -53,9 +53,12 @@ final class HouseholdSite: Sendable {
         individualSection = IndividualSection(schema: schema)
     }
 
-    /// The language to show: the session's, else the form's primary language.
+    /// The language to show: the session's (chosen, or set when the session began), else for a
+    /// visitor without one the form language their browser prefers (`Accept-Language`), else
+    /// the form's primary language.
     func language(_ context: CensusRequestContext) -> String {
         if let l = context.session?.language, schema.languages.contains(l) { return l }
+        if let l = context.browserLanguage { return l }
         return schema.languages.first ?? "en"
     }
 

@@ -21,6 +21,7 @@ import ResponseStore
 /// | `census_sessions_expired_total` | counter | (web sessions seen after their timeout) |
 /// | `census_login_failures_total` | counter | `face`, `reason` (`wrong_code`, `client_locked`, `household_locked`) |
 /// | `census_api_auth_failures_total` | counter | `reason` (`missing`, `malformed`, `unknown`, `expired`, `revoked`) |
+/// | `census_event_loop_lag_seconds` | histogram | (how late an event loop ran its probe's tick: ``EventLoopLagProbe``) |
 ///
 /// Label values are only ever route templates, methods, status codes, shard numbers and
 /// the closed sets above: never a path as requested, a household id, a code, a token or an answer.
@@ -35,6 +36,7 @@ public final class ServerMetrics: Sendable {
     private let replays: Metrics.Counter
     private let pageSaves: Metrics.Counter
     private let sessionsExpired: Metrics.Counter
+    private let loopLagTimer: Metrics.Timer
 
     private struct RequestKey: Hashable {
         var route: String
@@ -64,12 +66,17 @@ public final class ServerMetrics: Sendable {
                 .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                 .seconds(1), .seconds(5),
             ],
+            "census_event_loop_lag_seconds": [
+                .microseconds(100), .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            ],
         ]
         factory.valueHistogramBuckets = ["census_shard_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096]]
         self.factory = factory
         replays = Metrics.Counter(label: "census_response_replays_total", factory: factory)
         pageSaves = Metrics.Counter(label: "census_page_saves_total", factory: factory)
         sessionsExpired = Metrics.Counter(label: "census_sessions_expired_total", factory: factory)
+        loopLagTimer = Metrics.Timer(label: "census_event_loop_lag_seconds", factory: factory)
     }
 
     /// One request answered: `route` is the route template (``CensusRequestContext`` endpoint
@@ -105,6 +112,9 @@ public final class ServerMetrics: Sendable {
             }.increment()
         }
     }
+
+    /// How late an event loop ran a tick of ``EventLoopLagProbe``, in nanoseconds.
+    public func loopLag(nanoseconds: Int64) { loopLagTimer.recordNanoseconds(nanoseconds) }
 
     /// A household signed in: `face` is `web` or `api`.
     func sessionStarted(face: String) {

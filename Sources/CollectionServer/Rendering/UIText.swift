@@ -41,6 +41,10 @@ enum UIText: String, CaseIterable {
     case notFoundHeading
     case notFoundBody
     case badRequestHeading
+    /// A method the page does not take (405): rare, since browsers send only GET and POST.
+    case methodNotAllowedHeading
+    /// `{0}`: the methods the page takes, as in `Allow` ("GET, HEAD, POST").
+    case methodNotAllowedBody
     case tooLargeHeading
     case tooLargeBody
     case serverErrorHeading
@@ -197,6 +201,9 @@ enum UIText: String, CaseIterable {
         .notFoundHeading: ("Page not found", "Heb ddod o hyd i'r dudalen"),
         .notFoundBody: ("If you typed the web address, check it is correct.", "Os gwnaethoch deipio'r cyfeiriad gwe, gwiriwch ei fod yn gywir."),
         .badRequestHeading: ("Sorry, the form could not be read", "Mae'n ddrwg gennym, nid oedd modd darllen y ffurflen"),
+        // The Welsh of these two is ours, not yet checked by a Welsh translator.
+        .methodNotAllowedHeading: ("This page cannot be used that way", "Nid oes modd defnyddio'r dudalen hon yn y ffordd honno"),
+        .methodNotAllowedBody: ("It takes {0} requests. Nothing was saved.", "Mae'n derbyn ceisiadau {0}. Ni chadwyd dim."),
         .tooLargeHeading: ("Too much was sent", "Anfonwyd gormod"),
         .tooLargeBody: ("The page sent more than {0} of answers, which is more than any page of the census needs. Nothing was saved.",
                         "Anfonodd y dudalen fwy na {0} o atebion, sy'n fwy nag sydd ei angen ar unrhyw dudalen o'r cyfrifiad. Ni chadwyd dim."),
@@ -239,6 +246,9 @@ enum UIText: String, CaseIterable {
                        "Anfonwyd y dudalen mewn ffordd nad yw'r gwasanaeth hwn yn ei derbyn: anfonwch hi o dudalennau'r cyfrifiad (ffurflen o fath application/x-www-form-urlencoded)."),
         .badFormEncoding: ("The page's answers could not be read (the form data is not valid URL encoding, or has too many fields). Nothing was saved.",
                            "Nid oedd modd darllen atebion y dudalen (nid yw data'r ffurflen yn amgodiad URL dilys, neu mae ganddo ormod o feysydd). Ni chadwyd dim."),
+        // Not yet checked by a Welsh translator. Its words are those ONS's own Census 2021 Welsh
+        // uses (eq-questionnaire-runner, translations/cy: cyrraedd, porwr, anfon ... eto, tudalen)
+        // and its grammar that of badFormType above; "yn gyfan" for "whole" is ours.
         .unreadableBody: ("The page's answers did not arrive whole (the connection broke, or they were sent in a way no browser sends). Nothing was saved; go back and send the page again.",
                           "Ni chyrhaeddodd atebion y dudalen yn gyfan (torrodd y cysylltiad, neu fe'u hanfonwyd mewn ffordd nad yw porwr yn ei defnyddio). Ni chadwyd dim; ewch yn ôl ac anfonwch y dudalen eto."),
         .badLanguage: ("Choose one of the languages offered ({0}).", "Dewiswch un o'r ieithoedd a gynigir ({0})."),
@@ -282,6 +292,8 @@ enum UIText: String, CaseIterable {
         .householdSection: ("Household", "Aelwyd"),
         .chooseYesOrNo: ("Select yes or no: {0}", "Dewiswch ydw neu nac ydw: {0}"),
         .textOrNone: ("Either type an answer or tick the box, not both", "Naill ai teipiwch ateb neu ticiwch y blwch, nid y ddau"),
+        // Not yet checked by a Welsh translator; ONS's Census 2021 Welsh has "Dewiswch opsiwn"
+        // for "Select an option" (eq-questionnaire-runner, translations/cy).
         .chooseOneOption: ("Select one option only", "Dewiswch un opsiwn yn unig"),
         .monthNames: ("January February March April May June July August September October November December",
                       "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"),

@@ -13,6 +13,8 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionCookies
     /// Counts sessions that timed out (``ServerMetrics``).
     var metrics: ServerMetrics?
+    /// The form's languages, for a visitor's `Accept-Language` (the first is the form's primary).
+    var languages: [String] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -24,6 +26,10 @@ struct SessionMiddleware: RouterMiddleware {
             metrics?.sessionExpired()
             // The language outlives the session: the "session ended" page is in it.
             context.session = SessionToken(id: SessionToken.newID(), householdID: nil, signedInAt: 0, lastSeen: sessions.now(), language: token.language)
+        }
+        // Before a language is chosen (no session, so no language in it), the browser's.
+        if context.session == nil, let header = request.headers[.acceptLanguage] {
+            context.browserLanguage = AcceptLanguage.preferred(header, among: languages)
         }
         var response = try await next(request, context)
         // Handlers that change the session set the cookie themselves; otherwise a signed-in

@@ -101,6 +101,14 @@ public final class AuditLog: Sendable {
                   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
         }
+        // No index by actor: a group commit's records (one per keyer, 50 keyers at once) landed
+        // in as many places of it, so a commit of ~15 records wrote ~13 pages to the log's WAL
+        // instead of ~5, and the log's writer is ~10% of a keyed save's CPU (BENCHMARKS.md,
+        // stop 23). `census audit show --who` reads the records newest first instead, as
+        // `--subject` always has (0.5 s for 2 million); the time index stays (appended at its end).
+        m.registerMigration("v2-audit-no-actor-index") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS audit_record_actor")
+        }
         return m
     }
 
@@ -179,7 +187,10 @@ public final class AuditLog: Sendable {
 
     /// Inserts the records in order, each chained to the one before; in the caller's transaction.
     private static func insert(_ entries: [Entry], _ db: Database) throws -> [AuditRecord] {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        // Cached: the query was parsed again for every batch (SQLite's parser was 5-10% of the
+        // group-commit writer's SQLite time in a profile, BENCHMARKS.md, stop 23). Read in the batch's own
+        // transaction, so a record appended by another process (`census staff add`) is chained.
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"))
         var sequence: Int64 = last?["seq"] ?? 0
         var previous: String = last?["hash"] ?? genesisHash
         var records: [AuditRecord] = []

@@ -98,6 +98,8 @@ extension Evaluator {
         package var optionWhen: [CExpr?]?
         /// The id of the checkbox that answers a text question instead of the text.
         var noneOption: String?
+        /// Text questions: whether the answer may hold tabs and line breaks (a text area).
+        var multiline = false
         /// Hints' conditions, by hint (nil: always shown).
         var hintWhen: [CExpr?] = []
     }
@@ -209,6 +211,8 @@ extension Evaluator {
         let qMaxLength: [Int]
         /// For text questions: the id of the checkbox that answers instead of the text, if any.
         let qNoneOption: [String?]
+        /// For text questions: whether the answer may hold tabs and line breaks (``TextOptions/multiline``).
+        let qMultiline: [Bool]
         let qUKOnly: [Bool]
         /// The arrays above for the fast reader, one record per question in scope order.
         let answerShapes: AnswerShapes
@@ -258,6 +262,7 @@ extension Evaluator {
             qChoiceRef = choices.map { $0.map { Unmanaged.passUnretained($0) } }
             qMaxLength = ev.questions.map { if case .text(let m, _, _) = $0.kind { return m } else { return 0 } }
             qNoneOption = ev.questions.map(\.noneOption)
+            qMultiline = ev.questions.map(\.multiline)
             qUKOnly = ev.questions.map { if case .address(let uk) = $0.kind { return uk } else { return false } }
             scopeKind = ev.scopes.map(\.kind)
             scopeRoster = ev.scopes.map(\.roster)
@@ -296,7 +301,7 @@ extension Evaluator {
             rosterRespondentFirstNode = ev.rosters.map { node($0.respondentFirst) }
             answerShapes = AnswerShapes(
                 scopeQuestions: scopeQuestions, qTag: qTag, qUKOnly: qUKOnly, textRegex: textRegex, qNoneOption: qNoneOption,
-                qMaxLength: qMaxLength, qChoiceRef: qChoiceRef)
+                qMultiline: qMultiline, qMaxLength: qMaxLength, qChoiceRef: qChoiceRef)
             routes = RouteTable(
                 scopeQuestions: scopeQuestions, qContainer: qContainer, qWhenNode: qWhenNode, qEndings: qEndings.view,
                 qHasRange: qHasRange, qHasOptionWhen: qHasOptionWhen, qRequired: qRequired, qVoluntary: qVoluntary,

@@ -175,6 +175,7 @@ public final class Evaluator: @unchecked Sendable {
             switch q.type {
             case .text(let maxLength, let pattern, let textOptions):
                 info.noneOption = textOptions.noneOption?.id
+                info.multiline = textOptions.multiline
                 var regex: Regex<AnyRegexOutput>?
                 if let pattern {
                     do { regex = try Regex(pattern) } catch {

@@ -19,6 +19,10 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
     case tooLong = "too_long"
     /// A text that does not match its question's pattern. Pipes nothing.
     case pattern
+    /// A written answer holding a character that shows nothing and changes how the text reads
+    /// (a control character, a bidirectional override; a line break or tab where the question is
+    /// single-line), see ``AnswerText/refusedCharacter(in:multiline:)``. Pipes `{character}` (`U+202E`).
+    case controlCharacter = "control_character"
     /// A value that is not an option of the question's list. Pipes `{value}`, `{options}`.
     case invalidOption = "invalid_option"
     /// An option whose `when` does not hold where it was chosen. Pipes `{option}`.
@@ -68,6 +72,7 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         case .outOfRange: return ["value", "low", "high"]
         case .tooLong, .specifyTooLong: return ["length", "max"]
         case .pattern: return []
+        case .controlCharacter: return ["character"]
         case .invalidOption: return ["value", "options"]
         case .optionNotOffered, .exclusiveOption, .duplicateOption, .detailNotAllowed: return ["option"]
         case .invalidAddress, .invalidPair, .invalidConfirmation: return ["problem"]
@@ -89,6 +94,7 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         case .outOfRange: return "{value} is outside the allowed range ({low} to {high})"
         case .tooLong: return "The answer is too long: {length} characters, at most {max}"
         case .pattern: return "The answer is not in the expected form"
+        case .controlCharacter: return "The answer contains a hidden character that is not allowed ({character}): type the answer again without it"
         case .invalidOption: return "'{value}' is not one of the options: {options}"
         case .optionNotOffered: return "'{option}' is not offered here"
         case .exclusiveOption: return "'{option}' cannot be chosen together with any other option"
@@ -117,6 +123,9 @@ public enum EvaluatorMessage: String, CaseIterable, Sendable {
         case .outOfRange: return "Mae {value} y tu allan i'r ystod a ganiateir ({low} i {high})"
         case .tooLong: return "Mae'r ateb yn rhy hir: {length} nod, uchafswm {max}"
         case .pattern: return "Nid yw'r ateb yn y ffurf ddisgwyliedig"
+        // Ours, not yet checked by a Welsh translator ("nod" for a character as in ONS's Census
+        // 2021 Welsh: "Rhowch hyd at %(max)d nod", eq-questionnaire-runner, translations/cy).
+        case .controlCharacter: return "Mae nod cudd nad yw'n cael ei ganiatáu yn yr ateb ({character}): teipiwch yr ateb eto hebddo"
         case .invalidOption: return "Nid yw '{value}' yn un o'r opsiynau: {options}"
         case .optionNotOffered: return "Nid yw '{option}' yn cael ei gynnig i'r person hwn"
         case .exclusiveOption: return "Ni ellir dewis '{option}' gydag unrhyw opsiwn arall"

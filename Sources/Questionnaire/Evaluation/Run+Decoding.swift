@@ -88,7 +88,10 @@ extension Run {
             // Blank is not answered; blank characters around an answer are not part of it.
             guard let text = AnswerText.trimmed(raw) else { return }
             let maxLength = plan.qMaxLength[gi]
-            if text.utf8.count > maxLength, text.count > maxLength {
+            if let refused = AnswerText.refusedCharacter(in: text, multiline: plan.qMultiline[gi]) {
+                problem(s, i, q, "control_character", [AnswerText.codePoint(refused)])
+                ok = false
+            } else if text.utf8.count > maxLength, text.count > maxLength {
                 problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
                 ok = false
             } else if plan.textRegex[gi], case .text(_, _, let regex?) = plan.qKind[gi], (try? regex.wholeMatch(in: text)) == nil {
@@ -202,6 +205,10 @@ extension Run {
         }
         // A blank detail is no detail; blank characters around one are not counted.
         guard let text = AnswerText.trimmed(raw) else { return true }
+        if let refused = AnswerText.refusedCharacter(in: text, multiline: false) {
+            problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: suffix + ".detail")
+            return false
+        }
         if text.count > max {
             problem(s, i, q, "specify_too_long", [String(text.count), String(max)], suffix: suffix + ".detail")
             return false
@@ -237,6 +244,10 @@ extension Run {
                 return .refused
             }
             parts[key] = AnswerText.trimmed(text)
+            if let part = parts[key], let refused = AnswerText.refusedCharacter(in: part, multiline: false) {
+                problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: "." + key)
+                return .refused
+            }
         }
         var lines: [String] = []
         if let value = o["lines"], !value.isNull {
@@ -246,6 +257,10 @@ extension Run {
             }
             for (k, item) in items.enumerated() {
                 guard let line = AnswerText.trimmed(item.stringValue ?? "") else { continue }
+                if let refused = AnswerText.refusedCharacter(in: line, multiline: false) {
+                    problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: ".lines[\(k)]")
+                    return .refused
+                }
                 if line.count > 100 {
                     problem(s, i, q, "invalid_address", ["line \(k + 1) is longer than 100 characters"], suffix: ".lines[\(k)]")
                     return .refused

@@ -17,6 +17,8 @@ final class AnswerShapes: @unchecked Sendable {
         var hasPattern: Bool
         /// Text questions: whether a checkbox may answer instead (``Evaluator/Plan/qNoneOption``).
         var hasNoneOption: Bool
+        /// Text questions: whether the answer may hold tabs and line breaks (``Evaluator/Plan/qMultiline``).
+        var multiline: Bool
         /// The question's index in the schema.
         var global: Int32
         /// Text questions: the most characters an answer may have.
@@ -29,12 +31,12 @@ final class AnswerShapes: @unchecked Sendable {
 
     /// The records of the questions `scopeQuestions` lists (indices in the schema, scope by scope),
     /// from the plan's per-question arrays.
-    init(scopeQuestions: [[Int]], qTag: [UInt8], qUKOnly: [Bool], textRegex: [Bool], qNoneOption: [String?], qMaxLength: [Int],
+    init(scopeQuestions: [[Int]], qTag: [UInt8], qUKOnly: [Bool], textRegex: [Bool], qNoneOption: [String?], qMultiline: [Bool], qMaxLength: [Int],
          qChoiceRef: [Unmanaged<Evaluator.ChoiceInfo>?]) {
         let flat = scopeQuestions.flatMap { $0 }
         shapes = .allocate(capacity: max(1, flat.count))
         for (k, gi) in flat.enumerated() {
-            (shapes + k).initialize(to: Shape(tag: qTag[gi], ukOnly: qUKOnly[gi], hasPattern: textRegex[gi], hasNoneOption: qNoneOption[gi] != nil,
+            (shapes + k).initialize(to: Shape(tag: qTag[gi], ukOnly: qUKOnly[gi], hasPattern: textRegex[gi], hasNoneOption: qNoneOption[gi] != nil, multiline: qMultiline[gi],
                               global: Int32(gi), maxLength: qMaxLength[gi], choice: qChoiceRef[gi]))
         }
     }

@@ -423,6 +423,7 @@ extension Run {
             if r.isEmpty { markSeenUnanswered(s, flat); return true }
             guard let raw = c.string(r) else { return false }
             guard let text = AnswerText.trimmed(raw) else { markSeenUnanswered(s, flat); return true }
+            if AnswerText.refusedCharacter(in: text, multiline: shape.multiline) != nil { return false }
             let maxLength = shape.maxLength
             if text.utf8.count > maxLength && text.count > maxLength { return false }
             if shape.hasPattern {
@@ -538,7 +539,9 @@ extension Run {
         if let detail {
             let max = list.specifyMax[option]
             guard max >= 0, let raw = c.string(detail) else { return nil }
-            if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max { return nil }
+            if let text = AnswerText.trimmed(raw), text.utf8.count > max && text.count > max || AnswerText.refusedCharacter(in: text, multiline: false) != nil {
+                return nil
+            }
             if !raw.isEmpty { text = raw }
         }
         if let number {
@@ -570,7 +573,7 @@ extension Run {
                             items += 1
                             // Blank line boxes are skipped; blank characters around a line are not part of it.
                             guard let line = AnswerText.trimmed(raw) else { continue }
-                            guard line.count <= 100 else { return nil }
+                            guard line.count <= 100, AnswerText.refusedCharacter(in: line, multiline: false) == nil else { return nil }
                             address.lines.append(line)
                         } while c.eat(UInt8(ascii: ","))
                         guard c.eat(UInt8(ascii: "]")), items <= 4 else { return nil }
@@ -579,6 +582,7 @@ extension Run {
                     bit = c.equals(key, "town") ? 2 : (c.equals(key, "country") ? 4 : 8)
                     guard let r = c.plainString(), let raw = c.string(r) else { return nil }
                     let text = AnswerText.trimmed(raw)
+                    if let text, AnswerText.refusedCharacter(in: text, multiline: false) != nil { return nil }
                     switch bit {
                     case 2: address.town = text
                     case 4: address.country = text

@@ -30,6 +30,43 @@ public enum AnswerText {
         return String(scalars[start...end])
     }
 
+    /// The first character a written answer may not hold, or `nil`: the C0 and C1 control
+    /// characters (U+0000-U+001F, U+007F-U+009F) and the bidirectional embeddings, overrides and
+    /// isolates (U+202A-U+202E, U+2066-U+2069), which show nothing yet reorder or hide what
+    /// follows on every screen and export that shows the text. A `multiline` answer (a text
+    /// area) may hold tabs and line breaks (U+0009, U+000A, U+000D, U+2028, U+2029); any other
+    /// may not. The directional marks U+200E and U+200F, which reorder nothing beyond
+    /// themselves, are allowed. Used on the answer without its blank ends (``trimmed(_:)``).
+    @inline(__always)
+    public static func refusedCharacter(in text: String, multiline: Bool) -> Unicode.Scalar? {
+        // Visible ASCII (most answers): nothing to refuse. UTF-8 bytes decide the rest without
+        // decoding: C1 is 0xC2 0x80-0x9F, the bidi controls 0xE2 0x80 0xAA-0xAE and 0xE2 0x81 0xA6-0xA9,
+        // the line and paragraph separators 0xE2 0x80 0xA8-0xA9.
+        var clean = true
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F { clean = false; break }
+        if clean { return nil }
+        return refusedCharacterSlow(in: text, multiline: multiline)
+    }
+
+    static func refusedCharacterSlow(in text: String, multiline: Bool) -> Unicode.Scalar? {
+        text.unicodeScalars.first { isRefused($0, multiline: multiline) }
+    }
+
+    /// Whether ``refusedCharacter(in:multiline:)`` refuses `scalar`.
+    public static func isRefused(_ scalar: Unicode.Scalar, multiline: Bool) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D, 0x2028, 0x2029: return !multiline
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// `U+202E`: how a finding names a refused character (at least four hex digits, as Unicode writes them).
+    public static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     /// Whether a character shows nothing (see ``AnswerText``).
     public static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

@@ -37,6 +37,8 @@ package enum CheckpointPolicy: String, Sendable, CaseIterable {
 /// also checkpoints after every 2 × `walRestartPages` pages of bodies.
 final class ShardCheckpointer: @unchecked Sendable {
     private let path: String
+    /// The thread's name: `census-checkpointer-N` for shard N (`checkpointer-N` in `ps -L`).
+    private let threadName: String
     private let options: StoreOptions
     /// Opened by the first pass, so a store opened for one submission opens
     /// no extra connection.
@@ -61,24 +63,28 @@ final class ShardCheckpointer: @unchecked Sendable {
     private(set) var writerPasses = 0
     private(set) var largestLog = 0
 
-    init(path: String, options: StoreOptions) {
+    /// - parameter shard: the shard's number, for the thread's name.
+    init(shard: Int, path: String, options: StoreOptions) {
         self.path = path
+        threadName = "census-checkpointer-\(shard)"
         self.options = options
         interval = options.checkpointInterval
         restartPages = max(1, options.walRestartPages)
         hardCapBytes = 2 * restartPages * 4096
     }
 
-    /// Started by the first commit, so a store opened only to read (or a command that
-    /// commits nothing) starts no thread. Called with `condition` held.
+    /// Started by the shard's first commit, so a store opened only to read (or a command that
+    /// commits nothing) starts no thread, and an idle server shows none until a shard is written
+    /// (docs/server.md). Called with `condition` held.
     private func startIfNeeded() {
         guard !started else { return }
         started = true
+        let name = threadName
         let thread = Thread {
-            ThreadName.setCurrent("census-checkpointer")
+            ThreadName.setCurrent(name)
             self.run()
         }
-        thread.name = "census-checkpointer"
+        thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
     }

@@ -172,7 +172,7 @@ public final class ResponseStore: Sendable {
             do {
                 let pool = try ShardFile.open(index: i, path: path, manifest: manifest, options: options)
                 let checkpointer = options.checkpointPolicy == .background
-                    ? ShardCheckpointer(path: path, options: options) : nil
+                    ? ShardCheckpointer(shard: i, path: path, options: options) : nil
                 slots.append(.open(ShardWriter(index: i, path: path, pool: pool, maxBatchSize: options.maxBatchSize,
                                                checkpointer: checkpointer, commitObserver: options.commitObserver)))
             } catch {

@@ -111,6 +111,39 @@ final class APITests: XCTestCase {
         }
     }
 
+    /// A name with a control character (sent escaped, `\u0001`) or a right-to-left override
+    /// (sent as raw UTF-8, which the evaluator's byte-level reader meets first) is refused with
+    /// the evaluator's own finding, and nothing is stored.
+    func testAHiddenControlCharacterInAnAnswerIs422NamingIt() async throws {
+        let fixture = self.fixture!, checker = self.checker!
+        let (household, code) = fixture.codes[4]
+        func withFirstName(_ name: String) throws -> String {
+            var response = try XCTUnwrap(try JSONParser.parse(fixture.validResponse(4)).objectValue)
+            var residents = try XCTUnwrap(response["residents"]?.arrayValue)
+            var first = try XCTUnwrap(residents[0].objectValue)
+            first["first_name"] = .string(name)
+            residents[0] = .object(first)
+            response["residents"] = .array(residents)
+            return JSONWriter().string(.object(response))
+        }
+        let bodies = try [("Ann\u{0001}e", "U+0001"), ("Ann\u{202E}e", "U+202E"), ("Ann\ne", "U+000A")].map { (try withFirstName($0.0), $0.1) }
+        try await fixture.withServer { client, server in
+            let api = APIClient(client: client, checker: checker)
+            let token = try await api.signIn(code)
+            for (body, character) in bodies {
+                XCTAssertEqual(body.contains("\u{202E}"), character == "U+202E", "the override goes as raw bytes")
+                let refused = try await api.submit(body, token: token)
+                XCTAssertEqual(refused.status, .unprocessableContent, refused.text)
+                XCTAssertEqual(refused.code, "invalid_response")
+                let findings = (refused.json?["findings"]?.arrayValue ?? []).filter { $0["severity"] == "error" }
+                XCTAssertEqual(findings.map { "\($0["code"]?.stringValue ?? "") \($0["path"]?.stringValue ?? ""): \($0["message"]?.stringValue ?? "")" },
+                               ["control_character $.residents[0].first_name: The answer contains a hidden character that is not allowed (\(character)): type the answer again without it"],
+                               refused.text)
+            }
+            XCTAssertEqual(try server.collector.store.versions(of: household).count, 0, "nothing stored for a refused response")
+        }
+    }
+
     func testMalformedRequestsSayWhatIsWrong() async throws {
         let fixture = self.fixture!, checker = self.checker!
         let code = fixture.codes[3].code

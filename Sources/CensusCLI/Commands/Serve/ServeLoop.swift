@@ -6,10 +6,17 @@ import Logging
 /// Opens a server, runs it until SIGINT/SIGTERM, and reports how it stopped.
 enum ServeLoop {
     static func run(_ configuration: ServerConfiguration, logger: Logger, started: @escaping @Sendable (Int, CollectionServer) -> Void) async throws {
+        // Where the tasks really run (CensusMain installed the loops unless told not to): the
+        // release build once served on Swift's pool for weeks with nothing said (stop 22).
+        let onLoops = await EventLoopExecutor.tasksRunOnEventLoops()
+        if !onLoops && EventLoopExecutor.wantsEventLoops(ProcessInfo.processInfo.environment) {
+            Console.warning("Swift's tasks are not running on the event loops (the runtime's global executor hook could not be set); serving on Swift's thread pool")
+        }
         let server: CollectionServer
         do { server = try await CollectionServer.open(configuration) } catch {
             throw CLIError("\(error)")
         }
+        logger.info("executor", metadata: ["executor": .string(onLoops ? "event-loops" : "swift-pool")])
         // The store's message is whole sentences; what the server does about it follows as one.
         for shard in server.unavailableShards {
             Console.warning("\(shard.error.map { "\($0)" } ?? "shard \(shard.index) is unavailable.") Its households see \"service unavailable\" until it is fixed.")
@@ -22,6 +29,10 @@ enum ServeLoop {
             listening.began()
             started(port, server)
         }
+        // The stall detector (EventLoopLagProbe): every loop's lateness into /metrics, a warning
+        // for each stall over CENSUS_LOOP_LAG_MS.
+        let probe = EventLoopLagProbe.start(environment: ProcessInfo.processInfo.environment, logger: logger, metrics: server.metrics)
+        defer { probe.stop() }
         do {
             try await app.runService()
         } catch {

@@ -27,6 +27,16 @@ struct KeyingRoutes {
     let households: HouseholdSite
     /// The sheets and their blank HTML, built once per person counts, variant and language.
     let sheets = KeyingSheetCache()
+    /// The find page's example id, in the form of the frame's ids (``HouseholdIDExample``);
+    /// `nil` for an empty frame or ids without digits.
+    let idExample: String?
+
+    init(site: StaffSite, households: HouseholdSite) {
+        self.site = site
+        self.households = households
+        // One read at start-up; a frame that cannot be read here fails every look-up later anyway.
+        idExample = (try? households.frame.firstHouseholdID())?.flatMap(HouseholdIDExample.shaped(like:))
+    }
 
     func register(on staff: RouterGroup<StaffRequestContext>) {
         let keying = staff.group("keying")
@@ -43,6 +53,7 @@ struct KeyingRoutes {
         var view = site.chrome(context, title: "Key a paper return", hasErrors: error != nil)
         view["heading"] = "Key a paper return"
         view["typed"] = typed
+        view["idExample"] = idExample
         if let error {
             view["findError"] = error
             view["errorSummary"] = ["title": "There is a problem", "items": [["href": "#household-id", "text": error]]]
