@@ -63,25 +63,6 @@ final class ByteBuffer {
         count += n
     }
 
-    /// The width of the copies of ``append(padded:count:)``.
-    static let stride = 32
-
-    /// Appends `n` bytes from `start`, copied in whole ``stride``s of 32 bytes (two 16-byte
-    /// moves each) rather than by a call to `memmove`: `start` must be readable for `n` rounded
-    /// up to a stride (a padded source: the encoders' JSON keys). The row encoders append a key
-    /// for nearly every cell; `memmove`, called for each key and value of a few bytes, was 1.9%
-    /// of a full run's CPU samples (perf, 1,000,000 households, 2026-12-01).
-    @inline(__always) func append(padded start: UnsafePointer<UInt8>, count n: Int) {
-        reserve(n + Self.stride)
-        let from = UnsafeRawPointer(start), to = UnsafeMutableRawPointer(base + count)
-        var k = 0
-        repeat {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: k, as: SIMD32<UInt8>.self), toByteOffset: k, as: SIMD32<UInt8>.self)
-            k += Self.stride
-        } while k < n
-        count += n
-    }
-
     func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }

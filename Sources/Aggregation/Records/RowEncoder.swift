@@ -70,7 +70,7 @@ struct RowEncoder {
 
     @inline(__always) private mutating func next() {
         precondition(column < columns.count, "a row has more cells than columns")
-        json.append(padded: keyBytes + keyStarts[column], count: keyStarts[column + 1] - keyStarts[column])
+        json.append(keyBytes + keyStarts[column], count: keyStarts[column + 1] - keyStarts[column])
         if column > 0 { csv.append(UInt8(ascii: ",")) }
         column += 1
     }
@@ -270,17 +270,15 @@ struct RowEncoder {
 }
 
 /// The bytes of a table's JSON keys in one allocation (``RowEncoder``): key `i` is
-/// `bytes[starts[i]..<starts[i + 1]]`, with ``ByteBuffer/stride`` bytes of padding after the
-/// last, so that any key can be copied in whole strides (``ByteBuffer/append(padded:count:)``).
-/// Never changed after it is made; freed with the last encoder that holds it.
+/// `bytes[starts[i]..<starts[i + 1]]`. Never changed after it is made; freed with the last
+/// encoder that holds it.
 private final class KeyStorage {
     let bytes: UnsafeMutablePointer<UInt8>
     let starts: UnsafeMutablePointer<Int>
 
     init(_ keys: [[UInt8]]) {
         let total = keys.reduce(0) { $0 + $1.count }
-        bytes = .allocate(capacity: total + ByteBuffer.stride)
-        bytes.initialize(repeating: 0, count: total + ByteBuffer.stride)
+        bytes = .allocate(capacity: max(1, total))
         starts = .allocate(capacity: keys.count + 1)
         var at = 0
         for (i, key) in keys.enumerated() {
