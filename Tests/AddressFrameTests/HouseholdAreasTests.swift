@@ -4,9 +4,8 @@ import GRDB
 import XCTest
 @testable import AddressFrame
 
-/// `areas(of:)` walks the frame's rows for ids in increasing order and searches for each
-/// otherwise; both must give what a search of each id gives, whatever the gaps between the ids
-/// (short ones are stepped over, long ones searched across) and for ids not in the frame.
+/// `areas(of:)` gives, at each id's position, what a search of that id gives, whatever the order
+/// of the ids and the gaps between them, and `nil` for ids not in the frame.
 final class HouseholdAreasTests: XCTestCase {
     /// A frame of `count` households `H0000`, `H0002`, … (even numbers only, so odd ids lie
     /// between two rows), each in an area named after its number.
@@ -36,10 +35,11 @@ final class HouseholdAreasTests: XCTestCase {
 
     func testIncreasingIdsWithShortAndLongGapsAndIdsNotInTheFrame() throws {
         let frame = try makeFrame(count: 600)
-        // Neighbours, short gaps, gaps longer than the steps before a search, odd ids (between
-        // rows), one before the first row, and ids past the last row.
+        // Neighbours, short and long gaps, odd ids (between rows), one before the first row, and
+        // ids past the last row. (The long gaps are those of the row walk this once tested,
+        // 48 rows before a search.)
         var numbers = [-1, 0, 2, 3, 4, 10, 11, 30]
-        numbers += [30 + 2 * (AddressFrame.stepsBeforeSearch - 1), 30 + 4 * AddressFrame.stepsBeforeSearch + 1]
+        numbers += [30 + 2 * (48 - 1), 30 + 4 * 48 + 1]
         numbers += [700, 702, 900, 1001, 1198, 1199, 1200, 1500]
         let ids = numbers.sorted().map { $0 < 0 ? "A" : Self.id($0) }
         let found = try frame.areas(of: ids)

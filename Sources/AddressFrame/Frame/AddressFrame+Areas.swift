@@ -35,109 +35,32 @@ extension AddressFrame {
     /// `householdIDs[i]` at `i`, `nil` for a household not in the frame (an array, not a
     /// dictionary: hashing every id twice, to store and to find it, was a cost per household).
     ///
-    /// Ids in increasing order (by their UTF-8 bytes, as a shard is read) are found by walking
-    /// the frame's rows forward from the first (``walkAreas(_:_:)``); others one by one.
-    ///
     /// - Throws: GRDB's `DatabaseError` when the frame cannot be read.
     public func areas(of householdIDs: [String]) throws -> [HouseholdArea?] {
         try queue.read { db in
+            // SQLite's own calls on one statement: a GRDB cursor and row per household (the
+            // aggregator looks up every household it reads) cost more than the lookup. (Walking
+            // the frame's rows in id order instead of one search per household was measured
+            // side by side at 1,000,000 households and saved nothing: BENCHMARKS.md, stop 23 W2.)
+            let statement = try db.cachedStatement(sql: "SELECT output_area, lsoa, local_authority FROM household WHERE household_id = ?")
+            let s = statement.sqliteStatement
+            defer { sqlite3_reset(s) }
+            func text(_ i: Int32) -> String {
+                String(decoding: UnsafeRawBufferPointer(start: sqlite3_column_text(s, i), count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+            }
             var out = [HouseholdArea?](repeating: nil, count: householdIDs.count)
-            let increasing = zip(householdIDs, householdIDs.dropFirst()).allSatisfy { Self.compare($0, $1) < 0 }
-            if increasing {
-                try Self.walkAreas(householdIDs, db, into: &out)
-            } else {
-                try Self.lookUpAreas(householdIDs, db, into: &out)
+            for (i, id) in householdIDs.enumerated() {
+                sqlite3_reset(s)
+                // SQLITE_TRANSIENT: SQLite copies the id (the C macro is not imported).
+                let bound = sqlite3_bind_text(s, 1, id, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+                guard bound == SQLITE_OK else { throw Self.failure(bound, db) }
+                let code = sqlite3_step(s)
+                if code == SQLITE_DONE { continue }
+                guard code == SQLITE_ROW else { throw Self.failure(code, db) }
+                out[i] = HouseholdArea(outputArea: text(0), lsoa: text(1), localAuthority: text(2))
             }
             return out
         }
-    }
-
-    /// One search of the primary key per household.
-    private static func lookUpAreas(_ householdIDs: [String], _ db: Database, into out: inout [HouseholdArea?]) throws {
-        // SQLite's own calls on one statement: a GRDB cursor and row per household (the
-        // aggregator looks up every household it reads) cost more than the lookup.
-        let statement = try db.cachedStatement(sql: "SELECT output_area, lsoa, local_authority FROM household WHERE household_id = ?")
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        for (i, id) in householdIDs.enumerated() {
-            sqlite3_reset(s)
-            // SQLITE_TRANSIENT: SQLite copies the id (the C macro is not imported).
-            let bound = sqlite3_bind_text(s, 1, id, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            guard bound == SQLITE_OK else { throw Self.failure(bound, db) }
-            let code = sqlite3_step(s)
-            if code == SQLITE_DONE { continue }
-            guard code == SQLITE_ROW else { throw Self.failure(code, db) }
-            out[i] = area(s, first: 0)
-        }
-    }
-
-    /// Rows stepped past without reaching the next household before the walk searches for it
-    /// instead: a search of the primary key costs about as much as this many steps.
-    static let stepsBeforeSearch = 48
-
-    /// Households in increasing id order, found by stepping through the frame's rows (in the
-    /// primary key's order) from the first of them, searching again only across a gap of more
-    /// than ``stepsBeforeSearch`` rows. The households of one shard are about one frame row in
-    /// eight: a search per household cost 0.44 s of CPU per shard of a 1,000,000-household
-    /// store, twice what stepping over every row between them costs (BENCHMARKS.md,
-    /// "Aggregation", 2026-12-01). Memory stays one row.
-    private static func walkAreas(_ householdIDs: [String], _ db: Database, into out: inout [HouseholdArea?]) throws {
-        let statement = try db.cachedStatement(sql: "SELECT household_id, output_area, lsoa, local_authority FROM household WHERE household_id >= ? ORDER BY household_id")
-        let s = statement.sqliteStatement
-        defer { sqlite3_reset(s) }
-        var i = 0
-        search: while i < householdIDs.count {
-            sqlite3_reset(s)
-            let bound = sqlite3_bind_text(s, 1, householdIDs[i], -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-            guard bound == SQLITE_OK else { throw Self.failure(bound, db) }
-            var steps = 0
-            var code = sqlite3_step(s)
-            while i < householdIDs.count {
-                if code == SQLITE_DONE { break search }  // past the frame's last household
-                guard code == SQLITE_ROW else { throw Self.failure(code, db) }
-                let row = UnsafeRawBufferPointer(start: sqlite3_column_text(s, 0), count: Int(sqlite3_column_bytes(s, 0)))
-                let order = compare(row, householdIDs[i])
-                if order > 0 {
-                    i += 1  // not in the frame: the row may be the next household's
-                    continue
-                }
-                if order == 0 {
-                    out[i] = area(s, first: 1)
-                    i += 1
-                    steps = 0
-                } else {
-                    steps += 1
-                    if steps > stepsBeforeSearch { continue search }
-                }
-                code = sqlite3_step(s)
-            }
-        }
-    }
-
-    /// The area in columns `first`, `first + 1`, `first + 2` (output area, LSOA, authority).
-    private static func area(_ s: OpaquePointer, first: Int32) -> HouseholdArea {
-        func text(_ i: Int32) -> String {
-            String(decoding: UnsafeRawBufferPointer(start: sqlite3_column_text(s, i), count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
-        }
-        return HouseholdArea(outputArea: text(first), lsoa: text(first + 1), localAuthority: text(first + 2))
-    }
-
-    /// Byte order of UTF-8 (SQLite's `BINARY` collation): negative, zero or positive.
-    static func compare(_ a: UnsafeRawBufferPointer, _ b: String) -> Int {
-        var b = b
-        return b.withUTF8 { b in
-            let common = min(a.count, b.count)
-            if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-                let c = memcmp(pa, pb, common)
-                if c != 0 { return Int(c) }
-            }
-            return a.count - b.count
-        }
-    }
-
-    static func compare(_ a: String, _ b: String) -> Int {
-        var a = a
-        return a.withUTF8 { compare(UnsafeRawBufferPointer($0), b) }
     }
 
     /// Households per LSOA (with the LSOA's local authority), sorted by local authority, then
