@@ -37,4 +37,15 @@ package enum ThreadName {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         #endif
     }
+
+    /// The calling thread's name as the kernel shows it, or `nil` where it cannot be read
+    /// (not Linux). The same file ``setCurrent(_:)`` writes.
+    package static func current() -> String? {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        #else
+        return nil
+        #endif
+    }
 }

@@ -1,3 +1,4 @@
+import DurableFiles
 import Foundation
 import Logging
 import NIOCore
@@ -81,7 +82,7 @@ struct LoopClock: Sendable {
 
     mutating func tick(threshold: TimeAmount, logger: Logger, record: @Sendable (Int64) -> Void) {
         if stat == nil { stat = ThreadSchedStatReader() }
-        let now = Self.monotonicNanoseconds()
+        let now = Self.monotonicNanoseconds
         let current = stat?.read() ?? ThreadSchedStat()
         if previousEnd != 0 {
             let elapsed = Int64(now &- previousEnd)
@@ -89,7 +90,7 @@ struct LoopClock: Sendable {
             record(late)
             if late > threshold.nanoseconds {
                 var metadata: Logger.Metadata = [
-                    "loop": .string(Self.threadName()),
+                    "loop": .string(ThreadName.current() ?? "?"),
                     "late_ms": .string(Self.ms(late)),
                     "monotonic": .string(String(format: "%.3f", Double(now) / 1e9)),
                 ]
@@ -104,19 +105,11 @@ struct LoopClock: Sendable {
             }
         }
         previousStat = current
-        previousEnd = Self.monotonicNanoseconds()
+        previousEnd = Self.monotonicNanoseconds
     }
 
-    static func monotonicNanoseconds() -> UInt64 {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return UInt64(t.tv_sec) * 1_000_000_000 + UInt64(t.tv_nsec)
-    }
+    /// `CLOCK_MONOTONIC` now, in nanoseconds (NIO's deadlines read that clock on Linux).
+    static var monotonicNanoseconds: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     private static func ms(_ nanoseconds: Int64) -> String { String(format: "%.1f", Double(nanoseconds) / 1e6) }
-
-    private static func threadName() -> String {
-        (try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8))?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
-    }
 }

@@ -23,7 +23,9 @@ struct ThreadSchedStat: Sendable, Equatable {
 
 /// Reads ``ThreadSchedStat`` of the thread that made it (the file is opened once, by that
 /// thread, and re-read with `pread`: one system call a reading). Use it on that thread only.
-struct ThreadSchedStatReader: Sendable {
+/// The file is closed when the reader goes (a stopped probe's), so servers started one after
+/// another in one process (the tests) do not collect open descriptors.
+final class ThreadSchedStatReader: Sendable {
     private let descriptor: Int32
 
     /// Nil where the file cannot be opened (not Linux, or no schedstats).
@@ -32,6 +34,8 @@ struct ThreadSchedStatReader: Sendable {
         guard fd >= 0 else { return nil }
         descriptor = fd
     }
+
+    deinit { close(descriptor) }
 
     func read() -> ThreadSchedStat? {
         var buffer = [UInt8](repeating: 0, count: 96)
