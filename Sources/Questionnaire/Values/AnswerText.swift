@@ -39,9 +39,9 @@ public enum AnswerText {
     /// themselves, are allowed. Used on the answer without its blank ends (``trimmed(_:)``).
     @inline(__always)
     public static func refusedCharacter(in text: String, multiline: Bool) -> Unicode.Scalar? {
-        // Visible ASCII (most answers): nothing to refuse. UTF-8 bytes decide the rest without
-        // decoding: C1 is 0xC2 0x80-0x9F, the bidi controls 0xE2 0x80 0xAA-0xAE and 0xE2 0x81 0xA6-0xA9,
-        // the line and paragraph separators 0xE2 0x80 0xA8-0xA9.
+        // Visible ASCII (most answers) has nothing to refuse: one pass over the bytes. Anything
+        // else (a control byte, or any non-ASCII text, such as Welsh accents) is decoded and its
+        // scalars checked one by one.
         var clean = true
         for byte in text.utf8 where byte < 0x20 || byte >= 0x7F { clean = false; break }
         if clean { return nil }
