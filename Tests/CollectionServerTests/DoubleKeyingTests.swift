@@ -42,9 +42,7 @@ final class DoubleKeyingTests: XCTestCase {
 
     /// Opens the keying page (for its CSRF token and key) and posts `fields`.
     static func key(_ browser: inout Browser, _ household: String, _ fields: [(String, String)]) async throws -> Page {
-        let page = try await browser.get("/staff/keying/\(household)/form?residents=2")
-        let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
-        return try await browser.post("/staff/keying/\(household)/form?residents=2", fields + [("key", key)])
+        try await browser.keyReturn("/staff/keying/\(household)/form?residents=2", fields)
     }
 
     func testTwoBlindKeyingsAreSettledByASupervisorAndErrorsCountedPerKeyer() async throws {

@@ -164,6 +164,14 @@ struct Browser {
         return try await post(path, fields)
     }
 
+    /// Keys one paper return: GETs the keying page `form` (for its CSRF token and the page's
+    /// save key, the hidden `key` field), then posts `fields` and that key to it.
+    mutating func keyReturn(_ form: String, _ fields: [(String, String)]) async throws -> Page {
+        let page = try await get(form)
+        let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
+        return try await post(form, fields + [("key", key)])
+    }
+
     /// Follows 303 redirects from `page` (at most 10).
     mutating func follow(_ page: Page) async throws -> Page {
         var page = page
