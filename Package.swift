@@ -154,6 +154,8 @@ let package = Package(
             dependencies: [
                 "DurableFiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C calls, for the audit log's inserts (a keyed save's record).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdOTP", package: "hummingbird-auth"),

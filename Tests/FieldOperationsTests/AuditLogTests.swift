@@ -160,12 +160,52 @@ final class AuditLogTests: XCTestCase {
         let indexes = try DatabaseQueue(path: url.path).read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record' ORDER BY name")
         }
-        XCTAssertEqual(indexes, ["audit_record_at"])
+        XCTAssertEqual(indexes, [], "v2 and v3 drop both indexes")
         XCTAssertEqual(try log.records(actor: "bob").map(\.sequence), [1, 3, 5])
         XCTAssertEqual(try log.records(actor: "ada", limit: 2).map(\.sequence), [4, 6])
         let verification = try log.verify()
         XCTAssertTrue(verification.isIntact)
         XCTAssertEqual(verification.headHash, made[5].hash)
+    }
+
+    /// A log made before the index by time was dropped (migration v3) loses it when opened for
+    /// writing; `--since` still finds every record at or after the time, including one appended
+    /// after later-stamped ones (a CLI record, another clock).
+    func testALogWithTheTimeIndexIsMigratedAndStillFiltersBySince() throws {
+        _ = try fill(4)
+        let raw = try DatabaseQueue(path: url.path)
+        try raw.write { db in
+            try db.execute(sql: "CREATE INDEX audit_record_at ON audit_record(at_ms)")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-audit-no-time-index'")
+        }
+        try raw.close()
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        try log.append(actor: "cli:ops", action: .staffAdded, subject: "cy", at: Date(timeIntervalSince1970: 1_800_000_000 + 30))
+        let indexes = try DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record'")
+        }
+        XCTAssertEqual(indexes, [])
+        XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 2 * 60)).map(\.sequence), [2, 3, 4])
+        XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 30)).map(\.sequence), [1, 2, 3, 4, 5])
+        XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 30), limit: 2).map(\.sequence), [4, 5])
+        XCTAssertTrue(try log.verify().isIntact)
+    }
+
+    /// The group-commit writer runs under SCHED_BATCH (Linux), as the shard writers do: its
+    /// wake-ups do not preempt the threads serving pages.
+    func testTheGroupCommitWriterIsBatchScheduled() async throws {
+        #if os(Linux)
+        let log = try AuditLog.open(at: url)
+        defer { log.close() }
+        try await log.appendGrouped(actor: "ada", action: .signedIn, subject: "ada")
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let writers = tasks.filter { task in
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) == "audit-writer"
+        }
+        XCTAssertEqual(writers.count, 1, "one writer thread, named for the kernel")
+        for task in writers { XCTAssertEqual(sched_getscheduler(pid_t(task) ?? 0), 3, "SCHED_BATCH") }
+        #endif
     }
 
     func testAFileThatIsNotAnAuditLogIsRefusedAndLeftAlone() throws {

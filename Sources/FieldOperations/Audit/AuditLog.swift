@@ -2,6 +2,7 @@ import Crypto
 import DurableFiles
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// The append-only audit log of field operations: who keyed, settled, reissued, revoked,
@@ -65,7 +66,8 @@ public final class AuditLog: Sendable {
     /// A record waiting for the group-commit writer, and who waits for it.
     struct Pending {
         let entry: Entry
-        let completion: @Sendable (Result<AuditRecord, FieldFileError>) -> Void
+        /// Told the outcome by the writer (no closure a record: one allocation fewer on the save's path).
+        let record: PendingAuditRecord
     }
 
     private init(path: String, queue: DatabaseQueue) {
@@ -105,9 +107,16 @@ public final class AuditLog: Sendable {
         // in as many places of it, so a commit of ~15 records wrote ~13 pages to the log's WAL
         // instead of ~5, and the log's writer is ~10% of a keyed save's CPU (BENCHMARKS.md,
         // stop 23). `census audit show --who` reads the records newest first instead, as
-        // `--subject` always has (0.5 s for 2 million); the time index stays (appended at its end).
+        // `--subject` always has (0.5 s for 2 million); the time index went in v3.
         m.registerMigration("v2-audit-no-actor-index") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS audit_record_actor")
+        }
+        // No index by time either: it was one more B-tree written by every record (a keyed save's)
+        // and one to two more WAL pages a commit, for `census audit show --since` alone, which now
+        // reads the records newest first and keeps those at or after the time, as `--who` and
+        // `--subject` do (0.5 s for 2 million records, BENCHMARKS.md, stop 23).
+        m.registerMigration("v3-audit-no-time-index") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS audit_record_at")
         }
         return m
     }
@@ -168,16 +177,20 @@ public final class AuditLog: Sendable {
         writer.withLock { state in
             if state.closed { return nil }
             if let running = state.queue { return running }
-            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize)
+            // SCHED_BATCH, as the shard writers: a record's wake-up of the writer does not preempt
+            // a request thread. On a saturated machine (50 keyers on 2 cores) the writer then runs
+            // when a thread yields, and finds more records queued: fewer commits and wake-ups a save
+            // (BENCHMARKS.md, stop 24). On an idle core it runs at once.
+            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize, scheduling: .batch)
             let delay = Self.testCommitDelay
             made.start { [queue, path] batch in
                 if delay > 0 { usleep(delay) }
                 do {
                     let records = try queue.write { db in try Self.insert(batch.map(\.entry), db) }
-                    for (p, r) in zip(batch, records) { p.completion(.success(r)) }
+                    for (p, r) in zip(batch, records) { p.record.complete(.success(r)) }
                 } catch {
                     let failure = FieldFileError.unwritable(path: path, reason: DurableFile.reason(error))
-                    for p in batch { p.completion(.failure(failure)) }
+                    for p in batch { p.record.complete(.failure(failure)) }
                 }
             }
             state.queue = made
@@ -204,12 +217,41 @@ public final class AuditLog: Sendable {
             var record = AuditRecord(sequence: sequence, atMilliseconds: e.atMilliseconds, actor: e.actor, action: e.action,
                                      subject: e.subject, detail: e.detail, previousHash: previous, hash: "")
             record.hash = record.computeHash()
-            try statement.execute(arguments: [record.sequence, record.atMilliseconds, record.actor, record.action, record.subject,
-                                              record.detail, record.previousHash, record.hash])
+            try insert(record, with: statement, db)
             previous = record.hash
             records.append(record)
         }
         return records
+    }
+
+    /// One record through the cached `INSERT`, bound and stepped with SQLite's own calls: GRDB's
+    /// arguments (an array of existentials, each made a `DatabaseValue`, then checked and bound)
+    /// cost the log's writer thread more than SQLite's insert of the row did.
+    private static func insert(_ record: AuditRecord, with statement: Statement, _ db: Database) throws {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+        }
+        // SQLITE_TRANSIENT (the C macro is not imported): SQLite copies each text before the call
+        // returns, so the Swift strings need not outlive it.
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        // As GRDB binds a String (up to a NUL, which no field holds): the records read back the same.
+        func bind(_ column: Int32, _ text: String) -> Int32 { sqlite3_bind_text(s, column, text, -1, transient) }
+        var code = sqlite3_bind_int64(s, 1, record.sequence)
+        if code == SQLITE_OK { code = sqlite3_bind_int64(s, 2, record.atMilliseconds) }
+        if code == SQLITE_OK { code = bind(3, record.actor) }
+        if code == SQLITE_OK { code = bind(4, record.action) }
+        if code == SQLITE_OK { code = bind(5, record.subject) }
+        if code == SQLITE_OK { code = bind(6, record.detail) }
+        if code == SQLITE_OK { code = bind(7, record.previousHash) }
+        if code == SQLITE_OK { code = bind(8, record.hash) }
+        if code == SQLITE_OK { code = sqlite3_step(s) }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -321,23 +363,61 @@ public struct AuditRecord: Sendable, Equatable {
     /// SHA-256, in lower-case hex, of the fields joined with a unit separator (U+001F), which
     /// no field can hold unnoticed: each field is length-prefixed.
     public func computeHash() -> String {
+        // One buffer, the numbers written as digits into it: the log's writer hashes every record
+        // of a keyed save on its thread, and the array of seven strings (two of them made from
+        // numbers) it built per record was a visible part of that thread's Swift time. Same text.
         var text: [UInt8] = []
-        text.reserveCapacity(160 + detail.utf8.count)
-        for field in [String(sequence), String(atMilliseconds), actor, action, subject, detail, previousHash] {
-            text += String(field.utf8.count).utf8
-            text.append(UInt8(ascii: ":"))
-            text += field.utf8
-            text.append(0x1F)
-        }
+        text.reserveCapacity(200 + actor.utf8.count + subject.utf8.count + detail.utf8.count)
+        Self.appendField(decimal: sequence, to: &text)
+        Self.appendField(decimal: atMilliseconds, to: &text)
+        Self.appendField(actor, to: &text)
+        Self.appendField(action, to: &text)
+        Self.appendField(subject, to: &text)
+        Self.appendField(detail, to: &text)
+        Self.appendField(previousHash, to: &text)
         // Hex digits by table: `String(format: "%02x")` per byte was most of an append's CPU
         // beside the server's keyed saves (32 formatted strings a record). Same text.
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in SHA256.hash(data: text) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
+        let digest = SHA256.hash(data: text)
+        return String(unsafeUninitializedCapacity: 64) { hex in
+            var i = 0
+            for byte in digest {
+                hex[i] = Self.hexDigits[Int(byte >> 4)]
+                hex[i + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                i += 2
+            }
+            return i
         }
-        return String(decoding: hex, as: UTF8.self)
+    }
+
+    /// Appends `length:field` and the unit separator (the hashed text's form of one field).
+    private static func appendField(_ field: String, to text: inout [UInt8]) {
+        appendDecimal(field.utf8.count, to: &text)
+        text.append(UInt8(ascii: ":"))
+        text.append(contentsOf: field.utf8)
+        text.append(0x1F)
+    }
+
+    /// ``appendField(_:to:)`` of a number's decimal digits (as `String(value)` writes them).
+    private static func appendField(decimal value: Int64, to text: inout [UInt8]) {
+        var length = value < 0 ? 2 : 1
+        var rest = value.magnitude / 10
+        while rest > 0 { length += 1; rest /= 10 }
+        appendDecimal(length, to: &text)
+        text.append(UInt8(ascii: ":"))
+        appendDecimal(value, to: &text)
+        text.append(0x1F)
+    }
+
+    /// The decimal digits of `value`, with a leading `-` when negative (as `String(value)`).
+    private static func appendDecimal<Value: BinaryInteger>(_ value: Value, to text: inout [UInt8]) {
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = text.count
+        repeat {
+            text.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        text[start...].reverse()
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
