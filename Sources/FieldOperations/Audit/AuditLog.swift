@@ -179,8 +179,9 @@ public final class AuditLog: Sendable {
             if let running = state.queue { return running }
             // SCHED_BATCH, as the shard writers: a record's wake-up of the writer does not preempt
             // a request thread. On a saturated machine (50 keyers on 2 cores) the writer then runs
-            // when a thread yields, and finds more records queued: fewer commits and wake-ups a save
-            // (BENCHMARKS.md, stop 24). On an idle core it runs at once.
+            // when a thread yields, with a few more records queued (14-18 a commit against 13-16,
+            // BENCHMARKS.md, stop 24: a small effect, within the benchmark's noise by time). On an
+            // idle core it runs at once.
             let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize, scheduling: .batch)
             let delay = Self.testCommitDelay
             made.start { [queue, path] batch in
