@@ -227,7 +227,7 @@ public final class AuditLog: Sendable {
 
     /// One record through the cached `INSERT`, bound and stepped with SQLite's own calls: GRDB's
     /// arguments (an array of existentials, each made a `DatabaseValue`, then checked and bound)
-    /// cost the log's writer thread more than SQLite's insert of the row did.
+    /// were per-record work on the log's one writer thread, which every keyed save waits for.
     private static func insert(_ record: AuditRecord, with statement: Statement, _ db: Database) throws {
         let s = statement.sqliteStatement
         sqlite3_reset(s)
@@ -365,8 +365,8 @@ public struct AuditRecord: Sendable, Equatable {
     /// no field can hold unnoticed: each field is length-prefixed.
     public func computeHash() -> String {
         // One buffer, the numbers written as digits into it: the log's writer hashes every record
-        // of a keyed save on its thread, and the array of seven strings (two of them made from
-        // numbers) it built per record was a visible part of that thread's Swift time. Same text.
+        // of a keyed save on its one thread, and built an array of seven strings (two of them
+        // made from numbers) to do it. Same text, fewer allocations.
         var text: [UInt8] = []
         text.reserveCapacity(200 + actor.utf8.count + subject.utf8.count + detail.utf8.count)
         Self.appendField(decimal: sequence, to: &text)
