@@ -160,6 +160,8 @@ struct RecordWriter {
                      into e: inout RowEncoder, writing: Bool, base: Int, states: UnsafeMutableBufferPointer<Int>, sign: Int) {
         // The columns (ids in questionIDs[t]) asked and not answered so far in the row.
         var notAnswered: [Int] = []
+        // The row's questions are read in flow order: their sections' routing once per run of them.
+        var walk = ResponseReader.RoutingWalk()
         let cells = self.cells[t]
         for c in cells.indices {
             switch cells[c] {
@@ -180,7 +182,7 @@ struct RecordWriter {
                     if writing { e.null() }
                     continue
                 }
-                let (state, value) = reader.answer(question: q, instance: i)
+                let (state, value) = reader.answer(question: q, instance: i, walk: &walk)
                 states[base + c * VariableCounts.stateCount + Int(state.rawValue)] += sign
                 if (state == .notAnswered || state == .invalid) && isFirstPart(part) { notAnswered.append(c) }
                 guard writing else { continue }

@@ -156,6 +156,41 @@ public final class ResponseReader {
         return (state, run.frames[s].answers[i * run.frames[s].nQ + questionLocal[q]])
     }
 
+    /// Where a walk over one instance's questions stands (``answer(question:instance:walk:)``):
+    /// the instance, its evaluation context, and the last container looked up with whether it
+    /// applies. Start each row (instance) with a fresh one.
+    public struct RoutingWalk {
+        var scope = -1
+        var instance = -1
+        var context = Ctx()
+        var last: (container: Int32, applies: Bool) = (-2, false)
+
+        public init() {}
+    }
+
+    /// ``answer(question:instance:)`` for the questions of one instance read one after another
+    /// (a row of the export): neighbouring questions mostly share their section, whose routing
+    /// is then looked up once per run of them rather than once per question (the evaluator's own
+    /// walk, `Run.appliesInWalk`). The same results as ``answer(question:instance:)``, whatever the
+    /// order: a container applies or not to an instance once and for all.
+    public func answer(question q: Int, instance i: Int, walk: inout RoutingWalk) -> (state: AnswerState, value: Value) {
+        let s = questionScope[q], local = questionLocal[q]
+        guard i >= 0, i < run.frames[s].count else { return (.skipped, .unknown) }
+        if walk.scope != s || walk.instance != i {
+            walk.scope = s
+            walk.instance = i
+            walk.context = run.ctx(scope: s, instance: i)
+            walk.last = (-2, false)
+        }
+        guard run.appliesInWalk(s, local, i, walk.context, last: &walk.last) else { return (.skipped, .unknown) }
+        let flat = i * run.frames[s].nQ + local
+        switch run.frames[s].present[flat] {
+        case 1: return (.answered, run.frames[s].answers[flat])
+        case 2: return (.invalid, .unknown)
+        default: return (.notAnswered, .unknown)
+        }
+    }
+
     /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
     /// be computed (an answer it needs is missing).
     public func derived(_ d: Int, instance i: Int) -> Value {
