@@ -192,22 +192,6 @@ final class AuditLogTests: XCTestCase {
         XCTAssertTrue(try log.verify().isIntact)
     }
 
-    /// The group-commit writer runs under SCHED_BATCH (Linux), as the shard writers do: its
-    /// wake-ups do not preempt the threads serving pages.
-    func testTheGroupCommitWriterIsBatchScheduled() async throws {
-        #if os(Linux)
-        let log = try AuditLog.open(at: url)
-        defer { log.close() }
-        try await log.appendGrouped(actor: "ada", action: .signedIn, subject: "ada")
-        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
-        let writers = tasks.filter { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines) == "audit-writer"
-        }
-        XCTAssertEqual(writers.count, 1, "one writer thread, named for the kernel")
-        for task in writers { XCTAssertEqual(sched_getscheduler(pid_t(task) ?? 0), 3, "SCHED_BATCH") }
-        #endif
-    }
-
     func testAFileThatIsNotAnAuditLogIsRefusedAndLeftAlone() throws {
         let other = directory.appendingPathComponent("other.sqlite")
         let queue = try DatabaseQueue(path: other.path)

@@ -177,12 +177,11 @@ public final class AuditLog: Sendable {
         writer.withLock { state in
             if state.closed { return nil }
             if let running = state.queue { return running }
-            // SCHED_BATCH, as the shard writers: a record's wake-up of the writer does not preempt
-            // a request thread. On a saturated machine (50 keyers on 2 cores) the writer then runs
-            // when a thread yields, with a few more records queued (14-18 a commit against 13-16,
-            // BENCHMARKS.md, stop 24: a small effect, within the benchmark's noise by time). On an
-            // idle core it runs at once.
-            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize, scheduling: .batch)
+            // The default scheduling, not the shard writers' SCHED_BATCH: every keyed save waits
+            // for this one thread's commit, and a writer that waits for a running thread to yield
+            // measured slower by time in the closed loop (BENCHMARKS.md, stop 24), for a few more
+            // records a commit.
+            let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize)
             let delay = Self.testCommitDelay
             made.start { [queue, path] batch in
                 if delay > 0 { usleep(delay) }
