@@ -33,7 +33,7 @@ TIME_FORMAT="%e s wall, %U s user + %S s sys, %P of a core, %M KB peak RSS"
 echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GB  load: $(load)"
 if [ -z "${FILLED:-}" ]; then
   "$CENSUS" store fill --dir "$STORE" --households "$N" --seed 7 --returns 0 --quiet > "$WORK/plan.txt"
-  TOTAL=$(grep -o 'of [0-9]* planned' "$WORK/plan.txt" | awk '{print $2}')
+  TOTAL=$(grep -o 'of [0-9,]* planned' "$WORK/plan.txt" | awk '{print $2}' | tr -d ,)
   echo "fill: $N households, $TOTAL planned versions; sending $((TOTAL - K)) now, $K later"
   /usr/bin/time -f "fill: $TIME_FORMAT" "$CENSUS" store fill --dir "$STORE" --returns $((TOTAL - K)) --quiet
 else

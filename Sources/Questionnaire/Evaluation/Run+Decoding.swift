@@ -43,6 +43,17 @@ extension Run {
         pending.append(Pending(scope: s, index: i * frames[s].nQ + q, finding: f))
     }
 
+    /// Reports a `control_character` finding at the answer's path (plus `suffix`) when `text`
+    /// holds a character ``AnswerText/refusedCharacter(in:multiline:)`` refuses; the one check
+    /// every text the evaluator reads goes through (answers, option details, address parts).
+    ///
+    /// - returns: `true` when `text` was refused (the finding is reported).
+    func refuseHiddenCharacter(in text: String, multiline: Bool, _ s: Int, _ i: Int, _ q: Int, suffix: String = "") -> Bool {
+        guard let refused = AnswerText.refusedCharacter(in: text, multiline: multiline) else { return false }
+        problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: suffix)
+        return true
+    }
+
     /// A number that is valid JSON but no value of the question's type can hold (an integer beyond
     /// ±``Value/maximumExactInteger``, `1e400`): an `out_of_range` finding at its path, whose
     /// message gives the question's bounds, evaluated when findings are reported.
@@ -88,8 +99,7 @@ extension Run {
             // Blank is not answered; blank characters around an answer are not part of it.
             guard let text = AnswerText.trimmed(raw) else { return }
             let maxLength = plan.qMaxLength[gi]
-            if let refused = AnswerText.refusedCharacter(in: text, multiline: plan.qMultiline[gi]) {
-                problem(s, i, q, "control_character", [AnswerText.codePoint(refused)])
+            if refuseHiddenCharacter(in: text, multiline: plan.qMultiline[gi], s, i, q) {
                 ok = false
             } else if text.utf8.count > maxLength, text.count > maxLength {
                 problem(s, i, q, "too_long", [String(text.count), String(maxLength)])
@@ -205,10 +215,7 @@ extension Run {
         }
         // A blank detail is no detail; blank characters around one are not counted.
         guard let text = AnswerText.trimmed(raw) else { return true }
-        if let refused = AnswerText.refusedCharacter(in: text, multiline: false) {
-            problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: suffix + ".detail")
-            return false
-        }
+        if refuseHiddenCharacter(in: text, multiline: false, s, i, q, suffix: suffix + ".detail") { return false }
         if text.count > max {
             problem(s, i, q, "specify_too_long", [String(text.count), String(max)], suffix: suffix + ".detail")
             return false
@@ -244,8 +251,7 @@ extension Run {
                 return .refused
             }
             parts[key] = AnswerText.trimmed(text)
-            if let part = parts[key], let refused = AnswerText.refusedCharacter(in: part, multiline: false) {
-                problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: "." + key)
+            if let part = parts[key], refuseHiddenCharacter(in: part, multiline: false, s, i, q, suffix: "." + key) {
                 return .refused
             }
         }
@@ -257,10 +263,7 @@ extension Run {
             }
             for (k, item) in items.enumerated() {
                 guard let line = AnswerText.trimmed(item.stringValue ?? "") else { continue }
-                if let refused = AnswerText.refusedCharacter(in: line, multiline: false) {
-                    problem(s, i, q, "control_character", [AnswerText.codePoint(refused)], suffix: ".lines[\(k)]")
-                    return .refused
-                }
+                if refuseHiddenCharacter(in: line, multiline: false, s, i, q, suffix: ".lines[\(k)]") { return .refused }
                 if line.count > 100 {
                     problem(s, i, q, "invalid_address", ["line \(k + 1) is longer than 100 characters"], suffix: ".lines[\(k)]")
                     return .refused
