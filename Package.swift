@@ -286,7 +286,6 @@ let package = Package(
             dependencies: [
                 "Aggregation", "CensusCollection", "SyntheticCensus", "AddressFrame", "ResponseStore", "Questionnaire",
                 "QuestionnaireLanguage", "CensusTestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),  // RecordKeys' HMAC checked against Crypto's
             ],
             exclude: ["Browser"]  // scripts run by the tests, not compiled
         ),

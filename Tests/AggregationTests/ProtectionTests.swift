@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import XCTest
 @testable import Aggregation
@@ -102,21 +101,6 @@ final class ProtectionTests: XCTestCase {
         XCTAssertEqual(keys.household("H1"), RecordKeys(storeID: "store-a").household("H1"))
         XCTAssertEqual(keys.members("H1", roster: "residents", count: 40).count, 40)
         XCTAssertEqual(Array(keys.members("H1", roster: "residents", count: 40).prefix(3)), keys.members("H1", roster: "residents", count: 3))
-    }
-
-    /// The record keys' HMAC, made from SHA-256 (``RecordKeys/code(_:)``), is Crypto's
-    /// HMAC-SHA256 byte for byte: for store ids of every length around the hash's block (a key
-    /// longer than 64 bytes is hashed first) and messages short, long and not ASCII.
-    func testRecordKeysAreHMACSHA256() {
-        let messages = ["H1", "", "H000123456/residents", "H000123456/residents/1", "Hé/résidents", String(repeating: "x", count: 200)]
-        for length in [0, 1, 20, 41, 42, 43, 64, 100] {
-            let storeID = String(repeating: "s", count: length)
-            let keys = RecordKeys(storeID: storeID)
-            let key = SymmetricKey(data: Array(("census-record-keys-v1:" + storeID).utf8))
-            for m in messages {
-                XCTAssertEqual(keys.code(m), Array(HMAC<SHA256>.authenticationCode(for: Array(m.utf8), using: key)), "store id of \(length), message \(m)")
-            }
-        }
     }
 
     func testATableTheFormCannotHaveFailsClearly() async throws {
