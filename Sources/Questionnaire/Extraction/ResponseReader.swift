@@ -134,10 +134,18 @@ public final class ResponseReader {
         let s = questionScope[q], local = questionLocal[q]
         guard i >= 0, i < run.frames[s].count else { return .skipped }
         if !run.applies(s, local, i) { return .skipped }
-        switch run.frames[s].present[i * run.frames[s].nQ + local] {
-        case 1: return .answered
-        case 2: return .invalid
-        default: return .notAnswered
+        return stored(scope: s, instance: i, local: local).state
+    }
+
+    /// What the frame holds for a question that applies: answered (with its value), invalid,
+    /// or not answered. The one reading behind ``state(question:instance:)`` and both
+    /// `answer` forms.
+    private func stored(scope s: Int, instance i: Int, local: Int) -> (state: AnswerState, value: Value) {
+        let flat = i * run.frames[s].nQ + local
+        switch run.frames[s].present[flat] {
+        case 1: return (.answered, run.frames[s].answers[flat])
+        case 2: return (.invalid, .unknown)
+        default: return (.notAnswered, .unknown)
         }
     }
 
@@ -150,10 +158,9 @@ public final class ResponseReader {
     /// ``state(question:instance:)`` and ``value(question:instance:)`` from one look-up of the
     /// question's routing: the aggregator reads both for every answer of every row.
     public func answer(question q: Int, instance i: Int) -> (state: AnswerState, value: Value) {
-        let state = state(question: q, instance: i)
-        guard state == .answered else { return (state, .unknown) }
-        let s = questionScope[q]
-        return (state, run.frames[s].answers[i * run.frames[s].nQ + questionLocal[q]])
+        let s = questionScope[q], local = questionLocal[q]
+        guard i >= 0, i < run.frames[s].count, run.applies(s, local, i) else { return (.skipped, .unknown) }
+        return stored(scope: s, instance: i, local: local)
     }
 
     /// Where a walk over one instance's questions stands (``answer(question:instance:walk:)``):
@@ -183,12 +190,7 @@ public final class ResponseReader {
             walk.last = (-2, false)
         }
         guard run.appliesInWalk(s, local, i, walk.context, last: &walk.last) else { return (.skipped, .unknown) }
-        let flat = i * run.frames[s].nQ + local
-        switch run.frames[s].present[flat] {
-        case 1: return (.answered, run.frames[s].answers[flat])
-        case 2: return (.invalid, .unknown)
-        default: return (.notAnswered, .unknown)
-        }
+        return stored(scope: s, instance: i, local: local)
     }
 
     /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
