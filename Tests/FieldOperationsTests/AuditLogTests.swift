@@ -144,23 +144,33 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(try log.records(limit: 2).map(\.sequence), [5, 6])
     }
 
+    /// Puts the log file back as it was before `migration`: its index made again, the migration
+    /// not recorded (the next open for writing applies it again).
+    private func undoMigration(_ migration: String, recreating index: String) throws {
+        let raw = try DatabaseQueue(path: url.path)
+        try raw.write { db in
+            try db.execute(sql: index)
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [migration])
+        }
+        try raw.close()
+    }
+
+    /// The log table's indexes, by name.
+    private func auditIndexes() throws -> [String] {
+        try DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record' ORDER BY name")
+        }
+    }
+
     /// A log made before the index by actor was dropped (migration v2) loses it when opened for
     /// writing; its records, chain and filters are unchanged.
     func testALogWithTheOldActorIndexIsMigratedAndStillFiltersByActor() throws {
         let made = try fill(6)
         // Back to the file as v1 left it: the index there, v2 not applied.
-        let raw = try DatabaseQueue(path: url.path)
-        try raw.write { db in
-            try db.execute(sql: "CREATE INDEX audit_record_actor ON audit_record(actor, seq)")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-audit-no-actor-index'")
-        }
-        try raw.close()
+        try undoMigration("v2-audit-no-actor-index", recreating: "CREATE INDEX audit_record_actor ON audit_record(actor, seq)")
         let log = try AuditLog.open(at: url)
         defer { log.close() }
-        let indexes = try DatabaseQueue(path: url.path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record' ORDER BY name")
-        }
-        XCTAssertEqual(indexes, [], "v2 and v3 drop both indexes")
+        XCTAssertEqual(try auditIndexes(), [], "v2 and v3 drop both indexes")
         XCTAssertEqual(try log.records(actor: "bob").map(\.sequence), [1, 3, 5])
         XCTAssertEqual(try log.records(actor: "ada", limit: 2).map(\.sequence), [4, 6])
         let verification = try log.verify()
@@ -173,19 +183,11 @@ final class AuditLogTests: XCTestCase {
     /// after later-stamped ones (a CLI record, another clock).
     func testALogWithTheTimeIndexIsMigratedAndStillFiltersBySince() throws {
         _ = try fill(4)
-        let raw = try DatabaseQueue(path: url.path)
-        try raw.write { db in
-            try db.execute(sql: "CREATE INDEX audit_record_at ON audit_record(at_ms)")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-audit-no-time-index'")
-        }
-        try raw.close()
+        try undoMigration("v3-audit-no-time-index", recreating: "CREATE INDEX audit_record_at ON audit_record(at_ms)")
         let log = try AuditLog.open(at: url)
         defer { log.close() }
         try log.append(actor: "cli:ops", action: .staffAdded, subject: "cy", at: Date(timeIntervalSince1970: 1_800_000_000 + 30))
-        let indexes = try DatabaseQueue(path: url.path).read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_record'")
-        }
-        XCTAssertEqual(indexes, [])
+        XCTAssertEqual(try auditIndexes(), [])
         XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 2 * 60)).map(\.sequence), [2, 3, 4])
         XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 30)).map(\.sequence), [1, 2, 3, 4, 5])
         XCTAssertEqual(try log.records(since: Date(timeIntervalSince1970: 1_800_000_000 + 30), limit: 2).map(\.sequence), [4, 5])
