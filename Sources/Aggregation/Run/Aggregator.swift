@@ -257,7 +257,8 @@ public enum Aggregator {
             householdsInFrame: lsoaRows.reduce(0) { $0 + $1.households })
     }
 
-    /// One worker per core (at most one per shard), each taking the next shard to read. Each
+    /// One worker per core (at most one per shard), each taking the next shard to read (in a
+    /// full run, once ``StoreReadAhead`` has read the shard's file in file order). Each
     /// shard's tallies are added to the run's as soon as it is read (and dropped from its
     /// result), so memory holds one set of per-area tallies per worker plus the sum, not one per
     /// shard (at 1,000,000 households a shard's day-by-LSOA returns alone are 2.6 MB).
@@ -281,8 +282,14 @@ public enum Aggregator {
             }
         }
         let shared = Shared(shardCount, context)
+        let workerCount = max(1, min(workers, shardCount))
+        // A full run reads every page of every shard: read in file order first, not in the
+        // scan's order (StoreReadAhead). An incremental run reads a few pages per household.
+        let readAhead = incremental ? nil
+            : StoreReadAhead(frame: context.frameURL.path, shards: context.store.shardStatus.map(\.path), lookahead: workerCount)
+        defer { readAhead?.stop() }
         let group = DispatchGroup()
-        for _ in 0..<max(1, min(workers, shardCount)) {
+        for _ in 0..<workerCount {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
@@ -293,6 +300,7 @@ public enum Aggregator {
                     let stop = shared.error != nil
                     shared.lock.unlock()
                     if stop || shard >= shardCount { return }
+                    readAhead?.waitForShard(shard)
                     do {
                         let worker = try ShardWorker(context: context, shard: shard)
                         var result = try incremental ? worker.runIncremental(previous: context.previous!) : worker.runFull()
