@@ -157,6 +157,14 @@ public enum Aggregator {
         else if previous!.fingerprint.shardCount != fingerprint.shardCount { reason = "the shard count changed" }
         let incremental = reason == nil
         let base = incremental ? previous : nil
+        // Every run looks each household it reads up in the frame (its household_id index, in
+        // an order of its own): the frame file is read in file order first. A full run reads
+        // every page of every shard, and reads each in file order before its worker scans it;
+        // an incremental run reads a few pages per household, and no shard ahead.
+        let workerCount = max(1, min(options.workers, store.manifest.shardCount))
+        let readAhead = StoreReadAhead(frame: frameURL.path, shards: incremental ? [] : store.shardStatus.map(\.path),
+                                       lookahead: workerCount)
+        defer { readAhead.stop() }
 
         let lsoaRows = try lsoaCount.value()
         var areas = base?.areas ?? AreaList()
@@ -191,7 +199,8 @@ public enum Aggregator {
         var progress = base?.progress ?? ProgressTallies()
         var variables = base?.variables ?? VariableCounts(layout: layout)
         var tables = base?.tables ?? TableTallies(tableCount: tabulator.tables.count)
-        let (results, tallies) = try runWorkers(context, shardCount: store.manifest.shardCount, workers: options.workers, incremental: incremental)
+        let (results, tallies) = try runWorkers(context, shardCount: store.manifest.shardCount, workers: workerCount, incremental: incremental,
+                                                readAhead: incremental ? nil : readAhead)
         progress.add(tallies.progress)
         variables.add(tallies.variables)
         tables.add(tallies.tables)
@@ -265,7 +274,9 @@ public enum Aggregator {
     ///
     /// - returns: the shards' results (watermarks, parts; their tallies empty) and the sum of
     ///   their tallies.
-    static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool) throws
+    ///
+    /// - parameter readAhead: reads the shards a full run scans (nil: none is read ahead).
+    static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool, readAhead: StoreReadAhead?) throws
         -> (results: [ShardResult], tallies: (progress: ProgressTallies, variables: VariableCounts, tables: TableTallies)) {
         final class Shared: @unchecked Sendable {
             let lock = NSLock()
@@ -283,11 +294,6 @@ public enum Aggregator {
         }
         let shared = Shared(shardCount, context)
         let workerCount = max(1, min(workers, shardCount))
-        // A full run reads every page of every shard: read in file order first, not in the
-        // scan's order (StoreReadAhead). An incremental run reads a few pages per household.
-        let readAhead = incremental ? nil
-            : StoreReadAhead(frame: context.frameURL.path, shards: context.store.shardStatus.map(\.path), lookahead: workerCount)
-        defer { readAhead?.stop() }
         let group = DispatchGroup()
         for _ in 0..<workerCount {
             group.enter()
