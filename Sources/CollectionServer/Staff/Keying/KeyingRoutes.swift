@@ -247,16 +247,15 @@ struct KeyingRoutes {
                 paper return with save key \(saveKey); \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
                 \(counted) findings, \(ignored) not applicable
                 """)
-            // The save and its record awaited together: one resumption of this task, not two.
-            let (written, begun) = try await site.committed(record) { done in households.collector.write(prepared, completion: done) }
-            switch written {
-            case .success(let stored):
-                outcome = stored
-            case .failure(let error):
+            do {
+                outcome = try await households.collector.write(prepared)
+            } catch {
+                let begun = try await site.committed(record)
                 try await site.record(member.name, .keyedNotStored, subject: id,
                                       detail: "record \(begun.sequence): nothing was stored: \(Self.notStoredReason(error))")
                 throw error
             }
+            let begun = try await site.committed(record)
             if outcome.receipt.isReplay {
                 try await site.record(member.name, .keyedNotStored, subject: id,
                                       detail: "record \(begun.sequence): the page was saved before, as receipt \(outcome.receipt.receiptID); no new version")
