@@ -44,13 +44,9 @@ extension AuditLog {
                              at: Date = Date()) -> PendingAuditRecord {
         let entry = Entry(actor: actor, action: action.rawValue, subject: subject, detail: detail, atMilliseconds: Self.milliseconds(at))
         let pending = PendingAuditRecord()
-        let closed = FieldFileError.unwritable(path: path, reason: "the audit log is closed")
-        guard let writer = groupWriter() else {
-            pending.complete(.failure(closed))
+        guard let writer = groupWriter(), writer.enqueue(Pending(entry: entry, record: pending)) else {
+            pending.complete(.failure(.unwritable(path: path, reason: "the audit log is closed")))
             return pending
-        }
-        if !writer.enqueue(Pending(entry: entry, record: pending)) {
-            pending.complete(.failure(closed))
         }
         return pending
     }
