@@ -16,8 +16,7 @@ import SyntheticCensus
 /// - without the audit log;
 /// - **alongside** (what the server does now, `AuditLog+Alongside.swift`): the record begun
 ///   (``AuditLog/beginGrouped(actor:action:subject:detail:at:)``) between `Collector.prepare`
-///   and `Collector.write`, so its commit's fsync overlaps the shard's, then both awaited in one
-///   suspension (``PendingAuditRecord/committed(alongside:)``);
+///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
 /// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
 ///   once the save has committed, naming its receipt: the two fsyncs one after the other.
 /// With `--think S` each keyer pauses a random 0.5 S to 1.5 S (uniform) before each save, as a
@@ -145,18 +144,17 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                         case .without:
                             _ = try await collector.submit(request)
                         case .alongside:
-                            // As KeyingRoutes.save: refusals first, the record begun, the write and the
-                            // record awaited together (one resumption).
+                            // As KeyingRoutes.save: refusals first, the record begun, the write, the record awaited.
                             let prepared = try collector.prepare(request)
                             let record = audit.beginGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
                                                             detail: "paper return with save key \(prepared.idempotencyKey), bench")
-                            let (written, recorded) = await record.committed { done in collector.write(prepared, completion: done) }
-                            let begun = try recorded.get()
-                            if case .failure(let error) = written {
+                            do { _ = try await collector.write(prepared) } catch {
+                                let begun = try await record.committed()
                                 try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyedNotStored, subject: ids[k],
                                                               detail: "record \(begun.sequence): nothing was stored, bench")
                                 throw error
                             }
+                            _ = try await record.committed()
                         case .after:
                             let outcome = try await collector.submit(request)
                             _ = try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],

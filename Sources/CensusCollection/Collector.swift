@@ -154,11 +154,7 @@ public final class Collector: Sendable {
         return try result.get()
     }
 
-    /// The callback form of ``write(_:)``: `completion` is called once, after the commit, on a
-    /// shard's writer thread (do not block in it), or at once when the store refuses. For a
-    /// caller that waits for the write together with something else in one suspension (the
-    /// keying page: the save and its audit record, `PendingAuditRecord.committed(alongside:)`).
-    public func write(_ prepared: Prepared, completion: @escaping @Sendable (Result<CollectionOutcome, CollectionError>) -> Void) {
+    private func write(_ prepared: Prepared, completion: @escaping @Sendable (Result<CollectionOutcome, CollectionError>) -> Void) {
         store.submit(prepared.submission) { result in
             switch result {
             case .success(let receipt):

@@ -244,36 +244,6 @@ final class AuditLogTests: XCTestCase {
         XCTAssertEqual(verification.count, 52)
     }
 
-    /// `committed(alongside:)` starts the caller's write and returns both outcomes once both are
-    /// in, whichever ends last: a write that ends after the record's commit (on another thread),
-    /// one that ends at once (a refusal); on a closed log the write's outcome still comes back,
-    /// with the record's failure.
-    func testAWriteAndItsRecordAreAwaitedTogether() async throws {
-        let log = try AuditLog.open(at: url)
-        let first = log.beginGrouped(actor: "ada", action: .keyed, subject: "H1", detail: "save key k1")
-        let (late, firstRecord) = await first.committed { (done: @escaping @Sendable (Int) -> Void) in
-            Thread {
-                usleep(100_000)
-                done(7)
-            }.start()
-        }
-        XCTAssertEqual(late, 7)
-        XCTAssertEqual(try firstRecord.get().sequence, 1)
-        let second = log.beginGrouped(actor: "ada", action: .keyed, subject: "H2", detail: "save key k2")
-        let (atOnce, secondRecord) = await second.committed { (done: @escaping @Sendable (Int) -> Void) in done(8) }
-        XCTAssertEqual(atOnce, 8)
-        XCTAssertEqual(try secondRecord.get().subject, "H2")
-        XCTAssertEqual(try secondRecord.get().previousHash, try firstRecord.get().hash)
-        log.close()
-        let refused = log.beginGrouped(actor: "ada", action: .keyed, subject: "H3")
-        let (written, thirdRecord) = await refused.committed { (done: @escaping @Sendable (Int) -> Void) in done(9) }
-        XCTAssertEqual(written, 9)
-        XCTAssertThrowsError(try thirdRecord.get()) { XCTAssertTrue("\($0)".contains("closed"), "\($0)") }
-        let reader = try AuditLog.open(at: url, create: false, readOnly: true)
-        defer { reader.close() }
-        XCTAssertEqual(try reader.verify().count, 2)
-    }
-
     /// A record begun on a closed log is not in it: awaiting it throws, and nothing is written.
     func testARecordBegunOnAClosedLogFails() async throws {
         let log = try AuditLog.open(at: url)

@@ -190,20 +190,17 @@ final class StaffSite: Sendable {
 
     /// Begins an audit record to be committed while the action it records writes elsewhere
     /// (a keyed return into a shard): the rule is ``AuditLog``'s (`AuditLog+Alongside.swift`).
-    /// Await it with ``committed(_:alongside:)`` before answering. Refused (503) before anything is
+    /// Await it with ``committed(_:)`` before answering. Refused (503) before anything is
     /// written when the log is not open.
     func beginRecord(_ actor: String, _ action: AuditAction, subject: String, detail: String) throws -> PendingAuditRecord {
         guard let audit else { throw StaffPageError.unavailable(unavailableReason ?? "the audit log is not open") }
         return audit.beginGrouped(actor: actor, action: action, subject: subject, detail: detail)
     }
 
-    /// A begun record and the action's own write (started by `write`), awaited together in one
-    /// suspension (``PendingAuditRecord/committed(alongside:)``); 503 when the record could not
-    /// be committed (the action is then not acknowledged, whatever the write did).
-    func committed<Written: Sendable>(_ record: PendingAuditRecord,
-                                      alongside write: (@escaping @Sendable (Written) -> Void) -> Void) async throws -> (Written, AuditRecord) {
-        let (written, recorded) = await record.committed(alongside: write)
-        do { return (written, try recorded.get()) } catch {
+    /// A begun record, committed; 503 when it could not be (the action is then not acknowledged).
+    @discardableResult
+    func committed(_ record: PendingAuditRecord) async throws -> AuditRecord {
+        do { return try await record.committed() } catch {
             throw StaffPageError.unavailable("the audit log cannot be written: \(error)")
         }
     }

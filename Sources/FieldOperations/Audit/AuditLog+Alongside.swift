@@ -18,8 +18,7 @@ import Synchronization
 ///    one version in the store: its idempotency key), not by what the write returns (the
 ///    receipt, which the page shows);
 /// 3. the action's write runs while the record is being committed: the two fsyncs overlap;
-/// 4. the caller awaits the record before it answers (with the write, in one suspension:
-///    ``PendingAuditRecord/committed(alongside:)``; or ``PendingAuditRecord/committed()``): a
+/// 4. the caller awaits the record (``PendingAuditRecord/committed()``) before it answers: a
 ///    record that cannot be committed makes the page answer 503, as before;
 /// 5. if the write then stores nothing (it failed, or it was a retry of a save already
 ///    stored), a **follow-up** record says so (``AuditAction/keyedNotStored``, naming the
@@ -45,22 +44,17 @@ extension AuditLog {
                              at: Date = Date()) -> PendingAuditRecord {
         let entry = Entry(actor: actor, action: action.rawValue, subject: subject, detail: detail, atMilliseconds: Self.milliseconds(at))
         let pending = PendingAuditRecord()
-        let closed = FieldFileError.unwritable(path: path, reason: "the audit log is closed")
-        guard let writer = groupWriter() else {
-            pending.complete(.failure(closed))
+        guard let writer = groupWriter(), writer.enqueue(Pending(entry: entry, record: pending)) else {
+            pending.complete(.failure(.unwritable(path: path, reason: "the audit log is closed")))
             return pending
-        }
-        if !writer.enqueue(Pending(entry: entry, record: pending)) {
-            pending.complete(.failure(closed))
         }
         return pending
     }
 }
 
 /// One record begun with ``AuditLog/beginGrouped(actor:action:subject:detail:at:)``: queued for
-/// the log's writer, committed (or failed) later. Await ``committed()`` (or
-/// ``committed(alongside:)``, which also runs the action's write) before acknowledging the action
-/// it records.
+/// the log's writer, committed (or failed) later. Await ``committed()`` before acknowledging the
+/// action it records.
 ///
 /// Thread safety: `Sendable`; any number of tasks may await it, before or after the commit.
 public final class PendingAuditRecord: Sendable {
@@ -106,58 +100,5 @@ public final class PendingAuditRecord: Sendable {
             whenDone { continuation.resume(returning: $0) }
         }
         return try outcome.get()
-    }
-
-    /// Starts the action's own write and waits for both it and this record's commit, in one
-    /// suspension: the task is resumed once, by whichever of the two finishes last, instead of
-    /// once for the write and again for the record (awaiting the write, then ``committed()``).
-    /// Each resumption is a hand-off between threads, and on a keying floor's two saturated
-    /// cores that second one was part of what the log added to a save (BENCHMARKS.md, stop 24).
-    ///
-    /// The rule is unchanged: nothing is known to the caller, so nothing can be acknowledged,
-    /// before the record is committed (or has failed) and the write has finished.
-    ///
-    /// - parameter write: starts the write and calls its argument once, with the write's
-    ///   outcome, from any thread (a shard writer's: `Collector.write(_:completion:)`).
-    /// - returns: the write's outcome and the record's (``FieldFileError/unwritable(path:reason:)``
-    ///   when it could not be committed: it is not in the log).
-    public func committed<Written: Sendable>(
-        alongside write: (@escaping @Sendable (Written) -> Void) -> Void
-    ) async -> (written: Written, record: Result<AuditRecord, FieldFileError>) {
-        await withCheckedContinuation { continuation in
-            let both = BothOutcomes<Written>(continuation)
-            write { both.written($0) }
-            whenDone { both.recorded($0) }
-        }
-    }
-}
-
-/// The two outcomes ``PendingAuditRecord/committed(alongside:)`` waits for; resumes its task
-/// when the second arrives.
-private final class BothOutcomes<Written: Sendable>: Sendable {
-    typealias Outcomes = (written: Written, record: Result<AuditRecord, FieldFileError>)
-    private struct State {
-        var written: Written?
-        var record: Result<AuditRecord, FieldFileError>?
-        var continuation: CheckedContinuation<Outcomes, Never>?
-    }
-
-    private let state: Mutex<State>
-
-    init(_ continuation: CheckedContinuation<Outcomes, Never>) {
-        state = Mutex(State(continuation: continuation))
-    }
-
-    func written(_ outcome: Written) { finish { $0.written = outcome } }
-    func recorded(_ outcome: Result<AuditRecord, FieldFileError>) { finish { $0.record = outcome } }
-
-    private func finish(_ set: (inout State) -> Void) {
-        let done = state.withLock { state -> (CheckedContinuation<Outcomes, Never>, Outcomes)? in
-            set(&state)
-            guard let written = state.written, let record = state.record, let continuation = state.continuation else { return nil }
-            state.continuation = nil
-            return (continuation, (written, record))
-        }
-        if let (continuation, outcomes) = done { continuation.resume(returning: outcomes) }
     }
 }

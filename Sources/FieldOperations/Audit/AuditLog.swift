@@ -203,9 +203,7 @@ public final class AuditLog: Sendable {
         // Cached: the query was parsed again for every batch (SQLite's parser was 5-10% of the
         // group-commit writer's SQLite time in a profile, BENCHMARKS.md, stop 23). Read in the batch's own
         // transaction, so a record appended by another process (`census staff add`) is chained.
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"))
-        var sequence: Int64 = last?["seq"] ?? 0
-        var previous: String = last?["hash"] ?? genesisHash
+        var (sequence, previous) = try chainHead(db.cachedStatement(sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1"), db)
         var records: [AuditRecord] = []
         records.reserveCapacity(entries.count)
         let statement = try db.cachedStatement(sql: """
@@ -222,6 +220,28 @@ public final class AuditLog: Sendable {
             records.append(record)
         }
         return records
+    }
+
+    /// The last record's sequence number and hash (0 and ``genesisHash`` for an empty log), read
+    /// with SQLite's own calls, as the insert is: GRDB's `Row` copied the row (its columns by name)
+    /// once a commit, and over HTTP, with one or two records a commit, that was per-record work on
+    /// the log's writer (BENCHMARKS.md, stop 25).
+    private static func chainHead(_ statement: Statement, _ db: Database) throws -> (sequence: Int64, hash: String) {
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        switch sqlite3_step(s) {
+        case SQLITE_DONE:
+            return (0, genesisHash)
+        case SQLITE_ROW:
+            guard let text = sqlite3_column_text(s, 1) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the last audit record has no hash", sql: statement.sql)
+            }
+            return (sqlite3_column_int64(s, 0), String(cString: text))
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
     }
 
     /// One record through the cached `INSERT`, bound and stepped with SQLite's own calls: GRDB's
