@@ -56,7 +56,7 @@ final class BlockFileWriter {
     private let compressor: GzipCompressor
     private var hasher = SHA256()
     /// The current block's rows, uncompressed (up to `blockSize` and one household more).
-    private let raw: ByteBuffer
+    private let raw: UncompressedBytes
     private var blockFirst = "", blockLast = "", blockRows = 0
     private var blocks: [ExportBlock] = []
     private var offset = 0
@@ -79,7 +79,7 @@ final class BlockFileWriter {
         self.part = part
         self.blockSize = blockSize
         self.compressor = compressor
-        raw = ByteBuffer(capacity: blockSize + (1 << 16))
+        raw = UncompressedBytes(capacity: blockSize + (1 << 16))
         Interruption.register(temporaryPath)
         fd = open(temporaryPath, O_CREAT | O_TRUNC | O_WRONLY, 0o644)
         guard fd >= 0 else {
@@ -115,7 +115,7 @@ final class BlockFileWriter {
     /// The current block's uncompressed bytes, for an encoder to append one household's rows to
     /// in place (``RowEncoder/lend(json:csv:)``); ``appended(household:rows:)`` must follow
     /// before anything else is done with the file.
-    var block: ByteBuffer { raw }
+    var block: UncompressedBytes { raw }
 
     /// Counts the `count` rows of one household that were appended to ``block`` (households in
     /// increasing id order, as ``append(household:rows:count:)``).

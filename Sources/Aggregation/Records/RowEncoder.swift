@@ -24,8 +24,8 @@ struct RowEncoder {
     private let keyStarts: UnsafePointer<Int>
     private let keyStorage: KeyStorage
     /// The NDJSON and CSV bytes the rows are appended to (the files' blocks while lent).
-    private(set) var json = ByteBuffer()
-    private(set) var csv = ByteBuffer()
+    private(set) var json = UncompressedBytes()
+    private(set) var csv = UncompressedBytes()
     /// Where a value that needs escaping, or is written by a function of `[UInt8]` (dates,
     /// times, numbers), is made before it is copied into a buffer: reused from value to value.
     private var scratch: [UInt8] = []
@@ -57,7 +57,7 @@ struct RowEncoder {
     /// (``BlockFileWriter/block``). The rows are encoded in place rather than into a buffer of
     /// their own and copied into the block: that copy moved 4.3 GB in an aggregation of
     /// 1,000,000 households.
-    mutating func lend(json: ByteBuffer, csv: ByteBuffer) {
+    mutating func lend(json: UncompressedBytes, csv: UncompressedBytes) {
         self.json = json
         self.csv = csv
         rows = 0
@@ -103,7 +103,7 @@ struct RowEncoder {
     ///
     /// Static, with the buffers as arguments: a closure of a mutating method that reads them
     /// from `self` retained and released them for every text (1.2% of a full run's CPU).
-    @inline(__always) private static func writePlain(_ s: String, json: ByteBuffer, csv: ByteBuffer?) -> Bool {
+    @inline(__always) private static func writePlain(_ s: String, json: UncompressedBytes, csv: UncompressedBytes?) -> Bool {
         s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
             guard isPlain(bytes) else { return false }
             json.reserve(bytes.count + 2)

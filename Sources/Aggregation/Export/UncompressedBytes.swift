@@ -7,7 +7,7 @@
 /// A reference type, so the encoder and the file writer share the block without moving it.
 ///
 /// Not thread-safe: one worker writes a buffer.
-final class ByteBuffer {
+final class UncompressedBytes {
     /// The first byte (valid up to `count`; the storage moves when the buffer grows).
     private(set) var base: UnsafeMutablePointer<UInt8>
     /// Bytes written.
