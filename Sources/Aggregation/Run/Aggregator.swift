@@ -157,6 +157,14 @@ public enum Aggregator {
         else if previous!.fingerprint.shardCount != fingerprint.shardCount { reason = "the shard count changed" }
         let incremental = reason == nil
         let base = incremental ? previous : nil
+        // Every run looks each household it reads up in the frame (its household_id index, in
+        // an order of its own): the frame file is read in file order first. A full run reads
+        // every page of every shard, and reads each in file order before its worker scans it;
+        // an incremental run reads a few pages per household, and no shard ahead.
+        let workerCount = max(1, min(options.workers, store.manifest.shardCount))
+        let readAhead = StoreReadAhead(frame: frameURL.path, shards: incremental ? [] : store.shardStatus.map(\.path),
+                                       lookahead: workerCount)
+        defer { readAhead.stop() }
 
         let lsoaRows = try lsoaCount.value()
         var areas = base?.areas ?? AreaList()
@@ -191,7 +199,8 @@ public enum Aggregator {
         var progress = base?.progress ?? ProgressTallies()
         var variables = base?.variables ?? VariableCounts(layout: layout)
         var tables = base?.tables ?? TableTallies(tableCount: tabulator.tables.count)
-        let (results, tallies) = try runWorkers(context, shardCount: store.manifest.shardCount, workers: options.workers, incremental: incremental)
+        let (results, tallies) = try runWorkers(context, shardCount: store.manifest.shardCount, workers: workerCount, incremental: incremental,
+                                                readAhead: incremental ? nil : readAhead)
         progress.add(tallies.progress)
         variables.add(tallies.variables)
         tables.add(tallies.tables)
@@ -257,14 +266,17 @@ public enum Aggregator {
             householdsInFrame: lsoaRows.reduce(0) { $0 + $1.households })
     }
 
-    /// One worker per core (at most one per shard), each taking the next shard to read. Each
+    /// One worker per core (at most one per shard), each taking the next shard to read (in a
+    /// full run, once ``StoreReadAhead`` has read the shard's file in file order). Each
     /// shard's tallies are added to the run's as soon as it is read (and dropped from its
     /// result), so memory holds one set of per-area tallies per worker plus the sum, not one per
     /// shard (at 1,000,000 households a shard's day-by-LSOA returns alone are 2.6 MB).
     ///
     /// - returns: the shards' results (watermarks, parts; their tallies empty) and the sum of
     ///   their tallies.
-    static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool) throws
+    ///
+    /// - parameter readAhead: reads the shards a full run scans (nil: none is read ahead).
+    static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool, readAhead: StoreReadAhead?) throws
         -> (results: [ShardResult], tallies: (progress: ProgressTallies, variables: VariableCounts, tables: TableTallies)) {
         final class Shared: @unchecked Sendable {
             let lock = NSLock()
@@ -281,8 +293,9 @@ public enum Aggregator {
             }
         }
         let shared = Shared(shardCount, context)
+        let workerCount = max(1, min(workers, shardCount))
         let group = DispatchGroup()
-        for _ in 0..<max(1, min(workers, shardCount)) {
+        for _ in 0..<workerCount {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
@@ -293,6 +306,7 @@ public enum Aggregator {
                     let stop = shared.error != nil
                     shared.lock.unlock()
                     if stop || shard >= shardCount { return }
+                    readAhead?.waitForShard(shard)
                     do {
                         let worker = try ShardWorker(context: context, shard: shard)
                         var result = try incremental ? worker.runIncremental(previous: context.previous!) : worker.runFull()
