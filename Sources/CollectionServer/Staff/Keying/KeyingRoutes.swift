@@ -244,7 +244,7 @@ struct KeyingRoutes {
             let counted = prepared.evaluation.findings.filter { $0.severity != .notApplicable }.count
             let ignored = prepared.evaluation.count(.notApplicable)
             let record = try site.beginRecord(member.name, .keyed, subject: id, detail: """
-                paper return with save key \(saveKey); \(people); completeness \(Self.thousandths(prepared.evaluation.completeness)); \
+                paper return with save key \(saveKey); \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
                 \(counted) findings, \(ignored) not applicable
                 """)
             do {
@@ -286,23 +286,6 @@ struct KeyingRoutes {
             ["where": sheet.field(for: f.path).map { page.where($0) } ?? f.path, "message": f.message, "severity": f.severity.rawValue]
         }
         return try site.html("staff-keyed", view)
-    }
-
-    /// `share` with three decimals, as `String(format: "%.3f")` writes it, for the `keyed` audit
-    /// record's detail. Foundation's formatter was about 1% of a keyed save's CPU on the request
-    /// thread (BENCHMARKS.md, stop 25), paid only for the record. The product `share * 1000` is
-    /// within an ulp of the exact one, so it rounds as the exact value does unless it is near a
-    /// half (1/80 is 12.5 thousandths to the eye, a little more as a double): there, and for
-    /// what is not a modest finite number, `String(format:)` decides.
-    static func thousandths(_ share: Double) -> String {
-        let scaled = share * 1000
-        guard scaled.isFinite, scaled.magnitude < 1e12, (scaled - scaled.rounded(.down) - 0.5).magnitude > 1e-6 else {
-            return String(format: "%.3f", share)
-        }
-        let steps = scaled.rounded()
-        let magnitude = Int64(steps.magnitude)
-        let fraction = String(magnitude % 1000)
-        return (steps < 0 ? "-" : "") + String(magnitude / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     /// Why a keyed save stored nothing, for its `keyed_not_stored` audit record: facts without
