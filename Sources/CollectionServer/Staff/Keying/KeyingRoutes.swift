@@ -234,6 +234,8 @@ struct KeyingRoutes {
         // backed by the version, which is stored with its keyer (recorded_by) while the record
         // commits (without an fsync of the log's own: the shard's carries the facts); the record
         // is awaited before the page answers, with a follow-up (fsynced) when the save stored nothing.
+        // Backed only when the shard fsyncs its commits (the store's durability, FULL unless a
+        // comparison run chose otherwise): else the record pays its own fsync, as before.
         let id = household.householdID
         let saveKey = "keying-" + key
         let outcome: CollectionOutcome
@@ -247,7 +249,7 @@ struct KeyingRoutes {
             let record = try site.beginRecord(member.name, .keyed, subject: id, detail: AuditLog.keyedDetail(saveKey: saveKey, facts: """
                 \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
                 \(counted) findings, \(ignored) not applicable
-                """), backedByWrite: true)
+                """), backedByWrite: households.store.options.durability == .full)
             do {
                 outcome = try await households.collector.write(prepared)
             } catch {
