@@ -147,6 +147,25 @@ final class StoreReadAheadTests: XCTestCase {
         XCTAssertLessThan(try cachedShare(shard, in: 0..<(4 << 20)), 0.5, "what the previous run read was read again")
     }
 
+    func testTheReadersGoNoFurtherThanLookaheadShardsBeyondThoseTaken() throws {
+        let shards = try (0..<4).map { try file("shard-\($0).sqlite", bytes: 4 << 20) }
+        if try cachedShare(shards[3]) > 0.99 {
+            throw XCTSkip("this file system keeps the pages of a synced file cached (POSIX_FADV_DONTNEED left them)")
+        }
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, starts: nil), lookahead: 1, readers: 4)
+        defer { readAhead.stop() }
+        readAhead.waitForShard(0)
+        // Shard 1 is within one of the one taken: read now; shards 2 and 3 wait for their turn.
+        let deadline = Date().addingTimeInterval(10)
+        while try cachedShare(shards[1]) < 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        XCTAssertEqual(try cachedShare(shards[1]), 1, "the shard after the one taken was not read")
+        Thread.sleep(forTimeInterval: 0.3)
+        XCTAssertLessThan(try cachedShare(shards[2]), 0.5, "read more than one shard beyond those taken")
+        XCTAssertLessThan(try cachedShare(shards[3]), 0.5, "read more than one shard beyond those taken")
+        readAhead.waitForShard(2)
+        XCTAssertEqual(try cachedShare(shards[2]), 1)
+    }
+
     func testWorkersTakingShardsTwoAtATimeAreAllLetGo() throws {
         let shards = try (0..<6).map { try file("shard-\($0).sqlite", bytes: 1 << 20) }
         let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, starts: nil), lookahead: 2, readers: 3)
