@@ -15,8 +15,9 @@ import SyntheticCensus
 /// in `audit.sqlite` (`synchronous = FULL`, the log's group-commit writer). Three modes:
 /// - without the audit log;
 /// - **alongside** (what the server does now, `AuditLog+Alongside.swift`): the record begun
-///   (``AuditLog/beginGrouped(actor:action:subject:detail:at:)``) between `Collector.prepare`
-///   and `Collector.write`, so its commit's fsync overlaps the shard's, then awaited;
+///   (``AuditLog/beginGrouped(actor:action:subject:detail:at:backedByWrite:)``) between `Collector.prepare`
+///   and `Collector.write`, backed by the version (stored with its keyer, `recorded_by`), so
+///   a batch of such records commits without an fsync of the log's own, then awaited;
 /// - **after the save** (what the server did before): ``AuditLog/appendGrouped(actor:action:subject:detail:at:)``
 ///   once the save has committed, naming its receipt: the two fsyncs one after the other.
 /// With `--think S` each keyer pauses a random 0.5 S to 1.5 S (uniform) before each save, as a
@@ -75,6 +76,7 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
 
         var next = 0
         var results: [Mode: [(seconds: Double, latencies: [UInt64])]] = [:]
+        var tallies: [Mode: AuditCommitTally] = [:]
         for round in 0..<((rounds + 1) * modes.count) {
             // Each pass of the three modes starts with the next one (ABC, BCA, CAB, …), so no
             // mode always follows the same one.
@@ -83,8 +85,13 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             let ids = homes[next..<(next + forms)].map(\.householdID)
             next += forms
             let started = DispatchTime.now().uptimeNanoseconds
+            let before = audit.commitTally
             let latencies = try await Self.saveAll(ids, bodies: bodies, collector: collector, audit: audit, mode: mode, keyers: keyers, think: think)
-            if pass > 0 { results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies)) }
+            if pass > 0 {
+                results[mode, default: []].append((Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, latencies))
+                let after = audit.commitTally
+                tallies[mode, default: AuditCommitTally()].add(after, minus: before)
+            }
         }
         func summary(_ mode: Mode) -> (perSecond: Double, p50: Double, p99: Double) {
             let all = results[mode, default: []]
@@ -106,6 +113,12 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
         print("per round (s): " + modes.map { mode in
             "\(mode.rawValue) " + results[mode, default: []].map { String(format: "%.2f", $0.seconds) }.joined(separator: " ")
         }.joined(separator: "; "))
+        for mode in modes where mode != .without {
+            let t = tallies[mode, default: AuditCommitTally()]
+            print(String(format: "audit log commits, %@: %d records in %d commits (%.2f a commit); %d without an fsync (%d records), %d with one (%d records)",
+                         mode.rawValue, t.records, t.commits, Double(t.records) / Double(max(1, t.commits)),
+                         t.lazyCommits, t.lazyRecords, t.durableCommits, t.durableRecords))
+        }
         print("load after: \(KeyingBenchmark.loadAverage())")
         // Every save of the two audited modes has its record, in one intact chain.
         let chain = try audit.verify()
@@ -145,9 +158,12 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
                             _ = try await collector.submit(request)
                         case .alongside:
                             // As KeyingRoutes.save: refusals first, the record begun, the write, the record awaited.
-                            let prepared = try collector.prepare(request)
+                            var keyed = request
+                            keyed.recordedBy = "keyer\(k % keyers)"
+                            let prepared = try collector.prepare(keyed)
                             let record = audit.beginGrouped(actor: "keyer\(k % keyers)", action: .keyed, subject: ids[k],
-                                                            detail: "paper return with save key \(prepared.idempotencyKey), bench")
+                                                            detail: AuditLog.keyedDetail(saveKey: prepared.idempotencyKey, facts: "bench"),
+                                                            backedByWrite: true)
                             do { _ = try await collector.write(prepared) } catch {
                                 let begun = try await record.committed()
                                 try await audit.appendGrouped(actor: "keyer\(k % keyers)", action: .keyedNotStored, subject: ids[k],
@@ -169,5 +185,15 @@ struct KeyingAuditBenchmark: AsyncParsableCommand {
             for try await l in group { all += l }
             return all
         }
+    }
+}
+
+extension AuditCommitTally {
+    /// Adds the commits counted between two readings of ``AuditLog/commitTally``.
+    mutating func add(_ later: AuditCommitTally, minus earlier: AuditCommitTally) {
+        durableCommits += later.durableCommits - earlier.durableCommits
+        durableRecords += later.durableRecords - earlier.durableRecords
+        lazyCommits += later.lazyCommits - earlier.lazyCommits
+        lazyRecords += later.lazyRecords - earlier.lazyRecords
     }
 }

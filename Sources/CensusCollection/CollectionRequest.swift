@@ -43,6 +43,13 @@ public struct CollectionRequest: Sendable, Hashable {
     /// (``Questionnaire/Evaluation/limited(to:position:)``) and stored under
     /// ``ResponseStore/IndividualReturn/key(household:person:)``.
     public var person: String?
+    /// Who keyed it, for a paper return keyed by a staff member on the keying page: their
+    /// sign-in name, stored with the version in its own row and transaction
+    /// (``ResponseStore/Submission/recordedBy``), so the version carries what that save's audit
+    /// record says and the record can be restored from it after a power loss. Nil for
+    /// household and online returns (and for returns stored by tools). Needs a store with shard
+    /// schema `v3-recorded-by` (``CollectionError/storeUnavailable(_:)`` otherwise).
+    public var recordedBy: String?
 
     /// What the collection path does with an online submission that is not valid.
     public enum IfNotValid: Sendable, Hashable {
@@ -54,7 +61,7 @@ public struct CollectionRequest: Sendable, Hashable {
 
     /// Creates a request; see the type's documentation for each field.
     public init(householdID: String, body: Data, kind: ResponseKind, idempotencyKey: String, receivedAt: Date? = nil,
-                ifNotValid: IfNotValid = .keepAsSave, person: String? = nil) {
+                ifNotValid: IfNotValid = .keepAsSave, person: String? = nil, recordedBy: String? = nil) {
         self.householdID = householdID
         self.body = body
         self.kind = kind
@@ -62,6 +69,7 @@ public struct CollectionRequest: Sendable, Hashable {
         self.receivedAt = receivedAt
         self.ifNotValid = ifNotValid
         self.person = person
+        self.recordedBy = recordedBy
     }
 
     /// How the response arrived: on paper for `.paper`, online otherwise.

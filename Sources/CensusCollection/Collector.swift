@@ -293,7 +293,7 @@ public final class Collector: Sendable {
         let submission = Submission(
             householdID: key, kind: kind, channel: request.channel,
             receivedAt: request.receivedAt ?? Date(), schemaHash: hash, idempotencyKey: request.idempotencyKey,
-            completeness: evaluation.completeness, body: request.body)
+            completeness: evaluation.completeness, body: request.body, recordedBy: request.recordedBy)
         return Prepared(household: household, disposition: disposition, evaluation: evaluation, submission: submission)
     }
 

@@ -8,7 +8,8 @@ import XCTest
 /// version in the store and its `keyed` audit record, which names the version's save key, and
 /// the audit chain is intact. The audit record is begun before the shard's write and committed
 /// beside it (AuditLog+Alongside.swift), so this is what shows that the page still answers only
-/// once both are durable; the server runs with a delay before each audit commit, so that a page
+/// once both are in their files (the version fsynced; the record, backed by the version, written
+/// to the log's WAL, which a kill -9 does not lose); the server runs with a delay before each audit commit, so that a page
 /// answering before its record was committed would be caught (checked by removing the wait).
 final class KeyingKillTests: XCTestCase {
     /// A one-person paper form as typed (codes as on paper: yes_no 1 = yes).

@@ -36,6 +36,7 @@ final class MessageConventionTests: XCTestCase {
         ("census staff reenrol", ["staff", "reenrol", "--dir", "nost", "--name", "ann"]),
         ("census audit verify", ["audit", "verify", "--dir", "nost"]),
         ("census audit show", ["audit", "show", "--dir", "nost"]),
+        ("census audit reconcile", ["audit", "reconcile", "--dir", "nost"]),
         ("census token create", ["token", "create", "--dir", "nost", "--name", "paper-capture", "--role", "ingest"]),
         ("census token list", ["token", "list", "--dir", "nost"]),
         ("census token revoke", ["token", "revoke", "--dir", "nost", "paper-capture"]),

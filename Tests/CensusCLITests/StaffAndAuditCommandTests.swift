@@ -1,6 +1,7 @@
 import CensusTestSupport
 import Foundation
 import GRDB
+import ResponseStore
 import XCTest
 
 /// `census staff` and `census audit` as an operator runs them: an account's password and TOTP
@@ -89,6 +90,28 @@ final class StaffAndAuditCommandTests: XCTestCase {
         let right = try census(["staff", "add", "--dir", "st", "--name", "ann", "--role", "field", "--areas", "E08000035"], in: dir)
         XCTAssertEqual(right.status, 0, right.stderr)
         XCTAssertTrue(right.stdout.contains("Added ann: field staff, E08000035."), right.stdout)
+    }
+
+    /// `census audit reconcile` restores the `keyed` record of a keyed version the log does not
+    /// name (as after a power loss took the log's unsynced tail), once.
+    func testReconcileRestoresAKeyedRecordTheLogLacksOnce() async throws {
+        let dir = try makeTempDirectory(self)
+        let st = dir.appendingPathComponent("st")
+        let store = try ResponseStore.create(at: st, shardCount: 2)
+        _ = try await store.submit(Submission(householdID: "H0001", kind: .paper, channel: .paper, receivedAt: Date(), schemaHash: "sha256:x",
+                                              idempotencyKey: "keying-abcdefgh", completeness: 0.5, body: Data("{}".utf8), recordedBy: "bob"))
+        store.close()
+        let added = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field"], in: dir)
+        XCTAssertEqual(added.status, 0, added.stderr)
+        let first = try census(["audit", "reconcile", "--dir", "st"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("restored record 2: bob keyed H0001: paper return with save key keying-abcdefgh; reconciled from the store"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("1 record restored"), first.stdout)
+        let again = try census(["audit", "reconcile", "--dir", "st"], in: dir)
+        XCTAssertEqual(again.status, 0, again.stderr)
+        XCTAssertTrue(again.stdout.contains("0 records restored"), again.stdout)
+        let verify = try census(["audit", "verify", "--dir", "st"], in: dir)
+        XCTAssertTrue(verify.stdout.contains("intact: 2 records"), verify.stdout)
     }
 
     func testAuditCommandsOnAStoreWithoutALogSaySo() throws {

@@ -76,8 +76,9 @@ final class PageSaveTests: XCTestCase {
         var manifest = try StoreManifest.read(from: dir)
         for file in manifest.shardFiles {
             try executeSQL(dir.appendingPathComponent(file).path, """
+                ALTER TABLE response_version DROP COLUMN recorded_by;
                 DROP TABLE page_save;
-                DELETE FROM grdb_migrations WHERE identifier = 'v2-page-saves';
+                DELETE FROM grdb_migrations WHERE identifier IN ('v2-page-saves', 'v3-recorded-by');
                 """)
         }
         manifest.shardSchemaVersion = "v1-response-versions"
@@ -102,7 +103,7 @@ final class PageSaveTests: XCTestCase {
         store.close()
 
         let result = try ResponseStore.upgrade(at: dir)
-        XCTAssertEqual(result.applied, ["v2-page-saves"])
+        XCTAssertEqual(result.applied, ["v2-page-saves", "v3-recorded-by"])
         XCTAssertEqual(try ResponseStore.upgrade(at: dir).applied, [], "idempotent")
         store = try ResponseStore.open(at: dir)
         XCTAssertTrue(store.supportsPageSaves)
@@ -125,7 +126,7 @@ final class PageSaveTests: XCTestCase {
         let error = try XCTUnwrap(store.shardStatus.first?.error)
         XCTAssertTrue(error.description.contains("an upgrade was interrupted"), error.description)
         store.close()
-        XCTAssertEqual(try ResponseStore.upgrade(at: dir).applied, ["v2-page-saves"])
+        XCTAssertEqual(try ResponseStore.upgrade(at: dir).applied, ["v2-page-saves", "v3-recorded-by"])
         let reopened = try ResponseStore.open(at: dir)
         XCTAssertTrue(reopened.shardStatus.allSatisfy(\.isAvailable))
         reopened.close()

@@ -89,7 +89,8 @@ public final class CollectionServer: Sendable {
         } catch {
             throw ServerStartError.storeUnavailable(path: storePath, reason: "\(error)")
         }
-        guard store.supportsPageSaves else {
+        // Keyed returns carry their keyer (v3-recorded-by), which their audit records rely on.
+        guard store.supportsRecordedBy else {
             store.close()
             throw ServerStartError.storeUnavailable(path: storePath, reason: StoreError.upgradeRequired(path: storePath, version: store.manifest.shardSchemaVersion).description)
         }

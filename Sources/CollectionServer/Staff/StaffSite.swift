@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdAuth
 import NIOCore
 import NIOPosix
+import ResponseStore
 
 /// The staff face of the server: field staff, supervisors and administrators sign in here
 /// (`/staff/...`), with their own accounts, sessions, role policies and audit log.
@@ -46,14 +47,26 @@ final class StaffSite: Sendable {
             opened.0 = try StaffDirectory.open(at: dir.appendingPathComponent(StaffDirectory.fileName), bcryptCost: configuration.staffBcryptCost)
             opened.1 = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
             opened.2 = try KeyingRecords.open(at: dir.appendingPathComponent(KeyingRecords.fileName))
+            // Before any page is served: the keyed records a power loss took, from their versions.
+            try opened.1?.reconcileKeyed { since in try Self.keyedSaves(households.store, since: since) }
             unavailableReason = nil
         } catch {
             opened.0?.close()
             opened.1?.close()
+            opened.2?.close()
             opened = (nil, nil, nil)
             unavailableReason = "\(error)"
         }
         (directory, audit, keyingRecords) = opened
+    }
+
+    /// The store's keyed versions received at or after `since`, as the audit log's
+    /// reconciliation takes them (``AuditLog/reconcileKeyed(versionsSince:)``).
+    static func keyedSaves(_ store: ResponseStore, since: Date) throws -> [KeyedSave] {
+        try store.keyedVersions(receivedSince: since).map {
+            KeyedSave(household: IndividualReturn.household(of: $0.storedKey), saveKey: $0.idempotencyKey, keyer: $0.recordedBy,
+                      receivedAt: $0.receivedAt, receiptID: $0.receiptID)
+        }
     }
 
     func close() {
@@ -191,10 +204,12 @@ final class StaffSite: Sendable {
     /// Begins an audit record to be committed while the action it records writes elsewhere
     /// (a keyed return into a shard): the rule is ``AuditLog``'s (`AuditLog+Alongside.swift`).
     /// Await it with ``committed(_:)`` before answering. Refused (503) before anything is
-    /// written when the log is not open.
-    func beginRecord(_ actor: String, _ action: AuditAction, subject: String, detail: String) throws -> PendingAuditRecord {
+    /// written when the log is not open. `backedByWrite`: as ``AuditLog/beginGrouped(actor:action:subject:detail:at:backedByWrite:)``
+    /// (a keyed return stored with its keyer).
+    func beginRecord(_ actor: String, _ action: AuditAction, subject: String, detail: String,
+                     backedByWrite: Bool = false) throws -> PendingAuditRecord {
         guard let audit else { throw StaffPageError.unavailable(unavailableReason ?? "the audit log is not open") }
-        return audit.beginGrouped(actor: actor, action: action, subject: subject, detail: detail)
+        return audit.beginGrouped(actor: actor, action: action, subject: subject, detail: detail, backedByWrite: backedByWrite)
     }
 
     /// A begun record, committed; 503 when it could not be (the action is then not acknowledged).

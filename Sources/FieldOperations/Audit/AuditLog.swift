@@ -16,13 +16,25 @@ import Synchronization
 /// A removed *last* record leaves a valid shorter chain: compare ``AuditVerification/headHash``
 /// with one recorded elsewhere (e.g. the daily operations report) to detect truncation.
 ///
-/// Appends commit with `PRAGMA synchronous = FULL`: an acknowledged action is on disk before
-/// the page that did it answers. The server's appends (``appendGrouped(actor:action:subject:detail:at:)``)
+/// No action is acknowledged before its record is durable, or before the action's own durable
+/// write carries what the record says. Appends commit with `PRAGMA synchronous = FULL` (the log's
+/// WAL is fsynced before the commit returns), except a group commit whose records are all
+/// *backed*: begun with `backedByWrite` for an action whose own write, committed with an fsync
+/// before the page answers, carries the record's facts (a keyed return's version carries its
+/// keyer and save key, `response_version.recorded_by`). Such a batch commits with
+/// `synchronous = NORMAL`: written to the WAL, no fsync; it survives a crash of the process
+/// (kill -9: the operating system holds the write), and a power loss can take only the WAL's
+/// tail, never corrupt it. The next batch holding an unbacked record (a sign-in, a settle, a
+/// `keyed_not_stored` follow-up) commits FULL, which makes every record before it durable too.
+/// A record a power loss took is restored at start-up from the version that backs it
+/// (``reconcileKeyed(versionsSince:)``, `AuditLog+Reconcile.swift`).
+///
+/// The server's appends (``appendGrouped(actor:action:subject:detail:at:)``)
 /// are group-committed by a ``GroupCommitQueue``, the response store's shard writers' mechanism:
 /// the records of concurrent actions go in one transaction, in order, each chained to the one
 /// before, so many keyers' records share one fsync instead of queuing behind each other's.
 /// A record of an action that writes elsewhere (a keyed return) is begun before that write and
-/// committed while it is synced (``beginGrouped(actor:action:subject:detail:at:)``): the rule,
+/// committed while it is synced (``beginGrouped(actor:action:subject:detail:at:backedByWrite:)``): the rule,
 /// with what a record then names and the follow-up when the write fails, is in
 /// `AuditLog+Alongside.swift`.
 ///
@@ -42,10 +54,13 @@ public final class AuditLog: Sendable {
 
     /// The log file.
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
     /// The group-commit writer of ``appendGrouped(actor:action:subject:detail:at:)``, started by
     /// the first, and whether ``close()`` was called (no writer starts after it).
     private let writer = Mutex<(queue: GroupCommitQueue<Pending>?, closed: Bool)>((nil, false))
+    /// The writer connection's `synchronous` level and the group commits' tally: changed only
+    /// inside the database queue's access, so the level read there is the one in force.
+    let commitState = AuditCommitState()
     /// The most records in one group commit.
     static let maxBatchSize = 512
 
@@ -61,6 +76,9 @@ public final class AuditLog: Sendable {
     /// What a record says, before it has a place in the chain.
     struct Entry: Sendable {
         let actor: String, action: String, subject: String, detail: String, atMilliseconds: Int64
+        /// Whether the action's own durable write carries what the record says (see the type's
+        /// documentation): a batch of such records alone commits without an fsync.
+        var backed = false
     }
 
     /// A record waiting for the group-commit writer, and who waits for it.
@@ -147,7 +165,15 @@ public final class AuditLog: Sendable {
     public func append(actor: String, action: AuditAction, subject: String, detail: String = "", at: Date = Date()) throws(FieldFileError) -> AuditRecord {
         let entry = Entry(actor: actor, action: action.rawValue, subject: subject, detail: detail, atMilliseconds: Self.milliseconds(at))
         do {
-            return try queue.write { db in try Self.insert([entry], db)[0] }
+            return try queue.writeWithoutTransaction { db in
+                try commitState.ensure(.full, db, path: path)
+                var records: [AuditRecord] = []
+                try db.inTransaction {
+                    records = try Self.insert([entry], db)
+                    return .commit
+                }
+                return records[0]
+            }
         } catch {
             throw .unwritable(path: path, reason: DurableFile.reason(error))
         }
@@ -183,10 +209,22 @@ public final class AuditLog: Sendable {
             // records a commit.
             let made = GroupCommitQueue<Pending>(name: "census-audit-writer", maxBatchSize: Self.maxBatchSize)
             let delay = Self.testCommitDelay
-            made.start { [queue, path] batch in
+            made.start { [queue, path, commitState] batch in
                 if delay > 0 { usleep(delay) }
                 do {
-                    let records = try queue.write { db in try Self.insert(batch.map(\.entry), db) }
+                    // Every record backed by its action's own fsynced write: no fsync of the log's
+                    // own (the type's documentation); any other record makes the batch FULL.
+                    let level: SQLiteSynchronous = batch.allSatisfy(\.entry.backed) ? .normal : .full
+                    let records = try queue.writeWithoutTransaction { db in
+                        try commitState.ensure(level, db, path: path)
+                        var records: [AuditRecord] = []
+                        try db.inTransaction {
+                            records = try Self.insert(batch.map(\.entry), db)
+                            return .commit
+                        }
+                        commitState.counted(records.count, at: level)
+                        return records
+                    }
                     for (p, r) in zip(batch, records) { p.record.complete(.success(r)) }
                 } catch {
                     let failure = FieldFileError.unwritable(path: path, reason: DurableFile.reason(error))
@@ -198,8 +236,12 @@ public final class AuditLog: Sendable {
         }
     }
 
+    /// The group commits since the log was opened: how many at each level and the records they
+    /// held (records a commit; how many needed no fsync of the log's own).
+    public var commitTally: AuditCommitTally { commitState.tally }
+
     /// Inserts the records in order, each chained to the one before; in the caller's transaction.
-    private static func insert(_ entries: [Entry], _ db: Database) throws -> [AuditRecord] {
+    static func insert(_ entries: [Entry], _ db: Database) throws -> [AuditRecord] {
         // Cached: the query was parsed again for every batch (SQLite's parser was 5-10% of the
         // group-commit writer's SQLite time in a profile, BENCHMARKS.md, stop 23). Read in the batch's own
         // transaction, so a record appended by another process (`census staff add`) is chained.
@@ -482,7 +524,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     /// A page was refused for the staff member's role (subject: the path).
     case accessDenied = "access_denied"
     /// A paper return was keyed (subject: the household id). The server begins the record
-    /// while the return is being stored (``AuditLog/beginGrouped(actor:action:subject:detail:at:)``),
+    /// while the return is being stored (``AuditLog/beginGrouped(actor:action:subject:detail:at:backedByWrite:)``),
     /// so it names the page's save key, not the receipt; a ``keyedNotStored`` record follows
     /// when that save stored nothing.
     case keyed = "keyed"

@@ -18,6 +18,11 @@ import GRDB
 ///   microseconds per row, so that a completed household's saves stay proportional to its
 ///   response. A store made before it is brought up to date by ``ResponseStore/upgrade(at:options:)``
 ///   (`census store upgrade`).
+/// - `v3-recorded-by`: `response_version.recorded_by`, the staff member who keyed a paper return
+///   on the keying page (NULL for every other version). The keyed version then carries what the
+///   audit log's `keyed` record says, so that record may commit without an fsync of its own and
+///   be restored from the shard if a power loss takes it (FieldOperations' `AuditLog`,
+///   `AuditLog+Reconcile.swift`). Upgraded in place as `v2-page-saves` is.
 public enum ShardSchema {
     /// The migrations, in order: identifier and SQL.
     package static let migrations: [(id: String, sql: String)] = [
@@ -64,10 +69,19 @@ public enum ShardSchema {
               BEGIN SELECT RAISE(ABORT, 'page saves are append-only'); END;
             """
         ),
+        (
+            "v3-recorded-by",
+            """
+            ALTER TABLE response_version ADD COLUMN recorded_by TEXT;
+            """
+        ),
     ]
 
     /// The migration that added page saves (``PageSave``).
     public static let pageSavesVersion = "v2-page-saves"
+
+    /// The migration that added `response_version.recorded_by` (``Submission/recordedBy``).
+    public static let recordedByVersion = "v3-recorded-by"
 
     /// The identifier of the last migration this build knows.
     public static var currentVersion: String { migrations.last!.id }

@@ -200,19 +200,35 @@ final class ShardWriter: @unchecked Sendable {
 
     /// Inserts a submission, or finds the stored version of a retry (see ``write(_:)``).
     private func insert(_ s: Submission, receivedAtMicros: Int64, shard: Int, _ db: Database) throws -> Result<Receipt, StoreError> {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO response_version
-              (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (household_id, idempotency_key) DO NOTHING
-            """)
         // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked form resets with a
         // forced try (a crash on any SQLite error). Sizes were checked before queueing (ResponseStore.validate): SQLite's own
         // limit on a value ends the process in GRDB's bind.
-        try insert.execute(arguments: [
-            s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
-            s.schemaHash, s.idempotencyKey, s.completeness, s.body,
-        ])
+        if let keyer = s.recordedBy {
+            // The keyer in the version's own row and transaction (shard schema v3-recorded-by,
+            // checked before queueing): committed, it carries what the save's audit record says.
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO response_version
+                  (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body, recorded_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (household_id, idempotency_key) DO NOTHING
+                """)
+            try insert.execute(arguments: [
+                s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
+                s.schemaHash, s.idempotencyKey, s.completeness, s.body, keyer,
+            ])
+        } else {
+            // Without the column, as before v3: a store not yet upgraded still takes every other version.
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO response_version
+                  (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (household_id, idempotency_key) DO NOTHING
+                """)
+            try insert.execute(arguments: [
+                s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
+                s.schemaHash, s.idempotencyKey, s.completeness, s.body,
+            ])
+        }
         if db.changesCount == 1 {
             return .success(Receipt(
                 shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,

@@ -8,6 +8,12 @@ extension ResponseStore {
         ShardSchema.identifiers(upTo: manifest.shardSchemaVersion).contains(ShardSchema.pageSavesVersion)
     }
 
+    /// Whether this store's versions can carry their keyer (``Submission/recordedBy``): made, or
+    /// upgraded, with shard schema `v3-recorded-by` or later.
+    public var supportsRecordedBy: Bool {
+        ShardSchema.identifiers(upTo: manifest.shardSchemaVersion).contains(ShardSchema.recordedByVersion)
+    }
+
     /// Stores a page save and returns once the transaction holding it has committed.
     ///
     /// - throws: ``StoreError/pageSaveConflict(householdID:sequence:)`` when the household

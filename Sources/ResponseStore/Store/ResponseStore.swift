@@ -274,6 +274,14 @@ public final class ResponseStore: Sendable {
             throw .responseTooLarge(householdID: s.householdID, bytes: s.body.count, limit: limit)
         }
         if s.idempotencyKey.isEmpty { throw .invalidSubmission(reason: "empty idempotency key for household \(s.householdID)") }
+        if let keyer = s.recordedBy {
+            if keyer.isEmpty || keyer.utf8.count > StoreOptions.maximumFieldBytes {
+                throw .invalidSubmission(reason: "the keyer's name (recorded by) is \(keyer.utf8.count) bytes long, 1 to \(StoreOptions.maximumFieldBytes)")
+            }
+            // A store older than `v3-recorded-by` has no column for it: the version would not
+            // carry its keyer, and the audit record relying on it would have nothing behind it.
+            if !supportsRecordedBy { throw .upgradeRequired(path: directory.path, version: manifest.shardSchemaVersion) }
+        }
         if !(0...1).contains(s.completeness) {
             throw .invalidSubmission(reason: "completeness must be between 0 and 1 (answered / applicable questions), not \(s.completeness)")
         }

@@ -50,7 +50,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     /// A page save's number is already taken for the household: another device saved
     /// first. Nothing was stored; read the saves after the last one you had and save again.
     case pageSaveConflict(householdID: String, sequence: Int64)
-    /// The store's shards predate a feature this build needs (page saves): run
+    /// The store's shards predate a feature this build needs (page saves, a keyed version's
+    /// keyer: ``Submission/recordedBy``): run
     /// `census store upgrade --dir DIR` (``ResponseStore/upgrade(at:options:)``).
     case upgradeRequired(path: String, version: String)
     /// The submission is malformed (empty household id or idempotency key, a field over
@@ -104,7 +105,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible, Loc
         case .pageSaveConflict(let household, let sequence):
             return "household \(household) already has page save \(sequence): another device saved at the same time. Nothing was stored; read the newer saves and save again."
         case .upgradeRequired(let path, let version):
-            return "the store at \(path) has shard schema \(version), made before page saves; run `census store upgrade --dir \(path)` (stop its writers first) to bring its shards up to \(ShardSchema.currentVersion)."
+            return "the store at \(path) has shard schema \(version), older than this build's (page saves need v2-page-saves, keyed returns' keyers v3-recorded-by); run `census store upgrade --dir \(path)` (stop its writers first) to bring its shards up to \(ShardSchema.currentVersion)."
         case .invalidSubmission(let reason):
             return "invalid submission: \(reason)"
         case .responseTooLarge(let household, let bytes, let limit):

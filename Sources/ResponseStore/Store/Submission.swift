@@ -48,6 +48,13 @@ public struct Submission: Sendable, Hashable {
     /// The response body: opaque bytes, by convention JSON. At most
     /// ``StoreOptions/maximumBodyBytes`` (1 MiB by default).
     public var body: Data
+    /// Who keyed the response, for a paper return keyed by a staff member on the keying page:
+    /// their sign-in name, stored in the same row and transaction as the version
+    /// (`response_version.recorded_by`, shard schema `v3-recorded-by`), so the version carries
+    /// what that save's audit record says. Nil (NULL) for every other version. 1 to
+    /// ``StoreOptions/maximumFieldBytes`` bytes; a store older than `v3-recorded-by` refuses it
+    /// with ``StoreError/upgradeRequired(path:version:)``. Not compared on a retry.
+    public var recordedBy: String?
 
     /// Creates a submission. See the type documentation for the meaning of
     /// each field.
@@ -59,7 +66,8 @@ public struct Submission: Sendable, Hashable {
         schemaHash: String,
         idempotencyKey: String,
         completeness: Double,
-        body: Data
+        body: Data,
+        recordedBy: String? = nil
     ) {
         self.householdID = householdID
         self.kind = kind
@@ -69,5 +77,6 @@ public struct Submission: Sendable, Hashable {
         self.idempotencyKey = idempotencyKey
         self.completeness = completeness
         self.body = body
+        self.recordedBy = recordedBy
     }
 }

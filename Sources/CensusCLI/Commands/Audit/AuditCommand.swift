@@ -2,6 +2,7 @@ import ArgumentParser
 import CensusCommandLine
 import FieldOperations
 import Foundation
+import ResponseStore
 
 /// `census audit`: the hash-chained log of staff actions.
 struct AuditCommand: ParsableCommand {
@@ -13,7 +14,7 @@ struct AuditCommand: ParsableCommand {
             after it was written breaks the chain. `verify` prints the head hash: keep it \
             elsewhere to detect a later truncation of the newest records.
             """,
-        subcommands: [AuditVerify.self, AuditShow.self]
+        subcommands: [AuditVerify.self, AuditShow.self, AuditReconcile.self]
     )
 }
 
@@ -89,5 +90,46 @@ struct AuditShow: ParsableCommand {
             let fields = [String(r.sequence), format.string(from: r.at), r.actor, r.action, r.subject, r.detail]
             print(fields.map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\t"))
         }
+    }
+}
+
+struct AuditReconcile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Restore keyed records a power loss took from the log, from the store's keyed returns.",
+        discussion: """
+            What `census serve` does when it starts. A keyed return's `keyed` record is \
+            committed without an fsync of its own (its version, fsynced in its shard, carries \
+            the keyer), so a power loss can take the newest records. Each keyed return received \
+            after the log's last record's time minus 10 minutes whose save key no `keyed` record \
+            names gets one: its keyer, household, save key and receipt, marked as reconciled \
+            from the store. Run again, it adds nothing. Run it with the server stopped: a save \
+            in flight would get a second record.
+            """
+    )
+    @OptionGroup var directory: StoreDirectory
+
+    func run() throws {
+        let log: AuditLog
+        do { log = try AuditLog.open(at: directory.url.appendingPathComponent(AuditLog.fileName), create: false) } catch {
+            throw CLIError(fieldFileMessage(error, what: "audit log"))
+        }
+        defer { log.close() }
+        // Read-only: the shards are read, never written.
+        let store = try ResponseStore.openForReading(at: directory.url)
+        defer { store.close() }
+        let restored: [AuditRecord]
+        do {
+            restored = try log.reconcileKeyed { since in
+                try store.keyedVersions(receivedSince: since).map {
+                    KeyedSave(household: IndividualReturn.household(of: $0.storedKey), saveKey: $0.idempotencyKey, keyer: $0.recordedBy,
+                              receivedAt: $0.receivedAt, receiptID: $0.receiptID)
+                }
+            }
+        } catch {
+            throw CLIError("\(error)")
+        }
+        for r in restored { print("restored record \(r.sequence): \(r.actor) keyed \(r.subject): \(r.detail)") }
+        print("The audit log names every keyed return near its end: \(counted(restored.count, "record")) restored.")
     }
 }

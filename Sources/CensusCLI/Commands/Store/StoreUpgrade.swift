@@ -9,7 +9,8 @@ struct StoreUpgrade: ParsableCommand {
         abstract: "Bring a store made by an earlier build up to this build's shard schema.",
         discussion: """
             Applies the shard migrations this build has and the store lacks (v2-page-saves: the \
-            page-by-page saves of the online questionnaire) to every shard, then records the new \
+            page-by-page saves of the online questionnaire; v3-recorded-by: a keyed paper \
+            return's keyer, which its audit record relies on) to every shard, then records the new \
             shard schema in the manifest. Stop the store's writers (a running `census serve`) first. \
             Running it again finishes an interrupted upgrade; on a current store it changes nothing.
             """

@@ -231,22 +231,25 @@ struct KeyingRoutes {
         if let held = try await doubleKeying(household: household, member: member, body: body, context) { return held }
         // The audit rule (AuditLog+Alongside.swift): every refusal that writes nothing first; then
         // the `keyed` record is begun, naming the page's save key (the return's idempotency key),
-        // and the return is stored while the record commits, so the two fsyncs overlap; the
-        // record is awaited before the page answers, with a follow-up when the save stored nothing.
+        // backed by the version, which is stored with its keyer (recorded_by) while the record
+        // commits (without an fsync of the log's own: the shard's carries the facts); the record
+        // is awaited before the page answers, with a follow-up (fsynced) when the save stored nothing.
+        // Backed only when the shard fsyncs its commits (the store's durability, FULL unless a
+        // comparison run chose otherwise): else the record pays its own fsync, as before.
         let id = household.householdID
         let saveKey = "keying-" + key
         let outcome: CollectionOutcome
         do {
             // Stored with the evaluation made for the checks above (the same bytes): evaluated once.
             let prepared = try households.collector.prepare(
-                CollectionRequest(householdID: id, body: body, kind: .paper, idempotencyKey: saveKey), checked: checked)
+                CollectionRequest(householdID: id, body: body, kind: .paper, idempotencyKey: saveKey, recordedBy: member.name), checked: checked)
             let people = sheet.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let counted = prepared.evaluation.findings.filter { $0.severity != .notApplicable }.count
             let ignored = prepared.evaluation.count(.notApplicable)
-            let record = try site.beginRecord(member.name, .keyed, subject: id, detail: """
-                paper return with save key \(saveKey); \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
+            let record = try site.beginRecord(member.name, .keyed, subject: id, detail: AuditLog.keyedDetail(saveKey: saveKey, facts: """
+                \(people); completeness \(String(format: "%.3f", prepared.evaluation.completeness)); \
                 \(counted) findings, \(ignored) not applicable
-                """)
+                """), backedByWrite: households.store.options.durability == .full)
             do {
                 outcome = try await households.collector.write(prepared)
             } catch {
