@@ -45,6 +45,11 @@ struct AggregationState: Codable, Sendable {
     var tables: TableTallies
     /// The files of the derived outputs (dictionary, progress, tables, report), for the manifest.
     var derivedFiles: [ManifestFile] = []
+    /// Per shard: the size of its file in bytes when the run began (before its snapshots). The
+    /// versions the next run reads were appended after it, so the next run reads each shard
+    /// ahead from there (``StoreReadAhead``). nil in a state written before stop 26: the next
+    /// run then reads no shard ahead. Not part of the outputs' contents.
+    var shardBytes: [Int]?
 
     var lastRun: RunRecord { runs[runs.count - 1] }
 

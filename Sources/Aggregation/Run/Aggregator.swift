@@ -159,10 +159,17 @@ public enum Aggregator {
         let base = incremental ? previous : nil
         // Every run looks each household it reads up in the frame (its household_id index, in
         // an order of its own): the frame file is read in file order first. A full run reads
-        // every page of every shard, and reads each in file order before its worker scans it;
-        // an incremental run reads a few pages per household, and no shard ahead.
+        // every page of every shard, and reads each in file order before its worker scans it.
+        // An incremental run reads the new versions, which were appended to the shard files
+        // after the previous run (with their index entries): each shard is read from where it
+        // ended then (the sizes are taken before any snapshot: every version committed after
+        // this run lies beyond them, or in the write-ahead log, also read). A previous state
+        // without the sizes: no shard is read ahead.
+        let shardPaths = store.shardStatus.map(\.path)
+        let shardBytes = shardPaths.map { StoreReadAhead.fileSize($0) ?? 0 }
         let workerCount = max(1, min(options.workers, store.manifest.shardCount))
-        let readAhead = StoreReadAhead(frame: frameURL.path, shards: incremental ? [] : store.shardStatus.map(\.path),
+        let starts: [Int?]? = incremental ? (base?.shardBytes ?? []).map { Optional($0) } : nil
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: frameURL.path, shards: shardPaths, starts: starts),
                                        lookahead: workerCount)
         defer { readAhead.stop() }
 
@@ -200,7 +207,7 @@ public enum Aggregator {
         var variables = base?.variables ?? VariableCounts(layout: layout)
         var tables = base?.tables ?? TableTallies(tableCount: tabulator.tables.count)
         let (results, tallies) = try runWorkers(context, shardCount: store.manifest.shardCount, workers: workerCount, incremental: incremental,
-                                                readAhead: incremental ? nil : readAhead)
+                                                readAhead: readAhead)
         progress.add(tallies.progress)
         variables.add(tallies.variables)
         tables.add(tallies.tables)
@@ -209,6 +216,7 @@ public enum Aggregator {
                                                    watermarks: results.map(\.watermark))
         var state = AggregationState(fingerprint: fingerprint, runs: (base?.runs ?? []) + [runRecord], parts: results.map(\.parts),
                                      areas: areas, progress: progress, variables: variables, tables: tables)
+        state.shardBytes = shardBytes
 
         // The derived outputs, from the tallies.
         let figures = ProgressFigures(areas: areas, households: households, tallies: progress, expected: options.expectedRates,
@@ -266,8 +274,8 @@ public enum Aggregator {
             householdsInFrame: lsoaRows.reduce(0) { $0 + $1.households })
     }
 
-    /// One worker per core (at most one per shard), each taking the next shard to read (in a
-    /// full run, once ``StoreReadAhead`` has read the shard's file in file order). Each
+    /// One worker per core (at most one per shard), each taking the next shard to read once
+    /// ``StoreReadAhead`` has read what the run reads of it in file order. Each
     /// shard's tallies are added to the run's as soon as it is read (and dropped from its
     /// result), so memory holds one set of per-area tallies per worker plus the sum, not one per
     /// shard (at 1,000,000 households a shard's day-by-LSOA returns alone are 2.6 MB).
@@ -275,7 +283,7 @@ public enum Aggregator {
     /// - returns: the shards' results (watermarks, parts; their tallies empty) and the sum of
     ///   their tallies.
     ///
-    /// - parameter readAhead: reads the shards a full run scans (nil: none is read ahead).
+    /// - parameter readAhead: reads ahead what the workers scan (nil: nothing is read ahead).
     static func runWorkers(_ context: RunContext, shardCount: Int, workers: Int, incremental: Bool, readAhead: StoreReadAhead?) throws
         -> (results: [ShardResult], tallies: (progress: ProgressTallies, variables: VariableCounts, tables: TableTallies)) {
         final class Shared: @unchecked Sendable {
