@@ -11,6 +11,8 @@ import XCTest
 /// once both are in their files (the version fsynced; the record, backed by the version, written
 /// to the log's WAL, which a kill -9 does not lose); the server runs with a delay before each audit commit, so that a page
 /// answering before its record was committed would be caught (checked by removing the wait).
+/// Then a power loss is simulated by cutting the log's WAL back by its last commits, and the
+/// restart restores, from the store, the record of every keyed version no record names.
 final class KeyingKillTests: XCTestCase {
     /// A one-person paper form as typed (codes as on paper: yes_no 1 = yes).
     static let onePerson: [(String, String)] = [
@@ -108,9 +110,18 @@ final class KeyingKillTests: XCTestCase {
         }
         XCTAssertFalse(rows.contains { $0.count > 3 && $0[3] == "keyed_not_stored" }, "no save failed:\n\(shown.stdout)")
 
-        // Restarted and stopped (the store recovers its shards), every acknowledged save is in
-        // the store under its key; a `keyed` record without a version can only be a save the
-        // kill interrupted (at most one per keyer), never an acknowledged one.
+        // Then a power loss: the keyed records commit without an fsync of their own (their
+        // versions carry them), so the log's WAL can lose its tail. Its last two commits are cut
+        // (every commit after the sign-ins holds keyed records alone), as the disk would have kept
+        // only a prefix of them; the restart then restores, from the store, the record of every
+        // lost one whose version was stored.
+        let cut = try Self.cutLastCommits(2, ofWAL: served.store.appendingPathComponent("audit.sqlite-wal"))
+        XCTAssertGreaterThan(cut, 0)
+
+        // Restarted and stopped (the store recovers its shards, the log is reconciled with it),
+        // every acknowledged save is in the store under its key; a `keyed` record without a
+        // version can only be a save the kill interrupted (at most one per keyer), never an
+        // acknowledged one.
         try served.start()
         XCTAssertEqual(served.stop(SIGTERM), 0)
         let store = try ResponseStore.open(at: served.store)
@@ -118,6 +129,28 @@ final class KeyingKillTests: XCTestCase {
         for ack in acknowledged {
             XCTAssertTrue(try store.versions(of: ack.household).contains { $0.idempotencyKey == "keying-\(ack.key)" && $0.kind == .paper },
                           "keying-\(ack.key) of \(ack.household) is not in the store")
+        }
+        let after = try census(["audit", "show", "--dir", "st"], in: served.root)
+        XCTAssertEqual(try census(["audit", "verify", "--dir", "st"], in: served.root).status, 0)
+        let keyedAfter = after.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+            .filter { $0.count > 5 && $0[3] == "keyed" }
+        let lost = keyed.filter { row in !keyedAfter.contains { $0[0] == row[0] && $0[5] == row[5] } }
+        XCTAssertFalse(lost.isEmpty, "the cut took keyed records")
+        // Restored: every keyed version that no surviving record named, i.e. those whose record
+        // the cut took and those whose record the kill caught before its commit (a version
+        // stored, never acknowledged); each keyed version is then named exactly once.
+        let survivors = Set(keyed.filter { row in !lost.contains { $0[0] == row[0] } }.map { "\($0[4]) \($0[5])" })
+        let versions = try store.keyedVersions(receivedSince: .distantPast)
+        let unnamed = versions.filter { v in !survivors.contains { $0.hasPrefix("\(v.storedKey) paper return with save key \(v.idempotencyKey);") } }
+        XCTAssertFalse(unnamed.isEmpty)
+        XCTAssertEqual(keyedAfter.filter { $0[5].contains("reconciled from the store") }.count, unnamed.count)
+        for v in versions {
+            XCTAssertEqual(keyedAfter.filter { $0[4] == v.storedKey && $0[5].hasPrefix("paper return with save key \(v.idempotencyKey);") }.count, 1,
+                           "\(v.idempotencyKey) of \(v.storedKey)")
+        }
+        for ack in acknowledged {
+            XCTAssertEqual(keyedAfter.filter { $0[4] == ack.household && $0[5].contains("save key keying-\(ack.key);") }.count, 1,
+                           "the acknowledged save of \(ack.household) (keying-\(ack.key)) has no record after the power loss")
         }
         var interrupted = 0
         for row in keyed {
@@ -128,5 +161,28 @@ final class KeyingKillTests: XCTestCase {
             if try !store.versions(of: row[4]).contains(where: { $0.idempotencyKey == key }) { interrupted += 1 }
         }
         XCTAssertLessThanOrEqual(interrupted, keyers, "records of saves neither stored nor followed up")
+    }
+
+    /// Truncates a SQLite WAL after its current generation's commit `count` from the end (frames
+    /// whose salt is the header's; a commit frame has a non-zero database size), as a power loss
+    /// leaves it when the last commits were never synced. Returns the frames cut.
+    static func cutLastCommits(_ count: Int, ofWAL url: URL) throws -> Int {
+        let data = try Data(contentsOf: url)
+        func word(_ at: Int) -> UInt32 { data[at..<(at + 4)].reduce(0) { $0 << 8 | UInt32($1) } }
+        guard data.count >= 32 else { return 0 }
+        let frameSize = 24 + Int(word(8))
+        let salt = data[16..<24]
+        var frames = 0
+        var commitEnds: [Int] = []   // frame counts at the end of each commit
+        while 32 + (frames + 1) * frameSize <= data.count, data[(32 + frames * frameSize + 8)..<(32 + frames * frameSize + 16)] == salt {
+            if word(32 + frames * frameSize + 4) != 0 { commitEnds.append(frames + 1) }
+            frames += 1
+        }
+        guard commitEnds.count > count else { return 0 }
+        let keep = commitEnds[commitEnds.count - count - 1]
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.truncate(atOffset: UInt64(32 + keep * frameSize))
+        return frames - keep
     }
 }

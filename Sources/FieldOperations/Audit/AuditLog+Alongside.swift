@@ -42,8 +42,9 @@ import Synchronization
 /// commits) and ``AuditLog/verify()`` checks it as before. A begun record with neither its
 /// version in the store nor a follow-up means the server stopped (kill -9, power loss) between
 /// the record's commit and the write's, before anything was acknowledged. A version whose
-/// record is a reconciled one (its detail says so) was stored before a power loss took its
-/// record; it may or may not have been acknowledged.
+/// record is a reconciled one (its detail says so) was stored while its record was not: a power
+/// loss took the record, or the server stopped between the version's commit and the record's
+/// (then it was never acknowledged).
 extension AuditLog {
     /// Queues one record for the group-commit writer and returns at once, without waiting for
     /// its commit: the caller does its own write meanwhile, then awaits

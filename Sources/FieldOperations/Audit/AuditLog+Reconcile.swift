@@ -50,7 +50,8 @@ extension AuditLog {
 
     /// Appends a `keyed` record for every keyed version near the log's end that no `keyed`
     /// record names: the records that a power loss took from the log's tail while their
-    /// versions, fsynced in their shards, survived (see ``AuditLog``). Run at start-up, before
+    /// versions, fsynced in their shards, survived (see ``AuditLog``), and those of saves the
+    /// server was stopped in (kill -9) after the version's commit and before the record's. Run at start-up, before
     /// anything is appended; idempotent (a second run finds every version named and appends
     /// nothing). The records are committed with an fsync, in one transaction, chained as any.
     ///
@@ -91,8 +92,8 @@ extension AuditLog {
                         Entry(actor: save.keyer, action: AuditAction.keyed.rawValue, subject: save.household,
                               detail: Self.keyedDetail(saveKey: save.saveKey, facts: """
                                   reconciled from the store at start-up: stored as receipt \(save.receiptID), received \
-                                  \(format.string(from: save.receivedAt)); its record was not in the log (lost with the log's \
-                                  unsynced tail, a power loss)
+                                  \(format.string(from: save.receivedAt)); its record was not in the log (the server stopped \
+                                  between the version's commit and the record's, or a power loss took the log's unsynced tail)
                                   """),
                               atMilliseconds: now)
                     }

@@ -8,7 +8,7 @@ import ResponseStore
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "The audit log of staff actions (DIR/audit.sqlite): verify, show.",
+        abstract: "The audit log of staff actions (DIR/audit.sqlite): verify, show, reconcile.",
         discussion: """
             Each record holds the SHA-256 of the one before, so a record changed or deleted \
             after it was written breaks the chain. `verify` prints the head hash: keep it \
