@@ -27,8 +27,9 @@ import Darwin
 /// to at most `lookahead` shards beyond those taken. That bound matters when the disk is
 /// faster than the workers: pages unread for about a minute are dropped by this machine's
 /// reclaim even with free memory, so a file read far ahead of its scan could be read twice.
-/// When the disk is slower than the workers (the first read of a store in hours), the readers
-/// never reach it.
+/// It also costs: a disk that must fetch the store comes in bursts, and in a burst the readers
+/// reach the bound and leave the disk idle while the workers scan, to wait for it later (17 of
+/// 62 s in a disk-cold run, BENCHMARKS.md, "Aggregation", stop 26).
 ///
 /// Memory: one buffer of ``chunk`` bytes per reader. The pages read are the kernel's page
 /// cache, not the process's memory: the kernel gives them back under pressure (the scan then
