@@ -48,7 +48,7 @@ final class StaffSite: Sendable {
             opened.1 = try AuditLog.open(at: dir.appendingPathComponent(AuditLog.fileName))
             opened.2 = try KeyingRecords.open(at: dir.appendingPathComponent(KeyingRecords.fileName))
             // Before any page is served: the keyed records a power loss took, from their versions.
-            try opened.1?.reconcileKeyed { since in try Self.keyedSaves(households.store, since: since) }
+            try opened.1?.reconcileKeyed(with: households.store)
             unavailableReason = nil
         } catch {
             opened.0?.close()
@@ -58,15 +58,6 @@ final class StaffSite: Sendable {
             unavailableReason = "\(error)"
         }
         (directory, audit, keyingRecords) = opened
-    }
-
-    /// The store's keyed versions received at or after `since`, as the audit log's
-    /// reconciliation takes them (``AuditLog/reconcileKeyed(versionsSince:)``).
-    static func keyedSaves(_ store: ResponseStore, since: Date) throws -> [KeyedSave] {
-        try store.keyedVersions(receivedSince: since).map {
-            KeyedSave(household: IndividualReturn.household(of: $0.storedKey), saveKey: $0.idempotencyKey, keyer: $0.recordedBy,
-                      receivedAt: $0.receivedAt, receiptID: $0.receiptID)
-        }
     }
 
     func close() {

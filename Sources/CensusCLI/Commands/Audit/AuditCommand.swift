@@ -1,5 +1,6 @@
 import ArgumentParser
 import CensusCommandLine
+import CollectionServer
 import FieldOperations
 import Foundation
 import ResponseStore
@@ -120,12 +121,7 @@ struct AuditReconcile: ParsableCommand {
         defer { store.close() }
         let restored: [AuditRecord]
         do {
-            restored = try log.reconcileKeyed { since in
-                try store.keyedVersions(receivedSince: since).map {
-                    KeyedSave(household: IndividualReturn.household(of: $0.storedKey), saveKey: $0.idempotencyKey, keyer: $0.recordedBy,
-                              receivedAt: $0.receivedAt, receiptID: $0.receiptID)
-                }
-            }
+            restored = try log.reconcileKeyed(with: store)
         } catch {
             throw CLIError("\(error)")
         }
