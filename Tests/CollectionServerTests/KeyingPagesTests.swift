@@ -159,7 +159,12 @@ final class KeyingPagesTests: XCTestCase {
             // The same page key with other answers: the store refuses it.
             _ = try await keyer.get(form)
             let other = try await keyer.post(form, Self.threePeople().map { $0.0 == "residents.2.first_name" ? ($0.0, "Cathy") : $0 } + [("key", key)])
-            XCTAssertFalse(other.status == .ok, other.mainText)
+            // ...and the keyer is told, in their words, that the first save stands and how to correct it.
+            XCTAssertEqual(other.status, .conflict, other.mainText)
+            XCTAssertTrue(other.contains("This keying page was saved already"), other.mainText)
+            XCTAssertTrue(other.contains("key it as a new paper return"), other.mainText)
+            XCTAssertTrue(other.body.contains("/staff/keying/household?id=\(household)"), other.mainText)
+            XCTAssertFalse(other.mainText.lowercased().contains("idempotency"), other.mainText)
             XCTAssertEqual(try server.collector.store.versions(of: household).count, 1)
         }
         let log = try fixture.auditLog()

@@ -270,6 +270,13 @@ struct KeyingRoutes {
                                   warnings: [:], status: .unprocessableContent)
             case .storeUnavailable, .frameUnavailable:
                 throw StaffPageError.unavailable("The return could not be stored; nothing was saved. \(error)")
+            case .idempotencyConflict(_, _, let receipt, _):
+                // The page was saved, then changed (the browser's Back) and saved again: its
+                // save key already names the first save, which stands.
+                return try site.message(context, status: .conflict, heading: "This keying page was saved already",
+                                        paragraphs: ["It was saved as receipt \(receipt), and that return stands. The changes made after it was saved were not stored.",
+                                                     "To correct the return, open the household again and key it as a new paper return."],
+                                        action: ("/staff/keying/household?id=\(id)", "Open \(id) again"))
             default:
                 throw StaffPageError.refused("\(error)")
             }
