@@ -310,6 +310,27 @@ final class JourneyFeaturesTests: XCTestCase {
         }
     }
 
+    /// The commonest way a session ends: the household leaves a page open, comes back after the
+    /// timeout and presses Continue. They are told the session ended and that this page's
+    /// answers were not saved (not "This page has expired ... allow cookies").
+    func testAPagePostedAfterTheSessionTimedOutSaysSoAndThatItsAnswersWereNotSaved() async throws {
+        let fixture = self.fixture!
+        fixture.configuration.sessionTimeout = .seconds(1)
+        try await fixture.withServer { client, _ in
+            var b = Browser(client)
+            _ = try await b.signIn(fixture.codes[2].code)
+            _ = try await b.post("/form/page/lives_here", [("lives_here", "no")])
+            _ = try await b.get("/form/page/who_else")
+            try await Task.sleep(for: .milliseconds(2200))
+            let late = try await b.post("/form/page/who_else", [("who_else", "none")])
+            XCTAssertEqual(late.status, .unauthorized, late.mainText)
+            XCTAssertTrue(late.contains("Your session has ended"), late.mainText)
+            XCTAssertTrue(late.contains("the answers on the page you sent were not saved"), late.mainText)
+            XCTAssertFalse(late.contains("cookies"), late.mainText)
+            XCTAssertNil(b.cookies["census_session"], "the ended session's cookie is cleared")
+        }
+    }
+
     func testAfterSubmissionAnswersCannotBeViewedOrChangedOnline() async throws {
         let fixture = self.fixture!
         let target = try JourneyTests.households(fixture.schema, residents: 1, seed: 5)[0]
