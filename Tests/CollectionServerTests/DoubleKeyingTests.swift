@@ -62,8 +62,14 @@ final class DoubleKeyingTests: XCTestCase {
             XCTAssertEqual(one.status, .ok, one.mainText)
             XCTAssertTrue(one.contains("First keying of \(household) saved"), one.mainText)
             XCTAssertEqual(try server.collector.store.versions(of: household).count, 0, "held until settled")
+            // The same keying again (a double click on Save): it is the one held, and says so.
             let again = try await Self.key(&first, household, Self.keyed(relationship: "1"))
-            XCTAssertEqual(again.status, .conflict)
+            XCTAssertEqual(again.status, .ok, again.mainText)
+            XCTAssertTrue(again.contains("First keying of \(household) saved"), again.mainText)
+            // Another keying by the first keyer: refused, and the first stands.
+            let other = try await Self.key(&first, household, Self.keyed(relationship: "2"))
+            XCTAssertEqual(other.status, .conflict)
+            XCTAssertTrue(other.contains("Your first keying is held as it was; this one was not saved"), other.mainText)
 
             var second = Browser(client)
             try await second.staffSignIn(.init(name: "field2", password: secondPassword, totp: nil))
