@@ -145,9 +145,7 @@ extension AddressFrame {
     ///
     /// - throws: ``CodeLookupError``, as ``lookup(code:hasher:)``.
     public func lookupIndividual(code typed: String, hasher: AccessCodeHasher) throws(CodeLookupError) -> IndividualRespondent {
-        let code: AccessCode
-        do { code = try AccessCode(typed: typed) } catch { throw .malformed(error) }
-        let hash = hasher.hash(code)
+        let hash = try Self.storedHash(ofTyped: typed, hasher)
         do {
             return try queue.read { db in
                 try checkSecret(hasher, db: db, record: false)
@@ -163,13 +161,8 @@ extension AddressFrame {
                 }
                 return person
             }
-        } catch let e as CodeLookupError {
-            throw e
-        } catch let e as SecretError {
-            throw .secretMismatch(e)
         } catch {
-            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? DurableFile.reason(error)
-            throw .frameUnavailable(path: path, reason: reason)
+            throw lookupError(error)
         }
     }
 
