@@ -13,19 +13,7 @@ import XCTest
 /// every question for every person and pair, option codes typed, hard errors inline and
 /// summarised, warnings never blocking, the paper version stored through the collection path
 /// and audited.
-final class KeyingPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class KeyingPagesTests: StaffServerTestCase {
     var household: String { fixture.households[1].householdID }
 
     /// A keyed paper form of three people (codes as on paper: yes_no 1 = yes).

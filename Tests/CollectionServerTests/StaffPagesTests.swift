@@ -9,19 +9,7 @@ import XCTest
 /// The staff pages' way in and role policies: sign-in with password and TOTP, lockout,
 /// disabled accounts, sessions separate from households', 403 for the wrong role, CSRF, and
 /// every sign-in and change in the audit log.
-final class StaffPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class StaffPagesTests: StaffServerTestCase {
     func auditRecords() throws -> [AuditRecord] {
         let log = try fixture.auditLog()
         defer { log.close() }
