@@ -29,9 +29,7 @@ final class KeyingAuditReconcileTests: StaffServerTestCase {
         let (fixture, staff) = (fixture!, staff!)
         let household = fixture.households[1].householdID
         let form = "/staff/keying/\(household)/form?residents=3&visitors=0"
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let page = try await keyer.get(form)
             let saved = try await keyer.post(form, KeyingPagesTests.threePeople() + [("key", Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? "")])
             XCTAssertEqual(saved.status, .ok, saved.mainText)

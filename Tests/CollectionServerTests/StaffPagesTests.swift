@@ -196,9 +196,7 @@ final class StaffPagesTests: StaffServerTestCase {
 
     func testSigningOutEndsTheSessionAndIsAudited() async throws {
         let (fixture, staff) = (fixture!, staff!)
-        try await fixture.withServer { client, _ in
-            var browser = Browser(client)
-            try await browser.staffSignIn(staff.supervisor)
+        try await fixture.withServer(signedIn: staff.supervisor) { browser, _ in
             let out = try await browser.post("/staff/sign-out", [])
             XCTAssertEqual(out.status, .seeOther)
             XCTAssertEqual(out.location, "/staff/sign-in")
