@@ -10,12 +10,9 @@ final class StaffDirectoryTests: XCTestCase {
     var directory: URL!
     let password = "correct horse battery"
 
-    override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("staff-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        directory = try makeTempDirectory(self, name)
     }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     func open() throws -> StaffDirectory {
         try StaffDirectory.open(at: directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
