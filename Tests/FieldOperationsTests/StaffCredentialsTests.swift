@@ -6,18 +6,7 @@ import XCTest
 
 /// Changing a password (with the current one; wrong ones count towards the lockout), an
 /// administrator's reset (which unlocks), and a new TOTP secret (the old one stops working).
-final class StaffCredentialsTests: XCTestCase {
-    var directory: URL!
-    let password = "correct horse battery"
-
-    override func setUpWithError() throws {
-        directory = try makeTempDirectory(self, name)
-    }
-
-    func open() throws -> StaffDirectory {
-        try StaffDirectory.open(at: directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
-    }
-
+final class StaffCredentialsTests: StaffDirectoryTestCase {
     func testChangingOnesOwnPassword() throws {
         let staff = try open()
         defer { staff.close() }
