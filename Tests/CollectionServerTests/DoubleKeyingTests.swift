@@ -11,21 +11,15 @@ import XCTest
 /// Double keying: a supervisor turns it on; a form is keyed blind by two keyers; the fields
 /// that differ are settled by a supervisor who keyed neither; the settled version is stored
 /// and both keyers are recorded, with their keying errors.
-final class DoubleKeyingTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
+final class DoubleKeyingTests: StaffServerTestCase {
     let secondPassword = "second keyer password"
 
+    /// The shared set-up, and a second field keyer (`field2`, every area).
     override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
+        try await super.setUp()
         let directory = try StaffDirectory.open(at: fixture.directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
         _ = try directory.add(name: "field2", role: .field, areas: [], password: secondPassword)
         directory.close()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
     }
 
     var household: String { fixture.households[2].householdID }

@@ -12,16 +12,8 @@ import XCTest
 /// The parts of the household journey one at a time: the list of people, relationships,
 /// checks (errors, warnings, confirmations), routing after a change, resuming, restarts,
 /// timeouts, submission, Welsh, and bad posts.
-final class JourneyFeaturesTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(form: "census-household-2021-1")
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
+final class JourneyFeaturesTests: ServerTestCase {
+    override func makeFixture() throws -> ServerFixture { try ServerFixture(form: "census-household-2021-1") }
 
     /// Answers the first household pages: lives here, who else, how many.
     static func household(_ b: inout Browser, size: Int) async throws -> Page {
@@ -417,17 +409,7 @@ final class JourneyFeaturesTests: XCTestCase {
     }
 }
 
-final class SessionAndShardTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class SessionAndShardTests: ServerTestCase {
     func testSigningOutEndsTheHouseholdsSessionsOnEveryDevice() async throws {
         let fixture = self.fixture!
         try await fixture.withServer { client, _ in

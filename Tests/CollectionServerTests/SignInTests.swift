@@ -9,17 +9,7 @@ import XCTest
 
 /// The way in: start page, access code (forgiving typing, one message for any wrong code,
 /// rate limits and lockout), language, sessions (fixation, timeout), CSRF, security headers.
-final class SignInTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class SignInTests: ServerTestCase {
     func testStartPageHasSecurityHeadersAndNoScript() async throws {
         let fixture = self.fixture!
         try await fixture.withServer { client, _ in

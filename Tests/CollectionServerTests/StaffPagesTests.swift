@@ -9,19 +9,7 @@ import XCTest
 /// The staff pages' way in and role policies: sign-in with password and TOTP, lockout,
 /// disabled accounts, sessions separate from households', 403 for the wrong role, CSRF, and
 /// every sign-in and change in the audit log.
-final class StaffPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class StaffPagesTests: StaffServerTestCase {
     func auditRecords() throws -> [AuditRecord] {
         let log = try fixture.auditLog()
         defer { log.close() }
@@ -215,9 +203,7 @@ final class StaffPagesTests: XCTestCase {
 
     func testSigningOutEndsTheSessionAndIsAudited() async throws {
         let (fixture, staff) = (fixture!, staff!)
-        try await fixture.withServer { client, _ in
-            var browser = Browser(client)
-            try await browser.staffSignIn(staff.supervisor)
+        try await fixture.withServer(signedIn: staff.supervisor) { browser, _ in
             let out = try await browser.post("/staff/sign-out", [])
             XCTAssertEqual(out.status, .seeOther)
             XCTAssertEqual(out.location, "/staff/sign-in")

@@ -80,17 +80,10 @@ struct StaffAdd: ParsableCommand {
     var role: StaffRole
     @Option(help: "Local authority codes the account works in, comma-separated (default: all).")
     var areas: String = ""
-    @Flag(help: "Read the password from the first line of standard input.")
-    var passwordStdin = false
+    @OptionGroup var passwordInput: PasswordInput
 
     func run() throws {
-        let password: String
-        if passwordStdin {
-            guard let line = readLine(strippingNewline: true) else { throw CLIError("--password-stdin: standard input is empty") }
-            password = line
-        } else {
-            password = StaffDirectory.newPassword()
-        }
+        let password = try passwordInput.read() ?? StaffDirectory.newPassword()
         let areaCodes = areas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         try checkAreasAreInTheFrame(areaCodes)
         let (staff, audit) = try openStaffFiles(directory, create: true)
@@ -106,7 +99,7 @@ struct StaffAdd: ParsableCommand {
         try recordAudit(audit, .staffAdded, subject: account.name, detail: "\(account.role.rawValue), \(areaText)",
                         done: "the account \(account.name) was added")
         print("Added \(account.name): \(account.role.displayName.lowercased()), \(areaText).")
-        if !passwordStdin { print("password: \(password)") }
+        if !passwordInput.passwordStdin { print("password: \(password)") }
         if let enrolment = made.enrolment {
             print("totp-secret: \(enrolment.base32Secret)")
             print("totp-uri: \(enrolment.uri)")
