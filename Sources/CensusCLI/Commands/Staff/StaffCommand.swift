@@ -22,10 +22,14 @@ struct StaffCommand: ParsableCommand {
 
 extension StaffRole: ExpressibleByArgument {}
 
-/// The actor the audit log names for a command run on the server: `cli:USER`.
+/// The actor the audit log names for a command run on the server: `cli:ACCOUNT`, the
+/// operating-system account the process runs as (its effective user id), not `$USER`, which is
+/// unset under cron and systemd and says whatever the caller sets; `cli:uid-N` when the account
+/// has no name that can be written as a staff name.
 func cliActor() -> String {
-    let user = ProcessInfo.processInfo.environment["USER"].flatMap { StaffAccount.normalisedName($0) } ?? "unknown"
-    return "cli:\(user)"
+    let uid = geteuid()
+    let account = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+    return "cli:" + (account.flatMap { StaffAccount.normalisedName($0) } ?? "uid-\(uid)")
 }
 
 /// Opens the store directory's staff directory and audit log, creating them when missing.
@@ -81,6 +85,11 @@ struct StaffAdd: ParsableCommand {
     @Option(help: "Local authority codes the account works in, comma-separated (default: all).")
     var areas: String = ""
     @OptionGroup var passwordInput: PasswordInput
+
+    /// A name that can never be an account is a usage error (64), as other bad option values are.
+    func validate() throws {
+        guard StaffAccount.normalisedName(name) != nil else { throw ValidationError("--name: \(StaffDirectoryError.invalidName(name))") }
+    }
 
     func run() throws {
         let password = try passwordInput.read() ?? StaffDirectory.newPassword()
