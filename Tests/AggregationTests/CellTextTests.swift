@@ -90,4 +90,17 @@ final class CellTextTests: XCTestCase {
         XCTAssertEqual(isoDate(CalendarDate(year: 7, month: 3, day: 1)!), "0007-03-01")
         XCTAssertEqual(isoMonth(MonthYear(year: 2021, month: 3)!), "2021-03")
     }
+
+    /// The block buffer's short copies (two words that may overlap) against the bytes given,
+    /// for every length around the word sizes, into a buffer that grows on the way.
+    func testAppendedBytesAreTheBytesGiven() {
+        let buffer = UncompressedBytes(capacity: 16)
+        var expected: [UInt8] = []
+        for n in 0...40 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ n) }
+            bytes.withUnsafeBufferPointer { buffer.append($0) }
+            expected += bytes
+            XCTAssertEqual(Array(buffer.bytes), expected, "after \(n) bytes")
+        }
+    }
 }
