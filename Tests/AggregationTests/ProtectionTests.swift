@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import XCTest
 @testable import Aggregation
@@ -101,6 +102,24 @@ final class ProtectionTests: XCTestCase {
         XCTAssertEqual(keys.household("H1"), RecordKeys(storeID: "store-a").household("H1"))
         XCTAssertEqual(keys.members("H1", roster: "residents", count: 40).count, 40)
         XCTAssertEqual(Array(keys.members("H1", roster: "residents", count: 40).prefix(3)), keys.members("H1", roster: "residents", count: 3))
+    }
+
+    /// The keys are bytes of HMAC-SHA256 (Crypto's, over the message's UTF-8 bytes) with the
+    /// key the store id makes: exactly, for the household, the members of the first block and
+    /// those past 31 (the next block, `/1`); any change to how they are made changes every
+    /// export's `record_key`.
+    func testRecordKeysAreBytesOfHMACSHA256() {
+        let key = SymmetricKey(data: Array("census-record-keys-v1:store-b".utf8))
+        func mac(_ message: String) -> [Int] {
+            Array(HMAC<SHA256>.authenticationCode(for: Array(message.utf8), using: key)).map(Int.init)
+        }
+        let keys = RecordKeys(storeID: "store-b")
+        for id in ["H1", "HH-000042", "Ménage-7", ""] {
+            XCTAssertEqual(keys.household(id), mac(id)[0], id)
+            XCTAssertEqual(keys.members(id, roster: "residents", count: 40), mac(id + "/residents") + mac(id + "/residents/1").prefix(8), id)
+            XCTAssertEqual(keys.members(id, roster: "visitors", count: 2), Array(mac(id + "/visitors").prefix(2)), id)
+        }
+        XCTAssertEqual(keys.members("H1", roster: "residents", count: 0), [])
     }
 
     func testATableTheFormCannotHaveFailsClearly() async throws {

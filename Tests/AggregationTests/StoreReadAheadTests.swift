@@ -100,20 +100,26 @@ final class StoreReadAheadTests: XCTestCase {
 
     func testAFullRunReadsEveryShardWholeAndAnIncrementalRunTheirEndsOnly() {
         let shards = ["s0", "s1", "s2"]
-        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, starts: nil), [
+        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, shardPart: .whole), [
             .init(path: "f"),
             .init(path: "s0", shard: 0), .init(path: "s0-wal", shard: 0),
             .init(path: "s1", shard: 1), .init(path: "s1-wal", shard: 1),
             .init(path: "s2", shard: 2), .init(path: "s2-wal", shard: 2),
         ])
-        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, starts: [100, nil, 300]), [
+        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, shardPart: .appendedSince(ends: [100, 200, 300])), [
             .init(path: "f"),
             .init(path: "s0", start: 100, shard: 0), .init(path: "s0-wal", shard: 0),
+            .init(path: "s1", start: 200, shard: 1), .init(path: "s1-wal", shard: 1),
             .init(path: "s2", start: 300, shard: 2), .init(path: "s2-wal", shard: 2),
         ])
+        // Ends recorded for fewer shards than there are: the others are not read ahead.
+        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, shardPart: .appendedSince(ends: [100])), [
+            .init(path: "f"),
+            .init(path: "s0", start: 100, shard: 0), .init(path: "s0-wal", shard: 0),
+        ])
         // A previous state that did not record the sizes: the frame only.
-        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, starts: []), [.init(path: "f")])
-        XCTAssertEqual(StoreReadAhead.stretches(frame: nil, shards: [], starts: nil), [])
+        XCTAssertEqual(StoreReadAhead.stretches(frame: "f", shards: shards, shardPart: .appendedSince(ends: [])), [.init(path: "f")])
+        XCTAssertEqual(StoreReadAhead.stretches(frame: nil, shards: [], shardPart: .whole), [])
     }
 
     func testEveryFileIsInThePageCacheOnceItsShardIsWaitedFor() throws {
@@ -125,7 +131,7 @@ final class StoreReadAheadTests: XCTestCase {
         }
         for readers in [1, 3] {
             for path in [frame] + shards { try evict(path) }
-            let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: frame, shards: shards, starts: nil), lookahead: 1, readers: readers)
+            let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: frame, shards: shards, shardPart: .whole), lookahead: 1, readers: readers)
             defer { readAhead.stop() }
             for (i, path) in shards.enumerated() {
                 readAhead.waitForShard(i)
@@ -140,7 +146,7 @@ final class StoreReadAheadTests: XCTestCase {
         if try cachedShare(shard) > 0.99 {
             throw XCTSkip("this file system keeps the pages of a synced file cached (POSIX_FADV_DONTNEED left them)")
         }
-        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: [shard], starts: [6 << 20]), lookahead: 1)
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: [shard], shardPart: .appendedSince(ends: [6 << 20])), lookahead: 1)
         defer { readAhead.stop() }
         readAhead.waitForShard(0)
         XCTAssertEqual(try cachedShare(shard, in: (6 << 20)..<(8 << 20)), 1, "the end appended since was not read")
@@ -152,7 +158,7 @@ final class StoreReadAheadTests: XCTestCase {
         if try cachedShare(shards[3]) > 0.99 {
             throw XCTSkip("this file system keeps the pages of a synced file cached (POSIX_FADV_DONTNEED left them)")
         }
-        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, starts: nil), lookahead: 1, readers: 4)
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, shardPart: .whole), lookahead: 1, readers: 4)
         defer { readAhead.stop() }
         readAhead.waitForShard(0)
         // Shard 1 is within one of the one taken: read now; shards 2 and 3 wait for their turn.
@@ -168,7 +174,7 @@ final class StoreReadAheadTests: XCTestCase {
 
     func testWorkersTakingShardsTwoAtATimeAreAllLetGo() throws {
         let shards = try (0..<6).map { try file("shard-\($0).sqlite", bytes: 1 << 20) }
-        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, starts: nil), lookahead: 2, readers: 3)
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, shardPart: .whole), lookahead: 2, readers: 3)
         defer { readAhead.stop() }
         /// The next shard to take, as the aggregator's workers share it.
         final class NextShard: @unchecked Sendable {
@@ -197,7 +203,7 @@ final class StoreReadAheadTests: XCTestCase {
 
     func testStoppingEarlyEndsEveryReaderAndAMissingFileIsLeftToTheScan() throws {
         let shards = [directory.appendingPathComponent("missing.sqlite").path] + (try (0..<3).map { try file("shard-\($0).sqlite", bytes: 1 << 20) })
-        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, starts: nil), lookahead: 1, readers: 4)
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: nil, shards: shards, shardPart: .whole), lookahead: 1, readers: 4)
         readAhead.waitForShard(0)
         // The readers now wait for shard 1 to be taken; a stop (a worker's error) ends them.
         XCTAssertEqual(readAhead.runningReaders, 4)

@@ -171,8 +171,8 @@ public enum Aggregator {
         let shardPaths = store.shardStatus.map(\.path)
         let shardBytes = shardPaths.map { StoreReadAhead.fileSize($0) ?? 0 }
         let workerCount = max(1, min(options.workers, store.manifest.shardCount))
-        let starts: [Int?]? = incremental ? (base?.shardBytes ?? []).map { Optional($0) } : nil
-        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: frameURL.path, shards: shardPaths, starts: starts),
+        let shardPart: StoreReadAhead.ShardPart = incremental ? .appendedSince(ends: base?.shardBytes ?? []) : .whole
+        let readAhead = StoreReadAhead(StoreReadAhead.stretches(frame: frameURL.path, shards: shardPaths, shardPart: shardPart),
                                        lookahead: workerCount)
         defer { readAhead.stop() }
 

@@ -123,20 +123,37 @@ final class StoreReadAhead: @unchecked Sendable {
         }
     }
 
-    /// The stretches of a run: the frame, then each shard file from `starts[k]` (nil: the
-    /// whole file; a shard without a start is not read) and its write-ahead log.
+    /// How much of each shard file a run reads ahead.
+    enum ShardPart: Sendable, Equatable {
+        /// Every shard from its first byte (a full run reads every page).
+        case whole
+        /// Each shard from the byte where its file ended at the previous run, `ends[k]` for shard
+        /// `k` (an incremental run: the versions committed since, and their index entries, were
+        /// appended there). A shard beyond `ends` (a previous state that did not record the
+        /// sizes) is not read ahead.
+        case appendedSince(ends: [Int])
+
+        /// Where shard `k` is read from; nil when it is not read ahead.
+        func start(ofShard k: Int) -> Int? {
+            switch self {
+            case .whole: return 0
+            case .appendedSince(let ends): return k < ends.count ? ends[k] : nil
+            }
+        }
+    }
+
+    /// The stretches of a run: the frame, then each shard file (the part `shardPart` says) and
+    /// its write-ahead log.
     ///
     /// - parameters:
     ///   - frame: the address frame file (nil: none).
     ///   - shards: the shard files, in the order the workers take them.
-    ///   - starts: per shard, where to start (nil: every shard from its start).
-    static func stretches(frame: String?, shards: [String], starts: [Int?]?) -> [Stretch] {
+    ///   - shardPart: how much of each shard to read.
+    static func stretches(frame: String?, shards: [String], shardPart: ShardPart) -> [Stretch] {
         var result: [Stretch] = []
         if let frame { result.append(Stretch(path: frame)) }
         for (k, path) in shards.enumerated() {
-            let start: Int?
-            if let starts { start = k < starts.count ? starts[k] : nil } else { start = 0 }
-            guard let start else { continue }
+            guard let start = shardPart.start(ofShard: k) else { continue }
             result.append(Stretch(path: path, start: start, shard: k))
             // Commits the server made since its last checkpoint are in the log, which the scan
             // reads too (a few MB at most while the server checkpoints).

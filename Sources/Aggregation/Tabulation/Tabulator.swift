@@ -12,18 +12,34 @@ public struct TableCategory: Sendable, Hashable, Codable {
 /// A tabulation checked against the export's layout: where each dimension's value comes from
 /// and its categories.
 struct CompiledTable: Sendable {
-    struct Dimension: Sendable {
-        var variable: String
+    /// A class, never changed once made: every record is counted through each of its table's
+    /// dimensions, and handing the counting a struct of a string, an array and a dictionary
+    /// copied it (an outlined copy and destroy, a retain and a release of each) every time; a
+    /// reference costs one retain and release at most.
+    final class Dimension: Sendable {
+        let variable: String
         /// The layout table and column the value is read from (the unit's, or households').
-        var table: Int
-        var column: Int
-        var categories: [TableCategory]
+        let table: Int
+        let column: Int
+        let categories: [TableCategory]
         enum Kind: Sendable { case code([String: Int]), bands([(low: Int, high: Int?)]), boolean }
-        var kind: Kind
-        var noAnswer: Int
-        var notAsked: Int?
+        let kind: Kind
+        let noAnswer: Int
+        let notAsked: Int?
         /// A derived value (else a question).
-        var isDerived: Bool
+        let isDerived: Bool
+
+        init(variable: String, table: Int, column: Int, categories: [TableCategory], kind: Kind, noAnswer: Int,
+             notAsked: Int?, isDerived: Bool) {
+            self.variable = variable
+            self.table = table
+            self.column = column
+            self.categories = categories
+            self.kind = kind
+            self.noAnswer = noAnswer
+            self.notAsked = notAsked
+            self.isDerived = isDerived
+        }
     }
 
     var definition: TableDefinition

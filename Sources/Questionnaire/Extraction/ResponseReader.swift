@@ -50,6 +50,11 @@ public final class ResponseReader {
     /// nothing that is reference counted).
     private let questionScope: [Int]
     private let questionLocal: [Int]
+    /// Per derived value: its scope and its index in the scope, likewise (read from the
+    /// evaluator's table of derived values, a variable of a class, each read was an
+    /// exclusivity check and a copy of its compiled expression).
+    private let derivedScope: [Int]
+    private let derivedLocal: [Int]
 
     /// Creates a reader for responses to `evaluator`'s form.
     public init(evaluator: Evaluator) {
@@ -58,6 +63,8 @@ public final class ResponseReader {
         rosterIDs = evaluator.rosters.map(\.id)
         questionScope = evaluator.questions.map(\.scope)
         questionLocal = evaluator.questions.map(\.local)
+        derivedScope = evaluator.derived.map(\.scope)
+        derivedLocal = evaluator.derived.map(\.local)
     }
 
     /// Evaluates one response to the form. Returns `false`, and leaves nothing to read, when the
@@ -153,7 +160,8 @@ public final class ResponseReader {
 
     /// What the frame holds for a question that applies: answered (with its value), invalid,
     /// or not answered. The one reading behind ``state(question:instance:)`` and both
-    /// `answer` forms.
+    /// `answer` forms. Inlined: called for every answered cell of every row of the export.
+    @inline(__always)
     private func stored(scope s: Int, instance i: Int, local: Int) -> (state: AnswerState, value: Value) {
         let flat = i * run.frames[s].nQ + local
         switch run.frames[s].present[flat] {
@@ -210,8 +218,7 @@ public final class ResponseReader {
     /// Derived value `d` (index into ``Schema/derived``) for `instance`; `.unknown` when it cannot
     /// be computed (an answer it needs is missing).
     public func derived(_ d: Int, instance i: Int) -> Value {
-        let (s, local, _) = evaluator.derived[d]
-        return run.derivedValue(s, local, i)
+        run.derivedValue(derivedScope[d], derivedLocal[d], i)
     }
 
     /// The "please specify" texts of question `q`'s answer for `instance`, exactly as written:

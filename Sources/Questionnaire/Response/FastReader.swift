@@ -470,7 +470,9 @@ extension Run {
             return false
         }
         frames[s].present[flat] = 1
-        frames[s].answers[flat] = value
+        // Moved into the frame: copied, it was retained there and released here, for every
+        // answer of every response read.
+        frames[s].answers[flat] = consume value
         return true
     }
 
