@@ -15,7 +15,7 @@ extension APIFace {
     /// - household token: an online return of its own household (`"id"`, when given, must be
     ///   it; `"channel"` must be `online`); refused with 422 and the findings when the
     ///   evaluator finds errors or confirmations to give; 409 once the household has
-    ///   submitted online under another key.
+    ///   submitted online under another key, or while another of its submissions is being stored.
     /// - `ingest` token: a keyed paper return (`"channel": "paper"`) of the household named by
     ///   `"id"`; stored whatever its findings (the paper is what the household sent), which
     ///   come back with the receipt.
@@ -35,6 +35,15 @@ extension APIFace {
                 ? "an ingest token submits paper returns: \"channel\" must be \"paper\""
                 : "a household token submits online returns: \"channel\" must be \"online\" (paper returns are keyed by the capture centre)")
         }
+        // One online submission of a household at a time, with the web pages' too: the check
+        // that it has not submitted and the store are one step (OnlineSubmissionGate).
+        let gated = kind == .submitted
+        if gated, !collector.onlineSubmissions.begin(householdID) {
+            throw APIError(.conflict, "submission_in_progress",
+                           "another submission of this household is being stored at this moment; nothing was stored. Send this one again in a second: it is refused if the other one was stored",
+                           headers: [.retryAfter: "1"])
+        }
+        defer { if gated { collector.onlineSubmissions.end(householdID) } }
         // The store's read, the frame's, the evaluation and the queueing for the shard's writer
         // run off the event loop that read the request (SubmissionThreads says why); the outcome
         // comes back after the commit.
