@@ -59,4 +59,24 @@ final class ConcurrentSubmissionTests: ServerTestCase {
             XCTAssertEqual(after.status, .created, after.text)
         }
     }
+
+    /// A client's `submittedAt` is the "today" a date of birth is checked against: one in the
+    /// future is refused (found trying it: 2099 let a date of birth in 2095 through, exported
+    /// with age -73); today's is taken.
+    func testAFutureSubmittedAtIsRefused() async throws {
+        let fixture = self.fixture!
+        let (household, code) = fixture.codes[2]
+        try await fixture.withServer { client, server in
+            let api = APIClient(client: client, checker: try OpenAPIChecker())
+            let token = try await api.signIn(code)
+            for field in ["submittedAt", "startedAt"] {
+                let future = try fixture.validResponse(2, extra: ["id": .string(household), field: .string("2099-06-01T10:00:00Z")])
+                let refused = try await api.submit(future, token: token)
+                XCTAssertEqual(refused.status, .badRequest, refused.text)
+                XCTAssertEqual(refused.code, "invalid_field")
+                XCTAssertTrue(refused.json?["detail"]?.stringValue?.hasPrefix("\"\(field)\" (2099-06-01T10:00:00Z) is later than the day the server received") == true, refused.text)
+            }
+            XCTAssertTrue(try server.collector.store.versions(of: household).isEmpty)
+        }
+    }
 }
