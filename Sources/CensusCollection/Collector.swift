@@ -67,6 +67,9 @@ public final class Collector: Sendable {
     private let individualSections: [String: IndividualSection]
     /// The hashes in the order given, for messages.
     private let collected: [String]
+    /// One online submission of a household at a time (``OnlineSubmissionGate``), for every
+    /// front end that holds this collector.
+    public let onlineSubmissions = OnlineSubmissionGate()
 
     /// Creates the collection path over an open frame and store.
     ///

@@ -7,13 +7,16 @@ package enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case human, json
 }
 
+/// The largest form source read (16 MiB; the 2021 household form is about 100 KB).
+package let maximumSourceBytes = 16 << 20
+
 /// Compiles each source and prints its diagnostics; shared by `check` and `compile`. Throws
 /// ``ExitCode/notDone`` when a file cannot be read (after saying so).
 package func compileSources(_ paths: [String], format: OutputFormat) throws -> [Compiler.Result] {
     var results: [Compiler.Result] = []
     for path in paths {
         let bytes: [UInt8]
-        do { bytes = try FileIO.read(path) } catch {
+        do { bytes = try FileIO.read(path, limit: maximumSourceBytes) } catch {
             if format == .json {
                 // JSON stays JSON: the file is one diagnostic, for editors and CI alike.
                 let unreadable: JSONValue = .object([

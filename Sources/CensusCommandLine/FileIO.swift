@@ -15,10 +15,14 @@ package enum FileIO {
         package var description: String
     }
 
-    /// The bytes of a file, or of standard input for "-"; with `limit`, at most that many
-    /// (a larger input, `/dev/zero` say, fails as soon as it passes the limit instead of filling
-    /// the memory).
-    package static func read(_ path: String, limit: Int? = nil) throws -> [UInt8] {
+    /// The most any file is read whole unless a caller says otherwise (512 MiB): an input with
+    /// no end (`/dev/zero`, `yes |`) or a multi-gigabyte file given by mistake fails with a
+    /// message instead of growing until the allocator kills the process.
+    package static let defaultLimit = 512 << 20
+
+    /// The bytes of a file, or of standard input for "-": at most `limit` of them (a larger
+    /// input fails as soon as it passes the limit, before more is held).
+    package static func read(_ path: String, limit: Int = defaultLimit) throws -> [UInt8] {
         let fd = path == "-" ? 0 : open(path, O_RDONLY)
         guard fd >= 0 else { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
@@ -31,10 +35,10 @@ package enum FileIO {
                 throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            if let limit, out.count > limit {
+            if out.count + n > limit {
                 throw Failure(description: "cannot read \(path): it is larger than \(limit) bytes, the most it can be")
             }
+            out.append(contentsOf: chunk[0..<n])
         }
         return out
     }

@@ -45,6 +45,21 @@ final class CLIErrorTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("w.json").path))
     }
 
+    /// An input with no end is refused at a limit, not read until the allocator kills the
+    /// process (found trying it: `census check /dev/zero` and `aggregate --tables /dev/zero`
+    /// aborted with signal 6 after taking gigabytes; the latter's message said "permission").
+    func testAnEndlessInputIsRefusedAtALimit() throws {
+        let dir = try makeTempDirectory(self)
+        try assertCleanFailure(["check", "/dev/zero"], in: dir, expecting: "cannot read /dev/zero: it is larger than 16777216 bytes, the most it can be")
+        try assertCleanFailure(["compile", "/dev/zero", "-o", "x.json"], in: dir, expecting: "cannot read /dev/zero: it is larger than 16777216 bytes")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.json").path))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("st"), withIntermediateDirectories: true)
+        let tables = try census(["aggregate", "--dir", "st", "--out", "o", "--tables", "/dev/zero"], in: dir)
+        XCTAssertNotEqual(tables.status, 0)
+        XCTAssertLessThan(tables.status, 128, tables.stderr)
+        XCTAssertTrue(tables.stderr.contains("/dev/zero") && tables.stderr.contains("larger than"), tables.stderr)
+    }
+
     func testASourceGivenAsTheSchemaSaysToCompileItFirst() throws {
         let dir = try makeTempDirectory(self)
         let form = packageRoot.appendingPathComponent("questionnaires/example.census").path

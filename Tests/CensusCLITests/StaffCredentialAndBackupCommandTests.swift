@@ -25,11 +25,25 @@ final class StaffCredentialAndBackupCommandTests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("password_reset"), show.stdout)
         XCTAssertTrue(show.stdout.contains("second_factor_reenrolled"), show.stdout)
 
+        // A machine token, the compiled forms and the letters are the store's too (a backup
+        // once left them out: a restored store could not be aggregated, and unprinted letters
+        // and tokens were lost).
+        XCTAssertEqual(try census(["token", "create", "--dir", "st", "--name", "capture", "--role", "ingest"], in: dir).status, 0)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("st/schemas"), withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: dir.appendingPathComponent("st/schemas/abc.json"))
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("st/letters"), withIntermediateDirectories: true)
+        let letters = dir.appendingPathComponent("st/letters/initial.csv")
+        try Data("household_id,access_code\n".utf8).write(to: letters)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: letters.path)
+
         // The backup holds them, no more readable than the originals, and its log verifies.
         let backup = try census(["store", "backup", "--dir", "st", "--to", "bk"], in: dir)
         XCTAssertEqual(backup.status, 0, backup.stderr)
-        XCTAssertTrue(backup.stdout.contains("the staff accounts and the audit log"), backup.stdout)
-        for name in ["staff.sqlite", "audit.sqlite"] {
+        XCTAssertTrue(backup.stdout.contains("the staff accounts, the audit log, the machine tokens, schemas/ and letters/"), backup.stdout)
+        XCTAssertEqual(try Data(contentsOf: dir.appendingPathComponent("bk/schemas/abc.json")), Data("{}".utf8))
+        let tokens = try census(["token", "list", "--dir", "bk"], in: dir)
+        XCTAssertTrue(tokens.stdout.contains("capture"), tokens.stdout + tokens.stderr)
+        for name in ["staff.sqlite", "audit.sqlite", "letters/initial.csv"] {
             let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("bk/\(name)").path)
             XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600, name)
         }

@@ -1,5 +1,5 @@
 import AddressFrame
-import CollectionServer
+@testable import CollectionServer
 import SyntheticCensus
 import HTTPTypes
 import Hummingbird
@@ -113,6 +113,28 @@ final class SignInTests: ServerTestCase {
             neighbour.headers[HTTPField.Name("X-Forwarded-For")!] = "198.51.100.4"
             _ = try await neighbour.signIn(fixture.codes[0].code)
         }
+    }
+
+    /// Behind a proxy that appends to `X-Forwarded-For`, the entries before its own are the
+    /// client's to write: a guesser who writes a new one each time is still one address (found
+    /// trying it: 14 wrong codes and never a 429 when the first entry was counted).
+    func testAGuesserCannotDodgeTheLimitByWritingXForwardedFor() async throws {
+        fixture.configuration.loginLimits = LoginLimits(failuresPerClient: 3, signInsPerHousehold: 100, window: .seconds(600))
+        fixture.configuration.trustProxy = true
+        let fixture = self.fixture!
+        try await fixture.withServer { client, _ in
+            var statuses: [HTTPResponse.Status] = []
+            for attempt in 0..<5 {
+                var guesser = Browser(client)
+                guesser.headers[HTTPField.Name("X-Forwarded-For")!] = "10.9.9.\(attempt), 203.0.113.7"
+                _ = try await guesser.get("/sign-in")
+                statuses.append(try await guesser.post("/sign-in", [("accessCode", "BCDF-GHJK-LMNP-QRST")]).status)
+            }
+            XCTAssertEqual(statuses, [.unprocessableContent, .unprocessableContent, .unprocessableContent, .tooManyRequests, .tooManyRequests])
+        }
+        XCTAssertEqual(ConnectionMiddleware.addressTheProxySaw(["1.1.1.1, 2.2.2.2", "3.3.3.3"]), "3.3.3.3", "the last entry over all lines")
+        XCTAssertNil(ConnectionMiddleware.addressTheProxySaw([]))
+        XCTAssertNil(ConnectionMiddleware.addressTheProxySaw(["1.1.1.1, "]))
     }
 
     func testAHouseholdSigningInTooOftenIsLockedOut() async throws {

@@ -73,7 +73,7 @@ public struct ExpectedRates: Sendable, Equatable {
     ///
     /// - throws: ``AggregationError/invalidInput(path:reason:)`` naming the line.
     public static func read(_ url: URL) throws -> ExpectedRates {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let text = String(data: try InputFile.read(url, limit: InputFile.definitionsLimit), encoding: .utf8) else {
             throw AggregationError.invalidInput(path: url.path, reason: "cannot read it as UTF-8 text")
         }
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { String($0) }

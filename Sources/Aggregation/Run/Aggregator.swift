@@ -364,10 +364,7 @@ public enum Aggregator {
         }
         var given: [Schema] = []
         for url in options.schemaFiles {
-            let data: Data
-            do { data = try Data(contentsOf: url) } catch {
-                throw AggregationError.invalidInput(path: url.path, reason: "cannot read it (\(DurableFile.reason(error)))")
-            }
+            let data = try InputFile.read(url, limit: InputFile.schemaLimit)
             let schema: Schema
             do { schema = try Schema(jsonBytes: [UInt8](data)) } catch {
                 throw AggregationError.invalidInput(path: url.path, reason: "not a compiled schema: \(error)")

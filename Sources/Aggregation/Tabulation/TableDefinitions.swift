@@ -34,10 +34,7 @@ public struct TableDefinitions: Codable, Sendable, Equatable {
     ///
     /// - throws: ``AggregationError/invalidInput(path:reason:)``.
     public static func read(_ url: URL) throws -> TableDefinitions {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw AggregationError.invalidInput(path: url.path, reason: "cannot read it (\(error.localizedDescription))")
-        }
+        let data = try InputFile.read(url, limit: InputFile.definitionsLimit)
         do { return try JSONDecoder().decode(TableDefinitions.self, from: data) } catch {
             throw AggregationError.invalidInput(path: url.path, reason: "not a table definitions file: \(DurableFile.decodingProblem(error))")
         }

@@ -80,9 +80,28 @@ struct Tabulator: Sendable {
                 throw AggregationError.invalidTableDefinition(table: def.id, reason: "unit '\(def.unit)' is neither households nor a roster of the form (rosters: \(rosters.joined(separator: ", ")))")
             }
             let dims = try def.dimensions.map { try Tabulator.compile($0, table: def.id, unitTable: unitTable, layout: layout) }
-            return CompiledTable(definition: def, unitTable: unitTable, dimensions: dims)
+            let table = CompiledTable(definition: def, unitTable: unitTable, dimensions: dims)
+            guard table.cellsPerArea <= Self.maximumCellsPerTable else {
+                throw AggregationError.invalidTableDefinition(table: def.id, reason: "it has \(table.cellsPerArea) cells per local authority "
+                    + "(\(dims.map { "\($0.categories.count)" }.joined(separator: " x ")) categories, 'no answer' and 'not asked' included); "
+                    + "at most \(Self.maximumCellsPerTable) are tabulated: give its numbers wider bands")
+            }
+            return table
+        }
+        let cells = tables.reduce(0) { $0 + $1.cellsPerArea }
+        guard cells <= Self.maximumCellsPerArea else {
+            throw AggregationError.invalidTableDefinition(table: tables.map(\.definition.id).joined(separator: ", "),
+                reason: "the tables have \(cells) cells per local authority together; at most \(Self.maximumCellsPerArea) are tabulated: fewer tables or wider bands")
         }
     }
+
+    /// The most cells one table may have per local authority. Every cell of every area is held
+    /// in memory (a count and a key sum) for the whole run: 10,000 cells over 331 local
+    /// authorities is 53 MB. Single years of age by sex is about 470; a definition of two
+    /// dimensions of 20,000 bands each once asked for 38 GB and the run was killed.
+    static let maximumCellsPerTable = 10_000
+    /// The most cells of all tables together per local authority (about 530 MB over 331).
+    static let maximumCellsPerArea = 100_000
 
     static func compile(_ dim: TableDimension, table: String, unitTable: Int, layout: ExportLayout) throws -> CompiledTable.Dimension {
         var source: (table: Int, column: Int)?

@@ -109,7 +109,7 @@ enum CLIFiles {
 
 /// The bytes of a file named on the command line ("-" for standard input), at most `limit` of
 /// them, or a one-line error naming the file and the system's reason.
-func readInputFile(_ path: String, what: String, limit: Int? = nil) throws -> [UInt8] {
+func readInputFile(_ path: String, what: String, limit: Int = FileIO.defaultLimit) throws -> [UInt8] {
     if path.isEmpty { throw CLIError("\(what) is named by an empty string; give a file name (or - for standard input)") }
     do {
         return try FileIO.read(path, limit: limit)

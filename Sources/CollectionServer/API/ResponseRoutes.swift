@@ -15,7 +15,7 @@ extension APIFace {
     /// - household token: an online return of its own household (`"id"`, when given, must be
     ///   it; `"channel"` must be `online`); refused with 422 and the findings when the
     ///   evaluator finds errors or confirmations to give; 409 once the household has
-    ///   submitted online under another key.
+    ///   submitted online under another key, or while another of its submissions is being stored.
     /// - `ingest` token: a keyed paper return (`"channel": "paper"`) of the household named by
     ///   `"id"`; stored whatever its findings (the paper is what the household sent), which
     ///   come back with the receipt.
@@ -35,6 +35,16 @@ extension APIFace {
                 ? "an ingest token submits paper returns: \"channel\" must be \"paper\""
                 : "a household token submits online returns: \"channel\" must be \"online\" (paper returns are keyed by the capture centre)")
         }
+        if kind == .submitted { try requireNoFutureTimes(envelope) }
+        // One online submission of a household at a time, with the web pages' too: the check
+        // that it has not submitted and the store are one step (OnlineSubmissionGate).
+        let gated = kind == .submitted
+        if gated, !collector.onlineSubmissions.begin(householdID) {
+            throw APIError(.conflict, "submission_in_progress",
+                           "another submission of this household is being stored at this moment; nothing was stored. Send this one again in a second: it is refused if the other one was stored",
+                           headers: [.retryAfter: "1"])
+        }
+        defer { if gated { collector.onlineSubmissions.end(householdID) } }
         // The store's read, the frame's, the evaluation and the queueing for the shard's writer
         // run off the event loop that read the request (SubmissionThreads says why); the outcome
         // comes back after the commit.
@@ -108,6 +118,19 @@ extension APIFace {
             throw APIError(.badRequest, "missing_household_id", "an ingest token submits for any household: say which with \"id\" (the household id, as in the address frame)")
         }
         return given
+    }
+
+    /// An online return's `submittedAt` and `startedAt` may not be later than the day the
+    /// server receives it (one day's grace for time zones ahead of UTC): the day they give is
+    /// the "today" answers such as a date of birth are checked against, so a client that sent
+    /// 2099 had a date of birth in 2095 accepted and exported with an age of -73.
+    private func requireNoFutureTimes(_ envelope: [String: JSONValue]) throws {
+        guard let latest = CalendarDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)) + 1) else { return }
+        for field in ["submittedAt", "startedAt"] {
+            guard case .string(let text)? = envelope[field], let day = CalendarDate(timestampPrefix: text), day > latest else { continue }
+            throw APIError(.badRequest, "invalid_field",
+                           "\"\(field)\" (\(text.prefix(40))) is later than the day the server received the response; answers such as dates of birth are checked against that day. Send the time it was really given, or leave it out for the server's")
+        }
     }
 
     /// After an online submission, a household's answers cannot be changed online (as on the

@@ -29,7 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Mark cookies `Secure` (served over HTTPS, or behind a proxy that terminates TLS).
     public var secureCookies: Bool = false
     /// Trust `X-Forwarded-For` and `X-Forwarded-Proto` from a reverse proxy in front of the
-    /// server: the client address for rate limits, and `Secure` cookies when the proxy says
+    /// server (one hop): the client address for rate limits (the header's last entry, the one
+    /// the proxy appended), and `Secure` cookies when the proxy says
     /// the request came over HTTPS. Off by default: a client could forge them.
     public var trustProxy: Bool = false
     /// A session ends after this long without a request (45 minutes, as the census's online

@@ -131,6 +131,15 @@ struct CheckAnswersRoutes {
     func submit(_ request: Request, _ context: CensusRequestContext) async throws -> Response {
         var request = request
         _ = try await site.checkedForm(&request, context)
+        // One online submission of a household at a time, the API's included: the visit's check
+        // that it has not submitted and the store are one step (OnlineSubmissionGate).
+        guard let key = context.session?.householdID else { throw PageError.signedOut }
+        guard site.collector.onlineSubmissions.begin(key) else {
+            // Another press (or device) is storing it: that one counts.
+            context.logger.info("submission already in flight")
+            return HouseholdSite.redirect("/form/done")
+        }
+        defer { site.collector.onlineSubmissions.end(key) }
         let visit = try HouseholdVisit.open(site, context)
         let problems = blockers(visit)
         if !problems.isEmpty {

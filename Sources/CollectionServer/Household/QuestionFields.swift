@@ -19,6 +19,19 @@ struct QuestionFields {
 
     // MARK: Reading a post
 
+    /// A number as typed, without its thousands separators: `12,345` and `12 345` read as
+    /// 12345. A comma or space anywhere else is not read: `3,5` (three and a half where a
+    /// decimal comma is written, or a slip between 3 and 5) was stored as 35; now the person
+    /// is asked again. nil when a separator is not between groups of three digits.
+    static func withoutThousandsSeparators(_ raw: String) -> String? {
+        for separator in [",", " "] where raw.contains(separator) {
+            let grouped = separator == "," ? raw.wholeMatch(of: /[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?/) : raw.wholeMatch(of: /[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?/)
+            guard grouped != nil else { return nil }
+            return raw.replacingOccurrences(of: separator, with: "")
+        }
+        return raw
+    }
+
     /// What a post said for one question: an answer (nil clears it) or what is wrong with the input.
     enum Input {
         case answer(JSONValue?)
@@ -38,12 +51,11 @@ struct QuestionFields {
             return .answer(text.map { .string($0) })
         case .integer:
             guard let raw = fields.trimmed(name) else { return .answer(nil) }
-            let cleaned = raw.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: " ", with: "")
-            guard let n = Int(cleaned) else { return .invalid(UIText.enterWholeNumber.text(language)) }
+            guard let cleaned = Self.withoutThousandsSeparators(raw), let n = Int(cleaned) else { return .invalid(UIText.enterWholeNumber.text(language)) }
             return .answer(.integer(n))
         case .decimal:
             guard let raw = fields.trimmed(name) else { return .answer(nil) }
-            guard let d = Double(raw.replacingOccurrences(of: ",", with: "")), d.isFinite else { return .invalid(UIText.enterNumber.text(language)) }
+            guard let cleaned = Self.withoutThousandsSeparators(raw), let d = Double(cleaned), d.isFinite else { return .invalid(UIText.enterNumber.text(language)) }
             return .answer(.double(d))
         case .date:
             let parts = [fields.trimmed(name + "-day"), fields.trimmed(name + "-month"), fields.trimmed(name + "-year")]
@@ -99,7 +111,7 @@ struct QuestionFields {
         if let option = list?.options.first(where: { $0.id == value }), let specify = option.specify,
            let detail = fields.trimmed("\(name)-\(value)-detail") {
             if specify.number != nil {
-                guard let n = Int(detail.replacingOccurrences(of: ",", with: "")) else { return nil }
+                guard let cleaned = Self.withoutThousandsSeparators(detail), let n = Int(cleaned) else { return nil }
                 return .object(["value": .string(value), "detail": .integer(n)])
             }
             return .object(["value": .string(value), "detail": .string(detail)])

@@ -36,6 +36,9 @@ extension ResponseStore {
     /// committed when its shard was copied. Every copied shard is checked (`integrity_check`,
     /// and its metadata against the manifest) before the copy is published.
     ///
+    /// The plain files of each directory of `directories` that exists (the store's `schemas/`,
+    /// `letters/`) are copied too, each fsynced, with its permission bits.
+    ///
     /// Nothing is left half-made: the copy is built in a hidden directory beside `destination`
     /// (`.NAME.backup-…`), fsynced, and renamed to `destination` only when complete; on failure
     /// or interruption it is removed. `destination` must not exist (or be an empty directory).
@@ -46,7 +49,7 @@ extension ResponseStore {
     ///   cannot be read (the backup is then not made: a backup missing a shard would look
     ///   complete), ``FileSystemError`` for the destination.
     @discardableResult
-    public static func backup(at directory: URL, to destination: URL, including: [String] = [],
+    public static func backup(at directory: URL, to destination: URL, including: [String] = [], directories: [String] = [],
                               options: StoreOptions = StoreOptions()) throws -> StoreBackupSummary {
         let manifest = try readManifest(at: directory, options: options)
         let fm = FileManager.default
@@ -105,6 +108,9 @@ extension ResponseStore {
             if stat(path, &st) == 0 { chmod(target, st.st_mode & 0o777) }
             files.append(.init(name: name, bytes: copy.bytes, versions: nil))
         }
+        for name in directories where fm.fileExists(atPath: directory.appendingPathComponent(name).path) {
+            files += try copyPlainFiles(of: directory.appendingPathComponent(name), to: building.appendingPathComponent(name), named: name)
+        }
         try manifest.write(to: building)
         DurableFile.syncDirectory(building.appendingPathComponent("shards"))
         DurableFile.syncDirectory(building)
@@ -114,5 +120,33 @@ extension ResponseStore {
         published = true
         DurableFile.syncDirectory(parent)
         return StoreBackupSummary(directory: destination, files: files)
+    }
+
+    /// Copies the regular files of `source` (not below it: the store's `schemas/` and
+    /// `letters/` are flat) into `target`, each fsynced and with its permission bits (letters
+    /// hold access codes: 0600), then the directory. These files are written once, whole, and
+    /// renamed into place, so a plain copy is consistent.
+    private static func copyPlainFiles(of source: URL, to target: URL, named: String) throws -> [StoreBackupSummary.File] {
+        let fm = FileManager.default
+        try DurableFile.createDirectory(target, what: "the backup's \(named) directory")
+        var copied: [StoreBackupSummary.File] = []
+        let names: [String]
+        do { names = try fm.contentsOfDirectory(atPath: source.path).sorted() } catch {
+            throw FileSystemError("cannot back up \(source.path): \(DurableFile.reason(error))")
+        }
+        for name in names where !name.hasPrefix(".") {
+            let from = source.appendingPathComponent(name), to = target.appendingPathComponent(name)
+            var st = stat()
+            guard stat(from.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            do { try fm.copyItem(at: from, to: to) } catch {
+                throw FileSystemError("cannot back up \(from.path): \(DurableFile.reason(error))")
+            }
+            chmod(to.path, st.st_mode & 0o777)
+            let fd = Glibc.open(to.path, O_RDONLY)
+            if fd >= 0 { fsync(fd); Glibc.close(fd) }
+            copied.append(.init(name: "\(named)/\(name)", bytes: Int(st.st_size), versions: nil))
+        }
+        DurableFile.syncDirectory(target)
+        return copied
     }
 }
