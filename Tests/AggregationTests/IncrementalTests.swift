@@ -87,4 +87,29 @@ final class IncrementalTests: XCTestCase {
         options.forceFull = true
         XCTAssertEqual(try Aggregator.run(options).reason, "--full was given")
     }
+
+    /// A state changed since its run (one block offset, found by trying it: the next run failed
+    /// with only "not valid gzip data", and verify-export said the output was intact): the
+    /// manifest lists the state, verify-export names it, and the next run is a full one that says why.
+    func testAChangedStateIsFoundAndTheNextRunIsFull() async throws {
+        let census = try TestCensus(self, households: 80)
+        try await census.collect(from: 0..<40)
+        let out = census.directory.appendingPathComponent("out")
+        _ = try Aggregator.run(census.options(out))
+        let stateURL = out.appendingPathComponent("current/.state.json")
+        let text = try String(contentsOf: stateURL, encoding: .utf8)
+        let offset = try XCTUnwrap(text.firstMatch(of: #/"offset":([1-9]\d*)/#))
+        let changed = text.replacingCharacters(in: offset.range, with: "\"offset\":\(Int(offset.1)! - 8)")
+        try FileManager.default.removeItem(at: stateURL)
+        try Data(changed.utf8).write(to: stateURL)
+        XCTAssertEqual(try ExportVerifier.verify(out).firstMismatch?.path, ".state.json")
+
+        try await census.collect(from: 40..<80)
+        let next = try Aggregator.run(census.options(out))
+        XCTAssertEqual(next.kind, "full")
+        XCTAssertTrue(next.reason?.hasPrefix("the previous run's state does not match its manifest") == true, next.reason ?? "no reason")
+        XCTAssertTrue(try ExportVerifier.verify(out).isIntact)
+        let again = try Aggregator.run(census.options(out))
+        XCTAssertEqual(again.kind, "incremental", "an intact state is trusted")
+    }
 }

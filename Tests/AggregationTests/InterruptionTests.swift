@@ -76,7 +76,7 @@ final class InterruptionTests: XCTestCase {
         let dir = try makeTempDirectory(self)
         try Data("x".utf8).write(to: dir.appendingPathComponent("thesis.docx"))
         XCTAssertThrowsError(try OutputDirectory(dir)) { error in
-            XCTAssertTrue("\(error)".contains("the directory holds other files (thesis.docx)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("the directory holds other files (thesis.docx): give a new"), "\(error)")
         }
     }
 }

@@ -30,6 +30,32 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(sum, Int(fields[2]))
     }
 
+    /// Found by reading a real report: the ranked chart's labels ran past its right edge ("amb"
+    /// for amber), and one return received years late squeezed the daily charts into a sliver.
+    func testLabelsFitTheirChartAndLateReturnsAreNotedNotDrawn() async throws {
+        let census = try TestCensus(self, households: 60)
+        for i in 0..<30 { try await census.send(i, i % 4 == 0 ? .paper : .submitted, day: i % 6) }
+        try await census.send(40, .paper, day: 6 + Report.lateGapDays + 300)
+        let out = census.directory.appendingPathComponent("out")
+        _ = try Aggregator.run(census.options(out))
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        // Every text of every chart ends inside its view box (0.6 em a character: wider than
+        // the average of a sans-serif face's digits and letters).
+        for svg in html.components(separatedBy: "<svg").dropFirst() {
+            let width = try XCTUnwrap(Double(svg.firstMatch(of: #/viewBox="0 0 (\d+) /#)?.1 ?? ""))
+            for label in svg.matches(of: #/<text x="([\d.]+)"[^>]*font-size="(\d+)"(?![^>]*text-anchor)[^>]*>([^<]*)<\/text>/#) {
+                let (x, size, text) = (Double(label.1)!, Double(label.2)!, String(label.3))
+                XCTAssertLessThanOrEqual(x + 0.6 * size * Double(text.count), width, "runs past the edge: \(text)")
+            }
+        }
+        // The late return is in the figures and the CSV, noted under the charts, not drawn.
+        XCTAssertTrue(html.contains("Not drawn: 1 return received from"), "no note of the late return")
+        let drawnDays = html.components(separatedBy: " online</title></rect>").count - 1
+        XCTAssertLessThanOrEqual(drawnDays, 7, "the collection's days only")
+        let daily = try String(contentsOf: out.appendingPathComponent("report/daily-returns.csv"), encoding: .utf8)
+        XCTAssertGreaterThan(daily.split(separator: "\n").count, 300, "every day stays in the CSV")
+    }
+
     /// Opens the report in headless Chromium: it renders (charts with a size, a screenshot
     /// that is not blank) and logs no console error.
     func testTheReportRendersInHeadlessChromium() async throws {

@@ -288,7 +288,11 @@ final class CLIErrorTests: XCTestCase {
         try assertCleanFailure(["store", "submit", "--dir", "st", "--household", "H1", "--schema", fixtureSchema, "--body", "b.json"],
                                in: dir, expecting: "household 'H1' is not in the address frame")
         XCTAssertEqual(try census(["store", "show", "--dir", "st", "H000000001"], in: dir).stdout, "no responses for H000000001\n")
-        XCTAssertEqual(try census(["store", "show", "--dir", "st", "H1"], in: dir).stdout, "no responses for H1\n")
+        // One the frame does not know is said to be a wrong id, not a household yet to answer.
+        let unknown = try census(["store", "show", "--dir", "st", "H1"], in: dir)
+        XCTAssertEqual(unknown.status, 1, unknown.stderr)
+        XCTAssertEqual(unknown.stdout, "")
+        XCTAssertTrue(unknown.stderr.hasPrefix("census store show: H1 is not in the address frame beside the store"), unknown.stderr)
         // An empty household id used to print " -> shard 1".
         try assertCleanFailure(["store", "where", "--dir", "st", ""], in: dir, expecting: "give a household id (as in the address frame), not an empty string")
         try assertCleanFailure(["store", "show", "--dir", "st", ""], in: dir, expecting: "give a household id")

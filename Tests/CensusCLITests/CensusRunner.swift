@@ -26,9 +26,10 @@ func isWarning(_ line: some StringProtocol) -> Bool {
     line.hasPrefix("census") && line.contains(": warning: ")
 }
 
-/// Runs the `census` executable in `dir`, without any configured code secret.
-func census(_ arguments: [String], in dir: URL, environment: [String: String] = [:]) throws -> Run {
-    let outcome = try runChild(try censusExecutable(), arguments, in: dir, environment: environment)
+/// Runs the `census` executable in `dir`, without any configured code secret; standard input
+/// is empty unless `input` is given.
+func census(_ arguments: [String], in dir: URL, environment: [String: String] = [:], input: String? = nil) throws -> Run {
+    let outcome = try runChild(try censusExecutable(), arguments, in: dir, environment: environment, input: input)
     return Run(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
 }
 

@@ -25,6 +25,10 @@ final class StaffAndAuditCommandTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("already exists"), again.stderr)
         let badRole = try census(["staff", "add", "--dir", "st", "--name", "eve", "--role", "boss"], in: dir)
         XCTAssertNotEqual(badRole.status, 0)
+        // A name no account can have is a bad option value: a usage error (64), as others are.
+        let badName = try census(["staff", "add", "--dir", "st", "--name", "Bad Name", "--role", "field"], in: dir)
+        XCTAssertEqual(badName.status, 64, badName.stderr)
+        XCTAssertTrue(badName.stderr.contains("--name: 'Bad Name' is not a usable sign-in name"), badName.stderr)
 
         let list = try census(["staff", "list", "--dir", "st"], in: dir)
         XCTAssertEqual(list.status, 0)
@@ -40,9 +44,20 @@ final class StaffAndAuditCommandTests: XCTestCase {
         let show = try census(["audit", "show", "--dir", "st", "--subject", "bob"], in: dir)
         let rows = show.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
         XCTAssertEqual(rows.map { $0[3] }, ["staff_added", "staff_disabled"], show.stdout)
-        XCTAssertTrue(rows.allSatisfy { $0[2].hasPrefix("cli:") })
+        // The operating-system account the command ran as, whatever $USER says (the test's
+        // child processes run with the test's environment).
+        let account = getpwuid(geteuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } } ?? ""
+        XCTAssertTrue(rows.allSatisfy { $0[2] == "cli:\(account.lowercased())" || $0[2].hasPrefix("cli:uid-") }, show.stdout)
         XCTAssertEqual(try census(["audit", "show", "--dir", "st", "--since", "2999-01-01"], in: dir).stdout.split(separator: "\n").count, 1)
         XCTAssertNotEqual(try census(["audit", "show", "--dir", "st", "--since", "yesterday"], in: dir).status, 0)
+        // A day that does not exist is not read as the day it rolls over to.
+        let noSuchDay = try census(["audit", "show", "--dir", "st", "--since", "2021-02-30"], in: dir)
+        XCTAssertEqual(noSuchDay.status, 64, noSuchDay.stderr)
+        XCTAssertEqual(try census(["audit", "show", "--dir", "st", "--since", "2024-02-29"], in: dir).status, 0, "a leap day is a day")
+        // A negative number is the option's value, checked as such (it was "Missing value for '--limit'").
+        let negative = try census(["audit", "show", "--dir", "st", "--limit", "-5"], in: dir)
+        XCTAssertEqual(negative.status, 64, negative.stderr)
+        XCTAssertTrue(negative.stderr.contains("--limit must be at least 1"), negative.stderr)
 
         // A record changed behind the application's back.
         let queue = try DatabaseQueue(path: dir.appendingPathComponent("st/audit.sqlite").path)

@@ -39,4 +39,35 @@ final class StaffCredentialAndBackupCommandTests: XCTestCase {
         let list = try census(["staff", "list", "--dir", "bk"], in: dir)
         XCTAssertTrue(list.stdout.contains("bob\tfield"), list.stdout)
     }
+
+    /// `--password-stdin` (one option group for `staff add` and `staff reset-password`): the
+    /// first line of standard input is the password, never printed back; empty input is
+    /// refused before anything is changed.
+    func testAPasswordFromStandardInputIsTakenByAddAndResetPassword() throws {
+        let dir = try makeTempDirectory(self)
+        XCTAssertEqual(try census(["store", "init", "--dir", "st", "--shards", "2"], in: dir).status, 0)
+        let empty = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field", "--password-stdin"], in: dir)
+        XCTAssertNotEqual(empty.status, 0)
+        XCTAssertTrue(empty.stderr.contains("--password-stdin: standard input is empty"), empty.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("st/staff.sqlite").path), "nothing was added")
+
+        let added = try census(["staff", "add", "--dir", "st", "--name", "bob", "--role", "field", "--password-stdin"], in: dir,
+                               input: "a chosen password\nnot this line\n")
+        XCTAssertEqual(added.status, 0, added.stderr)
+        XCTAssertTrue(added.stdout.contains("Added bob"), added.stdout)
+        XCTAssertFalse(added.stdout.contains("password:"), added.stdout)
+        XCTAssertFalse(added.stdout.contains("a chosen password"), added.stdout)
+
+        // The line read is the password the account rules check: too short is refused.
+        let short = try census(["staff", "reset-password", "--dir", "st", "--name", "bob", "--password-stdin"], in: dir, input: "short\n")
+        XCTAssertNotEqual(short.status, 0)
+        XCTAssertTrue(short.stderr.contains("12"), short.stderr)
+        let emptyReset = try census(["staff", "reset-password", "--dir", "st", "--name", "bob", "--password-stdin"], in: dir)
+        XCTAssertTrue(emptyReset.stderr.contains("--password-stdin: standard input is empty"), emptyReset.stderr)
+        let reset = try census(["staff", "reset-password", "--dir", "st", "--name", "bob", "--password-stdin"], in: dir,
+                               input: "another chosen password\n")
+        XCTAssertEqual(reset.status, 0, reset.stderr)
+        XCTAssertTrue(reset.stdout.contains("Reset the password of bob"), reset.stdout)
+        XCTAssertFalse(reset.stdout.contains("password:"), reset.stdout)
+    }
 }

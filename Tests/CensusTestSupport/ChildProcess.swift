@@ -8,13 +8,13 @@ public struct ChildOutcome {
 }
 
 /// Runs `executable` with `arguments` in `dir` and waits for it, as the tests run `census`:
-/// standard input empty, the code secret of the test process's environment removed (each test
+/// standard input empty (or `input`), the code secret of the test process's environment removed (each test
 /// configures its own), `environment` added. Output goes through files in `dir`, not pipes, so
 /// a child that writes more than a pipe holds cannot block on a full pipe.
 ///
 /// - Throws: when the executable cannot be started or its output cannot be read.
 public func runChild(_ executable: URL, _ arguments: [String], in dir: URL,
-                     environment: [String: String] = [:]) throws -> ChildOutcome {
+                     environment: [String: String] = [:], input: String? = nil) throws -> ChildOutcome {
     let p = Process()
     p.executableURL = executable
     p.arguments = arguments
@@ -34,7 +34,14 @@ public func runChild(_ executable: URL, _ arguments: [String], in dir: URL,
     }
     p.standardOutput = try FileHandle(forWritingTo: out)
     p.standardError = try FileHandle(forWritingTo: err)
-    p.standardInput = FileHandle.nullDevice
+    let inputFile = dir.appendingPathComponent(".in-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: inputFile) }
+    if let input {
+        try Data(input.utf8).write(to: inputFile)
+        p.standardInput = try FileHandle(forReadingFrom: inputFile)
+    } else {
+        p.standardInput = FileHandle.nullDevice
+    }
     try p.run()
     p.waitUntilExit()
     return ChildOutcome(status: p.terminationStatus,

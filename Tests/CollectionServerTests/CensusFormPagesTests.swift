@@ -14,17 +14,7 @@ import XCTest
 /// "your" in relationships with the respondent, options offered to later people only that
 /// name person 1, a part of an address answer piped, suggestion lists as a `datalist`, the
 /// voluntary flag, guidance shown only to some people, and an early end of a person's section.
-final class CensusFormPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class CensusFormPagesTests: ServerTestCase {
     func testTheCensusFormsConstructsOnItsPages() async throws {
         let fixture = self.fixture!
         let home = try XCTUnwrap(fixture.households.first { $0.householdID == fixture.codes[0].household })

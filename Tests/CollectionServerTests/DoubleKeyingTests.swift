@@ -11,21 +11,15 @@ import XCTest
 /// Double keying: a supervisor turns it on; a form is keyed blind by two keyers; the fields
 /// that differ are settled by a supervisor who keyed neither; the settled version is stored
 /// and both keyers are recorded, with their keying errors.
-final class DoubleKeyingTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
+final class DoubleKeyingTests: StaffServerTestCase {
     let secondPassword = "second keyer password"
 
+    /// The shared set-up, and a second field keyer (`field2`, every area).
     override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
+        try await super.setUp()
         let directory = try StaffDirectory.open(at: fixture.directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
         _ = try directory.add(name: "field2", role: .field, areas: [], password: secondPassword)
         directory.close()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
     }
 
     var household: String { fixture.households[2].householdID }
@@ -62,8 +56,14 @@ final class DoubleKeyingTests: XCTestCase {
             XCTAssertEqual(one.status, .ok, one.mainText)
             XCTAssertTrue(one.contains("First keying of \(household) saved"), one.mainText)
             XCTAssertEqual(try server.collector.store.versions(of: household).count, 0, "held until settled")
+            // The same keying again (a double click on Save): it is the one held, and says so.
             let again = try await Self.key(&first, household, Self.keyed(relationship: "1"))
-            XCTAssertEqual(again.status, .conflict)
+            XCTAssertEqual(again.status, .ok, again.mainText)
+            XCTAssertTrue(again.contains("First keying of \(household) saved"), again.mainText)
+            // Another keying by the first keyer: refused, and the first stands.
+            let other = try await Self.key(&first, household, Self.keyed(relationship: "2"))
+            XCTAssertEqual(other.status, .conflict)
+            XCTAssertTrue(other.contains("Your first keying is held as it was; this one was not saved"), other.mainText)
 
             var second = Browser(client)
             try await second.staffSignIn(.init(name: "field2", password: secondPassword, totp: nil))

@@ -15,9 +15,7 @@ final class FollowUpTests: XCTestCase {
         let staff = try StaffFixture(fixture)
         let area = fixture.households[0].localAuthority
         let inArea = fixture.households.filter { $0.localAuthority == area }
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let before = try await keyer.get("/staff/follow-up?area=\(area)&by=2099-01-01")
             XCTAssertEqual(before.status, .ok, before.mainText)
             XCTAssertTrue(before.contains("\(inArea.count) of \(inArea.count) households in \(area) had no return"), before.mainText)
@@ -49,9 +47,7 @@ final class FollowUpTests: XCTestCase {
         let staff = try StaffFixture(fixture)
         let mine = fixture.households[0].localAuthority
         guard let other = fixture.households.map(\.localAuthority).first(where: { $0 != mine }) else { return }
-        try await fixture.withServer { client, _ in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, _ in
             let page = try await keyer.get("/staff/follow-up?area=\(other)&by=2099-01-01")
             XCTAssertEqual(page.status, .unprocessableContent)
             XCTAssertTrue(page.contains("is not one of your areas"), page.mainText)

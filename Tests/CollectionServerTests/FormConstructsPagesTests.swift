@@ -13,16 +13,8 @@ import XCTest
 /// without knowing the form: content pages and definitions, the household's address, the
 /// variant by where the household is, list wording with the respondent first and "anyone
 /// else?", option descriptions, number details, a checkbox instead of a text, multi-line text.
-final class FormConstructsPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(form: "constructs", households: 40)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
+final class FormConstructsPagesTests: ServerTestCase {
+    override func makeFixture() throws -> ServerFixture { try ServerFixture(form: "constructs", households: 40) }
 
     func household(inCountry prefix: Character) -> (Household, String) {
         let k = fixture.households.firstIndex { $0.localAuthority.first == prefix }!

@@ -10,17 +10,7 @@ import ResponseStore
 import XCTest
 
 /// Whole households through the census form's pages: what they submit is what they meant.
-final class JourneyTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class JourneyTests: ServerTestCase {
     /// Generated households of the census form (valid, online), by number of residents.
     static func households(_ schema: Schema, residents: Int, count: Int = 1, seed: UInt64 = 11) throws -> [JSONValue] {
         let evaluator = try Evaluator(schema: schema)

@@ -9,19 +9,7 @@ import XCTest
 /// A keyed save's version carries its keyer, and the `keyed` record that a power loss took from
 /// the audit log's tail (committed without an fsync of its own, backed by the version) is
 /// restored from the store when the server next starts, once.
-final class KeyingAuditReconcileTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class KeyingAuditReconcileTests: StaffServerTestCase {
     /// Removes the log's records from `sequence` on, as a power loss removes the WAL's unsynced
     /// tail: the chain left is intact, only shorter.
     private func loseTail(from sequence: Int64) throws {
@@ -41,9 +29,7 @@ final class KeyingAuditReconcileTests: XCTestCase {
         let (fixture, staff) = (fixture!, staff!)
         let household = fixture.households[1].householdID
         let form = "/staff/keying/\(household)/form?residents=3&visitors=0"
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let page = try await keyer.get(form)
             let saved = try await keyer.post(form, KeyingPagesTests.threePeople() + [("key", Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? "")])
             XCTAssertEqual(saved.status, .ok, saved.mainText)

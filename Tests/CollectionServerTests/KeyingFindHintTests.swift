@@ -22,9 +22,7 @@ final class KeyingFindHintTests: XCTestCase {
         defer { fixture.remove() }
         let staff = try StaffFixture(fixture)
         let real = fixture.households[0].householdID
-        try await fixture.withServer { client, _ in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, _ in
             let page = try await keyer.get("/staff/keying")
             let hint = Page.capture(#"<div id="household-id-hint" class="hint">([^<]*)</div>"#, in: page.body)
             XCTAssertEqual(hint, "The household id printed on the paper form, for example \(HouseholdIDExample.shaped(like: real) ?? "?").", page.body)

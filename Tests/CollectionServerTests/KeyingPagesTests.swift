@@ -13,19 +13,7 @@ import XCTest
 /// every question for every person and pair, option codes typed, hard errors inline and
 /// summarised, warnings never blocking, the paper version stored through the collection path
 /// and audited.
-final class KeyingPagesTests: XCTestCase {
-    var fixture: ServerFixture!
-    var staff: StaffFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture(households: 4)
-        staff = try StaffFixture(fixture)
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class KeyingPagesTests: StaffServerTestCase {
     var household: String { fixture.households[1].householdID }
 
     /// A keyed paper form of three people (codes as on paper: yes_no 1 = yes).
@@ -66,9 +54,7 @@ final class KeyingPagesTests: XCTestCase {
     /// comes back with the count and what is wrong beside it; a save with one is refused.
     func testAPersonCountOutsideTheRosterIsSaidNotClamped() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             for typed in ["31", "-1", "abc", "2.5", "99999999999999999999"] {
                 let page = try await keyer.get("/staff/keying/\(household)/form?residents=\(typed)&visitors=0")
                 XCTAssertEqual(page.status, .unprocessableContent, typed)
@@ -87,9 +73,7 @@ final class KeyingPagesTests: XCTestCase {
 
     func testAKeyerFindsAHouseholdSeesItsReturnsAndKeysThreePeople() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let find = try await keyer.get("/staff/keying")
             XCTAssertEqual(find.status, .ok)
             let unknown = try await keyer.get("/staff/keying/household?id=H99999999")
@@ -146,9 +130,7 @@ final class KeyingPagesTests: XCTestCase {
     func testASaveThatStoresNothingIsFollowedInTheAuditLog() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
         let form = "/staff/keying/\(household)/form?residents=3&visitors=0"
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let page = try await keyer.get(form)
             let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
             let first = try await keyer.post(form, Self.threePeople() + [("key", key)])
@@ -159,7 +141,12 @@ final class KeyingPagesTests: XCTestCase {
             // The same page key with other answers: the store refuses it.
             _ = try await keyer.get(form)
             let other = try await keyer.post(form, Self.threePeople().map { $0.0 == "residents.2.first_name" ? ($0.0, "Cathy") : $0 } + [("key", key)])
-            XCTAssertFalse(other.status == .ok, other.mainText)
+            // ...and the keyer is told, in their words, that the first save stands and how to correct it.
+            XCTAssertEqual(other.status, .conflict, other.mainText)
+            XCTAssertTrue(other.contains("This keying page was saved already"), other.mainText)
+            XCTAssertTrue(other.contains("key it as a new paper return"), other.mainText)
+            XCTAssertTrue(other.body.contains("/staff/keying/household?id=\(household)"), other.mainText)
+            XCTAssertFalse(other.mainText.lowercased().contains("idempotency"), other.mainText)
             XCTAssertEqual(try server.collector.store.versions(of: household).count, 1)
         }
         let log = try fixture.auditLog()
@@ -174,9 +161,7 @@ final class KeyingPagesTests: XCTestCase {
 
     func testHardErrorsAreShownBesideTheirFieldsAndNothingIsStored() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.supervisor)
+        try await fixture.withServer(signedIn: staff.supervisor) { keyer, server in
             let bad = try await keyer.keyReturn("/staff/keying/\(household)/form?residents=1", [
                 ("lives_here", "7"), ("residents.0.first_name", "Ann"), ("residents.0.last_name", "Jones"),
                 ("residents.0.dob-day", "31"), ("residents.0.dob-month", "2"), ("residents.0.dob-year", "1980"),
@@ -195,9 +180,7 @@ final class KeyingPagesTests: XCTestCase {
     /// is the evaluator's control_character, a hard error beside its field; nothing is stored.
     func testAHiddenCharacterInAKeyedNameIsAHardError() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let bad = try await keyer.keyReturn("/staff/keying/\(household)/form?residents=1", [
                 ("lives_here", "1"), ("household_size", "1"),
                 ("residents.0.first_name", "An\u{202E}n"), ("residents.0.last_name", "Jones"),
@@ -212,9 +195,7 @@ final class KeyingPagesTests: XCTestCase {
 
     func testWarningsNeverBlockAndAMissingAnswerIsRecorded() async throws {
         let (fixture, staff, household) = (fixture!, staff!, household)
-        try await fixture.withServer { client, server in
-            var keyer = Browser(client)
-            try await keyer.staffSignIn(staff.field)
+        try await fixture.withServer(signedIn: staff.field) { keyer, server in
             let page = try await keyer.get("/staff/keying/\(household)/form?residents=2")
             let key = Page.capture(#"name="key" value="([^"]*)""#, in: page.body) ?? ""
             // Only names: dob and is_you (required) missing, household size mismatched.

@@ -9,17 +9,7 @@ import XCTest
 
 /// The way in: start page, access code (forgiving typing, one message for any wrong code,
 /// rate limits and lockout), language, sessions (fixation, timeout), CSRF, security headers.
-final class SignInTests: XCTestCase {
-    var fixture: ServerFixture!
-
-    override func setUp() async throws {
-        fixture = try ServerFixture()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
-    }
-
+final class SignInTests: ServerTestCase {
     func testStartPageHasSecurityHeadersAndNoScript() async throws {
         let fixture = self.fixture!
         try await fixture.withServer { client, _ in
@@ -39,6 +29,16 @@ final class SignInTests: XCTestCase {
             let css = try await browser.get("/assets/census.css")
             XCTAssertEqual(css.status, .ok)
             XCTAssertEqual(css.headers[.contentType], "text/css; charset=utf-8")
+            // Every response carries them, errors thrown past every face included (an unknown
+            // asset's 404 once went out bare), and says what is wrong.
+            for path in ["/assets/nonexistent.css", "/assets/..%2fPackage.swift", "/assets/census.css%00.png"] {
+                let missing = try await browser.get(path)
+                XCTAssertEqual(missing.status, .notFound, path)
+                XCTAssertEqual(missing.headers[.contentSecurityPolicy], css.headers[.contentSecurityPolicy], path)
+                XCTAssertEqual(missing.headers[HTTPField.Name("X-Content-Type-Options")!], "nosniff", path)
+                XCTAssertEqual(missing.headers[.cacheControl], "no-store", path)
+                XCTAssertTrue(missing.body.contains("no asset"), "\(path): \(missing.body)")
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import FieldOperations
 import Foundation
 import GRDB
@@ -8,12 +9,9 @@ import XCTest
 final class AuditLogTests: XCTestCase {
     var directory: URL!
 
-    override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        directory = try makeTempDirectory(self, name)
     }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     var url: URL { directory.appendingPathComponent(AuditLog.fileName) }
 

@@ -1,3 +1,4 @@
+import CensusTestSupport
 import FieldOperations
 import Foundation
 import XCTest
@@ -7,12 +8,9 @@ import XCTest
 final class KeyingRecordsTests: XCTestCase {
     var directory: URL!
 
-    override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("keying-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    override func setUpWithError() throws {
+        directory = try makeTempDirectory(self, name)
     }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
 
     func testASampleChoosesTheSameHouseholdsEveryTimeAndAboutItsShare() {
         let ids = (0..<10_000).map { String(format: "H%08d", $0) }

@@ -6,21 +6,7 @@ import XCTest
 
 /// Changing a password (with the current one; wrong ones count towards the lockout), an
 /// administrator's reset (which unlocks), and a new TOTP secret (the old one stops working).
-final class StaffCredentialsTests: XCTestCase {
-    var directory: URL!
-    let password = "correct horse battery"
-
-    override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("staff-cred-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
-
-    func open() throws -> StaffDirectory {
-        try StaffDirectory.open(at: directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
-    }
-
+final class StaffCredentialsTests: StaffDirectoryTestCase {
     func testChangingOnesOwnPassword() throws {
         let staff = try open()
         defer { staff.close() }

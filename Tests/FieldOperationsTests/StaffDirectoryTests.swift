@@ -6,21 +6,7 @@ import XCTest
 
 /// Staff accounts: names, roles, bcrypt passwords, TOTP enrolment and codes (once each),
 /// lockout after repeated failures (kept across reopening), disabling.
-final class StaffDirectoryTests: XCTestCase {
-    var directory: URL!
-    let password = "correct horse battery"
-
-    override func setUp() {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("staff-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: directory) }
-
-    func open() throws -> StaffDirectory {
-        try StaffDirectory.open(at: directory.appendingPathComponent(StaffDirectory.fileName), bcryptCost: 4)
-    }
-
+final class StaffDirectoryTests: StaffDirectoryTestCase {
     /// The TOTP secret an authenticator app would hold, from the enrolment URI.
     static func totp(_ enrolment: SecondFactorEnrolment) throws -> TOTP {
         // HummingbirdOTP's key is the secret's UTF-8 bytes; the URI carries them in base32.

@@ -106,6 +106,28 @@ final class SyntaxDiagnosticTests: XCTestCase {
             hint: #"strings understand \", \\ and \n; a backslash itself is \\, as in pattern "^\\d+$""#)
     }
 
+    /// Found by feeding the compiler damaged forms: a NUL, a bell or an escape sequence inside a
+    /// label, and a direction override in a label or a comment, all compiled without a word.
+    func testHiddenCharactersInAStringOrCommentAreErrors() {
+        assertDiagnostic(
+            "question a: text \"Do you \u{0}live\" cy \"A\"", code: "syntax", message: "control character U+0000 in a string", at: (1, 26),
+            hint: "remove it: it cannot be seen in the form's text; write \\n for a line break")
+        assertDiagnostic(
+            "question a: text \"\u{1B}[31mA\" cy \"A\"", code: "syntax", message: "control character U+001B in a string", at: (1, 19),
+            hint: "remove it: it cannot be seen in the form's text; write \\n for a line break")
+        let override = "remove it: it makes the text display in an order other than the one stored; right-to-left text needs no such character"
+        assertDiagnostic(
+            "question a: text \"A \u{202E}B\" cy \"A\"", code: "syntax", message: "text-direction character U+202E in a string", at: (1, 21), hint: override)
+        assertDiagnostic(
+            "# a comment \u{2066}hidden\nquestion a: text \"A\" cy \"A\"", code: "syntax", message: "text-direction character U+2066 in a comment", at: (1, 13),
+            hint: override)
+    }
+
+    func testTabsAndOtherScriptsInStringsAreFine() {
+        let result = Support.compile("question a: text \"Ble\tmae\" cy \"Ble mae\u{2019}r t\u{0177} \u{05E9}\u{05DC}\u{05D5}\u{05DD}\"")
+        XCTAssertFalse(Support.found(result).contains { $0.code == "syntax" }, "\(Support.found(result))")
+    }
+
     func testNumberTooLarge() {
         assertDiagnostic(
             #"question a: integer 0...99999999999999999999 "A" cy "A""#, code: "syntax",

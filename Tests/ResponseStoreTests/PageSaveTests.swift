@@ -72,18 +72,11 @@ final class PageSaveTests: XCTestCase {
 
     /// Turns a new store into one made before page saves (shard schema v1) for the upgrade tests.
     private func makeVersionOneStore(_ dir: URL) throws {
-        try ResponseStore.create(at: dir, shardCount: 2).close()
-        var manifest = try StoreManifest.read(from: dir)
-        for file in manifest.shardFiles {
-            try executeSQL(dir.appendingPathComponent(file).path, """
-                ALTER TABLE response_version DROP COLUMN recorded_by;
-                DROP TABLE page_save;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v2-page-saves', 'v3-recorded-by');
-                """)
-        }
-        manifest.shardSchemaVersion = "v1-response-versions"
-        manifest.shardSchemaHash = ShardSchema.hash(upTo: "v1-response-versions")!
-        try manifest.write(to: dir)
+        try makeOlderStore(dir, version: "v1-response-versions", undo: """
+            ALTER TABLE response_version DROP COLUMN recorded_by;
+            DROP TABLE page_save;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v2-page-saves', 'v3-recorded-by');
+            """)
     }
 
     func testAnOlderStoreWorksAsBeforeAndIsUpgradedInPlace() async throws {

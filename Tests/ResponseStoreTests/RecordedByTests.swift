@@ -74,17 +74,10 @@ final class RecordedByTests: XCTestCase {
 
     /// Turns a new store into one made before keyers were recorded (shard schema v2).
     private func makeVersionTwoStore(_ dir: URL) throws {
-        try ResponseStore.create(at: dir, shardCount: 2).close()
-        var manifest = try StoreManifest.read(from: dir)
-        for file in manifest.shardFiles {
-            try executeSQL(dir.appendingPathComponent(file).path, """
-                ALTER TABLE response_version DROP COLUMN recorded_by;
-                DELETE FROM grdb_migrations WHERE identifier = 'v3-recorded-by';
-                """)
-        }
-        manifest.shardSchemaVersion = "v2-page-saves"
-        manifest.shardSchemaHash = ShardSchema.hash(upTo: "v2-page-saves")!
-        try manifest.write(to: dir)
+        try makeOlderStore(dir, version: "v2-page-saves", undo: """
+            ALTER TABLE response_version DROP COLUMN recorded_by;
+            DELETE FROM grdb_migrations WHERE identifier = 'v3-recorded-by';
+            """)
     }
 
     func testAStoreBeforeKeyersTakesOtherVersionsRefusesAKeyerAndIsUpgradedKeepingItsData() async throws {

@@ -25,5 +25,19 @@ func fetchInt(_ path: String, _ sql: String) throws -> Int? {
     return try db.read { try Int.fetchOne($0, sql: sql) }
 }
 
+/// Makes a new two-shard store at `dir` and turns it into one made at the older shard schema
+/// `version` (for the upgrade tests): `undo`, SQL that removes what the later migrations
+/// added, is run on each shard, and the manifest names `version` with its hash.
+func makeOlderStore(_ dir: URL, version: String, undo: String) throws {
+    try ResponseStore.create(at: dir, shardCount: 2).close()
+    var manifest = try StoreManifest.read(from: dir)
+    for file in manifest.shardFiles {
+        try executeSQL(dir.appendingPathComponent(file).path, undo)
+    }
+    manifest.shardSchemaVersion = version
+    manifest.shardSchemaHash = ShardSchema.hash(upTo: version)!
+    try manifest.write(to: dir)
+}
+
 /// The `census-bench` executable built next to the test bundle (the crash and traced tests).
 func benchExecutable() throws -> URL { try builtExecutable("census-bench") }

@@ -61,13 +61,7 @@ extension AddressFrame {
     /// - throws: ``CodeLookupError``, typed, so a front end can tell the respondent's mistake
     ///   from a fault of the deployment.
     public func lookup(code typed: String, hasher: AccessCodeHasher) throws(CodeLookupError) -> Household {
-        let code: AccessCode
-        do {
-            code = try AccessCode(typed: typed)
-        } catch {
-            throw .malformed(error)
-        }
-        let hash = hasher.hash(code)
+        let hash = try Self.storedHash(ofTyped: typed, hasher)
         do {
             return try queue.read { db in
                 try checkSecret(hasher, db: db, record: false)
@@ -83,13 +77,27 @@ extension AddressFrame {
                 }
                 return AddressFrame.household(row)
             }
-        } catch let e as CodeLookupError {
-            throw e
-        } catch let e as SecretError {
-            throw .secretMismatch(e)
         } catch {
+            throw lookupError(error)
+        }
+    }
+
+    /// The keyed hash of a typed code, as the frame stores it; text that is not a code is
+    /// ``CodeLookupError/malformed(_:)``.
+    static func storedHash(ofTyped typed: String, _ hasher: AccessCodeHasher) throws(CodeLookupError) -> Data {
+        do { return hasher.hash(try AccessCode(typed: typed)) } catch { throw .malformed(error) }
+    }
+
+    /// What a failed lookup (household or individual code) says: a ``CodeLookupError`` as it
+    /// is, a secret that is not the frame's as ``CodeLookupError/secretMismatch(_:)``, anything
+    /// else (SQLite's, a file's) as ``CodeLookupError/frameUnavailable(path:reason:)``.
+    func lookupError(_ error: any Error) -> CodeLookupError {
+        switch error {
+        case let e as CodeLookupError: return e
+        case let e as SecretError: return .secretMismatch(e)
+        default:
             let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? DurableFile.reason(error)
-            throw .frameUnavailable(path: path, reason: reason)
+            return .frameUnavailable(path: path, reason: reason)
         }
     }
 
@@ -101,9 +109,7 @@ extension AddressFrame {
     ///   frame's codes were issued with; ``FrameError`` when the write fails.
     @discardableResult
     public func revoke(code typed: String, hasher: AccessCodeHasher, now: Date = Date()) throws -> Bool {
-        let code: AccessCode
-        do { code = try AccessCode(typed: typed) } catch { throw CodeLookupError.malformed(error) }
-        let hash = hasher.hash(code)
+        let hash = try Self.storedHash(ofTyped: typed, hasher)
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
         do {
             return try queue.write { db in

@@ -124,74 +124,59 @@ extension AddressFrame {
         defer { letters.discard() }
 
         var summary = CodeIssueSummary(issued: 0, revoked: 0, lettersFile: "")
-        var issueID: Int64 = 0
-        do {
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                do {
-                    try checkSecret(hasher, db: db, record: false)
-                    summary.recovered = try settleInterruptedIssues(db, now: micros)
-                    LettersFile.removeStale(in: dir, db: db)
-                    try db.execute(sql: """
-                        INSERT INTO code_issue (letters_file, partial_file, codes, letters_sha256, issued_at)
-                        VALUES (?, ?, 0, '', ?)
-                        """, arguments: [target.path, letters.path, micros])
-                    issueID = db.lastInsertedRowID
-                    try letters.write(CSV.line(["household_id", "letter", "access_code", "address_line_1", "address_line_2", "address_line_3", "postcode"]))
-                    let insert = try db.makeStatement(sql: """
-                        INSERT INTO access_code (code_hash, household_id, letter, issued_at, issue_id) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (code_hash) DO NOTHING
-                        """)
-                    let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL AND issue_id IS NOT ?")
-                    let selected = progress == nil ? 0 : try countSelected(selection, db: db)
-                    try forEachSelected(selection, db: db) { h in
-                        if revokePrevious {
-                            try revoke.execute(arguments: [micros, h.householdID, issueID])
-                            summary.revoked += db.changesCount
-                        }
-                        var attempts = 0
-                        while true {
-                            let code = try drawing.next()
-                            try insert.execute(arguments: [hasher.hash(code), h.householdID, letter.rawValue, micros, issueID])
-                            if db.changesCount == 1 {
-                                try letters.write(CSV.line([h.householdID, letter.rawValue, code.formatted, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode]))
-                                break
-                            }
-                            attempts += 1
-                            if attempts >= AccessCodeDrawing<Source>.maximumCollisions {
-                                throw AccessCodeRandomnessError.repeating(attempts: attempts)
-                            }
-                        }
-                        summary.issued += 1
-                        if summary.issued % 4096 == 0 { progress?(summary.issued, selected) }
-                    }
-                    progress?(summary.issued, selected)
-                    if summary.issued == 0 {
-                        // Nothing to issue: no letters file (an empty one would only confuse),
-                        // but what was settled of earlier runs is kept.
-                        try db.execute(sql: "DELETE FROM code_issue WHERE id = ?", arguments: [issueID])
-                        try Interruption.uninterruptible {
-                            try db.execute(sql: "COMMIT")
-                            Interruption.commitPoint()
-                        }
-                        return
-                    }
-                    try checkSecret(hasher, db: db, record: true)
-                    let sha256 = try letters.finish()
-                    try db.execute(sql: "UPDATE code_issue SET codes = ?, letters_sha256 = ? WHERE id = ?",
-                                   arguments: [summary.issued, sha256, issueID])
-                } catch {
-                    try? db.execute(sql: "ROLLBACK")
-                    throw error
+        try issueTransaction(publishing: letters, as: target, now: micros) { db in
+            try checkSecret(hasher, db: db, record: false)
+            summary.recovered = try settleInterruptedIssues(db, now: micros)
+            LettersFile.removeStale(in: dir, db: db)
+            try db.execute(sql: """
+                INSERT INTO code_issue (letters_file, partial_file, codes, letters_sha256, issued_at)
+                VALUES (?, ?, 0, '', ?)
+                """, arguments: [target.path, letters.path, micros])
+            let issueID = db.lastInsertedRowID
+            try letters.write(CSV.line(["household_id", "letter", "access_code", "address_line_1", "address_line_2", "address_line_3", "postcode"]))
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO access_code (code_hash, household_id, letter, issued_at, issue_id) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (code_hash) DO NOTHING
+                """)
+            let revoke = try db.makeStatement(sql: "UPDATE access_code SET revoked_at = ? WHERE household_id = ? AND revoked_at IS NULL AND issue_id IS NOT ?")
+            let selected = progress == nil ? 0 : try countSelected(selection, db: db)
+            try forEachSelected(selection, db: db) { h in
+                if revokePrevious {
+                    try revoke.execute(arguments: [micros, h.householdID, issueID])
+                    summary.revoked += db.changesCount
                 }
-                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: micros)
+                var attempts = 0
+                while true {
+                    let code = try drawing.next()
+                    try insert.execute(arguments: [hasher.hash(code), h.householdID, letter.rawValue, micros, issueID])
+                    if db.changesCount == 1 {
+                        try letters.write(CSV.line([h.householdID, letter.rawValue, code.formatted, h.addressLine1, h.addressLine2, h.addressLine3, h.postcode]))
+                        break
+                    }
+                    attempts += 1
+                    if attempts >= AccessCodeDrawing<Source>.maximumCollisions {
+                        throw AccessCodeRandomnessError.repeating(attempts: attempts)
+                    }
+                }
+                summary.issued += 1
+                if summary.issued % 4096 == 0 { progress?(summary.issued, selected) }
             }
-        } catch let e as FrameError {
-            throw e
-        } catch let e as AccessCodeRandomnessError {
-            throw e
-        } catch {
-            throw FrameError.map(error, path: path)
+            progress?(summary.issued, selected)
+            if summary.issued == 0 {
+                // Nothing to issue: no letters file (an empty one would only confuse),
+                // but what was settled of earlier runs is kept.
+                try db.execute(sql: "DELETE FROM code_issue WHERE id = ?", arguments: [issueID])
+                try Interruption.uninterruptible {
+                    try db.execute(sql: "COMMIT")
+                    Interruption.commitPoint()
+                }
+                return nil
+            }
+            try checkSecret(hasher, db: db, record: true)
+            let sha256 = try letters.finish()
+            try db.execute(sql: "UPDATE code_issue SET codes = ?, letters_sha256 = ? WHERE id = ?",
+                           arguments: [summary.issued, sha256, issueID])
+            return issueID
         }
         if summary.issued > 0 { summary.lettersFile = target.path }
         return summary
@@ -233,6 +218,40 @@ extension AddressFrame {
                 guard let row = try Row.fetchOne(find, arguments: [id]) else { throw FrameError.unknownHousehold(id) }
                 try body(AddressFrame.household(row))
             }
+        }
+    }
+
+    /// One issuing run's transaction, for household and individual codes alike: `BEGIN
+    /// IMMEDIATE`, then `body`, which writes the run's codes and letters and returns its
+    /// `code_issue` id, or nil when it has committed on its own (nothing to publish); a throw
+    /// rolls everything back. Then the commit and the letters' publication, together
+    /// (``commitAndPublish(_:as:issue:db:now:)``).
+    ///
+    /// - throws: ``FrameError``, ``IndividualCodeError`` and ``AccessCodeRandomnessError`` as
+    ///   they are; any other error (SQLite's, a file's) as ``FrameError`` (``FrameError/map(_:path:)``).
+    func issueTransaction(publishing letters: LettersFile, as target: URL, now: Int64,
+                          _ body: (Database) throws -> Int64?) throws {
+        do {
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                let issueID: Int64
+                do {
+                    guard let written = try body(db) else { return }
+                    issueID = written
+                } catch {
+                    try? db.execute(sql: "ROLLBACK")
+                    throw error
+                }
+                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: now)
+            }
+        } catch let e as FrameError {
+            throw e
+        } catch let e as IndividualCodeError {
+            throw e
+        } catch let e as AccessCodeRandomnessError {
+            throw e
+        } catch {
+            throw FrameError.map(error, path: path)
         }
     }
 

@@ -85,73 +85,56 @@ extension AddressFrame {
         // This connection's own commits leave its data_version as it was: forget what
         // individuals(of:) kept, whatever the outcome.
         defer { individualsCache.forget() }
-        do {
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "BEGIN IMMEDIATE")
-                let issueID: Int64
-                do {
-                    try checkSecret(hasher, db: db, record: true)
-                    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [householdID]) else {
-                        throw FrameError.unknownHousehold(householdID)
-                    }
-                    let household = AddressFrame.household(row)
-                    let known = try Self.individuals(db, householdID)
-                    let key = Self.nameKey(first, last)
-                    let person: IndividualRespondent
-                    if let same = known.first(where: { Self.nameKey($0.firstName, $0.lastName) == key }) {
-                        person = same
-                    } else {
-                        guard known.count < Self.maximumIndividuals else {
-                            throw IndividualCodeError.tooManyPeople(householdID: householdID, limit: Self.maximumIndividuals)
-                        }
-                        let next = (known.compactMap { Int($0.person.dropFirst()) }.max() ?? 0) + 1
-                        person = IndividualRespondent(householdID: householdID, person: "i\(next)", firstName: first, lastName: last,
-                                                      requestedBy: requestedBy)
-                    }
-                    try db.execute(sql: """
-                        INSERT INTO code_issue (letters_file, partial_file, codes, letters_sha256, issued_at) VALUES (?, ?, 0, '', ?)
-                        """, arguments: [target.path, letters.path, micros])
-                    issueID = db.lastInsertedRowID
-                    var attempts = 0
-                    while true {
-                        let code = try drawing.next()
-                        let hash = hasher.hash(code)
-                        let taken = try Bool.fetchOne(db, sql: """
-                            SELECT 1 FROM access_code WHERE code_hash = ? UNION ALL SELECT 1 FROM individual_code WHERE code_hash = ?
-                            """, arguments: [hash, hash]) ?? false
-                        if !taken {
-                            try db.execute(sql: """
-                                INSERT INTO individual_code (code_hash, household_id, person, first_name, last_name, requested_by, issued_at, issue_id)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                                """, arguments: [hash, householdID, person.person, first, last, requestedBy.rawValue, micros, issueID])
-                            try letters.write(CSV.line(["household_id", "person", "letter", "access_code", "first_name", "last_name",
-                                                        "address_line_1", "address_line_2", "address_line_3", "postcode"]))
-                            try letters.write(CSV.line([householdID, person.person, "individual", code.formatted, first, last,
-                                                        household.addressLine1, household.addressLine2, household.addressLine3, household.postcode]))
-                            break
-                        }
-                        attempts += 1
-                        if attempts >= AccessCodeDrawing<SystemRandomSource>.maximumCollisions {
-                            throw AccessCodeRandomnessError.repeating(attempts: attempts)
-                        }
-                    }
-                    let sha256 = try letters.finish()
-                    try db.execute(sql: "UPDATE code_issue SET codes = 1, letters_sha256 = ? WHERE id = ?", arguments: [sha256, issueID])
-                    respondent = person
-                } catch {
-                    try? db.execute(sql: "ROLLBACK")
-                    throw error
-                }
-                try commitAndPublish(letters, as: target, issue: issueID, db: db, now: micros)
+        try issueTransaction(publishing: letters, as: target, now: micros) { db in
+            try checkSecret(hasher, db: db, record: true)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM household WHERE household_id = ?", arguments: [householdID]) else {
+                throw FrameError.unknownHousehold(householdID)
             }
-        } catch let e as FrameError {
-            throw e
-        } catch let e as IndividualCodeError {
-            throw e
-        } catch let e as AccessCodeRandomnessError {
-            throw e
-        } catch {
-            throw FrameError.map(error, path: path)
+            let household = AddressFrame.household(row)
+            let known = try Self.individuals(db, householdID)
+            let key = Self.nameKey(first, last)
+            let person: IndividualRespondent
+            if let same = known.first(where: { Self.nameKey($0.firstName, $0.lastName) == key }) {
+                person = same
+            } else {
+                guard known.count < Self.maximumIndividuals else {
+                    throw IndividualCodeError.tooManyPeople(householdID: householdID, limit: Self.maximumIndividuals)
+                }
+                let next = (known.compactMap { Int($0.person.dropFirst()) }.max() ?? 0) + 1
+                person = IndividualRespondent(householdID: householdID, person: "i\(next)", firstName: first, lastName: last,
+                                              requestedBy: requestedBy)
+            }
+            try db.execute(sql: """
+                INSERT INTO code_issue (letters_file, partial_file, codes, letters_sha256, issued_at) VALUES (?, ?, 0, '', ?)
+                """, arguments: [target.path, letters.path, micros])
+            let issueID = db.lastInsertedRowID
+            var attempts = 0
+            while true {
+                let code = try drawing.next()
+                let hash = hasher.hash(code)
+                let taken = try Bool.fetchOne(db, sql: """
+                    SELECT 1 FROM access_code WHERE code_hash = ? UNION ALL SELECT 1 FROM individual_code WHERE code_hash = ?
+                    """, arguments: [hash, hash]) ?? false
+                if !taken {
+                    try db.execute(sql: """
+                        INSERT INTO individual_code (code_hash, household_id, person, first_name, last_name, requested_by, issued_at, issue_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [hash, householdID, person.person, first, last, requestedBy.rawValue, micros, issueID])
+                    try letters.write(CSV.line(["household_id", "person", "letter", "access_code", "first_name", "last_name",
+                                                "address_line_1", "address_line_2", "address_line_3", "postcode"]))
+                    try letters.write(CSV.line([householdID, person.person, "individual", code.formatted, first, last,
+                                                household.addressLine1, household.addressLine2, household.addressLine3, household.postcode]))
+                    break
+                }
+                attempts += 1
+                if attempts >= AccessCodeDrawing<SystemRandomSource>.maximumCollisions {
+                    throw AccessCodeRandomnessError.repeating(attempts: attempts)
+                }
+            }
+            let sha256 = try letters.finish()
+            try db.execute(sql: "UPDATE code_issue SET codes = 1, letters_sha256 = ? WHERE id = ?", arguments: [sha256, issueID])
+            respondent = person
+            return issueID
         }
         guard let respondent else { throw FrameError.failed(path: path, reason: "no individual code was issued") }
         return respondent
@@ -162,9 +145,7 @@ extension AddressFrame {
     ///
     /// - throws: ``CodeLookupError``, as ``lookup(code:hasher:)``.
     public func lookupIndividual(code typed: String, hasher: AccessCodeHasher) throws(CodeLookupError) -> IndividualRespondent {
-        let code: AccessCode
-        do { code = try AccessCode(typed: typed) } catch { throw .malformed(error) }
-        let hash = hasher.hash(code)
+        let hash = try Self.storedHash(ofTyped: typed, hasher)
         do {
             return try queue.read { db in
                 try checkSecret(hasher, db: db, record: false)
@@ -180,13 +161,8 @@ extension AddressFrame {
                 }
                 return person
             }
-        } catch let e as CodeLookupError {
-            throw e
-        } catch let e as SecretError {
-            throw .secretMismatch(e)
         } catch {
-            let reason = (error as? DatabaseError).map { $0.message ?? "\($0.resultCode)" } ?? DurableFile.reason(error)
-            throw .frameUnavailable(path: path, reason: reason)
+            throw lookupError(error)
         }
     }
 

@@ -51,7 +51,10 @@ enum BlockSplicer {
                     try writer.appendCompressed(member, block: block)
                     return
                 }
-                let rows = try GzipReader.decompress(member)
+                let rows: [UInt8]
+                do { rows = try GzipReader.decompress(member) } catch {
+                    throw AggregationError.state(path: source, reason: "its block at byte \(block.offset) (\(block.length) bytes) is not the gzip data the previous run's block index says (\(error)): the file or the state changed since; run again with --full")
+                }
                 for record in RecordSplitter.records(in: rows, csv: file.format == "csv") {
                     let id = RecordSplitter.householdID(of: record, in: rows, csv: file.format == "csv")
                     if contains(households, id) { removed += 1; continue }

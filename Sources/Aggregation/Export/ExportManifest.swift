@@ -114,7 +114,8 @@ public struct ExportManifest: Codable, Sendable {
 public struct ManifestFile: Codable, Sendable, Equatable {
     /// Relative to the output directory.
     public var path: String
-    /// `export`, `dictionary`, `progress`, `tables`, `report`.
+    /// `export`, `dictionary`, `progress`, `tables`, `report`, or `state` (`.state.json`,
+    /// what the next incremental run starts from).
     public var kind: String
     /// The table of an export file; nil for other kinds.
     public var table: String?
@@ -178,6 +179,10 @@ public enum ExportVerifier {
     /// - throws: ``AggregationError/output(path:reason:)`` when the manifest cannot be read;
     ///   a file that does not match is reported in the ``Report``, not thrown.
     public static func verify(_ directory: URL, progress: ((Int, Int) -> Void)? = nil) throws -> Report {
+        // OUT's top-level links lead into `current`, but not to `.state.json`: read the listed
+        // files from the generation itself when given OUT.
+        let current = directory.appendingPathComponent("current")
+        let directory = FileManager.default.fileExists(atPath: current.appendingPathComponent("manifest.json").path) ? current : directory
         let manifest = try ExportManifest.read(from: directory)
         var report = Report(filesChecked: 0, bytesChecked: 0, firstMismatch: nil, mismatches: [], unlisted: [])
         for (n, file) in manifest.files.enumerated() {

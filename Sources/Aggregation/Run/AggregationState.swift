@@ -67,6 +67,15 @@ struct AggregationState: Codable, Sendable {
         return state
     }
 
+    /// What is wrong with the state in output generation `directory` against that generation's
+    /// manifest (its size or SHA-256), or nil when it matches, or when the manifest does not list
+    /// it (outputs written before stop 27).
+    static func mismatch(in directory: URL) -> String? {
+        guard let manifest = try? ExportManifest.read(from: directory) else { return "the manifest cannot be read" }
+        guard let listed = manifest.files.first(where: { $0.path == ".state.json" }) else { return nil }
+        return ExportVerifier.check(listed, in: directory)
+    }
+
     func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -136,9 +136,11 @@ public enum Aggregator {
         defer { out.release() }
         var previous: AggregationState?
         var previousURL: URL?
+        var stateMismatch: String?
         if let current = out.current {
             previousURL = current.url
             previous = try? AggregationState.read(current.url.appendingPathComponent(".state.json"))
+            stateMismatch = AggregationState.mismatch(in: current.url)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -150,6 +152,7 @@ public enum Aggregator {
         if options.forceFull { reason = "--full was given" }
         else if previousURL == nil { reason = "first run into this output" }
         else if previous == nil { reason = "the previous run's state could not be read" }
+        else if let stateMismatch { reason = "the previous run's state does not match its manifest (\(stateMismatch))" }
         else if previous!.fingerprint.storeID != fingerprint.storeID { reason = "the output was made from another store" }
         else if previous!.fingerprint.layout != fingerprint.layout { reason = "the forms (schemas) changed, so the export's columns did" }
         else if previous!.fingerprint.tables != fingerprint.tables { reason = "the table definitions changed" }
@@ -234,7 +237,9 @@ public enum Aggregator {
             derived.append(try OutputDirectory.write(d.data, d.path, in: generation, kind: d.kind, format: d.format, rows: d.rows))
         }
         state.derivedFiles = derived
-        _ = try OutputDirectory.write(try state.encoded(), ".state.json", in: generation, kind: "state", format: "json", rows: nil)
+        // Listed in the manifest, so that a changed state is found by verify-export and makes
+        // the next run a full one (AggregationState.mismatch) rather than splice by a wrong index.
+        let stateFile = try OutputDirectory.write(try state.encoded(), ".state.json", in: generation, kind: "state", format: "json", rows: nil)
 
         let exportFiles = state.parts.joined().flatMap(\.files).sorted { ($0.table, $0.shard, $0.part, $0.format) < ($1.table, $1.shard, $1.part, $1.format) }
         let finishedAt = Date()
@@ -257,7 +262,7 @@ public enum Aggregator {
             tables: layout.tables.enumerated().map { t, table in
                 .init(name: table.name, unit: table.unit.description, rows: variables.rows[t], columns: table.columns.map(\.name))
             },
-            files: exportFiles.map(ManifestFile.init(export:)) + derived)
+            files: exportFiles.map(ManifestFile.init(export:)) + derived + [stateFile])
         _ = try OutputDirectory.write(try manifest.encoded(), "manifest.json", in: generation, kind: "manifest", format: "json", rows: nil)
         DurableFile.syncDirectory(generation)
         let published = try out.publish(generation, number)

@@ -40,7 +40,8 @@ struct OutputDirectory {
         if !fm.fileExists(atPath: marker.path) {
             let contents = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { !$0.hasPrefix(".") }
             guard contents.isEmpty else {
-                throw AggregationError.output(path: root.path, reason: "the directory holds other files (\(contents.prefix(3).joined(separator: ", ")))): give a new or empty directory, or one `census aggregate` wrote")
+                let named = contents.sorted().prefix(3).joined(separator: ", ") + (contents.count > 3 ? " and \(contents.count - 3) more" : "")
+                throw AggregationError.output(path: root.path, reason: "the directory holds other files (\(named)): give a new or empty directory, or one `census aggregate` wrote")
             }
             do { try Data("written by `census aggregate`\n".utf8).write(to: marker) } catch {
                 throw AggregationError.output(path: root.path, reason: DurableFile.reason(error))

@@ -37,7 +37,7 @@ enum CensusMain {
             Console.command = (["census"] + path).joined(separator: " ")
         }
         do {
-            let command = try Census.parseAsRoot(arguments)
+            let command = try Census.parseAsRoot(negativeNumbersAsValues(arguments))
             // A group given no command of its own (`census store`): ArgumentParser would print
             // the group's help and exit 0; say what is missing instead, as for a missing argument.
             let parsed = type(of: command)
@@ -86,6 +86,26 @@ enum CensusMain {
     private nonisolated static func runOpened<Command: AsyncParsableCommand>(_ command: Command) async throws {
         var command = command
         try await command.run()
+    }
+
+    /// `--limit -5` as `--limit=-5`: ArgumentParser reads a word starting with `-` as an option,
+    /// so a negative number was reported as a missing value ("Missing value for '--limit'");
+    /// joined, it reaches the option, whose own check says what is wrong with it.
+    static func negativeNumbersAsValues(_ arguments: [String]) -> [String] {
+        var out: [String] = []
+        var i = arguments.startIndex
+        while i < arguments.endIndex {
+            let word = arguments[i]
+            if word.hasPrefix("--"), word.count > 2, !word.contains("="), i + 1 < arguments.endIndex,
+               arguments[i + 1].wholeMatch(of: /-[0-9][0-9_.]*/) != nil {
+                out.append(word + "=" + arguments[i + 1])
+                i += 2
+            } else {
+                out.append(word)
+                i += 1
+            }
+        }
+        return out
     }
 
     /// The error a command ended with, reported by the one convention (``Console/exit(for:of:)``).

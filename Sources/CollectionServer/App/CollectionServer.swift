@@ -150,8 +150,9 @@ public final class CollectionServer: Sendable {
 
     /// The router with every face's routes and the shared middleware.
     ///
-    /// The chain, outermost first: the connection (client address, HTTPS), the request log
-    /// and metrics (request id), security headers; then the operations routes; the API
+    /// The chain, outermost first: the connection (client address, HTTPS), security headers,
+    /// the request log and metrics (request id; every error still thrown becomes a response
+    /// there); then the operations routes; the API
     /// (its own errors and bearer tokens); then sessions, assets, the staff pages (their own
     /// context, errors, sessions and role policies), the household pages' error rendering and
     /// the household pages; last, 405 with `Allow` for each method a path with routes does not
@@ -162,8 +163,10 @@ public final class CollectionServer: Sendable {
         // it): the GET's status and headers without its body. Without this every page said 404.
         let router = Router(context: CensusRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: ConnectionMiddleware(trustProxy: configuration.trustProxy, secureCookies: configuration.secureCookies))
-        router.add(middleware: RequestLogMiddleware(metrics: metrics, trustProxy: configuration.trustProxy))
+        // Outside the request log, which turns every error still thrown into a response, so
+        // that those responses carry the headers too.
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: configuration.secureCookies))
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, trustProxy: configuration.trustProxy))
         OperationsRoutes(store: site.store, frame: site.frame, metrics: metrics).register(on: router)
         APIFace(collector: site.collector, codeCheck: codeCheck, householdTokens: HouseholdTokens(configuration.sessionKey),
                 machineTokens: machineTokens, configuration: configuration, metrics: metrics, openAPIDocument: openAPIDocument)
@@ -195,7 +198,8 @@ public final class CollectionServer: Sendable {
         var app = Application(
             router: makeRouter(),
             // A request NIO's parser refuses is answered with what is wrong, not a bare 400.
-            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(limits: .init())])),
+            server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestAnswer(limits: .init())],
+                                                idleTimeout: TimeAmount(configuration.idleConnectionTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, reuseAddress: true),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: log)
@@ -248,7 +252,7 @@ struct AssetRoutes {
     func register(on router: Router<CensusRequestContext>) {
         router.get("/assets/:name") { _, context in
             let name = try context.parameters.require("name")
-            guard let asset = templates.assets[name] else { throw HTTPError(.notFound) }
+            guard let asset = templates.assets[name] else { throw HTTPError(.notFound, message: "There is no asset of that name.") }
             var headers = HTTPFields()
             headers[.contentType] = asset.contentType
             headers[.cacheControl] = "public, max-age=3600"

@@ -42,6 +42,11 @@ public struct ServerConfiguration: Sendable {
     /// The largest request body accepted, in bytes (64 KiB): a page of answers is far
     /// smaller; anything bigger is refused with 413 before it is read.
     public var maxBodyBytes: Int = 64 * 1024
+    /// A connection with no request in progress and nothing read or written for this long
+    /// is closed (60 s, below the 75 s nginx keeps idle connections): a client that opens
+    /// connections and never finishes a request, or an HTTP/1.0 client the server cannot
+    /// tell to close, does not hold a file descriptor for ever.
+    public var idleConnectionTimeout: Duration = .seconds(60)
     /// Access-code attempts before a lockout (see ``LoginLimits``); also the staff sign-in
     /// page's limit of wrong sign-ins per client address.
     public var loginLimits: LoginLimits = LoginLimits()

@@ -193,10 +193,13 @@ final class HouseholdSite: Sendable {
         return fields
     }
 
-    /// Checks the form's CSRF token against the session's; throws ``PageError/expiredForm``.
+    /// Checks the form's CSRF token against the session's; throws ``PageError/signedOut`` for a
+    /// form from a session that has timed out, ``PageError/expiredForm`` otherwise.
     private func requireCSRF(_ fields: FormFields, _ context: CensusRequestContext) throws {
         guard let token = context.session, sessions.codec.isValidCSRF(fields.first("csrf"), for: token) else {
-            throw PageError.expiredForm
+            // A page left open until the session timed out: its token was that session's. Say
+            // the session ended (the commonest case), not that cookies may be off.
+            throw context.sessionExpired ? PageError.signedOut : PageError.expiredForm
         }
     }
 }

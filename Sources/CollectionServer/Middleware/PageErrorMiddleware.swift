@@ -46,8 +46,10 @@ struct PageErrorMiddleware: RouterMiddleware {
                                     paragraphs: [UIText.cookiesNeededBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
         case .signedOut:
             if context.sessionExpired {
+                // A post's answers arrived after the session ended: they were not saved.
+                let body = request.method == .post ? UIText.sessionEndedUnsavedBody : UIText.sessionEndedBody
                 return try site.message(request, context, status: .unauthorized, heading: UIText.sessionEndedHeading.text(lang),
-                                        paragraphs: [UIText.sessionEndedBody.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
+                                        paragraphs: [body.text(lang)], action: ("/sign-in", UIText.signInAgain.text(lang)))
             }
             return HouseholdSite.redirect("/sign-in")
         case .sessionEnded:

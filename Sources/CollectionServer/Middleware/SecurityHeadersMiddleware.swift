@@ -18,7 +18,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        Self.apply(to: &response.headers, isAsset: request.uri.path.hasPrefix("/assets/"), hsts: strictTransportSecurity)
+        // Only an asset that was found may be kept: a 404 under /assets/ is not one.
+        let isAsset = request.uri.path.hasPrefix("/assets/") && response.status == .ok
+        Self.apply(to: &response.headers, isAsset: isAsset, hsts: strictTransportSecurity)
         return response
     }
 

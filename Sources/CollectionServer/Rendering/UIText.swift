@@ -33,6 +33,7 @@ enum UIText: String, CaseIterable {
     case languageChoose
     case sessionEndedHeading
     case sessionEndedBody
+    case sessionEndedUnsavedBody
     case signInAgain
     case cookiesNeededHeading
     case cookiesNeededBody
@@ -191,6 +192,8 @@ enum UIText: String, CaseIterable {
         .sessionEndedHeading: ("Your session has ended", "Mae eich sesiwn wedi dod i ben"),
         .sessionEndedBody: ("You were signed out after 45 minutes without any activity. Your answers have been saved. Enter your access code to carry on where you left off.",
                             "Cawsoch eich allgofnodi ar ôl 45 munud heb unrhyw weithgarwch. Mae eich atebion wedi'u cadw. Rhowch eich cod mynediad i barhau o'r man lle gwnaethoch adael."),
+        .sessionEndedUnsavedBody: ("You were signed out after 45 minutes without any activity, so the answers on the page you sent were not saved. Your earlier answers have been saved. Enter your access code to carry on where you left off.",
+                                   "Cawsoch eich allgofnodi ar ôl 45 munud heb unrhyw weithgarwch, felly ni chafodd yr atebion ar y dudalen a anfonwyd gennych eu cadw. Mae eich atebion cynharach wedi'u cadw. Rhowch eich cod mynediad i barhau o'r man lle gwnaethoch adael."),
         .signInAgain: ("Sign in again", "Mewngofnodi eto"),
         .cookiesNeededHeading: ("This page has expired", "Mae'r dudalen hon wedi dod i ben"),
         .cookiesNeededBody: ("The form was sent without its security token, or from a page that had expired. Your browser must allow cookies for this site. Go back, reload the page and try again.",

@@ -66,15 +66,12 @@ struct StaffSignInRoutes {
         case .refused(let refusal):
             site.throttle.recordFailure(client: context.clientAddress)
             try await site.record(auditName, .signInFailed, subject: auditName, detail: "\(refusal.auditDetail), from \(context.clientAddress)")
-            switch refusal {
-            case .lockedNow(_, let until):
+            if case .lockedNow = refusal {
                 try await site.record(auditName, .lockedOut, subject: auditName, detail: "after \(StaffDirectory.maximumFailures) failures in a row")
-                return try signInPage(context, status: .forbidden, error: lockedText(until), name: typedName)
-            case .locked(let until):
-                return try signInPage(context, status: .forbidden, error: lockedText(until), name: typedName)
-            default:
-                return try signInPage(context, status: .unauthorized, error: "The sign-in name, password or code is not right.", name: typedName)
             }
+            // One answer for every refusal, a locked account's included: a different answer
+            // would tell a guesser which names are staff accounts (the audit log says which).
+            return try signInPage(context, status: .unauthorized, error: Self.refusedText, name: typedName)
         }
     }
 
@@ -101,9 +98,9 @@ struct StaffSignInRoutes {
         return try site.html("staff-home", view)
     }
 
-    private func lockedText(_ until: Date) -> String {
-        "This account is locked after \(StaffDirectory.maximumFailures) failed sign-ins. Try again in \(minutes(max(1, Int(until.timeIntervalSinceNow.rounded(.up))))), or ask an administrator."
-    }
+    /// What every refused staff sign-in is told: a wrong name, password or code, a disabled
+    /// account and a locked one alike, so the answer never says whether a name is an account.
+    static let refusedText = "The sign-in name, password or code is not right. After \(StaffDirectory.maximumFailures) wrong tries in a row an account is locked for \(Int(StaffDirectory.lockoutDuration / 60)) minutes: if you cannot sign in, ask an administrator."
 
     private func minutes(_ seconds: Int) -> String {
         let m = max(1, (seconds + 59) / 60)

@@ -119,17 +119,31 @@ public final class ResponseReader {
     /// The last response was read by the fast reader (which keeps its "please specify" texts).
     private var fast = false
 
-    /// The number of members of roster `r` in the response (0 when the roster is absent).
-    public func memberCount(roster r: Int) -> Int { run.memberCount[r] }
+    /// The number of members of roster `r` in the response that are read: those listed, up to
+    /// the roster's maximum (the form's `max`, 30 unless it says otherwise); 0 when the roster
+    /// is absent.
+    ///
+    /// A paper return or an unsubmitted save is stored whatever its findings, so it can list
+    /// more (the evaluator reports a `roster_size` error, and reads at most 500). Members past the
+    /// maximum are not read, so one return cannot put more people, or more pairs, into the
+    /// exports and tables than the form can hold: 1,000 entries sent through the API once
+    /// exported 500 people and 124,750 relationship rows for one household.
+    public func memberCount(roster r: Int) -> Int { min(run.memberCount[r], evaluator.rosters[r].maxMembers) }
+
+    /// How many members of roster `r` the response lists past the roster's maximum, which
+    /// ``memberCount(roster:)`` leaves out (counted up to the evaluator's limit of 500).
+    public func membersBeyondMaximum(roster r: Int) -> Int { run.memberCount[r] - memberCount(roster: r) }
 
     /// Whether roster `r` was asked (its container applies for the household).
     public func rosterApplies(_ r: Int) -> Bool { run.containerApplies(evaluator.rosters[r].container, Ctx()) }
 
-    /// The number of pairs of roster `r`'s relationship block: n(n-1)/2 for n members, 0 when the
-    /// roster has no relationship block.
+    /// The number of pairs of roster `r`'s relationship block: n(n-1)/2 for the n members
+    /// ``memberCount(roster:)`` reads, 0 when the roster has no relationship block. Pairs come
+    /// person by person (``pair(roster:_:)``), so these are the first n(n-1)/2 the evaluator made.
     public func pairCount(roster r: Int) -> Int {
         let s = evaluator.rosters[r].pairScope
-        return s < 0 ? 0 : run.frames[s].count
+        let n = memberCount(roster: r)
+        return s < 0 ? 0 : min(run.frames[s].count, n * (n - 1) / 2)
     }
 
     /// The two members (0-based) of pair `k` of roster `r`: `person` is described relative to

@@ -40,13 +40,37 @@ struct Lexer {
         diagnostics.append(Diagnostic(code: "syntax", message, at: span, hint: hint))
     }
 
+    /// A control character (U+0000-U+001F but tab and line feed, U+007F) or a text-direction
+    /// override or isolate (U+202A-U+202E, U+2066-U+2069: the set Rust's
+    /// `text_direction_codepoint_in_literal` refuses) at byte `i`, reported where it is: its
+    /// length in bytes, or nil. Inside a string it would reach respondents unseen (a NUL, an
+    /// escape sequence); a direction override can make a label, or a comment beside the code,
+    /// read differently from what is stored ("Trojan Source", CVE-2021-42574).
+    mutating func hiddenCharacter(at i: Int, in place: String) -> Int? {
+        let b = bytes[i]
+        if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F {
+            error("control character U+\(String(format: "%04X", b)) in \(place)", Span(i, i + 1),
+                  hint: "remove it: it cannot be seen in the form's text; write \\n for a line break")
+            return 1
+        }
+        guard b == 0xE2, i + 2 < bytes.count else { return nil }
+        let (b1, b2) = (bytes[i + 1], bytes[i + 2])
+        guard (b1 == 0x80 && (0xAA...0xAE).contains(b2)) || (b1 == 0x81 && (0xA6...0xA9).contains(b2)) else { return nil }
+        let scalar = (UInt32(b & 0x0F) << 12) | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+        error("text-direction character U+\(String(scalar, radix: 16, uppercase: true)) in \(place)", Span(i, i + 3),
+              hint: "remove it: it makes the text display in an order other than the one stored; right-to-left text needs no such character")
+        return 3
+    }
+
     mutating func skipTrivia() {
         while index < bytes.count {
             let b = bytes[index]
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
                 index += 1
             } else if b == UInt8(ascii: "#") {
-                while index < bytes.count && bytes[index] != 0x0A { index += 1 }
+                while index < bytes.count && bytes[index] != 0x0A {
+                    if let length = hiddenCharacter(at: index, in: "a comment") { index += length } else { index += 1 }
+                }
             } else {
                 return
             }
@@ -301,6 +325,10 @@ struct Lexer {
                         hint: "strings understand \\\", \\\\ and \\n; a backslash itself is \\\\, as in pattern \"^\\\\d+$\"")
                     index += e == 0 || e == 0x0A ? 1 : 2
                 }
+                continue
+            }
+            if let length = hiddenCharacter(at: index, in: "a string") {
+                index += length
                 continue
             }
             value.append(b)

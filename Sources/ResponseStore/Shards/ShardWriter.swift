@@ -198,37 +198,39 @@ final class ShardWriter: @unchecked Sendable {
         }
     }
 
+    /// The INSERT of a version without a keyer, which a store before `v3-recorded-by` takes too.
+    private static let insertVersion = insertVersionSQL(keyed: false)
+    /// The INSERT of a keyed version: ``insertVersion`` with `recorded_by` last.
+    private static let insertKeyedVersion = insertVersionSQL(keyed: true)
+
+    /// The INSERT of a version, its values bound in the order of the columns listed here; a
+    /// retry's idempotency key stores nothing (see ``write(_:)``).
+    private static func insertVersionSQL(keyed: Bool) -> String {
+        let columns = ["household_id", "kind", "channel", "received_at", "schema_hash", "idempotency_key", "completeness", "body"]
+            + (keyed ? ["recorded_by"] : [])
+        return """
+            INSERT INTO response_version (\(columns.joined(separator: ", ")))
+            VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            ON CONFLICT (household_id, idempotency_key) DO NOTHING
+            """
+    }
+
     /// Inserts a submission, or finds the stored version of a retry (see ``write(_:)``).
     private func insert(_ s: Submission, receivedAtMicros: Int64, shard: Int, _ db: Database) throws -> Result<Receipt, StoreError> {
         // `execute(arguments:)`, not `setUncheckedArguments`: GRDB's unchecked form resets with a
         // forced try (a crash on any SQLite error). Sizes were checked before queueing (ResponseStore.validate): SQLite's own
         // limit on a value ends the process in GRDB's bind.
-        if let keyer = s.recordedBy {
-            // The keyer in the version's own row and transaction (shard schema v3-recorded-by,
-            // checked before queueing): committed, it carries what the save's audit record says.
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO response_version
-                  (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body, recorded_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (household_id, idempotency_key) DO NOTHING
-                """)
-            try insert.execute(arguments: [
-                s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
-                s.schemaHash, s.idempotencyKey, s.completeness, s.body, keyer,
-            ])
-        } else {
-            // Without the column, as before v3: a store not yet upgraded still takes every other version.
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO response_version
-                  (household_id, kind, channel, received_at, schema_hash, idempotency_key, completeness, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (household_id, idempotency_key) DO NOTHING
-                """)
-            try insert.execute(arguments: [
-                s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
-                s.schemaHash, s.idempotencyKey, s.completeness, s.body,
-            ])
-        }
+        // The keyer, when there is one, in the version's own row and transaction (shard schema
+        // v3-recorded-by, checked before queueing): committed, it carries what the save's audit
+        // record says. Without one the column is left out, as before v3: a store not yet
+        // upgraded still takes every other version.
+        let insert = try db.cachedStatement(sql: s.recordedBy == nil ? Self.insertVersion : Self.insertKeyedVersion)
+        var arguments: StatementArguments = [
+            s.householdID, s.kind.rawValue, s.channel.rawValue, receivedAtMicros,
+            s.schemaHash, s.idempotencyKey, s.completeness, s.body,
+        ]
+        if let keyer = s.recordedBy { arguments += [keyer] }
+        try insert.execute(arguments: arguments)
         if db.changesCount == 1 {
             return .success(Receipt(
                 shard: shard, version: db.lastInsertedRowID, householdID: s.householdID,

@@ -20,6 +20,8 @@ import Foundation
 /// try await store.savePage(save)          // after COMMIT
 /// let saves = try store.pageSaves(of: "H000123")   // oldest first
 /// ```
+///
+/// The same type is what the store reads back (``StoredPageSave``).
 public struct PageSave: Sendable, Hashable {
     /// The household, as in the address frame. Decides the shard.
     public var householdID: String
@@ -48,3 +50,8 @@ public struct PageSave: Sendable, Hashable {
         return Int((min(1, max(0, completeness)) * 10_000).rounded())
     }
 }
+
+/// A page save read back from a shard: a ``PageSave`` as stored, ``PageSave/savedAt`` to the
+/// second and ``PageSave/completeness`` to 1/10,000 (what ``ResponseStore/pageSaves(of:after:)``
+/// and ``ResponseStore/onlineProgress(of:after:)`` return).
+public typealias StoredPageSave = PageSave

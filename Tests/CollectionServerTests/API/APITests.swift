@@ -10,17 +10,12 @@ import XCTest
 
 /// The JSON API: household tokens, submissions with idempotency keys, status, machine
 /// tokens and their roles, and every refusal, each response checked against the OpenAPI document.
-final class APITests: XCTestCase {
-    var fixture: ServerFixture!
+final class APITests: ServerTestCase {
     var checker: OpenAPIChecker!
 
     override func setUp() async throws {
-        fixture = try ServerFixture()
+        try await super.setUp()
         checker = try OpenAPIChecker()
-    }
-
-    override func tearDown() async throws {
-        fixture.remove()
     }
 
     func testHouseholdSignsInSubmitsOnceAndSeesItsStatus() async throws {

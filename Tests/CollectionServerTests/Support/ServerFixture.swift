@@ -140,7 +140,8 @@ struct Browser {
         let response = try await client.execute(uri: path, method: method, headers: h, body: buffer)
         for setCookie in response.headers[values: .setCookie] {
             let first = setCookie.split(separator: ";")[0]
-            let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
+            // Not omitting the empty value: `census_session=; Max-Age=0` is how a cookie is cleared.
+            let parts = first.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2 else { continue }
             if setCookie.contains("Max-Age=0") || parts[1].isEmpty { cookies[parts[0]] = nil } else { cookies[parts[0]] = parts[1] }
         }

@@ -1,4 +1,5 @@
 import CensusTestSupport
+import CollectionServer
 import FieldOperations
 import Foundation
 import HummingbirdOTP
@@ -49,6 +50,19 @@ extension ServerFixture {
     /// The store's audit log, opened read-only (what `census audit show` reads).
     func auditLog() throws -> AuditLog {
         try AuditLog.open(at: directory.appendingPathComponent(AuditLog.fileName), create: false, readOnly: true)
+    }
+}
+
+extension ServerFixture {
+    /// Starts the server and runs `body` with a browser signed in as `member` (the staff pages'
+    /// tests' usual first steps); fails as ``Browser/staffSignIn(_:code:)`` does.
+    func withServer<T: Sendable>(signedIn member: StaffFixture.Member,
+                                 _ body: @escaping @Sendable (inout Browser, CollectionServer) async throws -> T) async throws -> T {
+        try await withServer { client, server in
+            var browser = Browser(client)
+            try await browser.staffSignIn(member)
+            return try await body(&browser, server)
+        }
     }
 }
 

@@ -50,6 +50,8 @@ struct AuditTime: ExpressibleByArgument {
     var date: Date
 
     init?(argument: String) {
+        // Foundation's parser rolls 2021-02-30 over to 2 March: a day that does not exist is no date.
+        guard Self.isCalendarDay(argument.prefix(10)) else { return nil }
         let full = ISO8601DateFormatter()
         if let d = full.date(from: argument) { date = d; return }
         let day = ISO8601DateFormatter()
@@ -59,6 +61,16 @@ struct AuditTime: ExpressibleByArgument {
     }
 
     static var defaultCompletionKind: CompletionKind { .default }
+
+    /// Whether `text` is `YYYY-MM-DD` naming a day of the (proleptic Gregorian) calendar.
+    static func isCalendarDay(_ text: Substring) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return DateComponents(calendar: calendar, year: year, month: month, day: day).isValidDate(in: calendar)
+    }
 }
 
 struct AuditShow: ParsableCommand {
@@ -69,7 +81,7 @@ struct AuditShow: ParsableCommand {
     @OptionGroup var directory: StoreDirectory
     @Option(help: "Only records at or after this time: 2026-11-30 or 2026-11-30T14:00:00Z.")
     var since: AuditTime?
-    @Option(help: "Only this staff member's records (their sign-in name; cli:USER for commands).")
+    @Option(help: "Only this staff member's records (their sign-in name; cli:ACCOUNT for commands).")
     var who: String?
     @Option(help: "Only records about this subject (a household id or a staff name).")
     var subject: String?

@@ -22,10 +22,14 @@ struct StaffCommand: ParsableCommand {
 
 extension StaffRole: ExpressibleByArgument {}
 
-/// The actor the audit log names for a command run on the server: `cli:USER`.
+/// The actor the audit log names for a command run on the server: `cli:ACCOUNT`, the
+/// operating-system account the process runs as (its effective user id), not `$USER`, which is
+/// unset under cron and systemd and says whatever the caller sets; `cli:uid-N` when the account
+/// has no name that can be written as a staff name.
 func cliActor() -> String {
-    let user = ProcessInfo.processInfo.environment["USER"].flatMap { StaffAccount.normalisedName($0) } ?? "unknown"
-    return "cli:\(user)"
+    let uid = geteuid()
+    let account = getpwuid(uid).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+    return "cli:" + (account.flatMap { StaffAccount.normalisedName($0) } ?? "uid-\(uid)")
 }
 
 /// Opens the store directory's staff directory and audit log, creating them when missing.
@@ -80,17 +84,15 @@ struct StaffAdd: ParsableCommand {
     var role: StaffRole
     @Option(help: "Local authority codes the account works in, comma-separated (default: all).")
     var areas: String = ""
-    @Flag(help: "Read the password from the first line of standard input.")
-    var passwordStdin = false
+    @OptionGroup var passwordInput: PasswordInput
+
+    /// A name that can never be an account is a usage error (64), as other bad option values are.
+    func validate() throws {
+        guard StaffAccount.normalisedName(name) != nil else { throw ValidationError("--name: \(StaffDirectoryError.invalidName(name))") }
+    }
 
     func run() throws {
-        let password: String
-        if passwordStdin {
-            guard let line = readLine(strippingNewline: true) else { throw CLIError("--password-stdin: standard input is empty") }
-            password = line
-        } else {
-            password = StaffDirectory.newPassword()
-        }
+        let password = try passwordInput.read() ?? StaffDirectory.newPassword()
         let areaCodes = areas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         try checkAreasAreInTheFrame(areaCodes)
         let (staff, audit) = try openStaffFiles(directory, create: true)
@@ -106,7 +108,7 @@ struct StaffAdd: ParsableCommand {
         try recordAudit(audit, .staffAdded, subject: account.name, detail: "\(account.role.rawValue), \(areaText)",
                         done: "the account \(account.name) was added")
         print("Added \(account.name): \(account.role.displayName.lowercased()), \(areaText).")
-        if !passwordStdin { print("password: \(password)") }
+        if !passwordInput.passwordStdin { print("password: \(password)") }
         if let enrolment = made.enrolment {
             print("totp-secret: \(enrolment.base32Secret)")
             print("totp-uri: \(enrolment.uri)")

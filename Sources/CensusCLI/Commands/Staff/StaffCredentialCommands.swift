@@ -17,15 +17,10 @@ struct StaffResetPassword: ParsableCommand {
     @OptionGroup var directory: StoreDirectory
     @Option(help: "The account's sign-in name.")
     var name: String
-    @Flag(help: "Read the password from the first line of standard input.")
-    var passwordStdin = false
+    @OptionGroup var passwordInput: PasswordInput
 
     func run() throws {
-        var chosen: String?
-        if passwordStdin {
-            guard let line = readLine(strippingNewline: true) else { throw CLIError("--password-stdin: standard input is empty") }
-            chosen = line
-        }
+        let chosen = try passwordInput.read()
         let (staff, audit) = try openStaffFiles(directory, create: false)
         defer { staff.close(); audit.close() }
         let password: String
@@ -33,7 +28,7 @@ struct StaffResetPassword: ParsableCommand {
         let normalised = StaffAccount.normalisedName(name) ?? name
         try recordAudit(audit, .passwordReset, subject: normalised, detail: "lockout cleared", done: "the password of \(normalised) was reset")
         print("Reset the password of \(normalised); the account is unlocked.")
-        if !passwordStdin { print("password: \(password)") }
+        if chosen == nil { print("password: \(password)") }
         print("Shown once: give it to \(normalised) now.")
     }
 }

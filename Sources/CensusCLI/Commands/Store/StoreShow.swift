@@ -1,5 +1,6 @@
 import AddressFrame
 import ArgumentParser
+import CensusCommandLine
 import Foundation
 import Questionnaire
 import ResponseStore
@@ -26,6 +27,12 @@ struct StoreShow: ParsableCommand {
         defer { store.close() }
         let versions = try store.versions(of: household.id)
         guard !versions.isEmpty else {
+            // A mistyped id should not read as a household that has not answered.
+            if isKnownNotInFrame(household.id) {
+                Console.error("\(household.id) is not in the address frame beside the store (\(AddressFrame.fileName)): check the id "
+                              + "(`census frame lookup` finds a household by its letter's code)")
+                throw ExitCode.notInOrder
+            }
             print("no responses for \(household.id)")
             return
         }
@@ -38,6 +45,15 @@ struct StoreShow: ParsableCommand {
         let header = ["  receipt", "kind", "channel", "received (UTC)", "complete", "form", "idempotency key"]
         for line in Self.columns([header] + rows) { print(line) }
         print("* = the authoritative return (the version that counts for \(household.id))")
+    }
+
+    /// Whether the address frame beside the store can be read and has no household `id`
+    /// (false without a frame: then nothing is known either way).
+    private func isKnownNotInFrame(_ id: String) -> Bool {
+        let url = directory.url.appendingPathComponent(AddressFrame.fileName)
+        guard FileManager.default.fileExists(atPath: url.path), let frame = try? AddressFrame.open(at: url, readOnly: true) else { return false }
+        defer { try? frame.close() }
+        return (try? frame.household(id)) == .some(nil)
     }
 
     /// Rows as aligned columns, two spaces apart, the last column not padded.

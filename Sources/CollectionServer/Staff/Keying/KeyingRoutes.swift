@@ -270,6 +270,13 @@ struct KeyingRoutes {
                                   warnings: [:], status: .unprocessableContent)
             case .storeUnavailable, .frameUnavailable:
                 throw StaffPageError.unavailable("The return could not be stored; nothing was saved. \(error)")
+            case .idempotencyConflict(_, _, let receipt, _):
+                // The page was saved, then changed (the browser's Back) and saved again: its
+                // save key already names the first save, which stands.
+                return try site.message(context, status: .conflict, heading: "This keying page was saved already",
+                                        paragraphs: ["It was saved as receipt \(receipt), and that return stands. The changes made after it was saved were not stored.",
+                                                     "To correct the return, open the household again and key it as a new paper return."],
+                                        action: ("/staff/keying/household?id=\(id)", "Open \(id) again"))
             default:
                 throw StaffPageError.refused("\(error)")
             }
@@ -317,10 +324,14 @@ struct KeyingRoutes {
                                             paragraphs: ["Household \(id)'s form has been keyed twice; a supervisor is to settle the differences. Nothing was saved."],
                                             action: ("/staff/keying", "Key another return"))
                 }
+                if open.firstKeyer == member.name, open.firstBody == body {
+                    // The same keying sent again (a double click on Save): it is the one held.
+                    return try firstKeyingHeld(id, context)
+                }
                 guard open.firstKeyer != member.name,
                       let batch = try records.recordSecondKeying(batch: open.id, keyer: member.name, body: body) else {
                     return try site.message(context, status: .conflict, heading: "You keyed this form first",
-                                            paragraphs: ["Household \(id)'s form is double keyed: another keyer keys it a second time, without seeing your keying. Nothing was saved."],
+                                            paragraphs: ["Household \(id)'s form is double keyed: another keyer keys it a second time, without seeing your keying. Your first keying is held as it was; this one was not saved."],
                                             action: ("/staff/keying", "Key another return"))
                 }
                 try await site.record(member.name, .keyed, subject: id, detail: "second keying of double-keyed form \(batch.id) (first keyed by \(batch.firstKeyer))")
@@ -339,12 +350,17 @@ struct KeyingRoutes {
             guard try records.setting().applies(to: id) else { return nil }
             let batch = try records.holdFirstKeying(household: id, keyer: member.name, body: body)
             try await site.record(member.name, .keyed, subject: id, detail: "first keying, held for double keying (form \(batch.id))")
-            return try site.message(context, status: .ok, heading: "First keying of \(id) saved",
-                                    paragraphs: ["This form is double keyed: another keyer keys it again without seeing this keying, then a supervisor settles any differences. Nothing is in the response store yet."],
-                                    action: ("/staff/keying", "Key another return"))
+            return try firstKeyingHeld(id, context)
         } catch let error as FieldFileError {
             throw StaffPageError.unavailable("\(error)")
         }
+    }
+
+    /// What the first keyer of a double-keyed form is told once their keying is held.
+    private func firstKeyingHeld(_ id: String, _ context: StaffRequestContext) throws -> Response {
+        try site.message(context, status: .ok, heading: "First keying of \(id) saved",
+                         paragraphs: ["This form is double keyed: another keyer keys it again without seeing this keying, then a supervisor settles any differences. Nothing is in the response store yet."],
+                         action: ("/staff/keying", "Key another return"))
     }
 
     /// An answer the evaluator refuses as keyed (it would be read as not answered): the keyer
