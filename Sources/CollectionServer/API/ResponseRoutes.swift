@@ -35,7 +35,10 @@ extension APIFace {
                 ? "an ingest token submits paper returns: \"channel\" must be \"paper\""
                 : "a household token submits online returns: \"channel\" must be \"online\" (paper returns are keyed by the capture centre)")
         }
-        if kind == .submitted { try requireNoFutureTimes(envelope) }
+        if kind == .submitted {
+            try requireNoFutureTimes(envelope)
+            try requireTheHouseholdsVariant(envelope, householdID: householdID)
+        }
         // One online submission of a household at a time, with the web pages' too: the check
         // that it has not submitted and the store are one step (OnlineSubmissionGate).
         let gated = kind == .submitted
@@ -118,6 +121,23 @@ extension APIFace {
             throw APIError(.badRequest, "missing_household_id", "an ingest token submits for any household: say which with \"id\" (the household id, as in the address frame)")
         }
         return given
+    }
+
+    /// An online return of a form with variants is answered in the variant of the household's
+    /// country (its local authority, ``OnlineAnswers/variant(for:schema:)``), as on the pages
+    /// (a paper return is the variant printed on the form it was keyed from): a client that says
+    /// another (or none, for a household whose variant is not the form's first) is refused.
+    /// It was taken from the client, and a Leeds household's `"variant": "wales"` return was
+    /// exported with `in_wales` true and Welsh-language answers.
+    private func requireTheHouseholdsVariant(_ envelope: [String: JSONValue], householdID: String) throws {
+        guard let hash = envelope["schema"]?["hash"]?.stringValue, let form = collector.forms[hash],
+              let first = form.schema.variants.first,
+              let household = try? collector.household(householdID),
+              let expected = OnlineAnswers.variant(for: household, schema: form.schema) else { return }
+        let given = envelope["variant"]?.stringValue ?? first
+        guard given != expected else { return }
+        throw APIError(.unprocessableContent, "invalid_field",
+                       "\"variant\" is \"\(given.prefix(40))\"\(envelope["variant"] == nil ? " (by default)" : ""), but household \(householdID) is in local authority \(household.localAuthority): its form is the \"\(expected)\" variant")
     }
 
     /// An online return's `submittedAt` and `startedAt` may not be later than the day the

@@ -95,13 +95,15 @@ public final class HouseholdGenerator: @unchecked Sendable {
     /// - parameter paper: the channel: `true` a paper return, `false` online, `nil` (the
     ///   default) drawn (one in five on paper). The household's people are the same either way;
     ///   its answers are drawn again (paper skips more optional questions).
-    public func household(_ index: Int, invalidRate: Double = 0, paper: Bool? = nil) -> GeneratedHousehold {
+    /// - parameter variant: the form variant to answer (the household's country, from its
+    ///   address frame record); `nil` (the default) drawn (about 5% `wales`).
+    public func household(_ index: Int, invalidRate: Double = 0, paper: Bool? = nil, variant: String? = nil) -> GeneratedHousehold {
         var rng = SeededRandom(seed: seed, index: UInt64(index))
         var best: (response: JSONValue, left: [Finding])?
         for _ in 0..<Self.draws {
             var comp = Composition.make(&rng, censusDate: schema.censusDate, maxMembers: residents.map { evaluator.rosters[$0].maxMembers } ?? 30)
             fit(&comp, &rng)
-            var response = fill(comp, &rng, paper: paper)
+            var response = fill(comp, &rng, paper: paper, variant: variant)
             let evaluation = evaluator.evaluate(response)
             var left: [Finding] = []
             if !evaluation.isValid {
@@ -150,7 +152,7 @@ public final class HouseholdGenerator: @unchecked Sendable {
         var pairs: [[(Int, Int, [String: JSONValue])]]
     }
 
-    func fill(_ comp: Composition, _ rng: inout SeededRandom, skipRate: Double? = nil, paper: Bool? = nil) -> JSONValue {
+    func fill(_ comp: Composition, _ rng: inout SeededRandom, skipRate: Double? = nil, paper: Bool? = nil, variant: String? = nil) -> JSONValue {
         let ev = evaluator
         let run = Run(ev, options: EvaluationOptions())
         if let r = residents { run.memberCount[r] = comp.people.count }
@@ -163,6 +165,9 @@ public final class HouseholdGenerator: @unchecked Sendable {
         // are fixed first: routing and ranges depend on them.
         if !schema.variants.isEmpty {
             run.variant = schema.variants.contains("wales") && rng.chance(0.054) ? "wales" : schema.variants[0]
+            // The household's own (from the frame, as the collection server sets it), after the
+            // draw so that the rest of the household is the same either way.
+            if let variant, schema.variants.contains(variant) { run.variant = variant }
         }
         let day = rng.int(0...40)
         let start = schema.censusDate.adding(CalendarDuration(day, .days)) ?? schema.censusDate

@@ -1,4 +1,5 @@
 import AddressFrame
+import CensusCollection
 import CollectionServer
 import Foundation
 import HTTPTypes
@@ -62,9 +63,13 @@ struct APIClient {
 extension ServerFixture {
     /// A valid, complete response of the fixture's form for the `index`th synthetic household,
     /// on `channel`, with `extra` top-level members (`"id"`).
+    /// The variant is the one the API requires: the household's country, of the household
+    /// `"id"` names, else of the fixture's `index`th household.
     func validResponse(_ index: Int, channel: String = "online", extra: [String: JSONValue] = [:]) throws -> String {
         let generator = HouseholdGenerator(evaluator: try Evaluator(schema: schema), seed: 2021)
-        var object = generator.household(index).response.objectValue ?? [:]
+        let id = extra["id"]?.stringValue ?? (index < households.count ? households[index].householdID : nil)
+        let variant = households.first { $0.householdID == id }.flatMap { OnlineAnswers.variant(for: $0, schema: schema) }
+        var object = generator.household(index, variant: variant).response.objectValue ?? [:]
         object["channel"] = .string(channel)
         for (k, v) in extra { object[k] = v }
         return JSONWriter().string(.object(object))

@@ -79,4 +79,30 @@ final class ConcurrentSubmissionTests: ServerTestCase {
             XCTAssertTrue(try server.collector.store.versions(of: household).isEmpty)
         }
     }
+
+    /// The variant is the household's country's, not the client's word (found trying it: a
+    /// Leeds household's `"variant": "wales"` return was exported with `in_wales` true).
+    func testAVariantOtherThanTheHouseholdsCountrysIsRefused() async throws {
+        let fixture = self.fixture!
+        let english = try XCTUnwrap(fixture.households.firstIndex { $0.localAuthority.hasPrefix("E") })
+        let welsh = try XCTUnwrap(fixture.households.firstIndex { $0.localAuthority.hasPrefix("W") })
+        try await fixture.withServer { client, server in
+            let api = APIClient(client: client, checker: try OpenAPIChecker())
+            for (index, wrongs) in [(english, [JSONValue.string("wales")]), (welsh, [.string("england"), .null])] {
+                let household = fixture.households[index].householdID
+                let token = try await api.signIn(try XCTUnwrap(fixture.codes.first { $0.household == household }).code)
+                for wrong in wrongs {
+                    var body = try XCTUnwrap(try JSONParser.parse(Array(fixture.validResponse(index).utf8)).objectValue)
+                    if wrong == .null { body["variant"] = nil } else { body["variant"] = wrong }
+                    let refused = try await api.submit(JSONWriter().string(.object(body)), token: token)
+                    XCTAssertEqual(refused.status, .unprocessableContent, refused.text)
+                    XCTAssertEqual(refused.code, "invalid_field")
+                    XCTAssertTrue(refused.json?["detail"]?.stringValue?.contains("household \(household) is in local authority") == true, refused.text)
+                }
+                XCTAssertTrue(try server.collector.store.versions(of: household).isEmpty)
+                let right = try await api.submit(try fixture.validResponse(index), token: token)
+                XCTAssertEqual(right.status, .created, right.text)
+            }
+        }
+    }
 }
